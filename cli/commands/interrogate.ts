@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { PumpStatus } from '../../core/pump';
+import { appError } from '../../core/result';
+import { openRuntime } from '../../services/runtime';
+import { selectLink } from '../../services/link-select';
+import { describeStartupError } from '../../services/startup-errors';
+import { nodeUsb } from '../../drivers/usb/webusb';
+import { EXIT, fail, UsageError, type ExitCode, type Io } from '../output';
+
+export const interrogateUsage = `pumpctl interrogate --sim [--json] [--db FILE]
+  Reads the pump's status. --sim uses the built-in simulated pump (training mode).
+  --db FILE also records the interrogation in that database's audit trail.`;
+
+export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCode> {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: { sim: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, db: { type: 'string' } },
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const json = values.json;
+  if (!values.sim) {
+    const { info } = await selectLink({ usb: await nodeUsb() });
+    const why = info.reason === 'WAND_DRIVER_PENDING' ? 'a wand is attached but this version cannot talk to it yet' : 'no programmer wand was found';
+    return fail(io, json, appError('WAND_NOT_FOUND', `${why}; use --sim to interrogate the simulated pump`));
+  }
+
+  let status: PumpStatus;
+  let recordId: number | undefined;
+  if (values.db !== undefined) {
+    const databasePath = resolve(values.db);
+    let runtime;
+    try {
+      runtime = await openRuntime({ host: 'cli', databasePath, simulator: true });
+    } catch (e) {
+      return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, databasePath)));
+    }
+    try {
+      const result = await runtime.handlers['pump:interrogate']({});
+      if (!result.ok) return fail(io, json, result.error);
+      status = result.value.status;
+      recordId = result.value.id;
+    } finally {
+      await runtime.close();
+    }
+  } else {
+    const { link } = await selectLink({ simulator: true });
+    const read = await link.interrogate();
+    await link.close();
+    if (!read.ok) return fail(io, json, read.error);
+    status = read.value;
+  }
+
+  if (json) {
+    io.out(`${JSON.stringify({ ...status, link: 'simulator', ...(recordId === undefined ? {} : { recordId }) })}\n`);
+  } else {
+    io.out(formatStatus(status, recordId));
+  }
+  return EXIT.ok;
+}
+
+const formatStatus = (s: PumpStatus, recordId: number | undefined): string => {
+  const rows: Array<[string, string]> = [
+    ['Mode', 'TRAINING (simulated pump)'],
+    ['Model', s.model],
+    ['Serial', s.serial],
+    ['Pump clock', s.pumpTime],
+    ['Drug', `${s.drug} ${s.concentration.value} ${s.concentration.unit}`],
+    ['Therapy', `${s.mode}, ${s.rate.value} ${s.rate.unit}`],
+    ['Daily dose', `${s.dailyDose.value} ${s.dailyDose.unit}`],
+    ['Reservoir', `${s.reservoirVolume.value} mL of ${s.reservoirCapacity.value} mL (alarm at ${s.lowReservoirAlarmVolume.value} mL)`],
+    ['Replace by', s.replaceByDate],
+    ['Alarms', s.alarms.length === 0 ? 'none' : s.alarms.map((a) => a.code).join(', ')],
+  ];
+  if (recordId !== undefined) rows.push(['Recorded', `interrogation #${recordId}`]);
+  return rows.map(([k, v]) => `${k.padEnd(11)} ${v}\n`).join('');
+};

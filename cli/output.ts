@@ -1,0 +1,45 @@
+import type { AppError, ErrorCode } from '../core/result';
+
+/** Exit codes promised in CONTRACTS.md. */
+export const EXIT = { ok: 0, usage: 1, invalid: 2, communication: 3, integrity: 4 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class UsageError extends Error {}
+
+export const exitCodeFor = (code: ErrorCode): ExitCode => {
+  switch (code) {
+    case 'WAND_NOT_FOUND':
+    case 'PUMP_NOT_FOUND':
+    case 'COMMUNICATION_FAILED':
+      return EXIT.communication;
+    case 'INVALID_INPUT':
+    case 'PAYLOAD_TOO_LARGE':
+    case 'UNKNOWN_CHANNEL':
+    case 'UNAUTHORIZED':
+    case 'FORBIDDEN_ORIGIN':
+    case 'STORAGE_FAILED':
+    case 'INTERNAL':
+      return EXIT.invalid;
+    default: {
+      const never: never = code;
+      return never;
+    }
+  }
+};
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Reports a failure the way the contract says: message on stderr; with --json also on stdout. */
+export function fail(io: Io, json: boolean, error: AppError, exit: ExitCode = exitCodeFor(error.code)): ExitCode {
+  io.err(`pumpctl: ${error.message}\n`);
+  if (json) io.out(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+  return exit;
+}

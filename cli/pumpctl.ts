@@ -1,0 +1,50 @@
+import { appVersion } from '../services/version';
+import { interrogateCommand, interrogateUsage } from './commands/interrogate';
+import { EXIT, UsageError, processIo, type ExitCode, type Io } from './output';
+
+const USAGE = `pumpctl ${appVersion}: the command line of the intrathecal pump programmer
+
+Usage:
+  ${interrogateUsage.split('\n').join('\n  ')}
+  pumpctl --version
+  pumpctl --help
+
+Exit codes: 0 success, 1 usage error, 2 invalid input or a limit breached,
+3 wand/pump communication failure, 4 integrity failure.`;
+
+export async function run(argv: string[], io: Io): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'interrogate':
+        return await interrogateCommand(rest, io);
+      case '--version':
+        io.out(`${appVersion}\n`);
+        return EXIT.ok;
+      case '--help':
+      case 'help':
+        io.out(`${USAGE}\n`);
+        return EXIT.ok;
+      case undefined:
+        io.err(`${USAGE}\n`);
+        return EXIT.usage;
+      default:
+        io.err(`pumpctl: unknown command "${command}"\n\n${USAGE}\n`);
+        return EXIT.usage;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`pumpctl: ${e.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+run(process.argv.slice(2), processIo).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`pumpctl: unexpected error: ${(e as Error).message}\n`);
+    process.exit(EXIT.invalid);
+  },
+);

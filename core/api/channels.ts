@@ -1,0 +1,19 @@
+/**
+ * The channel list of the API contract, kept free of any dependency so that the preload script
+ * can build its bridge from it without pulling schemas into the sandboxed preload bundle.
+ * Names are `area:verb`. Adding a channel here without a schema in `contract.ts` fails to compile.
+ */
+export const channels = ['app:info', 'pump:interrogate', 'interrogations:list'] as const;
+export type Channel = (typeof channels)[number];
+
+export const isChannel = (name: unknown): name is Channel =>
+  typeof name === 'string' && (channels as readonly string[]).includes(name);
+
+/** Splits `area:verb` for the namespaced API object (`api.pump.interrogate(...)`). */
+export const splitChannel = (channel: Channel): [string, string] => {
+  const [area = '', verb = ''] = channel.split(':');
+  return [area, verb];
+};
+
+/** The largest request payload any host accepts, in bytes of JSON. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;

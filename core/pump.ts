@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { ConcentrationSchema, DailyDoseSchema, RateSchema, VolumeSchema } from './quantity';
+
+export const drugs = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bupivacaine', 'clonidine'] as const;
+export const DrugSchema = z.enum(drugs);
+export type Drug = z.infer<typeof DrugSchema>;
+
+export const therapyModes = ['stopped', 'continuous', 'flex'] as const;
+export const TherapyModeSchema = z.enum(therapyModes);
+export type TherapyMode = z.infer<typeof TherapyModeSchema>;
+
+export const alarmCodes = ['LOW_RESERVOIR', 'EMPTY_RESERVOIR', 'ERI', 'EOS', 'MOTOR_STALL', 'MEMORY_ERROR'] as const;
+export const AlarmSchema = z.strictObject({
+  code: z.enum(alarmCodes),
+  /** Pump clock time the alarm became active (ISO 8601). */
+  since: z.iso.datetime(),
+});
+export type Alarm = z.infer<typeof AlarmSchema>;
+
+const IsoDate = z.iso.date();
+
+/** What one interrogation reads from the pump. */
+export const PumpStatusSchema = z.strictObject({
+  model: z.string().min(1).max(64),
+  serial: z.string().min(1).max(32),
+  /** The pump's own clock at the time of reading (ISO 8601, UTC). */
+  pumpTime: z.iso.datetime(),
+  drug: DrugSchema,
+  concentration: ConcentrationSchema,
+  mode: TherapyModeSchema,
+  rate: RateSchema,
+  dailyDose: DailyDoseSchema,
+  reservoirVolume: VolumeSchema,
+  reservoirCapacity: VolumeSchema,
+  lowReservoirAlarmVolume: VolumeSchema,
+  replaceByDate: IsoDate,
+  alarms: z.array(AlarmSchema).max(32),
+});
+export type PumpStatus = z.infer<typeof PumpStatusSchema>;
+
+export const LinkKindSchema = z.enum(['simulator', 'usb']);
+export type LinkKind = z.infer<typeof LinkKindSchema>;

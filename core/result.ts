@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Error codes that cross every host boundary (IPC, HTTP, CLI). The renderer translates them;
+ * hosts never send raw exception text as the only explanation.
+ */
+export const errorCodes = [
+  'INVALID_INPUT',
+  'PAYLOAD_TOO_LARGE',
+  'UNKNOWN_CHANNEL',
+  'UNAUTHORIZED',
+  'FORBIDDEN_ORIGIN',
+  'WAND_NOT_FOUND',
+  'PUMP_NOT_FOUND',
+  'COMMUNICATION_FAILED',
+  'STORAGE_FAILED',
+  'INTERNAL',
+] as const;
+
+export const ErrorCodeSchema = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const AppErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  /** English text for logs, the CLI and support staff; the UI shows its own translation. */
+  message: z.string(),
+  /** Where the problem is, e.g. the input field path `concentration.value`. */
+  field: z.string().optional(),
+});
+export type AppError = z.infer<typeof AppErrorSchema>;
+
+export type Result<T, E = AppError> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E = AppError>(error: E): Result<never, E> => ({ ok: false, error });
+
+export const appError = (code: ErrorCode, message: string, field?: string): AppError =>
+  field === undefined ? { code, message } : { code, message, field };
+
+/** Builds the wire schema of a result carrying `value`. */
+export const resultSchema = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: AppErrorSchema }),
+  ]);
+
+/** Turns a zod failure into one INVALID_INPUT error naming the first offending field. */
+export const fromZodError = (error: z.ZodError): AppError => {
+  const first = error.issues[0];
+  const field = first && first.path.length > 0 ? first.path.join('.') : undefined;
+  const message = first ? `${field ?? 'input'}: ${first.message}` : 'invalid input';
+  return appError('INVALID_INPUT', message, field);
+};

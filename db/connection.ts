@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate } from './migrate';
+import { DatabaseOpenError } from './errors';
+
+export { DatabaseOpenError };
+
+export type Db = Database.Database;
+
+
+/**
+ * Opens (creating when absent) the store at `path`, sets and then *verifies* the durability
+ * pragmas: an audit store that does not sync every commit to disk is refused, not used.
+ */
+export function openDatabase(path: string): Db {
+  let db: Db;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (e) {
+    throw new DatabaseOpenError('CANNOT_OPEN', `Cannot open the database at ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') {
+      throw new DatabaseOpenError('CORRUPT', `The database at ${path} failed its integrity check: ${String(check)}`);
+    }
+    if (path !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    assertDurable(db, path);
+    migrate(db);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof DatabaseOpenError) throw e;
+    const message = (e as Error).message;
+    if (/not a database|malformed/i.test(message)) {
+      throw new DatabaseOpenError('CORRUPT', `The file at ${path} is not a readable database: ${message}`);
+    }
+    throw e;
+  }
+}
+
+function assertDurable(db: Db, path: string): void {
+  const journal = String(db.pragma('journal_mode', { simple: true }));
+  const synchronous = Number(db.pragma('synchronous', { simple: true }));
+  const foreignKeys = Number(db.pragma('foreign_keys', { simple: true }));
+  const wantJournal = path === ':memory:' ? 'memory' : 'wal';
+  // synchronous: 2 = FULL, 3 = EXTRA; both sync the WAL on every commit.
+  if (journal !== wantJournal || synchronous < 2 || foreignKeys !== 1) {
+    throw new DatabaseOpenError(
+      'NOT_DURABLE',
+      `The database at ${path} cannot be made durable (journal_mode=${journal}, synchronous=${synchronous}, foreign_keys=${foreignKeys}).`,
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import type { PumpLink } from '../link';
+import type { PumpStatus } from '../../core/pump';
+import { appError, err, ok, type Result } from '../../core/result';
+import { SimulatedPump, defaultSimulatedPump, type Clock } from './pump';
+
+export interface SimulatorLinkOptions {
+  clock?: Clock;
+  /** Telemetry latency of one interrogation, in milliseconds. */
+  latencyMs?: number;
+  pump?: SimulatedPump;
+}
+
+/** The simulated pump behind the same link interface as a wand, for training mode and tests. */
+export class SimulatorLink implements PumpLink {
+  readonly kind = 'simulator' as const;
+  private readonly pump: SimulatedPump;
+  private readonly latencyMs: number;
+  private closed = false;
+  /** Fault injection: while set, the wand behaves as if unplugged. */
+  unplugged = false;
+
+  constructor(options: SimulatorLinkOptions = {}) {
+    const clock = options.clock ?? (() => new Date());
+    this.pump = options.pump ?? new SimulatedPump(defaultSimulatedPump(clock()), clock);
+    this.latencyMs = options.latencyMs ?? 0;
+  }
+
+  async interrogate(signal?: AbortSignal): Promise<Result<PumpStatus>> {
+    if (this.closed || this.unplugged) {
+      return err(appError('COMMUNICATION_FAILED', 'The wand is not connected. Plug it in and try again.'));
+    }
+    if (this.latencyMs > 0) {
+      const aborted = await delay(this.latencyMs, signal);
+      if (aborted) return err(appError('COMMUNICATION_FAILED', 'Interrogation cancelled.'));
+    }
+    return ok(this.pump.status());
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+}
+
+const delay = (ms: number, signal?: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve(true);
+    const timer = setTimeout(() => resolve(false), ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });

@@ -1,0 +1,41 @@
+import { app, dialog, ipcMain } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { nodeUsb } from '../drivers/usb/webusb';
+import { DATABASE_FILE } from '../services/paths';
+import { openRuntime, type Runtime } from '../services/runtime';
+import { describeStartupError } from '../services/startup-errors';
+import { registerIpc, trustedUrlCheck } from './ipc/register';
+import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
+
+let runtime: Runtime | undefined;
+
+async function start(): Promise<void> {
+  denyAllPermissions();
+  const databasePath = process.env['PUMP_DB'] ?? join(app.getPath('userData'), DATABASE_FILE);
+  try {
+    runtime = await openRuntime({ host: 'electron', databasePath, usb: await nodeUsb(), log: (e) => console.error(e) });
+  } catch (e) {
+    dialog.showErrorBox('The programmer cannot start', describeStartupError(e, databasePath));
+    app.exit(2);
+    return;
+  }
+  const paths = rendererPaths(__dirname);
+  const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+  registerIpc(ipcMain, runtime.dispatch, trustedUrlCheck(pathToFileURL(paths.rendererFile).href, app.isPackaged ? undefined : devServerUrl));
+  createMainWindow({ ...paths, devServerUrl: app.isPackaged ? undefined : devServerUrl });
+}
+
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+app.whenReady().then(start, (e: unknown) => {
+  console.error(e);
+  app.exit(1);
+});
+app.on('window-all-closed', () => {
+  void runtime?.close().finally(() => app.quit());
+});

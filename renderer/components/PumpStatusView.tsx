@@ -1,0 +1,54 @@
+import { Descriptions, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { PumpStatus } from '../../core/pump';
+import type { Quantity } from '../../core/quantity';
+
+/** Decimal strings are shown exactly as the pump reported them: no float round trip. */
+const q = (quantity: Quantity): string => `${quantity.value} ${quantity.unit}`;
+
+export function PumpStatusView({ status, locale }: { status: PumpStatus; locale: string }) {
+  const { t } = useTranslation();
+  const items = [
+    { key: 'model', label: t('status.model'), children: status.model },
+    { key: 'serial', label: t('status.serial'), children: status.serial },
+    { key: 'drug', label: t('status.drug'), children: t(`drug.${status.drug}`) },
+    { key: 'concentration', label: t('status.concentration'), children: q(status.concentration) },
+    { key: 'mode', label: t('status.mode'), children: t(`mode.${status.mode}`) },
+    { key: 'rate', label: t('status.rate'), children: q(status.rate) },
+    { key: 'dailyDose', label: t('status.dailyDose'), children: q(status.dailyDose) },
+    {
+      key: 'reservoir',
+      label: t('status.reservoir'),
+      children: (
+        <span>
+          <strong>{q(status.reservoirVolume)}</strong>{' '}
+          {t('status.capacity', { capacity: status.reservoirCapacity.value, alarm: status.lowReservoirAlarmVolume.value })}
+        </span>
+      ),
+    },
+    { key: 'pumpTime', label: t('status.pumpTime'), children: new Date(status.pumpTime).toLocaleString(locale) },
+    { key: 'replaceBy', label: t('status.replaceBy'), children: status.replaceByDate },
+    {
+      key: 'alarms',
+      label: t('status.alarms'),
+      children:
+        status.alarms.length === 0
+          ? t('status.noAlarms')
+          : status.alarms.map((a) => (
+              <Tag key={a.code} color="red">
+                {t(`alarm.${a.code}`)}
+              </Tag>
+            )),
+    },
+  ];
+  return (
+    <Descriptions
+      data-testid="pump-status"
+      title={t('status.title')}
+      bordered
+      column={{ xs: 1, md: 2 }}
+      size="middle"
+      items={items.map((item) => ({ ...item, children: <span data-field={item.key}>{item.children}</span> }))}
+    />
+  );
+}

@@ -1,0 +1,54 @@
+import { Alert, Button, Space, Typography } from 'antd';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ApiError, pumpApi, unwrap } from '../../api/client';
+import { PumpStatusView } from '../../components/PumpStatusView';
+import { TrainingBanner } from '../../components/TrainingBanner';
+
+export function InterrogationScreen() {
+  const { t, i18n } = useTranslation();
+  const info = useQuery({ queryKey: ['app:info'], queryFn: async () => unwrap(await pumpApi().app.info({})) });
+  const interrogation = useMutation({ mutationFn: async () => unwrap(await pumpApi().pump.interrogate({})) });
+  const link = info.data?.link;
+  const record = interrogation.data;
+  const error = interrogation.error;
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      {link?.training === true && (
+        <TrainingBanner title={t('training.banner')} detail={link.reason && t(`training.reason.${link.reason}`)} />
+      )}
+      <Space align="center" wrap>
+        <Button
+          type="primary"
+          size="large"
+          loading={interrogation.isPending}
+          onClick={() => interrogation.mutate()}
+          data-testid="interrogate"
+        >
+          {interrogation.isPending ? t('interrogate.busy') : t('interrogate.button')}
+        </Button>
+        <Typography.Text type="secondary">{t('interrogate.hint')}</Typography.Text>
+      </Space>
+      {error !== null && (
+        <Alert
+          role="alert"
+          type="error"
+          showIcon
+          title={t('error.title')}
+          description={
+            error instanceof ApiError ? t(`error.${error.code}`, { message: error.message, defaultValue: error.message }) : error.message
+          }
+        />
+      )}
+      {record !== undefined && (
+        <>
+          <PumpStatusView status={record.status} locale={i18n.language} />
+          <Typography.Text type="secondary" data-testid="saved-note">
+            {t('interrogate.saved', { id: record.id, time: new Date(record.recordedAt).toLocaleString(i18n.language) })}
+          </Typography.Text>
+        </>
+      )}
+    </Space>
+  );
+}

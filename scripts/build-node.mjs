@@ -1,0 +1,24 @@
+// Bundles the Node-side entry points (pumpctl, the web host, benchmarks) and the web host's
+// browser bridge with esbuild. Runs on `npm ci` (prepare) so that `npx pumpctl` works at once.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+const external = ['better-sqlite3', 'usb', 'electron', 'playwright-core', '@playwright/test'];
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external, logLevel: 'warning', legalComments: 'none' };
+
+rmSync('dist', { recursive: true, force: true });
+await Promise.all([
+  build({ ...node, entryPoints: ['cli/pumpctl.ts'], outfile: 'dist/cli/pumpctl.cjs' }),
+  build({ ...node, entryPoints: ['web/main.ts'], outfile: 'dist/web/server.cjs' }),
+  build({ ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.cjs' }),
+  build({
+    entryPoints: ['web/browser/pump-api.ts'],
+    outfile: 'dist/web/pump-api.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'warning',
+  }),
+]);

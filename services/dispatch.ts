@@ -1,0 +1,48 @@
+import { contract, type ApiParsedInput, type ApiResult } from '../core/api/contract';
+import { MAX_PAYLOAD_BYTES, isChannel, type Channel } from '../core/api/channels';
+import { appError, err, fromZodError, type Result } from '../core/result';
+
+export type Handlers = { [C in Channel]: (input: ApiParsedInput<C>) => Promise<ApiResult<C>> };
+export type Dispatch = (channel: unknown, input: unknown) => Promise<Result<unknown>>;
+
+/**
+ * The single entry every host calls: checks the channel and the payload size, parses the input
+ * with the contract's schema, runs the handler, and never lets an exception cross the boundary.
+ */
+export function createDispatcher(handlers: Handlers, log: (e: unknown) => void = () => undefined): Dispatch {
+  return async (channel, input) => {
+    if (!isChannel(channel)) return err(appError('UNKNOWN_CHANNEL', `Unknown channel ${String(channel).slice(0, 64)}`));
+    const size = payloadSize(input);
+    if (size === undefined) return err(appError('INVALID_INPUT', 'The request is not plain JSON data.'));
+    if (size > MAX_PAYLOAD_BYTES) {
+      return err(appError('PAYLOAD_TOO_LARGE', `The request is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}.`));
+    }
+    return run(channel, input, handlers, log);
+  };
+}
+
+async function run<C extends Channel>(
+  channel: C,
+  input: unknown,
+  handlers: Handlers,
+  log: (e: unknown) => void,
+): Promise<Result<unknown>> {
+  const parsed = contract[channel].input.safeParse(input ?? {});
+  if (!parsed.success) return err(fromZodError(parsed.error));
+  try {
+    const handler = handlers[channel] as (i: unknown) => Promise<ApiResult<C>>;
+    return await handler(parsed.data);
+  } catch (e) {
+    log(e);
+    return err(appError('INTERNAL', 'An unexpected error occurred; nothing was sent to the pump. See the log for details.'));
+  }
+}
+
+const payloadSize = (input: unknown): number | undefined => {
+  try {
+    const json = JSON.stringify(input ?? {});
+    return Buffer.byteLength(json, 'utf8');
+  } catch {
+    return undefined;
+  }
+};

@@ -1,0 +1,55 @@
+import type { AppInfo } from '../core/api/contract';
+import { ok } from '../core/result';
+import { openDatabase, type Db } from '../db/connection';
+import type { UsbDeviceSource } from '../drivers/usb/detect';
+import type { SimulatorLinkOptions } from '../drivers/simulator/link';
+import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
+import { interrogate, recentInterrogations } from './interrogation';
+import { selectLink } from './link-select';
+import { appVersion } from './version';
+
+export interface RuntimeOptions {
+  host: AppInfo['host'];
+  databasePath: string;
+  /** Use the simulated pump even when a wand is attached. */
+  simulator?: boolean;
+  usb?: UsbDeviceSource | undefined;
+  simulatorOptions?: SimulatorLinkOptions;
+  now?: () => Date;
+  log?: (e: unknown) => void;
+}
+
+export interface Runtime {
+  db: Db;
+  handlers: Handlers;
+  dispatch: Dispatch;
+  close(): Promise<void>;
+}
+
+/** Opens the store, chooses the link and wires the services: what every host starts with. */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const db = openDatabase(options.databasePath);
+  const { link, info } = await selectLink({
+    simulator: options.simulator ?? false,
+    usb: options.usb,
+    simulatorOptions: options.simulatorOptions ?? {},
+  });
+  const now = options.now ?? (() => new Date());
+  // Until sign-in exists every action is recorded as the training-mode workstation user.
+  const deps = { db, link, actor: `workstation:${options.host}`, now };
+  const handlers: Handlers = {
+    'app:info': () =>
+      Promise.resolve(ok({ version: appVersion, host: options.host, link: info, databasePath: options.databasePath })),
+    'pump:interrogate': () => interrogate(deps),
+    'interrogations:list': (input) => Promise.resolve(ok(recentInterrogations(db, input))),
+  };
+  return {
+    db,
+    handlers,
+    dispatch: createDispatcher(handlers, options.log),
+    async close() {
+      await link.close();
+      db.close();
+    },
+  };
+}

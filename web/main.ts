@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDatabasePath } from '../services/paths';
+import { openRuntime } from '../services/runtime';
+import { describeStartupError } from '../services/startup-errors';
+import { nodeUsb } from '../drivers/usb/webusb';
+import { startWebHost } from './server';
+
+const USAGE = `Usage: npm run start:web -- [--port N] [--db FILE] [--simulator] [--ipv6]
+Serves the programmer on this computer only (loopback), for a browser or a training room.`;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        db: { type: 'string' },
+        simulator: { type: 'boolean', default: false },
+        ipv6: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 1;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be a whole number from 0 to 65535\n${USAGE}\n`);
+    return 1;
+  }
+  const databasePath = resolve(args.db ?? defaultDatabasePath());
+  // The bundle lives in dist/web/; the built renderer in out/renderer/.
+  const root = resolve(__dirname, '..', '..');
+  let runtime;
+  try {
+    runtime = await openRuntime({
+      host: 'web',
+      databasePath,
+      simulator: args.simulator,
+      usb: args.simulator ? undefined : await nodeUsb(),
+      log: (e) => process.stderr.write(`${String((e as Error).stack ?? e)}\n`),
+    });
+  } catch (e) {
+    process.stderr.write(`${describeStartupError(e, databasePath)}\n`);
+    return 2;
+  }
+  const host = await startWebHost({
+    dispatch: runtime.dispatch,
+    rendererDir: resolve(root, 'out', 'renderer'),
+    bridgeFile: resolve(root, 'dist', 'web', 'pump-api.js'),
+    port,
+    hostname: args.ipv6 ? '::1' : '127.0.0.1',
+  });
+  process.stdout.write(`Pump programmer web host (loopback only)\n  database: ${databasePath}\n  open:     ${host.url}\n`);
+  const stop = (): void => {
+    void host.close().then(() => runtime.close()).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    process.stderr.write(`The web host could not start: ${(e as Error).message}\n`);
+    process.exit(2);
+  },
+);

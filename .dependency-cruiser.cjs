@@ -68,7 +68,7 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.node.json' },
+    tsConfig: { fileName: require('node:path').join(__dirname, 'tsconfig.node.json') },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.cjs', '.mjs', '.json'] },
     exclude: { path: ['^out/', '^dist/', 'test/fixtures/'] },
   },

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrate } from './migrate';
+import { assertNotNewer, migrate } from './migrate';
 import { DatabaseOpenError } from './errors';
 
 export { DatabaseOpenError };
@@ -26,6 +26,7 @@ export function openDatabase(path: string): Db {
     if (check !== 'ok') {
       throw new DatabaseOpenError('CORRUPT', `The database at ${path} failed its integrity check: ${String(check)}`);
     }
+    assertNotNewer(db);
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');

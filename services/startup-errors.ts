@@ -11,6 +11,9 @@ export function describeStartupError(e: unknown, databasePath: string): string {
       case 'NOT_DURABLE':
         return `${e.message}\nThe audit trail must be written safely to disk; use a local disk that supports file locking.`;
       case 'CANNOT_OPEN':
+        if (/NODE_MODULE_VERSION|compiled against a different Node/.test(e.message)) {
+          return `${e.message}\nThe SQLite module was built for another runtime (npm start rebuilds it for Electron). Run \`npm rebuild better-sqlite3\` to use it from Node again.`;
+        }
         return `${e.message}\nCheck that the folder exists, is writable and the disk is not full, or choose another file with --db FILE.`;
       default: {
         const never: never = e.reason;

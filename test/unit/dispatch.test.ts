@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { channels } from '../../core/api/channels';
+import { ok } from '../../core/result';
+import { createDispatcher, type Handlers } from '../../services/dispatch';
+import type { InterrogationRecord } from '../../core/api/contract';
+
+const record: InterrogationRecord = {
+  id: 1,
+  recordedAt: '2026-03-01T08:00:00.000Z',
+  link: 'simulator',
+  status: {
+    model: 'M',
+    serial: 'S1',
+    pumpTime: '2026-03-01T08:00:00.000Z',
+    drug: 'baclofen',
+    concentration: { value: '500', unit: 'mcg/mL' },
+    mode: 'continuous',
+    rate: { value: '0.8', unit: 'mL/day' },
+    dailyDose: { value: '400', unit: 'mcg/day' },
+    reservoirVolume: { value: '12.5', unit: 'mL' },
+    reservoirCapacity: { value: '20', unit: 'mL' },
+    lowReservoirAlarmVolume: { value: '2', unit: 'mL' },
+    replaceByDate: '2030-01-01',
+    alarms: [],
+  },
+};
+
+function handlers(calls: string[]): Handlers {
+  return {
+    'app:info': () => {
+      calls.push('app:info');
+      return Promise.resolve(
+        ok({ version: '0', host: 'web', link: { kind: 'simulator', training: true }, databasePath: '/x' } as const),
+      );
+    },
+    'pump:interrogate': () => {
+      calls.push('pump:interrogate');
+      return Promise.resolve(ok(record));
+    },
+    'interrogations:list': (input) => {
+      calls.push(`interrogations:list:${input.limit}`);
+      return Promise.resolve(ok([record]));
+    },
+  };
+}
+
+describe('the API dispatcher shared by every host', () => {
+  it('runs a valid request and applies schema defaults', async () => {
+    const calls: string[] = [];
+    const dispatch = createDispatcher(handlers(calls));
+    const result = await dispatch('interrogations:list', {});
+    expect(result.ok).toBe(true);
+    expect(calls).toEqual(['interrogations:list:20']);
+  });
+
+  it('refuses an unknown channel without calling anything', async () => {
+    const calls: string[] = [];
+    const result = await createDispatcher(handlers(calls))('pump:format', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['a wrong type', { limit: 'ten' }, 'limit'],
+    ['an out-of-range value', { limit: 1000 }, 'limit'],
+    ['an unknown field', { limit: 5, dose: '1' }, undefined],
+    ['a non-object', 'interrogate', undefined],
+  ])('answers %s with INVALID_INPUT and runs nothing', async (_name, input, field) => {
+    const calls: string[] = [];
+    const result = await createDispatcher(handlers(calls))('interrogations:list', input);
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    if (!result.ok && field !== undefined) expect(result.error.field).toBe(field);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses an oversize payload with PAYLOAD_TOO_LARGE', async () => {
+    const calls: string[] = [];
+    const result = await createDispatcher(handlers(calls))('pump:interrogate', { padding: 'x'.repeat(70_000) });
+    expect(result).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('turns a throwing handler into INTERNAL and logs the cause', async () => {
+    const logged: unknown[] = [];
+    const h = handlers([]);
+    h['pump:interrogate'] = () => Promise.reject(new Error('boom'));
+    const result = await createDispatcher(h, (e) => logged.push(e))('pump:interrogate', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(logged).toHaveLength(1);
+  });
+
+  it('answers any JSON value on any channel name with a result, never an exception', async () => {
+    const dispatch = createDispatcher(handlers([]));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom(...channels), fc.string()), fc.jsonValue(), async (channel, input) => {
+        const result = await dispatch(channel, input);
+        expect(typeof result.ok).toBe('boolean');
+        if (!result.ok) expect(result.error.code).toMatch(/^[A-Z_]+$/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openRuntime } from '../../services/runtime';
+import { selectLink } from '../../services/link-select';
+import { WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../../drivers/usb/detect';
+import { SimulatorLink } from '../../drivers/simulator/link';
+import { interrogate } from '../../services/interrogation';
+import { openDatabase } from '../../db/connection';
+import { manualClock, tempDir } from './helpers';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+describe('interrogating through the services', () => {
+  it('commits the reading and its audit record to the file before answering', async () => {
+    const path = join(dir, 'programmer.sqlite');
+    const clock = manualClock();
+    const runtime = await openRuntime({ host: 'web', databasePath: path, simulator: true, now: clock.now, simulatorOptions: { clock: clock.now } });
+    const result = await runtime.dispatch('pump:interrogate', {});
+    expect(result.ok).toBe(true);
+    // Another connection, as another process would see the file.
+    const reader = new Database(path, { readonly: true });
+    const row = reader.prepare('SELECT pump_serial, link, status_json, audit_id FROM interrogations').get() as {
+      pump_serial: string;
+      link: string;
+      status_json: string;
+      audit_id: number;
+    };
+    expect(row.pump_serial).toBe('SIM000123');
+    expect(row.link).toBe('simulator');
+    expect(JSON.parse(row.status_json)).toMatchObject({ drug: 'morphine', dailyDose: { value: '3', unit: 'mg/day' } });
+    const audit = reader.prepare('SELECT action, outcome, actor, at_utc FROM audit_log WHERE id = ?').get(row.audit_id);
+    expect(audit).toEqual({ action: 'pump.interrogate', outcome: 'confirmed', actor: 'workstation:web', at_utc: clock.now().toISOString() });
+    reader.close();
+
+    const list = await runtime.dispatch('interrogations:list', { serial: 'SIM000123' });
+    expect(list).toMatchObject({ ok: true, value: [{ status: { serial: 'SIM000123' } }] });
+    await runtime.close();
+  });
+
+  it('records a failed reading and returns the typed error', async () => {
+    const db = openDatabase(join(dir, 'fail.sqlite'));
+    const link = new SimulatorLink();
+    link.unplugged = true;
+    const result = await interrogate({ db, link, actor: 'test', now: () => new Date() });
+    expect(result).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED' } });
+    expect(db.prepare('SELECT outcome FROM audit_log').pluck().all()).toEqual(['rejected']);
+    expect(db.prepare('SELECT count(*) FROM interrogations').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('answers STORAGE_FAILED when the store cannot take the record', async () => {
+    const db = openDatabase(join(dir, 'ro.sqlite'));
+    db.exec(`CREATE TRIGGER no_more BEFORE INSERT ON interrogations BEGIN SELECT RAISE(ABORT, 'disk full'); END;`);
+    const result = await interrogate({ db, link: new SimulatorLink(), actor: 'test', now: () => new Date() });
+    expect(result).toMatchObject({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    // The audit record of the same transaction was rolled back with it.
+    expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('choosing the link', () => {
+  const usb = (devices: Array<{ vendorId: number; productId: number }> | Error) => ({
+    getDevices: () => (devices instanceof Error ? Promise.reject(devices) : Promise.resolve(devices)),
+  });
+
+  it.each([
+    ['no USB subsystem', usb(new Error('/sys/bus/usb/devices/ not found')), 'NO_USB_SUBSYSTEM'],
+    ['no wand among the devices', usb([{ vendorId: 0x046d, productId: 0xc077 }]), 'NO_WAND_ATTACHED'],
+    ['a wand whose driver is not in this release', usb([{ vendorId: WAND_VENDOR_ID, productId: WAND_PRODUCT_ID }]), 'WAND_DRIVER_PENDING'],
+  ])('goes to training mode with %s', async (_name, source, reason) => {
+    const choice = await selectLink({ usb: source });
+    expect(choice.info).toEqual({ kind: 'simulator', training: true, reason });
+    expect(choice.link.kind).toBe('simulator');
+  });
+});

@@ -6,6 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { InterrogationScreen } from '../features/interrogation/InterrogationScreen';
 import { languages, setLanguage, type Language } from '../i18n/index';
 
+/** Darker secondary text and primary colour than antd's defaults, for WCAG AA contrast. */
+const theme = { token: { colorPrimary: '#0958d9', colorTextSecondary: 'rgba(0, 0, 0, 0.68)', colorTextDescription: 'rgba(0, 0, 0, 0.68)' } };
+
 const languageNames: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
 
 export function App() {
@@ -16,7 +19,7 @@ export function App() {
     setLang(next);
   };
   return (
-    <ConfigProvider locale={language === 'zh-CN' ? zhCN : enUS}>
+    <ConfigProvider locale={language === 'zh-CN' ? zhCN : enUS} theme={theme}>
       <Layout style={{ minHeight: '100vh' }}>
         <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#0b3d60' }}>
           <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: 20 }}>

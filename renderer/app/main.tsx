@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initI18n } from '../i18n/index';
 import { App } from './App';
+import './global.css';
 
 initI18n();
 // Pump actions are never retried behind the user's back: a retry is a clinician's decision.

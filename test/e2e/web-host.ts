@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningHost {
+  url: string;
+  databasePath: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built web host exactly as `npm run start:web` does (a separate Node process on the
+ * embedded defaults, with its own SQLite file) and waits for the address it prints.
+ */
+export async function startBuiltWebHost(extraArgs: string[] = []): Promise<RunningHost> {
+  const dir = mkdtempSync(join(tmpdir(), 'pump-e2e-'));
+  const databasePath = join(dir, 'programmer.sqlite');
+  const child: ChildProcess = spawn(process.execPath, ['dist/web/server.cjs', '--port', '0', '--db', databasePath, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web host did not start:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /open:\s+(http:\/\/\S+)/.exec(output);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web host exited with ${String(code)}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    databasePath,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

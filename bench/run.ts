@@ -1,1 +1,16 @@
-export {};
+import { parseArgs } from 'node:util';
+import { runAll } from './harness';
+import { interrogateThroughApi } from './interrogate';
+import { webHostStart } from './web-host';
+
+// `npm run bench [-- --filter TEXT] [--json FILE]`: each line is a figure beside a baseline
+// measured in the same run, so results compare across machines by their ratio.
+const { values } = parseArgs({ options: { filter: { type: 'string' }, json: { type: 'string' } } });
+
+runAll([webHostStart, interrogateThroughApi], { filter: values.filter, json: values.json }).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`benchmark failed: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -4,6 +4,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { startBuiltWebHost, type RunningHost } from './web-host';
 
 let host: RunningHost;
+/** Runs in the page before the app: start in English whatever the browser's language. */
+const ENGLISH = `localStorage.setItem('pump-language', 'en');`;
 
 test.beforeAll(async () => {
   host = await startBuiltWebHost();
@@ -19,7 +21,7 @@ async function expectNoSeriousA11yViolations(page: Page) {
 }
 
 test('a clinician interrogates the simulated pump and the reading is on disk', async ({ page }) => {
-  await page.addInitScript(() => localStorage.setItem('pump-language', 'en'));
+  await page.addInitScript(ENGLISH);
   await page.goto(host.url);
   await expect(page.getByTestId('training-banner')).toContainText('TRAINING MODE');
   await expect(page).not.toHaveURL(/token=/); // the token leaves the address bar
@@ -54,7 +56,7 @@ test('a clinician interrogates the simulated pump and the reading is on disk', a
 });
 
 test('the same slice in Chinese', async ({ page }) => {
-  await page.addInitScript(() => localStorage.setItem('pump-language', 'en'));
+  await page.addInitScript(ENGLISH);
   await page.goto(host.url);
   await page.getByRole('combobox', { name: 'Language' }).click();
   await page.getByTitle('中文').click();
@@ -71,7 +73,7 @@ test('the same slice in Chinese', async ({ page }) => {
 });
 
 test('a page without the token is told how to connect, in its language', async ({ page }) => {
-  await page.addInitScript(() => localStorage.setItem('pump-language', 'en'));
+  await page.addInitScript(ENGLISH);
   await page.goto(host.url.replace(/#.*$/, ''));
   await page.getByRole('button', { name: 'Interrogate' }).click();
   await expect(page.getByRole('alert')).toContainText('Open the address the web host printed');

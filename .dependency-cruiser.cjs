@@ -24,7 +24,7 @@ module.exports = {
       comment: 'core imports nothing outside core: no node:, no electron, no I/O.',
       severity: 'error',
       from: { path: layer('core') },
-      to: { pathNot: ['^core/', '^node_modules/(zod|decimal\\.js)/'] },
+      to: { pathNot: ['^core/', '^node_modules/(zod|decimal\\.js|@noble/hashes)/'] },
     },
     {
       name: 'drivers-not-db',

@@ -4,9 +4,12 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const bundle = join(__dirname, '..', 'dist', 'cli', 'pumpctl.cjs');
+const bundle = join(__dirname, '..', 'dist', 'cli', 'pumpctl.mjs');
 if (!existsSync(bundle)) {
   process.stderr.write('pumpctl is not built yet. Run `npm run build:node` (or `npm ci`) in the project folder first.\n');
   process.exit(1);
 }
-require(bundle);
+import(require('node:url').pathToFileURL(bundle).href).catch((e) => {
+  process.stderr.write(`pumpctl: ${e.message}\n`);
+  process.exit(2);
+});

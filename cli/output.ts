@@ -13,6 +13,7 @@ export const exitCodeFor = (code: ErrorCode): ExitCode => {
     case 'COMMUNICATION_FAILED':
       return EXIT.communication;
     case 'INVALID_INPUT':
+    case 'OUT_OF_RANGE':
     case 'PAYLOAD_TOO_LARGE':
     case 'UNKNOWN_CHANNEL':
     case 'UNAUTHORIZED':

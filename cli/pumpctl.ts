@@ -1,11 +1,11 @@
 import { appVersion } from '../services/version';
-import { interrogateCommand, interrogateUsage } from './commands/interrogate';
+import { calcUsage, checkUsage, interrogateUsage } from './usage';
 import { EXIT, UsageError, processIo, type ExitCode, type Io } from './output';
 
 const USAGE = `pumpctl ${appVersion}: the command line of the intrathecal pump programmer
 
 Usage:
-  ${interrogateUsage.split('\n').join('\n  ')}
+  ${[calcUsage, checkUsage, interrogateUsage].map((u) => u.split('\n').join('\n  ')).join('\n  ')}
   pumpctl --version
   pumpctl --help
 
@@ -16,8 +16,13 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      // Each command is loaded only when used: a calculation never loads the database or USB code.
+      case 'calc':
+        return await (await import('./commands/calc')).calcCommand(rest, io);
+      case 'check':
+        return await (await import('./commands/check')).checkCommand(rest, io);
       case 'interrogate':
-        return await interrogateCommand(rest, io);
+        return await (await import('./commands/interrogate')).interrogateCommand(rest, io);
       case '--version':
         io.out(`${appVersion}\n`);
         return EXIT.ok;

@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 export const errorCodes = [
   'INVALID_INPUT',
+  /** A well-formed value outside what is physically or clinically allowed (e.g. fill above capacity). */
+  'OUT_OF_RANGE',
   'PAYLOAD_TOO_LARGE',
   'UNKNOWN_CHANNEL',
   'UNAUTHORIZED',

@@ -8,7 +8,8 @@ const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', 
 
 rmSync('dist', { recursive: true, force: true });
 await Promise.all([
-  build({ ...node, entryPoints: ['cli/pumpctl.ts'], outfile: 'dist/cli/pumpctl.cjs' }),
+  // ESM with code splitting: each pumpctl command is its own chunk, loaded on first use.
+  build({ ...node, format: 'esm', splitting: true, minify: true, entryPoints: ['cli/pumpctl.ts'], outdir: 'dist/cli', outExtension: { '.js': '.mjs' } }),
   build({ ...node, entryPoints: ['web/main.ts'], outfile: 'dist/web/server.cjs' }),
   build({ ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.cjs' }),
   build({

@@ -8,10 +8,6 @@ import { describeStartupError } from '../../services/startup-errors';
 import { nodeUsb } from '../../drivers/usb/webusb';
 import { EXIT, fail, UsageError, type ExitCode, type Io } from '../output';
 
-export const interrogateUsage = `pumpctl interrogate --sim [--json] [--db FILE]
-  Reads the pump's status. --sim uses the built-in simulated pump (training mode).
-  --db FILE also records the interrogation in that database's audit trail.`;
-
 export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCode> {
   let values;
   try {

@@ -51,6 +51,7 @@ export const en = {
   error: {
     title: 'The pump could not be read',
     INVALID_INPUT: 'The request was not valid: {{message}}',
+    OUT_OF_RANGE: 'A value is outside the allowed range: {{message}}',
     PAYLOAD_TOO_LARGE: 'The request was too large.',
     UNKNOWN_CHANNEL: 'This action is not available in this version.',
     UNAUTHORIZED: 'This page is not connected to the programmer. Open the address the web host printed.',

@@ -53,6 +53,7 @@ export const zhCN: Messages = {
   error: {
     title: '无法读取泵信息',
     INVALID_INPUT: '请求无效：{{message}}',
+    OUT_OF_RANGE: '数值超出允许范围：{{message}}',
     PAYLOAD_TOO_LARGE: '请求过大。',
     UNKNOWN_CHANNEL: '本版本不提供此操作。',
     UNAUTHORIZED: '此页面未连接到程控仪。请打开网页服务打印的地址。',

@@ -1,0 +1,11 @@
+/** The usage text of each command, apart from the commands so that --help loads none of them. */
+export const calcUsage = `pumpctl calc rate|bridge|flex|refill [--json] < input.json
+  Reads one JSON object on standard input and writes the result as JSON (see docs/cli.md).`;
+
+export const checkUsage = `pumpctl check [--library FILE] [--json] < input.json
+  Checks a daily dose against the drug library (the built-in defaults, or FILE).
+  Prints {verdict: "ok"|"soft"|"hard", findings: [...]}; a soft or hard verdict still exits 0.`;
+
+export const interrogateUsage = `pumpctl interrogate --sim [--json] [--db FILE]
+  Reads the pump's status. --sim uses the built-in simulated pump (training mode).
+  --db FILE also records the interrogation in that database's audit trail.`;

@@ -1,0 +1,81 @@
+import { dec, maxOf, toPlaces, type Dec } from '../decimal';
+import { defaultPumpModel, type PumpModel } from '../models';
+import { ok, type Result } from '../result';
+import {
+  concentrationIn,
+  dailyDoseQ,
+  hourlyDoseQ,
+  massOf,
+  volumeQ,
+  type ConcentrationQ,
+  type DailyDoseQ,
+  type HourlyDoseQ,
+  type RateQ,
+  type VolumeQ,
+} from '../units';
+import { invalid } from './errors';
+import { ROUNDING } from './rounding';
+
+export interface FlexStep {
+  /** "HH:MM", 00:00–23:59; the step runs until the next one starts, the last until midnight. */
+  start: string;
+  rate: RateQ;
+}
+
+export interface FlexSummary {
+  dailyVolume: VolumeQ;
+  dailyDose: DailyDoseQ;
+  peakHourlyDose: HourlyDoseQ;
+}
+
+const MINUTES_PER_DAY = 1440;
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export const minutesOf = (hhmm: string): number | undefined => {
+  const m = HHMM.exec(hhmm);
+  return m === null ? undefined : Number(m[1]) * 60 + Number(m[2]);
+};
+
+/** Each step with its length in minutes, or a typed error naming the step that breaks the day. */
+export function stepDurations(steps: readonly FlexStep[], model: PumpModel = defaultPumpModel()): Result<Array<{ rate: Dec; minutes: number }>> {
+  if (steps.length === 0) return invalid('steps', 'a flex schedule needs at least one step');
+  if (steps.length > model.maxFlexSteps) return invalid('steps', `a flex schedule has at most ${model.maxFlexSteps} steps; this one has ${steps.length}`);
+  const starts: number[] = [];
+  for (const [i, step] of steps.entries()) {
+    const minutes = minutesOf(step.start);
+    if (minutes === undefined) return invalid(`steps.${i}.start`, `step ${i + 1} start "${step.start}" is not a time HH:MM from 00:00 to 23:59`);
+    if (i === 0 && minutes !== 0) return invalid('steps.0.start', 'the first step must start at 00:00 so the schedule covers the whole day');
+    const previous = starts[i - 1];
+    if (previous !== undefined && minutes <= previous) {
+      return invalid(`steps.${i}.start`, `step ${i + 1} starts at ${step.start}, not after step ${i}: steps must be in time order without overlaps`);
+    }
+    starts.push(minutes);
+  }
+  return ok(steps.map((step, i) => ({ rate: dec(step.rate.value), minutes: (starts[i + 1] ?? MINUTES_PER_DAY) - (starts[i] ?? 0) })));
+}
+
+/** Exact daily volume of a schedule: Σ rate × minutes / 1440 (not yet rounded). */
+export const exactDailyVolume = (durations: ReadonlyArray<{ rate: Dec; minutes: number }>): Dec =>
+  durations.reduce((sum, s) => sum.plus(s.rate.mul(s.minutes)), dec(0)).div(MINUTES_PER_DAY);
+
+/**
+ * The 24-hour totals and the peak hourly dose of a flex schedule: the figures that expose a
+ * per-hour value entered where a per-day one was meant.
+ */
+export function flexSummary(input: { concentration: ConcentrationQ; steps: readonly FlexStep[] }, model: PumpModel = defaultPumpModel()): Result<FlexSummary> {
+  const durations = stepDurations(input.steps, model);
+  if (!durations.ok) return durations;
+  const mass = massOf(input.concentration.unit);
+  const c = concentrationIn(input.concentration, mass);
+  if (c.isZero()) return invalid('concentration.value', 'concentration must be greater than zero');
+  const volume = exactDailyVolume(durations.value);
+  const peakRate = maxOf(durations.value.map((s) => s.rate)) ?? dec(0);
+  return ok({
+    dailyVolume: volumeQ(toPlaces(volume, ROUNDING.volumePlaces)),
+    dailyDose: dailyDoseQ(toPlaces(volume.mul(c), ROUNDING.dosePlaces), mass),
+    peakHourlyDose: hourlyDoseQ(toPlaces(peakRate.mul(c).div(24), ROUNDING.dosePlaces), mass),
+  });
+}
+
+export const formatMinutes = (minutes: number): string =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;

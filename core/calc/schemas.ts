@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { DrugSchema } from '../pump';
+import { IndicationSchema } from '../library/schema';
+import { Q } from '../units';
+
+/**
+ * Inputs of the calculations as `pumpctl calc` and `pumpctl check` read them (CONTRACTS.md):
+ * strict objects (an unknown field is an error), quantities as decimal strings with units.
+ */
+const pumpModel = z.string().min(1).max(40).optional();
+const date = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+const wholeDays = z.union([
+  z.number().int().min(0).max(3650),
+  z.string().regex(/^\d{1,4}$/, 'must be a whole number of days').transform(Number),
+]);
+
+export const RateInputSchema = z.strictObject({ concentration: Q.concentration, dailyDose: Q.dailyDose, pumpModel });
+
+export const BridgeInputSchema = z.strictObject({
+  dailyDose: Q.dailyDose,
+  oldConcentration: Q.concentration,
+  newConcentration: Q.concentration,
+  deadVolume: Q.volume,
+  pumpModel,
+});
+
+export const FlexInputSchema = z.strictObject({
+  concentration: Q.concentration,
+  steps: z.array(z.strictObject({ start: z.string().max(5), rate: Q.rate })).min(1).max(48),
+  pumpModel,
+});
+
+export const RefillInputSchema = z.strictObject({
+  capacity: Q.volume,
+  alarmVolume: Q.volume,
+  fillVolume: Q.volume,
+  rate: Q.rate,
+  fillDate: date,
+  expectedResidual: Q.volume.optional(),
+  withdrawnVolume: Q.volume.optional(),
+  maxBolusVolumePerDay: Q.rate.optional(),
+  stabilityDays: wholeDays.optional(),
+  replaceByDate: date.optional(),
+});
+
+export const CheckInputSchema = z.strictObject({
+  drug: DrugSchema,
+  concentration: Q.concentration,
+  dailyDose: Q.dailyDose,
+  previousDailyDose: Q.dailyDose.optional(),
+  indication: IndicationSchema.optional(),
+  history: z.array(z.strictObject({ at: z.iso.datetime({ offset: true }), dailyDose: Q.dailyDose })).max(500).optional(),
+  now: z.iso.datetime({ offset: true }).optional(),
+  pumpModel,
+});

@@ -1,0 +1,24 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { DrugLibrary } from './schema';
+
+/** JSON with object keys sorted at every level: the same library always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The content hash every audit record names with the version it was checked against. */
+export const libraryHash = (library: DrugLibrary): string => `sha256:${bytesToHex(sha256(utf8ToBytes(canonicalJson(library))))}`;
+
+export const libraryId = (library: DrugLibrary): { name: string; version: number; hash: string } => ({
+  name: library.name,
+  version: library.version,
+  hash: libraryHash(library),
+});

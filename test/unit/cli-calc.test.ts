@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultLibrary } from '../../core/library/defaults';
+import { tempDir } from './helpers';
+
+// The built pumpctl, fed on standard input as a user or script would (`npm test` builds first).
+const pumpctl = (args: string[], input: unknown) =>
+  spawnSync(process.execPath, ['bin/pumpctl.cjs', ...args], { input: typeof input === 'string' ? input : JSON.stringify(input), encoding: 'utf8' });
+
+const json = (run: ReturnType<typeof pumpctl>): unknown => JSON.parse(run.stdout);
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+describe('pumpctl calc', () => {
+  it('rate', () => {
+    const run = pumpctl(['calc', 'rate'], { concentration: { value: '25', unit: 'mcg/mL' }, dailyDose: { value: '1.2', unit: 'mcg/day' } });
+    expect(run.status).toBe(0);
+    expect(json(run)).toMatchObject({ rate: { value: '0.048', unit: 'mL/day' } });
+  });
+
+  it('bridge', () => {
+    const run = pumpctl(['calc', 'bridge'], {
+      dailyDose: { value: '400', unit: 'mcg/day' },
+      oldConcentration: { value: '500', unit: 'mcg/mL' },
+      newConcentration: { value: '2', unit: 'mg/mL' },
+      deadVolume: { value: '0.5', unit: 'mL' },
+    });
+    expect(json(run)).toEqual({
+      oldRate: { value: '0.8', unit: 'mL/day' },
+      newRate: { value: '0.2', unit: 'mL/day' },
+      bridgeVolume: { value: '0.5', unit: 'mL' },
+      bridgeDurationHours: '15',
+    });
+  });
+
+  it('flex answers in the concentration’s mass unit', () => {
+    const run = pumpctl(['calc', 'flex'], {
+      concentration: { value: '500', unit: 'mcg/mL' },
+      steps: [
+        { start: '00:00', rate: { value: '0.12', unit: 'mL/day' } },
+        { start: '12:00', rate: { value: '0.24', unit: 'mL/day' } },
+      ],
+    });
+    expect(json(run)).toEqual({ dailyVolume: { value: '0.18', unit: 'mL' }, dailyDose: { value: '90', unit: 'mcg/day' }, peakHourlyDose: { value: '5', unit: 'mcg/h' } });
+  });
+
+  it('refill', () => {
+    const run = pumpctl(['calc', 'refill'], {
+      capacity: { value: '40', unit: 'mL' },
+      alarmVolume: { value: '2', unit: 'mL' },
+      fillVolume: { value: '38', unit: 'mL' },
+      rate: { value: '0.5', unit: 'mL/day' },
+      fillDate: '2026-03-01',
+      stabilityDays: '90',
+      replaceByDate: '2027-01-01',
+    });
+    expect(json(run)).toEqual({ daysToAlarm: '72', alarmDate: '2026-05-12', nextRefillDate: '2026-05-12', limitingFactor: 'alarm' });
+  });
+
+  it.each([
+    ['an unknown field', ['calc', 'rate'], { concentration: { value: '1', unit: 'mg/mL' }, dailyDose: { value: '1', unit: 'mg/day' }, colour: 'red' }, 'colour'],
+    ['a wrong unit', ['calc', 'rate'], { concentration: { value: '1', unit: 'g/L' }, dailyDose: { value: '1', unit: 'mg/day' } }, 'unit'],
+    ['a negative value', ['calc', 'rate'], { concentration: { value: '-1', unit: 'mg/mL' }, dailyDose: { value: '1', unit: 'mg/day' } }, 'concentration.value'],
+    ['a number instead of a decimal string', ['calc', 'rate'], { concentration: { value: 1, unit: 'mg/mL' }, dailyDose: { value: '1', unit: 'mg/day' } }, 'decimal string'],
+    ['a zero concentration', ['calc', 'rate'], { concentration: { value: '0', unit: 'mg/mL' }, dailyDose: { value: '1', unit: 'mg/day' } }, 'greater than zero'],
+    ['an overfill', ['calc', 'refill'], { capacity: { value: '20', unit: 'mL' }, alarmVolume: { value: '2', unit: 'mL' }, fillVolume: { value: '21', unit: 'mL' }, rate: { value: '0.5', unit: 'mL/day' }, fillDate: '2026-03-01' }, 'capacity'],
+    ['a flex gap', ['calc', 'flex'], { concentration: { value: '1', unit: 'mg/mL' }, steps: [{ start: '01:00', rate: { value: '1', unit: 'mL/day' } }] }, '00:00'],
+    ['not JSON at all', ['calc', 'rate'], '{"concentration": ', 'not valid JSON'],
+    ['no input', ['calc', 'rate'], '', 'no input'],
+  ])('exits 2 on %s, with the error as JSON on stdout under --json', (_name, args, input, text) => {
+    const run = pumpctl([...args, '--json'], input);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(text);
+    const out = json(run) as { error: { code: string; message: string } };
+    expect(['INVALID_INPUT', 'OUT_OF_RANGE']).toContain(out.error.code);
+    expect(out.error.message).toContain(text);
+  });
+
+  it('exits 1 on an unknown calculation', () => {
+    expect(pumpctl(['calc', 'dose'], {}).status).toBe(1);
+  });
+});
+
+describe('pumpctl check', () => {
+  it('answers ok, soft or hard and exits 0 for each', () => {
+    const base = { drug: 'ziconotide', concentration: { value: '100', unit: 'mcg/mL' } };
+    const ok = pumpctl(['check'], { ...base, dailyDose: { value: '4.8', unit: 'mcg/day' }, previousDailyDose: { value: '3.6', unit: 'mcg/day' } });
+    const soft = pumpctl(['check'], { ...base, dailyDose: { value: '9.6', unit: 'mcg/day' }, previousDailyDose: { value: '3.6', unit: 'mcg/day' } });
+    const hard = pumpctl(['check'], { ...base, dailyDose: { value: '24', unit: 'mcg/day' }, previousDailyDose: { value: '19.2', unit: 'mcg/day' } });
+    expect([ok.status, soft.status, hard.status]).toEqual([0, 0, 0]);
+    expect(json(ok)).toMatchObject({ verdict: 'ok', findings: [] });
+    expect(json(soft)).toMatchObject({ verdict: 'soft', findings: [{ code: 'INCREASE_ABOVE_MAX' }] });
+    expect(json(hard)).toMatchObject({ verdict: 'hard', findings: [{ code: 'DOSE_ABOVE_MAX', level: 'hard', message: expect.stringContaining('19.2') as unknown }, { code: 'INCREASE_ABOVE_MAX', level: 'soft' }] });
+  });
+
+  it('checks against a site library file, and refuses a broken one', () => {
+    const site = { ...defaultLibrary, name: 'Site', version: 7, entries: defaultLibrary.entries.map((e) => (e.drug === 'morphine' ? { ...e, dailyDose: { max: { hard: '5', source: 'site' } } } : e)) };
+    const file = join(dir, 'library.json');
+    writeFileSync(file, JSON.stringify(site));
+    const run = pumpctl(['check', '--library', file], { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '6', unit: 'mg/day' } });
+    expect(json(run)).toMatchObject({ verdict: 'hard', library: { name: 'Site', version: 7 } });
+
+    writeFileSync(file, JSON.stringify({ ...site, entries: [] }));
+    const broken = pumpctl(['check', '--library', file, '--json'], { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '6', unit: 'mg/day' } });
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain('not a valid drug library');
+  });
+
+  it('exits 2 on an unknown drug', () => {
+    const run = pumpctl(['check', '--json'], { drug: 'aspirin', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '6', unit: 'mg/day' } });
+    expect(run.status).toBe(2);
+    expect(json(run)).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { defaultLibrary } from '../../core/library/defaults';
+import { canonicalJson, libraryHash } from '../../core/library/hash';
+import { DrugLibrarySchema } from '../../core/library/schema';
+import { checkDose, type DoseCheckInput } from '../../core/library/validate';
+
+const check = (input: DoseCheckInput) => {
+  const r = checkDose(defaultLibrary, input);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+const mgPerMl = (value: string) => ({ value, unit: 'mg/mL' as const });
+const mcgPerMl = (value: string) => ({ value, unit: 'mcg/mL' as const });
+const mgDay = (value: string) => ({ value, unit: 'mg/day' as const });
+const mcgDay = (value: string) => ({ value, unit: 'mcg/day' as const });
+const codes = (input: DoseCheckInput) => check(input).findings.map((f) => `${f.code}:${f.level}`);
+
+describe('the default drug library', () => {
+  it('passes an ordinary morphine dose', () => {
+    expect(check({ drug: 'morphine', concentration: mgPerMl('10'), dailyDose: mgDay('3'), previousDailyDose: mgDay('2.7') })).toMatchObject({ verdict: 'ok', findings: [] });
+  });
+
+  it('applies the titration limit of the indication: 30 % non-cancer, 50 % cancer, the stricter when unknown', () => {
+    const rise = { drug: 'morphine' as const, concentration: mgPerMl('10'), dailyDose: mgDay('5.6'), previousDailyDose: mgDay('4') }; // +40 %
+    expect(check({ ...rise, indication: 'cancer' }).verdict).toBe('ok');
+    expect(codes({ ...rise, indication: 'non-cancer' })).toEqual(['INCREASE_PERCENT_ABOVE_MAX:soft']);
+    expect(codes(rise)).toEqual(['INCREASE_PERCENT_ABOVE_MAX:soft']);
+    expect(codes({ ...rise, dailyDose: mgDay('8.4'), indication: 'cancer' })).toEqual(['INCREASE_PERCENT_ABOVE_MAX:hard']); // +110 %
+  });
+
+  it('stops a ziconotide dose above 19.2 mcg/day, and a program below the pump’s minimum rate', () => {
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('100'), dailyDose: mcgDay('20'), previousDailyDose: mcgDay('19') })).toEqual(['DOSE_ABOVE_MAX:hard']);
+    expect(check({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('1.1') }).findings.map((f) => f.code)).toContain('BELOW_MIN_DELIVERABLE');
+    expect(check({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('1.2') }).verdict).toBe('ok');
+  });
+
+  it('limits ziconotide starts and steps to 2.4 mcg/day and three increases a week', () => {
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('3') })).toEqual(['START_DOSE_ABOVE_MAX:soft']);
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('6'), previousDailyDose: mcgDay('3') })).toEqual(['INCREASE_ABOVE_MAX:soft']);
+    const history = [
+      { at: '2026-03-01T09:00:00Z', dailyDose: mcgDay('2.4') },
+      { at: '2026-03-02T09:00:00Z', dailyDose: mcgDay('3.6') },
+      { at: '2026-03-03T09:00:00Z', dailyDose: mcgDay('4.8') },
+      { at: '2026-03-04T09:00:00Z', dailyDose: mcgDay('6') },
+    ];
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('7.2'), previousDailyDose: mcgDay('6'), history, now: '2026-03-05T09:00:00Z' })).toEqual([
+      'WINDOW_INCREASES_ABOVE_MAX:soft',
+    ]);
+  });
+
+  it('limits baclofen to +30 % over 24 hours and flags large reductions (withdrawal)', () => {
+    const history = [{ at: '2026-03-01T08:00:00Z', dailyDose: mcgDay('200') }, { at: '2026-03-01T20:00:00Z', dailyDose: mcgDay('240') }];
+    expect(codes({ drug: 'baclofen', concentration: mcgPerMl('500'), dailyDose: mcgDay('280'), previousDailyDose: mcgDay('240'), history, now: '2026-03-02T07:00:00Z' })).toEqual([
+      'WINDOW_INCREASE_PERCENT_ABOVE_MAX:soft',
+    ]);
+    expect(codes({ drug: 'baclofen', concentration: mcgPerMl('500'), dailyDose: mcgDay('100'), previousDailyDose: mcgDay('400') })).toEqual(['DECREASE_PERCENT_ABOVE_MAX:soft']);
+  });
+
+  it('flags a concentration that is not a product and one above the maximum', () => {
+    expect(codes({ drug: 'baclofen', concentration: mcgPerMl('1000'), dailyDose: mcgDay('200') })).toEqual(['CONCENTRATION_NOT_A_PRODUCT:soft']);
+    expect(codes({ drug: 'baclofen', concentration: mcgPerMl('3000'), dailyDose: mcgDay('200') })).toEqual(['CONCENTRATION_ABOVE_MAX:hard', 'CONCENTRATION_NOT_A_PRODUCT:soft']);
+  });
+
+  it('compares in the library’s unit whatever unit the dose came in', () => {
+    expect(codes({ drug: 'morphine', concentration: { value: '10000', unit: 'mcg/mL' }, dailyDose: { value: '16000', unit: 'mcg/day' } })).toEqual(['DOSE_ABOVE_MAX:soft']);
+  });
+
+  it('refuses a drug the library does not hold, naming the field', () => {
+    const small = { ...defaultLibrary, entries: defaultLibrary.entries.filter((e) => e.drug !== 'clonidine') };
+    expect(checkDose(small, { drug: 'clonidine', concentration: mcgPerMl('100'), dailyDose: mcgDay('100') })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'drug' } });
+  });
+
+  it('names the library version and content hash and says it is not yet confirmed', () => {
+    const r = check({ drug: 'morphine', concentration: mgPerMl('10'), dailyDose: mgDay('3') });
+    expect(r.library).toEqual({ name: 'Built-in defaults', version: 1, hash: libraryHash(defaultLibrary), confirmed: false });
+    expect(r.library.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe('library content hash', () => {
+  it('does not depend on key order but changes with any figure', () => {
+    const reordered = JSON.parse(JSON.stringify(defaultLibrary, Object.keys(defaultLibrary).reverse())) as typeof defaultLibrary;
+    expect(canonicalJson({ b: 1, a: [2, { d: 1, c: 2 }] })).toBe('{"a":[2,{"c":2,"d":1}],"b":1}');
+    expect(libraryHash({ ...reordered, entries: defaultLibrary.entries })).toBe(libraryHash(defaultLibrary));
+    const edited = DrugLibrarySchema.parse(JSON.parse(JSON.stringify(defaultLibrary).replace('"19.2"', '"19.3"')));
+    expect(libraryHash(edited)).not.toBe(libraryHash(defaultLibrary));
+  });
+
+  it('refuses a library file with an unknown field or a bound without threshold', () => {
+    expect(DrugLibrarySchema.safeParse({ ...defaultLibrary, extra: 1 }).success).toBe(false);
+    const entry = { drug: 'morphine', unit: 'mg', dailyDose: { max: { source: 'x' } } };
+    expect(DrugLibrarySchema.safeParse({ name: 'x', version: 1, entries: [entry] }).success).toBe(false);
+  });
+});

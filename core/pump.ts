@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConcentrationSchema, DailyDoseSchema, RateSchema, VolumeSchema } from './quantity';
 
 export const drugs = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bupivacaine', 'clonidine'] as const;

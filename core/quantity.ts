@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Quantities travel as decimal strings, never as binary floating point numbers, so the value a

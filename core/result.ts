@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Error codes that cross every host boundary (IPC, HTTP, CLI). The renderer translates them;

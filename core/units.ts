@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Dec, dec, str } from './decimal';
 import { DecimalStringSchema } from './quantity';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PumpStatusSchema, LinkKindSchema } from '../pump';
 import { resultSchema, type Result } from '../result';
 import type { Channel } from './channels';

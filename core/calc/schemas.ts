@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DrugSchema } from '../pump';
 import { IndicationSchema } from '../library/schema';
 import { Q } from '../units';

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { defaultPumpModel } from '../../core/models';
 import type { Alarm, Drug, PumpStatus, TherapyMode } from '../../core/pump';
 
 export type Clock = () => Date;
@@ -24,15 +25,16 @@ export interface SimulatedPumpState {
 
 const DAY_MS = 86_400_000;
 
-export const defaultSimulatedPump = (now: Date): SimulatedPumpState => ({
-  model: 'SIM-40 simulated 40 mL pump',
+/** The training pump: the default model's data (capacity, alarm volume) as the calculations use it. */
+export const defaultSimulatedPump = (now: Date, model = defaultPumpModel()): SimulatedPumpState => ({
+  model: model.name,
   serial: 'SIM000123',
   drug: 'morphine',
   concentrationMgPerMl: '10',
   mode: 'continuous',
   rateMlPerDay: '0.3',
-  capacityMl: '40',
-  lowReservoirAlarmMl: '2',
+  capacityMl: model.capacityMl,
+  lowReservoirAlarmMl: model.lowReservoirAlarmDefaultMl,
   fillVolumeMl: '20',
   // Filled at midnight UTC twelve days ago: the reservoir then drains visibly through the day.
   filledAt: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - 12 * DAY_MS),

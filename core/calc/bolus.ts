@@ -1,0 +1,27 @@
+import { dec, str, toPlaces } from '../decimal';
+import { ok, type Result } from '../result';
+import { concentrationIn, massOf, type ConcentrationQ, type MassUnit, type VolumeQ } from '../units';
+import { invalid } from './errors';
+import { ROUNDING } from './rounding';
+
+/**
+ * A single (clinician) bolus: a volume over a duration. Shows what each drug of the solution
+ * delivers and the rate it runs at, so a bolus is reviewed by its dose, not only its volume.
+ */
+export function singleBolus(input: { volume: VolumeQ; durationMinutes: number; components: ReadonlyArray<{ drug: string; concentration: ConcentrationQ }> }): Result<{
+  rateMlPerHour: string;
+  doses: Array<{ drug: string; dose: { value: string; unit: MassUnit } }>;
+}> {
+  const volume = dec(input.volume.value);
+  if (volume.isZero()) return invalid('volume.value', 'bolus volume must be greater than zero');
+  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 1 || input.durationMinutes > 1440) {
+    return invalid('durationMinutes', 'bolus duration is a whole number of minutes from 1 to 1440');
+  }
+  return ok({
+    rateMlPerHour: str(toPlaces(volume.mul(60).div(input.durationMinutes), ROUNDING.volumePlaces)),
+    doses: input.components.map((c) => {
+      const mass = massOf(c.concentration.unit);
+      return { drug: c.drug, dose: { value: str(toPlaces(volume.mul(concentrationIn(c.concentration, mass)), ROUNDING.dosePlaces)), unit: mass } };
+    }),
+  });
+}

@@ -1,0 +1,228 @@
+import { dec, maxOf, str, toPlaces, type Dec } from './decimal';
+import { bridgeBolus, type Bridge } from './calc/bridge';
+import { percentChange } from './calc/dose';
+import { invalid } from './calc/errors';
+import { exactDailyVolume, stepDurations, type FlexStep } from './calc/flex';
+import { daysToAlarm } from './calc/refill';
+import { ROUNDING } from './calc/rounding';
+import { defaultPumpModel, type PumpModel } from './models';
+import type { Drug } from './pump';
+import { ok, type Result } from './result';
+import { concentrationIn, dailyDoseQ, hourlyDoseQ, massOf, rateQ, volumeQ, type ConcentrationQ, type DailyDoseQ, type HourlyDoseQ, type RateQ, type VolumeQ } from './units';
+
+/** One drug of the solution in the reservoir; an admixture has several. */
+export interface Component {
+  drug: Drug;
+  concentration: ConcentrationQ;
+}
+
+export type Infusion = { mode: 'stopped' } | { mode: 'continuous'; rate: RateQ } | { mode: 'flex'; steps: FlexStep[] };
+
+/** Patient-activated bolus via the patient remote. */
+export interface PatientBolus {
+  volume: VolumeQ;
+  durationMinutes: number;
+  lockoutMinutes: number;
+  maxPerDay: number;
+}
+
+export interface TherapyProgram {
+  components: Component[];
+  infusion: Infusion;
+  patientBolus?: PatientBolus | undefined;
+}
+
+export interface ComponentSummary {
+  drug: Drug;
+  concentration: ConcentrationQ;
+  /** From the continuous or flex infusion alone. */
+  dailyDose: DailyDoseQ;
+  /** The highest hourly dose of any step. */
+  peakHourlyDose: HourlyDoseQ;
+  /** Per patient bolus, and the most all allowed boluses can add in a day. */
+  bolusDose?: { value: string; unit: 'mg' | 'mcg' };
+  maxDailyDoseWithBoluses: DailyDoseQ;
+}
+
+export interface ProgramSummary {
+  mode: Infusion['mode'];
+  /** Infusion volume over 24 hours. */
+  dailyVolume: VolumeQ;
+  peakRate: RateQ;
+  /** Infusion plus every allowed patient bolus: what the refill forecast must assume. */
+  maxDailyVolume: VolumeQ;
+  components: ComponentSummary[];
+  daysToAlarm?: string;
+}
+
+/** Checks the structure of a program: steps covering 24 h, rates within the pump, sane bolus settings. */
+export function validateProgram(program: TherapyProgram, model: PumpModel = defaultPumpModel()): Result<{ dailyVolume: Dec; peakRate: Dec }> {
+  if (program.components.length === 0) return invalid('components', 'a program needs at least one drug');
+  if (program.components.length > 4) return invalid('components', 'an admixture has at most 4 drugs');
+  const seen = new Set<Drug>();
+  for (const [i, c] of program.components.entries()) {
+    if (seen.has(c.drug)) return invalid(`components.${i}.drug`, `${c.drug} appears twice in the admixture`);
+    seen.add(c.drug);
+    if (dec(c.concentration.value).isZero()) return invalid(`components.${i}.concentration.value`, 'concentration must be greater than zero');
+  }
+  let dailyVolume: Dec;
+  let peakRate: Dec;
+  switch (program.infusion.mode) {
+    case 'stopped':
+      dailyVolume = dec(0);
+      peakRate = dec(0);
+      break;
+    case 'continuous':
+      dailyVolume = dec(program.infusion.rate.value);
+      peakRate = dailyVolume;
+      break;
+    case 'flex': {
+      const durations = stepDurations(program.infusion.steps, model);
+      if (!durations.ok) return durations;
+      dailyVolume = exactDailyVolume(durations.value);
+      peakRate = maxOf(durations.value.map((s) => s.rate)) ?? dec(0);
+      const rates = durations.value.map((s) => s.rate);
+      for (const [i, r] of rates.entries()) {
+        const rateCheck = checkRate(r, model, `infusion.steps.${i}.rate.value`);
+        if (!rateCheck.ok) return rateCheck;
+      }
+      break;
+    }
+    default: {
+      const never: never = program.infusion;
+      return never;
+    }
+  }
+  if (program.infusion.mode === 'continuous') {
+    const rateCheck = checkRate(peakRate, model, 'infusion.rate.value');
+    if (!rateCheck.ok) return rateCheck;
+  }
+  const bolus = program.patientBolus;
+  if (bolus !== undefined) {
+    if (!Number.isInteger(bolus.maxPerDay) || bolus.maxPerDay < 0 || bolus.maxPerDay > 24) return invalid('patientBolus.maxPerDay', 'max boluses per day is a whole number from 0 to 24');
+    if (!Number.isInteger(bolus.durationMinutes) || bolus.durationMinutes < 1) return invalid('patientBolus.durationMinutes', 'bolus duration is at least 1 minute');
+    if (!Number.isInteger(bolus.lockoutMinutes) || bolus.lockoutMinutes < bolus.durationMinutes) {
+      return invalid('patientBolus.lockoutMinutes', 'the lockout interval must be at least as long as the bolus');
+    }
+    if (bolus.maxPerDay * bolus.lockoutMinutes > 1440) return invalid('patientBolus.maxPerDay', 'that many boluses cannot fit in a day with this lockout interval');
+  }
+  return ok({ dailyVolume, peakRate });
+}
+
+const checkRate = (rate: Dec, model: PumpModel, field: string): Result<null> => {
+  if (rate.isZero()) return ok(null);
+  if (rate.lt(model.minRateMlPerDay)) return invalid(field, `${str(rate)} mL/day is below the pump's minimum rate of ${model.minRateMlPerDay} mL/day`);
+  if (rate.gt(model.maxRateMlPerDay)) return invalid(field, `${str(rate)} mL/day is above the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`);
+  const step = dec(model.rateResolutionMlPerDay);
+  if (!rate.mod(step).isZero()) return invalid(field, `${str(rate)} mL/day is not a multiple of the pump's rate resolution ${model.rateResolutionMlPerDay} mL/day`);
+  return ok(null);
+};
+
+/**
+ * Everything the Finish screen shows about one program: per-drug daily dose and peak hourly dose,
+ * the 24-h volume, the patient bolus maximum, and days to the low-reservoir alarm.
+ */
+export function summarizeProgram(
+  program: TherapyProgram,
+  options: { model?: PumpModel; reservoirVolume?: VolumeQ; alarmVolume?: VolumeQ } = {},
+): Result<ProgramSummary> {
+  const model = options.model ?? defaultPumpModel();
+  const valid = validateProgram(program, model);
+  if (!valid.ok) return valid;
+  const { dailyVolume, peakRate } = valid.value;
+  const bolus = program.patientBolus;
+  const bolusDailyVolume = bolus === undefined ? dec(0) : dec(bolus.volume.value).mul(bolus.maxPerDay);
+  const maxDailyVolume = dailyVolume.plus(bolusDailyVolume);
+  const components = program.components.map((c): ComponentSummary => {
+    const mass = massOf(c.concentration.unit);
+    const conc = concentrationIn(c.concentration, mass);
+    const summary: ComponentSummary = {
+      drug: c.drug,
+      concentration: c.concentration,
+      dailyDose: dailyDoseQ(toPlaces(dailyVolume.mul(conc), ROUNDING.dosePlaces), mass),
+      peakHourlyDose: hourlyDoseQ(toPlaces(peakRate.mul(conc).div(24), ROUNDING.dosePlaces), mass),
+      maxDailyDoseWithBoluses: dailyDoseQ(toPlaces(maxDailyVolume.mul(conc), ROUNDING.dosePlaces), mass),
+    };
+    if (bolus !== undefined) summary.bolusDose = { value: str(toPlaces(dec(bolus.volume.value).mul(conc), ROUNDING.dosePlaces)), unit: mass };
+    return summary;
+  });
+  const result: ProgramSummary = {
+    mode: program.infusion.mode,
+    dailyVolume: volumeQ(toPlaces(dailyVolume, ROUNDING.volumePlaces)),
+    peakRate: rateQ(peakRate),
+    maxDailyVolume: volumeQ(toPlaces(maxDailyVolume, ROUNDING.volumePlaces)),
+    components,
+  };
+  if (options.reservoirVolume !== undefined && options.alarmVolume !== undefined && !maxDailyVolume.isZero()) {
+    result.daysToAlarm = str(daysToAlarm(dec(options.reservoirVolume.value), dec(options.alarmVolume.value), maxDailyVolume));
+  }
+  return ok(result);
+}
+
+/** One line of the Finish screen: a setting, its old and new value, and the change. */
+export interface ProgramDiffRow {
+  field: string;
+  old: string | undefined;
+  new: string | undefined;
+  changed: boolean;
+  /** Percent change of a numeric value, when both sides are numbers in the same unit. */
+  percentChange?: string;
+}
+
+const quantityText = (q: { value: string; unit: string } | undefined): string | undefined => (q === undefined ? undefined : `${q.value} ${q.unit}`);
+
+/** Field-by-field comparison of two program summaries, for the old-beside-new review. */
+export function diffPrograms(before: ProgramSummary | undefined, after: ProgramSummary): ProgramDiffRow[] {
+  const rows: ProgramDiffRow[] = [];
+  const add = (field: string, o: { value: string; unit: string } | string | undefined, n: { value: string; unit: string } | string | undefined) => {
+    const oldText = typeof o === 'string' || o === undefined ? o : quantityText(o);
+    const newText = typeof n === 'string' || n === undefined ? n : quantityText(n);
+    const row: ProgramDiffRow = { field, old: oldText, new: newText, changed: oldText !== newText };
+    if (typeof o === 'object' && typeof n === 'object' && o.unit === n.unit) {
+      const p = percentChange(dec(o.value), dec(n.value));
+      if (p !== undefined) row.percentChange = p;
+    }
+    rows.push(row);
+  };
+  add('mode', before?.mode, after.mode);
+  add('dailyVolume', before?.dailyVolume, after.dailyVolume);
+  add('peakRate', before?.peakRate, after.peakRate);
+  add('maxDailyVolume', before?.maxDailyVolume, after.maxDailyVolume);
+  const drugsInOrder = [...new Set([...(before?.components ?? []).map((c) => c.drug), ...after.components.map((c) => c.drug)])];
+  for (const drug of drugsInOrder) {
+    const o = before?.components.find((c) => c.drug === drug);
+    const n = after.components.find((c) => c.drug === drug);
+    add(`${drug}.concentration`, o?.concentration, n?.concentration);
+    add(`${drug}.dailyDose`, o?.dailyDose, n?.dailyDose);
+    add(`${drug}.peakHourlyDose`, o?.peakHourlyDose, n?.peakHourlyDose);
+    add(`${drug}.maxDailyDoseWithBoluses`, o?.maxDailyDoseWithBoluses, n?.maxDailyDoseWithBoluses);
+  }
+  add('daysToAlarm', before?.daysToAlarm, after.daysToAlarm);
+  return rows;
+}
+
+/**
+ * A change of concentration leaves the old solution in the tubing and catheter: the bridge bolus
+ * is then required, never optional. Returns the bridge for each component whose concentration
+ * changed (dose kept), or none.
+ */
+export function requiredBridges(before: TherapyProgram, after: TherapyProgram, deadVolume: VolumeQ, model: PumpModel = defaultPumpModel()): Result<Array<{ drug: Drug; bridge: Bridge }>> {
+  const out: Array<{ drug: Drug; bridge: Bridge }> = [];
+  const afterSummary = summarizeProgram(after, { model });
+  if (!afterSummary.ok) return afterSummary;
+  for (const n of after.components) {
+    const o = before.components.find((c) => c.drug === n.drug);
+    if (o === undefined) continue;
+    const mass = massOf(n.concentration.unit);
+    if (concentrationIn(o.concentration, mass).eq(concentrationIn(n.concentration, mass))) continue;
+    const dose = afterSummary.value.components.find((c) => c.drug === n.drug)?.dailyDose;
+    if (dose === undefined || dec(dose.value).isZero()) continue;
+    const bridge = bridgeBolus({ dailyDose: dose, oldConcentration: o.concentration, newConcentration: n.concentration, deadVolume }, model);
+    if (!bridge.ok) return bridge;
+    out.push({ drug: n.drug, bridge: bridge.value });
+  }
+  return ok(out);
+}
+
+/** The pump's dead volume to bridge: its tubing plus the catheter's internal volume. */
+export const deadVolume = (model: PumpModel, catheterVolumeMl: string): VolumeQ => volumeQ(dec(model.tubingVolumeMl).plus(catheterVolumeMl));

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileKeyStore } from '../db/audit/keys';
 import { openRuntime } from '../services/runtime';
 import { startWebHost } from '../web/server';
 import { median, timeEach, type Benchmark } from './harness';
@@ -11,7 +12,7 @@ export const interrogateThroughApi: Benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'pump-bench-'));
     mkdirSync(join(dir, 'r'));
     writeFileSync(join(dir, 'r', 'index.html'), '<html></html>');
-    const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'bench.sqlite'), simulator: true });
+    const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'bench.sqlite'), simulator: true, keys: new FileKeyStore(join(dir, 'keys')) });
     const host = await startWebHost({ dispatch: runtime.dispatch, rendererDir: join(dir, 'r'), bridgeFile: join(dir, 'r', 'index.html') });
     const count = 300;
     try {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { median, timeEach, type Benchmark } from './harness';
 
 /** Starts `args` with Node, waits for the printed `open: URL`, fetches the page, stops it. */
-async function startToFirstPage(args: string[]): Promise<void> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startToFirstPage(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -38,7 +38,7 @@ export const webHostStart: Benchmark = {
     try {
       let i = 0;
       const host = await timeEach(count, () =>
-        startToFirstPage(['dist/web/server.cjs', '--port', '0', '--simulator', '--db', join(dir, `b${i++}.sqlite`)]),
+        startToFirstPage(['dist/web/server.cjs', '--port', '0', '--simulator', '--db', join(dir, `b${i++}.sqlite`)], { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys') }),
       );
       const bare = await timeEach(count, () => startToFirstPage(['-e', BARE_SERVER]));
       const value = median(host);

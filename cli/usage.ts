@@ -9,3 +9,8 @@ export const checkUsage = `pumpctl check [--library FILE] [--json] < input.json
 export const interrogateUsage = `pumpctl interrogate --sim [--json] [--db FILE]
   Reads the pump's status. --sim uses the built-in simulated pump (training mode).
   --db FILE also records the interrogation in that database's audit trail.`;
+
+export const auditUsage = `pumpctl audit verify --db FILE [--json] [--key-dir DIR]
+  Verifies the whole audit trail: exit 0 when intact, 4 naming the first failing record.
+pumpctl audit export --db FILE --format csv|json|fhir [--out FILE]
+  Writes the trail (CSV, JSON, or a FHIR R4 AuditEvent bundle) with what a reader needs to verify it.`;

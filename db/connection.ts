@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { assertNotNewer, migrate } from './migrate';
+import { assertNotNewer, latestVersion, migrate } from './migrate';
 import { DatabaseOpenError } from './errors';
 
 export { DatabaseOpenError };
@@ -55,5 +55,31 @@ function assertDurable(db: Db, path: string): void {
       'NOT_DURABLE',
       `The database at ${path} cannot be made durable (journal_mode=${journal}, synchronous=${synchronous}, foreign_keys=${foreignKeys}).`,
     );
+  }
+}
+
+/**
+ * Opens an existing store without writing anything to it (verification, export readers).
+ * Refuses a missing file, a file from a newer version and one older than this release's schema.
+ */
+export function openDatabaseReadOnly(path: string): Db {
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new DatabaseOpenError('CANNOT_OPEN', `Cannot open the database at ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new DatabaseOpenError('CORRUPT', `The database at ${path} failed its integrity check: ${String(check)}`);
+    const version = assertNotNewer(db);
+    if (version < latestVersion()) {
+      throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${path} has schema ${version}; open it once with the programmer to upgrade it (schema ${latestVersion()}).`);
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof DatabaseOpenError) throw e;
+    throw new DatabaseOpenError('CORRUPT', `The file at ${path} is not a readable database: ${(e as Error).message}`);
   }
 }

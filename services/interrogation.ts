@@ -2,12 +2,13 @@ import type { InterrogationRecord } from '../core/api/contract';
 import { PumpStatusSchema, type LinkKind } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
 import type { Db } from '../db/connection';
-import { appendAudit } from '../db/queries/audit';
+import type { AuditLog } from '../db/audit/log';
 import { insertInterrogation, listInterrogations, type InterrogationRow } from '../db/queries/interrogations';
 import type { PumpLink } from '../drivers/link';
 
 export interface InterrogationDeps {
   db: Db;
+  audit: AuditLog;
   link: PumpLink;
   actor: string;
   now: () => Date;
@@ -23,24 +24,24 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
   const recordedAt = deps.now().toISOString();
   try {
     if (!read.ok) {
-      appendAudit(deps.db, {
+      deps.audit.append({
         atUtc: recordedAt,
         actor: deps.actor,
         action: 'pump.interrogate',
-        pumpSerial: null,
-        detail: { link: deps.link.kind, error: read.error },
+        new: { link: deps.link.kind, error: read.error },
         outcome: 'rejected',
       });
       return read;
     }
     const status = read.value;
-    const id = deps.db.transaction(() => {
-      const auditId = appendAudit(deps.db, {
+    const id = deps.audit.commit(() => {
+      const { seq } = deps.audit.append({
         atUtc: recordedAt,
+        pumpTime: status.pumpTime,
         actor: deps.actor,
-        action: 'pump.interrogate',
         pumpSerial: status.serial,
-        detail: { link: deps.link.kind, pumpTime: status.pumpTime },
+        action: 'pump.interrogate',
+        new: { link: deps.link.kind, drug: status.drug, dailyDose: status.dailyDose, reservoirVolume: status.reservoirVolume },
         outcome: 'confirmed',
       });
       return insertInterrogation(deps.db, {
@@ -48,9 +49,9 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
         link: deps.link.kind,
         pumpSerial: status.serial,
         statusJson: JSON.stringify(status),
-        auditId,
+        auditSeq: seq,
       });
-    })();
+    });
     return ok({ id, recordedAt, link: deps.link.kind, status });
   } catch (e) {
     return err(appError('STORAGE_FAILED', `The reading could not be saved: ${(e as Error).message}`));

@@ -16,3 +16,8 @@ export function appDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
 export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
   return env['PUMP_DB'] ?? join(appDataDir(env), APP_FOLDER, DATABASE_FILE);
 }
+
+/** Where the audit checkpoint keys live: `PUMP_AUDIT_KEY_DIR` when set, else beside the app data. */
+export function auditKeyDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env['PUMP_AUDIT_KEY_DIR'] ?? join(appDataDir(env), APP_FOLDER, 'audit-keys');
+}

@@ -1,11 +1,14 @@
 import type { AppInfo } from '../core/api/contract';
 import { ok } from '../core/result';
 import { openDatabase, type Db } from '../db/connection';
+import { AuditLog } from '../db/audit/log';
+import { FileKeyStore, type AuditKeyStore } from '../db/audit/keys';
 import type { UsbDeviceSource } from '../drivers/usb/detect';
 import type { SimulatorLinkOptions } from '../drivers/simulator/link';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { interrogate, recentInterrogations } from './interrogation';
 import { selectLink } from './link-select';
+import { auditKeyDir } from './paths';
 import { appVersion } from './version';
 
 export interface RuntimeOptions {
@@ -17,10 +20,13 @@ export interface RuntimeOptions {
   simulatorOptions?: SimulatorLinkOptions;
   now?: () => Date;
   log?: (e: unknown) => void;
+  /** Where the audit checkpoint key lives; a key file folder by default. */
+  keys?: AuditKeyStore;
 }
 
 export interface Runtime {
   db: Db;
+  audit: AuditLog;
   handlers: Handlers;
   dispatch: Dispatch;
   close(): Promise<void>;
@@ -35,8 +41,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     simulatorOptions: options.simulatorOptions ?? {},
   });
   const now = options.now ?? (() => new Date());
+  const audit = new AuditLog(db, options.keys ?? new FileKeyStore(auditKeyDir()), { now });
   // Until sign-in exists every action is recorded as the training-mode workstation user.
-  const deps = { db, link, actor: `workstation:${options.host}`, now };
+  const deps = { db, audit, link, actor: `workstation:${options.host}`, now };
   const handlers: Handlers = {
     'app:info': () =>
       Promise.resolve(ok({ version: appVersion, host: options.host, link: info, databasePath: options.databasePath })),
@@ -45,10 +52,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   return {
     db,
+    audit,
     handlers,
     dispatch: createDispatcher(handlers, options.log),
     async close() {
       await link.close();
+      audit.checkpoint();
       db.close();
     },
   };

@@ -10,14 +10,14 @@ export interface InterrogationRow {
 
 export function insertInterrogation(
   db: Db,
-  row: { recordedAt: string; link: string; pumpSerial: string; statusJson: string; auditId: number },
+  row: { recordedAt: string; link: string; pumpSerial: string; statusJson: string; auditSeq: number },
 ): number {
   const info = db
     .prepare(
-      `INSERT INTO interrogations (recorded_at, link, pump_serial, status_json, audit_id)
+      `INSERT INTO interrogations (recorded_at, link, pump_serial, status_json, audit_seq)
        VALUES (?, ?, ?, ?, ?)`,
     )
-    .run(row.recordedAt, row.link, row.pumpSerial, row.statusJson, row.auditId);
+    .run(row.recordedAt, row.link, row.pumpSerial, row.statusJson, row.auditSeq);
   return Number(info.lastInsertRowid);
 }
 

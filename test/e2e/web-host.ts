@@ -18,6 +18,7 @@ export async function startBuiltWebHost(extraArgs: string[] = []): Promise<Runni
   const databasePath = join(dir, 'programmer.sqlite');
   const child: ChildProcess = spawn(process.execPath, ['dist/web/server.cjs', '--port', '0', '--db', databasePath, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys') },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, DatabaseOpenError } from '../../db/connection';
 import { latestVersion, migrate } from '../../db/migrate';
 import { migrations } from '../../db/migrations/index';
-import { appendAudit } from '../../db/queries/audit';
+import { AuditLog } from '../../db/audit/log';
+import { FileKeyStore } from '../../db/audit/keys';
 import { tempDir } from './helpers';
 
 let dir: string;
@@ -68,12 +69,15 @@ describe('migration 0001-initial', () => {
     const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all();
     expect(tables).toEqual(
       expect.arrayContaining([
+        { name: 'meta', strict: 1 },
         { name: 'audit_log', strict: 1 },
+        { name: 'audit_checkpoints', strict: 1 },
         { name: 'interrogations', strict: 1 },
       ]),
     );
     const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all();
-    expect(indexes).toEqual(expect.arrayContaining(['audit_log_pump', 'interrogations_pump']));
+    expect(indexes).toEqual(expect.arrayContaining(['audit_log_patient', 'audit_log_pump', 'audit_log_actor', 'interrogations_pump']));
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'database_id'`).pluck().get()).toMatch(/^[0-9a-f]{32}$/);
     db.close();
   });
 
@@ -88,16 +92,12 @@ describe('migration 0001-initial', () => {
 
   it('makes the audit log append-only in the database itself', () => {
     const db = openDatabase(join(dir, 'audit.sqlite'));
-    const id = appendAudit(db, {
-      atUtc: '2026-03-01T08:00:00.000Z',
-      actor: 'test',
-      action: 'pump.interrogate',
-      pumpSerial: 'S1',
-      detail: {},
-      outcome: 'confirmed',
-    });
-    expect(() => db.prepare(`UPDATE audit_log SET actor = 'x' WHERE id = ?`).run(id)).toThrow(/append-only/);
-    expect(() => db.prepare(`DELETE FROM audit_log WHERE id = ?`).run(id)).toThrow(/append-only/);
+    const audit = new AuditLog(db, new FileKeyStore(join(dir, 'keys')));
+    const { seq } = audit.append({ atUtc: '2026-03-01T08:00:00.000Z', actor: 'test', action: 'pump.interrogate', pumpSerial: 'S1', outcome: 'confirmed' });
+    expect(() => db.prepare(`UPDATE audit_log SET actor = 'x' WHERE seq = ?`).run(seq)).toThrow(/append-only/);
+    expect(() => db.prepare(`DELETE FROM audit_log WHERE seq = ?`).run(seq)).toThrow(/append-only/);
+    audit.checkpoint();
+    expect(() => db.prepare(`DELETE FROM audit_checkpoints`).run()).toThrow(/append-only/);
     expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(1);
     db.close();
   });

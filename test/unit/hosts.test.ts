@@ -8,7 +8,7 @@ import { tempDir } from './helpers';
 
 // These run the built entry points (`npm test` builds before running them).
 const pumpctl = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['bin/pumpctl.cjs', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  spawnSync(process.execPath, ['bin/pumpctl.cjs', ...args], { encoding: 'utf8', env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys'), ...env } });
 
 let dir: string;
 let cleanup: () => void;

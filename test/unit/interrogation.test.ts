@@ -7,6 +7,9 @@ import { WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../../drivers/usb/detect';
 import { SimulatorLink } from '../../drivers/simulator/link';
 import { interrogate } from '../../services/interrogation';
 import { openDatabase } from '../../db/connection';
+import { AuditLog } from '../../db/audit/log';
+import { FileKeyStore } from '../../db/audit/keys';
+import { verifyAudit } from '../../db/audit/verify';
 import { manualClock, tempDir } from './helpers';
 
 let dir: string;
@@ -18,23 +21,25 @@ describe('interrogating through the services', () => {
   it('commits the reading and its audit record to the file before answering', async () => {
     const path = join(dir, 'programmer.sqlite');
     const clock = manualClock();
-    const runtime = await openRuntime({ host: 'web', databasePath: path, simulator: true, now: clock.now, simulatorOptions: { clock: clock.now } });
+    const keys = new FileKeyStore(join(dir, 'keys'));
+    const runtime = await openRuntime({ host: 'web', databasePath: path, simulator: true, now: clock.now, simulatorOptions: { clock: clock.now }, keys });
     const result = await runtime.dispatch('pump:interrogate', {});
     expect(result.ok).toBe(true);
     // Another connection, as another process would see the file.
     const reader = new Database(path, { readonly: true });
-    const row = reader.prepare('SELECT pump_serial, link, status_json, audit_id FROM interrogations').get() as {
+    const row = reader.prepare('SELECT pump_serial, link, status_json, audit_seq FROM interrogations').get() as {
       pump_serial: string;
       link: string;
       status_json: string;
-      audit_id: number;
+      audit_seq: number;
     };
     expect(row.pump_serial).toBe('SIM000123');
     expect(row.link).toBe('simulator');
     expect(JSON.parse(row.status_json)).toMatchObject({ drug: 'morphine', dailyDose: { value: '3', unit: 'mg/day' } });
-    const audit = reader.prepare('SELECT action, outcome, actor, at_utc FROM audit_log WHERE id = ?').get(row.audit_id);
-    expect(audit).toEqual({ action: 'pump.interrogate', outcome: 'confirmed', actor: 'workstation:web', at_utc: clock.now().toISOString() });
+    const audit = reader.prepare('SELECT action, outcome, actor, at_utc, pump_serial FROM audit_log WHERE seq = ?').get(row.audit_seq);
+    expect(audit).toEqual({ action: 'pump.interrogate', outcome: 'confirmed', actor: 'workstation:web', at_utc: clock.now().toISOString(), pump_serial: 'SIM000123' });
     reader.close();
+    expect(verifyAudit(runtime.db, keys)).toMatchObject({ ok: true, records: 1 });
 
     const list = await runtime.dispatch('interrogations:list', { serial: 'SIM000123' });
     expect(list).toMatchObject({ ok: true, value: [{ status: { serial: 'SIM000123' } }] });
@@ -43,9 +48,10 @@ describe('interrogating through the services', () => {
 
   it('records a failed reading and returns the typed error', async () => {
     const db = openDatabase(join(dir, 'fail.sqlite'));
+    const audit = new AuditLog(db, new FileKeyStore(join(dir, 'keys')));
     const link = new SimulatorLink();
     link.unplugged = true;
-    const result = await interrogate({ db, link, actor: 'test', now: () => new Date() });
+    const result = await interrogate({ db, audit, link, actor: 'test', now: () => new Date() });
     expect(result).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED' } });
     expect(db.prepare('SELECT outcome FROM audit_log').pluck().all()).toEqual(['rejected']);
     expect(db.prepare('SELECT count(*) FROM interrogations').pluck().get()).toBe(0);
@@ -55,7 +61,8 @@ describe('interrogating through the services', () => {
   it('answers STORAGE_FAILED when the store cannot take the record', async () => {
     const db = openDatabase(join(dir, 'ro.sqlite'));
     db.exec(`CREATE TRIGGER no_more BEFORE INSERT ON interrogations BEGIN SELECT RAISE(ABORT, 'disk full'); END;`);
-    const result = await interrogate({ db, link: new SimulatorLink(), actor: 'test', now: () => new Date() });
+    const audit = new AuditLog(db, new FileKeyStore(join(dir, 'keys')));
+    const result = await interrogate({ db, audit, link: new SimulatorLink(), actor: 'test', now: () => new Date() });
     expect(result).toMatchObject({ ok: false, error: { code: 'STORAGE_FAILED' } });
     // The audit record of the same transaction was rolled back with it.
     expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(0);

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRuntime, type Runtime } from '../../services/runtime';
 import { startWebHost, type WebHost } from '../../web/server';
 import { tempDir } from './helpers';
+import { FileKeyStore } from '../../db/audit/keys';
 
 let dir: string;
 let cleanup: () => void;
@@ -19,7 +20,7 @@ beforeEach(async () => {
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), 'not for the browser');
   writeFileSync(join(dir, 'bridge.js'), '/* bridge */');
-  runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'db.sqlite'), simulator: true });
+  runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'db.sqlite'), simulator: true, keys: new FileKeyStore(join(dir, 'keys')) });
   host = await startWebHost({ dispatch: runtime.dispatch, rendererDir, bridgeFile: join(dir, 'bridge.js') });
 });
 

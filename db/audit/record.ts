@@ -1,0 +1,91 @@
+import { createHash, createHmac } from 'node:crypto';
+
+export type AuditOutcome = 'confirmed' | 'rejected' | 'unconfirmed' | 'pending';
+
+/** What a caller records; the store adds the sequence number and the hashes. */
+export interface AuditEntry {
+  atUtc: string;
+  pumpTime?: string | null;
+  actor: string;
+  role?: string | null;
+  witness?: string | null;
+  patientId?: string | null;
+  pumpSerial?: string | null;
+  action: string;
+  old?: unknown;
+  new?: unknown;
+  reason?: string | null;
+  acknowledgements?: unknown;
+  libraryVersion?: string | null;
+  outcome: AuditOutcome;
+}
+
+/** The stored columns, in hash order (docs/audit.md). */
+export const AUDIT_COLUMNS = [
+  'seq',
+  'at_utc',
+  'pump_time',
+  'actor',
+  'role',
+  'witness',
+  'patient_id',
+  'pump_serial',
+  'action',
+  'old_json',
+  'new_json',
+  'reason',
+  'acks_json',
+  'library_version',
+  'outcome',
+  'prev_hash',
+] as const;
+
+export type AuditRow = [
+  seq: number,
+  atUtc: string,
+  pumpTime: string | null,
+  actor: string,
+  role: string | null,
+  witness: string | null,
+  patientId: string | null,
+  pumpSerial: string | null,
+  action: string,
+  oldJson: string | null,
+  newJson: string | null,
+  reason: string | null,
+  acksJson: string | null,
+  libraryVersion: string | null,
+  outcome: string,
+  prevHash: string,
+];
+
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+
+export const toRow = (seq: number, entry: AuditEntry, prevHash: string): AuditRow => [
+  seq,
+  entry.atUtc,
+  entry.pumpTime ?? null,
+  entry.actor,
+  entry.role ?? null,
+  entry.witness ?? null,
+  entry.patientId ?? null,
+  entry.pumpSerial ?? null,
+  entry.action,
+  json(entry.old),
+  json(entry.new),
+  entry.reason ?? null,
+  json(entry.acknowledgements),
+  entry.libraryVersion ?? null,
+  entry.outcome,
+  prevHash,
+];
+
+/** hash = "sha256:" + hex SHA-256 of the UTF-8 JSON array of the columns above, in that order. */
+export const hashRow = (row: readonly unknown[]): string => `sha256:${createHash('sha256').update(JSON.stringify(row)).digest('hex')}`;
+
+/** The first record's prev_hash: binds the chain to this database file. */
+export const genesisHash = (databaseId: string): string => `sha256:${createHash('sha256').update(`genesis:${databaseId}`).digest('hex')}`;
+
+/** The checkpoint signature: HMAC-SHA256 with the key kept outside the database. */
+export const checkpointMac = (key: Buffer, databaseId: string, seq: number, headHash: string): string =>
+  `hmac-sha256:${createHmac('sha256', key).update(`${databaseId}:${seq}:${headHash}`).digest('hex')}`;

@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from './helpers';
+
+let dir: string;
+let cleanup: () => void;
+let db: string;
+const pumpctl = (args: string[]) =>
+  spawnSync(process.execPath, ['bin/pumpctl.cjs', ...args], { encoding: 'utf8', env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys') } });
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  db = join(dir, 'trail.sqlite');
+  for (let i = 0; i < 3; i++) expect(pumpctl(['interrogate', '--sim', '--db', db]).status).toBe(0);
+});
+afterEach(() => cleanup());
+
+describe('pumpctl audit', () => {
+  it('verify exits 0 on an intact trail and 4 naming the first failing record', () => {
+    const intact = pumpctl(['audit', 'verify', '--db', db, '--json']);
+    expect(intact.status).toBe(0);
+    expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, records: 3 });
+
+    const plain = new Database(db);
+    plain.exec(`DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone' WHERE seq = 2;`);
+    plain.close();
+    const broken = pumpctl(['audit', 'verify', '--db', db]);
+    expect(broken.status).toBe(4);
+    expect(broken.stderr).toContain('record 2');
+  });
+
+  it('verify refuses a missing file with a clear message', () => {
+    const run = pumpctl(['audit', 'verify', '--db', join(dir, 'nope.sqlite')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('Cannot open the database');
+  });
+
+  it('exports CSV, JSON and a FHIR R4 bundle, recording the export itself', () => {
+    const csv = pumpctl(['audit', 'export', '--db', db, '--format', 'csv']);
+    const lines = csv.stdout.trim().split('\r\n');
+    expect(lines[0]).toBe('seq,at_utc,pump_time,actor,role,witness,patient_id,pump_serial,action,old_json,new_json,reason,acks_json,library_version,outcome,prev_hash,hash');
+    expect(lines).toHaveLength(5); // header, 3 interrogations, the export
+    expect(lines[4]).toContain('audit.export');
+
+    const out = join(dir, 'trail.json');
+    expect(pumpctl(['audit', 'export', '--db', db, '--format', 'json', '--out', out]).status).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { hashRule: string; records: Array<{ seq: number; hash: string }> };
+    expect(json.hashRule).toContain('SHA-256');
+    expect(json.records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+
+    const fhir = JSON.parse(pumpctl(['audit', 'export', '--db', db, '--format', 'fhir']).stdout) as {
+      resourceType: string;
+      type: string;
+      entry: Array<{ resource: { resourceType: string; action: string; outcome: string; recorded: string } }>;
+    };
+    expect(fhir).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(fhir.entry[0]?.resource).toMatchObject({ resourceType: 'AuditEvent', action: 'R', outcome: '0' });
+    expect(pumpctl(['audit', 'verify', '--db', db]).status).toBe(0);
+  });
+
+  it('exits 1 without --db or with an unknown format', () => {
+    expect(pumpctl(['audit', 'verify']).status).toBe(1);
+    expect(pumpctl(['audit', 'export', '--db', db, '--format', 'xml']).status).toBe(1);
+  });
+});

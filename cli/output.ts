@@ -17,6 +17,11 @@ export const exitCodeFor = (code: ErrorCode): ExitCode => {
     case 'PAYLOAD_TOO_LARGE':
     case 'UNKNOWN_CHANNEL':
     case 'UNAUTHORIZED':
+    case 'WRONG_CREDENTIALS':
+    case 'ACCOUNT_LOCKED':
+    case 'FORBIDDEN':
+    case 'SETUP_REQUIRED':
+    case 'CONFLICT':
     case 'FORBIDDEN_ORIGIN':
     case 'STORAGE_FAILED':
     case 'INTERNAL':

@@ -11,6 +11,14 @@ export const errorCodes = [
   'PAYLOAD_TOO_LARGE',
   'UNKNOWN_CHANNEL',
   'UNAUTHORIZED',
+  /** Wrong user name or password (never says which). */
+  'WRONG_CREDENTIALS',
+  'ACCOUNT_LOCKED',
+  /** The signed-in role may not do this. */
+  'FORBIDDEN',
+  /** The first administrator has not been created yet. */
+  'SETUP_REQUIRED',
+  'CONFLICT',
   'FORBIDDEN_ORIGIN',
   'WAND_NOT_FOUND',
   'PUMP_NOT_FOUND',

@@ -22,6 +22,10 @@ export const exitCodeFor = (code: ErrorCode): ExitCode => {
     case 'FORBIDDEN':
     case 'SETUP_REQUIRED':
     case 'CONFLICT':
+    case 'HARD_LIMIT':
+    case 'ACKNOWLEDGEMENT_REQUIRED':
+    case 'WITNESS_REQUIRED':
+    case 'PROGRAMMING_BLOCKED':
     case 'FORBIDDEN_ORIGIN':
     case 'STORAGE_FAILED':
     case 'INTERNAL':

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConcentrationSchema, DailyDoseSchema, RateSchema, VolumeSchema } from './quantity';
+import type { ConcentrationQ, RateQ } from './units';
 
 export const drugs = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bupivacaine', 'clonidine'] as const;
 export const DrugSchema = z.enum(drugs);
@@ -35,8 +36,27 @@ export const PumpStatusSchema = z.strictObject({
   lowReservoirAlarmVolume: VolumeSchema,
   replaceByDate: IsoDate,
   alarms: z.array(AlarmSchema).max(32),
+  /** The last program write the pump applied (resolves an unconfirmed outcome); null before any. */
+  lastTransactionId: z.string().max(64).nullable(),
 });
 export type PumpStatus = z.infer<typeof PumpStatusSchema>;
 
 export const LinkKindSchema = z.enum(['simulator', 'usb']);
 export type LinkKind = z.infer<typeof LinkKindSchema>;
+
+/** What one program write sets on the pump (continuous therapy; flex schedules travel separately). */
+export interface PumpSettings {
+  drug: Drug;
+  concentration: ConcentrationQ;
+  mode: 'stopped' | 'continuous';
+  rate: RateQ;
+}
+
+/** One atomic write: the pump applies it whole at commit, and at most once per transaction id. */
+export interface ProgramWrite {
+  sessionId: string;
+  transactionId: string;
+  settings: PumpSettings;
+  /** Set after a refill: the reservoir volume from now on. */
+  reservoirVolumeMl?: string | undefined;
+}

@@ -19,6 +19,14 @@ export const errorCodes = [
   /** The first administrator has not been created yet. */
   'SETUP_REQUIRED',
   'CONFLICT',
+  /** The drug library's hard limit: the change cannot proceed. */
+  'HARD_LIMIT',
+  /** A soft limit was reached: the change needs an acknowledgement with a reason. */
+  'ACKNOWLEDGEMENT_REQUIRED',
+  /** This change needs a second clinician's sign-off. */
+  'WITNESS_REQUIRED',
+  /** An earlier programming outcome on this pump is unconfirmed: re-interrogate to resolve it first. */
+  'PROGRAMMING_BLOCKED',
   'FORBIDDEN_ORIGIN',
   'WAND_NOT_FOUND',
   'PUMP_NOT_FOUND',

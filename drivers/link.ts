@@ -1,4 +1,4 @@
-import type { LinkKind, PumpStatus } from '../core/pump';
+import type { LinkKind, ProgramWrite, PumpStatus } from '../core/pump';
 import type { Result } from '../core/result';
 
 /**
@@ -8,5 +8,10 @@ import type { Result } from '../core/result';
 export interface PumpLink {
   readonly kind: LinkKind;
   interrogate(signal?: AbortSignal): Promise<Result<PumpStatus>>;
+  /**
+   * Sends one atomic program write and waits for the pump's acknowledgement. A failure means the
+   * outcome is unknown unless the error says the pump refused it: the caller reads back.
+   */
+  program(write: ProgramWrite): Promise<Result<{ applied: boolean }>>;
   close(): Promise<void>;
 }

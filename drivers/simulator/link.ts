@@ -1,5 +1,5 @@
 import type { PumpLink } from '../link';
-import type { PumpStatus } from '../../core/pump';
+import type { ProgramWrite, PumpStatus } from '../../core/pump';
 import { appError, err, ok, type Result } from '../../core/result';
 import { SimulatedPump, defaultSimulatedPump, type Clock } from './pump';
 
@@ -13,15 +13,20 @@ export interface SimulatorLinkOptions {
 /** The simulated pump behind the same link interface as a wand, for training mode and tests. */
 export class SimulatorLink implements PumpLink {
   readonly kind = 'simulator' as const;
-  private readonly pump: SimulatedPump;
+  private readonly simulated: SimulatedPump;
   private readonly latencyMs: number;
   private closed = false;
   /** Fault injection: while set, the wand behaves as if unplugged. */
   unplugged = false;
+  /**
+   * Fault injection for a program write: the wand is unplugged before the write reaches the pump,
+   * or the pump applies the write and its acknowledgement is lost.
+   */
+  writeFault: 'none' | 'unplug-before-write' | 'ack-lost' = 'none';
 
   constructor(options: SimulatorLinkOptions = {}) {
     const clock = options.clock ?? (() => new Date());
-    this.pump = options.pump ?? new SimulatedPump(defaultSimulatedPump(clock()), clock);
+    this.simulated = options.pump ?? new SimulatedPump(defaultSimulatedPump(clock()), clock);
     this.latencyMs = options.latencyMs ?? 0;
   }
 
@@ -33,7 +38,26 @@ export class SimulatorLink implements PumpLink {
       const aborted = await delay(this.latencyMs, signal);
       if (aborted) return err(appError('COMMUNICATION_FAILED', 'Interrogation cancelled.'));
     }
-    return ok(this.pump.status());
+    return ok(this.simulated.status());
+  }
+
+  get pump(): SimulatedPump {
+    return this.simulated;
+  }
+
+  async program(write: ProgramWrite): Promise<Result<{ applied: boolean }>> {
+    if (this.closed || this.unplugged) return err(appError('COMMUNICATION_FAILED', 'The wand is not connected. Plug it in and try again.'));
+    if (this.latencyMs > 0) await delay(this.latencyMs);
+    if (this.writeFault === 'unplug-before-write') {
+      this.unplugged = true;
+      return err(appError('COMMUNICATION_FAILED', 'The wand was unplugged during programming.'));
+    }
+    const applied = this.simulated.apply(write.transactionId, write.settings, write.reservoirVolumeMl);
+    if (this.writeFault === 'ack-lost') {
+      this.unplugged = true;
+      return err(appError('COMMUNICATION_FAILED', 'No acknowledgement from the pump: the outcome is unknown.'));
+    }
+    return ok({ applied });
   }
 
   close(): Promise<void> {

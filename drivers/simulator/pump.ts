@@ -1,26 +1,23 @@
 import Decimal from 'decimal.js';
 import { defaultPumpModel } from '../../core/models';
-import type { Alarm, Drug, PumpStatus, TherapyMode } from '../../core/pump';
+import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
 
 export type Clock = () => Date;
 
 export interface SimulatedPumpState {
   model: string;
   serial: string;
-  drug: Drug;
-  /** mg/mL, decimal string. */
-  concentrationMgPerMl: string;
-  mode: TherapyMode;
-  /** mL/day, decimal string. */
-  rateMlPerDay: string;
+  settings: PumpSettings;
   capacityMl: string;
   lowReservoirAlarmMl: string;
-  /** Volume in the reservoir at `filledAt`. */
-  fillVolumeMl: string;
-  filledAt: Date;
+  /** Reservoir volume at `volumeAt`; the program drains it from then on. */
+  volumeMl: string;
+  volumeAt: Date;
   replaceByDate: string;
   /** Pump clock minus true time, in milliseconds (real pumps drift). */
   clockOffsetMs: number;
+  /** The last write transaction the pump applied: a repeated write with this id changes nothing. */
+  lastTransactionId: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -29,22 +26,21 @@ const DAY_MS = 86_400_000;
 export const defaultSimulatedPump = (now: Date, model = defaultPumpModel()): SimulatedPumpState => ({
   model: model.name,
   serial: 'SIM000123',
-  drug: 'morphine',
-  concentrationMgPerMl: '10',
-  mode: 'continuous',
-  rateMlPerDay: '0.3',
+  settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.3', unit: 'mL/day' } },
   capacityMl: model.capacityMl,
   lowReservoirAlarmMl: model.lowReservoirAlarmDefaultMl,
-  fillVolumeMl: '20',
+  volumeMl: '20',
   // Filled at midnight UTC twelve days ago: the reservoir then drains visibly through the day.
-  filledAt: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - 12 * DAY_MS),
+  volumeAt: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - 12 * DAY_MS),
   replaceByDate: '2031-05-01',
   clockOffsetMs: 47_000,
+  lastTransactionId: null,
 });
 
 /**
- * A minimal pump model: the reservoir drains at the programmed rate from the last fill, and the
- * low-reservoir and empty alarms follow from it. All volume arithmetic is decimal.
+ * A pump model: the reservoir drains at the programmed rate, the low-reservoir and empty alarms
+ * follow from it, and a program write is applied atomically and at most once per transaction id.
+ * All volume arithmetic is decimal.
  */
 export class SimulatedPump {
   constructor(
@@ -52,35 +48,65 @@ export class SimulatedPump {
     private readonly clock: Clock = () => new Date(),
   ) {}
 
+  get serial(): string {
+    return this.state.serial;
+  }
+
+  get lastTransactionId(): string | null {
+    return this.state.lastTransactionId;
+  }
+
+  /** The exact volume left now (before the pump's 0.1 mL reporting resolution). */
+  private remaining(now: Date): Decimal {
+    const rate = new Decimal(this.state.settings.mode === 'stopped' ? 0 : this.state.settings.rate.value);
+    const elapsedDays = new Decimal(Math.max(0, now.getTime() - this.state.volumeAt.getTime())).div(DAY_MS);
+    return Decimal.max(0, new Decimal(this.state.volumeMl).minus(rate.mul(elapsedDays)));
+  }
+
+  /**
+   * Applies a program (and optionally a new reservoir volume after a refill) in one step: the old
+   * program runs until this instant, never a stopped interim state. Returns false when the
+   * transaction id was already applied (nothing changes twice).
+   */
+  apply(transactionId: string, settings: PumpSettings, reservoirVolumeMl?: string): boolean {
+    if (this.state.lastTransactionId === transactionId) return false;
+    const now = this.clock();
+    this.state.volumeMl = reservoirVolumeMl ?? this.remaining(now).toString();
+    this.state.volumeAt = now;
+    this.state.settings = { ...settings };
+    this.state.lastTransactionId = transactionId;
+    return true;
+  }
+
   status(): PumpStatus {
     const now = this.clock();
     const pumpTime = new Date(now.getTime() + this.state.clockOffsetMs);
-    const rate = new Decimal(this.state.mode === 'stopped' ? 0 : this.state.rateMlPerDay);
-    const elapsedDays = new Decimal(Math.max(0, now.getTime() - this.state.filledAt.getTime())).div(DAY_MS);
-    const delivered = rate.mul(elapsedDays);
-    const remaining = Decimal.max(0, new Decimal(this.state.fillVolumeMl).minus(delivered));
+    const { settings } = this.state;
+    const rate = new Decimal(settings.mode === 'stopped' ? 0 : settings.rate.value);
     // The pump reports volumes to 0.1 mL; rounding down never overstates what is left.
-    const reservoir = remaining.toDecimalPlaces(1, Decimal.ROUND_DOWN);
+    const reservoir = this.remaining(now).toDecimalPlaces(1, Decimal.ROUND_DOWN);
     const alarms: Alarm[] = [];
     if (reservoir.isZero()) {
       alarms.push({ code: 'EMPTY_RESERVOIR', since: pumpTime.toISOString() });
     } else if (reservoir.lte(this.state.lowReservoirAlarmMl)) {
       alarms.push({ code: 'LOW_RESERVOIR', since: pumpTime.toISOString() });
     }
+    const doseUnit = settings.concentration.unit === 'mcg/mL' ? 'mcg/day' : 'mg/day';
     return {
       model: this.state.model,
       serial: this.state.serial,
       pumpTime: pumpTime.toISOString(),
-      drug: this.state.drug,
-      concentration: { value: this.state.concentrationMgPerMl, unit: 'mg/mL' },
-      mode: this.state.mode,
+      drug: settings.drug,
+      concentration: settings.concentration,
+      mode: settings.mode,
       rate: { value: rate.toString(), unit: 'mL/day' },
-      dailyDose: { value: rate.mul(this.state.concentrationMgPerMl).toString(), unit: 'mg/day' },
+      dailyDose: { value: rate.mul(settings.concentration.value).toString(), unit: doseUnit },
       reservoirVolume: { value: reservoir.toFixed(1), unit: 'mL' },
       reservoirCapacity: { value: this.state.capacityMl, unit: 'mL' },
       lowReservoirAlarmVolume: { value: this.state.lowReservoirAlarmMl, unit: 'mL' },
       replaceByDate: this.state.replaceByDate,
       alarms,
+      lastTransactionId: this.state.lastTransactionId,
     };
   }
 }

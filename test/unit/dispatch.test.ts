@@ -23,6 +23,7 @@ const record: InterrogationRecord = {
     lowReservoirAlarmVolume: { value: '2', unit: 'mL' },
     replaceByDate: '2030-01-01',
     alarms: [],
+    lastTransactionId: null,
   },
 };
 

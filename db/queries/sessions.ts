@@ -1,0 +1,34 @@
+import type { Db } from '../connection';
+
+export type SessionOutcome = 'pending' | 'confirmed' | 'rejected' | 'unconfirmed';
+
+export interface SessionRow {
+  id: number;
+  sessionUuid: string;
+  pumpSerial: string;
+  startedAt: string;
+  actor: string;
+  intentJson: string;
+  outcome: SessionOutcome;
+}
+
+export function insertSession(db: Db, s: { sessionUuid: string; pumpSerial: string; startedAt: string; actor: string; witness: string | null; intentJson: string; intentAuditSeq: number }): number {
+  return Number(
+    db
+      .prepare('INSERT INTO programming_sessions (session_uuid, pump_serial, started_at, actor, witness, intent_json, intent_audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(s.sessionUuid, s.pumpSerial, s.startedAt, s.actor, s.witness, s.intentJson, s.intentAuditSeq).lastInsertRowid,
+  );
+}
+
+export function setSessionOutcome(db: Db, id: number, outcome: SessionOutcome, resolvedAt: string, auditSeq: number): void {
+  db.prepare('UPDATE programming_sessions SET outcome = ?, resolved_at = ?, outcome_audit_seq = ? WHERE id = ?').run(outcome, resolvedAt, auditSeq, id);
+}
+
+/** Sessions of a pump whose outcome is not known: they block programming (on `programming_sessions_pump`). */
+export const openSessions = (db: Db, pumpSerial: string): SessionRow[] =>
+  db
+    .prepare<[string], SessionRow>(
+      `SELECT id, session_uuid AS sessionUuid, pump_serial AS pumpSerial, started_at AS startedAt, actor, intent_json AS intentJson, outcome
+       FROM programming_sessions WHERE pump_serial = ? AND outcome IN ('pending', 'unconfirmed') ORDER BY id`,
+    )
+    .all(pumpSerial);

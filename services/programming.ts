@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { dec } from '../core/decimal';
+import type { DrugLibrary, Indication } from '../core/library/schema';
+import { checkDose, type DoseCheck } from '../core/library/validate';
+import { defaultPumpModel, type PumpModel } from '../core/models';
+import type { ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
+import { summarizeProgram } from '../core/program';
+import { appError, err, ok, type Result } from '../core/result';
+import { concentrationIn, massOf } from '../core/units';
+import type { Db } from '../db/connection';
+import type { AuditLog } from '../db/audit/log';
+import type { AuditEntry } from '../db/audit/record';
+import { insertSession, openSessions, setSessionOutcome, type SessionOutcome } from '../db/queries/sessions';
+import type { PumpLink } from '../drivers/link';
+import { authorize, type SignedInUser } from './auth/accounts';
+
+export interface ProgrammingDeps {
+  db: Db;
+  audit: AuditLog;
+  link: PumpLink;
+  library: DrugLibrary;
+  model?: PumpModel;
+  now: () => Date;
+}
+
+export interface ProgramRequest {
+  actor: SignedInUser;
+  witness?: SignedInUser | undefined;
+  patientId?: string | undefined;
+  indication?: Indication | undefined;
+  settings: PumpSettings;
+  /** The reason given when acknowledging soft limits. */
+  acknowledgement?: string | undefined;
+  /** After a refill: the new reservoir volume, applied in the same write. */
+  reservoirVolumeMl?: string | undefined;
+  action?: 'pump.program' | 'pump.reservoir.update';
+}
+
+export interface ProgramResult {
+  outcome: Exclude<SessionOutcome, 'pending'>;
+  sessionId: string;
+  check: DoseCheck;
+  /** Field-by-field read-back differences (empty when confirmed). */
+  mismatches: string[];
+  status?: PumpStatus;
+}
+
+const sameQuantity = (a: { value: string; unit: string }, b: { value: string; unit: string }) => a.unit === b.unit && dec(a.value).eq(b.value);
+
+/** Read-back: each programmed field compared with what was sent, exactly. */
+export function compareReadBack(sent: ProgramWrite, status: PumpStatus): string[] {
+  const out: string[] = [];
+  if (status.lastTransactionId !== sent.transactionId) out.push(`transaction: pump applied ${status.lastTransactionId ?? 'none'}, sent ${sent.transactionId}`);
+  if (status.drug !== sent.settings.drug) out.push(`drug: ${status.drug} ≠ ${sent.settings.drug}`);
+  if (!sameQuantity(status.concentration, sent.settings.concentration)) out.push('concentration');
+  if (status.mode !== sent.settings.mode) out.push(`mode: ${status.mode} ≠ ${sent.settings.mode}`);
+  const rate = sent.settings.mode === 'stopped' ? { value: '0', unit: 'mL/day' } : sent.settings.rate;
+  if (!sameQuantity(status.rate, rate)) out.push(`rate: ${status.rate.value} ≠ ${rate.value} mL/day`);
+  if (sent.reservoirVolumeMl !== undefined) {
+    // The pump reports 0.1 mL steps, rounded down, and has drained a little since the write.
+    const reported = dec(status.reservoirVolume.value);
+    if (reported.gt(sent.reservoirVolumeMl) || reported.lt(dec(sent.reservoirVolumeMl).minus('0.2'))) out.push(`reservoir: ${reported.toString()} mL ≠ ${sent.reservoirVolumeMl} mL`);
+  }
+  return out;
+}
+
+/**
+ * Programs the pump the safe way: permission and library check → the intent committed to the
+ * audit trail → one atomic write with a session and transaction id → read back and compare field
+ * by field → the outcome recorded. An outcome that cannot be confirmed is UNCONFIRMED and blocks
+ * further programming of that pump until `resolveUnconfirmed` settles it.
+ */
+export async function programPump(deps: ProgrammingDeps, request: ProgramRequest): Promise<Result<ProgramResult>> {
+  const action = request.action ?? 'pump.program';
+  const allowed = authorize(request.actor, action === 'pump.program' ? 'pump.program' : 'pump.reservoir.update');
+  if (!allowed.ok) return allowed;
+  const model = deps.model ?? defaultPumpModel();
+
+  const current = await deps.link.interrogate();
+  if (!current.ok) return current;
+  const old = current.value;
+  const blocked = openSessions(deps.db, old.serial);
+  if (blocked.length > 0) {
+    return err(appError('PROGRAMMING_BLOCKED', `session ${blocked[0]?.sessionUuid ?? ''} on pump ${old.serial} is ${blocked[0]?.outcome ?? 'open'}: interrogate to resolve it first`));
+  }
+  const s = request.settings;
+  const mass = massOf(s.concentration.unit);
+  if (s.drug !== old.drug || !concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass))) {
+    return err(appError('INVALID_INPUT', 'a drug or concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));
+  }
+  const summary = summarizeProgram({ components: [{ drug: s.drug, concentration: s.concentration }], infusion: s.mode === 'stopped' ? { mode: 'stopped' } : { mode: 'continuous', rate: s.rate } }, { model });
+  if (!summary.ok) return summary;
+  const newDose = summary.value.components[0]?.dailyDose;
+  if (newDose === undefined) return err(appError('INTERNAL', 'no dose for the program'));
+  const check = checkDose(deps.library, { drug: s.drug, concentration: s.concentration, dailyDose: newDose, previousDailyDose: old.dailyDose, indication: request.indication }, model);
+  if (!check.ok) return check;
+  const increase = dec(newDose.value).gt(concentrationIn(s.concentration, mass).mul(old.rate.value));
+
+  const atUtc = deps.now().toISOString();
+  const base = { atUtc, pumpTime: old.pumpTime, actor: request.actor.username, role: request.actor.role, witness: request.witness?.username ?? null, patientId: request.patientId ?? null, pumpSerial: old.serial, action, libraryVersion: `${check.value.library.version}:${check.value.library.hash}` };
+  const oldValues = { drug: old.drug, concentration: old.concentration, mode: old.mode, rate: old.rate, dailyDose: old.dailyDose, reservoirVolume: old.reservoirVolume };
+  const newValues = { ...s, dailyDose: newDose, ...(request.reservoirVolumeMl === undefined ? {} : { reservoirVolume: { value: request.reservoirVolumeMl, unit: 'mL' } }) };
+  const refuse = (code: 'HARD_LIMIT' | 'ACKNOWLEDGEMENT_REQUIRED' | 'WITNESS_REQUIRED', message: string) => {
+    deps.audit.append({ ...base, old: oldValues, new: newValues, acknowledgements: check.value.findings, reason: message, outcome: 'rejected' });
+    return err(appError(code, message));
+  };
+  if (check.value.verdict === 'hard') return refuse('HARD_LIMIT', check.value.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '));
+  if (check.value.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3) return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
+  if (increase && request.witness === undefined) return refuse('WITNESS_REQUIRED', 'a dose increase needs a witness');
+
+  const sessionId = randomUUID();
+  const write: ProgramWrite = { sessionId, transactionId: `${sessionId}:1`, settings: s, reservoirVolumeMl: request.reservoirVolumeMl };
+  const sessionRow = deps.audit.commit(() => {
+    const intent = deps.audit.append({ ...base, old: oldValues, new: { ...newValues, sessionId, transactionId: write.transactionId }, reason: request.acknowledgement ?? null, acknowledgements: check.value.verdict === 'soft' ? check.value.findings : null, outcome: 'pending' });
+    return insertSession(deps.db, { sessionUuid: sessionId, pumpSerial: old.serial, startedAt: atUtc, actor: request.actor.username, witness: request.witness?.username ?? null, intentJson: JSON.stringify(write), intentAuditSeq: intent.seq });
+  });
+
+  const sent = await deps.link.program(write);
+  const readBack = await deps.link.interrogate();
+  let outcome: ProgramResult['outcome'];
+  let mismatches: string[];
+  if (!readBack.ok) {
+    outcome = 'unconfirmed';
+    mismatches = [`read-back failed: ${readBack.error.message}`];
+  } else if (readBack.value.lastTransactionId !== write.transactionId) {
+    // The pump did not apply this write: its old program still runs.
+    outcome = sent.ok ? 'unconfirmed' : 'rejected';
+    mismatches = compareReadBack(write, readBack.value);
+  } else {
+    mismatches = compareReadBack(write, readBack.value);
+    outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
+  }
+  recordOutcome(deps, sessionRow, { ...base, atUtc: deps.now().toISOString() }, outcome, { sessionId, mismatches, ack: sent.ok ? 'received' : sent.error.message });
+  return ok({ outcome, sessionId, check: check.value, mismatches, ...(readBack.ok ? { status: readBack.value } : {}) });
+}
+
+function recordOutcome(deps: ProgrammingDeps, sessionRowId: number, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: unknown): void {
+  deps.audit.commit(() => {
+    const rec = deps.audit.append({ ...base, action: `${base.action}.outcome`, new: detail, outcome });
+    setSessionOutcome(deps.db, sessionRowId, outcome, base.atUtc, rec.seq);
+  });
+}
+
+/**
+ * Settles every pending or UNCONFIRMED session of the pump by re-interrogating it: the pump
+ * reports the last transaction it applied, so each session is either confirmed or rejected.
+ */
+export async function resolveUnconfirmed(deps: ProgrammingDeps, actor: SignedInUser): Promise<Result<Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }>>> {
+  const allowed = authorize(actor, 'session.resolve');
+  if (!allowed.ok) return allowed;
+  const status = await deps.link.interrogate();
+  if (!status.ok) return status;
+  const resolved: Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }> = [];
+  for (const session of openSessions(deps.db, status.value.serial)) {
+    const write = JSON.parse(session.intentJson) as ProgramWrite;
+    const applied = status.value.lastTransactionId === write.transactionId;
+    const mismatches = compareReadBack({ ...write, reservoirVolumeMl: undefined }, status.value);
+    const outcome = applied && mismatches.length === 0 ? 'confirmed' : 'rejected';
+    const atUtc = deps.now().toISOString();
+    recordOutcome(deps, session.id, { atUtc, pumpTime: status.value.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.value.serial, action: 'pump.program.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
+    resolved.push({ sessionId: session.sessionUuid, outcome });
+  }
+  return ok(resolved);
+}

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultLibrary } from '../../core/library/defaults';
+import type { PumpSettings } from '../../core/pump';
+import { openDatabase, type Db } from '../../db/connection';
+import { FileKeyStore } from '../../db/audit/keys';
+import { AuditLog } from '../../db/audit/log';
+import { verifyAudit } from '../../db/audit/verify';
+import { SimulatorLink } from '../../drivers/simulator/link';
+import type { SignedInUser } from '../../services/auth/accounts';
+import { programPump, resolveUnconfirmed, type ProgrammingDeps } from '../../services/programming';
+import { manualClock, tempDir } from './helpers';
+
+let dir: string;
+let cleanup: () => void;
+let db: Db;
+let link: SimulatorLink;
+let deps: ProgrammingDeps;
+let keys: FileKeyStore;
+
+const doctor: SignedInUser = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' };
+const nurse: SignedInUser = { id: 3, username: 'nurse.wang', displayName: 'Wang', role: 'nurse' };
+const morphine = (rate: string): PumpSettings => ({ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: rate, unit: 'mL/day' } });
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  db = openDatabase(join(dir, 'p.sqlite'));
+  const clock = manualClock();
+  link = new SimulatorLink({ clock: clock.now });
+  keys = new FileKeyStore(join(dir, 'keys'));
+  deps = { db, audit: new AuditLog(db, keys), link, library: defaultLibrary, now: clock.now };
+});
+afterEach(() => {
+  db.close();
+  cleanup();
+});
+
+const outcomes = () => db.prepare('SELECT action, outcome FROM audit_log ORDER BY seq').all();
+
+describe('safe programming', () => {
+  it('records the intent first, writes once, reads back and confirms', async () => {
+    const r = await programPump(deps, { actor: doctor, witness: nurse, settings: morphine('0.36'), indication: 'cancer' });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed', mismatches: [], status: { dailyDose: { value: '3.6', unit: 'mg/day' } } } });
+    expect(outcomes()).toEqual([
+      { action: 'pump.program', outcome: 'pending' },
+      { action: 'pump.program.outcome', outcome: 'confirmed' },
+    ]);
+    expect(verifyAudit(db, keys).ok).toBe(true);
+  });
+
+  it('stops at a hard limit and records the refusal; the pump is unchanged', async () => {
+    const r = await programPump(deps, { actor: doctor, witness: nurse, settings: morphine('2.6') }); // 26 mg/day
+    expect(r).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT' } });
+    expect(link.pump.status().rate.value).toBe('0.3');
+    expect(outcomes()).toEqual([{ action: 'pump.program', outcome: 'rejected' }]);
+  });
+
+  it('needs a reason to pass a soft limit, and records it with the findings', async () => {
+    const settings = morphine('0.42'); // +40 % for non-cancer pain
+    expect(await programPump(deps, { actor: doctor, witness: nurse, settings, indication: 'non-cancer' })).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED' } });
+    const r = await programPump(deps, { actor: doctor, witness: nurse, settings, indication: 'non-cancer', acknowledgement: 'breakthrough pain, agreed with the pain team' });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    const intent = db.prepare(`SELECT reason, acks_json, library_version FROM audit_log WHERE outcome = 'pending'`).get() as { reason: string; acks_json: string; library_version: string };
+    expect(intent.reason).toContain('breakthrough');
+    expect(JSON.parse(intent.acks_json)).toMatchObject([{ code: 'INCREASE_PERCENT_ABOVE_MAX', level: 'soft' }]);
+    expect(intent.library_version).toMatch(/^1:sha256:/);
+  });
+
+  it('needs a witness for a dose increase, and lets no nurse change a program', async () => {
+    expect(await programPump(deps, { actor: doctor, settings: morphine('0.33') })).toMatchObject({ ok: false, error: { code: 'WITNESS_REQUIRED' } });
+    expect(await programPump(deps, { actor: nurse, witness: doctor, settings: morphine('0.27') })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await programPump(deps, { actor: doctor, settings: morphine('0.27') })).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+  });
+
+  it('refuses a program below the pump’s minimum rate', async () => {
+    expect(await programPump(deps, { actor: doctor, settings: morphine('0.04') })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+});
+
+describe('interrupted programming', () => {
+  it('wand unplugged before the write: UNCONFIRMED, blocks, resolves as not applied', async () => {
+    link.writeFault = 'unplug-before-write';
+    const r = await programPump(deps, { actor: doctor, settings: morphine('0.27') });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'unconfirmed' } });
+    link.writeFault = 'none';
+    link.unplugged = false;
+    expect(await programPump(deps, { actor: doctor, settings: morphine('0.24') })).toMatchObject({ ok: false, error: { code: 'PROGRAMMING_BLOCKED' } });
+    expect(await resolveUnconfirmed(deps, nurse)).toMatchObject({ ok: true, value: [{ outcome: 'rejected' }] });
+    expect(link.pump.status().rate.value).toBe('0.3'); // the old program kept running
+    expect(await programPump(deps, { actor: doctor, settings: morphine('0.24') })).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+  });
+
+  it('acknowledgement lost after the pump applied the write: UNCONFIRMED, resolves as confirmed, never applied twice', async () => {
+    link.writeFault = 'ack-lost';
+    const r = await programPump(deps, { actor: doctor, settings: morphine('0.27') });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'unconfirmed' } });
+    const tx = link.pump.lastTransactionId;
+    link.writeFault = 'none';
+    link.unplugged = false;
+    expect(await resolveUnconfirmed(deps, doctor)).toMatchObject({ ok: true, value: [{ outcome: 'confirmed' }] });
+    expect(link.pump.status()).toMatchObject({ rate: { value: '0.27' }, lastTransactionId: tx });
+    // A replayed write with the same transaction id changes nothing.
+    expect(link.pump.apply(tx ?? '', morphine('5'))).toBe(false);
+    expect(link.pump.status().rate.value).toBe('0.27');
+    expect(db.prepare(`SELECT outcome FROM programming_sessions`).pluck().all()).toEqual(['confirmed']);
+    expect(verifyAudit(db, keys).ok).toBe(true);
+  });
+
+  it('keeps an UNCONFIRMED session blocking across a restart of the app', async () => {
+    link.writeFault = 'ack-lost';
+    await programPump(deps, { actor: doctor, settings: morphine('0.27') });
+    db.close();
+    db = openDatabase(join(dir, 'p.sqlite'));
+    link.writeFault = 'none';
+    link.unplugged = false;
+    const restarted = { ...deps, db, audit: new AuditLog(db, keys) };
+    expect(await programPump(restarted, { actor: doctor, settings: morphine('0.24') })).toMatchObject({ ok: false, error: { code: 'PROGRAMMING_BLOCKED' } });
+  });
+});

@@ -14,3 +14,7 @@ export const auditUsage = `pumpctl audit verify --db FILE [--json] [--key-dir DI
   Verifies the whole audit trail: exit 0 when intact, 4 naming the first failing record.
 pumpctl audit export --db FILE --format csv|json|fhir [--out FILE]
   Writes the trail (CSV, JSON, or a FHIR R4 AuditEvent bundle) with what a reader needs to verify it.`;
+
+export const demoUsage = `pumpctl demo --db FILE [--sessions N] [--seed S] [--json]
+  Fills a database with N realistic programming and refill sessions made through the real
+  services against simulated pumps (training rooms, benchmarks, tests). Prints the demo accounts.`;

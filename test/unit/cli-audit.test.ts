@@ -66,3 +66,21 @@ describe('pumpctl audit', () => {
     expect(pumpctl(['audit', 'export', '--db', db, '--format', 'xml']).status).toBe(1);
   });
 });
+
+describe('pumpctl demo', () => {
+  it('fills a database whose trail verifies, and prints the accounts it made', () => {
+    const demo = join(dir, 'demo.sqlite');
+    const run = pumpctl(['demo', '--db', demo, '--sessions', '12', '--json']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ sessions: 12, patients: 3 });
+    expect(pumpctl(['audit', 'verify', '--db', demo]).status).toBe(0);
+    // Running it again adds sessions to the same demo accounts.
+    expect(pumpctl(['demo', '--db', demo, '--sessions', '3', '--json']).status).toBe(0);
+    expect(pumpctl(['audit', 'verify', '--db', demo]).status).toBe(0);
+  });
+
+  it('exits 1 on a session count that is not a positive whole number', () => {
+    expect(pumpctl(['demo', '--db', db, '--sessions', '0']).status).toBe(1);
+    expect(pumpctl(['demo', '--db', db, '--sessions', 'many']).status).toBe(1);
+  });
+});

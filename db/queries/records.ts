@@ -1,0 +1,110 @@
+import type { Db } from '../connection';
+
+export interface PatientRow {
+  id: number;
+  identifier: string;
+  name: string;
+  birthDate: string | null;
+  indication: 'cancer' | 'non-cancer' | null;
+  indicationKind: string | null;
+}
+
+const patientColumns = 'id, identifier, name, birth_date AS birthDate, indication, indication_kind AS indicationKind';
+
+export function insertPatient(db: Db, p: { identifier: string; name: string; birthDate: string | null; indication: string | null; indicationKind: string | null; notes: string | null; createdAt: string }): number {
+  return Number(
+    db
+      .prepare('INSERT INTO patients (identifier, name, birth_date, indication, indication_kind, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(p.identifier, p.name, p.birthDate, p.indication, p.indicationKind, p.notes, p.createdAt).lastInsertRowid,
+  );
+}
+
+/** By exact identifier, or by name prefix (on `patients_name`). */
+export function searchPatients(db: Db, query: string, limit = 50): PatientRow[] {
+  const prefix = `${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .prepare<[string, string, number], PatientRow>(`SELECT ${patientColumns} FROM patients WHERE identifier = ? OR name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?`)
+    .all(query, prefix, limit);
+}
+
+export const findPatient = (db: Db, id: number): PatientRow | undefined =>
+  db.prepare<[number], PatientRow>(`SELECT ${patientColumns} FROM patients WHERE id = ?`).get(id);
+
+export function insertPain(db: Db, p: { patientId: number; assessedAt: string; vas: number; note: string | null; recordedBy: string }): number {
+  return Number(db.prepare('INSERT INTO pain_assessments (patient_id, assessed_at, vas, note, recorded_by) VALUES (?, ?, ?, ?, ?)').run(p.patientId, p.assessedAt, p.vas, p.note, p.recordedBy).lastInsertRowid);
+}
+
+export const painHistory = (db: Db, patientId: number) =>
+  db.prepare<[number], { assessedAt: string; vas: number }>('SELECT assessed_at AS assessedAt, vas FROM pain_assessments WHERE patient_id = ? ORDER BY assessed_at').all(patientId);
+
+export interface ImplantedPumpRow {
+  id: number;
+  patientId: number;
+  modelId: string;
+  serial: string;
+  implantDate: string;
+  catheterModelId: string | null;
+  catheterLengthCm: string | null;
+  replaceByDate: string | null;
+}
+
+export function insertImplantedPump(db: Db, p: Omit<ImplantedPumpRow, 'id'>): number {
+  return Number(
+    db
+      .prepare('INSERT INTO implanted_pumps (patient_id, model_id, serial, implant_date, catheter_model_id, catheter_length_cm, replace_by_date) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(p.patientId, p.modelId, p.serial, p.implantDate, p.catheterModelId, p.catheterLengthCm, p.replaceByDate).lastInsertRowid,
+  );
+}
+
+export const findPumpBySerial = (db: Db, serial: string): ImplantedPumpRow | undefined =>
+  db
+    .prepare<[string], ImplantedPumpRow>(
+      `SELECT id, patient_id AS patientId, model_id AS modelId, serial, implant_date AS implantDate, catheter_model_id AS catheterModelId,
+         catheter_length_cm AS catheterLengthCm, replace_by_date AS replaceByDate FROM implanted_pumps WHERE serial = ?`,
+    )
+    .get(serial);
+
+export interface RefillInsert {
+  pumpId: number;
+  performedAt: string;
+  nurse: string;
+  witness: string;
+  syringeDrug: string;
+  syringeConcentrationJson: string;
+  syringeLot: string;
+  syringeExpiry: string;
+  syringeVolumeMl: string;
+  preparedBy: string;
+  checkedBy: string;
+  barcode: string | null;
+  expectedResidualMl: string | null;
+  withdrawnMl: string;
+  discrepancyMl: string | null;
+  discrepancyFlag: boolean;
+  instilledMl: string;
+  newReservoirMl: string;
+  wasteMl: string | null;
+  wasteWitness: string | null;
+  auditSeq: number;
+}
+
+export function insertRefill(db: Db, r: RefillInsert): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO refills (pump_id, performed_at, nurse, witness, syringe_drug, syringe_concentration_json, syringe_lot, syringe_expiry,
+           syringe_volume_ml, prepared_by, checked_by, barcode, expected_residual_ml, withdrawn_ml, discrepancy_ml, discrepancy_flag,
+           instilled_ml, new_reservoir_ml, waste_ml, waste_witness, audit_seq) VALUES (${Array(21).fill('?').join(', ')})`,
+      )
+      .run(r.pumpId, r.performedAt, r.nurse, r.witness, r.syringeDrug, r.syringeConcentrationJson, r.syringeLot, r.syringeExpiry, r.syringeVolumeMl, r.preparedBy, r.checkedBy, r.barcode,
+        r.expectedResidualMl, r.withdrawnMl, r.discrepancyMl, r.discrepancyFlag ? 1 : 0, r.instilledMl, r.newReservoirMl, r.wasteMl, r.wasteWitness, r.auditSeq).lastInsertRowid,
+  );
+}
+
+/** The discrepancy history of a pump, oldest first, for the trend chart (on `refills_pump`). */
+export const refillHistory = (db: Db, pumpId: number) =>
+  db
+    .prepare<[number], { performedAt: string; discrepancyMl: string | null; discrepancyFlag: number }>(
+      'SELECT performed_at AS performedAt, discrepancy_ml AS discrepancyMl, discrepancy_flag AS discrepancyFlag FROM refills WHERE pump_id = ? ORDER BY performed_at',
+    )
+    .all(pumpId);

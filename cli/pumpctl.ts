@@ -1,11 +1,11 @@
 import { appVersion } from '../services/version';
-import { auditUsage, calcUsage, checkUsage, demoUsage, interrogateUsage } from './usage';
+import { auditUsage, backupUsage, calcUsage, checkUsage, demoUsage, interrogateUsage } from './usage';
 import { EXIT, UsageError, processIo, type ExitCode, type Io } from './output';
 
 const USAGE = `pumpctl ${appVersion}: the command line of the intrathecal pump programmer
 
 Usage:
-  ${[calcUsage, checkUsage, interrogateUsage, auditUsage, demoUsage].map((u) => u.split('\n').join('\n  ')).join('\n  ')}
+  ${[calcUsage, checkUsage, interrogateUsage, auditUsage, demoUsage, backupUsage].map((u) => u.split('\n').join('\n  ')).join('\n  ')}
   pumpctl --version
   pumpctl --help
 
@@ -23,6 +23,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
         return await (await import('./commands/check')).checkCommand(rest, io);
       case 'audit':
         return await (await import('./commands/audit')).auditCommand(rest, io);
+      case 'backup':
+        return await (await import('./commands/backup')).backupCommand(rest, io);
       case 'demo':
         return await (await import('./commands/demo')).demoCommand(rest, io);
       case 'interrogate':

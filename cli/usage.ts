@@ -18,3 +18,6 @@ pumpctl audit export --db FILE --format csv|json|fhir [--out FILE]
 export const demoUsage = `pumpctl demo --db FILE [--sessions N] [--seed S] [--json]
   Fills a database with N realistic programming and refill sessions made through the real
   services against simulated pumps (training rooms, benchmarks, tests). Prints the demo accounts.`;
+
+export const backupUsage = `pumpctl backup --db FILE --out FILE [--json]
+  Online backup of a live database, then verified (integrity check and audit chain); exit 4 if not.`;

@@ -110,10 +110,16 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
 
   const sessionId = randomUUID();
   const write: ProgramWrite = { sessionId, transactionId: `${sessionId}:1`, settings: s, reservoirVolumeMl: request.reservoirVolumeMl };
-  const sessionRow = deps.audit.commit(() => {
-    const intent = deps.audit.append({ ...base, old: oldValues, new: { ...newValues, sessionId, transactionId: write.transactionId }, reason: request.acknowledgement ?? null, acknowledgements: check.value.verdict === 'soft' ? check.value.findings : null, outcome: 'pending' });
-    return insertSession(deps.db, { sessionUuid: sessionId, pumpSerial: old.serial, startedAt: atUtc, actor: request.actor.username, witness: request.witness?.username ?? null, intentJson: JSON.stringify(write), intentAuditSeq: intent.seq });
-  });
+  let sessionRow: number;
+  try {
+    sessionRow = deps.audit.commit(() => {
+      const intent = deps.audit.append({ ...base, old: oldValues, new: { ...newValues, sessionId, transactionId: write.transactionId }, reason: request.acknowledgement ?? null, acknowledgements: check.value.verdict === 'soft' ? check.value.findings : null, outcome: 'pending' });
+      return insertSession(deps.db, { sessionUuid: sessionId, pumpSerial: old.serial, startedAt: atUtc, actor: request.actor.username, witness: request.witness?.username ?? null, intentJson: JSON.stringify(write), intentAuditSeq: intent.seq });
+    });
+  } catch (e) {
+    // No record, no write: nothing reaches the pump unless its intent is on disk first.
+    return err(appError('STORAGE_FAILED', `The change could not be recorded, so it was not sent to the pump: ${(e as Error).message}`));
+  }
 
   const sent = await deps.link.program(write);
   const readBack = await deps.link.interrogate();

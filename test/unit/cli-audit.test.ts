@@ -84,3 +84,14 @@ describe('pumpctl demo', () => {
     expect(pumpctl(['demo', '--db', db, '--sessions', 'many']).status).toBe(1);
   });
 });
+
+describe('pumpctl backup', () => {
+  it('writes a verified copy and refuses to overwrite one', () => {
+    const out = join(dir, 'copy.sqlite');
+    const run = pumpctl(['backup', '--db', db, '--out', out]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('verified');
+    expect(pumpctl(['audit', 'verify', '--db', out]).status).toBe(0);
+    expect(pumpctl(['backup', '--db', db, '--out', out]).status).toBe(2);
+  });
+});

@@ -72,6 +72,14 @@ describe('safe programming', () => {
     expect(await programPump(deps, { actor: doctor, settings: morphine('0.27') })).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
   });
 
+  it('sends nothing when the intent cannot be recorded (disk full, read-only file)', async () => {
+    db.exec(`CREATE TRIGGER full_disk BEFORE INSERT ON programming_sessions BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`);
+    const r = await programPump(deps, { actor: doctor, settings: morphine('0.27') });
+    expect(r).toMatchObject({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    expect(link.pump.status()).toMatchObject({ rate: { value: '0.3' }, lastTransactionId: null });
+    expect(db.prepare(`SELECT count(*) FROM audit_log WHERE outcome = 'pending'`).pluck().get()).toBe(0);
+  });
+
   it('refuses a program below the pump’s minimum rate', async () => {
     expect(await programPump(deps, { actor: doctor, settings: morphine('0.04') })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });

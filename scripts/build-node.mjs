@@ -12,6 +12,7 @@ await Promise.all([
   build({ ...node, format: 'esm', splitting: true, minify: true, entryPoints: ['cli/pumpctl.ts'], outdir: 'dist/cli', outExtension: { '.js': '.mjs' } }),
   build({ ...node, entryPoints: ['web/main.ts'], outfile: 'dist/web/server.cjs' }),
   build({ ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.cjs' }),
+  build({ ...node, entryPoints: ['test/support/audit-writer.ts'], outfile: 'dist/test/audit-writer.cjs' }),
   build({
     entryPoints: ['web/browser/pump-api.ts'],
     outfile: 'dist/web/pump-api.js',

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { auditAppendBench, auditQueryBench, auditVerifyBench } from './audit';
 import { cliStartBench, validateProgramBench } from './clinical';
 import { runAll } from './harness';
 import { interrogateThroughApi } from './interrogate';
@@ -8,7 +9,7 @@ import { webHostStart } from './web-host';
 // measured in the same run, so results compare across machines by their ratio.
 const { values } = parseArgs({ options: { filter: { type: 'string' }, json: { type: 'string' } } });
 
-runAll([webHostStart, interrogateThroughApi, validateProgramBench, cliStartBench], { filter: values.filter, json: values.json }).then(
+runAll([webHostStart, interrogateThroughApi, validateProgramBench, cliStartBench, auditAppendBench, auditVerifyBench, auditQueryBench], { filter: values.filter, json: values.json }).then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`benchmark failed: ${(e as Error).message}\n`);

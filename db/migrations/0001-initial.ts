@@ -30,7 +30,7 @@ export const m0001Initial: Migration = {
         library_version TEXT,
         outcome TEXT NOT NULL CHECK (outcome IN ('confirmed', 'rejected', 'unconfirmed', 'pending')),
         prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL UNIQUE
+        hash TEXT NOT NULL
       ) STRICT;
       CREATE INDEX audit_log_patient ON audit_log (patient_id, seq) WHERE patient_id IS NOT NULL;
       CREATE INDEX audit_log_pump ON audit_log (pump_serial, seq) WHERE pump_serial IS NOT NULL;

@@ -2,6 +2,8 @@ import { app, dialog, ipcMain } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { nodeUsb } from '../drivers/usb/webusb';
+import { FileKeyStore } from '../db/audit/keys';
+import { safeStorageProtection } from './key-protection';
 import { DATABASE_FILE } from '../services/paths';
 import { openRuntime, type Runtime } from '../services/runtime';
 import { describeStartupError } from '../services/startup-errors';
@@ -14,7 +16,8 @@ async function start(): Promise<void> {
   denyAllPermissions();
   const databasePath = process.env['PUMP_DB'] ?? join(app.getPath('userData'), DATABASE_FILE);
   try {
-    runtime = await openRuntime({ host: 'electron', databasePath, usb: await nodeUsb(), log: (e) => console.error(e) });
+    const keys = new FileKeyStore(join(app.getPath('userData'), 'audit-keys'), safeStorageProtection());
+    runtime = await openRuntime({ host: 'electron', databasePath, usb: await nodeUsb(), keys, log: (e) => console.error(e) });
   } catch (e) {
     dialog.showErrorBox('The programmer cannot start', describeStartupError(e, databasePath));
     app.exit(2);

@@ -1,7 +1,14 @@
 import type { LinkInfo } from '../core/api/contract';
 import type { PumpLink } from '../drivers/link';
-import { SimulatorLink, type SimulatorLinkOptions } from '../drivers/simulator/link';
+import { trainingLink } from '../drivers/simulator/training';
+import type { Clock } from '../drivers/simulator/pump';
 import { detectWand, type UsbDeviceSource } from '../drivers/usb/detect';
+
+export interface TrainingOptions {
+  clock?: Clock;
+  /** Telemetry latency per frame exchange of the simulated wand, in milliseconds. */
+  latencyMs?: number;
+}
 
 export interface LinkChoice {
   link: PumpLink;
@@ -15,10 +22,11 @@ export interface LinkChoice {
 export async function selectLink(options: {
   simulator?: boolean;
   usb?: UsbDeviceSource | undefined;
-  simulatorOptions?: SimulatorLinkOptions;
+  simulatorOptions?: TrainingOptions;
 }): Promise<LinkChoice> {
+  // Training mode runs the real wand driver and protocol against the simulated wand and pump.
   const training = (reason: NonNullable<LinkInfo['reason']>): LinkChoice => ({
-    link: new SimulatorLink(options.simulatorOptions),
+    link: trainingLink(options.simulatorOptions).link,
     info: { kind: 'simulator', training: true, reason },
   });
   if (options.simulator === true) return training('SIMULATOR_REQUESTED');

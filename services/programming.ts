@@ -109,7 +109,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   if (increase && request.witness === undefined) return refuse('WITNESS_REQUIRED', 'a dose increase needs a witness');
 
   const sessionId = randomUUID();
-  const write: ProgramWrite = { sessionId, transactionId: `${sessionId}:1`, settings: s, reservoirVolumeMl: request.reservoirVolumeMl };
+  const write: ProgramWrite = { sessionId, transactionId: randomUUID(), settings: s, reservoirVolumeMl: request.reservoirVolumeMl };
   let sessionRow: number;
   try {
     sessionRow = deps.audit.commit(() => {

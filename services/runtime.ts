@@ -4,10 +4,9 @@ import { openDatabase, type Db } from '../db/connection';
 import { AuditLog } from '../db/audit/log';
 import { FileKeyStore, type AuditKeyStore } from '../db/audit/keys';
 import type { UsbDeviceSource } from '../drivers/usb/detect';
-import type { SimulatorLinkOptions } from '../drivers/simulator/link';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { interrogate, recentInterrogations } from './interrogation';
-import { selectLink } from './link-select';
+import { selectLink, type TrainingOptions } from './link-select';
 import { auditKeyDir } from './paths';
 import { appVersion } from './version';
 
@@ -17,7 +16,7 @@ export interface RuntimeOptions {
   /** Use the simulated pump even when a wand is attached. */
   simulator?: boolean;
   usb?: UsbDeviceSource | undefined;
-  simulatorOptions?: SimulatorLinkOptions;
+  simulatorOptions?: TrainingOptions;
   now?: () => Date;
   log?: (e: unknown) => void;
   /** Where the audit checkpoint key lives; a key file folder by default. */

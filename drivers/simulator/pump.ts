@@ -20,6 +20,14 @@ export interface SimulatedPumpState {
   lastTransactionId: string | null;
 }
 
+/** One entry of the pump's own event log (read in pages over the wand). */
+export interface PumpEvent {
+  /** Pump clock time. */
+  at: Date;
+  code: 'PROGRAM_APPLIED' | 'RESERVOIR_SET' | 'CLOCK_SET' | 'ALARM_TEST';
+  detail: string;
+}
+
 const DAY_MS = 86_400_000;
 
 /** The training pump: the default model's data (capacity, alarm volume) as the calculations use it. */
@@ -43,6 +51,8 @@ export const defaultSimulatedPump = (now: Date, model = defaultPumpModel()): Sim
  * All volume arithmetic is decimal.
  */
 export class SimulatedPump {
+  readonly events: PumpEvent[] = [];
+
   constructor(
     private readonly state: SimulatedPumpState,
     private readonly clock: Clock = () => new Date(),
@@ -75,7 +85,29 @@ export class SimulatedPump {
     this.state.volumeAt = now;
     this.state.settings = { ...settings };
     this.state.lastTransactionId = transactionId;
+    this.log('PROGRAM_APPLIED', `${settings.drug} ${settings.concentration.value} ${settings.concentration.unit} ${settings.mode} ${settings.rate.value} mL/day (tx ${transactionId})`);
+    if (reservoirVolumeMl !== undefined) this.log('RESERVOIR_SET', `${reservoirVolumeMl} mL`);
     return true;
+  }
+
+  private pumpNow(): Date {
+    return new Date(this.clock().getTime() + this.state.clockOffsetMs);
+  }
+
+  private log(code: PumpEvent['code'], detail: string): void {
+    this.events.push({ at: this.pumpNow(), code, detail });
+  }
+
+  /** Sets the pump's clock (it drifts); the change is in the pump's event log. */
+  setClock(time: Date): void {
+    const before = this.pumpNow();
+    this.state.clockOffsetMs = time.getTime() - this.clock().getTime();
+    this.log('CLOCK_SET', `from ${before.toISOString()}`);
+  }
+
+  /** The pump plays its alarm tones so the patient learns them. */
+  alarmTest(): void {
+    this.log('ALARM_TEST', 'low reservoir and critical alarm tones played');
   }
 
   status(): PumpStatus {

@@ -1,0 +1,61 @@
+/** Little-endian byte writer and bounds-checked reader for message payloads. */
+export class Writer {
+  private bytes: number[] = [];
+  u8(v: number): this {
+    this.bytes.push(v & 0xff);
+    return this;
+  }
+  u16(v: number): this {
+    return this.u8(v).u8(v >>> 8);
+  }
+  u32(v: number): this {
+    return this.u16(v & 0xffff).u16(v >>> 16);
+  }
+  raw(b: Uint8Array): this {
+    for (const x of b) this.bytes.push(x);
+    return this;
+  }
+  /** UTF-8 text with a u8 length prefix (at most 255 bytes). */
+  str8(s: string): this {
+    const b = new TextEncoder().encode(s);
+    if (b.length > 255) throw new RangeError('text longer than 255 bytes');
+    return this.u8(b.length).raw(b);
+  }
+  done(): Uint8Array {
+    return Uint8Array.from(this.bytes);
+  }
+}
+
+/** Thrown only inside the codec and turned into a typed error there. */
+export class ShortPayload extends Error {}
+
+export class Reader {
+  private at = 0;
+  constructor(private readonly b: Uint8Array) {}
+  private need(n: number): void {
+    if (this.at + n > this.b.length) throw new ShortPayload(`payload ends at byte ${this.b.length}, needed ${this.at + n}`);
+  }
+  u8(): number {
+    this.need(1);
+    return this.b[this.at++] ?? 0;
+  }
+  u16(): number {
+    return this.u8() | (this.u8() << 8);
+  }
+  u32(): number {
+    return (this.u16() | (this.u16() << 16)) >>> 0;
+  }
+  raw(n: number): Uint8Array {
+    this.need(n);
+    const out = this.b.slice(this.at, this.at + n);
+    this.at += n;
+    return out;
+  }
+  str8(): string {
+    const n = this.u8();
+    return new TextDecoder('utf-8', { fatal: false }).decode(this.raw(n));
+  }
+  get remaining(): number {
+    return this.b.length - this.at;
+  }
+}

@@ -1,0 +1,112 @@
+import { dec, str } from '../../core/decimal';
+import type { Alarm, Drug, PumpSettings, PumpStatus } from '../../core/pump';
+import { appError, err, ok, type Result } from '../../core/result';
+import { ALARM_CODES, DRUG_CODES, type WireSettings, type WireStatus } from './messages';
+
+/** Protocol epoch: 2000-01-01T00:00:00Z. */
+const EPOCH_MS = Date.UTC(2000, 0, 1);
+const DAY_MS = 86_400_000;
+const U32_MAX = 0xffffffff;
+
+export const toWireTime = (iso: Date): number => Math.floor((iso.getTime() - EPOCH_MS) / 1000);
+export const fromWireTime = (seconds: number): string => new Date(EPOCH_MS + seconds * 1000).toISOString();
+export const toWireDay = (date: string): number => Math.round((Date.parse(`${date}T00:00:00Z`) - EPOCH_MS) / DAY_MS);
+export const fromWireDay = (days: number): string => new Date(EPOCH_MS + days * DAY_MS).toISOString().slice(0, 10);
+
+export const uuidToBytes = (uuid: string): Uint8Array => {
+  const hex = uuid.replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new RangeError(`not a UUID: ${uuid}`);
+  return Uint8Array.from({ length: 16 }, (_v, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+};
+export const bytesToUuid = (b: Uint8Array): string => {
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+/** An exact fixed-point integer, or an error: a value the wire cannot carry exactly is refused, never rounded. */
+function fixed(value: string, scale: number, field: string): Result<number> {
+  const scaled = dec(value).mul(scale);
+  if (!scaled.isInteger() || scaled.isNegative() || scaled.gt(U32_MAX)) {
+    return err(appError('INVALID_INPUT', `${field} ${value} cannot be sent exactly (resolution 1/${scale})`, field));
+  }
+  return ok(scaled.toNumber());
+}
+
+/** A volume in mL as exact microlitres. */
+export const toMicroLitres = (mL: string, field = 'volume'): Result<number> => fixed(mL, 1000, field);
+
+export function toWireSettings(s: PumpSettings): Result<WireSettings> {
+  const mcg = s.concentration.unit === 'mcg/mL';
+  const conc = fixed(s.concentration.value, mcg ? 1_000 : 1_000_000, 'concentration');
+  if (!conc.ok) return conc;
+  const rate = fixed(s.mode === 'stopped' ? '0' : s.rate.value, 1000, 'rate');
+  if (!rate.ok) return rate;
+  return ok({ drug: DRUG_CODES.indexOf(s.drug), massUnit: mcg ? 1 : 0, concentrationNgPerMl: conc.value, mode: s.mode === 'stopped' ? 0 : 1, rateUlPerDay: rate.value });
+}
+
+export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
+  const drug = DRUG_CODES[w.drug] as Drug | undefined;
+  if (drug === undefined) return err(appError('COMMUNICATION_FAILED', `the pump reported an unknown drug code ${w.drug}`));
+  const mcg = w.massUnit === 1;
+  return ok({
+    drug,
+    concentration: { value: str(dec(w.concentrationNgPerMl).div(mcg ? 1_000 : 1_000_000)), unit: mcg ? 'mcg/mL' : 'mg/mL' },
+    mode: w.mode === 0 ? 'stopped' : 'continuous',
+    rate: { value: str(dec(w.rateUlPerDay).div(1000)), unit: 'mL/day' },
+  });
+}
+
+export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
+  const settings = fromWireSettings(w);
+  if (!settings.ok) return settings;
+  const s = settings.value;
+  const alarms: Alarm[] = [];
+  for (const a of w.alarms) {
+    const code = ALARM_CODES[a.code];
+    if (code === undefined) return err(appError('COMMUNICATION_FAILED', `the pump reported an unknown alarm code ${a.code}`));
+    alarms.push({ code, since: fromWireTime(a.since) });
+  }
+  const mL = (ul: number) => ({ value: dec(ul).div(1000).toFixed(1), unit: 'mL' as const });
+  const dose = dec(s.rate.value).mul(s.concentration.value);
+  return ok({
+    model: w.model,
+    serial: w.serial,
+    pumpTime: fromWireTime(w.pumpTime),
+    drug: s.drug,
+    concentration: s.concentration,
+    mode: s.mode,
+    rate: s.rate,
+    dailyDose: { value: str(dose), unit: s.concentration.unit === 'mcg/mL' ? 'mcg/day' : 'mg/day' },
+    reservoirVolume: mL(w.reservoirUl),
+    reservoirCapacity: { value: str(dec(w.capacityUl).div(1000)), unit: 'mL' },
+    lowReservoirAlarmVolume: { value: str(dec(w.alarmVolumeUl).div(1000)), unit: 'mL' },
+    replaceByDate: fromWireDay(w.replaceByDay),
+    alarms,
+    lastTransactionId: w.lastTx === null ? null : bytesToUuid(w.lastTx),
+  });
+}
+
+/** The pump side of the wire (simulator and firmware reference): a status as the wand sends it. */
+export function toWireStatus(s: PumpStatus): Result<WireStatus> {
+  const settings = toWireSettings({ drug: s.drug, concentration: s.concentration, mode: s.mode === 'stopped' ? 'stopped' : 'continuous', rate: s.rate });
+  if (!settings.ok) return settings;
+  const ul = (mL: string, field: string) => fixed(mL, 1000, field);
+  const reservoir = ul(s.reservoirVolume.value, 'reservoirVolume');
+  const capacity = ul(s.reservoirCapacity.value, 'reservoirCapacity');
+  const alarm = ul(s.lowReservoirAlarmVolume.value, 'lowReservoirAlarmVolume');
+  if (!reservoir.ok) return reservoir;
+  if (!capacity.ok) return capacity;
+  if (!alarm.ok) return alarm;
+  return ok({
+    model: s.model,
+    serial: s.serial,
+    pumpTime: toWireTime(new Date(s.pumpTime)),
+    ...settings.value,
+    reservoirUl: reservoir.value,
+    capacityUl: capacity.value,
+    alarmVolumeUl: alarm.value,
+    replaceByDay: toWireDay(s.replaceByDate),
+    alarms: s.alarms.map((a) => ({ code: ALARM_CODES.indexOf(a.code), since: toWireTime(new Date(a.since)) })),
+    lastTx: s.lastTransactionId === null ? null : uuidToBytes(s.lastTransactionId),
+  });
+}

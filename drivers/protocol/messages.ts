@@ -1,0 +1,245 @@
+import { Reader, ShortPayload, Writer } from './bytes';
+
+/**
+ * Every message of the wand protocol with its payload layout (docs/wand-protocol.md). Quantities
+ * are fixed-point integers so firmware never needs floating point: rates in µL/day, volumes in
+ * µL, concentrations in ng/mL, times in seconds since 2000-01-01T00:00:00Z, dates in days since
+ * 2000-01-01. Identifiers are 16-byte UUIDs.
+ */
+export const MessageType = {
+  HELLO: 0x01,
+  FIND_PUMP: 0x02,
+  OPEN_SESSION: 0x03,
+  READ_STATUS: 0x10,
+  READ_EVENTS: 0x11,
+  BEGIN_TX: 0x20,
+  STAGE_PROGRAM: 0x21,
+  COMMIT: 0x22,
+  SET_CLOCK: 0x30,
+  ALARM_TEST: 0x31,
+  HELLO_ACK: 0x81,
+  PUMP_FOUND: 0x82,
+  SESSION_OPENED: 0x83,
+  STATUS: 0x90,
+  EVENTS: 0x91,
+  TX_BEGUN: 0xa0,
+  STAGED: 0xa1,
+  COMMITTED: 0xa2,
+  CLOCK_SET: 0xb0,
+  ALARM_TESTED: 0xb1,
+  ERROR: 0x7f,
+} as const;
+
+export const WandErrorCode = {
+  NO_PUMP: 1,
+  NO_SESSION: 2,
+  BAD_REQUEST: 3,
+  TX_MISMATCH: 4,
+  PUMP_REFUSED: 5,
+  BUSY: 6,
+} as const;
+export type WandErrorCode = (typeof WandErrorCode)[keyof typeof WandErrorCode];
+
+export const DRUG_CODES = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bupivacaine', 'clonidine'] as const;
+export const ALARM_CODES = ['LOW_RESERVOIR', 'EMPTY_RESERVOIR', 'ERI', 'EOS', 'MOTOR_STALL', 'MEMORY_ERROR'] as const;
+
+export interface WireSettings {
+  drug: number;
+  /** 0 = mg, 1 = mcg: the unit the clinician works in (display only; the amount is in ng/mL). */
+  massUnit: number;
+  concentrationNgPerMl: number;
+  /** 0 stopped, 1 continuous. */
+  mode: number;
+  rateUlPerDay: number;
+}
+
+export interface WireStatus extends WireSettings {
+  model: string;
+  serial: string;
+  pumpTime: number;
+  reservoirUl: number;
+  capacityUl: number;
+  alarmVolumeUl: number;
+  replaceByDay: number;
+  alarms: Array<{ code: number; since: number }>;
+  lastTx: Uint8Array | null;
+}
+
+export type Message =
+  | { type: 'HELLO' }
+  | { type: 'FIND_PUMP' }
+  | { type: 'OPEN_SESSION'; sessionId: Uint8Array }
+  | { type: 'READ_STATUS' }
+  | { type: 'READ_EVENTS'; page: number }
+  | { type: 'BEGIN_TX'; txId: Uint8Array }
+  | { type: 'STAGE_PROGRAM'; txId: Uint8Array; settings: WireSettings; reservoirUl: number | null }
+  | { type: 'COMMIT'; txId: Uint8Array }
+  | { type: 'SET_CLOCK'; time: number }
+  | { type: 'ALARM_TEST' }
+  | { type: 'HELLO_ACK'; firmware: string; wandSerial: string }
+  | { type: 'PUMP_FOUND'; linkQuality: number; pumpSerial: string }
+  | { type: 'SESSION_OPENED'; sessionId: Uint8Array }
+  | { type: 'STATUS'; status: WireStatus }
+  | { type: 'EVENTS'; page: number; pages: number; events: Array<{ time: number; code: number; detail: string }> }
+  | { type: 'TX_BEGUN'; txId: Uint8Array }
+  | { type: 'STAGED'; txId: Uint8Array }
+  | { type: 'COMMITTED'; txId: Uint8Array; applied: boolean }
+  | { type: 'CLOCK_SET'; time: number }
+  | { type: 'ALARM_TESTED' }
+  | { type: 'ERROR'; code: number; message: string };
+
+export type MessageName = Message['type'];
+export type MessageError = { kind: 'UNKNOWN_TYPE'; type: number } | { kind: 'BAD_PAYLOAD'; type: number; reason: string };
+
+const writeSettings = (w: Writer, s: WireSettings) => w.u8(s.drug).u8(s.massUnit).u32(s.concentrationNgPerMl).u8(s.mode).u32(s.rateUlPerDay);
+const readSettings = (r: Reader): WireSettings => ({ drug: r.u8(), massUnit: r.u8(), concentrationNgPerMl: r.u32(), mode: r.u8(), rateUlPerDay: r.u32() });
+const id16 = (r: Reader) => r.raw(16);
+const checkId = (id: Uint8Array) => {
+  if (id.length !== 16) throw new RangeError('identifiers are 16 bytes');
+  return id;
+};
+
+export function encodeMessage(m: Message): { type: number; payload: Uint8Array } {
+  const w = new Writer();
+  switch (m.type) {
+    case 'HELLO':
+    case 'FIND_PUMP':
+    case 'READ_STATUS':
+    case 'ALARM_TEST':
+    case 'ALARM_TESTED':
+      break;
+    case 'OPEN_SESSION':
+    case 'SESSION_OPENED':
+      w.raw(checkId(m.sessionId));
+      break;
+    case 'READ_EVENTS':
+      w.u16(m.page);
+      break;
+    case 'BEGIN_TX':
+    case 'TX_BEGUN':
+    case 'STAGED':
+      w.raw(checkId(m.txId));
+      break;
+    case 'STAGE_PROGRAM':
+      writeSettings(w.raw(checkId(m.txId)), m.settings);
+      if (m.reservoirUl === null) w.u8(0);
+      else w.u8(1).u32(m.reservoirUl);
+      break;
+    case 'COMMIT':
+      w.raw(checkId(m.txId));
+      break;
+    case 'SET_CLOCK':
+    case 'CLOCK_SET':
+      w.u32(m.time);
+      break;
+    case 'HELLO_ACK':
+      w.str8(m.firmware).str8(m.wandSerial);
+      break;
+    case 'PUMP_FOUND':
+      w.u8(m.linkQuality).str8(m.pumpSerial);
+      break;
+    case 'STATUS': {
+      const s = m.status;
+      w.str8(s.model).str8(s.serial).u32(s.pumpTime);
+      writeSettings(w, s);
+      w.u32(s.reservoirUl).u32(s.capacityUl).u32(s.alarmVolumeUl).u16(s.replaceByDay).u8(s.alarms.length);
+      for (const a of s.alarms) w.u8(a.code).u32(a.since);
+      if (s.lastTx === null) w.u8(0);
+      else w.u8(1).raw(checkId(s.lastTx));
+      break;
+    }
+    case 'EVENTS':
+      w.u16(m.page).u16(m.pages).u8(m.events.length);
+      for (const e of m.events) w.u32(e.time).u8(e.code).str8(e.detail);
+      break;
+    case 'COMMITTED':
+      w.raw(checkId(m.txId)).u8(m.applied ? 1 : 0);
+      break;
+    case 'ERROR':
+      w.u8(m.code).str8(m.message);
+      break;
+    default: {
+      const never: never = m;
+      throw new Error(`unknown message ${String(never)}`);
+    }
+  }
+  return { type: MessageType[m.type], payload: w.done() };
+}
+
+const byCode = new Map<number, MessageName>(Object.entries(MessageType).map(([k, v]) => [v, k as MessageName]));
+
+/** Decodes a payload of the given type; a wrong length or an unknown type is a typed error. */
+export function decodeMessage(type: number, payload: Uint8Array): { ok: true; message: Message } | { ok: false; error: MessageError } {
+  const name = byCode.get(type);
+  if (name === undefined) return { ok: false, error: { kind: 'UNKNOWN_TYPE', type } };
+  const r = new Reader(payload);
+  try {
+    const message = read(name, r);
+    if (r.remaining !== 0) return { ok: false, error: { kind: 'BAD_PAYLOAD', type, reason: `${r.remaining} unexpected trailing byte(s)` } };
+    return { ok: true, message };
+  } catch (e) {
+    if (e instanceof ShortPayload) return { ok: false, error: { kind: 'BAD_PAYLOAD', type, reason: e.message } };
+    throw e;
+  }
+}
+
+function read(name: MessageName, r: Reader): Message {
+  switch (name) {
+    case 'HELLO':
+    case 'FIND_PUMP':
+    case 'READ_STATUS':
+    case 'ALARM_TEST':
+    case 'ALARM_TESTED':
+      return { type: name };
+    case 'OPEN_SESSION':
+    case 'SESSION_OPENED':
+      return { type: name, sessionId: id16(r) };
+    case 'READ_EVENTS':
+      return { type: name, page: r.u16() };
+    case 'BEGIN_TX':
+    case 'TX_BEGUN':
+    case 'STAGED':
+    case 'COMMIT':
+      return { type: name, txId: id16(r) };
+    case 'STAGE_PROGRAM': {
+      const txId = id16(r);
+      const settings = readSettings(r);
+      const reservoirUl = r.u8() === 1 ? r.u32() : null;
+      return { type: name, txId, settings, reservoirUl };
+    }
+    case 'SET_CLOCK':
+    case 'CLOCK_SET':
+      return { type: name, time: r.u32() };
+    case 'HELLO_ACK':
+      return { type: name, firmware: r.str8(), wandSerial: r.str8() };
+    case 'PUMP_FOUND':
+      return { type: name, linkQuality: r.u8(), pumpSerial: r.str8() };
+    case 'STATUS': {
+      const model = r.str8();
+      const serial = r.str8();
+      const pumpTime = r.u32();
+      const settings = readSettings(r);
+      const reservoirUl = r.u32();
+      const capacityUl = r.u32();
+      const alarmVolumeUl = r.u32();
+      const replaceByDay = r.u16();
+      const alarms = Array.from({ length: r.u8() }, () => ({ code: r.u8(), since: r.u32() }));
+      const lastTx = r.u8() === 1 ? id16(r) : null;
+      return { type: name, status: { model, serial, pumpTime, ...settings, reservoirUl, capacityUl, alarmVolumeUl, replaceByDay, alarms, lastTx } };
+    }
+    case 'EVENTS': {
+      const page = r.u16();
+      const pages = r.u16();
+      const events = Array.from({ length: r.u8() }, () => ({ time: r.u32(), code: r.u8(), detail: r.str8() }));
+      return { type: name, page, pages, events };
+    }
+    case 'COMMITTED':
+      return { type: name, txId: id16(r), applied: r.u8() === 1 };
+    case 'ERROR':
+      return { type: name, code: r.u8(), message: r.str8() };
+    default: {
+      const never: never = name;
+      throw new Error(`unhandled ${String(never)}`);
+    }
+  }
+}

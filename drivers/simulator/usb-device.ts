@@ -1,0 +1,163 @@
+import { frameLength, PACKET_BYTES } from '../protocol/frame';
+import { WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../usb/detect';
+import type { UsbDeviceLike, UsbInResult, UsbOutResult } from '../usb/types';
+import type { SimulatedWand } from './wand';
+
+/** Faults a test or a training room can inject into the USB link. */
+export type LinkFault =
+  | { kind: 'drop-response' }
+  | { kind: 'corrupt-response' }
+  | { kind: 'delay-response'; ms: number }
+  | { kind: 'unplug-before-request' }
+  | { kind: 'unplug-after-request' }
+  | { kind: 'stale-input' };
+
+export class DeviceUnplugged extends Error {
+  constructor() {
+    super('The device was disconnected.');
+    this.name = 'NetworkError';
+  }
+}
+
+/**
+ * An in-memory `USBDevice` (a test double for the USB kernel device, which these machines lack),
+ * backed by the simulated wand: bulk OUT packets are reassembled into frames, answered by the
+ * wand after a telemetry latency, and handed back as 64-byte bulk IN packets. Faults are queued
+ * per request: `faults[n]` applies to the n-th request from now.
+ */
+export class SimulatedUsbDevice implements UsbDeviceLike {
+  readonly vendorId = WAND_VENDOR_ID;
+  readonly productId = WAND_PRODUCT_ID;
+  readonly serialNumber = 'W-SIM-0001';
+  opened = false;
+  unplugged = false;
+  requests = 0;
+  readonly faults = new Map<number, LinkFault>();
+  private claimed = false;
+  private outBuffer = new Uint8Array(0);
+  private readonly inbox: Uint8Array[] = [];
+  private waiting: Array<(packet: Uint8Array | Error) => void> = [];
+
+  constructor(
+    private readonly wand: SimulatedWand,
+    /** Telemetry latency per frame exchange, in milliseconds. */
+    private readonly latencyMs = 0,
+  ) {}
+
+  /** Injects a fault into the request `offset` requests from now (0 = the next one). */
+  inject(fault: LinkFault, offset = 0): void {
+    this.faults.set(this.requests + offset, fault);
+  }
+
+  private assertReady(): void {
+    if (this.unplugged) throw new DeviceUnplugged();
+    if (!this.opened || !this.claimed) throw new Error('InvalidStateError: the device is not open or its interface is not claimed');
+  }
+
+  open(): Promise<void> {
+    if (this.unplugged) return Promise.reject(new DeviceUnplugged());
+    this.opened = true;
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    this.opened = false;
+    this.claimed = false;
+    return Promise.resolve();
+  }
+  selectConfiguration(): Promise<void> {
+    return this.unplugged ? Promise.reject(new DeviceUnplugged()) : Promise.resolve();
+  }
+  claimInterface(): Promise<void> {
+    if (this.unplugged) return Promise.reject(new DeviceUnplugged());
+    this.claimed = true;
+    return Promise.resolve();
+  }
+  releaseInterface(): Promise<void> {
+    this.claimed = false;
+    return Promise.resolve();
+  }
+
+  /** Unplugs the wand: every pending and future transfer fails as on real hardware. */
+  unplug(): void {
+    this.unplugged = true;
+    for (const w of this.waiting.splice(0)) w(new DeviceUnplugged());
+  }
+
+  transferOut(_endpoint: number, data: Uint8Array): Promise<UsbOutResult> {
+    try {
+      this.assertReady();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    const joined = new Uint8Array(this.outBuffer.length + data.length);
+    joined.set(this.outBuffer);
+    joined.set(data, this.outBuffer.length);
+    this.outBuffer = joined;
+    const need = frameLength(this.outBuffer);
+    if (typeof need === 'number' && this.outBuffer.length >= need) {
+      const request = this.outBuffer.slice(0, need);
+      this.outBuffer = this.outBuffer.slice(need);
+      this.dispatch(request);
+    } else if (need !== undefined && typeof need !== 'number') {
+      // Garbage on the line: the wand resynchronises by discarding what it has.
+      this.outBuffer = new Uint8Array(0);
+    }
+    return Promise.resolve({ bytesWritten: data.length, status: 'ok' });
+  }
+
+  private dispatch(request: Uint8Array): void {
+    const fault = this.faults.get(this.requests);
+    this.faults.delete(this.requests);
+    this.requests++;
+    if (fault?.kind === 'unplug-before-request') {
+      this.unplug();
+      return;
+    }
+    const response = this.wand.handle(request);
+    if (fault?.kind === 'unplug-after-request') {
+      this.unplug();
+      return;
+    }
+    if (fault?.kind === 'drop-response') return;
+    if (fault?.kind === 'corrupt-response') response[response.length - 1] = (response[response.length - 1] ?? 0) ^ 0xff;
+    const delay = this.latencyMs + (fault?.kind === 'delay-response' ? fault.ms : 0);
+    const send = () => {
+      if (this.unplugged) return;
+      for (let i = 0; i < response.length; i += PACKET_BYTES) this.deliver(response.slice(i, i + PACKET_BYTES));
+      // Junk left on the line after the answer: the host must drain it before its next request.
+      if (fault?.kind === 'stale-input') this.deliver(Uint8Array.from([0xa5, 0x5a, 0x01, 0x00, 0x00, 0xee, 0x7f, 0x00, 0x00]));
+    };
+    if (delay > 0) setTimeout(send, delay);
+    else send();
+  }
+
+  private deliver(packet: Uint8Array): void {
+    const waiter = this.waiting.shift();
+    if (waiter !== undefined) waiter(packet);
+    else this.inbox.push(packet);
+  }
+
+  transferIn(_endpoint: number, length: number): Promise<UsbInResult> {
+    try {
+      this.assertReady();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    const toResult = (p: Uint8Array | Error): UsbInResult => {
+      if (p instanceof Error) throw p;
+      const bytes = p.slice(0, length);
+      return { data: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), status: 'ok' };
+    };
+    const ready = this.inbox.shift();
+    if (ready !== undefined) return Promise.resolve(toResult(ready));
+    return new Promise((resolve, reject) => {
+      this.waiting.push((p) => {
+        try {
+          resolve(toResult(p));
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import { decodeFrame, encodeFrame } from '../protocol/frame';
+import { decodeMessage, encodeMessage, WandErrorCode, type Message } from '../protocol/messages';
+import { bytesToUuid, fromWireSettings, toWireStatus, toWireTime } from '../protocol/convert';
+import { dec, str } from '../../core/decimal';
+import type { SimulatedPump } from './pump';
+
+const EVENTS_PER_PAGE = 8;
+
+/**
+ * The wand's firmware as a model: takes one request frame, answers one response frame, talking to
+ * the simulated pump. Sessions, staged transactions and error replies follow the protocol
+ * document, so a hardware wand can be tested against the same expectations.
+ */
+export class SimulatedWand {
+  private session: Uint8Array | null = null;
+  private staged: { txId: string; message: Extract<Message, { type: 'STAGE_PROGRAM' }> } | null = null;
+  private begun: string | null = null;
+  /** Whether a pump is in range of the wand (fault injection: "pump out of range"). */
+  pumpInRange = true;
+  linkQuality = 92;
+
+  constructor(private readonly pump: SimulatedPump) {}
+
+  /** Answers one request frame; a frame the wand cannot read gets an ERROR reply with seq 0. */
+  handle(bytes: Uint8Array): Uint8Array {
+    const frame = decodeFrame(bytes);
+    if (!frame.ok) return this.reply(0, { type: 'ERROR', code: WandErrorCode.BAD_REQUEST, message: `bad frame: ${frame.error.kind}` });
+    const decoded = decodeMessage(frame.frame.type, frame.frame.payload);
+    if (!decoded.ok) return this.reply(frame.frame.seq, { type: 'ERROR', code: WandErrorCode.BAD_REQUEST, message: `bad message: ${decoded.error.kind}` });
+    return this.reply(frame.frame.seq, this.respond(decoded.message));
+  }
+
+  private reply(seq: number, message: Message): Uint8Array {
+    const { type, payload } = encodeMessage(message);
+    return encodeFrame({ seq, type, payload });
+  }
+
+  private error(code: number, message: string): Message {
+    return { type: 'ERROR', code, message };
+  }
+
+  private respond(m: Message): Message {
+    if (m.type === 'HELLO') return { type: 'HELLO_ACK', firmware: 'SIM-WAND 1.0', wandSerial: 'W-SIM-0001' };
+    if (!this.pumpInRange) return this.error(WandErrorCode.NO_PUMP, 'no pump in range of the wand');
+    switch (m.type) {
+      case 'FIND_PUMP':
+        return { type: 'PUMP_FOUND', linkQuality: this.linkQuality, pumpSerial: this.pump.serial };
+      case 'OPEN_SESSION':
+        this.session = m.sessionId;
+        this.staged = null;
+        this.begun = null;
+        return { type: 'SESSION_OPENED', sessionId: m.sessionId };
+      case 'READ_STATUS': {
+        const status = toWireStatus(this.pump.status());
+        return status.ok ? { type: 'STATUS', status: status.value } : this.error(WandErrorCode.PUMP_REFUSED, status.error.message);
+      }
+      case 'READ_EVENTS': {
+        const pages = Math.max(1, Math.ceil(this.pump.events.length / EVENTS_PER_PAGE));
+        const slice = this.pump.events.slice(m.page * EVENTS_PER_PAGE, (m.page + 1) * EVENTS_PER_PAGE);
+        return { type: 'EVENTS', page: m.page, pages, events: slice.map((e) => ({ time: toWireTime(e.at), code: ['PROGRAM_APPLIED', 'RESERVOIR_SET', 'CLOCK_SET', 'ALARM_TEST'].indexOf(e.code), detail: e.detail.slice(0, 200) })) };
+      }
+      case 'SET_CLOCK':
+        if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
+        this.pump.setClock(new Date(Date.UTC(2000, 0, 1) + m.time * 1000));
+        return { type: 'CLOCK_SET', time: m.time };
+      case 'ALARM_TEST':
+        if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
+        this.pump.alarmTest();
+        return { type: 'ALARM_TESTED' };
+      case 'BEGIN_TX':
+        if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
+        this.begun = bytesToUuid(m.txId);
+        this.staged = null;
+        return { type: 'TX_BEGUN', txId: m.txId };
+      case 'STAGE_PROGRAM':
+        if (this.begun !== bytesToUuid(m.txId)) return this.error(WandErrorCode.TX_MISMATCH, 'stage names a transaction that was not begun');
+        this.staged = { txId: this.begun, message: m };
+        return { type: 'STAGED', txId: m.txId };
+      case 'COMMIT': {
+        const txId = bytesToUuid(m.txId);
+        // A repeated COMMIT of the transaction the pump last applied is answered, never applied again.
+        if (this.pump.lastTransactionId === txId) return { type: 'COMMITTED', txId: m.txId, applied: false };
+        if (this.staged?.txId !== txId) return this.error(WandErrorCode.TX_MISMATCH, 'commit names a transaction that was not staged');
+        const settings = fromWireSettings(this.staged.message.settings);
+        if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
+        const reservoir = this.staged.message.reservoirUl;
+        const applied = this.pump.apply(txId, settings.value, reservoir === null ? undefined : str(dec(reservoir).div(1000)));
+        this.staged = null;
+        this.begun = null;
+        return { type: 'COMMITTED', txId: m.txId, applied };
+      }
+      default:
+        return this.error(WandErrorCode.BAD_REQUEST, `${m.type} is not a request`);
+    }
+  }
+}

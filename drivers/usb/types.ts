@@ -1,0 +1,28 @@
+/**
+ * The part of the W3C WebUSB `USBDevice` the wand transport uses. node-usb's WebUSB devices
+ * implement it; so does the in-memory device backed by the simulator.
+ */
+export interface UsbInResult {
+  data?: DataView | undefined;
+  status: 'ok' | 'stall' | 'babble';
+}
+export interface UsbOutResult {
+  bytesWritten: number;
+  status: 'ok' | 'stall';
+}
+export interface UsbDeviceLike {
+  readonly vendorId: number;
+  readonly productId: number;
+  readonly serialNumber?: string | undefined;
+  readonly opened: boolean;
+  open(): Promise<void>;
+  close(): Promise<void>;
+  selectConfiguration(configurationValue: number): Promise<void>;
+  claimInterface(interfaceNumber: number): Promise<void>;
+  releaseInterface(interfaceNumber: number): Promise<void>;
+  transferOut(endpointNumber: number, data: Uint8Array): Promise<UsbOutResult>;
+  transferIn(endpointNumber: number, length: number): Promise<UsbInResult>;
+}
+
+/** Interface and endpoints of the wand (docs/wand-protocol.md). */
+export const WAND_USB = { configuration: 1, interface: 0, endpointOut: 1, endpointIn: 1 } as const;

@@ -1,5 +1,5 @@
 import { dec, str } from '../../core/decimal';
-import type { Alarm, Drug, PumpSettings, PumpStatus } from '../../core/pump';
+import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
 import { appError, err, ok, type Result } from '../../core/result';
 import { ALARM_CODES, DRUG_CODES, type WireSettings, type WireStatus } from './messages';
 
@@ -45,7 +45,7 @@ export function toWireSettings(s: PumpSettings): Result<WireSettings> {
 }
 
 export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
-  const drug = DRUG_CODES[w.drug] as Drug | undefined;
+  const drug = DRUG_CODES[w.drug];
   if (drug === undefined) return err(appError('COMMUNICATION_FAILED', `the pump reported an unknown drug code ${w.drug}`));
   const mcg = w.massUnit === 1;
   return ok({

@@ -12,6 +12,8 @@ export type LinkFault =
   | { kind: 'unplug-after-request' }
   | { kind: 'stale-input' };
 
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
 export class DeviceUnplugged extends Error {
   constructor() {
     super('The device was disconnected.');
@@ -87,7 +89,7 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
     try {
       this.assertReady();
     } catch (e) {
-      return Promise.reject(e as Error);
+      return Promise.reject(asError(e));
     }
     const joined = new Uint8Array(this.outBuffer.length + data.length);
     joined.set(this.outBuffer);
@@ -141,7 +143,7 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
     try {
       this.assertReady();
     } catch (e) {
-      return Promise.reject(e as Error);
+      return Promise.reject(asError(e));
     }
     const toResult = (p: Uint8Array | Error): UsbInResult => {
       if (p instanceof Error) throw p;
@@ -155,7 +157,7 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
         try {
           resolve(toResult(p));
         } catch (e) {
-          reject(e as Error);
+          reject(asError(e));
         }
       });
     });

@@ -89,8 +89,22 @@ export class SimulatedWand {
         this.begun = null;
         return { type: 'COMMITTED', txId: m.txId, applied };
       }
-      default:
+      case 'HELLO_ACK':
+      case 'PUMP_FOUND':
+      case 'SESSION_OPENED':
+      case 'STATUS':
+      case 'EVENTS':
+      case 'TX_BEGUN':
+      case 'STAGED':
+      case 'COMMITTED':
+      case 'CLOCK_SET':
+      case 'ALARM_TESTED':
+      case 'ERROR':
         return this.error(WandErrorCode.BAD_REQUEST, `${m.type} is not a request`);
+      default: {
+        const never: never = m;
+        return this.error(WandErrorCode.BAD_REQUEST, `unknown request ${String(never)}`);
+      }
     }
   }
 }

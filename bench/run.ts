@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { auditAppendBench, auditQueryBench, auditVerifyBench } from './audit';
 import { cliStartBench, validateProgramBench } from './clinical';
 import { runAll } from './harness';
+import { codecBench, interrogateWandBench, programWandBench } from './wand';
 import { interrogateThroughApi } from './interrogate';
 import { webHostStart } from './web-host';
 
@@ -9,7 +10,7 @@ import { webHostStart } from './web-host';
 // measured in the same run, so results compare across machines by their ratio.
 const { values } = parseArgs({ options: { filter: { type: 'string' }, json: { type: 'string' } } });
 
-runAll([webHostStart, interrogateThroughApi, validateProgramBench, cliStartBench, auditAppendBench, auditVerifyBench, auditQueryBench], { filter: values.filter, json: values.json }).then(
+runAll([webHostStart, interrogateThroughApi, validateProgramBench, cliStartBench, codecBench, interrogateWandBench, programWandBench, auditAppendBench, auditVerifyBench, auditQueryBench], { filter: values.filter, json: values.json }).then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`benchmark failed: ${(e as Error).message}\n`);

@@ -1,4 +1,6 @@
 /** Little-endian byte writer and bounds-checked reader for message payloads. */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
 export class Writer {
   private bytes: number[] = [];
   u8(v: number): this {
@@ -17,7 +19,13 @@ export class Writer {
   }
   /** UTF-8 text with a u8 length prefix (at most 255 bytes). */
   str8(s: string): this {
-    const b = new TextEncoder().encode(s);
+    // ASCII fast path (serials, models): no encoder allocation.
+    if (s.length <= 255 && /^[\x00-\x7f]*$/.test(s)) {
+      this.u8(s.length);
+      for (let i = 0; i < s.length; i++) this.bytes.push(s.charCodeAt(i));
+      return this;
+    }
+    const b = encoder.encode(s);
     if (b.length > 255) throw new RangeError('text longer than 255 bytes');
     return this.u8(b.length).raw(b);
   }
@@ -53,7 +61,7 @@ export class Reader {
   }
   str8(): string {
     const n = this.u8();
-    return new TextDecoder('utf-8', { fatal: false }).decode(this.raw(n));
+    return decoder.decode(this.raw(n));
   }
   get remaining(): number {
     return this.b.length - this.at;

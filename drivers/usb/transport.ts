@@ -65,7 +65,9 @@ export class WandTransport {
     }
     const pending = this.pendingIn;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    // A zero timeout only asks "has a packet already arrived?": answered within microtasks, no timer.
+    const timeout =
+      timeoutMs <= 0 ? Promise.resolve<'timeout'>('timeout') : new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
       const result = await Promise.race([pending, timeout]);
       if (result === 'timeout') return 'timeout';

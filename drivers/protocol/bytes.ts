@@ -1,6 +1,11 @@
 /** Little-endian byte writer and bounds-checked reader for message payloads. */
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const isAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+};
+
 export class Writer {
   private bytes: number[] = [];
   u8(v: number): this {
@@ -20,7 +25,7 @@ export class Writer {
   /** UTF-8 text with a u8 length prefix (at most 255 bytes). */
   str8(s: string): this {
     // ASCII fast path (serials, models): no encoder allocation.
-    if (s.length <= 255 && /^[\x00-\x7f]*$/.test(s)) {
+    if (s.length <= 255 && isAscii(s)) {
       this.u8(s.length);
       for (let i = 0; i < s.length; i++) this.bytes.push(s.charCodeAt(i));
       return this;

@@ -40,6 +40,9 @@ export function openDatabase(path: string): Db {
     if (/not a database|malformed/i.test(message)) {
       throw new DatabaseOpenError('CORRUPT', `The file at ${path} is not a readable database: ${message}`);
     }
+    if (/readonly|read-only|disk is full|SQLITE_FULL|SQLITE_READONLY|unable to open/i.test(message)) {
+      throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${path} cannot be written: ${message}`);
+    }
     throw e;
   }
 }

@@ -7,7 +7,8 @@ import type { ConcentrationQ } from '../core/units';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import { SimulatedPump, defaultSimulatedPump } from '../drivers/simulator/pump';
-import { SimulatorLink } from '../drivers/simulator/link';
+import { trainingLink } from '../drivers/simulator/training';
+import { FrameLog } from '../drivers/frame-log';
 import { createFirstAdmin, createUser, needsSetup, signIn, type SignedInUser } from './auth/accounts';
 import { interrogate } from './interrogation';
 import { programPump } from './programming';
@@ -56,7 +57,8 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
     const state = defaultSimulatedPump(now(), model);
     const serial = `SIM${String(100 + i).padStart(6, '0')}`;
     const settings: PumpSettings = { drug: p.drug, concentration: p.concentration, mode: 'continuous', rate: { value: p.rate, unit: 'mL/day' } };
-    const link = new SimulatorLink({ pump: new SimulatedPump({ ...state, serial, settings, volumeMl: '36', volumeAt: now() }, now) });
+    const frames = new FrameLog(now);
+    const { link, pump } = trainingLink({ pump: new SimulatedPump({ ...state, serial, settings, volumeMl: '36', volumeAt: now() }, now), clock: now, onFrame: frames.record });
     let patientId = deps.db.prepare<[string], number>('SELECT id FROM patients WHERE identifier = ?').pluck().get(p.identifier);
     if (patientId === undefined) {
       const created = createPatient(base, users.nurse, { identifier: p.identifier, name: p.name, indication: p.indication, indicationKind: p.kind });
@@ -65,17 +67,17 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
       const registered = registerPump(base, users.nurse, { patientId, modelId: model.id, serial, implantDate: '2025-11-20', catheterModelId: 'sim-cath', catheterLengthCm: '55', replaceByDate: '2031-05-01' });
       if (!registered.ok) throw new Error(registered.error.message);
     }
-    return { patient: p, patientId, link };
+    return { patient: p, patientId, link, pump, frames };
   });
 
   const result: DemoResult = { sessions: 0, programming: 0, refills: 0, patients: pumps.length, accounts };
   for (let i = 0; i < options.sessions; i++) {
-    const { patient, patientId, link } = pumps[i % pumps.length] ?? fail();
+    const { patient, patientId, link, pump, frames } = pumps[i % pumps.length] ?? fail();
     time += Math.round((2 + random() * 12) * 86_400_000);
-    const deps2 = { ...base, link, library: defaultLibrary, model };
+    const deps2 = { ...base, link, library: defaultLibrary, model, frames };
     await interrogate({ db: deps.db, audit: deps.audit, link, actor: users.nurse.username, now });
     recordPain(base, users.nurse, { patientId, vas: Math.min(10, Math.floor(2 + random() * 6)) });
-    const status = link.pump.status();
+    const status = pump.status();
     if (dec(status.reservoirVolume.value).lt(12)) {
       const residual = dec(status.reservoirVolume.value);
       // Most withdrawals match the pump's count; now and then one does not (a pocket fill to catch).

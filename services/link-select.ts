@@ -6,6 +6,8 @@ import { detectWand, type UsbDeviceSource } from '../drivers/usb/detect';
 
 export interface TrainingOptions {
   clock?: Clock;
+  /** Receives every frame exchanged (kept with the programming session). */
+  onFrame?: (direction: 'out' | 'in', bytes: Uint8Array) => void;
   /** Telemetry latency per frame exchange of the simulated wand, in milliseconds. */
   latencyMs?: number;
 }

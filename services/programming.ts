@@ -12,6 +12,8 @@ import type { AuditLog } from '../db/audit/log';
 import type { AuditEntry } from '../db/audit/record';
 import { insertSession, openSessions, setSessionOutcome, type SessionOutcome } from '../db/queries/sessions';
 import type { PumpLink } from '../drivers/link';
+import type { FrameLog } from '../drivers/frame-log';
+import { insertFrame } from '../db/queries/clinical';
 import { authorize, type SignedInUser } from './auth/accounts';
 
 export interface ProgrammingDeps {
@@ -21,6 +23,8 @@ export interface ProgrammingDeps {
   library: DrugLibrary;
   model?: PumpModel;
   now: () => Date;
+  /** Where the link records its frames; stored with each session for support and replay. */
+  frames?: FrameLog;
 }
 
 export interface ProgramRequest {
@@ -76,6 +80,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   if (!allowed.ok) return allowed;
   const model = deps.model ?? defaultPumpModel();
 
+  deps.frames?.take(); // frames from before this session are not part of it
   const current = await deps.link.interrogate();
   if (!current.ok) return current;
   const old = current.value;
@@ -142,6 +147,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
 
 function recordOutcome(deps: ProgrammingDeps, sessionRowId: number, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: unknown): void {
   deps.audit.commit(() => {
+    for (const f of deps.frames?.take() ?? []) insertFrame(deps.db, { sessionId: sessionRowId, ...f });
     const rec = deps.audit.append({ ...base, action: `${base.action}.outcome`, new: detail, outcome });
     setSessionOutcome(deps.db, sessionRowId, outcome, base.atUtc, rec.seq);
   });

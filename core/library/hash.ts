@@ -14,8 +14,13 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The content hash every audit record names with the version it was checked against. */
-export const libraryHash = (library: DrugLibrary): string => `sha256:${bytesToHex(sha256(utf8ToBytes(canonicalJson(library))))}`;
+/**
+ * The content hash every audit record names with the version it was checked against. It covers
+ * the limits, not who confirmed them: confirming a version does not change its hash.
+ */
+export const libraryHash = (library: DrugLibrary): string => {
+  return `sha256:${bytesToHex(sha256(utf8ToBytes(canonicalJson({ ...library, confirmedBy: undefined }))))}`;
+};
 
 export const libraryId = (library: DrugLibrary): { name: string; version: number; hash: string } => ({
   name: library.name,

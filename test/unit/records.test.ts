@@ -120,6 +120,8 @@ describe('the demo', () => {
     expect(result.accounts.map((a) => a.role).sort()).toEqual(['admin', 'nurse', 'nurse', 'physician']);
     expect(verifyAudit(db, keys)).toMatchObject({ ok: true, unprotectedTail: 0 });
     expect(db.prepare(`SELECT count(*) FROM programming_sessions WHERE outcome = 'confirmed'`).pluck().get()).toBe(result.programming + result.refills);
+    // Every session went through the wand protocol and kept its frames.
+    expect(db.prepare('SELECT count(DISTINCT session_id) FROM session_frames').pluck().get()).toBe(result.programming + result.refills);
   });
 
   it('refuses a database that has accounts of its own', async () => {

@@ -1,0 +1,69 @@
+import * as z from 'zod';
+import { DailyDoseSchema } from '../core/quantity';
+import { DrugSchema } from '../core/pump';
+import { appError, err, fromZodError, ok, type Result } from '../core/result';
+import { insertPrescription, insertScreeningDose, insertScreeningTrial } from '../db/queries/clinical';
+import { findPatient } from '../db/queries/records';
+import { authorize, type SignedInUser } from './auth/accounts';
+import type { RecordsDeps } from './records';
+
+const Vas = z.number().int().min(0).max(10);
+
+/** A screening trial before implant: test doses with the pain response, side effects, the decision. */
+export const ScreeningTrialSchema = z.strictObject({
+  patientId: z.number().int().positive(),
+  trialDate: z.iso.date(),
+  doses: z
+    .array(z.strictObject({ givenAt: z.iso.datetime({ offset: true }), drug: DrugSchema, dose: z.strictObject({ value: z.string(), unit: z.enum(['mg', 'mcg']) }), vasBefore: Vas.optional(), vasAfter: Vas.optional(), response: z.string().max(500).optional() }))
+    .min(1)
+    .max(20),
+  sideEffects: z.string().max(2000).optional(),
+  decision: z.enum(['implant', 'no-implant', 'repeat']),
+  notes: z.string().max(4000).optional(),
+});
+
+export function recordScreeningTrial(deps: RecordsDeps, actor: SignedInUser, input: unknown): Result<number> {
+  const allowed = authorize(actor, 'screening.record');
+  if (!allowed.ok) return allowed;
+  const parsed = ScreeningTrialSchema.safeParse(input);
+  if (!parsed.success) return err(fromZodError(parsed.error));
+  const t = parsed.data;
+  const patient = findPatient(deps.db, t.patientId);
+  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
+  return ok(
+    deps.audit.commit(() => {
+      const id = insertScreeningTrial(deps.db, { patientId: t.patientId, trialDate: t.trialDate, sideEffects: t.sideEffects ?? null, decision: t.decision, notes: t.notes ?? null, recordedBy: actor.username });
+      for (const d of t.doses) insertScreeningDose(deps.db, { trialId: id, givenAt: d.givenAt, drug: d.drug, doseJson: JSON.stringify(d.dose), vasBefore: d.vasBefore ?? null, vasAfter: d.vasAfter ?? null, response: d.response ?? null });
+      deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, patientId: patient.identifier, action: 'screening.record', new: t, outcome: 'confirmed' });
+      return id;
+    }),
+  );
+}
+
+/** A physician's order for the next refill or change: drug(s), dose, mode, fill volume. */
+export const PrescriptionSchema = z.strictObject({
+  patientId: z.number().int().positive(),
+  pumpId: z.number().int().positive().optional(),
+  components: z.array(z.strictObject({ drug: DrugSchema, concentration: z.strictObject({ value: z.string(), unit: z.enum(['mg/mL', 'mcg/mL']) }), dailyDose: DailyDoseSchema })).min(1).max(4),
+  mode: z.enum(['continuous', 'flex']),
+  fillVolumeMl: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+  notes: z.string().max(4000).optional(),
+});
+
+export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input: unknown): Result<number> {
+  const allowed = authorize(actor, 'prescription.create');
+  if (!allowed.ok) return allowed;
+  const parsed = PrescriptionSchema.safeParse(input);
+  if (!parsed.success) return err(fromZodError(parsed.error));
+  const p = parsed.data;
+  const patient = findPatient(deps.db, p.patientId);
+  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
+  const orderedAt = deps.now().toISOString();
+  return ok(
+    deps.audit.commit(() => {
+      const id = insertPrescription(deps.db, { patientId: p.patientId, pumpId: p.pumpId ?? null, orderedAt, orderedBy: actor.username, programJson: JSON.stringify({ components: p.components, mode: p.mode }), fillVolumeMl: p.fillVolumeMl ?? null, notes: p.notes ?? null });
+      deps.audit.append({ atUtc: orderedAt, actor: actor.username, role: actor.role, patientId: patient.identifier, action: 'prescription.create', new: p, outcome: 'confirmed' });
+      return id;
+    }),
+  );
+}

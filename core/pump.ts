@@ -60,3 +60,12 @@ export interface ProgramWrite {
   /** Set after a refill: the reservoir volume from now on. */
   reservoirVolumeMl?: string | undefined;
 }
+
+/** What the UI shows about the wand: connected, searching for the pump, pump found (with link quality). */
+export const WandStatusSchema = z.strictObject({
+  state: z.enum(['disconnected', 'connected', 'searching', 'pump-found']),
+  /** 0–100. */
+  linkQuality: z.number().int().min(0).max(100).nullable(),
+  pumpSerial: z.string().max(32).nullable(),
+});
+export type WandStatus = z.infer<typeof WandStatusSchema>;

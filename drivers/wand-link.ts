@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LinkKind, ProgramWrite, PumpStatus } from '../core/pump';
+import type { LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../core/result';
 import type { PumpLink } from './link';
 import { fromWireStatus, toMicroLitres, toWireSettings, toWireTime, uuidToBytes } from './protocol/convert';
@@ -7,14 +7,7 @@ import { decodeMessage, encodeMessage, WandErrorCode, type Message, type Message
 import { WandTransport, type TransportError } from './usb/transport';
 import type { UsbDeviceLike } from './usb/types';
 
-export type WandState = 'disconnected' | 'connected' | 'searching' | 'pump-found';
-
-export interface WandStatus {
-  state: WandState;
-  /** 0–100 from the wand, lowered by discarded frames. */
-  linkQuality: number | null;
-  pumpSerial: string | null;
-}
+export type WandState = WandStatus['state'];
 
 export interface WandLinkOptions {
   kind?: LinkKind;
@@ -186,6 +179,10 @@ export class WandLink implements PumpLink {
       events.push(...r.value.events);
     }
     return ok(events);
+  }
+
+  wandStatus(): WandStatus {
+    return { ...this.status };
   }
 
   async close(): Promise<void> {

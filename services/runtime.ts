@@ -48,6 +48,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       Promise.resolve(ok({ version: appVersion, host: options.host, link: info, databasePath: options.databasePath })),
     'pump:interrogate': () => interrogate(deps),
     'interrogations:list': (input) => Promise.resolve(ok(recentInterrogations(db, input))),
+    'wand:status': () => Promise.resolve(ok(link.wandStatus())),
   };
   return {
     db,

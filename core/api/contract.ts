@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PumpStatusSchema, LinkKindSchema } from '../pump';
+import { PumpStatusSchema, LinkKindSchema, WandStatusSchema } from '../pump';
 import { resultSchema, type Result } from '../result';
 import type { Channel } from './channels';
 
@@ -45,6 +45,7 @@ export const contract = {
     }),
     output: z.array(InterrogationRecordSchema),
   },
+  'wand:status': { input: Empty, output: WandStatusSchema },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -1,5 +1,5 @@
 import type { PumpLink } from '../link';
-import type { ProgramWrite, PumpStatus } from '../../core/pump';
+import type { ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
 import { appError, err, ok, type Result } from '../../core/result';
 import { SimulatedPump, defaultSimulatedPump, type Clock } from './pump';
 
@@ -39,6 +39,10 @@ export class SimulatorLink implements PumpLink {
       if (aborted) return err(appError('COMMUNICATION_FAILED', 'Interrogation cancelled.'));
     }
     return ok(this.simulated.status());
+  }
+
+  wandStatus(): WandStatus {
+    return this.closed || this.unplugged ? { state: 'disconnected', linkQuality: null, pumpSerial: null } : { state: 'pump-found', linkQuality: 100, pumpSerial: this.simulated.serial };
   }
 
   get pump(): SimulatedPump {

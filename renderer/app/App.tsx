@@ -7,7 +7,7 @@ import { InterrogationScreen } from '../features/interrogation/InterrogationScre
 import { languages, setLanguage, type Language } from '../i18n/index';
 
 /** Darker secondary text and primary colour than antd's defaults, for WCAG AA contrast. */
-const theme = { token: { colorPrimary: '#0958d9', colorTextSecondary: 'rgba(0, 0, 0, 0.68)', colorTextDescription: 'rgba(0, 0, 0, 0.68)' } };
+const theme = { token: { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorPrimaryActive: '#002c8c', colorTextSecondary: 'rgba(0, 0, 0, 0.68)', colorTextDescription: 'rgba(0, 0, 0, 0.68)' } };
 
 const languageNames: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
 

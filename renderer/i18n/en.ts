@@ -15,6 +15,7 @@ export const en = {
     hint: 'Hold the wand over the pump, then press Interrogate.',
     saved: 'Saved to the local database as record #{{id}} at {{time}}.',
   },
+  wand: { disconnected: 'Wand not connected', connected: 'Wand connected', searching: 'Searching for the pump', 'pump-found': 'Pump found', link: 'link {{quality}} %' },
   status: {
     title: 'Pump status',
     model: 'Model',

@@ -17,6 +17,7 @@ export const zhCN: Messages = {
     hint: '将程控头置于泵上方，然后点击“读取泵信息”。',
     saved: '已保存到本地数据库，记录 #{{id}}，时间 {{time}}。',
   },
+  wand: { disconnected: '程控头未连接', connected: '程控头已连接', searching: '正在搜索泵', 'pump-found': '已找到泵', link: '信号 {{quality}}%' },
   status: {
     title: '泵状态',
     model: '型号',

@@ -17,7 +17,7 @@ test.afterAll(async () => {
 async function expectNoSeriousA11yViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(serious.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => `${n.target.join(" ")} ${n.html.slice(0, 80)} ${n.failureSummary ?? ""}`).join(", ")}`)).toEqual([]);
 }
 
 test('a clinician interrogates the simulated pump and the reading is on disk', async ({ page }) => {
@@ -26,9 +26,11 @@ test('a clinician interrogates the simulated pump and the reading is on disk', a
   await expect(page.getByTestId('training-banner')).toContainText('TRAINING MODE');
   await expect(page).not.toHaveURL(/token=/); // the token leaves the address bar
 
+  await expect(page.getByTestId('wand-status')).toHaveText('Wand not connected');
   await page.getByRole('button', { name: 'Interrogate' }).click();
   const status = page.getByTestId('pump-status');
   await expect(status.locator('[data-field="serial"]')).toHaveText('SIM000123');
+  await expect(page.getByTestId('wand-status')).toHaveText(/Pump found · link \d+ %/);
   await expect(status.locator('[data-field="drug"]')).toHaveText('Morphine');
   await expect(status.locator('[data-field="concentration"]')).toHaveText('10 mg/mL');
   await expect(status.locator('[data-field="mode"]')).toHaveText('Simple continuous');
@@ -48,7 +50,7 @@ test('a clinician interrogates the simulated pump and the reading is on disk', a
       | undefined;
     expect(row?.pump_serial).toBe('SIM000123');
     expect(JSON.parse(row?.status_json ?? '{}')).toMatchObject({ dailyDose: { value: '3', unit: 'mg/day' } });
-    const audit = db.prepare(`SELECT action, outcome FROM audit_log ORDER BY id DESC LIMIT 1`).get();
+    const audit = db.prepare(`SELECT action, outcome FROM audit_log ORDER BY seq DESC LIMIT 1`).get();
     expect(audit).toEqual({ action: 'pump.interrogate', outcome: 'confirmed' });
   } finally {
     db.close();

@@ -43,6 +43,10 @@ function handlers(calls: string[]): Handlers {
       calls.push(`interrogations:list:${input.limit}`);
       return Promise.resolve(ok([record]));
     },
+    'wand:status': () => {
+      calls.push('wand:status');
+      return Promise.resolve(ok({ state: 'pump-found', linkQuality: 90, pumpSerial: 'S1' } as const));
+    },
   };
 }
 

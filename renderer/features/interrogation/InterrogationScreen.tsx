@@ -1,14 +1,20 @@
 import { Alert, Button, Space, Typography } from 'antd';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, pumpApi, unwrap } from '../../api/client';
 import { PumpStatusView } from '../../components/PumpStatusView';
 import { TrainingBanner } from '../../components/TrainingBanner';
+import { WandStatusTag } from '../../components/WandStatusTag';
 
 export function InterrogationScreen() {
   const { t, i18n } = useTranslation();
   const info = useQuery({ queryKey: ['app:info'], queryFn: async () => unwrap(await pumpApi().app.info({})) });
-  const interrogation = useMutation({ mutationFn: async () => unwrap(await pumpApi().pump.interrogate({})) });
+  const queryClient = useQueryClient();
+  const wand = useQuery({ queryKey: ['wand:status'], queryFn: async () => unwrap(await pumpApi().wand.status({})) });
+  const interrogation = useMutation({
+    mutationFn: async () => unwrap(await pumpApi().pump.interrogate({})),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['wand:status'] }),
+  });
   const link = info.data?.link;
   const record = interrogation.data;
   const error = interrogation.error;
@@ -29,6 +35,7 @@ export function InterrogationScreen() {
           {interrogation.isPending ? t('interrogate.busy') : t('interrogate.button')}
         </Button>
         <Typography.Text type="secondary">{t('interrogate.hint')}</Typography.Text>
+        {wand.data !== undefined && <WandStatusTag status={wand.data} />}
       </Space>
       {error !== null && (
         <Alert

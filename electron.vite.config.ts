@@ -8,7 +8,12 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(root, 'main/index.ts'), formats: ['cjs'], fileName: () => 'index.cjs' },
+      // The wand runs in its own worker thread (drivers/worker), off the main process's event loop.
+      lib: {
+        entry: { index: resolve(root, 'main/index.ts'), 'link-worker': resolve(root, 'drivers/worker/link-worker.ts') },
+        formats: ['cjs'],
+        fileName: (_format, name) => `${name}.cjs`,
+      },
     },
   },
   preload: {

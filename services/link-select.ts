@@ -2,7 +2,10 @@ import type { LinkInfo } from '../core/api/contract';
 import type { PumpLink } from '../drivers/link';
 import { trainingLink } from '../drivers/simulator/training';
 import type { Clock } from '../drivers/simulator/pump';
-import { detectWand, type UsbDeviceSource } from '../drivers/usb/detect';
+import { findWand, type UsbDeviceSource } from '../drivers/usb/detect';
+import type { UsbDeviceLike } from '../drivers/usb/types';
+import { WandLink } from '../drivers/wand-link';
+import { WorkerLink } from '../drivers/worker/worker-link';
 
 export interface TrainingOptions {
   clock?: Clock;
@@ -18,34 +21,38 @@ export interface LinkChoice {
 }
 
 /**
- * Chooses what the app talks to. Training mode (the simulated pump) whenever the simulator was
- * asked for or no usable wand is attached; the reason is kept so the UI can say why.
+ * Chooses what the app talks to: the attached wand, or training mode (the simulated pump) when
+ * the simulator was asked for or no wand is attached, with the reason so the UI can say why.
+ * Hosts with a UI pass `workerFile`: the wand then runs in a worker thread, off their event loop.
  */
 export async function selectLink(options: {
   simulator?: boolean;
   usb?: UsbDeviceSource | undefined;
   simulatorOptions?: TrainingOptions;
+  workerFile?: string | undefined;
 }): Promise<LinkChoice> {
   // Training mode runs the real wand driver and protocol against the simulated wand and pump.
   const training = (reason: NonNullable<LinkInfo['reason']>): LinkChoice => ({
-    link: trainingLink(options.simulatorOptions).link,
+    link: options.workerFile === undefined ? trainingLink(options.simulatorOptions).link : new WorkerLink(options.workerFile, { mode: 'training', ...(options.simulatorOptions?.latencyMs === undefined ? {} : { latencyMs: options.simulatorOptions.latencyMs }) }),
     info: { kind: 'simulator', training: true, reason },
   });
   if (options.simulator === true) return training('SIMULATOR_REQUESTED');
   if (options.usb === undefined) return training('NO_USB_SUBSYSTEM');
-  const presence = await detectWand(options.usb);
-  switch (presence) {
+  const found = await findWand(options.usb);
+  switch (found.presence) {
     case 'no-usb-subsystem':
       return training('NO_USB_SUBSYSTEM');
     case 'absent':
       return training('NO_WAND_ATTACHED');
     case 'attached':
-      // A wand is present but its protocol driver is not part of this release yet: stay in
-      // training mode and say so, rather than talk to hardware with an unfinished driver.
-      return training('WAND_DRIVER_PENDING');
+      return {
+        // node-usb's devices implement the W3C USBDevice interface the transport uses.
+        link: options.workerFile === undefined ? new WandLink(found.device as unknown as UsbDeviceLike, { kind: 'usb' }) : new WorkerLink(options.workerFile, { mode: 'usb' }),
+        info: { kind: 'usb', training: false },
+      };
     default: {
-      const never: never = presence;
-      throw new Error(`unhandled wand presence ${String(never)}`);
+      const never: never = found;
+      throw new Error(`unhandled wand search ${String(never)}`);
     }
   }
 }

@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   log?: (e: unknown) => void;
   /** Where the audit checkpoint key lives; a key file folder by default. */
   keys?: AuditKeyStore;
+  /** The built link worker: the wand then runs in a worker thread, off the host's event loop. */
+  workerFile?: string;
 }
 
 export interface Runtime {
@@ -38,6 +40,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     simulator: options.simulator ?? false,
     usb: options.usb,
     simulatorOptions: options.simulatorOptions ?? {},
+    workerFile: options.workerFile,
   });
   const now = options.now ?? (() => new Date());
   const audit = new AuditLog(db, options.keys ?? new FileKeyStore(auditKeyDir()), { now });

@@ -44,6 +44,7 @@ async function main(): Promise<number> {
       databasePath,
       simulator: args.simulator,
       usb: args.simulator ? undefined : await nodeUsb(),
+      workerFile: resolve(root, 'dist', 'worker', 'link-worker.cjs'),
       log: (e) => process.stderr.write(`${String((e as Error).stack ?? e)}\n`),
     });
   } catch (e) {

@@ -19,19 +19,21 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
     throw new UsageError((e as Error).message);
   }
   const json = values.json;
-  if (!values.sim) {
-    const { info } = await selectLink({ usb: await nodeUsb() });
-    const why = info.reason === 'WAND_DRIVER_PENDING' ? 'a wand is attached but this version cannot talk to it yet' : 'no programmer wand was found';
-    return fail(io, json, appError('WAND_NOT_FOUND', `${why}; use --sim to interrogate the simulated pump`));
+  const usb = values.sim ? undefined : await nodeUsb();
+  const choice = await selectLink({ simulator: values.sim, usb });
+  if (!values.sim && choice.info.training) {
+    await choice.link.close();
+    return fail(io, json, appError('WAND_NOT_FOUND', 'no programmer wand was found; plug one in, or use --sim to interrogate the simulated pump'));
   }
 
   let status: PumpStatus;
   let recordId: number | undefined;
   if (values.db !== undefined) {
+    await choice.link.close();
     const databasePath = resolve(values.db);
     let runtime;
     try {
-      runtime = await openRuntime({ host: 'cli', databasePath, simulator: true });
+      runtime = await openRuntime({ host: 'cli', databasePath, simulator: values.sim, usb });
     } catch (e) {
       return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, databasePath)));
     }
@@ -44,24 +46,23 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
       await runtime.close();
     }
   } else {
-    const { link } = await selectLink({ simulator: true });
-    const read = await link.interrogate();
-    await link.close();
+    const read = await choice.link.interrogate();
+    await choice.link.close();
     if (!read.ok) return fail(io, json, read.error);
     status = read.value;
   }
 
   if (json) {
-    io.out(`${JSON.stringify({ ...status, link: 'simulator', ...(recordId === undefined ? {} : { recordId }) })}\n`);
+    io.out(`${JSON.stringify({ ...status, link: choice.info.kind, ...(recordId === undefined ? {} : { recordId }) })}\n`);
   } else {
-    io.out(formatStatus(status, recordId));
+    io.out(formatStatus(status, choice.info.training, recordId));
   }
   return EXIT.ok;
 }
 
-const formatStatus = (s: PumpStatus, recordId: number | undefined): string => {
+const formatStatus = (s: PumpStatus, training: boolean, recordId: number | undefined): string => {
   const rows: Array<[string, string]> = [
-    ['Mode', 'TRAINING (simulated pump)'],
+    ['Mode', training ? 'TRAINING (simulated pump)' : 'wand'],
     ['Model', s.model],
     ['Serial', s.serial],
     ['Pump clock', s.pumpTime],

@@ -8,7 +8,7 @@ export const LinkInfoSchema = z.strictObject({
   /** True when the simulated pump is in use: the UI must show the TRAINING banner. */
   training: z.boolean(),
   /** Why the app is in training mode, as a code the UI translates. */
-  reason: z.enum(['NO_USB_SUBSYSTEM', 'NO_WAND_ATTACHED', 'WAND_DRIVER_PENDING', 'SIMULATOR_REQUESTED']).optional(),
+  reason: z.enum(['NO_USB_SUBSYSTEM', 'NO_WAND_ATTACHED', 'SIMULATOR_REQUESTED']).optional(),
 });
 export type LinkInfo = z.infer<typeof LinkInfoSchema>;
 

@@ -7,6 +7,18 @@ export interface UsbDeviceSource {
   getDevices(): Promise<ReadonlyArray<{ vendorId: number; productId: number }>>;
 }
 
+export type WandSearch<D> = { presence: 'attached'; device: D } | { presence: 'absent' | 'no-usb-subsystem' };
+
+/** Like `detectWand`, and hands back the wand's device when there is one. */
+export async function findWand<D extends { vendorId: number; productId: number }>(usb: { getDevices(): Promise<ReadonlyArray<D>> }): Promise<WandSearch<D>> {
+  try {
+    const device = (await usb.getDevices()).find((d) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID);
+    return device === undefined ? { presence: 'absent' } : { presence: 'attached', device };
+  } catch {
+    return { presence: 'no-usb-subsystem' };
+  }
+}
+
 export type WandPresence = 'attached' | 'absent' | 'no-usb-subsystem';
 
 /**
@@ -14,12 +26,5 @@ export type WandPresence = 'attached' | 'absent' | 'no-usb-subsystem';
  * "/sys/bus/usb/devices/ not found") or without permission is reported, never thrown.
  */
 export async function detectWand(usb: UsbDeviceSource): Promise<WandPresence> {
-  try {
-    const devices = await usb.getDevices();
-    return devices.some((d) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID)
-      ? 'attached'
-      : 'absent';
-  } catch {
-    return 'no-usb-subsystem';
-  }
+  return (await findWand(usb)).presence;
 }

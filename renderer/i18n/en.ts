@@ -5,7 +5,6 @@ export const en = {
     reason: {
       NO_USB_SUBSYSTEM: 'This computer has no USB access for a programmer wand.',
       NO_WAND_ATTACHED: 'No programmer wand is attached.',
-      WAND_DRIVER_PENDING: 'A programmer wand is attached, but this version cannot program through it yet.',
       SIMULATOR_REQUESTED: 'The simulated pump was chosen at start-up.',
     },
   },

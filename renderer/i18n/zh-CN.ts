@@ -7,7 +7,6 @@ export const zhCN: Messages = {
     reason: {
       NO_USB_SUBSYSTEM: '本计算机无法访问程控头所需的 USB。',
       NO_WAND_ATTACHED: '未连接程控头。',
-      WAND_DRIVER_PENDING: '已连接程控头，但本版本尚不能通过它程控。',
       SIMULATOR_REQUESTED: '启动时选择了模拟泵。',
     },
   },

@@ -78,10 +78,17 @@ describe('choosing the link', () => {
   it.each([
     ['no USB subsystem', usb(new Error('/sys/bus/usb/devices/ not found')), 'NO_USB_SUBSYSTEM'],
     ['no wand among the devices', usb([{ vendorId: 0x046d, productId: 0xc077 }]), 'NO_WAND_ATTACHED'],
-    ['a wand whose driver is not in this release', usb([{ vendorId: WAND_VENDOR_ID, productId: WAND_PRODUCT_ID }]), 'WAND_DRIVER_PENDING'],
   ])('goes to training mode with %s', async (_name, source, reason) => {
     const choice = await selectLink({ usb: source });
     expect(choice.info).toEqual({ kind: 'simulator', training: true, reason });
     expect(choice.link.kind).toBe('simulator');
+  });
+
+  it('talks to an attached wand through the wand driver, not the simulator', async () => {
+    const choice = await selectLink({ usb: usb([{ vendorId: WAND_VENDOR_ID, productId: WAND_PRODUCT_ID }]) });
+    expect(choice.info).toEqual({ kind: 'usb', training: false });
+    expect(choice.link.kind).toBe('usb');
+    // The stand-in device here has no transfers: the driver reports it, it does not crash.
+    expect(await choice.link.interrogate()).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED' } });
   });
 });

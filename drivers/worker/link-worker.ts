@@ -1,0 +1,52 @@
+// The wand runs here, in a worker thread: USB transfers, retries and timeouts never hold up the
+// event loop that serves the UI. Built to dist/worker/link-worker.cjs and out/main/link-worker.cjs.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PumpLink } from '../link';
+import { trainingLink } from '../simulator/training';
+import { WandLink } from '../wand-link';
+import { WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../usb/detect';
+import type { UsbDeviceLike } from '../usb/types';
+import type { LinkRequest, LinkResponse, LinkWorkerData } from './messages';
+
+const data = workerData as LinkWorkerData;
+const port = parentPort;
+if (port === null) throw new Error('link-worker must run as a worker thread');
+
+async function usbLink(): Promise<PumpLink> {
+  const { WebUSB } = await import('usb');
+  const usb = new WebUSB({ allowAllDevices: true });
+  const devices = await usb.getDevices();
+  const device = devices.find((d) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID);
+  if (device === undefined) throw new Error('no wand attached');
+  // node-usb's USBDevice implements the W3C interface the transport uses.
+  const link = new WandLink(device as unknown as UsbDeviceLike, { kind: 'usb' });
+  // Hot-plug: report a detached wand at once, not at the next timeout.
+  usb.addEventListener('disconnect', () => post({ id: -1, method: 'status', wand: { state: 'disconnected', linkQuality: null, pumpSerial: null } }));
+  return link;
+}
+
+const post = (m: LinkResponse) => port.postMessage(m);
+const linkReady: Promise<PumpLink> = data.mode === 'usb' ? usbLink() : Promise.resolve(trainingLink({ latencyMs: data.latencyMs ?? 0 }).link);
+
+port.on('message', (request: LinkRequest) => {
+  void (async () => {
+    const link = await linkReady;
+    if (data.stallMs !== undefined) await new Promise((r) => setTimeout(r, data.stallMs));
+    switch (request.method) {
+      case 'interrogate':
+        post({ id: request.id, method: 'interrogate', result: await link.interrogate(), wand: link.wandStatus() });
+        return;
+      case 'program':
+        post({ id: request.id, method: 'program', result: await link.program(request.write), wand: link.wandStatus() });
+        return;
+      case 'close':
+        await link.close();
+        post({ id: request.id, method: 'close', wand: link.wandStatus() });
+        return;
+      default: {
+        const never: never = request;
+        throw new Error(`unknown request ${String(never)}`);
+      }
+    }
+  })();
+});

@@ -1,0 +1,22 @@
+import type { ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
+import type { Result } from '../../core/result';
+
+/** What the link worker is started with. */
+export interface LinkWorkerData {
+  mode: 'training' | 'usb';
+  /** Simulated telemetry latency per frame (training). */
+  latencyMs?: number;
+  /** Test hook: the worker stops answering for this long before each request (a USB stall). */
+  stallMs?: number;
+}
+
+export type LinkRequest =
+  | { id: number; method: 'interrogate' }
+  | { id: number; method: 'program'; write: ProgramWrite }
+  | { id: number; method: 'close' };
+
+export type LinkResponse =
+  | { id: number; method: 'interrogate'; result: Result<PumpStatus>; wand: WandStatus }
+  | { id: number; method: 'program'; result: Result<{ applied: boolean }>; wand: WandStatus }
+  | { id: number; method: 'close'; wand: WandStatus }
+  | { id: -1; method: 'status'; wand: WandStatus };

@@ -1,0 +1,96 @@
+import { Worker } from 'node:worker_threads';
+import type { LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
+import { appError, err, type Result } from '../../core/result';
+import type { PumpLink } from '../link';
+import type { LinkRequest, LinkResponse, LinkWorkerData } from './messages';
+
+type Pending = { resolve: (r: LinkResponse) => void; timer: NodeJS.Timeout };
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/**
+ * A pump link whose wand lives in a worker thread. A request the worker does not answer in time
+ * (a stalled USB stack) fails with a typed error and the worker is replaced; the host's event loop
+ * is never blocked.
+ */
+export class WorkerLink implements PumpLink {
+  readonly kind: LinkKind;
+  private worker: Worker;
+  private next = 1;
+  private readonly pending = new Map<number, Pending>();
+  private status: WandStatus = { state: 'disconnected', linkQuality: null, pumpSerial: null };
+
+  constructor(
+    private readonly file: string,
+    private readonly data: LinkWorkerData,
+    private readonly timeoutMs = 15_000,
+  ) {
+    this.kind = data.mode === 'usb' ? 'usb' : 'simulator';
+    this.worker = this.start();
+  }
+
+  private start(): Worker {
+    const worker = new Worker(this.file, { workerData: this.data });
+    worker.on('message', (m: LinkResponse) => {
+      this.status = m.wand;
+      const p = this.pending.get(m.id);
+      if (p === undefined) return;
+      clearTimeout(p.timer);
+      this.pending.delete(m.id);
+      p.resolve(m);
+    });
+    worker.on('error', () => this.failAll('The wand process stopped with an error; it has been restarted. Try again.'));
+    worker.unref();
+    return worker;
+  }
+
+  private lastFailure = '';
+
+  private failAll(message: string): void {
+    this.lastFailure = message;
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.resolve({ id: -1, method: 'status', wand: this.status });
+    }
+    this.pending.clear();
+  }
+
+  private request(message: WithoutId<LinkRequest>): Promise<LinkResponse> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        // The worker is stuck (e.g. a USB stall): replace it rather than wait on it.
+        void this.worker.terminate();
+        this.worker = this.start();
+        this.status = { state: 'disconnected', linkQuality: null, pumpSerial: null };
+        this.lastFailure = 'The wand did not answer in time and was reset. Check the wand connection and try again; if a program was being sent, interrogate the pump to confirm what it applied.';
+        resolve({ id: -1, method: 'status', wand: this.status });
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  private failed(): Result<never> {
+    return err(appError('COMMUNICATION_FAILED', this.lastFailure));
+  }
+
+  async interrogate(): Promise<Result<PumpStatus>> {
+    const r = await this.request({ method: 'interrogate' });
+    return r.method === 'interrogate' ? r.result : this.failed();
+  }
+
+  async program(write: ProgramWrite): Promise<Result<{ applied: boolean }>> {
+    const r = await this.request({ method: 'program', write });
+    return r.method === 'program' ? r.result : this.failed();
+  }
+
+  wandStatus(): WandStatus {
+    return { ...this.status };
+  }
+
+  async close(): Promise<void> {
+    await Promise.race([this.request({ method: 'close' }), new Promise((r) => setTimeout(r, 1000))]);
+    await this.worker.terminate();
+  }
+}

@@ -44,12 +44,33 @@ export type PumpStatus = z.infer<typeof PumpStatusSchema>;
 export const LinkKindSchema = z.enum(['simulator', 'usb']);
 export type LinkKind = z.infer<typeof LinkKindSchema>;
 
-/** What one program write sets on the pump (continuous therapy; flex schedules travel separately). */
+/** Patient-activated bolus settings (the patient remote). */
+export interface PatientBolusSettings {
+  volumeMl: string;
+  durationMinutes: number;
+  lockoutMinutes: number;
+  maxPerDay: number;
+}
+
+/**
+ * What one program write sets on the pump. `rate` is the continuous rate; a flex program runs
+ * `steps` (each from its start, by the pump's clock, until the next; the last until midnight).
+ */
 export interface PumpSettings {
   drug: Drug;
   concentration: ConcentrationQ;
-  mode: 'stopped' | 'continuous';
+  mode: 'stopped' | 'continuous' | 'flex';
   rate: RateQ;
+  steps?: Array<{ start: string; rate: RateQ }> | undefined;
+  patientBolus?: PatientBolusSettings | undefined;
+}
+
+/** A clinician-started bolus: single, priming (fills tubing and catheter) or bridge (concentration change). */
+export interface BolusWrite {
+  transactionId: string;
+  kind: 'single' | 'priming' | 'bridge';
+  volumeMl: string;
+  durationMinutes: number;
 }
 
 /** One atomic write: the pump applies it whole at commit, and at most once per transaction id. */

@@ -1,6 +1,8 @@
 import Decimal from 'decimal.js';
+import { exactDailyVolume, stepDurations } from '../../core/calc/flex';
 import { defaultPumpModel } from '../../core/models';
-import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
+import type { Alarm, BolusWrite, PumpSettings, PumpStatus } from '../../core/pump';
+import { basalRate, deliveredBetween, type RunningBolus } from './delivery';
 
 export type Clock = () => Date;
 
@@ -24,11 +26,18 @@ export interface SimulatedPumpState {
 export interface PumpEvent {
   /** Pump clock time. */
   at: Date;
-  code: 'PROGRAM_APPLIED' | 'RESERVOIR_SET' | 'CLOCK_SET' | 'ALARM_TEST';
+  code: (typeof PUMP_EVENT_CODES)[number];
   detail: string;
 }
 
+/** Event codes in wire order (docs/wand-protocol.md). */
+export const PUMP_EVENT_CODES = ['PROGRAM_APPLIED', 'RESERVOIR_SET', 'CLOCK_SET', 'ALARM_TEST', 'BOLUS_STARTED', 'PATIENT_BOLUS', 'MOTOR_STALL'] as const;
+
+export type PatientBolusAnswer = 'granted' | 'locked-out' | 'daily-limit' | 'not-configured';
+
 const DAY_MS = 86_400_000;
+/** The battery reaches end of service this long after its elective replacement date. */
+const ERI_TO_EOS_MS = 90 * DAY_MS;
 
 /** The training pump: the default model's data (capacity, alarm volume) as the calculations use it. */
 export const defaultSimulatedPump = (now: Date, model = defaultPumpModel()): SimulatedPumpState => ({
@@ -46,12 +55,17 @@ export const defaultSimulatedPump = (now: Date, model = defaultPumpModel()): Sim
 });
 
 /**
- * A pump model: the reservoir drains at the programmed rate, the low-reservoir and empty alarms
- * follow from it, and a program write is applied atomically and at most once per transaction id.
- * All volume arithmetic is decimal.
+ * A pump model, not canned replies: the reservoir drains by the active program (continuous or
+ * flex by the pump's own clock) and every running bolus; programs and boluses apply atomically and
+ * at most once per transaction id; patient boluses respect lockout and the daily maximum; the
+ * low-reservoir, empty, battery (ERI, EOS) and motor-stall alarms follow from the state. All volume
+ * arithmetic is decimal.
  */
 export class SimulatedPump {
   readonly events: PumpEvent[] = [];
+  private boluses: RunningBolus[] = [];
+  private patientGrants: number[] = [];
+  private motorStalled = false;
 
   constructor(
     private readonly state: SimulatedPumpState,
@@ -66,11 +80,23 @@ export class SimulatedPump {
     return this.state.lastTransactionId;
   }
 
+  private pumpMs(at: Date = this.clock()): number {
+    return at.getTime() + this.state.clockOffsetMs;
+  }
+
   /** The exact volume left now (before the pump's 0.1 mL reporting resolution). */
   private remaining(now: Date): Decimal {
-    const rate = new Decimal(this.state.settings.mode === 'stopped' ? 0 : this.state.settings.rate.value);
-    const elapsedDays = new Decimal(Math.max(0, now.getTime() - this.state.volumeAt.getTime())).div(DAY_MS);
-    return Decimal.max(0, new Decimal(this.state.volumeMl).minus(rate.mul(elapsedDays)));
+    if (this.motorStalled) return new Decimal(this.state.volumeMl);
+    const delivered = deliveredBetween(this.state.settings, this.boluses, this.pumpMs(this.state.volumeAt), this.pumpMs(now));
+    return Decimal.max(0, new Decimal(this.state.volumeMl).minus(delivered));
+  }
+
+  /** Books what was delivered up to now, so a change applies from this instant on. */
+  private settle(now: Date): void {
+    this.state.volumeMl = this.remaining(now).toString();
+    this.state.volumeAt = now;
+    const pumpNow = this.pumpMs(now);
+    this.boluses = this.boluses.filter((b) => b.end > pumpNow).map((b) => (b.start < pumpNow ? { ...b, volumeMl: new Decimal(b.volumeMl).mul(b.end - pumpNow).div(b.end - b.start).toString(), start: pumpNow } : b));
   }
 
   /**
@@ -81,27 +107,67 @@ export class SimulatedPump {
   apply(transactionId: string, settings: PumpSettings, reservoirVolumeMl?: string): boolean {
     if (this.state.lastTransactionId === transactionId) return false;
     const now = this.clock();
-    this.state.volumeMl = reservoirVolumeMl ?? this.remaining(now).toString();
-    this.state.volumeAt = now;
+    this.settle(now);
+    if (reservoirVolumeMl !== undefined) this.state.volumeMl = reservoirVolumeMl;
     this.state.settings = { ...settings };
     this.state.lastTransactionId = transactionId;
-    this.log('PROGRAM_APPLIED', `${settings.drug} ${settings.concentration.value} ${settings.concentration.unit} ${settings.mode} ${settings.rate.value} mL/day (tx ${transactionId})`);
+    const program = settings.mode === 'flex' ? `flex ${settings.steps?.length ?? 0} steps` : `${settings.mode} ${settings.rate.value} mL/day`;
+    this.log('PROGRAM_APPLIED', `${settings.drug} ${settings.concentration.value} ${settings.concentration.unit} ${program} (tx ${transactionId})`);
     if (reservoirVolumeMl !== undefined) this.log('RESERVOIR_SET', `${reservoirVolumeMl} mL`);
     return true;
   }
 
-  private pumpNow(): Date {
-    return new Date(this.clock().getTime() + this.state.clockOffsetMs);
+  /** Starts a single, priming or bridge bolus on top of the basal program; once per transaction id. */
+  startBolus(write: BolusWrite): boolean {
+    if (this.state.lastTransactionId === write.transactionId) return false;
+    const now = this.clock();
+    this.settle(now);
+    const start = this.pumpMs(now);
+    this.boluses.push({ start, end: start + write.durationMinutes * 60_000, volumeMl: write.volumeMl, kind: write.kind });
+    this.state.lastTransactionId = write.transactionId;
+    this.log('BOLUS_STARTED', `${write.kind} ${write.volumeMl} mL over ${write.durationMinutes} min (tx ${write.transactionId})`);
+    return true;
+  }
+
+  /** The patient presses the remote: granted only outside the lockout and under the daily maximum. */
+  patientRequest(): PatientBolusAnswer {
+    const settings = this.state.settings.patientBolus;
+    if (settings === undefined) return 'not-configured';
+    const now = this.clock();
+    const pumpNow = this.pumpMs(now);
+    const last = this.patientGrants.at(-1);
+    let answer: PatientBolusAnswer = 'granted';
+    if (last !== undefined && pumpNow - last < settings.lockoutMinutes * 60_000) answer = 'locked-out';
+    else if (this.patientGrants.filter((t) => pumpNow - t < DAY_MS).length >= settings.maxPerDay) answer = 'daily-limit';
+    if (answer === 'granted') {
+      this.settle(now);
+      this.patientGrants.push(pumpNow);
+      this.boluses.push({ start: pumpNow, end: pumpNow + settings.durationMinutes * 60_000, volumeMl: settings.volumeMl, kind: 'patient' });
+    }
+    this.log('PATIENT_BOLUS', answer);
+    return answer;
+  }
+
+  /** Fault injection: the motor stalls; delivery stops and the pump raises its alarm. */
+  stallMotor(): void {
+    this.settle(this.clock());
+    this.motorStalled = true;
+    this.log('MOTOR_STALL', 'motor stall detected; delivery stopped');
   }
 
   private log(code: PumpEvent['code'], detail: string): void {
-    this.events.push({ at: this.pumpNow(), code, detail });
+    this.events.push({ at: new Date(this.pumpMs()), code, detail });
   }
 
   /** Sets the pump's clock (it drifts); the change is in the pump's event log. */
   setClock(time: Date): void {
-    const before = this.pumpNow();
-    this.state.clockOffsetMs = time.getTime() - this.clock().getTime();
+    const now = this.clock();
+    this.settle(now);
+    const before = new Date(this.pumpMs(now));
+    const shift = time.getTime() - before.getTime();
+    this.state.clockOffsetMs += shift;
+    this.boluses = this.boluses.map((b) => ({ ...b, start: b.start + shift, end: b.end + shift }));
+    this.patientGrants = this.patientGrants.map((t) => t + shift);
     this.log('CLOCK_SET', `from ${before.toISOString()}`);
   }
 
@@ -110,19 +176,32 @@ export class SimulatedPump {
     this.log('ALARM_TEST', 'low reservoir and critical alarm tones played');
   }
 
+  /** The full-day basal volume of the current program. */
+  private dailyVolume(): Decimal {
+    const s = this.state.settings;
+    if (s.mode === 'stopped') return new Decimal(0);
+    if (s.mode === 'flex' && s.steps !== undefined) {
+      const durations = stepDurations(s.steps);
+      if (durations.ok) return new Decimal(exactDailyVolume(durations.value).toString());
+    }
+    return new Decimal(s.rate.value);
+  }
+
   status(): PumpStatus {
     const now = this.clock();
-    const pumpTime = new Date(now.getTime() + this.state.clockOffsetMs);
+    const pumpTime = new Date(this.pumpMs(now));
     const { settings } = this.state;
-    const rate = new Decimal(settings.mode === 'stopped' ? 0 : settings.rate.value);
+    const rate = this.motorStalled ? new Decimal(0) : new Decimal(basalRate(settings, pumpTime.getTime()).toString());
     // The pump reports volumes to 0.1 mL; rounding down never overstates what is left.
     const reservoir = this.remaining(now).toDecimalPlaces(1, Decimal.ROUND_DOWN);
+    const since = pumpTime.toISOString();
     const alarms: Alarm[] = [];
-    if (reservoir.isZero()) {
-      alarms.push({ code: 'EMPTY_RESERVOIR', since: pumpTime.toISOString() });
-    } else if (reservoir.lte(this.state.lowReservoirAlarmMl)) {
-      alarms.push({ code: 'LOW_RESERVOIR', since: pumpTime.toISOString() });
-    }
+    if (reservoir.isZero()) alarms.push({ code: 'EMPTY_RESERVOIR', since });
+    else if (reservoir.lte(this.state.lowReservoirAlarmMl)) alarms.push({ code: 'LOW_RESERVOIR', since });
+    const replaceBy = Date.parse(`${this.state.replaceByDate}T00:00:00Z`);
+    if (pumpTime.getTime() >= replaceBy + ERI_TO_EOS_MS) alarms.push({ code: 'EOS', since });
+    else if (pumpTime.getTime() >= replaceBy) alarms.push({ code: 'ERI', since });
+    if (this.motorStalled) alarms.push({ code: 'MOTOR_STALL', since });
     const doseUnit = settings.concentration.unit === 'mcg/mL' ? 'mcg/day' : 'mg/day';
     return {
       model: this.state.model,
@@ -132,7 +211,7 @@ export class SimulatedPump {
       concentration: settings.concentration,
       mode: settings.mode,
       rate: { value: rate.toString(), unit: 'mL/day' },
-      dailyDose: { value: rate.mul(settings.concentration.value).toString(), unit: doseUnit },
+      dailyDose: { value: this.dailyVolume().mul(settings.concentration.value).toString(), unit: doseUnit },
       reservoirVolume: { value: reservoir.toFixed(1), unit: 'mL' },
       reservoirCapacity: { value: this.state.capacityMl, unit: 'mL' },
       lowReservoirAlarmVolume: { value: this.state.lowReservoirAlarmMl, unit: 'mL' },

@@ -2,7 +2,7 @@ import { decodeFrame, encodeFrame } from '../protocol/frame';
 import { decodeMessage, encodeMessage, WandErrorCode, type Message } from '../protocol/messages';
 import { bytesToUuid, fromWireSettings, toWireStatus, toWireTime } from '../protocol/convert';
 import { dec, str } from '../../core/decimal';
-import type { SimulatedPump } from './pump';
+import { PUMP_EVENT_CODES, type SimulatedPump } from './pump';
 
 const EVENTS_PER_PAGE = 8;
 
@@ -57,7 +57,7 @@ export class SimulatedWand {
       case 'READ_EVENTS': {
         const pages = Math.max(1, Math.ceil(this.pump.events.length / EVENTS_PER_PAGE));
         const slice = this.pump.events.slice(m.page * EVENTS_PER_PAGE, (m.page + 1) * EVENTS_PER_PAGE);
-        return { type: 'EVENTS', page: m.page, pages, events: slice.map((e) => ({ time: toWireTime(e.at), code: ['PROGRAM_APPLIED', 'RESERVOIR_SET', 'CLOCK_SET', 'ALARM_TEST'].indexOf(e.code), detail: e.detail.slice(0, 200) })) };
+        return { type: 'EVENTS', page: m.page, pages, events: slice.map((e) => ({ time: toWireTime(e.at), code: PUMP_EVENT_CODES.indexOf(e.code), detail: e.detail.slice(0, 200) })) };
       }
       case 'SET_CLOCK':
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
+import type { BolusWrite, LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../core/result';
 import type { PumpLink } from './link';
 import { fromWireStatus, toMicroLitres, toWireSettings, toWireTime, uuidToBytes } from './protocol/convert';
@@ -151,6 +151,20 @@ export class WandLink implements PumpLink {
     const committed = await this.call({ type: 'COMMIT', txId }, 'COMMITTED');
     if (!committed.ok) return committed;
     return ok({ applied: committed.value.applied });
+  }
+
+  /** Starts a single, priming or bridge bolus; like a program write, at most once per transaction id. */
+  async startBolus(write: BolusWrite): Promise<Result<{ applied: boolean }>> {
+    const volume = toMicroLitres(write.volumeMl, 'volumeMl');
+    if (!volume.ok) return volume;
+    if (!Number.isInteger(write.durationMinutes) || write.durationMinutes < 1 || write.durationMinutes > 0xffff) {
+      return err(appError('INVALID_INPUT', 'bolus duration is a whole number of minutes', 'durationMinutes'));
+    }
+    const connected = await this.connect();
+    if (!connected.ok) return connected;
+    const kind = ['single', 'priming', 'bridge'].indexOf(write.kind);
+    const r = await this.call({ type: 'START_BOLUS', txId: uuidToBytes(write.transactionId), kind, volumeUl: volume.value, durationMin: write.durationMinutes }, 'BOLUS_STARTED');
+    return r.ok ? ok({ applied: r.value.applied }) : r;
   }
 
   async setClock(time: Date): Promise<Result<null>> {

@@ -1,4 +1,5 @@
 import { dec, str } from '../../core/decimal';
+import { exactDailyVolume, formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
 import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
 import { appError, err, ok, type Result } from '../../core/result';
 import { ALARM_CODES, DRUG_CODES, type WireSettings, type WireStatus } from './messages';
@@ -35,25 +36,52 @@ function fixed(value: string, scale: number, field: string): Result<number> {
 /** A volume in mL as exact microlitres. */
 export const toMicroLitres = (mL: string, field = 'volume'): Result<number> => fixed(mL, 1000, field);
 
+const MODES = ['stopped', 'continuous', 'flex'] as const;
+
 export function toWireSettings(s: PumpSettings): Result<WireSettings> {
   const mcg = s.concentration.unit === 'mcg/mL';
   const conc = fixed(s.concentration.value, mcg ? 1_000 : 1_000_000, 'concentration');
   if (!conc.ok) return conc;
   const rate = fixed(s.mode === 'stopped' ? '0' : s.rate.value, 1000, 'rate');
   if (!rate.ok) return rate;
-  return ok({ drug: DRUG_CODES.indexOf(s.drug), massUnit: mcg ? 1 : 0, concentrationNgPerMl: conc.value, mode: s.mode === 'stopped' ? 0 : 1, rateUlPerDay: rate.value });
+  const steps: WireSettings['steps'] = [];
+  if (s.mode === 'flex') {
+    const valid = stepDurations(s.steps ?? []);
+    if (!valid.ok) return valid;
+    for (const [i, step] of (s.steps ?? []).entries()) {
+      const r = fixed(step.rate.value, 1000, `steps.${i}.rate`);
+      if (!r.ok) return r;
+      steps.push({ startMinute: minutesOf(step.start) ?? 0, rateUlPerDay: r.value });
+    }
+  }
+  let patientBolus: WireSettings['patientBolus'] = null;
+  if (s.patientBolus !== undefined) {
+    const v = fixed(s.patientBolus.volumeMl, 1000, 'patientBolus.volumeMl');
+    if (!v.ok) return v;
+    patientBolus = { volumeUl: v.value, durationMin: s.patientBolus.durationMinutes, lockoutMin: s.patientBolus.lockoutMinutes, maxPerDay: s.patientBolus.maxPerDay };
+  }
+  return ok({ drug: DRUG_CODES.indexOf(s.drug), massUnit: mcg ? 1 : 0, concentrationNgPerMl: conc.value, mode: MODES.indexOf(s.mode), rateUlPerDay: rate.value, steps, patientBolus });
 }
 
 export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
   const drug = DRUG_CODES[w.drug];
   if (drug === undefined) return err(appError('COMMUNICATION_FAILED', `the pump reported an unknown drug code ${w.drug}`));
   const mcg = w.massUnit === 1;
-  return ok({
+  const mode = MODES[w.mode];
+  if (mode === undefined) return err(appError('COMMUNICATION_FAILED', `the pump reported an unknown mode ${w.mode}`));
+  const ml = (ul: number) => str(dec(ul).div(1000));
+  const settings: PumpSettings = {
     drug,
     concentration: { value: str(dec(w.concentrationNgPerMl).div(mcg ? 1_000 : 1_000_000)), unit: mcg ? 'mcg/mL' : 'mg/mL' },
-    mode: w.mode === 0 ? 'stopped' : 'continuous',
-    rate: { value: str(dec(w.rateUlPerDay).div(1000)), unit: 'mL/day' },
-  });
+    mode,
+    rate: { value: ml(w.rateUlPerDay), unit: 'mL/day' },
+  };
+  if (mode === 'flex') settings.steps = w.steps.map((s) => ({ start: formatMinutes(s.startMinute), rate: { value: ml(s.rateUlPerDay), unit: 'mL/day' } }));
+  if (w.patientBolus !== null) {
+    const b = w.patientBolus;
+    settings.patientBolus = { volumeMl: ml(b.volumeUl), durationMinutes: b.durationMin, lockoutMinutes: b.lockoutMin, maxPerDay: b.maxPerDay };
+  }
+  return ok(settings);
 }
 
 export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
@@ -67,7 +95,10 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     alarms.push({ code, since: fromWireTime(a.since) });
   }
   const mL = (ul: number) => ({ value: dec(ul).div(1000).toFixed(1), unit: 'mL' as const });
-  const dose = dec(s.rate.value).mul(s.concentration.value);
+  // The daily dose is the whole day's: a flex program's steps, not the step running now.
+  const durations = s.mode === 'flex' ? stepDurations(s.steps ?? []) : undefined;
+  const dailyVolume = durations?.ok === true ? exactDailyVolume(durations.value) : dec(s.rate.value);
+  const dose = dailyVolume.mul(s.concentration.value);
   return ok({
     model: w.model,
     serial: w.serial,
@@ -87,8 +118,8 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
 }
 
 /** The pump side of the wire (simulator and firmware reference): a status as the wand sends it. */
-export function toWireStatus(s: PumpStatus): Result<WireStatus> {
-  const settings = toWireSettings({ drug: s.drug, concentration: s.concentration, mode: s.mode === 'stopped' ? 'stopped' : 'continuous', rate: s.rate });
+export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<WireStatus> {
+  const settings = toWireSettings(program ?? { drug: s.drug, concentration: s.concentration, mode: s.mode, rate: s.rate });
   if (!settings.ok) return settings;
   const ul = (mL: string, field: string) => fixed(mL, 1000, field);
   const reservoir = ul(s.reservoirVolume.value, 'reservoirVolume');

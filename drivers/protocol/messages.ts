@@ -15,6 +15,7 @@ export const MessageType = {
   BEGIN_TX: 0x20,
   STAGE_PROGRAM: 0x21,
   COMMIT: 0x22,
+  START_BOLUS: 0x23,
   SET_CLOCK: 0x30,
   ALARM_TEST: 0x31,
   HELLO_ACK: 0x81,
@@ -25,6 +26,7 @@ export const MessageType = {
   TX_BEGUN: 0xa0,
   STAGED: 0xa1,
   COMMITTED: 0xa2,
+  BOLUS_STARTED: 0xa3,
   CLOCK_SET: 0xb0,
   ALARM_TESTED: 0xb1,
   ERROR: 0x7f,
@@ -48,9 +50,12 @@ export interface WireSettings {
   /** 0 = mg, 1 = mcg: the unit the clinician works in (display only; the amount is in ng/mL). */
   massUnit: number;
   concentrationNgPerMl: number;
-  /** 0 stopped, 1 continuous. */
+  /** 0 stopped, 1 continuous, 2 flex. */
   mode: number;
   rateUlPerDay: number;
+  /** Flex steps (empty unless flex): start minute of the day, rate. */
+  steps: Array<{ startMinute: number; rateUlPerDay: number }>;
+  patientBolus: { volumeUl: number; durationMin: number; lockoutMin: number; maxPerDay: number } | null;
 }
 
 export interface WireStatus extends WireSettings {
@@ -74,6 +79,7 @@ export type Message =
   | { type: 'BEGIN_TX'; txId: Uint8Array }
   | { type: 'STAGE_PROGRAM'; txId: Uint8Array; settings: WireSettings; reservoirUl: number | null }
   | { type: 'COMMIT'; txId: Uint8Array }
+  | { type: 'START_BOLUS'; txId: Uint8Array; kind: number; volumeUl: number; durationMin: number }
   | { type: 'SET_CLOCK'; time: number }
   | { type: 'ALARM_TEST' }
   | { type: 'HELLO_ACK'; firmware: string; wandSerial: string }
@@ -84,6 +90,7 @@ export type Message =
   | { type: 'TX_BEGUN'; txId: Uint8Array }
   | { type: 'STAGED'; txId: Uint8Array }
   | { type: 'COMMITTED'; txId: Uint8Array; applied: boolean }
+  | { type: 'BOLUS_STARTED'; txId: Uint8Array; applied: boolean }
   | { type: 'CLOCK_SET'; time: number }
   | { type: 'ALARM_TESTED' }
   | { type: 'ERROR'; code: number; message: string };
@@ -91,8 +98,19 @@ export type Message =
 export type MessageName = Message['type'];
 export type MessageError = { kind: 'UNKNOWN_TYPE'; type: number } | { kind: 'BAD_PAYLOAD'; type: number; reason: string };
 
-const writeSettings = (w: Writer, s: WireSettings) => w.u8(s.drug).u8(s.massUnit).u32(s.concentrationNgPerMl).u8(s.mode).u32(s.rateUlPerDay);
-const readSettings = (r: Reader): WireSettings => ({ drug: r.u8(), massUnit: r.u8(), concentrationNgPerMl: r.u32(), mode: r.u8(), rateUlPerDay: r.u32() });
+const writeSettings = (w: Writer, s: WireSettings) => {
+  w.u8(s.drug).u8(s.massUnit).u32(s.concentrationNgPerMl).u8(s.mode).u32(s.rateUlPerDay).u8(s.steps.length);
+  for (const step of s.steps) w.u16(step.startMinute).u32(step.rateUlPerDay);
+  const b = s.patientBolus;
+  if (b === null) w.u8(0);
+  else w.u8(1).u32(b.volumeUl).u16(b.durationMin).u16(b.lockoutMin).u8(b.maxPerDay);
+};
+const readSettings = (r: Reader): WireSettings => {
+  const base = { drug: r.u8(), massUnit: r.u8(), concentrationNgPerMl: r.u32(), mode: r.u8(), rateUlPerDay: r.u32() };
+  const steps = Array.from({ length: r.u8() }, () => ({ startMinute: r.u16(), rateUlPerDay: r.u32() }));
+  const patientBolus = r.u8() === 1 ? { volumeUl: r.u32(), durationMin: r.u16(), lockoutMin: r.u16(), maxPerDay: r.u8() } : null;
+  return { ...base, steps, patientBolus };
+};
 const id16 = (r: Reader) => r.raw(16);
 const checkId = (id: Uint8Array) => {
   if (id.length !== 16) throw new RangeError('identifiers are 16 bytes');
@@ -127,6 +145,12 @@ export function encodeMessage(m: Message): { type: number; payload: Uint8Array }
       break;
     case 'COMMIT':
       w.raw(checkId(m.txId));
+      break;
+    case 'START_BOLUS':
+      w.raw(checkId(m.txId)).u8(m.kind).u32(m.volumeUl).u16(m.durationMin);
+      break;
+    case 'BOLUS_STARTED':
+      w.raw(checkId(m.txId)).u8(m.applied ? 1 : 0);
       break;
     case 'SET_CLOCK':
     case 'CLOCK_SET':
@@ -207,6 +231,10 @@ function read(name: MessageName, r: Reader): Message {
       const reservoirUl = r.u8() === 1 ? r.u32() : null;
       return { type: name, txId, settings, reservoirUl };
     }
+    case 'START_BOLUS':
+      return { type: name, txId: id16(r), kind: r.u8(), volumeUl: r.u32(), durationMin: r.u16() };
+    case 'BOLUS_STARTED':
+      return { type: name, txId: id16(r), applied: r.u8() === 1 };
     case 'SET_CLOCK':
     case 'CLOCK_SET':
       return { type: name, time: r.u32() };

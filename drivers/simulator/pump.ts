@@ -80,6 +80,11 @@ export class SimulatedPump {
     return this.state.lastTransactionId;
   }
 
+  /** The program as set (flex steps and patient bolus settings included). */
+  get settings(): PumpSettings {
+    return this.state.settings;
+  }
+
   private pumpMs(at: Date = this.clock()): number {
     return at.getTime() + this.state.clockOffsetMs;
   }

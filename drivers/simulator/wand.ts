@@ -51,7 +51,7 @@ export class SimulatedWand {
         this.begun = null;
         return { type: 'SESSION_OPENED', sessionId: m.sessionId };
       case 'READ_STATUS': {
-        const status = toWireStatus(this.pump.status());
+        const status = toWireStatus(this.pump.status(), this.pump.settings);
         return status.ok ? { type: 'STATUS', status: status.value } : this.error(WandErrorCode.PUMP_REFUSED, status.error.message);
       }
       case 'READ_EVENTS': {
@@ -89,6 +89,14 @@ export class SimulatedWand {
         this.begun = null;
         return { type: 'COMMITTED', txId: m.txId, applied };
       }
+      case 'START_BOLUS': {
+        if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
+        const kind = (['single', 'priming', 'bridge'] as const)[m.kind];
+        if (kind === undefined) return this.error(WandErrorCode.BAD_REQUEST, `unknown bolus kind ${m.kind}`);
+        const applied = this.pump.startBolus({ transactionId: bytesToUuid(m.txId), kind, volumeMl: str(dec(m.volumeUl).div(1000)), durationMinutes: m.durationMin });
+        return { type: 'BOLUS_STARTED', txId: m.txId, applied };
+      }
+      case 'BOLUS_STARTED':
       case 'HELLO_ACK':
       case 'PUMP_FOUND':
       case 'SESSION_OPENED':

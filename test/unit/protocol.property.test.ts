@@ -9,7 +9,15 @@ const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const id = fc.uint8Array({ minLength: 16, maxLength: 16 });
 const text = fc.string({ maxLength: 40 });
-const settings = fc.record({ drug: u8, massUnit: u8, concentrationNgPerMl: u32, mode: u8, rateUlPerDay: u32 });
+const settings = fc.record({
+  drug: u8,
+  massUnit: u8,
+  concentrationNgPerMl: u32,
+  mode: u8,
+  rateUlPerDay: u32,
+  steps: fc.array(fc.record({ startMinute: u16, rateUlPerDay: u32 }), { maxLength: 13 }),
+  patientBolus: fc.option(fc.record({ volumeUl: u32, durationMin: u16, lockoutMin: u16, maxPerDay: u8 }), { nil: null }),
+});
 
 /** Every message of the protocol, with arbitrary field values. */
 const message: fc.Arbitrary<Message> = fc.oneof(
@@ -38,6 +46,8 @@ const message: fc.Arbitrary<Message> = fc.oneof(
     .map(({ settings: s, ...rest }): Message => ({ type: 'STATUS', status: { ...rest, ...s } })),
   fc.record({ page: u16, pages: u16, events: fc.array(fc.record({ time: u32, code: u8, detail: text }), { maxLength: 8 }) }).map((m): Message => ({ type: 'EVENTS', ...m })),
   fc.record({ txId: id, applied: fc.boolean() }).map((m): Message => ({ type: 'COMMITTED', ...m })),
+  fc.record({ txId: id, applied: fc.boolean() }).map((m): Message => ({ type: 'BOLUS_STARTED', ...m })),
+  fc.record({ txId: id, kind: u8, volumeUl: u32, durationMin: u16 }).map((m): Message => ({ type: 'START_BOLUS', ...m })),
   fc.record({ code: u8, message: text }).map((m): Message => ({ type: 'ERROR', ...m })),
 );
 

@@ -129,3 +129,44 @@ describe('fault matrix: every protocol step × every fault, through the programm
     expect(verifyAudit(db, keys).ok).toBe(true);
   });
 });
+
+describe('therapy over the wire', () => {
+  it('programs a flex schedule with patient bolus settings and reads it back', async () => {
+    const { link, pump } = setup();
+    const settings: PumpSettings = {
+      drug: 'morphine',
+      concentration: { value: '10', unit: 'mg/mL' },
+      mode: 'flex',
+      rate: { value: '0.24', unit: 'mL/day' },
+      steps: [
+        { start: '00:00', rate: { value: '0.24', unit: 'mL/day' } },
+        { start: '06:00', rate: { value: '0.48', unit: 'mL/day' } },
+        { start: '18:00', rate: { value: '0.24', unit: 'mL/day' } },
+      ],
+      patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 },
+    };
+    expect(await link.program({ sessionId: 's', transactionId: '0a1b2c3d-0000-4000-8000-000000000001', settings })).toEqual({ ok: true, value: { applied: true } });
+    expect(pump.settings).toEqual(settings);
+    const status = await link.interrogate();
+    // The whole day's dose, not the step running now: (0.24×12 + 0.48×12)/24 × 10 = 3.6 mg/day.
+    expect(status).toMatchObject({ ok: true, value: { mode: 'flex', dailyDose: { value: '3.6', unit: 'mg/day' } } });
+    expect(pump.patientRequest()).toBe('granted');
+  });
+
+  it('starts a bridge bolus once per transaction id', async () => {
+    const { link, pump } = setup();
+    const bolus = { transactionId: '0a1b2c3d-0000-4000-8000-000000000002', kind: 'bridge' as const, volumeMl: '0.5', durationMinutes: 900 };
+    expect(await link.startBolus(bolus)).toEqual({ ok: true, value: { applied: true } });
+    expect(await link.startBolus(bolus)).toEqual({ ok: true, value: { applied: false } });
+    expect(pump.events.filter((e) => e.code === 'BOLUS_STARTED')).toHaveLength(1);
+    expect(await link.startBolus({ ...bolus, volumeMl: '0.0005' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('refuses a flex schedule with a gap before anything is sent', async () => {
+    const { link, device } = setup();
+    const before = device.requests;
+    const r = await link.program({ sessionId: 's', transactionId: '0a1b2c3d-0000-4000-8000-000000000003', settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'flex', rate: { value: '0.2', unit: 'mL/day' }, steps: [{ start: '01:00', rate: { value: '0.2', unit: 'mL/day' } }] } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'steps.0.start' } });
+    expect(device.requests).toBe(before);
+  });
+});

@@ -35,34 +35,22 @@ export interface CatheterModel {
 
 const SIM_SOURCE = 'Simulated training pump defined by this project (docs/calculations.md); minimum rate as the reference pump (PRODUCT.md).';
 
-export const pumpModels: readonly PumpModel[] = [
-  {
-    id: 'sim-20',
-    name: 'SIM-20 simulated 20 mL pump',
-    capacityMl: '20',
-    minRateMlPerDay: '0.048',
-    maxRateMlPerDay: '24',
-    rateResolutionMlPerDay: '0.001',
-    volumeResolutionMl: '0.1',
-    tubingVolumeMl: '0.2',
-    lowReservoirAlarmDefaultMl: '2',
-    maxFlexSteps: 13,
-    source: SIM_SOURCE,
-  },
-  {
-    id: 'sim-40',
-    name: 'SIM-40 simulated 40 mL pump',
-    capacityMl: '40',
-    minRateMlPerDay: '0.048',
-    maxRateMlPerDay: '24',
-    rateResolutionMlPerDay: '0.001',
-    volumeResolutionMl: '0.1',
-    tubingVolumeMl: '0.2',
-    lowReservoirAlarmDefaultMl: '2',
-    maxFlexSteps: 13,
-    source: SIM_SOURCE,
-  },
-];
+/** The simulated pumps differ only in their reservoir. */
+const simulatedPump = (capacityMl: '20' | '40'): PumpModel => ({
+  id: `sim-${capacityMl}`,
+  name: `SIM-${capacityMl} simulated ${capacityMl} mL pump`,
+  capacityMl,
+  minRateMlPerDay: '0.048',
+  maxRateMlPerDay: '24',
+  rateResolutionMlPerDay: '0.001',
+  volumeResolutionMl: '0.1',
+  tubingVolumeMl: '0.2',
+  lowReservoirAlarmDefaultMl: '2',
+  maxFlexSteps: 13,
+  source: SIM_SOURCE,
+});
+
+export const pumpModels: readonly PumpModel[] = [simulatedPump('20'), simulatedPump('40')];
 
 export const catheterModels: readonly CatheterModel[] = [
   {

@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appError } from '../../core/result';
-import { openDatabase, openDatabaseReadOnly } from '../../db/connection';
+import { openDatabaseReadOnly, type Db } from '../../db/connection';
+import { withDatabase } from '../database';
 import { exportCsv, exportFhir, exportJson } from '../../db/audit/export';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
@@ -74,13 +75,11 @@ function verify(io: Io, path: string, keys: FileKeyStore, json: boolean): ExitCo
   }
 }
 
-async function exportTrail(io: Io, path: string, keys: FileKeyStore, format: (typeof formats)[number], out: string | undefined, json: boolean): Promise<ExitCode> {
-  let db;
-  try {
-    db = openDatabase(path);
-  } catch (e) {
-    return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, path)));
-  }
+function exportTrail(io: Io, path: string, keys: FileKeyStore, format: (typeof formats)[number], out: string | undefined, json: boolean): Promise<ExitCode> {
+  return withDatabase(io, json, path, (db) => writeExport(io, db, keys, format, out, json));
+}
+
+async function writeExport(io: Io, db: Db, keys: FileKeyStore, format: (typeof formats)[number], out: string | undefined, json: boolean): Promise<ExitCode> {
   try {
     // Exporting is itself recorded, before the export so the file includes its own record.
     const audit = new AuditLog(db, keys);
@@ -100,7 +99,5 @@ async function exportTrail(io: Io, path: string, keys: FileKeyStore, format: (ty
     return EXIT.ok;
   } catch (e) {
     return fail(io, json, appError('STORAGE_FAILED', `The export could not be written: ${(e as Error).message}`));
-  } finally {
-    db.close();
   }
 }

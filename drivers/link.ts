@@ -1,4 +1,4 @@
-import type { LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
+import type { BolusWrite, LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
 import type { Result } from '../core/result';
 
 /**
@@ -13,6 +13,8 @@ export interface PumpLink {
    * outcome is unknown unless the error says the pump refused it: the caller reads back.
    */
   program(write: ProgramWrite): Promise<Result<{ applied: boolean }>>;
+  /** Single, priming or bridge bolus, where the link supports it. */
+  startBolus?(write: BolusWrite): Promise<Result<{ applied: boolean }>>;
   /** The wand's state as of the last exchange (no telemetry is sent to answer it). */
   wandStatus(): WandStatus;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import { app, dialog, ipcMain } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { nodeUsb } from '../drivers/usb/webusb';
+import { nodeUsb, nodeUsbAttach } from '../drivers/usb/webusb';
 import { FileKeyStore } from '../db/audit/keys';
 import { safeStorageProtection } from './key-protection';
 import { DATABASE_FILE } from '../services/paths';
@@ -17,7 +17,7 @@ async function start(): Promise<void> {
   const databasePath = process.env['PUMP_DB'] ?? join(app.getPath('userData'), DATABASE_FILE);
   try {
     const keys = new FileKeyStore(join(app.getPath('userData'), 'audit-keys'), safeStorageProtection());
-    runtime = await openRuntime({ host: 'electron', databasePath, usb: await nodeUsb(), keys, workerFile: join(__dirname, 'link-worker.cjs'), log: (e) => console.error(e) });
+    runtime = await openRuntime({ host: 'electron', databasePath, usb: await nodeUsb(), keys, workerFile: join(__dirname, 'link-worker.cjs'), attach: await nodeUsbAttach(), log: (e) => console.error(e) });
   } catch (e) {
     dialog.showErrorBox('The programmer cannot start', describeStartupError(e, databasePath));
     app.exit(2);

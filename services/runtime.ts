@@ -4,9 +4,11 @@ import { openDatabase, type Db } from '../db/connection';
 import { AuditLog } from '../db/audit/log';
 import { FileKeyStore, type AuditKeyStore } from '../db/audit/keys';
 import type { UsbDeviceSource } from '../drivers/usb/detect';
+import { WorkerLink } from '../drivers/worker/worker-link';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { interrogate, recentInterrogations } from './interrogation';
 import { selectLink, type TrainingOptions } from './link-select';
+import { LinkManager, type WandAttachSource } from './link-manager';
 import { auditKeyDir } from './paths';
 import { appVersion } from './version';
 
@@ -23,6 +25,8 @@ export interface RuntimeOptions {
   keys?: AuditKeyStore;
   /** The built link worker: the wand then runs in a worker thread, off the host's event loop. */
   workerFile?: string;
+  /** Hot-plug: a wand plugged in during training mode is taken into use. */
+  attach?: WandAttachSource | undefined;
 }
 
 export interface Runtime {
@@ -36,19 +40,22 @@ export interface Runtime {
 /** Opens the store, chooses the link and wires the services: what every host starts with. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const db = openDatabase(options.databasePath);
-  const { link, info } = await selectLink({
+  const choice = await selectLink({
     simulator: options.simulator ?? false,
     usb: options.usb,
     simulatorOptions: options.simulatorOptions ?? {},
     workerFile: options.workerFile,
   });
+  const workerFile = options.workerFile;
+  // Hot-plug is for the long-running hosts, whose wand runs in the link worker.
+  const link = new LinkManager(choice, options.attach === undefined || workerFile === undefined ? undefined : { source: options.attach, wandLink: () => new WorkerLink(workerFile, { mode: 'usb' }) });
   const now = options.now ?? (() => new Date());
   const audit = new AuditLog(db, options.keys ?? new FileKeyStore(auditKeyDir()), { now });
   // Until sign-in exists every action is recorded as the training-mode workstation user.
   const deps = { db, audit, link, actor: `workstation:${options.host}`, now };
   const handlers: Handlers = {
     'app:info': () =>
-      Promise.resolve(ok({ version: appVersion, host: options.host, link: info, databasePath: options.databasePath })),
+      Promise.resolve(ok({ version: appVersion, host: options.host, link: link.info, databasePath: options.databasePath })),
     'pump:interrogate': () => interrogate(deps),
     'interrogations:list': (input) => Promise.resolve(ok(recentInterrogations(db, input))),
     'wand:status': () => Promise.resolve(ok(link.wandStatus())),

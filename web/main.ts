@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { defaultDatabasePath } from '../services/paths';
 import { openRuntime } from '../services/runtime';
 import { describeStartupError } from '../services/startup-errors';
-import { nodeUsb } from '../drivers/usb/webusb';
+import { nodeUsb, nodeUsbAttach } from '../drivers/usb/webusb';
 import { startWebHost } from './server';
 
 const USAGE = `Usage: npm run start:web -- [--port N] [--db FILE] [--simulator] [--ipv6]
@@ -45,6 +45,7 @@ async function main(): Promise<number> {
       simulator: args.simulator,
       usb: args.simulator ? undefined : await nodeUsb(),
       workerFile: resolve(root, 'dist', 'worker', 'link-worker.cjs'),
+      ...(args.simulator ? {} : { attach: await nodeUsbAttach() }),
       log: (e) => process.stderr.write(`${String((e as Error).stack ?? e)}\n`),
     });
   } catch (e) {

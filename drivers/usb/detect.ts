@@ -28,3 +28,24 @@ export type WandPresence = 'attached' | 'absent' | 'no-usb-subsystem';
 export async function detectWand(usb: UsbDeviceSource): Promise<WandPresence> {
   return (await findWand(usb)).presence;
 }
+
+/** Hot-plug notifications from the USB stack: called when a wand is plugged in. */
+export interface WandAttachSource {
+  onWandAttached(listener: () => void): () => void;
+}
+
+/** The connect events of a W3C `USB` object (node-usb's WebUSB), filtered to the wand. */
+export function wandAttachEvents(usb: {
+  addEventListener(type: 'connect', listener: (event: { device: { vendorId: number; productId: number } }) => void): void;
+  removeEventListener(type: 'connect', listener: (event: { device: { vendorId: number; productId: number } }) => void): void;
+}): WandAttachSource {
+  return {
+    onWandAttached(listener) {
+      const handler = (event: { device: { vendorId: number; productId: number } }) => {
+        if (event.device.vendorId === WAND_VENDOR_ID && event.device.productId === WAND_PRODUCT_ID) listener();
+      };
+      usb.addEventListener('connect', handler);
+      return () => usb.removeEventListener('connect', handler);
+    },
+  };
+}

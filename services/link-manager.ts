@@ -1,0 +1,61 @@
+import type { LinkInfo } from '../core/api/contract';
+import type { BolusWrite, LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
+import { appError, err, type Result } from '../core/result';
+import type { PumpLink } from '../drivers/link';
+import type { LinkChoice } from './link-select';
+
+import type { WandAttachSource } from '../drivers/usb/detect';
+
+export type { WandAttachSource };
+
+/**
+ * The link the services use, which can change while the app runs: when a wand is plugged in
+ * during training mode, the app switches to it (and says so through `info`). It never switches
+ * back to the simulator on its own: an unplugged wand stays an unplugged wand, so training can
+ * never be mistaken for a patient's pump.
+ */
+export class LinkManager implements PumpLink {
+  private choice: LinkChoice;
+  private readonly unsubscribe: (() => void) | undefined;
+
+  constructor(initial: LinkChoice, attach?: { source: WandAttachSource; wandLink: () => PumpLink }) {
+    this.choice = initial;
+    this.unsubscribe = attach?.source.onWandAttached(() => {
+      if (!this.choice.info.training || this.choice.info.reason === 'SIMULATOR_REQUESTED') return;
+      const previous = this.choice.link;
+      this.choice = { link: attach.wandLink(), info: { kind: 'usb', training: false } };
+      void previous.close();
+    });
+  }
+
+  get kind(): LinkKind {
+    return this.choice.link.kind;
+  }
+
+  get info(): LinkInfo {
+    return this.choice.info;
+  }
+
+  interrogate(signal?: AbortSignal): Promise<Result<PumpStatus>> {
+    return this.choice.link.interrogate(signal);
+  }
+
+  program(write: ProgramWrite): Promise<Result<{ applied: boolean }>> {
+    return this.choice.link.program(write);
+  }
+
+  startBolus(write: BolusWrite): Promise<Result<{ applied: boolean }>> {
+    const link = this.choice.link;
+    if (link.startBolus === undefined) return Promise.resolve(err(appError('COMMUNICATION_FAILED', 'this link cannot start a bolus')));
+    return link.startBolus(write);
+  }
+
+  wandStatus(): WandStatus {
+    return this.choice.link.wandStatus();
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    await this.choice.link.close();
+  }
+}

@@ -15,6 +15,10 @@ export interface PumpLink {
   program(write: ProgramWrite): Promise<Result<{ applied: boolean }>>;
   /** Single, priming or bridge bolus, where the link supports it. */
   startBolus?(write: BolusWrite): Promise<Result<{ applied: boolean }>>;
+  /** Sets the pump's clock. */
+  setClock?(time: Date): Promise<Result<null>>;
+  /** The pump plays its alarm tones so the patient learns them. */
+  alarmTest?(): Promise<Result<null>>;
   /** The wand's state as of the last exchange (no telemetry is sent to answer it). */
   wandStatus(): WandStatus;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import { insertInterrogation, listInterrogations, type InterrogationRow } from '../db/queries/interrogations';
 import type { PumpLink } from '../drivers/link';
+import { clockDriftSeconds } from './pump-maintenance';
 
 export interface InterrogationDeps {
   db: Db;
@@ -52,7 +53,7 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
         auditSeq: seq,
       });
     });
-    return ok({ id, recordedAt, link: deps.link.kind, status });
+    return ok({ id, recordedAt, link: deps.link.kind, status, clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(recordedAt)) });
   } catch (e) {
     return err(appError('STORAGE_FAILED', `The reading could not be saved: ${(e as Error).message}`));
   }
@@ -62,10 +63,8 @@ export function recentInterrogations(db: Db, options: { limit: number; serial?: 
   return listInterrogations(db, options).map(rowToRecord);
 }
 
-const rowToRecord = (row: InterrogationRow): InterrogationRecord => ({
-  id: row.id,
-  recordedAt: row.recordedAt,
-  link: row.link as LinkKind,
+const rowToRecord = (row: InterrogationRow): InterrogationRecord => {
   // Stored rows are parsed again on the way out: a damaged row fails loudly here, not in the UI.
-  status: PumpStatusSchema.parse(JSON.parse(row.statusJson)),
-});
+  const status = PumpStatusSchema.parse(JSON.parse(row.statusJson));
+  return { id: row.id, recordedAt: row.recordedAt, link: row.link as LinkKind, status, clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(row.recordedAt)) };
+};

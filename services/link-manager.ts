@@ -8,6 +8,8 @@ import type { WandAttachSource } from '../drivers/usb/detect';
 
 export type { WandAttachSource };
 
+const unsupported = () => err(appError('COMMUNICATION_FAILED', 'this link does not support the request'));
+
 /**
  * The link the services use, which can change while the app runs: when a wand is plugged in
  * during training mode, the app switches to it (and says so through `info`). It never switches
@@ -46,8 +48,18 @@ export class LinkManager implements PumpLink {
 
   startBolus(write: BolusWrite): Promise<Result<{ applied: boolean }>> {
     const link = this.choice.link;
-    if (link.startBolus === undefined) return Promise.resolve(err(appError('COMMUNICATION_FAILED', 'this link cannot start a bolus')));
+    if (link.startBolus === undefined) return Promise.resolve(unsupported());
     return link.startBolus(write);
+  }
+
+  setClock(time: Date): Promise<Result<null>> {
+    const link = this.choice.link;
+    return link.setClock === undefined ? Promise.resolve(unsupported()) : link.setClock(time);
+  }
+
+  alarmTest(): Promise<Result<null>> {
+    const link = this.choice.link;
+    return link.alarmTest === undefined ? Promise.resolve(unsupported()) : link.alarmTest();
   }
 
   wandStatus(): WandStatus {

@@ -26,6 +26,8 @@ export const InterrogationRecordSchema = z.strictObject({
   recordedAt: z.iso.datetime(),
   link: LinkKindSchema,
   status: PumpStatusSchema,
+  /** Pump clock minus computer clock at the reading, in seconds. */
+  clockDriftSeconds: z.number().int(),
 });
 export type InterrogationRecord = z.infer<typeof InterrogationRecordSchema>;
 

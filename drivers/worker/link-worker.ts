@@ -1,6 +1,7 @@
 // The wand runs here, in a worker thread: USB transfers, retries and timeouts never hold up the
 // event loop that serves the UI. Built to dist/worker/link-worker.cjs and out/main/link-worker.cjs.
 import { parentPort, workerData } from 'node:worker_threads';
+import { appError, err } from '../../core/result';
 import type { PumpLink } from '../link';
 import { trainingLink } from '../simulator/training';
 import { WandLink } from '../wand-link';
@@ -26,6 +27,7 @@ async function usbLink(): Promise<PumpLink> {
 }
 
 const post = (m: LinkResponse) => port.postMessage(m);
+const unsupported = () => err(appError('COMMUNICATION_FAILED', 'this link does not support the request'));
 const linkReady: Promise<PumpLink> = data.mode === 'usb' ? usbLink() : Promise.resolve(trainingLink({ latencyMs: data.latencyMs ?? 0 }).link);
 
 port.on('message', (request: LinkRequest) => {
@@ -38,6 +40,15 @@ port.on('message', (request: LinkRequest) => {
         return;
       case 'program':
         post({ id: request.id, method: 'program', result: await link.program(request.write), wand: link.wandStatus() });
+        return;
+      case 'startBolus':
+        post({ id: request.id, method: 'startBolus', result: (await link.startBolus?.(request.write)) ?? unsupported(), wand: link.wandStatus() });
+        return;
+      case 'setClock':
+        post({ id: request.id, method: 'setClock', result: (await link.setClock?.(new Date(request.time))) ?? unsupported(), wand: link.wandStatus() });
+        return;
+      case 'alarmTest':
+        post({ id: request.id, method: 'alarmTest', result: (await link.alarmTest?.()) ?? unsupported(), wand: link.wandStatus() });
         return;
       case 'close':
         await link.close();

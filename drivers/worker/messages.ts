@@ -1,4 +1,4 @@
-import type { ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
+import type { BolusWrite, ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
 import type { Result } from '../../core/result';
 
 /** What the link worker is started with. */
@@ -13,10 +13,14 @@ export interface LinkWorkerData {
 export type LinkRequest =
   | { id: number; method: 'interrogate' }
   | { id: number; method: 'program'; write: ProgramWrite }
+  | { id: number; method: 'startBolus'; write: BolusWrite }
+  | { id: number; method: 'setClock'; time: string }
+  | { id: number; method: 'alarmTest' }
   | { id: number; method: 'close' };
 
 export type LinkResponse =
   | { id: number; method: 'interrogate'; result: Result<PumpStatus>; wand: WandStatus }
-  | { id: number; method: 'program'; result: Result<{ applied: boolean }>; wand: WandStatus }
+  | { id: number; method: 'program' | 'startBolus'; result: Result<{ applied: boolean }>; wand: WandStatus }
+  | { id: number; method: 'setClock' | 'alarmTest'; result: Result<null>; wand: WandStatus }
   | { id: number; method: 'close'; wand: WandStatus }
   | { id: -1; method: 'status'; wand: WandStatus };

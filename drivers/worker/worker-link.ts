@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
+import type { BolusWrite, LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
 import { appError, err, type Result } from '../../core/result';
 import type { PumpLink } from '../link';
 import type { LinkRequest, LinkResponse, LinkWorkerData } from './messages';
@@ -83,6 +83,21 @@ export class WorkerLink implements PumpLink {
   async program(write: ProgramWrite): Promise<Result<{ applied: boolean }>> {
     const r = await this.request({ method: 'program', write });
     return r.method === 'program' ? r.result : this.failed();
+  }
+
+  async startBolus(write: BolusWrite): Promise<Result<{ applied: boolean }>> {
+    const r = await this.request({ method: 'startBolus', write });
+    return r.method === 'startBolus' ? r.result : this.failed();
+  }
+
+  async setClock(time: Date): Promise<Result<null>> {
+    const r = await this.request({ method: 'setClock', time: time.toISOString() });
+    return r.method === 'setClock' ? r.result : this.failed();
+  }
+
+  async alarmTest(): Promise<Result<null>> {
+    const r = await this.request({ method: 'alarmTest' });
+    return r.method === 'alarmTest' ? r.result : this.failed();
   }
 
   wandStatus(): WandStatus {

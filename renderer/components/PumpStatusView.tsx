@@ -6,7 +6,7 @@ import type { Quantity } from '../../core/quantity';
 /** Decimal strings are shown exactly as the pump reported them: no float round trip. */
 const q = (quantity: Quantity): string => `${quantity.value} ${quantity.unit}`;
 
-export function PumpStatusView({ status, locale }: { status: PumpStatus; locale: string }) {
+export function PumpStatusView({ status, locale, clockDriftSeconds }: { status: PumpStatus; locale: string; clockDriftSeconds: number }) {
   const { t } = useTranslation();
   const items = [
     { key: 'model', label: t('status.model'), children: status.model },
@@ -26,7 +26,11 @@ export function PumpStatusView({ status, locale }: { status: PumpStatus; locale:
         </span>
       ),
     },
-    { key: 'pumpTime', label: t('status.pumpTime'), children: new Date(status.pumpTime).toLocaleString(locale) },
+    {
+      key: 'pumpTime',
+      label: t('status.pumpTime'),
+      children: `${new Date(status.pumpTime).toLocaleString(locale)} (${clockDriftSeconds === 0 ? t('status.clockExact') : t(clockDriftSeconds > 0 ? 'status.clockAhead' : 'status.clockBehind', { seconds: Math.abs(clockDriftSeconds) })})`,
+    },
     { key: 'replaceBy', label: t('status.replaceBy'), children: status.replaceByDate },
     {
       key: 'alarms',

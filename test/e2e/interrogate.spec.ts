@@ -37,6 +37,7 @@ test('a clinician interrogates the simulated pump and the reading is on disk', a
   await expect(status.locator('[data-field="dailyDose"]')).toHaveText('3 mg/day');
   await expect(status.locator('[data-field="reservoir"]')).toContainText('mL');
   await expect(status.locator('[data-field="alarms"]')).toHaveText('None');
+  await expect(status.locator('[data-field="pumpTime"]')).toContainText('ahead of this computer'); // the simulated pump runs fast
   const saved = await page.getByTestId('saved-note').textContent();
   const recordId = Number(/#(\d+)/.exec(saved ?? '')?.[1]);
   await page.screenshot({ path: 'docs/screenshots/interrogation-en.png', fullPage: true });

@@ -25,6 +25,7 @@ const record: InterrogationRecord = {
     alarms: [],
     lastTransactionId: null,
   },
+  clockDriftSeconds: 0,
 };
 
 function handlers(calls: string[]): Handlers {

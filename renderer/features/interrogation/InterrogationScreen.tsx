@@ -50,7 +50,7 @@ export function InterrogationScreen() {
       )}
       {record !== undefined && (
         <>
-          <PumpStatusView status={record.status} locale={i18n.language} />
+          <PumpStatusView status={record.status} locale={i18n.language} clockDriftSeconds={record.clockDriftSeconds} />
           <Typography.Text type="secondary" data-testid="saved-note">
             {t('interrogate.saved', { id: record.id, time: new Date(record.recordedAt).toLocaleString(i18n.language) })}
           </Typography.Text>

@@ -6,6 +6,7 @@ import type { AuditLog } from '../db/audit/log';
 import { insertInterrogation, listInterrogations, type InterrogationRow } from '../db/queries/interrogations';
 import type { PumpLink } from '../drivers/link';
 import { clockDriftSeconds } from './pump-maintenance';
+import { settleOpenSessions } from './programming';
 
 export interface InterrogationDeps {
   db: Db;
@@ -53,6 +54,8 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
         auditSeq: seq,
       });
     });
+    // Reading the pump also settles any programming outcome left unconfirmed on it.
+    settleOpenSessions(deps, status, { username: deps.actor, role: null });
     return ok({ id, recordedAt, link: deps.link.kind, status, clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(recordedAt)) });
   } catch (e) {
     return err(appError('STORAGE_FAILED', `The reading could not be saved: ${(e as Error).message}`));

@@ -145,7 +145,9 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   return ok({ outcome, sessionId, check: check.value, mismatches, ...(readBack.ok ? { status: readBack.value } : {}) });
 }
 
-function recordOutcome(deps: ProgrammingDeps, sessionRowId: number, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: unknown): void {
+type OutcomeDeps = Pick<ProgrammingDeps, 'db' | 'audit' | 'frames'>;
+
+function recordOutcome(deps: OutcomeDeps, sessionRowId: number, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: unknown): void {
   deps.audit.commit(() => {
     for (const f of deps.frames?.take() ?? []) insertFrame(deps.db, { sessionId: sessionRowId, ...f });
     const rec = deps.audit.append({ ...base, action: `${base.action}.outcome`, new: detail, outcome });
@@ -162,15 +164,27 @@ export async function resolveUnconfirmed(deps: ProgrammingDeps, actor: SignedInU
   if (!allowed.ok) return allowed;
   const status = await deps.link.interrogate();
   if (!status.ok) return status;
+  return ok(settleOpenSessions(deps, status.value, { username: actor.username, role: actor.role }));
+}
+
+/**
+ * Settles the pending or UNCONFIRMED sessions of the pump that was just read: its last applied
+ * transaction says whether each write took effect. Every interrogation does this, so an
+ * interruption is resolved the moment the pump is read again.
+ */
+export function settleOpenSessions(
+  deps: OutcomeDeps & { now: () => Date },
+  status: PumpStatus,
+  actor: { username: string; role: string | null },
+): Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }> {
   const resolved: Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }> = [];
-  for (const session of openSessions(deps.db, status.value.serial)) {
+  for (const session of openSessions(deps.db, status.serial)) {
     const write = JSON.parse(session.intentJson) as ProgramWrite;
-    const applied = status.value.lastTransactionId === write.transactionId;
-    const mismatches = compareReadBack({ ...write, reservoirVolumeMl: undefined }, status.value);
+    const applied = status.lastTransactionId === write.transactionId;
+    const mismatches = compareReadBack({ ...write, reservoirVolumeMl: undefined }, status);
     const outcome = applied && mismatches.length === 0 ? 'confirmed' : 'rejected';
-    const atUtc = deps.now().toISOString();
-    recordOutcome(deps, session.id, { atUtc, pumpTime: status.value.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.value.serial, action: 'pump.program.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
+    recordOutcome(deps, session.id, { atUtc: deps.now().toISOString(), pumpTime: status.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.serial, action: 'pump.program.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
     resolved.push({ sessionId: session.sessionUuid, outcome });
   }
-  return ok(resolved);
+  return resolved;
 }

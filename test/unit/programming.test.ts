@@ -125,3 +125,17 @@ describe('interrupted programming', () => {
     expect(await programPump(restarted, { actor: doctor, settings: morphine('0.24') })).toMatchObject({ ok: false, error: { code: 'PROGRAMMING_BLOCKED' } });
   });
 });
+
+describe('resolution by re-interrogation', () => {
+  it('settles an UNCONFIRMED session the next time the pump is read, and unblocks it', async () => {
+    const { interrogate } = await import('../../services/interrogation');
+    link.writeFault = 'ack-lost';
+    expect(await programPump(deps, { actor: doctor, settings: morphine('0.27') })).toMatchObject({ ok: true, value: { outcome: 'unconfirmed' } });
+    link.writeFault = 'none';
+    link.unplugged = false;
+    const read = await interrogate({ db, audit: deps.audit, link, actor: 'nurse.wang', now: deps.now });
+    expect(read.ok).toBe(true);
+    expect(db.prepare('SELECT outcome FROM programming_sessions').pluck().all()).toEqual(['confirmed']);
+    expect(await programPump(deps, { actor: doctor, settings: morphine('0.24') })).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+  });
+});

@@ -6,6 +6,7 @@ import { FileKeyStore, type AuditKeyStore } from '../db/audit/keys';
 import type { UsbDeviceSource } from '../drivers/usb/detect';
 import { WorkerLink } from '../drivers/worker/worker-link';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
+import { allOpenSessions } from '../db/queries/sessions';
 import { interrogate, recentInterrogations } from './interrogation';
 import { selectLink, type TrainingOptions } from './link-select';
 import { LinkManager, type WandAttachSource } from './link-manager';
@@ -59,6 +60,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     'pump:interrogate': () => interrogate(deps),
     'interrogations:list': (input) => Promise.resolve(ok(recentInterrogations(db, input))),
     'wand:status': () => Promise.resolve(ok(link.wandStatus())),
+    'sessions:unconfirmed': () =>
+      Promise.resolve(ok(allOpenSessions(db).map((s) => ({ sessionId: s.sessionUuid, pumpSerial: s.pumpSerial, startedAt: s.startedAt, actor: s.actor, outcome: s.outcome === 'pending' ? ('pending' as const) : ('unconfirmed' as const) })))),
   };
   return {
     db,

@@ -3,7 +3,7 @@
  * can build its bridge from it without pulling schemas into the sandboxed preload bundle.
  * Names are `area:verb`. Adding a channel here without a schema in `contract.ts` fails to compile.
  */
-export const channels = ['app:info', 'pump:interrogate', 'interrogations:list', 'wand:status'] as const;
+export const channels = ['app:info', 'pump:interrogate', 'interrogations:list', 'wand:status', 'sessions:unconfirmed'] as const;
 export type Channel = (typeof channels)[number];
 
 export const isChannel = (name: unknown): name is Channel =>

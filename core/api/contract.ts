@@ -48,6 +48,11 @@ export const contract = {
     output: z.array(InterrogationRecordSchema),
   },
   'wand:status': { input: Empty, output: WandStatusSchema },
+  /** Programming sessions whose outcome is not known: the UI shows them loudly until resolved. */
+  'sessions:unconfirmed': {
+    input: Empty,
+    output: z.array(z.strictObject({ sessionId: z.string(), pumpSerial: z.string(), startedAt: z.string(), actor: z.string(), outcome: z.enum(['pending', 'unconfirmed']) })),
+  },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -135,6 +135,7 @@ export const m0002Records: Migration = {
         outcome_audit_seq INTEGER REFERENCES audit_log (seq)
       ) STRICT;
       CREATE INDEX programming_sessions_pump ON programming_sessions (pump_serial, outcome);
+      CREATE INDEX programming_sessions_open ON programming_sessions (outcome) WHERE outcome IN ('pending', 'unconfirmed');
 
       CREATE TABLE session_frames (
         id INTEGER PRIMARY KEY,

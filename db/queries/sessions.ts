@@ -32,3 +32,12 @@ export const openSessions = (db: Db, pumpSerial: string): SessionRow[] =>
        FROM programming_sessions WHERE pump_serial = ? AND outcome IN ('pending', 'unconfirmed') ORDER BY id`,
     )
     .all(pumpSerial);
+
+/** Every session, of any pump, whose outcome is not known (on the partial index `programming_sessions_open`). */
+export const allOpenSessions = (db: Db): SessionRow[] =>
+  db
+    .prepare<[], SessionRow>(
+      `SELECT id, session_uuid AS sessionUuid, pump_serial AS pumpSerial, started_at AS startedAt, actor, intent_json AS intentJson, outcome
+       FROM programming_sessions WHERE outcome IN ('pending', 'unconfirmed') ORDER BY id`,
+    )
+    .all();

@@ -8,6 +8,10 @@ export const en = {
       SIMULATOR_REQUESTED: 'The simulated pump was chosen at start-up.',
     },
   },
+  unconfirmed: {
+    title: 'UNCONFIRMED programming: the pump may not be running the intended program',
+    item: 'Pump {{serial}}, session started {{time}}. Hold the wand over this pump and press Interrogate to resolve it. Programming this pump is blocked until then.',
+  },
   interrogate: {
     button: 'Interrogate',
     busy: 'Reading the pump…',

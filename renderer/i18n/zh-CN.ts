@@ -10,6 +10,10 @@ export const zhCN: Messages = {
       SIMULATOR_REQUESTED: '启动时选择了模拟泵。',
     },
   },
+  unconfirmed: {
+    title: '程控结果未确认：泵可能未按预期程序运行',
+    item: '泵 {{serial}}，程控开始于 {{time}}。请将程控头置于该泵上方并点击“读取泵信息”以确认。确认前禁止对该泵程控。',
+  },
   interrogate: {
     button: '读取泵信息',
     busy: '正在读取泵信息…',

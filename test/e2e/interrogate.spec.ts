@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './a11y';
 import { startBuiltWebHost, type RunningHost } from './web-host';
 
 let host: RunningHost;
@@ -14,11 +14,6 @@ test.afterAll(async () => {
   await host.stop();
 });
 
-async function expectNoSeriousA11yViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => `${n.target.join(" ")} ${n.html.slice(0, 80)} ${n.failureSummary ?? ""}`).join(", ")}`)).toEqual([]);
-}
 
 test('a clinician interrogates the simulated pump and the reading is on disk', async ({ page }) => {
   await page.addInitScript(ENGLISH);

@@ -13,9 +13,10 @@ export interface RunningHost {
  * Starts the built web host exactly as `npm run start:web` does (a separate Node process on the
  * embedded defaults, with its own SQLite file) and waits for the address it prints.
  */
-export async function startBuiltWebHost(extraArgs: string[] = []): Promise<RunningHost> {
+export async function startBuiltWebHost(extraArgs: string[] = [], prepare?: (databasePath: string, keyDir: string) => void): Promise<RunningHost> {
   const dir = mkdtempSync(join(tmpdir(), 'pump-e2e-'));
   const databasePath = join(dir, 'programmer.sqlite');
+  prepare?.(databasePath, join(dir, 'keys'));
   const child: ChildProcess = spawn(process.execPath, ['dist/web/server.cjs', '--port', '0', '--db', databasePath, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys') },

@@ -44,6 +44,7 @@ function handlers(calls: string[]): Handlers {
       calls.push(`interrogations:list:${input.limit}`);
       return Promise.resolve(ok([record]));
     },
+    'sessions:unconfirmed': () => Promise.resolve(ok([])),
     'wand:status': () => {
       calls.push('wand:status');
       return Promise.resolve(ok({ state: 'pump-found', linkQuality: 90, pumpSerial: 'S1' } as const));

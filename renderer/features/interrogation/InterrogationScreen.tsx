@@ -5,15 +5,21 @@ import { ApiError, pumpApi, unwrap } from '../../api/client';
 import { PumpStatusView } from '../../components/PumpStatusView';
 import { TrainingBanner } from '../../components/TrainingBanner';
 import { WandStatusTag } from '../../components/WandStatusTag';
+import { UnconfirmedBanner } from '../../components/UnconfirmedBanner';
 
 export function InterrogationScreen() {
   const { t, i18n } = useTranslation();
   const info = useQuery({ queryKey: ['app:info'], queryFn: async () => unwrap(await pumpApi().app.info({})) });
   const queryClient = useQueryClient();
   const wand = useQuery({ queryKey: ['wand:status'], queryFn: async () => unwrap(await pumpApi().wand.status({})) });
+  // Checked at start-up and after every reading: an unknown outcome survives restarts until resolved.
+  const unconfirmed = useQuery({ queryKey: ['sessions:unconfirmed'], queryFn: async () => unwrap(await pumpApi().sessions.unconfirmed({})) });
   const interrogation = useMutation({
     mutationFn: async () => unwrap(await pumpApi().pump.interrogate({})),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['wand:status'] }),
+    onSettled: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['wand:status'] });
+      await queryClient.invalidateQueries({ queryKey: ['sessions:unconfirmed'] });
+    },
   });
   const link = info.data?.link;
   const record = interrogation.data;
@@ -21,6 +27,7 @@ export function InterrogationScreen() {
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <UnconfirmedBanner sessions={unconfirmed.data ?? []} />
       {link?.training === true && (
         <TrainingBanner title={t('training.banner')} detail={link.reason && t(`training.reason.${link.reason}`)} />
       )}

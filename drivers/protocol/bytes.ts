@@ -66,7 +66,10 @@ export class Reader {
   }
   str8(): string {
     const n = this.u8();
-    return decoder.decode(this.raw(n));
+    this.need(n);
+    const text = decoder.decode(this.b.subarray(this.at, this.at + n));
+    this.at += n;
+    return text;
   }
   get remaining(): number {
     return this.b.length - this.at;

@@ -105,11 +105,17 @@ const writeSettings = (w: Writer, s: WireSettings) => {
   if (b === null) w.u8(0);
   else w.u8(1).u32(b.volumeUl).u16(b.durationMin).u16(b.lockoutMin).u8(b.maxPerDay);
 };
+// Plain loops and literals: this is the decoder's hot path (every STATUS frame).
 const readSettings = (r: Reader): WireSettings => {
-  const base = { drug: r.u8(), massUnit: r.u8(), concentrationNgPerMl: r.u32(), mode: r.u8(), rateUlPerDay: r.u32() };
-  const steps = Array.from({ length: r.u8() }, () => ({ startMinute: r.u16(), rateUlPerDay: r.u32() }));
+  const drug = r.u8();
+  const massUnit = r.u8();
+  const concentrationNgPerMl = r.u32();
+  const mode = r.u8();
+  const rateUlPerDay = r.u32();
+  const steps: WireSettings['steps'] = [];
+  for (let n = r.u8(); n > 0; n--) steps.push({ startMinute: r.u16(), rateUlPerDay: r.u32() });
   const patientBolus = r.u8() === 1 ? { volumeUl: r.u32(), durationMin: r.u16(), lockoutMin: r.u16(), maxPerDay: r.u8() } : null;
-  return { ...base, steps, patientBolus };
+  return { drug, massUnit, concentrationNgPerMl, mode, rateUlPerDay, steps, patientBolus };
 };
 const id16 = (r: Reader) => r.raw(16);
 const checkId = (id: Uint8Array) => {
@@ -246,14 +252,33 @@ function read(name: MessageName, r: Reader): Message {
       const model = r.str8();
       const serial = r.str8();
       const pumpTime = r.u32();
-      const settings = readSettings(r);
+      const s = readSettings(r);
       const reservoirUl = r.u32();
       const capacityUl = r.u32();
       const alarmVolumeUl = r.u32();
       const replaceByDay = r.u16();
-      const alarms = Array.from({ length: r.u8() }, () => ({ code: r.u8(), since: r.u32() }));
+      const alarms: WireStatus['alarms'] = [];
+      for (let n = r.u8(); n > 0; n--) alarms.push({ code: r.u8(), since: r.u32() });
       const lastTx = r.u8() === 1 ? id16(r) : null;
-      return { type: name, status: { model, serial, pumpTime, ...settings, reservoirUl, capacityUl, alarmVolumeUl, replaceByDay, alarms, lastTx } };
+      const status: WireStatus = {
+        model,
+        serial,
+        pumpTime,
+        drug: s.drug,
+        massUnit: s.massUnit,
+        concentrationNgPerMl: s.concentrationNgPerMl,
+        mode: s.mode,
+        rateUlPerDay: s.rateUlPerDay,
+        steps: s.steps,
+        patientBolus: s.patientBolus,
+        reservoirUl,
+        capacityUl,
+        alarmVolumeUl,
+        replaceByDay,
+        alarms,
+        lastTx,
+      };
+      return { type: name, status };
     }
     case 'EVENTS': {
       const page = r.u16();

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { CheckInputSchema } from '../core/calc/schemas';
+import { dec, str } from '../core/decimal';
 import { defaultLibrary } from '../core/library/defaults';
 import { checkDose } from '../core/library/validate';
 import { summarizeProgram, type TherapyProgram } from '../core/program';
@@ -17,7 +18,7 @@ const program: TherapyProgram = {
   ],
   infusion: {
     mode: 'flex',
-    steps: Array.from({ length: 13 }, (_v, i) => ({ start: `${String(i).padStart(2, '0')}:00`, rate: { value: (0.2 + i * 0.01).toFixed(3), unit: 'mL/day' as const } })),
+    steps: Array.from({ length: 13 }, (_v, i) => ({ start: `${String(i).padStart(2, '0')}:00`, rate: { value: str(dec('0.2').plus(dec(i).mul('0.01'))), unit: 'mL/day' as const } })),
   },
   patientBolus: { volume: { value: '0.02', unit: 'mL' }, durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 6 },
 };

@@ -12,7 +12,8 @@ const unsupported = () => err(appError('COMMUNICATION_FAILED', 'this link does n
 
 /**
  * The link the services use, which can change while the app runs: when a wand is plugged in
- * during training mode, the app switches to it (and says so through `info`). It never switches
+ * during training mode, the app switches to it (and says so through `info`); a wand replugged after
+ * being unplugged is opened again. It never switches
  * back to the simulator on its own: an unplugged wand stays an unplugged wand, so training can
  * never be mistaken for a patient's pump.
  */
@@ -23,7 +24,9 @@ export class LinkManager implements PumpLink {
   constructor(initial: LinkChoice, attach?: { source: WandAttachSource; wandLink: () => PumpLink }) {
     this.choice = initial;
     this.unsubscribe = attach?.source.onWandAttached(() => {
-      if (!this.choice.info.training || this.choice.info.reason === 'SIMULATOR_REQUESTED') return;
+      if (this.choice.info.reason === 'SIMULATOR_REQUESTED') return;
+      // A wand replugged after it was unplugged is a new device: open it afresh.
+      if (!this.choice.info.training && this.choice.link.wandStatus().state !== 'disconnected') return;
       const previous = this.choice.link;
       this.choice = { link: attach.wandLink(), info: { kind: 'usb', training: false } };
       void previous.close();

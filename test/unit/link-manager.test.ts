@@ -41,4 +41,17 @@ describe('hot-plug', () => {
     usb.plugIn(WAND_VENDOR_ID, WAND_PRODUCT_ID);
     expect(manager.info.training).toBe(true);
   });
+
+  it('opens a replugged wand afresh, but leaves a working one alone', () => {
+    const usb = new FakeUsbEvents();
+    const first = new SimulatorLink();
+    let made = 0;
+    const manager = new LinkManager({ link: first, info: { kind: 'usb', training: false } }, { source: wandAttachEvents(usb), wandLink: () => (made++, new SimulatorLink()) });
+    usb.plugIn(WAND_VENDOR_ID, WAND_PRODUCT_ID); // a second wand while the first works: ignored
+    expect(made).toBe(0);
+    first.unplugged = true;
+    usb.plugIn(WAND_VENDOR_ID, WAND_PRODUCT_ID);
+    expect(made).toBe(1);
+    expect(manager.wandStatus().state).toBe('pump-found');
+  });
 });

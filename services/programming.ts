@@ -89,6 +89,10 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
     return err(appError('PROGRAMMING_BLOCKED', `session ${blocked[0]?.sessionUuid ?? ''} on pump ${old.serial} is ${blocked[0]?.outcome ?? 'open'}: interrogate to resolve it first`));
   }
   const s = request.settings;
+  if (s.mode === 'flex') {
+    // The check below must see exactly what is sent: flex schedules get their own path.
+    return err(appError('INVALID_INPUT', 'flex schedules cannot be programmed through this path yet; nothing was sent', 'settings.mode'));
+  }
   const mass = massOf(s.concentration.unit);
   if (s.drug !== old.drug || !concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass))) {
     return err(appError('INVALID_INPUT', 'a drug or concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));

@@ -43,6 +43,12 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   if (registered === undefined) return err(appError('INVALID_INPUT', `pump ${pump.serial} is not registered to a patient`, 'pump'));
   const patient = findPatient(deps.db, registered.patientId);
 
+  // The reservoir update re-sends the running program; a flex schedule is not in the status this
+  // path reads, so it must never be replaced by its current step (refused until the flex-aware
+  // refill exists).
+  if (pump.mode === 'flex') {
+    return err(appError('INVALID_INPUT', 'this pump runs a flex schedule: its reservoir update needs the flex-aware refill, which this version does not have; the program was not changed', 'pump'));
+  }
   const s = request.syringe;
   const mass = massOf(s.concentration.unit);
   if (s.drug !== pump.drug || !concentrationIn(s.concentration, mass).eq(concentrationIn(pump.concentration, mass))) {
@@ -60,7 +66,7 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     actor: request.nurse,
     witness: request.witness,
     patientId: patient?.identifier,
-    settings: { drug: pump.drug, concentration: pump.concentration, mode: pump.mode === 'stopped' ? 'stopped' : 'continuous', rate: pump.rate },
+    settings: { drug: pump.drug, concentration: pump.concentration, mode: pump.mode, rate: pump.rate },
     reservoirVolumeMl: request.instilledMl,
     action: 'pump.reservoir.update',
   });

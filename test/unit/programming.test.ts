@@ -80,6 +80,12 @@ describe('safe programming', () => {
     expect(db.prepare(`SELECT count(*) FROM audit_log WHERE outcome = 'pending'`).pluck().get()).toBe(0);
   });
 
+  it('refuses a flex schedule it cannot check step by step, sending nothing', async () => {
+    const flex: PumpSettings = { ...morphine('0.2'), mode: 'flex', steps: [{ start: '00:00', rate: { value: '0.2', unit: 'mL/day' } }, { start: '08:00', rate: { value: '5', unit: 'mL/day' } }] };
+    expect(await programPump(deps, { actor: doctor, witness: nurse, settings: flex })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'settings.mode' } });
+    expect(link.pump.lastTransactionId).toBeNull();
+  });
+
   it('refuses a program below the pump’s minimum rate', async () => {
     expect(await programPump(deps, { actor: doctor, settings: morphine('0.04') })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });

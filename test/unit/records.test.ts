@@ -99,6 +99,13 @@ describe('the refill visit', () => {
     expect(db.prepare(`SELECT reason FROM audit_log WHERE action = 'refill.record'`).pluck().get()).toContain('pocket fill');
   });
 
+  it('refuses to update a flex pump’s reservoir rather than replace its schedule with one step', async () => {
+    const flex = { drug: 'morphine' as const, concentration: { value: '10', unit: 'mg/mL' as const }, mode: 'flex' as const, rate: { value: '0.2', unit: 'mL/day' as const }, steps: [{ start: '00:00', rate: { value: '0.2', unit: 'mL/day' as const } }, { start: '12:00', rate: { value: '0.4', unit: 'mL/day' as const } }] };
+    link.pump.apply('flex-1', flex);
+    expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'pump' } });
+    expect(link.pump.settings).toEqual(flex);
+  });
+
   it.each([
     ['the wrong drug in the syringe', { syringe: { drug: 'hydromorphone' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe'],
     ['the wrong concentration', { syringe: { drug: 'morphine' as const, concentration: { value: '25', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe'],

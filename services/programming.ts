@@ -97,7 +97,16 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   if (s.drug !== old.drug || !concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass))) {
     return err(appError('INVALID_INPUT', 'a drug or concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));
   }
-  const summary = summarizeProgram({ components: [{ drug: s.drug, concentration: s.concentration }], infusion: s.mode === 'stopped' ? { mode: 'stopped' } : { mode: 'continuous', rate: s.rate } }, { model });
+  // Everything that is sent is validated: the infusion and the patient bolus settings.
+  const bolus = s.patientBolus;
+  const summary = summarizeProgram(
+    {
+      components: [{ drug: s.drug, concentration: s.concentration }],
+      infusion: s.mode === 'stopped' ? { mode: 'stopped' } : { mode: 'continuous', rate: s.rate },
+      patientBolus: bolus === undefined ? undefined : { volume: { value: bolus.volumeMl, unit: 'mL' }, durationMinutes: bolus.durationMinutes, lockoutMinutes: bolus.lockoutMinutes, maxPerDay: bolus.maxPerDay },
+    },
+    { model },
+  );
   if (!summary.ok) return summary;
   const newDose = summary.value.components[0]?.dailyDose;
   if (newDose === undefined) return err(appError('INTERNAL', 'no dose for the program'));

@@ -86,6 +86,12 @@ describe('safe programming', () => {
     expect(link.pump.lastTransactionId).toBeNull();
   });
 
+  it('validates the patient bolus settings it sends', async () => {
+    const settings: PumpSettings = { ...morphine('0.27'), patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 5, maxPerDay: 4 } };
+    expect(await programPump(deps, { actor: doctor, settings })).toMatchObject({ ok: false, error: { field: 'patientBolus.lockoutMinutes' } });
+    expect(link.pump.lastTransactionId).toBeNull();
+  });
+
   it('refuses a program below the pump’s minimum rate', async () => {
     expect(await programPump(deps, { actor: doctor, settings: morphine('0.04') })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });

@@ -81,6 +81,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return sendJson(res, 403, err(appError('FORBIDDEN_ORIGIN', 'Unexpected Host header')));
     }
     const url = new URL(req.url ?? '/', origin);
+    try {
+      decodeURIComponent(url.pathname);
+    } catch {
+      return sendJson(res, 400, err(appError('INVALID_INPUT', 'The address is not validly encoded')));
+    }
     if (url.pathname.startsWith('/api/')) {
       return handleApi(req, res, decodeURIComponent(url.pathname.slice('/api/'.length)));
     }

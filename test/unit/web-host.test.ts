@@ -112,6 +112,10 @@ describe('the web host', () => {
     const shape = await api('interrogations:list', '{"limit": -3}');
     expect(JSON.parse(shape.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'limit' } });
 
+    const badEncoding = await send('/api/pump%E0%A4%A:interrogate', { method: 'POST', body: '{}', headers: { Authorization: `Bearer ${host.token}` } });
+    expect(badEncoding.status).toBe(400);
+    expect(JSON.parse(badEncoding.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+
     const unknown = await api('pump:erase', '{}');
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
 

@@ -18,6 +18,8 @@ export const exitCodeFor = (code: ErrorCode): ExitCode => {
     case 'UNKNOWN_CHANNEL':
     case 'UNAUTHORIZED':
     case 'WRONG_CREDENTIALS':
+    case 'SIGNED_OUT':
+    case 'SESSION_LOCKED':
     case 'ACCOUNT_LOCKED':
     case 'FORBIDDEN':
     case 'SETUP_REQUIRED':

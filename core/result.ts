@@ -11,6 +11,10 @@ export const errorCodes = [
   'PAYLOAD_TOO_LARGE',
   'UNKNOWN_CHANNEL',
   'UNAUTHORIZED',
+  /** Nobody is signed in on this workstation. */
+  'SIGNED_OUT',
+  /** The workstation is locked (idle or by hand): the same user unlocks, or someone signs in anew. */
+  'SESSION_LOCKED',
   /** Wrong user name or password (never says which). */
   'WRONG_CREDENTIALS',
   'ACCOUNT_LOCKED',

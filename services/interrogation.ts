@@ -13,6 +13,7 @@ export interface InterrogationDeps {
   audit: AuditLog;
   link: PumpLink;
   actor: string;
+  role?: string | null | undefined;
   now: () => Date;
 }
 
@@ -29,6 +30,7 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
       deps.audit.append({
         atUtc: recordedAt,
         actor: deps.actor,
+        role: deps.role ?? null,
         action: 'pump.interrogate',
         new: { link: deps.link.kind, error: read.error },
         outcome: 'rejected',
@@ -41,6 +43,7 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
         atUtc: recordedAt,
         pumpTime: status.pumpTime,
         actor: deps.actor,
+        role: deps.role ?? null,
         pumpSerial: status.serial,
         action: 'pump.interrogate',
         new: { link: deps.link.kind, drug: status.drug, dailyDose: status.dailyDose, reservoirVolume: status.reservoirVolume },
@@ -55,7 +58,7 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
       });
     });
     // Reading the pump also settles any programming outcome left unconfirmed on it.
-    settleOpenSessions(deps, status, { username: deps.actor, role: null });
+    settleOpenSessions(deps, status, { username: deps.actor, role: deps.role ?? null });
     return ok({ id, recordedAt, link: deps.link.kind, status, clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(recordedAt)) });
   } catch (e) {
     return err(appError('STORAGE_FAILED', `The reading could not be saved: ${(e as Error).message}`));

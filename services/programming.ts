@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { dec } from '../core/decimal';
 import type { DrugLibrary, Indication } from '../core/library/schema';
-import { checkDose, type DoseCheck } from '../core/library/validate';
+import type { DoseCheck } from '../core/library/validate';
+import { reviewProgram } from './program-review';
 import { defaultPumpModel, type PumpModel } from '../core/models';
 import type { ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
-import { summarizeProgram } from '../core/program';
 import { appError, err, ok, type Result } from '../core/result';
-import { concentrationIn, massOf } from '../core/units';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import type { AuditEntry } from '../db/audit/record';
@@ -38,7 +37,31 @@ export interface ProgramRequest {
   /** After a refill: the new reservoir volume, applied in the same write. */
   reservoirVolumeMl?: string | undefined;
   action?: 'pump.program' | 'pump.reservoir.update';
+  /** The old program shown on the Finish screen; the write is refused if the pump runs another. */
+  reviewed?: ReviewedProgram | undefined;
 }
+
+/** What the clinician saw as the old program on the Finish screen. */
+export interface ReviewedProgram {
+  mode: string;
+  rate: string;
+  drug: string;
+  concentration: string;
+  lastTransactionId: string | null;
+}
+
+export const reviewedOf = (status: PumpStatus): ReviewedProgram => ({
+  mode: status.mode,
+  rate: status.rate.value,
+  drug: status.drug,
+  concentration: `${status.concentration.value} ${status.concentration.unit}`,
+  lastTransactionId: status.lastTransactionId,
+});
+
+const sameAsReviewed = (status: PumpStatus, reviewed: ReviewedProgram): boolean => {
+  const now = reviewedOf(status);
+  return now.mode === reviewed.mode && dec(now.rate).eq(reviewed.rate) && now.drug === reviewed.drug && now.concentration === reviewed.concentration && now.lastTransactionId === reviewed.lastTransactionId;
+};
 
 export interface ProgramResult {
   outcome: Exclude<SessionOutcome, 'pending'>;
@@ -89,30 +112,15 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
     return err(appError('PROGRAMMING_BLOCKED', `session ${blocked[0]?.sessionUuid ?? ''} on pump ${old.serial} is ${blocked[0]?.outcome ?? 'open'}: interrogate to resolve it first`));
   }
   const s = request.settings;
-  if (s.mode === 'flex') {
-    // The check below must see exactly what is sent: flex schedules get their own path.
-    return err(appError('INVALID_INPUT', 'flex schedules cannot be programmed through this path yet; nothing was sent', 'settings.mode'));
-  }
-  const mass = massOf(s.concentration.unit);
-  if (s.drug !== old.drug || !concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass))) {
-    return err(appError('INVALID_INPUT', 'a drug or concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));
+  if (request.reviewed !== undefined && !sameAsReviewed(old, request.reviewed)) {
+    return err(appError('CONFLICT', `pump ${old.serial} no longer runs the program that was reviewed: review the change again; nothing was sent`));
   }
   // Everything that is sent is validated: the infusion and the patient bolus settings.
-  const bolus = s.patientBolus;
-  const summary = summarizeProgram(
-    {
-      components: [{ drug: s.drug, concentration: s.concentration }],
-      infusion: s.mode === 'stopped' ? { mode: 'stopped' } : { mode: 'continuous', rate: s.rate },
-      patientBolus: bolus === undefined ? undefined : { volume: { value: bolus.volumeMl, unit: 'mL' }, durationMinutes: bolus.durationMinutes, lockoutMinutes: bolus.lockoutMinutes, maxPerDay: bolus.maxPerDay },
-    },
-    { model },
-  );
-  if (!summary.ok) return summary;
-  const newDose = summary.value.components[0]?.dailyDose;
-  if (newDose === undefined) return err(appError('INTERNAL', 'no dose for the program'));
-  const check = checkDose(deps.library, { drug: s.drug, concentration: s.concentration, dailyDose: newDose, previousDailyDose: old.dailyDose, indication: request.indication }, model);
-  if (!check.ok) return check;
-  const increase = dec(newDose.value).gt(concentrationIn(s.concentration, mass).mul(old.rate.value));
+  const review = reviewProgram(deps.library, model, old, s, request.indication);
+  if (!review.ok) return review;
+  const check = { value: review.value.check };
+  const newDose = review.value.newDailyDose;
+  const increase = review.value.increase;
 
   const atUtc = deps.now().toISOString();
   const base = { atUtc, pumpTime: old.pumpTime, actor: request.actor.username, role: request.actor.role, witness: request.witness?.username ?? null, patientId: request.patientId ?? null, pumpSerial: old.serial, action, libraryVersion: `${check.value.library.version}:${check.value.library.hash}` };

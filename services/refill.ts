@@ -2,7 +2,7 @@ import { dec, str } from '../core/decimal';
 import { refillDiscrepancy, refillForecast, type RefillForecast } from '../core/calc/refill';
 import type { ConcentrationQ } from '../core/units';
 import { concentrationIn, massOf } from '../core/units';
-import type { Drug } from '../core/pump';
+import type { Drug, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
 import { findPatient, findPumpBySerial, insertRefill } from '../db/queries/records';
 import { authorize, type SignedInUser } from './auth/accounts';
@@ -16,7 +16,9 @@ export interface RefillRequest {
   withdrawnMl: string;
   instilledMl: string;
   waste?: { volumeMl: string; witness: string };
-  stabilityDays?: number;
+  stabilityDays?: number | undefined;
+  /** The reason given when the running dose is beyond a soft limit of the library. */
+  acknowledgement?: string | undefined;
 }
 
 export interface RefillResult {
@@ -25,6 +27,9 @@ export interface RefillResult {
   discrepancyFlag: boolean;
   forecast: RefillForecast;
   outcome: 'confirmed' | 'rejected' | 'unconfirmed';
+  /** The pump as read before the refill: its drug, concentration and program are unchanged by it. */
+  pump: PumpStatus;
+  performedAt: string;
 }
 
 /**
@@ -68,6 +73,8 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     patientId: patient?.identifier,
     settings: { drug: pump.drug, concentration: pump.concentration, mode: pump.mode, rate: pump.rate },
     reservoirVolumeMl: request.instilledMl,
+    acknowledgement: request.acknowledgement,
+    indication: patient?.indication ?? undefined,
     action: 'pump.reservoir.update',
   });
   if (!programmed.ok) return programmed;
@@ -83,6 +90,7 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     replaceByDate: pump.replaceByDate,
   });
   if (!forecast.ok) return forecast;
+  const performedAt = deps.now().toISOString();
   const refillId = deps.audit.commit(() => {
     const record = deps.audit.append({
       atUtc: deps.now().toISOString(),
@@ -100,7 +108,7 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     });
     return insertRefill(deps.db, {
       pumpId: registered.id,
-      performedAt: deps.now().toISOString(),
+      performedAt,
       nurse: request.nurse.username,
       witness: request.witness.username,
       syringeDrug: s.drug,
@@ -122,5 +130,5 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       auditSeq: record.seq,
     });
   });
-  return ok({ refillId, discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, outcome: programmed.value.outcome });
+  return ok({ refillId, discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, outcome: programmed.value.outcome, pump, performedAt });
 }

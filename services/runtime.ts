@@ -1,17 +1,15 @@
 import type { AppInfo } from '../core/api/contract';
-import { ok } from '../core/result';
 import { openDatabase, type Db } from '../db/connection';
 import { AuditLog } from '../db/audit/log';
 import { FileKeyStore, type AuditKeyStore } from '../db/audit/keys';
 import type { UsbDeviceSource } from '../drivers/usb/detect';
 import { WorkerLink } from '../drivers/worker/worker-link';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
-import { allOpenSessions } from '../db/queries/sessions';
-import { interrogate, recentInterrogations } from './interrogation';
+import { createHandlers } from './handlers';
+import type { WorkstationSession } from './auth/session';
 import { selectLink, type TrainingOptions } from './link-select';
 import { LinkManager, type WandAttachSource } from './link-manager';
 import { auditKeyDir } from './paths';
-import { appVersion } from './version';
 
 export interface RuntimeOptions {
   host: AppInfo['host'];
@@ -35,6 +33,8 @@ export interface Runtime {
   audit: AuditLog;
   handlers: Handlers;
   dispatch: Dispatch;
+  /** Who is signed in at this workstation. */
+  session: WorkstationSession;
   close(): Promise<void>;
 }
 
@@ -51,22 +51,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Hot-plug is for the long-running hosts, whose wand runs in the link worker.
   const link = new LinkManager(choice, options.attach === undefined || workerFile === undefined ? undefined : { source: options.attach, wandLink: () => new WorkerLink(workerFile, { mode: 'usb' }) });
   const now = options.now ?? (() => new Date());
-  const audit = new AuditLog(db, options.keys ?? new FileKeyStore(auditKeyDir()), { now });
-  // Until sign-in exists every action is recorded as the training-mode workstation user.
-  const deps = { db, audit, link, actor: `workstation:${options.host}`, now };
-  const handlers: Handlers = {
-    'app:info': () =>
-      Promise.resolve(ok({ version: appVersion, host: options.host, link: link.info, databasePath: options.databasePath })),
-    'pump:interrogate': () => interrogate(deps),
-    'interrogations:list': (input) => Promise.resolve(ok(recentInterrogations(db, input))),
-    'wand:status': () => Promise.resolve(ok(link.wandStatus())),
-    'sessions:unconfirmed': () =>
-      Promise.resolve(ok(allOpenSessions(db).map((s) => ({ sessionId: s.sessionUuid, pumpSerial: s.pumpSerial, startedAt: s.startedAt, actor: s.actor, outcome: s.outcome === 'pending' ? ('pending' as const) : ('unconfirmed' as const) })))),
-  };
+  const keys = options.keys ?? new FileKeyStore(auditKeyDir());
+  const audit = new AuditLog(db, keys, { now });
+  const { handlers, session } = createHandlers({ db, audit, link, keys, now, host: options.host, databasePath: options.databasePath });
   return {
     db,
     audit,
     handlers,
+    session,
     dispatch: createDispatcher(handlers, options.log),
     async close() {
       await link.close();

@@ -3,7 +3,40 @@
  * can build its bridge from it without pulling schemas into the sandboxed preload bundle.
  * Names are `area:verb`. Adding a channel here without a schema in `contract.ts` fails to compile.
  */
-export const channels = ['app:info', 'pump:interrogate', 'interrogations:list', 'wand:status', 'sessions:unconfirmed'] as const;
+export const channels = [
+  'app:info',
+  'pump:interrogate',
+  'interrogations:list',
+  'wand:status',
+  'sessions:unconfirmed',
+  'sessions:resolve',
+  'auth:status',
+  'auth:setup',
+  'auth:signIn',
+  'auth:signOut',
+  'auth:lock',
+  'patients:search',
+  'patients:create',
+  'patients:get',
+  'patients:forPump',
+  'pain:record',
+  'pumps:register',
+  'pump:setClock',
+  'pump:alarmTest',
+  'program:preview',
+  'program:apply',
+  'refill:preview',
+  'refill:perform',
+  'audit:list',
+  'audit:verify',
+  'users:list',
+  'users:create',
+  'settings:get',
+  'settings:update',
+  'library:get',
+  'library:save',
+  'library:confirm',
+] as const;
 export type Channel = (typeof channels)[number];
 
 export const isChannel = (name: unknown): name is Channel =>

@@ -2,6 +2,29 @@ import * as z from 'zod';
 import { PumpStatusSchema, LinkKindSchema, WandStatusSchema } from '../pump';
 import { resultSchema, type Result } from '../result';
 import type { Channel } from './channels';
+import { DrugLibrarySchema } from '../library/schema';
+import {
+  AuditFilterSchema,
+  AuditPageSchema,
+  AuditVerifySchema,
+  AuthStatusSchema,
+  CredentialsSchema,
+  NewUserSchema,
+  PatientDetailSchema,
+  PatientInputSchema,
+  PatientSchema,
+  ProgramApplySchema,
+  ProgramChangeSchema,
+  ProgramOutcomeSchema,
+  ProgramPreviewSchema,
+  PumpRegistrationSchema,
+  RefillInputSchema,
+  RefillPreviewInputSchema,
+  RefillPreviewSchema,
+  RefillReportSchema,
+  SettingsSchema,
+  UserSchema,
+} from './schemas';
 
 export const LinkInfoSchema = z.strictObject({
   kind: LinkKindSchema,
@@ -53,6 +76,37 @@ export const contract = {
     input: Empty,
     output: z.array(z.strictObject({ sessionId: z.string(), pumpSerial: z.string(), startedAt: z.string(), actor: z.string(), outcome: z.enum(['pending', 'unconfirmed']) })),
   },
+  'sessions:resolve': { input: Empty, output: z.array(z.strictObject({ sessionId: z.string(), outcome: z.enum(['confirmed', 'rejected']) })) },
+  'auth:status': { input: Empty, output: AuthStatusSchema },
+  /** First run only: creates the administrator and signs them in. */
+  'auth:setup': { input: z.strictObject({ username: z.string().trim().min(1).max(40), displayName: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }), output: UserSchema },
+  'auth:signIn': { input: CredentialsSchema, output: UserSchema },
+  'auth:signOut': { input: Empty, output: z.null() },
+  'auth:lock': { input: Empty, output: z.null() },
+  'patients:search': { input: z.strictObject({ query: z.string().trim().max(100).default('') }), output: z.array(PatientSchema) },
+  'patients:create': { input: PatientInputSchema, output: z.strictObject({ id: z.number().int() }) },
+  'patients:get': { input: z.strictObject({ id: z.number().int().positive() }), output: PatientDetailSchema },
+  /** The patient the pump is registered to, or null. */
+  'patients:forPump': { input: z.strictObject({ serial: z.string().min(1).max(32) }), output: PatientSchema.nullable() },
+  'pain:record': { input: z.strictObject({ patientId: z.number().int().positive(), vas: z.number().int().min(0).max(10), note: z.string().trim().max(500).optional() }), output: z.strictObject({ id: z.number().int() }) },
+  'pumps:register': { input: PumpRegistrationSchema, output: z.strictObject({ id: z.number().int() }) },
+  'pump:setClock': { input: Empty, output: z.strictObject({ driftBefore: z.number().int(), driftAfter: z.number().int() }) },
+  'pump:alarmTest': { input: Empty, output: z.null() },
+  /** The Finish screen's content for a dose or mode change; nothing is sent. */
+  'program:preview': { input: ProgramChangeSchema, output: ProgramPreviewSchema },
+  'program:apply': { input: ProgramApplySchema, output: ProgramOutcomeSchema },
+  'refill:preview': { input: RefillPreviewInputSchema, output: RefillPreviewSchema },
+  'refill:perform': { input: RefillInputSchema, output: RefillReportSchema },
+  'audit:list': { input: z.strictObject({ filter: AuditFilterSchema.default({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: AuditPageSchema },
+  'audit:verify': { input: Empty, output: AuditVerifySchema },
+  'users:list': { input: Empty, output: z.array(UserSchema.extend({ disabled: z.boolean() })) },
+  'users:create': { input: NewUserSchema, output: UserSchema },
+  'settings:get': { input: Empty, output: SettingsSchema },
+  'settings:update': { input: SettingsSchema.partial(), output: SettingsSchema },
+  'library:get': { input: Empty, output: z.strictObject({ library: DrugLibrarySchema, hash: z.string() }) },
+  /** Saves the edited library as its next version (unconfirmed until a pharmacist confirms). */
+  'library:save': { input: z.strictObject({ library: DrugLibrarySchema }), output: z.strictObject({ version: z.number().int(), hash: z.string() }) },
+  'library:confirm': { input: z.strictObject({ version: z.number().int().positive() }), output: z.null() },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -108,3 +108,27 @@ export const refillHistory = (db: Db, pumpId: number) =>
       'SELECT performed_at AS performedAt, discrepancy_ml AS discrepancyMl, discrepancy_flag AS discrepancyFlag FROM refills WHERE pump_id = ? ORDER BY performed_at',
     )
     .all(pumpId);
+
+export const pumpsOfPatient = (db: Db, patientId: number): ImplantedPumpRow[] =>
+  db
+    .prepare<[number], ImplantedPumpRow>(
+      `SELECT id, patient_id AS patientId, model_id AS modelId, serial, implant_date AS implantDate, catheter_model_id AS catheterModelId,
+         catheter_length_cm AS catheterLengthCm, replace_by_date AS replaceByDate FROM implanted_pumps WHERE patient_id = ? ORDER BY implant_date`,
+    )
+    .all(patientId);
+
+/** Every refill of a pump with its volumes, oldest first (on `refills_pump`). */
+export const refillVisits = (db: Db, pumpId: number) =>
+  db
+    .prepare<[number], { performedAt: string; discrepancyMl: string | null; discrepancyFlag: number; withdrawnMl: string; instilledMl: string }>(
+      `SELECT performed_at AS performedAt, discrepancy_ml AS discrepancyMl, discrepancy_flag AS discrepancyFlag, withdrawn_ml AS withdrawnMl,
+         instilled_ml AS instilledMl FROM refills WHERE pump_id = ? ORDER BY performed_at`,
+    )
+    .all(pumpId);
+
+export const screeningTrials = (db: Db, patientId: number) =>
+  db
+    .prepare<[number], { trialDate: string; decision: string; sideEffects: string | null; notes: string | null }>(
+      'SELECT trial_date AS trialDate, decision, side_effects AS sideEffects, notes FROM screening_trials WHERE patient_id = ? ORDER BY trial_date',
+    )
+    .all(patientId);

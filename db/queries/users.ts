@@ -44,3 +44,5 @@ export const getSetting = (db: Db, key: string): string | undefined =>
 export const setSetting = (db: Db, key: string, value: string): void => {
   db.prepare('INSERT INTO site_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 };
+
+export const listUsers = (db: Db): UserRow[] => db.prepare<[], UserRow>(`SELECT ${columns} FROM users ORDER BY username`).all();

@@ -1,49 +1,44 @@
-import { ConfigProvider, Layout, Select, Space, Typography } from 'antd';
+import { ConfigProvider, Layout, Spin, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { InterrogationScreen } from '../features/interrogation/InterrogationScreen';
-import { languages, setLanguage, type Language } from '../i18n/index';
+import { pumpApi } from '../api/client';
+import { useApi } from '../api/hooks';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { SetupScreen, SignInScreen } from '../features/auth/AuthScreens';
+import { LanguageSelect } from '../components/LanguageSelect';
+import { Shell } from './Shell';
 
 /** Darker secondary text and primary colour than antd's defaults, for WCAG AA contrast. */
-const theme = { token: { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorPrimaryActive: '#002c8c', colorTextSecondary: 'rgba(0, 0, 0, 0.68)', colorTextDescription: 'rgba(0, 0, 0, 0.68)' } };
-
-const languageNames: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
+const theme = { token: { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorPrimaryActive: '#002c8c', colorTextSecondary: 'rgba(0, 0, 0, 0.68)', colorTextDescription: 'rgba(0, 0, 0, 0.68)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)' } };
 
 export function App() {
   const { t, i18n } = useTranslation();
-  const [language, setLang] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
-  const change = (next: Language) => {
-    setLanguage(next);
-    setLang(next);
-  };
+  const auth = useApi(['auth:status'], () => pumpApi().auth.status({}));
+  const status = auth.data;
+  let body;
+  if (status === undefined) body = auth.error === null ? <Spin /> : <ErrorAlert error={auth.error} />;
+  else if (status.setupRequired) body = <SetupScreen />;
+  else if (status.user === null) body = <SignInScreen lockedUser={status.lockedUser} />;
+  else body = <Shell user={status.user} idleLockMinutes={status.idleLockMinutes} />;
+  const signedIn = status?.user !== null && status?.user !== undefined;
   return (
-    <ConfigProvider locale={language === 'zh-CN' ? zhCN : enUS} theme={theme}>
-      <Layout style={{ minHeight: '100vh' }}>
-        <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#0b3d60' }}>
-          <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: 20 }}>
-            {t('app.title')}
-          </Typography.Title>
-          <Space>
-            <label htmlFor="language" style={{ color: '#fff' }}>
-              {t('app.language')}
-            </label>
-            <Select<Language>
-              id="language"
-              value={language}
-              onChange={change}
-              style={{ width: 120 }}
-              options={languages.map((l) => ({ value: l, label: languageNames[l] }))}
-            />
-          </Space>
-        </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
-          <main>
-            <InterrogationScreen />
-          </main>
-        </Layout.Content>
-      </Layout>
+    <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={theme}>
+      {signedIn ? (
+        body
+      ) : (
+        <Layout style={{ minHeight: '100vh' }}>
+          <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#0b3d60' }}>
+            <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: 20 }}>
+              {t('app.title')}
+            </Typography.Title>
+            <LanguageSelect />
+          </Layout.Header>
+          <Layout.Content style={{ padding: 24 }}>
+            <main>{body}</main>
+          </Layout.Content>
+        </Layout>
+      )}
     </ConfigProvider>
   );
 }

@@ -25,6 +25,16 @@ export class WorkstationSession {
     return this.user;
   }
 
+  /** The current user without counting as activity (for polling); undefined when signed out or locked. */
+  peek(): SignedInUser | undefined {
+    return this.user === undefined || this.isLocked() ? undefined : this.user;
+  }
+
+  /** Locks now (the user stepped away): the same as the idle timer running out. */
+  lock(): void {
+    this.lastActivity = Number.NEGATIVE_INFINITY;
+  }
+
   isLocked(): boolean {
     return this.user !== undefined && this.now().getTime() - this.lastActivity >= this.idleMinutes() * 60_000;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { channels } from '../../core/api/channels';
-import { ok } from '../../core/result';
+import { appError, err, ok } from '../../core/result';
 import { createDispatcher, type Handlers } from '../../services/dispatch';
 import type { InterrogationRecord } from '../../core/api/contract';
 
@@ -29,7 +29,9 @@ const record: InterrogationRecord = {
 };
 
 function handlers(calls: string[]): Handlers {
+  const unused = Object.fromEntries(channels.map((c) => [c, () => Promise.resolve(err(appError('INTERNAL', `${c} is not part of this test`)))])) as unknown as Handlers;
   return {
+    ...unused,
     'app:info': () => {
       calls.push('app:info');
       return Promise.resolve(

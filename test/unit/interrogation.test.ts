@@ -10,7 +10,7 @@ import { openDatabase } from '../../db/connection';
 import { AuditLog } from '../../db/audit/log';
 import { FileKeyStore } from '../../db/audit/keys';
 import { verifyAudit } from '../../db/audit/verify';
-import { manualClock, tempDir } from './helpers';
+import { manualClock, signInThrough, tempDir } from './helpers';
 
 let dir: string;
 let cleanup: () => void;
@@ -23,6 +23,7 @@ describe('interrogating through the services', () => {
     const clock = manualClock();
     const keys = new FileKeyStore(join(dir, 'keys'));
     const runtime = await openRuntime({ host: 'web', databasePath: path, simulator: true, now: clock.now, simulatorOptions: { clock: clock.now }, keys });
+    await signInThrough(runtime.dispatch);
     const result = await runtime.dispatch('pump:interrogate', {});
     expect(result.ok).toBe(true);
     // Another connection, as another process would see the file.
@@ -37,9 +38,9 @@ describe('interrogating through the services', () => {
     expect(row.link).toBe('simulator');
     expect(JSON.parse(row.status_json)).toMatchObject({ drug: 'morphine', dailyDose: { value: '3', unit: 'mg/day' } });
     const audit = reader.prepare('SELECT action, outcome, actor, at_utc, pump_serial FROM audit_log WHERE seq = ?').get(row.audit_seq);
-    expect(audit).toEqual({ action: 'pump.interrogate', outcome: 'confirmed', actor: 'workstation:web', at_utc: clock.now().toISOString(), pump_serial: 'SIM000123' });
+    expect(audit).toEqual({ action: 'pump.interrogate', outcome: 'confirmed', actor: 'dr.li', at_utc: clock.now().toISOString(), pump_serial: 'SIM000123' });
     reader.close();
-    expect(verifyAudit(runtime.db, keys)).toMatchObject({ ok: true, records: 1 });
+    expect(verifyAudit(runtime.db, keys)).toMatchObject({ ok: true, records: row.audit_seq });
 
     const list = await runtime.dispatch('interrogations:list', { serial: 'SIM000123' });
     expect(list).toMatchObject({ ok: true, value: [{ status: { serial: 'SIM000123' } }] });

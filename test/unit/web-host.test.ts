@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRuntime, type Runtime } from '../../services/runtime';
 import { startWebHost, type WebHost } from '../../web/server';
-import { tempDir } from './helpers';
+import { signInThrough, tempDir } from './helpers';
 import { FileKeyStore } from '../../db/audit/keys';
 
 let dir: string;
@@ -81,6 +81,7 @@ describe('the web host', () => {
   });
 
   it('answers a valid API call with the contract result', async () => {
+    await signInThrough(runtime.dispatch);
     const res = await api('pump:interrogate', '{}');
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { status: { serial: 'SIM000123' } } });

@@ -1,0 +1,233 @@
+import * as z from 'zod';
+import { roles } from '../permissions';
+import { DrugSchema } from '../pump';
+import { IndicationSchema } from '../library/schema';
+import { Q } from '../units';
+
+/**
+ * Wire schemas of the clinician workflows: what the renderer sends and receives. Every decimal
+ * quantity travels as a decimal string; the services do the arithmetic.
+ */
+
+const Decimal = z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, 'a decimal number such as 12.5');
+const IsoDate = z.iso.date();
+const Text = (max: number) => z.string().trim().max(max);
+
+export const UserSchema = z.strictObject({ id: z.number().int(), username: z.string(), displayName: z.string(), role: z.enum(roles) });
+export type User = z.infer<typeof UserSchema>;
+
+export const CredentialsSchema = z.strictObject({ username: Text(40).min(1), password: z.string().min(1).max(200) });
+
+export const AuthStatusSchema = z.strictObject({
+  setupRequired: z.boolean(),
+  user: UserSchema.nullable(),
+  /** Locked by the idle timer or by hand: only `lockedUser` may unlock, anyone may sign in anew. */
+  locked: z.boolean(),
+  lockedUser: UserSchema.nullable(),
+  idleLockMinutes: z.number().int(),
+});
+export type AuthStatus = z.infer<typeof AuthStatusSchema>;
+
+export const PatientSchema = z.strictObject({
+  id: z.number().int(),
+  identifier: z.string(),
+  name: z.string(),
+  birthDate: z.string().nullable(),
+  indication: IndicationSchema.nullable(),
+  indicationKind: z.string().nullable(),
+});
+export type Patient = z.infer<typeof PatientSchema>;
+
+export const PatientInputSchema = z.strictObject({
+  identifier: Text(40).min(1),
+  name: Text(100).min(1),
+  birthDate: IsoDate.optional(),
+  indication: IndicationSchema.optional(),
+  indicationKind: Text(60).optional(),
+  notes: Text(2000).optional(),
+});
+
+export const PumpRecordSchema = z.strictObject({
+  id: z.number().int(),
+  serial: z.string(),
+  modelId: z.string(),
+  implantDate: z.string(),
+  catheterModelId: z.string().nullable(),
+  catheterLengthCm: z.string().nullable(),
+  replaceByDate: z.string().nullable(),
+  refills: z.array(z.strictObject({ performedAt: z.string(), discrepancyMl: z.string().nullable(), discrepancyFlag: z.boolean(), withdrawnMl: z.string(), instilledMl: z.string() })),
+});
+
+export const PatientDetailSchema = z.strictObject({
+  patient: PatientSchema,
+  pumps: z.array(PumpRecordSchema),
+  pain: z.array(z.strictObject({ assessedAt: z.string(), vas: z.number().int() })),
+  /** Confirmed program changes of the patient's pumps, oldest first: the dose history. */
+  doses: z.array(z.strictObject({ at: z.string(), pumpSerial: z.string(), dailyDose: z.string(), unit: z.string() })),
+  screening: z.array(z.strictObject({ trialDate: z.string(), decision: z.string(), sideEffects: z.string().nullable(), notes: z.string().nullable() })),
+});
+export type PatientDetail = z.infer<typeof PatientDetailSchema>;
+
+export const PumpRegistrationSchema = z.strictObject({
+  patientId: z.number().int().positive(),
+  serial: Text(32).min(1),
+  modelId: Text(32).min(1),
+  implantDate: IsoDate,
+  catheterModelId: Text(32).optional(),
+  catheterLengthCm: Decimal.optional(),
+});
+
+const FindingSchema = z.strictObject({ code: z.string(), level: z.enum(['soft', 'hard']), message: z.string(), params: z.record(z.string(), z.string()) });
+export const DoseCheckSchema = z.strictObject({
+  verdict: z.enum(['ok', 'soft', 'hard']),
+  findings: z.array(FindingSchema),
+  library: z.strictObject({ name: z.string(), version: z.number().int(), hash: z.string(), confirmed: z.boolean() }),
+});
+
+export const PatientBolusInputSchema = z.strictObject({
+  volumeMl: Decimal,
+  durationMinutes: z.number().int().min(1).max(1440),
+  lockoutMinutes: z.number().int().min(0).max(1440),
+  maxPerDay: z.number().int().min(0).max(24),
+});
+
+/** A dose or mode change as the physician enters it: the daily dose, not the rate. */
+export const ProgramChangeSchema = z.strictObject({
+  mode: z.enum(['stopped', 'continuous']),
+  /** In the unit of the pump's drug per day (mg/day or mcg/day). */
+  dailyDose: Decimal,
+  patientBolus: PatientBolusInputSchema.optional(),
+});
+
+const QuantitySchema = z.strictObject({ value: z.string(), unit: z.string() });
+export const ProgramPreviewSchema = z.strictObject({
+  pumpSerial: z.string(),
+  patient: PatientSchema.nullable(),
+  /** The settings exactly as they will be sent: the rate rounded to the pump's resolution. */
+  settings: z.strictObject({
+    drug: DrugSchema,
+    concentration: Q.concentration,
+    mode: z.enum(['stopped', 'continuous']),
+    rate: Q.rate,
+    patientBolus: PatientBolusInputSchema.optional(),
+  }),
+  /** The reviewed old program: the write is refused if the pump no longer runs it. */
+  reviewed: z.strictObject({ mode: z.string(), rate: z.string(), drug: z.string(), concentration: z.string(), lastTransactionId: z.string().nullable() }),
+  rows: z.array(z.strictObject({ field: z.string(), old: z.string().optional(), new: z.string().optional(), changed: z.boolean(), percentChange: z.string().optional() })),
+  oldDailyDose: QuantitySchema,
+  newDailyDose: QuantitySchema,
+  totals: z.strictObject({ old24h: QuantitySchema, new24h: QuantitySchema, oldPeakHourly: QuantitySchema, newPeakHourly: QuantitySchema }),
+  check: DoseCheckSchema,
+  witnessRequired: z.boolean(),
+});
+export type ProgramPreview = z.infer<typeof ProgramPreviewSchema>;
+
+export const ProgramApplySchema = z.strictObject({
+  settings: ProgramPreviewSchema.shape.settings,
+  reviewed: ProgramPreviewSchema.shape.reviewed,
+  acknowledgement: Text(500).optional(),
+  witness: CredentialsSchema.optional(),
+});
+
+export const ProgramOutcomeSchema = z.strictObject({
+  outcome: z.enum(['confirmed', 'rejected', 'unconfirmed']),
+  sessionId: z.string(),
+  mismatches: z.array(z.string()),
+});
+
+export const SyringeSchema = z.strictObject({
+  drug: DrugSchema,
+  concentration: Q.concentration,
+  volumeMl: Decimal,
+  lot: Text(40).min(1),
+  expiry: IsoDate,
+  preparedBy: Text(60).min(1),
+  checkedBy: Text(60).min(1),
+  barcode: Text(200).optional(),
+});
+
+export const RefillPreviewInputSchema = z.strictObject({ withdrawnMl: Decimal, instilledMl: Decimal.optional() });
+export const RefillPreviewSchema = z.strictObject({
+  pumpSerial: z.string(),
+  patient: PatientSchema.nullable(),
+  expectedResidualMl: z.string(),
+  discrepancyMl: z.string(),
+  discrepancyFlag: z.boolean(),
+  thresholdMl: z.string(),
+  capacityMl: z.string(),
+  forecast: z.strictObject({ daysToAlarm: z.string(), alarmDate: z.string(), nextRefillDate: z.string(), limitingFactor: z.enum(['alarm', 'stability', 'battery']) }).nullable(),
+});
+
+export const RefillInputSchema = z.strictObject({
+  syringe: SyringeSchema,
+  withdrawnMl: Decimal,
+  instilledMl: Decimal,
+  waste: z.strictObject({ volumeMl: Decimal, witness: Text(60).min(1) }).optional(),
+  witness: CredentialsSchema,
+  acknowledgement: Text(500).optional(),
+});
+
+export const RefillReportSchema = z.strictObject({
+  refillId: z.number().int(),
+  outcome: z.enum(['confirmed', 'rejected', 'unconfirmed']),
+  discrepancyMl: z.string(),
+  discrepancyFlag: z.boolean(),
+  patient: PatientSchema.nullable(),
+  pumpSerial: z.string(),
+  drug: DrugSchema,
+  concentration: Q.concentration,
+  dailyDose: QuantitySchema,
+  rate: Q.rate,
+  newReservoirMl: z.string(),
+  nurse: z.string(),
+  witness: z.string(),
+  performedAt: z.string(),
+  forecast: z.strictObject({ daysToAlarm: z.string(), alarmDate: z.string(), nextRefillDate: z.string(), limitingFactor: z.enum(['alarm', 'stability', 'battery']) }),
+});
+export type RefillReport = z.infer<typeof RefillReportSchema>;
+
+export const AuditFilterSchema = z.strictObject({
+  patientId: Text(40).optional(),
+  pumpSerial: Text(32).optional(),
+  actor: Text(40).optional(),
+  action: Text(60).optional(),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+});
+export type AuditFilter = z.infer<typeof AuditFilterSchema>;
+
+export const AuditRowSchema = z.strictObject({
+  seq: z.number().int(),
+  atUtc: z.string(),
+  actor: z.string(),
+  role: z.string().nullable(),
+  witness: z.string().nullable(),
+  patientId: z.string().nullable(),
+  pumpSerial: z.string().nullable(),
+  action: z.string(),
+  outcome: z.string(),
+  reason: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type AuditRowView = z.infer<typeof AuditRowSchema>;
+
+export const AuditPageSchema = z.strictObject({ total: z.number().int(), rows: z.array(AuditRowSchema) });
+
+export const AuditVerifySchema = z.strictObject({
+  ok: z.boolean(),
+  records: z.number().int(),
+  firstFailure: z.strictObject({ seq: z.number().int(), problem: z.string(), message: z.string() }).optional(),
+  checkpoints: z.strictObject({ total: z.number().int(), verified: z.number().int(), keyAvailable: z.boolean() }),
+  unprotectedTail: z.number().int(),
+});
+
+export const NewUserSchema = z.strictObject({ username: Text(40).min(1), displayName: Text(100).min(1), password: z.string().min(1).max(200), role: z.enum(roles) });
+
+export const SettingsSchema = z.strictObject({
+  idleLockMinutes: z.number().int().min(1).max(60),
+  maxFailedSignIns: z.number().int().min(3).max(20),
+  lockoutMinutes: z.number().int().min(1).max(1440),
+  language: z.enum(['zh-CN', 'en']),
+  lowReservoirAlarmMl: Decimal,
+});
+export type Settings = z.infer<typeof SettingsSchema>;

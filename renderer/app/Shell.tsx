@@ -1,0 +1,90 @@
+import { Button, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useCallback, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../../core/api/schemas';
+import { may, type Operation } from '../../core/permissions';
+import { pumpApi } from '../api/client';
+import { useApi } from '../api/hooks';
+import { TrainingBanner } from '../components/TrainingBanner';
+import { UnconfirmedBanner } from '../components/UnconfirmedBanner';
+import { LanguageSelect } from '../components/LanguageSelect';
+import { useIdleTimer } from './idle';
+
+// Each workflow is its own chunk: the first screen loads only what it shows.
+const PumpScreen = lazy(() => import('../features/pump/PumpScreen'));
+const ProgrammingScreen = lazy(() => import('../features/programming/ProgrammingScreen'));
+const RefillWizard = lazy(() => import('../features/refill/RefillWizard'));
+const PatientsScreen = lazy(() => import('../features/patients/PatientsScreen'));
+const AuditScreen = lazy(() => import('../features/audit/AuditScreen'));
+const UsersScreen = lazy(() => import('../features/admin/UsersScreen'));
+const LibraryScreen = lazy(() => import('../features/admin/LibraryScreen'));
+const SettingsScreen = lazy(() => import('../features/admin/SettingsScreen'));
+
+export type Route = 'pump' | 'programming' | 'refill' | 'patients' | 'audit' | 'users' | 'library' | 'settings';
+
+/** The navigation: a role sees only what it may use (a nurse never sees programming). */
+const routes: ReadonlyArray<{ key: Route; needs: Operation; render: () => ReactNode }> = [
+  { key: 'pump', needs: 'pump.interrogate', render: () => <PumpScreen /> },
+  { key: 'programming', needs: 'pump.program', render: () => <ProgrammingScreen /> },
+  { key: 'refill', needs: 'refill.record', render: () => <RefillWizard /> },
+  { key: 'patients', needs: 'patient.view', render: () => <PatientsScreen /> },
+  { key: 'audit', needs: 'audit.view', render: () => <AuditScreen /> },
+  { key: 'users', needs: 'users.manage', render: () => <UsersScreen /> },
+  { key: 'library', needs: 'library.edit', render: () => <LibraryScreen /> },
+  { key: 'settings', needs: 'settings.edit', render: () => <SettingsScreen /> },
+];
+
+export const routesFor = (role: User['role']): Route[] => routes.filter((r) => may(role, r.needs)).map((r) => r.key);
+
+export function Shell({ user, idleLockMinutes }: { user: User; idleLockMinutes: number }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const allowed = routes.filter((r) => may(user.role, r.needs));
+  const [route, setRoute] = useState<Route>(allowed[0]?.key ?? 'patients');
+  const info = useApi(['app:info'], () => pumpApi().app.info({}));
+  // Checked at start-up, after every action and every 5 s: an unknown outcome stays loud until resolved.
+  const unconfirmed = useApi(['sessions:unconfirmed'], () => pumpApi().sessions.unconfirmed({}), { refetchInterval: 5000 });
+  const lock = useCallback(() => {
+    void pumpApi().auth.lock({}).then(() => client.invalidateQueries({ queryKey: ['auth:status'] }));
+  }, [client]);
+  useIdleTimer(idleLockMinutes, lock, true);
+  const signOut = () => {
+    void pumpApi().auth.signOut({}).then(() => client.clear());
+  };
+  const current = allowed.find((r) => r.key === route) ?? allowed[0];
+  const link = info.data?.link;
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#0b3d60', gap: 16 }}>
+        <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: 20, whiteSpace: 'nowrap' }}>
+          {t('app.title')}
+        </Typography.Title>
+        <Space wrap>
+          <span style={{ color: '#fff' }} data-testid="signed-in-user">
+            {user.displayName} <Tag>{t(`role.${user.role}`)}</Tag>
+          </span>
+          <LanguageSelect />
+          <Button onClick={lock}>{t('auth.lock')}</Button>
+          <Button onClick={signOut}>{t('auth.signOut')}</Button>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
+          <nav aria-label={t('nav.label')}>
+            <Menu mode="inline" selectedKeys={[current?.key ?? route]} onClick={(e) => setRoute(e.key as Route)} items={allowed.map((r) => ({ key: r.key, label: t(`nav.${r.key}`) }))} style={{ height: '100%', borderInlineEnd: 0 }} />
+          </nav>
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 24 }}>
+          <main>
+            <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+              <UnconfirmedBanner sessions={unconfirmed.data ?? []} />
+              {link?.training === true && <TrainingBanner title={t('training.banner')} detail={link.reason && t(`training.reason.${link.reason}`)} />}
+              <Suspense fallback={<Spin />}>{current?.render()}</Suspense>
+            </Space>
+          </main>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,106 @@
+import { Alert, Button, Input, InputNumber, Space, Spin, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { DrugLibrarySchema } from '../../../core/library/schema';
+import { pumpApi } from '../../api/client';
+import { useApi, useApiMutation } from '../../api/hooks';
+import { ErrorAlert } from '../../components/ErrorAlert';
+
+type Library = z.infer<typeof DrugLibrarySchema>;
+type Entry = Library['entries'][number];
+const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
+const EDIT_SOURCE = 'Edited by the site administrator / pharmacist';
+
+/** One limit cell: soft and hard thresholds, blank for none. */
+function BoundCell({ value, onChange, label }: { value: { soft?: string | undefined; hard?: string | undefined } | undefined; onChange: (soft: string, hard: string) => void; label: string }) {
+  const { t } = useTranslation();
+  const soft = value?.soft ?? '';
+  const hard = value?.hard ?? '';
+  return (
+    <Space orientation="vertical" size={2}>
+      <Input size="small" aria-label={`${label} ${t('level.soft')}`} prefix={t('level.soft')} value={soft} status={soft === '' || DECIMAL.test(soft) ? '' : 'error'} onChange={(e) => onChange(e.target.value, hard)} style={{ width: 130 }} />
+      <Input size="small" aria-label={`${label} ${t('level.hard')}`} prefix={t('level.hard')} value={hard} status={hard === '' || DECIMAL.test(hard) ? '' : 'error'} onChange={(e) => onChange(soft, e.target.value)} style={{ width: 130 }} />
+    </Space>
+  );
+}
+
+const withBound = (soft: string, hard: string, source: string | undefined) =>
+  soft === '' && hard === '' ? undefined : { ...(soft === '' ? {} : { soft }), ...(hard === '' ? {} : { hard }), source: source ?? EDIT_SOURCE };
+
+/**
+ * The drug library editor (administrator / pharmacist only): maximum concentration and daily dose
+ * (soft and hard) and the stability in the pump. Saving makes a new version, audited with its
+ * hash; it is unconfirmed until a pharmacist confirms it.
+ */
+export default function LibraryScreen() {
+  const { t } = useTranslation();
+  const current = useApi(['library:get'], () => pumpApi().library.get({}));
+  const [draft, setDraft] = useState<Library | undefined>();
+  const save = useApiMutation((library: Library) => pumpApi().library.save({ library }), [['library:get']]);
+  const confirm = useApiMutation((version: number) => pumpApi().library.confirm({ version }), [['library:get']]);
+  if (current.data === undefined) return current.error === null ? <Spin /> : <ErrorAlert error={current.error} />;
+  const library = draft ?? current.data.library;
+  const update = (drug: Entry['drug'], change: (e: Entry) => Entry) => setDraft({ ...library, entries: library.entries.map((e) => (e.drug === drug ? change(e) : e)) });
+  const invalid = library.entries.some((e) => [e.dailyDose.max?.soft, e.dailyDose.max?.hard, e.concentration.max?.soft, e.concentration.max?.hard].some((v) => v !== undefined && !DECIMAL.test(v)));
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Typography.Title level={2} style={{ margin: 0 }}>
+        {t('nav.library')}
+      </Typography.Title>
+      <Space wrap data-testid="library-version">
+        <Typography.Text>{t('library.version', { name: library.name, version: current.data.library.version })}</Typography.Text>
+        <Typography.Text code>{current.data.hash.slice(0, 19)}</Typography.Text>
+        {current.data.library.confirmedBy === null ? <Tag color="orange" style={{ color: '#000' }}>{t('library.unconfirmed')}</Tag> : <Tag color="green" style={{ color: '#000' }}>{t('library.confirmedBy', { name: current.data.library.confirmedBy })}</Tag>}
+        {current.data.library.confirmedBy === null && current.data.library.version > 1 && (
+          <Button onClick={() => confirm.mutate(current.data.library.version)} loading={confirm.isPending}>
+            {t('library.confirm')}
+          </Button>
+        )}
+      </Space>
+      {current.data.library.confirmedBy === null && <Alert type="warning" showIcon title={t('library.unconfirmedHint')} />}
+      <Table
+        rowKey="drug"
+        size="small"
+        pagination={false}
+        dataSource={library.entries}
+        columns={[
+          { title: t('status.drug'), dataIndex: 'drug', render: (d: Entry['drug']) => t(`drug.${d}`) },
+          {
+            title: t('library.maxConcentration'),
+            render: (_, e) => <BoundCell label={`${t(`drug.${e.drug}`)} ${t('library.maxConcentration')}`} value={e.concentration.max} onChange={(soft, hard) => update(e.drug, (x) => ({ ...x, concentration: { ...x.concentration, max: withBound(soft, hard, x.concentration.max?.source) } }))} />,
+          },
+          {
+            title: t('library.maxDailyDose'),
+            render: (_, e) => <BoundCell label={`${t(`drug.${e.drug}`)} ${t('library.maxDailyDose')}`} value={e.dailyDose.max} onChange={(soft, hard) => update(e.drug, (x) => ({ ...x, dailyDose: { ...x.dailyDose, max: withBound(soft, hard, x.dailyDose.max?.source) } }))} />,
+          },
+          { title: t('library.unit'), dataIndex: 'unit', render: (u: string) => `${u}/mL · ${u}/day` },
+          {
+            title: t('library.stability'),
+            render: (_, e) => (
+              <InputNumber
+                size="small"
+                aria-label={`${t(`drug.${e.drug}`)} ${t('library.stability')}`}
+                min={1}
+                max={365}
+                precision={0}
+                value={e.stabilityDays?.days ?? null}
+                onChange={(days) => update(e.drug, (x) => ({ ...x, stabilityDays: days === null ? undefined : { days, source: x.stabilityDays?.source ?? EDIT_SOURCE } }))}
+              />
+            ),
+          },
+        ]}
+      />
+      <ErrorAlert error={save.error ?? confirm.error} />
+      {save.data !== undefined && <Alert type="success" showIcon title={t('library.saved', { version: save.data.version })} />}
+      <Space>
+        <Button type="primary" disabled={draft === undefined || invalid} loading={save.isPending} onClick={() => draft !== undefined && save.mutate(draft, { onSuccess: () => setDraft(undefined) })}>
+          {t('library.save')}
+        </Button>
+        <Button disabled={draft === undefined} onClick={() => setDraft(undefined)}>
+          {t('library.discard')}
+        </Button>
+      </Space>
+    </Space>
+  );
+}

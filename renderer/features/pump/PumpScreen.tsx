@@ -1,0 +1,159 @@
+import { Alert, Button, Card, Col, Progress, Row, Space, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { InterrogationRecord } from '../../../core/api/contract';
+import { refillForecast } from '../../../core/calc/refill';
+import { dec } from '../../../core/decimal';
+import { ApiError, pumpApi, unwrap } from '../../api/client';
+import { useApi, useApiMutation } from '../../api/hooks';
+import { formatDate, formatDateTime } from '../../app/format';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PumpStatusView } from '../../components/PumpStatusView';
+import { WandStatusTag } from '../../components/WandStatusTag';
+
+export const LAST_READING = ['pump:last'] as const;
+
+/** The last reading of this workstation, shared by the dashboard, programming and refill screens. */
+export function useLastReading(): InterrogationRecord | undefined {
+  return useQuery<InterrogationRecord | null>({ queryKey: LAST_READING, queryFn: () => null, enabled: false, gcTime: Infinity }).data ?? undefined;
+}
+
+/** Interrogate with progress and cancel; the reading is committed to the database before it is shown. */
+export function useInterrogate() {
+  const client = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [cancelled, setCancelled] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  const run = async () => {
+    const controller = new AbortController();
+    abort.current = controller;
+    setBusy(true);
+    setError(null);
+    setCancelled(false);
+    try {
+      const read = pumpApi().pump.interrogate({});
+      const aborted = new Promise<'cancelled'>((resolve) => controller.signal.addEventListener('abort', () => resolve('cancelled')));
+      const result = await Promise.race([read, aborted]);
+      if (result === 'cancelled') {
+        setCancelled(true);
+        return;
+      }
+      client.setQueryData(LAST_READING, unwrap(result));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      await client.invalidateQueries({ queryKey: ['wand:status'] });
+      await client.invalidateQueries({ queryKey: ['sessions:unconfirmed'] });
+    }
+  };
+  return { run, busy, error, cancelled, cancel: () => abort.current?.abort() };
+}
+
+export function InterrogateBar() {
+  const { t } = useTranslation();
+  const wand = useApi(['wand:status'], () => pumpApi().wand.status({}), { refetchInterval: 5000 });
+  const reading = useInterrogate();
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <Space align="center" wrap>
+        <Button type="primary" size="large" loading={reading.busy} onClick={() => void reading.run()} data-testid="interrogate">
+          {reading.busy ? t('interrogate.busy') : t('interrogate.button')}
+        </Button>
+        {reading.busy && <Button onClick={reading.cancel}>{t('interrogate.cancel')}</Button>}
+        <Typography.Text type="secondary">{t('interrogate.hint')}</Typography.Text>
+        {wand.data !== undefined && <WandStatusTag status={wand.data} />}
+      </Space>
+      {reading.cancelled && <Alert type="info" showIcon title={t('interrogate.cancelled')} />}
+      <ErrorAlert error={reading.error} />
+    </Space>
+  );
+}
+
+function Forecast({ record }: { record: InterrogationRecord }) {
+  const { t, i18n } = useTranslation();
+  const s = record.status;
+  const today = record.recordedAt.slice(0, 10);
+  const f = dec(s.rate.value).isZero() ? undefined : refillForecast({ capacity: s.reservoirCapacity, alarmVolume: s.lowReservoirAlarmVolume, fillVolume: s.reservoirVolume, rate: s.rate, fillDate: today, replaceByDate: s.replaceByDate });
+  const percent = dec(s.reservoirVolume.value).div(s.reservoirCapacity.value).mul(100).toDecimalPlaces(0).toNumber();
+  return (
+    <Card title={t('dashboard.reservoir')} size="small">
+      <Space align="center" size="large" wrap>
+        <Progress type="dashboard" percent={percent} format={() => `${s.reservoirVolume.value} mL`} status={s.alarms.some((a) => a.code === 'LOW_RESERVOIR' || a.code === 'EMPTY_RESERVOIR') ? 'exception' : 'normal'} aria-label={t('dashboard.reservoirGauge', { volume: s.reservoirVolume.value, capacity: s.reservoirCapacity.value })} />
+        {f?.ok === true && (
+          <dl style={{ margin: 0 }} data-testid="forecast">
+            <dt>{t('dashboard.alarmDate')}</dt>
+            <dd>{formatDate(f.value.alarmDate, i18n.language)} ({t('dashboard.days', { days: f.value.daysToAlarm })})</dd>
+            <dt>{t('dashboard.nextRefill')}</dt>
+            <dd>
+              <strong>{formatDate(f.value.nextRefillDate, i18n.language)}</strong> — {t(`limiting.${f.value.limitingFactor}`)}
+            </dd>
+          </dl>
+        )}
+      </Space>
+    </Card>
+  );
+}
+
+function Maintenance({ record }: { record: InterrogationRecord }) {
+  const { t } = useTranslation();
+  const clock = useApiMutation(() => pumpApi().pump.setClock({}));
+  const alarm = useApiMutation(() => pumpApi().pump.alarmTest({}));
+  return (
+    <Card title={t('dashboard.maintenance')} size="small">
+      <Space orientation="vertical">
+        <Space wrap>
+          <Button onClick={() => alarm.mutate(undefined)} loading={alarm.isPending}>
+            {t('dashboard.alarmTest')}
+          </Button>
+          <Button onClick={() => clock.mutate(undefined)} loading={clock.isPending} disabled={Math.abs(record.clockDriftSeconds) < 1}>
+            {t('dashboard.setClock')}
+          </Button>
+        </Space>
+        {alarm.isSuccess && <Alert type="success" showIcon title={t('dashboard.alarmTestDone')} />}
+        {clock.data !== undefined && <Alert type="success" showIcon title={t('dashboard.clockSet', { before: clock.data.driftBefore, after: clock.data.driftAfter })} />}
+        <ErrorAlert error={alarm.error ?? clock.error} />
+      </Space>
+    </Card>
+  );
+}
+
+export default function PumpScreen() {
+  const { t, i18n } = useTranslation();
+  const record = useLastReading();
+  const patient = useApi(['patients:forPump', record?.status.serial], () => pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' }), { enabled: record !== undefined });
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={2} style={{ margin: 0 }}>
+        {t('nav.pump')}
+      </Typography.Title>
+      <InterrogateBar />
+      {record !== undefined && (
+        <>
+          {patient.data === null && <Alert type="warning" showIcon title={t('dashboard.unregistered')} />}
+          {patient.data != null && (
+            <Typography.Text data-testid="pump-patient">
+              {t('dashboard.patient', { name: patient.data.name, identifier: patient.data.identifier })}
+            </Typography.Text>
+          )}
+          <PumpStatusView status={record.status} locale={i18n.language} clockDriftSeconds={record.clockDriftSeconds} />
+          <Row gutter={16}>
+            <Col xs={24} md={12}>
+              <Forecast record={record} />
+            </Col>
+            <Col xs={24} md={12}>
+              <Maintenance record={record} />
+            </Col>
+          </Row>
+          <Typography.Text type="secondary" data-testid="saved-note">
+            {t('interrogate.saved', { id: record.id, time: formatDateTime(record.recordedAt, i18n.language) })}
+          </Typography.Text>
+        </>
+      )}
+    </Space>
+  );
+}
+
+export const isApiError = (e: unknown, code: string): boolean => e instanceof ApiError && e.code === code;

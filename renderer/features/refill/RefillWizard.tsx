@@ -1,0 +1,314 @@
+import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Select, Space, Steps, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { RefillReport, SyringeSchema } from '../../../core/api/schemas';
+import { dec } from '../../../core/decimal';
+import { drugs } from '../../../core/pump';
+import { ApiError, pumpApi, unwrap } from '../../api/client';
+import { useApiMutation, useDebounced } from '../../api/hooks';
+import { formatDate, formatDateTime } from '../../app/format';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { WitnessFields } from '../../components/WitnessFields';
+import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen';
+import { parseGs1 } from './gs1';
+
+type Syringe = z.input<typeof SyringeSchema>;
+const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
+
+interface SyringeForm {
+  drug: Syringe['drug'];
+  concentration: string;
+  volumeMl: string;
+  lot: string;
+  expiry: string;
+  preparedBy: string;
+  checkedBy: string;
+  barcode?: string;
+}
+
+/** The session report and the patient card, laid out for printing (the browser's print, or PDF in the app). */
+export function RefillReportView({ report }: { report: RefillReport }) {
+  const { t, i18n } = useTranslation();
+  const d = (date: string) => formatDate(date, i18n.language);
+  return (
+    <div data-testid="refill-report" className="printable">
+      <Card title={t('report.title')} style={{ marginBottom: 16 }}>
+        <Descriptions
+          bordered
+          size="small"
+          column={{ xs: 1, md: 2 }}
+          items={[
+            { key: 'patient', label: t('report.patient'), children: report.patient === null ? '—' : `${report.patient.name} (${report.patient.identifier})` },
+            { key: 'pump', label: t('status.serial'), children: report.pumpSerial },
+            { key: 'when', label: t('report.performedAt'), children: formatDateTime(report.performedAt, i18n.language) },
+            { key: 'outcome', label: t('report.outcome'), children: t(`outcome.${report.outcome}`) },
+            { key: 'drug', label: t('status.drug'), children: `${t(`drug.${report.drug}`)} ${report.concentration.value} ${report.concentration.unit}` },
+            { key: 'dose', label: t('status.dailyDose'), children: `${report.dailyDose.value} ${report.dailyDose.unit} (${report.rate.value} mL/day)` },
+            { key: 'reservoir', label: t('report.newReservoir'), children: `${report.newReservoirMl} mL` },
+            { key: 'discrepancy', label: t('refill.discrepancy'), children: <span data-flag={report.discrepancyFlag}>{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span> },
+            { key: 'nurse', label: t('report.nurse'), children: report.nurse },
+            { key: 'witness', label: t('report.witness'), children: report.witness },
+            { key: 'alarm', label: t('dashboard.alarmDate'), children: d(report.forecast.alarmDate) },
+            { key: 'next', label: t('dashboard.nextRefill'), children: <strong>{d(report.forecast.nextRefillDate)}</strong> },
+          ]}
+        />
+      </Card>
+      <Card title={t('report.card')} style={{ maxWidth: 420, border: '2px solid #0b3d60' }} data-testid="patient-card">
+        <p>{report.patient?.name ?? ''}</p>
+        <p>
+          {t(`drug.${report.drug}`)} {report.concentration.value} {report.concentration.unit} — {report.dailyDose.value} {report.dailyDose.unit}
+        </p>
+        <p>
+          {t('dashboard.nextRefill')}: <strong>{d(report.forecast.nextRefillDate)}</strong>
+        </p>
+        <p>
+          {t('dashboard.alarmDate')}: {d(report.forecast.alarmDate)}
+        </p>
+        <p style={{ fontSize: 12 }}>{t('report.cardNote')}</p>
+      </Card>
+    </div>
+  );
+}
+
+export default function RefillWizard() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const record = useLastReading();
+  const [step, setStep] = useState(0);
+  const [checks] = Form.useForm<{ identity: boolean; symptoms: 'none' | 'overdose' | 'withdrawal' }>();
+  const [syringeForm] = Form.useForm<SyringeForm>();
+  const [volumes] = Form.useForm<{ withdrawnMl: string; instilledMl: string }>();
+  const [finish] = Form.useForm<{ witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }>();
+  const symptoms = Form.useWatch('symptoms', checks);
+  const identity = Form.useWatch('identity', checks);
+  const syringe = Form.useWatch([], syringeForm) as SyringeForm | undefined;
+  const withdrawn = Form.useWatch('withdrawnMl', volumes);
+  const instilled = Form.useWatch('instilledMl', volumes);
+  const previewInput = useDebounced({ withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '' });
+  const preview = useQuery({
+    queryKey: ['refill:preview', previewInput],
+    queryFn: async () => unwrap(await pumpApi().refill.preview({ withdrawnMl: previewInput.withdrawnMl, ...(DECIMAL.test(previewInput.instilledMl) ? { instilledMl: previewInput.instilledMl } : {}) })),
+    enabled: record !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2,
+  });
+  const patient = useQuery({ queryKey: ['patients:forPump', record?.status.serial], queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' })), enabled: record !== undefined });
+  const perform = useApiMutation((input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input), [['sessions:unconfirmed']]);
+  const needsAck = perform.error instanceof ApiError && perform.error.code === 'ACKNOWLEDGEMENT_REQUIRED';
+
+  const s = record?.status;
+  const mass = s?.concentration.unit.split('/')[0] ?? 'mg';
+  const syringeProblems: string[] = [];
+  if (s !== undefined && syringe !== undefined) {
+    if (syringe.drug !== undefined && syringe.drug !== s.drug) syringeProblems.push(t('refill.wrongDrug', { syringe: t(`drug.${syringe.drug}`), pump: t(`drug.${s.drug}`) }));
+    if (syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(s.concentration.value)) {
+      syringeProblems.push(t('refill.wrongConcentration', { syringe: `${syringe.concentration} ${s.concentration.unit}`, pump: `${s.concentration.value} ${s.concentration.unit}` }));
+    }
+    if (syringe.expiry !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(syringe.expiry) && syringe.expiry < new Date().toISOString().slice(0, 10)) syringeProblems.push(t('refill.expired', { date: syringe.expiry }));
+  }
+  const overCapacity = s !== undefined && instilled !== undefined && DECIMAL.test(instilled) && dec(instilled).gt(s.reservoirCapacity.value);
+  const overSyringe = syringe?.volumeMl !== undefined && instilled !== undefined && DECIMAL.test(instilled) && DECIMAL.test(syringe.volumeMl) && dec(instilled).gt(syringe.volumeMl);
+
+  const next = async (form?: { validateFields: () => Promise<unknown> }) => {
+    if (form !== undefined) await form.validateFields();
+    setStep((n) => n + 1);
+  };
+  const submit = (v: { witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }) => {
+    const sy = syringeForm.getFieldsValue(true) as SyringeForm;
+    const vol = volumes.getFieldsValue(true) as { withdrawnMl: string; instilledMl: string };
+    perform.mutate({
+      syringe: { drug: sy.drug, concentration: { value: sy.concentration, unit: s?.concentration.unit ?? 'mg/mL' }, volumeMl: sy.volumeMl, lot: sy.lot, expiry: sy.expiry, preparedBy: sy.preparedBy, checkedBy: sy.checkedBy, ...(sy.barcode === undefined || sy.barcode === '' ? {} : { barcode: sy.barcode }) },
+      withdrawnMl: vol.withdrawnMl,
+      instilledMl: vol.instilledMl,
+      witness: v.witness,
+      ...(v.wasteMl !== undefined && v.wasteMl !== '' && v.wasteWitness !== undefined ? { waste: { volumeMl: v.wasteMl, witness: v.wasteWitness } } : {}),
+      ...(v.acknowledgement === undefined || v.acknowledgement === '' ? {} : { acknowledgement: v.acknowledgement }),
+    });
+  };
+
+  if (perform.data !== undefined) {
+    return (
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Alert type={perform.data.outcome === 'confirmed' ? 'success' : 'error'} showIcon title={<span data-testid="refill-outcome" data-outcome={perform.data.outcome}>{t(`outcome.${perform.data.outcome}`)}</span>} />
+        <RefillReportView report={perform.data} />
+        <Space className="no-print">
+          <Button type="primary" onClick={() => window.print()}>
+            {t('report.print')}
+          </Button>
+          <Button
+            onClick={() => {
+              perform.reset();
+              client.removeQueries({ queryKey: LAST_READING });
+              setStep(0);
+            }}
+          >
+            {t('refill.newVisit')}
+          </Button>
+        </Space>
+      </Space>
+    );
+  }
+
+  const stepItems = ['order', 'syringe', 'withdrawn', 'instilled', 'finish'].map((k) => ({ title: t(`refill.step.${k}`) }));
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={2} style={{ margin: 0 }}>
+        {t('nav.refill')}
+      </Typography.Title>
+      <Steps current={step} items={stepItems} size="small" />
+      {step === 0 && (
+        <Card title={t('refill.step.order')}>
+          <InterrogateBar />
+          {s !== undefined && (
+            <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }}>
+              {patient.data === null && <Alert type="error" showIcon title={t('dashboard.unregistered')} />}
+              {patient.data != null && <Typography.Text strong data-testid="refill-patient">{t('dashboard.patient', { name: patient.data.name, identifier: patient.data.identifier })}</Typography.Text>}
+              <Typography.Text>
+                {t('refill.pumpHolds', { drug: t(`drug.${s.drug}`), concentration: `${s.concentration.value} ${s.concentration.unit}`, dose: `${s.dailyDose.value} ${s.dailyDose.unit}`, volume: s.reservoirVolume.value })}
+              </Typography.Text>
+              <Form form={checks} layout="vertical">
+                <Form.Item name="identity" valuePropName="checked" rules={[{ validator: (_, v) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required')))) }]}>
+                  <Checkbox>{t('refill.identity')}</Checkbox>
+                </Form.Item>
+                <Form.Item name="symptoms" label={t('refill.symptoms')} rules={[{ required: true, message: t('form.required') }]}>
+                  <Radio.Group options={(['none', 'overdose', 'withdrawal'] as const).map((v) => ({ value: v, label: t(`refill.symptom.${v}`) }))} />
+                </Form.Item>
+              </Form>
+              {(symptoms === 'overdose' || symptoms === 'withdrawal') && <Alert type="error" showIcon title={t('refill.callPhysician')} />}
+              <Button type="primary" disabled={patient.data == null || identity !== true || symptoms === undefined} onClick={() => void next(checks)}>
+                {t('refill.next')}
+              </Button>
+            </Space>
+          )}
+        </Card>
+      )}
+      {step === 1 && s !== undefined && (
+        <Card title={t('refill.step.syringe')}>
+          <Form<SyringeForm> form={syringeForm} layout="vertical" style={{ maxWidth: 560 }} initialValues={{ drug: s.drug }}>
+            <Form.Item name="barcode" label={t('refill.barcode')} extra={t('refill.barcodeHint')}>
+              <Input
+                onChange={(e) => {
+                  const parsed = parseGs1(e.target.value);
+                  if (parsed.lot !== undefined) syringeForm.setFieldValue('lot', parsed.lot);
+                  if (parsed.expiry !== undefined) syringeForm.setFieldValue('expiry', parsed.expiry);
+                }}
+              />
+            </Form.Item>
+            <Form.Item name="drug" label={t('status.drug')} rules={[{ required: true, message: t('form.required') }]}>
+              <Select options={drugs.map((d) => ({ value: d, label: t(`drug.${d}`) }))} />
+            </Form.Item>
+            <Form.Item name="concentration" label={t('status.concentration')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+              <Input inputMode="decimal" suffix={`${mass}/mL`} />
+            </Form.Item>
+            <Form.Item name="volumeMl" label={t('refill.syringeVolume')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+              <Input inputMode="decimal" suffix="mL" />
+            </Form.Item>
+            <Form.Item name="lot" label={t('refill.lot')} rules={[{ required: true, message: t('form.required') }]}>
+              <Input />
+            </Form.Item>
+            <Form.Item name="expiry" label={t('refill.expiry')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}>
+              <Input placeholder="YYYY-MM-DD" />
+            </Form.Item>
+            <Form.Item name="preparedBy" label={t('refill.preparedBy')} rules={[{ required: true, message: t('form.required') }]}>
+              <Input />
+            </Form.Item>
+            <Form.Item name="checkedBy" label={t('refill.checkedBy')} rules={[{ required: true, message: t('form.required') }]}>
+              <Input />
+            </Form.Item>
+          </Form>
+          {syringeProblems.length > 0 && (
+            <Alert type="error" showIcon role="alert" data-testid="syringe-mismatch" title={t('refill.syringeMismatch')} description={<ul style={{ margin: 0, paddingLeft: 20 }}>{syringeProblems.map((p) => <li key={p}>{p}</li>)}</ul>} />
+          )}
+          <Space style={{ marginTop: 16 }}>
+            <Button onClick={() => setStep(0)}>{t('review.back')}</Button>
+            <Button type="primary" disabled={syringeProblems.length > 0} onClick={() => void next(syringeForm)}>
+              {t('refill.next')}
+            </Button>
+          </Space>
+        </Card>
+      )}
+      {(step === 2 || step === 3) && s !== undefined && (
+        <Card title={t(step === 2 ? 'refill.step.withdrawn' : 'refill.step.instilled')}>
+          <Alert type="warning" showIcon title={t('refill.septumWarning')} style={{ marginBottom: 16 }} />
+          <Form form={volumes} layout="vertical" style={{ maxWidth: 560 }}>
+            <Form.Item name="withdrawnMl" label={t('refill.withdrawn')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]} hidden={step !== 2}>
+              <Input inputMode="decimal" suffix="mL" />
+            </Form.Item>
+            {step === 3 && (
+              <Form.Item name="instilledMl" label={t('refill.instilled', { capacity: s.reservoirCapacity.value })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+                <Input inputMode="decimal" suffix="mL" />
+              </Form.Item>
+            )}
+          </Form>
+          <div aria-live="polite">
+            {preview.data !== undefined && (
+              <Space orientation="vertical" style={{ width: '100%' }}>
+                <Alert
+                  data-testid="discrepancy"
+                  data-flag={preview.data.discrepancyFlag}
+                  type={preview.data.discrepancyFlag ? 'error' : 'success'}
+                  showIcon
+                  title={t(preview.data.discrepancyFlag ? 'refill.discrepancyFlagged' : 'refill.discrepancyOk', { expected: preview.data.expectedResidualMl, discrepancy: preview.data.discrepancyMl, threshold: preview.data.thresholdMl })}
+                />
+                {step === 3 && preview.data.forecast !== null && (
+                  <Typography.Text data-testid="refill-forecast">{t('refill.forecast', { date: preview.data.forecast.nextRefillDate, days: preview.data.forecast.daysToAlarm })}</Typography.Text>
+                )}
+              </Space>
+            )}
+            {overCapacity && <Alert type="error" showIcon role="alert" title={t('refill.overCapacity', { capacity: s.reservoirCapacity.value })} />}
+            {overSyringe && <Alert type="error" showIcon role="alert" title={t('refill.overSyringe')} />}
+            <ErrorAlert error={preview.error} />
+          </div>
+          <Space style={{ marginTop: 16 }}>
+            <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
+            <Button type="primary" disabled={preview.data === undefined || overCapacity || overSyringe || (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))} onClick={() => void next(volumes)}>
+              {t('refill.next')}
+            </Button>
+          </Space>
+        </Card>
+      )}
+      {step === 4 && s !== undefined && preview.data !== undefined && (
+        <Card title={t('refill.step.finish')} data-testid="refill-finish">
+          <Descriptions
+            bordered
+            size="small"
+            column={1}
+            items={[
+              { key: 'drug', label: t('status.drug'), children: `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})` },
+              { key: 'dose', label: t('status.dailyDose'), children: `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` },
+              { key: 'reservoir', label: t('status.reservoir'), children: <span>{preview.data.expectedResidualMl} mL → <strong>{instilled} mL</strong></span> },
+              { key: 'withdrawn', label: t('refill.withdrawn'), children: `${withdrawn} mL` },
+              { key: 'discrepancy', label: t('refill.discrepancy'), children: `${preview.data.discrepancyMl} mL${preview.data.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}` },
+              { key: 'next', label: t('dashboard.nextRefill'), children: preview.data.forecast === null ? '—' : formatDate(preview.data.forecast.nextRefillDate, 'en') },
+            ]}
+          />
+          <Form form={finish} layout="vertical" style={{ maxWidth: 560, marginTop: 16 }} onFinish={submit}>
+            <WitnessFields />
+            <Space wrap style={{ marginTop: 12 }}>
+              <Form.Item name="wasteMl" label={t('refill.waste')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                <Input inputMode="decimal" suffix="mL" style={{ width: 140 }} />
+              </Form.Item>
+              <Form.Item name="wasteWitness" label={t('refill.wasteWitness')}>
+                <Input />
+              </Form.Item>
+            </Space>
+            {needsAck && (
+              <Form.Item name="acknowledgement" label={t('review.reason')} rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}>
+                <Input.TextArea rows={2} maxLength={500} />
+              </Form.Item>
+            )}
+            <ErrorAlert error={perform.error} title={t('refill.failed')} />
+            <Space style={{ marginTop: 12 }}>
+              <Button onClick={() => setStep(3)} disabled={perform.isPending}>
+                {t('review.back')}
+              </Button>
+              <Button type="primary" htmlType="submit" loading={perform.isPending} data-testid="refill-submit">
+                {t('refill.update')}
+              </Button>
+            </Space>
+          </Form>
+        </Card>
+      )}
+    </Space>
+  );
+}

@@ -1,0 +1,401 @@
+import type { AppInfo } from '../core/api/contract';
+import type { AuditRowView, PatientDetail, ProgramPreview } from '../core/api/schemas';
+import { rateForDose } from '../core/calc/dose';
+import { discrepancyThreshold, refillDiscrepancy, refillForecast } from '../core/calc/refill';
+import { dec, str } from '../core/decimal';
+import { libraryHash } from '../core/library/hash';
+import { defaultPumpModel, findPumpModel, type PumpModel } from '../core/models';
+import type { Operation } from '../core/permissions';
+import type { PumpSettings, PumpStatus } from '../core/pump';
+import { appError, err, ok, type Result } from '../core/result';
+import { dailyDoseUnit, massOf, type RateQ } from '../core/units';
+import type { Db } from '../db/connection';
+import type { AuditLog } from '../db/audit/log';
+import type { AuditKeyStore } from '../db/audit/keys';
+import { verifyAudit } from '../db/audit/verify';
+import { doseHistory, listAudit, type AuditListRow } from '../db/queries/audit';
+import { findPatient, findPumpBySerial, painHistory, pumpsOfPatient, refillVisits, screeningTrials, searchPatients, type PatientRow } from '../db/queries/records';
+import { allOpenSessions, openSessions } from '../db/queries/sessions';
+import { listUsers } from '../db/queries/users';
+import { authorize, createFirstAdmin, createUser, needsSetup, signIn, witnessSignOff, type SignedInUser } from './auth/accounts';
+import { WorkstationSession } from './auth/session';
+import { siteSettings, updateSettings } from './auth/settings';
+import type { Handlers } from './dispatch';
+import { interrogate, recentInterrogations } from './interrogation';
+import { activeLibrary, confirmLibrary, saveLibrary } from './library';
+import type { LinkManager } from './link-manager';
+import { reviewProgram } from './program-review';
+import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
+import { runAlarmTest, setPumpClock } from './pump-maintenance';
+import { createPatient, recordPain, registerPump } from './records';
+import { performRefill } from './refill';
+import { appVersion } from './version';
+
+export interface HandlerContext {
+  db: Db;
+  audit: AuditLog;
+  link: LinkManager;
+  keys: AuditKeyStore;
+  now: () => Date;
+  host: AppInfo['host'];
+  databasePath: string;
+}
+
+/**
+ * The services behind every channel, for one workstation: who is signed in (with the idle lock),
+ * what each role may do, and the clinical workflows. Every handler that changes or reads patient
+ * data needs a signed-in, unlocked user; the services check the role again.
+ */
+export function createHandlers(ctx: HandlerContext): { handlers: Handlers; session: WorkstationSession } {
+  const { db, audit, link, now } = ctx;
+  const session = new WorkstationSession(() => siteSettings(db).idleLockMinutes, now);
+  const deps = { db, audit, now };
+
+  /** The signed-in user for an active request, or why there is none. */
+  const user = (operation?: Operation): Result<SignedInUser> => {
+    const current = session.current();
+    if (current === undefined) {
+      return err(session.isLocked() ? appError('SESSION_LOCKED', 'the workstation is locked: sign in again to continue') : appError('SIGNED_OUT', 'sign in first'));
+    }
+    return operation === undefined ? ok(current) : authorize(current, operation);
+  };
+
+  const modelOf = (status: PumpStatus): PumpModel => {
+    const registered = findPumpBySerial(db, status.serial);
+    return (registered === undefined ? undefined : findPumpModel(registered.modelId)) ?? defaultPumpModel();
+  };
+  const patientOf = (serial: string): PatientRow | undefined => {
+    const registered = findPumpBySerial(db, serial);
+    return registered === undefined ? undefined : findPatient(db, registered.patientId);
+  };
+  const programmingDeps = (status: PumpStatus) => ({ db, audit, link, now, library: activeLibrary(deps), model: modelOf(status) });
+
+  /** The settings a dose change sends: the rate from the daily dose, rounded to the pump's step. */
+  const settingsFor = (status: PumpStatus, change: { mode: 'stopped' | 'continuous'; dailyDose: string; patientBolus?: PumpSettings['patientBolus'] }): Result<PumpSettings> => {
+    let rate: RateQ = { value: '0', unit: 'mL/day' };
+    if (change.mode === 'continuous') {
+      const r = rateForDose({ concentration: status.concentration, dailyDose: { value: change.dailyDose, unit: dailyDoseUnit(massOf(status.concentration.unit)) } }, modelOf(status));
+      if (!r.ok) return r;
+      rate = r.value.rate;
+      if (dec(rate.value).isZero()) return err(appError('OUT_OF_RANGE', `${change.dailyDose} is below the smallest rate the pump can deliver at this concentration`, 'dailyDose'));
+    }
+    return ok({ drug: status.drug, concentration: status.concentration, mode: change.mode, rate, ...(change.patientBolus === undefined ? {} : { patientBolus: change.patientBolus }) });
+  };
+
+  const handlers: Handlers = {
+    // Polled by the UI: these never count as activity for the idle lock.
+    'app:info': () => Promise.resolve(ok({ version: appVersion, host: ctx.host, link: link.info, databasePath: ctx.databasePath })),
+    'wand:status': () => Promise.resolve(ok(link.wandStatus())),
+    'sessions:unconfirmed': () =>
+      Promise.resolve(ok(allOpenSessions(db).map((s) => ({ sessionId: s.sessionUuid, pumpSerial: s.pumpSerial, startedAt: s.startedAt, actor: s.actor, outcome: s.outcome === 'pending' ? ('pending' as const) : ('unconfirmed' as const) })))),
+    'sessions:resolve': async () => {
+      const u = user('session.resolve');
+      if (!u.ok) return u;
+      return resolveUnconfirmed({ db, audit, link, now, library: activeLibrary(deps) }, u.value);
+    },
+
+    'auth:status': () => {
+      const current = session.peek();
+      const locked = session.lockedUser() ?? null;
+      return Promise.resolve(ok({ setupRequired: needsSetup(db), user: current ?? null, locked: locked !== null, lockedUser: locked, idleLockMinutes: siteSettings(db).idleLockMinutes }));
+    },
+    'auth:setup': async (input) => {
+      const created = await createFirstAdmin(deps, input);
+      if (created.ok) session.start(created.value);
+      return created;
+    },
+    'auth:signIn': async (input) => {
+      const signed = await signIn(deps, input);
+      if (!signed.ok) return signed;
+      // Whoever signs in takes the workstation; a locked session of someone else ends here.
+      const previous = session.lockedUser() ?? session.peek();
+      if (previous !== undefined && previous.username !== signed.value.username) {
+        audit.append({ atUtc: now().toISOString(), actor: previous.username, role: previous.role, action: 'user.signOut', reason: `replaced by ${signed.value.username}`, outcome: 'confirmed' });
+      }
+      session.start(signed.value);
+      return ok(signed.value);
+    },
+    'auth:signOut': () => {
+      const current = session.peek() ?? session.lockedUser();
+      if (current !== undefined) audit.append({ atUtc: now().toISOString(), actor: current.username, role: current.role, action: 'user.signOut', outcome: 'confirmed' });
+      session.end();
+      return Promise.resolve(ok(null));
+    },
+    'auth:lock': () => {
+      const current = session.peek();
+      if (current !== undefined) {
+        session.lock();
+        audit.append({ atUtc: now().toISOString(), actor: current.username, role: current.role, action: 'user.lock', outcome: 'confirmed' });
+      }
+      return Promise.resolve(ok(null));
+    },
+
+    'pump:interrogate': async () => {
+      const u = user('pump.interrogate');
+      if (!u.ok) return u;
+      return interrogate({ db, audit, link, now, actor: u.value.username, role: u.value.role });
+    },
+    'interrogations:list': (input) => {
+      const u = user('patient.view');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(ok(recentInterrogations(db, input)));
+    },
+    'pump:setClock': async () => {
+      const u = user();
+      if (!u.ok) return u;
+      return setPumpClock({ db, audit, link, now }, u.value);
+    },
+    'pump:alarmTest': async () => {
+      const u = user();
+      if (!u.ok) return u;
+      return runAlarmTest({ db, audit, link, now }, u.value);
+    },
+
+    'patients:search': (input) => {
+      const u = user('patient.view');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(ok(searchPatients(db, input.query)));
+    },
+    'patients:create': (input) => {
+      const u = user();
+      if (!u.ok) return Promise.resolve(u);
+      const { birthDate, indication, indicationKind, notes, ...rest } = input;
+      const r = createPatient(deps, u.value, { ...rest, ...(birthDate === undefined ? {} : { birthDate }), ...(indication === undefined ? {} : { indication }), ...(indicationKind === undefined ? {} : { indicationKind }), ...(notes === undefined ? {} : { notes }) });
+      return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
+    },
+    'patients:get': (input) => {
+      const u = user('patient.view');
+      if (!u.ok) return Promise.resolve(u);
+      const patient = findPatient(db, input.id);
+      if (patient === undefined) return Promise.resolve(err(appError('INVALID_INPUT', 'no such patient', 'id')));
+      const pumps = pumpsOfPatient(db, patient.id);
+      const detail: PatientDetail = {
+        patient,
+        pumps: pumps.map((p) => ({ ...p, refills: refillVisits(db, p.id).map((r) => ({ ...r, discrepancyFlag: r.discrepancyFlag === 1 })) })),
+        pain: painHistory(db, patient.id),
+        doses: pumps.flatMap((p) => doseHistory(db, p.serial).flatMap((d) => doseOf(d.newJson, d.atUtc, p.serial))),
+        screening: screeningTrials(db, patient.id),
+      };
+      return Promise.resolve(ok(detail));
+    },
+    'patients:forPump': (input) => {
+      const u = user('patient.view');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(ok(patientOf(input.serial) ?? null));
+    },
+    'pain:record': (input) => {
+      const u = user();
+      if (!u.ok) return Promise.resolve(u);
+      const r = recordPain(deps, u.value, { patientId: input.patientId, vas: input.vas, ...(input.note === undefined ? {} : { note: input.note }) });
+      return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
+    },
+    'pumps:register': (input) => {
+      const u = user();
+      if (!u.ok) return Promise.resolve(u);
+      const { catheterModelId, catheterLengthCm, ...rest } = input;
+      const r = registerPump(deps, u.value, { ...rest, ...(catheterModelId === undefined ? {} : { catheterModelId }), ...(catheterLengthCm === undefined ? {} : { catheterLengthCm }) });
+      return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
+    },
+
+    'program:preview': async (input) => {
+      const u = user('pump.program');
+      if (!u.ok) return u;
+      const read = await link.interrogate();
+      if (!read.ok) return read;
+      const status = read.value;
+      const blocked = openSessions(db, status.serial)[0];
+      if (blocked !== undefined) return err(appError('PROGRAMMING_BLOCKED', `session ${blocked.sessionUuid} on pump ${status.serial} is ${blocked.outcome}: interrogate to resolve it first`));
+      const settings = settingsFor(status, input);
+      if (!settings.ok) return settings;
+      const patient = patientOf(status.serial) ?? null;
+      const review = reviewProgram(activeLibrary(deps), modelOf(status), status, settings.value, patient?.indication ?? undefined);
+      if (!review.ok) return review;
+      const r = review.value;
+      const s = settings.value;
+      const preview: ProgramPreview = {
+        pumpSerial: status.serial,
+        patient,
+        settings: { drug: s.drug, concentration: s.concentration, mode: s.mode === 'continuous' ? 'continuous' : 'stopped', rate: s.rate, ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }) },
+        reviewed: reviewedOf(status),
+        rows: r.rows.map((row) => ({ field: row.field, changed: row.changed, ...(row.old === undefined ? {} : { old: row.old }), ...(row.new === undefined ? {} : { new: row.new }), ...(row.percentChange === undefined ? {} : { percentChange: row.percentChange }) })),
+        oldDailyDose: r.oldDailyDose,
+        newDailyDose: r.newDailyDose,
+        totals: { old24h: r.oldDailyDose, new24h: r.newDailyDose, oldPeakHourly: r.oldPeakHourly, newPeakHourly: r.newPeakHourly },
+        check: r.check,
+        witnessRequired: r.increase,
+      };
+      return ok(preview);
+    },
+    'program:apply': async (input) => {
+      const u = user('pump.program');
+      if (!u.ok) return u;
+      let witness: SignedInUser | undefined;
+      if (input.witness !== undefined) {
+        const w = await witnessSignOff(deps, u.value, input.witness);
+        if (!w.ok) return w;
+        witness = w.value;
+      }
+      const read = await link.interrogate();
+      if (!read.ok) return read;
+      const patient = patientOf(read.value.serial);
+      const r = await programPump(programmingDeps(read.value), {
+        actor: u.value,
+        witness,
+        patientId: patient?.identifier,
+        indication: patient?.indication ?? undefined,
+        settings: input.settings,
+        acknowledgement: input.acknowledgement,
+        reviewed: input.reviewed,
+      });
+      return r.ok ? ok({ outcome: r.value.outcome, sessionId: r.value.sessionId, mismatches: r.value.mismatches }) : r;
+    },
+
+    'refill:preview': async (input) => {
+      const u = user('refill.record');
+      if (!u.ok) return u;
+      const read = await link.interrogate();
+      if (!read.ok) return read;
+      const status = read.value;
+      const capacity = dec(status.reservoirCapacity.value);
+      const { discrepancy, flag } = refillDiscrepancy(capacity, dec(status.reservoirVolume.value), dec(input.withdrawnMl));
+      let forecast = null;
+      if (input.instilledMl !== undefined) {
+        const f = refillForecast({
+          capacity: status.reservoirCapacity,
+          alarmVolume: status.lowReservoirAlarmVolume,
+          fillVolume: { value: input.instilledMl, unit: 'mL' },
+          rate: status.rate,
+          fillDate: now().toISOString().slice(0, 10),
+          stabilityDays: stabilityDays(status),
+          replaceByDate: status.replaceByDate,
+        });
+        if (!f.ok) return f;
+        forecast = { daysToAlarm: f.value.daysToAlarm, alarmDate: f.value.alarmDate, nextRefillDate: f.value.nextRefillDate, limitingFactor: f.value.limitingFactor };
+      }
+      return ok({
+        pumpSerial: status.serial,
+        patient: patientOf(status.serial) ?? null,
+        expectedResidualMl: status.reservoirVolume.value,
+        discrepancyMl: str(discrepancy),
+        discrepancyFlag: flag,
+        thresholdMl: str(discrepancyThreshold(capacity)),
+        capacityMl: status.reservoirCapacity.value,
+        forecast,
+      });
+    },
+    'refill:perform': async (input) => {
+      const u = user('refill.record');
+      if (!u.ok) return u;
+      const w = await witnessSignOff(deps, u.value, input.witness);
+      if (!w.ok) return w;
+      const read = await link.interrogate();
+      if (!read.ok) return read;
+      const { barcode, ...syringe } = input.syringe;
+      const r = await performRefill(programmingDeps(read.value), {
+        nurse: u.value,
+        witness: w.value,
+        syringe: { ...syringe, ...(barcode === undefined || barcode === '' ? {} : { barcode }) },
+        withdrawnMl: input.withdrawnMl,
+        instilledMl: input.instilledMl,
+        ...(input.waste === undefined ? {} : { waste: input.waste }),
+        stabilityDays: stabilityDays(read.value),
+        acknowledgement: input.acknowledgement,
+      });
+      if (!r.ok) return r;
+      const v = r.value;
+      return ok({
+        refillId: v.refillId,
+        outcome: v.outcome,
+        discrepancyMl: v.discrepancyMl,
+        discrepancyFlag: v.discrepancyFlag,
+        patient: patientOf(v.pump.serial) ?? null,
+        pumpSerial: v.pump.serial,
+        drug: v.pump.drug,
+        concentration: v.pump.concentration,
+        dailyDose: v.pump.dailyDose,
+        rate: v.pump.rate,
+        newReservoirMl: input.instilledMl,
+        nurse: u.value.displayName,
+        witness: w.value.displayName,
+        performedAt: v.performedAt,
+        forecast: { daysToAlarm: v.forecast.daysToAlarm, alarmDate: v.forecast.alarmDate, nextRefillDate: v.forecast.nextRefillDate, limitingFactor: v.forecast.limitingFactor },
+      });
+    },
+
+    'audit:list': (input) => {
+      const u = user('audit.view');
+      if (!u.ok) return Promise.resolve(u);
+      const page = listAudit(db, input.filter, input.offset, input.limit);
+      return Promise.resolve(ok({ total: page.total, rows: page.rows.map(auditView) }));
+    },
+    'audit:verify': () => {
+      const u = user('audit.view');
+      if (!u.ok) return Promise.resolve(u);
+      const report = verifyAudit(db, ctx.keys);
+      return Promise.resolve(ok({ ok: report.ok, records: report.records, ...(report.firstFailure === undefined ? {} : { firstFailure: report.firstFailure }), checkpoints: report.checkpoints, unprotectedTail: report.unprotectedTail }));
+    },
+
+    'users:list': () => {
+      const u = user('users.manage');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(ok(listUsers(db).map((r) => ({ id: r.id, username: r.username, displayName: r.displayName, role: r.role, disabled: r.disabled === 1 }))));
+    },
+    'users:create': async (input) => {
+      const u = user();
+      if (!u.ok) return u;
+      return createUser(deps, u.value, input);
+    },
+    'settings:get': () => {
+      const u = user();
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(ok(siteSettings(db)));
+    },
+    'settings:update': (input) => {
+      const u = user();
+      if (!u.ok) return Promise.resolve(u);
+      const change = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+      return Promise.resolve(updateSettings(deps, u.value, change));
+    },
+    'library:get': () => {
+      const u = user('patient.view');
+      if (!u.ok) return Promise.resolve(u);
+      const library = activeLibrary(deps);
+      return Promise.resolve(ok({ library, hash: libraryHash(library) }));
+    },
+    'library:save': (input) => {
+      const u = user();
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(saveLibrary(deps, u.value, input.library));
+    },
+    'library:confirm': (input) => {
+      const u = user();
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(confirmLibrary(deps, u.value, input.version));
+    },
+  };
+
+  const stabilityDays = (status: PumpStatus): number | undefined => activeLibrary(deps).entries.find((e) => e.drug === status.drug)?.stabilityDays?.days;
+
+  return { handlers, session };
+}
+
+const doseOf = (json: string, at: string, pumpSerial: string): PatientDetail['doses'] => {
+  const value = JSON.parse(json) as { dailyDose?: { value?: unknown; unit?: unknown } };
+  const d = value.dailyDose;
+  return typeof d?.value === 'string' && typeof d.unit === 'string' ? [{ at, pumpSerial, dailyDose: d.value, unit: d.unit }] : [];
+};
+
+/** One audit record for the viewer: the fields and a short account of what changed. */
+const auditView = (row: AuditListRow): AuditRowView => ({
+  seq: row.seq,
+  atUtc: row.atUtc,
+  actor: row.actor,
+  role: row.role,
+  witness: row.witness,
+  patientId: row.patientId,
+  pumpSerial: row.pumpSerial,
+  action: row.action,
+  outcome: row.outcome,
+  reason: row.reason,
+  detail: row.newJson === null ? null : row.newJson.slice(0, 300),
+});

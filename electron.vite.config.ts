@@ -30,6 +30,8 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
+      // electron-vite leaves the renderer unminified by default; the first screen's bundle budget needs it.
+      minify: true,
       rollupOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },

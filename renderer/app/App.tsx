@@ -10,7 +10,7 @@ import { LanguageSelect } from '../components/LanguageSelect';
 import { Shell } from './Shell';
 
 /** Darker secondary text and primary colour than antd's defaults, for WCAG AA contrast. */
-const theme = { token: { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorPrimaryActive: '#002c8c', colorTextSecondary: 'rgba(0, 0, 0, 0.68)', colorTextDescription: 'rgba(0, 0, 0, 0.68)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)' } };
+const theme = { token: { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorPrimaryActive: '#002c8c', colorTextSecondary: 'rgba(0, 0, 0, 0.68)', colorTextDescription: 'rgba(0, 0, 0, 0.68)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorError: '#cf1322', colorErrorHover: '#a8071a', colorErrorActive: '#820014' } };
 
 export function App() {
   const { t, i18n } = useTranslation();

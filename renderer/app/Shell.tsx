@@ -50,7 +50,13 @@ export function Shell({ user, idleLockMinutes }: { user: User; idleLockMinutes: 
   }, [client]);
   useIdleTimer(idleLockMinutes, lock, true);
   const signOut = () => {
-    void pumpApi().auth.signOut({}).then(() => client.clear());
+    // Nothing of this user's work stays in the page for the next one.
+    void pumpApi()
+      .auth.signOut({})
+      .then(async () => {
+        client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth:status' });
+        await client.invalidateQueries({ queryKey: ['auth:status'] });
+      });
   };
   const current = allowed.find((r) => r.key === route) ?? allowed[0];
   const link = info.data?.link;

@@ -127,6 +127,7 @@ export default function AuditScreen() {
       <ErrorAlert error={head.error} />
       <Typography.Text data-testid="audit-total">{t('audit.total', { count: total })}</Typography.Text>
       <div role="table" aria-label={t('nav.audit')} aria-rowcount={total + 1} style={{ border: '1px solid #d9d9d9', borderRadius: 6 }}>
+        <div role="rowgroup">
         <div role="row" aria-rowindex={1} style={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 8, padding: '8px 12px', background: '#fafafa', fontWeight: 600, borderBottom: '1px solid #d9d9d9' }}>
           {(['seq', 'time', 'user', 'witness', 'patient', 'action', 'outcome', 'detail'] as const).map((c) => (
             <span role="columnheader" key={c}>
@@ -134,8 +135,9 @@ export default function AuditScreen() {
             </span>
           ))}
         </div>
-        <div ref={scroller} data-testid="audit-scroller" tabIndex={0} aria-label={t('audit.scrollHint')} style={{ height: 480, overflow: 'auto', position: 'relative' }}>
-          <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        </div>
+        <div ref={scroller} role="rowgroup" data-testid="audit-scroller" tabIndex={0} aria-label={t('audit.scrollHint')} style={{ height: 480, overflow: 'auto', position: 'relative' }}>
+          <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
               const row = rowAt(item.index);
               return (

@@ -41,6 +41,7 @@ export function ReviewTable({ preview }: { preview: ProgramPreview }) {
     const [drugOrField = '', sub] = field.split('.');
     return sub === undefined ? t(`review.field.${drugOrField}`) : `${t(`drug.${drugOrField}`)} — ${t(`review.field.${sub}`)}`;
   };
+  const value = (field: string, v: string | undefined) => (v === undefined ? '—' : field === 'mode' ? t(`mode.${v}`) : v);
   return (
     <Table
       data-testid="review-table"
@@ -51,8 +52,8 @@ export function ReviewTable({ preview }: { preview: ProgramPreview }) {
       rowClassName={(r) => (r.changed ? 'changed-row' : '')}
       columns={[
         { title: t('review.setting'), dataIndex: 'field', render: (f: string) => label(f) },
-        { title: t('review.old'), dataIndex: 'old', render: (v?: string) => v ?? '—' },
-        { title: t('review.new'), dataIndex: 'new', render: (v: string | undefined, r) => (r.changed ? <strong data-changed="true">{v ?? '—'}</strong> : (v ?? '—')) },
+        { title: t('review.old'), dataIndex: 'old', render: (v: string | undefined, r) => value(r.field, v) },
+        { title: t('review.new'), dataIndex: 'new', render: (v: string | undefined, r) => (r.changed ? <strong data-changed="true">{value(r.field, v)}</strong> : value(r.field, v)) },
         {
           title: t('review.change'),
           dataIndex: 'percentChange',

@@ -156,7 +156,7 @@ export default function RefillWizard() {
         {t('nav.refill')}
       </Typography.Title>
       <Steps current={step} items={stepItems} size="small" />
-      {step === 0 && (
+      <div hidden={step !== 0}>
         <Card title={t('refill.step.order')}>
           <InterrogateBar />
           {s !== undefined && (
@@ -181,8 +181,9 @@ export default function RefillWizard() {
             </Space>
           )}
         </Card>
-      )}
-      {step === 1 && s !== undefined && (
+      </div>
+      {s !== undefined && (
+        <div hidden={step !== 1}>
         <Card title={t('refill.step.syringe')}>
           <Form<SyringeForm> form={syringeForm} layout="vertical" style={{ maxWidth: 560 }} initialValues={{ drug: s.drug }}>
             <Form.Item name="barcode" label={t('refill.barcode')} extra={t('refill.barcodeHint')}>
@@ -226,15 +227,17 @@ export default function RefillWizard() {
             </Button>
           </Space>
         </Card>
+        </div>
       )}
-      {(step === 2 || step === 3) && s !== undefined && (
-        <Card title={t(step === 2 ? 'refill.step.withdrawn' : 'refill.step.instilled')}>
+      {s !== undefined && (
+        <div hidden={step !== 2 && step !== 3}>
+        <Card title={t(step === 3 ? 'refill.step.instilled' : 'refill.step.withdrawn')}>
           <Alert type="warning" showIcon title={t('refill.septumWarning')} style={{ marginBottom: 16 }} />
           <Form form={volumes} layout="vertical" style={{ maxWidth: 560 }}>
             <Form.Item name="withdrawnMl" label={t('refill.withdrawn')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]} hidden={step !== 2}>
               <Input inputMode="decimal" suffix="mL" />
             </Form.Item>
-            {step === 3 && (
+            {step >= 3 && (
               <Form.Item name="instilledMl" label={t('refill.instilled', { capacity: s.reservoirCapacity.value })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
                 <Input inputMode="decimal" suffix="mL" />
               </Form.Item>
@@ -266,6 +269,7 @@ export default function RefillWizard() {
             </Button>
           </Space>
         </Card>
+        </div>
       )}
       {step === 4 && s !== undefined && preview.data !== undefined && (
         <Card title={t('refill.step.finish')} data-testid="refill-finish">

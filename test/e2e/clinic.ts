@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { expect, type Page } from '@playwright/test';
+import { startBuiltWebHost, type RunningHost } from './web-host';
+
+export const PASSWORD = 'correct horse battery';
+
+/** A web host on a database seeded through the real services (users, a patient, the training pump registered). */
+export function startClinic(extraArgs: string[] = [], after?: (db: string, keys: string) => void): Promise<RunningHost> {
+  return startBuiltWebHost(extraArgs, (db, keys) => {
+    const run = spawnSync(process.execPath, ['dist/test/seed-clinic.cjs', db, keys], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(run.stderr);
+    after?.(db, keys);
+  });
+}
+
+/** Opens the app in a language and signs in. */
+export async function signIn(page: Page, host: RunningHost, username: string, language: 'en' | 'zh-CN' = 'en'): Promise<void> {
+  await page.addInitScript(`localStorage.setItem('pump-language', '${language}');`);
+  await page.goto(host.url);
+  // The workstation keeps its session across pages: whoever is still signed in signs out first.
+  const signedIn = page.getByTestId('signed-in-user');
+  await expect(page.locator('#username').or(signedIn)).toBeVisible();
+  if (await signedIn.isVisible()) await page.locator('header').getByRole('button').last().click();
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('form button[type="submit"]').click();
+  await expect(page.getByTestId('signed-in-user')).toBeVisible();
+}
+
+export async function openNav(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('menuitem', { name }).click();
+}
+
+export async function interrogate(page: Page): Promise<void> {
+  await page.getByTestId('interrogate').first().click();
+  await expect(page.getByTestId('interrogate').first()).toBeEnabled();
+}

@@ -1,0 +1,166 @@
+import Database from 'better-sqlite3';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './a11y';
+import { interrogate, openNav, PASSWORD, signIn, startClinic } from './clinic';
+import type { RunningHost } from './web-host';
+
+let host: RunningHost;
+test.describe.configure({ mode: 'serial' });
+test.beforeAll(async () => {
+  host = await startClinic();
+});
+test.afterAll(async () => {
+  await host.stop();
+});
+
+const auditRows = (sql: string, ...params: unknown[]) => {
+  const db = new Database(host.databasePath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+  } finally {
+    db.close();
+  }
+};
+
+test('a physician raises the dose past a soft limit: acknowledgement with a reason, witness, read-back confirmed', async ({ page }) => {
+  await signIn(page, host, 'dr.li');
+  await openNav(page, 'Programming');
+  await interrogate(page);
+  const dose = page.getByLabel('New daily dose (mg/day)');
+  await dose.fill('4.2');
+  // Live check against the library while typing: +40 % is over the 30 % non-cancer soft limit.
+  const live = page.getByTestId('live-check');
+  await expect(live.getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'soft');
+  await expect(live).toContainText('0.42 mL/day');
+  await page.getByTestId('review-button').click();
+
+  const finish = page.getByTestId('finish-screen');
+  await expect(finish.getByTestId('review-table')).toContainText('3 mg/day');
+  await expect(finish.getByTestId('review-table')).toContainText('+40 %');
+  await expect(finish.getByTestId('totals')).toContainText('4.2 mg/day');
+  await expect(finish.getByTestId('totals')).toContainText('0.175 mg/h');
+  await expect(finish.getByTestId('library-verdict')).toContainText('above the soft limit of 30 %');
+  await expect(finish.getByTestId('witness-fields')).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/finish-screen-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+
+  // Without the acknowledgement the form does not go.
+  await page.getByTestId('program-button').click();
+  await expect(finish).toContainText('Tick to acknowledge the soft limits');
+  await finish.getByRole('checkbox').check();
+  await finish.getByLabel('Reason (recorded in the audit trail)').fill('Pain uncontrolled at VAS 7; discussed with the patient');
+  await finish.getByLabel('Witness user name').fill('dr.chen');
+  await finish.getByLabel('Witness password').fill(PASSWORD);
+  await page.getByTestId('program-button').click();
+  await expect(page.getByTestId('program-outcome')).toHaveAttribute('data-outcome', 'confirmed');
+  await page.screenshot({ path: 'docs/screenshots/programmed-en.png', fullPage: true });
+
+  const [intent] = auditRows(`SELECT actor, witness, reason, acks_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending'`);
+  expect(intent).toMatchObject({ actor: 'dr.li', witness: 'dr.chen', reason: 'Pain uncontrolled at VAS 7; discussed with the patient' });
+  expect(String(intent?.['acks_json'])).toContain('INCREASE_PERCENT_ABOVE_MAX');
+  expect(auditRows(`SELECT outcome FROM audit_log WHERE action = 'pump.program.outcome'`)).toEqual([{ outcome: 'confirmed' }]);
+});
+
+test('a hard limit stops the change: nothing can be sent', async ({ page }) => {
+  await signIn(page, host, 'dr.li');
+  await openNav(page, 'Programming');
+  await interrogate(page);
+  await page.getByLabel('New daily dose (mg/day)').fill('30');
+  await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'hard');
+  await page.getByTestId('review-button').click();
+  await expect(page.getByTestId('finish-screen').getByTestId('library-verdict')).toContainText('above the hard maximum of 25 mg/day');
+  await expect(page.getByTestId('program-button')).toBeDisabled();
+  await expect(page.getByText('A hard limit stops this change. Nothing will be sent to the pump.')).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/hard-limit-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  expect(auditRows(`SELECT count(*) AS n FROM programming_sessions`)).toEqual([{ n: 1 }]);
+});
+
+test('a nurse never sees programming; her refill flags the discrepancy and prints the report', async ({ page }) => {
+  await signIn(page, host, 'nurse.wang');
+  const nav = page.getByRole('navigation');
+  await expect(nav.getByRole('menuitem', { name: 'Refill' })).toBeVisible();
+  await expect(nav.getByRole('menuitem', { name: 'Programming' })).toHaveCount(0);
+  await openNav(page, 'Refill');
+  await interrogate(page);
+  await expect(page.getByTestId('refill-patient')).toContainText('Zhang Wei');
+  await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
+  await page.getByLabel('No signs of overdose or withdrawal').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // The syringe: a wrong concentration is caught before anything else.
+  await page.getByLabel('Concentration').fill('25');
+  await expect(page.getByTestId('syringe-mismatch')).toContainText('The syringe is 25 mg/mL, the pump holds 10 mg/mL');
+  await page.getByLabel('Concentration').fill('10');
+  await page.getByLabel('Label scan (GS1)').fill('(01)09506000134352(17)301231(10)MOR-7781');
+  await expect(page.getByLabel('Lot')).toHaveValue('MOR-7781');
+  await expect(page.getByLabel('Expiry')).toHaveValue('2030-12-31');
+  await page.getByLabel('Syringe volume').fill('20');
+  await page.getByLabel('Prepared by').fill('Pharmacist Sun');
+  await page.getByLabel('Checked by').fill('Pharmacist Zhou');
+  await expect(page.getByTestId('syringe-mismatch')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByLabel('Volume withdrawn').fill('11');
+  const discrepancy = page.getByTestId('discrepancy');
+  await expect(discrepancy).toHaveAttribute('data-flag', 'true');
+  await expect(discrepancy).toContainText('pocket fill');
+  await page.screenshot({ path: 'docs/screenshots/refill-discrepancy-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByLabel(/Volume instilled/).fill('45');
+  await expect(page.getByText('More than the reservoir capacity of 40 mL: overfilling is refused.')).toBeVisible();
+  await page.getByLabel(/Volume instilled/).fill('20');
+  await expect(page.getByTestId('refill-forecast')).toContainText('Next refill by');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  const finish = page.getByTestId('refill-finish');
+  await finish.getByLabel('Witness user name').fill('nurse.zhao');
+  await finish.getByLabel('Witness password').fill(PASSWORD);
+  await finish.getByLabel('Wasted volume').fill('11');
+  await finish.getByLabel('Waste witnessed by').fill('Nurse Zhao Lei');
+  await page.getByTestId('refill-submit').click();
+  await expect(page.getByTestId('refill-outcome')).toHaveAttribute('data-outcome', 'confirmed');
+  const report = page.getByTestId('refill-report');
+  await expect(report).toContainText('Zhang Wei');
+  await expect(report.locator('[data-flag="true"]')).toContainText('flagged');
+  await expect(page.getByTestId('patient-card')).toContainText('Next refill by');
+  await page.screenshot({ path: 'docs/screenshots/refill-report-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+
+  const [refill] = auditRows('SELECT nurse, witness, discrepancy_flag, instilled_ml, waste_ml FROM refills');
+  expect(refill).toEqual({ nurse: 'nurse.wang', witness: 'nurse.zhao', discrepancy_flag: 1, instilled_ml: '20', waste_ml: '11' });
+});
+
+test('the audit viewer shows all of it with a verified chain', async ({ page }) => {
+  await signIn(page, host, 'dr.li');
+  await openNav(page, 'Audit trail');
+  await expect(page.getByTestId('chain-status')).toHaveAttribute('data-ok', 'true');
+  await expect(page.getByTestId('chain-status')).toContainText('Chain verified');
+  const rows = page.getByTestId('audit-row');
+  await expect(rows.first()).toBeVisible();
+  await expect(page.getByTestId('audit-scroller')).toContainText('refill.record');
+  await page.getByLabel('Action').fill('pump.program');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('audit-scroller')).toContainText('pump.program.outcome');
+  await expect(page.getByTestId('audit-scroller')).toContainText('dr.chen');
+  await expect(page.getByTestId('audit-scroller')).not.toContainText('refill.record');
+  await page.screenshot({ path: 'docs/screenshots/audit-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+});
+
+test('the patient record charts pain against the dose and the refill discrepancy trend', async ({ page }) => {
+  await signIn(page, host, 'dr.li');
+  await openNav(page, 'Patients');
+  await page.getByRole('button', { name: 'Zhang Wei' }).click();
+  const detail = page.getByTestId('patient-detail');
+  await expect(detail).toContainText('failed back surgery syndrome');
+  await expect(detail).toContainText('SIM000123');
+  await detail.getByLabel('VAS (0–10)').fill('4');
+  await detail.getByRole('button', { name: 'Record VAS' }).click();
+  await expect(detail.getByRole('figure', { name: 'Pain (VAS) and daily dose' })).toBeVisible();
+  await expect(detail.getByRole('figure', { name: 'Refill discrepancy trend — pump SIM000123' })).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/patient-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+});

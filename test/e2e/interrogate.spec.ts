@@ -1,23 +1,22 @@
 import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { startBuiltWebHost, type RunningHost } from './web-host';
+import { openNav, signIn, startClinic } from './clinic';
+import type { RunningHost } from './web-host';
 
 let host: RunningHost;
 /** Runs in the page before the app: start in English whatever the browser's language. */
 const ENGLISH = `localStorage.setItem('pump-language', 'en');`;
 
 test.beforeAll(async () => {
-  host = await startBuiltWebHost();
+  host = await startClinic();
 });
 test.afterAll(async () => {
   await host.stop();
 });
 
-
-test('a clinician interrogates the simulated pump and the reading is on disk', async ({ page }) => {
-  await page.addInitScript(ENGLISH);
-  await page.goto(host.url);
+test('a nurse interrogates the simulated pump: the dashboard, and the reading on disk', async ({ page }) => {
+  await signIn(page, host, 'nurse.wang');
   await expect(page.getByTestId('training-banner')).toContainText('TRAINING MODE');
   await expect(page).not.toHaveURL(/token=/); // the token leaves the address bar
 
@@ -33,10 +32,18 @@ test('a clinician interrogates the simulated pump and the reading is on disk', a
   await expect(status.locator('[data-field="reservoir"]')).toContainText('mL');
   await expect(status.locator('[data-field="alarms"]')).toHaveText('None');
   await expect(status.locator('[data-field="pumpTime"]')).toContainText('ahead of this computer'); // the simulated pump runs fast
+  await expect(page.getByTestId('pump-patient')).toContainText('Zhang Wei (P-0001)');
+  await expect(page.getByTestId('forecast')).toContainText('Next refill by');
   const saved = await page.getByTestId('saved-note').textContent();
   const recordId = Number(/#(\d+)/.exec(saved ?? '')?.[1]);
   await page.screenshot({ path: 'docs/screenshots/interrogation-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
+
+  // The clock drift is corrected and logged.
+  await page.getByRole('button', { name: 'Set pump clock' }).click();
+  await expect(page.getByText(/Pump clock set: was \d+ s off, now 0 s/)).toBeVisible();
+  await page.getByRole('button', { name: 'Alarm test' }).click();
+  await expect(page.getByText('The pump played its alarm tones.', { exact: false })).toBeVisible();
 
   // The record is in the SQLite file itself, read by a separate connection.
   const db = new Database(host.databasePath, { readonly: true });
@@ -46,16 +53,19 @@ test('a clinician interrogates the simulated pump and the reading is on disk', a
       | undefined;
     expect(row?.pump_serial).toBe('SIM000123');
     expect(JSON.parse(row?.status_json ?? '{}')).toMatchObject({ dailyDose: { value: '3', unit: 'mg/day' } });
-    const audit = db.prepare(`SELECT action, outcome FROM audit_log ORDER BY seq DESC LIMIT 1`).get();
-    expect(audit).toEqual({ action: 'pump.interrogate', outcome: 'confirmed' });
+    const actions = db.prepare(`SELECT action, actor, outcome FROM audit_log WHERE action IN ('pump.interrogate', 'pump.clock.set', 'pump.alarmTest') ORDER BY seq`).all();
+    expect(actions).toEqual([
+      { action: 'pump.interrogate', actor: 'nurse.wang', outcome: 'confirmed' },
+      { action: 'pump.clock.set', actor: 'nurse.wang', outcome: 'confirmed' },
+      { action: 'pump.alarmTest', actor: 'nurse.wang', outcome: 'confirmed' },
+    ]);
   } finally {
     db.close();
   }
 });
 
-test('the same slice in Chinese', async ({ page }) => {
-  await page.addInitScript(ENGLISH);
-  await page.goto(host.url);
+test('the same slice in Chinese, switching language while signed in', async ({ page }) => {
+  await signIn(page, host, 'nurse.wang');
   await page.getByRole('combobox', { name: 'Language' }).click();
   await page.getByTitle('中文').click();
   // Let the list close before the accessibility scan: its fading options would be scanned mid-animation.
@@ -66,6 +76,7 @@ test('the same slice in Chinese', async ({ page }) => {
   await expect(status.locator('[data-field="drug"]')).toHaveText('吗啡');
   await expect(status.locator('[data-field="mode"]')).toHaveText('简单持续输注');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('navigation').getByRole('menuitem', { name: '加药' })).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/interrogation-zh-CN.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 });
@@ -73,6 +84,17 @@ test('the same slice in Chinese', async ({ page }) => {
 test('a page without the token is told how to connect, in its language', async ({ page }) => {
   await page.addInitScript(ENGLISH);
   await page.goto(host.url.replace(/#.*$/, ''));
-  await page.getByRole('button', { name: 'Interrogate' }).click();
   await expect(page.getByRole('alert')).toContainText('Open the address the web host printed');
+});
+
+test('roles see only their own navigation', async ({ page }) => {
+  await signIn(page, host, 'admin');
+  const nav = page.getByRole('navigation');
+  await expect(nav.getByRole('menuitem')).toHaveText(['Patients', 'Audit trail', 'Users', 'Drug library', 'Site settings']);
+  await signIn(page, host, 'dr.li');
+  await expect(nav.getByRole('menuitem')).toHaveText(['Pump', 'Programming', 'Refill', 'Patients', 'Audit trail']);
+  await signIn(page, host, 'nurse.wang');
+  await expect(nav.getByRole('menuitem')).toHaveText(['Pump', 'Refill', 'Patients', 'Audit trail']);
+  await openNav(page, 'Patients');
+  await expect(page.getByTestId('patients-table')).toContainText('Zhang Wei');
 });

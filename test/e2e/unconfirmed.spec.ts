@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { startBuiltWebHost, type RunningHost } from './web-host';
+import { signIn, startClinic } from './clinic';
+import type { RunningHost } from './web-host';
 
 let host: RunningHost;
 
 test.beforeAll(async () => {
   // A programming session whose acknowledgement was lost, left in the database before the app starts.
-  host = await startBuiltWebHost([], (db, keys) => {
+  host = await startClinic([], (db, keys) => {
     const run = spawnSync(process.execPath, ['dist/test/unconfirmed-session.cjs', db, keys], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(run.stderr);
   });
@@ -16,16 +17,18 @@ test.afterAll(async () => {
   await host.stop();
 });
 
-test('an UNCONFIRMED session is shown loudly at start-up and resolved by interrogating the pump', async ({ page }) => {
-  await page.addInitScript(`localStorage.setItem('pump-language', 'en');`);
-  await page.goto(host.url);
+test('an UNCONFIRMED session is shown loudly at start-up and resolved by interrogating the pump, which opens programming again', async ({ page }) => {
+  await signIn(page, host, 'dr.li');
   const banner = page.getByTestId('unconfirmed-banner');
   await expect(banner).toContainText('UNCONFIRMED programming');
   await expect(banner).toContainText('SIM000123');
   await page.screenshot({ path: 'docs/screenshots/unconfirmed-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
+  // Programming that pump is refused until the outcome is known.
+  await page.getByRole('navigation').getByRole('menuitem', { name: 'Programming' }).click();
   await page.getByRole('button', { name: 'Interrogate' }).click();
-  await expect(page.getByTestId('pump-status')).toBeVisible();
-  // The pump reports it never applied that transaction: the session is settled and the banner goes.
+  // The interrogation itself settles it: the pump reports it never applied that transaction.
   await expect(banner).toHaveCount(0);
+  await page.getByLabel('New daily dose (mg/day)').fill('2.7');
+  await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'ok');
 });

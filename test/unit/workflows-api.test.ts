@@ -1,0 +1,178 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileKeyStore } from '../../db/audit/keys';
+import { verifyAudit } from '../../db/audit/verify';
+import { openRuntime, type Runtime } from '../../services/runtime';
+import { manualClock, signInThrough, tempDir, TEST_PASSWORD } from './helpers';
+
+let dir: string;
+let cleanup: () => void;
+let runtime: Runtime;
+let clock: ReturnType<typeof manualClock>;
+let keys: FileKeyStore;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = tempDir());
+  clock = manualClock();
+  keys = new FileKeyStore(join(dir, 'keys'));
+  runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'db.sqlite'), simulator: true, now: clock.now, simulatorOptions: { clock: clock.now }, keys });
+});
+afterEach(async () => {
+  await runtime.close();
+  cleanup();
+});
+
+const call = async (channel: string, input: unknown = {}) => runtime.dispatch(channel, input);
+const value = async <T = unknown>(channel: string, input: unknown = {}): Promise<T> => {
+  const r = await call(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+};
+const minutes = (n: number) => {
+  for (let i = 0; i < n; i++) clock.advanceDays(1 / 1440);
+};
+
+async function registerTrainingPump() {
+  const { id } = await value<{ id: number }>('patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'non-cancer' });
+  await value('pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10' });
+  return id;
+}
+
+describe('signing in at the workstation', () => {
+  it('asks for the first administrator, then refuses every clinical call until someone signs in', async () => {
+    expect(await value('auth:status')).toMatchObject({ setupRequired: true, user: null });
+    expect(await call('pump:interrogate')).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(await call('patients:search', { query: '' })).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    await signInThrough(runtime.dispatch, 'nurse.wang');
+    expect(await value('auth:status')).toMatchObject({ setupRequired: false, user: { username: 'nurse.wang', role: 'nurse' }, locked: false });
+  });
+
+  it('refuses a wrong password and keeps the previous state', async () => {
+    await signInThrough(runtime.dispatch, 'dr.li');
+    await value('auth:signOut');
+    expect(await call('auth:signIn', { username: 'dr.li', password: 'wrong password!' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(await value('auth:status')).toMatchObject({ user: null, locked: false });
+  });
+
+  it('locks after the idle time; polling does not keep it awake; the same user unlocks', async () => {
+    await signInThrough(runtime.dispatch, 'dr.li');
+    minutes(4);
+    await value('wand:status');
+    await value('sessions:unconfirmed');
+    await value('auth:status');
+    minutes(1);
+    expect(await call('pump:interrogate')).toMatchObject({ ok: false, error: { code: 'SESSION_LOCKED' } });
+    expect(await value('auth:status')).toMatchObject({ user: null, locked: true, lockedUser: { username: 'dr.li' } });
+    await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+    expect((await call('pump:interrogate')).ok).toBe(true);
+  });
+
+  it('locks by hand, and the site setting changes the idle time', async () => {
+    await signInThrough(runtime.dispatch, 'admin');
+    await value('settings:update', { idleLockMinutes: 2 });
+    minutes(2);
+    expect(await call('settings:get')).toMatchObject({ ok: false, error: { code: 'SESSION_LOCKED' } });
+    await value('auth:signIn', { username: 'admin', password: TEST_PASSWORD });
+    await value('auth:lock');
+    expect(await value('auth:status')).toMatchObject({ locked: true, idleLockMinutes: 2 });
+  });
+
+  it('lets each role reach only its own channels', async () => {
+    await signInThrough(runtime.dispatch, 'nurse.wang');
+    expect(await call('program:preview', { mode: 'continuous', dailyDose: '3' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('users:list')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('library:save', { library: (await value<{ library: unknown }>('library:get')).library })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await value('auth:signIn', { username: 'admin', password: TEST_PASSWORD });
+    expect(await call('pump:interrogate')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect((await value<unknown[]>('users:list')).length).toBe(5);
+  });
+});
+
+describe('a dose change through the API', () => {
+  beforeEach(async () => {
+    await signInThrough(runtime.dispatch, 'dr.li');
+    await registerTrainingPump();
+  });
+
+  it('previews the Finish screen without sending anything: rounded rate, old beside new, 24-h and peak, verdict', async () => {
+    const preview = await value<Record<string, unknown>>('program:preview', { mode: 'continuous', dailyDose: '4.2' });
+    expect(preview).toMatchObject({
+      pumpSerial: 'SIM000123',
+      patient: { identifier: 'P-1' },
+      settings: { rate: { value: '0.42', unit: 'mL/day' } },
+      totals: { old24h: { value: '3', unit: 'mg/day' }, new24h: { value: '4.2', unit: 'mg/day' }, newPeakHourly: { value: '0.175', unit: 'mg/h' } },
+      check: { verdict: 'soft' },
+      witnessRequired: true,
+    });
+    expect(preview['rows']).toContainEqual({ field: 'morphine.dailyDose', old: '3 mg/day', new: '4.2 mg/day', changed: true, percentChange: '40' });
+    expect(await value<unknown[]>('sessions:unconfirmed')).toEqual([]);
+  });
+
+  it('programs after acknowledgement and witness, and refuses each missing piece with nothing sent', async () => {
+    const preview = await value<{ settings: unknown; reviewed: unknown }>('program:preview', { mode: 'continuous', dailyDose: '4.2' });
+    const base = { settings: preview.settings, reviewed: preview.reviewed };
+    expect(await call('program:apply', base)).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED' } });
+    expect(await call('program:apply', { ...base, acknowledgement: 'pain uncontrolled' })).toMatchObject({ ok: false, error: { code: 'WITNESS_REQUIRED' } });
+    expect(await call('program:apply', { ...base, acknowledgement: 'pain uncontrolled', witness: { username: 'dr.li', password: TEST_PASSWORD } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('program:apply', { ...base, acknowledgement: 'pain uncontrolled', witness: { username: 'dr.chen', password: 'not the password' } })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    const done = await value('program:apply', { ...base, acknowledgement: 'pain uncontrolled', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+    expect(done).toMatchObject({ outcome: 'confirmed', mismatches: [] });
+    const read = await value<{ status: { rate: { value: string }; dailyDose: { value: string } } }>('pump:interrogate');
+    expect(read.status.dailyDose.value).toBe('4.2');
+    expect(verifyAudit(runtime.db, keys).ok).toBe(true);
+  });
+
+  it('refuses a write whose reviewed old program is no longer what the pump runs', async () => {
+    const first = await value<{ settings: unknown; reviewed: unknown }>('program:preview', { mode: 'continuous', dailyDose: '2.7' });
+    await value('program:apply', { settings: first.settings, reviewed: first.reviewed });
+    const stale = await call('program:apply', { settings: { ...(first.settings as object), rate: { value: '0.25', unit: 'mL/day' } }, reviewed: first.reviewed });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  });
+
+  it('checks the maximum daily dose with every allowed patient bolus', async () => {
+    const preview = await value<{ check: { verdict: string; findings: Array<{ code: string; params: Record<string, string> }> } }>('program:preview', {
+      mode: 'continuous',
+      dailyDose: '3',
+      patientBolus: { volumeMl: '0.5', durationMinutes: 10, lockoutMinutes: 60, maxPerDay: 6 },
+    });
+    // 3 mg/day + 6 × 5 mg = 33 mg/day: above the hard maximum of 25 mg/day.
+    expect(preview.check.verdict).toBe('hard');
+    expect(preview.check.findings).toContainEqual(expect.objectContaining({ code: 'DOSE_ABOVE_MAX', params: expect.objectContaining({ withBoluses: 'true' }) as unknown }));
+  });
+
+  it('refuses a dose below what the pump can deliver', async () => {
+    expect(await call('program:preview', { mode: 'continuous', dailyDose: '0.0001' })).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE' } });
+  });
+});
+
+describe('a refill through the API', () => {
+  it('computes and flags the discrepancy, refuses overfill, records the visit with its witness', async () => {
+    await signInThrough(runtime.dispatch, 'nurse.wang');
+    await registerTrainingPump();
+    const preview = await value<{ expectedResidualMl: string; discrepancyFlag: boolean; thresholdMl: string }>('refill:preview', { withdrawnMl: '10' });
+    expect(preview).toMatchObject({ discrepancyFlag: true, thresholdMl: '2' });
+    const syringe = { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, volumeMl: '40', lot: 'L1', expiry: '2027-01-01', preparedBy: 'Pharmacist Sun', checkedBy: 'Pharmacist Zhou' };
+    expect(await call('refill:preview', { withdrawnMl: '10', instilledMl: '41' })).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE' } });
+    const report = await value('refill:perform', { syringe, withdrawnMl: '10', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+    expect(report).toMatchObject({ outcome: 'confirmed', discrepancyFlag: true, patient: { identifier: 'P-1' }, nurse: 'Nurse Wang', witness: 'Nurse Zhao', forecast: { limitingFactor: 'alarm' } });
+    const detail = await value<{ pumps: Array<{ refills: Array<{ discrepancyFlag: boolean }> }> }>('patients:get', { id: 1 });
+    expect(detail.pumps[0]?.refills).toEqual([expect.objectContaining({ discrepancyFlag: true, instilledMl: '20' })]);
+  });
+});
+
+describe('the audit viewer API', () => {
+  it('pages newest first and filters by patient, pump, user, action and date', async () => {
+    await signInThrough(runtime.dispatch, 'dr.li');
+    await registerTrainingPump();
+    await value('pump:interrogate');
+    const all = await value<{ total: number; rows: Array<{ seq: number; action: string }> }>('audit:list', { limit: 3 });
+    expect(all.rows.map((r) => r.seq)).toEqual([all.total, all.total - 1, all.total - 2]);
+    expect(all.rows[0]?.action).toBe('pump.interrogate');
+    expect((await value<{ total: number }>('audit:list', { filter: { patientId: 'P-1' } })).total).toBe(2);
+    expect((await value<{ total: number }>('audit:list', { filter: { action: 'user' } })).total).toBe(7);
+    expect((await value<{ total: number }>('audit:list', { filter: { actor: 'nurse.wang' } })).total).toBe(0);
+    expect((await value<{ total: number }>('audit:list', { filter: { from: '2026-03-02' } })).total).toBe(0);
+    expect((await value<{ total: number }>('audit:list', { filter: { to: '2026-03-01', pumpSerial: 'SIM000123' } })).total).toBe(2);
+    expect(await value('audit:verify')).toMatchObject({ ok: true, records: all.total });
+  });
+});

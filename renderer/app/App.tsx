@@ -23,7 +23,7 @@ export function App() {
   else body = <Shell user={status.user} idleLockMinutes={status.idleLockMinutes} />;
   const signedIn = status?.user !== null && status?.user !== undefined;
   return (
-    <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={theme}>
+    <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={theme} button={{ autoInsertSpace: false }}>
       {signedIn ? (
         body
       ) : (

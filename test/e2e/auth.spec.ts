@@ -1,0 +1,64 @@
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './a11y';
+import { openNav } from './clinic';
+import { startBuiltWebHost, type RunningHost } from './web-host';
+
+let host: RunningHost;
+test.describe.configure({ mode: 'serial' });
+test.beforeAll(async () => {
+  host = await startBuiltWebHost();
+});
+test.afterAll(async () => {
+  await host.stop();
+});
+
+const ADMIN_PASSWORD = 'a long admin passphrase';
+const NURSE_PASSWORD = 'nurse passphrase 1';
+
+test('first run: the administrator is created, then creates a nurse', async ({ page }) => {
+  await page.addInitScript(`localStorage.setItem('pump-language', 'en');`);
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { name: 'Create the first administrator' })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Full name').fill('Site Admin');
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Create administrator and sign in' }).click();
+  await expect(page.getByText('At least 10 characters')).toBeVisible();
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Create administrator and sign in' }).click();
+  await expect(page.getByTestId('signed-in-user')).toContainText('Site Admin');
+
+  await openNav(page, 'Users');
+  await page.getByLabel('User name').fill('nurse.wang');
+  await page.getByLabel('Full name').fill('Nurse Wang');
+  await page.getByLabel('Password').fill(NURSE_PASSWORD);
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('cell', { name: 'nurse.wang' })).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/users-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});
+
+test('a wrong password is refused in the user’s language; the idle lock comes down and the same user unlocks', async ({ page }) => {
+  await page.clock.install();
+  await page.addInitScript(`localStorage.setItem('pump-language', 'zh-CN');`);
+  await page.goto(host.url);
+  await page.getByLabel('用户名').fill('nurse.wang');
+  await page.getByLabel('密码').fill('wrong password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert')).toContainText('用户名或密码错误');
+  await page.getByLabel('密码').fill(NURSE_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
+
+  // Five minutes without a touch (the site default): the workstation locks itself.
+  await page.clock.fastForward('05:01');
+  await expect(page.getByTestId('lock-screen')).toContainText('Nurse Wang');
+  await page.screenshot({ path: 'docs/screenshots/locked-zh-CN.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel('密码').fill(NURSE_PASSWORD);
+  await page.getByRole('button', { name: '解锁' }).click();
+  await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
+});

@@ -1,0 +1,107 @@
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './a11y';
+import { interrogate, openNav, PASSWORD, signIn, startClinic } from './clinic';
+import type { RunningHost } from './web-host';
+
+// Every clinical workflow once in Chinese, on its own clinic database.
+let host: RunningHost;
+test.describe.configure({ mode: 'serial' });
+test.beforeAll(async () => {
+  host = await startClinic();
+});
+test.afterAll(async () => {
+  await host.stop();
+});
+
+test('医生调整剂量：软限制确认、核对人签名、回读确认', async ({ page }) => {
+  await signIn(page, host, 'dr.li', 'zh-CN');
+  await openNav(page, '程控');
+  await interrogate(page);
+  await page.getByLabel('新日剂量（mg/day）').fill('4.2');
+  await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'soft');
+  await page.getByTestId('review-button').click();
+  const finish = page.getByTestId('finish-screen');
+  await expect(finish).toContainText('完成确认界面');
+  await expect(finish.getByTestId('library-verdict')).toContainText('软限制');
+  await finish.getByRole('checkbox').check();
+  await finish.getByLabel('理由（记录到审计追踪）').fill('疼痛控制不佳，已与患者沟通');
+  await finish.getByLabel('核对人用户名').fill('dr.chen');
+  await finish.getByLabel('核对人密码').fill(PASSWORD);
+  await page.screenshot({ path: 'docs/screenshots/finish-screen-zh-CN.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await page.getByTestId('program-button').click();
+  await expect(page.getByTestId('program-outcome')).toHaveAttribute('data-outcome', 'confirmed');
+  await expect(page.getByTestId('program-outcome')).toContainText('已确认');
+});
+
+test('硬限制阻止更改', async ({ page }) => {
+  await signIn(page, host, 'dr.li', 'zh-CN');
+  await openNav(page, '程控');
+  await interrogate(page);
+  await page.getByLabel('新日剂量（mg/day）').fill('30');
+  await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toContainText('硬限制');
+  await page.getByTestId('review-button').click();
+  await expect(page.getByTestId('program-button')).toBeDisabled();
+  await expectNoSeriousA11yViolations(page);
+});
+
+test('护士加药：偏差标记、核对人、打印报告', async ({ page }) => {
+  await signIn(page, host, 'nurse.wang', 'zh-CN');
+  await openNav(page, '加药');
+  await interrogate(page);
+  await page.getByLabel('已按医嘱核对患者身份（两种标识）').check();
+  await page.getByLabel('无过量或戒断征象').check();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByLabel('浓度').fill('10');
+  await page.getByLabel('标签扫描（GS1）').fill('(17)301231(10)MOR-9');
+  await page.getByLabel('注射器容量').fill('20');
+  await page.getByLabel('配制人').fill('孙药师');
+  await page.getByLabel('核对人', { exact: true }).fill('周药师');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByLabel('抽出量').fill('11');
+  await expect(page.getByTestId('discrepancy')).toContainText('囊袋误注');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByLabel(/加药量（储药囊容量/).fill('20');
+  await expect(page.getByTestId('refill-forecast')).toContainText('最晚加药日期');
+  await page.getByRole('button', { name: '下一步' }).click();
+  const finish = page.getByTestId('refill-finish');
+  await finish.getByLabel('核对人用户名').fill('nurse.zhao');
+  await finish.getByLabel('核对人密码').fill(PASSWORD);
+  await page.getByTestId('refill-submit').click();
+  await expect(page.getByTestId('refill-report')).toContainText('加药记录报告');
+  await expect(page.getByTestId('patient-card')).toContainText('最晚加药日期');
+  await page.screenshot({ path: 'docs/screenshots/refill-report-zh-CN.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+});
+
+test('审计追踪与患者记录', async ({ page }) => {
+  await signIn(page, host, 'dr.li', 'zh-CN');
+  await openNav(page, '审计追踪');
+  await expect(page.getByTestId('chain-status')).toContainText('审计链已验证');
+  await expect(page.getByTestId('audit-scroller')).toContainText('refill.record');
+  await page.screenshot({ path: 'docs/screenshots/audit-zh-CN.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await openNav(page, '患者');
+  await page.getByRole('button', { name: 'Zhang Wei' }).click();
+  await expect(page.getByTestId('patient-detail')).toContainText('非癌性疼痛');
+  await expect(page.getByRole('figure', { name: '疼痛（VAS）与日剂量' })).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/patient-zh-CN.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+});
+
+test('管理员：药物库与站点设置', async ({ page }) => {
+  await signIn(page, host, 'admin', 'zh-CN');
+  await openNav(page, '药物库');
+  await page.getByLabel('吗啡 最大日剂量 软限制').fill('12');
+  await page.getByRole('button', { name: '保存为新版本' }).click();
+  await expect(page.getByText('已保存为版本 2；需经药师确认。')).toBeVisible();
+  await page.getByRole('button', { name: '确认此版本（药师）' }).click();
+  await expect(page.getByTestId('library-version')).toContainText('已由 admin 确认');
+  await page.screenshot({ path: 'docs/screenshots/library-zh-CN.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await openNav(page, '站点设置');
+  await page.getByLabel('无操作自动锁定（分钟）').fill('10');
+  await page.getByRole('button', { name: '保存设置' }).click();
+  await expect(page.getByText('设置已保存并记录到审计追踪。')).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+});

@@ -1,6 +1,6 @@
 import type { LinkInfo } from '../core/api/contract';
 import type { PumpLink } from '../drivers/link';
-import { trainingLink } from '../drivers/simulator/training';
+import { trainingLink, type TrainingScenario } from '../drivers/simulator/training';
 import type { Clock } from '../drivers/simulator/pump';
 import { findWand, type UsbDeviceSource } from '../drivers/usb/detect';
 import type { UsbDeviceLike } from '../drivers/usb/types';
@@ -13,6 +13,8 @@ export interface TrainingOptions {
   onFrame?: (direction: 'out' | 'in', bytes: Uint8Array) => void;
   /** Telemetry latency per frame exchange of the simulated wand, in milliseconds. */
   latencyMs?: number;
+  /** A training-room situation to rehearse (training mode only). */
+  scenario?: TrainingScenario | undefined;
 }
 
 export interface LinkChoice {
@@ -33,7 +35,7 @@ export async function selectLink(options: {
 }): Promise<LinkChoice> {
   // Training mode runs the real wand driver and protocol against the simulated wand and pump.
   const training = (reason: NonNullable<LinkInfo['reason']>): LinkChoice => ({
-    link: options.workerFile === undefined ? trainingLink(options.simulatorOptions).link : new WorkerLink(options.workerFile, { mode: 'training', ...(options.simulatorOptions?.latencyMs === undefined ? {} : { latencyMs: options.simulatorOptions.latencyMs }) }),
+    link: options.workerFile === undefined ? trainingLink(options.simulatorOptions).link : new WorkerLink(options.workerFile, { mode: 'training', ...(options.simulatorOptions?.latencyMs === undefined ? {} : { latencyMs: options.simulatorOptions.latencyMs }), ...(options.simulatorOptions?.scenario === undefined ? {} : { scenario: options.simulatorOptions.scenario }) }),
     info: { kind: 'simulator', training: true, reason },
   });
   if (options.simulator === true) return training('SIMULATOR_REQUESTED');

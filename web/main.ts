@@ -5,9 +5,13 @@ import { openRuntime } from '../services/runtime';
 import { describeStartupError } from '../services/startup-errors';
 import { nodeUsb, nodeUsbAttach } from '../drivers/usb/webusb';
 import { startWebHost } from './server';
+import { trainingScenarios, type TrainingScenario } from '../drivers/simulator/training';
 
-const USAGE = `Usage: npm run start:web -- [--port N] [--db FILE] [--simulator] [--ipv6]
-Serves the programmer on this computer only (loopback), for a browser or a training room.`;
+const USAGE = `Usage: npm run start:web -- [--port N] [--db FILE] [--simulator] [--ipv6] [--training-scenario NAME]
+Serves the programmer on this computer only (loopback), for a browser or a training room.
+  --training-scenario unplug-during-programming
+      (training mode) the wand comes off just after the pump commits the first program write,
+      and is plugged back in two seconds later: rehearse resolving an UNCONFIRMED outcome.`;
 
 async function main(): Promise<number> {
   let args;
@@ -18,6 +22,7 @@ async function main(): Promise<number> {
         db: { type: 'string' },
         simulator: { type: 'boolean', default: false },
         ipv6: { type: 'boolean', default: false },
+        'training-scenario': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -34,6 +39,11 @@ async function main(): Promise<number> {
     process.stderr.write(`--port must be a whole number from 0 to 65535\n${USAGE}\n`);
     return 1;
   }
+  const scenario = args['training-scenario'];
+  if (scenario !== undefined && !(trainingScenarios as readonly string[]).includes(scenario)) {
+    process.stderr.write(`--training-scenario must be one of: ${trainingScenarios.join(', ')}\n${USAGE}\n`);
+    return 1;
+  }
   const databasePath = resolve(args.db ?? defaultDatabasePath());
   // The bundle lives in dist/web/; the built renderer in out/renderer/.
   const root = resolve(__dirname, '..', '..');
@@ -42,10 +52,11 @@ async function main(): Promise<number> {
     runtime = await openRuntime({
       host: 'web',
       databasePath,
-      simulator: args.simulator,
-      usb: args.simulator ? undefined : await nodeUsb(),
+      simulator: args.simulator || scenario !== undefined,
+      ...(scenario === undefined ? {} : { simulatorOptions: { scenario: scenario as TrainingScenario } }),
+      usb: args.simulator || scenario !== undefined ? undefined : await nodeUsb(),
       workerFile: resolve(root, 'dist', 'worker', 'link-worker.cjs'),
-      ...(args.simulator ? {} : { attach: await nodeUsbAttach() }),
+      ...(args.simulator || scenario !== undefined ? {} : { attach: await nodeUsbAttach() }),
       log: (e) => process.stderr.write(`${String((e as Error).stack ?? e)}\n`),
     });
   } catch (e) {

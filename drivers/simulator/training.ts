@@ -7,11 +7,25 @@ import { WandLink, type WandLinkOptions } from '../wand-link';
  * The training setup: the real wand driver and protocol, over an in-memory USB device that the
  * simulated wand and pump answer. Everything but the USB kernel device is the production path.
  */
-export function trainingLink(options: { clock?: Clock; latencyMs?: number; pump?: SimulatedPump } & WandLinkOptions = {}) {
+/**
+ * Situations a training room rehearses on the simulated pump. `unplug-during-programming`: the
+ * wand comes off the USB port just after the pump committed the first program write, before its
+ * acknowledgement, and is plugged back in two seconds later: the outcome is UNCONFIRMED until the
+ * pump is interrogated again.
+ */
+export const trainingScenarios = ['unplug-during-programming'] as const;
+export type TrainingScenario = (typeof trainingScenarios)[number];
+export const REPLUG_AFTER_MS = 2000;
+
+export function trainingLink(options: { clock?: Clock; latencyMs?: number; pump?: SimulatedPump; scenario?: TrainingScenario | undefined } & WandLinkOptions = {}) {
   const clock = options.clock ?? (() => new Date());
   const pump = options.pump ?? new SimulatedPump(defaultSimulatedPump(clock()), clock);
   const wand = new SimulatedWand(pump);
   const device = new SimulatedUsbDevice(wand, options.latencyMs ?? 0);
   const link = new WandLink(device, { ...options, kind: 'simulator' });
+  if (options.scenario === 'unplug-during-programming') {
+    device.armOnMessage('COMMIT', { kind: 'unplug-after-request' });
+    device.onUnplug = () => setTimeout(() => device.replug(), REPLUG_AFTER_MS).unref();
+  }
   return { link, device, wand, pump };
 }

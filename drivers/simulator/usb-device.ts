@@ -1,4 +1,5 @@
-import { frameLength, PACKET_BYTES } from '../protocol/frame';
+import { decodeFrame, frameLength, PACKET_BYTES } from '../protocol/frame';
+import { decodeMessage } from '../protocol/messages';
 import { WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../usb/detect';
 import type { UsbDeviceLike, UsbInResult, UsbOutResult } from '../usb/types';
 import type { SimulatedWand } from './wand';
@@ -11,6 +12,14 @@ export type LinkFault =
   | { kind: 'unplug-before-request' }
   | { kind: 'unplug-after-request' }
   | { kind: 'stale-input' };
+
+/** The message type of a request frame, or undefined when it does not decode. */
+const messageType = (bytes: Uint8Array): string | undefined => {
+  const frame = decodeFrame(bytes);
+  if (!frame.ok) return undefined;
+  const decoded = decodeMessage(frame.frame.type, frame.frame.payload);
+  return decoded.ok ? decoded.message.type : undefined;
+};
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
@@ -45,6 +54,25 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
     /** Telemetry latency per frame exchange, in milliseconds. */
     private readonly latencyMs = 0,
   ) {}
+
+  /** Faults waiting for a request of a given message type (e.g. the next COMMIT), each applied once. */
+  private readonly armed = new Map<string, LinkFault>();
+  /** Called when the wand is unplugged (a training scenario plugs it back in after a while). */
+  onUnplug: (() => void) | undefined;
+
+  /** Applies `fault` to the next request whose message is of `type` (e.g. 'COMMIT'). */
+  armOnMessage(type: string, fault: LinkFault): void {
+    this.armed.set(type, fault);
+  }
+
+  /** Plugs the wand back in: it must be opened and claimed afresh, as after a real replug. */
+  replug(): void {
+    this.unplugged = false;
+    this.opened = false;
+    this.claimed = false;
+    this.outBuffer = new Uint8Array(0);
+    this.inbox.length = 0;
+  }
 
   /** Injects a fault into the request `offset` requests from now (0 = the next one). */
   inject(fault: LinkFault, offset = 0): void {
@@ -83,6 +111,7 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
   unplug(): void {
     this.unplugged = true;
     for (const w of this.waiting.splice(0)) w(new DeviceUnplugged());
+    this.onUnplug?.();
   }
 
   transferOut(_endpoint: number, data: Uint8Array): Promise<UsbOutResult> {
@@ -108,7 +137,10 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
   }
 
   private dispatch(request: Uint8Array): void {
-    const fault = this.faults.get(this.requests);
+    const type = this.armed.size === 0 ? undefined : messageType(request);
+    const byType = type === undefined ? undefined : this.armed.get(type);
+    if (type !== undefined && byType !== undefined) this.armed.delete(type);
+    const fault = byType ?? this.faults.get(this.requests);
     this.faults.delete(this.requests);
     this.requests++;
     if (fault?.kind === 'unplug-before-request') {

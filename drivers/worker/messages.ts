@@ -1,3 +1,4 @@
+import type { TrainingScenario } from '../simulator/training';
 import type { BolusWrite, ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
 import type { Result } from '../../core/result';
 
@@ -6,6 +7,8 @@ export interface LinkWorkerData {
   mode: 'training' | 'usb';
   /** Simulated telemetry latency per frame (training). */
   latencyMs?: number;
+  /** A training-room situation to rehearse on the simulated pump. */
+  scenario?: TrainingScenario;
   /** Test hook: the worker stops answering for this long before each request (a USB stall). */
   stallMs?: number;
 }

@@ -5,12 +5,13 @@ import { runAll } from './harness';
 import { codecBench, interrogateWandBench, programWandBench } from './wand';
 import { interrogateThroughApi } from './interrogate';
 import { webHostStart } from './web-host';
+import { auditLongTaskBench, auditRowsBench, bundleBench, ttiBench } from './renderer';
 
 // `npm run bench [-- --filter TEXT] [--json FILE]`: each line is a figure beside a baseline
 // measured in the same run, so results compare across machines by their ratio.
 const { values } = parseArgs({ options: { filter: { type: 'string' }, json: { type: 'string' } } });
 
-runAll([webHostStart, interrogateThroughApi, validateProgramBench, cliStartBench, codecBench, interrogateWandBench, programWandBench, auditAppendBench, auditVerifyBench, auditQueryBench], { filter: values.filter, json: values.json }).then(
+runAll([webHostStart, interrogateThroughApi, validateProgramBench, cliStartBench, codecBench, interrogateWandBench, programWandBench, auditAppendBench, auditVerifyBench, auditQueryBench, bundleBench, ttiBench, auditRowsBench, auditLongTaskBench], { filter: values.filter, json: values.json }).then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`benchmark failed: ${(e as Error).message}\n`);

@@ -124,7 +124,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (relative === 'index.html') {
       const html = await readFile(file, 'utf8');
       // The bridge is a classic script, so it runs before the renderer's module scripts.
-      const withBridge = html.replace('<script', '<script src="./pump-api.js"></script>\n    <script');
+      const withBridge = html.replace('<script', '<script defer src="./pump-api.js"></script>\n    <script');
       res.writeHead(200, securityHeaders('.html'));
       res.end(withBridge);
       return;

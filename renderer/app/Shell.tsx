@@ -37,7 +37,7 @@ const routes: ReadonlyArray<{ key: Route; needs: Operation; render: () => ReactN
 
 export const routesFor = (role: User['role']): Route[] => routes.filter((r) => may(role, r.needs)).map((r) => r.key);
 
-export function Shell({ user, idleLockMinutes }: { user: User; idleLockMinutes: number }) {
+export default function Shell({ user, idleLockMinutes }: { user: User; idleLockMinutes: number }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const allowed = routes.filter((r) => may(user.role, r.needs));

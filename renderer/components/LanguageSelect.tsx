@@ -1,4 +1,4 @@
-import { Select, Space } from 'antd';
+import { Radio } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { languages, setLanguage, type Language } from '../i18n/index';
@@ -10,21 +10,17 @@ export function LanguageSelect() {
   const { t, i18n } = useTranslation();
   const [language, setLang] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
   return (
-    <Space>
-      <label htmlFor="language" style={{ color: '#fff' }}>
-        {t('app.language')}
-      </label>
-      <Select<Language>
-        id="language"
-        value={language}
-        onChange={(next) => {
-          setLanguage(next);
-          setLang(next);
-        }}
-        style={{ width: 110 }}
-        options={languages.map((l) => ({ value: l, label: languageNames[l] }))}
-      />
-    </Space>
+    <Radio.Group
+      aria-label={t('app.language')}
+      optionType="button"
+      size="small"
+      value={language}
+      onChange={(e) => {
+        const next = e.target.value as Language;
+        setLanguage(next);
+        setLang(next);
+      }}
+      options={languages.map((l) => ({ value: l, label: <span lang={l}>{languageNames[l]}</span> }))}
+    />
   );
 }
-

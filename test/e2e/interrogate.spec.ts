@@ -66,10 +66,7 @@ test('a nurse interrogates the simulated pump: the dashboard, and the reading on
 
 test('the same slice in Chinese, switching language while signed in', async ({ page }) => {
   await signIn(page, host, 'nurse.wang');
-  await page.getByRole('combobox', { name: 'Language' }).click();
-  await page.getByTitle('中文').click();
-  // Let the list close before the accessibility scan: its fading options would be scanned mid-animation.
-  await expect(page.locator('.ant-select-dropdown')).toBeHidden();
+  await page.getByRole('radiogroup', { name: 'Language' }).getByText('中文').click();
   await expect(page.getByTestId('training-banner')).toContainText('培训模式（模拟泵）');
   await page.getByRole('button', { name: '读取泵信息' }).click();
   const status = page.getByTestId('pump-status');

@@ -151,17 +151,26 @@ async function scrollAudit(browser: Browser, records: number): Promise<ScrollFig
     await page.evaluate(`window.longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration); }).observe({ type: 'longtask' });`);
     let maxRows = 0;
     const scroller = page.getByTestId('audit-scroller');
-    const step = async (script: string) => {
-      await scroller.evaluate(`(el) => { ${script} }`);
+    type Scrollable = { scrollBy(x: number, y: number): void; scrollTo(x: number, y: number): void; scrollHeight: number };
+    type Move = { by: number } | { to: 'middle' | 'end' };
+    const step = async (move: Move) => {
+      await scroller.evaluate((node, m: Move) => {
+        const el = node as unknown as Scrollable;
+        if ('by' in m) el.scrollBy(0, m.by);
+        else el.scrollTo(0, m.to === 'end' ? el.scrollHeight : el.scrollHeight / 2);
+      }, move);
       await page.evaluate(`new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))`);
       maxRows = Math.max(maxRows, await page.getByTestId('audit-row').count());
     };
-    for (let i = 0; i < 60; i++) await step('el.scrollBy(0, 600)');
-    await step('el.scrollTo(0, el.scrollHeight / 2)');
+    for (let i = 0; i < 60; i++) await step({ by: 600 });
+    await step({ to: 'middle' });
     await page.waitForTimeout(300);
-    for (let i = 0; i < 30; i++) await step('el.scrollBy(0, -600)');
-    await step('el.scrollTo(0, el.scrollHeight)');
+    for (let i = 0; i < 30; i++) await step({ by: -600 });
+    await step({ to: 'end' });
     await page.waitForTimeout(300);
+    // The scroll really reached the oldest record (seq 1), with its row filled in from its page.
+    const last = await page.getByTestId('audit-row').last().locator('[role="cell"]').first().textContent();
+    if (last?.trim() !== '1') throw new Error(`the audit viewer did not scroll to the oldest record (last row: ${String(last)})`);
     const longest = await page.evaluate<number>('window.longest');
     return { maxRowsInDom: maxRows, longestTaskMs: longest };
   } finally {

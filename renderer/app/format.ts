@@ -1,13 +1,16 @@
 /** Dates and times in the interface language's format; decimal quantities stay exact strings. */
-export const formatDateTime = (iso: string, language: string): string =>
-  new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-
-export const formatDate = (isoDate: string, language: string): string =>
-  new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate));
-
-/** A decimal string with the locale's digit grouping, without converting it to a binary float. */
-export const formatDecimal = (value: string, language: string): string => {
-  const [whole = '0', fraction] = value.split('.');
-  const grouped = new Intl.NumberFormat(language, { useGrouping: true }).format(BigInt(whole.replace('-', ''))) ;
-  return `${whole.startsWith('-') ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (language: string, kind: 'date' | 'dateTime'): Intl.DateTimeFormat => {
+  const key = `${language}|${kind}`;
+  let f = formatters.get(key);
+  if (f === undefined) {
+    // Building a formatter costs far more than using one: one per language and kind, kept.
+    f = new Intl.DateTimeFormat(language, kind === 'date' ? { dateStyle: 'medium', timeZone: 'UTC' } : { dateStyle: 'medium', timeStyle: 'short' });
+    formatters.set(key, f);
+  }
+  return f;
 };
+
+export const formatDateTime = (iso: string, language: string): string => formatter(language, 'dateTime').format(new Date(iso));
+
+export const formatDate = (isoDate: string, language: string): string => formatter(language, 'date').format(new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate));

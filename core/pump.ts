@@ -41,6 +41,17 @@ export const PumpStatusSchema = z.strictObject({
 });
 export type PumpStatus = z.infer<typeof PumpStatusSchema>;
 
+/** Event codes of the pump's own log, in wire order (docs/wand-protocol.md). */
+export const pumpEventCodes = ['PROGRAM_APPLIED', 'RESERVOIR_SET', 'CLOCK_SET', 'ALARM_TEST', 'BOLUS_STARTED', 'PATIENT_BOLUS', 'MOTOR_STALL'] as const;
+export const PumpEventSchema = z.strictObject({
+  /** Pump clock time (ISO 8601). */
+  at: z.iso.datetime(),
+  /** UNKNOWN: a code this version does not know (a newer pump); the detail text is still shown. */
+  code: z.enum([...pumpEventCodes, 'UNKNOWN']),
+  detail: z.string().max(200),
+});
+export type PumpEvent = z.infer<typeof PumpEventSchema>;
+
 export const LinkKindSchema = z.enum(['simulator', 'usb']);
 export type LinkKind = z.infer<typeof LinkKindSchema>;
 

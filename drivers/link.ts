@@ -1,4 +1,4 @@
-import type { BolusWrite, LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
+import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../core/pump';
 import type { Result } from '../core/result';
 
 /**
@@ -19,6 +19,8 @@ export interface PumpLink {
   setClock?(time: Date): Promise<Result<null>>;
   /** The pump plays its alarm tones so the patient learns them. */
   alarmTest?(): Promise<Result<null>>;
+  /** The pump's own event log, oldest first. */
+  readEvents?(): Promise<Result<PumpEvent[]>>;
   /** The wand's state as of the last exchange (no telemetry is sent to answer it). */
   wandStatus(): WandStatus;
   close(): Promise<void>;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { BolusWrite, LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
+import { pumpEventCodes, type BolusWrite, type LinkKind, type ProgramWrite, type PumpEvent, type PumpStatus, type WandStatus } from '../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../core/result';
 import type { PumpLink } from './link';
-import { fromWireStatus, toMicroLitres, toWireSettings, toWireTime, uuidToBytes } from './protocol/convert';
+import { fromWireStatus, fromWireTime, toMicroLitres, toWireSettings, toWireTime, uuidToBytes } from './protocol/convert';
 import { decodeMessage, encodeMessage, WandErrorCode, type Message, type MessageName } from './protocol/messages';
 import { WandTransport, type TransportError } from './usb/transport';
 import type { UsbDeviceLike } from './usb/types';
@@ -182,15 +182,15 @@ export class WandLink implements PumpLink {
   }
 
   /** The pump's event log, every page. */
-  async readEvents(): Promise<Result<Array<{ time: number; code: number; detail: string }>>> {
+  async readEvents(): Promise<Result<PumpEvent[]>> {
     const connected = await this.connect();
     if (!connected.ok) return connected;
-    const events: Array<{ time: number; code: number; detail: string }> = [];
+    const events: PumpEvent[] = [];
     for (let page = 0, pages = 1; page < pages; page++) {
       const r = await this.call({ type: 'READ_EVENTS', page }, 'EVENTS');
       if (!r.ok) return r;
       pages = r.value.pages;
-      events.push(...r.value.events);
+      for (const e of r.value.events) events.push({ at: fromWireTime(e.time), code: pumpEventCodes[e.code] ?? 'UNKNOWN', detail: e.detail });
     }
     return ok(events);
   }

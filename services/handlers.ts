@@ -146,6 +146,11 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       if (!u.ok) return u;
       return setPumpClock({ db, audit, link, now }, u.value);
     },
+    'pump:events': async () => {
+      const u = user('pump.interrogate');
+      if (!u.ok) return u;
+      return link.readEvents();
+    },
     'pump:alarmTest': async () => {
       const u = user();
       if (!u.ok) return u;

@@ -1,5 +1,5 @@
 import type { LinkInfo } from '../core/api/contract';
-import type { BolusWrite, LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../core/pump';
+import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../core/pump';
 import { appError, err, type Result } from '../core/result';
 import type { PumpLink } from '../drivers/link';
 import type { LinkChoice } from './link-select';
@@ -58,6 +58,11 @@ export class LinkManager implements PumpLink {
   setClock(time: Date): Promise<Result<null>> {
     const link = this.choice.link;
     return link.setClock === undefined ? Promise.resolve(unsupported()) : link.setClock(time);
+  }
+
+  readEvents(): Promise<Result<PumpEvent[]>> {
+    const link = this.choice.link;
+    return link.readEvents === undefined ? Promise.resolve(unsupported()) : link.readEvents();
   }
 
   alarmTest(): Promise<Result<null>> {

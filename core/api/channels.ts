@@ -23,6 +23,7 @@ export const channels = [
   'pumps:register',
   'pump:setClock',
   'pump:alarmTest',
+  'pump:events',
   'program:preview',
   'program:apply',
   'refill:preview',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PumpStatusSchema, LinkKindSchema, WandStatusSchema } from '../pump';
+import { PumpEventSchema, PumpStatusSchema, LinkKindSchema, WandStatusSchema } from '../pump';
 import { resultSchema, type Result } from '../result';
 import type { Channel } from './channels';
 import { DrugLibrarySchema } from '../library/schema';
@@ -92,6 +92,8 @@ export const contract = {
   'pumps:register': { input: PumpRegistrationSchema, output: z.strictObject({ id: z.number().int() }) },
   'pump:setClock': { input: Empty, output: z.strictObject({ driftBefore: z.number().int(), driftAfter: z.number().int() }) },
   'pump:alarmTest': { input: Empty, output: z.null() },
+  /** The pump's own event log, oldest first. */
+  'pump:events': { input: Empty, output: z.array(PumpEventSchema) },
   /** The Finish screen's content for a dose or mode change; nothing is sent. */
   'program:preview': { input: ProgramChangeSchema, output: ProgramPreviewSchema },
   'program:apply': { input: ProgramApplySchema, output: ProgramOutcomeSchema },

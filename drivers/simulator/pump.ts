@@ -1,3 +1,4 @@
+import { pumpEventCodes } from '../../core/pump';
 import Decimal from 'decimal.js';
 import { exactDailyVolume, stepDurations } from '../../core/calc/flex';
 import { defaultPumpModel } from '../../core/models';
@@ -31,7 +32,7 @@ export interface PumpEvent {
 }
 
 /** Event codes in wire order (docs/wand-protocol.md). */
-export const PUMP_EVENT_CODES = ['PROGRAM_APPLIED', 'RESERVOIR_SET', 'CLOCK_SET', 'ALARM_TEST', 'BOLUS_STARTED', 'PATIENT_BOLUS', 'MOTOR_STALL'] as const;
+export const PUMP_EVENT_CODES = pumpEventCodes;
 
 export type PatientBolusAnswer = 'granted' | 'locked-out' | 'daily-limit' | 'not-configured';
 

@@ -50,6 +50,9 @@ port.on('message', (request: LinkRequest) => {
       case 'alarmTest':
         post({ id: request.id, method: 'alarmTest', result: (await link.alarmTest?.()) ?? unsupported(), wand: link.wandStatus() });
         return;
+      case 'readEvents':
+        post({ id: request.id, method: 'readEvents', result: (await link.readEvents?.()) ?? unsupported(), wand: link.wandStatus() });
+        return;
       case 'close':
         await link.close();
         post({ id: request.id, method: 'close', wand: link.wandStatus() });

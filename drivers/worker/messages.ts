@@ -1,5 +1,5 @@
 import type { TrainingScenario } from '../simulator/training';
-import type { BolusWrite, ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
+import type { BolusWrite, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../../core/pump';
 import type { Result } from '../../core/result';
 
 /** What the link worker is started with. */
@@ -19,11 +19,13 @@ export type LinkRequest =
   | { id: number; method: 'startBolus'; write: BolusWrite }
   | { id: number; method: 'setClock'; time: string }
   | { id: number; method: 'alarmTest' }
+  | { id: number; method: 'readEvents' }
   | { id: number; method: 'close' };
 
 export type LinkResponse =
   | { id: number; method: 'interrogate'; result: Result<PumpStatus>; wand: WandStatus }
   | { id: number; method: 'program' | 'startBolus'; result: Result<{ applied: boolean }>; wand: WandStatus }
   | { id: number; method: 'setClock' | 'alarmTest'; result: Result<null>; wand: WandStatus }
+  | { id: number; method: 'readEvents'; result: Result<PumpEvent[]>; wand: WandStatus }
   | { id: number; method: 'close'; wand: WandStatus }
   | { id: -1; method: 'status'; wand: WandStatus };

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { BolusWrite, LinkKind, ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
+import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../../core/pump';
 import { appError, err, type Result } from '../../core/result';
 import type { PumpLink } from '../link';
 import type { LinkRequest, LinkResponse, LinkWorkerData } from './messages';
@@ -93,6 +93,11 @@ export class WorkerLink implements PumpLink {
   async setClock(time: Date): Promise<Result<null>> {
     const r = await this.request({ method: 'setClock', time: time.toISOString() });
     return r.method === 'setClock' ? r.result : this.failed();
+  }
+
+  async readEvents(): Promise<Result<PumpEvent[]>> {
+    const r = await this.request({ method: 'readEvents' });
+    return r.method === 'readEvents' ? r.result : this.failed();
   }
 
   async alarmTest(): Promise<Result<null>> {

@@ -44,6 +44,11 @@ test('a nurse interrogates the simulated pump: the dashboard, and the reading on
   await expect(page.getByText(/Pump clock set: was \d+ s off, now 0 s/)).toBeVisible();
   await page.getByRole('button', { name: 'Alarm test' }).click();
   await expect(page.getByText('The pump played its alarm tones.', { exact: false })).toBeVisible();
+  await page.getByRole('button', { name: 'Read event log' }).click();
+  const log = page.getByTestId('event-log');
+  await expect(log).toContainText('Clock set');
+  await expect(log).toContainText('Alarm test');
+  await expectNoSeriousA11yViolations(page);
 
   // The record is in the SQLite file itself, read by a separate connection.
   const db = new Database(host.databasePath, { readonly: true });

@@ -145,6 +145,18 @@ describe('a dose change through the API', () => {
   });
 });
 
+describe('the pump dashboard through the API', () => {
+  it('sets the clock, runs the alarm test and reads both back from the pump’s own event log', async () => {
+    await signInThrough(runtime.dispatch, 'nurse.wang');
+    expect(await value('pump:setClock')).toMatchObject({ driftAfter: 0 });
+    await value('pump:alarmTest');
+    const events = await value<Array<{ code: string; at: string }>>('pump:events');
+    expect(events.map((e) => e.code)).toEqual(['CLOCK_SET', 'ALARM_TEST']);
+    await value('auth:signOut');
+    expect(await call('pump:events')).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+  });
+});
+
 describe('a refill through the API', () => {
   it('computes and flags the discrepancy, refuses overfill, records the visit with its witness', async () => {
     await signInThrough(runtime.dispatch, 'nurse.wang');

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Col, Progress, Row, Space, Typography } from 'antd';
+import { Alert, Button, Card, Col, Progress, Row, Space, Table, Typography } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -120,6 +120,31 @@ function Maintenance({ record }: { record: InterrogationRecord }) {
   );
 }
 
+function EventLog() {
+  const { t, i18n } = useTranslation();
+  const events = useApiMutation(() => pumpApi().pump.events({}));
+  return (
+    <Card title={t('dashboard.events')} size="small" extra={<Button onClick={() => events.mutate(undefined)} loading={events.isPending}>{t('dashboard.readEvents')}</Button>}>
+      <ErrorAlert error={events.error} />
+      {events.data !== undefined && (
+        <Table
+          data-testid="event-log"
+          size="small"
+          rowKey={(e) => `${e.at}-${e.code}-${e.detail}`}
+          pagination={{ pageSize: 10 }}
+          dataSource={[...events.data].reverse()}
+          locale={{ emptyText: t('dashboard.noEvents') }}
+          columns={[
+            { title: t('dashboard.eventTime'), dataIndex: 'at', render: (v: string) => formatDateTime(v, i18n.language) },
+            { title: t('dashboard.event'), dataIndex: 'code', render: (c: string) => t(`event.${c}`) },
+            { title: t('dashboard.eventDetail'), dataIndex: 'detail' },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
+
 export default function PumpScreen() {
   const { t, i18n } = useTranslation();
   const record = useLastReading();
@@ -147,6 +172,7 @@ export default function PumpScreen() {
               <Maintenance record={record} />
             </Col>
           </Row>
+          <EventLog />
           <Typography.Text type="secondary" data-testid="saved-note">
             {t('interrogate.saved', { id: record.id, time: formatDateTime(record.recordedAt, i18n.language) })}
           </Typography.Text>

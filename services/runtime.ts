@@ -33,6 +33,8 @@ export interface Runtime {
   audit: AuditLog;
   handlers: Handlers;
   dispatch: Dispatch;
+  /** The pump link (wand or training simulator) the handlers use. */
+  link: LinkManager;
   /** Who is signed in at this workstation. */
   session: WorkstationSession;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     db,
     audit,
     handlers,
+    link,
     session,
     dispatch: createDispatcher(handlers, options.log),
     async close() {

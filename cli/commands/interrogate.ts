@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { PumpStatus } from '../../core/pump';
 import { appError } from '../../core/result';
 import { openRuntime } from '../../services/runtime';
+import { interrogate } from '../../services/interrogation';
 import { selectLink } from '../../services/link-select';
 import { describeStartupError } from '../../services/startup-errors';
 import { nodeUsb } from '../../drivers/usb/webusb';
@@ -38,7 +39,8 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
       return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, databasePath)));
     }
     try {
-      const result = await runtime.handlers['pump:interrogate']({});
+      // The command line has no sign-in: its readings are recorded as the workstation's.
+      const result = await interrogate({ db: runtime.db, audit: runtime.audit, link: runtime.link, now: () => new Date(), actor: 'workstation:cli' });
       if (!result.ok) return fail(io, json, result.error);
       status = result.value.status;
       recordId = result.value.id;

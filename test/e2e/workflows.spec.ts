@@ -76,6 +76,29 @@ test('a hard limit stops the change: nothing can be sent', async ({ page }) => {
   expect(auditRows(`SELECT count(*) AS n FROM programming_sessions`)).toEqual([{ n: 1 }]);
 });
 
+test('the priming and bridge bolus calculators use the model data and the pump’s drug, and send nothing', async ({ page }) => {
+  await signIn(page, host, 'dr.li');
+  await openNav(page, 'Programming');
+  await interrogate(page);
+  const helpers = page.getByTestId('bolus-helpers');
+  await helpers.locator('#priming_lengthCm').fill('60');
+  const priming = page.getByTestId('priming-result');
+  await expect(priming).toContainText('0.35 mL');
+  await expect(priming).toContainText('0.7 h');
+  await expect(priming).toContainText('3.5 mg Morphine');
+  await expect(helpers).toContainText('Drug reaches the patient before the priming bolus ends');
+  await helpers.getByRole('tab', { name: 'Bridge bolus' }).click();
+  await helpers.getByLabel('New concentration').fill('25');
+  await helpers.locator('#bridge_lengthCm').fill('40');
+  const bridge = page.getByTestId('bridge-result');
+  await expect(bridge).toContainText('0.3 mL'); // 0.2 mL tubing + 40 cm × 0.0025 mL/cm
+  await expect(bridge).toContainText('0.42 mL/day'); // 4.2 mg/day at 10 mg/mL, until the old drug is flushed
+  await expect(bridge).toContainText('0.168 mL/day'); // then 4.2 mg/day at 25 mg/mL
+  await page.screenshot({ path: 'docs/screenshots/bolus-helpers-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  expect(auditRows(`SELECT count(*) AS n FROM programming_sessions`)).toEqual([{ n: 1 }]);
+});
+
 test('a nurse never sees programming; her refill flags the discrepancy and prints the report', async ({ page }) => {
   await signIn(page, host, 'nurse.wang');
   const nav = page.getByRole('navigation');

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LibraryVerdict } from '../../components/FindingsList';
 import { WitnessFields } from '../../components/WitnessFields';
 import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen';
+import { BolusHelpers } from './BolusHelpers';
 
 type Change = z.input<typeof ProgramChangeSchema>;
 const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
@@ -233,9 +234,10 @@ export default function ProgrammingScreen() {
             )}
             <ErrorAlert error={live.error} title={t('programming.checkFailed')} />
           </div>
-          <Button type="primary" style={{ marginTop: 16 }} disabled={live.data === undefined || live.isFetching || change === undefined || !settled} onClick={() => setFinish(live.data)} data-testid="review-button">
+          <Button type="primary" style={{ marginTop: 16, marginBottom: 16 }} disabled={live.data === undefined || live.isFetching || change === undefined || !settled} onClick={() => setFinish(live.data)} data-testid="review-button">
             {t('programming.review')}
           </Button>
+          <BolusHelpers status={s} />
         </Card>
       )}
     </Space>

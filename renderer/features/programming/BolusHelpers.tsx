@@ -1,0 +1,123 @@
+import { Alert, Card, Descriptions, Form, Input, Select, Tabs } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { bridgeBolus } from '../../../core/calc/bridge';
+import { primingBolus } from '../../../core/calc/priming';
+import { dec, str } from '../../../core/decimal';
+import { deadVolume } from '../../../core/program';
+import { catheterModels, defaultPumpModel, pumpModels } from '../../../core/models';
+import type { PumpStatus } from '../../../core/pump';
+import { dailyDoseUnit, massOf } from '../../../core/units';
+
+const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
+
+/**
+ * The priming and bridge bolus calculators, from the pump and catheter model data and the pump's
+ * current drug: what the bolus is, how long it runs and what it delivers. They calculate only;
+ * starting a bolus is not part of this version, and nothing here is sent to the pump.
+ */
+export function BolusHelpers({ status }: { status: PumpStatus }) {
+  const { t } = useTranslation();
+  const [priming] = Form.useForm<{ catheterId: string; lengthCm: string; rate: string }>();
+  const [bridge] = Form.useForm<{ newConcentration: string; lengthCm: string }>();
+  const p = Form.useWatch([], priming) as { catheterId?: string; lengthCm?: string; rate?: string } | undefined;
+  const b = Form.useWatch([], bridge) as { newConcentration?: string; lengthCm?: string } | undefined;
+  const pump = pumpModels.find((m) => m.name === status.model) ?? defaultPumpModel();
+  const catheter = catheterModels.find((c) => c.id === (p?.catheterId ?? catheterModels[0]?.id)) ?? catheterModels[0];
+  const mass = massOf(status.concentration.unit);
+
+  const primingResult =
+    catheter !== undefined && p?.lengthCm !== undefined && DECIMAL.test(p.lengthCm) && p.rate !== undefined && DECIMAL.test(p.rate)
+      ? primingBolus({ pump, catheter, implantedLengthCm: p.lengthCm, concentration: status.concentration, bolusRateMlPerHour: p.rate })
+      : undefined;
+  const bridgeResult =
+    catheter !== undefined && b?.newConcentration !== undefined && DECIMAL.test(b.newConcentration) && b.lengthCm !== undefined && DECIMAL.test(b.lengthCm)
+      ? bridgeBolus(
+          {
+            dailyDose: { value: status.dailyDose.value, unit: dailyDoseUnit(mass) },
+            oldConcentration: status.concentration,
+            newConcentration: { value: b.newConcentration, unit: status.concentration.unit },
+            // Dead volume: the pump's tubing plus the catheter's volume over its implanted length.
+            deadVolume: deadVolume(pump, str(dec(catheter.volumeMlPerCm).mul(b.lengthCm))),
+          },
+          pump,
+        )
+      : undefined;
+  return (
+    <Card size="small" title={t('helpers.title')} data-testid="bolus-helpers">
+      <Alert type="info" showIcon title={t('helpers.calculatorOnly')} style={{ marginBottom: 12 }} />
+      <Tabs
+        items={[
+          {
+            key: 'priming',
+            label: t('helpers.priming'),
+            children: (
+              <>
+                <Form form={priming} name="priming" layout="inline" initialValues={{ catheterId: catheterModels[0]?.id, lengthCm: '', rate: '0.5' }}>
+                  <Form.Item name="catheterId" label={t('helpers.catheter')}>
+                    <Select style={{ width: 220 }} options={catheterModels.map((c) => ({ value: c.id, label: c.name }))} />
+                  </Form.Item>
+                  <Form.Item name="lengthCm" label={t('helpers.length')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                    <Input suffix="cm" style={{ width: 110 }} />
+                  </Form.Item>
+                  <Form.Item name="rate" label={t('helpers.bolusRate')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                    <Input suffix="mL/h" style={{ width: 110 }} />
+                  </Form.Item>
+                </Form>
+                {primingResult?.ok === true && (
+                  <>
+                    <Descriptions
+                      data-testid="priming-result"
+                      size="small"
+                      bordered
+                      column={1}
+                      style={{ marginTop: 12 }}
+                      items={[
+                        { key: 'v', label: t('helpers.volume'), children: `${primingResult.value.volume.value} mL` },
+                        { key: 'd', label: t('helpers.duration'), children: `${primingResult.value.durationHours} h` },
+                        { key: 'drug', label: t('helpers.drugInBolus'), children: `${primingResult.value.drugInBolus.value} ${primingResult.value.drugInBolus.unit} ${t(`drug.${status.drug}`)}` },
+                      ]}
+                    />
+                    <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t('helpers.primingWarning')} />
+                  </>
+                )}
+                {primingResult?.ok === false && <Alert type="error" showIcon style={{ marginTop: 8 }} title={primingResult.error.message} />}
+              </>
+            ),
+          },
+          {
+            key: 'bridge',
+            label: t('helpers.bridge'),
+            children: (
+              <>
+                <Form form={bridge} name="bridge" layout="inline" initialValues={{ newConcentration: '', lengthCm: '' }}>
+                  <Form.Item name="newConcentration" label={t('helpers.newConcentration')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                    <Input suffix={status.concentration.unit} style={{ width: 150 }} />
+                  </Form.Item>
+                  <Form.Item name="lengthCm" label={t('helpers.length')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                    <Input suffix="cm" style={{ width: 110 }} />
+                  </Form.Item>
+                </Form>
+                {bridgeResult?.ok === true && (
+                  <Descriptions
+                    data-testid="bridge-result"
+                    size="small"
+                    bordered
+                    column={1}
+                    style={{ marginTop: 12 }}
+                    items={[
+                      { key: 'v', label: t('helpers.bridgeVolume'), children: `${bridgeResult.value.bridgeVolume.value} mL` },
+                      { key: 'd', label: t('helpers.duration'), children: `${bridgeResult.value.bridgeDurationHours} h` },
+                      { key: 'old', label: t('helpers.oldRate'), children: `${bridgeResult.value.oldRate.value} mL/day` },
+                      { key: 'new', label: t('helpers.newRate'), children: `${bridgeResult.value.newRate.value} mL/day` },
+                    ]}
+                  />
+                )}
+                {bridgeResult?.ok === false && <Alert type="error" showIcon style={{ marginTop: 8 }} title={bridgeResult.error.message} />}
+              </>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}

@@ -38,6 +38,8 @@ export const PumpStatusSchema = z.strictObject({
   alarms: z.array(AlarmSchema).max(32),
   /** The last program write the pump applied (resolves an unconfirmed outcome); null before any. */
   lastTransactionId: z.string().max(64).nullable(),
+  /** A bridge bolus still running (the basal program waits until it ends): the volume left. */
+  bridge: z.strictObject({ remaining: VolumeSchema }).optional(),
 });
 export type PumpStatus = z.infer<typeof PumpStatusSchema>;
 
@@ -91,6 +93,12 @@ export interface ProgramWrite {
   settings: PumpSettings;
   /** Set after a refill: the reservoir volume from now on. */
   reservoirVolumeMl?: string | undefined;
+  /**
+   * After a concentration change: the bridge bolus, started in the same commit. It pushes the old
+   * solution out of the tubing and catheter at the old rate, instead of the basal program, which
+   * starts when the bridge ends.
+   */
+  bridge?: { volumeMl: string; durationMinutes: number } | undefined;
 }
 
 /** What the UI shows about the wand: connected, searching for the pump, pump found (with link quality). */

@@ -141,12 +141,20 @@ export class WandLink implements PumpLink {
       if (!ul.ok) return ul;
       reservoirUl = ul.value;
     }
+    let bridge: { volumeUl: number; durationMin: number } | null = null;
+    if (write.bridge !== undefined) {
+      const ul = toMicroLitres(write.bridge.volumeMl, 'bridge.volumeMl');
+      if (!ul.ok) return ul;
+      const minutes = write.bridge.durationMinutes;
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 0xffff) return err(appError('INVALID_INPUT', 'the bridge duration is a whole number of minutes', 'bridge.durationMinutes'));
+      bridge = { volumeUl: ul.value, durationMin: minutes };
+    }
     const connected = await this.connect();
     if (!connected.ok) return connected;
     const txId = uuidToBytes(write.transactionId);
     const begun = await this.call({ type: 'BEGIN_TX', txId }, 'TX_BEGUN');
     if (!begun.ok) return begun;
-    const staged = await this.call({ type: 'STAGE_PROGRAM', txId, settings: settings.value, reservoirUl }, 'STAGED');
+    const staged = await this.call({ type: 'STAGE_PROGRAM', txId, settings: settings.value, reservoirUl, bridge }, 'STAGED');
     if (!staged.ok) return staged;
     const committed = await this.call({ type: 'COMMIT', txId }, 'COMMITTED');
     if (!committed.ok) return committed;

@@ -29,7 +29,7 @@ import { reviewProgram } from './program-review';
 import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
 import { createPatient, recordPain, registerPump } from './records';
-import { performRefill } from './refill';
+import { performRefill, planConcentrationChange } from './refill';
 import { appVersion } from './version';
 
 export interface HandlerContext {
@@ -264,13 +264,27 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const status = read.value;
       const capacity = dec(status.reservoirCapacity.value);
       const { discrepancy, flag } = refillDiscrepancy(capacity, dec(status.reservoirVolume.value), dec(input.withdrawnMl));
+      let concentrationChange = null;
+      let rate = status.rate;
+      if (input.newConcentration !== undefined && !dec(input.newConcentration).eq(status.concentration.value)) {
+        const registered = findPumpBySerial(db, status.serial);
+        if (registered === undefined) return err(appError('INVALID_INPUT', `pump ${status.serial} is not registered to a patient`, 'pump'));
+        const concentration = { value: input.newConcentration, unit: status.concentration.unit };
+        const plan = planConcentrationChange(status, registered, concentration, modelOf(status));
+        if (!plan.ok) return plan;
+        const patient = patientOf(status.serial);
+        const review = reviewProgram(activeLibrary(deps), modelOf(status), status, plan.value.settings, patient?.indication ?? undefined, { concentrationChange: true });
+        if (!review.ok) return review;
+        rate = plan.value.newRate;
+        concentrationChange = { newConcentration: concentration, oldRate: plan.value.oldRate, newRate: plan.value.newRate, deadVolume: plan.value.deadVolume, bridgeVolume: { value: plan.value.bridge.volumeMl, unit: 'mL' as const }, bridgeMinutes: plan.value.bridge.durationMinutes, check: review.value.check };
+      }
       let forecast = null;
       if (input.instilledMl !== undefined) {
         const f = refillForecast({
           capacity: status.reservoirCapacity,
           alarmVolume: status.lowReservoirAlarmVolume,
           fillVolume: { value: input.instilledMl, unit: 'mL' },
-          rate: status.rate,
+          rate,
           fillDate: now().toISOString().slice(0, 10),
           stabilityDays: stabilityDays(status),
           replaceByDate: status.replaceByDate,
@@ -287,6 +301,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         thresholdMl: str(discrepancyThreshold(capacity)),
         capacityMl: status.reservoirCapacity.value,
         forecast,
+        concentrationChange,
       });
     },
     'refill:perform': async (input) => {
@@ -317,9 +332,13 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         patient: patientOf(v.pump.serial) ?? null,
         pumpSerial: v.pump.serial,
         drug: v.pump.drug,
-        concentration: v.pump.concentration,
+        concentration: v.change?.settings.concentration ?? v.pump.concentration,
         dailyDose: v.pump.dailyDose,
-        rate: v.pump.rate,
+        rate: v.change?.settings.rate ?? v.pump.rate,
+        concentrationChange:
+          v.change === undefined
+            ? null
+            : { newConcentration: v.change.settings.concentration, oldRate: v.change.oldRate, newRate: v.change.newRate, deadVolume: v.change.deadVolume, bridgeVolume: { value: v.change.bridge.volumeMl, unit: 'mL' as const }, bridgeMinutes: v.change.bridge.durationMinutes },
         newReservoirMl: input.instilledMl,
         nurse: u.value.displayName,
         witness: w.value.displayName,

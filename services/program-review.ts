@@ -41,13 +41,24 @@ export const programOfSettings = (s: PumpSettings): TherapyProgram => ({
  * the summaries old and new, the field-by-field difference, and the drug library's verdict on the
  * infusion dose (change limits) and on the most the patient can receive with every allowed bolus.
  */
-export function reviewProgram(library: DrugLibrary, model: PumpModel, old: PumpStatus, s: PumpSettings, indication: Indication | undefined): Result<ProgramReview> {
+export function reviewProgram(
+  library: DrugLibrary,
+  model: PumpModel,
+  old: PumpStatus,
+  s: PumpSettings,
+  indication: Indication | undefined,
+  options: { concentrationChange?: boolean } = {},
+): Result<ProgramReview> {
   if (s.mode === 'flex' || old.mode === 'flex') {
     return err(appError('INVALID_INPUT', 'flex schedules cannot be reviewed or programmed through this path yet; nothing was sent', 'settings.mode'));
   }
+  if (s.drug !== old.drug) {
+    return err(appError('INVALID_INPUT', 'a drug change needs the reservoir rinse procedure, which this version does not have; nothing was sent', 'settings.drug'));
+  }
   const mass = massOf(s.concentration.unit);
-  if (s.drug !== old.drug || !concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass))) {
-    return err(appError('INVALID_INPUT', 'a drug or concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));
+  const sameConcentration = massOf(old.concentration.unit) === mass && concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass));
+  if (!sameConcentration && options.concentrationChange !== true) {
+    return err(appError('INVALID_INPUT', 'a concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));
   }
   const before = summarizeProgram(programOfStatus(old), { model, reservoirVolume: old.reservoirVolume, alarmVolume: old.lowReservoirAlarmVolume });
   if (!before.ok) return before;

@@ -39,6 +39,10 @@ export interface ProgramRequest {
   action?: 'pump.program' | 'pump.reservoir.update';
   /** The old program shown on the Finish screen; the write is refused if the pump runs another. */
   reviewed?: ReviewedProgram | undefined;
+  /** A concentration change: the forced bridge bolus, committed with the new program. */
+  bridge?: { volumeMl: string; durationMinutes: number } | undefined;
+  /** A second clinician must sign whatever the direction of the change (concentration change, refill). */
+  requireWitness?: boolean | undefined;
 }
 
 /** What the clinician saw as the old program on the Finish screen. */
@@ -83,6 +87,11 @@ export function compareReadBack(sent: ProgramWrite, status: PumpStatus): string[
   if (status.mode !== sent.settings.mode) out.push(`mode: ${status.mode} ≠ ${sent.settings.mode}`);
   const rate = sent.settings.mode === 'stopped' ? { value: '0', unit: 'mL/day' } : sent.settings.rate;
   if (!sameQuantity(status.rate, rate)) out.push(`rate: ${status.rate.value} ≠ ${rate.value} mL/day`);
+  if (sent.bridge !== undefined) {
+    // The bridge starts at the commit: it must be running, with no more than was sent left.
+    if (status.bridge === undefined) out.push('bridge: not running');
+    else if (dec(status.bridge.remaining.value).gt(sent.bridge.volumeMl)) out.push(`bridge: ${status.bridge.remaining.value} mL left > ${sent.bridge.volumeMl} mL sent`);
+  }
   if (sent.reservoirVolumeMl !== undefined) {
     // The pump reports 0.1 mL steps, rounded down, and has drained a little since the write.
     const reported = dec(status.reservoirVolume.value);
@@ -116,7 +125,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
     return err(appError('CONFLICT', `pump ${old.serial} no longer runs the program that was reviewed: review the change again; nothing was sent`));
   }
   // Everything that is sent is validated: the infusion and the patient bolus settings.
-  const review = reviewProgram(deps.library, model, old, s, request.indication);
+  const review = reviewProgram(deps.library, model, old, s, request.indication, { concentrationChange: request.bridge !== undefined });
   if (!review.ok) return review;
   const check = { value: review.value.check };
   const newDose = review.value.newDailyDose;
@@ -125,17 +134,17 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   const atUtc = deps.now().toISOString();
   const base = { atUtc, pumpTime: old.pumpTime, actor: request.actor.username, role: request.actor.role, witness: request.witness?.username ?? null, patientId: request.patientId ?? null, pumpSerial: old.serial, action, libraryVersion: `${check.value.library.version}:${check.value.library.hash}` };
   const oldValues = { drug: old.drug, concentration: old.concentration, mode: old.mode, rate: old.rate, dailyDose: old.dailyDose, reservoirVolume: old.reservoirVolume };
-  const newValues = { ...s, dailyDose: newDose, ...(request.reservoirVolumeMl === undefined ? {} : { reservoirVolume: { value: request.reservoirVolumeMl, unit: 'mL' } }) };
+  const newValues = { ...s, dailyDose: newDose, ...(request.reservoirVolumeMl === undefined ? {} : { reservoirVolume: { value: request.reservoirVolumeMl, unit: 'mL' } }), ...(request.bridge === undefined ? {} : { bridge: request.bridge }) };
   const refuse = (code: 'HARD_LIMIT' | 'ACKNOWLEDGEMENT_REQUIRED' | 'WITNESS_REQUIRED', message: string) => {
     deps.audit.append({ ...base, old: oldValues, new: newValues, acknowledgements: check.value.findings, reason: message, outcome: 'rejected' });
     return err(appError(code, message));
   };
   if (check.value.verdict === 'hard') return refuse('HARD_LIMIT', check.value.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '));
   if (check.value.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3) return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
-  if (increase && request.witness === undefined) return refuse('WITNESS_REQUIRED', 'a dose increase needs a witness');
+  if ((increase || request.requireWitness === true) && request.witness === undefined) return refuse('WITNESS_REQUIRED', increase ? 'a dose increase needs a witness' : 'this change needs a witness');
 
   const sessionId = randomUUID();
-  const write: ProgramWrite = { sessionId, transactionId: randomUUID(), settings: s, reservoirVolumeMl: request.reservoirVolumeMl };
+  const write: ProgramWrite = { sessionId, transactionId: randomUUID(), settings: s, reservoirVolumeMl: request.reservoirVolumeMl, bridge: request.bridge };
   let sessionRow: number;
   try {
     sessionRow = deps.audit.commit(() => {
@@ -202,7 +211,8 @@ export function settleOpenSessions(
   for (const session of openSessions(deps.db, status.serial)) {
     const write = JSON.parse(session.intentJson) as ProgramWrite;
     const applied = status.lastTransactionId === write.transactionId;
-    const mismatches = compareReadBack({ ...write, reservoirVolumeMl: undefined }, status);
+    // Read later, the reservoir has drained and a bridge may have ended: the program fields decide.
+    const mismatches = compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status);
     const outcome = applied && mismatches.length === 0 ? 'confirmed' : 'rejected';
     recordOutcome(deps, session.id, { atUtc: deps.now().toISOString(), pumpTime: status.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.serial, action: 'pump.program.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
     resolved.push({ sessionId: session.sessionUuid, outcome });

@@ -1,10 +1,12 @@
 import { dec, str } from '../core/decimal';
 import { refillDiscrepancy, refillForecast, type RefillForecast } from '../core/calc/refill';
-import type { ConcentrationQ } from '../core/units';
-import { concentrationIn, massOf } from '../core/units';
-import type { Drug, PumpStatus } from '../core/pump';
+import { dailyDoseIn, dailyDoseUnit, massOf, type ConcentrationQ, type RateQ, type VolumeQ } from '../core/units';
+import { bridgeBolus } from '../core/calc/bridge';
+import { defaultPumpModel, findCatheterModel, findPumpModel, type PumpModel } from '../core/models';
+import { deadVolume } from '../core/program';
+import type { Drug, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
-import { findPatient, findPumpBySerial, insertRefill } from '../db/queries/records';
+import { findPatient, findPumpBySerial, insertRefill, type ImplantedPumpRow } from '../db/queries/records';
 import { authorize, type SignedInUser } from './auth/accounts';
 import { programPump, type ProgrammingDeps } from './programming';
 
@@ -27,9 +29,49 @@ export interface RefillResult {
   discrepancyFlag: boolean;
   forecast: RefillForecast;
   outcome: 'confirmed' | 'rejected' | 'unconfirmed';
-  /** The pump as read before the refill: its drug, concentration and program are unchanged by it. */
+  /** The pump as read before the refill. */
   pump: PumpStatus;
+  /** A concentration change: the new program and its bridge bolus. */
+  change?: ConcentrationChange;
   performedAt: string;
+}
+
+export interface ConcentrationChange {
+  settings: PumpSettings;
+  bridge: { volumeMl: string; durationMinutes: number };
+  oldRate: RateQ;
+  newRate: RateQ;
+  deadVolume: VolumeQ;
+}
+
+const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean => massOf(a.unit) === massOf(b.unit) && dec(a.value).eq(b.value);
+
+/**
+ * A new concentration at the same daily dose: the new rate, and the bridge bolus that pushes the
+ * old solution out of the pump tubing and the catheter (their dead volume, from the model data
+ * and the implanted catheter length) at the old rate before the new rate starts.
+ */
+export function planConcentrationChange(pump: PumpStatus, registered: ImplantedPumpRow, concentration: ConcentrationQ, fallbackModel: PumpModel): Result<ConcentrationChange> {
+  if (pump.mode !== 'continuous') return err(appError('INVALID_INPUT', `a concentration change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`, 'pump.mode'));
+  const model = findPumpModel(registered.modelId) ?? fallbackModel;
+  const catheter = registered.catheterModelId === null ? undefined : findCatheterModel(registered.catheterModelId);
+  if (catheter === undefined || registered.catheterLengthCm === null) {
+    return err(appError('INVALID_INPUT', `register the catheter model and implanted length of pump ${pump.serial}: the bridge bolus needs the catheter volume`, 'catheter'));
+  }
+  const dead = deadVolume(model, str(dec(catheter.volumeMlPerCm).mul(registered.catheterLengthCm)));
+  const mass = massOf(concentration.unit);
+  const dose = { value: str(dailyDoseIn(pump.dailyDose, mass)), unit: dailyDoseUnit(mass) };
+  const bridge = bridgeBolus({ dailyDose: dose, oldConcentration: pump.concentration, newConcentration: concentration, deadVolume: dead }, model);
+  if (!bridge.ok) return bridge;
+  // The bridge runs at the old rate: its duration is the dead volume at that rate, in whole minutes.
+  const minutes = dec(bridge.value.bridgeVolume.value).div(bridge.value.oldRate.value).mul(1440).toDecimalPlaces(0).toNumber();
+  return ok({
+    settings: { drug: pump.drug, concentration, mode: 'continuous', rate: bridge.value.newRate },
+    bridge: { volumeMl: bridge.value.bridgeVolume.value, durationMinutes: Math.max(1, minutes) },
+    oldRate: bridge.value.oldRate,
+    newRate: bridge.value.newRate,
+    deadVolume: dead,
+  });
 }
 
 /**
@@ -55,9 +97,17 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     return err(appError('INVALID_INPUT', 'this pump runs a flex schedule: its reservoir update needs the flex-aware refill, which this version does not have; the program was not changed', 'pump'));
   }
   const s = request.syringe;
-  const mass = massOf(s.concentration.unit);
-  if (s.drug !== pump.drug || !concentrationIn(s.concentration, mass).eq(concentrationIn(pump.concentration, mass))) {
-    return err(appError('INVALID_INPUT', `the syringe holds ${s.drug} ${s.concentration.value} ${s.concentration.unit} but the pump holds ${pump.drug} ${pump.concentration.value} ${pump.concentration.unit}`, 'syringe'));
+  if (s.drug !== pump.drug) {
+    return err(appError('INVALID_INPUT', `the syringe holds ${s.drug} but the pump holds ${pump.drug}: a drug change needs the reservoir rinse procedure, which this version does not have`, 'syringe.drug'));
+  }
+  let change: ConcentrationChange | undefined;
+  if (!sameConcentration(s.concentration, pump.concentration)) {
+    // A new concentration: the pump is reprogrammed at the same daily dose, with the forced bridge.
+    const physician = authorize(request.nurse, 'pump.program');
+    if (!physician.ok) return err(appError('FORBIDDEN', `the syringe is ${s.concentration.value} ${s.concentration.unit} but the pump holds ${pump.concentration.value} ${pump.concentration.unit}: a concentration change is programmed by a physician`, 'syringe.concentration'));
+    const plan = planConcentrationChange(pump, registered, s.concentration, deps.model ?? defaultPumpModel());
+    if (!plan.ok) return plan;
+    change = plan.value;
   }
   if (s.expiry < deps.now().toISOString().slice(0, 10)) return err(appError('INVALID_INPUT', `the syringe expired on ${s.expiry}`, 'syringe.expiry'));
   if (dec(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', 'more was instilled than the syringe held', 'instilledMl'));
@@ -71,11 +121,13 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     actor: request.nurse,
     witness: request.witness,
     patientId: patient?.identifier,
-    settings: { drug: pump.drug, concentration: pump.concentration, mode: pump.mode, rate: pump.rate },
+    settings: change?.settings ?? { drug: pump.drug, concentration: pump.concentration, mode: pump.mode, rate: pump.rate },
+    bridge: change?.bridge,
+    requireWitness: true,
     reservoirVolumeMl: request.instilledMl,
     acknowledgement: request.acknowledgement,
     indication: patient?.indication ?? undefined,
-    action: 'pump.reservoir.update',
+    action: change === undefined ? 'pump.reservoir.update' : 'pump.program',
   });
   if (!programmed.ok) return programmed;
 
@@ -84,7 +136,7 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     capacity: pump.reservoirCapacity,
     alarmVolume: pump.lowReservoirAlarmVolume,
     fillVolume: { value: request.instilledMl, unit: 'mL' },
-    rate: pump.rate,
+    rate: change?.settings.rate ?? pump.rate,
     fillDate,
     stabilityDays: request.stabilityDays,
     replaceByDate: pump.replaceByDate,
@@ -102,7 +154,7 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       pumpSerial: pump.serial,
       action: 'refill.record',
       old: { reservoirVolume: pump.reservoirVolume },
-      new: { withdrawnMl: request.withdrawnMl, instilledMl: request.instilledMl, discrepancyMl: str(discrepancy), discrepancyFlag: flag, lot: s.lot, sessionId: programmed.value.sessionId, nextRefillDate: forecast.value.nextRefillDate },
+      new: { withdrawnMl: request.withdrawnMl, instilledMl: request.instilledMl, discrepancyMl: str(discrepancy), discrepancyFlag: flag, lot: s.lot, sessionId: programmed.value.sessionId, nextRefillDate: forecast.value.nextRefillDate, ...(change === undefined ? {} : { newConcentration: change.settings.concentration, newRate: change.newRate, bridge: change.bridge }) },
       reason: flag ? 'refill discrepancy above threshold: check for pocket fill or pump malfunction' : null,
       outcome: programmed.value.outcome,
     });
@@ -130,5 +182,5 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       auditSeq: record.seq,
     });
   });
-  return ok({ refillId, discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, outcome: programmed.value.outcome, pump, performedAt });
+  return ok({ refillId, discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, outcome: programmed.value.outcome, pump, performedAt, ...(change === undefined ? {} : { change }) });
 }

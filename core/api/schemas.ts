@@ -146,7 +146,17 @@ export const SyringeSchema = z.strictObject({
   barcode: Text(200).optional(),
 });
 
-export const RefillPreviewInputSchema = z.strictObject({ withdrawnMl: Decimal, instilledMl: Decimal.optional() });
+export const RefillPreviewInputSchema = z.strictObject({ withdrawnMl: Decimal, instilledMl: Decimal.optional(), newConcentration: Decimal.optional() });
+
+/** A concentration change planned at a refill: same daily dose, new rate, the forced bridge bolus. */
+export const ConcentrationChangeSchema = z.strictObject({
+  newConcentration: Q.concentration,
+  oldRate: Q.rate,
+  newRate: Q.rate,
+  deadVolume: Q.volume,
+  bridgeVolume: Q.volume,
+  bridgeMinutes: z.number().int(),
+});
 export const RefillPreviewSchema = z.strictObject({
   pumpSerial: z.string(),
   patient: PatientSchema.nullable(),
@@ -156,6 +166,7 @@ export const RefillPreviewSchema = z.strictObject({
   thresholdMl: z.string(),
   capacityMl: z.string(),
   forecast: z.strictObject({ daysToAlarm: z.string(), alarmDate: z.string(), nextRefillDate: z.string(), limitingFactor: z.enum(['alarm', 'stability', 'battery']) }).nullable(),
+  concentrationChange: ConcentrationChangeSchema.extend({ check: DoseCheckSchema }).nullable(),
 });
 
 export const RefillInputSchema = z.strictObject({
@@ -182,6 +193,7 @@ export const RefillReportSchema = z.strictObject({
   nurse: z.string(),
   witness: z.string(),
   performedAt: z.string(),
+  concentrationChange: ConcentrationChangeSchema.nullable(),
   forecast: z.strictObject({ daysToAlarm: z.string(), alarmDate: z.string(), nextRefillDate: z.string(), limitingFactor: z.enum(['alarm', 'stability', 'battery']) }),
 });
 export type RefillReport = z.infer<typeof RefillReportSchema>;

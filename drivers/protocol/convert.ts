@@ -114,6 +114,7 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     replaceByDate: fromWireDay(w.replaceByDay),
     alarms,
     lastTransactionId: w.lastTx === null ? null : bytesToUuid(w.lastTx),
+    ...(w.bridgeUl === null ? {} : { bridge: { remaining: { value: str(dec(w.bridgeUl).div(1000)), unit: 'mL' as const } } }),
   });
 }
 
@@ -128,6 +129,8 @@ export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<Wire
   if (!reservoir.ok) return reservoir;
   if (!capacity.ok) return capacity;
   if (!alarm.ok) return alarm;
+  const bridge = s.bridge === undefined ? undefined : ul(s.bridge.remaining.value, 'bridge.remaining');
+  if (bridge?.ok === false) return bridge;
   return ok({
     model: s.model,
     serial: s.serial,
@@ -139,5 +142,6 @@ export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<Wire
     replaceByDay: toWireDay(s.replaceByDate),
     alarms: s.alarms.map((a) => ({ code: ALARM_CODES.indexOf(a.code), since: toWireTime(new Date(a.since)) })),
     lastTx: s.lastTransactionId === null ? null : uuidToBytes(s.lastTransactionId),
+    bridgeUl: bridge === undefined ? null : bridge.value,
   });
 }

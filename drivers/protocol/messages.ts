@@ -68,6 +68,8 @@ export interface WireStatus extends WireSettings {
   replaceByDay: number;
   alarms: Array<{ code: number; since: number }>;
   lastTx: Uint8Array | null;
+  /** Volume left of a running bridge bolus, or null. */
+  bridgeUl: number | null;
 }
 
 export type Message =
@@ -77,7 +79,7 @@ export type Message =
   | { type: 'READ_STATUS' }
   | { type: 'READ_EVENTS'; page: number }
   | { type: 'BEGIN_TX'; txId: Uint8Array }
-  | { type: 'STAGE_PROGRAM'; txId: Uint8Array; settings: WireSettings; reservoirUl: number | null }
+  | { type: 'STAGE_PROGRAM'; txId: Uint8Array; settings: WireSettings; reservoirUl: number | null; bridge: { volumeUl: number; durationMin: number } | null }
   | { type: 'COMMIT'; txId: Uint8Array }
   | { type: 'START_BOLUS'; txId: Uint8Array; kind: number; volumeUl: number; durationMin: number }
   | { type: 'SET_CLOCK'; time: number }
@@ -148,6 +150,8 @@ export function encodeMessage(m: Message): { type: number; payload: Uint8Array }
       writeSettings(w.raw(checkId(m.txId)), m.settings);
       if (m.reservoirUl === null) w.u8(0);
       else w.u8(1).u32(m.reservoirUl);
+      if (m.bridge === null) w.u8(0);
+      else w.u8(1).u32(m.bridge.volumeUl).u16(m.bridge.durationMin);
       break;
     case 'COMMIT':
       w.raw(checkId(m.txId));
@@ -176,6 +180,8 @@ export function encodeMessage(m: Message): { type: number; payload: Uint8Array }
       for (const a of s.alarms) w.u8(a.code).u32(a.since);
       if (s.lastTx === null) w.u8(0);
       else w.u8(1).raw(checkId(s.lastTx));
+      if (s.bridgeUl === null) w.u8(0);
+      else w.u8(1).u32(s.bridgeUl);
       break;
     }
     case 'EVENTS':
@@ -235,7 +241,8 @@ function read(name: MessageName, r: Reader): Message {
       const txId = id16(r);
       const settings = readSettings(r);
       const reservoirUl = r.u8() === 1 ? r.u32() : null;
-      return { type: name, txId, settings, reservoirUl };
+      const bridge = r.u8() === 1 ? { volumeUl: r.u32(), durationMin: r.u16() } : null;
+      return { type: name, txId, settings, reservoirUl, bridge };
     }
     case 'START_BOLUS':
       return { type: name, txId: id16(r), kind: r.u8(), volumeUl: r.u32(), durationMin: r.u16() };
@@ -260,6 +267,7 @@ function read(name: MessageName, r: Reader): Message {
       const alarms: WireStatus['alarms'] = [];
       for (let n = r.u8(); n > 0; n--) alarms.push({ code: r.u8(), since: r.u32() });
       const lastTx = r.u8() === 1 ? id16(r) : null;
+      const bridgeUl = r.u8() === 1 ? r.u32() : null;
       const status: WireStatus = {
         model,
         serial,
@@ -277,6 +285,7 @@ function read(name: MessageName, r: Reader): Message {
         replaceByDay,
         alarms,
         lastTx,
+        bridgeUl,
       };
       return { type: name, status };
     }

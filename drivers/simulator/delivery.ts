@@ -34,6 +34,18 @@ function boundaries(settings: PumpSettings, from: number, to: number): number[] 
   return out.sort((a, b) => a - b);
 }
 
+/** The basal program's volume between two instants, piece by piece across flex step changes. */
+function basalBetween(settings: PumpSettings, from: number, to: number): Decimal {
+  let total = new Decimal(0);
+  if (to <= from) return total;
+  let at = from;
+  for (const edge of [...boundaries(settings, from, to), to]) {
+    total = total.plus(basalRate(settings, at).mul(edge - at).div(DAY_MS));
+    at = edge;
+  }
+  return total;
+}
+
 /**
  * Volume delivered between two instants (pump clock, ms) by the basal program, piece by piece
  * across flex step changes, plus the part of every bolus that falls in the interval. Exact
@@ -41,11 +53,10 @@ function boundaries(settings: PumpSettings, from: number, to: number): number[] 
  */
 export function deliveredBetween(settings: PumpSettings, boluses: readonly RunningBolus[], from: number, to: number): Decimal {
   if (to <= from) return new Decimal(0);
-  let total = new Decimal(0);
-  let at = from;
-  for (const edge of [...boundaries(settings, from, to), to]) {
-    total = total.plus(basalRate(settings, at).mul(edge - at).div(DAY_MS));
-    at = edge;
+  let total = basalBetween(settings, from, to);
+  // A bridge bolus runs in place of the basal program: no basal while it lasts.
+  for (const b of boluses) {
+    if (b.kind === 'bridge') total = total.minus(basalBetween(settings, Math.max(from, b.start), Math.min(to, b.end)));
   }
   for (const b of boluses) {
     const overlap = Math.min(to, b.end) - Math.max(from, b.start);

@@ -56,7 +56,7 @@ export class SimulatorLink implements PumpLink {
       this.unplugged = true;
       return err(appError('COMMUNICATION_FAILED', 'The wand was unplugged during programming.'));
     }
-    const applied = this.simulated.apply(write.transactionId, write.settings, write.reservoirVolumeMl);
+    const applied = this.simulated.apply(write.transactionId, write.settings, write.reservoirVolumeMl, write.bridge);
     if (this.writeFault === 'ack-lost') {
       this.unplugged = true;
       return err(appError('COMMUNICATION_FAILED', 'No acknowledgement from the pump: the outcome is unknown.'));

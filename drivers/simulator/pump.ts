@@ -1,8 +1,7 @@
-import { pumpEventCodes } from '../../core/pump';
 import Decimal from 'decimal.js';
 import { exactDailyVolume, stepDurations } from '../../core/calc/flex';
 import { defaultPumpModel } from '../../core/models';
-import type { Alarm, BolusWrite, PumpSettings, PumpStatus } from '../../core/pump';
+import { pumpEventCodes, type Alarm, type BolusWrite, type PumpSettings, type PumpStatus } from '../../core/pump';
 import { basalRate, deliveredBetween, type RunningBolus } from './delivery';
 
 export type Clock = () => Date;
@@ -110,13 +109,19 @@ export class SimulatedPump {
    * program runs until this instant, never a stopped interim state. Returns false when the
    * transaction id was already applied (nothing changes twice).
    */
-  apply(transactionId: string, settings: PumpSettings, reservoirVolumeMl?: string): boolean {
+  apply(transactionId: string, settings: PumpSettings, reservoirVolumeMl?: string, bridge?: { volumeMl: string; durationMinutes: number }): boolean {
     if (this.state.lastTransactionId === transactionId) return false;
     const now = this.clock();
     this.settle(now);
     if (reservoirVolumeMl !== undefined) this.state.volumeMl = reservoirVolumeMl;
     this.state.settings = { ...settings };
     this.state.lastTransactionId = transactionId;
+    if (bridge !== undefined) {
+      // Committed with the program: the bridge runs first, in place of the new basal rate.
+      const start = this.pumpMs(now);
+      this.boluses.push({ start, end: start + bridge.durationMinutes * 60_000, volumeMl: bridge.volumeMl, kind: 'bridge' });
+      this.log('BOLUS_STARTED', `bridge ${bridge.volumeMl} mL over ${bridge.durationMinutes} min (tx ${transactionId})`);
+    }
     const program = settings.mode === 'flex' ? `flex ${settings.steps?.length ?? 0} steps` : `${settings.mode} ${settings.rate.value} mL/day`;
     this.log('PROGRAM_APPLIED', `${settings.drug} ${settings.concentration.value} ${settings.concentration.unit} ${program} (tx ${transactionId})`);
     if (reservoirVolumeMl !== undefined) this.log('RESERVOIR_SET', `${reservoirVolumeMl} mL`);
@@ -224,6 +229,16 @@ export class SimulatedPump {
       replaceByDate: this.state.replaceByDate,
       alarms,
       lastTransactionId: this.state.lastTransactionId,
+      ...this.bridgeStatus(now),
     };
+  }
+
+  /** A running bridge bolus and the volume it has left (to the µL, rounded down). */
+  private bridgeStatus(now: Date): Pick<PumpStatus, 'bridge'> {
+    const at = this.pumpMs(now);
+    const b = this.boluses.find((x) => x.kind === 'bridge' && x.start <= at && x.end > at);
+    if (b === undefined || this.motorStalled) return {};
+    const left = new Decimal(b.volumeMl).mul(b.end - at).div(b.end - b.start).toDecimalPlaces(3, Decimal.ROUND_DOWN);
+    return { bridge: { remaining: { value: left.toString(), unit: 'mL' } } };
   }
 }

@@ -84,7 +84,8 @@ export class SimulatedWand {
         const settings = fromWireSettings(this.staged.message.settings);
         if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
         const reservoir = this.staged.message.reservoirUl;
-        const applied = this.pump.apply(txId, settings.value, reservoir === null ? undefined : str(dec(reservoir).div(1000)));
+        const bridge = this.staged.message.bridge;
+        const applied = this.pump.apply(txId, settings.value, reservoir === null ? undefined : str(dec(reservoir).div(1000)), bridge === null ? undefined : { volumeMl: str(dec(bridge.volumeUl).div(1000)), durationMinutes: bridge.durationMin });
         this.staged = null;
         this.begun = null;
         return { type: 'COMMITTED', txId: m.txId, applied };

@@ -26,7 +26,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   id.map((sessionId): Message => ({ type: 'SESSION_OPENED', sessionId })),
   u16.map((page): Message => ({ type: 'READ_EVENTS', page })),
   fc.constantFrom('BEGIN_TX' as const, 'TX_BEGUN' as const, 'STAGED' as const, 'COMMIT' as const).chain((type) => id.map((txId): Message => ({ type, txId }))),
-  fc.record({ txId: id, settings, reservoirUl: fc.option(u32, { nil: null }) }).map((m): Message => ({ type: 'STAGE_PROGRAM', ...m })),
+  fc.record({ txId: id, settings, reservoirUl: fc.option(u32, { nil: null }), bridge: fc.option(fc.record({ volumeUl: u32, durationMin: u16 }), { nil: null }) }).map((m): Message => ({ type: 'STAGE_PROGRAM', ...m })),
   fc.constantFrom('SET_CLOCK' as const, 'CLOCK_SET' as const).chain((type) => u32.map((time): Message => ({ type, time }))),
   fc.record({ firmware: text, wandSerial: text }).map((m): Message => ({ type: 'HELLO_ACK', ...m })),
   fc.record({ linkQuality: u8, pumpSerial: text }).map((m): Message => ({ type: 'PUMP_FOUND', ...m })),
@@ -42,6 +42,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
       replaceByDay: u16,
       alarms: fc.array(fc.record({ code: u8, since: u32 }), { maxLength: 6 }),
       lastTx: fc.option(id, { nil: null }),
+      bridgeUl: fc.option(u32, { nil: null }),
     })
     .map(({ settings: s, ...rest }): Message => ({ type: 'STATUS', status: { ...rest, ...s } })),
   fc.record({ page: u16, pages: u16, events: fc.array(fc.record({ time: u32, code: u8, detail: text }), { maxLength: 8 }) }).map((m): Message => ({ type: 'EVENTS', ...m })),

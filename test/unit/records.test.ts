@@ -107,8 +107,8 @@ describe('the refill visit', () => {
   });
 
   it.each([
-    ['the wrong drug in the syringe', { syringe: { drug: 'hydromorphone' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe'],
-    ['the wrong concentration', { syringe: { drug: 'morphine' as const, concentration: { value: '25', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe'],
+    ['the wrong drug in the syringe', { syringe: { drug: 'hydromorphone' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe.drug'],
+    ['the wrong concentration (a nurse may not reprogram)', { syringe: { drug: 'morphine' as const, concentration: { value: '25', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe.concentration'],
     ['an expired syringe', { syringe: { drug: 'morphine' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2026-02-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe.expiry'],
     ['an overfill beyond the capacity', { instilledMl: '41', syringe: { drug: 'morphine' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '50', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'instilledMl'],
   ])('refuses %s and leaves the pump untouched', async (_name, over, field) => {

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dec } from '../../core/decimal';
+import { FileKeyStore } from '../../db/audit/keys';
+import { verifyAudit } from '../../db/audit/verify';
+import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
+import { openRuntime, type Runtime } from '../../services/runtime';
+import { manualClock, signInThrough, tempDir, TEST_PASSWORD } from './helpers';
+
+let dir: string;
+let cleanup: () => void;
+let runtime: Runtime;
+let clock: ReturnType<typeof manualClock>;
+let keys: FileKeyStore;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = tempDir());
+  clock = manualClock();
+  keys = new FileKeyStore(join(dir, 'keys'));
+  runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'db.sqlite'), simulator: true, now: clock.now, simulatorOptions: { clock: clock.now }, keys });
+});
+afterEach(async () => {
+  await runtime.close();
+  cleanup();
+});
+
+const call = (channel: string, input: unknown = {}) => runtime.dispatch(channel, input);
+async function value<T = Record<string, unknown>>(channel: string, input: unknown = {}): Promise<T> {
+  const r = await call(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+const syringe = (concentration: string) => ({ drug: 'morphine', concentration: { value: concentration, unit: 'mg/mL' }, volumeMl: '40', lot: 'L7', expiry: '2027-06-30', preparedBy: 'Pharmacist Sun', checkedBy: 'Pharmacist Zhou' });
+const refill = (concentration: string) => ({ syringe: syringe(concentration), withdrawnMl: '13', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+
+async function setUp(as: string, catheter = true) {
+  await signInThrough(runtime.dispatch, as === 'admin' ? 'admin' : 'nurse.wang');
+  const { id } = await value<{ id: number }>('patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
+  await value('pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', ...(catheter ? { catheterModelId: 'sim-cath', catheterLengthCm: '40' } : {}) });
+  await value('auth:signIn', { username: as, password: TEST_PASSWORD });
+}
+
+describe('a concentration change at a refill: same daily dose, the forced bridge bolus', () => {
+  it('plans it on the preview: new rate, dead volume from the models, bridge at the old rate', async () => {
+    await setUp('dr.li');
+    const preview = await value<{ concentrationChange: Record<string, unknown> }>('refill:preview', { withdrawnMl: '13', instilledMl: '20', newConcentration: '25' });
+    // 3 mg/day: 0.3 mL/day at 10 mg/mL, 0.12 mL/day at 25 mg/mL; dead volume 0.2 mL tubing + 40 cm × 0.0025 mL/cm.
+    expect(preview.concentrationChange).toMatchObject({
+      newConcentration: { value: '25', unit: 'mg/mL' },
+      oldRate: { value: '0.3' },
+      newRate: { value: '0.12' },
+      deadVolume: { value: '0.3' },
+      bridgeVolume: { value: '0.3' },
+      bridgeMinutes: 1440,
+      check: { verdict: 'soft' },
+    });
+  });
+
+  it('commits the new program with its bridge: the bridge runs first at the old rate, then the new rate', async () => {
+    await setUp('dr.li');
+    const report = await value<Record<string, unknown>>('refill:perform', { ...refill('25'), acknowledgement: '25 mg/mL ordered to lengthen the refill interval' });
+    expect(report).toMatchObject({ outcome: 'confirmed', concentration: { value: '25' }, rate: { value: '0.12' }, concentrationChange: { bridgeVolume: { value: '0.3' }, bridgeMinutes: 1440 } });
+    const read = await value<{ status: { concentration: { value: string }; rate: { value: string }; bridge?: { remaining: { value: string } }; reservoirVolume: { value: string } } }>('pump:interrogate');
+    expect(read.status).toMatchObject({ concentration: { value: '25' }, rate: { value: '0.12' }, bridge: { remaining: { value: '0.3' } } });
+    // Half a day later: half the bridge is left, and only the bridge has left the reservoir (0.15 mL).
+    clock.advanceDays(0.5);
+    await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD }); // the idle lock came down meanwhile
+    const later = await value<typeof read>('pump:interrogate');
+    expect(later.status.bridge?.remaining.value).toBe('0.15');
+    expect(dec(later.status.reservoirVolume.value).toString()).toBe('19.8');
+    clock.advanceDays(0.6);
+    await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+    expect((await value<typeof read>('pump:interrogate')).status.bridge).toBeUndefined();
+    const intent = runtime.db.prepare(`SELECT actor, witness, new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending'`).get() as { actor: string; witness: string; new_json: string };
+    expect(intent).toMatchObject({ actor: 'dr.li', witness: 'nurse.zhao' });
+    expect(JSON.parse(intent.new_json)).toMatchObject({ bridge: { volumeMl: '0.3', durationMinutes: 1440 }, concentration: { value: '25' } });
+    expect(verifyAudit(runtime.db, keys).ok).toBe(true);
+  });
+
+  it('is refused to a nurse, to a pump without catheter data, and for a different drug, with nothing sent', async () => {
+    await setUp('nurse.wang');
+    expect(await call('refill:perform', refill('25'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.concentration' } });
+    expect(await call('refill:perform', { ...refill('10'), syringe: { ...syringe('10'), drug: 'hydromorphone' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'syringe.drug' } });
+    await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+    const sessions = runtime.db.prepare('SELECT count(*) AS n FROM programming_sessions').get();
+    expect(sessions).toEqual({ n: 0 });
+  });
+
+  it('needs the catheter model and length to compute the dead volume', async () => {
+    await setUp('dr.li', false);
+    expect(await call('refill:perform', refill('25'))).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'catheter' } });
+  });
+});
+
+describe('the simulated pump delivers a bridge in place of the basal program', () => {
+  it('pushes the bridge volume over its duration, then runs the new rate', () => {
+    const clock = manualClock();
+    const pump = new SimulatedPump(defaultSimulatedPump(clock.now()), clock.now);
+    const before = dec(pump.status().reservoirVolume.value);
+    pump.apply('tx-1', { drug: 'morphine', concentration: { value: '25', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.12', unit: 'mL/day' } }, '20', { volumeMl: '0.3', durationMinutes: 1440 });
+    expect(pump.status().bridge?.remaining.value).toBe('0.3');
+    clock.advanceDays(1);
+    expect(pump.status().bridge).toBeUndefined();
+    expect(pump.status().reservoirVolume.value).toBe('19.7'); // the bridge only, no basal on top
+    clock.advanceDays(10);
+    expect(pump.status().reservoirVolume.value).toBe('18.5'); // then 0.12 mL/day
+    expect(before.gt(0)).toBe(true);
+  });
+});

@@ -267,6 +267,12 @@ export const en = {
     update: 'Update the pump and record the refill',
     failed: 'The refill was not completed',
     newVisit: 'New refill visit',
+    concentrationChange: 'Concentration change {{from}} → {{to}}: the pump will be reprogrammed at the same daily dose, with a forced bridge bolus.',
+    bridgeTitle: 'New concentration: the forced bridge bolus',
+    deadVolume: 'Dead volume (tubing + catheter)',
+    bridgeVolume: 'Bridge bolus',
+    bridgeDuration: 'over {{hours}} h ({{minutes}} min), at the old rate',
+    bridgeForced: 'The bridge is forced: the old solution in the tubing and catheter is pushed out at the old rate before the new rate starts, so the dose does not jump. It is committed with the new program.',
   },
   report: {
     title: 'Refill session report',

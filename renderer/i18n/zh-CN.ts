@@ -269,6 +269,12 @@ export const zhCN: Messages = {
     update: '更新泵并记录加药',
     failed: '加药未完成',
     newVisit: '新的加药随访',
+    concentrationChange: '浓度更改 {{from}} → {{to}}：将以相同日剂量重新程控，并强制进行桥接推注。',
+    bridgeTitle: '新浓度：强制桥接推注',
+    deadVolume: '无效腔容量（泵管 + 导管）',
+    bridgeVolume: '桥接推注',
+    bridgeDuration: '历时 {{hours}} 小时（{{minutes}} 分钟），按原速率',
+    bridgeForced: '桥接推注为强制项：先按原速率推出泵管和导管内的原浓度药液，再开始新速率，避免剂量突变。桥接推注与新程序同时提交。',
   },
   report: {
     title: '加药记录报告',

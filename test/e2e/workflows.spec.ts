@@ -156,6 +156,50 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   expect(refill).toEqual({ nurse: 'nurse.wang', witness: 'nurse.zhao', discrepancy_flag: 1, instilled_ml: '20', waste_ml: '11' });
 });
 
+test('a physician’s refill at a new concentration forces the bridge bolus, committed with the new program', async ({ page }) => {
+  await signIn(page, host, 'dr.li');
+  await openNav(page, 'Refill');
+  await interrogate(page);
+  await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
+  await page.getByLabel('No signs of overdose or withdrawal').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Concentration').fill('25');
+  await expect(page.getByTestId('concentration-change')).toContainText('Concentration change 10 mg/mL → 25 mg/mL');
+  await page.getByLabel('Label scan (GS1)').fill('(17)301231(10)MOR25-1');
+  await page.getByLabel('Syringe volume').fill('20');
+  await page.getByLabel('Prepared by').fill('Pharmacist Sun');
+  await page.getByLabel('Checked by').fill('Pharmacist Zhou');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Volume withdrawn').fill('19.9');
+  await expect(page.getByTestId('discrepancy')).toHaveAttribute('data-flag', 'false');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel(/Volume instilled/).fill('20');
+  const plan = page.getByTestId('bridge-plan').first();
+  // 4.2 mg/day: 0.42 mL/day at 10 mg/mL, then 0.168 mL/day at 25 mg/mL; 0.2 mL tubing + 40 cm × 0.0025 mL/cm.
+  await expect(plan).toContainText('0.3 mL');
+  await expect(plan).toContainText('0.42 mL/day');
+  await expect(plan).toContainText('0.168 mL/day');
+  await expect(plan).toContainText('1029 min');
+  await expect(plan.getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'soft');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  const finish = page.getByTestId('refill-finish');
+  await expect(finish.getByTestId('bridge-plan')).toContainText('The bridge is forced');
+  await page.screenshot({ path: 'docs/screenshots/concentration-change-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await finish.getByLabel('Witness user name').fill('dr.chen');
+  await finish.getByLabel('Witness password').fill(PASSWORD);
+  await finish.getByLabel('Reason (recorded in the audit trail)').fill('25 mg/mL ordered to lengthen the refill interval');
+  await page.getByTestId('refill-submit').click();
+  await expect(page.getByTestId('refill-outcome')).toHaveAttribute('data-outcome', 'confirmed');
+  await expect(page.getByTestId('refill-report')).toContainText('25 mg/mL');
+  await expect(page.getByTestId('refill-report')).toContainText('1029 min');
+
+  const [intent] = auditRows(`SELECT actor, witness, reason, new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending' ORDER BY seq DESC LIMIT 1`);
+  expect(intent).toMatchObject({ actor: 'dr.li', witness: 'dr.chen' });
+  expect(JSON.parse(String(intent?.['new_json']))).toMatchObject({ concentration: { value: '25' }, rate: { value: '0.168' }, bridge: { volumeMl: '0.3', durationMinutes: 1029 } });
+});
+
 test('the audit viewer shows all of it with a verified chain', async ({ page }) => {
   await signIn(page, host, 'dr.li');
   await openNav(page, 'Audit trail');

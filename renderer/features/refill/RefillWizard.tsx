@@ -11,6 +11,8 @@ import { useApiMutation, useDebounced } from '../../api/hooks';
 import { formatDate, formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { WitnessFields } from '../../components/WitnessFields';
+import { LibraryVerdict } from '../../components/FindingsList';
+import { may } from '../../../core/permissions';
 import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen';
 import { parseGs1 } from './gs1';
 
@@ -48,6 +50,9 @@ export function RefillReportView({ report }: { report: RefillReport }) {
             { key: 'dose', label: t('status.dailyDose'), children: `${report.dailyDose.value} ${report.dailyDose.unit} (${report.rate.value} mL/day)` },
             { key: 'reservoir', label: t('report.newReservoir'), children: `${report.newReservoirMl} mL` },
             { key: 'discrepancy', label: t('refill.discrepancy'), children: <span data-flag={report.discrepancyFlag}>{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span> },
+            ...(report.concentrationChange === null
+              ? []
+              : [{ key: 'bridge', label: t('refill.bridgeVolume'), children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: (report.concentrationChange.bridgeMinutes / 60).toFixed(1), minutes: report.concentrationChange.bridgeMinutes })}` }]),
             { key: 'nurse', label: t('report.nurse'), children: report.nurse },
             { key: 'witness', label: t('report.witness'), children: report.witness },
             { key: 'alarm', label: t('dashboard.alarmDate'), children: d(report.forecast.alarmDate) },
@@ -86,22 +91,34 @@ export default function RefillWizard() {
   const syringe = Form.useWatch([], syringeForm) as SyringeForm | undefined;
   const withdrawn = Form.useWatch('withdrawnMl', volumes);
   const instilled = Form.useWatch('instilledMl', volumes);
-  const previewInput = useDebounced({ withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '' });
+  const role = useQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) }).data?.user?.role;
+  const canProgram = role !== undefined && may(role, 'pump.program');
+  const s = record?.status;
+  // A syringe of the pump's drug at another concentration: a physician reprograms with the forced bridge.
+  const newConcentration = s !== undefined && syringe?.drug === s.drug && syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(s.concentration.value) ? syringe.concentration : undefined;
+  const previewInput = useDebounced({ withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', newConcentration: canProgram ? (newConcentration ?? '') : '' });
   const preview = useQuery({
     queryKey: ['refill:preview', previewInput],
-    queryFn: async () => unwrap(await pumpApi().refill.preview({ withdrawnMl: previewInput.withdrawnMl, ...(DECIMAL.test(previewInput.instilledMl) ? { instilledMl: previewInput.instilledMl } : {}) })),
+    queryFn: async () =>
+      unwrap(
+        await pumpApi().refill.preview({
+          withdrawnMl: previewInput.withdrawnMl,
+          ...(DECIMAL.test(previewInput.instilledMl) ? { instilledMl: previewInput.instilledMl } : {}),
+          ...(previewInput.newConcentration === '' ? {} : { newConcentration: previewInput.newConcentration }),
+        }),
+      ),
     enabled: record !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2,
   });
   const patient = useQuery({ queryKey: ['patients:forPump', record?.status.serial], queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' })), enabled: record !== undefined });
   const perform = useApiMutation((input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input), [['sessions:unconfirmed']]);
   const needsAck = perform.error instanceof ApiError && perform.error.code === 'ACKNOWLEDGEMENT_REQUIRED';
 
-  const s = record?.status;
   const mass = s?.concentration.unit.split('/')[0] ?? 'mg';
+  const change = preview.data?.concentrationChange ?? null;
   const syringeProblems: string[] = [];
   if (s !== undefined && syringe !== undefined) {
     if (syringe.drug !== undefined && syringe.drug !== s.drug) syringeProblems.push(t('refill.wrongDrug', { syringe: t(`drug.${syringe.drug}`), pump: t(`drug.${s.drug}`) }));
-    if (syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(s.concentration.value)) {
+    if (!canProgram && syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(s.concentration.value)) {
       syringeProblems.push(t('refill.wrongConcentration', { syringe: `${syringe.concentration} ${s.concentration.unit}`, pump: `${s.concentration.value} ${s.concentration.unit}` }));
     }
     if (syringe.expiry !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(syringe.expiry) && syringe.expiry < new Date().toISOString().slice(0, 10)) syringeProblems.push(t('refill.expired', { date: syringe.expiry }));
@@ -125,6 +142,28 @@ export default function RefillWizard() {
       ...(v.acknowledgement === undefined || v.acknowledgement === '' ? {} : { acknowledgement: v.acknowledgement }),
     });
   };
+  const bridgeCard =
+    change === null || s === undefined ? null : (
+      <Card size="small" title={t('refill.bridgeTitle')} data-testid="bridge-plan" style={{ marginTop: 16 }}>
+        <Descriptions
+          size="small"
+          bordered
+          column={1}
+          items={[
+            { key: 'c', label: t('status.concentration'), children: <span>{s.concentration.value} → <strong>{change.newConcentration.value} {change.newConcentration.unit}</strong></span> },
+            { key: 'dose', label: t('status.dailyDose'), children: `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` },
+            { key: 'dead', label: t('refill.deadVolume'), children: `${change.deadVolume.value} mL` },
+            { key: 'bridge', label: t('refill.bridgeVolume'), children: <strong>{`${change.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: (change.bridgeMinutes / 60).toFixed(1), minutes: change.bridgeMinutes })}`}</strong> },
+            { key: 'old', label: t('helpers.oldRate'), children: `${change.oldRate.value} mL/day` },
+            { key: 'new', label: t('helpers.newRate'), children: <strong>{change.newRate.value} mL/day</strong> },
+          ]}
+        />
+        <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t('refill.bridgeForced')} />
+        <div style={{ marginTop: 8 }}>
+          <LibraryVerdict check={change.check} />
+        </div>
+      </Card>
+    );
 
   if (perform.data !== undefined) {
     return (
@@ -217,6 +256,9 @@ export default function RefillWizard() {
               <Input />
             </Form.Item>
           </Form>
+          {canProgram && newConcentration !== undefined && syringeProblems.length === 0 && (
+            <Alert type="info" showIcon data-testid="concentration-change" style={{ marginBottom: 8 }} title={t('refill.concentrationChange', { from: `${s.concentration.value} ${s.concentration.unit}`, to: `${newConcentration} ${s.concentration.unit}` })} />
+          )}
           {syringeProblems.length > 0 && (
             <Alert type="error" showIcon role="alert" data-testid="syringe-mismatch" title={t('refill.syringeMismatch')} description={<ul style={{ margin: 0, paddingLeft: 20 }}>{syringeProblems.map((p) => <li key={p}>{p}</li>)}</ul>} />
           )}
@@ -258,6 +300,7 @@ export default function RefillWizard() {
                 )}
               </Space>
             )}
+            {step === 3 && bridgeCard}
             {overCapacity && <Alert type="error" showIcon role="alert" title={t('refill.overCapacity', { capacity: s.reservoirCapacity.value })} />}
             {overSyringe && <Alert type="error" showIcon role="alert" title={t('refill.overSyringe')} />}
             <ErrorAlert error={preview.error} />
@@ -278,7 +321,7 @@ export default function RefillWizard() {
             size="small"
             column={1}
             items={[
-              { key: 'drug', label: t('status.drug'), children: `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})` },
+              { key: 'drug', label: t('status.drug'), children: change === null ? `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})` : `${t(`drug.${s.drug}`)} ${s.concentration.value} → ${change.newConcentration.value} ${s.concentration.unit}` },
               { key: 'dose', label: t('status.dailyDose'), children: `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` },
               { key: 'reservoir', label: t('status.reservoir'), children: <span>{preview.data.expectedResidualMl} mL → <strong>{instilled} mL</strong></span> },
               { key: 'withdrawn', label: t('refill.withdrawn'), children: `${withdrawn} mL` },
@@ -286,6 +329,7 @@ export default function RefillWizard() {
               { key: 'next', label: t('dashboard.nextRefill'), children: preview.data.forecast === null ? '—' : formatDate(preview.data.forecast.nextRefillDate, 'en') },
             ]}
           />
+          {bridgeCard}
           <Form form={finish} layout="vertical" style={{ maxWidth: 560, marginTop: 16 }} onFinish={submit}>
             <WitnessFields />
             <Space wrap style={{ marginTop: 12 }}>
@@ -296,7 +340,7 @@ export default function RefillWizard() {
                 <Input />
               </Form.Item>
             </Space>
-            {needsAck && (
+            {(needsAck || change?.check.verdict === 'soft') && (
               <Form.Item name="acknowledgement" label={t('review.reason')} rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}>
                 <Input.TextArea rows={2} maxLength={500} />
               </Form.Item>
@@ -306,7 +350,7 @@ export default function RefillWizard() {
               <Button onClick={() => setStep(3)} disabled={perform.isPending}>
                 {t('review.back')}
               </Button>
-              <Button type="primary" htmlType="submit" loading={perform.isPending} data-testid="refill-submit">
+              <Button type="primary" htmlType="submit" loading={perform.isPending} disabled={change?.check.verdict === 'hard'} data-testid="refill-submit">
                 {t('refill.update')}
               </Button>
             </Space>

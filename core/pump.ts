@@ -38,6 +38,12 @@ export const PumpStatusSchema = z.strictObject({
   alarms: z.array(AlarmSchema).max(32),
   /** The last program write the pump applied (resolves an unconfirmed outcome); null before any. */
   lastTransactionId: z.string().max(64).nullable(),
+  /** A flex program's steps as the pump holds them (read back after programming). */
+  steps: z.array(z.strictObject({ start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), rate: RateSchema })).max(24).optional(),
+  /** The patient bolus settings the pump holds, when set. */
+  patientBolus: z
+    .strictObject({ volumeMl: z.string(), durationMinutes: z.number().int(), lockoutMinutes: z.number().int(), maxPerDay: z.number().int() })
+    .optional(),
   /** A bridge bolus still running (the basal program waits until it ends): the volume left. */
   bridge: z.strictObject({ remaining: VolumeSchema }).optional(),
 });

@@ -72,15 +72,31 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
   const programmingDeps = (status: PumpStatus) => ({ db, audit, link, now, library: activeLibrary(deps), model: modelOf(status) });
 
   /** The settings a dose change sends: the rate from the daily dose, rounded to the pump's step. */
-  const settingsFor = (status: PumpStatus, change: { mode: 'stopped' | 'continuous'; dailyDose: string; patientBolus?: PumpSettings['patientBolus'] }): Result<PumpSettings> => {
-    let rate: RateQ = { value: '0', unit: 'mL/day' };
-    if (change.mode === 'continuous') {
-      const r = rateForDose({ concentration: status.concentration, dailyDose: { value: change.dailyDose, unit: dailyDoseUnit(massOf(status.concentration.unit)) } }, modelOf(status));
+  const settingsFor = (
+    status: PumpStatus,
+    change: { mode: 'stopped' | 'continuous' | 'flex'; dailyDose: string; steps?: Array<{ start: string; dailyDose: string }> | undefined; patientBolus?: PumpSettings['patientBolus'] },
+  ): Result<PumpSettings> => {
+    const rateOf = (dailyDose: string, field: string): Result<RateQ> => {
+      const r = rateForDose({ concentration: status.concentration, dailyDose: { value: dailyDose, unit: dailyDoseUnit(massOf(status.concentration.unit)) } }, modelOf(status));
       if (!r.ok) return r;
-      rate = r.value.rate;
-      if (dec(rate.value).isZero()) return err(appError('OUT_OF_RANGE', `${change.dailyDose} is below the smallest rate the pump can deliver at this concentration`, 'dailyDose'));
+      if (dec(r.value.rate.value).isZero()) return err(appError('OUT_OF_RANGE', `${dailyDose} is below the smallest rate the pump can deliver at this concentration`, field));
+      return ok(r.value.rate);
+    };
+    const bolus = change.patientBolus === undefined ? {} : { patientBolus: change.patientBolus };
+    const base = { drug: status.drug, concentration: status.concentration };
+    if (change.mode === 'stopped') return ok({ ...base, mode: 'stopped', rate: { value: '0', unit: 'mL/day' }, ...bolus });
+    if (change.mode === 'continuous') {
+      const rate = rateOf(change.dailyDose, 'dailyDose');
+      return rate.ok ? ok({ ...base, mode: 'continuous', rate: rate.value, ...bolus }) : rate;
     }
-    return ok({ drug: status.drug, concentration: status.concentration, mode: change.mode, rate, ...(change.patientBolus === undefined ? {} : { patientBolus: change.patientBolus }) });
+    const steps: Array<{ start: string; rate: RateQ }> = [];
+    for (const [i, step] of (change.steps ?? []).entries()) {
+      const rate = rateOf(step.dailyDose, `steps.${i}.dailyDose`);
+      if (!rate.ok) return rate;
+      steps.push({ start: step.start, rate: rate.value });
+    }
+    if (steps.length === 0) return err(appError('INVALID_INPUT', 'a flex program needs at least one step', 'steps'));
+    return ok({ ...base, mode: 'flex', rate: steps[0]?.rate ?? { value: '0', unit: 'mL/day' }, steps, ...bolus });
   };
 
   const handlers: Handlers = {
@@ -221,7 +237,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const preview: ProgramPreview = {
         pumpSerial: status.serial,
         patient,
-        settings: { drug: s.drug, concentration: s.concentration, mode: s.mode === 'continuous' ? 'continuous' : 'stopped', rate: s.rate, ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }) },
+        settings: { drug: s.drug, concentration: s.concentration, mode: s.mode, rate: s.rate, ...(s.steps === undefined ? {} : { steps: s.steps }), ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }) },
         reviewed: reviewedOf(status),
         rows: r.rows.map((row) => ({ field: row.field, changed: row.changed, ...(row.old === undefined ? {} : { old: row.old }), ...(row.new === undefined ? {} : { new: row.new }), ...(row.percentChange === undefined ? {} : { percentChange: row.percentChange }) })),
         oldDailyDose: r.oldDailyDose,

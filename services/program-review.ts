@@ -24,16 +24,30 @@ export interface ProgramReview {
 const bolusOf = (s: PumpSettings): TherapyProgram['patientBolus'] =>
   s.patientBolus === undefined ? undefined : { volume: { value: s.patientBolus.volumeMl, unit: 'mL' }, durationMinutes: s.patientBolus.durationMinutes, lockoutMinutes: s.patientBolus.lockoutMinutes, maxPerDay: s.patientBolus.maxPerDay };
 
-/** The running program as the pump reports it (continuous or stopped). */
+const infusionOf = (mode: PumpSettings['mode'], rate: PumpSettings['rate'], steps: PumpSettings['steps']): TherapyProgram['infusion'] =>
+  mode === 'continuous' ? { mode: 'continuous', rate } : mode === 'flex' ? { mode: 'flex', steps: steps ?? [] } : { mode: 'stopped' };
+
+/** The running program as the pump reports it, flex steps and patient bolus included. */
 export const programOfStatus = (status: PumpStatus): TherapyProgram => ({
   components: [{ drug: status.drug, concentration: status.concentration }],
-  infusion: status.mode === 'continuous' ? { mode: 'continuous', rate: status.rate } : { mode: 'stopped' },
+  infusion: infusionOf(status.mode, status.rate, status.steps),
+  patientBolus: status.patientBolus === undefined ? undefined : bolusOf({ ...status, patientBolus: status.patientBolus }),
 });
 
 export const programOfSettings = (s: PumpSettings): TherapyProgram => ({
   components: [{ drug: s.drug, concentration: s.concentration }],
-  infusion: s.mode === 'continuous' ? { mode: 'continuous', rate: s.rate } : { mode: 'stopped' },
+  infusion: infusionOf(s.mode, s.rate, s.steps),
   patientBolus: bolusOf(s),
+});
+
+/** What the pump runs now, as settings to send again (a refill keeps the program as it is). */
+export const settingsOfStatus = (status: PumpStatus): PumpSettings => ({
+  drug: status.drug,
+  concentration: status.concentration,
+  mode: status.mode,
+  rate: status.rate,
+  ...(status.steps === undefined ? {} : { steps: status.steps }),
+  ...(status.patientBolus === undefined ? {} : { patientBolus: status.patientBolus }),
 });
 
 /**
@@ -49,9 +63,10 @@ export function reviewProgram(
   indication: Indication | undefined,
   options: { concentrationChange?: boolean } = {},
 ): Result<ProgramReview> {
-  if (s.mode === 'flex' || old.mode === 'flex') {
-    return err(appError('INVALID_INPUT', 'flex schedules cannot be reviewed or programmed through this path yet; nothing was sent', 'settings.mode'));
+  if (old.mode === 'flex' && old.steps === undefined) {
+    return err(appError('COMMUNICATION_FAILED', 'the pump did not report its flex steps; interrogate it again; nothing was sent', 'pump'));
   }
+  if (s.mode === 'flex' && (s.steps === undefined || s.steps.length === 0)) return err(appError('INVALID_INPUT', 'a flex program needs its steps', 'settings.steps'));
   if (s.drug !== old.drug) {
     return err(appError('INVALID_INPUT', 'a drug change needs the reservoir rinse procedure, which this version does not have; nothing was sent', 'settings.drug'));
   }

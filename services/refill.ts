@@ -9,6 +9,7 @@ import { appError, err, ok, type Result } from '../core/result';
 import { findPatient, findPumpBySerial, insertRefill, type ImplantedPumpRow } from '../db/queries/records';
 import { authorize, type SignedInUser } from './auth/accounts';
 import { programPump, type ProgrammingDeps } from './programming';
+import { settingsOfStatus } from './program-review';
 
 export interface RefillRequest {
   nurse: SignedInUser;
@@ -90,11 +91,10 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   if (registered === undefined) return err(appError('INVALID_INPUT', `pump ${pump.serial} is not registered to a patient`, 'pump'));
   const patient = findPatient(deps.db, registered.patientId);
 
-  // The reservoir update re-sends the running program; a flex schedule is not in the status this
-  // path reads, so it must never be replaced by its current step (refused until the flex-aware
-  // refill exists).
-  if (pump.mode === 'flex') {
-    return err(appError('INVALID_INPUT', 'this pump runs a flex schedule: its reservoir update needs the flex-aware refill, which this version does not have; the program was not changed', 'pump'));
+  // The reservoir update re-sends the running program exactly as the pump reported it: flex steps
+  // and patient bolus settings included, so a refill never changes the therapy.
+  if (pump.mode === 'flex' && pump.steps === undefined) {
+    return err(appError('COMMUNICATION_FAILED', 'the pump did not report its flex steps: interrogate it again; the program was not changed', 'pump'));
   }
   const s = request.syringe;
   if (s.drug !== pump.drug) {
@@ -121,7 +121,7 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     actor: request.nurse,
     witness: request.witness,
     patientId: patient?.identifier,
-    settings: change?.settings ?? { drug: pump.drug, concentration: pump.concentration, mode: pump.mode, rate: pump.rate },
+    settings: change?.settings ?? settingsOfStatus(pump),
     bridge: change?.bridge,
     requireWitness: true,
     reservoirVolumeMl: request.instilledMl,

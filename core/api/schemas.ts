@@ -92,10 +92,14 @@ export const PatientBolusInputSchema = z.strictObject({
 });
 
 /** A dose or mode change as the physician enters it: the daily dose, not the rate. */
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM');
+
 export const ProgramChangeSchema = z.strictObject({
-  mode: z.enum(['stopped', 'continuous']),
+  mode: z.enum(['stopped', 'continuous', 'flex']),
   /** In the unit of the pump's drug per day (mg/day or mcg/day). */
   dailyDose: Decimal,
+  /** Flex: each step from its start until the next (the last until midnight), its dose as a daily rate. */
+  steps: z.array(z.strictObject({ start: HHMM, dailyDose: Decimal })).min(1).max(13).optional(),
   patientBolus: PatientBolusInputSchema.optional(),
 });
 
@@ -107,8 +111,9 @@ export const ProgramPreviewSchema = z.strictObject({
   settings: z.strictObject({
     drug: DrugSchema,
     concentration: Q.concentration,
-    mode: z.enum(['stopped', 'continuous']),
+    mode: z.enum(['stopped', 'continuous', 'flex']),
     rate: Q.rate,
+    steps: z.array(z.strictObject({ start: HHMM, rate: Q.rate })).max(13).optional(),
     patientBolus: PatientBolusInputSchema.optional(),
   }),
   /** The reviewed old program: the write is refused if the pump no longer runs it. */

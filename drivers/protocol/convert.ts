@@ -114,6 +114,8 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     replaceByDate: fromWireDay(w.replaceByDay),
     alarms,
     lastTransactionId: w.lastTx === null ? null : bytesToUuid(w.lastTx),
+    ...(s.steps === undefined ? {} : { steps: s.steps }),
+    ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }),
     ...(w.bridgeUl === null ? {} : { bridge: { remaining: { value: str(dec(w.bridgeUl).div(1000)), unit: 'mL' as const } } }),
   });
 }

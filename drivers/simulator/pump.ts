@@ -229,6 +229,8 @@ export class SimulatedPump {
       replaceByDate: this.state.replaceByDate,
       alarms,
       lastTransactionId: this.state.lastTransactionId,
+      ...(settings.mode === 'flex' && settings.steps !== undefined ? { steps: settings.steps.map((st) => ({ start: st.start, rate: { ...st.rate } })) } : {}),
+      ...(settings.patientBolus === undefined ? {} : { patientBolus: { ...settings.patientBolus } }),
       ...this.bridgeStatus(now),
     };
   }

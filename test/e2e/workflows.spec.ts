@@ -231,3 +231,33 @@ test('the patient record charts pain against the dose and the refill discrepancy
   await page.screenshot({ path: 'docs/screenshots/patient-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 });
+
+test('a flex schedule: steps entered as daily doses, the 24-hour picture, the whole day checked and read back', async ({ page }) => {
+  await signIn(page, host, 'dr.li');
+  await openNav(page, 'Programming');
+  await interrogate(page);
+  await page.getByRole('radio', { name: 'Flex (periodic)' }).check();
+  const editor = page.getByTestId('flex-editor');
+  await editor.getByLabel('Step 1 dose (mg/day)').fill('4');
+  await editor.getByRole('button', { name: 'Add step' }).click();
+  await editor.getByLabel('Step 2 starts').fill('08:00');
+  await editor.getByLabel('Step 2 dose (mg/day)').fill('4.5');
+  await expect(editor.getByRole('figure', { name: 'Dose per hour over 24 hours' })).toBeVisible();
+  // The pump now holds 25 mg/mL (the refill above): above the consensus maximum, a soft limit.
+  await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'soft');
+  await page.screenshot({ path: 'docs/screenshots/flex-editor-en.png', fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await page.getByTestId('review-button').click();
+  const finish = page.getByTestId('finish-screen');
+  await expect(finish.getByTestId('review-table')).toContainText('Flex (periodic)');
+  await expect(finish.getByTestId('totals')).toContainText('4.3333 mg/day'); // 4 mg/day for 8 h, 4.5 mg/day for 16 h
+  await expect(finish.getByTestId('totals')).toContainText('0.1875 mg/h'); // the peak step, per hour
+  await finish.getByRole('checkbox').check();
+  await finish.getByLabel('Reason (recorded in the audit trail)').fill('Higher daytime dose for activity-related pain');
+  await finish.getByLabel('Witness user name').fill('nurse.wang');
+  await finish.getByLabel('Witness password').fill(PASSWORD);
+  await page.getByTestId('program-button').click();
+  await expect(page.getByTestId('program-outcome')).toHaveAttribute('data-outcome', 'confirmed');
+  const steps = JSON.parse(String(auditRows(`SELECT new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending' ORDER BY seq DESC LIMIT 1`)[0]?.['new_json'])) as { steps: unknown };
+  expect(steps.steps).toEqual([{ start: '00:00', rate: { value: '0.16', unit: 'mL/day' } }, { start: '08:00', rate: { value: '0.18', unit: 'mL/day' } }]);
+});

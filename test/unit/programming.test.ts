@@ -8,7 +8,7 @@ import { AuditLog } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
 import { SimulatorLink } from '../../drivers/simulator/link';
 import type { SignedInUser } from '../../services/auth/accounts';
-import { programPump, resolveUnconfirmed, type ProgrammingDeps } from '../../services/programming';
+import { compareReadBack, programPump, resolveUnconfirmed, type ProgrammingDeps } from '../../services/programming';
 import { manualClock, tempDir } from './helpers';
 
 let dir: string;
@@ -80,10 +80,22 @@ describe('safe programming', () => {
     expect(db.prepare(`SELECT count(*) FROM audit_log WHERE outcome = 'pending'`).pluck().get()).toBe(0);
   });
 
-  it('refuses a flex schedule it cannot check step by step, sending nothing', async () => {
+  it('checks a flex schedule as the whole day it delivers: a step far too high is stopped, nothing sent', async () => {
+    // 5 mL/day from 08:00 is 34 mg/day over the day: beyond the hard maximum, though the first step is not.
     const flex: PumpSettings = { ...morphine('0.2'), mode: 'flex', steps: [{ start: '00:00', rate: { value: '0.2', unit: 'mL/day' } }, { start: '08:00', rate: { value: '5', unit: 'mL/day' } }] };
-    expect(await programPump(deps, { actor: doctor, witness: nurse, settings: flex })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'settings.mode' } });
+    expect(await programPump(deps, { actor: doctor, witness: nurse, settings: flex })).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT' } });
     expect(link.pump.lastTransactionId).toBeNull();
+  });
+
+  it('programs a flex schedule and reads it back step by step', async () => {
+    const steps = [{ start: '00:00', rate: { value: '0.2', unit: 'mL/day' as const } }, { start: '08:00', rate: { value: '0.4', unit: 'mL/day' as const } }];
+    const flex: PumpSettings = { ...morphine('0.2'), mode: 'flex', steps };
+    const r = await programPump(deps, { actor: doctor, witness: nurse, settings: flex });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed', mismatches: [] } });
+    expect(link.pump.settings.steps).toEqual(steps);
+    const read = await link.interrogate();
+    const moved = [steps[0], { start: '09:00', rate: { value: '0.4', unit: 'mL/day' as const } }].filter((x) => x !== undefined);
+    expect(read.ok && compareReadBack({ sessionId: 's', transactionId: read.value.lastTransactionId ?? '', settings: { ...flex, steps: moved } }, read.value)).toEqual(['step 2: 08:00 0.4 ≠ 09:00 0.4 mL/day']);
   });
 
   it('validates the patient bolus settings it sends', async () => {

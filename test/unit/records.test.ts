@@ -99,11 +99,20 @@ describe('the refill visit', () => {
     expect(db.prepare(`SELECT reason FROM audit_log WHERE action = 'refill.record'`).pluck().get()).toContain('pocket fill');
   });
 
-  it('refuses to update a flex pump’s reservoir rather than replace its schedule with one step', async () => {
-    const flex = { drug: 'morphine' as const, concentration: { value: '10', unit: 'mg/mL' as const }, mode: 'flex' as const, rate: { value: '0.2', unit: 'mL/day' as const }, steps: [{ start: '00:00', rate: { value: '0.2', unit: 'mL/day' as const } }, { start: '12:00', rate: { value: '0.4', unit: 'mL/day' as const } }] };
+  it('keeps a flex schedule and the patient bolus settings through a refill, changing only the reservoir', async () => {
+    const flex = {
+      drug: 'morphine' as const,
+      concentration: { value: '10', unit: 'mg/mL' as const },
+      mode: 'flex' as const,
+      rate: { value: '0.2', unit: 'mL/day' as const },
+      steps: [{ start: '00:00', rate: { value: '0.2', unit: 'mL/day' as const } }, { start: '12:00', rate: { value: '0.4', unit: 'mL/day' as const } }],
+      patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 },
+    };
     link.pump.apply('flex-1', flex);
-    expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'pump' } });
-    expect(link.pump.settings).toEqual(flex);
+    expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    expect(link.pump.settings.steps).toEqual(flex.steps);
+    expect(link.pump.settings.patientBolus).toEqual(flex.patientBolus);
+    expect(link.pump.settings.mode).toBe('flex');
   });
 
   it.each([

@@ -12,7 +12,7 @@ export interface Series {
  * A time-series line chart (loaded on demand: charts are not in the first screen's bundle). Values
  * are drawn from decimal strings; a chart is a picture, the tables beside it carry the exact figures.
  */
-export default function TrendChart(props: { data: Array<Record<string, string | number | null>>; series: Series[]; label: string; threshold?: { value: number; label: string }; rightDomain?: [number, number] }) {
+export default function TrendChart(props: { data: Array<Record<string, string | number | null>>; series: Series[]; label: string; threshold?: { value: number; label: string }; rightDomain?: [number, number]; step?: boolean }) {
   return (
     <figure aria-label={props.label} style={{ margin: 0, width: '100%', height: 260 }}>
       <ResponsiveContainer width="100%" height="100%">
@@ -26,7 +26,7 @@ export default function TrendChart(props: { data: Array<Record<string, string | 
           {props.threshold !== undefined && <ReferenceLine yAxisId="left" y={props.threshold.value} stroke="#a8071a" strokeDasharray="4 4" label={props.threshold.label} />}
           {props.threshold !== undefined && <ReferenceLine yAxisId="left" y={-props.threshold.value} stroke="#a8071a" strokeDasharray="4 4" />}
           {props.series.map((s) => (
-            <Line key={s.key} yAxisId={s.axis ?? 'left'} type="monotone" dataKey={s.key} name={s.name} stroke={s.colour} connectNulls isAnimationActive={false} />
+            <Line key={s.key} yAxisId={s.axis ?? 'left'} type={props.step === true ? 'stepAfter' : 'monotone'} dataKey={s.key} name={s.name} stroke={s.colour} connectNulls isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

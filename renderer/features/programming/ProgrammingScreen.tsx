@@ -1,9 +1,11 @@
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Result as AntResult, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { ProgramChangeSchema, ProgramPreview } from '../../../core/api/schemas';
+import { dec } from '../../../core/decimal';
+import type { PumpStatus } from '../../../core/pump';
 import { pumpApi, unwrap } from '../../api/client';
 import { useApiMutation, useDebounced } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -12,12 +14,15 @@ import { WitnessFields } from '../../components/WitnessFields';
 import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen';
 import { BolusHelpers } from './BolusHelpers';
 
+const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
+
 type Change = z.input<typeof ProgramChangeSchema>;
 const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 
 interface ChangeForm {
-  mode: 'continuous' | 'stopped';
+  mode: 'continuous' | 'stopped' | 'flex';
   dailyDose: string;
+  steps?: Array<{ start?: string; dailyDose?: string }>;
   bolus: boolean;
   volumeMl?: string;
   durationMinutes?: number;
@@ -25,15 +30,83 @@ interface ChangeForm {
   maxPerDay?: number;
 }
 
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 const toChange = (v: ChangeForm): Change | undefined => {
   if (v.mode === 'continuous' && !DECIMAL.test(v.dailyDose)) return undefined;
-  const change: Change = { mode: v.mode, dailyDose: v.mode === 'stopped' ? '0' : v.dailyDose };
+  const change: Change = { mode: v.mode, dailyDose: v.mode === 'continuous' ? v.dailyDose : '0' };
+  if (v.mode === 'flex') {
+    const steps = (v.steps ?? []).map((s) => ({ start: s.start ?? '', dailyDose: s.dailyDose ?? '' }));
+    if (steps.length === 0 || steps.some((s) => !HHMM.test(s.start) || !DECIMAL.test(s.dailyDose))) return undefined;
+    change.steps = [...steps].sort((a, b) => a.start.localeCompare(b.start));
+  }
   if (v.bolus) {
     if (v.volumeMl === undefined || !DECIMAL.test(v.volumeMl) || v.durationMinutes == null || v.lockoutMinutes == null || v.maxPerDay == null) return undefined;
     change.patientBolus = { volumeMl: v.volumeMl, durationMinutes: v.durationMinutes, lockoutMinutes: v.lockoutMinutes, maxPerDay: v.maxPerDay };
   }
   return change;
 };
+
+/** The form starts from what the pump runs now, patient bolus and flex steps included. */
+const initialValues = (s: PumpStatus): ChangeForm => {
+  const perDay = (rate: string) => dec(rate).mul(s.concentration.value).toString();
+  const b = s.patientBolus;
+  return {
+    mode: s.mode,
+    dailyDose: s.dailyDose.value,
+    steps: s.steps?.map((st) => ({ start: st.start, dailyDose: perDay(st.rate.value) })) ?? [{ start: '00:00', dailyDose: s.dailyDose.value }],
+    bolus: b !== undefined,
+    volumeMl: b?.volumeMl ?? '',
+    durationMinutes: b?.durationMinutes ?? 10,
+    lockoutMinutes: b?.lockoutMinutes ?? 120,
+    maxPerDay: b?.maxPerDay ?? 4,
+  };
+};
+
+/** Flex steps: each from its start to the next (the last until midnight), with the 24-hour picture. */
+function FlexEditor({ unit, steps }: { unit: string; steps: Array<{ start?: string; dailyDose?: string }> }) {
+  const { t } = useTranslation();
+  const sorted = steps.filter((s) => s.start !== undefined && HHMM.test(s.start) && s.dailyDose !== undefined && DECIMAL.test(s.dailyDose)).sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
+  // The chart shows each step's dose per hour, so an hourly figure typed as daily stands out.
+  const points = sorted.map((s) => ({ label: s.start ?? '', perHour: Number(dec(s.dailyDose ?? '0').div(24).toDecimalPlaces(4).toString()) }));
+  const last = points[points.length - 1];
+  if (last !== undefined) points.push({ label: '24:00', perHour: last.perHour });
+  return (
+    <fieldset style={{ border: '1px solid #d9d9d9', borderRadius: 8, padding: '8px 16px', marginBottom: 16 }} data-testid="flex-editor">
+      <legend style={{ width: 'auto', padding: '0 4px', fontSize: 14, marginBottom: 0, border: 0 }}>{t('flex.title')}</legend>
+      <Typography.Paragraph type="secondary">{t('flex.hint', { unit })}</Typography.Paragraph>
+      <Form.List name="steps">
+        {(fields, { add, remove }) => (
+          <>
+            {fields.map((field, i) => (
+              <Space key={field.key} align="baseline" wrap>
+                <Form.Item name={[field.name, 'start']} label={t('flex.start', { n: i + 1 })} rules={[{ required: true, pattern: HHMM, message: t('flex.timeRule') }]}>
+                  <Input placeholder="HH:MM" style={{ width: 100 }} />
+                </Form.Item>
+                <Form.Item name={[field.name, 'dailyDose']} label={t('flex.dose', { n: i + 1, unit })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+                  <Input inputMode="decimal" suffix={unit} style={{ width: 160 }} />
+                </Form.Item>
+                {fields.length > 1 && (
+                  <Button onClick={() => remove(field.name)} aria-label={t('flex.remove', { n: i + 1 })}>
+                    {t('flex.removeShort')}
+                  </Button>
+                )}
+              </Space>
+            ))}
+            <Button onClick={() => add({ start: '', dailyDose: '' })} disabled={fields.length >= 13}>
+              {t('flex.add')}
+            </Button>
+          </>
+        )}
+      </Form.List>
+      {points.length > 1 && (
+        <Suspense fallback={<Spin />}>
+          <TrendChart label={t('flex.chart')} data={points} series={[{ key: 'perHour', name: t('flex.perHour', { unit: unit.replace('/day', '/h') }), colour: '#0958d9' }]} step />
+        </Suspense>
+      )}
+    </fieldset>
+  );
+}
 
 /** The old-beside-new review: every setting, the changed ones highlighted with their % change. */
 export function ReviewTable({ preview }: { preview: ProgramPreview }) {
@@ -188,16 +261,18 @@ export default function ProgrammingScreen() {
         <Alert type="info" showIcon title={t('programming.interrogateFirst')} />
       ) : (
         <Card title={t('programming.current', { drug: t(`drug.${s.drug}`), concentration: `${s.concentration.value} ${s.concentration.unit}`, dose: `${s.dailyDose.value} ${s.dailyDose.unit}`, mode: t(`mode.${s.mode}`) })}>
-          <Form<ChangeForm> form={form} layout="vertical" initialValues={{ mode: s.mode === 'stopped' ? 'stopped' : 'continuous', dailyDose: s.dailyDose.value, bolus: false, durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 }} style={{ maxWidth: 560 }}>
+          <Form<ChangeForm> form={form} layout="vertical" initialValues={initialValues(s)} style={{ maxWidth: 560 }}>
             <Form.Item name="mode" label={t('programming.mode')}>
               <Radio.Group
                 options={[
                   { value: 'continuous', label: t('mode.continuous') },
+                  { value: 'flex', label: t('mode.flex') },
                   { value: 'stopped', label: t('mode.stopped') },
                 ]}
               />
             </Form.Item>
-            {values?.mode !== 'stopped' && (
+            {values?.mode === 'flex' && <FlexEditor unit={unit} steps={values.steps ?? []} />}
+            {values?.mode === 'continuous' && (
               <Form.Item name="dailyDose" label={t('programming.dailyDose', { unit })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]} extra={t('programming.dailyDoseHint')}>
                 <Input inputMode="decimal" suffix={unit} />
               </Form.Item>
@@ -227,7 +302,9 @@ export default function ProgrammingScreen() {
             {live.data !== undefined && (
               <Space orientation="vertical" style={{ width: '100%' }}>
                 <Typography.Text>
-                  {t('programming.willSend', { rate: live.data.settings.rate.value, dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}` })}
+                  {live.data.settings.mode === 'flex'
+                    ? t('programming.willSendFlex', { steps: (live.data.settings.steps ?? []).map((st) => `${st.start} ${st.rate.value}`).join(', '), dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}` })
+                    : t('programming.willSend', { rate: live.data.settings.rate.value, dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}` })}
                 </Typography.Text>
                 <LibraryVerdict check={live.data.check} />
               </Space>

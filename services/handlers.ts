@@ -29,6 +29,7 @@ import { reviewProgram } from './program-review';
 import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
 import { createPatient, recordPain, registerPump } from './records';
+import { recordScreeningTrial } from './clinical';
 import { performRefill, planConcentrationChange } from './refill';
 import { appVersion } from './version';
 
@@ -209,6 +210,19 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user();
       if (!u.ok) return Promise.resolve(u);
       const r = recordPain(deps, u.value, { patientId: input.patientId, vas: input.vas, ...(input.note === undefined ? {} : { note: input.note }) });
+      return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
+    },
+    'screening:record': (input) => {
+      const u = user();
+      if (!u.ok) return Promise.resolve(u);
+      const r = recordScreeningTrial(deps, u.value, {
+        patientId: input.patientId,
+        trialDate: input.trialDate,
+        doses: [{ givenAt: `${input.trialDate}T${input.time}:00Z`, drug: input.drug, dose: { value: input.dose, unit: input.unit }, vasBefore: input.vasBefore, vasAfter: input.vasAfter, ...(input.response === undefined ? {} : { response: input.response }) }],
+        decision: input.decision,
+        ...(input.sideEffects === undefined ? {} : { sideEffects: input.sideEffects }),
+        ...(input.notes === undefined ? {} : { notes: input.notes }),
+      });
       return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
     },
     'pumps:register': (input) => {

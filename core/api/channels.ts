@@ -20,6 +20,7 @@ export const channels = [
   'patients:get',
   'patients:forPump',
   'pain:record',
+  'screening:record',
   'pumps:register',
   'pump:setClock',
   'pump:alarmTest',

@@ -22,6 +22,7 @@ import {
   RefillPreviewInputSchema,
   RefillPreviewSchema,
   RefillReportSchema,
+  ScreeningInputSchema,
   SettingsSchema,
   UserSchema,
 } from './schemas';
@@ -89,6 +90,7 @@ export const contract = {
   /** The patient the pump is registered to, or null. */
   'patients:forPump': { input: z.strictObject({ serial: z.string().min(1).max(32) }), output: PatientSchema.nullable() },
   'pain:record': { input: z.strictObject({ patientId: z.number().int().positive(), vas: z.number().int().min(0).max(10), note: z.string().trim().max(500).optional() }), output: z.strictObject({ id: z.number().int() }) },
+  'screening:record': { input: ScreeningInputSchema, output: z.strictObject({ id: z.number().int() }) },
   'pumps:register': { input: PumpRegistrationSchema, output: z.strictObject({ id: z.number().int() }) },
   'pump:setClock': { input: Empty, output: z.strictObject({ driftBefore: z.number().int(), driftAfter: z.number().int() }) },
   'pump:alarmTest': { input: Empty, output: z.null() },

@@ -68,6 +68,22 @@ export const PatientDetailSchema = z.strictObject({
 });
 export type PatientDetail = z.infer<typeof PatientDetailSchema>;
 
+/** A screening trial as entered at the visit: one test dose with the pain before and after. */
+export const ScreeningInputSchema = z.strictObject({
+  patientId: z.number().int().positive(),
+  trialDate: IsoDate,
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  drug: DrugSchema,
+  dose: Decimal,
+  unit: z.enum(['mg', 'mcg']),
+  vasBefore: z.number().int().min(0).max(10),
+  vasAfter: z.number().int().min(0).max(10),
+  response: Text(500).optional(),
+  sideEffects: Text(2000).optional(),
+  decision: z.enum(['implant', 'no-implant', 'repeat']),
+  notes: Text(4000).optional(),
+});
+
 export const PumpRegistrationSchema = z.strictObject({
   patientId: z.number().int().positive(),
   serial: Text(32).min(1),

@@ -10,6 +10,7 @@ export const en = {
   },
   unconfirmed: {
     title: 'UNCONFIRMED programming: the pump may not be running the intended program',
+    resolve: 'Read the pump now',
     item: 'Pump {{serial}}, session started {{time}}. Hold the wand over this pump and press Interrogate to resolve it. Programming this pump is blocked until then.',
   },
   interrogate: {
@@ -329,7 +330,13 @@ export const en = {
     trialDate: 'Date',
     decision: 'Decision',
     sideEffects: 'Side effects',
+    time: 'Time',
+    testDose: 'Test dose',
+    vasBefore: 'VAS before',
+    vasAfter: 'VAS after',
+    recordScreening: 'Record screening trial',
   },
+  decision: { implant: 'Implant', 'no-implant': 'No implant', repeat: 'Repeat the trial' },
   indication: { cancer: 'Cancer pain', 'non-cancer': 'Non-cancer pain' },
   audit: {
     chainOk: 'Chain verified: {{records}} records, {{verified}} signed checkpoints',

@@ -12,6 +12,7 @@ export const zhCN: Messages = {
   },
   unconfirmed: {
     title: '程控结果未确认：泵可能未按预期程序运行',
+    resolve: '立即读取泵信息',
     item: '泵 {{serial}}，程控开始于 {{time}}。请将程控头置于该泵上方并点击“读取泵信息”以确认。确认前禁止对该泵程控。',
   },
   interrogate: {
@@ -331,7 +332,13 @@ export const zhCN: Messages = {
     trialDate: '日期',
     decision: '结论',
     sideEffects: '副作用',
+    time: '时间',
+    testDose: '试验剂量',
+    vasBefore: '注射前 VAS',
+    vasAfter: '注射后 VAS',
+    recordScreening: '记录筛选试验',
   },
+  decision: { implant: '植入', 'no-implant': '不植入', repeat: '重复试验' },
   indication: { cancer: '癌痛', 'non-cancer': '非癌性疼痛' },
   audit: {
     chainOk: '审计链已验证：{{records}} 条记录，{{verified}} 个签名检查点',

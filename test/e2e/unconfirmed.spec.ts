@@ -17,7 +17,7 @@ test.afterAll(async () => {
   await host.stop();
 });
 
-test('an UNCONFIRMED session is shown loudly at start-up and resolved by interrogating the pump, which opens programming again', async ({ page }) => {
+test('an UNCONFIRMED session is shown loudly at start-up and resolved by reading the pump, which opens programming again', async ({ page }) => {
   await signIn(page, host, 'dr.li');
   const banner = page.getByTestId('unconfirmed-banner');
   await expect(banner).toContainText('UNCONFIRMED programming');
@@ -25,10 +25,11 @@ test('an UNCONFIRMED session is shown loudly at start-up and resolved by interro
   await page.screenshot({ path: 'docs/screenshots/unconfirmed-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
   // Programming that pump is refused until the outcome is known.
+  // Reading the pump from the banner settles it: the pump reports it never applied that transaction.
+  await banner.getByRole('button', { name: 'Read the pump now' }).click();
+  await expect(banner).toHaveCount(0);
   await page.getByRole('navigation').getByRole('menuitem', { name: 'Programming' }).click();
   await page.getByRole('button', { name: 'Interrogate' }).click();
-  // The interrogation itself settles it: the pump reports it never applied that transaction.
-  await expect(banner).toHaveCount(0);
   await page.getByLabel('New daily dose (mg/day)').fill('2.7');
   await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'ok');
 });

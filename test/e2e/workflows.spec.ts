@@ -228,6 +228,12 @@ test('the patient record charts pain against the dose and the refill discrepancy
   await detail.getByRole('button', { name: 'Record VAS' }).click();
   await expect(detail.getByRole('figure', { name: 'Pain (VAS) and daily dose' })).toBeVisible();
   await expect(detail.getByRole('figure', { name: 'Refill discrepancy trend — pump SIM000123' })).toBeVisible();
+  await detail.getByLabel('Test dose').fill('0.2');
+  await detail.getByLabel('VAS before').fill('8');
+  await detail.getByLabel('VAS after').fill('3');
+  await detail.getByRole('button', { name: 'Record screening trial' }).click();
+  await expect(detail.getByTestId('screening-table')).toContainText('Implant');
+  expect(auditRows(`SELECT actor, patient_id FROM audit_log WHERE action = 'screening.record'`)).toEqual([{ actor: 'dr.li', patient_id: 'P-0001' }]);
   await page.screenshot({ path: 'docs/screenshots/patient-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 });

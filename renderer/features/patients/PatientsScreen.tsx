@@ -3,6 +3,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientDetail } from '../../../core/api/schemas';
 import { pumpModels } from '../../../core/models';
+import { drugs } from '../../../core/pump';
 import { may } from '../../../core/permissions';
 import { pumpApi } from '../../api/client';
 import { useApi, useApiMutation, useDebounced } from '../../api/hooks';
@@ -102,6 +103,64 @@ function PainEntry({ patientId }: { patientId: number }) {
       </Form.Item>
       <Button htmlType="submit" loading={record.isPending}>
         {t('patients.recordVas')}
+      </Button>
+      <ErrorAlert error={record.error} />
+    </Form>
+  );
+}
+
+interface ScreeningForm {
+  trialDate: string;
+  time: string;
+  drug: (typeof drugs)[number];
+  dose: string;
+  unit: 'mg' | 'mcg';
+  vasBefore: number;
+  vasAfter: number;
+  sideEffects?: string;
+  decision: 'implant' | 'no-implant' | 'repeat';
+  notes?: string;
+}
+
+/** The screening trial before implant: a test dose, the pain before and after, side effects, the decision. */
+function ScreeningEntry({ patientId }: { patientId: number }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<ScreeningForm>();
+  const record = useApiMutation(
+    (v: ScreeningForm) => pumpApi().screening.record({ patientId, ...v, ...(v.sideEffects ? {} : { sideEffects: undefined }), ...(v.notes ? {} : { notes: undefined }) }),
+    [['patients:get', patientId]],
+  );
+  return (
+    <Form form={form} name="screening" layout="inline" initialValues={{ trialDate: new Date().toISOString().slice(0, 10), time: '09:00', drug: 'morphine', unit: 'mg', decision: 'implant' }} onFinish={(v) => record.mutate(v, { onSuccess: () => form.resetFields() })}>
+      <Form.Item name="trialDate" label={t('patients.trialDate')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}>
+        <Input style={{ width: 120 }} />
+      </Form.Item>
+      <Form.Item name="time" label={t('patients.time')} rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: t('flex.timeRule') }]}>
+        <Input style={{ width: 80 }} />
+      </Form.Item>
+      <Form.Item name="drug" label={t('status.drug')}>
+        <Select style={{ width: 150 }} options={drugs.map((d) => ({ value: d, label: t(`drug.${d}`) }))} />
+      </Form.Item>
+      <Form.Item name="dose" label={t('patients.testDose')} rules={[{ required: true, pattern: /^\d{1,6}(\.\d{1,6})?$/, message: t('form.decimal') }]}>
+        <Input style={{ width: 90 }} />
+      </Form.Item>
+      <Form.Item name="unit" label={t('library.unit')}>
+        <Select style={{ width: 80 }} options={[{ value: 'mg', label: 'mg' }, { value: 'mcg', label: 'mcg' }]} />
+      </Form.Item>
+      <Form.Item name="vasBefore" label={t('patients.vasBefore')} rules={[{ required: true, message: t('form.required') }]}>
+        <InputNumber min={0} max={10} precision={0} />
+      </Form.Item>
+      <Form.Item name="vasAfter" label={t('patients.vasAfter')} rules={[{ required: true, message: t('form.required') }]}>
+        <InputNumber min={0} max={10} precision={0} />
+      </Form.Item>
+      <Form.Item name="sideEffects" label={t('patients.sideEffects')}>
+        <Input style={{ width: 200 }} />
+      </Form.Item>
+      <Form.Item name="decision" label={t('patients.decision')}>
+        <Select style={{ width: 150 }} options={(['implant', 'no-implant', 'repeat'] as const).map((d) => ({ value: d, label: t(`decision.${d}`) }))} />
+      </Form.Item>
+      <Button htmlType="submit" loading={record.isPending}>
+        {t('patients.recordScreening')}
       </Button>
       <ErrorAlert error={record.error} />
     </Form>
@@ -218,10 +277,26 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
         </Card>
       ))}
       <Card title={t('patients.screening')} size="small">
+        {role !== undefined && may(role, 'screening.record') && (
+          <div style={{ marginBottom: 12 }}>
+            <ScreeningEntry patientId={id} />
+          </div>
+        )}
         {d.screening.length === 0 ? (
           <Empty description={t('patients.noScreening')} />
         ) : (
-          <Table size="small" pagination={false} rowKey="trialDate" dataSource={d.screening} columns={[{ title: t('patients.trialDate'), dataIndex: 'trialDate' }, { title: t('patients.decision'), dataIndex: 'decision' }, { title: t('patients.sideEffects'), dataIndex: 'sideEffects' }]} />
+          <Table
+            data-testid="screening-table"
+            size="small"
+            pagination={false}
+            rowKey={(r) => `${r.trialDate}-${r.decision}-${r.notes ?? ''}`}
+            dataSource={d.screening}
+            columns={[
+              { title: t('patients.trialDate'), dataIndex: 'trialDate' },
+              { title: t('patients.decision'), dataIndex: 'decision', render: (v: string) => t(`decision.${v}`) },
+              { title: t('patients.sideEffects'), dataIndex: 'sideEffects' },
+            ]}
+          />
         )}
       </Card>
     </Space>

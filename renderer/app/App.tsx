@@ -1,4 +1,4 @@
-import { ConfigProvider, Layout, Spin, Typography } from 'antd';
+import { ConfigProvider, Spin } from 'antd';
 import { lazy, Suspense } from 'react';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -35,17 +35,13 @@ export function App() {
       {signedIn ? (
         body
       ) : (
-        <Layout style={{ minHeight: '100vh' }}>
-          <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#0b3d60' }}>
-            <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: 20 }}>
-              {t('app.title')}
-            </Typography.Title>
+        <div style={{ minHeight: '100vh', background: '#f5f5f5' }}>
+          <header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#0b3d60', padding: '0 48px', height: 64 }}>
+            <h1 style={{ color: '#fff', margin: 0, fontSize: 20 }}>{t('app.title')}</h1>
             <LanguageSelect />
-          </Layout.Header>
-          <Layout.Content style={{ padding: 24 }}>
-            <main>{body}</main>
-          </Layout.Content>
-        </Layout>
+          </header>
+          <main style={{ padding: 24 }}>{body}</main>
+        </div>
       )}
     </ConfigProvider>
   );

@@ -1,40 +1,18 @@
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dec } from '../../core/decimal';
-import { FileKeyStore } from '../../db/audit/keys';
 import { verifyAudit } from '../../db/audit/verify';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
-import { openRuntime, type Runtime } from '../../services/runtime';
-import { manualClock, signInThrough, tempDir, TEST_PASSWORD } from './helpers';
+import { runtimeFixture } from './runtime-fixture';
+import { manualClock, signInThrough, TEST_PASSWORD } from './helpers';
 
-let dir: string;
-let cleanup: () => void;
-let runtime: Runtime;
-let clock: ReturnType<typeof manualClock>;
-let keys: FileKeyStore;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = tempDir());
-  clock = manualClock();
-  keys = new FileKeyStore(join(dir, 'keys'));
-  runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'db.sqlite'), simulator: true, now: clock.now, simulatorOptions: { clock: clock.now }, keys });
-});
-afterEach(async () => {
-  await runtime.close();
-  cleanup();
-});
-
-const call = (channel: string, input: unknown = {}) => runtime.dispatch(channel, input);
-async function value<T = Record<string, unknown>>(channel: string, input: unknown = {}): Promise<T> {
-  const r = await call(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const f = runtimeFixture();
+const call = (channel: string, input: unknown = {}) => f.call(channel, input);
+const value = <T = Record<string, unknown>>(channel: string, input: unknown = {}) => f.value<T>(channel, input);
 const syringe = (concentration: string) => ({ drug: 'morphine', concentration: { value: concentration, unit: 'mg/mL' }, volumeMl: '40', lot: 'L7', expiry: '2027-06-30', preparedBy: 'Pharmacist Sun', checkedBy: 'Pharmacist Zhou' });
 const refill = (concentration: string) => ({ syringe: syringe(concentration), withdrawnMl: '13', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
 
 async function setUp(as: string, catheter = true) {
-  await signInThrough(runtime.dispatch, as === 'admin' ? 'admin' : 'nurse.wang');
+  await signInThrough(f.runtime.dispatch, as === 'admin' ? 'admin' : 'nurse.wang');
   const { id } = await value<{ id: number }>('patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
   await value('pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', ...(catheter ? { catheterModelId: 'sim-cath', catheterLengthCm: '40' } : {}) });
   await value('auth:signIn', { username: as, password: TEST_PASSWORD });
@@ -63,18 +41,18 @@ describe('a concentration change at a refill: same daily dose, the forced bridge
     const read = await value<{ status: { concentration: { value: string }; rate: { value: string }; bridge?: { remaining: { value: string } }; reservoirVolume: { value: string } } }>('pump:interrogate');
     expect(read.status).toMatchObject({ concentration: { value: '25' }, rate: { value: '0.12' }, bridge: { remaining: { value: '0.3' } } });
     // Half a day later: half the bridge is left, and only the bridge has left the reservoir (0.15 mL).
-    clock.advanceDays(0.5);
+    f.clock.advanceDays(0.5);
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD }); // the idle lock came down meanwhile
     const later = await value<typeof read>('pump:interrogate');
     expect(later.status.bridge?.remaining.value).toBe('0.15');
     expect(dec(later.status.reservoirVolume.value).toString()).toBe('19.8');
-    clock.advanceDays(0.6);
+    f.clock.advanceDays(0.6);
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
     expect((await value<typeof read>('pump:interrogate')).status.bridge).toBeUndefined();
-    const intent = runtime.db.prepare(`SELECT actor, witness, new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending'`).get() as { actor: string; witness: string; new_json: string };
+    const intent = f.runtime.db.prepare(`SELECT actor, witness, new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending'`).get() as { actor: string; witness: string; new_json: string };
     expect(intent).toMatchObject({ actor: 'dr.li', witness: 'nurse.zhao' });
     expect(JSON.parse(intent.new_json)).toMatchObject({ bridge: { volumeMl: '0.3', durationMinutes: 1440 }, concentration: { value: '25' } });
-    expect(verifyAudit(runtime.db, keys).ok).toBe(true);
+    expect(verifyAudit(f.runtime.db, f.keys).ok).toBe(true);
   });
 
   it('is refused to a nurse, to a pump without catheter data, and for a different drug, with nothing sent', async () => {
@@ -82,7 +60,7 @@ describe('a concentration change at a refill: same daily dose, the forced bridge
     expect(await call('refill:perform', refill('25'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.concentration' } });
     expect(await call('refill:perform', { ...refill('10'), syringe: { ...syringe('10'), drug: 'hydromorphone' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'syringe.drug' } });
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
-    const sessions = runtime.db.prepare('SELECT count(*) AS n FROM programming_sessions').get();
+    const sessions = f.runtime.db.prepare('SELECT count(*) AS n FROM programming_sessions').get();
     expect(sessions).toEqual({ n: 0 });
   });
 

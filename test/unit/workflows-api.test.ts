@@ -1,35 +1,13 @@
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileKeyStore } from '../../db/audit/keys';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit/verify';
-import { openRuntime, type Runtime } from '../../services/runtime';
-import { manualClock, signInThrough, tempDir, TEST_PASSWORD } from './helpers';
+import { runtimeFixture } from './runtime-fixture';
+import { signInThrough, TEST_PASSWORD } from './helpers';
 
-let dir: string;
-let cleanup: () => void;
-let runtime: Runtime;
-let clock: ReturnType<typeof manualClock>;
-let keys: FileKeyStore;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = tempDir());
-  clock = manualClock();
-  keys = new FileKeyStore(join(dir, 'keys'));
-  runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'db.sqlite'), simulator: true, now: clock.now, simulatorOptions: { clock: clock.now }, keys });
-});
-afterEach(async () => {
-  await runtime.close();
-  cleanup();
-});
-
-const call = async (channel: string, input: unknown = {}) => runtime.dispatch(channel, input);
-const value = async <T = unknown>(channel: string, input: unknown = {}): Promise<T> => {
-  const r = await call(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-};
+const f = runtimeFixture();
+const call = (channel: string, input: unknown = {}) => f.call(channel, input);
+const value = <T = Record<string, unknown>>(channel: string, input: unknown = {}) => f.value<T>(channel, input);
 const minutes = (n: number) => {
-  for (let i = 0; i < n; i++) clock.advanceDays(1 / 1440);
+  for (let i = 0; i < n; i++) f.clock.advanceDays(1 / 1440);
 };
 
 async function registerTrainingPump() {
@@ -43,19 +21,19 @@ describe('signing in at the workstation', () => {
     expect(await value('auth:status')).toMatchObject({ setupRequired: true, user: null });
     expect(await call('pump:interrogate')).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
     expect(await call('patients:search', { query: '' })).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
-    await signInThrough(runtime.dispatch, 'nurse.wang');
+    await signInThrough(f.runtime.dispatch, 'nurse.wang');
     expect(await value('auth:status')).toMatchObject({ setupRequired: false, user: { username: 'nurse.wang', role: 'nurse' }, locked: false });
   });
 
   it('refuses a wrong password and keeps the previous state', async () => {
-    await signInThrough(runtime.dispatch, 'dr.li');
+    await signInThrough(f.runtime.dispatch, 'dr.li');
     await value('auth:signOut');
     expect(await call('auth:signIn', { username: 'dr.li', password: 'wrong password!' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
     expect(await value('auth:status')).toMatchObject({ user: null, locked: false });
   });
 
   it('locks after the idle time; polling does not keep it awake; the same user unlocks', async () => {
-    await signInThrough(runtime.dispatch, 'dr.li');
+    await signInThrough(f.runtime.dispatch, 'dr.li');
     minutes(4);
     await value('wand:status');
     await value('sessions:unconfirmed');
@@ -68,7 +46,7 @@ describe('signing in at the workstation', () => {
   });
 
   it('locks by hand, and the site setting changes the idle time', async () => {
-    await signInThrough(runtime.dispatch, 'admin');
+    await signInThrough(f.runtime.dispatch, 'admin');
     await value('settings:update', { idleLockMinutes: 2 });
     minutes(2);
     expect(await call('settings:get')).toMatchObject({ ok: false, error: { code: 'SESSION_LOCKED' } });
@@ -78,7 +56,7 @@ describe('signing in at the workstation', () => {
   });
 
   it('lets each role reach only its own channels', async () => {
-    await signInThrough(runtime.dispatch, 'nurse.wang');
+    await signInThrough(f.runtime.dispatch, 'nurse.wang');
     expect(await call('program:preview', { mode: 'continuous', dailyDose: '3' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call('users:list')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call('library:save', { library: (await value<{ library: unknown }>('library:get')).library })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -90,7 +68,7 @@ describe('signing in at the workstation', () => {
 
 describe('a dose change through the API', () => {
   beforeEach(async () => {
-    await signInThrough(runtime.dispatch, 'dr.li');
+    await signInThrough(f.runtime.dispatch, 'dr.li');
     await registerTrainingPump();
   });
 
@@ -119,7 +97,7 @@ describe('a dose change through the API', () => {
     expect(done).toMatchObject({ outcome: 'confirmed', mismatches: [] });
     const read = await value<{ status: { rate: { value: string }; dailyDose: { value: string } } }>('pump:interrogate');
     expect(read.status.dailyDose.value).toBe('4.2');
-    expect(verifyAudit(runtime.db, keys).ok).toBe(true);
+    expect(verifyAudit(f.runtime.db, f.keys).ok).toBe(true);
   });
 
   it('refuses a write whose reviewed old program is no longer what the pump runs', async () => {
@@ -147,7 +125,7 @@ describe('a dose change through the API', () => {
 
 describe('the pump dashboard through the API', () => {
   it('sets the clock, runs the alarm test and reads both back from the pump’s own event log', async () => {
-    await signInThrough(runtime.dispatch, 'nurse.wang');
+    await signInThrough(f.runtime.dispatch, 'nurse.wang');
     expect(await value('pump:setClock')).toMatchObject({ driftAfter: 0 });
     await value('pump:alarmTest');
     const events = await value<Array<{ code: string; at: string }>>('pump:events');
@@ -159,7 +137,7 @@ describe('the pump dashboard through the API', () => {
 
 describe('a refill through the API', () => {
   it('computes and flags the discrepancy, refuses overfill, records the visit with its witness', async () => {
-    await signInThrough(runtime.dispatch, 'nurse.wang');
+    await signInThrough(f.runtime.dispatch, 'nurse.wang');
     await registerTrainingPump();
     const preview = await value<{ expectedResidualMl: string; discrepancyFlag: boolean; thresholdMl: string }>('refill:preview', { withdrawnMl: '10' });
     expect(preview).toMatchObject({ discrepancyFlag: true, thresholdMl: '2' });
@@ -174,7 +152,7 @@ describe('a refill through the API', () => {
 
 describe('the audit viewer API', () => {
   it('pages newest first and filters by patient, pump, user, action and date', async () => {
-    await signInThrough(runtime.dispatch, 'dr.li');
+    await signInThrough(f.runtime.dispatch, 'dr.li');
     await registerTrainingPump();
     await value('pump:interrogate');
     const all = await value<{ total: number; rows: Array<{ seq: number; action: string }> }>('audit:list', { limit: 3 });
@@ -191,7 +169,7 @@ describe('the audit viewer API', () => {
 
 describe('a flex schedule through the API', () => {
   it('previews the whole day (24-h total, peak hourly), programs it and reads it back step by step', async () => {
-    await signInThrough(runtime.dispatch, 'dr.li');
+    await signInThrough(f.runtime.dispatch, 'dr.li');
     await registerTrainingPump();
     const change = { mode: 'flex', dailyDose: '0', steps: [{ start: '00:00', dailyDose: '2' }, { start: '08:00', dailyDose: '4' }] };
     const preview = await value<{ settings: { steps: unknown[] }; reviewed: unknown; totals: Record<string, { value: string }>; check: { verdict: string } }>('program:preview', change);
@@ -207,7 +185,7 @@ describe('a flex schedule through the API', () => {
   });
 
   it('stops a step entered per hour where per day was meant (60 mcg/h instead of 60 mcg/day) with the daily limit', async () => {
-    await signInThrough(runtime.dispatch, 'dr.li');
+    await signInThrough(f.runtime.dispatch, 'dr.li');
     await registerTrainingPump();
     // Morphine at 3 mg/day: one step typed as 72 (3 mg/h × 24) makes the day's dose far above the hard maximum.
     const preview = await value<{ check: { verdict: string } }>('program:preview', { mode: 'flex', dailyDose: '0', steps: [{ start: '00:00', dailyDose: '3' }, { start: '20:00', dailyDose: '72' }] });

@@ -115,7 +115,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     'auth:status': () => {
       const current = session.peek();
       const locked = session.lockedUser() ?? null;
-      return Promise.resolve(ok({ setupRequired: needsSetup(db), user: current ?? null, locked: locked !== null, lockedUser: locked, idleLockMinutes: siteSettings(db).idleLockMinutes }));
+      return Promise.resolve(ok({ setupRequired: needsSetup(db), user: current ?? null, locked: locked !== null, lockedUser: locked, idleLockMinutes: siteSettings(db).idleLockMinutes, language: siteSettings(db).language }));
     },
     'auth:setup': async (input) => {
       const created = await createFirstAdmin(deps, input);

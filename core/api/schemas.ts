@@ -25,6 +25,8 @@ export const AuthStatusSchema = z.strictObject({
   locked: z.boolean(),
   lockedUser: UserSchema.nullable(),
   idleLockMinutes: z.number().int(),
+  /** The site's default interface language, for a workstation that has not chosen one. */
+  language: z.enum(['zh-CN', 'en']),
 });
 export type AuthStatus = z.infer<typeof AuthStatusSchema>;
 

@@ -1,5 +1,6 @@
 import { ConfigProvider, Spin } from 'antd';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { applySiteDefault } from '../i18n/index';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +21,9 @@ export function App() {
   const { t, i18n } = useTranslation();
   const auth = useApi(['auth:status'], () => pumpApi().auth.status({}));
   const status = auth.data;
+  useEffect(() => {
+    if (status !== undefined) applySiteDefault(status.language);
+  }, [status]);
   let body;
   if (status === undefined) body = auth.error === null ? <Spin /> : <ErrorAlert error={auth.error} />;
   else if (status.setupRequired) body = <SetupScreen />;

@@ -1,5 +1,4 @@
 import { Radio } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { languages, setLanguage, type Language } from '../i18n/index';
 
@@ -8,7 +7,8 @@ const languageNames: Record<Language, string> = { 'zh-CN': '中文', en: 'Englis
 /** Switches the interface language at any time, also in the middle of a workflow. */
 export function LanguageSelect() {
   const { t, i18n } = useTranslation();
-  const [language, setLang] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
+  // Follows the language in force, whoever changed it (this control, or the site default at start).
+  const language: Language = i18n.language === 'zh-CN' ? 'zh-CN' : 'en';
   return (
     <Radio.Group
       aria-label={t('app.language')}
@@ -18,7 +18,6 @@ export function LanguageSelect() {
       onChange={(e) => {
         const next = e.target.value as Language;
         setLanguage(next);
-        setLang(next);
       }}
       options={languages.map((l) => ({ value: l, label: <span lang={l}>{languageNames[l]}</span> }))}
     />

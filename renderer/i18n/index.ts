@@ -14,6 +14,16 @@ export function initialLanguage(): Language {
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
+/** True once this workstation has chosen a language (the site default applies until then). */
+export const languageChosen = (): boolean => localStorage.getItem(STORAGE_KEY) !== null;
+
+/** The site's default, for a workstation that has not chosen: shown, but not remembered as a choice. */
+export function applySiteDefault(language: Language): void {
+  if (languageChosen() || i18next.language === language) return;
+  document.documentElement.lang = language;
+  void i18next.changeLanguage(language);
+}
+
 export function setLanguage(language: Language): void {
   localStorage.setItem(STORAGE_KEY, language);
   document.documentElement.lang = language;

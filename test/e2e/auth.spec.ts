@@ -61,4 +61,16 @@ test('a wrong password is refused in the user’s language; the idle lock comes 
   await page.getByLabel('密码').fill(NURSE_PASSWORD);
   await page.getByRole('button', { name: '解锁' }).click();
   await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+});
+
+test('a workstation that has not chosen a language starts in the site’s default (zh-CN)', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await page.getByRole('radiogroup', { name: '语言' }).getByText('English').click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible(); // the choice is remembered
 });

@@ -45,6 +45,13 @@ describe('signing in at the workstation', () => {
     expect((await call('pump:interrogate')).ok).toBe(true);
   });
 
+  it('tells a new workstation the site’s default language', async () => {
+    expect(await value('auth:status')).toMatchObject({ language: 'zh-CN' });
+    await signInThrough(f.runtime.dispatch, 'admin');
+    await value('settings:update', { language: 'en' });
+    expect(await value('auth:status')).toMatchObject({ language: 'en' });
+  });
+
   it('locks by hand, and the site setting changes the idle time', async () => {
     await signInThrough(f.runtime.dispatch, 'admin');
     await value('settings:update', { idleLockMinutes: 2 });

@@ -2,7 +2,7 @@ import { Button, Card, Descriptions, Empty, Form, Input, InputNumber, Select, Sp
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientDetail } from '../../../core/api/schemas';
-import { pumpModels } from '../../../core/models';
+import { catheterModels, pumpModels } from '../../../core/models';
 import { drugs } from '../../../core/pump';
 import { may } from '../../../core/permissions';
 import { pumpApi } from '../../api/client';
@@ -66,8 +66,10 @@ function RegisterPump({ patientId }: { patientId: number }) {
   return (
     <Form
       layout="inline"
-      initialValues={{ serial: reading?.status.serial ?? '', modelId: pumpModels.find((m) => m.name === reading?.status.model)?.id ?? pumpModels[pumpModels.length - 1]?.id, implantDate: new Date().toISOString().slice(0, 10) }}
-      onFinish={(v: { serial: string; modelId: string; implantDate: string; catheterLengthCm?: string }) => register.mutate({ patientId, serial: v.serial, modelId: v.modelId, implantDate: v.implantDate, ...(v.catheterLengthCm ? { catheterLengthCm: v.catheterLengthCm } : {}) })}
+      initialValues={{ serial: reading?.status.serial ?? '', modelId: pumpModels.find((m) => m.name === reading?.status.model)?.id ?? pumpModels[pumpModels.length - 1]?.id, implantDate: new Date().toISOString().slice(0, 10), catheterModelId: catheterModels[0]?.id }}
+      onFinish={(v: { serial: string; modelId: string; implantDate: string; catheterModelId?: string; catheterLengthCm?: string }) =>
+        register.mutate({ patientId, serial: v.serial, modelId: v.modelId, implantDate: v.implantDate, ...(v.catheterModelId ? { catheterModelId: v.catheterModelId } : {}), ...(v.catheterLengthCm ? { catheterLengthCm: v.catheterLengthCm } : {}) })
+      }
     >
       <Form.Item name="serial" label={t('status.serial')} rules={[{ required: true, message: t('form.required') }]}>
         <Input style={{ width: 140 }} />
@@ -77,6 +79,9 @@ function RegisterPump({ patientId }: { patientId: number }) {
       </Form.Item>
       <Form.Item name="implantDate" label={t('patients.implantDate')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}>
         <Input style={{ width: 130 }} />
+      </Form.Item>
+      <Form.Item name="catheterModelId" label={t('helpers.catheter')}>
+        <Select allowClear style={{ width: 200 }} options={catheterModels.map((c) => ({ value: c.id, label: c.name }))} />
       </Form.Item>
       <Form.Item name="catheterLengthCm" label={t('patients.catheterLength')} rules={[{ pattern: /^\d{1,3}(\.\d)?$/, message: t('form.decimal') }]}>
         <Input style={{ width: 90 }} suffix="cm" />
@@ -209,6 +214,7 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
             { title: t('status.serial'), dataIndex: 'serial' },
             { title: t('status.model'), dataIndex: 'modelId' },
             { title: t('patients.implantDate'), dataIndex: 'implantDate' },
+            { title: t('helpers.catheter'), dataIndex: 'catheterModelId', render: (v: string | null) => (v === null ? '—' : (catheterModels.find((c) => c.id === v)?.name ?? v)) },
             { title: t('patients.catheterLength'), dataIndex: 'catheterLengthCm', render: (v: string | null) => (v === null ? '—' : `${v} cm`) },
             { title: t('patients.refills'), render: (_, p) => p.refills.length },
           ]}

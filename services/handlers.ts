@@ -13,6 +13,7 @@ import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import type { AuditKeyStore } from '../db/audit/keys';
 import { verifyAudit } from '../db/audit/verify';
+import { exportCsv, exportFhir, exportJson } from '../db/audit/export';
 import { doseHistory, listAudit, type AuditListRow } from '../db/queries/audit';
 import { findPatient, findPumpBySerial, painHistory, pumpsOfPatient, refillVisits, screeningTrials, searchPatients, type PatientRow } from '../db/queries/records';
 import { allOpenSessions, openSessions } from '../db/queries/sessions';
@@ -390,6 +391,16 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       return Promise.resolve(ok({ ok: report.ok, records: report.records, ...(report.firstFailure === undefined ? {} : { firstFailure: report.firstFailure }), checkpoints: report.checkpoints, unprotectedTail: report.unprotectedTail }));
     },
 
+    'audit:export': (input) => {
+      const u = user('audit.export');
+      if (!u.ok) return Promise.resolve(u);
+      // Recorded before the file is made, so the export is part of what it exports.
+      audit.append({ atUtc: now().toISOString(), actor: u.value.username, role: u.value.role, action: 'audit.export', new: { format: input.format, host: ctx.host }, outcome: 'confirmed' });
+      const content = input.format === 'csv' ? [...exportCsv(db)].join('') : input.format === 'json' ? exportJson(db) : exportFhir(db);
+      const stamp = now().toISOString().slice(0, 10);
+      const ext = input.format === 'csv' ? 'csv' : 'json';
+      return Promise.resolve(ok({ fileName: `audit-${stamp}${input.format === 'fhir' ? '-fhir' : ''}.${ext}`, mediaType: input.format === 'csv' ? 'text/csv' : input.format === 'fhir' ? 'application/fhir+json' : 'application/json', content }));
+    },
     'users:list': () => {
       const u = user('users.manage');
       if (!u.ok) return Promise.resolve(u);

@@ -31,6 +31,7 @@ export const channels = [
   'refill:perform',
   'audit:list',
   'audit:verify',
+  'audit:export',
   'users:list',
   'users:create',
   'settings:get',

@@ -103,6 +103,8 @@ export const contract = {
   'refill:perform': { input: RefillInputSchema, output: RefillReportSchema },
   'audit:list': { input: z.strictObject({ filter: AuditFilterSchema.default({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: AuditPageSchema },
   'audit:verify': { input: Empty, output: AuditVerifySchema },
+  /** The whole trail as a file readable without the app (the export itself is recorded first). */
+  'audit:export': { input: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }), output: z.strictObject({ fileName: z.string(), mediaType: z.string(), content: z.string() }) },
   'users:list': { input: Empty, output: z.array(UserSchema.extend({ disabled: z.boolean() })) },
   'users:create': { input: NewUserSchema, output: UserSchema },
   'settings:get': { input: Empty, output: SettingsSchema },

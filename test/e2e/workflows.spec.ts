@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
 import { interrogate, openNav, PASSWORD, signIn, startClinic } from './clinic';
@@ -214,6 +215,13 @@ test('the audit viewer shows all of it with a verified chain', async ({ page }) 
   await expect(page.getByTestId('audit-scroller')).toContainText('dr.chen');
   await expect(page.getByTestId('audit-scroller')).not.toContainText('refill.record');
   await page.screenshot({ path: 'docs/screenshots/audit-en.png', fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
+  const content = await readFile(await file.path(), 'utf8');
+  expect(content).toContain('refill.record');
+  expect(content).toContain('audit.export');
   await expectNoSeriousA11yViolations(page);
 });
 

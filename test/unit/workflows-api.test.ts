@@ -171,6 +171,16 @@ describe('the audit viewer API', () => {
     expect((await value<{ total: number }>('audit:list', { filter: { from: '2026-03-02' } })).total).toBe(0);
     expect((await value<{ total: number }>('audit:list', { filter: { to: '2026-03-01', pumpSerial: 'SIM000123' } })).total).toBe(2);
     expect(await value('audit:verify')).toMatchObject({ ok: true, records: all.total });
+    // The export is recorded first, so it is in the file it makes; the chain still verifies.
+    const csv = await value<{ fileName: string; content: string }>('audit:export', { format: 'csv' });
+    expect(csv.fileName).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.content).toContain('pump.interrogate');
+    expect(csv.content.trim().split('\n').pop()).toContain('audit.export');
+    const fhir = await value<{ content: string }>('audit:export', { format: 'fhir' });
+    expect(JSON.parse(fhir.content)).toMatchObject({ resourceType: 'Bundle' });
+    expect(await value('audit:verify')).toMatchObject({ ok: true });
+    await value('auth:signIn', { username: 'nurse.wang', password: TEST_PASSWORD });
+    expect(await call('audit:export', { format: 'json' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
 

@@ -1,11 +1,12 @@
-import { Alert, Button, Card, Form, Input, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Space, Spin, Typography } from 'antd';
 import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditFilter, AuditRowView } from '../../../core/api/schemas';
 import { pumpApi, unwrap } from '../../api/client';
-import { useApi } from '../../api/hooks';
+import { useApi, useApiMutation } from '../../api/hooks';
+import { may } from '../../../core/permissions';
 import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
@@ -57,6 +58,34 @@ function Row({ row, language }: { row: AuditRowView; language: string }) {
   );
 }
 
+/** Saves the whole trail as a file (CSV, JSON or FHIR R4), readable and verifiable without the app. */
+function ExportButtons() {
+  const { t } = useTranslation();
+  const exporter = useApiMutation((format: 'csv' | 'json' | 'fhir') => pumpApi().audit.export({ format }), [['audit:list'], ['audit:verify']]);
+  const save = (format: 'csv' | 'json' | 'fhir') =>
+    exporter.mutate(format, {
+      onSuccess: (file) => {
+        const url = URL.createObjectURL(new Blob([file.content], { type: file.mediaType }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = file.fileName;
+        a.click();
+        URL.revokeObjectURL(url);
+      },
+    });
+  return (
+    <Space wrap>
+      <Typography.Text>{t('audit.export')}</Typography.Text>
+      {(['csv', 'json', 'fhir'] as const).map((f) => (
+        <Button key={f} onClick={() => save(f)} loading={exporter.isPending && exporter.variables === f}>
+          {t(`audit.format.${f}`)}
+        </Button>
+      ))}
+      <ErrorAlert error={exporter.error} />
+    </Space>
+  );
+}
+
 /**
  * The audit trail, newest first, with filters. Virtualised: only the rows in view are in the
  * page, and only their pages are fetched, so 100,000 records scroll as smoothly as 100.
@@ -64,6 +93,7 @@ function Row({ row, language }: { row: AuditRowView; language: string }) {
 export default function AuditScreen() {
   const { t, i18n } = useTranslation();
   const [filter, setFilter] = useState<AuditFilter>({});
+  const role = useApi(['auth:status'], () => pumpApi().auth.status({})).data?.user?.role;
   const scroller = useRef<HTMLDivElement>(null);
   const head = useApi(['audit:list', filter, 0], () => pumpApi().audit.list({ filter, offset: 0, limit: AUDIT_PAGE }));
   const total = head.data?.total ?? 0;
@@ -155,9 +185,7 @@ export default function AuditScreen() {
           </div>
         </div>
       </div>
-      <Typography.Text type="secondary">
-        <Tag>{t('audit.exportHint')}</Tag>
-      </Typography.Text>
+      {role !== undefined && may(role, 'audit.export') && <ExportButtons />}
     </Space>
   );
 }

@@ -96,7 +96,10 @@ export default function RefillWizard() {
   const s = record?.status;
   // A syringe of the pump's drug at another concentration: a physician reprograms with the forced bridge.
   const newConcentration = s !== undefined && syringe?.drug === s.drug && syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(s.concentration.value) ? syringe.concentration : undefined;
-  const previewInput = useDebounced({ withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', newConcentration: canProgram ? (newConcentration ?? '') : '' });
+  const typed = { withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', newConcentration: canProgram ? (newConcentration ?? '') : '' };
+  const previewInput = useDebounced(typed);
+  // Moving on waits until the figures on screen are the ones for what was typed.
+  const settled = JSON.stringify(previewInput) === JSON.stringify(typed);
   const preview = useQuery({
     queryKey: ['refill:preview', previewInput],
     queryFn: async () =>
@@ -307,7 +310,7 @@ export default function RefillWizard() {
           </div>
           <Space style={{ marginTop: 16 }}>
             <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
-            <Button type="primary" disabled={preview.data === undefined || overCapacity || overSyringe || (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))} onClick={() => void next(volumes)}>
+            <Button type="primary" disabled={preview.data === undefined || preview.isFetching || !settled || overCapacity || overSyringe || (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))} onClick={() => void next(volumes)}>
               {t('refill.next')}
             </Button>
           </Space>

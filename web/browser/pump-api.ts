@@ -42,4 +42,17 @@ for (const channel of channels) {
   namespace[verb] = (input: unknown) => call(channel, input);
 }
 
+// The first question every page start asks is who is signed in: ask it now, while the app's
+// bundle is still loading, and hand that answer to the app's first call.
+let early: Promise<Result<unknown>> | undefined = call('auth:status', {});
+const auth = api['auth'];
+const status = auth?.['status'];
+if (auth !== undefined && status !== undefined) {
+  auth['status'] = (input: unknown) => {
+    const answer = early;
+    early = undefined;
+    return answer ?? status(input);
+  };
+}
+
 Object.defineProperty(window, 'pumpApi', { value: Object.freeze(api), writable: false, configurable: false });

@@ -260,6 +260,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         totals: { old24h: r.oldDailyDose, new24h: r.newDailyDose, oldPeakHourly: r.oldPeakHourly, newPeakHourly: r.newPeakHourly },
         check: r.check,
         witnessRequired: r.increase,
+        ...(status.bridge === undefined ? {} : { bridgeRunning: status.bridge.remaining }),
       };
       return ok(preview);
     },

@@ -142,6 +142,8 @@ export const ProgramPreviewSchema = z.strictObject({
   totals: z.strictObject({ old24h: QuantitySchema, new24h: QuantitySchema, oldPeakHourly: QuantitySchema, newPeakHourly: QuantitySchema }),
   check: DoseCheckSchema,
   witnessRequired: z.boolean(),
+  /** A bridge bolus still running on the pump: it goes on after this change, and the Finish screen says so. */
+  bridgeRunning: Q.volume.optional(),
 });
 export type ProgramPreview = z.infer<typeof ProgramPreviewSchema>;
 

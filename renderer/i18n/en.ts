@@ -214,6 +214,7 @@ export const en = {
     reason: 'Reason (recorded in the audit trail)',
     reasonRequired: 'Give a reason of at least 3 characters',
     hardStop: 'A hard limit stops this change. Nothing will be sent to the pump.',
+    bridgeRunning: 'A bridge bolus is still running ({{volume}} mL left). It goes on after this change: the new rate starts when the bridge ends.',
     back: 'Back',
     field: {
       mode: 'Mode',

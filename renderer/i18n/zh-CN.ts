@@ -216,6 +216,7 @@ export const zhCN: Messages = {
     reason: '理由（记录到审计追踪）',
     reasonRequired: '理由至少 3 个字符',
     hardStop: '药物库硬限制阻止此更改。不会向泵发送任何指令。',
+    bridgeRunning: '桥接推注仍在进行（剩余 {{volume}} mL），本次更改后将继续：桥接结束后才开始新速率。',
     back: '返回',
     field: {
       mode: '输注模式',

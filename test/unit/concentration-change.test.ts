@@ -40,6 +40,8 @@ describe('a concentration change at a refill: same daily dose, the forced bridge
     expect(report).toMatchObject({ outcome: 'confirmed', concentration: { value: '25' }, rate: { value: '0.12' }, concentrationChange: { bridgeVolume: { value: '0.3' }, bridgeMinutes: 1440 } });
     const read = await value<{ status: { concentration: { value: string }; rate: { value: string }; bridge?: { remaining: { value: string } }; reservoirVolume: { value: string } } }>('pump:interrogate');
     expect(read.status).toMatchObject({ concentration: { value: '25' }, rate: { value: '0.12' }, bridge: { remaining: { value: '0.3' } } });
+    // A change reviewed while the bridge runs says so on the Finish screen.
+    expect(await value('program:preview', { mode: 'continuous', dailyDose: '3' })).toMatchObject({ bridgeRunning: { value: '0.3', unit: 'mL' } });
     // Half a day later: half the bridge is left, and only the bridge has left the reservoir (0.15 mL).
     f.clock.advanceDays(0.5);
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD }); // the idle lock came down meanwhile

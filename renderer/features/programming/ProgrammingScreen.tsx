@@ -191,6 +191,7 @@ function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: ()
         {t('review.title', { serial: preview.pumpSerial })}
       </Typography.Title>
       {preview.patient !== null && <Typography.Text>{t('dashboard.patient', { name: preview.patient.name, identifier: preview.patient.identifier })}</Typography.Text>}
+      {preview.bridgeRunning !== undefined && <Alert type="warning" showIcon data-testid="bridge-running" title={t('review.bridgeRunning', { volume: preview.bridgeRunning.value })} />}
       <ReviewTable preview={preview} />
       <Totals preview={preview} />
       <LibraryVerdict check={preview.check} />

@@ -1,4 +1,5 @@
 import type { Db } from '../connection';
+import type { ExportedRecord } from '../audit/export';
 
 export interface AuditQuery {
   patientId?: string | undefined;
@@ -11,20 +12,8 @@ export interface AuditQuery {
   to?: string | undefined;
 }
 
-export interface AuditListRow {
-  seq: number;
-  atUtc: string;
-  actor: string;
-  role: string | null;
-  witness: string | null;
-  patientId: string | null;
-  pumpSerial: string | null;
-  action: string;
-  outcome: string;
-  reason: string | null;
-  oldJson: string | null;
-  newJson: string | null;
-}
+/** One record for the viewer: the stored fields it shows (the export's record, without the hashes). */
+export type AuditListRow = Pick<ExportedRecord, 'seq' | 'atUtc' | 'actor' | 'role' | 'witness' | 'patientId' | 'pumpSerial' | 'action' | 'outcome' | 'reason' | 'oldJson' | 'newJson'>;
 
 function where(q: AuditQuery): { sql: string; params: string[] } {
   const clauses: string[] = [];

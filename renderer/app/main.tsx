@@ -4,7 +4,6 @@ import { createRoot } from 'react-dom/client';
 import { initI18n } from '../i18n/index';
 import { App } from './App';
 import { pumpApi, unwrap } from '../api/client';
-import 'antd/dist/antd.css';
 import './global.css';
 
 initI18n();

@@ -1,5 +1,5 @@
 export const en = {
-  app: { title: 'Intrathecal Pump Programmer', language: 'Language' },
+  app: { title: 'Intrathecal Pump Programmer', language: 'Language', loading: 'Loading…' },
   training: {
     banner: 'TRAINING MODE — simulated pump. Nothing is sent to a patient’s pump.',
     reason: {

@@ -1,7 +1,7 @@
 import type { Messages } from './messages';
 
 export const zhCN: Messages = {
-  app: { title: '鞘内药物输注泵医生程控仪', language: '语言' },
+  app: { title: '鞘内药物输注泵医生程控仪', language: '语言', loading: '正在加载…' },
   training: {
     banner: '培训模式（模拟泵）— 不会向患者的泵发送任何指令。',
     reason: {

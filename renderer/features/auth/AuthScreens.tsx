@@ -1,27 +1,28 @@
-import { Alert, Button, Input } from 'antd';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../core/api/schemas';
 import { pumpApi } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { PlainErrorAlert } from '../../components/PlainErrorAlert';
 
-// The first screen is deliberately light (plain form elements around antd inputs): it is all the
-// app loads before someone signs in.
+// The first screen is deliberately light: plain form elements styled by global.css, no UI library.
+// It is all the app loads before someone signs in; the signed-in shell brings Ant Design.
 
-const panel = { maxWidth: 440, margin: '48px auto', padding: 24, background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8 } as const;
-const field = { display: 'block', marginBottom: 16 } as const;
-const hint = { color: '#a8071a', fontSize: 13, marginTop: 4 } as const;
+function Submit({ busy, children }: { busy: boolean; children: ReactNode }) {
+  return (
+    <button type="submit" className="plain-button primary" disabled={busy} aria-busy={busy}>
+      {children}
+    </button>
+  );
+}
 
 function Field(props: { id: string; label: string; problem?: string | undefined; children: ReactNode }) {
   return (
-    <div style={field}>
-      <label htmlFor={props.id} style={{ display: 'block', marginBottom: 6 }}>
-        {props.label}
-      </label>
+    <div className="plain-field">
+      <label htmlFor={props.id}>{props.label}</label>
       {props.children}
       {props.problem !== undefined && (
-        <div id={`${props.id}-problem`} style={hint} role="alert">
+        <div id={`${props.id}-problem`} className="plain-hint" role="alert">
           {props.problem}
         </div>
       )}
@@ -42,25 +43,23 @@ export function SetupScreen() {
     if (Object.values(problems).every((p) => p === undefined)) setup.mutate(v);
   };
   return (
-    <section style={panel} aria-labelledby="setup-title">
-      <h2 id="setup-title" style={{ marginTop: 0, fontSize: 20 }}>
+    <section className="plain-panel" aria-labelledby="setup-title">
+      <h2 id="setup-title">
         {t('auth.setupTitle')}
       </h2>
       <p>{t('auth.setupHint')}</p>
       <form onSubmit={submit} noValidate>
         <Field id="username" label={t('auth.username')} problem={shown ? problems.username : undefined}>
-          <Input id="username" autoComplete="username" value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} />
+          <input className="plain-input" id="username" autoComplete="username" value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} />
         </Field>
         <Field id="displayName" label={t('auth.displayName')} problem={shown ? problems.displayName : undefined}>
-          <Input id="displayName" value={v.displayName} onChange={(e) => setV({ ...v, displayName: e.target.value })} />
+          <input className="plain-input" id="displayName" value={v.displayName} onChange={(e) => setV({ ...v, displayName: e.target.value })} />
         </Field>
         <Field id="password" label={t('auth.password')} problem={shown ? problems.password : undefined}>
-          <Input.Password id="password" autoComplete="new-password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} />
+          <input type="password" className="plain-input" id="password" autoComplete="new-password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} />
         </Field>
-        <ErrorAlert error={setup.error} title={t('auth.failed')} />
-        <Button type="primary" htmlType="submit" loading={setup.isPending} block style={{ marginTop: 12 }}>
-          {t('auth.createAdmin')}
-        </Button>
+        <PlainErrorAlert error={setup.error} title={t('auth.failed')} />
+        <Submit busy={setup.isPending}>{t('auth.createAdmin')}</Submit>
       </form>
     </section>
   );
@@ -79,22 +78,24 @@ export function SignInScreen({ lockedUser }: { lockedUser: User | null }) {
     if (problems.username === undefined && problems.password === undefined) signIn.mutate(v);
   };
   return (
-    <section style={panel} aria-labelledby="signin-title">
-      <h2 id="signin-title" style={{ marginTop: 0, fontSize: 20 }}>
+    <section className="plain-panel" aria-labelledby="signin-title">
+      <h2 id="signin-title">
         {lockedUser === null ? t('auth.signInTitle') : t('auth.lockedTitle')}
       </h2>
-      {lockedUser !== null && <Alert type="warning" showIcon title={t('auth.lockedBy', { name: lockedUser.displayName })} style={{ marginBottom: 16 }} data-testid="lock-screen" />}
+      {lockedUser !== null && (
+        <div role="status" className="plain-alert warning" data-testid="lock-screen">
+          {t('auth.lockedBy', { name: lockedUser.displayName })}
+        </div>
+      )}
       <form onSubmit={submit} noValidate>
         <Field id="username" label={t('auth.username')} problem={shown ? problems.username : undefined}>
-          <Input id="username" autoComplete="username" autoFocus={lockedUser === null} value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} />
+          <input className="plain-input" id="username" autoComplete="username" autoFocus={lockedUser === null} value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} />
         </Field>
         <Field id="password" label={t('auth.password')} problem={shown ? problems.password : undefined}>
-          <Input.Password id="password" autoComplete="current-password" autoFocus={lockedUser !== null} value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} />
+          <input type="password" className="plain-input" id="password" autoComplete="current-password" autoFocus={lockedUser !== null} value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} />
         </Field>
-        <ErrorAlert error={signIn.error} title={t('auth.failed')} />
-        <Button type="primary" htmlType="submit" loading={signIn.isPending} block style={{ marginTop: 12 }}>
-          {lockedUser === null ? t('auth.signIn') : t('auth.unlock')}
-        </Button>
+        <PlainErrorAlert error={signIn.error} title={t('auth.failed')} />
+        <Submit busy={signIn.isPending}>{lockedUser === null ? t('auth.signIn') : t('auth.unlock')}</Submit>
       </form>
     </section>
   );

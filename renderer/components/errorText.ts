@@ -1,0 +1,10 @@
+import type { TFunction } from 'i18next';
+import { ApiError } from '../api/client';
+
+/** A failed action in the user's language: what happened and what to do (the English detail is the fallback). */
+export function errorText(t: TFunction, error: unknown): string {
+  if (error instanceof ApiError) return t(`error.${error.code}`, { message: error.message, defaultValue: error.message });
+  return error instanceof Error ? error.message : t('error.INTERNAL');
+}
+
+export const errorCode = (error: unknown): string | undefined => (error instanceof ApiError ? error.code : undefined);

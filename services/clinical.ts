@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { DailyDoseSchema } from '../core/quantity';
 import { DrugSchema } from '../core/pump';
 import { appError, err, fromZodError, ok, type Result } from '../core/result';
-import { insertPrescription, insertScreeningDose, insertScreeningTrial } from '../db/queries/clinical';
-import { findPatient } from '../db/queries/records';
+import { PrescriptionInputSchema, type Prescription } from '../core/api/schemas';
+import { closePrescription, findPrescription, insertPrescription, insertScreeningDose, insertScreeningTrial, prescriptionsOf, type PrescriptionRow } from '../db/queries/clinical';
+import { findPatient, pumpsOfPatient } from '../db/queries/records';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { RecordsDeps } from './records';
 
@@ -40,30 +40,46 @@ export function recordScreeningTrial(deps: RecordsDeps, actor: SignedInUser, inp
   );
 }
 
-/** A physician's order for the next refill or change: drug(s), dose, mode, fill volume. */
-export const PrescriptionSchema = z.strictObject({
-  patientId: z.number().int().positive(),
-  pumpId: z.number().int().positive().optional(),
-  components: z.array(z.strictObject({ drug: DrugSchema, concentration: z.strictObject({ value: z.string(), unit: z.enum(['mg/mL', 'mcg/mL']) }), dailyDose: DailyDoseSchema })).min(1).max(4),
-  mode: z.enum(['continuous', 'flex']),
-  fillVolumeMl: z.string().regex(/^\d+(\.\d+)?$/).optional(),
-  notes: z.string().max(4000).optional(),
-});
+/** Stored orders as the API shows them (the program is kept as JSON). */
+export function prescriptionOfRow(row: PrescriptionRow): Prescription {
+  const program = JSON.parse(row.programJson) as Pick<Prescription, 'components' | 'mode'>;
+  return { id: row.id, patientId: row.patientId, pumpId: row.pumpId, orderedAt: row.orderedAt, orderedBy: row.orderedBy, components: program.components, mode: program.mode, fillVolumeMl: row.fillVolumeMl, notes: row.notes, status: row.status };
+}
 
+export const prescriptionsOfPatient = (deps: Pick<RecordsDeps, 'db'>, patientId: number): Prescription[] => prescriptionsOf(deps.db, patientId).map(prescriptionOfRow);
+
+/** A physician's order for the next refill or change: drug(s), concentration(s), dose, mode, fill volume. */
 export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input: unknown): Result<number> {
   const allowed = authorize(actor, 'prescription.create');
   if (!allowed.ok) return allowed;
-  const parsed = PrescriptionSchema.safeParse(input);
+  const parsed = PrescriptionInputSchema.safeParse(input);
   if (!parsed.success) return err(fromZodError(parsed.error));
   const p = parsed.data;
   const patient = findPatient(deps.db, p.patientId);
   if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
+  if (p.pumpId !== undefined && !pumpsOfPatient(deps.db, p.patientId).some((pump) => pump.id === p.pumpId)) {
+    return err(appError('INVALID_INPUT', 'that pump is not implanted in this patient', 'pumpId'));
+  }
   const orderedAt = deps.now().toISOString();
   return ok(
     deps.audit.commit(() => {
       const id = insertPrescription(deps.db, { patientId: p.patientId, pumpId: p.pumpId ?? null, orderedAt, orderedBy: actor.username, programJson: JSON.stringify({ components: p.components, mode: p.mode }), fillVolumeMl: p.fillVolumeMl ?? null, notes: p.notes ?? null });
-      deps.audit.append({ atUtc: orderedAt, actor: actor.username, role: actor.role, patientId: patient.identifier, action: 'prescription.create', new: p, outcome: 'confirmed' });
+      deps.audit.append({ atUtc: orderedAt, actor: actor.username, role: actor.role, patientId: patient.identifier, action: 'prescription.create', new: { id, ...p }, outcome: 'confirmed' });
       return id;
     }),
   );
+}
+
+/** Withdraws an open order (physicians), with the reason in the audit trail. */
+export function cancelPrescription(deps: RecordsDeps, actor: SignedInUser, id: number, reason: string): Result<null> {
+  const allowed = authorize(actor, 'prescription.create');
+  if (!allowed.ok) return allowed;
+  const row = findPrescription(deps.db, id);
+  if (row === undefined) return err(appError('INVALID_INPUT', `there is no order #${id}`, 'id'));
+  const patient = findPatient(deps.db, row.patientId);
+  return deps.audit.commit(() => {
+    if (!closePrescription(deps.db, id, 'cancelled')) return err(appError('CONFLICT', `order #${id} is already ${row.status}`, 'id'));
+    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, patientId: patient?.identifier ?? null, action: 'prescription.cancel', old: { id, status: row.status }, new: { id, status: 'cancelled' }, reason, outcome: 'confirmed' });
+    return ok(null);
+  });
 }

@@ -13,6 +13,7 @@ import { createFirstAdmin, createUser, needsSetup, signIn, type SignedInUser } f
 import { interrogate } from './interrogation';
 import { programPump } from './programming';
 import { createPatient, recordPain, registerPump } from './records';
+import { createPrescription } from './clinical';
 import { performRefill } from './refill';
 
 export interface DemoResult {
@@ -83,8 +84,12 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
       // Most withdrawals match the pump's count; now and then one does not (a pocket fill to catch).
       const offset = random() < 0.15 ? dec(random() * 3).toDecimalPlaces(1) : dec(random() * 0.6 - 0.3).toDecimalPlaces(1);
       const withdrawn = str(residual.minus(offset).isNegative() ? dec(0) : residual.minus(offset));
+      // The physician's order for the refill: the same drug, concentration and dose.
+      const order = createPrescription(base, users.doctor, { patientId, components: [{ drug: status.drug, concentration: status.concentration, dailyDose: status.dailyDose }], mode: 'continuous', fillVolumeMl: '36' });
+      if (!order.ok) throw new Error(order.error.message);
       const r = await performRefill(deps2, {
         nurse: users.nurse,
+        prescriptionId: order.value,
         witness: users.nurse2,
         syringe: { drug: status.drug, concentration: status.concentration, volumeMl: '40', lot: `L${2600 + i}`, expiry: '2027-12-31', preparedBy: 'pharmacy', checkedBy: users.doctor.username },
         withdrawnMl: withdrawn,

@@ -30,8 +30,8 @@ import { reviewProgram } from './program-review';
 import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
 import { createPatient, recordPain, registerPump } from './records';
-import { recordScreeningTrial } from './clinical';
-import { performRefill, planConcentrationChange } from './refill';
+import { cancelPrescription, createPrescription, prescriptionsOfPatient, recordScreeningTrial } from './clinical';
+import { orderFor, performRefill, planForOrder, type ConcentrationChange } from './refill';
 import { appVersion } from './version';
 
 export interface HandlerContext {
@@ -199,6 +199,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         pain: painHistory(db, patient.id),
         doses: pumps.flatMap((p) => doseHistory(db, p.serial).flatMap((d) => doseOf(d.newJson, d.atUtc, p.serial))),
         screening: screeningTrials(db, patient.id),
+        prescriptions: prescriptionsOfPatient(deps, patient.id),
       };
       return Promise.resolve(ok(detail));
     },
@@ -206,6 +207,24 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user('patient.view');
       if (!u.ok) return Promise.resolve(u);
       return Promise.resolve(ok(patientOf(input.serial) ?? null));
+    },
+    'prescriptions:create': (input) => {
+      const u = user('prescription.create');
+      if (!u.ok) return Promise.resolve(u);
+      const r = createPrescription(deps, u.value, input);
+      return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
+    },
+    'prescriptions:open': (input) => {
+      const u = user('patient.view');
+      if (!u.ok) return Promise.resolve(u);
+      const registered = findPumpBySerial(db, input.serial);
+      if (registered === undefined) return Promise.resolve(ok([]));
+      return Promise.resolve(ok(prescriptionsOfPatient(deps, registered.patientId).filter((p) => p.status === 'open' && (p.pumpId === null || p.pumpId === registered.id))));
+    },
+    'prescriptions:cancel': (input) => {
+      const u = user('prescription.create');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(cancelPrescription(deps, u.value, input.id, input.reason));
     },
     'pain:record': (input) => {
       const u = user();
@@ -298,17 +317,23 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const { discrepancy, flag } = refillDiscrepancy(capacity, dec(status.reservoirVolume.value), dec(input.withdrawnMl));
       let concentrationChange = null;
       let rate = status.rate;
-      if (input.newConcentration !== undefined && !dec(input.newConcentration).eq(status.concentration.value)) {
-        const registered = findPumpBySerial(db, status.serial);
+      const registered = findPumpBySerial(db, status.serial);
+      let plan: Result<ConcentrationChange | undefined> = ok(undefined);
+      if (input.prescriptionId !== undefined) {
         if (registered === undefined) return err(appError('INVALID_INPUT', `pump ${status.serial} is not registered to a patient`, 'pump'));
-        const concentration = { value: input.newConcentration, unit: status.concentration.unit };
-        const plan = planConcentrationChange(status, registered, concentration, modelOf(status));
-        if (!plan.ok) return plan;
+        const order = orderFor(deps, input.prescriptionId, registered);
+        if (!order.ok) return order;
+        const wanted = order.value.components[0];
+        if (wanted !== undefined) plan = planForOrder(status, registered, wanted, modelOf(status));
+      }
+      if (!plan.ok) return plan;
+      if (plan.value !== undefined) {
+        const p = plan.value;
         const patient = patientOf(status.serial);
-        const review = reviewProgram(activeLibrary(deps), modelOf(status), status, plan.value.settings, patient?.indication ?? undefined, { concentrationChange: true });
+        const review = reviewProgram(activeLibrary(deps), modelOf(status), status, p.settings, patient?.indication ?? undefined, { bridged: true });
         if (!review.ok) return review;
-        rate = plan.value.newRate;
-        concentrationChange = { newConcentration: concentration, oldRate: plan.value.oldRate, newRate: plan.value.newRate, deadVolume: plan.value.deadVolume, bridgeVolume: { value: plan.value.bridge.volumeMl, unit: 'mL' as const }, bridgeMinutes: plan.value.bridge.durationMinutes, check: review.value.check };
+        rate = p.newRate;
+        concentrationChange = { ...changeOf(p), check: review.value.check };
       }
       let forecast = null;
       if (input.instilledMl !== undefined) {
@@ -346,6 +371,8 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const { barcode, ...syringe } = input.syringe;
       const r = await performRefill(programmingDeps(read.value), {
         nurse: u.value,
+        prescriptionId: input.prescriptionId,
+        ...(input.rinse === undefined ? {} : { rinse: input.rinse }),
         witness: w.value,
         syringe: { ...syringe, ...(barcode === undefined || barcode === '' ? {} : { barcode }) },
         withdrawnMl: input.withdrawnMl,
@@ -363,14 +390,11 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         discrepancyFlag: v.discrepancyFlag,
         patient: patientOf(v.pump.serial) ?? null,
         pumpSerial: v.pump.serial,
-        drug: v.pump.drug,
+        drug: v.change?.settings.drug ?? v.pump.drug,
         concentration: v.change?.settings.concentration ?? v.pump.concentration,
-        dailyDose: v.pump.dailyDose,
+        dailyDose: v.change?.dailyDose ?? v.pump.dailyDose,
         rate: v.change?.settings.rate ?? v.pump.rate,
-        concentrationChange:
-          v.change === undefined
-            ? null
-            : { newConcentration: v.change.settings.concentration, oldRate: v.change.oldRate, newRate: v.change.newRate, deadVolume: v.change.deadVolume, bridgeVolume: { value: v.change.bridge.volumeMl, unit: 'mL' as const }, bridgeMinutes: v.change.bridge.durationMinutes },
+        concentrationChange: v.change === undefined ? null : changeOf(v.change),
         newReservoirMl: input.instilledMl,
         nurse: u.value.displayName,
         witness: w.value.displayName,
@@ -445,6 +469,19 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
 
   return { handlers, session };
 }
+
+/** A planned change of drug or concentration as the API shows it. */
+const changeOf = (c: ConcentrationChange) => ({
+  previousDrug: c.previousDrug ?? null,
+  newDrug: c.settings.drug,
+  newDailyDose: c.dailyDose,
+  newConcentration: c.settings.concentration,
+  oldRate: c.oldRate,
+  newRate: c.newRate,
+  deadVolume: c.deadVolume,
+  bridgeVolume: { value: c.bridge.volumeMl, unit: 'mL' as const },
+  bridgeMinutes: c.bridge.durationMinutes,
+});
 
 const doseOf = (json: string, at: string, pumpSerial: string): PatientDetail['doses'] => {
   const value = JSON.parse(json) as { dailyDose?: { value?: unknown; unit?: unknown } };

@@ -61,18 +61,20 @@ export function reviewProgram(
   old: PumpStatus,
   s: PumpSettings,
   indication: Indication | undefined,
-  options: { concentrationChange?: boolean } = {},
+  options: { bridged?: boolean } = {},
 ): Result<ProgramReview> {
   if (old.mode === 'flex' && old.steps === undefined) {
     return err(appError('COMMUNICATION_FAILED', 'the pump did not report its flex steps; interrogate it again; nothing was sent', 'pump'));
   }
   if (s.mode === 'flex' && (s.steps === undefined || s.steps.length === 0)) return err(appError('INVALID_INPUT', 'a flex program needs its steps', 'settings.steps'));
-  if (s.drug !== old.drug) {
-    return err(appError('INVALID_INPUT', 'a drug change needs the reservoir rinse procedure, which this version does not have; nothing was sent', 'settings.drug'));
+  // A new drug or concentration is only ever sent by the refill workflow, with its forced bridge bolus.
+  const drugChange = s.drug !== old.drug;
+  if (drugChange && options.bridged !== true) {
+    return err(appError('INVALID_INPUT', 'a drug change needs the refill workflow with the reservoir rinse and the forced bridge bolus; nothing was sent', 'settings.drug'));
   }
   const mass = massOf(s.concentration.unit);
   const sameConcentration = massOf(old.concentration.unit) === mass && concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass));
-  if (!sameConcentration && options.concentrationChange !== true) {
+  if (!sameConcentration && options.bridged !== true) {
     return err(appError('INVALID_INPUT', 'a concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));
   }
   const before = summarizeProgram(programOfStatus(old), { model, reservoirVolume: old.reservoirVolume, alarmVolume: old.lowReservoirAlarmVolume });
@@ -82,7 +84,8 @@ export function reviewProgram(
   const o = before.value.components[0];
   const n = after.value.components[0];
   if (o === undefined || n === undefined) return err(appError('INTERNAL', 'no dose for the program'));
-  const previous = old.mode === 'stopped' ? undefined : old.dailyDose;
+  // A new drug starts afresh: its dose is checked as a start, not as a change from another drug's.
+  const previous = old.mode === 'stopped' || drugChange ? undefined : old.dailyDose;
   const infusion = checkDose(library, { drug: s.drug, concentration: s.concentration, dailyDose: n.dailyDose, previousDailyDose: previous, indication }, model);
   if (!infusion.ok) return infusion;
   let check = infusion.value;
@@ -105,6 +108,6 @@ export function reviewProgram(
     newDailyDose: n.dailyDose,
     oldPeakHourly: o.peakHourlyDose,
     newPeakHourly: n.peakHourlyDose,
-    increase: dec(n.dailyDose.value).gt(oldDose.value),
+    increase: drugChange || dec(n.dailyDose.value).gt(oldDose.value),
   });
 }

@@ -143,7 +143,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
     return err(appError('CONFLICT', `pump ${old.serial} no longer runs the program that was reviewed: review the change again; nothing was sent`));
   }
   // Everything that is sent is validated: the infusion and the patient bolus settings.
-  const review = reviewProgram(deps.library, model, old, s, request.indication, { concentrationChange: request.bridge !== undefined });
+  const review = reviewProgram(deps.library, model, old, s, request.indication, { bridged: request.bridge !== undefined });
   if (!review.ok) return review;
   const check = { value: review.value.check };
   const newDose = review.value.newDailyDose;

@@ -1,6 +1,7 @@
 import { dec, str } from '../core/decimal';
 import { refillDiscrepancy, refillForecast, type RefillForecast } from '../core/calc/refill';
-import { dailyDoseIn, dailyDoseUnit, massOf, type ConcentrationQ, type RateQ, type VolumeQ } from '../core/units';
+import { dailyDoseIn, dailyDoseUnit, massOf, rateQ, type ConcentrationQ, type DailyDoseQ, type RateQ, type VolumeQ } from '../core/units';
+import { rateForDose } from '../core/calc/dose';
 import { bridgeBolus } from '../core/calc/bridge';
 import { defaultPumpModel, findCatheterModel, findPumpModel, type PumpModel } from '../core/models';
 import { deadVolume } from '../core/program';
@@ -10,9 +11,16 @@ import { findPatient, findPumpBySerial, insertRefill, type ImplantedPumpRow } fr
 import { authorize, type SignedInUser } from './auth/accounts';
 import { programPump, type ProgrammingDeps } from './programming';
 import { settingsOfStatus } from './program-review';
+import { prescriptionOfRow } from './clinical';
+import { closePrescription, findPrescription } from '../db/queries/clinical';
+import type { Prescription } from '../core/api/schemas';
 
 export interface RefillRequest {
   nurse: SignedInUser;
+  /** The physician's order this refill carries out. */
+  prescriptionId: number;
+  /** A drug change: the volume of the new drug the reservoir was rinsed with (and withdrawn). */
+  rinse?: { volumeMl: string } | undefined;
   /** Every refill is double-checked by a second clinician. */
   witness: SignedInUser;
   syringe: { drug: Drug; concentration: ConcentrationQ; volumeMl: string; lot: string; expiry: string; preparedBy: string; checkedBy: string; barcode?: string };
@@ -37,7 +45,12 @@ export interface RefillResult {
   performedAt: string;
 }
 
+/** A new concentration (same drug, same daily dose) or a new drug (the order's dose), with the forced bridge. */
 export interface ConcentrationChange {
+  /** The drug the pump held before, when the drug changes. */
+  previousDrug?: Drug;
+  /** The daily dose of the new program. */
+  dailyDose: DailyDoseQ;
   settings: PumpSettings;
   bridge: { volumeMl: string; durationMinutes: number };
   oldRate: RateQ;
@@ -52,28 +65,81 @@ const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean => mas
  * old solution out of the pump tubing and the catheter (their dead volume, from the model data
  * and the implanted catheter length) at the old rate before the new rate starts.
  */
-export function planConcentrationChange(pump: PumpStatus, registered: ImplantedPumpRow, concentration: ConcentrationQ, fallbackModel: PumpModel): Result<ConcentrationChange> {
-  if (pump.mode !== 'continuous') return err(appError('INVALID_INPUT', `a concentration change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`, 'pump.mode'));
-  const model = findPumpModel(registered.modelId) ?? fallbackModel;
+/** Pump tubing + catheter volume, from the model data and the registered catheter length. */
+function catheterDeadVolume(pump: PumpStatus, registered: ImplantedPumpRow, model: PumpModel): Result<VolumeQ> {
   const catheter = registered.catheterModelId === null ? undefined : findCatheterModel(registered.catheterModelId);
   if (catheter === undefined || registered.catheterLengthCm === null) {
     return err(appError('INVALID_INPUT', `register the catheter model and implanted length of pump ${pump.serial}: the bridge bolus needs the catheter volume`, 'catheter'));
   }
-  const dead = deadVolume(model, str(dec(catheter.volumeMlPerCm).mul(registered.catheterLengthCm)));
+  return ok(deadVolume(model, str(dec(catheter.volumeMlPerCm).mul(registered.catheterLengthCm))));
+}
+
+/** The bridge runs at the old rate: its duration is the dead volume at that rate, in whole minutes. */
+const bridgeMinutes = (volumeMl: string, oldRate: string): number => Math.max(1, dec(volumeMl).div(oldRate).mul(1440).toDecimalPlaces(0).toNumber());
+
+export function planConcentrationChange(pump: PumpStatus, registered: ImplantedPumpRow, concentration: ConcentrationQ, fallbackModel: PumpModel): Result<ConcentrationChange> {
+  if (pump.mode !== 'continuous') return err(appError('INVALID_INPUT', `a concentration change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`, 'pump.mode'));
+  const model = findPumpModel(registered.modelId) ?? fallbackModel;
+  const dead = catheterDeadVolume(pump, registered, model);
+  if (!dead.ok) return dead;
   const mass = massOf(concentration.unit);
   const dose = { value: str(dailyDoseIn(pump.dailyDose, mass)), unit: dailyDoseUnit(mass) };
-  const bridge = bridgeBolus({ dailyDose: dose, oldConcentration: pump.concentration, newConcentration: concentration, deadVolume: dead }, model);
+  const bridge = bridgeBolus({ dailyDose: dose, oldConcentration: pump.concentration, newConcentration: concentration, deadVolume: dead.value }, model);
   if (!bridge.ok) return bridge;
-  // The bridge runs at the old rate: its duration is the dead volume at that rate, in whole minutes.
-  const minutes = dec(bridge.value.bridgeVolume.value).div(bridge.value.oldRate.value).mul(1440).toDecimalPlaces(0).toNumber();
   return ok({
+    dailyDose: dose,
     settings: { drug: pump.drug, concentration, mode: 'continuous', rate: bridge.value.newRate },
-    bridge: { volumeMl: bridge.value.bridgeVolume.value, durationMinutes: Math.max(1, minutes) },
+    bridge: { volumeMl: bridge.value.bridgeVolume.value, durationMinutes: bridgeMinutes(bridge.value.bridgeVolume.value, bridge.value.oldRate.value) },
     oldRate: bridge.value.oldRate,
     newRate: bridge.value.newRate,
-    deadVolume: dead,
+    deadVolume: dead.value,
   });
 }
+
+/**
+ * A new drug, at the dose the physician ordered: the catheter still holds the old drug, so the
+ * bridge pushes its dead volume at the old drug's running rate (the old dose goes on until the new
+ * drug reaches the tip), then the new rate R = D_new / C_new starts.
+ */
+export function planDrugChange(pump: PumpStatus, registered: ImplantedPumpRow, order: { drug: Drug; concentration: ConcentrationQ; dailyDose: DailyDoseQ }, fallbackModel: PumpModel): Result<ConcentrationChange> {
+  if (pump.mode !== 'continuous') return err(appError('INVALID_INPUT', `a drug change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`, 'pump.mode'));
+  const model = findPumpModel(registered.modelId) ?? fallbackModel;
+  const dead = catheterDeadVolume(pump, registered, model);
+  if (!dead.ok) return dead;
+  const rate = rateForDose({ concentration: order.concentration, dailyDose: order.dailyDose }, model);
+  if (!rate.ok) return rate;
+  if (dec(pump.rate.value).isZero()) return err(appError('INVALID_INPUT', 'the pump is not delivering: the old drug in the catheter cannot be bridged at its rate', 'pump.rate'));
+  return ok({
+    previousDrug: pump.drug,
+    dailyDose: rate.value.deliveredDailyDose,
+    settings: { drug: order.drug, concentration: order.concentration, mode: 'continuous', rate: rate.value.rate },
+    bridge: { volumeMl: dead.value.value, durationMinutes: bridgeMinutes(dead.value.value, pump.rate.value) },
+    oldRate: rateQ(dec(pump.rate.value)),
+    newRate: rate.value.rate,
+    deadVolume: dead.value,
+  });
+}
+
+/** What filling the pump with the order's drug and concentration means: no change, or a planned change with its bridge. */
+export function planForOrder(pump: PumpStatus, registered: ImplantedPumpRow, wanted: { drug: Drug; concentration: ConcentrationQ; dailyDose: DailyDoseQ }, fallbackModel: PumpModel): Result<ConcentrationChange | undefined> {
+  if (wanted.drug !== pump.drug) return planDrugChange(pump, registered, wanted, fallbackModel);
+  if (!sameConcentration(wanted.concentration, pump.concentration)) return planConcentrationChange(pump, registered, wanted.concentration, fallbackModel);
+  return ok(undefined);
+}
+
+/** The order the refill carries out: open, for this patient (and this pump, when it names one), one drug. */
+export function orderFor(deps: Pick<ProgrammingDeps, 'db'>, id: number, registered: ImplantedPumpRow): Result<Prescription> {
+  const row = findPrescription(deps.db, id);
+  if (row === undefined) return err(appError('INVALID_INPUT', `there is no order #${id}`, 'prescriptionId'));
+  if (row.status !== 'open') return err(appError('CONFLICT', `order #${id} is already ${row.status}: ask the physician for a new order`, 'prescriptionId'));
+  if (row.patientId !== registered.patientId) return err(appError('INVALID_INPUT', `order #${id} is for another patient: check the patient and the order`, 'prescriptionId'));
+  if (row.pumpId !== null && row.pumpId !== registered.id) return err(appError('INVALID_INPUT', `order #${id} is for another pump of this patient`, 'prescriptionId'));
+  const order = prescriptionOfRow(row);
+  if (order.components.length !== 1) return err(appError('INVALID_INPUT', `order #${id} is an admixture; this pump holds one drug: ask the physician`, 'prescriptionId'));
+  return ok(order);
+}
+
+const sameDose = (a: DailyDoseQ, b: DailyDoseQ): boolean => massOf(a.unit) === massOf(b.unit) && dailyDoseIn(a, massOf(a.unit)).eq(dailyDoseIn(b, massOf(a.unit)));
 
 /**
  * The refill visit after the reservoir has been emptied: the syringe is checked against the drug
@@ -97,18 +163,39 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     return err(appError('COMMUNICATION_FAILED', 'the pump did not report its flex steps: interrogate it again; the program was not changed', 'pump'));
   }
   const s = request.syringe;
-  if (s.drug !== pump.drug) {
-    return err(appError('INVALID_INPUT', `the syringe holds ${s.drug} but the pump holds ${pump.drug}: a drug change needs the reservoir rinse procedure, which this version does not have`, 'syringe.drug'));
+  const ordered = orderFor(deps, request.prescriptionId, registered);
+  if (!ordered.ok) return ordered;
+  const order = ordered.value;
+  const wanted = order.components[0];
+  if (wanted === undefined) return err(appError('INTERNAL', 'an order without a drug'));
+  // The syringe is checked against the order (and, below, against the drug the pump holds).
+  if (s.drug !== wanted.drug || !sameConcentration(s.concentration, wanted.concentration)) {
+    return err(appError('INVALID_INPUT', `the syringe holds ${s.drug} ${s.concentration.value} ${s.concentration.unit} but order #${order.id} is for ${wanted.drug} ${wanted.concentration.value} ${wanted.concentration.unit}: do not fill; check the syringe and the order`, 'syringe'));
+  }
+  const drugChange = s.drug !== pump.drug;
+  const concentrationChange = !drugChange && !sameConcentration(s.concentration, pump.concentration);
+  if (!drugChange && !sameDose(wanted.dailyDose, pump.dailyDose)) {
+    return err(appError('INVALID_INPUT', `order #${order.id} is for ${wanted.dailyDose.value} ${wanted.dailyDose.unit} but the pump delivers ${pump.dailyDose.value} ${pump.dailyDose.unit}: a physician changes the dose in Programming (or the order) before the refill`, 'prescriptionId'));
   }
   let change: ConcentrationChange | undefined;
-  if (!sameConcentration(s.concentration, pump.concentration)) {
-    // A new concentration: the pump is reprogrammed at the same daily dose, with the forced bridge.
+  if (drugChange || concentrationChange) {
+    // A new drug or concentration: a physician reprograms, with the forced bridge bolus.
     const physician = authorize(request.nurse, 'pump.program');
-    if (!physician.ok) return err(appError('FORBIDDEN', `the syringe is ${s.concentration.value} ${s.concentration.unit} but the pump holds ${pump.concentration.value} ${pump.concentration.unit}: a concentration change is programmed by a physician`, 'syringe.concentration'));
-    const plan = planConcentrationChange(pump, registered, s.concentration, deps.model ?? defaultPumpModel());
+    if (!physician.ok) {
+      const what = drugChange ? `the syringe holds ${s.drug} but the pump holds ${pump.drug}: a drug change` : `the syringe is ${s.concentration.value} ${s.concentration.unit} but the pump holds ${pump.concentration.value} ${pump.concentration.unit}: a concentration change`;
+      return err(appError('FORBIDDEN', `${what} is programmed by a physician`, drugChange ? 'syringe.drug' : 'syringe.concentration'));
+    }
+    const plan = planForOrder(pump, registered, wanted, deps.model ?? defaultPumpModel());
     if (!plan.ok) return plan;
     change = plan.value;
   }
+  if (drugChange && request.rinse === undefined) {
+    return err(appError('INVALID_INPUT', `a drug change from ${pump.drug} to ${s.drug}: rinse the emptied reservoir with the new drug, withdraw the rinse, and record its volume before filling`, 'rinse'));
+  }
+  const rinseMl = drugChange ? (request.rinse?.volumeMl ?? '0') : '0';
+  if (drugChange && dec(rinseMl).isZero()) return err(appError('INVALID_INPUT', 'the rinse volume must be greater than zero', 'rinse.volumeMl'));
+  if (dec(rinseMl).gt(pump.reservoirCapacity.value)) return err(appError('OUT_OF_RANGE', `a rinse of ${rinseMl} mL is more than the reservoir capacity of ${pump.reservoirCapacity.value} mL`, 'rinse.volumeMl'));
+  if (dec(rinseMl).plus(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', `the rinse (${rinseMl} mL) and the fill (${request.instilledMl} mL) are more than the syringe held (${s.volumeMl} mL)`, 'instilledMl'));
   if (s.expiry < deps.now().toISOString().slice(0, 10)) return err(appError('INVALID_INPUT', `the syringe expired on ${s.expiry}`, 'syringe.expiry'));
   if (dec(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', 'more was instilled than the syringe held', 'instilledMl'));
   const capacity = dec(pump.reservoirCapacity.value);
@@ -154,12 +241,27 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       pumpSerial: pump.serial,
       action: 'refill.record',
       old: { reservoirVolume: pump.reservoirVolume },
-      new: { withdrawnMl: request.withdrawnMl, instilledMl: request.instilledMl, discrepancyMl: str(discrepancy), discrepancyFlag: flag, lot: s.lot, sessionId: programmed.value.sessionId, nextRefillDate: forecast.value.nextRefillDate, ...(change === undefined ? {} : { newConcentration: change.settings.concentration, newRate: change.newRate, bridge: change.bridge }) },
+      new: {
+        prescriptionId: order.id,
+        withdrawnMl: request.withdrawnMl,
+        instilledMl: request.instilledMl,
+        ...(order.fillVolumeMl === null ? {} : { orderedFillMl: order.fillVolumeMl }),
+        discrepancyMl: str(discrepancy),
+        discrepancyFlag: flag,
+        lot: s.lot,
+        sessionId: programmed.value.sessionId,
+        nextRefillDate: forecast.value.nextRefillDate,
+        ...(change === undefined ? {} : { newDrug: change.settings.drug, newConcentration: change.settings.concentration, newDailyDose: change.dailyDose, newRate: change.newRate, bridge: change.bridge }),
+        ...(drugChange ? { rinseMl } : {}),
+      },
       reason: flag ? 'refill discrepancy above threshold: check for pocket fill or pump malfunction' : null,
       outcome: programmed.value.outcome,
     });
+    // The order is carried out once the pump has the refill (a rejected write leaves it open).
+    if (programmed.value.outcome !== 'rejected') closePrescription(deps.db, order.id, 'filled');
     return insertRefill(deps.db, {
       pumpId: registered.id,
+      prescriptionId: order.id,
       performedAt,
       nurse: request.nurse.username,
       witness: request.witness.username,

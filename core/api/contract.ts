@@ -12,6 +12,8 @@ import {
   NewUserSchema,
   PatientDetailSchema,
   PatientInputSchema,
+  PrescriptionInputSchema,
+  PrescriptionSchema,
   PatientSchema,
   ProgramApplySchema,
   ProgramChangeSchema,
@@ -89,6 +91,11 @@ export const contract = {
   'patients:get': { input: z.strictObject({ id: z.number().int().positive() }), output: PatientDetailSchema },
   /** The patient the pump is registered to, or null. */
   'patients:forPump': { input: z.strictObject({ serial: z.string().min(1).max(32) }), output: PatientSchema.nullable() },
+  /** A physician's order (physicians only). */
+  'prescriptions:create': { input: PrescriptionInputSchema, output: z.strictObject({ id: z.number().int() }) },
+  /** The open orders for the pump's patient (for this pump or for no particular pump), newest first. */
+  'prescriptions:open': { input: z.strictObject({ serial: z.string().min(1).max(32) }), output: z.array(PrescriptionSchema) },
+  'prescriptions:cancel': { input: z.strictObject({ id: z.number().int().positive(), reason: z.string().trim().min(1).max(500) }), output: z.null() },
   'pain:record': { input: z.strictObject({ patientId: z.number().int().positive(), vas: z.number().int().min(0).max(10), note: z.string().trim().max(500).optional() }), output: z.strictObject({ id: z.number().int() }) },
   'screening:record': { input: ScreeningInputSchema, output: z.strictObject({ id: z.number().int() }) },
   'pumps:register': { input: PumpRegistrationSchema, output: z.strictObject({ id: z.number().int() }) },

@@ -60,6 +60,28 @@ export const PumpRecordSchema = z.strictObject({
   refills: z.array(z.strictObject({ performedAt: z.string(), discrepancyMl: z.string().nullable(), discrepancyFlag: z.boolean(), withdrawnMl: z.string(), instilledMl: z.string() })),
 });
 
+/** A physician's order for the next refill or change: drug(s), concentration(s), dose, mode, fill volume. */
+export const PrescriptionInputSchema = z.strictObject({
+  patientId: z.number().int().positive(),
+  pumpId: z.number().int().positive().optional(),
+  components: z.array(z.strictObject({ drug: DrugSchema, concentration: Q.concentration, dailyDose: Q.dailyDose })).min(1).max(4),
+  mode: z.enum(['continuous', 'flex']),
+  fillVolumeMl: Decimal.optional(),
+  notes: Text(4000).optional(),
+});
+export type PrescriptionInput = z.infer<typeof PrescriptionInputSchema>;
+
+export const PrescriptionSchema = PrescriptionInputSchema.omit({ pumpId: true, fillVolumeMl: true, notes: true }).extend({
+  id: z.number().int(),
+  pumpId: z.number().int().nullable(),
+  orderedAt: z.string(),
+  orderedBy: z.string(),
+  fillVolumeMl: z.string().nullable(),
+  notes: z.string().nullable(),
+  status: z.enum(['open', 'filled', 'cancelled']),
+});
+export type Prescription = z.infer<typeof PrescriptionSchema>;
+
 export const PatientDetailSchema = z.strictObject({
   patient: PatientSchema,
   pumps: z.array(PumpRecordSchema),
@@ -67,6 +89,8 @@ export const PatientDetailSchema = z.strictObject({
   /** Confirmed program changes of the patient's pumps, oldest first: the dose history. */
   doses: z.array(z.strictObject({ at: z.string(), pumpSerial: z.string(), dailyDose: z.string(), unit: z.string() })),
   screening: z.array(z.strictObject({ trialDate: z.string(), decision: z.string(), sideEffects: z.string().nullable(), notes: z.string().nullable() })),
+  /** The physician's orders, newest first. */
+  prescriptions: z.array(PrescriptionSchema),
 });
 export type PatientDetail = z.infer<typeof PatientDetailSchema>;
 
@@ -171,10 +195,15 @@ export const SyringeSchema = z.strictObject({
   barcode: Text(200).optional(),
 });
 
-export const RefillPreviewInputSchema = z.strictObject({ withdrawnMl: Decimal, instilledMl: Decimal.optional(), newConcentration: Decimal.optional() });
+/** The refill's figures before anything is sent; with the order, a new drug or concentration is planned with its bridge. */
+export const RefillPreviewInputSchema = z.strictObject({ withdrawnMl: Decimal, instilledMl: Decimal.optional(), prescriptionId: z.number().int().positive().optional() });
 
 /** A concentration change planned at a refill: same daily dose, new rate, the forced bridge bolus. */
 export const ConcentrationChangeSchema = z.strictObject({
+  /** The drug the pump held, when the drug changes (then the reservoir is rinsed first). */
+  previousDrug: DrugSchema.nullable(),
+  newDrug: DrugSchema,
+  newDailyDose: Q.dailyDose,
   newConcentration: Q.concentration,
   oldRate: Q.rate,
   newRate: Q.rate,
@@ -195,7 +224,11 @@ export const RefillPreviewSchema = z.strictObject({
 });
 
 export const RefillInputSchema = z.strictObject({
+  /** The physician's order this refill carries out: the syringe is checked against it. */
+  prescriptionId: z.number().int().positive(),
   syringe: SyringeSchema,
+  /** A drug change: the reservoir was rinsed with the new drug and the rinse withdrawn. */
+  rinse: z.strictObject({ volumeMl: Decimal }).optional(),
   withdrawnMl: Decimal,
   instilledMl: Decimal,
   waste: z.strictObject({ volumeMl: Decimal, witness: Text(60).min(1) }).optional(),

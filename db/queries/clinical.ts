@@ -24,6 +24,30 @@ export function insertPrescription(db: Db, p: { patientId: number; pumpId: numbe
   );
 }
 
+export interface PrescriptionRow {
+  id: number;
+  patientId: number;
+  pumpId: number | null;
+  orderedAt: string;
+  orderedBy: string;
+  programJson: string;
+  fillVolumeMl: string | null;
+  notes: string | null;
+  status: 'open' | 'filled' | 'cancelled';
+}
+
+const prescriptionColumns = 'id, patient_id AS patientId, pump_id AS pumpId, ordered_at AS orderedAt, ordered_by AS orderedBy, program_json AS programJson, fill_volume_ml AS fillVolumeMl, notes, status';
+
+/** A patient's orders, newest first (on `prescriptions_patient`). */
+export const prescriptionsOf = (db: Db, patientId: number): PrescriptionRow[] =>
+  db.prepare<[number], PrescriptionRow>(`SELECT ${prescriptionColumns} FROM prescriptions WHERE patient_id = ? ORDER BY ordered_at DESC, id DESC`).all(patientId);
+
+export const findPrescription = (db: Db, id: number): PrescriptionRow | undefined => db.prepare<[number], PrescriptionRow>(`SELECT ${prescriptionColumns} FROM prescriptions WHERE id = ?`).get(id);
+
+/** Open → filled or cancelled, once: returns false when the order was no longer open. */
+export const closePrescription = (db: Db, id: number, status: 'filled' | 'cancelled'): boolean =>
+  db.prepare("UPDATE prescriptions SET status = ? WHERE id = ? AND status = 'open'").run(status, id).changes === 1;
+
 export function insertFrame(db: Db, f: { sessionId: number; at: string; direction: 'out' | 'in'; bytes: Uint8Array }): void {
   db.prepare('INSERT INTO session_frames (session_id, at, direction, bytes) VALUES (?, ?, ?, ?)').run(f.sessionId, f.at, f.direction, Buffer.from(f.bytes));
 }

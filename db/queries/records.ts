@@ -66,6 +66,7 @@ export const findPumpBySerial = (db: Db, serial: string): ImplantedPumpRow | und
 
 export interface RefillInsert {
   pumpId: number;
+  prescriptionId: number | null;
   performedAt: string;
   nurse: string;
   witness: string;
@@ -92,11 +93,11 @@ export function insertRefill(db: Db, r: RefillInsert): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO refills (pump_id, performed_at, nurse, witness, syringe_drug, syringe_concentration_json, syringe_lot, syringe_expiry,
+        `INSERT INTO refills (pump_id, prescription_id, performed_at, nurse, witness, syringe_drug, syringe_concentration_json, syringe_lot, syringe_expiry,
            syringe_volume_ml, prepared_by, checked_by, barcode, expected_residual_ml, withdrawn_ml, discrepancy_ml, discrepancy_flag,
-           instilled_ml, new_reservoir_ml, waste_ml, waste_witness, audit_seq) VALUES (${Array(21).fill('?').join(', ')})`,
+           instilled_ml, new_reservoir_ml, waste_ml, waste_witness, audit_seq) VALUES (${Array(22).fill('?').join(', ')})`,
       )
-      .run(r.pumpId, r.performedAt, r.nurse, r.witness, r.syringeDrug, r.syringeConcentrationJson, r.syringeLot, r.syringeExpiry, r.syringeVolumeMl, r.preparedBy, r.checkedBy, r.barcode,
+      .run(r.pumpId, r.prescriptionId, r.performedAt, r.nurse, r.witness, r.syringeDrug, r.syringeConcentrationJson, r.syringeLot, r.syringeExpiry, r.syringeVolumeMl, r.preparedBy, r.checkedBy, r.barcode,
         r.expectedResidualMl, r.withdrawnMl, r.discrepancyMl, r.discrepancyFlag ? 1 : 0, r.instilledMl, r.newReservoirMl, r.wasteMl, r.wasteWitness, r.auditSeq).lastInsertRowid,
   );
 }

@@ -9,21 +9,32 @@ const f = runtimeFixture();
 const call = (channel: string, input: unknown = {}) => f.call(channel, input);
 const value = <T = Record<string, unknown>>(channel: string, input: unknown = {}) => f.value<T>(channel, input);
 const syringe = (concentration: string) => ({ drug: 'morphine', concentration: { value: concentration, unit: 'mg/mL' }, volumeMl: '40', lot: 'L7', expiry: '2027-06-30', preparedBy: 'Pharmacist Sun', checkedBy: 'Pharmacist Zhou' });
-const refill = (concentration: string) => ({ syringe: syringe(concentration), withdrawnMl: '13', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+let orders: Record<string, number> = {};
+const refill = (concentration: string, drug = 'morphine') => ({ prescriptionId: orders[`${drug} ${concentration}`], syringe: { ...syringe(concentration), drug }, withdrawnMl: '13', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
 
+/** The patient and pump, and Dr Li's orders (3 mg/day of morphine at 10 and at 25 mg/mL; hydromorphone), then signed in as `as`. */
 async function setUp(as: string, catheter = true) {
   await signInThrough(f.runtime.dispatch, as === 'admin' ? 'admin' : 'nurse.wang');
   const { id } = await value<{ id: number }>('patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
   await value('pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', ...(catheter ? { catheterModelId: 'sim-cath', catheterLengthCm: '40' } : {}) });
+  await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+  orders = {};
+  for (const [drug, c] of [['morphine', '10'], ['morphine', '25'], ['hydromorphone', '10']] as const) {
+    const order = { patientId: id, components: [{ drug, concentration: { value: c, unit: 'mg/mL' }, dailyDose: { value: '3', unit: 'mg/day' } }], mode: 'continuous' };
+    orders[`${drug} ${c}`] = (await value<{ id: number }>('prescriptions:create', order)).id;
+  }
   await value('auth:signIn', { username: as, password: TEST_PASSWORD });
 }
 
 describe('a concentration change at a refill: same daily dose, the forced bridge bolus', () => {
   it('plans it on the preview: new rate, dead volume from the models, bridge at the old rate', async () => {
     await setUp('dr.li');
-    const preview = await value<{ concentrationChange: Record<string, unknown> }>('refill:preview', { withdrawnMl: '13', instilledMl: '20', newConcentration: '25' });
+    const preview = await value<{ concentrationChange: Record<string, unknown> }>('refill:preview', { withdrawnMl: '13', instilledMl: '20', prescriptionId: orders['morphine 25'] });
     // 3 mg/day: 0.3 mL/day at 10 mg/mL, 0.12 mL/day at 25 mg/mL; dead volume 0.2 mL tubing + 40 cm × 0.0025 mL/cm.
     expect(preview.concentrationChange).toMatchObject({
+      previousDrug: null,
+      newDrug: 'morphine',
+      newDailyDose: { value: '3', unit: 'mg/day' },
       newConcentration: { value: '25', unit: 'mg/mL' },
       oldRate: { value: '0.3' },
       newRate: { value: '0.12' },
@@ -57,10 +68,11 @@ describe('a concentration change at a refill: same daily dose, the forced bridge
     expect(verifyAudit(f.runtime.db, f.keys).ok).toBe(true);
   });
 
-  it('is refused to a nurse, to a pump without catheter data, and for a different drug, with nothing sent', async () => {
+  it('is refused to a nurse (a new concentration or drug), and for a syringe that is not the order, with nothing sent', async () => {
     await setUp('nurse.wang');
     expect(await call('refill:perform', refill('25'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.concentration' } });
-    expect(await call('refill:perform', { ...refill('10'), syringe: { ...syringe('10'), drug: 'hydromorphone' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'syringe.drug' } });
+    expect(await call('refill:perform', refill('10', 'hydromorphone'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.drug' } });
+    expect(await call('refill:perform', { ...refill('10'), syringe: { ...syringe('10'), drug: 'hydromorphone' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'syringe' } });
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
     const sessions = f.runtime.db.prepare('SELECT count(*) AS n FROM programming_sessions').get();
     expect(sessions).toEqual({ n: 0 });

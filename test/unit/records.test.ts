@@ -11,6 +11,9 @@ import type { SignedInUser } from '../../services/auth/accounts';
 import { runDemo } from '../../services/demo';
 import { createFirstAdmin } from '../../services/auth/accounts';
 import { createPatient, recordPain, registerPump } from '../../services/records';
+import { cancelPrescription, createPrescription } from '../../services/clinical';
+import type { Drug } from '../../core/pump';
+import type { ConcentrationQ, DailyDoseQ } from '../../core/units';
 import { performRefill, type RefillRequest } from '../../services/refill';
 import { manualClock, tempDir } from './helpers';
 
@@ -23,6 +26,7 @@ const clock = manualClock(new Date('2026-03-01T09:00:00Z'));
 const nurse: SignedInUser = { id: 3, username: 'nurse.wang', displayName: 'Wang', role: 'nurse' };
 const nurse2: SignedInUser = { id: 4, username: 'nurse.zhou', displayName: 'Zhou', role: 'nurse' };
 const admin: SignedInUser = { id: 1, username: 'pharm.zhao', displayName: 'Zhao', role: 'admin' };
+const doctor: SignedInUser = { id: 5, username: 'dr.li', displayName: 'Li', role: 'physician' };
 
 beforeEach(() => {
   ({ dir, cleanup } = tempDir());
@@ -62,8 +66,18 @@ describe('patients and pumps', () => {
 describe('the refill visit', () => {
   let link: SimulatorLink;
   let pumpId: number;
+  let patientId: number;
+  let orderId: number;
+  type Component = { drug: Drug; concentration: ConcentrationQ; dailyDose: DailyDoseQ };
+  const morphine10: Component = { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3', unit: 'mg/day' } };
+  const order = (component: Component = morphine10): number => {
+    const id = createPrescription(deps(), doctor, { patientId, pumpId, components: [component], mode: 'continuous', fillVolumeMl: '38' });
+    if (!id.ok) throw new Error(id.error.message);
+    return id.value;
+  };
   const request = (over: Partial<RefillRequest> = {}): RefillRequest => ({
     nurse,
+    prescriptionId: orderId,
     witness: nurse2,
     syringe: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, volumeMl: '40', lot: 'L1', expiry: '2027-01-31', preparedBy: 'pharmacy', checkedBy: 'dr.li' },
     withdrawnMl: '16.4',
@@ -75,9 +89,11 @@ describe('the refill visit', () => {
     link = new SimulatorLink({ clock: clock.now });
     const patient = createPatient(deps(), nurse, { identifier: 'MRN-9', name: 'B', indication: 'cancer' });
     if (!patient.ok) throw new Error(patient.error.message);
-    const pump = registerPump(deps(), nurse, { patientId: patient.value, modelId: 'sim-40', serial: link.pump.serial, implantDate: '2025-10-01' });
+    patientId = patient.value;
+    const pump = registerPump(deps(), nurse, { patientId: patient.value, modelId: 'sim-40', serial: link.pump.serial, implantDate: '2025-10-01', catheterModelId: 'sim-cath', catheterLengthCm: '50' });
     if (!pump.ok) throw new Error(pump.error.message);
     pumpId = pump.value;
+    orderId = order();
   });
 
   const programmingDeps = () => ({ ...deps(), link, library: defaultLibrary });
@@ -116,14 +132,69 @@ describe('the refill visit', () => {
   });
 
   it.each([
-    ['the wrong drug in the syringe', { syringe: { drug: 'hydromorphone' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe.drug'],
-    ['the wrong concentration (a nurse may not reprogram)', { syringe: { drug: 'morphine' as const, concentration: { value: '25', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe.concentration'],
+    ['a syringe of another drug than the order', { syringe: { drug: 'hydromorphone' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe'],
+    ['a syringe of another concentration than the order', { syringe: { drug: 'morphine' as const, concentration: { value: '25', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe'],
     ['an expired syringe', { syringe: { drug: 'morphine' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '40', lot: 'L', expiry: '2026-02-01', preparedBy: 'p', checkedBy: 'c' } }, 'syringe.expiry'],
     ['an overfill beyond the capacity', { instilledMl: '41', syringe: { drug: 'morphine' as const, concentration: { value: '10', unit: 'mg/mL' as const }, volumeMl: '50', lot: 'L', expiry: '2027-01-01', preparedBy: 'p', checkedBy: 'c' } }, 'instilledMl'],
   ])('refuses %s and leaves the pump untouched', async (_name, over, field) => {
     const before = link.pump.status();
     expect(await performRefill(programmingDeps(), request(over))).toMatchObject({ ok: false, error: { field } });
     expect(link.pump.status().lastTransactionId).toBe(before.lastTransactionId);
+  });
+
+  it('carries out the order once: it is filled with the refill and cannot be used again', async () => {
+    const expected = link.pump.status().reservoirVolume.value;
+    const r = await performRefill(programmingDeps(), request({ withdrawnMl: expected }));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(db.prepare('SELECT status FROM prescriptions WHERE id = ?').pluck().get(orderId)).toBe('filled');
+    expect(db.prepare('SELECT prescription_id FROM refills WHERE id = ?').pluck().get(r.value.refillId)).toBe(orderId);
+    const before = link.pump.status();
+    expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'prescriptionId' } });
+    expect(link.pump.status().lastTransactionId).toBe(before.lastTransactionId);
+  });
+
+  it('refuses an order for another patient, a cancelled order, and an order whose dose is not the pump’s', async () => {
+    const other = createPatient(deps(), nurse, { identifier: 'MRN-10', name: 'C' });
+    if (!other.ok) throw new Error(other.error.message);
+    const foreign = createPrescription(deps(), doctor, { patientId: other.value, components: [morphine10], mode: 'continuous' });
+    if (!foreign.ok) throw new Error(foreign.error.message);
+    expect(await performRefill(programmingDeps(), request({ prescriptionId: foreign.value }))).toMatchObject({ ok: false, error: { field: 'prescriptionId', message: expect.stringContaining('another patient') as unknown } });
+    expect(cancelPrescription(deps(), nurse, orderId, 'x')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(cancelPrescription(deps(), doctor, orderId, 'dose to be reviewed')).toEqual({ ok: true, value: null });
+    expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const higher = order({ ...morphine10, dailyDose: { value: '4', unit: 'mg/day' } });
+    expect(await performRefill(programmingDeps(), request({ prescriptionId: higher }))).toMatchObject({ ok: false, error: { field: 'prescriptionId', message: expect.stringContaining('Programming') as unknown } });
+    expect(db.prepare(`SELECT count(*) FROM refills`).pluck().get()).toBe(0);
+  });
+
+  describe('a drug change (physician): reservoir rinse, forced bridge of the old drug, the new drug at the ordered dose', () => {
+    const baclofen: Component = { drug: 'baclofen', concentration: { value: '500', unit: 'mcg/mL' }, dailyDose: { value: '200', unit: 'mcg/day' } };
+    const syringe = { drug: 'baclofen' as const, concentration: { value: '500', unit: 'mcg/mL' as const }, volumeMl: '40', lot: 'B1', expiry: '2027-01-31', preparedBy: 'pharmacy', checkedBy: 'dr.li' };
+
+    it('is programmed by a physician only, and only after the rinse is recorded', async () => {
+      const id = order(baclofen);
+      const before = link.pump.status();
+      expect(await performRefill(programmingDeps(), request({ prescriptionId: id, syringe }))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.drug' } });
+      expect(await performRefill(programmingDeps(), request({ nurse: doctor, prescriptionId: id, syringe }))).toMatchObject({ ok: false, error: { field: 'rinse' } });
+      expect(await performRefill(programmingDeps(), request({ nurse: doctor, prescriptionId: id, syringe, rinse: { volumeMl: '5' }, instilledMl: '36' }))).toMatchObject({ ok: false, error: { field: 'instilledMl' } });
+      expect(link.pump.status().lastTransactionId).toBe(before.lastTransactionId);
+    });
+
+    it('sends the new drug with the bridge of the old one at its running rate', async () => {
+      const id = order(baclofen);
+      const before = link.pump.status();
+      const r = await performRefill(programmingDeps(), request({ nurse: doctor, prescriptionId: id, syringe, rinse: { volumeMl: '2' }, instilledMl: '38', withdrawnMl: before.reservoirVolume.value }));
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.outcome).toBe('confirmed');
+      expect(r.value.change).toMatchObject({ previousDrug: 'morphine', dailyDose: { value: '200', unit: 'mcg/day' }, oldRate: before.rate, newRate: { value: '0.4', unit: 'mL/day' } });
+      const after = link.pump.status();
+      expect(after.drug).toBe('baclofen');
+      expect(after.concentration).toEqual({ value: '500', unit: 'mcg/mL' });
+      expect(after.bridge).toBeDefined();
+      const audit = JSON.parse(db.prepare(`SELECT new_json FROM audit_log WHERE action = 'refill.record'`).pluck().get() as string) as Record<string, unknown>;
+      expect(audit).toMatchObject({ prescriptionId: id, rinseMl: '2', newDrug: 'baclofen' });
+      expect(verifyAudit(db, keys).ok).toBe(true);
+    });
   });
 });
 

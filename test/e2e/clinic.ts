@@ -35,3 +35,17 @@ export async function interrogate(page: Page): Promise<void> {
   await page.getByTestId('interrogate').first().click();
   await expect(page.getByTestId('interrogate').first()).toBeEnabled();
 }
+
+/**
+ * Dr Li's order for the seeded patient's pump (P-0001, SIM000123), written through the page's API
+ * bridge: for specs about the refill itself. The order screen is driven through the UI in its own spec.
+ */
+export async function writeOrder(page: Page, host: RunningHost, order: { drug?: string; concentration: string; dailyDose: string; unit?: 'mg' | 'mcg'; fillVolumeMl?: string }, language: 'en' | 'zh-CN' = 'en'): Promise<void> {
+  // In the language the spec goes on in: a page's start-up scripts run in no defined order.
+  await signIn(page, host, 'dr.li', language);
+  const unit = order.unit ?? 'mg';
+  const input = { patientId: 1, pumpId: 1, components: [{ drug: order.drug ?? 'morphine', concentration: { value: order.concentration, unit: `${unit}/mL` }, dailyDose: { value: order.dailyDose, unit: `${unit}/day` } }], mode: 'continuous', ...(order.fillVolumeMl === undefined ? {} : { fillVolumeMl: order.fillVolumeMl }) };
+  type Api = { prescriptions: { create: (o: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
+  const result = await page.evaluate(async (o) => (globalThis as unknown as { pumpApi: Api }).pumpApi.prescriptions.create(o), input);
+  if (!result.ok) throw new Error(`the order was refused: ${result.error?.message ?? ''}`);
+}

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { interrogate, openNav, PASSWORD, signIn, startClinic } from './clinic';
+import { interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
 import type { RunningHost } from './web-host';
 
 // Every clinical workflow once in Chinese, on its own clinic database.
@@ -46,9 +46,11 @@ test('硬限制阻止更改', async ({ page }) => {
 });
 
 test('护士加药：偏差标记、核对人、打印报告', async ({ page }) => {
+  await writeOrder(page, host, { concentration: '10', dailyDose: '4.2', fillVolumeMl: '20' }, 'zh-CN');
   await signIn(page, host, 'nurse.wang', 'zh-CN');
   await openNav(page, '加药');
   await interrogate(page);
+  await page.getByRole('radio', { name: /吗啡 10 mg\/mL/ }).check();
   await page.getByLabel('已按医嘱核对患者身份（两种标识）').check();
   await page.getByLabel('无过量或戒断征象').check();
   await page.getByRole('button', { name: '下一步' }).click();
@@ -85,6 +87,21 @@ test('审计追踪与患者记录', async ({ page }) => {
   await page.getByRole('button', { name: 'Zhang Wei' }).click();
   await expect(page.getByTestId('patient-detail')).toContainText('非癌性疼痛');
   await expect(page.getByRole('figure', { name: '疼痛（VAS）与日剂量' })).toBeVisible();
+  // The order the refill carried out, and a new one written and withdrawn (with a reason).
+  const orders = page.getByTestId('orders-table');
+  await expect(orders.getByRole('row').filter({ hasText: '吗啡 10 mg/mL' })).toContainText('已执行');
+  const form = page.getByTestId('orders');
+  await form.getByLabel('药物', { exact: true }).click();
+  await page.locator('.ant-select-item-option[title="吗啡"]').click();
+  await form.getByLabel('浓度', { exact: true }).fill('10');
+  await form.getByLabel('日剂量', { exact: true }).fill('4.2');
+  await form.getByRole('button', { name: '开具医嘱' }).click();
+  const open = orders.getByRole('row').filter({ hasText: '待执行' });
+  await expect(open).toHaveCount(1);
+  await open.getByRole('button', { name: '取消医嘱' }).click();
+  await open.getByLabel('取消原因').fill('剂量待复诊后再定');
+  await open.getByRole('button', { name: '确认取消' }).click();
+  await expect(orders.getByRole('row').filter({ hasText: '已取消' })).toHaveCount(1);
   await page.screenshot({ path: 'docs/screenshots/patient-zh-CN.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 });

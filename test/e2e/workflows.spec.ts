@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { interrogate, openNav, PASSWORD, signIn, startClinic } from './clinic';
+import { interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
 import type { RunningHost } from './web-host';
 
 let host: RunningHost;
@@ -101,6 +101,7 @@ test('the priming and bridge bolus calculators use the model data and the pump�
 });
 
 test('a nurse never sees programming; her refill flags the discrepancy and prints the report', async ({ page }) => {
+  await writeOrder(page, host, { concentration: '10', dailyDose: '4.2', fillVolumeMl: '20' });
   await signIn(page, host, 'nurse.wang');
   const nav = page.getByRole('navigation');
   await expect(nav.getByRole('menuitem', { name: 'Refill' })).toBeVisible();
@@ -108,13 +109,14 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await openNav(page, 'Refill');
   await interrogate(page);
   await expect(page.getByTestId('refill-patient')).toContainText('Zhang Wei');
+  await page.getByRole('radio', { name: /Morphine 10 mg\/mL — 4\.2 mg\/day — Fill volume 20 mL \(dr\.li/ }).check();
   await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
   await page.getByLabel('No signs of overdose or withdrawal').check();
   await page.getByRole('button', { name: 'Next' }).click();
 
-  // The syringe: a wrong concentration is caught before anything else.
+  // The syringe is checked against the order: a wrong concentration is caught before anything else.
   await page.getByLabel('Concentration').fill('25');
-  await expect(page.getByTestId('syringe-mismatch')).toContainText('The syringe is 25 mg/mL, the pump holds 10 mg/mL');
+  await expect(page.getByTestId('syringe-mismatch')).toContainText('The syringe is 25 mg/mL; the order is for 10 mg/mL. Do not fill.');
   await page.getByLabel('Concentration').fill('10');
   await page.getByLabel('Label scan (GS1)').fill('(01)09506000134352(17)301231(10)MOR-7781');
   await expect(page.getByLabel('Lot')).toHaveValue('MOR-7781');
@@ -153,14 +155,31 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await page.screenshot({ path: 'docs/screenshots/refill-report-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 
-  const [refill] = auditRows('SELECT nurse, witness, discrepancy_flag, instilled_ml, waste_ml FROM refills');
-  expect(refill).toEqual({ nurse: 'nurse.wang', witness: 'nurse.zhao', discrepancy_flag: 1, instilled_ml: '20', waste_ml: '11' });
+  const [refill] = auditRows('SELECT nurse, witness, discrepancy_flag, instilled_ml, waste_ml, prescription_id FROM refills');
+  expect(refill).toEqual({ nurse: 'nurse.wang', witness: 'nurse.zhao', discrepancy_flag: 1, instilled_ml: '20', waste_ml: '11', prescription_id: 1 });
+  expect(auditRows('SELECT status FROM prescriptions WHERE id = 1')).toEqual([{ status: 'filled' }]);
 });
 
-test('a physician’s refill at a new concentration forces the bridge bolus, committed with the new program', async ({ page }) => {
+test('a physician orders a new concentration in the patient record; the refill forces the bridge bolus, committed with the new program', async ({ page }) => {
   await signIn(page, host, 'dr.li');
+  await openNav(page, 'Patients');
+  await page.getByRole('button', { name: 'Zhang Wei' }).click();
+  const orders = page.getByTestId('orders-table');
+  await expect(orders).toContainText('Filled');
+  const form = page.getByTestId('orders');
+  await form.getByLabel('Drug').click();
+  await page.locator('.ant-select-item-option[title="Morphine"]').click();
+  await form.getByLabel('Concentration').fill('25');
+  await form.getByLabel('Daily dose').fill('4.2');
+  await form.getByLabel('Fill volume').fill('20');
+  await form.getByRole('button', { name: 'Write order' }).click();
+  await expect(orders).toContainText('Morphine 25 mg/mL — 4.2 mg/day');
+  await expect(orders.getByRole('row').filter({ hasText: '25 mg/mL' })).toContainText('Open');
+  await expectNoSeriousA11yViolations(page);
+
   await openNav(page, 'Refill');
   await interrogate(page);
+  await page.getByRole('radio', { name: /Morphine 25 mg\/mL/ }).check();
   await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
   await page.getByLabel('No signs of overdose or withdrawal').check();
   await page.getByRole('button', { name: 'Next' }).click();

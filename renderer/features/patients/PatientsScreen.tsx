@@ -10,6 +10,7 @@ import { useApi, useApiMutation, useDebounced } from '../../api/hooks';
 import { formatDate, formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useLastReading } from '../pump/PumpScreen';
+import { OrdersCard } from './Orders';
 
 const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
 
@@ -225,6 +226,7 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
           </div>
         )}
       </Card>
+      <OrdersCard detail={d} canOrder={role !== undefined && may(role, 'prescription.create')} />
       <Card title={t('patients.painAndDose')} size="small">
         {role !== undefined && may(role, 'pain.record') && <PainEntry patientId={id} />}
         {d.pain.length + d.doses.length === 0 ? (

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Select, Space, Steps, Typography } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { RefillReport, SyringeSchema } from '../../../core/api/schemas';
@@ -15,6 +15,7 @@ import { LibraryVerdict } from '../../components/FindingsList';
 import { may } from '../../../core/permissions';
 import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen';
 import { parseGs1 } from './gs1';
+import { orderText } from '../patients/Orders';
 
 type Syringe = z.input<typeof SyringeSchema>;
 const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
@@ -78,25 +79,43 @@ export function RefillReportView({ report }: { report: RefillReport }) {
 }
 
 export default function RefillWizard() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const record = useLastReading();
   const [step, setStep] = useState(0);
-  const [checks] = Form.useForm<{ identity: boolean; symptoms: 'none' | 'overdose' | 'withdrawal' }>();
+  const [checks] = Form.useForm<{ orderId: number; identity: boolean; symptoms: 'none' | 'overdose' | 'withdrawal' }>();
   const [syringeForm] = Form.useForm<SyringeForm>();
-  const [volumes] = Form.useForm<{ withdrawnMl: string; instilledMl: string }>();
+  const [volumes] = Form.useForm<{ withdrawnMl: string; instilledMl: string; rinseMl?: string; rinsed?: boolean }>();
   const [finish] = Form.useForm<{ witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }>();
   const symptoms = Form.useWatch('symptoms', checks);
   const identity = Form.useWatch('identity', checks);
+  const orderId = Form.useWatch('orderId', checks);
+  const rinseMl = Form.useWatch('rinseMl', volumes);
+  const rinsed = Form.useWatch('rinsed', volumes);
   const syringe = Form.useWatch([], syringeForm) as SyringeForm | undefined;
   const withdrawn = Form.useWatch('withdrawnMl', volumes);
   const instilled = Form.useWatch('instilledMl', volumes);
   const role = useQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) }).data?.user?.role;
   const canProgram = role !== undefined && may(role, 'pump.program');
   const s = record?.status;
-  // A syringe of the pump's drug at another concentration: a physician reprograms with the forced bridge.
-  const newConcentration = s !== undefined && syringe?.drug === s.drug && syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(s.concentration.value) ? syringe.concentration : undefined;
-  const typed = { withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', newConcentration: canProgram ? (newConcentration ?? '') : '' };
+  const orders = useQuery({ queryKey: ['prescriptions:open', s?.serial], queryFn: async () => unwrap(await pumpApi().prescriptions.open({ serial: s?.serial ?? '-' })), enabled: s !== undefined });
+  const order = orders.data?.find((o) => o.id === orderId);
+  const wanted = order?.components[0];
+  // The order against the pump: a new drug or concentration is a physician's refill with the forced bridge.
+  const drugChange = s !== undefined && wanted !== undefined && wanted.drug !== s.drug;
+  const concentrationChange = s !== undefined && wanted !== undefined && !drugChange && (wanted.concentration.unit !== s.concentration.unit || !dec(wanted.concentration.value).eq(s.concentration.value));
+  useEffect(() => {
+    // The syringe is expected to be what the order says.
+    if (wanted !== undefined) syringeForm.setFieldValue('drug', wanted.drug);
+  }, [wanted?.drug, syringeForm]);
+  const orderProblems: string[] = [];
+  if (s !== undefined && wanted !== undefined) {
+    if ((drugChange || concentrationChange) && !canProgram) orderProblems.push(t(drugChange ? 'refill.orderDrugChange' : 'refill.orderConcentrationChange'));
+    if (!drugChange && (wanted.dailyDose.unit !== s.dailyDose.unit || !dec(wanted.dailyDose.value).eq(s.dailyDose.value))) {
+      orderProblems.push(t('refill.orderDose', { ordered: `${wanted.dailyDose.value} ${wanted.dailyDose.unit}`, pump: `${s.dailyDose.value} ${s.dailyDose.unit}` }));
+    }
+  }
+  const typed = { withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', prescriptionId: orderId ?? 0 };
   const previewInput = useDebounced(typed);
   // Moving on waits until the figures on screen are the ones for what was typed.
   const settled = JSON.stringify(previewInput) === JSON.stringify(typed);
@@ -107,7 +126,7 @@ export default function RefillWizard() {
         await pumpApi().refill.preview({
           withdrawnMl: previewInput.withdrawnMl,
           ...(DECIMAL.test(previewInput.instilledMl) ? { instilledMl: previewInput.instilledMl } : {}),
-          ...(previewInput.newConcentration === '' ? {} : { newConcentration: previewInput.newConcentration }),
+          ...(previewInput.prescriptionId === 0 ? {} : { prescriptionId: previewInput.prescriptionId }),
         }),
       ),
     enabled: record !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2,
@@ -116,18 +135,22 @@ export default function RefillWizard() {
   const perform = useApiMutation((input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input), [['sessions:unconfirmed']]);
   const needsAck = perform.error instanceof ApiError && perform.error.code === 'ACKNOWLEDGEMENT_REQUIRED';
 
-  const mass = s?.concentration.unit.split('/')[0] ?? 'mg';
+  const mass = wanted?.concentration.unit.split('/')[0] ?? s?.concentration.unit.split('/')[0] ?? 'mg';
   const change = preview.data?.concentrationChange ?? null;
   const syringeProblems: string[] = [];
-  if (s !== undefined && syringe !== undefined) {
-    if (syringe.drug !== undefined && syringe.drug !== s.drug) syringeProblems.push(t('refill.wrongDrug', { syringe: t(`drug.${syringe.drug}`), pump: t(`drug.${s.drug}`) }));
-    if (!canProgram && syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(s.concentration.value)) {
-      syringeProblems.push(t('refill.wrongConcentration', { syringe: `${syringe.concentration} ${s.concentration.unit}`, pump: `${s.concentration.value} ${s.concentration.unit}` }));
+  if (wanted !== undefined && syringe !== undefined) {
+    // The syringe against the order (the order was checked against the pump at the first step).
+    if (syringe.drug !== undefined && syringe.drug !== wanted.drug) syringeProblems.push(t('refill.wrongDrug', { syringe: t(`drug.${syringe.drug}`), pump: t(`drug.${wanted.drug}`) }));
+    if (syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(wanted.concentration.value)) {
+      syringeProblems.push(t('refill.wrongConcentration', { syringe: `${syringe.concentration} ${wanted.concentration.unit}`, pump: `${wanted.concentration.value} ${wanted.concentration.unit}` }));
     }
     if (syringe.expiry !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(syringe.expiry) && syringe.expiry < new Date().toISOString().slice(0, 10)) syringeProblems.push(t('refill.expired', { date: syringe.expiry }));
   }
   const overCapacity = s !== undefined && instilled !== undefined && DECIMAL.test(instilled) && dec(instilled).gt(s.reservoirCapacity.value);
-  const overSyringe = syringe?.volumeMl !== undefined && instilled !== undefined && DECIMAL.test(instilled) && DECIMAL.test(syringe.volumeMl) && dec(instilled).gt(syringe.volumeMl);
+  const rinseUsed = drugChange && rinseMl !== undefined && DECIMAL.test(rinseMl) ? rinseMl : '0';
+  const overSyringe = syringe?.volumeMl !== undefined && instilled !== undefined && DECIMAL.test(instilled) && DECIMAL.test(syringe.volumeMl) && dec(instilled).plus(rinseUsed).gt(syringe.volumeMl);
+  const rinseMissing = drugChange && (rinsed !== true || rinseMl === undefined || !DECIMAL.test(rinseMl) || dec(rinseMl).isZero());
+  const fillDiffers = order?.fillVolumeMl != null && instilled !== undefined && DECIMAL.test(instilled) && !dec(instilled).eq(order.fillVolumeMl);
 
   const next = async (form?: { validateFields: () => Promise<unknown> }) => {
     if (form !== undefined) await form.validateFields();
@@ -135,9 +158,11 @@ export default function RefillWizard() {
   };
   const submit = (v: { witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }) => {
     const sy = syringeForm.getFieldsValue(true) as SyringeForm;
-    const vol = volumes.getFieldsValue(true) as { withdrawnMl: string; instilledMl: string };
+    const vol = volumes.getFieldsValue(true) as { withdrawnMl: string; instilledMl: string; rinseMl?: string };
     perform.mutate({
-      syringe: { drug: sy.drug, concentration: { value: sy.concentration, unit: s?.concentration.unit ?? 'mg/mL' }, volumeMl: sy.volumeMl, lot: sy.lot, expiry: sy.expiry, preparedBy: sy.preparedBy, checkedBy: sy.checkedBy, ...(sy.barcode === undefined || sy.barcode === '' ? {} : { barcode: sy.barcode }) },
+      prescriptionId: orderId ?? 0,
+      ...(drugChange && vol.rinseMl !== undefined ? { rinse: { volumeMl: vol.rinseMl } } : {}),
+      syringe: { drug: sy.drug, concentration: { value: sy.concentration, unit: wanted?.concentration.unit ?? s?.concentration.unit ?? 'mg/mL' }, volumeMl: sy.volumeMl, lot: sy.lot, expiry: sy.expiry, preparedBy: sy.preparedBy, checkedBy: sy.checkedBy, ...(sy.barcode === undefined || sy.barcode === '' ? {} : { barcode: sy.barcode }) },
       withdrawnMl: vol.withdrawnMl,
       instilledMl: vol.instilledMl,
       witness: v.witness,
@@ -147,21 +172,23 @@ export default function RefillWizard() {
   };
   const bridgeCard =
     change === null || s === undefined ? null : (
-      <Card size="small" title={t('refill.bridgeTitle')} data-testid="bridge-plan" style={{ marginTop: 16 }}>
+      <Card size="small" title={t(change.previousDrug === null ? 'refill.bridgeTitle' : 'refill.drugChangeTitle')} data-testid="bridge-plan" style={{ marginTop: 16 }}>
         <Descriptions
           size="small"
           bordered
           column={1}
           items={[
-            { key: 'c', label: t('status.concentration'), children: <span>{s.concentration.value} → <strong>{change.newConcentration.value} {change.newConcentration.unit}</strong></span> },
-            { key: 'dose', label: t('status.dailyDose'), children: `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` },
+            ...(change.previousDrug === null
+              ? [{ key: 'c', label: t('status.concentration'), children: <span>{s.concentration.value} → <strong>{change.newConcentration.value} {change.newConcentration.unit}</strong></span> }]
+              : [{ key: 'drug', label: t('status.drug'), children: <span>{t(`drug.${change.previousDrug}`)} {s.concentration.value} {s.concentration.unit} → <strong>{t(`drug.${change.newDrug}`)} {change.newConcentration.value} {change.newConcentration.unit}</strong></span> }]),
+            { key: 'dose', label: t('status.dailyDose'), children: change.previousDrug === null ? `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` : <span>{s.dailyDose.value} {s.dailyDose.unit} → <strong>{change.newDailyDose.value} {change.newDailyDose.unit}</strong></span> },
             { key: 'dead', label: t('refill.deadVolume'), children: `${change.deadVolume.value} mL` },
             { key: 'bridge', label: t('refill.bridgeVolume'), children: <strong>{`${change.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: (change.bridgeMinutes / 60).toFixed(1), minutes: change.bridgeMinutes })}`}</strong> },
             { key: 'old', label: t('helpers.oldRate'), children: `${change.oldRate.value} mL/day` },
             { key: 'new', label: t('helpers.newRate'), children: <strong>{change.newRate.value} mL/day</strong> },
           ]}
         />
-        <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t('refill.bridgeForced')} />
+        <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t(change.previousDrug === null ? 'refill.bridgeForced' : 'refill.drugBridgeForced', { drug: t(`drug.${change.previousDrug ?? change.newDrug}`) })} />
         <div style={{ marginTop: 8 }}>
           <LibraryVerdict check={change.check} />
         </div>
@@ -209,6 +236,9 @@ export default function RefillWizard() {
                 {t('refill.pumpHolds', { drug: t(`drug.${s.drug}`), concentration: `${s.concentration.value} ${s.concentration.unit}`, dose: `${s.dailyDose.value} ${s.dailyDose.unit}`, volume: s.reservoirVolume.value })}
               </Typography.Text>
               <Form form={checks} layout="vertical">
+                <Form.Item name="orderId" label={t('refill.order')} rules={[{ required: true, message: t('refill.chooseOrder') }]}>
+                  <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 4 }} options={(orders.data ?? []).map((o) => ({ value: o.id, label: <span data-testid="refill-order">{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span> }))} />
+                </Form.Item>
                 <Form.Item name="identity" valuePropName="checked" rules={[{ validator: (_, v) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required')))) }]}>
                   <Checkbox>{t('refill.identity')}</Checkbox>
                 </Form.Item>
@@ -216,8 +246,10 @@ export default function RefillWizard() {
                   <Radio.Group options={(['none', 'overdose', 'withdrawal'] as const).map((v) => ({ value: v, label: t(`refill.symptom.${v}`) }))} />
                 </Form.Item>
               </Form>
+              {orders.data?.length === 0 && <Alert type="error" showIcon role="alert" data-testid="no-order" title={t('refill.noOrder')} />}
+              {orderProblems.length > 0 && <Alert type="error" showIcon role="alert" data-testid="order-problem" title={<ul style={{ margin: 0, paddingLeft: 20 }}>{orderProblems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
               {(symptoms === 'overdose' || symptoms === 'withdrawal') && <Alert type="error" showIcon title={t('refill.callPhysician')} />}
-              <Button type="primary" disabled={patient.data == null || identity !== true || symptoms === undefined} onClick={() => void next(checks)}>
+              <Button type="primary" disabled={patient.data == null || order === undefined || orderProblems.length > 0 || identity !== true || symptoms === undefined} onClick={() => void next(checks)}>
                 {t('refill.next')}
               </Button>
             </Space>
@@ -227,7 +259,7 @@ export default function RefillWizard() {
       {s !== undefined && (
         <div hidden={step !== 1}>
         <Card title={t('refill.step.syringe')}>
-          <Form<SyringeForm> form={syringeForm} layout="vertical" style={{ maxWidth: 560 }} initialValues={{ drug: s.drug }}>
+          <Form<SyringeForm> form={syringeForm} layout="vertical" style={{ maxWidth: 560 }} initialValues={{ drug: wanted?.drug ?? s.drug }}>
             <Form.Item name="barcode" label={t('refill.barcode')} extra={t('refill.barcodeHint')}>
               <Input
                 onChange={(e) => {
@@ -259,15 +291,18 @@ export default function RefillWizard() {
               <Input />
             </Form.Item>
           </Form>
-          {canProgram && newConcentration !== undefined && syringeProblems.length === 0 && (
-            <Alert type="info" showIcon data-testid="concentration-change" style={{ marginBottom: 8 }} title={t('refill.concentrationChange', { from: `${s.concentration.value} ${s.concentration.unit}`, to: `${newConcentration} ${s.concentration.unit}` })} />
+          {concentrationChange && wanted !== undefined && syringeProblems.length === 0 && (
+            <Alert type="info" showIcon data-testid="concentration-change" style={{ marginBottom: 8 }} title={t('refill.concentrationChange', { from: `${s.concentration.value} ${s.concentration.unit}`, to: `${wanted.concentration.value} ${wanted.concentration.unit}` })} />
+          )}
+          {drugChange && wanted !== undefined && syringeProblems.length === 0 && (
+            <Alert type="warning" showIcon data-testid="drug-change" style={{ marginBottom: 8 }} title={t('refill.drugChange', { from: t(`drug.${s.drug}`), to: t(`drug.${wanted.drug}`) })} />
           )}
           {syringeProblems.length > 0 && (
             <Alert type="error" showIcon role="alert" data-testid="syringe-mismatch" title={t('refill.syringeMismatch')} description={<ul style={{ margin: 0, paddingLeft: 20 }}>{syringeProblems.map((p) => <li key={p}>{p}</li>)}</ul>} />
           )}
           <Space style={{ marginTop: 16 }}>
             <Button onClick={() => setStep(0)}>{t('review.back')}</Button>
-            <Button type="primary" disabled={syringeProblems.length > 0} onClick={() => void next(syringeForm)}>
+            <Button type="primary" disabled={syringeProblems.length > 0 || wanted === undefined} onClick={() => void next(syringeForm)}>
               {t('refill.next')}
             </Button>
           </Space>
@@ -282,6 +317,17 @@ export default function RefillWizard() {
             <Form.Item name="withdrawnMl" label={t('refill.withdrawn')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]} hidden={step !== 2}>
               <Input inputMode="decimal" suffix="mL" />
             </Form.Item>
+            {drugChange && (
+              <Card size="small" title={t('refill.rinseTitle')} data-testid="rinse" hidden={step !== 2} style={{ marginBottom: 16 }}>
+                <Typography.Paragraph>{t('refill.rinseHow', { drug: wanted === undefined ? '' : t(`drug.${wanted.drug}`) })}</Typography.Paragraph>
+                <Form.Item name="rinseMl" label={t('refill.rinseVolume')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+                  <Input inputMode="decimal" suffix="mL" style={{ width: 160 }} />
+                </Form.Item>
+                <Form.Item name="rinsed" valuePropName="checked" rules={[{ validator: (_, v) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required')))) }]}>
+                  <Checkbox>{t('refill.rinsed')}</Checkbox>
+                </Form.Item>
+              </Card>
+            )}
             {step >= 3 && (
               <Form.Item name="instilledMl" label={t('refill.instilled', { capacity: s.reservoirCapacity.value })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
                 <Input inputMode="decimal" suffix="mL" />
@@ -298,6 +344,7 @@ export default function RefillWizard() {
                   showIcon
                   title={t(preview.data.discrepancyFlag ? 'refill.discrepancyFlagged' : 'refill.discrepancyOk', { expected: preview.data.expectedResidualMl, discrepancy: preview.data.discrepancyMl, threshold: preview.data.thresholdMl })}
                 />
+                {step === 3 && fillDiffers && order?.fillVolumeMl != null && <Alert type="warning" showIcon data-testid="fill-differs" title={t('refill.fillDiffers', { ordered: order.fillVolumeMl, instilled })} />}
                 {step === 3 && preview.data.forecast !== null && (
                   <Typography.Text data-testid="refill-forecast">{t('refill.forecast', { date: preview.data.forecast.nextRefillDate, days: preview.data.forecast.daysToAlarm })}</Typography.Text>
                 )}
@@ -310,7 +357,7 @@ export default function RefillWizard() {
           </div>
           <Space style={{ marginTop: 16 }}>
             <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
-            <Button type="primary" disabled={preview.data === undefined || preview.isFetching || !settled || overCapacity || overSyringe || (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))} onClick={() => void next(volumes)}>
+            <Button type="primary" disabled={preview.data === undefined || preview.isFetching || !settled || overCapacity || overSyringe || (step === 2 && rinseMissing) || (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))} onClick={() => void next(volumes)}>
               {t('refill.next')}
             </Button>
           </Space>
@@ -324,12 +371,14 @@ export default function RefillWizard() {
             size="small"
             column={1}
             items={[
-              { key: 'drug', label: t('status.drug'), children: change === null ? `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})` : `${t(`drug.${s.drug}`)} ${s.concentration.value} → ${change.newConcentration.value} ${s.concentration.unit}` },
-              { key: 'dose', label: t('status.dailyDose'), children: `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` },
+              { key: 'order', label: t('refill.order'), children: order === undefined ? '—' : `#${order.id} ${orderText(t, order)} (${order.orderedBy})` },
+              { key: 'drug', label: t('status.drug'), children: change === null ? `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})` : `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} → ${t(`drug.${change.newDrug}`)} ${change.newConcentration.value} ${change.newConcentration.unit}` },
+              { key: 'dose', label: t('status.dailyDose'), children: change === null || change.previousDrug === null ? `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` : `${s.dailyDose.value} ${s.dailyDose.unit} → ${change.newDailyDose.value} ${change.newDailyDose.unit}` },
+              ...(drugChange ? [{ key: 'rinse', label: t('refill.rinseVolume'), children: `${rinseMl ?? ''} mL` }] : []),
               { key: 'reservoir', label: t('status.reservoir'), children: <span>{preview.data.expectedResidualMl} mL → <strong>{instilled} mL</strong></span> },
               { key: 'withdrawn', label: t('refill.withdrawn'), children: `${withdrawn} mL` },
               { key: 'discrepancy', label: t('refill.discrepancy'), children: `${preview.data.discrepancyMl} mL${preview.data.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}` },
-              { key: 'next', label: t('dashboard.nextRefill'), children: preview.data.forecast === null ? '—' : formatDate(preview.data.forecast.nextRefillDate, 'en') },
+              { key: 'next', label: t('dashboard.nextRefill'), children: preview.data.forecast === null ? '—' : formatDate(preview.data.forecast.nextRefillDate, i18n.language) },
             ]}
           />
           {bridgeCard}

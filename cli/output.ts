@@ -27,6 +27,7 @@ export const exitCodeFor = (code: ErrorCode): ExitCode => {
     case 'HARD_LIMIT':
     case 'ACKNOWLEDGEMENT_REQUIRED':
     case 'WITNESS_REQUIRED':
+    case 'SECOND_PERSON_REQUIRED':
     case 'PROGRAMMING_BLOCKED':
     case 'FORBIDDEN_ORIGIN':
     case 'STORAGE_FAILED':

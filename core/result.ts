@@ -29,6 +29,8 @@ export const errorCodes = [
   'ACKNOWLEDGEMENT_REQUIRED',
   /** This change needs a second clinician's sign-off. */
   'WITNESS_REQUIRED',
+  /** Someone other than the author must do this (a library version is confirmed by a second pharmacist). */
+  'SECOND_PERSON_REQUIRED',
   /** An earlier programming outcome on this pump is unconfirmed: re-interrogate to resolve it first. */
   'PROGRAMMING_BLOCKED',
   'FORBIDDEN_ORIGIN',

@@ -18,7 +18,7 @@ import { doseHistory, listAudit, type AuditListRow } from '../db/queries/audit';
 import { findPatient, findPumpBySerial, painHistory, pumpsOfPatient, refillVisits, screeningTrials, searchPatients, type PatientRow } from '../db/queries/records';
 import { allOpenSessions, openSessions } from '../db/queries/sessions';
 import { listUsers } from '../db/queries/users';
-import { authorize, createFirstAdmin, createUser, needsSetup, signIn, witnessSignOff, type SignedInUser } from './auth/accounts';
+import { authorize, createFirstAdmin, createUser, needsSetup, resetPassword, setAccountDisabled, signIn, witnessSignOff, type SignedInUser } from './auth/accounts';
 import { WorkstationSession } from './auth/session';
 import { siteSettings } from './auth/settings';
 import { updateSettings } from './settings';
@@ -435,6 +435,16 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user();
       if (!u.ok) return u;
       return createUser(deps, u.value, input);
+    },
+    'users:setDisabled': (input) => {
+      const u = user('users.manage');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(setAccountDisabled(deps, u.value, input.username, input.disabled));
+    },
+    'users:resetPassword': async (input) => {
+      const u = user('users.manage');
+      if (!u.ok) return u;
+      return resetPassword(deps, u.value, input.username, input.password);
     },
     'settings:get': () => {
       const u = user();

@@ -34,13 +34,17 @@ export function saveLibrary(deps: RecordsDeps, actor: SignedInUser, input: unkno
   return ok({ version, hash });
 }
 
-/** A pharmacist confirms a stored version for clinical use; recorded with the hash confirmed. */
+/**
+ * A pharmacist confirms a stored version for clinical use; recorded with the hash confirmed. Four
+ * eyes: whoever saved the version cannot confirm it.
+ */
 export function confirmLibrary(deps: RecordsDeps, actor: SignedInUser, version: number): Result<null> {
   const allowed = authorize(actor, 'library.confirm');
   if (!allowed.ok) return allowed;
   const row = libraryByVersion(deps.db, version);
   if (row === undefined) return err(appError('INVALID_INPUT', `no library version ${version}`, 'version'));
   if (row.confirmedBy !== null) return err(appError('CONFLICT', `version ${version} was confirmed by ${row.confirmedBy}`));
+  if (row.createdBy === actor.username) return err(appError('SECOND_PERSON_REQUIRED', `version ${version} was saved by ${actor.username}: a second administrator or pharmacist confirms it`));
   deps.audit.commit(() => {
     confirmLibraryVersion(deps.db, version, actor.username, deps.now().toISOString());
     deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'library.confirm', new: { version, hash: row.hash }, libraryVersion: `${version}:${row.hash}`, outcome: 'confirmed' });

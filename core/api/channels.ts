@@ -37,6 +37,8 @@ export const channels = [
   'audit:export',
   'users:list',
   'users:create',
+  'users:setDisabled',
+  'users:resetPassword',
   'settings:get',
   'settings:update',
   'library:get',

@@ -114,6 +114,9 @@ export const contract = {
   'audit:export': { input: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }), output: z.strictObject({ fileName: z.string(), mediaType: z.string(), content: z.string() }) },
   'users:list': { input: Empty, output: z.array(UserSchema.extend({ disabled: z.boolean() })) },
   'users:create': { input: NewUserSchema, output: UserSchema },
+  'users:setDisabled': { input: z.strictObject({ username: z.string().trim().min(1).max(40), disabled: z.boolean() }), output: z.null() },
+  /** A new password set by the administrator (the password is never recorded). */
+  'users:resetPassword': { input: z.strictObject({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) }), output: z.null() },
   'settings:get': { input: Empty, output: SettingsSchema },
   'settings:update': { input: SettingsSchema.partial(), output: SettingsSchema },
   'library:get': { input: Empty, output: z.strictObject({ library: DrugLibrarySchema, hash: z.string() }) },

@@ -58,9 +58,10 @@ export interface LibraryVersionRow {
   hash: string;
   contentJson: string;
   confirmedBy: string | null;
+  createdBy: string;
 }
 
-const libraryColumns = 'version, name, hash, content_json AS contentJson, confirmed_by AS confirmedBy';
+const libraryColumns = 'version, name, hash, content_json AS contentJson, confirmed_by AS confirmedBy, created_by AS createdBy';
 
 export const latestLibrary = (db: Db): LibraryVersionRow | undefined =>
   db.prepare<[], LibraryVersionRow>(`SELECT ${libraryColumns} FROM drug_libraries ORDER BY version DESC LIMIT 1`).get();

@@ -46,3 +46,14 @@ export const setSetting = (db: Db, key: string, value: string): void => {
 };
 
 export const listUsers = (db: Db): UserRow[] => db.prepare<[], UserRow>(`SELECT ${columns} FROM users ORDER BY username`).all();
+
+export const setUserDisabled = (db: Db, id: number, disabled: boolean): void => {
+  db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, id);
+};
+
+/** A new password; the failed attempts and any lock-out go with the old one. */
+export const setPasswordHash = (db: Db, id: number, passwordHash: string): void => {
+  db.prepare('UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?').run(passwordHash, id);
+};
+
+export const countEnabledAdmins = (db: Db): number => db.prepare<[], number>("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0").pluck().get() ?? 0;

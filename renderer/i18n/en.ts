@@ -84,6 +84,7 @@ export const en = {
     UNAUTHORIZED: 'This page is not connected to the programmer. Open the address the web host printed.',
     WRONG_CREDENTIALS: 'Wrong user name or password.',
     ACCOUNT_LOCKED: 'This account is locked after repeated failed sign-ins. Try again later or ask the administrator.',
+    SECOND_PERSON_REQUIRED: 'Someone other than the author must do this: a second administrator or pharmacist signs in to confirm it.',
     FORBIDDEN: 'Your role does not allow this action.',
     SETUP_REQUIRED: 'Create the first administrator account to start.',
     CONFLICT: 'This conflicts with an existing record: {{message}}',
@@ -389,7 +390,7 @@ export const en = {
     format: { csv: 'CSV', json: 'JSON', fhir: 'FHIR R4 AuditEvent' },
     col: { seq: '#', time: 'Time', user: 'User', witness: 'Witness', patient: 'Patient', action: 'Action', outcome: 'Outcome', detail: 'Reason / detail' },
   },
-  users: { role: 'Role', state: 'State', active: 'Active', disabled: 'Disabled', new: 'New user', create: 'Create user' },
+  users: { actions: 'Actions', disable: 'Disable', enable: 'Enable', resetPassword: 'Reset password', newPassword: 'New password for {{name}}', newPasswordShort: 'New password (10+ characters)', setPassword: 'Set password', passwordSet: 'Password set. Give it to the user in person.', role: 'Role', state: 'State', active: 'Active', disabled: 'Disabled', new: 'New user', create: 'Create user' },
   library: {
     version: '{{name}}, version {{version}}',
     unconfirmed: 'Not confirmed by a pharmacist',

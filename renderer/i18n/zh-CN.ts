@@ -86,6 +86,7 @@ export const zhCN: Messages = {
     UNAUTHORIZED: '此页面未连接到程控仪。请打开网页服务打印的地址。',
     WRONG_CREDENTIALS: '用户名或密码错误。',
     ACCOUNT_LOCKED: '多次登录失败，账户已锁定。请稍后再试或联系管理员。',
+    SECOND_PERSON_REQUIRED: '须由编辑者以外的另一人执行：请另一位管理员或药师登录后确认。',
     FORBIDDEN: '您的角色无权执行此操作。',
     SETUP_REQUIRED: '请先创建第一个管理员账户。',
     CONFLICT: '与已有记录冲突：{{message}}',
@@ -391,7 +392,7 @@ export const zhCN: Messages = {
     format: { csv: 'CSV', json: 'JSON', fhir: 'FHIR R4 AuditEvent' },
     col: { seq: '#', time: '时间', user: '用户', witness: '核对人', patient: '患者', action: '操作', outcome: '结果', detail: '理由 / 详情' },
   },
-  users: { role: '角色', state: '状态', active: '启用', disabled: '停用', new: '新建用户', create: '创建用户' },
+  users: { actions: '操作', disable: '停用', enable: '启用', resetPassword: '重置密码', newPassword: '{{name}} 的新密码', newPasswordShort: '新密码（至少 10 个字符）', setPassword: '设置密码', passwordSet: '密码已设置。请当面告知用户。', role: '角色', state: '状态', active: '启用', disabled: '停用', new: '新建用户', create: '创建用户' },
   library: {
     version: '{{name}}，版本 {{version}}',
     unconfirmed: '未经药师确认',

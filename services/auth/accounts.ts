@@ -2,7 +2,7 @@ import { may, type Operation, type Role } from '../../core/permissions';
 import { appError, err, ok, type Result } from '../../core/result';
 import type { Db } from '../../db/connection';
 import type { AuditLog } from '../../db/audit/log';
-import { clearFailures, countUsers, findUser, insertUser, recordFailure, type UserRow } from '../../db/queries/users';
+import { clearFailures, countEnabledAdmins, countUsers, findUser, insertUser, recordFailure, setPasswordHash, setUserDisabled, type UserRow } from '../../db/queries/users';
 import { hashPassword, passwordProblem, verifyPassword } from './password';
 import { siteSettings } from './settings';
 
@@ -62,6 +62,43 @@ export async function createUser(
     return userId;
   });
   return ok({ id, username: input.username, displayName: input.displayName, role: input.role });
+}
+
+/**
+ * Disables or re-enables an account (administrator). A disabled user cannot sign in or witness;
+ * their records stay. Nobody disables themselves, and the last active administrator stays.
+ */
+export function setAccountDisabled(deps: AccountDeps, actor: SignedInUser, username: string, disabled: boolean): Result<null> {
+  const allowed = authorize(actor, 'users.manage');
+  if (!allowed.ok) return allowed;
+  const row = findUser(deps.db, username);
+  if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${username}`, 'username'));
+  if (disabled && row.id === actor.id) return err(appError('CONFLICT', 'you cannot disable your own account while signed in with it', 'username'));
+  if (disabled && row.role === 'admin' && row.disabled === 0 && countEnabledAdmins(deps.db) <= 1) {
+    return err(appError('CONFLICT', 'this is the last active administrator: create or enable another administrator first', 'username'));
+  }
+  if ((row.disabled === 1) === disabled) return ok(null);
+  deps.audit.commit(() => {
+    setUserDisabled(deps.db, row.id, disabled);
+    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: disabled ? 'user.disable' : 'user.enable', old: { username, disabled: row.disabled === 1 }, new: { username, disabled }, outcome: 'confirmed' });
+  });
+  return ok(null);
+}
+
+/** Sets a new password for a user who forgot theirs (administrator); also lifts a lock-out. The password is never recorded. */
+export async function resetPassword(deps: AccountDeps, actor: SignedInUser, username: string, password: string): Promise<Result<null>> {
+  const allowed = authorize(actor, 'users.manage');
+  if (!allowed.ok) return allowed;
+  const row = findUser(deps.db, username);
+  if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${username}`, 'username'));
+  const problem = passwordProblem(password);
+  if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'password'));
+  const hash = await hashPassword(password);
+  deps.audit.commit(() => {
+    setPasswordHash(deps.db, row.id, hash);
+    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'user.resetPassword', new: { username }, outcome: 'confirmed' });
+  });
+  return ok(null);
 }
 
 /**

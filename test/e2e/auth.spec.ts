@@ -74,3 +74,39 @@ test('a workstation that has not chosen a language starts in the site’s defaul
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible(); // the choice is remembered
 });
+
+test('the administrator resets a forgotten password and disables an account; a disabled user cannot sign in', async ({ page }) => {
+  await page.addInitScript(`localStorage.setItem('pump-language', 'en');`);
+  await page.goto(host.url);
+  const signInAs = async (username: string, password: string) => {
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(password);
+    await page.locator('form button[type="submit"]').click();
+  };
+  await signInAs('admin', ADMIN_PASSWORD);
+  await openNav(page, 'Users');
+  const row = page.getByRole('row').filter({ hasText: 'nurse.wang' });
+  await row.getByRole('button', { name: 'Reset password' }).click();
+  await row.getByLabel('New password for Nurse Wang').fill('a new nurse passphrase');
+  await row.getByRole('button', { name: 'Set password' }).click();
+  await expect(row.getByRole('status')).toContainText('Password set');
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await expect(row).toContainText('Disabled');
+  // The administrator cannot lock themselves out.
+  await page.getByRole('row').filter({ hasText: 'Site Admin' }).getByRole('button', { name: 'Disable' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'Site Admin' }).getByTestId('error-alert')).toContainText('your own account');
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await signInAs('nurse.wang', 'a new nurse passphrase');
+  await expect(page.getByTestId('error-alert')).toContainText('Wrong user name or password');
+  await signInAs('admin', ADMIN_PASSWORD);
+  await openNav(page, 'Users');
+  await page.getByRole('row').filter({ hasText: 'nurse.wang' }).getByRole('button', { name: 'Enable' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'nurse.wang' })).toContainText('Active');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInAs('nurse.wang', NURSE_PASSWORD);
+  await expect(page.getByTestId('error-alert')).toBeVisible(); // the old password no longer works
+  await signInAs('nurse.wang', 'a new nurse passphrase');
+  await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
+});

@@ -112,8 +112,13 @@ test('管理员：药物库与站点设置', async ({ page }) => {
   await page.getByLabel('吗啡 最大日剂量 软限制').fill('12');
   await page.getByRole('button', { name: '保存为新版本' }).click();
   await expect(page.getByText('已保存为版本 2；需经药师确认。')).toBeVisible();
+  // Four eyes: whoever saved the version does not confirm it; a second pharmacist does.
   await page.getByRole('button', { name: '确认此版本（药师）' }).click();
-  await expect(page.getByTestId('library-version')).toContainText('已由 admin 确认');
+  await expect(page.getByTestId('error-alert')).toContainText('须由编辑者以外的另一人执行');
+  await signIn(page, host, 'pharm.sun', 'zh-CN');
+  await openNav(page, '药物库');
+  await page.getByRole('button', { name: '确认此版本（药师）' }).click();
+  await expect(page.getByTestId('library-version')).toContainText('已由 pharm.sun 确认');
   await page.screenshot({ path: 'docs/screenshots/library-zh-CN.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
   await openNav(page, '站点设置');

@@ -1,5 +1,5 @@
 // e2e fixture: a clinic as the app would hold it after its first weeks, made through the real
-// services: the administrator, two physicians and two nurses, a patient with pain scores and the
+// services: the administrator, two physicians, two nurses and a pharmacist, a patient with pain scores and the
 // training pump (SIM000123) registered to her. Built to dist/test/seed-clinic.cjs.
 //   node dist/test/seed-clinic.cjs DB KEYDIR [--audit-records N]
 import { openDatabase } from '../../db/connection';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     ['dr.chen', 'Dr Chen Jing', 'physician'],
     ['nurse.wang', 'Nurse Wang Fang', 'nurse'],
     ['nurse.zhao', 'Nurse Zhao Lei', 'nurse'],
+    ['pharm.sun', 'Pharmacist Sun Yu', 'admin'],
   ] as const) {
     must(await createUser(deps, admin, { username, displayName, password: SEED_PASSWORD, role }));
   }

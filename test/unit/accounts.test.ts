@@ -5,7 +5,7 @@ import { openDatabase, type Db } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { setSetting } from '../../db/queries/users';
-import { authorize, createFirstAdmin, createUser, needsSetup, signIn, witnessSignOff, type AccountDeps } from '../../services/auth/accounts';
+import { authorize, createFirstAdmin, createUser, needsSetup, resetPassword, setAccountDisabled, signIn, witnessSignOff, type AccountDeps } from '../../services/auth/accounts';
 import { hashPassword, verifyPassword } from '../../services/auth/password';
 import { WorkstationSession } from '../../services/auth/session';
 import { manualClock, tempDir } from './helpers';
@@ -119,6 +119,44 @@ describe('accounts', () => {
     const all = JSON.stringify(db.prepare('SELECT * FROM audit_log').all());
     expect(all).not.toContain('bad password');
     expect(all).not.toContain('correct horse');
+  });
+});
+
+describe('account administration', () => {
+  it('disables and re-enables an account: a disabled user cannot sign in or witness, and the change is audited', async () => {
+    const a = await admin();
+    const nurse = await createUser(deps, a, { username: 'nurse.wang', displayName: 'Wang', password: 'nurse password 1', role: 'nurse' });
+    if (!nurse.ok) throw new Error(nurse.error.message);
+    expect(setAccountDisabled(deps, nurse.value, 'pharm.zhao', true)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(setAccountDisabled(deps, a, 'nurse.wang', true)).toEqual({ ok: true, value: null });
+    expect(await signIn(deps, { username: 'nurse.wang', password: 'nurse password 1' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(await witnessSignOff(deps, a, { username: 'nurse.wang', password: 'nurse password 1' })).toMatchObject({ ok: false });
+    expect(setAccountDisabled(deps, a, 'nurse.wang', false)).toEqual({ ok: true, value: null });
+    expect(await signIn(deps, { username: 'nurse.wang', password: 'nurse password 1' })).toMatchObject({ ok: true });
+    expect(db.prepare(`SELECT action FROM audit_log WHERE action IN ('user.disable', 'user.enable') ORDER BY seq`).pluck().all()).toEqual(['user.disable', 'user.enable']);
+  });
+
+  it('never disables the signed-in administrator or the last active one', async () => {
+    const a = await admin();
+    expect(setAccountDisabled(deps, a, 'pharm.zhao', true)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const other = await createUser(deps, a, { username: 'pharm.sun', displayName: 'Sun', password: 'pharm password 1', role: 'admin' });
+    if (!other.ok) throw new Error(other.error.message);
+    expect(setAccountDisabled(deps, other.value, 'pharm.zhao', true)).toEqual({ ok: true, value: null });
+    expect(setAccountDisabled(deps, other.value, 'pharm.sun', true)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(setAccountDisabled(deps, a, 'nobody', true)).toMatchObject({ ok: false, error: { field: 'username' } });
+  });
+
+  it('resets a forgotten password, lifting a lock-out, without recording the password', async () => {
+    const a = await admin();
+    await createUser(deps, a, { username: 'dr.li', displayName: 'Li', password: 'doctor password 1', role: 'physician' });
+    for (let i = 0; i < 5; i++) await signIn(deps, { username: 'dr.li', password: 'wrong password' });
+    expect(await signIn(deps, { username: 'dr.li', password: 'doctor password 1' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    expect(await resetPassword(deps, a, 'dr.li', 'short')).toMatchObject({ ok: false, error: { field: 'password' } });
+    expect(await resetPassword(deps, a, 'dr.li', 'a new password 2')).toEqual({ ok: true, value: null });
+    expect(await signIn(deps, { username: 'dr.li', password: 'doctor password 1' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(await signIn(deps, { username: 'dr.li', password: 'a new password 2' })).toMatchObject({ ok: true });
+    const records = db.prepare(`SELECT actor, new_json FROM audit_log WHERE action = 'user.resetPassword'`).all() as Array<{ actor: string; new_json: string }>;
+    expect(records).toEqual([{ actor: 'pharm.zhao', new_json: expect.not.stringContaining('password 2') as unknown }]);
   });
 });
 

@@ -26,6 +26,7 @@ const clock = manualClock(new Date('2026-03-01T09:00:00Z'));
 const doctor: SignedInUser = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' };
 const nurse: SignedInUser = { id: 3, username: 'nurse.wang', displayName: 'Wang', role: 'nurse' };
 const admin: SignedInUser = { id: 1, username: 'pharm.zhao', displayName: 'Zhao', role: 'admin' };
+const pharmacist2: SignedInUser = { id: 4, username: 'pharm.sun', displayName: 'Sun', role: 'admin' };
 
 beforeEach(() => {
   ({ dir, cleanup } = tempDir());
@@ -90,12 +91,15 @@ describe('drug library versions', () => {
     const saved = saveLibrary(deps(), admin, edited);
     expect(saved).toMatchObject({ ok: true, value: { version: 2 } });
     expect(activeLibrary(deps())).toMatchObject({ name: 'Site library', version: 2, confirmedBy: null });
-    expect(confirmLibrary(deps(), admin, 2)).toEqual({ ok: true, value: null });
+    // Four eyes: whoever saved a version does not confirm it.
+    expect(confirmLibrary(deps(), admin, 2)).toMatchObject({ ok: false, error: { code: 'SECOND_PERSON_REQUIRED' } });
+    expect(confirmLibrary(deps(), doctor, 2)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(confirmLibrary(deps(), pharmacist2, 2)).toEqual({ ok: true, value: null });
     const active = activeLibrary(deps());
-    expect(active.confirmedBy).toBe('pharm.zhao');
+    expect(active.confirmedBy).toBe('pharm.sun');
     // Confirming does not change the content hash the audit records name.
     expect(saved.ok && libraryHash(active)).toBe(saved.ok ? saved.value.hash : '');
-    expect(confirmLibrary(deps(), admin, 2)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(confirmLibrary(deps(), pharmacist2, 2)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(saveLibrary(deps(), admin, { ...edited, entries: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 });

@@ -30,6 +30,7 @@ export const exitCodeFor = (code: ErrorCode): ExitCode => {
     case 'SECOND_PERSON_REQUIRED':
     case 'PROGRAMMING_BLOCKED':
     case 'FORBIDDEN_ORIGIN':
+    case 'NOT_AVAILABLE':
     case 'STORAGE_FAILED':
     case 'INTERNAL':
       return EXIT.invalid;

@@ -34,6 +34,8 @@ export const errorCodes = [
   /** An earlier programming outcome on this pump is unconfirmed: re-interrogate to resolve it first. */
   'PROGRAMMING_BLOCKED',
   'FORBIDDEN_ORIGIN',
+  /** This host cannot do it (a PDF is saved by the desktop app; a browser prints). */
+  'NOT_AVAILABLE',
   'WAND_NOT_FOUND',
   'PUMP_NOT_FOUND',
   'COMMUNICATION_FAILED',

@@ -1,4 +1,4 @@
-import { app, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { nodeUsb, nodeUsbAttach } from '../drivers/usb/webusb';
@@ -8,9 +8,22 @@ import { DATABASE_FILE } from '../services/paths';
 import { openRuntime, type Runtime } from '../services/runtime';
 import { describeStartupError } from '../services/startup-errors';
 import { registerIpc, trustedUrlCheck } from './ipc/register';
+import { saveReportPdf, type PdfHost } from './report-pdf';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 
 let runtime: Runtime | undefined;
+
+/** printToPDF and the save dialog of the window that asked. */
+function pdfHost(sender: WebContents): PdfHost {
+  return {
+    printToPDF: (options) => sender.printToPDF(options),
+    showSaveDialog: (options) => {
+      const window = BrowserWindow.fromWebContents(sender);
+      return window === null ? dialog.showSaveDialog(options) : dialog.showSaveDialog(window, options);
+    },
+    documentsDir: app.getPath('documents'),
+  };
+}
 
 async function start(): Promise<void> {
   denyAllPermissions();
@@ -25,7 +38,9 @@ async function start(): Promise<void> {
   }
   const paths = rendererPaths(__dirname);
   const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
-  registerIpc(ipcMain, runtime.dispatch, trustedUrlCheck(pathToFileURL(paths.rendererFile).href, app.isPackaged ? undefined : devServerUrl));
+  registerIpc(ipcMain, runtime.dispatch, trustedUrlCheck(pathToFileURL(paths.rendererFile).href, app.isPackaged ? undefined : devServerUrl), {
+    'report:pdf': (event, input) => saveReportPdf(pdfHost(event.sender), input.fileName),
+  });
   createMainWindow({ ...paths, devServerUrl: app.isPackaged ? undefined : devServerUrl });
 }
 

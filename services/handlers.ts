@@ -103,6 +103,8 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
 
   const handlers: Handlers = {
     // Polled by the UI: these never count as activity for the idle lock.
+    // The desktop app answers this itself (it prints its own window); other hosts cannot.
+    'report:pdf': () => Promise.resolve(err(appError('NOT_AVAILABLE', 'a PDF is saved by the desktop app; in a browser, use Print and choose "Save as PDF"'))),
     'app:info': () => Promise.resolve(ok({ version: appVersion, host: ctx.host, link: link.info, databasePath: ctx.databasePath })),
     'wand:status': () => Promise.resolve(ok(link.wandStatus())),
     'sessions:unconfirmed': () =>

@@ -32,6 +32,7 @@ export const channels = [
   'program:apply',
   'refill:preview',
   'refill:perform',
+  'report:pdf',
   'audit:list',
   'audit:verify',
   'audit:export',

@@ -108,6 +108,8 @@ export const contract = {
   'program:apply': { input: ProgramApplySchema, output: ProgramOutcomeSchema },
   'refill:preview': { input: RefillPreviewInputSchema, output: RefillPreviewSchema },
   'refill:perform': { input: RefillInputSchema, output: RefillReportSchema },
+  /** The page as it prints (the report and patient card), saved as a PDF where the user chooses: the desktop app only. */
+  'report:pdf': { input: z.strictObject({ fileName: z.string().trim().regex(/^[\w.-]{1,100}\.pdf$/, 'a file name such as refill-report.pdf') }), output: z.strictObject({ savedTo: z.string().nullable() }) },
   'audit:list': { input: z.strictObject({ filter: AuditFilterSchema.default({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: AuditPageSchema },
   'audit:verify': { input: Empty, output: AuditVerifySchema },
   /** The whole trail as a file readable without the app (the export itself is recorded first). */

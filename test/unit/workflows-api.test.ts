@@ -163,6 +163,8 @@ describe('a refill through the API', () => {
     const detail = await value<{ pumps: Array<{ refills: Array<{ discrepancyFlag: boolean }> }> }>('patients:get', { id: 1 });
     expect(detail.pumps[0]?.refills).toEqual([expect.objectContaining({ discrepancyFlag: true, instilledMl: '20' })]);
     expect(await value('prescriptions:open', { serial: 'SIM000123' })).toEqual([]);
+    // The web host prints through the browser; saving a PDF is the desktop app's.
+    expect(await call('report:pdf', { fileName: 'refill.pdf' })).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE' } });
     expect(await value('patients:get', { id: 1 })).toMatchObject({ prescriptions: [{ id: prescriptionId, status: 'filled' }] });
   });
 });

@@ -7,7 +7,7 @@ import type { RefillReport, SyringeSchema } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
 import { drugs } from '../../../core/pump';
 import { ApiError, pumpApi, unwrap } from '../../api/client';
-import { useApiMutation, useDebounced } from '../../api/hooks';
+import { useApi, useApiMutation, useDebounced } from '../../api/hooks';
 import { formatDate, formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { WitnessFields } from '../../components/WitnessFields';
@@ -133,6 +133,8 @@ export default function RefillWizard() {
   });
   const patient = useQuery({ queryKey: ['patients:forPump', record?.status.serial], queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' })), enabled: record !== undefined });
   const perform = useApiMutation((input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input), [['sessions:unconfirmed']]);
+  const host = useApi(['app:info'], () => pumpApi().app.info({})).data?.host;
+  const pdf = useApiMutation((v: { fileName: string }) => pumpApi().report.pdf(v));
   const needsAck = perform.error instanceof ApiError && perform.error.code === 'ACKNOWLEDGEMENT_REQUIRED';
 
   const mass = wanted?.concentration.unit.split('/')[0] ?? s?.concentration.unit.split('/')[0] ?? 'mg';
@@ -200,10 +202,19 @@ export default function RefillWizard() {
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Alert type={perform.data.outcome === 'confirmed' ? 'success' : 'error'} showIcon title={<span data-testid="refill-outcome" data-outcome={perform.data.outcome}>{t(`outcome.${perform.data.outcome}`)}</span>} />
         <RefillReportView report={perform.data} />
-        <Space className="no-print">
+        <ErrorAlert error={pdf.error} />
+        <Space className="no-print" wrap>
           <Button type="primary" onClick={() => window.print()}>
             {t('report.print')}
           </Button>
+          {/* The desktop app saves the page as a PDF itself; a browser's print dialog offers "Save as PDF". */}
+          {host === 'electron' && (
+            <Button loading={pdf.isPending} onClick={() => pdf.mutate({ fileName: `refill-${perform.data?.pumpSerial ?? 'pump'}-${(perform.data?.performedAt ?? '').slice(0, 10)}.pdf` })}>
+              {t('report.savePdf')}
+            </Button>
+          )}
+          {host === 'electron' && pdf.data?.savedTo != null && <span role="status">{t('report.savedTo', { path: pdf.data.savedTo })}</span>}
+          {host === 'web' && <Typography.Text type="secondary">{t('report.pdfHint')}</Typography.Text>}
           <Button
             onClick={() => {
               perform.reset();

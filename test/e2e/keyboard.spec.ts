@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { PASSWORD, startClinic } from './clinic';
+import { PASSWORD, startClinic, writeOrder } from './clinic';
 import type { RunningHost } from './web-host';
 
 let host: RunningHost;
@@ -96,4 +96,72 @@ test('keyboard only: the menu, a dose change and its Finish screen, to the read-
   expect(await focusMarked(page)).toBe(true);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('program-outcome')).toHaveAttribute('data-outcome', 'confirmed');
+});
+
+test('keyboard only: a nurse’s refill through the wizard, from the order to the report', async ({ page }) => {
+  await writeOrder(page, host, { concentration: '10', dailyDose: '3.3', fillVolumeMl: '20' });
+  const labelled = (text: string) => `(document.activeElement?.labels?.[0]?.textContent ?? '').startsWith(${JSON.stringify(text)})`;
+  const button = (text: string) => `document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === ${JSON.stringify(text)}`;
+  await tabTo(page, button('Sign out'));
+  await page.keyboard.press('Enter');
+  await tabTo(page, `document.activeElement?.id === 'username'`);
+  await page.keyboard.type('nurse.wang');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
+  await tabTo(page, `document.activeElement?.closest('nav') !== null`);
+  for (let i = 0; i < 5 && (await page.evaluate('document.activeElement?.textContent')) !== 'Refill'; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Refill' })).toBeVisible();
+  await tabTo(page, focusedIs('interrogate'));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('refill-patient')).toContainText('Zhang Wei');
+
+  // Order and patient: radio and checkbox by Space.
+  await tabTo(page, `document.activeElement?.type === 'radio' && document.activeElement.closest('label')?.textContent?.includes('Morphine 10 mg/mL — 3.3 mg/day') === true`);
+  expect(await focusMarked(page)).toBe(true);
+  await page.keyboard.press('Space');
+  await tabTo(page, `document.activeElement?.type === 'checkbox'`);
+  await page.keyboard.press('Space');
+  await tabTo(page, `document.activeElement?.type === 'radio' && document.activeElement.value === 'none'`);
+  await page.keyboard.press('Space');
+  await tabTo(page, button('Next'));
+  await page.keyboard.press('Enter');
+
+  // The syringe, field by field.
+  await tabTo(page, labelled('Label scan (GS1)'));
+  await page.keyboard.type('(17)301231(10)MOR-KB1');
+  for (const [label, text] of [['Concentration', '10'], ['Syringe volume', '20'], ['Prepared by', 'Pharmacist Sun'], ['Checked by', 'Pharmacist Zhou']] as const) {
+    await tabTo(page, labelled(label));
+    await page.keyboard.type(text);
+  }
+  await expect(page.getByLabel('Lot')).toHaveValue('MOR-KB1');
+  await tabTo(page, button('Next'));
+  await page.keyboard.press('Enter');
+
+  await tabTo(page, labelled('Volume withdrawn'));
+  await page.keyboard.type('19');
+  await expect(page.getByTestId('discrepancy')).toBeVisible();
+  await tabTo(page, button('Next'));
+  await expect(page.locator(':focus')).toBeEnabled();
+  await page.keyboard.press('Enter');
+  await tabTo(page, labelled('Volume instilled'));
+  await page.keyboard.type('20');
+  await expect(page.getByTestId('refill-forecast')).toBeVisible();
+  await tabTo(page, button('Next'));
+  await expect(page.locator(':focus')).toBeEnabled();
+  await page.keyboard.press('Enter');
+
+  // Finish: the witness, then the pump is updated.
+  await tabTo(page, labelled('Witness user name'));
+  await page.keyboard.type('nurse.zhao');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await tabTo(page, focusedIs('refill-submit'));
+  expect(await focusMarked(page)).toBe(true);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('refill-outcome')).toHaveAttribute('data-outcome', 'confirmed');
+  await tabTo(page, button('Print report and card'));
+  expect(await focusMarked(page)).toBe(true);
 });

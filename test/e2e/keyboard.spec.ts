@@ -3,6 +3,8 @@ import { PASSWORD, startClinic, writeOrder } from './clinic';
 import type { RunningHost } from './web-host';
 
 let host: RunningHost;
+// One clinic for the spec, in order: the refill's order is for the dose the keyboard-only dose change set.
+test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   host = await startClinic();
 });

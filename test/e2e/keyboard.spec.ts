@@ -39,6 +39,18 @@ test('keyboard only: sign in, reach the pump screen and interrogate, with a visi
   await expect(page.getByTestId('pump-status').locator('[data-field="serial"]')).toHaveText('SIM000123');
 });
 
+/** Moves through a menu with the down arrow, one item at a time (each move settles before the next), to the item named. */
+async function arrowTo(page: Page, text: string, max = 8): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    const current = await page.evaluate<string | null>('document.activeElement?.textContent ?? null');
+    if (current === text) return;
+    await page.keyboard.press('ArrowDown');
+    // Polled from outside the page: the app's CSP rightly refuses the eval a page-side wait would use.
+    await expect.poll(() => page.evaluate<string | null>('document.activeElement?.textContent ?? null')).not.toBe(current);
+  }
+  throw new Error(`the menu has no item ${text}`);
+}
+
 /** The focused element is visibly marked (an outline or a focus shadow), on it or on the label that wraps it. */
 const focusMarked = (page: Page) =>
   page.evaluate(`(() => {
@@ -68,7 +80,7 @@ test('keyboard only: the menu, a dose change and its Finish screen, to the read-
   // The navigation menu: reached by Tab, moved with the arrow keys, opened with Enter.
   await tabTo(page, `document.activeElement?.closest('nav') !== null`);
   expect(await focusMarked(page)).toBe(true);
-  for (let i = 0; i < 5 && (await page.evaluate('document.activeElement?.textContent')) !== 'Programming'; i++) await page.keyboard.press('ArrowDown');
+  await arrowTo(page, 'Programming');
   expect(await page.evaluate('document.activeElement?.getAttribute("role")')).toBe('menuitem');
   expect(await focusMarked(page)).toBe(true);
   await page.keyboard.press('Enter');
@@ -113,7 +125,7 @@ test('keyboard only: a nurse’s refill through the wizard, from the order to th
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
   await tabTo(page, `document.activeElement?.closest('nav') !== null`);
-  for (let i = 0; i < 5 && (await page.evaluate('document.activeElement?.textContent')) !== 'Refill'; i++) await page.keyboard.press('ArrowDown');
+  await arrowTo(page, 'Refill');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Refill' })).toBeVisible();
   await tabTo(page, focusedIs('interrogate'));

@@ -4,6 +4,8 @@ import { appError, err, fromZodError, ok, type Result } from '../core/result';
 import { PrescriptionInputSchema, type Prescription } from '../core/api/schemas';
 import { closePrescription, findPrescription, insertPrescription, insertScreeningDose, insertScreeningTrial, prescriptionsOf, type PrescriptionRow } from '../db/queries/clinical';
 import { findPatient, pumpsOfPatient } from '../db/queries/records';
+import { checkDose } from '../core/library/validate';
+import { activeLibrary } from './library';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { RecordsDeps } from './records';
 
@@ -59,6 +61,15 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
   if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
   if (p.pumpId !== undefined && !pumpsOfPatient(deps.db, p.patientId).some((pump) => pump.id === p.pumpId)) {
     return err(appError('INVALID_INPUT', 'that pump is not implanted in this patient', 'pumpId'));
+  }
+  // The drug library's hard limits stop an order at once; soft limits are acknowledged when the pump is programmed.
+  const library = activeLibrary(deps);
+  for (const [i, c] of p.components.entries()) {
+    const check = checkDose(library, { drug: c.drug, concentration: c.concentration, dailyDose: c.dailyDose, ...(patient.indication === null ? {} : { indication: patient.indication }) });
+    if (!check.ok) return err({ ...check.error, field: `components.${i}.${check.error.field ?? 'drug'}` });
+    if (check.value.verdict === 'hard') {
+      return err(appError('HARD_LIMIT', check.value.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '), `components.${i}`));
+    }
   }
   const orderedAt = deps.now().toISOString();
   return ok(

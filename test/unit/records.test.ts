@@ -162,6 +162,8 @@ describe('the refill visit', () => {
     expect(cancelPrescription(deps(), nurse, orderId, 'x')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(cancelPrescription(deps(), doctor, orderId, 'dose to be reviewed')).toEqual({ ok: true, value: null });
     expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    // The library's hard limit stops an order at once (morphine 10 mg/mL, hard maximum daily dose).
+    expect(createPrescription(deps(), doctor, { patientId, components: [{ ...morphine10, dailyDose: { value: '60', unit: 'mg/day' } }], mode: 'continuous' })).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT', field: 'components.0' } });
     const higher = order({ ...morphine10, dailyDose: { value: '4', unit: 'mg/day' } });
     expect(await performRefill(programmingDeps(), request({ prescriptionId: higher }))).toMatchObject({ ok: false, error: { field: 'prescriptionId', message: expect.stringContaining('Programming') as unknown } });
     expect(db.prepare(`SELECT count(*) FROM refills`).pluck().get()).toBe(0);

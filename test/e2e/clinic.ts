@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { startBuiltWebHost, type RunningHost } from './web-host';
 
 export const PASSWORD = 'correct horse battery';
@@ -48,4 +48,19 @@ export async function writeOrder(page: Page, host: RunningHost, order: { drug?: 
   type Api = { prescriptions: { create: (o: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
   const result = await page.evaluate(async (o) => (globalThis as unknown as { pumpApi: Api }).pumpApi.prescriptions.create(o), input);
   if (!result.ok) throw new Error(`the order was refused: ${result.error?.message ?? ''}`);
+}
+
+/**
+ * Picks an option of an Ant Design select, and checks the select shows it. The click is retried
+ * as a whole: an option clicked while its dropdown is still opening can be missed.
+ */
+export async function chooseOption(page: Page, select: Locator, title: string): Promise<void> {
+  const box = select.locator('xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  await expect(async () => {
+    if ((await box.textContent())?.includes(title) !== true) {
+      await select.click();
+      await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${title}"]`).click({ timeout: 3000 });
+    }
+    await expect(box).toContainText(title, { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
 }

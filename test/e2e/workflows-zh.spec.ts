@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
+import { chooseOption, interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
 import type { RunningHost } from './web-host';
 
 // Every clinical workflow once in Chinese, on its own clinic database.
@@ -91,8 +91,7 @@ test('审计追踪与患者记录', async ({ page }) => {
   const orders = page.getByTestId('orders-table');
   await expect(orders.getByRole('row').filter({ hasText: '吗啡 10 mg/mL' })).toContainText('已执行');
   const form = page.getByTestId('orders');
-  await form.getByLabel('药物', { exact: true }).click();
-  await page.locator('.ant-select-item-option[title="吗啡"]').click();
+  await chooseOption(page, form.getByLabel('药物', { exact: true }), '吗啡');
   await form.getByLabel('浓度', { exact: true }).fill('10');
   await form.getByLabel('日剂量', { exact: true }).fill('4.2');
   await form.getByRole('button', { name: '开具医嘱' }).click();

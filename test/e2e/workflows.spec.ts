@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
+import { chooseOption, interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
 import type { RunningHost } from './web-host';
 
 let host: RunningHost;
@@ -167,8 +167,7 @@ test('a physician orders a new concentration in the patient record; the refill f
   const orders = page.getByTestId('orders-table');
   await expect(orders).toContainText('Filled');
   const form = page.getByTestId('orders');
-  await form.getByLabel('Drug').click();
-  await page.locator('.ant-select-item-option[title="Morphine"]').click();
+  await chooseOption(page, form.getByLabel('Drug'), 'Morphine');
   await form.getByLabel('Concentration').fill('25');
   await form.getByLabel('Daily dose').fill('4.2');
   await form.getByLabel('Fill volume').fill('20');

@@ -282,6 +282,7 @@ export const AuditRowSchema = z.strictObject({
 export type AuditRowView = z.infer<typeof AuditRowSchema>;
 
 export const AuditPageSchema = z.strictObject({ total: z.number().int(), rows: z.array(AuditRowSchema) });
+export type AuditPage = z.infer<typeof AuditPageSchema>;
 
 export const AuditVerifySchema = z.strictObject({
   ok: z.boolean(),

@@ -1,9 +1,9 @@
 import { Alert, Button, Card, Form, Input, Space, Spin, Typography } from 'antd';
 import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditFilter, AuditRowView } from '../../../core/api/schemas';
+import type { AuditFilter, AuditPage, AuditRowView } from '../../../core/api/schemas';
 import { pumpApi, unwrap } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
 import { may } from '../../../core/permissions';
@@ -39,7 +39,8 @@ function ChainStatus() {
   );
 }
 
-function Row({ row, language }: { row: AuditRowView; language: string }) {
+/** One record; memoised, so rows already in view are not rendered again while scrolling. */
+const Row = memo(function Row({ row, language }: { row: AuditRowView; language: string }) {
   return (
     <>
       <span role="cell">{row.seq}</span>
@@ -56,7 +57,7 @@ function Row({ row, language }: { row: AuditRowView; language: string }) {
       </span>
     </>
   );
-}
+});
 
 /** Saves the whole trail as a file (CSV, JSON or FHIR R4), readable and verifiable without the app. */
 function ExportButtons() {
@@ -90,13 +91,13 @@ function ExportButtons() {
  * The audit trail, newest first, with filters. Virtualised: only the rows in view are in the
  * page, and only their pages are fetched, so 100,000 records scroll as smoothly as 100.
  */
-export default function AuditScreen() {
+/**
+ * The virtualised list on its own: scrolling re-renders only the rows in view, not the filter form
+ * and the other controls of the screen (whose style hooks made scrolling stutter).
+ */
+function AuditTable({ filter, total, head }: { filter: AuditFilter; total: number; head: AuditPage | undefined }) {
   const { t, i18n } = useTranslation();
-  const [filter, setFilter] = useState<AuditFilter>({});
-  const role = useApi(['auth:status'], () => pumpApi().auth.status({})).data?.user?.role;
   const scroller = useRef<HTMLDivElement>(null);
-  const head = useApi(['audit:list', filter, 0], () => pumpApi().audit.list({ filter, offset: 0, limit: AUDIT_PAGE }));
-  const total = head.data?.total ?? 0;
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
   const firstPage = Math.floor((items[0]?.index ?? 0) / AUDIT_PAGE);
@@ -107,13 +108,52 @@ export default function AuditScreen() {
       queryKey: ['audit:list', filter, p],
       queryFn: async () => unwrap(await pumpApi().audit.list({ filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE })),
       staleTime: 30_000,
-      ...(p === 0 && head.data !== undefined ? { initialData: head.data } : {}),
+      ...(p === 0 && head !== undefined ? { initialData: head } : {}),
     })),
   });
   const rowAt = (index: number): AuditRowView | undefined => {
     const page = Math.floor(index / AUDIT_PAGE);
     return pages[page - firstPage]?.data?.rows[index - page * AUDIT_PAGE];
   };
+  return (
+    <div role="table" aria-label={t('nav.audit')} aria-rowcount={total + 1} style={{ border: '1px solid #d9d9d9', borderRadius: 6 }}>
+      <div role="rowgroup">
+      <div role="row" aria-rowindex={1} style={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 8, padding: '8px 12px', background: '#fafafa', fontWeight: 600, borderBottom: '1px solid #d9d9d9' }}>
+        {(['seq', 'time', 'user', 'witness', 'patient', 'action', 'outcome', 'detail'] as const).map((c) => (
+          <span role="columnheader" key={c}>
+            {t(`audit.col.${c}`)}
+          </span>
+        ))}
+      </div>
+      </div>
+      <div ref={scroller} role="rowgroup" data-testid="audit-scroller" tabIndex={0} aria-label={t('audit.scrollHint')} style={{ height: 480, overflow: 'auto', position: 'relative' }}>
+        <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            return (
+              <div
+                role="row"
+                aria-rowindex={item.index + 2}
+                key={item.key}
+                data-testid="audit-row"
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, display: 'grid', gridTemplateColumns: COLUMNS, gap: 8, padding: '0 12px', alignItems: 'center', borderBottom: '1px solid #f0f0f0', fontSize: 13 }}
+              >
+                {row === undefined ? <span role="cell">…</span> : <Row row={row} language={i18n.language} />}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export default function AuditScreen() {
+  const { t } = useTranslation();
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const role = useApi(['auth:status'], () => pumpApi().auth.status({})).data?.user?.role;
+  const head = useApi(['audit:list', filter, 0], () => pumpApi().audit.list({ filter, offset: 0, limit: AUDIT_PAGE }));
+  const total = head.data?.total ?? 0;
   const apply = (v: Record<string, string | undefined>) => {
     const next: AuditFilter = {};
     for (const key of ['patientId', 'pumpSerial', 'actor', 'action', 'from', 'to'] as const) {
@@ -121,7 +161,6 @@ export default function AuditScreen() {
       if (value !== undefined && value !== '') next[key] = value;
     }
     setFilter(next);
-    scroller.current?.scrollTo({ top: 0 });
   };
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -156,35 +195,8 @@ export default function AuditScreen() {
       </Card>
       <ErrorAlert error={head.error} />
       <Typography.Text data-testid="audit-total">{t('audit.total', { count: total })}</Typography.Text>
-      <div role="table" aria-label={t('nav.audit')} aria-rowcount={total + 1} style={{ border: '1px solid #d9d9d9', borderRadius: 6 }}>
-        <div role="rowgroup">
-        <div role="row" aria-rowindex={1} style={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 8, padding: '8px 12px', background: '#fafafa', fontWeight: 600, borderBottom: '1px solid #d9d9d9' }}>
-          {(['seq', 'time', 'user', 'witness', 'patient', 'action', 'outcome', 'detail'] as const).map((c) => (
-            <span role="columnheader" key={c}>
-              {t(`audit.col.${c}`)}
-            </span>
-          ))}
-        </div>
-        </div>
-        <div ref={scroller} role="rowgroup" data-testid="audit-scroller" tabIndex={0} aria-label={t('audit.scrollHint')} style={{ height: 480, overflow: 'auto', position: 'relative' }}>
-          <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((item) => {
-              const row = rowAt(item.index);
-              return (
-                <div
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  key={item.key}
-                  data-testid="audit-row"
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, display: 'grid', gridTemplateColumns: COLUMNS, gap: 8, padding: '0 12px', alignItems: 'center', borderBottom: '1px solid #f0f0f0', fontSize: 13 }}
-                >
-                  {row === undefined ? <span role="cell">…</span> : <Row row={row} language={i18n.language} />}
-                </div>
-              );
-            })}
-          </div>
-        </div>
-      </div>
+      {/* Keyed by the filter: a new filter starts a new list at the top. */}
+      <AuditTable key={JSON.stringify(filter)} filter={filter} total={total} head={head.data} />
       {role !== undefined && may(role, 'audit.export') && <ExportButtons />}
     </Space>
   );

@@ -60,31 +60,39 @@ const focusMarked = (page: Page) =>
   })()`);
 const focusedIs = (testId: string) => `document.activeElement?.closest('[data-testid="${testId}"]') !== null || document.activeElement?.getAttribute('data-testid') === '${testId}'`;
 
+/** Signs in by keyboard only: whoever is still signed in signs out first (Tab to "Sign out", Enter). */
+async function signInByKeyboard(page: Page, username: string, displayName: string): Promise<void> {
+  const signedIn = page.getByTestId('signed-in-user');
+  await expect(page.locator('#username').or(signedIn)).toBeVisible();
+  if (await signedIn.isVisible()) {
+    await tabTo(page, `document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === 'Sign out'`);
+    await page.keyboard.press('Enter');
+  }
+  await tabTo(page, `document.activeElement?.id === 'username'`);
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await expect(signedIn).toContainText(displayName);
+}
+
+/** Opens a screen from the navigation by keyboard: Tab into the menu, arrow keys to the item, Enter. */
+async function openNavByKeyboard(page: Page, name: string): Promise<void> {
+  await tabTo(page, `document.activeElement?.closest('nav') !== null`);
+  expect(await focusMarked(page)).toBe(true);
+  await arrowTo(page, name);
+  expect(await page.evaluate('document.activeElement?.getAttribute("role")')).toBe('menuitem');
+  expect(await focusMarked(page)).toBe(true);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+}
+
 test('keyboard only: the menu, a dose change and its Finish screen, to the read-back', async ({ page }) => {
   await page.addInitScript(`localStorage.setItem('pump-language', 'en');`);
   await page.goto(host.url);
   // The workstation may still have the nurse signed in from before: she signs out, by keyboard too.
-  const signedIn = page.getByTestId('signed-in-user');
-  await expect(page.locator('#username').or(signedIn)).toBeVisible();
-  if (await signedIn.isVisible()) {
-    await tabTo(page, `document.activeElement?.textContent === 'Sign out'`);
-    await page.keyboard.press('Enter');
-  }
-  await tabTo(page, `document.activeElement?.id === 'username'`);
-  await page.keyboard.type('dr.li');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(PASSWORD);
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('signed-in-user')).toContainText('Dr Li');
-
-  // The navigation menu: reached by Tab, moved with the arrow keys, opened with Enter.
-  await tabTo(page, `document.activeElement?.closest('nav') !== null`);
-  expect(await focusMarked(page)).toBe(true);
-  await arrowTo(page, 'Programming');
-  expect(await page.evaluate('document.activeElement?.getAttribute("role")')).toBe('menuitem');
-  expect(await focusMarked(page)).toBe(true);
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Programming' })).toBeVisible();
+  await signInByKeyboard(page, 'dr.li', 'Dr Li');
+  await openNavByKeyboard(page, 'Programming');
 
   await tabTo(page, focusedIs('interrogate'));
   await page.keyboard.press('Enter');
@@ -116,18 +124,8 @@ test('keyboard only: a nurse’s refill through the wizard, from the order to th
   await writeOrder(page, host, { concentration: '10', dailyDose: '3.3', fillVolumeMl: '20' });
   const labelled = (text: string) => `(document.activeElement?.labels?.[0]?.textContent ?? '').startsWith(${JSON.stringify(text)})`;
   const button = (text: string) => `document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === ${JSON.stringify(text)}`;
-  await tabTo(page, button('Sign out'));
-  await page.keyboard.press('Enter');
-  await tabTo(page, `document.activeElement?.id === 'username'`);
-  await page.keyboard.type('nurse.wang');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(PASSWORD);
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
-  await tabTo(page, `document.activeElement?.closest('nav') !== null`);
-  await arrowTo(page, 'Refill');
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Refill' })).toBeVisible();
+  await signInByKeyboard(page, 'nurse.wang', 'Nurse Wang');
+  await openNavByKeyboard(page, 'Refill');
   await tabTo(page, focusedIs('interrogate'));
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('refill-patient')).toContainText('Zhang Wei');

@@ -79,12 +79,16 @@ test('the administrator resets a forgotten password and disables an account; a d
   await page.addInitScript(`localStorage.setItem('pump-language', 'en');`);
   await page.goto(host.url);
   const signInAs = async (username: string, password: string) => {
+    await expect(page.getByTestId('signed-in-user')).toBeHidden();
     await page.locator('#username').fill(username);
     await page.locator('#password').fill(password);
     await page.locator('form button[type="submit"]').click();
   };
   await signInAs('admin', ADMIN_PASSWORD);
   await openNav(page, 'Users');
+  // The new-user form's fields have ids of their own: typing at the sign-in form right after signing
+  // out must never land in this screen's user name and password.
+  await expect(page.locator('#username, #password')).toHaveCount(0);
   const row = page.getByRole('row').filter({ hasText: 'nurse.wang' });
   await row.getByRole('button', { name: 'Reset password' }).click();
   await row.getByLabel('New password for Nurse Wang').fill('a new nurse passphrase');

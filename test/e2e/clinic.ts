@@ -20,7 +20,10 @@ export async function signIn(page: Page, host: RunningHost, username: string, la
   // The workstation keeps its session across pages: whoever is still signed in signs out first.
   const signedIn = page.getByTestId('signed-in-user');
   await expect(page.locator('#username').or(signedIn)).toBeVisible();
-  if (await signedIn.isVisible()) await page.locator('header').getByRole('button').last().click();
+  if (await signedIn.isVisible()) {
+    await page.locator('header').getByRole('button').last().click();
+    await expect(signedIn).toBeHidden(); // the sign-in form, not a form of the screen signed out of
+  }
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(PASSWORD);
   await page.locator('form button[type="submit"]').click();

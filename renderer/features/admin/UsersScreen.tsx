@@ -66,7 +66,7 @@ export default function UsersScreen() {
         ]}
       />
       <Card title={t('users.new')} size="small">
-        <Form form={form} layout="vertical" style={{ maxWidth: 480 }} initialValues={{ role: 'nurse' }} onFinish={(v) => create.mutate(v, { onSuccess: () => form.resetFields() })}>
+        <Form form={form} name="new-user" layout="vertical" style={{ maxWidth: 480 }} initialValues={{ role: 'nurse' }} onFinish={(v) => create.mutate(v, { onSuccess: () => form.resetFields() })}>
           <Form.Item name="username" label={t('auth.username')} rules={[{ required: true, message: t('form.required') }]}>
             <Input autoComplete="off" />
           </Form.Item>

@@ -1,16 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { openNav } from './clinic';
-import { startBuiltWebHost, type RunningHost } from './web-host';
+import { clinicPerSpec, openNav } from './clinic';
+import { startBuiltWebHost } from './web-host';
 
-let host: RunningHost;
 test.describe.configure({ mode: 'serial' });
-test.beforeAll(async () => {
-  host = await startBuiltWebHost();
-});
-test.afterAll(async () => {
-  await host.stop();
-});
+const host = clinicPerSpec(() => startBuiltWebHost());
 
 const ADMIN_PASSWORD = 'a long admin passphrase';
 const NURSE_PASSWORD = 'nurse passphrase 1';

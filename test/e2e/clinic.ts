@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startBuiltWebHost, type RunningHost } from './web-host';
 
 export const PASSWORD = 'correct horse battery';
@@ -11,6 +11,33 @@ export function startClinic(extraArgs: string[] = [], after?: (db: string, keys:
     if (run.status !== 0) throw new Error(run.stderr);
     after?.(db, keys);
   });
+}
+
+/**
+ * One host per spec file, started before its tests and stopped after them: the returned host
+ * reads through to the running one (its address and database are known once it has started).
+ */
+export function clinicPerSpec(start: () => Promise<RunningHost> = () => startClinic()): RunningHost {
+  let running: RunningHost | undefined;
+  test.beforeAll(async () => {
+    running = await start();
+  });
+  test.afterAll(async () => {
+    await running?.stop();
+  });
+  const current = (): RunningHost => {
+    if (running === undefined) throw new Error('the web host of this spec has not started');
+    return running;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get databasePath() {
+      return current().databasePath;
+    },
+    stop: () => current().stop(),
+  };
 }
 
 /** Opens the app in a language and signs in. */
@@ -66,4 +93,21 @@ export async function chooseOption(page: Page, select: Locator, title: string): 
     }
     await expect(box).toContainText(title, { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
+}
+
+/** The refill wizard's first step (English): interrogate, choose the order, check the patient, Next. */
+export async function refillOrderStep(page: Page, order: RegExp): Promise<void> {
+  await interrogate(page);
+  await page.getByRole('radio', { name: order }).check();
+  await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
+  await page.getByLabel('No signs of overdose or withdrawal').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+/** The rest of the syringe step (English), once its concentration is in: the label scan, volume, who prepared and checked it. */
+export async function refillSyringeDetails(page: Page, syringe: { gs1: string; volumeMl: string }): Promise<void> {
+  await page.getByLabel('Label scan (GS1)').fill(syringe.gs1);
+  await page.getByLabel('Syringe volume').fill(syringe.volumeMl);
+  await page.getByLabel('Prepared by').fill('Pharmacist Sun');
+  await page.getByLabel('Checked by').fill('Pharmacist Zhou');
 }

@@ -1,33 +1,19 @@
 import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { interrogate, openNav, PASSWORD, startClinic, writeOrder } from './clinic';
-import type { RunningHost } from './web-host';
+import { clinicPerSpec, interrogate, openNav, PASSWORD, refillOrderStep, refillSyringeDetails, writeOrder } from './clinic';
 
-let host: RunningHost;
-test.beforeAll(async () => {
-  host = await startClinic();
-});
-test.afterAll(async () => {
-  await host.stop();
-});
+const host = clinicPerSpec();
 
 test('a drug change at a refill: the physician rinses the reservoir; the old drug in the catheter is bridged at its rate, then the new drug runs at the ordered dose', async ({ page }) => {
   // The pump runs morphine 10 mg/mL at 0.3 mL/day (3 mg/day); Dr Li orders baclofen 500 mcg/mL, 200 mcg/day.
   await writeOrder(page, host, { drug: 'baclofen', concentration: '500', dailyDose: '200', unit: 'mcg', fillVolumeMl: '20' });
   await openNav(page, 'Refill');
-  await interrogate(page);
-  await page.getByRole('radio', { name: /Baclofen 500 mcg\/mL — 200 mcg\/day/ }).check();
-  await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
-  await page.getByLabel('No signs of overdose or withdrawal').check();
-  await page.getByRole('button', { name: 'Next' }).click();
+  await refillOrderStep(page, /Baclofen 500 mcg\/mL — 200 mcg\/day/);
 
   await page.getByLabel('Concentration').fill('500');
   await expect(page.getByTestId('drug-change')).toContainText('Drug change Morphine → Baclofen');
-  await page.getByLabel('Label scan (GS1)').fill('(17)301231(10)BAC-500');
-  await page.getByLabel('Syringe volume').fill('25');
-  await page.getByLabel('Prepared by').fill('Pharmacist Sun');
-  await page.getByLabel('Checked by').fill('Pharmacist Zhou');
+  await refillSyringeDetails(page, { gs1: '(17)301231(10)BAC-500', volumeMl: '25' });
   await page.getByRole('button', { name: 'Next' }).click();
 
   // No fill before the rinse is recorded.

@@ -1,19 +1,11 @@
 import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { openNav, signIn, startClinic } from './clinic';
-import type { RunningHost } from './web-host';
+import { clinicPerSpec, openNav, signIn } from './clinic';
 
-let host: RunningHost;
+const host = clinicPerSpec();
 /** Runs in the page before the app: start in English whatever the browser's language. */
 const ENGLISH = `localStorage.setItem('pump-language', 'en');`;
-
-test.beforeAll(async () => {
-  host = await startClinic();
-});
-test.afterAll(async () => {
-  await host.stop();
-});
 
 test('a nurse interrogates the simulated pump: the dashboard, and the reading on disk', async ({ page }) => {
   await signIn(page, host, 'nurse.wang');

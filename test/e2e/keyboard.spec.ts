@@ -1,16 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { PASSWORD, startClinic, writeOrder } from './clinic';
-import type { RunningHost } from './web-host';
+import { clinicPerSpec, PASSWORD, writeOrder } from './clinic';
 
-let host: RunningHost;
 // One clinic for the spec, in order: the refill's order is for the dose the keyboard-only dose change set.
 test.describe.configure({ mode: 'serial' });
-test.beforeAll(async () => {
-  host = await startClinic();
-});
-test.afterAll(async () => {
-  await host.stop();
-});
+const host = clinicPerSpec();
 
 /** Presses Tab until the focused element matches, failing after `max` presses. */
 async function tabTo(page: Page, test: string, max = 40): Promise<void> {

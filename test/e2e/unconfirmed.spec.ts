@@ -1,21 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { signIn, startClinic } from './clinic';
-import type { RunningHost } from './web-host';
+import { clinicPerSpec, signIn, startClinic } from './clinic';
 
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  // A programming session whose acknowledgement was lost, left in the database before the app starts.
-  host = await startClinic([], (db, keys) => {
+// A programming session whose acknowledgement was lost, left in the database before the app starts.
+const host = clinicPerSpec(() =>
+  startClinic([], (db, keys) => {
     const run = spawnSync(process.execPath, ['dist/test/unconfirmed-session.cjs', db, keys], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(run.stderr);
-  });
-});
-test.afterAll(async () => {
-  await host.stop();
-});
+  }),
+);
 
 test('an UNCONFIRMED session is shown loudly at start-up and resolved by reading the pump, which opens programming again', async ({ page }) => {
   await signIn(page, host, 'dr.li');

@@ -1,17 +1,10 @@
 import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { interrogate, openNav, signIn, startClinic } from './clinic';
-import type { RunningHost } from './web-host';
+import { clinicPerSpec, interrogate, openNav, signIn, startClinic } from './clinic';
 
-let host: RunningHost;
-test.beforeAll(async () => {
-  // The training room's scenario: the wand comes off the USB port right after the pump commits.
-  host = await startClinic(['--training-scenario', 'unplug-during-programming']);
-});
-test.afterAll(async () => {
-  await host.stop();
-});
+// The training room's scenario: the wand comes off the USB port right after the pump commits.
+const host = clinicPerSpec(() => startClinic(['--training-scenario', 'unplug-during-programming']));
 
 test('a wand unplugged during programming leaves an UNCONFIRMED outcome, loud until the next interrogation resolves it', async ({ page }) => {
   await signIn(page, host, 'dr.li');

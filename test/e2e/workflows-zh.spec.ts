@@ -1,17 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { chooseOption, interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
-import type { RunningHost } from './web-host';
+import { chooseOption, clinicPerSpec, interrogate, openNav, PASSWORD, signIn, writeOrder } from './clinic';
 
 // Every clinical workflow once in Chinese, on its own clinic database.
-let host: RunningHost;
 test.describe.configure({ mode: 'serial' });
-test.beforeAll(async () => {
-  host = await startClinic();
-});
-test.afterAll(async () => {
-  await host.stop();
-});
+const host = clinicPerSpec();
 
 test('医生调整剂量：软限制确认、核对人签名、回读确认', async ({ page }) => {
   await signIn(page, host, 'dr.li', 'zh-CN');

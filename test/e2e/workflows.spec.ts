@@ -2,17 +2,10 @@ import Database from 'better-sqlite3';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { chooseOption, interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
-import type { RunningHost } from './web-host';
+import { chooseOption, clinicPerSpec, interrogate, openNav, PASSWORD, refillOrderStep, refillSyringeDetails, signIn, writeOrder } from './clinic';
 
-let host: RunningHost;
 test.describe.configure({ mode: 'serial' });
-test.beforeAll(async () => {
-  host = await startClinic();
-});
-test.afterAll(async () => {
-  await host.stop();
-});
+const host = clinicPerSpec();
 
 const auditRows = (sql: string, ...params: unknown[]) => {
   const db = new Database(host.databasePath, { readonly: true });
@@ -107,23 +100,16 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await expect(nav.getByRole('menuitem', { name: 'Refill' })).toBeVisible();
   await expect(nav.getByRole('menuitem', { name: 'Programming' })).toHaveCount(0);
   await openNav(page, 'Refill');
-  await interrogate(page);
+  await refillOrderStep(page, /Morphine 10 mg\/mL — 4\.2 mg\/day — Fill volume 20 mL \(dr\.li/);
   await expect(page.getByTestId('refill-patient')).toContainText('Zhang Wei');
-  await page.getByRole('radio', { name: /Morphine 10 mg\/mL — 4\.2 mg\/day — Fill volume 20 mL \(dr\.li/ }).check();
-  await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
-  await page.getByLabel('No signs of overdose or withdrawal').check();
-  await page.getByRole('button', { name: 'Next' }).click();
 
   // The syringe is checked against the order: a wrong concentration is caught before anything else.
   await page.getByLabel('Concentration').fill('25');
   await expect(page.getByTestId('syringe-mismatch')).toContainText('The syringe is 25 mg/mL; the order is for 10 mg/mL. Do not fill.');
   await page.getByLabel('Concentration').fill('10');
-  await page.getByLabel('Label scan (GS1)').fill('(01)09506000134352(17)301231(10)MOR-7781');
+  await refillSyringeDetails(page, { gs1: '(01)09506000134352(17)301231(10)MOR-7781', volumeMl: '20' });
   await expect(page.getByLabel('Lot')).toHaveValue('MOR-7781');
   await expect(page.getByLabel('Expiry')).toHaveValue('2030-12-31');
-  await page.getByLabel('Syringe volume').fill('20');
-  await page.getByLabel('Prepared by').fill('Pharmacist Sun');
-  await page.getByLabel('Checked by').fill('Pharmacist Zhou');
   await expect(page.getByTestId('syringe-mismatch')).toHaveCount(0);
   await page.getByRole('button', { name: 'Next' }).click();
 
@@ -177,17 +163,10 @@ test('a physician orders a new concentration in the patient record; the refill f
   await expectNoSeriousA11yViolations(page);
 
   await openNav(page, 'Refill');
-  await interrogate(page);
-  await page.getByRole('radio', { name: /Morphine 25 mg\/mL/ }).check();
-  await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
-  await page.getByLabel('No signs of overdose or withdrawal').check();
-  await page.getByRole('button', { name: 'Next' }).click();
+  await refillOrderStep(page, /Morphine 25 mg\/mL/);
   await page.getByLabel('Concentration').fill('25');
   await expect(page.getByTestId('concentration-change')).toContainText('Concentration change 10 mg/mL → 25 mg/mL');
-  await page.getByLabel('Label scan (GS1)').fill('(17)301231(10)MOR25-1');
-  await page.getByLabel('Syringe volume').fill('20');
-  await page.getByLabel('Prepared by').fill('Pharmacist Sun');
-  await page.getByLabel('Checked by').fill('Pharmacist Zhou');
+  await refillSyringeDetails(page, { gs1: '(17)301231(10)MOR25-1', volumeMl: '20' });
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Volume withdrawn').fill('19.9');
   await expect(page.getByTestId('discrepancy')).toHaveAttribute('data-flag', 'false');

@@ -19,6 +19,8 @@ import { orderText } from '../patients/Orders';
 
 type Syringe = z.input<typeof SyringeSchema>;
 const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
+/** A bridge's duration in hours, one decimal, from its whole minutes (decimal arithmetic, as every figure shown). */
+const bridgeHours = (minutes: number): string => dec(minutes).div(60).toFixed(1);
 
 interface SyringeForm {
   drug: Syringe['drug'];
@@ -53,7 +55,7 @@ export function RefillReportView({ report }: { report: RefillReport }) {
             { key: 'discrepancy', label: t('refill.discrepancy'), children: <span data-flag={report.discrepancyFlag}>{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span> },
             ...(report.concentrationChange === null
               ? []
-              : [{ key: 'bridge', label: t('refill.bridgeVolume'), children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: (report.concentrationChange.bridgeMinutes / 60).toFixed(1), minutes: report.concentrationChange.bridgeMinutes })}` }]),
+              : [{ key: 'bridge', label: t('refill.bridgeVolume'), children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(report.concentrationChange.bridgeMinutes), minutes: report.concentrationChange.bridgeMinutes })}` }]),
             { key: 'nurse', label: t('report.nurse'), children: report.nurse },
             { key: 'witness', label: t('report.witness'), children: report.witness },
             { key: 'alarm', label: t('dashboard.alarmDate'), children: d(report.forecast.alarmDate) },
@@ -185,7 +187,7 @@ export default function RefillWizard() {
               : [{ key: 'drug', label: t('status.drug'), children: <span>{t(`drug.${change.previousDrug}`)} {s.concentration.value} {s.concentration.unit} → <strong>{t(`drug.${change.newDrug}`)} {change.newConcentration.value} {change.newConcentration.unit}</strong></span> }]),
             { key: 'dose', label: t('status.dailyDose'), children: change.previousDrug === null ? `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` : <span>{s.dailyDose.value} {s.dailyDose.unit} → <strong>{change.newDailyDose.value} {change.newDailyDose.unit}</strong></span> },
             { key: 'dead', label: t('refill.deadVolume'), children: `${change.deadVolume.value} mL` },
-            { key: 'bridge', label: t('refill.bridgeVolume'), children: <strong>{`${change.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: (change.bridgeMinutes / 60).toFixed(1), minutes: change.bridgeMinutes })}`}</strong> },
+            { key: 'bridge', label: t('refill.bridgeVolume'), children: <strong>{`${change.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(change.bridgeMinutes), minutes: change.bridgeMinutes })}`}</strong> },
             { key: 'old', label: t('helpers.oldRate'), children: `${change.oldRate.value} mL/day` },
             { key: 'new', label: t('helpers.newRate'), children: <strong>{change.newRate.value} mL/day</strong> },
           ]}

@@ -1,7 +1,7 @@
 import type { AppError, ErrorCode } from '../core/result';
 
 /** Exit codes promised in CONTRACTS.md. */
-export const EXIT = { ok: 0, usage: 1, invalid: 2, communication: 3, integrity: 4 } as const;
+export const EXIT = { ok: 0, usage: 1, invalid: 2, communication: 3, integrity: 4, unverifiable: 5 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class UsageError extends Error {}

@@ -10,7 +10,7 @@ Usage:
   pumpctl --help
 
 Exit codes: 0 success, 1 usage error, 2 invalid input or a limit breached,
-3 wand/pump communication failure, 4 integrity failure.`;
+3 wand/pump communication failure, 4 integrity failure, 5 audit trail unverifiable without its key.`;
 
 export async function run(argv: string[], io: Io): Promise<ExitCode> {
   const [command, ...rest] = argv;

@@ -37,7 +37,7 @@ export function* auditRows(db: Db): Generator<ExportedRecord> {
   }
 }
 
-const checkpoints = (db: Db) => db.prepare('SELECT seq, head_hash AS headHash, at_utc AS atUtc, mac FROM audit_checkpoints ORDER BY id').all();
+const checkpoints = (db: Db) => db.prepare('SELECT seq, head_hash AS headHash, at_utc AS atUtc, mac, meta_hash AS metaHash FROM audit_checkpoints ORDER BY id').all();
 
 /** JSON: every record with the columns exactly as hashed, the hash rule and the checkpoints. */
 export function exportJson(db: Db): string {
@@ -48,7 +48,9 @@ export function exportJson(db: Db): string {
       databaseId: id,
       genesisPrevHash: genesisHash(id),
       hashRule: HASH_RULE,
-      checkpointRule: 'mac = "hmac-sha256:" + hex HMAC-SHA256(key, databaseId + ":" + seq + ":" + headHash); the key is kept outside the database',
+      checkpointRule:
+        'mac = "hmac-sha256:" + hex HMAC-SHA256(key, "v2:" + databaseId + ":" + seq + ":" + headHash + ":" + metaHash), where metaHash = "sha256:" + hex SHA-256 of the JSON array of the meta rows [key, value] ordered by key (checkpoints with metaHash null: HMAC-SHA256(key, databaseId + ":" + seq + ":" + headHash)); the key is kept outside the database',
+      meta: db.prepare('SELECT key, value FROM meta ORDER BY key').raw(true).all(),
       exportedAt: new Date().toISOString(),
       records: [...auditRows(db)],
       checkpoints: checkpoints(db),
@@ -58,13 +60,22 @@ export function exportJson(db: Db): string {
   )}\n`;
 }
 
-const csvCell = (value: string | number | null): string => {
+/**
+ * One CSV field. A value a spreadsheet would run as a formula (starting with = + - @, a tab or a
+ * carriage return) gets a leading single quote, and so does a value that already starts with one:
+ * a reader re-computing the hashes removes exactly one leading quote from any field starting with '.
+ */
+export const csvCell = (value: string | number | null): string => {
   if (value === null) return '';
-  const text = String(value);
+  let text = String(value);
+  if (/^[=+\-@\t\r']/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** CSV (RFC 4180): one row per record, the hashed columns and the hash; opens in any spreadsheet. */
+/**
+ * CSV (RFC 4180): one row per record, the hashed columns and the hash; opens in any spreadsheet
+ * without running anything in it (see `csvCell`).
+ */
 export function* exportCsv(db: Db): Generator<string> {
   yield `${[...AUDIT_COLUMNS, 'hash'].join(',')}\r\n`;
   for (const r of auditRows(db)) {

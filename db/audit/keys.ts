@@ -1,25 +1,33 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The latest signed chain head of one database file, kept outside it. */
 export interface SignedHead {
+  databaseId: string;
   seq: number;
   hash: string;
+  /** Digest of the `meta` table the head was signed with (null: signed before meta was bound). */
+  metaHash: string | null;
   mac: string;
 }
 
 /**
  * Where the checkpoint key of each database lives: outside the database, so that whoever can
- * edit the file cannot re-sign a re-computed chain. The latest signed head is kept beside the key,
- * so a truncated log (records and checkpoints deleted together) is still detected.
+ * edit the file cannot re-sign a re-computed chain. The latest signed head of each database
+ * *file* (by its location) is kept beside the keys, so a truncated log (records and checkpoints
+ * deleted together) or a changed database id is still detected, while a copy of the file that
+ * goes on being used elsewhere keeps a head of its own.
  */
 export interface AuditKeyStore {
-  /** The key for this database, created on first use. */
-  key(databaseId: string): Buffer;
-  /** The key if it exists; verification never creates one. */
+  /** The key if it exists. Nothing ever creates a key as a side effect of reading one. */
   existingKey(databaseId: string): Buffer | undefined;
-  readHead(databaseId: string): SignedHead | undefined;
-  writeHead(databaseId: string, head: SignedHead): void;
+  /** Creates the key of a new database (exclusive: an existing key is returned, never replaced). */
+  createKey(databaseId: string): Buffer;
+  /** The head signed for the database file at `location`; throws KeyFileError when the file is damaged. */
+  readHead(location: string): SignedHead | undefined;
+  writeHead(location: string, head: SignedHead): void;
+  removeHead(location: string): void;
 }
 
 /** Optional wrapping of the key at rest (Electron's safeStorage in the desktop app). */
@@ -30,6 +38,30 @@ export interface KeyProtection {
 
 export class KeyFileError extends Error {}
 
+/** Writes `content` to `path` durably: a temporary file, fsync, then an atomic rename (and the folder synced). */
+export function writeFileDurably(path: string, content: Buffer | string, dir: string): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  syncDir(dir);
+}
+
+function syncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Key files with owner-only permissions (0600 in a 0700 folder), as the CLI and web host use. */
 export class FileKeyStore implements AuditKeyStore {
   constructor(
@@ -37,8 +69,13 @@ export class FileKeyStore implements AuditKeyStore {
     private readonly protection?: KeyProtection,
   ) {}
 
+  /** The folder the keys and heads are in. */
+  get folder(): string {
+    return this.dir;
+  }
+
   private keyPath = (id: string) => join(this.dir, `${safeId(id)}.key`);
-  private headPath = (id: string) => join(this.dir, `${safeId(id)}.head`);
+  private headPath = (location: string) => join(this.dir, `db-${locationTag(location)}.head`);
 
   existingKey(databaseId: string): Buffer | undefined {
     const path = this.keyPath(databaseId);
@@ -52,38 +89,84 @@ export class FileKeyStore implements AuditKeyStore {
     return key;
   }
 
-  key(databaseId: string): Buffer {
+  createKey(databaseId: string): Buffer {
     const existing = this.existingKey(databaseId);
     if (existing !== undefined) return existing;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const key = randomBytes(32);
     const content = this.protection === undefined ? Buffer.from(key.toString('hex')) : this.protection.encrypt(key);
-    // Exclusive create: two processes starting together never overwrite each other's key.
+    // Written whole and synced under a temporary name, then linked into place: the link fails if
+    // another process created the key first, so two processes starting together agree on one key
+    // and nobody ever reads a half-written key file.
+    const path = this.keyPath(databaseId);
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const fd = openSync(tmp, 'wx', 0o600);
     try {
-      writeFileSync(this.keyPath(databaseId), content, { mode: 0o600, flag: 'wx' });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return this.key(databaseId);
-      throw e;
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
+    try {
+      linkSync(tmp, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const winner = this.existingKey(databaseId);
+      if (winner === undefined) throw e;
+      return winner;
+    } finally {
+      unlinkSync(tmp);
+    }
+    syncDir(this.dir);
     return key;
   }
 
-  readHead(databaseId: string): SignedHead | undefined {
-    const path = this.headPath(databaseId);
+  readHead(location: string): SignedHead | undefined {
+    const path = this.headPath(location);
     if (!existsSync(path)) return undefined;
-    const head = JSON.parse(readFileSync(path, 'utf8')) as SignedHead;
-    return typeof head.seq === 'number' && typeof head.hash === 'string' && typeof head.mac === 'string' ? head : undefined;
+    const text = readFileSync(path, 'utf8');
+    let head: unknown;
+    try {
+      head = JSON.parse(text);
+    } catch {
+      throw new KeyFileError(`The signed head file ${path} is ${text.trim() === '' ? 'empty' : 'damaged'}: the end of the trail cannot be checked against it.`);
+    }
+    if (!isSignedHead(head)) throw new KeyFileError(`The signed head file ${path} is damaged: the end of the trail cannot be checked against it.`);
+    return head;
   }
 
-  writeHead(databaseId: string, head: SignedHead): void {
+  writeHead(location: string, head: SignedHead): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const path = this.headPath(databaseId);
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(head), { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, path);
+    writeFileDurably(this.headPath(location), JSON.stringify({ ...head, location }), this.dir);
+  }
+
+  removeHead(location: string): void {
+    const path = this.headPath(location);
+    if (existsSync(path)) {
+      unlinkSync(path);
+      syncDir(this.dir);
+    }
   }
 }
+
+const isSignedHead = (v: unknown): v is SignedHead => {
+  if (typeof v !== 'object' || v === null) return false;
+  const h = v as Record<string, unknown>;
+  return (
+    typeof h['databaseId'] === 'string' &&
+    typeof h['seq'] === 'number' &&
+    Number.isInteger(h['seq']) &&
+    typeof h['hash'] === 'string' &&
+    typeof h['mac'] === 'string' &&
+    (h['metaHash'] === null || typeof h['metaHash'] === 'string')
+  );
+};
+
+/** A stable name for a database file's location (its real path; case-folded where the file system folds case). */
+const locationTag = (location: string): string => {
+  const normal = process.platform === 'win32' || process.platform === 'darwin' ? location.toLowerCase() : location;
+  return createHash('sha256').update(normal).digest('hex').slice(0, 40);
+};
 
 const safeId = (id: string): string => {
   if (!/^[0-9a-f]{32}$/.test(id)) throw new KeyFileError(`unexpected database id ${id}`);

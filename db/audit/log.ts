@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Db } from '../connection';
 import type { AuditKeyStore, SignedHead } from './keys';
-import { checkpointMac, genesisHash, hashRow, toRow, type AuditEntry } from './record';
+import { assertSafeIdentifiers, checkpointMac, genesisHash, hashRow, toRow, type AuditEntry } from './record';
 
 export const databaseId = (db: Db): string => {
   const id = db.prepare<[], string>(`SELECT value FROM meta WHERE key = 'database_id'`).pluck().get();
@@ -8,30 +11,102 @@ export const databaseId = (db: Db): string => {
   return id;
 };
 
+/** "sha256:" + hex SHA-256 of the JSON array of every `meta` row as [key, value], ordered by key. */
+export const metaDigest = (db: Db): string => {
+  const rows = db.prepare('SELECT key, value FROM meta ORDER BY key').raw(true).all();
+  return `sha256:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
+};
+
+/** Where a database file lives (its real path): its signed head is kept under this name. Undefined in memory. */
+export const databaseLocation = (db: Db): string | undefined => {
+  if (db.memory || db.name === '' || db.name === ':memory:') return undefined;
+  const path = resolve(db.name);
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
+
+/** Actions after which the chain head is signed at once (the end of a user's session). */
+const SIGN_AFTER = new Set(['user.signOut']);
+
+interface CheckpointRow {
+  seq: number;
+  head_hash: string;
+  mac: string;
+  meta_hash: string | null;
+}
+
 /**
  * The append-only, hash-chained audit trail. Each append reads the chain head inside the same
  * transaction, so records from several processes still form one chain. Every `checkpointEvery`
- * records (and on `checkpoint()`), the head is signed with the key outside the database.
+ * records, after a sign-out (and on `checkpoint()`), the head is signed with the key outside the
+ * database.
+ *
+ * Keys are never made on demand: the key of a database is created when its trail is still empty
+ * (a new database). A trail whose key is not in the key store is recorded and chained but not
+ * signed, and verification says it cannot be checked: signing it with a fresh key would bless
+ * whatever it now contains.
  */
 export class AuditLog {
   readonly databaseId: string;
+  readonly location: string | undefined;
+  /** Why the last checkpoint was not signed, if it was not. */
+  signingProblem: string | undefined;
   private due = false;
   private readonly head;
   private readonly insert;
   private readonly insertCheckpoint;
+  private readonly lastCheckpoint;
+  private readonly recordHash;
 
   constructor(
     private readonly db: Db,
     private readonly keys: AuditKeyStore,
-    private readonly options: { checkpointEvery?: number; now?: () => Date } = {},
+    private readonly options: { checkpointEvery?: number; now?: () => Date; location?: string } = {},
   ) {
     this.databaseId = databaseId(db);
+    this.location = options.location ?? databaseLocation(db);
     this.head = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.insert = db.prepare(
       `INSERT INTO audit_log (seq, at_utc, pump_time, actor, role, witness, patient_id, pump_serial, action, old_json, new_json,
          reason, acks_json, library_version, outcome, prev_hash, hash) VALUES (${Array(17).fill('?').join(', ')})`,
     );
-    this.insertCheckpoint = db.prepare('INSERT INTO audit_checkpoints (seq, head_hash, at_utc, mac) VALUES (?, ?, ?, ?)');
+    this.insertCheckpoint = db.prepare('INSERT INTO audit_checkpoints (seq, head_hash, at_utc, mac, meta_hash) VALUES (?, ?, ?, ?, ?)');
+    this.lastCheckpoint = db.prepare<[], CheckpointRow>('SELECT seq, head_hash, mac, meta_hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1');
+    this.recordHash = db.prepare<[number], string>('SELECT hash FROM audit_log WHERE seq = ?').pluck();
+    this.establishKey();
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** A new database (no record, no checkpoint) gets its key; an existing trail never gets one silently. */
+  private establishKey(): void {
+    if (this.keys.existingKey(this.databaseId) !== undefined) return;
+    const empty = this.head.get() === undefined && this.lastCheckpoint.get() === undefined;
+    if (!empty) return;
+    this.keys.createKey(this.databaseId);
+    if (this.location === undefined) return;
+    let previous: SignedHead | undefined;
+    try {
+      previous = this.keys.readHead(this.location);
+    } catch {
+      previous = undefined;
+    }
+    if (previous !== undefined && previous.databaseId !== this.databaseId) {
+      // A new database where another one was: the new trail says which one it replaced.
+      this.keys.removeHead(this.location);
+      this.append({
+        atUtc: this.now().toISOString(),
+        actor: 'system',
+        action: 'audit.newDatabase',
+        new: { databaseId: this.databaseId, replaces: { databaseId: previous.databaseId, lastSignedSeq: previous.seq, lastSignedHash: previous.hash } },
+        outcome: 'confirmed',
+      });
+    }
   }
 
   /**
@@ -39,13 +114,14 @@ export class AuditLog {
    * commits with it; call `commit()` (or `checkpoint()`) afterwards to sign a due checkpoint.
    */
   append(entry: AuditEntry): { seq: number; hash: string } {
+    assertSafeIdentifiers(entry);
     const write = () => {
       const last = this.head.get();
       const seq = (last?.seq ?? 0) + 1;
       const row = toRow(seq, entry, last?.hash ?? genesisHash(this.databaseId));
       const hash = hashRow(row);
       this.insert.run(...row, hash);
-      if (seq % (this.options.checkpointEvery ?? 64) === 0) this.due = true;
+      if (seq % (this.options.checkpointEvery ?? 64) === 0 || SIGN_AFTER.has(entry.action)) this.due = true;
       return { seq, hash };
     };
     if (this.db.inTransaction) return write();
@@ -65,16 +141,58 @@ export class AuditLog {
     if (this.due && !this.db.inTransaction) this.checkpoint();
   }
 
-  /** Signs the current chain head, in the database and in the key store's head file. */
+  /**
+   * Signs the current chain head, in the database and in the key store's head file. Signs only
+   * with this database's own key, and only a trail that still agrees with its last signature (the
+   * last checkpoint and the head kept outside the database): a key from another folder, or a trail
+   * changed since it was last signed, is never signed over. Returns undefined when it did not sign
+   * (the reason is in `signingProblem`).
+   */
   checkpoint(): SignedHead | undefined {
     if (this.db.inTransaction) throw new Error('checkpoint after the transaction commits, never inside it');
+    this.due = false;
     const last = this.head.get();
     if (last === undefined) return undefined;
-    const mac = checkpointMac(this.keys.key(this.databaseId), this.databaseId, last.seq, last.hash);
-    this.insertCheckpoint.run(last.seq, last.hash, (this.options.now?.() ?? new Date()).toISOString(), mac);
-    const head = { seq: last.seq, hash: last.hash, mac };
-    this.keys.writeHead(this.databaseId, head);
-    this.due = false;
+    const key = this.keys.existingKey(this.databaseId);
+    if (key === undefined) return this.refuse(`the audit key of database ${this.databaseId} is not in the key store`);
+    const problem = this.disagreement(key);
+    if (problem !== undefined) return this.refuse(problem);
+    const metaHash = metaDigest(this.db);
+    const mac = checkpointMac(key, this.databaseId, last.seq, last.hash, metaHash);
+    this.insertCheckpoint.run(last.seq, last.hash, this.now().toISOString(), mac, metaHash);
+    const head: SignedHead = { databaseId: this.databaseId, seq: last.seq, hash: last.hash, metaHash, mac };
+    if (this.location !== undefined) this.keys.writeHead(this.location, head);
+    this.signingProblem = undefined;
     return head;
+  }
+
+  private refuse(problem: string): undefined {
+    this.signingProblem = problem;
+    return undefined;
+  }
+
+  /** Why the trail no longer agrees with its last signature, if it does not. */
+  private disagreement(key: Buffer): string | undefined {
+    const signed: Array<{ what: string; databaseId: string; seq: number; hash: string; mac: string; metaHash: string | null }> = [];
+    const cp = this.lastCheckpoint.get();
+    if (cp !== undefined) signed.push({ what: 'the last checkpoint', databaseId: this.databaseId, seq: cp.seq, hash: cp.head_hash, mac: cp.mac, metaHash: cp.meta_hash });
+    if (this.location !== undefined) {
+      let external: SignedHead | undefined;
+      try {
+        external = this.keys.readHead(this.location);
+      } catch {
+        // A damaged head file protects nothing; the next head written replaces it.
+        external = undefined;
+      }
+      if (external !== undefined) signed.push({ what: 'the signed head kept outside the database', ...external });
+    }
+    const currentMeta = metaDigest(this.db);
+    for (const s of signed) {
+      if (s.databaseId !== this.databaseId) return `${s.what} belongs to database ${s.databaseId}, not ${this.databaseId}`;
+      if (this.recordHash.get(s.seq) !== s.hash) return `${s.what} (record ${s.seq}) no longer matches the trail`;
+      if (checkpointMac(key, this.databaseId, s.seq, s.hash, s.metaHash) !== s.mac) return `${s.what} was not signed with this key`;
+      if (s.metaHash !== null && s.metaHash !== currentMeta) return `the meta table changed since ${s.what} was signed`;
+    }
+    return undefined;
   }
 }

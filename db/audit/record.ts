@@ -87,6 +87,23 @@ export const hashRow = (row: readonly unknown[]): string => `sha256:${hash('sha2
 /** The first record's prev_hash: binds the chain to this database file. */
 export const genesisHash = (databaseId: string): string => `sha256:${createHash('sha256').update(`genesis:${databaseId}`).digest('hex')}`;
 
-/** The checkpoint signature: HMAC-SHA256 with the key kept outside the database. */
-export const checkpointMac = (key: Buffer, databaseId: string, seq: number, headHash: string): string =>
-  `hmac-sha256:${createHmac('sha256', key).update(`${databaseId}:${seq}:${headHash}`).digest('hex')}`;
+/**
+ * The checkpoint signature: HMAC-SHA256 with the key kept outside the database, over the database
+ * id, the chain head and the digest of every `meta` row. Checkpoints written before the meta
+ * digest existed (`metaHash` null) were signed over the id and the head only.
+ */
+export const checkpointMac = (key: Buffer, databaseId: string, seq: number, headHash: string, metaHash: string | null = null): string =>
+  `hmac-sha256:${createHmac('sha256', key)
+    .update(metaHash === null ? `${databaseId}:${seq}:${headHash}` : `v2:${databaseId}:${seq}:${headHash}:${metaHash}`)
+    .digest('hex')}`;
+
+/** Characters refused in identifiers: NUL and the Unicode bidirectional overrides and isolates. */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_TEXT = /[\u0000\u202A-\u202E\u2066-\u2069]/;
+
+/** The identifying columns of an entry (who, which patient and pump, what): none may carry unsafe text. */
+export function assertSafeIdentifiers(entry: AuditEntry): void {
+  for (const [field, value] of Object.entries({ actor: entry.actor, role: entry.role, witness: entry.witness, patientId: entry.patientId, pumpSerial: entry.pumpSerial, action: entry.action, libraryVersion: entry.libraryVersion })) {
+    if (typeof value === 'string' && UNSAFE_TEXT.test(value)) throw new Error(`audit ${field} contains a NUL byte or a bidirectional control character`);
+  }
+}

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { pumpEventCodes, type BolusWrite, type LinkKind, type ProgramWrite, type PumpEvent, type PumpStatus, type WandStatus } from '../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../core/result';
 import type { PumpLink } from './link';
-import { fromWireStatus, fromWireTime, toMicroLitres, toWireSettings, toWireTime, uuidToBytes } from './protocol/convert';
-import { decodeMessage, encodeMessage, WandErrorCode, type Message, type MessageName } from './protocol/messages';
+import { fromWireStatus, fromWireTime, toMicroLitres, toWireSettings, uuidToBytes, wireTime } from './protocol/convert';
+import { echoMismatch } from './protocol/echo';
+import { decodeMessage, encodeMessage, MAX_EVENT_PAGES, MESSAGE_VERSION, WandErrorCode, type Message, type MessageError, type MessageName } from './protocol/messages';
 import { WandTransport, type TransportError } from './usb/transport';
 import type { UsbDeviceLike } from './usb/types';
 
@@ -14,6 +15,8 @@ export interface WandLinkOptions {
   timeoutMs?: number;
   /** Attempts per request after a timeout or a damaged frame (reads, and writes keyed by transaction id). */
   retries?: number;
+  /** The whole event log must be read within this time (default 30 s), however many pages the wand claims. */
+  eventsDeadlineMs?: number;
   /** Every frame exchanged, for the programming session record and support. */
   onFrame?: (direction: 'out' | 'in', bytes: Uint8Array) => void;
 }
@@ -31,6 +34,12 @@ export function describeTransportError(e: TransportError): AppError {
       return appError('WAND_NOT_FOUND', 'Another program is using the wand. Close it and try again.');
     case 'ACCESS':
       return appError('WAND_NOT_FOUND', 'No permission to use the wand. On Linux install the udev rule (docs/udev/70-pump-wand.rules) and replug the wand.');
+    case 'STATE':
+      return appError('COMMUNICATION_FAILED', `The wand was not ready (${e.message}). Try again; if it persists, replug the wand.`);
+    case 'TRANSFER':
+      return appError('COMMUNICATION_FAILED', `A USB transfer to the wand failed (${e.message}). Try again; if it persists, replug the wand.`);
+    case 'STALL':
+      return appError('COMMUNICATION_FAILED', `The wand stopped answering on USB (${e.message}). Replug the wand.`);
     case 'USB':
       return appError('COMMUNICATION_FAILED', `USB error: ${e.message}`);
     default: {
@@ -40,7 +49,25 @@ export function describeTransportError(e: TransportError): AppError {
   }
 }
 
-const RETRYABLE = new Set<TransportError['kind']>(['TIMEOUT', 'FRAME']);
+/** Why an exchange gave no usable answer: the transport's failures, and answers that could not be read. */
+type Failure = TransportError | { kind: 'UNREAD'; message: string } | { kind: 'MESSAGE'; error: MessageError };
+
+function describeFailure(f: Failure): AppError {
+  if (f.kind === 'UNREAD') return appError('COMMUNICATION_FAILED', `The wand could not read the request (${f.message}). Move away from other equipment and try again.`);
+  if (f.kind !== 'MESSAGE') return describeTransportError(f);
+  const e = f.error;
+  if (e.kind === 'BAD_FIELD') return protocolViolation(`field ${e.field} of message type 0x${e.type.toString(16)} holds ${e.value}, which the protocol does not allow`, e.field);
+  if (e.kind === 'BAD_PAYLOAD') return protocolViolation(`message type 0x${e.type.toString(16)}: ${e.reason}`, 'payload');
+  return protocolViolation(`unknown message type 0x${e.type.toString(16)}`, 'type');
+}
+
+/** The wand broke the protocol: a typed error naming the wire field (`field`). */
+const protocolViolation = (detail: string, field: string): AppError => appError('COMMUNICATION_FAILED', `The wand broke the protocol: ${detail}. Replug the wand and try again; if it persists, the wand needs service.`, field);
+
+/** Retried: a lost or damaged answer, a failed transfer, an answer that could not be read (reads change nothing; writes name their transaction). */
+const RETRYABLE = new Set<Failure['kind']>(['TIMEOUT', 'FRAME', 'TRANSFER', 'UNREAD', 'MESSAGE']);
+/** After these the device is opened and claimed afresh before the next request. */
+const REOPEN = new Set<Failure['kind']>(['BUSY', 'ACCESS', 'STATE', 'STALL', 'USB']);
 
 /** The pump link over a programmer wand speaking the open wand protocol (docs/wand-protocol.md). */
 export class WandLink implements PumpLink {
@@ -62,28 +89,42 @@ export class WandLink implements PumpLink {
 
   private async call<N extends MessageName>(request: Message, expect: N): Promise<Result<Extract<Message, { type: N }>>> {
     const { type, payload } = encodeMessage(request);
-    let last: TransportError | undefined;
+    let last: Failure | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       const exchange = await this.transport.exchange(type, payload);
       if (!exchange.ok) {
         last = exchange.error;
         if (exchange.error.kind === 'DISCONNECTED') this.reset('disconnected');
+        else if (REOPEN.has(exchange.error.kind)) this.reset('connected');
         if (!RETRYABLE.has(exchange.error.kind)) break;
         continue;
       }
       this.options.onFrame?.('out', exchange.bytesOut);
       this.options.onFrame?.('in', exchange.bytesIn);
       const decoded = decodeMessage(exchange.frame.type, exchange.frame.payload);
+      if (exchange.frame.seq === 0) {
+        // Numbered 0: the wand could not read the request (the transport lets only ERROR through).
+        last = { kind: 'UNREAD', message: decoded.ok && decoded.message.type === 'ERROR' ? decoded.message.message : 'no readable reason' };
+        continue;
+      }
       if (!decoded.ok) {
-        last = { kind: 'FRAME', error: { kind: 'BAD_SYNC' } };
+        last = { kind: 'MESSAGE', error: decoded.error };
         continue;
       }
       const m = decoded.message;
       if (m.type === 'ERROR') return err(this.wandError(m.code, m.message));
-      if (m.type !== expect) return err(appError('COMMUNICATION_FAILED', `the wand answered ${m.type} to ${request.type}`));
+      if (m.type !== expect) return err(this.violation(`it answered ${m.type} to ${request.type}`, `${request.type}.answer`));
+      const echo = echoMismatch(request, m);
+      if (echo !== null) return err(this.violation(`its ${echo.field} is ${echo.received}, the request's ${echo.sent}`, echo.field));
       return ok(m as Extract<Message, { type: N }>);
     }
-    return err(describeTransportError(last ?? { kind: 'TIMEOUT' }));
+    return err(describeFailure(last ?? { kind: 'TIMEOUT' }));
+  }
+
+  /** A protocol violation ends the session: the next request starts again with HELLO. */
+  private violation(detail: string, field: string): AppError {
+    this.session = null;
+    return protocolViolation(detail, field);
   }
 
   private wandError(code: number, message: string): AppError {
@@ -91,7 +132,7 @@ export class WandLink implements PumpLink {
       this.status = { ...this.status, state: 'searching', pumpSerial: null };
       return appError('PUMP_NOT_FOUND', 'No pump answered. Hold the wand directly over the pump and try again.');
     }
-    if (code === WandErrorCode.NO_SESSION) this.session = null;
+    if (code === WandErrorCode.NO_SESSION || code === WandErrorCode.VERSION_MISMATCH) this.session = null;
     return appError('COMMUNICATION_FAILED', `The wand refused the request: ${message}`);
   }
 
@@ -110,8 +151,11 @@ export class WandLink implements PumpLink {
       this.opened = true;
       this.status = { state: 'connected', linkQuality: null, pumpSerial: null };
     }
-    const hello = await this.call({ type: 'HELLO' }, 'HELLO_ACK');
+    const hello = await this.call({ type: 'HELLO', version: MESSAGE_VERSION }, 'HELLO_ACK');
     if (!hello.ok) return hello;
+    if (hello.value.version !== MESSAGE_VERSION) {
+      return err(appError('COMMUNICATION_FAILED', `The wand speaks protocol version ${hello.value.version}; this programmer speaks version ${MESSAGE_VERSION}. Update the wand or the programmer.`, 'HELLO_ACK.version'));
+    }
     this.status = { ...this.status, state: 'searching' };
     const found = await this.call({ type: 'FIND_PUMP' }, 'PUMP_FOUND');
     if (!found.ok) return found;
@@ -128,7 +172,12 @@ export class WandLink implements PumpLink {
     if (!connected.ok) return connected;
     const status = await this.call({ type: 'READ_STATUS' }, 'STATUS');
     if (!status.ok) return status;
-    return fromWireStatus(status.value.status);
+    // The status must be the pump this session found, never another one in range.
+    const found = this.status.pumpSerial;
+    if (status.value.status.serial !== found) return err(this.violation(`the status names pump ${status.value.status.serial}, the session pump ${found ?? 'none'}`, 'STATUS.serial'));
+    const decoded = fromWireStatus(status.value.status);
+    if (!decoded.ok) this.session = null;
+    return decoded;
   }
 
   /** BEGIN → STAGE → COMMIT; the pump applies the staged program at COMMIT, at most once per id. */
@@ -176,9 +225,12 @@ export class WandLink implements PumpLink {
   }
 
   async setClock(time: Date): Promise<Result<null>> {
+    // Refused before anything is sent: the wire's u32 would wrap a time outside its range round.
+    const seconds = wireTime(time);
+    if (!seconds.ok) return seconds;
     const connected = await this.connect();
     if (!connected.ok) return connected;
-    const r = await this.call({ type: 'SET_CLOCK', time: toWireTime(time) }, 'CLOCK_SET');
+    const r = await this.call({ type: 'SET_CLOCK', time: seconds.value }, 'CLOCK_SET');
     return r.ok ? ok(null) : r;
   }
 
@@ -189,14 +241,22 @@ export class WandLink implements PumpLink {
     return r.ok ? ok(null) : r;
   }
 
-  /** The pump's event log, every page. */
+  /**
+   * The pump's event log, every page: at most `MAX_EVENT_PAGES` pages and within the events
+   * deadline, whatever the wand claims.
+   */
   async readEvents(): Promise<Result<PumpEvent[]>> {
+    const deadlineMs = this.options.eventsDeadlineMs ?? 30_000;
+    const deadline = Date.now() + deadlineMs;
     const connected = await this.connect();
     if (!connected.ok) return connected;
     const events: PumpEvent[] = [];
     for (let page = 0, pages = 1; page < pages; page++) {
+      if (Date.now() > deadline) return err(appError('COMMUNICATION_FAILED', `The pump's event log was not read within ${deadlineMs / 1000} s (page ${page + 1} of ${pages}). Hold the wand over the pump and try again.`, 'EVENTS.deadline'));
       const r = await this.call({ type: 'READ_EVENTS', page }, 'EVENTS');
       if (!r.ok) return r;
+      if (r.value.pages < 1 || r.value.pages > MAX_EVENT_PAGES) return err(this.violation(`it claims ${r.value.pages} event pages; a pump keeps at most ${MAX_EVENT_PAGES}`, 'EVENTS.pages'));
+      if (page >= r.value.pages) return err(this.violation(`page ${page} is past the ${r.value.pages} pages it claims`, 'EVENTS.pages'));
       pages = r.value.pages;
       for (const e of r.value.events) events.push({ at: fromWireTime(e.time), code: pumpEventCodes[e.code] ?? 'UNKNOWN', detail: e.detail });
     }

@@ -6,16 +6,24 @@ const isAscii = (s: string): boolean => {
   return true;
 };
 
+/** A field value the wire cannot carry is a programming error, never silently wrapped round. */
+const inRange = (v: number, max: number): number => {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${v} does not fit a field of 0…${max}`);
+  return v;
+};
+
 export class Writer {
   private bytes: number[] = [];
   u8(v: number): this {
-    this.bytes.push(v & 0xff);
+    this.bytes.push(inRange(v, 0xff));
     return this;
   }
   u16(v: number): this {
-    return this.u8(v).u8(v >>> 8);
+    inRange(v, 0xffff);
+    return this.u8(v & 0xff).u8(v >>> 8);
   }
   u32(v: number): this {
+    inRange(v, 0xffffffff);
     return this.u16(v & 0xffff).u16(v >>> 16);
   }
   raw(b: Uint8Array): this {

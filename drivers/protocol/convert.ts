@@ -1,7 +1,8 @@
 import { dec, str } from '../../core/decimal';
-import { exactDailyVolume, formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
+import { formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
 import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
-import { appError, err, ok, type Result } from '../../core/result';
+import { appError, err, ok, type AppError, type Result } from '../../core/result';
+import { programDailyDose, pumpModelNamed } from '../therapy';
 import { ALARM_CODES, DRUG_CODES, type WireSettings, type WireStatus } from './messages';
 
 /** Protocol epoch: 2000-01-01T00:00:00Z. */
@@ -9,7 +10,29 @@ const EPOCH_MS = Date.UTC(2000, 0, 1);
 const DAY_MS = 86_400_000;
 const U32_MAX = 0xffffffff;
 
-export const toWireTime = (iso: Date): number => Math.floor((iso.getTime() - EPOCH_MS) / 1000);
+/** The last instant the wire's u32 clock can carry (2136-02-07T06:28:15Z). */
+export const LAST_WIRE_TIME = new Date(EPOCH_MS + U32_MAX * 1000);
+
+/**
+ * A clock time as the wire's u32 seconds since 2000-01-01T00:00:00Z, or an error: a time before
+ * the epoch or after `LAST_WIRE_TIME` is refused, never wrapped round.
+ */
+export function wireTime(time: Date, field = 'time'): Result<number> {
+  const ms = time.getTime();
+  const seconds = Math.floor((ms - EPOCH_MS) / 1000);
+  if (!Number.isFinite(ms) || seconds < 0 || seconds > U32_MAX) {
+    const shown = Number.isFinite(ms) ? time.toISOString() : 'an invalid date';
+    return err(appError('OUT_OF_RANGE', `the pump clock runs from 2000-01-01T00:00:00Z to ${LAST_WIRE_TIME.toISOString()}; ${shown} is outside it`, field));
+  }
+  return ok(seconds);
+}
+
+/** Like `wireTime`, for the pump's own times (simulator): out of range is a programming error. */
+export const toWireTime = (time: Date): number => {
+  const t = wireTime(time);
+  if (!t.ok) throw new RangeError(t.error.message);
+  return t.value;
+};
 export const fromWireTime = (seconds: number): string => new Date(EPOCH_MS + seconds * 1000).toISOString();
 export const toWireDay = (date: string): number => Math.round((Date.parse(`${date}T00:00:00Z`) - EPOCH_MS) / DAY_MS);
 export const fromWireDay = (days: number): string => new Date(EPOCH_MS + days * DAY_MS).toISOString().slice(0, 10);
@@ -42,7 +65,8 @@ export function toWireSettings(s: PumpSettings): Result<WireSettings> {
   const mcg = s.concentration.unit === 'mcg/mL';
   const conc = fixed(s.concentration.value, mcg ? 1_000 : 1_000_000, 'concentration');
   if (!conc.ok) return conc;
-  const rate = fixed(s.mode === 'stopped' ? '0' : s.rate.value, 1000, 'rate');
+  // The rate field: continuous, the rate; stopped, 0; flex, the first (00:00) step's rate (docs).
+  const rate = fixed(s.mode === 'stopped' ? '0' : s.mode === 'flex' ? (s.steps?.[0]?.rate.value ?? '0') : s.rate.value, 1000, 'rate');
   if (!rate.ok) return rate;
   const steps: WireSettings['steps'] = [];
   if (s.mode === 'flex') {
@@ -63,12 +87,22 @@ export function toWireSettings(s: PumpSettings): Result<WireSettings> {
   return ok({ drug: DRUG_CODES.indexOf(s.drug), massUnit: mcg ? 1 : 0, concentrationNgPerMl: conc.value, mode: MODES.indexOf(s.mode), rateUlPerDay: rate.value, steps, patientBolus });
 }
 
+/** A problem in what the wand sent: typed, naming the field, never taken as absent or zero. */
+const received = (message: string, field: string): AppError => appError('COMMUNICATION_FAILED', `the wand sent ${message}`, field);
+
+/**
+ * A settings block as received, checked with the same rules the host applies before sending:
+ * steps only in flex mode, a flex schedule by `stepDurations` (at least one step, the first at
+ * 00:00, increasing, none past 23:59), a stopped pump's rate 0.
+ */
 export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
   const drug = DRUG_CODES[w.drug];
-  if (drug === undefined) return err(appError('COMMUNICATION_FAILED', `the pump reported an unknown drug code ${w.drug}`));
+  if (drug === undefined) return err(received(`an unknown drug code ${w.drug}`, 'drug'));
   const mcg = w.massUnit === 1;
   const mode = MODES[w.mode];
-  if (mode === undefined) return err(appError('COMMUNICATION_FAILED', `the pump reported an unknown mode ${w.mode}`));
+  if (mode === undefined) return err(received(`an unknown mode ${w.mode}`, 'mode'));
+  if (mode !== 'flex' && w.steps.length > 0) return err(received(`${w.steps.length} flex step(s) for a ${mode} program`, 'steps'));
+  if (mode === 'stopped' && w.rateUlPerDay !== 0) return err(received(`a rate of ${w.rateUlPerDay} µL/day for a stopped pump`, 'rate'));
   const ml = (ul: number) => str(dec(ul).div(1000));
   const settings: PumpSettings = {
     drug,
@@ -76,13 +110,24 @@ export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
     mode,
     rate: { value: ml(w.rateUlPerDay), unit: 'mL/day' },
   };
-  if (mode === 'flex') settings.steps = w.steps.map((s) => ({ start: formatMinutes(s.startMinute), rate: { value: ml(s.rateUlPerDay), unit: 'mL/day' } }));
+  if (mode === 'flex') {
+    const steps = w.steps.map((s) => ({ start: formatMinutes(s.startMinute), rate: { value: ml(s.rateUlPerDay), unit: 'mL/day' as const } }));
+    const valid = stepDurations(steps);
+    if (!valid.ok) return err(received(`a flex schedule that breaks the step rules: ${valid.error.message}`, valid.error.field ?? 'steps'));
+    settings.steps = steps;
+  }
   if (w.patientBolus !== null) {
     const b = w.patientBolus;
     settings.patientBolus = { volumeMl: ml(b.volumeUl), durationMinutes: b.durationMin, lockoutMinutes: b.lockoutMin, maxPerDay: b.maxPerDay };
   }
   return ok(settings);
 }
+
+/** Exact microlitres as mL, with at least the one decimal place the pump's 0.1 mL display shows. */
+const exactMl = (ul: number): string => {
+  const v = dec(ul).div(1000);
+  return v.toFixed(Math.max(1, v.decimalPlaces()));
+};
 
 export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
   const settings = fromWireSettings(w);
@@ -91,14 +136,12 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
   const alarms: Alarm[] = [];
   for (const a of w.alarms) {
     const code = ALARM_CODES[a.code];
-    if (code === undefined) return err(appError('COMMUNICATION_FAILED', `the pump reported an unknown alarm code ${a.code}`));
+    if (code === undefined) return err(received(`an unknown alarm code ${a.code}`, 'alarms.code'));
     alarms.push({ code, since: fromWireTime(a.since) });
   }
-  const mL = (ul: number) => ({ value: dec(ul).div(1000).toFixed(1), unit: 'mL' as const });
-  // The daily dose is the whole day's: a flex program's steps, not the step running now.
-  const durations = s.mode === 'flex' ? stepDurations(s.steps ?? []) : undefined;
-  const dailyVolume = durations?.ok === true ? exactDailyVolume(durations.value) : dec(s.rate.value);
-  const dose = dailyVolume.mul(s.concentration.value);
+  // The daily dose is the whole day's (a flex program's steps, not the step running now), from the one therapy model.
+  const dose = programDailyDose(s, pumpModelNamed(w.model));
+  if (!dose.ok) return err(received(`a program the therapy model refuses: ${dose.error.message}`, dose.error.field ?? 'settings'));
   return ok({
     model: w.model,
     serial: w.serial,
@@ -107,8 +150,8 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     concentration: s.concentration,
     mode: s.mode,
     rate: s.rate,
-    dailyDose: { value: str(dose), unit: s.concentration.unit === 'mcg/mL' ? 'mcg/day' : 'mg/day' },
-    reservoirVolume: mL(w.reservoirUl),
+    dailyDose: dose.value,
+    reservoirVolume: { value: exactMl(w.reservoirUl), unit: 'mL' },
     reservoirCapacity: { value: str(dec(w.capacityUl).div(1000)), unit: 'mL' },
     lowReservoirAlarmVolume: { value: str(dec(w.alarmVolumeUl).div(1000)), unit: 'mL' },
     replaceByDate: fromWireDay(w.replaceByDay),
@@ -118,6 +161,14 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }),
     ...(w.bridgeUl === null ? {} : { bridge: { remaining: { value: str(dec(w.bridgeUl).div(1000)), unit: 'mL' as const } } }),
   });
+}
+
+/** The flex step running at a pump-clock time (seconds since the epoch): the last step started by that minute of the day. */
+export function stepAt(steps: WireSettings['steps'], time: number): WireSettings['steps'][number] | undefined {
+  const minute = Math.floor((time % 86_400) / 60);
+  let running = steps[0];
+  for (const step of steps) if (step.startMinute <= minute) running = step;
+  return running;
 }
 
 /** The pump side of the wire (simulator and firmware reference): a status as the wand sends it. */
@@ -133,11 +184,16 @@ export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<Wire
   if (!alarm.ok) return alarm;
   const bridge = s.bridge === undefined ? undefined : ul(s.bridge.remaining.value, 'bridge.remaining');
   if (bridge?.ok === false) return bridge;
+  const pumpTime = wireTime(new Date(s.pumpTime), 'pumpTime');
+  if (!pumpTime.ok) return pumpTime;
+  // In STATUS the rate field of a flex program is the rate of the step running now (docs).
+  const rateUlPerDay = settings.value.mode === 2 ? (stepAt(settings.value.steps, pumpTime.value)?.rateUlPerDay ?? 0) : settings.value.rateUlPerDay;
   return ok({
     model: s.model,
     serial: s.serial,
-    pumpTime: toWireTime(new Date(s.pumpTime)),
+    pumpTime: pumpTime.value,
     ...settings.value,
+    rateUlPerDay,
     reservoirUl: reservoir.value,
     capacityUl: capacity.value,
     alarmVolumeUl: alarm.value,

@@ -1,3 +1,4 @@
+import { drugs } from '../../core/pump';
 import { Reader, ShortPayload, Writer } from './bytes';
 
 /**
@@ -39,11 +40,26 @@ export const WandErrorCode = {
   TX_MISMATCH: 4,
   PUMP_REFUSED: 5,
   BUSY: 6,
+  VERSION_MISMATCH: 7,
 } as const;
 export type WandErrorCode = (typeof WandErrorCode)[keyof typeof WandErrorCode];
 
-export const DRUG_CODES = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bupivacaine', 'clonidine'] as const;
+/** Drug codes on the wire are the positions in the core's drug list (new drugs are appended only). */
+export const DRUG_CODES = drugs;
 export const ALARM_CODES = ['LOW_RESERVOIR', 'EMPTY_RESERVOIR', 'ERI', 'EOS', 'MOTOR_STALL', 'MEMORY_ERROR'] as const;
+export const BOLUS_KINDS = ['single', 'priming', 'bridge'] as const;
+
+/**
+ * The version of the message set, stated by the host in HELLO and by the wand in HELLO_ACK. The
+ * frame header's version byte is the framing's own version and stays 1 whatever this is.
+ */
+export const MESSAGE_VERSION = 1;
+/** At most this many flex steps travel in a settings block. */
+export const MAX_WIRE_STEPS = 13;
+/** Events per EVENTS page. */
+export const EVENTS_PER_PAGE = 8;
+/** The largest event log a pump keeps (oldest dropped first), in pages: 1024 events. */
+export const MAX_EVENT_PAGES = 128;
 
 export interface WireSettings {
   drug: number;
@@ -73,7 +89,7 @@ export interface WireStatus extends WireSettings {
 }
 
 export type Message =
-  | { type: 'HELLO' }
+  | { type: 'HELLO'; version: number }
   | { type: 'FIND_PUMP' }
   | { type: 'OPEN_SESSION'; sessionId: Uint8Array }
   | { type: 'READ_STATUS' }
@@ -84,7 +100,7 @@ export type Message =
   | { type: 'START_BOLUS'; txId: Uint8Array; kind: number; volumeUl: number; durationMin: number }
   | { type: 'SET_CLOCK'; time: number }
   | { type: 'ALARM_TEST' }
-  | { type: 'HELLO_ACK'; firmware: string; wandSerial: string }
+  | { type: 'HELLO_ACK'; version: number; firmware: string; wandSerial: string }
   | { type: 'PUMP_FOUND'; linkQuality: number; pumpSerial: string }
   | { type: 'SESSION_OPENED'; sessionId: Uint8Array }
   | { type: 'STATUS'; status: WireStatus }
@@ -98,7 +114,40 @@ export type Message =
   | { type: 'ERROR'; code: number; message: string };
 
 export type MessageName = Message['type'];
-export type MessageError = { kind: 'UNKNOWN_TYPE'; type: number } | { kind: 'BAD_PAYLOAD'; type: number; reason: string };
+export type MessageError =
+  | { kind: 'UNKNOWN_TYPE'; type: number }
+  | { kind: 'BAD_PAYLOAD'; type: number; reason: string }
+  /** A flag byte other than 0/1, an enumeration code out of range, a count above its maximum. */
+  | { kind: 'BAD_FIELD'; type: number; field: string; value: number };
+
+/** Thrown only inside the decoder and turned into a typed error there. */
+class BadField extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: number,
+  ) {
+    super(`${field} = ${value}`);
+  }
+}
+
+/** A flag byte: 0 or 1, nothing else. */
+const flag = (r: Reader, field: string): boolean => {
+  const v = r.u8();
+  if (v > 1) throw new BadField(field, v);
+  return v === 1;
+};
+/** A u8 code of an enumeration with `count` members. */
+const code = (r: Reader, field: string, count: number): number => {
+  const v = r.u8();
+  if (v >= count) throw new BadField(field, v);
+  return v;
+};
+/** A u8 count of at most `max` items. */
+const count = (r: Reader, field: string, max: number): number => {
+  const v = r.u8();
+  if (v > max) throw new BadField(field, v);
+  return v;
+};
 
 const writeSettings = (w: Writer, s: WireSettings) => {
   w.u8(s.drug).u8(s.massUnit).u32(s.concentrationNgPerMl).u8(s.mode).u32(s.rateUlPerDay).u8(s.steps.length);
@@ -109,14 +158,14 @@ const writeSettings = (w: Writer, s: WireSettings) => {
 };
 // Plain loops and literals: this is the decoder's hot path (every STATUS frame).
 const readSettings = (r: Reader): WireSettings => {
-  const drug = r.u8();
-  const massUnit = r.u8();
+  const drug = code(r, 'drug', DRUG_CODES.length);
+  const massUnit = code(r, 'massUnit', 2);
   const concentrationNgPerMl = r.u32();
-  const mode = r.u8();
+  const mode = code(r, 'mode', 3);
   const rateUlPerDay = r.u32();
   const steps: WireSettings['steps'] = [];
-  for (let n = r.u8(); n > 0; n--) steps.push({ startMinute: r.u16(), rateUlPerDay: r.u32() });
-  const patientBolus = r.u8() === 1 ? { volumeUl: r.u32(), durationMin: r.u16(), lockoutMin: r.u16(), maxPerDay: r.u8() } : null;
+  for (let n = count(r, 'steps', MAX_WIRE_STEPS); n > 0; n--) steps.push({ startMinute: r.u16(), rateUlPerDay: r.u32() });
+  const patientBolus = flag(r, 'patientBolus') ? { volumeUl: r.u32(), durationMin: r.u16(), lockoutMin: r.u16(), maxPerDay: r.u8() } : null;
   return { drug, massUnit, concentrationNgPerMl, mode, rateUlPerDay, steps, patientBolus };
 };
 const id16 = (r: Reader) => r.raw(16);
@@ -128,11 +177,13 @@ const checkId = (id: Uint8Array) => {
 export function encodeMessage(m: Message): { type: number; payload: Uint8Array } {
   const w = new Writer();
   switch (m.type) {
-    case 'HELLO':
     case 'FIND_PUMP':
     case 'READ_STATUS':
     case 'ALARM_TEST':
     case 'ALARM_TESTED':
+      break;
+    case 'HELLO':
+      w.u8(m.version);
       break;
     case 'OPEN_SESSION':
     case 'SESSION_OPENED':
@@ -167,7 +218,7 @@ export function encodeMessage(m: Message): { type: number; payload: Uint8Array }
       w.u32(m.time);
       break;
     case 'HELLO_ACK':
-      w.str8(m.firmware).str8(m.wandSerial);
+      w.u8(m.version).str8(m.firmware).str8(m.wandSerial);
       break;
     case 'PUMP_FOUND':
       w.u8(m.linkQuality).str8(m.pumpSerial);
@@ -215,18 +266,20 @@ export function decodeMessage(type: number, payload: Uint8Array): { ok: true; me
     return { ok: true, message };
   } catch (e) {
     if (e instanceof ShortPayload) return { ok: false, error: { kind: 'BAD_PAYLOAD', type, reason: e.message } };
+    if (e instanceof BadField) return { ok: false, error: { kind: 'BAD_FIELD', type, field: e.field, value: e.value } };
     throw e;
   }
 }
 
 function read(name: MessageName, r: Reader): Message {
   switch (name) {
-    case 'HELLO':
     case 'FIND_PUMP':
     case 'READ_STATUS':
     case 'ALARM_TEST':
     case 'ALARM_TESTED':
       return { type: name };
+    case 'HELLO':
+      return { type: name, version: r.u8() };
     case 'OPEN_SESSION':
     case 'SESSION_OPENED':
       return { type: name, sessionId: id16(r) };
@@ -240,21 +293,24 @@ function read(name: MessageName, r: Reader): Message {
     case 'STAGE_PROGRAM': {
       const txId = id16(r);
       const settings = readSettings(r);
-      const reservoirUl = r.u8() === 1 ? r.u32() : null;
-      const bridge = r.u8() === 1 ? { volumeUl: r.u32(), durationMin: r.u16() } : null;
+      const reservoirUl = flag(r, 'reservoir') ? r.u32() : null;
+      const bridge = flag(r, 'bridge') ? { volumeUl: r.u32(), durationMin: r.u16() } : null;
       return { type: name, txId, settings, reservoirUl, bridge };
     }
     case 'START_BOLUS':
-      return { type: name, txId: id16(r), kind: r.u8(), volumeUl: r.u32(), durationMin: r.u16() };
+      return { type: name, txId: id16(r), kind: code(r, 'kind', BOLUS_KINDS.length), volumeUl: r.u32(), durationMin: r.u16() };
     case 'BOLUS_STARTED':
-      return { type: name, txId: id16(r), applied: r.u8() === 1 };
+      return { type: name, txId: id16(r), applied: flag(r, 'applied') };
     case 'SET_CLOCK':
     case 'CLOCK_SET':
       return { type: name, time: r.u32() };
     case 'HELLO_ACK':
-      return { type: name, firmware: r.str8(), wandSerial: r.str8() };
-    case 'PUMP_FOUND':
-      return { type: name, linkQuality: r.u8(), pumpSerial: r.str8() };
+      return { type: name, version: r.u8(), firmware: r.str8(), wandSerial: r.str8() };
+    case 'PUMP_FOUND': {
+      const linkQuality = r.u8();
+      if (linkQuality > 100) throw new BadField('linkQuality', linkQuality);
+      return { type: name, linkQuality, pumpSerial: r.str8() };
+    }
     case 'STATUS': {
       const model = r.str8();
       const serial = r.str8();
@@ -265,9 +321,9 @@ function read(name: MessageName, r: Reader): Message {
       const alarmVolumeUl = r.u32();
       const replaceByDay = r.u16();
       const alarms: WireStatus['alarms'] = [];
-      for (let n = r.u8(); n > 0; n--) alarms.push({ code: r.u8(), since: r.u32() });
-      const lastTx = r.u8() === 1 ? id16(r) : null;
-      const bridgeUl = r.u8() === 1 ? r.u32() : null;
+      for (let n = r.u8(); n > 0; n--) alarms.push({ code: code(r, 'alarms.code', ALARM_CODES.length), since: r.u32() });
+      const lastTx = flag(r, 'lastTx') ? id16(r) : null;
+      const bridgeUl = flag(r, 'bridge') ? r.u32() : null;
       const status: WireStatus = {
         model,
         serial,
@@ -292,11 +348,11 @@ function read(name: MessageName, r: Reader): Message {
     case 'EVENTS': {
       const page = r.u16();
       const pages = r.u16();
-      const events = Array.from({ length: r.u8() }, () => ({ time: r.u32(), code: r.u8(), detail: r.str8() }));
+      const events = Array.from({ length: count(r, 'events', EVENTS_PER_PAGE) }, () => ({ time: r.u32(), code: r.u8(), detail: r.str8() }));
       return { type: name, page, pages, events };
     }
     case 'COMMITTED':
-      return { type: name, txId: id16(r), applied: r.u8() === 1 };
+      return { type: name, txId: id16(r), applied: flag(r, 'applied') };
     case 'ERROR':
       return { type: name, code: r.u8(), message: r.str8() };
     default: {

@@ -56,6 +56,8 @@ export class SimulatorLink implements PumpLink {
       this.unplugged = true;
       return err(appError('COMMUNICATION_FAILED', 'The wand was unplugged during programming.'));
     }
+    const runnable = this.simulated.check(write.settings);
+    if (!runnable.ok) return err(appError('COMMUNICATION_FAILED', `The pump refused the program: ${runnable.error.message}`));
     const applied = this.simulated.apply(write.transactionId, write.settings, write.reservoirVolumeMl, write.bridge);
     if (this.writeFault === 'ack-lost') {
       this.unplugged = true;

@@ -1,7 +1,10 @@
 import Decimal from 'decimal.js';
-import { exactDailyVolume, stepDurations } from '../../core/calc/flex';
 import { defaultPumpModel } from '../../core/models';
 import { pumpEventCodes, type Alarm, type BolusWrite, type PumpSettings, type PumpStatus } from '../../core/pump';
+import type { Result } from '../../core/result';
+import type { DailyDoseQ } from '../../core/units';
+import { EVENTS_PER_PAGE, MAX_EVENT_PAGES } from '../protocol/messages';
+import { programDailyDose, pumpModelNamed } from '../therapy';
 import { basalRate, deliveredBetween, type RunningBolus } from './delivery';
 
 export type Clock = () => Date;
@@ -36,6 +39,10 @@ export const PUMP_EVENT_CODES = pumpEventCodes;
 export type PatientBolusAnswer = 'granted' | 'locked-out' | 'daily-limit' | 'not-configured';
 
 const DAY_MS = 86_400_000;
+/** How many applied transaction ids the pump remembers: a COMMIT or START_BOLUS naming any of them is a replay (docs). */
+export const REPLAY_WINDOW = 64;
+/** The pump's event log holds at most this many events; the oldest are dropped first (docs). */
+export const MAX_EVENTS = MAX_EVENT_PAGES * EVENTS_PER_PAGE;
 /** The battery reaches end of service this long after its elective replacement date. */
 const ERI_TO_EOS_MS = 90 * DAY_MS;
 
@@ -66,11 +73,33 @@ export class SimulatedPump {
   private boluses: RunningBolus[] = [];
   private patientGrants: number[] = [];
   private motorStalled = false;
+  /** The ids of the last `REPLAY_WINDOW` transactions applied, oldest first. */
+  private readonly applied: string[] = [];
 
   constructor(
     private readonly state: SimulatedPumpState,
     private readonly clock: Clock = () => new Date(),
-  ) {}
+  ) {
+    if (state.lastTransactionId !== null) this.applied.push(state.lastTransactionId);
+    const valid = this.check(state.settings);
+    if (!valid.ok) throw new RangeError(`the simulated pump cannot run this program: ${valid.error.message}`);
+  }
+
+  /** Whether a transaction id is in the replay window: applying it again would change nothing. */
+  hasApplied(transactionId: string): boolean {
+    return this.applied.includes(transactionId);
+  }
+
+  private remember(transactionId: string): void {
+    this.state.lastTransactionId = transactionId;
+    this.applied.push(transactionId);
+    if (this.applied.length > REPLAY_WINDOW) this.applied.shift();
+  }
+
+  /** Whether the pump can run a program, by the one therapy model; the daily dose it will report. */
+  check(settings: PumpSettings): Result<DailyDoseQ> {
+    return programDailyDose(settings, pumpModelNamed(this.state.model));
+  }
 
   get serial(): string {
     return this.state.serial;
@@ -110,12 +139,14 @@ export class SimulatedPump {
    * transaction id was already applied (nothing changes twice).
    */
   apply(transactionId: string, settings: PumpSettings, reservoirVolumeMl?: string, bridge?: { volumeMl: string; durationMinutes: number }): boolean {
-    if (this.state.lastTransactionId === transactionId) return false;
+    if (this.hasApplied(transactionId)) return false;
+    const valid = this.check(settings);
+    if (!valid.ok) throw new RangeError(`the simulated pump cannot run this program: ${valid.error.message}`);
     const now = this.clock();
     this.settle(now);
     if (reservoirVolumeMl !== undefined) this.state.volumeMl = reservoirVolumeMl;
     this.state.settings = { ...settings };
-    this.state.lastTransactionId = transactionId;
+    this.remember(transactionId);
     if (bridge !== undefined) {
       // Committed with the program: the bridge runs first, in place of the new basal rate.
       const start = this.pumpMs(now);
@@ -130,12 +161,12 @@ export class SimulatedPump {
 
   /** Starts a single, priming or bridge bolus on top of the basal program; once per transaction id. */
   startBolus(write: BolusWrite): boolean {
-    if (this.state.lastTransactionId === write.transactionId) return false;
+    if (this.hasApplied(write.transactionId)) return false;
     const now = this.clock();
     this.settle(now);
     const start = this.pumpMs(now);
     this.boluses.push({ start, end: start + write.durationMinutes * 60_000, volumeMl: write.volumeMl, kind: write.kind });
-    this.state.lastTransactionId = write.transactionId;
+    this.remember(write.transactionId);
     this.log('BOLUS_STARTED', `${write.kind} ${write.volumeMl} mL over ${write.durationMinutes} min (tx ${write.transactionId})`);
     return true;
   }
@@ -168,6 +199,7 @@ export class SimulatedPump {
 
   private log(code: PumpEvent['code'], detail: string): void {
     this.events.push({ at: new Date(this.pumpMs()), code, detail });
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
   }
 
   /** Sets the pump's clock (it drifts); the change is in the pump's event log. */
@@ -187,17 +219,6 @@ export class SimulatedPump {
     this.log('ALARM_TEST', 'low reservoir and critical alarm tones played');
   }
 
-  /** The full-day basal volume of the current program. */
-  private dailyVolume(): Decimal {
-    const s = this.state.settings;
-    if (s.mode === 'stopped') return new Decimal(0);
-    if (s.mode === 'flex' && s.steps !== undefined) {
-      const durations = stepDurations(s.steps);
-      if (durations.ok) return new Decimal(exactDailyVolume(durations.value).toString());
-    }
-    return new Decimal(s.rate.value);
-  }
-
   status(): PumpStatus {
     const now = this.clock();
     const pumpTime = new Date(this.pumpMs(now));
@@ -213,7 +234,9 @@ export class SimulatedPump {
     if (pumpTime.getTime() >= replaceBy + ERI_TO_EOS_MS) alarms.push({ code: 'EOS', since });
     else if (pumpTime.getTime() >= replaceBy) alarms.push({ code: 'ERI', since });
     if (this.motorStalled) alarms.push({ code: 'MOTOR_STALL', since });
-    const doseUnit = settings.concentration.unit === 'mcg/mL' ? 'mcg/day' : 'mg/day';
+    const dailyDose = this.check(settings);
+    // Never reached: the constructor and `apply` accept only programs the therapy model runs.
+    if (!dailyDose.ok) throw new RangeError(dailyDose.error.message);
     return {
       model: this.state.model,
       serial: this.state.serial,
@@ -222,7 +245,7 @@ export class SimulatedPump {
       concentration: settings.concentration,
       mode: settings.mode,
       rate: { value: rate.toString(), unit: 'mL/day' },
-      dailyDose: { value: this.dailyVolume().mul(settings.concentration.value).toString(), unit: doseUnit },
+      dailyDose: dailyDose.value,
       reservoirVolume: { value: reservoir.toFixed(1), unit: 'mL' },
       reservoirCapacity: { value: this.state.capacityMl, unit: 'mL' },
       lowReservoirAlarmVolume: { value: this.state.lowReservoirAlarmMl, unit: 'mL' },

@@ -23,10 +23,19 @@ const messageType = (bytes: Uint8Array): string | undefined => {
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
+/** What WebUSB rejects with once the device is gone: a NotFoundError. */
 export class DeviceUnplugged extends Error {
   constructor() {
     super('The device was disconnected.');
-    this.name = 'NetworkError';
+    this.name = 'NotFoundError';
+  }
+}
+
+/** What WebUSB rejects with on a device that is not open or whose interface is not claimed. */
+class NotReady extends Error {
+  constructor() {
+    super('The device must be opened and its interface claimed first.');
+    this.name = 'InvalidStateError';
   }
 }
 
@@ -81,7 +90,7 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
 
   private assertReady(): void {
     if (this.unplugged) throw new DeviceUnplugged();
-    if (!this.opened || !this.claimed) throw new Error('InvalidStateError: the device is not open or its interface is not claimed');
+    if (!this.opened || !this.claimed) throw new NotReady();
   }
 
   open(): Promise<void> {
@@ -104,6 +113,14 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
   }
   releaseInterface(): Promise<void> {
     this.claimed = false;
+    return Promise.resolve();
+  }
+  clearHalt(): Promise<void> {
+    try {
+      this.assertReady();
+    } catch (e) {
+      return Promise.reject(asError(e));
+    }
     return Promise.resolve();
   }
 

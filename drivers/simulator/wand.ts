@@ -1,10 +1,8 @@
 import { decodeFrame, encodeFrame } from '../protocol/frame';
-import { decodeMessage, encodeMessage, WandErrorCode, type Message } from '../protocol/messages';
+import { BOLUS_KINDS, decodeMessage, encodeMessage, EVENTS_PER_PAGE, MAX_EVENT_PAGES, MESSAGE_VERSION, WandErrorCode, type Message } from '../protocol/messages';
 import { bytesToUuid, fromWireSettings, toWireStatus, toWireTime } from '../protocol/convert';
 import { dec, str } from '../../core/decimal';
 import { PUMP_EVENT_CODES, type SimulatedPump } from './pump';
-
-const EVENTS_PER_PAGE = 8;
 
 /**
  * The wand's firmware as a model: takes one request frame, answers one response frame, talking to
@@ -18,6 +16,10 @@ export class SimulatedWand {
   /** Whether a pump is in range of the wand (fault injection: "pump out of range"). */
   pumpInRange = true;
   linkQuality = 92;
+  /** The message-set version this wand speaks (a test can make it another). */
+  version = MESSAGE_VERSION;
+  /** The version the host stated in its last HELLO; nothing but HELLO is served until they agree. */
+  private hostVersion: number | null = null;
 
   constructor(private readonly pump: SimulatedPump) {}
 
@@ -39,9 +41,27 @@ export class SimulatedWand {
     return { type: 'ERROR', code, message };
   }
 
+  private endSession(): void {
+    this.session = null;
+    this.staged = null;
+    this.begun = null;
+  }
+
   private respond(m: Message): Message {
-    if (m.type === 'HELLO') return { type: 'HELLO_ACK', firmware: 'SIM-WAND 1.0', wandSerial: 'W-SIM-0001' };
-    if (!this.pumpInRange) return this.error(WandErrorCode.NO_PUMP, 'no pump in range of the wand');
+    if (m.type === 'HELLO') {
+      // HELLO restarts the conversation: any open session and staged transaction end here.
+      this.endSession();
+      this.hostVersion = m.version;
+      return { type: 'HELLO_ACK', version: this.version, firmware: 'SIM-WAND 1.0', wandSerial: 'W-SIM-0001' };
+    }
+    if (this.hostVersion !== this.version) {
+      return this.error(WandErrorCode.VERSION_MISMATCH, this.hostVersion === null ? 'send HELLO first' : `this wand speaks version ${this.version}, the host ${this.hostVersion}`);
+    }
+    if (!this.pumpInRange) {
+      // Losing the pump ends the session: the host finds the pump and opens a new one.
+      this.endSession();
+      return this.error(WandErrorCode.NO_PUMP, 'no pump in range of the wand');
+    }
     switch (m.type) {
       case 'FIND_PUMP':
         return { type: 'PUMP_FOUND', linkQuality: this.linkQuality, pumpSerial: this.pump.serial };
@@ -55,7 +75,8 @@ export class SimulatedWand {
         return status.ok ? { type: 'STATUS', status: status.value } : this.error(WandErrorCode.PUMP_REFUSED, status.error.message);
       }
       case 'READ_EVENTS': {
-        const pages = Math.max(1, Math.ceil(this.pump.events.length / EVENTS_PER_PAGE));
+        const pages = Math.min(MAX_EVENT_PAGES, Math.max(1, Math.ceil(this.pump.events.length / EVENTS_PER_PAGE)));
+        if (m.page >= pages) return this.error(WandErrorCode.BAD_REQUEST, `page ${m.page} of ${pages}`);
         const slice = this.pump.events.slice(m.page * EVENTS_PER_PAGE, (m.page + 1) * EVENTS_PER_PAGE);
         return { type: 'EVENTS', page: m.page, pages, events: slice.map((e) => ({ time: toWireTime(e.at), code: PUMP_EVENT_CODES.indexOf(e.code), detail: e.detail.slice(0, 200) })) };
       }
@@ -72,17 +93,27 @@ export class SimulatedWand {
         this.begun = bytesToUuid(m.txId);
         this.staged = null;
         return { type: 'TX_BEGUN', txId: m.txId };
-      case 'STAGE_PROGRAM':
+      case 'STAGE_PROGRAM': {
+        if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
         if (this.begun !== bytesToUuid(m.txId)) return this.error(WandErrorCode.TX_MISMATCH, 'stage names a transaction that was not begun');
+        // Refused at once when the pump could not run it: the COMMIT would be refused anyway.
+        const settings = fromWireSettings(m.settings);
+        if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
+        const runnable = this.pump.check(settings.value);
+        if (!runnable.ok) return this.error(WandErrorCode.PUMP_REFUSED, runnable.error.message);
         this.staged = { txId: this.begun, message: m };
         return { type: 'STAGED', txId: m.txId };
+      }
       case 'COMMIT': {
+        if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
         const txId = bytesToUuid(m.txId);
-        // A repeated COMMIT of the transaction the pump last applied is answered, never applied again.
-        if (this.pump.lastTransactionId === txId) return { type: 'COMMITTED', txId: m.txId, applied: false };
+        // A COMMIT of a transaction in the pump's replay window is answered, never applied again.
+        if (this.pump.hasApplied(txId)) return { type: 'COMMITTED', txId: m.txId, applied: false };
         if (this.staged?.txId !== txId) return this.error(WandErrorCode.TX_MISMATCH, 'commit names a transaction that was not staged');
         const settings = fromWireSettings(this.staged.message.settings);
         if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
+        const runnable = this.pump.check(settings.value);
+        if (!runnable.ok) return this.error(WandErrorCode.PUMP_REFUSED, runnable.error.message);
         const reservoir = this.staged.message.reservoirUl;
         const bridge = this.staged.message.bridge;
         const applied = this.pump.apply(txId, settings.value, reservoir === null ? undefined : str(dec(reservoir).div(1000)), bridge === null ? undefined : { volumeMl: str(dec(bridge.volumeUl).div(1000)), durationMinutes: bridge.durationMin });
@@ -92,7 +123,7 @@ export class SimulatedWand {
       }
       case 'START_BOLUS': {
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
-        const kind = (['single', 'priming', 'bridge'] as const)[m.kind];
+        const kind = BOLUS_KINDS[m.kind];
         if (kind === undefined) return this.error(WandErrorCode.BAD_REQUEST, `unknown bolus kind ${m.kind}`);
         const applied = this.pump.startBolus({ transactionId: bytesToUuid(m.txId), kind, volumeMl: str(dec(m.volumeUl).div(1000)), durationMinutes: m.durationMin });
         return { type: 'BOLUS_STARTED', txId: m.txId, applied };

@@ -22,6 +22,8 @@ export interface UsbDeviceLike {
   releaseInterface(interfaceNumber: number): Promise<void>;
   transferOut(endpointNumber: number, data: Uint8Array): Promise<UsbOutResult>;
   transferIn(endpointNumber: number, length: number): Promise<UsbInResult>;
+  /** Clears a halt (stall) condition of an endpoint. */
+  clearHalt(direction: 'in' | 'out', endpointNumber: number): Promise<void>;
 }
 
 /** Interface and endpoints of the wand (docs/wand-protocol.md). */

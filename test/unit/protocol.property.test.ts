@@ -10,10 +10,10 @@ const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const id = fc.uint8Array({ minLength: 16, maxLength: 16 });
 const text = fc.string({ maxLength: 40 });
 const settings = fc.record({
-  drug: u8,
-  massUnit: u8,
+  drug: fc.integer({ min: 0, max: 5 }),
+  massUnit: fc.integer({ min: 0, max: 1 }),
   concentrationNgPerMl: u32,
-  mode: u8,
+  mode: fc.integer({ min: 0, max: 2 }),
   rateUlPerDay: u32,
   steps: fc.array(fc.record({ startMinute: u16, rateUlPerDay: u32 }), { maxLength: 13 }),
   patientBolus: fc.option(fc.record({ volumeUl: u32, durationMin: u16, lockoutMin: u16, maxPerDay: u8 }), { nil: null }),
@@ -21,15 +21,16 @@ const settings = fc.record({
 
 /** Every message of the protocol, with arbitrary field values. */
 const message: fc.Arbitrary<Message> = fc.oneof(
-  fc.constantFrom<Message>({ type: 'HELLO' }, { type: 'FIND_PUMP' }, { type: 'READ_STATUS' }, { type: 'ALARM_TEST' }, { type: 'ALARM_TESTED' }),
+  fc.constantFrom<Message>({ type: 'FIND_PUMP' }, { type: 'READ_STATUS' }, { type: 'ALARM_TEST' }, { type: 'ALARM_TESTED' }),
+  u8.map((version): Message => ({ type: 'HELLO', version })),
   id.map((sessionId): Message => ({ type: 'OPEN_SESSION', sessionId })),
   id.map((sessionId): Message => ({ type: 'SESSION_OPENED', sessionId })),
   u16.map((page): Message => ({ type: 'READ_EVENTS', page })),
   fc.constantFrom('BEGIN_TX' as const, 'TX_BEGUN' as const, 'STAGED' as const, 'COMMIT' as const).chain((type) => id.map((txId): Message => ({ type, txId }))),
   fc.record({ txId: id, settings, reservoirUl: fc.option(u32, { nil: null }), bridge: fc.option(fc.record({ volumeUl: u32, durationMin: u16 }), { nil: null }) }).map((m): Message => ({ type: 'STAGE_PROGRAM', ...m })),
   fc.constantFrom('SET_CLOCK' as const, 'CLOCK_SET' as const).chain((type) => u32.map((time): Message => ({ type, time }))),
-  fc.record({ firmware: text, wandSerial: text }).map((m): Message => ({ type: 'HELLO_ACK', ...m })),
-  fc.record({ linkQuality: u8, pumpSerial: text }).map((m): Message => ({ type: 'PUMP_FOUND', ...m })),
+  fc.record({ version: u8, firmware: text, wandSerial: text }).map((m): Message => ({ type: 'HELLO_ACK', ...m })),
+  fc.record({ linkQuality: fc.integer({ min: 0, max: 100 }), pumpSerial: text }).map((m): Message => ({ type: 'PUMP_FOUND', ...m })),
   fc
     .record({
       model: text,
@@ -40,7 +41,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
       capacityUl: u32,
       alarmVolumeUl: u32,
       replaceByDay: u16,
-      alarms: fc.array(fc.record({ code: u8, since: u32 }), { maxLength: 6 }),
+      alarms: fc.array(fc.record({ code: fc.integer({ min: 0, max: 5 }), since: u32 }), { maxLength: 6 }),
       lastTx: fc.option(id, { nil: null }),
       bridgeUl: fc.option(u32, { nil: null }),
     })
@@ -48,7 +49,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ page: u16, pages: u16, events: fc.array(fc.record({ time: u32, code: u8, detail: text }), { maxLength: 8 }) }).map((m): Message => ({ type: 'EVENTS', ...m })),
   fc.record({ txId: id, applied: fc.boolean() }).map((m): Message => ({ type: 'COMMITTED', ...m })),
   fc.record({ txId: id, applied: fc.boolean() }).map((m): Message => ({ type: 'BOLUS_STARTED', ...m })),
-  fc.record({ txId: id, kind: u8, volumeUl: u32, durationMin: u16 }).map((m): Message => ({ type: 'START_BOLUS', ...m })),
+  fc.record({ txId: id, kind: fc.integer({ min: 0, max: 2 }), volumeUl: u32, durationMin: u16 }).map((m): Message => ({ type: 'START_BOLUS', ...m })),
   fc.record({ code: u8, message: text }).map((m): Message => ({ type: 'ERROR', ...m })),
 );
 
@@ -132,7 +133,8 @@ describe('wand protocol codec', () => {
     expect(decodeFrame(Uint8Array.from([0x00, 0x5a]))).toEqual({ ok: false, error: { kind: 'BAD_SYNC' } });
     expect(decodeMessage(0x55, new Uint8Array(0))).toEqual({ ok: false, error: { kind: 'UNKNOWN_TYPE', type: 0x55 } });
     expect(decodeMessage(0x03, new Uint8Array(15))).toMatchObject({ ok: false, error: { kind: 'BAD_PAYLOAD' } });
-    expect(decodeMessage(0x01, new Uint8Array(1))).toMatchObject({ ok: false, error: { kind: 'BAD_PAYLOAD' } });
+    expect(decodeMessage(0x01, new Uint8Array(2))).toMatchObject({ ok: false, error: { kind: 'BAD_PAYLOAD' } });
+    expect(decodeMessage(0x01, new Uint8Array(0))).toMatchObject({ ok: false, error: { kind: 'BAD_PAYLOAD' } });
     expect(() => encodeFrame({ seq: 1, type: 1, payload: new Uint8Array(MAX_PAYLOAD + 1) })).toThrow(RangeError);
   });
 

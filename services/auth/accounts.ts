@@ -2,8 +2,21 @@ import { may, type Operation, type Role } from '../../core/permissions';
 import { appError, err, ok, type Result } from '../../core/result';
 import type { Db } from '../../db/connection';
 import type { AuditLog } from '../../db/audit/log';
-import { clearFailures, countEnabledAdmins, countUsers, findUser, insertUser, recordFailure, setPasswordHash, setUserDisabled, type UserRow } from '../../db/queries/users';
-import { hashPassword, passwordProblem, verifyPassword } from './password';
+import {
+  clearAttempts,
+  countEnabledAdmins,
+  countUsers,
+  findUser,
+  insertUser,
+  pruneAttempts,
+  replacePasswordHash,
+  saveSignInAttempts,
+  setPasswordHash,
+  setUserDisabled,
+  signInAttempts,
+  type UserRow,
+} from '../../db/queries/users';
+import { hashPassword, needsRehash, passwordProblem, verifyPassword } from './password';
 import { siteSettings } from './settings';
 
 export interface SignedInUser {
@@ -20,29 +33,42 @@ export interface AccountDeps {
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/i;
+/** C0 controls, DEL, and the Unicode bidirectional overrides and isolates: never in a name shown to others. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_NAME = /[\u0000-\u001f\u007f\u202A-\u202E\u2066-\u2069]/;
 const toUser = (row: UserRow): SignedInUser => ({ id: row.id, username: row.username, displayName: row.displayName, role: row.role });
 
 export const needsSetup = (db: Db): boolean => countUsers(db) === 0;
 
+/** A name as it may be recorded: unsafe characters written out as \u{…}, at most 40 characters. */
+const recordable = (name: string): string => [...name.slice(0, 40)].map((c) => (UNSAFE_NAME.test(c) ? `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}` : c)).join('');
+
 async function validateNewUser(db: Db, input: { username: string; password: string; displayName: string }): Promise<Result<string>> {
   if (!USERNAME.test(input.username)) return err(appError('INVALID_INPUT', 'a user name is 2–40 letters, digits, dots, dashes or underscores', 'username'));
   if (input.displayName.trim() === '' || input.displayName.length > 100) return err(appError('INVALID_INPUT', 'a display name is 1–100 characters', 'displayName'));
-  const problem = passwordProblem(input.password);
+  if (UNSAFE_NAME.test(input.displayName)) return err(appError('INVALID_INPUT', 'a display name cannot contain control characters or bidirectional overrides', 'displayName'));
+  const problem = passwordProblem(input.password, input.username);
   if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'password'));
   if (findUser(db, input.username) !== undefined) return err(appError('CONFLICT', `the user name ${input.username} is taken`, 'username'));
   return ok(await hashPassword(input.password));
 }
 
-/** First run: creates the administrator. There is no built-in account and no default password. */
+/**
+ * First run: creates the administrator. There is no built-in account and no default password.
+ * Exactly once: the check that no account exists and the insert are one write transaction, so
+ * setups sent together (several tabs, several processes) make one administrator.
+ */
 export async function createFirstAdmin(deps: AccountDeps, input: { username: string; displayName: string; password: string }): Promise<Result<SignedInUser>> {
   if (!needsSetup(deps.db)) return err(appError('CONFLICT', 'the first administrator already exists'));
   const hash = await validateNewUser(deps.db, input);
   if (!hash.ok) return hash;
   const id = deps.audit.commit(() => {
+    if (countUsers(deps.db) !== 0) return undefined;
     const userId = insertUser(deps.db, { username: input.username, displayName: input.displayName, role: 'admin', passwordHash: hash.value, createdAt: deps.now().toISOString() });
     deps.audit.append({ atUtc: deps.now().toISOString(), actor: input.username, role: 'admin', action: 'user.create', new: { username: input.username, role: 'admin', firstRun: true }, outcome: 'confirmed' });
     return userId;
   });
+  if (id === undefined) return err(appError('CONFLICT', 'the first administrator already exists'));
   return ok({ id, username: input.username, displayName: input.displayName, role: 'admin' });
 }
 
@@ -57,10 +83,12 @@ export async function createUser(
   const hash = await validateNewUser(deps.db, input);
   if (!hash.ok) return hash;
   const id = deps.audit.commit(() => {
+    if (findUser(deps.db, input.username) !== undefined) return undefined;
     const userId = insertUser(deps.db, { username: input.username, displayName: input.displayName, role: input.role, passwordHash: hash.value, createdAt: deps.now().toISOString() });
     deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'user.create', new: { username: input.username, role: input.role }, outcome: 'confirmed' });
     return userId;
   });
+  if (id === undefined) return err(appError('CONFLICT', `the user name ${input.username} is taken`, 'username'));
   return ok({ id, username: input.username, displayName: input.displayName, role: input.role });
 }
 
@@ -85,56 +113,137 @@ export function setAccountDisabled(deps: AccountDeps, actor: SignedInUser, usern
   return ok(null);
 }
 
-/** Sets a new password for a user who forgot theirs (administrator); also lifts a lock-out. The password is never recorded. */
+/**
+ * Sets a new password for a user who forgot theirs (administrator); also lifts a lock-out. The
+ * user must choose their own password at the next sign-in (`passwordChangeRequired`). The
+ * password is never recorded.
+ */
 export async function resetPassword(deps: AccountDeps, actor: SignedInUser, username: string, password: string): Promise<Result<null>> {
   const allowed = authorize(actor, 'users.manage');
   if (!allowed.ok) return allowed;
   const row = findUser(deps.db, username);
   if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${username}`, 'username'));
-  const problem = passwordProblem(password);
+  const problem = passwordProblem(password, row.username);
   if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'password'));
   const hash = await hashPassword(password);
   deps.audit.commit(() => {
-    setPasswordHash(deps.db, row.id, hash);
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'user.resetPassword', new: { username }, outcome: 'confirmed' });
+    setPasswordHash(deps.db, row.id, hash, true);
+    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'user.resetPassword', new: { username, mustChange: true }, outcome: 'confirmed' });
+  });
+  return ok(null);
+}
+
+/** True after an administrator set the user's password, until the user has chosen their own. */
+export const passwordChangeRequired = (db: Db, username: string): boolean => findUser(db, username)?.mustChangePassword === 1;
+
+/**
+ * Self-service password change: the current password is checked as a sign-in is (failures count
+ * towards the lock-out), the new one must meet the policy and differ from it. Recorded in the
+ * audit trail (never either password); clears a pending forced change.
+ */
+export async function changePassword(deps: AccountDeps, input: { username: string; password: string; newPassword: string }): Promise<Result<null>> {
+  const problem = passwordProblem(input.newPassword, input.username);
+  if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'newPassword'));
+  if (input.newPassword.normalize('NFC') === input.password.normalize('NFC')) return err(appError('INVALID_INPUT', 'the new password must differ from the current one', 'newPassword'));
+  const checked = await checkCredentials(deps, input, 'user.changePassword');
+  if (!checked.ok) return checked;
+  const row = checked.value;
+  const hash = await hashPassword(input.newPassword);
+  deps.audit.commit(() => {
+    setPasswordHash(deps.db, row.id, hash, false);
+    deps.audit.append({ atUtc: deps.now().toISOString(), actor: row.username, role: row.role, action: 'user.changePassword', new: { username: row.username, wasRequired: row.mustChangePassword === 1 }, outcome: 'confirmed' });
   });
   return ok(null);
 }
 
 /**
- * Checks a user name and password. Repeated failures lock the account for a while; every
- * attempt, failed or not, is in the audit trail (never the password).
+ * Lifts the lock-out of a user name (recovery at the workstation, e.g. `pumpctl users unlock`):
+ * whoever runs it has the database file itself, and is recorded as the actor.
+ */
+export function unlockUser(deps: AccountDeps, actor: string, username: string): Result<{ wasLocked: boolean }> {
+  const row = findUser(deps.db, username);
+  if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${recordable(username)}`, 'username'));
+  const wasLocked = deps.audit.commit(() => {
+    const before = signInAttempts(deps.db, row.username);
+    clearAttempts(deps.db, row.username);
+    deps.audit.append({ atUtc: deps.now().toISOString(), actor, action: 'user.unlock', old: { username: row.username, failedAttempts: before.failedAttempts, lockedUntil: before.lockedUntil }, new: { username: row.username }, outcome: 'confirmed' });
+    return before.lockedUntil !== null;
+  });
+  return ok({ wasLocked });
+}
+
+const lockedError = (until: string) => appError('ACCOUNT_LOCKED', `too many failed sign-ins with this user name: locked until ${until}`);
+const wrongCredentials = () => appError('WRONG_CREDENTIALS', 'wrong user name or password');
+
+/**
+ * Checks a user name and password with the lock-out rule, recording every failure (never the
+ * password). The lock-out is decided atomically: in one write transaction, before the slow
+ * password check, the attempt is counted against the user name; an attempt beyond the allowed
+ * number locks the name without being checked at all. Concurrent wrong passwords therefore
+ * cannot all be checked, whatever their number. Unknown and disabled names are counted and
+ * locked the same way, so neither the reply nor its timing tells which names exist.
+ */
+async function checkCredentials(deps: AccountDeps, input: { username: string; password: string }, action: string): Promise<Result<UserRow>> {
+  const { db } = deps;
+  const now = deps.now();
+  const at = now.toISOString();
+  const name = input.username;
+  const settings = siteSettings(db);
+  const record = (row: UserRow | undefined, reason: string) =>
+    deps.audit.append({ atUtc: at, actor: row?.username ?? recordable(name), role: row?.role ?? null, action, reason, outcome: 'rejected' });
+
+  const gate = deps.audit.commit((): { locked: string } | { row: UserRow | undefined } => {
+    pruneAttempts(db, new Date(now.getTime() - 86_400_000).toISOString(), at);
+    const row = UNSAFE_NAME.test(name) ? undefined : findUser(db, name);
+    let attempts = signInAttempts(db, name);
+    if (attempts.lockedUntil !== null && Date.parse(attempts.lockedUntil) <= now.getTime()) attempts = { failedAttempts: 0, lockedUntil: null };
+    if (attempts.lockedUntil === null && attempts.failedAttempts >= settings.maxFailedSignIns) {
+      // The allowed attempts are used up (some may still be being checked): lock now.
+      attempts = { failedAttempts: attempts.failedAttempts + 1, lockedUntil: new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString() };
+      saveSignInAttempts(db, name, attempts, at);
+    }
+    if (attempts.lockedUntil !== null) {
+      record(row, 'account locked');
+      return { locked: attempts.lockedUntil };
+    }
+    saveSignInAttempts(db, name, { failedAttempts: attempts.failedAttempts + 1, lockedUntil: null }, at);
+    return { row };
+  });
+  if ('locked' in gate) return err(lockedError(gate.locked));
+
+  const row = gate.row;
+  const usable = row !== undefined && row.disabled === 0;
+  // Unknown and disabled names spend the same time as a real check.
+  const good = usable ? await verifyPassword(input.password, row.passwordHash) : (await verifyPassword(input.password, DUMMY_HASH)) && false;
+  if (good && row !== undefined) return ok(row);
+
+  const lock = deps.audit.commit(() => {
+    const attempts = signInAttempts(db, name);
+    const lockedUntil = attempts.lockedUntil ?? (attempts.failedAttempts >= settings.maxFailedSignIns ? new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString() : null);
+    if (lockedUntil !== attempts.lockedUntil) saveSignInAttempts(db, name, { failedAttempts: attempts.failedAttempts, lockedUntil }, at);
+    const why = usable ? 'wrong password' : 'unknown or disabled user';
+    record(row, lockedUntil === null ? why : `${why}; locked until ${lockedUntil}`);
+    return lockedUntil;
+  });
+  return err(lock === null ? wrongCredentials() : lockedError(lock));
+}
+
+/**
+ * Checks a user name and password. Repeated failures lock the user name for a while (see
+ * `checkCredentials`); every attempt, failed or not, is in the audit trail (never the password).
+ * A hash made with older, weaker parameters is replaced by one made with today's.
  */
 export async function signIn(deps: AccountDeps, input: { username: string; password: string }, purpose: 'sign-in' | 'witness' = 'sign-in'): Promise<Result<SignedInUser>> {
   if (needsSetup(deps.db)) return err(appError('SETUP_REQUIRED', 'no account exists yet: create the first administrator'));
-  const now = deps.now();
-  const row = findUser(deps.db, input.username);
   const action = purpose === 'witness' ? 'user.witness' : 'user.signIn';
-  const record = (outcome: 'confirmed' | 'rejected', reason?: string) =>
-    deps.audit.append({ atUtc: now.toISOString(), actor: row?.username ?? input.username.slice(0, 40), role: row?.role ?? null, action, reason: reason ?? null, outcome });
-  if (row === undefined || row.disabled === 1) {
-    // Spend the same time as a real check, so timing does not reveal which user names exist.
-    await verifyPassword(input.password, DUMMY_HASH);
-    record('rejected', 'unknown or disabled user');
-    return err(appError('WRONG_CREDENTIALS', 'wrong user name or password'));
-  }
-  if (row.lockedUntil !== null && Date.parse(row.lockedUntil) > now.getTime()) {
-    record('rejected', 'account locked');
-    return err(appError('ACCOUNT_LOCKED', `the account is locked until ${row.lockedUntil}`));
-  }
-  if (!(await verifyPassword(input.password, row.passwordHash))) {
-    const settings = siteSettings(deps.db);
-    const failures = row.failedAttempts + 1;
-    const lock = failures >= settings.maxFailedSignIns ? new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString() : null;
-    deps.audit.commit(() => {
-      recordFailure(deps.db, row.id, lock);
-      record('rejected', lock === null ? 'wrong password' : `wrong password; locked until ${lock}`);
-    });
-    return err(lock === null ? appError('WRONG_CREDENTIALS', 'wrong user name or password') : appError('ACCOUNT_LOCKED', `too many failed attempts: locked until ${lock}`));
-  }
+  const checked = await checkCredentials(deps, input, action);
+  if (!checked.ok) return checked;
+  const row = checked.value;
+  const rehash = needsRehash(row.passwordHash) ? await hashPassword(input.password) : undefined;
   deps.audit.commit(() => {
-    clearFailures(deps.db, row.id);
-    record('confirmed');
+    clearAttempts(deps.db, row.username);
+    const upgraded = rehash !== undefined && replacePasswordHash(deps.db, row.id, row.passwordHash, rehash);
+    deps.audit.append({ atUtc: deps.now().toISOString(), actor: row.username, role: row.role, action, ...(upgraded ? { new: { passwordHash: 'upgraded' } } : {}), outcome: 'confirmed' });
   });
   return ok(toUser(row));
 }
@@ -156,4 +265,4 @@ export function authorize(user: SignedInUser, operation: Operation): Result<Sign
   return may(user.role, operation) ? ok(user) : err(appError('FORBIDDEN', `a ${user.role} may not ${operation}`));
 }
 
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + Buffer.alloc(64).toString('base64');
+const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + Buffer.alloc(64).toString('base64');

@@ -55,7 +55,7 @@ describe('passwords', () => {
   it('are stored as salted scrypt hashes, never in clear', async () => {
     const a = await hashPassword('correct horse battery');
     const b = await hashPassword('correct horse battery');
-    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(a).not.toBe(b);
     expect(a).not.toContain('correct');
     expect(await verifyPassword('correct horse battery', a)).toBe(true);
@@ -164,16 +164,16 @@ describe('witness sign-off', () => {
   it('needs a second person with their own credentials and a role that may witness', async () => {
     const a = await admin();
     const mk = async (username: string, role: Role) => {
-      const r = await createUser(deps, a, { username, displayName: username, password: `${username} password`, role });
+      const r = await createUser(deps, a, { username, displayName: username, password: `${role} passphrase 7`, role });
       if (!r.ok) throw new Error(r.error.message);
       return r.value;
     };
     const doctor = await mk('dr.li', 'physician');
     await mk('nurse.wang', 'nurse');
-    expect(await witnessSignOff(deps, doctor, { username: 'dr.li', password: 'dr.li password' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await witnessSignOff(deps, doctor, { username: 'dr.li', password: 'physician passphrase 7' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await witnessSignOff(deps, doctor, { username: 'nurse.wang', password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
     expect(await witnessSignOff(deps, doctor, { username: 'pharm.zhao', password: 'correct horse battery' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await witnessSignOff(deps, doctor, { username: 'nurse.wang', password: 'nurse.wang password' })).toMatchObject({ ok: true, value: { username: 'nurse.wang' } });
+    expect(await witnessSignOff(deps, doctor, { username: 'nurse.wang', password: 'nurse passphrase 7' })).toMatchObject({ ok: true, value: { username: 'nurse.wang' } });
     expect(db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'user.witness' AND outcome = 'confirmed'`).pluck().get()).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 /** Little-endian byte writer and bounds-checked reader for message payloads. */
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: false });
+// Fatal: text that is not UTF-8 is refused, never read with replacement characters.
+const decoder = new TextDecoder('utf-8', { fatal: true });
 const isAscii = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
   return true;
@@ -50,6 +51,16 @@ export class Writer {
 /** Thrown only inside the codec and turned into a typed error there. */
 export class ShortPayload extends Error {}
 
+/** A field whose value the protocol does not allow; thrown only inside the codec and turned into a typed error there. */
+export class BadField extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: number,
+  ) {
+    super(`${field} = ${value}`);
+  }
+}
+
 export class Reader {
   private at = 0;
   constructor(private readonly b: Uint8Array) {}
@@ -75,7 +86,12 @@ export class Reader {
   str8(): string {
     const n = this.u8();
     this.need(n);
-    const text = decoder.decode(this.b.subarray(this.at, this.at + n));
+    let text: string;
+    try {
+      text = decoder.decode(this.b.subarray(this.at, this.at + n));
+    } catch {
+      throw new BadField('text', n);
+    }
     this.at += n;
     return text;
   }

@@ -1,5 +1,5 @@
 import { drugs } from '../../core/pump';
-import { Reader, ShortPayload, Writer } from './bytes';
+import { BadField, Reader, ShortPayload, Writer } from './bytes';
 
 /**
  * Every message of the wand protocol with its payload layout (docs/wand-protocol.md). Quantities
@@ -119,16 +119,6 @@ export type MessageError =
   | { kind: 'BAD_PAYLOAD'; type: number; reason: string }
   /** A flag byte other than 0/1, an enumeration code out of range, a count above its maximum. */
   | { kind: 'BAD_FIELD'; type: number; field: string; value: number };
-
-/** Thrown only inside the decoder and turned into a typed error there. */
-class BadField extends Error {
-  constructor(
-    readonly field: string,
-    readonly value: number,
-  ) {
-    super(`${field} = ${value}`);
-  }
-}
 
 /** A flag byte: 0 or 1, nothing else. */
 const flag = (r: Reader, field: string): boolean => {

@@ -1,11 +1,11 @@
 import { appVersion } from '../services/version';
-import { auditUsage, backupUsage, calcUsage, checkUsage, demoUsage, interrogateUsage } from './usage';
+import { auditUsage, backupUsage, calcUsage, checkUsage, demoUsage, interrogateUsage, restoreUsage, usersUsage } from './usage';
 import { EXIT, UsageError, processIo, type ExitCode, type Io } from './output';
 
 const USAGE = `pumpctl ${appVersion}: the command line of the intrathecal pump programmer
 
 Usage:
-  ${[calcUsage, checkUsage, interrogateUsage, auditUsage, demoUsage, backupUsage].map((u) => u.split('\n').join('\n  ')).join('\n  ')}
+  ${[calcUsage, checkUsage, interrogateUsage, auditUsage, demoUsage, backupUsage, restoreUsage, usersUsage].map((u) => u.split('\n').join('\n  ')).join('\n  ')}
   pumpctl --version
   pumpctl --help
 
@@ -27,6 +27,10 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
         return await (await import('./commands/backup')).backupCommand(rest, io);
       case 'demo':
         return await (await import('./commands/demo')).demoCommand(rest, io);
+      case 'restore':
+        return await (await import('./commands/restore')).restoreCommand(rest, io);
+      case 'users':
+        return await (await import('./commands/users')).usersCommand(rest, io);
       case 'interrogate':
         return await (await import('./commands/interrogate')).interrogateCommand(rest, io);
       case '--version':

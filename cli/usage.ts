@@ -11,9 +11,12 @@ export const interrogateUsage = `pumpctl interrogate --sim [--json] [--db FILE]
   --db FILE also records the interrogation in that database's audit trail.`;
 
 export const auditUsage = `pumpctl audit verify --db FILE [--json] [--key-dir DIR]
-  Verifies the whole audit trail: exit 0 when intact, 4 naming the first failing record.
+  Verifies the whole audit trail: exit 0 when intact, 4 naming the first failing record,
+  5 when the chain holds but cannot be checked against its key (key absent, nothing signed yet).
 pumpctl audit export --db FILE --format csv|json|fhir [--out FILE]
-  Writes the trail (CSV, JSON, or a FHIR R4 AuditEvent bundle) with what a reader needs to verify it.`;
+  Writes the trail (CSV, JSON, or a FHIR R4 AuditEvent bundle) with what a reader needs to verify it.
+pumpctl audit new-key --db FILE [--key-dir DIR]
+  Creates the checkpoint key of a trail that was never signed, records it, and signs the trail.`;
 
 export const demoUsage = `pumpctl demo --db FILE [--sessions N] [--seed S] [--json]
   Fills a database with N realistic programming and refill sessions made through the real
@@ -21,3 +24,10 @@ export const demoUsage = `pumpctl demo --db FILE [--sessions N] [--seed S] [--js
 
 export const backupUsage = `pumpctl backup --db FILE --out FILE [--json]
   Online backup of a live database, then verified (integrity check and audit chain); exit 4 if not.`;
+
+export const restoreUsage = `pumpctl restore --db FILE --from BACKUP [--json]
+  Replaces the database with a verified backup (the replaced file is kept beside it), records the
+  restore in the restored trail and signs it, so that the trail verifies afterwards.`;
+
+export const usersUsage = `pumpctl users unlock --db FILE --user NAME [--json]
+  Lifts the sign-in lock-out of a user (e.g. the only administrator), recorded in the audit trail.`;

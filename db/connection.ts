@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { assertNotNewer, latestVersion, migrate } from './migrate';
 import { DatabaseOpenError } from './errors';
@@ -8,12 +8,29 @@ export { DatabaseOpenError };
 
 export type Db = Database.Database;
 
+/**
+ * SQLite takes an empty file for a new database; a store that lost its content (a failed copy,
+ * a full disk) must not silently start again with a new, empty audit trail.
+ */
+function refuseEmptyFile(path: string): void {
+  if (path === ':memory:') return;
+  let size: number | undefined;
+  try {
+    size = statSync(path).size;
+  } catch {
+    size = undefined;
+  }
+  if (size === 0) {
+    throw new DatabaseOpenError('CORRUPT', `The database file at ${path} is empty (0 bytes); it is not taken as a new database.`);
+  }
+}
 
 /**
  * Opens (creating when absent) the store at `path`, sets and then *verifies* the durability
  * pragmas: an audit store that does not sync every commit to disk is refused, not used.
  */
 export function openDatabase(path: string): Db {
+  refuseEmptyFile(path);
   let db: Db;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -66,6 +83,7 @@ function assertDurable(db: Db, path: string): void {
  * Refuses a missing file, a file from a newer version and one older than this release's schema.
  */
 export function openDatabaseReadOnly(path: string): Db {
+  refuseEmptyFile(path);
   let db: Db;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });

@@ -1,0 +1,118 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { restoreCommand } from '../../cli/commands/restore';
+import { backupDatabase } from '../../db/backup';
+import { openDatabase, openDatabaseReadOnly } from '../../db/connection';
+import { FileKeyStore } from '../../db/audit/keys';
+import { AuditLog } from '../../db/audit/log';
+import { verifyAudit } from '../../db/audit/verify';
+import { tempDir } from './helpers';
+
+let dir: string;
+let cleanup: () => void;
+let live: string;
+let backup: string;
+let keys: FileKeyStore;
+
+const entry = (i: number) => ({ atUtc: new Date(Date.UTC(2026, 2, 1, 8, 0, i)).toISOString(), actor: 'nurse.wang', pumpSerial: 'SIM000123', action: 'pump.interrogate', new: { i }, outcome: 'confirmed' as const });
+
+/** A live trail of 100 records, backed up at record 60 (both signed), as the app and pumpctl backup make them. */
+beforeEach(async () => {
+  ({ dir, cleanup } = tempDir());
+  process.env['PUMP_AUDIT_KEY_DIR'] = join(dir, 'keys');
+  keys = new FileKeyStore(join(dir, 'keys'));
+  live = join(dir, 'programmer.sqlite');
+  backup = join(dir, 'backup.sqlite');
+  const db = openDatabase(live);
+  const audit = new AuditLog(db, keys);
+  for (let i = 1; i <= 60; i++) audit.append(entry(i));
+  audit.checkpoint();
+  await backupDatabase(db, backup, keys);
+  for (let i = 61; i <= 100; i++) audit.append(entry(i));
+  audit.checkpoint();
+  db.close();
+});
+afterEach(() => cleanup());
+
+const verify = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return verifyAudit(db, keys);
+  } finally {
+    db.close();
+  }
+};
+
+const restore = async (args: string[]) => {
+  let out = '';
+  let err = '';
+  const code = await restoreCommand(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+};
+
+describe('restoring a backup', () => {
+  it('by copying the file over the database fails verification for good (why the command exists)', () => {
+    copyFileSync(backup, live);
+    expect(verify(live).firstFailure).toMatchObject({ problem: 'TRUNCATED' });
+  });
+
+  it('with pumpctl restore leaves a trail that verifies, with the restore and what it replaced on record', async () => {
+    const run = await restore(['--db', live, '--from', backup]);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('Records 61–100 of the replaced file are not in the restored one');
+    expect(verify(live)).toMatchObject({ status: 'intact', records: 61, lastCheckpointSeq: 61 });
+
+    const db = openDatabaseReadOnly(live);
+    const record = db.prepare(`SELECT seq, actor, old_json, new_json FROM audit_log WHERE action = 'audit.restore'`).get() as { seq: number; actor: string; old_json: string; new_json: string };
+    db.close();
+    expect(record.seq).toBe(61);
+    expect(record.actor).toMatch(/^cli:/);
+    expect(JSON.parse(record.old_json)).toMatchObject({ head: { seq: 100 } });
+    expect(JSON.parse(record.new_json)).toMatchObject({ from: backup, restoredSeq: 60 });
+
+    // The replaced file is kept, and still verifies as what it was.
+    const replaced = readdirSync(dir).find((f) => f.startsWith('programmer.sqlite.replaced-') && !f.endsWith('-wal') && !f.endsWith('-shm'));
+    expect(replaced).toBeDefined();
+    expect(verify(join(dir, replaced ?? ''))).toMatchObject({ status: 'intact', records: 100 });
+
+    // The restored database is used as before, and keeps verifying.
+    const again = openDatabase(live);
+    const audit = new AuditLog(again, keys);
+    audit.append(entry(200));
+    expect(audit.checkpoint()).toMatchObject({ seq: 62 });
+    again.close();
+    expect(verify(live)).toMatchObject({ status: 'intact', records: 62 });
+  });
+
+  it('refuses a backup that fails verification, leaving the database as it was', async () => {
+    const plain = new Database(backup);
+    plain.exec(`DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone' WHERE seq = 7;`);
+    plain.close();
+    const run = await restore(['--db', live, '--from', backup]);
+    expect(run.code).toBe(4);
+    expect(run.err).toContain('cannot be restored');
+    expect(verify(live)).toMatchObject({ status: 'intact', records: 100 });
+    expect(readdirSync(dir).filter((f) => f.includes('.replaced-') || f.includes('.restoring-'))).toEqual([]);
+  });
+
+  it('refuses a backup that cannot be checked against this workstation’s key (exit 5)', async () => {
+    process.env['PUMP_AUDIT_KEY_DIR'] = join(dir, 'elsewhere');
+    const run = await restore(['--db', live, '--from', backup]);
+    expect(run.code).toBe(5);
+    expect(existsSync(live)).toBe(true);
+    expect(verify(live)).toMatchObject({ status: 'intact', records: 100 });
+  });
+});
+
+describe('a zero-byte database file', () => {
+  it('is refused with a message, not taken as a new database', () => {
+    const empty = join(dir, 'empty.sqlite');
+    writeFileSync(empty, '');
+    expect(() => openDatabase(empty)).toThrow(/empty \(0 bytes\)/);
+    expect(() => openDatabaseReadOnly(empty)).toThrow(/empty \(0 bytes\)/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('empty.sqlite'))).toEqual(['empty.sqlite']);
+  });
+});

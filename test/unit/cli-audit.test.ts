@@ -32,6 +32,13 @@ describe('pumpctl audit', () => {
     expect(broken.stderr).toContain('record 2');
   });
 
+  it('verify exits 5, "unverifiable without the key", where the key folder is not', () => {
+    const run = spawnSync(process.execPath, ['bin/pumpctl.cjs', 'audit', 'verify', '--db', db], { encoding: 'utf8', env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'elsewhere') } });
+    expect(run.status).toBe(5);
+    expect(run.stderr).toContain('unverifiable without the key');
+    expect(run.stdout).not.toContain('intact');
+  });
+
   it('verify refuses a missing file with a clear message', () => {
     const run = pumpctl(['audit', 'verify', '--db', join(dir, 'nope.sqlite')]);
     expect(run.status).toBe(2);
@@ -85,7 +92,19 @@ describe('pumpctl demo', () => {
   });
 });
 
-describe('pumpctl backup', () => {
+describe('pumpctl backup and restore', () => {
+  it('restores a backup so that the trail verifies afterwards, and unlocks a user at the workstation', () => {
+    const out = join(dir, 'copy.sqlite');
+    expect(pumpctl(['backup', '--db', db, '--out', out]).status).toBe(0);
+    expect(pumpctl(['interrogate', '--sim', '--db', db]).status).toBe(0);
+    const run = pumpctl(['restore', '--db', db, '--from', out]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(pumpctl(['audit', 'verify', '--db', db, '--json']).stdout)).toMatchObject({ status: 'intact', records: 4 });
+    expect(pumpctl(['users', 'unlock', '--db', db, '--user', 'nobody']).status).toBe(2);
+    expect(pumpctl(['restore', '--db', db]).status).toBe(1);
+  });
+
   it('writes a verified copy and refuses to overwrite one', () => {
     const out = join(dir, 'copy.sqlite');
     const run = pumpctl(['backup', '--db', db, '--out', out]);

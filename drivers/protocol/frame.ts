@@ -3,9 +3,10 @@ import { crc16 } from './crc';
 /**
  * The wand frame (docs/wand-protocol.md):
  *
- *   0xA5 0x5A | version u8 | length u16 LE | seq u8 | type u8 | payload (length bytes) | CRC-16 u16 LE
+ *   0xA5 0x5A | frame version u8 | length u16 LE | seq u8 | type u8 | payload (length bytes) | CRC-16 u16 LE
  *
- * The CRC covers version … payload. Frames travel over 64-byte USB bulk packets; a frame longer
+ * The CRC covers version … payload. The version byte is the framing's own (1); the message
+ * version is exchanged in HELLO. Sequence 0 is reserved for an ERROR about an unreadable request. Frames travel over 64-byte USB bulk packets; a frame longer
  * than one packet simply continues in the next ones.
  */
 export const SYNC0 = 0xa5;

@@ -23,9 +23,10 @@ const steps = fc
     const starts = [0, ...later.sort((a, b) => a - b)];
     return fc.array(rateUl, { minLength: starts.length, maxLength: starts.length }).map((rates) => starts.map((m, i) => ({ start: formatMinutes(m), rate: { value: ml(rates[i] ?? 0), unit: 'mL/day' as const } })));
   });
+// At most 16 µL a minute: a bolus no faster than the pump's 24 mL/day.
 const patientBolus = fc
-  .record({ volumeUl: fc.integer({ min: 1, max: 2000 }), durationMinutes: fc.integer({ min: 1, max: 60 }), extra: fc.integer({ min: 0, max: 120 }), maxPerDay: fc.integer({ min: 0, max: 8 }) })
-  .map((b) => ({ volumeMl: ml(b.volumeUl), durationMinutes: b.durationMinutes, lockoutMinutes: b.durationMinutes + b.extra, maxPerDay: b.maxPerDay }));
+  .record({ durationMinutes: fc.integer({ min: 1, max: 60 }), perMinuteUl: fc.integer({ min: 1, max: 16 }), extra: fc.integer({ min: 0, max: 120 }), maxPerDay: fc.integer({ min: 0, max: 8 }) })
+  .map((b) => ({ volumeMl: ml(b.durationMinutes * b.perMinuteUl), durationMinutes: b.durationMinutes, lockoutMinutes: b.durationMinutes + b.extra, maxPerDay: b.maxPerDay }));
 
 /** A random valid program, as the pump's settings and, built on its own, as the therapy model's program. */
 const program = fc
@@ -54,7 +55,9 @@ const program = fc
       ...(b === undefined ? {} : { patientBolus: { volume: { value: b.volumeMl, unit: 'mL' as const }, durationMinutes: b.durationMinutes, lockoutMinutes: b.lockoutMinutes, maxPerDay: b.maxPerDay } }),
     };
     return { settings, therapy };
-  });
+  })
+  // Valid by the therapy model itself, whatever rules it adds.
+  .filter(({ therapy }) => summarizeProgram(therapy).ok);
 
 describe('one daily dose: therapy model, simulated pump and STATUS decoder agree exactly', () => {
   it('for random valid programs (stopped, continuous, flex of 1–13 steps, with or without patient bolus)', () => {

@@ -7,7 +7,7 @@ const t = runtimeFixture();
 
 describe('signing out through the API', () => {
   it('signs the audit trail’s head at once, so the session’s records are not an unsigned tail', async () => {
-    await signInThrough(t.call, 'dr.li');
+    await signInThrough(t.runtime.dispatch, 'dr.li');
     await t.value('pump:interrogate');
     const { db } = t.runtime;
     const before = db.prepare('SELECT count(*) FROM audit_checkpoints').pluck().get() as number;

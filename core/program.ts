@@ -1,7 +1,7 @@
 import { dec, maxOf, str, toPlaces, type Dec } from './decimal';
 import { bridgeBolus, type Bridge } from './calc/bridge';
 import { percentChange } from './calc/dose';
-import { invalid } from './calc/errors';
+import { invalid, outOfRange } from './calc/errors';
 import { exactDailyVolume, stepDurations, type FlexStep } from './calc/flex';
 import { daysToAlarm } from './calc/refill';
 import { ROUNDING } from './calc/rounding';
@@ -51,6 +51,8 @@ export interface ProgramSummary {
   peakRate: RateQ;
   /** Infusion plus every allowed patient bolus: what the refill forecast must assume. */
   maxDailyVolume: VolumeQ;
+  /** The patient bolus's delivery rate, when one is set. */
+  bolusRate?: RateQ;
   components: ComponentSummary[];
   daysToAlarm?: string;
 }
@@ -105,9 +107,27 @@ export function validateProgram(program: TherapyProgram, model: PumpModel = defa
       return invalid('patientBolus.lockoutMinutes', 'the lockout interval must be at least as long as the bolus');
     }
     if (bolus.maxPerDay * bolus.lockoutMinutes > 1440) return invalid('patientBolus.maxPerDay', 'that many boluses cannot fit in a day with this lockout interval');
+    const volume = dec(bolus.volume.value);
+    if (volume.isZero() || volume.isNegative()) return invalid('patientBolus.volume.value', 'the bolus volume must be greater than zero');
+    const rate = bolusRate(volume, bolus.durationMinutes);
+    if (rate.gt(model.maxRateMlPerDay)) {
+      return outOfRange('patientBolus.durationMinutes', `${str(volume)} mL over ${bolus.durationMinutes} min is ${str(toPlaces(rate, 3))} mL/day, faster than the pump's maximum rate of ${model.maxRateMlPerDay} mL/day: lengthen the bolus`);
+    }
   }
   return ok({ dailyVolume, peakRate });
 }
+
+/** The rate a bolus of `volume` over `minutes` runs at, in mL/day (not rounded). */
+export const bolusRate = (volume: Dec, minutes: number): Dec => volume.mul(1440).div(minutes);
+
+/**
+ * Two doses are the same when they are equal at the resolution every figure is shown and compared
+ * at (ROUNDING.dosePlaces): an order written as the Finish screen shows a dose matches the pump.
+ */
+export const sameDailyDose = (a: DailyDoseQ, b: DailyDoseQ): boolean => {
+  if (massOf(a.unit) !== massOf(b.unit)) return false;
+  return toPlaces(dec(a.value), ROUNDING.dosePlaces).eq(toPlaces(dec(b.value), ROUNDING.dosePlaces));
+};
 
 const checkRate = (rate: Dec, model: PumpModel, field: string): Result<null> => {
   if (rate.isZero()) return ok(null);
@@ -153,6 +173,7 @@ export function summarizeProgram(
     maxDailyVolume: volumeQ(toPlaces(maxDailyVolume, ROUNDING.volumePlaces)),
     components,
   };
+  if (bolus !== undefined) result.bolusRate = rateQ(toPlaces(bolusRate(dec(bolus.volume.value), bolus.durationMinutes), ROUNDING.volumePlaces));
   if (options.reservoirVolume !== undefined && options.alarmVolume !== undefined && !maxDailyVolume.isZero()) {
     result.daysToAlarm = str(daysToAlarm(dec(options.reservoirVolume.value), dec(options.alarmVolume.value), maxDailyVolume));
   }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConcentrationSchema, DailyDoseSchema, RateSchema, VolumeSchema } from './quantity';
 import type { ConcentrationQ, RateQ } from './units';
 
-export const drugs = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bupivacaine', 'clonidine'] as const;
+export const drugs = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bupivacaine', 'clonidine', 'fentanyl', 'sufentanil'] as const;
 export const DrugSchema = z.enum(drugs);
 export type Drug = z.infer<typeof DrugSchema>;
 

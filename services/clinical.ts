@@ -1,7 +1,11 @@
 import * as z from 'zod';
 import { DrugSchema } from '../core/pump';
 import { appError, err, fromZodError, ok, type Result } from '../core/result';
-import { PrescriptionInputSchema, type Prescription } from '../core/api/schemas';
+import { PrescriptionInputSchema, type Prescription, type PrescriptionInput } from '../core/api/schemas';
+import { str, toPlaces } from '../core/decimal';
+import { concentrationIn, dailyDoseIn, massOf } from '../core/units';
+import { siteSettings } from './auth/settings';
+import { orderContext } from './safety-context';
 import { closePrescription, findPrescription, insertPrescription, insertScreeningDose, insertScreeningTrial, prescriptionsOf, type PrescriptionRow } from '../db/queries/clinical';
 import { findPatient, pumpsOfPatient } from '../db/queries/records';
 import { checkDose } from '../core/library/validate';
@@ -62,10 +66,22 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
   if (p.pumpId !== undefined && !pumpsOfPatient(deps.db, p.patientId).some((pump) => pump.id === p.pumpId)) {
     return err(appError('INVALID_INPUT', 'that pump is not implanted in this patient', 'pumpId'));
   }
-  // The drug library's hard limits stop an order at once; soft limits are acknowledged when the pump is programmed.
+  const common = commonRate(p.components);
+  if (!common.ok) return common;
+  // The drug library's hard limits stop an order at once (against what the patient's pump runs
+  // now and its history); soft limits are acknowledged when the pump is programmed.
   const library = activeLibrary(deps);
+  const context = orderContext({ db: deps.db, now: deps.now, timeZone: siteSettings(deps.db).timeZone }, library, patient, pumpsOfPatient(deps.db, p.patientId), p.pumpId);
   for (const [i, c] of p.components.entries()) {
-    const check = checkDose(library, { drug: c.drug, concentration: c.concentration, dailyDose: c.dailyDose, ...(patient.indication === null ? {} : { indication: patient.indication }) });
+    const check = checkDose(library, {
+      drug: c.drug,
+      concentration: c.concentration,
+      dailyDose: c.dailyDose,
+      previousDailyDose: context.running.find((r) => r.drug === c.drug)?.dailyDose,
+      history: context.history.filter((h) => h.drug === c.drug),
+      now: context.now,
+      ...context.patient,
+    });
     if (!check.ok) return err({ ...check.error, field: `components.${i}.${check.error.field ?? 'drug'}` });
     if (check.value.verdict === 'hard') {
       return err(appError('HARD_LIMIT', check.value.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '), `components.${i}`));
@@ -79,6 +95,22 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
       return id;
     }),
   );
+}
+
+/**
+ * An admixture runs at one rate: each drug's dose over its concentration must give the same
+ * mL/day (at 0.001 mL/day), or no pump can deliver the order.
+ */
+function commonRate(components: PrescriptionInput['components']): Result<null> {
+  const rates = components.map((c) => {
+    const mass = massOf(c.concentration.unit);
+    return toPlaces(dailyDoseIn(c.dailyDose, mass).div(concentrationIn(c.concentration, mass)), 3);
+  });
+  const first = rates[0];
+  const other = rates.findIndex((r) => first !== undefined && !r.eq(first));
+  if (first === undefined || other === -1) return ok(null);
+  const text = components.map((c, i) => `${c.drug} ${str(rates[i] ?? first)} mL/day`).join(', ');
+  return err(appError('INVALID_INPUT', `an admixture runs at one rate, but these doses need different rates (${text}): change a dose or a concentration`, `components.${other}.dailyDose`));
 }
 
 /** Withdraws an open order (physicians), with the reason in the audit trail. */

@@ -73,7 +73,7 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
 
   const result: DemoResult = { sessions: 0, programming: 0, refills: 0, patients: pumps.length, accounts };
   for (let i = 0; i < options.sessions; i++) {
-    const { patient, patientId, link, pump, frames } = pumps[i % pumps.length] ?? fail();
+    const { patientId, link, pump, frames } = pumps[i % pumps.length] ?? fail();
     time += Math.round((2 + random() * 12) * 86_400_000);
     const deps2 = { ...base, link, library: defaultLibrary, model, frames };
     await interrogate({ db: deps.db, audit: deps.audit, link, actor: users.nurse.username, now });
@@ -105,7 +105,6 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
       const r = await programPump(deps2, {
         actor: users.doctor,
         witness: users.nurse,
-        indication: patient.indication,
         settings: { drug: status.drug, concentration: status.concentration, mode: 'continuous', rate: { value: str(rate), unit: 'mL/day' } },
         acknowledgement: 'titration discussed with the patient',
       });

@@ -27,6 +27,7 @@ import { interrogate, recentInterrogations } from './interrogation';
 import { activeLibrary, confirmLibrary, saveLibrary } from './library';
 import type { LinkManager } from './link-manager';
 import { reviewProgram } from './program-review';
+import { reviewContext } from './safety-context';
 import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
 import { createPatient, recordPain, registerPump } from './records';
@@ -71,7 +72,9 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     const registered = findPumpBySerial(db, serial);
     return registered === undefined ? undefined : findPatient(db, registered.patientId);
   };
-  const programmingDeps = (status: PumpStatus) => ({ db, audit, link, now, library: activeLibrary(deps), model: modelOf(status) });
+  const timeZone = (): string => siteSettings(db).timeZone;
+  const programmingDeps = (status: PumpStatus) => ({ db, audit, link, now, library: activeLibrary(deps), model: modelOf(status), timeZone: timeZone() });
+  const contextOf = (status: PumpStatus) => reviewContext({ db, now, timeZone: timeZone() }, activeLibrary(deps), modelOf(status), status.serial);
 
   /** The settings a dose change sends: the rate from the daily dose, rounded to the pump's step. */
   const settingsFor = (
@@ -185,8 +188,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     'patients:create': (input) => {
       const u = user();
       if (!u.ok) return Promise.resolve(u);
-      const { birthDate, indication, indicationKind, notes, ...rest } = input;
-      const r = createPatient(deps, u.value, { ...rest, ...(birthDate === undefined ? {} : { birthDate }), ...(indication === undefined ? {} : { indication }), ...(indicationKind === undefined ? {} : { indicationKind }), ...(notes === undefined ? {} : { notes }) });
+      const r = createPatient(deps, u.value, input);
       return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
     },
     'patients:get': (input) => {
@@ -266,7 +268,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const settings = settingsFor(status, input);
       if (!settings.ok) return settings;
       const patient = patientOf(status.serial) ?? null;
-      const review = reviewProgram(activeLibrary(deps), modelOf(status), status, settings.value, patient?.indication ?? undefined);
+      const review = reviewProgram(activeLibrary(deps), modelOf(status), status, settings.value, contextOf(status));
       if (!review.ok) return review;
       const r = review.value;
       const s = settings.value;
@@ -301,7 +303,6 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         actor: u.value,
         witness,
         patientId: patient?.identifier,
-        indication: patient?.indication ?? undefined,
         settings: input.settings,
         acknowledgement: input.acknowledgement,
         reviewed: input.reviewed,
@@ -331,8 +332,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       if (!plan.ok) return plan;
       if (plan.value !== undefined) {
         const p = plan.value;
-        const patient = patientOf(status.serial);
-        const review = reviewProgram(activeLibrary(deps), modelOf(status), status, p.settings, patient?.indication ?? undefined, { bridged: true });
+        const review = reviewProgram(activeLibrary(deps), modelOf(status), status, p.settings, contextOf(status), { bridged: true });
         if (!review.ok) return review;
         rate = p.newRate;
         concentrationChange = { ...changeOf(p), check: review.value.check };

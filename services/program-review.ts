@@ -1,9 +1,11 @@
 import { dec } from '../core/decimal';
-import type { DrugLibrary, Indication } from '../core/library/schema';
-import { checkDose, worse, type DoseCheck } from '../core/library/validate';
+import type { DrugLibrary } from '../core/library/schema';
+import { checkTherapy, type BatteryState, type TherapyCheck } from '../core/library/safety';
+import { verdictOf, type DoseCheck, type DoseHistoryEntry, type Finding, type PatientContext } from '../core/library/validate';
+import { compareReadBack } from './read-back';
 import type { PumpModel } from '../core/models';
-import { diffPrograms, summarizeProgram, type ProgramDiffRow, type ProgramSummary, type TherapyProgram } from '../core/program';
-import type { PumpSettings, PumpStatus } from '../core/pump';
+import { diffPrograms, summarizeProgram, type ComponentSummary, type ProgramDiffRow, type ProgramSummary, type TherapyProgram } from '../core/program';
+import type { Drug, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
 import { concentrationIn, massOf, type DailyDoseQ, type HourlyDoseQ } from '../core/units';
 
@@ -50,17 +52,30 @@ export const settingsOfStatus = (status: PumpStatus): PumpSettings => ({
   ...(status.patientBolus === undefined ? {} : { patientBolus: status.patientBolus }),
 });
 
+/** What the safety check knows besides the two programs: the patient, the pump's history, the time. */
+export interface ReviewContext {
+  patient?: PatientContext | undefined;
+  history?: DoseHistory | undefined;
+  now: string;
+}
+
+export type DoseHistory = ReadonlyArray<{ drug: Drug } & DoseHistoryEntry>;
+
+/** The battery state the safety check applies, from the pump's own alarms. */
+export const batteryOf = (status: PumpStatus): BatteryState =>
+  status.alarms.some((a) => a.code === 'EOS') ? 'end-of-service' : status.alarms.some((a) => a.code === 'ERI') ? 'elective-replacement' : 'ok';
+
 /**
- * Reviews a continuous or stopped program of the drug the pump holds against what it runs now:
- * the summaries old and new, the field-by-field difference, and the drug library's verdict on the
- * infusion dose (change limits) and on the most the patient can receive with every allowed bolus.
+ * Reviews a program of the pump against what it runs now: the summaries old and new from the
+ * therapy model, the field-by-field difference, and the one safety check (the drug library with
+ * the pump's history and the patient, the battery state).
  */
 export function reviewProgram(
   library: DrugLibrary,
   model: PumpModel,
   old: PumpStatus,
   s: PumpSettings,
-  indication: Indication | undefined,
+  context: ReviewContext,
   options: { bridged?: boolean } = {},
 ): Result<ProgramReview> {
   if (old.mode === 'flex' && old.steps === undefined) {
@@ -77,37 +92,47 @@ export function reviewProgram(
   if (!sameConcentration && options.bridged !== true) {
     return err(appError('INVALID_INPUT', 'a concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));
   }
-  const before = summarizeProgram(programOfStatus(old), { model, reservoirVolume: old.reservoirVolume, alarmVolume: old.lowReservoirAlarmVolume });
+  const running = programOfStatus(old);
+  const before = summarizeProgram(running, { model, reservoirVolume: old.reservoirVolume, alarmVolume: old.lowReservoirAlarmVolume });
   if (!before.ok) return before;
   const after = summarizeProgram(programOfSettings(s), { model, reservoirVolume: old.reservoirVolume, alarmVolume: old.lowReservoirAlarmVolume });
   if (!after.ok) return after;
   const o = before.value.components[0];
   const n = after.value.components[0];
   if (o === undefined || n === undefined) return err(appError('INTERNAL', 'no dose for the program'));
-  // A new drug starts afresh: its dose is checked as a start, not as a change from another drug's.
-  const previous = old.mode === 'stopped' || drugChange ? undefined : old.dailyDose;
-  const infusion = checkDose(library, { drug: s.drug, concentration: s.concentration, dailyDose: n.dailyDose, previousDailyDose: previous, indication }, model);
-  if (!infusion.ok) return infusion;
-  let check = infusion.value;
-  if (s.patientBolus !== undefined && !dec(n.maxDailyDoseWithBoluses.value).eq(n.dailyDose.value)) {
-    // Every allowed patient bolus taken: the daily maximum must stay within the library too.
-    const withBoluses = checkDose(library, { drug: s.drug, concentration: s.concentration, dailyDose: n.maxDailyDoseWithBoluses, indication }, model);
-    if (!withBoluses.ok) return withBoluses;
-    const extra = withBoluses.value.findings
-      .filter((f) => f.code === 'DOSE_ABOVE_MAX' && !check.findings.some((g) => g.code === f.code && g.level === f.level))
-      .map((f) => ({ ...f, params: { ...f.params, withBoluses: 'true' }, message: `${f.message} (with every allowed patient bolus)` }));
-    check = { ...check, findings: [...check.findings, ...extra], verdict: extra.reduce((v, f) => worse(v, f.level), check.verdict) };
-  }
-  const oldDose = old.mode === 'stopped' ? { ...o.dailyDose, value: '0' } : o.dailyDose;
+  const checked = checkTherapy(library, { program: programOfSettings(s), running, history: context.history, patient: context.patient, battery: batteryOf(old), now: context.now }, model);
+  if (!checked.ok) return checked;
+  const check = sameProgram(old, s) ? asRunning(checked.value) : checked.value;
+  const stopped = old.mode === 'stopped';
+  const oldDose = stopped ? { ...o.dailyDose, value: '0' } : o.dailyDose;
+  const oldMax = stopped ? { ...o.maxDailyDoseWithBoluses, value: '0' } : o.maxDailyDoseWithBoluses;
+  // A higher daily dose, or more drug the patient can take with every allowed bolus, is an increase.
+  const increase = drugChange || dec(n.dailyDose.value).gt(oldDose.value) || dec(n.maxDailyDoseWithBoluses.value).gt(oldMax.value) || bolusDoseRises(o.bolusDose, n.bolusDose);
   return ok({
     before: before.value,
     after: after.value,
     rows: diffPrograms(before.value, after.value),
-    check,
+    check: { verdict: check.verdict, findings: check.findings, library: check.library },
     oldDailyDose: oldDose,
     newDailyDose: n.dailyDose,
     oldPeakHourly: o.peakHourlyDose,
     newPeakHourly: n.peakHourlyDose,
-    increase: drugChange || dec(n.dailyDose.value).gt(oldDose.value),
+    increase,
   });
 }
+
+/** The pump would run exactly what it runs now (a refill re-sends its program). */
+const sameProgram = (old: PumpStatus, s: PumpSettings): boolean => compareReadBack({ sessionId: '', transactionId: old.lastTransactionId ?? '', settings: s }, old).length === 0;
+
+/**
+ * A program the pump already runs is not a new decision: refusing to send it again would stop a
+ * refill and leave the patient without therapy. Its findings are shown and must be acknowledged
+ * (soft), and the physician is told; only the battery's end of service stays hard.
+ */
+const asRunning = (check: TherapyCheck): TherapyCheck => {
+  const findings = check.findings.map((f): Finding => (f.level === 'hard' && f.code !== 'PUMP_END_OF_SERVICE' ? { ...f, level: 'soft', params: { ...f.params, running: 'true' }, message: `the program the pump runs now: ${f.message}` } : f));
+  return { ...check, findings, verdict: verdictOf(findings) };
+};
+
+const bolusDoseRises = (before: ComponentSummary['bolusDose'], after: ComponentSummary['bolusDose']): boolean =>
+  after !== undefined && (before === undefined || dec(after.value).gt(before.value));

@@ -1,4 +1,4 @@
-import type { Indication } from '../core/library/schema';
+import type { PatientInput } from '../core/api/schemas';
 import { findPumpModel } from '../core/models';
 import { appError, err, ok, type Result } from '../core/result';
 import { isValidDate } from '../core/calc/dates';
@@ -18,7 +18,7 @@ const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constrai
 export function createPatient(
   deps: RecordsDeps,
   actor: SignedInUser,
-  input: { identifier: string; name: string; birthDate?: string; indication?: Indication; indicationKind?: string; notes?: string },
+  input: PatientInput,
 ): Result<number> {
   const allowed = authorize(actor, 'patient.edit');
   if (!allowed.ok) return allowed;
@@ -28,8 +28,8 @@ export function createPatient(
   try {
     return ok(
       deps.audit.commit(() => {
-        const id = insertPatient(deps.db, { identifier: input.identifier, name: input.name, birthDate: input.birthDate ?? null, indication: input.indication ?? null, indicationKind: input.indicationKind ?? null, notes: input.notes ?? null, createdAt: deps.now().toISOString() });
-        deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, patientId: input.identifier, action: 'patient.create', new: { identifier: input.identifier, indication: input.indication ?? null, indicationKind: input.indicationKind ?? null }, outcome: 'confirmed' });
+        const id = insertPatient(deps.db, { identifier: input.identifier, name: input.name, birthDate: input.birthDate ?? null, indication: input.indication ?? null, indicationKind: input.indicationKind ?? null, spasticityOrigin: input.spasticityOrigin ?? null, notes: input.notes ?? null, createdAt: deps.now().toISOString() });
+        deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, patientId: input.identifier, action: 'patient.create', new: { identifier: input.identifier, indication: input.indication ?? null, indicationKind: input.indicationKind ?? null, spasticityOrigin: input.spasticityOrigin ?? null }, outcome: 'confirmed' });
         return id;
       }),
     );

@@ -213,7 +213,6 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     requireWitness: true,
     reservoirVolumeMl: request.instilledMl,
     acknowledgement: request.acknowledgement,
-    indication: patient?.indication ?? undefined,
     action: change === undefined ? 'pump.reservoir.update' : 'pump.program',
   });
   if (!programmed.ok) return programmed;

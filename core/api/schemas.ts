@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { roles } from '../permissions';
 import { DrugSchema } from '../pump';
-import { IndicationSchema } from '../library/schema';
+import { isValidTimeZone } from '../clock';
+import { IndicationSchema, SpasticityOriginSchema } from '../library/schema';
 import { Q } from '../units';
 
 /**
@@ -37,6 +38,7 @@ export const PatientSchema = z.strictObject({
   birthDate: z.string().nullable(),
   indication: IndicationSchema.nullable(),
   indicationKind: z.string().nullable(),
+  spasticityOrigin: SpasticityOriginSchema.nullable(),
 });
 export type Patient = z.infer<typeof PatientSchema>;
 
@@ -46,8 +48,10 @@ export const PatientInputSchema = z.strictObject({
   birthDate: IsoDate.optional(),
   indication: IndicationSchema.optional(),
   indicationKind: Text(60).optional(),
+  spasticityOrigin: SpasticityOriginSchema.optional(),
   notes: Text(2000).optional(),
 });
+export type PatientInput = z.infer<typeof PatientInputSchema>;
 
 export const PumpRecordSchema = z.strictObject({
   id: z.number().int(),
@@ -300,5 +304,10 @@ export const SettingsSchema = z.strictObject({
   lockoutMinutes: z.number().int().min(1).max(1440),
   language: z.enum(['zh-CN', 'en']),
   lowReservoirAlarmMl: Decimal,
+  /** IANA time zone name, e.g. Asia/Shanghai. */
+  timeZone: z.string().min(1).max(64).refine(isValidTimeZone, { message: 'not a time zone name (e.g. Asia/Shanghai)' }),
+  clinicName: Text(100),
+  clinicPhone: Text(40),
+  refillMarginDays: z.number().int().min(0).max(30),
 });
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -19,6 +19,14 @@ export type Bound = z.infer<typeof BoundSchema>;
 export const IndicationSchema = z.enum(['cancer', 'non-cancer']);
 export type Indication = z.infer<typeof IndicationSchema>;
 
+/** Opioid tolerance as the starting-dose and patient-bolus rules see it; unknown counts as naive. */
+export const OpioidToleranceSchema = z.enum(['naive', 'tolerant', 'unknown']);
+export type OpioidTolerance = z.infer<typeof OpioidToleranceSchema>;
+
+/** Origin of spasticity: baclofen titrates more slowly for a cerebral origin. */
+export const SpasticityOriginSchema = z.enum(['spinal', 'cerebral']);
+export type SpasticityOrigin = z.infer<typeof SpasticityOriginSchema>;
+
 export const DrugEntrySchema = z.strictObject({
   drug: DrugSchema,
   /** The mass unit every dose and concentration figure of this entry is written in. */
@@ -33,8 +41,17 @@ export const DrugEntrySchema = z.strictObject({
     })
     .default({ productsLevel: 'soft' }),
   dailyDose: z.strictObject({ min: BoundSchema.optional(), max: BoundSchema.optional() }).default({}),
-  /** Maximum first dose, when there is no previous dose to compare with. */
+  /** Minimum concentration where a wrong, too dilute solution is the hazard (underdose, withdrawal). */
+  concentrationMin: BoundSchema.optional(),
+  /**
+   * Maximum first dose of a pump with no current therapy of this drug, for an opioid-naive patient
+   * (an unknown tolerance counts as naive).
+   */
   startDose: BoundSchema.optional(),
+  /** Maximum first dose for an opioid-tolerant patient; without it `startDose` applies to everyone. */
+  startDoseTolerant: BoundSchema.optional(),
+  /** Maximum peak hourly dose of a flex schedule, in the entry's unit per hour. */
+  peakHourlyDose: BoundSchema.optional(),
   /** Maximum increase per change in percent of the previous dose, by indication. */
   increasePercent: z
     .strictObject({ cancer: BoundSchema.optional(), nonCancer: BoundSchema.optional(), unknown: BoundSchema.optional() })
@@ -43,15 +60,47 @@ export const DrugEntrySchema = z.strictObject({
   increaseAbsolute: BoundSchema.optional(),
   /** Maximum decrease per change in percent: withdrawal of baclofen or clonidine is dangerous. */
   decreasePercent: BoundSchema.optional(),
-  /** Limits over a rolling window of past changes. */
+  /** Limits over a rolling window of the pump's own programming history. */
   window: z
     .strictObject({
       hours: z.number().int().min(1).max(24 * 90),
+      /** Increase over the lowest dose programmed within the window, in percent. */
       maxIncreasePercent: BoundSchema.optional(),
+      /** The same for spasticity of cerebral origin (baclofen), when it differs. */
+      maxIncreasePercentCerebral: BoundSchema.optional(),
+      /** Increase over the lowest dose programmed within the window, in the entry's unit per day. */
+      maxIncreaseAbsolute: BoundSchema.optional(),
+      /** Number of increases within the window, this one included. */
       maxIncreases: BoundSchema.optional(),
+      /** Fewest hours between two increases. */
+      minIntervalHours: BoundSchema.optional(),
     })
     .optional(),
-  stabilityDays: z.strictObject({ days: z.number().int().min(1).max(3650), source: z.string().max(500) }).optional(),
+  /** Patient-activated boluses (the patient remote). */
+  patientBolus: z
+    .strictObject({
+      /** Dose of one bolus, in the entry's unit. */
+      maxDose: BoundSchema.optional(),
+      maxPerDay: BoundSchema.optional(),
+      /** A patient bolus only for opioid-tolerant patients (opioids: never for the naive). */
+      tolerantOnly: z.boolean().default(false),
+      /** No patient bolus at all for this drug (a hard finding). */
+      notAllowed: z.boolean().default(false),
+      source: z.string().max(500).optional(),
+    })
+    .optional(),
+  stabilityDays: z
+    .strictObject({
+      days: z.number().int().min(1).max(3650),
+      source: z.string().max(500),
+      /** The first fill of a new pump must be replaced sooner (ziconotide binds to new pump surfaces). */
+      firstFillDays: z.number().int().min(1).max(3650).optional(),
+      /** Longer stability for the marketed concentrations filled undiluted. */
+      undilutedDays: z.number().int().min(1).max(3650).optional(),
+    })
+    .optional(),
+  /** Stopping or cutting this drug can cause a withdrawal syndrome (opioids, baclofen, clonidine). */
+  withdrawalRisk: z.boolean().default(false),
 });
 export type DrugEntry = z.infer<typeof DrugEntrySchema>;
 

@@ -2,16 +2,19 @@ import { dec, str, toPlaces, type Dec } from '../decimal';
 import { defaultPumpModel, type PumpModel } from '../models';
 import type { Drug } from '../pump';
 import { appError, err, ok, type Result } from '../result';
-import { concentrationIn, dailyDoseIn, type ConcentrationQ, type DailyDoseQ } from '../units';
+import { concentrationIn, convertMass, dailyDoseIn, massOf, type ConcentrationQ, type DailyDoseQ, type HourlyDoseQ, type MassUnit } from '../units';
 import { ROUNDING } from '../calc/rounding';
 import { libraryId } from './hash';
-import type { Bound, DrugEntry, DrugLibrary, Indication } from './schema';
+import type { Bound, DrugEntry, DrugLibrary, Indication, OpioidTolerance, SpasticityOrigin } from './schema';
 
 export const findingCodes = [
   'CONCENTRATION_ABOVE_MAX',
+  'CONCENTRATION_BELOW_MIN',
   'CONCENTRATION_NOT_A_PRODUCT',
   'DOSE_ABOVE_MAX',
+  'DOSE_WITH_BOLUSES_ABOVE_MAX',
   'DOSE_BELOW_MIN',
+  'PEAK_HOURLY_ABOVE_MAX',
   'BELOW_MIN_DELIVERABLE',
   'ABOVE_MAX_RATE',
   'START_DOSE_ABOVE_MAX',
@@ -19,13 +22,23 @@ export const findingCodes = [
   'INCREASE_ABOVE_MAX',
   'DECREASE_PERCENT_ABOVE_MAX',
   'WINDOW_INCREASE_PERCENT_ABOVE_MAX',
+  'WINDOW_INCREASE_ABOVE_MAX',
   'WINDOW_INCREASES_ABOVE_MAX',
+  'WINDOW_INTERVAL_TOO_SHORT',
+  'BOLUS_DOSE_ABOVE_MAX',
+  'BOLUSES_PER_DAY_ABOVE_MAX',
+  'BOLUS_NOT_ALLOWED',
+  'BOLUS_OPIOID_NAIVE',
+  'THERAPY_STOP',
+  'STOP_WITHDRAWAL_RISK',
+  'PUMP_END_OF_SERVICE',
+  'PUMP_ELECTIVE_REPLACEMENT',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 export type Level = 'soft' | 'hard';
 export type Verdict = 'ok' | Level;
 
-/** One reason a dose is not plainly acceptable: a code and parameters the UI translates. */
+/** One reason a program is not plainly acceptable: a code and parameters the UI translates. */
 export interface Finding {
   code: FindingCode;
   level: Level;
@@ -33,15 +46,50 @@ export interface Finding {
   params: Record<string, string>;
 }
 
+/** A confirmed program of the pump, as one drug's daily dose at the time it was applied. */
+export interface DoseHistoryEntry {
+  at: string;
+  dailyDose: DailyDoseQ;
+}
+
+/** What the rules need to know about the patient; anything unknown is taken the stricter way. */
+export interface PatientContext {
+  indication?: Indication | undefined;
+  tolerance?: OpioidTolerance | undefined;
+  spasticityOrigin?: SpasticityOrigin | undefined;
+}
+
+/**
+ * The figures of one drug of a program, as the therapy model derives them, plus what the pump ran
+ * before and its history. Every rule of the drug library reads only these.
+ */
+export interface ComponentFacts {
+  drug: Drug;
+  concentration: ConcentrationQ;
+  dailyDose: DailyDoseQ;
+  peakHourlyDose?: HourlyDoseQ | undefined;
+  maxDailyDoseWithBoluses?: DailyDoseQ | undefined;
+  /** One patient bolus, in the component's mass unit. */
+  bolusDose?: { value: string; unit: MassUnit } | undefined;
+  bolusesPerDay?: number | undefined;
+  /** The daily dose of this drug the pump runs now; undefined when it runs none (a start). */
+  previousDailyDose?: DailyDoseQ | undefined;
+  /** Earlier confirmed programs of this drug on this pump, with their times. */
+  history?: ReadonlyArray<DoseHistoryEntry> | undefined;
+  /** The time of this change (ISO 8601); needed with `history`. */
+  now?: string | undefined;
+}
+
+/** The dose-only input of `pumpctl check`, orders and screening doses. */
 export interface DoseCheckInput {
   drug: Drug;
   concentration: ConcentrationQ;
   dailyDose: DailyDoseQ;
   previousDailyDose?: DailyDoseQ | undefined;
   indication?: Indication | undefined;
-  /** Earlier programmed daily doses with their times, for the rolling-window limits. */
-  history?: ReadonlyArray<{ at: string; dailyDose: DailyDoseQ }> | undefined;
-  /** The time of this change (ISO 8601); needed with `history`. */
+  tolerance?: OpioidTolerance | undefined;
+  spasticityOrigin?: SpasticityOrigin | undefined;
+  history?: ReadonlyArray<DoseHistoryEntry> | undefined;
   now?: string | undefined;
 }
 
@@ -54,6 +102,7 @@ export interface DoseCheck {
 const rank: Record<Verdict, number> = { ok: 0, soft: 1, hard: 2 };
 export const worse = (a: Verdict, b: Verdict): Verdict => (rank[a] >= rank[b] ? a : b);
 export const verdictRank = (v: Verdict): number => rank[v];
+export const verdictOf = (findings: readonly Finding[]): Verdict => findings.reduce<Verdict>((v, f) => worse(v, f.level), 'ok');
 
 /** The level a value reaches against a maximum: hard beyond the hard threshold, else soft beyond the soft one. */
 const levelAbove = (value: Dec, bound: Bound | undefined): { level: Level; limit: string } | undefined => {
@@ -69,60 +118,87 @@ const levelBelow = (value: Dec, bound: Bound | undefined): { level: Level; limit
 
 const pct = (v: Dec): string => str(toPlaces(v, ROUNDING.percentPlaces));
 
-/**
- * Checks a daily dose against the drug library and the pump's deliverable range. Every finding
- * carries a code, its level and its parameters; the verdict is the worst level found.
- */
+export type AddFinding = (code: FindingCode, level: Level, message: string, params: Record<string, string>) => void;
+
+export const findEntry = (library: DrugLibrary, drug: Drug): Result<DrugEntry> => {
+  const entry = library.entries.find((e) => e.drug === drug);
+  return entry === undefined ? err(appError('INVALID_INPUT', `${drug} is not in the drug library "${library.name}"`, 'drug')) : ok(entry);
+};
+
+export const libraryOf = (library: DrugLibrary): DoseCheck['library'] => ({ ...libraryId(library), confirmed: library.confirmedBy !== null });
+
+/** The dose-only check: one component with no program around it. */
 export function checkDose(library: DrugLibrary, input: DoseCheckInput, model: PumpModel = defaultPumpModel()): Result<DoseCheck> {
-  const entry = library.entries.find((e) => e.drug === input.drug);
-  if (entry === undefined) return err(appError('INVALID_INPUT', `${input.drug} is not in the drug library "${library.name}"`, 'drug'));
-  const unit = entry.unit;
-  const c = concentrationIn(input.concentration, unit);
-  if (c.isZero()) return err(appError('INVALID_INPUT', 'concentration must be greater than zero', 'concentration.value'));
-  const dose = dailyDoseIn(input.dailyDose, unit);
-  const previous = input.previousDailyDose === undefined ? undefined : dailyDoseIn(input.previousDailyDose, unit);
   const findings: Finding[] = [];
-  const add = (code: FindingCode, level: Level, message: string, params: Record<string, string>) =>
-    findings.push({ code, level, message, params });
+  const r = checkComponent(library, input, { indication: input.indication, tolerance: input.tolerance, spasticityOrigin: input.spasticityOrigin }, model, (code, level, message, params) =>
+    findings.push({ code, level, message, params }),
+  );
+  if (!r.ok) return r;
+  return ok({ verdict: verdictOf(findings), findings, library: libraryOf(library) });
+}
+
+/**
+ * Every rule of the drug library for one drug of a program: concentration, daily dose, the most
+ * with every allowed bolus, peak hourly dose, what the pump can deliver, a start or a change
+ * against what runs now, the rolling windows over the pump's history, and the patient bolus.
+ */
+export function checkComponent(library: DrugLibrary, facts: ComponentFacts, patient: PatientContext, model: PumpModel, add: AddFinding): Result<null> {
+  const found = findEntry(library, facts.drug);
+  if (!found.ok) return found;
+  const entry = found.value;
+  const unit = entry.unit;
+  const c = concentrationIn(facts.concentration, unit);
+  if (c.isZero()) return err(appError('INVALID_INPUT', 'concentration must be greater than zero', 'concentration.value'));
+  const dose = dailyDoseIn(facts.dailyDose, unit);
+  const previous = facts.previousDailyDose === undefined ? undefined : dailyDoseIn(facts.previousDailyDose, unit);
 
   checkConcentration(entry, c, add);
-
   const doseMax = levelAbove(dose, entry.dailyDose.max);
   if (doseMax) add('DOSE_ABOVE_MAX', doseMax.level, `daily dose ${str(dose)} ${unit}/day is above the ${doseMax.level} maximum of ${doseMax.limit} ${unit}/day`, { dose: str(dose), max: doseMax.limit, unit: `${unit}/day` });
+  if (facts.maxDailyDoseWithBoluses !== undefined) {
+    const withBoluses = dailyDoseIn(facts.maxDailyDoseWithBoluses, unit);
+    const hit = withBoluses.gt(dose) ? levelAbove(withBoluses, entry.dailyDose.max) : undefined;
+    if (hit && (doseMax === undefined || rank[hit.level] > rank[doseMax.level])) {
+      add('DOSE_WITH_BOLUSES_ABOVE_MAX', hit.level, `with every allowed patient bolus the daily dose reaches ${str(withBoluses)} ${unit}/day, above the ${hit.level} maximum of ${hit.limit} ${unit}/day`, { dose: str(withBoluses), max: hit.limit, unit: `${unit}/day` });
+    }
+  }
+  if (facts.peakHourlyDose !== undefined) {
+    const peak = convertMass(dec(facts.peakHourlyDose.value), massOf(facts.peakHourlyDose.unit), unit);
+    const hit = levelAbove(peak, entry.peakHourlyDose);
+    if (hit) add('PEAK_HOURLY_ABOVE_MAX', hit.level, `a peak of ${str(peak)} ${unit}/h is above the ${hit.level} maximum of ${hit.limit} ${unit}/h`, { dose: str(peak), max: hit.limit, unit: `${unit}/h` });
+  }
   if (!dose.isZero()) {
     const doseMin = levelBelow(dose, entry.dailyDose.min);
     if (doseMin) add('DOSE_BELOW_MIN', doseMin.level, `daily dose ${str(dose)} ${unit}/day is below the ${doseMin.level} minimum of ${doseMin.limit} ${unit}/day`, { dose: str(dose), min: doseMin.limit, unit: `${unit}/day` });
     checkDeliverable(dose, c, unit, model, add);
   }
 
-  if (previous === undefined) {
-    const start = levelAbove(dose, entry.startDose);
-    if (start) add('START_DOSE_ABOVE_MAX', start.level, `a starting dose of ${str(dose)} ${unit}/day is above the ${start.level} limit of ${start.limit} ${unit}/day`, { dose: str(dose), max: start.limit, unit: `${unit}/day` });
+  if (previous === undefined || previous.isZero()) {
+    if (!dose.isZero()) checkStart(entry, dose, patient.tolerance, add);
   } else {
-    checkChange(entry, dose, previous, input.indication, add);
+    checkChange(entry, dose, previous, patient.indication, add);
   }
-  if (previous !== undefined && input.history !== undefined && input.history.length > 0) {
-    const windowResult = checkWindow(entry, dose, previous, input, add);
+  if (facts.history !== undefined && facts.history.length > 0 && dose.gt(previous ?? 0)) {
+    const windowResult = checkWindow(entry, dose, previous ?? dec(0), facts, patient.spasticityOrigin, add);
     if (!windowResult.ok) return windowResult;
   }
-
-  const verdict = findings.reduce<Verdict>((v, f) => worse(v, f.level), 'ok');
-  return ok({ verdict, findings, library: { ...libraryId(library), confirmed: library.confirmedBy !== null } });
+  if (facts.bolusDose !== undefined) checkBolus(entry, facts, patient.tolerance, add);
+  return ok(null);
 }
 
-type Add = (code: FindingCode, level: Level, message: string, params: Record<string, string>) => void;
-
-function checkConcentration(entry: DrugEntry, c: Dec, add: Add): void {
+function checkConcentration(entry: DrugEntry, c: Dec, add: AddFinding): void {
   const unit = `${entry.unit}/mL`;
   const max = levelAbove(c, entry.concentration.max);
   if (max) add('CONCENTRATION_ABOVE_MAX', max.level, `concentration ${str(c)} ${unit} is above the ${max.level} maximum of ${max.limit} ${unit}`, { concentration: str(c), max: max.limit, unit });
+  const min = levelBelow(c, entry.concentrationMin);
+  if (min) add('CONCENTRATION_BELOW_MIN', min.level, `concentration ${str(c)} ${unit} is below the ${min.level} minimum of ${min.limit} ${unit}`, { concentration: str(c), min: min.limit, unit });
   const products = entry.concentration.products;
   if (products !== undefined && products.length > 0 && !products.some((p) => dec(p).eq(c))) {
     add('CONCENTRATION_NOT_A_PRODUCT', entry.concentration.productsLevel, `concentration ${str(c)} ${unit} is not one of the listed products (${products.join(', ')} ${unit})`, { concentration: str(c), products: products.join(', '), unit });
   }
 }
 
-function checkDeliverable(dose: Dec, c: Dec, unit: string, model: PumpModel, add: Add): void {
+function checkDeliverable(dose: Dec, c: Dec, unit: string, model: PumpModel, add: AddFinding): void {
   const minDose = dec(model.minRateMlPerDay).mul(c);
   if (dose.lt(minDose)) {
     add('BELOW_MIN_DELIVERABLE', 'hard', `${str(dose)} ${unit}/day is below the smallest dose this pump can deliver at this concentration: ${str(minDose)} ${unit}/day (${model.minRateMlPerDay} mL/day)`, { dose: str(dose), minimum: str(minDose), minRate: model.minRateMlPerDay, unit: `${unit}/day` });
@@ -133,51 +209,112 @@ function checkDeliverable(dose: Dec, c: Dec, unit: string, model: PumpModel, add
   }
 }
 
-function checkChange(entry: DrugEntry, dose: Dec, previous: Dec, indication: Indication | undefined, add: Add): void {
+function checkStart(entry: DrugEntry, dose: Dec, tolerance: OpioidTolerance | undefined, add: AddFinding): void {
+  const tolerant = tolerance === 'tolerant' && entry.startDoseTolerant !== undefined;
+  const bound = tolerant ? entry.startDoseTolerant : entry.startDose;
+  const start = levelAbove(dose, bound);
+  if (start) {
+    const who = tolerant ? 'opioid-tolerant' : entry.startDoseTolerant === undefined ? 'any' : 'opioid-naive (or tolerance unknown)';
+    add('START_DOSE_ABOVE_MAX', start.level, `a starting dose of ${str(dose)} ${entry.unit}/day is above the ${start.level} limit of ${start.limit} ${entry.unit}/day for ${who} patients`, { dose: str(dose), max: start.limit, unit: `${entry.unit}/day`, tolerance: tolerant ? 'tolerant' : 'naive' });
+  }
+}
+
+function checkChange(entry: DrugEntry, dose: Dec, previous: Dec, indication: Indication | undefined, add: AddFinding): void {
   const unit = `${entry.unit}/day`;
   if (dose.gt(previous)) {
     const increase = dose.minus(previous);
-    if (!previous.isZero()) {
-      const percent = increase.div(previous).mul(100);
-      const bounds = entry.increasePercent;
-      const bound = indication === 'cancer' ? bounds?.cancer : indication === 'non-cancer' ? bounds?.nonCancer : bounds?.unknown;
-      const hit = levelAbove(percent, bound);
-      if (hit) add('INCREASE_PERCENT_ABOVE_MAX', hit.level, `an increase of ${pct(percent)} % is above the ${hit.level} limit of ${hit.limit} % per change${indication === undefined ? ' (indication not given: the stricter limit applies)' : ` for ${indication} pain`}`, { percent: pct(percent), max: hit.limit, indication: indication ?? 'unknown' });
-    }
+    const percent = increase.div(previous).mul(100);
+    const bounds = entry.increasePercent;
+    const bound = indication === 'cancer' ? bounds?.cancer : indication === 'non-cancer' ? bounds?.nonCancer : bounds?.unknown;
+    const hit = levelAbove(percent, bound);
+    if (hit) add('INCREASE_PERCENT_ABOVE_MAX', hit.level, `an increase of ${pct(percent)} % is above the ${hit.level} limit of ${hit.limit} % per change${indication === undefined ? ' (indication not given: the stricter limit applies)' : ` for ${indication} pain`}`, { percent: pct(percent), max: hit.limit, indication: indication ?? 'unknown' });
     const abs = levelAbove(increase, entry.increaseAbsolute);
     if (abs) add('INCREASE_ABOVE_MAX', abs.level, `an increase of ${str(increase)} ${unit} is above the ${abs.level} limit of ${abs.limit} ${unit} per change`, { increase: str(increase), max: abs.limit, unit });
-  } else if (dose.lt(previous) && !previous.isZero()) {
+  } else if (dose.lt(previous)) {
     const percent = previous.minus(dose).div(previous).mul(100);
+    if (dose.isZero()) {
+      add('THERAPY_STOP', 'soft', `${entry.drug} is stopped: the patient receives none from now on; a reason is required`, { drug: entry.drug });
+      if (entry.withdrawalRisk) add('STOP_WITHDRAWAL_RISK', 'soft', `stopping ${entry.drug} abruptly can cause a withdrawal syndrome: plan a taper or a replacement`, { drug: entry.drug });
+      return;
+    }
     const hit = levelAbove(percent, entry.decreasePercent);
     if (hit) add('DECREASE_PERCENT_ABOVE_MAX', hit.level, `a decrease of ${pct(percent)} % is above the ${hit.level} limit of ${hit.limit} % per change: risk of withdrawal`, { percent: pct(percent), max: hit.limit });
   }
 }
 
-function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, input: DoseCheckInput, add: Add): Result<null> {
+const HOUR_MS = 3_600_000;
+
+/**
+ * Limits over the pump's own history within a rolling window: the increase over the lowest dose
+ * programmed in the window (percent and absolute), the number of increases, and the time since
+ * the last one. Only called for an increase.
+ */
+function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: ComponentFacts, origin: SpasticityOrigin | undefined, add: AddFinding): Result<null> {
   const window = entry.window;
   if (window === undefined) return ok(null);
-  const now = input.now === undefined ? NaN : Date.parse(input.now);
+  const now = facts.now === undefined ? NaN : Date.parse(facts.now);
   if (Number.isNaN(now)) return err(appError('INVALID_INPUT', 'a history needs "now", the time of this change', 'now'));
-  const since = now - window.hours * 3_600_000;
-  const history = [...(input.history ?? [])]
-    .map((h) => ({ t: Date.parse(h.at), dose: dailyDoseIn(h.dailyDose, entry.unit) }))
-    .sort((a, b) => a.t - b.t);
-  if (history.some((h) => Number.isNaN(h.t))) return err(appError('INVALID_INPUT', 'every history entry needs a valid time', 'history'));
-  const inWindow = history.filter((h) => h.t > since && h.t <= now);
-  // The lowest dose programmed within the window (or the current one) is the baseline.
-  const baseline = [previous, ...inWindow.map((h) => h.dose)].reduce((m, v) => (v.lt(m) ? v : m));
-  if (dose.gt(baseline) && !baseline.isZero()) {
-    const percent = dose.minus(baseline).div(baseline).mul(100);
-    const hit = levelAbove(percent, window.maxIncreasePercent);
-    if (hit) add('WINDOW_INCREASE_PERCENT_ABOVE_MAX', hit.level, `${pct(percent)} % above the lowest dose of the last ${window.hours} h is over the ${hit.level} limit of ${hit.limit} %`, { percent: pct(percent), max: hit.limit, hours: String(window.hours) });
+  const since = now - window.hours * HOUR_MS;
+  const history: Array<{ t: number; dose: Dec }> = [];
+  for (const h of facts.history ?? []) {
+    const t = Date.parse(h.at);
+    if (Number.isNaN(t)) return err(appError('INVALID_INPUT', 'every history entry needs a valid time', 'history'));
+    history.push({ t, dose: dailyDoseIn(h.dailyDose, entry.unit) });
   }
-  let increases = dose.gt(previous) ? 1 : 0;
-  for (let i = 0; i < history.length; i++) {
-    const h = history[i];
-    const before = history[i - 1];
-    if (h !== undefined && before !== undefined && h.t > since && h.t <= now && h.dose.gt(before.dose)) increases++;
+  history.sort((a, b) => a.t - b.t);
+  // The dose in force when the window opened, then every dose programmed within it.
+  let firstInside = history.findIndex((h) => h.t > since);
+  if (firstInside === -1) firstInside = history.length;
+  const atOpening = history[firstInside - 1]?.dose;
+  const inWindow = history.slice(firstInside).filter((h) => h.t <= now);
+  const baseline = [previous, ...(atOpening === undefined ? [] : [atOpening]), ...inWindow.map((h) => h.dose)].reduce((m, v) => (v.lt(m) ? v : m));
+  const unit = `${entry.unit}/day`;
+  const hours = String(window.hours);
+  if (dose.gt(baseline)) {
+    const rise = dose.minus(baseline);
+    if (!baseline.isZero()) {
+      const cerebral = origin !== 'spinal' && window.maxIncreasePercentCerebral !== undefined;
+      const percent = rise.div(baseline).mul(100);
+      const hit = levelAbove(percent, cerebral ? window.maxIncreasePercentCerebral : window.maxIncreasePercent);
+      if (hit) add('WINDOW_INCREASE_PERCENT_ABOVE_MAX', hit.level, `${pct(percent)} % above the lowest dose of the last ${hours} h is over the ${hit.level} limit of ${hit.limit} %${cerebral ? ' (spasticity of cerebral or unknown origin)' : ''}`, { percent: pct(percent), max: hit.limit, hours });
+    }
+    const abs = levelAbove(rise, window.maxIncreaseAbsolute);
+    if (abs) add('WINDOW_INCREASE_ABOVE_MAX', abs.level, `${str(rise)} ${unit} above the lowest dose of the last ${hours} h is over the ${abs.level} limit of ${abs.limit} ${unit}`, { increase: str(rise), max: abs.limit, unit, hours });
   }
+  let increases = 1;
+  let lastIncrease: number | undefined;
+  inWindow.forEach((h, i) => {
+    const before = i === 0 ? atOpening : inWindow[i - 1]?.dose;
+    if (before === undefined || h.dose.gt(before)) {
+      increases++;
+      lastIncrease = h.t;
+    }
+  });
   const count = levelAbove(dec(increases), window.maxIncreases);
-  if (count) add('WINDOW_INCREASES_ABOVE_MAX', count.level, `${increases} increases within ${window.hours} h is over the ${count.level} limit of ${count.limit}`, { count: String(increases), max: count.limit, hours: String(window.hours) });
+  if (count) add('WINDOW_INCREASES_ABOVE_MAX', count.level, `${increases} increases within ${hours} h is over the ${count.level} limit of ${count.limit}`, { count: String(increases), max: count.limit, hours });
+  if (lastIncrease !== undefined && window.minIntervalHours !== undefined) {
+    const elapsed = toPlaces(dec(now - lastIncrease).div(HOUR_MS), 1);
+    const hit = levelBelow(elapsed, window.minIntervalHours);
+    if (hit) add('WINDOW_INTERVAL_TOO_SHORT', hit.level, `the last increase was ${str(elapsed)} h ago; increases are at least ${hit.limit} h apart (${hit.level} limit)`, { elapsed: str(elapsed), min: hit.limit });
+  }
   return ok(null);
+}
+
+function checkBolus(entry: DrugEntry, facts: ComponentFacts, tolerance: OpioidTolerance | undefined, add: AddFinding): void {
+  const rules = entry.patientBolus;
+  if (rules === undefined || facts.bolusDose === undefined) return;
+  if (rules.notAllowed) {
+    add('BOLUS_NOT_ALLOWED', 'hard', `the drug library allows no patient bolus of ${entry.drug}`, { drug: entry.drug });
+    return;
+  }
+  if (rules.tolerantOnly && tolerance !== 'tolerant') {
+    add('BOLUS_OPIOID_NAIVE', 'hard', `no patient bolus of ${entry.drug} for a patient who is not known to be opioid-tolerant`, { drug: entry.drug });
+  }
+  const bolus = convertMass(dec(facts.bolusDose.value), facts.bolusDose.unit, entry.unit);
+  const hit = levelAbove(bolus, rules.maxDose);
+  if (hit) add('BOLUS_DOSE_ABOVE_MAX', hit.level, `a patient bolus of ${str(bolus)} ${entry.unit} is above the ${hit.level} maximum of ${hit.limit} ${entry.unit}`, { dose: str(bolus), max: hit.limit, unit: entry.unit });
+  if (facts.bolusesPerDay !== undefined) {
+    const count = levelAbove(dec(facts.bolusesPerDay), rules.maxPerDay);
+    if (count) add('BOLUSES_PER_DAY_ABOVE_MAX', count.level, `${facts.bolusesPerDay} patient boluses a day is above the ${count.level} maximum of ${count.limit}`, { count: String(facts.bolusesPerDay), max: count.limit });
+  }
 }

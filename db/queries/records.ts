@@ -7,15 +7,16 @@ export interface PatientRow {
   birthDate: string | null;
   indication: 'cancer' | 'non-cancer' | null;
   indicationKind: string | null;
+  spasticityOrigin: 'spinal' | 'cerebral' | null;
 }
 
-const patientColumns = 'id, identifier, name, birth_date AS birthDate, indication, indication_kind AS indicationKind';
+const patientColumns = 'id, identifier, name, birth_date AS birthDate, indication, indication_kind AS indicationKind, spasticity_origin AS spasticityOrigin';
 
-export function insertPatient(db: Db, p: { identifier: string; name: string; birthDate: string | null; indication: string | null; indicationKind: string | null; notes: string | null; createdAt: string }): number {
+export function insertPatient(db: Db, p: { identifier: string; name: string; birthDate: string | null; indication: string | null; indicationKind: string | null; spasticityOrigin?: string | null; notes: string | null; createdAt: string }): number {
   return Number(
     db
-      .prepare('INSERT INTO patients (identifier, name, birth_date, indication, indication_kind, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(p.identifier, p.name, p.birthDate, p.indication, p.indicationKind, p.notes, p.createdAt).lastInsertRowid,
+      .prepare('INSERT INTO patients (identifier, name, birth_date, indication, indication_kind, spasticity_origin, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(p.identifier, p.name, p.birthDate, p.indication, p.indicationKind, p.spasticityOrigin ?? null, p.notes, p.createdAt).lastInsertRowid,
   );
 }
 
@@ -133,3 +134,35 @@ export const screeningTrials = (db: Db, patientId: number) =>
       'SELECT trial_date AS trialDate, decision, side_effects AS sideEffects, notes FROM screening_trials WHERE patient_id = ? ORDER BY trial_date',
     )
     .all(patientId);
+
+export interface SystemicOpioidRow {
+  id: number;
+  drug: string;
+  route: string;
+  doseValue: string;
+  doseUnit: string;
+  startDate: string;
+  stopDate: string | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export function insertSystemicOpioid(db: Db, r: Omit<SystemicOpioidRow, 'id'> & { patientId: number; auditSeq: number }): number {
+  return Number(
+    db
+      .prepare('INSERT INTO systemic_opioids (patient_id, drug, route, dose_value, dose_unit, start_date, stop_date, recorded_by, recorded_at, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(r.patientId, r.drug, r.route, r.doseValue, r.doseUnit, r.startDate, r.stopDate, r.recordedBy, r.recordedAt, r.auditSeq).lastInsertRowid,
+  );
+}
+
+/** A patient's systemic opioids, oldest first (on `systemic_opioids_patient`). */
+export const systemicOpioidsOf = (db: Db, patientId: number): SystemicOpioidRow[] =>
+  db
+    .prepare<[number], SystemicOpioidRow>(
+      `SELECT id, drug, route, dose_value AS doseValue, dose_unit AS doseUnit, start_date AS startDate, stop_date AS stopDate, recorded_by AS recordedBy, recorded_at AS recordedAt
+       FROM systemic_opioids WHERE patient_id = ? ORDER BY start_date, id`,
+    )
+    .all(patientId);
+
+export const setSystemicOpioidStop = (db: Db, id: number, patientId: number, stopDate: string): boolean =>
+  db.prepare('UPDATE systemic_opioids SET stop_date = ? WHERE id = ? AND patient_id = ?').run(stopDate, id, patientId).changes === 1;

@@ -41,3 +41,33 @@ export const allOpenSessions = (db: Db): SessionRow[] =>
        FROM programming_sessions WHERE outcome IN ('pending', 'unconfirmed') ORDER BY id`,
     )
     .all();
+
+/** The confirmed program writes of a pump since a time, oldest first (on `programming_sessions_history`). */
+export const confirmedPrograms = (db: Db, pumpSerial: string, sinceIso: string): Array<{ startedAt: string; intentJson: string }> =>
+  db
+    .prepare<[string, string], { startedAt: string; intentJson: string }>(
+      `SELECT started_at AS startedAt, intent_json AS intentJson FROM programming_sessions
+       WHERE pump_serial = ? AND outcome = 'confirmed' AND started_at >= ? ORDER BY started_at, id`,
+    )
+    .all(pumpSerial, sinceIso);
+
+/** The pumps whose last confirmed program is a stop, with when and by whom (the "stopped pumps" list). */
+export const stoppedPumps = (db: Db): Array<{ pumpSerial: string; stoppedAt: string; actor: string; intentJson: string }> =>
+  db
+    .prepare<[], { pumpSerial: string; stoppedAt: string; actor: string; intentJson: string }>(
+      `SELECT pump_serial AS pumpSerial, started_at AS stoppedAt, actor, intent_json AS intentJson FROM (
+         SELECT pump_serial, started_at, actor, intent_json,
+                ROW_NUMBER() OVER (PARTITION BY pump_serial ORDER BY started_at DESC, id DESC) AS n
+         FROM programming_sessions WHERE outcome = 'confirmed'
+       ) WHERE n = 1 AND json_extract(intent_json, '$.settings.mode') = 'stopped' ORDER BY started_at`,
+    )
+    .all();
+
+/** The confirmed program in force at a time: the last one confirmed before it (none or one row). */
+export const lastConfirmedProgramBefore = (db: Db, pumpSerial: string, beforeIso: string): Array<{ startedAt: string; intentJson: string }> =>
+  db
+    .prepare<[string, string], { startedAt: string; intentJson: string }>(
+      `SELECT started_at AS startedAt, intent_json AS intentJson FROM programming_sessions
+       WHERE pump_serial = ? AND outcome = 'confirmed' AND started_at < ? ORDER BY started_at DESC, id DESC LIMIT 1`,
+    )
+    .all(pumpSerial, beforeIso);

@@ -90,12 +90,12 @@ describe('pumpctl check', () => {
   it('answers ok, soft or hard and exits 0 for each', () => {
     const base = { drug: 'ziconotide', concentration: { value: '100', unit: 'mcg/mL' } };
     const ok = pumpctl(['check'], { ...base, dailyDose: { value: '4.8', unit: 'mcg/day' }, previousDailyDose: { value: '3.6', unit: 'mcg/day' } });
-    const soft = pumpctl(['check'], { ...base, dailyDose: { value: '9.6', unit: 'mcg/day' }, previousDailyDose: { value: '3.6', unit: 'mcg/day' } });
+    const soft = pumpctl(['check'], { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '5.6', unit: 'mg/day' }, previousDailyDose: { value: '4', unit: 'mg/day' } });
     const hard = pumpctl(['check'], { ...base, dailyDose: { value: '24', unit: 'mcg/day' }, previousDailyDose: { value: '19.2', unit: 'mcg/day' } });
     expect([ok.status, soft.status, hard.status]).toEqual([0, 0, 0]);
     expect(json(ok)).toMatchObject({ verdict: 'ok', findings: [] });
-    expect(json(soft)).toMatchObject({ verdict: 'soft', findings: [{ code: 'INCREASE_ABOVE_MAX' }] });
-    expect(json(hard)).toMatchObject({ verdict: 'hard', findings: [{ code: 'DOSE_ABOVE_MAX', level: 'hard', message: expect.stringContaining('19.2') as unknown }, { code: 'INCREASE_ABOVE_MAX', level: 'soft' }] });
+    expect(json(soft)).toMatchObject({ verdict: 'soft', findings: [{ code: 'INCREASE_PERCENT_ABOVE_MAX', level: 'soft' }] });
+    expect(json(hard)).toMatchObject({ verdict: 'hard', findings: [{ code: 'DOSE_ABOVE_MAX', level: 'hard', message: expect.stringContaining('19.2') as unknown }, { code: 'INCREASE_ABOVE_MAX', level: 'hard' }] });
   });
 
   it('checks against a site library file, and refuses a broken one', () => {

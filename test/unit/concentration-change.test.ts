@@ -12,15 +12,17 @@ const syringe = (concentration: string) => ({ drug: 'morphine', concentration: {
 let orders: Record<string, number> = {};
 const refill = (concentration: string, drug = 'morphine') => ({ prescriptionId: orders[`${drug} ${concentration}`], syringe: { ...syringe(concentration), drug }, withdrawnMl: '13', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
 
-/** The patient and pump, and Dr Li's orders (3 mg/day of morphine at 10 and at 25 mg/mL; hydromorphone), then signed in as `as`. */
+/** The patient and pump, and Dr Li's orders (3 mg/day of morphine at 10 and at 25 mg/mL; hydromorphone as a new drug's start), then signed in as `as`. */
 async function setUp(as: string, catheter = true) {
   await signInThrough(f.runtime.dispatch, as === 'admin' ? 'admin' : 'nurse.wang');
   const { id } = await value<{ id: number }>('patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
   await value('pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', ...(catheter ? { catheterModelId: 'sim-cath', catheterLengthCm: '40' } : {}) });
+  await value('pump:interrogate');
   await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
   orders = {};
-  for (const [drug, c] of [['morphine', '10'], ['morphine', '25'], ['hydromorphone', '10']] as const) {
-    const order = { patientId: id, components: [{ drug, concentration: { value: c, unit: 'mg/mL' }, dailyDose: { value: '3', unit: 'mg/day' } }], mode: 'continuous' };
+  for (const [drug, c] of [['morphine', '10'], ['morphine', '25'], ['hydromorphone', '2']] as const) {
+    const dose = drug === 'hydromorphone' ? '0.25' : '3';
+    const order = { patientId: id, components: [{ drug, concentration: { value: c, unit: 'mg/mL' }, dailyDose: { value: dose, unit: 'mg/day' } }], mode: 'continuous' };
     orders[`${drug} ${c}`] = (await value<{ id: number }>('prescriptions:create', order)).id;
   }
   await value('auth:signIn', { username: as, password: TEST_PASSWORD });
@@ -71,7 +73,7 @@ describe('a concentration change at a refill: same daily dose, the forced bridge
   it('is refused to a nurse (a new concentration or drug), and for a syringe that is not the order, with nothing sent', async () => {
     await setUp('nurse.wang');
     expect(await call('refill:perform', refill('25'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.concentration' } });
-    expect(await call('refill:perform', refill('10', 'hydromorphone'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.drug' } });
+    expect(await call('refill:perform', refill('2', 'hydromorphone'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.drug' } });
     expect(await call('refill:perform', { ...refill('10'), syringe: { ...syringe('10'), drug: 'hydromorphone' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'syringe' } });
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
     const sessions = f.runtime.db.prepare('SELECT count(*) AS n FROM programming_sessions').get();

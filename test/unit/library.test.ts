@@ -34,26 +34,56 @@ describe('the default drug library', () => {
     expect(check({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('1.2') }).verdict).toBe('ok');
   });
 
-  it('limits ziconotide starts and steps to 2.4 mcg/day and three increases a week', () => {
-    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('3') })).toEqual(['START_DOSE_ABOVE_MAX:soft']);
-    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('6'), previousDailyDose: mcgDay('3') })).toEqual(['INCREASE_ABOVE_MAX:soft']);
+  it('limits ziconotide starts, steps, steps per week and the interval between steps', () => {
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('2') })).toEqual(['START_DOSE_ABOVE_MAX:soft']);
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('3') })).toEqual(['START_DOSE_ABOVE_MAX:hard']);
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('6'), previousDailyDose: mcgDay('3') })).toEqual(['INCREASE_ABOVE_MAX:hard']);
+    // Steps of 1.2 mcg/day two days apart, then one of 2.4: four steps in a week, 6 mcg/day above the week's lowest.
     const history = [
-      { at: '2026-03-01T09:00:00Z', dailyDose: mcgDay('2.4') },
-      { at: '2026-03-02T09:00:00Z', dailyDose: mcgDay('3.6') },
-      { at: '2026-03-03T09:00:00Z', dailyDose: mcgDay('4.8') },
-      { at: '2026-03-04T09:00:00Z', dailyDose: mcgDay('6') },
+      { at: '2026-03-01T09:00:00Z', dailyDose: mcgDay('1.2') },
+      { at: '2026-03-02T09:00:00Z', dailyDose: mcgDay('2.4') },
+      { at: '2026-03-04T09:00:00Z', dailyDose: mcgDay('3.6') },
+      { at: '2026-03-06T09:00:00Z', dailyDose: mcgDay('4.8') },
     ];
-    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('7.2'), previousDailyDose: mcgDay('6'), history, now: '2026-03-05T09:00:00Z' })).toEqual([
-      'WINDOW_INCREASES_ABOVE_MAX:soft',
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('7.2'), previousDailyDose: mcgDay('4.8'), history, now: '2026-03-08T10:00:00Z' })).toEqual([
+      'WINDOW_INCREASE_ABOVE_MAX:soft',
+      'WINDOW_INCREASES_ABOVE_MAX:hard',
     ]);
+    // 2.4 → 4.8 → 7.2 within minutes: the second step comes far too soon.
+    const minutes = [{ at: '2026-03-01T09:00:00Z', dailyDose: mcgDay('2.4') }, { at: '2026-03-01T09:05:00Z', dailyDose: mcgDay('4.8') }];
+    expect(codes({ drug: 'ziconotide', concentration: mcgPerMl('25'), dailyDose: mcgDay('7.2'), previousDailyDose: mcgDay('4.8'), history: minutes, now: '2026-03-01T09:10:00Z' })).toContain('WINDOW_INTERVAL_TOO_SHORT:hard');
   });
 
-  it('limits baclofen to +30 % over 24 hours and flags large reductions (withdrawal)', () => {
+  it('limits baclofen: a ceiling, +30 % over 24 hours (15 % for a cerebral origin), large reductions flagged', () => {
     const history = [{ at: '2026-03-01T08:00:00Z', dailyDose: mcgDay('200') }, { at: '2026-03-01T20:00:00Z', dailyDose: mcgDay('240') }];
-    expect(codes({ drug: 'baclofen', concentration: mcgPerMl('500'), dailyDose: mcgDay('280'), previousDailyDose: mcgDay('240'), history, now: '2026-03-02T07:00:00Z' })).toEqual([
-      'WINDOW_INCREASE_PERCENT_ABOVE_MAX:soft',
-    ]);
+    const rise = { drug: 'baclofen' as const, concentration: mcgPerMl('500'), dailyDose: mcgDay('280'), previousDailyDose: mcgDay('240'), history, now: '2026-03-02T07:00:00Z' };
+    expect(codes({ ...rise, spasticityOrigin: 'spinal' })).toEqual(['WINDOW_INCREASE_PERCENT_ABOVE_MAX:soft', 'WINDOW_INCREASES_ABOVE_MAX:hard']);
+    expect(codes({ ...rise, spasticityOrigin: 'cerebral' })).toContain('WINDOW_INCREASE_PERCENT_ABOVE_MAX:hard');
     expect(codes({ drug: 'baclofen', concentration: mcgPerMl('500'), dailyDose: mcgDay('100'), previousDailyDose: mcgDay('400') })).toEqual(['DECREASE_PERCENT_ABOVE_MAX:soft']);
+    // The mcg/h-typed-as-mcg/day error (60 → 1440) and a 120× jump are hard, whatever else applies.
+    expect(check({ drug: 'baclofen', concentration: mcgPerMl('2000'), dailyDose: mcgDay('1440'), previousDailyDose: mcgDay('60') }).verdict).toBe('hard');
+    expect(codes({ drug: 'baclofen', concentration: mcgPerMl('500'), dailyDose: mcgDay('48000'), previousDailyDose: mcgDay('400') })).toEqual(
+      expect.arrayContaining(['DOSE_ABOVE_MAX:hard', 'ABOVE_MAX_RATE:hard', 'INCREASE_PERCENT_ABOVE_MAX:hard']),
+    );
+    expect(codes({ drug: 'baclofen', concentration: mcgPerMl('20'), dailyDose: mcgDay('100'), previousDailyDose: mcgDay('100') })).toContain('CONCENTRATION_BELOW_MIN:hard');
+  });
+
+  it('limits a start by opioid tolerance: unknown counts as naive', () => {
+    const restart = { drug: 'morphine' as const, concentration: mgPerMl('10'), dailyDose: mgDay('15') };
+    expect(codes(restart)).toEqual(['START_DOSE_ABOVE_MAX:hard']);
+    expect(codes({ ...restart, tolerance: 'naive' })).toEqual(['START_DOSE_ABOVE_MAX:hard']);
+    expect(codes({ ...restart, tolerance: 'tolerant' })).toEqual(['START_DOSE_ABOVE_MAX:hard']);
+    expect(codes({ ...restart, dailyDose: mgDay('4'), tolerance: 'tolerant' })).toEqual([]);
+    expect(codes({ ...restart, dailyDose: mgDay('4') })).toEqual(['START_DOSE_ABOVE_MAX:hard']);
+    expect(codes({ drug: 'hydromorphone', concentration: mgPerMl('10'), dailyDose: mgDay('200'), previousDailyDose: mgDay('190'), indication: 'cancer' })).toContain('DOSE_ABOVE_MAX:hard');
+  });
+
+  it('applies morphine’s 24-hour window to the pump’s history: 3 → 6 → 12 mg/day in minutes is hard', () => {
+    const history = [{ at: '2026-03-01T09:00:00Z', dailyDose: mgDay('3') }, { at: '2026-03-01T09:03:00Z', dailyDose: mgDay('6') }];
+    const third = { drug: 'morphine' as const, concentration: mgPerMl('10'), dailyDose: mgDay('12'), previousDailyDose: mgDay('6'), indication: 'cancer' as const, history, now: '2026-03-01T09:06:00Z' };
+    expect(codes(third)).toEqual(expect.arrayContaining(['WINDOW_INCREASE_PERCENT_ABOVE_MAX:hard']));
+    // The same step a day and a half later is one ordinary titration step.
+    expect(codes({ ...third, dailyDose: mgDay('9'), now: '2026-03-02T21:00:00Z' })).toEqual([]);
   });
 
   it('flags a concentration that is not a product and one above the maximum', () => {
@@ -62,7 +92,7 @@ describe('the default drug library', () => {
   });
 
   it('compares in the library’s unit whatever unit the dose came in', () => {
-    expect(codes({ drug: 'morphine', concentration: { value: '10000', unit: 'mcg/mL' }, dailyDose: { value: '16000', unit: 'mcg/day' } })).toEqual(['DOSE_ABOVE_MAX:soft']);
+    expect(codes({ drug: 'morphine', concentration: { value: '10000', unit: 'mcg/mL' }, dailyDose: { value: '16000', unit: 'mcg/day' }, previousDailyDose: mgDay('15') })).toEqual(['DOSE_ABOVE_MAX:soft']);
   });
 
   it('refuses a drug the library does not hold, naming the field', () => {

@@ -39,7 +39,7 @@ const outcomes = () => db.prepare('SELECT action, outcome FROM audit_log ORDER B
 
 describe('safe programming', () => {
   it('records the intent first, writes once, reads back and confirms', async () => {
-    const r = await programPump(deps, { actor: doctor, witness: nurse, settings: morphine('0.36'), indication: 'cancer' });
+    const r = await programPump(deps, { actor: doctor, witness: nurse, settings: morphine('0.36') });
     expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed', mismatches: [], status: { dailyDose: { value: '3.6', unit: 'mg/day' } } } });
     expect(outcomes()).toEqual([
       { action: 'pump.program', outcome: 'pending' },
@@ -57,8 +57,8 @@ describe('safe programming', () => {
 
   it('needs a reason to pass a soft limit, and records it with the findings', async () => {
     const settings = morphine('0.42'); // +40 % for non-cancer pain
-    expect(await programPump(deps, { actor: doctor, witness: nurse, settings, indication: 'non-cancer' })).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED' } });
-    const r = await programPump(deps, { actor: doctor, witness: nurse, settings, indication: 'non-cancer', acknowledgement: 'breakthrough pain, agreed with the pain team' });
+    expect(await programPump(deps, { actor: doctor, witness: nurse, settings })).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED' } });
+    const r = await programPump(deps, { actor: doctor, witness: nurse, settings, acknowledgement: 'breakthrough pain, agreed with the pain team' });
     expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
     const intent = db.prepare(`SELECT reason, acks_json, library_version FROM audit_log WHERE outcome = 'pending'`).get() as { reason: string; acks_json: string; library_version: string };
     expect(intent.reason).toContain('breakthrough');

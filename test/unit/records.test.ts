@@ -15,6 +15,7 @@ import { cancelPrescription, createPrescription } from '../../services/clinical'
 import type { Drug } from '../../core/pump';
 import type { ConcentrationQ, DailyDoseQ } from '../../core/units';
 import { performRefill, type RefillRequest } from '../../services/refill';
+import { interrogate } from '../../services/interrogation';
 import { manualClock, tempDir } from './helpers';
 
 let dir: string;
@@ -85,8 +86,11 @@ describe('the refill visit', () => {
     ...over,
   });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     link = new SimulatorLink({ clock: clock.now });
+    // The pump is read first: an order is checked against the therapy it runs.
+    const read = await interrogate({ ...deps(), link, actor: 'nurse.wang' });
+    if (!read.ok) throw new Error(read.error.message);
     const patient = createPatient(deps(), nurse, { identifier: 'MRN-9', name: 'B', indication: 'cancer' });
     if (!patient.ok) throw new Error(patient.error.message);
     patientId = patient.value;
@@ -125,7 +129,9 @@ describe('the refill visit', () => {
       patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 },
     };
     link.pump.apply('flex-1', flex);
-    expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    // The running patient bolus of a patient not known to be opioid-tolerant is pointed out, not a reason to stop the refill.
+    expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED' } });
+    expect(await performRefill(programmingDeps(), request({ acknowledgement: 'patient bolus set by the implanting centre; physician informed' }))).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
     expect(link.pump.settings.steps).toEqual(flex.steps);
     expect(link.pump.settings.patientBolus).toEqual(flex.patientBolus);
     expect(link.pump.settings.mode).toBe('flex');
@@ -156,7 +162,9 @@ describe('the refill visit', () => {
   it('refuses an order for another patient, a cancelled order, and an order whose dose is not the pump’s', async () => {
     const other = createPatient(deps(), nurse, { identifier: 'MRN-10', name: 'C' });
     if (!other.ok) throw new Error(other.error.message);
-    const foreign = createPrescription(deps(), doctor, { patientId: other.value, components: [morphine10], mode: 'continuous' });
+    // A patient with no pump on record: the order is a start, within the starting dose.
+    expect(createPrescription(deps(), doctor, { patientId: other.value, components: [morphine10], mode: 'continuous' })).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT' } });
+    const foreign = createPrescription(deps(), doctor, { patientId: other.value, components: [{ ...morphine10, dailyDose: { value: '0.5', unit: 'mg/day' } }], mode: 'continuous' });
     if (!foreign.ok) throw new Error(foreign.error.message);
     expect(await performRefill(programmingDeps(), request({ prescriptionId: foreign.value }))).toMatchObject({ ok: false, error: { field: 'prescriptionId', message: expect.stringContaining('another patient') as unknown } });
     expect(cancelPrescription(deps(), nurse, orderId, 'x')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

@@ -114,15 +114,26 @@ describe('a dose change through the API', () => {
     expect(stale).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 
-  it('checks the maximum daily dose with every allowed patient bolus', async () => {
-    const preview = await value<{ check: { verdict: string; findings: Array<{ code: string; params: Record<string, string> }> } }>('program:preview', {
+  it('checks the maximum daily dose with every allowed patient bolus, the bolus dose and its rate', async () => {
+    const preview = await value<{ check: { verdict: string; findings: Array<{ code: string; level: string }> } }>('program:preview', {
       mode: 'continuous',
       dailyDose: '3',
-      patientBolus: { volumeMl: '0.5', durationMinutes: 10, lockoutMinutes: 60, maxPerDay: 6 },
+      patientBolus: { volumeMl: '0.5', durationMinutes: 30, lockoutMinutes: 60, maxPerDay: 6 },
     });
-    // 3 mg/day + 6 × 5 mg = 33 mg/day: above the hard maximum of 25 mg/day.
+    // 3 mg/day + 6 × 5 mg = 33 mg/day: above the hard maximum of 25 mg/day; one 5 mg bolus is far above 1 mg.
     expect(preview.check.verdict).toBe('hard');
-    expect(preview.check.findings).toContainEqual(expect.objectContaining({ code: 'DOSE_ABOVE_MAX', params: expect.objectContaining({ withBoluses: 'true' }) as unknown }));
+    expect(preview.check.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'DOSE_WITH_BOLUSES_ABOVE_MAX', level: 'hard' }),
+        expect.objectContaining({ code: 'BOLUS_DOSE_ABOVE_MAX', level: 'hard' }),
+        expect.objectContaining({ code: 'BOLUS_OPIOID_NAIVE', level: 'hard' }),
+      ]),
+    );
+    // 0.5 mL in 10 minutes is 72 mL/day, three times what the pump can deliver.
+    expect(await call('program:preview', { mode: 'continuous', dailyDose: '3', patientBolus: { volumeMl: '0.5', durationMinutes: 10, lockoutMinutes: 60, maxPerDay: 6 } })).toMatchObject({
+      ok: false,
+      error: { code: 'OUT_OF_RANGE', field: 'patientBolus.durationMinutes' },
+    });
   });
 
   it('refuses a dose below what the pump can deliver', async () => {
@@ -154,6 +165,7 @@ describe('a refill through the API', () => {
     // The physician's order; a nurse may not write one.
     const order = { patientId: 1, components: [{ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3', unit: 'mg/day' } }], mode: 'continuous', fillVolumeMl: '20' };
     expect(await call('prescriptions:create', order)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await value('pump:interrogate');
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
     const { id: prescriptionId } = await value<{ id: number }>('prescriptions:create', order);
     await value('auth:signIn', { username: 'nurse.wang', password: TEST_PASSWORD });

@@ -1,0 +1,87 @@
+/**
+ * The clinic's clock. Every calendar date a clinician reads or types (syringe expiry, fill date,
+ * next refill date) is the clinic's local date, and flex step times are clinic local time. The
+ * time zone is an IANA name (a site setting, by default the workstation's own zone).
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const partsFormatter = (timeZone: string): Intl.DateTimeFormat => {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+};
+
+export const isValidTimeZone = (timeZone: string): boolean => {
+  if (timeZone.length === 0 || timeZone.length > 64) return false;
+  try {
+    partsFormatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const localParts = (instant: Date, timeZone: string): LocalParts => {
+  const parts: Record<string, number> = {};
+  for (const p of partsFormatter(timeZone).formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { year: parts['year'] ?? 0, month: parts['month'] ?? 0, day: parts['day'] ?? 0, hour: parts['hour'] ?? 0, minute: parts['minute'] ?? 0, second: parts['second'] ?? 0 };
+};
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** The clinic's calendar date at an instant, `YYYY-MM-DD`. */
+export const clinicDate = (instant: Date, timeZone: string): string => {
+  const p = localParts(instant, timeZone);
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+};
+
+/** The clinic's wall-clock time at an instant, `HH:MM`. */
+export const clinicTime = (instant: Date, timeZone: string): string => {
+  const p = localParts(instant, timeZone);
+  return `${pad(p.hour)}:${pad(p.minute)}`;
+};
+
+/** Minutes the clinic's clock is ahead of UTC at an instant (Beijing +480, New York −300 or −240). */
+export const utcOffsetMinutes = (instant: Date, timeZone: string): number => {
+  const p = localParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+};
+
+/**
+ * The next change of the clinic's UTC offset (daylight saving) within `days`, or undefined. Found
+ * by stepping an hour at a time, then narrowing to the minute.
+ */
+export function nextOffsetChange(instant: Date, timeZone: string, days = 7): { at: Date; fromMinutes: number; toMinutes: number } | undefined {
+  const start = utcOffsetMinutes(instant, timeZone);
+  const hour = 3_600_000;
+  for (let t = instant.getTime() + hour; t <= instant.getTime() + days * 24 * hour; t += hour) {
+    const offset = utcOffsetMinutes(new Date(t), timeZone);
+    if (offset !== start) {
+      let low = t - hour;
+      let high = t;
+      while (high - low > 60_000) {
+        const mid = low + Math.floor((high - low) / 120_000) * 60_000;
+        if (utcOffsetMinutes(new Date(mid), timeZone) === start) low = mid;
+        else high = mid;
+      }
+      return { at: new Date(high), fromMinutes: start, toMinutes: offset };
+    }
+  }
+  return undefined;
+}
+
+/** `+08:00` style text of an offset in minutes. */
+export const offsetText = (minutes: number): string => `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;

@@ -1,0 +1,74 @@
+import { type PumpModel } from '../models';
+import { summarizeProgram, type ProgramSummary, type TherapyProgram } from '../program';
+import type { Drug } from '../pump';
+import { ok, type Result } from '../result';
+import type { DrugLibrary } from './schema';
+import { checkComponent, libraryOf, verdictOf, type DoseCheck, type DoseHistoryEntry, type Finding, type PatientContext } from './validate';
+
+/** The battery state that limits what may be programmed: at end of service only a stop. */
+export type BatteryState = 'ok' | 'elective-replacement' | 'end-of-service';
+
+export interface SafetyInput {
+  /** The program to send. */
+  program: TherapyProgram;
+  /** What the pump runs now; undefined for a pump with no therapy yet. */
+  running?: TherapyProgram | undefined;
+  /** The pump's confirmed programs with their times, per drug (newest last or in any order). */
+  history?: ReadonlyArray<{ drug: Drug } & DoseHistoryEntry> | undefined;
+  patient?: PatientContext | undefined;
+  battery?: BatteryState | undefined;
+  /** The time of this change (ISO 8601). */
+  now: string;
+}
+
+export interface TherapyCheck extends DoseCheck {
+  /** The therapy model's figures for the program that was checked. */
+  summary: ProgramSummary;
+}
+
+/**
+ * The one safety check every path takes before anything reaches the pump — programming, stop,
+ * refill, concentration and drug change: the program's figures from the therapy model, each drug
+ * against the library (a start or a change from what runs now, the windows over the pump's own
+ * history, the patient bolus), and the pump's battery state.
+ */
+export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: PumpModel): Result<TherapyCheck> {
+  const summary = summarizeProgram(input.program, { model });
+  if (!summary.ok) return summary;
+  const running = input.running === undefined ? undefined : summarizeProgram(input.running, { model });
+  if (running !== undefined && !running.ok) return running;
+  const findings: Finding[] = [];
+  const add = (code: Finding['code'], level: Finding['level'], message: string, params: Record<string, string>) => findings.push({ code, level, message, params });
+  const stopping = input.program.infusion.mode === 'stopped';
+  if (input.battery === 'end-of-service' && !stopping) {
+    add('PUMP_END_OF_SERVICE', 'hard', 'the pump battery has reached end of service: the pump can only be stopped; replace the pump', {});
+  } else if (input.battery === 'elective-replacement' && !stopping) {
+    add('PUMP_ELECTIVE_REPLACEMENT', 'soft', 'the pump battery has reached its elective replacement indicator: schedule the pump replacement', {});
+  }
+  const patient = input.patient ?? {};
+  for (const [index, component] of summary.value.components.entries()) {
+    const before = running?.value.components.find((c) => c.drug === component.drug);
+    const previous = before === undefined || running?.value.mode === 'stopped' ? undefined : before.dailyDose;
+    const bolus = input.program.patientBolus;
+    const r = checkComponent(
+      library,
+      {
+        drug: component.drug,
+        concentration: component.concentration,
+        dailyDose: component.dailyDose,
+        peakHourlyDose: component.peakHourlyDose,
+        maxDailyDoseWithBoluses: component.maxDailyDoseWithBoluses,
+        bolusDose: component.bolusDose,
+        bolusesPerDay: bolus?.maxPerDay,
+        previousDailyDose: previous,
+        history: input.history?.filter((h) => h.drug === component.drug),
+        now: input.now,
+      },
+      patient,
+      model,
+      (code, level, message, params) => add(code, level, message, { ...params, component: String(index), drug: component.drug }),
+    );
+    if (!r.ok) return r;
+  }
+  return ok({ verdict: verdictOf(findings), findings, library: libraryOf(library), summary: summary.value });
+}

@@ -2,9 +2,27 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileKeyStore } from '../db/audit/keys';
+import type { Dispatch } from '../services/dispatch';
 import { openRuntime } from '../services/runtime';
 import { startWebHost } from '../web/server';
 import { median, timeEach, type Benchmark } from './harness';
+
+/** Meets the password policy for new passwords (at least 10 characters, not a common one). */
+const PASSWORD = 'bench passphrase 1';
+
+/**
+ * Creates the first administrator and a physician through the API, and leaves the workstation
+ * signed in as the physician: interrogation needs a signed-in user with that permission.
+ */
+async function signIn(dispatch: Dispatch): Promise<void> {
+  const must = async (channel: string, input: unknown) => {
+    const r = await dispatch(channel, input);
+    if (!r.ok) throw new Error(`${channel} failed: ${JSON.stringify(r)}`);
+  };
+  await must('auth:setup', { username: 'admin', displayName: 'Bench Admin', password: PASSWORD });
+  await must('users:create', { username: 'dr.bench', displayName: 'Dr Bench', password: PASSWORD, role: 'physician' });
+  await must('auth:signIn', { username: 'dr.bench', password: PASSWORD });
+}
 
 export const interrogateThroughApi: Benchmark = {
   name: 'interrogation through the HTTP API',
@@ -13,6 +31,7 @@ export const interrogateThroughApi: Benchmark = {
     mkdirSync(join(dir, 'r'));
     writeFileSync(join(dir, 'r', 'index.html'), '<html></html>');
     const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'bench.sqlite'), simulator: true, keys: new FileKeyStore(join(dir, 'keys')) });
+    await signIn(runtime.dispatch);
     const host = await startWebHost({ dispatch: runtime.dispatch, rendererDir: join(dir, 'r'), bridgeFile: join(dir, 'r', 'index.html') });
     const count = 300;
     try {
@@ -22,12 +41,12 @@ export const interrogateThroughApi: Benchmark = {
           headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
           body: '{}',
         });
-        const body = (await res.json()) as { ok: boolean };
-        if (!body.ok) throw new Error('interrogation failed');
+        const body = (await res.json()) as { ok: boolean; error?: { code?: string; message?: string } };
+        if (!body.ok) throw new Error(`interrogation failed: ${body.error?.code ?? ''} ${body.error?.message ?? ''}`);
       };
       const direct = async () => {
         const result = await runtime.handlers['pump:interrogate']({});
-        if (!result.ok) throw new Error('interrogation failed');
+        if (!result.ok) throw new Error(`interrogation failed: ${result.error.code} ${result.error.message}`);
       };
       // Warm both paths before measuring.
       await timeEach(20, viaApi);

@@ -8,7 +8,7 @@ import { FileKeyStore } from '../db/audit/keys';
 import { AuditLog } from '../db/audit/log';
 import { verifyAudit } from '../db/audit/verify';
 import type { AuditEntry } from '../db/audit/record';
-import { timeEach, type Benchmark, type BenchResult } from './harness';
+import { percentile, timeEach, type Benchmark, type BenchResult } from './harness';
 
 const entry = (i: number): AuditEntry => ({
   atUtc: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
@@ -42,9 +42,9 @@ function fill(db: Db, audit: AuditLog, count: number): void {
 
 export const auditAppendBench: Benchmark = {
   name: 'durable audit append (one commit each)',
-  run() {
+  run({ smoke }) {
     return withTempDb((dir): Promise<BenchResult> => {
-      const count = 1500;
+      const count = smoke ? 10 : 1500;
       const db = openDatabase(join(dir, 'a.sqlite'));
       const audit = new AuditLog(db, new FileKeyStore(join(dir, 'keys')));
       // The baseline: a plain INSERT of the same columns into a table of the same shape, same pragmas.
@@ -80,9 +80,9 @@ export const auditAppendBench: Benchmark = {
 
 export const auditVerifyBench: Benchmark = {
   name: 'audit chain verification',
-  run() {
+  run({ smoke }) {
     return withTempDb(async (dir): Promise<BenchResult> => {
-      const count = 200_000;
+      const count = smoke ? 1000 : 200_000;
       const db = openDatabase(join(dir, 'v.sqlite'));
       const keys = new FileKeyStore(join(dir, 'keys'));
       fill(db, new AuditLog(db, keys), count);
@@ -108,9 +108,10 @@ export const auditVerifyBench: Benchmark = {
 
 export const auditQueryBench: Benchmark = {
   name: 'audit query, one patient, 1,000,000 records (p95)',
-  run() {
+  run({ smoke }) {
     return withTempDb(async (dir): Promise<BenchResult> => {
-      const count = Number(process.env['PUMP_BENCH_AUDIT_RECORDS'] ?? 1_000_000);
+      const count = smoke ? 1000 : Number(process.env['PUMP_BENCH_AUDIT_RECORDS'] ?? 1_000_000);
+      const queries = smoke ? 1 : 500;
       const db = openDatabase(join(dir, 'q.sqlite'));
       fill(db, new AuditLog(db, new FileKeyStore(join(dir, 'keys'))), count);
       const byPatient = db.prepare('SELECT * FROM audit_log WHERE patient_id = ? ORDER BY seq DESC LIMIT 100');
@@ -118,13 +119,12 @@ export const auditQueryBench: Benchmark = {
       const plan = JSON.stringify(db.prepare('EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE patient_id = ? ORDER BY seq DESC LIMIT 100').all('P1'));
       if (!plan.includes('audit_log_patient')) throw new Error(`the patient query does not use its index: ${plan}`);
       let k = 0;
-      const q = await timeEach(500, () => Promise.resolve(byPatient.all(`P${(k++ * 7919) % 5000}`)));
-      const b = await timeEach(500, () => Promise.resolve(byKey.all(((k++ * 7919) % count) + 100)));
+      const q = await timeEach(queries, () => Promise.resolve(byPatient.all(`P${(k++ * 7919) % 5000}`)));
+      const b = await timeEach(queries, () => Promise.resolve(byKey.all(((k++ * 7919) % count) + 100)));
       db.close();
-      const p95 = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length * 0.95)] ?? 0;
-      const value = p95(q);
-      const baseline = p95(b);
-      return { name: this.name.replace('1,000,000', count.toLocaleString('en')), value, unit: 'ms', baselineName: '100 rows by primary key', baseline, ratio: value / baseline, samples: 500 };
+      const value = percentile(q, 95);
+      const baseline = percentile(b, 95);
+      return { name: this.name.replace('1,000,000', count.toLocaleString('en')), value, unit: 'ms', baselineName: '100 rows by primary key', baseline, ratio: value / baseline, samples: queries };
     });
   },
 };

@@ -4,12 +4,7 @@ import { dec, str } from '../core/decimal';
 import { defaultLibrary } from '../core/library/defaults';
 import { checkDose } from '../core/library/validate';
 import { summarizeProgram, type TherapyProgram } from '../core/program';
-import { median, timeEach, type Benchmark } from './harness';
-
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
+import { median, percentile, timeEach, type Benchmark } from './harness';
 
 const program: TherapyProgram = {
   components: [
@@ -34,8 +29,8 @@ const checkInput = {
 /** What the programming screen does on each keystroke: parse, summarise a 13-step admixture, check. */
 export const validateProgramBench: Benchmark = {
   name: 'validate a full program (p95)',
-  run() {
-    const count = 5000;
+  run({ smoke }) {
+    const count = smoke ? 1 : 5000;
     const full = () => {
       const parsed = CheckInputSchema.parse(checkInput);
       const summary = summarizeProgram(program);
@@ -48,7 +43,7 @@ export const validateProgramBench: Benchmark = {
       return Promise.resolve();
     };
     return (async () => {
-      await timeEach(500, full);
+      await timeEach(smoke ? 0 : 500, full);
       const samples = await timeEach(count, full);
       const baseline = await timeEach(count, parseOnly);
       const value = percentile(samples, 95);
@@ -60,9 +55,9 @@ export const validateProgramBench: Benchmark = {
 
 export const cliStartBench: Benchmark = {
   name: 'pumpctl calc rate, one call (median)',
-  run() {
+  run({ smoke }) {
     const input = JSON.stringify({ concentration: { value: '25', unit: 'mcg/mL' }, dailyDose: { value: '1.2', unit: 'mcg/day' } });
-    const count = 15;
+    const count = smoke ? 1 : 15;
     const time = (args: string[]) => {
       const start = process.hrtime.bigint();
       const r = spawnSync(process.execPath, args, { input, encoding: 'utf8' });
@@ -71,7 +66,7 @@ export const cliStartBench: Benchmark = {
     };
     const calc: number[] = [];
     const bare: number[] = [];
-    time(['bin/pumpctl.cjs', 'calc', 'rate']);
+    if (!smoke) time(['bin/pumpctl.cjs', 'calc', 'rate']);
     for (let i = 0; i < count; i++) {
       // Interleaved, so both see the same machine load.
       calc.push(time(['bin/pumpctl.cjs', 'calc', 'rate']));

@@ -9,7 +9,7 @@ import { FileKeyStore } from '../db/audit/keys';
 import { createFirstAdmin, createUser } from '../services/auth/accounts';
 import { openRuntime, type Runtime } from '../services/runtime';
 import { startWebHost } from '../web/server';
-import { median, type Benchmark } from './harness';
+import { findBrowser, median, type Benchmark, type RunOptions } from './harness';
 
 const ROOT = resolve(__dirname, '..', '..');
 const APP_DIR = join(ROOT, 'out', 'renderer');
@@ -34,7 +34,7 @@ export const bundleBench: Benchmark = {
     buildBaseline();
     const value = gzippedKb(initialScripts(APP_DIR));
     const baseline = gzippedKb(initialScripts(BASELINE_DIR));
-    return Promise.resolve({ name: this.name, value, unit: 'KB', baselineName: 'empty React + antd page', baseline, ratio: value / baseline, samples: 1 });
+    return Promise.resolve({ name: this.name, value, unit: 'KB', baselineName: 'empty React + antd page', baseline, ratio: value / baseline, samples: 1, target: { value: 400, better: 'lower' } });
   },
 };
 
@@ -54,10 +54,10 @@ function staticServer(dir: string): Promise<{ url: string; server: Server }> {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, server })));
 }
 
-const browserPath = (): string | undefined => process.env['PUMP_BROWSER'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const launch = (): Promise<Browser> => {
-  const executablePath = browserPath();
-  return chromium.launch({ ...(executablePath === undefined ? {} : { executablePath }), args: ['--no-sandbox', '--disable-gpu'] });
+  const found = findBrowser();
+  if (found === undefined) throw new Error('no browser found: set PUMP_BROWSER to a Chromium');
+  return chromium.launch({ ...(found.path === undefined ? {} : { executablePath: found.path }), args: ['--no-sandbox', '--disable-gpu'] });
 };
 
 /** An app runtime with users (and optionally a long audit trail) behind the real web host. */
@@ -95,22 +95,24 @@ async function timeToInteractive(page: Page, url: string, selector: string): Pro
 
 export const ttiBench: Benchmark = {
   name: 'renderer: time to interactive, first screen',
-  async run() {
+  needsBrowser: true,
+  async run({ smoke }) {
     const dir = mkdtempSync(join(tmpdir(), 'pump-bench-'));
     const browser = await launch();
     const baseline = await staticServer(BASELINE_DIR);
     const app = await appHost(dir);
-    const count = 15;
+    const count = smoke ? 1 : 15;
+    const warm = smoke ? 0 : 2;
     try {
       const appTimes: number[] = [];
       const baseTimes: number[] = [];
-      for (let i = 0; i < count + 2; i++) {
+      for (let i = 0; i < count + warm; i++) {
         // Fresh pages, no cache; interleaved so both see the same machine; two warm-up rounds.
         const a = await browser.newPage();
         const b = await browser.newPage();
         const ta = await timeToInteractive(a, app.url, '#username:enabled');
         const tb = await timeToInteractive(b, baseline.url, '#ready:enabled');
-        if (i >= 2) {
+        if (i >= warm) {
           appTimes.push(ta);
           baseTimes.push(tb);
         }
@@ -135,7 +137,7 @@ interface ScrollFigures {
 }
 
 /** Signs in, opens the audit viewer and scrolls it through: steady wheel-like steps, then jumps. */
-async function scrollAudit(browser: Browser, records: number): Promise<ScrollFigures> {
+async function scrollAudit(browser: Browser, records: number, steps: number): Promise<ScrollFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'pump-bench-'));
   const app = await appHost(dir, records);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -162,10 +164,10 @@ async function scrollAudit(browser: Browser, records: number): Promise<ScrollFig
       await page.evaluate(`new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))`);
       maxRows = Math.max(maxRows, await page.getByTestId('audit-row').count());
     };
-    for (let i = 0; i < 60; i++) await step({ by: 600 });
+    for (let i = 0; i < steps; i++) await step({ by: 600 });
     await step({ to: 'middle' });
     await page.waitForTimeout(300);
-    for (let i = 0; i < 30; i++) await step({ by: -600 });
+    for (let i = 0; i < steps / 2; i++) await step({ by: -600 });
     await step({ to: 'end' });
     await page.waitForTimeout(300);
     // The scroll really reached the oldest record (seq 1), with its row filled in from its page.
@@ -180,12 +182,23 @@ async function scrollAudit(browser: Browser, records: number): Promise<ScrollFig
   }
 }
 
-let scrollCache: { big: ScrollFigures; small: ScrollFigures } | undefined;
-async function scrollFigures(): Promise<{ big: ScrollFigures; small: ScrollFigures }> {
+interface ScrollRun {
+  big: ScrollFigures;
+  small: ScrollFigures;
+  /** How the records counts read in the figure's name and its baseline's. */
+  bigName: string;
+  smallName: string;
+}
+
+let scrollCache: ScrollRun | undefined;
+/** Both viewers scrolled once, shared by the two figures; a smoke run scrolls 1,000 and 100 records a little. */
+async function scrollFigures({ smoke }: RunOptions): Promise<ScrollRun> {
   if (scrollCache !== undefined) return scrollCache;
   const browser = await launch();
   try {
-    scrollCache = { big: await scrollAudit(browser, 100_000), small: await scrollAudit(browser, 1_000) };
+    scrollCache = smoke
+      ? { big: await scrollAudit(browser, 1_000, 6), small: await scrollAudit(browser, 100, 6), bigName: '1k', smallName: '100' }
+      : { big: await scrollAudit(browser, 100_000, 60), small: await scrollAudit(browser, 1_000, 60), bigName: '100k', smallName: '1,000' };
     return scrollCache;
   } finally {
     await browser.close();
@@ -194,16 +207,18 @@ async function scrollFigures(): Promise<{ big: ScrollFigures; small: ScrollFigur
 
 export const auditRowsBench: Benchmark = {
   name: 'audit viewer 100k records: rows in the DOM',
-  async run() {
-    const { big, small } = await scrollFigures();
-    return { name: this.name, value: big.maxRowsInDom, unit: 'rows', baselineName: 'same viewer, 1,000 records', baseline: small.maxRowsInDom, ratio: big.maxRowsInDom / Math.max(1, small.maxRowsInDom), samples: 1 };
+  needsBrowser: true,
+  async run(options) {
+    const { big, small, bigName, smallName } = await scrollFigures(options);
+    return { name: this.name.replace('100k', bigName), value: big.maxRowsInDom, unit: 'rows', baselineName: `same viewer, ${smallName} records`, baseline: small.maxRowsInDom, ratio: big.maxRowsInDom / Math.max(1, small.maxRowsInDom), samples: 1 };
   },
 };
 
 export const auditLongTaskBench: Benchmark = {
   name: 'audit viewer 100k records: longest task scrolling',
-  async run() {
-    const { big, small } = await scrollFigures();
-    return { name: this.name, value: big.longestTaskMs, unit: 'ms', baselineName: 'same viewer, 1,000 records', baseline: small.longestTaskMs, ratio: big.longestTaskMs / Math.max(1, small.longestTaskMs), samples: 1 };
+  needsBrowser: true,
+  async run(options) {
+    const { big, small, bigName, smallName } = await scrollFigures(options);
+    return { name: this.name.replace('100k', bigName), value: big.longestTaskMs, unit: 'ms', baselineName: `same viewer, ${smallName} records`, baseline: small.longestTaskMs, ratio: big.longestTaskMs / Math.max(1, small.longestTaskMs), samples: 1 };
   },
 };

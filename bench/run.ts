@@ -7,11 +7,30 @@ import { interrogateThroughApi } from './interrogate';
 import { webHostStart } from './web-host';
 import { auditLongTaskBench, auditRowsBench, bundleBench, ttiBench } from './renderer';
 
-// `npm run bench [-- --filter TEXT] [--json FILE]`: each line is a figure beside a baseline
-// measured in the same run, so results compare across machines by their ratio.
-const { values } = parseArgs({ options: { filter: { type: 'string' }, json: { type: 'string' } } });
+// `npm run bench [-- --filter TEXT] [--json FILE] [--smoke]`: each line is a figure beside a
+// baseline measured in the same run, so results compare across machines by their ratio.
+// --smoke runs every benchmark once at its smallest size: it proves they run, nothing more.
+const { values } = parseArgs({ options: { filter: { type: 'string' }, json: { type: 'string' }, smoke: { type: 'boolean' } } });
 
-runAll([webHostStart, interrogateThroughApi, validateProgramBench, cliStartBench, codecBench, interrogateWandBench, programWandBench, auditAppendBench, auditVerifyBench, auditQueryBench, bundleBench, ttiBench, auditRowsBench, auditLongTaskBench], { filter: values.filter, json: values.json }).then(
+runAll(
+  [
+    webHostStart,
+    interrogateThroughApi,
+    validateProgramBench,
+    cliStartBench,
+    codecBench,
+    interrogateWandBench,
+    programWandBench,
+    auditAppendBench,
+    auditVerifyBench,
+    auditQueryBench,
+    bundleBench,
+    ttiBench,
+    auditRowsBench,
+    auditLongTaskBench,
+  ],
+  { filter: values.filter, json: values.json, smoke: values.smoke },
+).then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`benchmark failed: ${(e as Error).message}\n`);

@@ -17,9 +17,9 @@ function statusMessage(): Message {
 
 export const codecBench: Benchmark = {
   name: 'wand codec: encode + decode a status frame',
-  run() {
+  run({ smoke }) {
     const m = statusMessage();
-    const count = 200_000;
+    const count = smoke ? 100 : 200_000;
     const start = process.hrtime.bigint();
     for (let i = 0; i < count; i++) {
       const { type, payload } = encodeMessage(m);
@@ -43,8 +43,8 @@ const floorMs = (exchanges: number) => exchanges * LATENCY_MS;
 
 export const interrogateWandBench: Benchmark = {
   name: `interrogate through the wand (${LATENCY_MS} ms/frame)`,
-  async run(): Promise<BenchResult> {
-    const samples = await timeEach(10, async () => {
+  async run({ smoke }): Promise<BenchResult> {
+    const samples = await timeEach(smoke ? 1 : 10, async () => {
       const { link } = trainingLink({ latencyMs: LATENCY_MS });
       const r = await link.interrogate(); // HELLO, FIND_PUMP, OPEN_SESSION, READ_STATUS
       if (!r.ok) throw new Error(r.error.message);
@@ -57,8 +57,8 @@ export const interrogateWandBench: Benchmark = {
 
 export const programWandBench: Benchmark = {
   name: `program through the wand (${LATENCY_MS} ms/frame)`,
-  async run(): Promise<BenchResult> {
-    const samples = await timeEach(10, async () => {
+  async run({ smoke }): Promise<BenchResult> {
+    const samples = await timeEach(smoke ? 1 : 10, async () => {
       const { link } = trainingLink({ latencyMs: LATENCY_MS });
       const r = await link.program({ sessionId: 's', transactionId: randomUUID(), settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.33', unit: 'mL/day' } } });
       if (!r.ok) throw new Error(r.error.message);

@@ -32,9 +32,9 @@ const BARE_SERVER = `require('node:http').createServer((q, s) => s.end('<html></
 
 export const webHostStart: Benchmark = {
   name: 'web host: start to first served page',
-  async run() {
+  async run({ smoke }) {
     const dir = mkdtempSync(join(tmpdir(), 'pump-bench-'));
-    const count = 7;
+    const count = smoke ? 1 : 7;
     try {
       let i = 0;
       const host = await timeEach(count, () =>

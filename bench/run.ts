@@ -6,6 +6,7 @@ import { codecBench, interrogateWandBench, programWandBench } from './wand';
 import { interrogateThroughApi } from './interrogate';
 import { webHostStart } from './web-host';
 import { auditLongTaskBench, auditRowsBench, bundleBench, ttiBench } from './renderer';
+import { safetyCheckBench } from './safety';
 
 // `npm run bench [-- --filter TEXT] [--json FILE] [--smoke]`: each line is a figure beside a
 // baseline measured in the same run, so results compare across machines by their ratio.
@@ -17,6 +18,7 @@ runAll(
     webHostStart,
     interrogateThroughApi,
     validateProgramBench,
+    safetyCheckBench,
     cliStartBench,
     codecBench,
     interrogateWandBench,

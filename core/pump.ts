@@ -26,6 +26,11 @@ export const PumpStatusSchema = z.strictObject({
   serial: z.string().min(1).max(32),
   /** The pump's own clock at the time of reading (ISO 8601, UTC). */
   pumpTime: z.iso.datetime(),
+  /**
+   * The UTC offset in minutes (−720…+840) the pump runs its flex schedule by: its local time is
+   * `pumpTime` plus this. Set with the clock from the clinic's time zone; 0 on a pump never given one.
+   */
+  utcOffsetMinutes: z.number().int().min(-720).max(840).optional(),
   drug: DrugSchema,
   concentration: ConcentrationSchema,
   mode: TherapyModeSchema,

@@ -2,6 +2,15 @@ import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandSta
 import type { Result } from '../core/result';
 
 /**
+ * What SET_CLOCK gives the pump: its UTC clock, and the clinic's UTC offset now (whole minutes,
+ * −720…+840, from the site's time zone), by which the pump runs flex step times (clinic local time).
+ */
+export interface PumpClockSetting {
+  time: Date;
+  utcOffsetMinutes: number;
+}
+
+/**
  * What the services need from a connection to a pump, whatever carries it: the simulator in
  * training mode, or a programmer wand on USB.
  */
@@ -15,8 +24,8 @@ export interface PumpLink {
   program(write: ProgramWrite): Promise<Result<{ applied: boolean }>>;
   /** Single, priming or bridge bolus, where the link supports it. */
   startBolus?(write: BolusWrite): Promise<Result<{ applied: boolean }>>;
-  /** Sets the pump's clock. */
-  setClock?(time: Date): Promise<Result<null>>;
+  /** Sets the pump's clock and the clinic's UTC offset its flex schedule runs by. */
+  setClock?(clock: PumpClockSetting): Promise<Result<null>>;
   /** The pump plays its alarm tones so the patient learns them. */
   alarmTest?(): Promise<Result<null>>;
   /** The pump's own event log, oldest first. */

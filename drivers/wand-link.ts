@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { pumpEventCodes, type BolusWrite, type LinkKind, type ProgramWrite, type PumpEvent, type PumpStatus, type WandStatus } from '../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../core/result';
-import type { PumpLink } from './link';
-import { fromWireStatus, fromWireTime, toMicroLitres, toWireSettings, uuidToBytes, wireTime } from './protocol/convert';
+import type { PumpClockSetting, PumpLink } from './link';
+import { fromWireStatus, fromWireTime, toMicroLitres, toWireSettings, uuidToBytes, wireTime, wireUtcOffset } from './protocol/convert';
 import { echoMismatch } from './protocol/echo';
 import { decodeMessage, encodeMessage, MAX_EVENT_PAGES, MESSAGE_VERSION, WandErrorCode, type Message, type MessageError, type MessageName } from './protocol/messages';
 import { WandTransport, type TransportError } from './usb/transport';
@@ -224,13 +224,16 @@ export class WandLink implements PumpLink {
     return r.ok ? ok({ applied: r.value.applied }) : r;
   }
 
-  async setClock(time: Date): Promise<Result<null>> {
-    // Refused before anything is sent: the wire's u32 would wrap a time outside its range round.
-    const seconds = wireTime(time);
+  async setClock(clock: PumpClockSetting): Promise<Result<null>> {
+    // Refused before anything is sent: the wire's u32 would wrap a time outside its range round,
+    // and the pump takes no offset outside −720…+840 minutes.
+    const seconds = wireTime(clock.time);
     if (!seconds.ok) return seconds;
+    const offset = wireUtcOffset(clock.utcOffsetMinutes);
+    if (!offset.ok) return offset;
     const connected = await this.connect();
     if (!connected.ok) return connected;
-    const r = await this.call({ type: 'SET_CLOCK', time: seconds.value }, 'CLOCK_SET');
+    const r = await this.call({ type: 'SET_CLOCK', time: seconds.value, utcOffsetMinutes: offset.value }, 'CLOCK_SET');
     return r.ok ? ok(null) : r;
   }
 

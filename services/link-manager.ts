@@ -1,7 +1,7 @@
 import type { LinkInfo } from '../core/api/contract';
 import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../core/pump';
 import { appError, err, type Result } from '../core/result';
-import type { PumpLink } from '../drivers/link';
+import type { PumpClockSetting, PumpLink } from '../drivers/link';
 import type { LinkChoice } from './link-select';
 
 import type { WandAttachSource } from '../drivers/usb/detect';
@@ -55,9 +55,9 @@ export class LinkManager implements PumpLink {
     return link.startBolus(write);
   }
 
-  setClock(time: Date): Promise<Result<null>> {
+  setClock(clock: PumpClockSetting): Promise<Result<null>> {
     const link = this.choice.link;
-    return link.setClock === undefined ? Promise.resolve(unsupported()) : link.setClock(time);
+    return link.setClock === undefined ? Promise.resolve(unsupported()) : link.setClock(clock);
   }
 
   readEvents(): Promise<Result<PumpEvent[]>> {

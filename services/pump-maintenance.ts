@@ -1,8 +1,10 @@
+import { offsetText, utcOffsetMinutes } from '../core/clock';
 import { appError, err, ok, type Result } from '../core/result';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import type { PumpLink } from '../drivers/link';
 import { authorize, type SignedInUser } from './auth/accounts';
+import { siteSettings } from './auth/settings';
 
 export interface MaintenanceDeps {
   db: Db;
@@ -15,8 +17,10 @@ export interface MaintenanceDeps {
 export const clockDriftSeconds = (pumpTime: string, at: Date): number => Math.round((Date.parse(pumpTime) - at.getTime()) / 1000);
 
 /**
- * Sets the pump's clock to the computer's, reads it back, and records the drift before and after
- * in the audit trail.
+ * Sets the pump's clock to the computer's with the clinic's UTC offset now (from the site's time
+ * zone: the pump runs flex step times by clock + offset), reads it back, and records the drift
+ * before and after, the time zone and the offset in the audit trail. Confirmed when the read-back
+ * clock is within 2 s and the pump reports the offset sent.
  */
 export async function setPumpClock(deps: MaintenanceDeps, actor: SignedInUser): Promise<Result<{ driftBefore: number; driftAfter: number }>> {
   const allowed = authorize(actor, 'pump.clock.set');
@@ -25,10 +29,14 @@ export async function setPumpClock(deps: MaintenanceDeps, actor: SignedInUser): 
   const before = await deps.link.interrogate();
   if (!before.ok) return before;
   const driftBefore = clockDriftSeconds(before.value.pumpTime, deps.now());
-  const set = await deps.link.setClock(deps.now());
+  const { timeZone } = siteSettings(deps.db);
+  const time = deps.now();
+  const offset = utcOffsetMinutes(time, timeZone);
+  const set = await deps.link.setClock({ time, utcOffsetMinutes: offset });
   const after = await deps.link.interrogate();
   const driftAfter = after.ok ? clockDriftSeconds(after.value.pumpTime, deps.now()) : null;
-  const confirmed = set.ok && driftAfter !== null && Math.abs(driftAfter) <= 2;
+  const offsetAfter = after.ok ? after.value.utcOffsetMinutes : undefined;
+  const confirmed = set.ok && driftAfter !== null && Math.abs(driftAfter) <= 2 && offsetAfter === offset;
   deps.audit.append({
     atUtc: deps.now().toISOString(),
     pumpTime: after.ok ? after.value.pumpTime : before.value.pumpTime,
@@ -36,12 +44,15 @@ export async function setPumpClock(deps: MaintenanceDeps, actor: SignedInUser): 
     role: actor.role,
     pumpSerial: before.value.serial,
     action: 'pump.clock.set',
-    old: { pumpTime: before.value.pumpTime, driftSeconds: driftBefore },
-    new: { driftSeconds: driftAfter },
+    old: { pumpTime: before.value.pumpTime, driftSeconds: driftBefore, utcOffsetMinutes: before.value.utcOffsetMinutes ?? null },
+    new: { driftSeconds: driftAfter, timeZone, utcOffsetMinutes: offset, utcOffset: offsetText(offset) },
     outcome: confirmed ? 'confirmed' : set.ok ? 'unconfirmed' : 'rejected',
   });
   if (!set.ok) return set;
   if (driftAfter === null) return err(appError('COMMUNICATION_FAILED', 'the clock was sent but could not be read back; interrogate the pump'));
+  if (offsetAfter !== offset) {
+    return err(appError('COMMUNICATION_FAILED', `the pump reports a UTC offset of ${offsetAfter === undefined ? 'none' : offsetText(offsetAfter)} after it was set to ${offsetText(offset)} (${timeZone}); set the clock again`, 'utcOffsetMinutes'));
+  }
   return ok({ driftBefore, driftAfter });
 }
 

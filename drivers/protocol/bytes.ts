@@ -27,6 +27,11 @@ export class Writer {
     inRange(v, 0xffffffff);
     return this.u16(v & 0xffff).u16(v >>> 16);
   }
+  /** A signed 16-bit integer, two's complement. */
+  i16(v: number): this {
+    if (!Number.isInteger(v) || v < -0x8000 || v > 0x7fff) throw new RangeError(`${v} does not fit a field of -32768…32767`);
+    return this.u16(v < 0 ? v + 0x10000 : v);
+  }
   raw(b: Uint8Array): this {
     for (const x of b) this.bytes.push(x);
     return this;
@@ -76,6 +81,10 @@ export class Reader {
   }
   u32(): number {
     return (this.u16() | (this.u16() << 16)) >>> 0;
+  }
+  i16(): number {
+    const v = this.u16();
+    return v >= 0x8000 ? v - 0x10000 : v;
   }
   raw(n: number): Uint8Array {
     this.need(n);

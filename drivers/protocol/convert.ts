@@ -3,7 +3,7 @@ import { formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
 import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../../core/result';
 import { programDailyDose, pumpModelNamed } from '../therapy';
-import { ALARM_CODES, DRUG_CODES, type WireSettings, type WireStatus } from './messages';
+import { ALARM_CODES, DRUG_CODES, isWireUtcOffset, MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, type WireSettings, type WireStatus } from './messages';
 
 /** Protocol epoch: 2000-01-01T00:00:00Z. */
 const EPOCH_MS = Date.UTC(2000, 0, 1);
@@ -25,6 +25,17 @@ export function wireTime(time: Date, field = 'time'): Result<number> {
     return err(appError('OUT_OF_RANGE', `the pump clock runs from 2000-01-01T00:00:00Z to ${LAST_WIRE_TIME.toISOString()}; ${shown} is outside it`, field));
   }
   return ok(seconds);
+}
+
+/**
+ * The clinic's UTC offset as the wire carries it (whole minutes, −720…+840), or an error: an
+ * offset outside that range is refused before anything is sent.
+ */
+export function wireUtcOffset(minutes: number, field = 'utcOffsetMinutes'): Result<number> {
+  if (!isWireUtcOffset(minutes)) {
+    return err(appError('OUT_OF_RANGE', `the pump takes a UTC offset of whole minutes from ${MIN_UTC_OFFSET_MINUTES} to +${MAX_UTC_OFFSET_MINUTES}; ${minutes} is outside it`, field));
+  }
+  return ok(minutes);
 }
 
 /** Like `wireTime`, for the pump's own times (simulator): out of range is a programming error. */
@@ -146,6 +157,7 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     model: w.model,
     serial: w.serial,
     pumpTime: fromWireTime(w.pumpTime),
+    utcOffsetMinutes: w.utcOffsetMinutes,
     drug: s.drug,
     concentration: s.concentration,
     mode: s.mode,
@@ -163,9 +175,13 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
   });
 }
 
-/** The flex step running at a pump-clock time (seconds since the epoch): the last step started by that minute of the day. */
-export function stepAt(steps: WireSettings['steps'], time: number): WireSettings['steps'][number] | undefined {
-  const minute = Math.floor((time % 86_400) / 60);
+/**
+ * The flex step running at a pump-clock time (UTC seconds since the epoch) for a pump whose local
+ * time is that clock plus `utcOffsetMinutes`: the last step started by that local minute of the day.
+ */
+export function stepAt(steps: WireSettings['steps'], time: number, utcOffsetMinutes = 0): WireSettings['steps'][number] | undefined {
+  const local = time + utcOffsetMinutes * 60;
+  const minute = Math.floor((((local % 86_400) + 86_400) % 86_400) / 60);
   let running = steps[0];
   for (const step of steps) if (step.startMinute <= minute) running = step;
   return running;
@@ -186,12 +202,16 @@ export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<Wire
   if (bridge?.ok === false) return bridge;
   const pumpTime = wireTime(new Date(s.pumpTime), 'pumpTime');
   if (!pumpTime.ok) return pumpTime;
-  // In STATUS the rate field of a flex program is the rate of the step running now (docs).
-  const rateUlPerDay = settings.value.mode === 2 ? (stepAt(settings.value.steps, pumpTime.value)?.rateUlPerDay ?? 0) : settings.value.rateUlPerDay;
+  // A pump never given an offset runs its flex schedule at offset 0 and reports 0.
+  const offset = wireUtcOffset(s.utcOffsetMinutes ?? 0);
+  if (!offset.ok) return offset;
+  // In STATUS the rate field of a flex program is the rate of the step running now by the pump's local time (docs).
+  const rateUlPerDay = settings.value.mode === 2 ? (stepAt(settings.value.steps, pumpTime.value, offset.value)?.rateUlPerDay ?? 0) : settings.value.rateUlPerDay;
   return ok({
     model: s.model,
     serial: s.serial,
     pumpTime: pumpTime.value,
+    utcOffsetMinutes: offset.value,
     ...settings.value,
     rateUlPerDay,
     reservoirUl: reservoir.value,

@@ -16,9 +16,9 @@ const numberEcho = (field: string, sent: number, received: number): EchoMismatch
 
 /**
  * Every echo the host checks (docs/wand-protocol.md, "Echoed fields"): the session id in
- * SESSION_OPENED, the transaction id in TX_BEGUN, STAGED, COMMITTED and BOLUS_STARTED, the time in
- * CLOCK_SET and the page in EVENTS. An answer that names another session, transaction, time or
- * page is not the answer to this request, whatever else it says.
+ * SESSION_OPENED, the transaction id in TX_BEGUN, STAGED, COMMITTED and BOLUS_STARTED, the time and
+ * the UTC offset in CLOCK_SET and the page in EVENTS. An answer that names another session,
+ * transaction, time, offset or page is not the answer to this request, whatever else it says.
  */
 export function echoMismatch(request: Message, answer: Message): EchoMismatch | null {
   if (request.type === 'OPEN_SESSION' && answer.type === 'SESSION_OPENED') return bytesEcho('SESSION_OPENED.sessionId', request.sessionId, answer.sessionId);
@@ -26,7 +26,7 @@ export function echoMismatch(request: Message, answer: Message): EchoMismatch | 
   if (request.type === 'STAGE_PROGRAM' && answer.type === 'STAGED') return bytesEcho('STAGED.txId', request.txId, answer.txId);
   if (request.type === 'COMMIT' && answer.type === 'COMMITTED') return bytesEcho('COMMITTED.txId', request.txId, answer.txId);
   if (request.type === 'START_BOLUS' && answer.type === 'BOLUS_STARTED') return bytesEcho('BOLUS_STARTED.txId', request.txId, answer.txId);
-  if (request.type === 'SET_CLOCK' && answer.type === 'CLOCK_SET') return numberEcho('CLOCK_SET.time', request.time, answer.time);
+  if (request.type === 'SET_CLOCK' && answer.type === 'CLOCK_SET') return numberEcho('CLOCK_SET.time', request.time, answer.time) ?? numberEcho('CLOCK_SET.utcOffsetMinutes', request.utcOffsetMinutes, answer.utcOffsetMinutes);
   if (request.type === 'READ_EVENTS' && answer.type === 'EVENTS') return numberEcho('EVENTS.page', request.page, answer.page);
   return null;
 }

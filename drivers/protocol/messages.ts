@@ -4,8 +4,8 @@ import { BadField, Reader, ShortPayload, Writer } from './bytes';
 /**
  * Every message of the wand protocol with its payload layout (docs/wand-protocol.md). Quantities
  * are fixed-point integers so firmware never needs floating point: rates in µL/day, volumes in
- * µL, concentrations in ng/mL, times in seconds since 2000-01-01T00:00:00Z, dates in days since
- * 2000-01-01. Identifiers are 16-byte UUIDs.
+ * µL, concentrations in ng/mL, times in seconds since 2000-01-01T00:00:00Z, the clinic's UTC offset
+ * in signed minutes, dates in days since 2000-01-01. Identifiers are 16-byte UUIDs.
  */
 export const MessageType = {
   HELLO: 0x01,
@@ -53,7 +53,15 @@ export const BOLUS_KINDS = ['single', 'priming', 'bridge'] as const;
  * The version of the message set, stated by the host in HELLO and by the wand in HELLO_ACK. The
  * frame header's version byte is the framing's own version and stays 1 whatever this is.
  */
-export const MESSAGE_VERSION = 1;
+export const MESSAGE_VERSION = 2;
+/**
+ * The clinic's UTC offset in minutes, as SET_CLOCK sends it and STATUS reports it: −720 (−12:00)
+ * to +840 (+14:00), the span of every civil time zone. The pump runs flex steps by its local time,
+ * its UTC clock plus this offset.
+ */
+export const MIN_UTC_OFFSET_MINUTES = -720;
+export const MAX_UTC_OFFSET_MINUTES = 840;
+export const isWireUtcOffset = (minutes: number): boolean => Number.isInteger(minutes) && minutes >= MIN_UTC_OFFSET_MINUTES && minutes <= MAX_UTC_OFFSET_MINUTES;
 /** At most this many flex steps travel in a settings block. */
 export const MAX_WIRE_STEPS = 13;
 /** Events per EVENTS page. */
@@ -78,6 +86,8 @@ export interface WireStatus extends WireSettings {
   model: string;
   serial: string;
   pumpTime: number;
+  /** The UTC offset the pump runs its flex schedule by (0 when it was never given one). */
+  utcOffsetMinutes: number;
   reservoirUl: number;
   capacityUl: number;
   alarmVolumeUl: number;
@@ -98,7 +108,7 @@ export type Message =
   | { type: 'STAGE_PROGRAM'; txId: Uint8Array; settings: WireSettings; reservoirUl: number | null; bridge: { volumeUl: number; durationMin: number } | null }
   | { type: 'COMMIT'; txId: Uint8Array }
   | { type: 'START_BOLUS'; txId: Uint8Array; kind: number; volumeUl: number; durationMin: number }
-  | { type: 'SET_CLOCK'; time: number }
+  | { type: 'SET_CLOCK'; time: number; utcOffsetMinutes: number }
   | { type: 'ALARM_TEST' }
   | { type: 'HELLO_ACK'; version: number; firmware: string; wandSerial: string }
   | { type: 'PUMP_FOUND'; linkQuality: number; pumpSerial: string }
@@ -109,7 +119,7 @@ export type Message =
   | { type: 'STAGED'; txId: Uint8Array }
   | { type: 'COMMITTED'; txId: Uint8Array; applied: boolean }
   | { type: 'BOLUS_STARTED'; txId: Uint8Array; applied: boolean }
-  | { type: 'CLOCK_SET'; time: number }
+  | { type: 'CLOCK_SET'; time: number; utcOffsetMinutes: number }
   | { type: 'ALARM_TESTED' }
   | { type: 'ERROR'; code: number; message: string };
 
@@ -137,6 +147,18 @@ const count = (r: Reader, field: string, max: number): number => {
   const v = r.u8();
   if (v > max) throw new BadField(field, v);
   return v;
+};
+
+/** A UTC offset in minutes: an i16 within −720…+840, anything else refused. */
+const utcOffset = (r: Reader, field: string): number => {
+  const v = r.i16();
+  if (!isWireUtcOffset(v)) throw new BadField(field, v);
+  return v;
+};
+/** Writing an offset the protocol does not allow is a programming error: the host checks it before. */
+const writeUtcOffset = (w: Writer, minutes: number): Writer => {
+  if (!isWireUtcOffset(minutes)) throw new RangeError(`a UTC offset of ${minutes} minutes is outside ${MIN_UTC_OFFSET_MINUTES}…${MAX_UTC_OFFSET_MINUTES}`);
+  return w.i16(minutes);
 };
 
 const writeSettings = (w: Writer, s: WireSettings) => {
@@ -205,7 +227,7 @@ export function encodeMessage(m: Message): { type: number; payload: Uint8Array }
       break;
     case 'SET_CLOCK':
     case 'CLOCK_SET':
-      w.u32(m.time);
+      writeUtcOffset(w.u32(m.time), m.utcOffsetMinutes);
       break;
     case 'HELLO_ACK':
       w.u8(m.version).str8(m.firmware).str8(m.wandSerial);
@@ -215,7 +237,7 @@ export function encodeMessage(m: Message): { type: number; payload: Uint8Array }
       break;
     case 'STATUS': {
       const s = m.status;
-      w.str8(s.model).str8(s.serial).u32(s.pumpTime);
+      writeUtcOffset(w.str8(s.model).str8(s.serial).u32(s.pumpTime), s.utcOffsetMinutes);
       writeSettings(w, s);
       w.u32(s.reservoirUl).u32(s.capacityUl).u32(s.alarmVolumeUl).u16(s.replaceByDay).u8(s.alarms.length);
       for (const a of s.alarms) w.u8(a.code).u32(a.since);
@@ -293,7 +315,7 @@ function read(name: MessageName, r: Reader): Message {
       return { type: name, txId: id16(r), applied: flag(r, 'applied') };
     case 'SET_CLOCK':
     case 'CLOCK_SET':
-      return { type: name, time: r.u32() };
+      return { type: name, time: r.u32(), utcOffsetMinutes: utcOffset(r, 'utcOffsetMinutes') };
     case 'HELLO_ACK':
       return { type: name, version: r.u8(), firmware: r.str8(), wandSerial: r.str8() };
     case 'PUMP_FOUND': {
@@ -305,6 +327,7 @@ function read(name: MessageName, r: Reader): Message {
       const model = r.str8();
       const serial = r.str8();
       const pumpTime = r.u32();
+      const utcOffsetMinutes = utcOffset(r, 'utcOffsetMinutes');
       const s = readSettings(r);
       const reservoirUl = r.u32();
       const capacityUl = r.u32();
@@ -318,6 +341,7 @@ function read(name: MessageName, r: Reader): Message {
         model,
         serial,
         pumpTime,
+        utcOffsetMinutes,
         drug: s.drug,
         massUnit: s.massUnit,
         concentrationNgPerMl: s.concentrationNgPerMl,

@@ -13,7 +13,10 @@ export interface RunningBolus {
   kind: 'single' | 'priming' | 'bridge' | 'patient';
 }
 
-/** The basal rate (mL/day) in force at a pump-clock instant. */
+/**
+ * The basal rate (mL/day) in force at an instant of the pump's local time (its UTC clock plus its
+ * UTC offset): flex steps start by the local minute of the day.
+ */
 export function basalRate(settings: PumpSettings, pumpTimeMs: number): Decimal {
   if (settings.mode === 'stopped') return new Decimal(0);
   if (settings.mode === 'continuous' || settings.steps === undefined || settings.steps.length === 0) return new Decimal(settings.rate.value);
@@ -23,7 +26,7 @@ export function basalRate(settings: PumpSettings, pumpTimeMs: number): Decimal {
   return new Decimal(rate);
 }
 
-/** The instants (pump clock) in [from, to) where a flex schedule changes rate. */
+/** The instants (pump local time) in [from, to) where a flex schedule changes rate. */
 function boundaries(settings: PumpSettings, from: number, to: number): number[] {
   if (settings.mode !== 'flex' || settings.steps === undefined) return [];
   const out: number[] = [];
@@ -34,7 +37,7 @@ function boundaries(settings: PumpSettings, from: number, to: number): number[] 
   return out.sort((a, b) => a - b);
 }
 
-/** The basal program's volume between two instants, piece by piece across flex step changes. */
+/** The basal program's volume between two instants of local time, piece by piece across flex step changes. */
 function basalBetween(settings: PumpSettings, from: number, to: number): Decimal {
   let total = new Decimal(0);
   if (to <= from) return total;
@@ -47,16 +50,17 @@ function basalBetween(settings: PumpSettings, from: number, to: number): Decimal
 }
 
 /**
- * Volume delivered between two instants (pump clock, ms) by the basal program, piece by piece
- * across flex step changes, plus the part of every bolus that falls in the interval. Exact
+ * Volume delivered between two instants (pump clock, UTC ms) by the basal program, piece by piece
+ * across flex step changes, plus the part of every bolus that falls in the interval. The flex
+ * schedule runs by the pump's local time: the clock plus `localOffsetMs` (its UTC offset). Exact
  * decimal arithmetic; a stalled motor delivers nothing.
  */
-export function deliveredBetween(settings: PumpSettings, boluses: readonly RunningBolus[], from: number, to: number): Decimal {
+export function deliveredBetween(settings: PumpSettings, boluses: readonly RunningBolus[], from: number, to: number, localOffsetMs = 0): Decimal {
   if (to <= from) return new Decimal(0);
-  let total = basalBetween(settings, from, to);
+  let total = basalBetween(settings, from + localOffsetMs, to + localOffsetMs);
   // A bridge bolus runs in place of the basal program: no basal while it lasts.
   for (const b of boluses) {
-    if (b.kind === 'bridge') total = total.minus(basalBetween(settings, Math.max(from, b.start), Math.min(to, b.end)));
+    if (b.kind === 'bridge') total = total.minus(basalBetween(settings, Math.max(from, b.start) + localOffsetMs, Math.min(to, b.end) + localOffsetMs));
   }
   for (const b of boluses) {
     const overlap = Math.min(to, b.end) - Math.max(from, b.start);

@@ -3,7 +3,8 @@ import { defaultPumpModel } from '../../core/models';
 import { pumpEventCodes, type Alarm, type BolusWrite, type PumpSettings, type PumpStatus } from '../../core/pump';
 import type { Result } from '../../core/result';
 import type { DailyDoseQ } from '../../core/units';
-import { EVENTS_PER_PAGE, MAX_EVENT_PAGES } from '../protocol/messages';
+import { offsetText } from '../../core/clock';
+import { EVENTS_PER_PAGE, isWireUtcOffset, MAX_EVENT_PAGES } from '../protocol/messages';
 import { programDailyDose, pumpModelNamed } from '../therapy';
 import { basalRate, deliveredBetween, type RunningBolus } from './delivery';
 
@@ -21,6 +22,11 @@ export interface SimulatedPumpState {
   replaceByDate: string;
   /** Pump clock minus true time, in milliseconds (real pumps drift). */
   clockOffsetMs: number;
+  /**
+   * The clinic's UTC offset in minutes, set with the clock (SET_CLOCK): the pump runs its flex
+   * schedule by its local time, clock plus this offset. Absent: never given one, so 0.
+   */
+  utcOffsetMinutes?: number;
   /** The last write transaction the pump applied: a repeated write with this id changes nothing. */
   lastTransactionId: string | null;
 }
@@ -62,11 +68,11 @@ export const defaultSimulatedPump = (now: Date, model = defaultPumpModel()): Sim
 });
 
 /**
- * A pump model, not canned replies: the reservoir drains by the active program (continuous or
- * flex by the pump's own clock) and every running bolus; programs and boluses apply atomically and
- * at most once per transaction id; patient boluses respect lockout and the daily maximum; the
- * low-reservoir, empty, battery (ERI, EOS) and motor-stall alarms follow from the state. All volume
- * arithmetic is decimal.
+ * A pump model, not canned replies: the reservoir drains by the active program (continuous, or
+ * flex by the pump's local time: its UTC clock plus the UTC offset set with the clock) and every
+ * running bolus; programs and boluses apply atomically and at most once per transaction id;
+ * patient boluses respect lockout and the daily maximum; the low-reservoir, empty, battery (ERI,
+ * EOS) and motor-stall alarms follow from the state. All volume arithmetic is decimal.
  */
 export class SimulatedPump {
   readonly events: PumpEvent[] = [];
@@ -81,6 +87,7 @@ export class SimulatedPump {
     private readonly clock: Clock = () => new Date(),
   ) {
     if (state.lastTransactionId !== null) this.applied.push(state.lastTransactionId);
+    if (state.utcOffsetMinutes !== undefined && !isWireUtcOffset(state.utcOffsetMinutes)) throw new RangeError(`a UTC offset of ${state.utcOffsetMinutes} minutes is outside -720…+840`);
     const valid = this.check(state.settings);
     if (!valid.ok) throw new RangeError(`the simulated pump cannot run this program: ${valid.error.message}`);
   }
@@ -118,10 +125,20 @@ export class SimulatedPump {
     return at.getTime() + this.state.clockOffsetMs;
   }
 
+  /** The UTC offset the pump runs its flex schedule by (0 until the clock is first set with one). */
+  get utcOffsetMinutes(): number {
+    return this.state.utcOffsetMinutes ?? 0;
+  }
+
+  /** The pump's local time minus its clock, in milliseconds. */
+  private get localOffsetMs(): number {
+    return this.utcOffsetMinutes * 60_000;
+  }
+
   /** The exact volume left now (before the pump's 0.1 mL reporting resolution). */
   private remaining(now: Date): Decimal {
     if (this.motorStalled) return new Decimal(this.state.volumeMl);
-    const delivered = deliveredBetween(this.state.settings, this.boluses, this.pumpMs(this.state.volumeAt), this.pumpMs(now));
+    const delivered = deliveredBetween(this.state.settings, this.boluses, this.pumpMs(this.state.volumeAt), this.pumpMs(now), this.localOffsetMs);
     return Decimal.max(0, new Decimal(this.state.volumeMl).minus(delivered));
   }
 
@@ -202,16 +219,23 @@ export class SimulatedPump {
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
   }
 
-  /** Sets the pump's clock (it drifts); the change is in the pump's event log. */
-  setClock(time: Date): void {
+  /**
+   * Sets the pump's clock (it drifts) and the clinic's UTC offset its flex schedule runs by, both
+   * from this instant on (what was delivered until now is booked first); the change is in the
+   * pump's event log.
+   */
+  setClock(time: Date, utcOffsetMinutes: number): void {
+    if (!isWireUtcOffset(utcOffsetMinutes)) throw new RangeError(`a UTC offset of ${utcOffsetMinutes} minutes is outside -720…+840`);
     const now = this.clock();
     this.settle(now);
     const before = new Date(this.pumpMs(now));
+    const offsetBefore = this.utcOffsetMinutes;
     const shift = time.getTime() - before.getTime();
     this.state.clockOffsetMs += shift;
+    this.state.utcOffsetMinutes = utcOffsetMinutes;
     this.boluses = this.boluses.map((b) => ({ ...b, start: b.start + shift, end: b.end + shift }));
     this.patientGrants = this.patientGrants.map((t) => t + shift);
-    this.log('CLOCK_SET', `from ${before.toISOString()}`);
+    this.log('CLOCK_SET', `from ${before.toISOString()} UTC${offsetText(offsetBefore)}; offset now UTC${offsetText(utcOffsetMinutes)}`);
   }
 
   /** The pump plays its alarm tones so the patient learns them. */
@@ -223,7 +247,7 @@ export class SimulatedPump {
     const now = this.clock();
     const pumpTime = new Date(this.pumpMs(now));
     const { settings } = this.state;
-    const rate = this.motorStalled ? new Decimal(0) : new Decimal(basalRate(settings, pumpTime.getTime()).toString());
+    const rate = this.motorStalled ? new Decimal(0) : new Decimal(basalRate(settings, pumpTime.getTime() + this.localOffsetMs).toString());
     // The pump reports volumes to 0.1 mL; rounding down never overstates what is left.
     const reservoir = this.remaining(now).toDecimalPlaces(1, Decimal.ROUND_DOWN);
     const since = pumpTime.toISOString();
@@ -241,6 +265,7 @@ export class SimulatedPump {
       model: this.state.model,
       serial: this.state.serial,
       pumpTime: pumpTime.toISOString(),
+      utcOffsetMinutes: this.utcOffsetMinutes,
       drug: settings.drug,
       concentration: settings.concentration,
       mode: settings.mode,

@@ -82,8 +82,9 @@ export class SimulatedWand {
       }
       case 'SET_CLOCK':
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
-        this.pump.setClock(new Date(Date.UTC(2000, 0, 1) + m.time * 1000));
-        return { type: 'CLOCK_SET', time: m.time };
+        // The offset was checked by the decoder (−720…+840); the pump runs flex steps by clock + offset from now on.
+        this.pump.setClock(new Date(Date.UTC(2000, 0, 1) + m.time * 1000), m.utcOffsetMinutes);
+        return { type: 'CLOCK_SET', time: m.time, utcOffsetMinutes: m.utcOffsetMinutes };
       case 'ALARM_TEST':
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
         this.pump.alarmTest();

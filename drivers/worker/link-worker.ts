@@ -45,7 +45,7 @@ port.on('message', (request: LinkRequest) => {
         post({ id: request.id, method: 'startBolus', result: (await link.startBolus?.(request.write)) ?? unsupported(), wand: link.wandStatus() });
         return;
       case 'setClock':
-        post({ id: request.id, method: 'setClock', result: (await link.setClock?.(new Date(request.time))) ?? unsupported(), wand: link.wandStatus() });
+        post({ id: request.id, method: 'setClock', result: (await link.setClock?.({ time: new Date(request.time), utcOffsetMinutes: request.utcOffsetMinutes })) ?? unsupported(), wand: link.wandStatus() });
         return;
       case 'alarmTest':
         post({ id: request.id, method: 'alarmTest', result: (await link.alarmTest?.()) ?? unsupported(), wand: link.wandStatus() });

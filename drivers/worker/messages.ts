@@ -17,7 +17,7 @@ export type LinkRequest =
   | { id: number; method: 'interrogate' }
   | { id: number; method: 'program'; write: ProgramWrite }
   | { id: number; method: 'startBolus'; write: BolusWrite }
-  | { id: number; method: 'setClock'; time: string }
+  | { id: number; method: 'setClock'; time: string; utcOffsetMinutes: number }
   | { id: number; method: 'alarmTest' }
   | { id: number; method: 'readEvents' }
   | { id: number; method: 'close' };

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../../core/pump';
 import { appError, err, type Result } from '../../core/result';
-import type { PumpLink } from '../link';
+import type { PumpClockSetting, PumpLink } from '../link';
 import type { LinkRequest, LinkResponse, LinkWorkerData } from './messages';
 
 type Pending = { resolve: (r: LinkResponse) => void; timer: NodeJS.Timeout };
@@ -90,8 +90,8 @@ export class WorkerLink implements PumpLink {
     return r.method === 'startBolus' ? r.result : this.failed();
   }
 
-  async setClock(time: Date): Promise<Result<null>> {
-    const r = await this.request({ method: 'setClock', time: time.toISOString() });
+  async setClock(clock: PumpClockSetting): Promise<Result<null>> {
+    const r = await this.request({ method: 'setClock', time: clock.time.toISOString(), utcOffsetMinutes: clock.utcOffsetMinutes });
     return r.method === 'setClock' ? r.result : this.failed();
   }
 

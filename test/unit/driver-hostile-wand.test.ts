@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PumpSettings } from '../../core/pump';
-import { MessageType, type Message, type WireStatus } from '../../drivers/protocol/messages';
+import { MESSAGE_VERSION, MessageType, type Message, type WireStatus } from '../../drivers/protocol/messages';
 import { encodeMessage } from '../../drivers/protocol/messages';
 import { REPLAY_WINDOW, SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { frameOf, hostileSetup, rawFrame, type Answer } from './driver-fakes';
@@ -82,8 +82,14 @@ describe('every echoed field is checked', () => {
 
   it('refuses CLOCK_SET with another time', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('SET_CLOCK', (request, _a, seq) => [{ seq, message: { type: 'CLOCK_SET', time: request.type === 'SET_CLOCK' ? request.time + 3600 : 0 } }]);
-    expect(await link.setClock(new Date('2026-03-01T08:00:00Z'))).toMatchObject({ ok: false, error: { field: 'CLOCK_SET.time' } });
+    wand.rewrite = on('SET_CLOCK', (request, _a, seq) => [{ seq, message: { type: 'CLOCK_SET', time: request.type === 'SET_CLOCK' ? request.time + 3600 : 0, utcOffsetMinutes: 480 } }]);
+    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).toMatchObject({ ok: false, error: { field: 'CLOCK_SET.time' } });
+  });
+
+  it('refuses CLOCK_SET with another UTC offset', async () => {
+    const { link, wand } = hostileSetup();
+    wand.rewrite = on('SET_CLOCK', (request, _a, seq) => [{ seq, message: { type: 'CLOCK_SET', time: request.type === 'SET_CLOCK' ? request.time : 0, utcOffsetMinutes: 0 } }]);
+    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).toMatchObject({ ok: false, error: { field: 'CLOCK_SET.utcOffsetMinutes' } });
   });
 
   it('refuses an EVENTS page other than the one asked for (no page read twice)', async () => {
@@ -168,7 +174,7 @@ describe('the pump clock', () => {
     ['not a date', 'an invalid date'],
   ])('refuses %s (%s) before sending anything', async (iso) => {
     const { link, device, pump } = hostileSetup();
-    const r = await link.setClock(new Date(iso));
+    const r = await link.setClock({ time: new Date(iso), utcOffsetMinutes: 0 });
     expect(r).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: 'time' } });
     expect(device.requests).toBe(0);
     expect(pump.events).toHaveLength(0);
@@ -176,7 +182,7 @@ describe('the pump clock', () => {
 
   it('sets the last time the wire carries', async () => {
     const { link, pump } = hostileSetup();
-    expect(await link.setClock(new Date('2136-02-07T06:28:15Z'))).toEqual({ ok: true, value: null });
+    expect(await link.setClock({ time: new Date('2136-02-07T06:28:15Z'), utcOffsetMinutes: 0 })).toEqual({ ok: true, value: null });
     expect(pump.status().pumpTime).toBe('2136-02-07T06:28:15.000Z');
   });
 });
@@ -234,7 +240,7 @@ describe('replay protection keeps a window of applied transactions', () => {
 describe('the protocol version is exchanged in HELLO', () => {
   it('stops at HELLO when the wand speaks another version', async () => {
     const { link, wand, device } = hostileSetup();
-    wand.version = 2;
+    wand.version = 1; // a wand of the first message version: its SET_CLOCK and STATUS carry no UTC offset
     const r = await link.interrogate();
     expect(r).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', field: 'HELLO_ACK.version' } });
     expect(device.requests).toBe(1);
@@ -245,7 +251,7 @@ describe('the protocol version is exchanged in HELLO', () => {
     const answer = (bytes: Uint8Array) => wand.handle(bytes)[6];
     expect(answer(frameOf(1, { type: 'HELLO', version: 9 }))).toBe(MessageType.HELLO_ACK);
     expect(answer(frameOf(2, { type: 'FIND_PUMP' }))).toBe(MessageType.ERROR);
-    expect(answer(frameOf(3, { type: 'HELLO', version: 1 }))).toBe(MessageType.HELLO_ACK);
+    expect(answer(frameOf(3, { type: 'HELLO', version: MESSAGE_VERSION }))).toBe(MessageType.HELLO_ACK);
     expect(answer(frameOf(4, { type: 'FIND_PUMP' }))).toBe(MessageType.PUMP_FOUND);
   });
 });

@@ -4,7 +4,7 @@ import { errorCodes } from '../../core/result';
 import { bytesToUuid, fromWireStatus, toWireStatus } from '../../drivers/protocol/convert';
 import { crc16 } from '../../drivers/protocol/crc';
 import { decodeFrame, encodeFrame, HEADER_BYTES, TRAILER_BYTES, type FrameError } from '../../drivers/protocol/frame';
-import { decodeMessage, encodeMessage, MessageType, type Message, type MessageError } from '../../drivers/protocol/messages';
+import { decodeMessage, encodeMessage, MESSAGE_VERSION, MessageType, type Message, type MessageError } from '../../drivers/protocol/messages';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { hostileSetup, rawFrame } from './driver-fakes';
@@ -75,8 +75,8 @@ function corpus(): Message[] {
   addStatus();
   return [
     ...statuses,
-    { type: 'HELLO', version: 1 },
-    { type: 'HELLO_ACK', version: 1, firmware: 'SIM-WAND 1.0', wandSerial: 'W-SIM-0001' },
+    { type: 'HELLO', version: MESSAGE_VERSION },
+    { type: 'HELLO_ACK', version: MESSAGE_VERSION, firmware: 'SIM-WAND 1.0', wandSerial: 'W-SIM-0001' },
     { type: 'FIND_PUMP' },
     { type: 'PUMP_FOUND', linkQuality: 92, pumpSerial: 'SIM000123' },
     { type: 'OPEN_SESSION', sessionId: id(1) },
@@ -92,8 +92,8 @@ function corpus(): Message[] {
     { type: 'COMMITTED', txId: id(2), applied: true },
     { type: 'START_BOLUS', txId: id(3), kind: 1, volumeUl: 250, durationMin: 30 },
     { type: 'BOLUS_STARTED', txId: id(3), applied: false },
-    { type: 'SET_CLOCK', time: 830_000_000 },
-    { type: 'CLOCK_SET', time: 830_000_000 },
+    { type: 'SET_CLOCK', time: 830_000_000, utcOffsetMinutes: 480 },
+    { type: 'CLOCK_SET', time: 830_000_000, utcOffsetMinutes: -300 },
     { type: 'ALARM_TEST' },
     { type: 'ALARM_TESTED' },
     { type: 'ERROR', code: 4, message: 'commit names a transaction that was not staged' },
@@ -230,7 +230,7 @@ describe(`fuzzing hostile frames (seed ${SEED})`, () => {
     const clock = manualClock();
     const wand = new SimulatedWand(new SimulatedPump({ ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() }, clock.now));
     // A session open, so the requests reach the pump's own checks.
-    wand.handle(encodeFrame({ seq: 1, ...encodeMessage({ type: 'HELLO', version: 1 }) }));
+    wand.handle(encodeFrame({ seq: 1, ...encodeMessage({ type: 'HELLO', version: MESSAGE_VERSION }) }));
     wand.handle(encodeFrame({ seq: 2, ...encodeMessage({ type: 'OPEN_SESSION', sessionId: new Uint8Array(16) }) }));
     const count = Math.ceil(FRAMES / 5);
     for (let i = 0; i < count; i++) {

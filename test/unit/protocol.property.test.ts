@@ -7,6 +7,8 @@ import { decodeMessage, encodeMessage, type Message } from '../../drivers/protoc
 const u8 = fc.integer({ min: 0, max: 255 });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
+/** The clinic's UTC offset: whole minutes, −12:00 … +14:00. */
+const utcOffset = fc.integer({ min: -720, max: 840 });
 const id = fc.uint8Array({ minLength: 16, maxLength: 16 });
 const text = fc.string({ maxLength: 40 });
 const settings = fc.record({
@@ -28,7 +30,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   u16.map((page): Message => ({ type: 'READ_EVENTS', page })),
   fc.constantFrom('BEGIN_TX' as const, 'TX_BEGUN' as const, 'STAGED' as const, 'COMMIT' as const).chain((type) => id.map((txId): Message => ({ type, txId }))),
   fc.record({ txId: id, settings, reservoirUl: fc.option(u32, { nil: null }), bridge: fc.option(fc.record({ volumeUl: u32, durationMin: u16 }), { nil: null }) }).map((m): Message => ({ type: 'STAGE_PROGRAM', ...m })),
-  fc.constantFrom('SET_CLOCK' as const, 'CLOCK_SET' as const).chain((type) => u32.map((time): Message => ({ type, time }))),
+  fc.constantFrom('SET_CLOCK' as const, 'CLOCK_SET' as const).chain((type) => fc.record({ time: u32, utcOffsetMinutes: utcOffset }).map((m): Message => ({ type, ...m }))),
   fc.record({ version: u8, firmware: text, wandSerial: text }).map((m): Message => ({ type: 'HELLO_ACK', ...m })),
   fc.record({ linkQuality: fc.integer({ min: 0, max: 100 }), pumpSerial: text }).map((m): Message => ({ type: 'PUMP_FOUND', ...m })),
   fc
@@ -36,6 +38,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
       model: text,
       serial: text,
       pumpTime: u32,
+      utcOffsetMinutes: utcOffset,
       settings,
       reservoirUl: u32,
       capacityUl: u32,

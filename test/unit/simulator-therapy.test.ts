@@ -76,7 +76,7 @@ describe('the simulated pump as a therapy model', () => {
   it('keeps running boluses and lockouts on the pump clock when the clock is set', () => {
     const { pump, clock } = pumpAtMidnight({ patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 6 } });
     expect(pump.patientRequest()).toBe('granted');
-    pump.setClock(new Date('2026-03-01T05:00:00Z')); // the clock was 5 hours behind
+    pump.setClock(new Date('2026-03-01T05:00:00Z'), 0); // the clock was 5 hours behind
     clock.advanceDays(HOUR);
     expect(pump.patientRequest()).toBe('locked-out');
     expect(pump.events.map((e) => e.code)).toContain('CLOCK_SET');

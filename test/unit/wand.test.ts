@@ -72,7 +72,7 @@ describe('the wand driver over the simulated USB wand', () => {
 
   it('sets the pump clock and runs the alarm test, both in the pump’s event log', async () => {
     const { link, pump } = setup();
-    expect((await link.setClock(new Date('2026-03-01T08:00:00Z'))).ok).toBe(true);
+    expect((await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).ok).toBe(true);
     expect((await link.alarmTest()).ok).toBe(true);
     const events = await link.readEvents();
     expect(events).toMatchObject({ ok: true, value: [{ code: 'CLOCK_SET' }, { code: 'ALARM_TEST' }] });

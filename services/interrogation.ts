@@ -5,6 +5,8 @@ import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import { insertInterrogation, listInterrogations, type InterrogationRow } from '../db/queries/interrogations';
 import type { PumpLink } from '../drivers/link';
+import { clockWarnings } from '../core/clock-warnings';
+import { siteSettings } from './auth/settings';
 import { clockDriftSeconds } from './pump-maintenance';
 import { settleOpenSessions } from './programming';
 
@@ -20,7 +22,8 @@ export interface InterrogationDeps {
 /**
  * Reads the pump and records the reading: the audit record and the interrogation row are
  * committed in one transaction before the result is returned, so what the user sees is on disk.
- * A failed reading is recorded too.
+ * A failed reading is recorded too. The answer carries the clock warnings (the pump's UTC offset
+ * against the clinic's time zone, a daylight-saving change ahead of a flex program).
  */
 export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal): Promise<Result<InterrogationRecord>> {
   const read = await deps.link.interrogate(signal);
@@ -38,6 +41,7 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
       return read;
     }
     const status = read.value;
+    const warnings = clockWarnings({ pumpOffsetMinutes: status.utcOffsetMinutes, mode: status.mode }, new Date(recordedAt), siteSettings(deps.db).timeZone);
     const id = deps.audit.commit(() => {
       const { seq } = deps.audit.append({
         atUtc: recordedAt,
@@ -59,7 +63,7 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
     });
     // Reading the pump also settles any programming outcome left unconfirmed on it.
     settleOpenSessions(deps, status, { username: deps.actor, role: deps.role ?? null });
-    return ok({ id, recordedAt, link: deps.link.kind, status, clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(recordedAt)) });
+    return ok({ id, recordedAt, link: deps.link.kind, status, clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(recordedAt)), clockWarnings: warnings });
   } catch (e) {
     return err(appError('STORAGE_FAILED', `The reading could not be saved: ${(e as Error).message}`));
   }

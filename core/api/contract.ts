@@ -3,6 +3,7 @@ import { PumpEventSchema, PumpStatusSchema, LinkKindSchema, WandStatusSchema } f
 import { resultSchema, type Result } from '../result';
 import type { Channel } from './channels';
 import { DrugLibrarySchema } from '../library/schema';
+import { ClockWarningSchema } from '../clock-warnings';
 import {
   AuditFilterSchema,
   AuditPageSchema,
@@ -54,6 +55,8 @@ export const InterrogationRecordSchema = z.strictObject({
   status: PumpStatusSchema,
   /** Pump clock minus computer clock at the reading, in seconds. */
   clockDriftSeconds: z.number().int(),
+  /** The pump's clock against the clinic's time zone at the reading (`core/clock-warnings.ts`); set on a fresh interrogation. */
+  clockWarnings: z.array(ClockWarningSchema).optional(),
 });
 export type InterrogationRecord = z.infer<typeof InterrogationRecordSchema>;
 

@@ -1,0 +1,86 @@
+// `npm run test:usb`: builds what is missing (usb-bench/build.mjs), boots the guest in QEMU and
+// reports each case of the kernel-level USB bench (test/usb/bench.ts) as it passes or fails, then
+// the figures. Exits non-zero when a case fails, the guest does not finish, or it takes too long.
+// The guest's whole console is kept in node_modules/.cache/usb-bench/console.log; `--verbose` also
+// prints it.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { buildAll, buildDir } from './build.mjs';
+
+const verbose = process.argv.includes('--verbose');
+const TIMEOUT_MS = Number(process.env.USB_BENCH_TIMEOUT_MS ?? 150_000);
+const out = (text) => process.stdout.write(`${text}\n`);
+
+const started = Date.now();
+const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+const built = await buildAll();
+out(`usb-bench: built in ${seconds()} s (${built.kernelPackage}); booting QEMU`);
+
+const qemu = spawn(
+  'qemu-system-x86_64',
+  [
+    ...['-accel', 'tcg', '-cpu', 'max', '-m', '1024', '-smp', process.env.USB_BENCH_SMP ?? '2'],
+    ...['-nodefaults', '-display', 'none', '-serial', 'stdio', '-no-reboot'],
+    ...['-kernel', built.vmlinux, '-initrd', built.initramfs],
+    // USB_BENCH_KERNEL_LOG=1 keeps the kernel's messages on the console (console.log).
+    ...['-append', `console=ttyS0 ${process.env.USB_BENCH_KERNEL_LOG === '1' ? 'loglevel=7' : 'quiet loglevel=3'} panic=-1 tsc=reliable`],
+  ],
+  { stdio: ['ignore', 'pipe', 'pipe'] },
+);
+const log = createWriteStream(join(buildDir, 'console.log'));
+const cases = [];
+const figures = [];
+let exitCode = null;
+let fatal = null;
+let pending = '';
+
+const onLine = (line) => {
+  log.write(`${line}\n`);
+  if (verbose) out(`  | ${line}`);
+  const m = /@@(\w+)\s?(.*)$/.exec(line);
+  if (m === null) return;
+  const [, tag, rest] = m;
+  if (tag === 'CASE') {
+    const c = JSON.parse(rest);
+    cases.push(c);
+    const { name, ok, ms, error, ...detail } = c;
+    out(`${ok ? 'PASS' : 'FAIL'}  ${name} (${ms ?? '-'} ms)`);
+    if (!ok) out(`      ${error}`);
+    else if (Object.keys(detail).length > 0 && name !== 'benchmarks: driver beside the raw transfer floor') out(`      ${JSON.stringify(detail)}`);
+  } else if (tag === 'FIGURE') figures.push(JSON.parse(rest));
+  else if (tag === 'INFO') out(`info  ${rest}`);
+  else if (tag === 'BOOT') out(`info  guest /init at ${rest} s of guest uptime, ${seconds()} s after start`);
+  else if (tag === 'EXIT') exitCode = Number(rest);
+  else if (tag === 'FATAL') fatal = rest;
+};
+qemu.stdout.on('data', (d) => {
+  pending += d.toString().replace(/\r/g, '');
+  const lines = pending.split('\n');
+  pending = lines.pop() ?? '';
+  for (const l of lines) onLine(l);
+});
+qemu.stderr.on('data', (d) => log.write(d));
+
+const timer = setTimeout(() => {
+  fatal = `the guest did not finish within ${TIMEOUT_MS / 1000} s`;
+  qemu.kill('SIGKILL');
+}, TIMEOUT_MS);
+const qemuExit = await new Promise((resolve) => qemu.on('close', resolve));
+clearTimeout(timer);
+if (pending !== '') onLine(pending);
+await new Promise((resolve) => log.end(resolve));
+
+if (figures.length > 0) {
+  out('');
+  out('figures (median of each run, guest under QEMU TCG emulation):');
+  for (const f of figures) {
+    out(`  ${f.operation}`);
+    out(`    driver ${f.driverMs} ms | raw floor ${f.floorMs} ms (${f.pairs} transfer pairs, ${f.perPairMs} ms each) | ratio ${f.ratio}x | packets per exchange ${f.packets}`);
+  }
+}
+const failed = cases.filter((c) => !c.ok);
+out('');
+out(`usb-bench: ${cases.length - failed.length} passed, ${failed.length} failed, ${seconds()} s in all (guest exit ${exitCode ?? 'none'}, QEMU ${qemuExit})`);
+if (fatal !== null) out(`usb-bench: ${fatal} (console: ${join(buildDir, 'console.log')})`);
+process.exit(failed.length === 0 && cases.length > 0 && exitCode === 0 && fatal === null ? 0 : 1);

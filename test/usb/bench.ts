@@ -1,0 +1,574 @@
+// The host side of the kernel bench (runs in the guest as the last step of /init): the project's
+// own driver (WandLink over WandTransport) on node-usb's WebUSB, through usbfs and the kernel's
+// USB core, against the simulated wand served by device-bridge.ts through FunctionFS and
+// dummy_hcd. Each case prints one `@@CASE {json}` line, each figure one `@@FIGURE {json}` line;
+// usb-bench/run.mjs reads them on the serial console.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebUSB } from 'usb';
+import type { ProgramWrite, PumpSettings, PumpStatus } from '../../core/pump';
+import { findWand, WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../../drivers/usb/detect';
+import { WAND_USB, type UsbDeviceLike, type UsbInResult, type UsbOutResult } from '../../drivers/usb/types';
+import { WandLink } from '../../drivers/wand-link';
+import { compareReadBack } from '../../services/read-back';
+import type { BridgeCommand, BridgeReport } from './device-bridge';
+import { ENDPOINT_IN, ENDPOINT_OUT, PACKET, plugGadget, unplugGadget } from './gadget';
+
+type Json = Record<string, unknown>;
+const emit = (tag: 'CASE' | 'FIGURE' | 'INFO', body: Json): void => {
+  process.stdout.write(`@@${tag} ${JSON.stringify(body)}\n`);
+};
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const APP = __dirname;
+
+class Failed extends Error {}
+function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Failed(message);
+}
+
+// ---------------------------------------------------------------- the device side
+
+class Bridge {
+  readonly reports: Array<BridgeReport & { seen: number }> = [];
+  private readonly child: ChildProcess;
+  private listeners: Array<() => void> = [];
+
+  constructor() {
+    this.child = fork(join(APP, 'device-bridge.cjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, UV_THREADPOOL_SIZE: '16' } });
+    this.child.on('message', (m: BridgeReport) => {
+      this.reports.push({ ...m, seen: Date.now() });
+      if (m.ev === 'error') emit('INFO', { bridge: m.message });
+      for (const l of this.listeners.splice(0)) l();
+    });
+  }
+
+  send(command: BridgeCommand): void {
+    this.child.send(command);
+  }
+
+  /** The first report from `from` on that matches. */
+  async waitFor<E extends BridgeReport['ev']>(ev: E, from: number, timeoutMs = 5000, match: (r: Extract<BridgeReport, { ev: E }>) => boolean = () => true): Promise<Extract<BridgeReport, { ev: E }> & { seen: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.reports.slice(from).find((r) => r.ev === ev && match(r as unknown as Extract<BridgeReport, { ev: E }>));
+      if (found !== undefined) return found as unknown as Extract<BridgeReport, { ev: E }> & { seen: number };
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Failed(`the device side did not report ${ev} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.listeners.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async pump(): Promise<{ lastTransactionId: string | null; requests: number }> {
+    const from = this.reports.length;
+    this.send({ cmd: 'pump' });
+    return this.waitFor('pump', from);
+  }
+
+  async mode(mode: 'wand' | 'echo'): Promise<void> {
+    const from = this.reports.length;
+    this.send({ cmd: 'mode', mode });
+    await this.waitFor('mode', from);
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
+
+// ---------------------------------------------------------------- the host side
+
+const webusb = new WebUSB({ allowAllDevices: true });
+type WebDevice = Awaited<ReturnType<WebUSB['getDevices']>>[number];
+
+/** WebUSB connect / disconnect events for the wand, with the time they came. */
+const hotplug: Array<{ type: 'connect' | 'disconnect'; at: number; device: WebDevice }> = [];
+const isWand = (d: { vendorId: number; productId: number }) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID;
+for (const type of ['connect', 'disconnect'] as const) {
+  webusb.addEventListener(type, (e: Event) => {
+    const device = (e as unknown as { device: WebDevice }).device;
+    if (isWand(device)) hotplug.push({ type, at: Date.now(), device });
+  });
+}
+
+/** The parts of a WebUSB configuration the enumeration case reads. */
+interface Configuration {
+  interfaces: Array<{ interfaceNumber: number; alternates: Array<{ alternateSetting: number; interfaceClass: number; endpoints: Array<{ endpointNumber: number; direction: 'in' | 'out'; type: string; packetSize: number }> }> }>;
+}
+
+async function waitForEvent(type: 'connect' | 'disconnect', from: number, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const e = hotplug.slice(from).find((h) => h.type === type);
+    if (e !== undefined) return e;
+    if (Date.now() > deadline) throw new Failed(`no WebUSB ${type} event within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+async function waitForWand(timeoutMs = 10_000): Promise<WebDevice> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await findWand(webusb);
+    if (found.presence === 'attached') return found.device;
+    if (Date.now() > deadline) throw new Failed(`the wand was not enumerated within ${timeoutMs} ms (${found.presence})`);
+    await sleep(20);
+  }
+}
+
+/** The device as the driver uses it, recording every completed transfer and every rejection. */
+class Recorder implements UsbDeviceLike {
+  transfers: Array<'o' | 'i'> = [];
+  readonly rejections: Array<{ call: string; name: string; message: string }> = [];
+  /** When set, each transfer's start and end with the time since `trace.t0` (frame seq and type of each packet). */
+  trace: { t0: number; lines: string[] } | null = null;
+  private note(text: string): void {
+    if (this.trace !== null) this.trace.lines.push(`${(performance.now() - this.trace.t0).toFixed(0)}ms ${text}`);
+  }
+  constructor(readonly device: UsbDeviceLike) {}
+  get vendorId() {
+    return this.device.vendorId;
+  }
+  get productId() {
+    return this.device.productId;
+  }
+  get serialNumber() {
+    return this.device.serialNumber;
+  }
+  get opened() {
+    return this.device.opened;
+  }
+  private async watch<T>(call: string, p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      this.rejections.push({ call, name: e instanceof Error ? e.name : typeof e, message: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  }
+  open() {
+    return this.watch('open', this.device.open());
+  }
+  close() {
+    return this.watch('close', this.device.close());
+  }
+  selectConfiguration(n: number) {
+    return this.watch('selectConfiguration', this.device.selectConfiguration(n));
+  }
+  claimInterface(n: number) {
+    return this.watch('claimInterface', this.device.claimInterface(n));
+  }
+  releaseInterface(n: number) {
+    return this.watch('releaseInterface', this.device.releaseInterface(n));
+  }
+  clearHalt(direction: 'in' | 'out', n: number) {
+    return this.watch('clearHalt', this.device.clearHalt(direction, n));
+  }
+  async transferOut(n: number, data: Uint8Array): Promise<UsbOutResult> {
+    this.note(`out ${data.length} B seq ${data[2] ?? '-'} type 0x${(data[3] ?? 0).toString(16)}`);
+    const r = await this.watch('transferOut', this.device.transferOut(n, data));
+    this.transfers.push('o');
+    return r;
+  }
+  async transferIn(n: number, length: number): Promise<UsbInResult> {
+    this.note('in submitted');
+    try {
+      const r = await this.watch('transferIn', this.device.transferIn(n, length));
+      this.transfers.push('i');
+      const d = r.data;
+      this.note(`in ${d?.byteLength ?? 0} B seq ${d !== undefined && d.byteLength > 3 ? d.getUint8(2) : '-'} type 0x${d !== undefined && d.byteLength > 3 ? d.getUint8(3).toString(16) : '-'}`);
+      return r;
+    } catch (e) {
+      this.note(`in rejected: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
+  }
+}
+
+const asUsb = (d: WebDevice): UsbDeviceLike => d as unknown as UsbDeviceLike;
+
+/** The program the pump runs, as a write. */
+const runningProgram = (s: PumpStatus): PumpSettings => ({
+  drug: s.drug,
+  concentration: s.concentration,
+  mode: s.mode,
+  rate: s.rate,
+  ...(s.steps === undefined ? {} : { steps: s.steps }),
+  ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }),
+});
+const writeOf = (settings: PumpSettings): ProgramWrite => ({ sessionId: randomUUID(), transactionId: randomUUID(), settings });
+
+/** How the services settle an UNCONFIRMED write when the pump is read again (services/programming.ts). */
+const settle = (write: ProgramWrite, status: PumpStatus): 'confirmed' | 'rejected' =>
+  status.lastTransactionId === write.transactionId && compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status).length === 0 ? 'confirmed' : 'rejected';
+
+// ---------------------------------------------------------------- cases
+
+interface Context {
+  bridge: Bridge;
+  device: WebDevice;
+  recorder: Recorder;
+  link: WandLink;
+}
+
+const results: Array<{ name: string; ok: boolean }> = [];
+
+async function runCase(name: string, body: () => Promise<Json | undefined>): Promise<void> {
+  const started = Date.now();
+  try {
+    const detail = (await body()) ?? {};
+    results.push({ name, ok: true });
+    emit('CASE', { name, ok: true, ms: Date.now() - started, ...detail });
+  } catch (e) {
+    results.push({ name, ok: false });
+    emit('CASE', { name, ok: false, ms: Date.now() - started, error: e instanceof Failed ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    if (current !== null) {
+      if (current.recorder.trace !== null) emit('INFO', { case: name, trace: current.recorder.trace.lines });
+      // The next case starts on a fresh link: a failure here must not fail the cases after it.
+      await current.link.close();
+      attach(current, current.device);
+    }
+  }
+}
+let current: Context | null = null;
+
+/** Connects a fresh link to the current wand device. */
+function attach(ctx: Context, device: WebDevice): void {
+  ctx.device = device;
+  ctx.recorder = new Recorder(asUsb(device));
+  ctx.link = new WandLink(ctx.recorder, { kind: 'usb' });
+}
+
+async function must<T>(r: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>, what: string): Promise<T> {
+  const x = await r;
+  if (!x.ok) throw new Failed(`${what}: ${x.error.code} ${x.error.message}`);
+  return x.value;
+}
+
+/** The sysfs directory of the wand (idVendor 1209, idProduct 0001). */
+function wandSysfs(): string | undefined {
+  const base = '/sys/bus/usb/devices';
+  for (const d of readdirSync(base)) {
+    const vid = join(base, d, 'idVendor');
+    if (!existsSync(vid)) continue;
+    if (readFileSync(vid, 'utf8').trim() === '1209' && readFileSync(join(base, d, 'idProduct'), 'utf8').trim() === '0001') return join(base, d);
+  }
+  return undefined;
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Unplugs the wand while a program write waits for its answer: the device side applies
+ * `fault` at the COMMIT (before the pump sees it, or after the pump applied it but before the
+ * answer left), and unbinds the gadget. After the replug, a fresh link reads the pump back and
+ * the write is settled as the services settle an UNCONFIRMED session.
+ */
+async function unplugDuringCommit(ctx: Context, fault: 'unplug-before-request' | 'unplug-after-request'): Promise<Json> {
+  const before = await must(ctx.link.interrogate(), 'interrogate before');
+  const write = writeOf({ ...runningProgram(before), rate: { value: before.rate.value === '0.3' ? '0.28' : '0.3', unit: 'mL/day' } });
+  const reports = ctx.bridge.reports.length;
+  const events = hotplug.length;
+  ctx.bridge.send({ cmd: 'arm', message: 'COMMIT', fault: { kind: fault } });
+  const rejectedBefore = ctx.recorder.rejections.length;
+  const old = ctx.recorder;
+  const result = await ctx.link.program(write);
+  check(!result.ok, `the write was reported ${JSON.stringify(result)} although the wand was unplugged`);
+  check(result.error.message.startsWith('The wand was unplugged'), `the write failed for another reason: ${result.error.message}`);
+  const unplugged = await ctx.bridge.waitFor('unplugged', reports);
+  const rejection = old.rejections.slice(rejectedBefore)[0];
+  const disconnect = await waitForEvent('disconnect', events);
+  // After the unplug: transfers on the old device fail, close() resolves.
+  let afterUnplug = 'resolved';
+  try {
+    await old.transferOut(WAND_USB.endpointOut, new Uint8Array(8));
+  } catch (e) {
+    afterUnplug = e instanceof Error ? e.message : String(e);
+  }
+  check(afterUnplug !== 'resolved', 'a transfer on the unplugged device succeeded');
+  let closed = 'resolved';
+  await ctx.link.close().catch((e: unknown) => (closed = String(e)));
+  check(closed === 'resolved', `close() on the unplugged device: ${closed}`);
+  ctx.bridge.send({ cmd: 'replug' });
+  const replugged = await ctx.bridge.waitFor('replugged', reports);
+  const connect = await waitForEvent('connect', events);
+  check(connect.device !== disconnect.device, 'the replugged wand came back as the same device object');
+  attach(ctx, connect.device);
+  const after = await must(ctx.link.interrogate(), 'interrogate after the replug');
+  const outcome = settle(write, after);
+  const expected = fault === 'unplug-after-request' ? 'confirmed' : 'rejected';
+  check(outcome === expected, `the write settled ${outcome}, expected ${expected} (pump applied ${after.lastTransactionId ?? 'none'}, sent ${write.transactionId})`);
+  if (fault === 'unplug-before-request') check(after.lastTransactionId === before.lastTransactionId, 'the pump changed although the COMMIT never reached it');
+  return {
+    outcome,
+    lastTransactionId: after.lastTransactionId,
+    pendingTransfer: rejection === undefined ? null : `${rejection.call}: ${rejection.name}: ${rejection.message}`,
+    afterUnplug,
+    disconnectEventMs: disconnect.at - unplugged.at,
+    connectEventMs: connect.at - replugged.at,
+  };
+}
+
+async function cases(ctx: Context): Promise<void> {
+  await runCase('enumeration: descriptors as the wand declares them', () => {
+    const d = ctx.device;
+    const conf = d.configuration as Configuration | null | undefined;
+    check(conf !== undefined && conf !== null, 'no active configuration');
+    const iface = conf.interfaces.find((i) => i.interfaceNumber === WAND_USB.interface);
+    check(iface !== undefined, 'no interface 0');
+    const alt = iface.alternates.find((a) => a.alternateSetting === 0);
+    check(alt !== undefined, 'interface 0 has no alternate setting 0');
+    check(alt.interfaceClass === 0xff, `interface class 0x${alt.interfaceClass.toString(16)}`);
+    const eps = alt.endpoints.map((e) => ({ n: e.endpointNumber, dir: e.direction, type: e.type, size: e.packetSize }));
+    check(eps.some((e) => e.n === (ENDPOINT_OUT & 0x0f) && e.dir === 'out' && e.type === 'bulk' && e.size === PACKET), `no bulk OUT 0x01/64: ${JSON.stringify(eps)}`);
+    check(eps.some((e) => e.n === (ENDPOINT_IN & 0x0f) && e.dir === 'in' && e.type === 'bulk' && e.size === PACKET), `no bulk IN 0x81/64: ${JSON.stringify(eps)}`);
+    return Promise.resolve({ vendorId: d.vendorId, productId: d.productId, serial: d.serialNumber, product: d.productName, endpoints: eps });
+  });
+
+  await runCase('udev rule: device node group and mode', async () => {
+    await run('udevadm', ['settle', '--timeout=5']);
+    const sys = wandSysfs();
+    check(sys !== undefined, 'the wand is not in /sys/bus/usb/devices');
+    const bus = Number(readFileSync(join(sys, 'busnum'), 'utf8'));
+    const dev = Number(readFileSync(join(sys, 'devnum'), 'utf8'));
+    const node = `/dev/bus/usb/${String(bus).padStart(3, '0')}/${String(dev).padStart(3, '0')}`;
+    const rule = readFileSync('/etc/udev/rules.d/70-pump-wand.rules', 'utf8')
+      .split('\n')
+      .find((l) => l.includes('1209') && !l.startsWith('#'));
+    check(rule !== undefined, 'the rule is not installed');
+    const mode = /MODE="(\d+)"/.exec(rule)?.[1];
+    const group = /GROUP="([^"]+)"/.exec(rule)?.[1] ?? 'root';
+    const groups = new Map(
+      readFileSync('/etc/group', 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l): [string, number] => [l.split(':')[0] ?? '', Number(l.split(':')[2])]),
+    );
+    const st = statSync(node);
+    const info = await run('udevadm', ['info', '--query=property', `--name=${node}`]);
+    const tags = /^(?:CURRENT_)?TAGS=(.*)$/m.exec(info.stdout)?.[1] ?? '';
+    check(mode !== undefined, 'the rule sets no MODE');
+    check((st.mode & 0o777) === Number.parseInt(mode, 8), `${node} has mode ${(st.mode & 0o777).toString(8)}, the rule ${mode}`);
+    check(st.gid === groups.get(group), `${node} has group ${st.gid}, the rule ${group}`);
+    for (const tag of rule.match(/TAG\+="([^"]+)"/g) ?? []) check(tags.includes(tag.slice(6, -1)), `${node} lacks tag ${tag}: ${tags}`);
+    return { node, mode: (st.mode & 0o777).toString(8), group, gid: st.gid, tags };
+  });
+
+  await runCase('interrogate', async () => {
+    const s = await must(ctx.link.interrogate(), 'interrogate');
+    const pump = await ctx.bridge.pump();
+    check(s.serial === 'SIM000123', `serial ${s.serial}`);
+    check(s.lastTransactionId === pump.lastTransactionId, 'the status and the pump disagree on the last transaction');
+    return { serial: s.serial, drug: s.drug, rate: s.rate.value, reservoir: s.reservoirVolume.value, transfers: ctx.recorder.transfers.length };
+  });
+
+  await runCase('program with read-back', async () => {
+    const before = await must(ctx.link.interrogate(), 'interrogate');
+    const write = writeOf(runningProgram(before));
+    const r = await must(ctx.link.program(write), 'program');
+    check(r.applied, 'the pump did not apply the write');
+    const after = await must(ctx.link.interrogate(), 'read-back');
+    const mismatches = compareReadBack(write, after);
+    check(mismatches.length === 0, `read-back: ${mismatches.join('; ')}`);
+    const pump = await ctx.bridge.pump();
+    check(pump.lastTransactionId === write.transactionId, 'the simulated pump holds another transaction');
+    // The same COMMIT again is answered and never applied twice.
+    const again = await must(ctx.link.program(write), 'program again');
+    check(!again.applied, 'a replayed transaction was applied again');
+    return { transactionId: write.transactionId, replayApplied: again.applied };
+  });
+
+  await runCase('unplug during a pending transfer, before COMMIT reaches the pump', () => unplugDuringCommit(ctx, 'unplug-before-request'));
+  await runCase('unplug during a pending transfer, after the pump applied COMMIT', () => unplugDuringCommit(ctx, 'unplug-after-request'));
+
+  await runCase('hot-plug: disconnect and connect events', async () => {
+    await must(ctx.link.interrogate(), 'interrogate');
+    const reports = ctx.bridge.reports.length;
+    const events = hotplug.length;
+    const old = ctx.device;
+    ctx.bridge.send({ cmd: 'unplug' });
+    const unplugged = await ctx.bridge.waitFor('unplugged', reports);
+    const disconnect = await waitForEvent('disconnect', events);
+    check(disconnect.device === old, 'the disconnect event names another device');
+    const absent = await findWand(webusb);
+    check(absent.presence === 'absent', `after the unplug the wand is ${absent.presence}`);
+    await ctx.link.close();
+    ctx.bridge.send({ cmd: 'replug' });
+    const replugged = await ctx.bridge.waitFor('replugged', reports);
+    const connect = await waitForEvent('connect', events);
+    check(connect.device !== old, 'the replugged wand is the old device object');
+    attach(ctx, connect.device);
+    await must(ctx.link.interrogate(), 'interrogate after the replug');
+    return { disconnectEventMs: disconnect.at - unplugged.at, connectEventMs: connect.at - replugged.at };
+  });
+
+  await runCase('a second claim is refused: the interface is busy', async () => {
+    await must(ctx.link.interrogate(), 'interrogate (claims the interface)');
+    const r = await run('node', [join(APP, 'busy-claim.cjs')]);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+    check(line !== undefined, `the second process printed nothing (exit ${r.code}): ${r.stderr.slice(0, 400)}`);
+    const second = JSON.parse(line) as { interrogate: { ok: boolean; message?: string }; claim: { name: string; message: string } | null };
+    check(!second.interrogate.ok, 'the second process interrogated the pump through a claimed interface');
+    check(second.interrogate.message?.startsWith('Another program is using the wand') === true, `the second process was told: ${second.interrogate.message ?? ''}`);
+    check(second.claim !== null, 'the raw second claim succeeded');
+    // The first link still works.
+    await must(ctx.link.interrogate(), 'interrogate by the first process');
+    return { told: second.interrogate.message, rawClaim: second.claim };
+  });
+
+  await runCase('protocol: event log, alarm test, bolus and its replay', async () => {
+    const events = await must(ctx.link.readEvents(), 'readEvents');
+    check(events.some((e) => e.code === 'PROGRAM_APPLIED'), 'no PROGRAM_APPLIED in the event log');
+    await must(ctx.link.alarmTest(), 'alarmTest');
+    const bolus = { transactionId: randomUUID(), kind: 'single' as const, volumeMl: '0.1', durationMinutes: 10 };
+    const first = await must(ctx.link.startBolus(bolus), 'startBolus');
+    const again = await must(ctx.link.startBolus(bolus), 'startBolus again');
+    check(first.applied && !again.applied, `bolus applied ${first.applied}, replay applied ${again.applied}`);
+    return { events: events.length };
+  });
+
+  const faultCase = async (name: string, fault: Parameters<typeof ctx.bridge.send>[0] & { cmd: 'inject' }, expectDiscarded: boolean) =>
+    runCase(name, async () => {
+      await must(ctx.link.interrogate(), 'interrogate');
+      ctx.bridge.send(fault);
+      await sleep(20);
+      ctx.recorder.trace = { t0: performance.now(), lines: [] };
+      const recorded = ctx.recorder.rejections.length;
+      const t0 = Date.now();
+      await must(ctx.link.interrogate(), 'interrogate through the fault');
+      const ms = Date.now() - t0;
+      await must(ctx.link.interrogate(), 'interrogate after the fault');
+      ctx.recorder.trace = null;
+      return { ms, expectDiscarded, rejections: ctx.recorder.rejections.slice(recorded).map((r) => `${r.call}: ${r.message}`) };
+    });
+  await faultCase('protocol: a lost answer is asked for again', { cmd: 'inject', fault: { kind: 'drop-response' } }, false);
+  await faultCase('protocol: a damaged answer is asked for again', { cmd: 'inject', fault: { kind: 'corrupt-response' } }, false);
+  await faultCase('protocol: a late answer (700 ms) is discarded, the repeat is answered', { cmd: 'inject', fault: { kind: 'delay-response', ms: 700 } }, true);
+  await faultCase('protocol: stale input is drained before the next request', { cmd: 'inject', fault: { kind: 'stale-input' } }, true);
+}
+
+// ---------------------------------------------------------------- figures
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+
+/** Groups completed transfers into exchanges: [OUT packets, IN packets]. */
+function exchangesOf(transfers: Array<'o' | 'i'>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const t of transfers) {
+    const last = out.at(-1);
+    if (t === 'o' && (last === undefined || last[1] > 0)) out.push([1, 0]);
+    else if (t === 'o' && last !== undefined) last[0]++;
+    else if (last !== undefined) last[1]++;
+  }
+  return out;
+}
+
+async function figures(ctx: Context): Promise<void> {
+  const N = 30;
+  const measure = async (name: string, op: () => Promise<void>) => {
+    await op(); // warm-up
+    const times: number[] = [];
+    let pattern: Array<[number, number]> = [];
+    for (let i = 0; i < N; i++) {
+      ctx.recorder.transfers = [];
+      const t0 = performance.now();
+      await op();
+      times.push(performance.now() - t0);
+      pattern = exchangesOf(ctx.recorder.transfers);
+    }
+    return { name, ms: median(times), pattern };
+  };
+  await runCase('benchmarks: driver beside the raw transfer floor', async () => {
+    const status = await must(ctx.link.interrogate(), 'interrogate');
+    const settings = runningProgram(status);
+    const ops = [
+      await measure('interrogation (READ_STATUS)', async () => {
+        await must(ctx.link.interrogate(), 'interrogate');
+      }),
+      await measure('program + read-back (BEGIN_TX, STAGE_PROGRAM, COMMIT, READ_STATUS)', async () => {
+        const write = writeOf(settings);
+        const r = await must(ctx.link.program(write), 'program');
+        check(r.applied, 'not applied');
+        const back = await must(ctx.link.interrogate(), 'read-back');
+        check(compareReadBack(write, back).length === 0, 'read-back differs');
+      }),
+    ];
+    // The raw floor: the same exchanges as 64-byte transfers on the same device, answered at once.
+    await ctx.bridge.mode('echo');
+    const dev = asUsb(ctx.device);
+    const rows: Json[] = [];
+    try {
+      for (const op of ops) {
+        const replay = async () => {
+          for (const [outs, ins] of op.pattern) {
+            for (let o = 0; o < outs; o++) await dev.transferOut(WAND_USB.endpointOut, new Uint8Array(PACKET).fill(o === outs - 1 ? ins : 0));
+            for (let i = 0; i < ins; i++) await dev.transferIn(WAND_USB.endpointIn, PACKET);
+          }
+        };
+        await replay();
+        const times: number[] = [];
+        for (let i = 0; i < N; i++) {
+          const t0 = performance.now();
+          await replay();
+          times.push(performance.now() - t0);
+        }
+        const floor = median(times);
+        const pairs = op.pattern.reduce((n, [o, i]) => n + Math.max(o, i), 0);
+        const row = { operation: op.name, exchanges: op.pattern.length, packets: op.pattern.map(([o, i]) => `${o}+${i}`).join(' '), driverMs: +op.ms.toFixed(2), floorMs: +floor.toFixed(2), ratio: +(op.ms / floor).toFixed(2), pairs, perPairMs: +(floor / pairs).toFixed(2), runs: N };
+        emit('FIGURE', row);
+        rows.push(row);
+      }
+    } finally {
+      await ctx.bridge.mode('wand');
+    }
+    return { figures: rows };
+  });
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const bridge = new Bridge();
+  await bridge.waitFor('ready', 0, 15_000);
+  emit('INFO', { step: 'FunctionFS descriptors written', ms: Date.now() - t0 });
+  plugGadget();
+  const device = await waitForWand();
+  emit('INFO', { step: 'wand enumerated', ms: Date.now() - t0, usb: readFileSync(join(APP, 'usb-version'), 'utf8').trim() });
+  const recorder = new Recorder(asUsb(device));
+  const ctx: Context = { bridge, device, recorder, link: new WandLink(recorder, { kind: 'usb' }) };
+  current = ctx;
+  await cases(ctx);
+  await figures(ctx);
+  emit('INFO', { step: 'closing', ms: Date.now() - t0 });
+  await ctx.link.close();
+  unplugGadget();
+  bridge.stop();
+  const failed = results.filter((r) => !r.ok).length;
+  emit('INFO', { step: 'done', cases: results.length, failed, ms: Date.now() - t0 });
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e: unknown) => {
+  emit('CASE', { name: 'bench', ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  process.exit(2);
+});

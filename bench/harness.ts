@@ -63,17 +63,19 @@ export const formatLine = (r: BenchResult, options: RunOptions = { smoke: false 
 
 /**
  * The Chromium the renderer benchmarks drive, found as the Playwright configuration finds it:
- * PUMP_BROWSER when set, then Debian's Chromium, then Playwright's own. `{ path: undefined }`
- * lets Playwright launch its own; undefined means no browser was found.
+ * PUMP_BROWSER when set, then Debian's Chromium, then Playwright's own (launched by its path,
+ * so a full Chromium serves even where its separate headless shell is not installed).
+ * Undefined when there is none.
  */
-export function findBrowser(): { path: string | undefined } | undefined {
+export function findBrowser(): string | undefined {
   const fromEnv = process.env['PUMP_BROWSER'];
-  if (fromEnv !== undefined && fromEnv !== '') return { path: fromEnv };
-  if (existsSync('/usr/bin/chromium')) return { path: '/usr/bin/chromium' };
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
   try {
-    if (existsSync(chromium.executablePath())) return { path: undefined };
+    const own = chromium.executablePath();
+    if (own !== '' && existsSync(own)) return own;
   } catch {
-    // No browser registry for this platform: no Playwright browser either.
+    // No Playwright browser for this platform.
   }
   return undefined;
 }

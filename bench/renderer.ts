@@ -55,9 +55,9 @@ function staticServer(dir: string): Promise<{ url: string; server: Server }> {
 }
 
 const launch = (): Promise<Browser> => {
-  const found = findBrowser();
-  if (found === undefined) throw new Error('no browser found: set PUMP_BROWSER to a Chromium');
-  return chromium.launch({ ...(found.path === undefined ? {} : { executablePath: found.path }), args: ['--no-sandbox', '--disable-gpu'] });
+  const executablePath = findBrowser();
+  if (executablePath === undefined) throw new Error('no browser found: set PUMP_BROWSER to a Chromium');
+  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 };
 
 /** An app runtime with users (and optionally a long audit trail) behind the real web host. */

@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
-    testTimeout: 30_000,
+    testTimeout: 60_000,
+    // Accounts are hashed at full scrypt cost (N = 2^17): set-ups that create several take seconds.
+    hookTimeout: 60_000,
   },
 });

@@ -93,6 +93,7 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
         witness: users.nurse2,
         syringe: { drug: status.drug, concentration: status.concentration, volumeMl: '40', lot: `L${2600 + i}`, expiry: '2027-12-31', preparedBy: 'pharmacy', checkedBy: users.doctor.username },
         withdrawnMl: withdrawn,
+        reservoirEmptied: true,
         instilledMl: '36',
         waste: { volumeMl: withdrawn, witness: users.nurse2.username },
       });

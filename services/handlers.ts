@@ -1,7 +1,7 @@
 import type { AppInfo } from '../core/api/contract';
 import type { AuditRowView, PatientDetail, ProgramPreview } from '../core/api/schemas';
 import { rateForDose } from '../core/calc/dose';
-import { discrepancyThreshold, refillDiscrepancy, refillForecast } from '../core/calc/refill';
+import { discrepancyThreshold, refillDiscrepancy } from '../core/calc/refill';
 import { dec, str } from '../core/decimal';
 import { libraryHash } from '../core/library/hash';
 import { defaultPumpModel, findPumpModel, type PumpModel } from '../core/models';
@@ -26,13 +26,14 @@ import type { Handlers } from './dispatch';
 import { interrogate, recentInterrogations } from './interrogation';
 import { activeLibrary, confirmLibrary, saveLibrary } from './library';
 import type { LinkManager } from './link-manager';
-import { reviewProgram } from './program-review';
+import { reviewProgram, settingsOfStatus } from './program-review';
 import { reviewContext } from './safety-context';
+import { currentForecast, refillForecastFor } from './forecast';
 import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
 import { createPatient, recordPain, registerPump } from './records';
 import { cancelPrescription, createPrescription, prescriptionsOfPatient, recordScreeningTrial } from './clinical';
-import { orderFor, performRefill, planForOrder, type ConcentrationChange } from './refill';
+import { orderFor, performRefill, planForOrder, reservoirAfterFill, type ConcentrationChange } from './refill';
 import { appVersion } from './version';
 
 export interface HandlerContext {
@@ -73,7 +74,8 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     return registered === undefined ? undefined : findPatient(db, registered.patientId);
   };
   const timeZone = (): string => siteSettings(db).timeZone;
-  const programmingDeps = (status: PumpStatus) => ({ db, audit, link, now, library: activeLibrary(deps), model: modelOf(status), timeZone: timeZone() });
+  const programmingDeps = (status: PumpStatus) => ({ db, audit, link, now, library: activeLibrary(deps), model: modelOf(status), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
+  const forecastDeps = () => ({ db, now, library: activeLibrary(deps), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
   const contextOf = (status: PumpStatus) => reviewContext({ db, now, timeZone: timeZone() }, activeLibrary(deps), modelOf(status), status.serial);
 
   /** The settings a dose change sends: the rate from the daily dose, rounded to the pump's step. */
@@ -157,7 +159,11 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     'pump:interrogate': async () => {
       const u = user('pump.interrogate');
       if (!u.ok) return u;
-      return interrogate({ db, audit, link, now, actor: u.value.username, role: u.value.role });
+      const read = await interrogate({ db, audit, link, now, actor: u.value.username, role: u.value.role });
+      if (!read.ok) return read;
+      // The dashboard's forecast: the same function as the refill's, over the whole program.
+      const forecast = currentForecast(forecastDeps(), read.value.status, modelOf(read.value.status));
+      return ok({ ...read.value, forecast: forecast.ok ? forecast.value : null });
     },
     'interrogations:list': (input) => {
       const u = user('patient.view');
@@ -319,7 +325,6 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const capacity = dec(status.reservoirCapacity.value);
       const { discrepancy, flag } = refillDiscrepancy(capacity, dec(status.reservoirVolume.value), dec(input.withdrawnMl));
       let concentrationChange = null;
-      let rate = status.rate;
       const registered = findPumpBySerial(db, status.serial);
       let plan: Result<ConcentrationChange | undefined> = ok(undefined);
       if (input.prescriptionId !== undefined) {
@@ -334,22 +339,16 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         const p = plan.value;
         const review = reviewProgram(activeLibrary(deps), modelOf(status), status, p.settings, contextOf(status), { bridged: true });
         if (!review.ok) return review;
-        rate = p.newRate;
         concentrationChange = { ...changeOf(p), check: review.value.check };
       }
       let forecast = null;
       if (input.instilledMl !== undefined) {
-        const f = refillForecast({
-          capacity: status.reservoirCapacity,
-          alarmVolume: status.lowReservoirAlarmVolume,
-          fillVolume: { value: input.instilledMl, unit: 'mL' },
-          rate,
-          fillDate: now().toISOString().slice(0, 10),
-          stabilityDays: stabilityDays(status),
-          replaceByDate: status.replaceByDate,
-        });
+        // The same rules and the same forecast as the refill itself.
+        const fill = reservoirAfterFill(status, { withdrawnMl: input.withdrawnMl, instilledMl: input.instilledMl, reservoirEmptied: input.reservoirEmptied });
+        if (!fill.ok) return fill;
+        const f = refillForecastFor(forecastDeps(), status, modelOf(status), { instilledMl: fill.value, settings: plan.value?.settings ?? settingsOfStatus(status), beyondUseDate: input.beyondUseDate });
         if (!f.ok) return f;
-        forecast = { daysToAlarm: f.value.daysToAlarm, alarmDate: f.value.alarmDate, nextRefillDate: f.value.nextRefillDate, limitingFactor: f.value.limitingFactor };
+        forecast = f.value;
       }
       return ok({
         pumpSerial: status.serial,
@@ -378,9 +377,9 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         witness: w.value,
         syringe: { ...syringe, ...(barcode === undefined || barcode === '' ? {} : { barcode }) },
         withdrawnMl: input.withdrawnMl,
+        reservoirEmptied: input.reservoirEmptied,
         instilledMl: input.instilledMl,
         ...(input.waste === undefined ? {} : { waste: input.waste }),
-        stabilityDays: stabilityDays(read.value),
         acknowledgement: input.acknowledgement,
       });
       if (!r.ok) return r;
@@ -397,11 +396,11 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         dailyDose: v.change?.dailyDose ?? v.pump.dailyDose,
         rate: v.change?.settings.rate ?? v.pump.rate,
         concentrationChange: v.change === undefined ? null : changeOf(v.change),
-        newReservoirMl: input.instilledMl,
+        newReservoirMl: v.newReservoirMl,
         nurse: u.value.displayName,
         witness: w.value.displayName,
         performedAt: v.performedAt,
-        forecast: { daysToAlarm: v.forecast.daysToAlarm, alarmDate: v.forecast.alarmDate, nextRefillDate: v.forecast.nextRefillDate, limitingFactor: v.forecast.limitingFactor },
+        forecast: v.forecast,
       });
     },
 
@@ -476,8 +475,6 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       return Promise.resolve(confirmLibrary(deps, u.value, input.version));
     },
   };
-
-  const stabilityDays = (status: PumpStatus): number | undefined => activeLibrary(deps).entries.find((e) => e.drug === status.drug)?.stabilityDays?.days;
 
   return { handlers, session };
 }

@@ -29,6 +29,8 @@ export interface ProgrammingDeps {
   frames?: FrameLog;
   /** The clinic's time zone (calendar dates, tolerance); the workstation's when not given. */
   timeZone?: string;
+  /** Days before the forecast alarm a refill is planned (site setting). */
+  marginDays?: number;
 }
 
 export interface ProgramRequest {

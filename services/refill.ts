@@ -1,10 +1,13 @@
-import { dec, str } from '../core/decimal';
-import { refillDiscrepancy, refillForecast, type RefillForecast } from '../core/calc/refill';
+import { dec, maxOf, str } from '../core/decimal';
+import { refillDiscrepancy, type Forecast } from '../core/calc/refill';
+import { clinicDate } from '../core/clock';
+import { refillForecastFor } from './forecast';
+import { workstationTimeZone } from './auth/settings';
 import { dailyDoseIn, dailyDoseUnit, massOf, rateQ, type ConcentrationQ, type DailyDoseQ, type RateQ, type VolumeQ } from '../core/units';
 import { rateForDose } from '../core/calc/dose';
 import { bridgeBolus } from '../core/calc/bridge';
 import { defaultPumpModel, findCatheterModel, findPumpModel, type PumpModel } from '../core/models';
-import { deadVolume } from '../core/program';
+import { deadVolume, sameDailyDose } from '../core/program';
 import type { Drug, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
 import { findPatient, findPumpBySerial, insertRefill, type ImplantedPumpRow } from '../db/queries/records';
@@ -25,9 +28,10 @@ export interface RefillRequest {
   witness: SignedInUser;
   syringe: { drug: Drug; concentration: ConcentrationQ; volumeMl: string; lot: string; expiry: string; preparedBy: string; checkedBy: string; barcode?: string };
   withdrawnMl: string;
+  /** The nurse aspirated until nothing more came; otherwise what the pump expected minus what was withdrawn is still inside. */
+  reservoirEmptied: boolean;
   instilledMl: string;
   waste?: { volumeMl: string; witness: string };
-  stabilityDays?: number | undefined;
   /** The reason given when the running dose is beyond a soft limit of the library. */
   acknowledgement?: string | undefined;
 }
@@ -36,7 +40,9 @@ export interface RefillResult {
   refillId: number;
   discrepancyMl: string;
   discrepancyFlag: boolean;
-  forecast: RefillForecast;
+  forecast: Forecast;
+  /** The reservoir volume written to the pump. */
+  newReservoirMl: string;
   outcome: 'confirmed' | 'rejected' | 'unconfirmed';
   /** The pump as read before the refill. */
   pump: PumpStatus;
@@ -139,7 +145,25 @@ export function orderFor(deps: Pick<ProgrammingDeps, 'db'>, id: number, register
   return ok(order);
 }
 
-const sameDose = (a: DailyDoseQ, b: DailyDoseQ): boolean => massOf(a.unit) === massOf(b.unit) && dailyDoseIn(a, massOf(a.unit)).eq(dailyDoseIn(b, massOf(a.unit)));
+/**
+ * What the reservoir holds after the fill: the instilled volume, plus what is still inside when
+ * the nurse has not recorded that it was emptied (the pump's expected residual less what was
+ * withdrawn). It must fit the reservoir and stay above the low-reservoir alarm volume.
+ */
+export function reservoirAfterFill(pump: PumpStatus, fill: { withdrawnMl: string; instilledMl: string; reservoirEmptied?: boolean | undefined }): Result<string> {
+  const instilled = dec(fill.instilledMl);
+  const left = fill.reservoirEmptied === true ? dec(0) : maxOf([dec(pump.reservoirVolume.value).minus(fill.withdrawnMl), dec(0)]) ?? dec(0);
+  const after = left.plus(instilled);
+  const capacity = dec(pump.reservoirCapacity.value);
+  if (after.gt(capacity)) {
+    const what = left.isZero() ? `${str(instilled)} mL` : `${str(left)} mL still in the reservoir (not recorded as emptied) + ${str(instilled)} mL instilled`;
+    return err(appError('OUT_OF_RANGE', `${what} is more than the reservoir capacity of ${str(capacity)} mL: overfilling is refused`, 'instilledMl'));
+  }
+  if (after.lte(pump.lowReservoirAlarmVolume.value)) {
+    return err(appError('OUT_OF_RANGE', `a reservoir of ${str(after)} mL is at or below the low-reservoir alarm volume of ${pump.lowReservoirAlarmVolume.value} mL: fill more`, 'instilledMl'));
+  }
+  return ok(str(after));
+}
 
 /**
  * The refill visit after the reservoir has been emptied: the syringe is checked against the drug
@@ -174,7 +198,7 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   }
   const drugChange = s.drug !== pump.drug;
   const concentrationChange = !drugChange && !sameConcentration(s.concentration, pump.concentration);
-  if (!drugChange && !sameDose(wanted.dailyDose, pump.dailyDose)) {
+  if (!drugChange && !sameDailyDose(wanted.dailyDose, pump.dailyDose)) {
     return err(appError('INVALID_INPUT', `order #${order.id} is for ${wanted.dailyDose.value} ${wanted.dailyDose.unit} but the pump delivers ${pump.dailyDose.value} ${pump.dailyDose.unit}: a physician changes the dose in Programming (or the order) before the refill`, 'prescriptionId'));
   }
   let change: ConcentrationChange | undefined;
@@ -189,6 +213,9 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     if (!plan.ok) return plan;
     change = plan.value;
   }
+  if (change !== undefined && !request.reservoirEmptied) {
+    return err(appError('INVALID_INPUT', 'a new drug or concentration goes into an empty reservoir only: empty it completely and record that it was emptied', 'reservoirEmptied'));
+  }
   if (drugChange && request.rinse === undefined) {
     return err(appError('INVALID_INPUT', `a drug change from ${pump.drug} to ${s.drug}: rinse the emptied reservoir with the new drug, withdraw the rinse, and record its volume before filling`, 'rinse'));
   }
@@ -196,38 +223,36 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   if (drugChange && dec(rinseMl).isZero()) return err(appError('INVALID_INPUT', 'the rinse volume must be greater than zero', 'rinse.volumeMl'));
   if (dec(rinseMl).gt(pump.reservoirCapacity.value)) return err(appError('OUT_OF_RANGE', `a rinse of ${rinseMl} mL is more than the reservoir capacity of ${pump.reservoirCapacity.value} mL`, 'rinse.volumeMl'));
   if (dec(rinseMl).plus(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', `the rinse (${rinseMl} mL) and the fill (${request.instilledMl} mL) are more than the syringe held (${s.volumeMl} mL)`, 'instilledMl'));
-  if (s.expiry < deps.now().toISOString().slice(0, 10)) return err(appError('INVALID_INPUT', `the syringe expired on ${s.expiry}`, 'syringe.expiry'));
+  const today = clinicDate(deps.now(), deps.timeZone ?? workstationTimeZone());
+  if (s.expiry < today) return err(appError('INVALID_INPUT', `the syringe expired on ${s.expiry}`, 'syringe.expiry'));
   if (dec(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', 'more was instilled than the syringe held', 'instilledMl'));
+  const fill = reservoirAfterFill(pump, request);
+  if (!fill.ok) return fill;
+  const newReservoirMl = fill.value;
   const capacity = dec(pump.reservoirCapacity.value);
-  if (dec(request.instilledMl).gt(capacity)) {
-    return err(appError('OUT_OF_RANGE', `${request.instilledMl} mL is more than the reservoir capacity of ${pump.reservoirCapacity.value} mL: overfilling is refused`, 'instilledMl'));
-  }
   const { discrepancy, flag } = refillDiscrepancy(capacity, dec(pump.reservoirVolume.value), dec(request.withdrawnMl));
+  const settings = change?.settings ?? settingsOfStatus(pump);
+  // Every figure of the visit is computed before anything is sent: nothing after the write may fail on input.
+  const forecast = refillForecastFor({ db: deps.db, now: deps.now, library: deps.library, timeZone: deps.timeZone ?? workstationTimeZone(), marginDays: deps.marginDays ?? 0 }, pump, deps.model ?? defaultPumpModel(), {
+    instilledMl: newReservoirMl,
+    settings,
+    beyondUseDate: s.expiry,
+  });
+  if (!forecast.ok) return forecast;
 
   const programmed = await programPump(deps, {
     actor: request.nurse,
     witness: request.witness,
     patientId: patient?.identifier,
-    settings: change?.settings ?? settingsOfStatus(pump),
+    settings,
     bridge: change?.bridge,
     requireWitness: true,
-    reservoirVolumeMl: request.instilledMl,
+    reservoirVolumeMl: newReservoirMl,
     acknowledgement: request.acknowledgement,
     action: change === undefined ? 'pump.reservoir.update' : 'pump.program',
   });
   if (!programmed.ok) return programmed;
 
-  const fillDate = deps.now().toISOString().slice(0, 10);
-  const forecast = refillForecast({
-    capacity: pump.reservoirCapacity,
-    alarmVolume: pump.lowReservoirAlarmVolume,
-    fillVolume: { value: request.instilledMl, unit: 'mL' },
-    rate: change?.settings.rate ?? pump.rate,
-    fillDate,
-    stabilityDays: request.stabilityDays,
-    replaceByDate: pump.replaceByDate,
-  });
-  if (!forecast.ok) return forecast;
   const performedAt = deps.now().toISOString();
   const refillId = deps.audit.commit(() => {
     const record = deps.audit.append({
@@ -243,7 +268,9 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       new: {
         prescriptionId: order.id,
         withdrawnMl: request.withdrawnMl,
+        reservoirEmptied: request.reservoirEmptied,
         instilledMl: request.instilledMl,
+        newReservoirMl,
         ...(order.fillVolumeMl === null ? {} : { orderedFillMl: order.fillVolumeMl }),
         discrepancyMl: str(discrepancy),
         discrepancyFlag: flag,
@@ -277,11 +304,11 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       discrepancyMl: str(discrepancy),
       discrepancyFlag: flag,
       instilledMl: request.instilledMl,
-      newReservoirMl: request.instilledMl,
+      newReservoirMl,
       wasteMl: request.waste?.volumeMl ?? null,
       wasteWitness: request.waste?.witness ?? null,
       auditSeq: record.seq,
     });
   });
-  return ok({ refillId, discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, outcome: programmed.value.outcome, pump, performedAt, ...(change === undefined ? {} : { change }) });
+  return ok({ refillId, discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, newReservoirMl, outcome: programmed.value.outcome, pump, performedAt, ...(change === undefined ? {} : { change }) });
 }

@@ -16,6 +16,7 @@ import {
   PrescriptionInputSchema,
   PrescriptionSchema,
   PatientSchema,
+  ForecastSchema,
   ProgramApplySchema,
   ProgramChangeSchema,
   ProgramOutcomeSchema,
@@ -57,6 +58,8 @@ export const InterrogationRecordSchema = z.strictObject({
   clockDriftSeconds: z.number().int(),
   /** The pump's clock against the clinic's time zone at the reading (`core/clock-warnings.ts`); set on a fresh interrogation. */
   clockWarnings: z.array(ClockWarningSchema).optional(),
+  /** The refill forecast from this reading (the dashboard's); absent where no forecast applies. */
+  forecast: ForecastSchema.nullable().optional(),
 });
 export type InterrogationRecord = z.infer<typeof InterrogationRecordSchema>;
 

@@ -123,6 +123,16 @@ export const PumpRegistrationSchema = z.strictObject({
   catheterLengthCm: Decimal.optional(),
 });
 
+/** The refill forecast (days and dates on the clinic's calendar); `replacePump` when the battery is spent. */
+export const ForecastSchema = z.strictObject({
+  daysToAlarm: z.string().nullable(),
+  alarmDate: z.string().nullable(),
+  nextRefillDate: z.string(),
+  limitingFactor: z.enum(['alarm', 'stability', 'expiry', 'battery']),
+  replacePump: z.boolean(),
+});
+export type ForecastView = z.infer<typeof ForecastSchema>;
+
 const FindingSchema = z.strictObject({ code: z.string(), level: z.enum(['soft', 'hard']), message: z.string(), params: z.record(z.string(), z.string()) });
 export const DoseCheckSchema = z.strictObject({
   verdict: z.enum(['ok', 'soft', 'hard']),
@@ -200,7 +210,14 @@ export const SyringeSchema = z.strictObject({
 });
 
 /** The refill's figures before anything is sent; with the order, a new drug or concentration is planned with its bridge. */
-export const RefillPreviewInputSchema = z.strictObject({ withdrawnMl: Decimal, instilledMl: Decimal.optional(), prescriptionId: z.number().int().positive().optional() });
+export const RefillPreviewInputSchema = z.strictObject({
+  withdrawnMl: Decimal,
+  instilledMl: Decimal.optional(),
+  prescriptionId: z.number().int().positive().optional(),
+  reservoirEmptied: z.boolean().optional(),
+  /** The syringe's expiry: its beyond-use date limits the next refill. */
+  beyondUseDate: IsoDate.optional(),
+});
 
 /** A concentration change planned at a refill: same daily dose, new rate, the forced bridge bolus. */
 export const ConcentrationChangeSchema = z.strictObject({
@@ -223,7 +240,7 @@ export const RefillPreviewSchema = z.strictObject({
   discrepancyFlag: z.boolean(),
   thresholdMl: z.string(),
   capacityMl: z.string(),
-  forecast: z.strictObject({ daysToAlarm: z.string(), alarmDate: z.string(), nextRefillDate: z.string(), limitingFactor: z.enum(['alarm', 'stability', 'battery']) }).nullable(),
+  forecast: ForecastSchema.nullable(),
   concentrationChange: ConcentrationChangeSchema.extend({ check: DoseCheckSchema }).nullable(),
 });
 
@@ -234,6 +251,8 @@ export const RefillInputSchema = z.strictObject({
   /** A drug change: the reservoir was rinsed with the new drug and the rinse withdrawn. */
   rinse: z.strictObject({ volumeMl: Decimal }).optional(),
   withdrawnMl: Decimal,
+  /** The nurse aspirated until nothing more came: the reservoir holds only what is instilled. */
+  reservoirEmptied: z.boolean(),
   instilledMl: Decimal,
   waste: z.strictObject({ volumeMl: Decimal, witness: Text(60).min(1) }).optional(),
   witness: CredentialsSchema,
@@ -256,7 +275,7 @@ export const RefillReportSchema = z.strictObject({
   witness: z.string(),
   performedAt: z.string(),
   concentrationChange: ConcentrationChangeSchema.nullable(),
-  forecast: z.strictObject({ daysToAlarm: z.string(), alarmDate: z.string(), nextRefillDate: z.string(), limitingFactor: z.enum(['alarm', 'stability', 'battery']) }),
+  forecast: ForecastSchema,
 });
 export type RefillReport = z.infer<typeof RefillReportSchema>;
 

@@ -27,6 +27,8 @@ export interface RefillForecast {
   limitingFactor: LimitingFactor;
   discrepancy?: VolumeQ;
   discrepancyFlag?: boolean;
+  /** The battery's replacement date is on or before the fill: replace the pump. */
+  replacePump?: boolean;
 }
 
 /** Pumps of this capacity or less flag a discrepancy above 1 mL instead of 2 mL. */
@@ -45,44 +47,109 @@ export const daysToAlarm = (fill: Dec, alarm: Dec, dailyVolume: Dec): Dec =>
 
 const notNegative = (v: Dec): Dec => (v.isNegative() ? dec(0) : v);
 
+export type ForecastFactor = LimitingFactor | 'expiry';
+
+/** Everything the next refill date depends on, on the clinic's calendar. */
+export interface ForecastInput {
+  capacity: Dec;
+  alarmVolume: Dec;
+  fillVolume: Dec;
+  /** The 24-hour infusion volume of the program (the therapy model's, flex steps included). */
+  dailyVolume: Dec;
+  /** The most every allowed patient bolus adds in a day. */
+  bolusVolumePerDay: Dec;
+  /** The clinic's date of the fill (today at a refill). */
+  fillDate: string;
+  /** Days the drug now in the reservoir stays stable in the pump. */
+  stabilityDays?: number | undefined;
+  /** The syringe's beyond-use date: the solution must be replaced by then. */
+  beyondUseDate?: string | undefined;
+  /** The battery's elective replacement date. */
+  replaceByDate?: string | undefined;
+  /** The battery has reached end of service: no refill date, replace the pump. */
+  endOfService?: boolean | undefined;
+  /** Days before the alarm that the refill is planned (a site setting). */
+  marginDays?: number | undefined;
+}
+
+export interface Forecast {
+  /** Null when nothing leaves the reservoir (a stopped pump without patient bolus). */
+  daysToAlarm: string | null;
+  alarmDate: string | null;
+  nextRefillDate: string;
+  limitingFactor: ForecastFactor;
+  /** The pump must be replaced before any refill date can be given. */
+  replacePump: boolean;
+}
+
 /**
- * The refill forecast: days to the low-reservoir alarm (conservative: all patient boluses taken),
- * its date, and the next refill date as the earliest of that alarm, the drug's stability limit
- * and the battery replacement date.
+ * The one refill forecast: days to the low-reservoir alarm from the 24-hour volume plus every
+ * allowed patient bolus, and the next refill date as the earliest of that alarm (less the margin),
+ * the drug's stability, the syringe's beyond-use date and the battery's replacement date. Never a
+ * date before the fill: a battery past its date, or at end of service, says "replace the pump".
+ */
+export function forecast(input: ForecastInput): Result<Forecast> {
+  if (input.capacity.isZero()) return invalid('capacity.value', 'capacity must be greater than zero');
+  if (input.fillVolume.gt(input.capacity)) {
+    return outOfRange('fillVolume.value', `fill volume ${str(input.fillVolume)} mL is more than the reservoir capacity of ${str(input.capacity)} mL: overfilling is refused`);
+  }
+  if (input.alarmVolume.gte(input.capacity)) return outOfRange('alarmVolume.value', 'the alarm volume must be below the reservoir capacity');
+  if (parseDate(input.fillDate) === undefined) return invalid('fillDate', `fillDate "${input.fillDate}" is not a date YYYY-MM-DD`);
+  for (const [field, value] of [['replaceByDate', input.replaceByDate], ['beyondUseDate', input.beyondUseDate]] as const) {
+    if (value !== undefined && parseDate(value) === undefined) return invalid(field, `${field} "${value}" is not a date YYYY-MM-DD`);
+  }
+  const perDay = input.dailyVolume.plus(input.bolusVolumePerDay);
+  const days = perDay.isZero() ? undefined : daysToAlarm(input.fillVolume, input.alarmVolume, perDay);
+  const alarmDate = days === undefined ? undefined : (addDays(input.fillDate, days.floor().toNumber()) ?? input.fillDate);
+  const candidates: Array<[string, ForecastFactor]> = [];
+  if (alarmDate !== undefined) candidates.push([addDays(alarmDate, -(input.marginDays ?? 0)) ?? alarmDate, 'alarm']);
+  if (input.stabilityDays !== undefined) candidates.push([addDays(input.fillDate, input.stabilityDays) ?? input.fillDate, 'stability']);
+  if (input.beyondUseDate !== undefined) candidates.push([input.beyondUseDate, 'expiry']);
+  if (input.replaceByDate !== undefined) candidates.push([input.replaceByDate, 'battery']);
+  // Earliest date wins; on a tie the order above (alarm, stability, expiry, battery) decides.
+  const earliest = candidates.reduce<[string, ForecastFactor] | undefined>((best, c) => (best === undefined || c[0] < best[0] ? c : best), undefined);
+  const batteryGone = input.endOfService === true || (input.replaceByDate !== undefined && input.replaceByDate <= input.fillDate);
+  const base = { daysToAlarm: days === undefined ? null : str(days), alarmDate: alarmDate ?? null };
+  if (batteryGone) return ok({ ...base, nextRefillDate: input.fillDate, limitingFactor: 'battery', replacePump: true });
+  if (earliest === undefined) return invalid('rate.value', 'nothing leaves the reservoir and no other limit is known: give the drug\'s stability');
+  // A date before the fill (a margin longer than the reservoir lasts) is today: refill now.
+  const next = earliest[0] < input.fillDate ? input.fillDate : earliest[0];
+  return ok({ ...base, nextRefillDate: next, limitingFactor: earliest[1], replacePump: false });
+}
+
+/**
+ * The refill forecast of `pumpctl calc refill`: days to the low-reservoir alarm (conservative: all
+ * patient boluses taken), its date, and the next refill date as the earliest of that alarm, the
+ * drug's stability limit and the battery replacement date; with the discrepancy when given.
  */
 export function refillForecast(input: RefillInput): Result<RefillForecast> {
-  const capacity = dec(input.capacity.value);
-  const alarm = dec(input.alarmVolume.value);
-  const fill = dec(input.fillVolume.value);
-  if (capacity.isZero()) return invalid('capacity.value', 'capacity must be greater than zero');
-  if (fill.gt(capacity)) {
-    return outOfRange('fillVolume.value', `fill volume ${str(fill)} mL is more than the reservoir capacity of ${str(capacity)} mL: overfilling is refused`);
-  }
-  if (alarm.gte(capacity)) return outOfRange('alarmVolume.value', 'the alarm volume must be below the reservoir capacity');
-  const dailyVolume = dec(input.rate.value).plus(input.maxBolusVolumePerDay === undefined ? 0 : input.maxBolusVolumePerDay.value);
-  if (dailyVolume.isZero()) return invalid('rate.value', 'rate and patient boluses are both zero: the reservoir never reaches the alarm');
-  const fillTime = parseDate(input.fillDate);
-  if (fillTime === undefined) return invalid('fillDate', `fillDate "${input.fillDate}" is not a date YYYY-MM-DD`);
-  if (input.replaceByDate !== undefined && parseDate(input.replaceByDate) === undefined) {
-    return invalid('replaceByDate', `replaceByDate "${input.replaceByDate}" is not a date YYYY-MM-DD`);
-  }
+  const bolus = dec(input.maxBolusVolumePerDay === undefined ? 0 : input.maxBolusVolumePerDay.value);
+  if (dec(input.rate.value).plus(bolus).isZero()) return invalid('rate.value', 'rate and patient boluses are both zero: the reservoir never reaches the alarm');
   if ((input.expectedResidual === undefined) !== (input.withdrawnVolume === undefined)) {
     return invalid(input.expectedResidual === undefined ? 'expectedResidual' : 'withdrawnVolume', 'expectedResidual and withdrawnVolume are given together, to compute the discrepancy');
   }
-
-  const days = daysToAlarm(fill, alarm, dailyVolume);
-  const alarmDate = addDays(input.fillDate, days.floor().toNumber()) ?? input.fillDate;
-  const candidates: Array<[string, LimitingFactor]> = [[alarmDate, 'alarm']];
-  if (input.stabilityDays !== undefined) candidates.push([addDays(input.fillDate, input.stabilityDays) ?? input.fillDate, 'stability']);
-  if (input.replaceByDate !== undefined) candidates.push([input.replaceByDate, 'battery']);
-  // Earliest date wins; on a tie the order above (alarm, stability, battery) decides.
-  const [nextRefillDate, limitingFactor] = candidates.reduce((best, c) => (c[0] < best[0] ? c : best));
-
-  const forecast: RefillForecast = { daysToAlarm: str(days), alarmDate, nextRefillDate, limitingFactor };
+  const f = forecast({
+    capacity: dec(input.capacity.value),
+    alarmVolume: dec(input.alarmVolume.value),
+    fillVolume: dec(input.fillVolume.value),
+    dailyVolume: dec(input.rate.value),
+    bolusVolumePerDay: bolus,
+    fillDate: input.fillDate,
+    stabilityDays: input.stabilityDays,
+    replaceByDate: input.replaceByDate,
+  });
+  if (!f.ok) return f;
+  const out: RefillForecast = {
+    daysToAlarm: f.value.daysToAlarm ?? '0',
+    alarmDate: f.value.alarmDate ?? input.fillDate,
+    nextRefillDate: f.value.nextRefillDate,
+    limitingFactor: f.value.limitingFactor === 'expiry' ? 'stability' : f.value.limitingFactor,
+  };
+  if (f.value.replacePump) out.replacePump = true;
   if (input.expectedResidual !== undefined && input.withdrawnVolume !== undefined) {
-    const d = refillDiscrepancy(capacity, dec(input.expectedResidual.value), dec(input.withdrawnVolume.value));
-    forecast.discrepancy = volumeQ(d.discrepancy);
-    forecast.discrepancyFlag = d.flag;
+    const d = refillDiscrepancy(dec(input.capacity.value), dec(input.expectedResidual.value), dec(input.withdrawnVolume.value));
+    out.discrepancy = volumeQ(d.discrepancy);
+    out.discrepancyFlag = d.flag;
   }
-  return ok(forecast);
+  return ok(out);
 }

@@ -166,3 +166,15 @@ export const systemicOpioidsOf = (db: Db, patientId: number): SystemicOpioidRow[
 
 export const setSystemicOpioidStop = (db: Db, id: number, patientId: number, stopDate: string): boolean =>
   db.prepare('UPDATE systemic_opioids SET stop_date = ? WHERE id = ? AND patient_id = ?').run(stopDate, id, patientId).changes === 1;
+
+/** The last refill of a pump: when, the drug filled and the syringe's expiry (on `refills_pump`). */
+export const lastRefill = (db: Db, pumpId: number): { performedAt: string; syringeDrug: string; syringeExpiry: string } | undefined =>
+  db
+    .prepare<[number], { performedAt: string; syringeDrug: string; syringeExpiry: string }>(
+      'SELECT performed_at AS performedAt, syringe_drug AS syringeDrug, syringe_expiry AS syringeExpiry FROM refills WHERE pump_id = ? ORDER BY performed_at DESC LIMIT 1',
+    )
+    .get(pumpId);
+
+/** How many times a drug was filled into the pump (its first fill may be shorter-lived). */
+export const fillCount = (db: Db, pumpId: number, drug: string): number =>
+  db.prepare<[number, string], number>('SELECT count(*) FROM refills WHERE pump_id = ? AND syringe_drug = ?').pluck().get(pumpId, drug) ?? 0;

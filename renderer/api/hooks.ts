@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Result } from '../../core/result';
-import { unwrap } from './client';
+import { clinicDate } from '../../core/clock';
+import { pumpApi, unwrap } from './client';
 
 /** A query over one API call; the result's error becomes a thrown ApiError for TanStack Query. */
 export function useApi<T>(key: QueryKey, call: () => Promise<Result<T>>, options: { enabled?: boolean; refetchInterval?: number } = {}) {
@@ -28,4 +29,10 @@ export function useDebounced<T>(value: T, ms = 300): T {
     return () => window.clearTimeout(timer);
   }, [json, ms]);
   return settled;
+}
+
+/** Today on the clinic's calendar (the site's time zone), for date checks typed at the bedside. */
+export function useClinicToday(): string | undefined {
+  const settings = useApi(['settings:get'], () => pumpApi().settings.get({}));
+  return settings.data === undefined ? undefined : clinicDate(new Date(), settings.data.timeZone);
 }

@@ -165,7 +165,11 @@ export const en = {
     MOTOR_STALL: 'Motor stall',
     UNKNOWN: 'Other event',
   },
-  limiting: { alarm: 'low-reservoir alarm', stability: 'drug stability in the pump', battery: 'battery replacement' },
+  limiting: { alarm: 'low-reservoir alarm', stability: 'drug stability in the pump', expiry: 'the syringe’s expiry', battery: 'battery replacement' },
+  forecast: {
+    replacePump: 'The pump battery is spent (end of service or past its replacement date): replace the pump. No refill date can be given.',
+    noAlarm: 'none while the pump is stopped',
+  },
   programming: {
     interrogateFirst: 'Interrogate the pump first: programming starts from what the pump runs now.',
     current: 'Now running: {{drug}} {{concentration}}, {{dose}}, {{mode}}',
@@ -249,7 +253,7 @@ export const en = {
     ok: 'Within the drug library “{{library}}” (version {{version}})',
     soft: 'Soft limit of the drug library “{{library}}”: acknowledge with a reason to continue',
     hard: 'Hard limit of the drug library “{{library}}”: this change cannot be made',
-    withBoluses: '(with every allowed patient bolus)',
+    running: '(the program the pump runs now: acknowledge, and tell the physician)',
     unconfirmedLibrary: 'This library version has not been confirmed by a pharmacist.',
   },
   witness: {
@@ -307,6 +311,8 @@ export const en = {
     flagged: 'flagged',
     forecast: 'Next refill by {{date}}; low-reservoir alarm in {{days}} days.',
     overCapacity: 'More than the reservoir capacity of {{capacity}} mL: overfilling is refused.',
+    emptied: 'The reservoir was emptied completely (aspirated until nothing more came)',
+    emptiedHelp: 'Leave unticked if fluid may remain: what the pump counted, less what you withdrew, is then taken as still inside, and the fill must fit beside it.',
     overSyringe: 'More than the syringe held.',
     waste: 'Wasted volume',
     wasteWitness: 'Waste witnessed by',

@@ -167,7 +167,11 @@ export const zhCN: Messages = {
     MOTOR_STALL: '电机停转',
     UNKNOWN: '其他事件',
   },
-  limiting: { alarm: '低药量报警', stability: '药物在泵内的稳定期', battery: '电池更换' },
+  limiting: { alarm: '低药量报警', stability: '药物在泵内的稳定期', expiry: '药液有效期', battery: '电池更换' },
+  forecast: {
+    replacePump: '泵电池已耗竭（EOS 或已过更换日期）：请更换泵，无法给出加药日期。',
+    noAlarm: '泵已停止，不会报警',
+  },
   programming: {
     interrogateFirst: '请先读取泵信息：程控以泵当前运行的程序为起点。',
     current: '当前运行：{{drug}} {{concentration}}，{{dose}}，{{mode}}',
@@ -251,7 +255,7 @@ export const zhCN: Messages = {
     ok: '符合药物库“{{library}}”（版本 {{version}}）',
     soft: '达到药物库“{{library}}”的软限制：需填写理由确认后继续',
     hard: '超出药物库“{{library}}”的硬限制：不能进行此更改',
-    withBoluses: '（含全部允许的患者自控推注）',
+    running: '（泵当前运行的方案：请确认并告知医生）',
     unconfirmedLibrary: '此药物库版本尚未经药师确认。',
   },
   witness: {
@@ -309,6 +313,8 @@ export const zhCN: Messages = {
     flagged: '已标记',
     forecast: '最晚加药日期 {{date}}；{{days}} 天后低药量报警。',
     overCapacity: '超过储药囊容量 {{capacity}} mL：拒绝过量加药。',
+    emptied: '储药囊已完全抽空（抽吸至无液体抽出）',
+    emptiedHelp: '如可能仍有残余，请勿勾选：系统将按泵记录的药量减去抽出量视为仍在囊内，加药量须与之合计不超过容量。',
     overSyringe: '超过注射器内的药量。',
     waste: '废弃药量',
     wasteWitness: '废弃见证人',

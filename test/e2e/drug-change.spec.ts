@@ -18,6 +18,7 @@ test('a drug change at a refill: the physician rinses the reservoir; the old dru
 
   // No fill before the rinse is recorded.
   await page.getByLabel('Volume withdrawn').fill('19');
+  await page.getByTestId('reservoir-emptied').check();
   const next = page.getByRole('button', { name: 'Next' });
   await expect(page.getByTestId('rinse')).toContainText('Baclofen');
   await expect(next).toBeDisabled();

@@ -147,6 +147,8 @@ test('keyboard only: a nurse’s refill through the wizard, from the order to th
 
   await tabTo(page, labelled('Volume withdrawn'));
   await page.keyboard.type('19');
+  await tabTo(page, labelled('The reservoir was emptied completely (aspirated until nothing more came)'));
+  await page.keyboard.press('Space');
   await expect(page.getByTestId('discrepancy')).toBeVisible();
   await tabTo(page, button('Next'));
   await expect(page.locator(':focus')).toBeEnabled();

@@ -54,6 +54,7 @@ test('护士加药：偏差标记、核对人、打印报告', async ({ page }) 
   await page.getByLabel('核对人', { exact: true }).fill('周药师');
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByLabel('抽出量').fill('11');
+  await page.getByTestId('reservoir-emptied').check();
   await expect(page.getByTestId('discrepancy')).toContainText('囊袋误注');
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByLabel(/加药量（储药囊容量/).fill('20');

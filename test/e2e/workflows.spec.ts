@@ -114,6 +114,7 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await page.getByRole('button', { name: 'Next' }).click();
 
   await page.getByLabel('Volume withdrawn').fill('11');
+  await page.getByTestId('reservoir-emptied').check();
   const discrepancy = page.getByTestId('discrepancy');
   await expect(discrepancy).toHaveAttribute('data-flag', 'true');
   await expect(discrepancy).toContainText('pocket fill');
@@ -122,7 +123,7 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await page.getByRole('button', { name: 'Next' }).click();
 
   await page.getByLabel(/Volume instilled/).fill('45');
-  await expect(page.getByText('More than the reservoir capacity of 40 mL: overfilling is refused.')).toBeVisible();
+  await expect(page.getByText(/45 mL is more than the reservoir capacity of 40 mL: overfilling is refused/)).toBeVisible();
   await page.getByLabel(/Volume instilled/).fill('20');
   await expect(page.getByTestId('refill-forecast')).toContainText('Next refill by');
   await page.getByRole('button', { name: 'Next' }).click();
@@ -169,6 +170,7 @@ test('a physician orders a new concentration in the patient record; the refill f
   await refillSyringeDetails(page, { gs1: '(17)301231(10)MOR25-1', volumeMl: '20' });
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Volume withdrawn').fill('19.9');
+  await page.getByTestId('reservoir-emptied').check();
   await expect(page.getByTestId('discrepancy')).toHaveAttribute('data-flag', 'false');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel(/Volume instilled/).fill('20');

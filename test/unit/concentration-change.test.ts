@@ -10,7 +10,7 @@ const call = (channel: string, input: unknown = {}) => f.call(channel, input);
 const value = <T = Record<string, unknown>>(channel: string, input: unknown = {}) => f.value<T>(channel, input);
 const syringe = (concentration: string) => ({ drug: 'morphine', concentration: { value: concentration, unit: 'mg/mL' }, volumeMl: '40', lot: 'L7', expiry: '2027-06-30', preparedBy: 'Pharmacist Sun', checkedBy: 'Pharmacist Zhou' });
 let orders: Record<string, number> = {};
-const refill = (concentration: string, drug = 'morphine') => ({ prescriptionId: orders[`${drug} ${concentration}`], syringe: { ...syringe(concentration), drug }, withdrawnMl: '13', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+const refill = (concentration: string, drug = 'morphine') => ({ prescriptionId: orders[`${drug} ${concentration}`], syringe: { ...syringe(concentration), drug }, withdrawnMl: '13', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
 
 /** The patient and pump, and Dr Li's orders (3 mg/day of morphine at 10 and at 25 mg/mL; hydromorphone as a new drug's start), then signed in as `as`. */
 async function setUp(as: string, catheter = true) {

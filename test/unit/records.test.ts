@@ -82,6 +82,7 @@ describe('the refill visit', () => {
     witness: nurse2,
     syringe: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, volumeMl: '40', lot: 'L1', expiry: '2027-01-31', preparedBy: 'pharmacy', checkedBy: 'dr.li' },
     withdrawnMl: '16.4',
+    reservoirEmptied: true,
     instilledMl: '38',
     ...over,
   });
@@ -105,7 +106,8 @@ describe('the refill visit', () => {
   it('updates the reservoir through the safe path, computes the discrepancy and forecasts the next refill', async () => {
     const expected = link.pump.status().reservoirVolume.value;
     const r = await performRefill(programmingDeps(), request({ withdrawnMl: expected }));
-    expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed', discrepancyMl: '0', discrepancyFlag: false, forecast: { limitingFactor: 'alarm' } } });
+    // 38 mL at 0.3 mL/day lasts 120 days to the 2 mL alarm; morphine is stable 90 days in the pump.
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed', discrepancyMl: '0', discrepancyFlag: false, forecast: { daysToAlarm: '120', limitingFactor: 'stability', nextRefillDate: '2026-05-30', replacePump: false } } });
     expect(link.pump.status().reservoirVolume.value).toBe('38.0');
     expect(verifyAudit(db, keys).ok).toBe(true);
   });

@@ -161,7 +161,7 @@ describe('a refill through the API', () => {
     expect(preview).toMatchObject({ discrepancyFlag: true, thresholdMl: '2' });
     const syringe = { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, volumeMl: '40', lot: 'L1', expiry: '2027-01-01', preparedBy: 'Pharmacist Sun', checkedBy: 'Pharmacist Zhou' };
     expect(await call('refill:preview', { withdrawnMl: '10', instilledMl: '41' })).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE' } });
-    expect(await call('refill:perform', { prescriptionId: 1, syringe, withdrawnMl: '10', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } })).toMatchObject({ ok: false, error: { field: 'prescriptionId' } });
+    expect(await call('refill:perform', { prescriptionId: 1, syringe, withdrawnMl: '10', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } })).toMatchObject({ ok: false, error: { field: 'prescriptionId' } });
     // The physician's order; a nurse may not write one.
     const order = { patientId: 1, components: [{ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3', unit: 'mg/day' } }], mode: 'continuous', fillVolumeMl: '20' };
     expect(await call('prescriptions:create', order)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -170,7 +170,7 @@ describe('a refill through the API', () => {
     const { id: prescriptionId } = await value<{ id: number }>('prescriptions:create', order);
     await value('auth:signIn', { username: 'nurse.wang', password: TEST_PASSWORD });
     expect(await value('prescriptions:open', { serial: 'SIM000123' })).toEqual([expect.objectContaining({ id: prescriptionId, orderedBy: 'dr.li', status: 'open', fillVolumeMl: '20' })]);
-    const report = await value('refill:perform', { prescriptionId, syringe, withdrawnMl: '10', instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+    const report = await value('refill:perform', { prescriptionId, syringe, withdrawnMl: '10', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
     expect(report).toMatchObject({ outcome: 'confirmed', discrepancyFlag: true, patient: { identifier: 'P-1' }, nurse: 'Nurse Wang', witness: 'Nurse Zhao', forecast: { limitingFactor: 'alarm' } });
     const detail = await value<{ pumps: Array<{ refills: Array<{ discrepancyFlag: boolean }> }> }>('patients:get', { id: 1 });
     expect(detail.pumps[0]?.refills).toEqual([expect.objectContaining({ discrepancyFlag: true, instilledMl: '20' })]);

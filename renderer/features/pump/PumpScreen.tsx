@@ -3,12 +3,12 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InterrogationRecord } from '../../../core/api/contract';
-import { refillForecast } from '../../../core/calc/refill';
 import { dec } from '../../../core/decimal';
 import { ApiError, pumpApi, unwrap } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
-import { formatDate, formatDateTime } from '../../app/format';
+import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ForecastView } from '../../components/ForecastView';
 import { PumpStatusView } from '../../components/PumpStatusView';
 import { WandStatusTag } from '../../components/WandStatusTag';
 
@@ -73,25 +73,14 @@ export function InterrogateBar() {
 }
 
 function Forecast({ record }: { record: InterrogationRecord }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const s = record.status;
-  const today = record.recordedAt.slice(0, 10);
-  const f = dec(s.rate.value).isZero() ? undefined : refillForecast({ capacity: s.reservoirCapacity, alarmVolume: s.lowReservoirAlarmVolume, fillVolume: s.reservoirVolume, rate: s.rate, fillDate: today, replaceByDate: s.replaceByDate });
   const percent = dec(s.reservoirVolume.value).div(s.reservoirCapacity.value).mul(100).toDecimalPlaces(0).toNumber();
   return (
     <Card title={t('dashboard.reservoir')} size="small">
       <Space align="center" size="large" wrap>
         <Progress type="dashboard" percent={percent} format={() => `${s.reservoirVolume.value} mL`} status={s.alarms.some((a) => a.code === 'LOW_RESERVOIR' || a.code === 'EMPTY_RESERVOIR') ? 'exception' : 'normal'} aria-label={t('dashboard.reservoirGauge', { volume: s.reservoirVolume.value, capacity: s.reservoirCapacity.value })} />
-        {f?.ok === true && (
-          <dl style={{ margin: 0 }} data-testid="forecast">
-            <dt>{t('dashboard.alarmDate')}</dt>
-            <dd>{formatDate(f.value.alarmDate, i18n.language)} ({t('dashboard.days', { days: f.value.daysToAlarm })})</dd>
-            <dt>{t('dashboard.nextRefill')}</dt>
-            <dd>
-              <strong>{formatDate(f.value.nextRefillDate, i18n.language)}</strong> — {t(`limiting.${f.value.limitingFactor}`)}
-            </dd>
-          </dl>
-        )}
+        {record.forecast != null && <ForecastView forecast={record.forecast} />}
       </Space>
     </Card>
   );

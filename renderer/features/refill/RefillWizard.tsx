@@ -7,9 +7,10 @@ import type { RefillReport, SyringeSchema } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
 import { drugs } from '../../../core/pump';
 import { ApiError, pumpApi, unwrap } from '../../api/client';
-import { useApi, useApiMutation, useDebounced } from '../../api/hooks';
-import { formatDate, formatDateTime } from '../../app/format';
+import { useApi, useApiMutation, useClinicToday, useDebounced } from '../../api/hooks';
+import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ForecastView } from '../../components/ForecastView';
 import { WitnessFields } from '../../components/WitnessFields';
 import { LibraryVerdict } from '../../components/FindingsList';
 import { may } from '../../../core/permissions';
@@ -36,7 +37,6 @@ interface SyringeForm {
 /** The session report and the patient card, laid out for printing (the browser's print, or PDF in the app). */
 export function RefillReportView({ report }: { report: RefillReport }) {
   const { t, i18n } = useTranslation();
-  const d = (date: string) => formatDate(date, i18n.language);
   return (
     <div data-testid="refill-report" className="printable">
       <Card title={t('report.title')} style={{ marginBottom: 16 }}>
@@ -58,8 +58,7 @@ export function RefillReportView({ report }: { report: RefillReport }) {
               : [{ key: 'bridge', label: t('refill.bridgeVolume'), children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(report.concentrationChange.bridgeMinutes), minutes: report.concentrationChange.bridgeMinutes })}` }]),
             { key: 'nurse', label: t('report.nurse'), children: report.nurse },
             { key: 'witness', label: t('report.witness'), children: report.witness },
-            { key: 'alarm', label: t('dashboard.alarmDate'), children: d(report.forecast.alarmDate) },
-            { key: 'next', label: t('dashboard.nextRefill'), children: <strong>{d(report.forecast.nextRefillDate)}</strong> },
+            { key: 'forecast', label: t('dashboard.nextRefill'), children: <ForecastView forecast={report.forecast} compact /> },
           ]}
         />
       </Card>
@@ -68,12 +67,7 @@ export function RefillReportView({ report }: { report: RefillReport }) {
         <p>
           {t(`drug.${report.drug}`)} {report.concentration.value} {report.concentration.unit} — {report.dailyDose.value} {report.dailyDose.unit}
         </p>
-        <p>
-          {t('dashboard.nextRefill')}: <strong>{d(report.forecast.nextRefillDate)}</strong>
-        </p>
-        <p>
-          {t('dashboard.alarmDate')}: {d(report.forecast.alarmDate)}
-        </p>
+        <ForecastView forecast={report.forecast} />
         <p style={{ fontSize: 12 }}>{t('report.cardNote')}</p>
       </Card>
     </div>
@@ -87,7 +81,7 @@ export default function RefillWizard() {
   const [step, setStep] = useState(0);
   const [checks] = Form.useForm<{ orderId: number; identity: boolean; symptoms: 'none' | 'overdose' | 'withdrawal' }>();
   const [syringeForm] = Form.useForm<SyringeForm>();
-  const [volumes] = Form.useForm<{ withdrawnMl: string; instilledMl: string; rinseMl?: string; rinsed?: boolean }>();
+  const [volumes] = Form.useForm<{ withdrawnMl: string; instilledMl: string; rinseMl?: string; rinsed?: boolean; emptied?: boolean }>();
   const [finish] = Form.useForm<{ witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }>();
   const symptoms = Form.useWatch('symptoms', checks);
   const identity = Form.useWatch('identity', checks);
@@ -97,6 +91,8 @@ export default function RefillWizard() {
   const syringe = Form.useWatch([], syringeForm) as SyringeForm | undefined;
   const withdrawn = Form.useWatch('withdrawnMl', volumes);
   const instilled = Form.useWatch('instilledMl', volumes);
+  const emptied = Form.useWatch('emptied', volumes) === true;
+  const today = useClinicToday();
   const role = useQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) }).data?.user?.role;
   const canProgram = role !== undefined && may(role, 'pump.program');
   const s = record?.status;
@@ -117,7 +113,7 @@ export default function RefillWizard() {
       orderProblems.push(t('refill.orderDose', { ordered: `${wanted.dailyDose.value} ${wanted.dailyDose.unit}`, pump: `${s.dailyDose.value} ${s.dailyDose.unit}` }));
     }
   }
-  const typed = { withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', prescriptionId: orderId ?? 0 };
+  const typed = { withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', prescriptionId: orderId ?? 0, emptied, expiry: syringe?.expiry ?? '' };
   const previewInput = useDebounced(typed);
   // Moving on waits until the figures on screen are the ones for what was typed.
   const settled = JSON.stringify(previewInput) === JSON.stringify(typed);
@@ -129,6 +125,8 @@ export default function RefillWizard() {
           withdrawnMl: previewInput.withdrawnMl,
           ...(DECIMAL.test(previewInput.instilledMl) ? { instilledMl: previewInput.instilledMl } : {}),
           ...(previewInput.prescriptionId === 0 ? {} : { prescriptionId: previewInput.prescriptionId }),
+          reservoirEmptied: previewInput.emptied,
+          ...(/^\d{4}-\d{2}-\d{2}$/.test(previewInput.expiry) ? { beyondUseDate: previewInput.expiry } : {}),
         }),
       ),
     enabled: record !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2,
@@ -148,9 +146,8 @@ export default function RefillWizard() {
     if (syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(wanted.concentration.value)) {
       syringeProblems.push(t('refill.wrongConcentration', { syringe: `${syringe.concentration} ${wanted.concentration.unit}`, pump: `${wanted.concentration.value} ${wanted.concentration.unit}` }));
     }
-    if (syringe.expiry !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(syringe.expiry) && syringe.expiry < new Date().toISOString().slice(0, 10)) syringeProblems.push(t('refill.expired', { date: syringe.expiry }));
+    if (syringe.expiry !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(syringe.expiry) && today !== undefined && syringe.expiry < today) syringeProblems.push(t('refill.expired', { date: syringe.expiry }));
   }
-  const overCapacity = s !== undefined && instilled !== undefined && DECIMAL.test(instilled) && dec(instilled).gt(s.reservoirCapacity.value);
   const rinseUsed = drugChange && rinseMl !== undefined && DECIMAL.test(rinseMl) ? rinseMl : '0';
   const overSyringe = syringe?.volumeMl !== undefined && instilled !== undefined && DECIMAL.test(instilled) && DECIMAL.test(syringe.volumeMl) && dec(instilled).plus(rinseUsed).gt(syringe.volumeMl);
   const rinseMissing = drugChange && (rinsed !== true || rinseMl === undefined || !DECIMAL.test(rinseMl) || dec(rinseMl).isZero());
@@ -162,12 +159,13 @@ export default function RefillWizard() {
   };
   const submit = (v: { witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }) => {
     const sy = syringeForm.getFieldsValue(true) as SyringeForm;
-    const vol = volumes.getFieldsValue(true) as { withdrawnMl: string; instilledMl: string; rinseMl?: string };
+    const vol = volumes.getFieldsValue(true) as { withdrawnMl: string; instilledMl: string; rinseMl?: string; emptied?: boolean };
     perform.mutate({
       prescriptionId: orderId ?? 0,
       ...(drugChange && vol.rinseMl !== undefined ? { rinse: { volumeMl: vol.rinseMl } } : {}),
       syringe: { drug: sy.drug, concentration: { value: sy.concentration, unit: wanted?.concentration.unit ?? s?.concentration.unit ?? 'mg/mL' }, volumeMl: sy.volumeMl, lot: sy.lot, expiry: sy.expiry, preparedBy: sy.preparedBy, checkedBy: sy.checkedBy, ...(sy.barcode === undefined || sy.barcode === '' ? {} : { barcode: sy.barcode }) },
       withdrawnMl: vol.withdrawnMl,
+      reservoirEmptied: vol.emptied === true,
       instilledMl: vol.instilledMl,
       witness: v.witness,
       ...(v.wasteMl !== undefined && v.wasteMl !== '' && v.wasteWitness !== undefined ? { waste: { volumeMl: v.wasteMl, witness: v.wasteWitness } } : {}),
@@ -330,6 +328,9 @@ export default function RefillWizard() {
             <Form.Item name="withdrawnMl" label={t('refill.withdrawn')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]} hidden={step !== 2}>
               <Input inputMode="decimal" suffix="mL" />
             </Form.Item>
+            <Form.Item name="emptied" valuePropName="checked" hidden={step !== 2} extra={t('refill.emptiedHelp')}>
+              <Checkbox data-testid="reservoir-emptied">{t('refill.emptied')}</Checkbox>
+            </Form.Item>
             {drugChange && (
               <Card size="small" title={t('refill.rinseTitle')} data-testid="rinse" hidden={step !== 2} style={{ marginBottom: 16 }}>
                 <Typography.Paragraph>{t('refill.rinseHow', { drug: wanted === undefined ? '' : t(`drug.${wanted.drug}`) })}</Typography.Paragraph>
@@ -359,18 +360,19 @@ export default function RefillWizard() {
                 />
                 {step === 3 && fillDiffers && order?.fillVolumeMl != null && <Alert type="warning" showIcon data-testid="fill-differs" title={t('refill.fillDiffers', { ordered: order.fillVolumeMl, instilled })} />}
                 {step === 3 && preview.data.forecast !== null && (
-                  <Typography.Text data-testid="refill-forecast">{t('refill.forecast', { date: preview.data.forecast.nextRefillDate, days: preview.data.forecast.daysToAlarm })}</Typography.Text>
+                  <div data-testid="refill-forecast">
+                    <ForecastView forecast={preview.data.forecast} compact />
+                  </div>
                 )}
               </Space>
             )}
             {step === 3 && bridgeCard}
-            {overCapacity && <Alert type="error" showIcon role="alert" title={t('refill.overCapacity', { capacity: s.reservoirCapacity.value })} />}
             {overSyringe && <Alert type="error" showIcon role="alert" title={t('refill.overSyringe')} />}
             <ErrorAlert error={preview.error} />
           </div>
           <Space style={{ marginTop: 16 }}>
             <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
-            <Button type="primary" disabled={preview.data === undefined || preview.isFetching || !settled || overCapacity || overSyringe || (step === 2 && rinseMissing) || (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))} onClick={() => void next(volumes)}>
+            <Button type="primary" disabled={preview.data === undefined || preview.isFetching || !settled || overSyringe || (step === 2 && rinseMissing) || (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))} onClick={() => void next(volumes)}>
               {t('refill.next')}
             </Button>
           </Space>
@@ -391,7 +393,7 @@ export default function RefillWizard() {
               { key: 'reservoir', label: t('status.reservoir'), children: <span>{preview.data.expectedResidualMl} mL → <strong>{instilled} mL</strong></span> },
               { key: 'withdrawn', label: t('refill.withdrawn'), children: `${withdrawn} mL` },
               { key: 'discrepancy', label: t('refill.discrepancy'), children: `${preview.data.discrepancyMl} mL${preview.data.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}` },
-              { key: 'next', label: t('dashboard.nextRefill'), children: preview.data.forecast === null ? '—' : formatDate(preview.data.forecast.nextRefillDate, i18n.language) },
+              { key: 'next', label: t('dashboard.nextRefill'), children: preview.data.forecast === null ? '—' : <ForecastView forecast={preview.data.forecast} compact /> },
             ]}
           />
           {bridgeCard}

@@ -18,7 +18,9 @@ export type BridgeCommand =
   | { cmd: 'mode'; mode: 'wand' | 'echo' }
   | { cmd: 'unplug' }
   | { cmd: 'replug' }
-  | { cmd: 'pump' };
+  | { cmd: 'pump' }
+  /** Time spent answering requests (the simulated wand and pump) since the last `stats`. */
+  | { cmd: 'stats' };
 
 /** Reports to the bench. */
 export type BridgeReport =
@@ -28,6 +30,7 @@ export type BridgeReport =
   | { ev: 'replugged'; at: number }
   | { ev: 'mode'; mode: 'wand' | 'echo' }
   | { ev: 'pump'; lastTransactionId: string | null; requests: number }
+  | { ev: 'stats'; packets: number; busyMs: number }
   | { ev: 'error'; message: string };
 
 const send = (r: BridgeReport): void => {
@@ -107,8 +110,13 @@ function onOut(packet: Uint8Array): void {
     for (let i = 0; i < count; i++) queueIn(new Uint8Array(PACKET).fill(i));
     return;
   }
+  // The in-memory device answers within this call when the packet completes a request.
+  const t0 = performance.now();
   device.transferOut(WAND_USB.endpointOut, packet).catch(() => undefined);
+  stats.busyMs += performance.now() - t0;
+  stats.packets++;
 }
+const stats = { packets: 0, busyMs: 0 };
 
 /** Moves the wand's answers to the IN endpoint, packet by packet. */
 async function pumpAnswers(): Promise<void> {
@@ -217,6 +225,11 @@ process.on('message', (m: BridgeCommand) => {
       break;
     case 'pump':
       send({ ev: 'pump', lastTransactionId: pump.lastTransactionId, requests: device.requests });
+      break;
+    case 'stats':
+      send({ ev: 'stats', packets: stats.packets, busyMs: stats.busyMs });
+      stats.packets = 0;
+      stats.busyMs = 0;
       break;
     default: {
       const never: never = m;

@@ -80,6 +80,13 @@ export interface ProgramResult {
   /** Field-by-field read-back differences (empty when confirmed). */
   mismatches: string[];
   status?: PumpStatus;
+  /**
+   * Set when the pump was written but the bookkeeping afterwards failed (the outcome record, a
+   * signed checkpoint, the head file): `outcome` still says what the pump did; the failure is
+   * recorded as soon as storage allows and retried, and the session stays open until its outcome
+   * is on disk.
+   */
+  recordingProblem?: string;
 }
 
 export { compareReadBack } from './read-back';
@@ -95,6 +102,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   const allowed = authorize(request.actor, action === 'pump.program' ? 'pump.program' : 'pump.reservoir.update');
   if (!allowed.ok) return allowed;
   const model = deps.model ?? defaultPumpModel();
+  retryBookkeeping(deps);
 
   deps.frames?.take(); // frames from before this session are not part of it
   const current = await deps.link.interrogate();
@@ -104,7 +112,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   if (blocked.length > 0) {
     return err(appError('PROGRAMMING_BLOCKED', `session ${blocked[0]?.sessionUuid ?? ''} on pump ${old.serial} is ${blocked[0]?.outcome ?? 'open'}: interrogate to resolve it first`));
   }
-  const s = request.settings;
+  const s = normalised(request.settings);
   if (request.reviewed !== undefined && !sameAsReviewed(old, request.reviewed)) {
     return err(appError('CONFLICT', `pump ${old.serial} no longer runs the program that was reviewed: review the change again; nothing was sent`));
   }
@@ -132,42 +140,203 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   const write: ProgramWrite = { sessionId, transactionId: randomUUID(), settings: s, reservoirVolumeMl: request.reservoirVolumeMl, bridge: request.bridge };
   let sessionRow: number;
   try {
-    sessionRow = deps.audit.commit(() => {
+    sessionRow = deps.db.transaction(() => {
       const intent = deps.audit.append({ ...base, old: oldValues, new: { ...newValues, sessionId, transactionId: write.transactionId }, reason: request.acknowledgement ?? null, acknowledgements: check.value.verdict === 'soft' ? check.value.findings : null, outcome: 'pending' });
       return insertSession(deps.db, { sessionUuid: sessionId, pumpSerial: old.serial, startedAt: atUtc, actor: request.actor.username, witness: request.witness?.username ?? null, intentJson: JSON.stringify(write), intentAuditSeq: intent.seq });
-    });
+    }).immediate();
   } catch (e) {
     // No record, no write: nothing reaches the pump unless its intent is on disk first.
     return err(appError('STORAGE_FAILED', `The change could not be recorded, so it was not sent to the pump: ${(e as Error).message}`));
   }
-
-  const sent = await deps.link.program(write);
-  const readBack = await deps.link.interrogate();
-  let outcome: ProgramResult['outcome'];
-  let mismatches: string[];
-  if (!readBack.ok) {
-    outcome = 'unconfirmed';
-    mismatches = [`read-back failed: ${readBack.error.message}`];
-  } else if (readBack.value.lastTransactionId !== write.transactionId) {
-    // The pump did not apply this write: its old program still runs.
-    outcome = sent.ok ? 'unconfirmed' : 'rejected';
-    mismatches = compareReadBack(write, readBack.value);
-  } else {
-    mismatches = compareReadBack(write, readBack.value);
-    outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
+  // From here the write may reach the pump: this call owns the session until its outcome is
+  // recorded (an interrogation meanwhile must not settle it), and no failure of bookkeeping may
+  // turn the answer into "nothing was sent".
+  writing.add(sessionId);
+  try {
+    // The intent is on disk; a signature that cannot be written now is retried, not a reason to stop.
+    const problems = [signIfDue(deps)];
+    const sent = await guarded(() => deps.link.program(write));
+    const readBack = await guarded(() => deps.link.interrogate());
+    let outcome: ProgramResult['outcome'];
+    let mismatches: string[];
+    if (!readBack.ok) {
+      outcome = 'unconfirmed';
+      mismatches = [`read-back failed: ${readBack.error.message}`];
+    } else if (readBack.value.lastTransactionId !== write.transactionId) {
+      // The pump did not apply this write: its old program still runs.
+      outcome = sent.ok ? 'unconfirmed' : 'rejected';
+      mismatches = compareReadBack(write, readBack.value);
+    } else {
+      mismatches = compareReadBack(write, readBack.value);
+      outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
+    }
+    problems.push(recordOutcome(deps, { id: sessionRow, uuid: sessionId }, { ...base, atUtc: deps.now().toISOString() }, outcome, { sessionId, mismatches, ack: sent.ok ? 'received' : sent.error.message }));
+    const recordingProblem = problems.filter((p) => p !== undefined).join('; ');
+    return ok({ outcome, sessionId, check: check.value, mismatches, ...(readBack.ok ? { status: readBack.value } : {}), ...(recordingProblem === '' ? {} : { recordingProblem }) });
+  } finally {
+    writing.delete(sessionId);
   }
-  recordOutcome(deps, sessionRow, { ...base, atUtc: deps.now().toISOString() }, outcome, { sessionId, mismatches, ack: sent.ok ? 'received' : sent.error.message });
-  return ok({ outcome, sessionId, check: check.value, mismatches, ...(readBack.ok ? { status: readBack.value } : {}) });
 }
 
-type OutcomeDeps = Pick<ProgrammingDeps, 'db' | 'audit' | 'frames'>;
+/** A stopped pump delivers nothing: whatever rate came with a stop is recorded and sent as 0. */
+const normalised = (settings: PumpSettings): PumpSettings =>
+  settings.mode === 'stopped' && !dec(settings.rate.value).isZero() ? { ...settings, rate: { ...settings.rate, value: '0' } } : settings;
 
-function recordOutcome(deps: OutcomeDeps, sessionRowId: number, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: unknown): void {
-  deps.audit.commit(() => {
-    for (const f of deps.frames?.take() ?? []) insertFrame(deps.db, { sessionId: sessionRowId, ...f });
-    const rec = deps.audit.append({ ...base, action: `${base.action}.outcome`, new: detail, outcome });
-    setSessionOutcome(deps.db, sessionRowId, outcome, base.atUtc, rec.seq);
-  });
+/** A link that throws instead of answering is a failed exchange, never "nothing was sent". */
+async function guarded<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await call();
+  } catch (e) {
+    return err(appError('COMMUNICATION_FAILED', `the wand failed during the exchange: ${(e as Error).message}`));
+  }
+}
+
+/** Sessions a live `programPump` call is writing, by session id: from its intent to its outcome, only that call settles them. */
+const writing = new Set<string>();
+
+type OutcomeDeps = Pick<ProgrammingDeps, 'db' | 'audit' | 'frames'>;
+type Frame = ReturnType<NonNullable<ProgrammingDeps['frames']>['take']>[number];
+
+/** An outcome that could not be written when it was known, kept until it is. */
+interface LateOutcome {
+  session: { id: number; uuid: string };
+  base: Omit<AuditEntry, 'outcome'>;
+  outcome: Exclude<SessionOutcome, 'pending'>;
+  detail: Record<string, unknown>;
+  frames: Frame[];
+  failedAt: string;
+  error: string;
+}
+
+/** Per audit trail: outcomes not yet on disk, whether a signature is owed, and the retry timer. */
+interface Backlog {
+  deps: OutcomeDeps;
+  outcomes: LateOutcome[];
+  signatureOwed: boolean;
+  timer: NodeJS.Timeout | undefined;
+  delayMs: number;
+}
+const backlogs = new WeakMap<AuditLog, Backlog>();
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+const backlogOf = (deps: OutcomeDeps): Backlog => {
+  let b = backlogs.get(deps.audit);
+  if (b === undefined) {
+    b = { deps, outcomes: [], signatureOwed: false, timer: undefined, delayMs: RETRY_FIRST_MS };
+    backlogs.set(deps.audit, b);
+  }
+  return b;
+};
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function writeOutcome(deps: OutcomeDeps, sessionRowId: number, frames: Frame[], base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: unknown): void {
+  for (const f of frames) insertFrame(deps.db, { sessionId: sessionRowId, ...f });
+  const rec = deps.audit.append({ ...base, action: `${base.action}.outcome`, new: detail, outcome });
+  setSessionOutcome(deps.db, sessionRowId, outcome, base.atUtc, rec.seq);
+}
+
+/**
+ * Records a session's outcome with its frames, in one transaction, then signs if a checkpoint is
+ * due. Never throws: an outcome that cannot be written (a full disk) stays open in the database
+ * and is retried; a signature that cannot be written is recorded and retried. Returns what failed.
+ */
+function recordOutcome(deps: OutcomeDeps, session: { id: number; uuid: string }, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: Record<string, unknown>): string | undefined {
+  const frames = deps.frames?.take() ?? [];
+  try {
+    deps.db.transaction(() => writeOutcome(deps, session.id, frames, base, outcome, detail)).immediate();
+  } catch (e) {
+    const backlog = backlogOf(deps);
+    if (!backlog.outcomes.some((o) => o.session.id === session.id)) {
+      backlog.outcomes.push({ session, base, outcome, detail, frames, failedAt: new Date().toISOString(), error: message(e) });
+    }
+    scheduleRetry(backlog);
+    return `the outcome could not be recorded (${message(e)}): the session stays open until it is; recording is retried`;
+  }
+  return signIfDue(deps);
+}
+
+/** Signs a due checkpoint; a signature that cannot be written is recorded in the trail and retried. */
+function signIfDue(deps: OutcomeDeps): string | undefined {
+  try {
+    deps.audit.checkpointIfDue();
+    return undefined;
+  } catch (e) {
+    const backlog = backlogOf(deps);
+    backlog.signatureOwed = true;
+    const problem = `the audit trail could not be signed (${message(e)}): signing is retried`;
+    try {
+      deps.db.transaction(() => deps.audit.append({ atUtc: new Date().toISOString(), actor: 'system', action: 'audit.checkpointFailed', new: { error: message(e) }, outcome: 'rejected' })).immediate();
+    } catch {
+      // The database cannot be written either: the retry records it.
+    }
+    scheduleRetry(backlog);
+    return problem;
+  }
+}
+
+function scheduleRetry(backlog: Backlog): void {
+  if (backlog.timer !== undefined) return;
+  backlog.timer = setTimeout(() => {
+    backlog.timer = undefined;
+    if (!retryBacklog(backlog)) {
+      backlog.delayMs = Math.min(backlog.delayMs * 2, RETRY_MAX_MS);
+      scheduleRetry(backlog);
+    }
+  }, backlog.delayMs);
+  backlog.timer.unref();
+}
+
+/** Writes what is owed: late outcomes (or, for a session settled meanwhile, the failure itself), then the signature. True when nothing is left. */
+function retryBacklog(backlog: Backlog): boolean {
+  const { deps } = backlog;
+  while (backlog.outcomes.length > 0) {
+    const late = backlog.outcomes[0];
+    if (late === undefined) break;
+    try {
+      deps.db.transaction(() => {
+        const stillOpen = openSessions(deps.db, late.base.pumpSerial ?? '').some((s) => s.id === late.session.id);
+        const failure = { failedAt: late.failedAt, error: late.error };
+        if (stillOpen) {
+          writeOutcome(deps, late.session.id, late.frames, late.base, late.outcome, { ...late.detail, recordedLate: failure });
+        } else {
+          // Settled meanwhile by reading the pump: what is left to record is that this outcome was not.
+          deps.audit.append({ ...late.base, atUtc: new Date().toISOString(), action: `${late.base.action}.outcomeNotRecorded`, new: { sessionId: late.session.uuid, outcome: late.outcome, detail: late.detail, ...failure }, outcome: late.outcome });
+        }
+      }).immediate();
+    } catch {
+      return false;
+    }
+    backlog.outcomes.shift();
+  }
+  try {
+    if (backlog.signatureOwed) deps.audit.checkpoint();
+    else deps.audit.checkpointIfDue();
+    backlog.signatureOwed = false;
+  } catch {
+    backlog.signatureOwed = true;
+    return false;
+  }
+  backlog.delayMs = RETRY_FIRST_MS;
+  return true;
+}
+
+/**
+ * Writes any bookkeeping still owed on this audit trail (late outcomes, a signature), at once.
+ * Programming and every settling call this first; hosts call it before closing. True when
+ * nothing is left owed.
+ */
+export function retryBookkeeping(deps: Pick<ProgrammingDeps, 'audit'>): boolean {
+  const backlog = backlogs.get(deps.audit);
+  if (backlog === undefined) return true;
+  if (backlog.timer !== undefined) {
+    clearTimeout(backlog.timer);
+    backlog.timer = undefined;
+  }
+  const done = retryBacklog(backlog);
+  if (!done) scheduleRetry(backlog);
+  return done;
 }
 
 /**
@@ -192,14 +361,17 @@ export function settleOpenSessions(
   status: PumpStatus,
   actor: { username: string; role: string | null },
 ): Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }> {
+  retryBookkeeping(deps);
   const resolved: Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }> = [];
   for (const session of openSessions(deps.db, status.serial)) {
+    // A session whose write is still in progress belongs to that request: its read-back decides.
+    if (writing.has(session.sessionUuid)) continue;
     const write = JSON.parse(session.intentJson) as ProgramWrite;
     const applied = status.lastTransactionId === write.transactionId;
     // Read later, the reservoir has drained and a bridge may have ended: the program fields decide.
     const mismatches = compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status);
     const outcome = applied && mismatches.length === 0 ? 'confirmed' : 'rejected';
-    recordOutcome(deps, session.id, { atUtc: deps.now().toISOString(), pumpTime: status.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.serial, action: 'pump.program.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
+    recordOutcome(deps, { id: session.id, uuid: session.sessionUuid }, { atUtc: deps.now().toISOString(), pumpTime: status.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.serial, action: 'pump.program.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
     resolved.push({ sessionId: session.sessionUuid, outcome });
   }
   return resolved;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The latest signed chain head of one database file, kept outside it. */
@@ -43,13 +43,60 @@ export function writeFileDurably(path: string, content: Buffer | string, dir: st
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'wx', 0o600);
   try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    // A full disk leaves no half-written temporary file behind; the caller retries.
+    rmSync(tmp, { force: true });
+    throw e;
   }
-  renameSync(tmp, path);
   syncDir(dir);
+}
+
+/**
+ * Writes `content` to `path` only if no file is there: a synced temporary file linked into place,
+ * so two processes starting together agree on one file and nobody reads a half-written one.
+ * Returns false when another process created it first.
+ */
+function writeExclusive(path: string, content: Buffer, dir: string): boolean {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(tmp, path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  syncDir(dir);
+  return true;
+}
+
+/** The key folder: created owner-only (0700), and an existing one of ours narrowed to it. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  const st = statSync(dir);
+  if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, 0o700);
+}
+
+/** Refuses a secret file that other users can read. */
+function assertOwnerOnly(path: string, what: string): void {
+  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+    throw new KeyFileError(`The ${what} ${path} can be read by other users; restrict it with: chmod 600 "${path}"`);
+  }
 }
 
 function syncDir(dir: string): void {
@@ -77,12 +124,15 @@ export class FileKeyStore implements AuditKeyStore {
   private keyPath = (id: string) => join(this.dir, `${safeId(id)}.key`);
   private headPath = (location: string) => join(this.dir, `db-${locationTag(location)}.head`);
 
+  /** How keys are wrapped at rest here (the desktop app's operating-system key store), if they are. */
+  get keyProtection(): KeyProtection | undefined {
+    return this.protection;
+  }
+
   existingKey(databaseId: string): Buffer | undefined {
     const path = this.keyPath(databaseId);
     if (!existsSync(path)) return undefined;
-    if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
-      throw new KeyFileError(`The audit key ${path} can be read by other users; restrict it with: chmod 600 "${path}"`);
-    }
+    assertOwnerOnly(path, 'audit key');
     const stored = readFileSync(path);
     const key = this.protection === undefined ? Buffer.from(stored.toString('utf8').trim(), 'hex') : this.protection.decrypt(stored);
     if (key.length !== 32) throw new KeyFileError(`The audit key ${path} is damaged (expected 32 bytes).`);
@@ -92,33 +142,14 @@ export class FileKeyStore implements AuditKeyStore {
   createKey(databaseId: string): Buffer {
     const existing = this.existingKey(databaseId);
     if (existing !== undefined) return existing;
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(this.dir);
     const key = randomBytes(32);
     const content = this.protection === undefined ? Buffer.from(key.toString('hex')) : this.protection.encrypt(key);
-    // Written whole and synced under a temporary name, then linked into place: the link fails if
-    // another process created the key first, so two processes starting together agree on one key
-    // and nobody ever reads a half-written key file.
-    const path = this.keyPath(databaseId);
-    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fd = openSync(tmp, 'wx', 0o600);
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(tmp, path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const winner = this.existingKey(databaseId);
-      if (winner === undefined) throw e;
-      return winner;
-    } finally {
-      unlinkSync(tmp);
-    }
-    syncDir(this.dir);
-    return key;
+    if (writeExclusive(this.keyPath(databaseId), content, this.dir)) return key;
+    // Another process created the key first: use that one.
+    const winner = this.existingKey(databaseId);
+    if (winner === undefined) throw new KeyFileError(`The audit key of database ${databaseId} could not be created`);
+    return winner;
   }
 
   readHead(location: string): SignedHead | undefined {
@@ -136,7 +167,7 @@ export class FileKeyStore implements AuditKeyStore {
   }
 
   writeHead(location: string, head: SignedHead): void {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(this.dir);
     writeFileDurably(this.headPath(location), JSON.stringify({ ...head, location }), this.dir);
   }
 
@@ -172,3 +203,65 @@ const safeId = (id: string): string => {
   if (!/^[0-9a-f]{32}$/.test(id)) throw new KeyFileError(`unexpected database id ${id}`);
   return id;
 };
+
+/** The first line of a database key wrapped by the operating system's key store (the desktop app). */
+const OS_PROTECTED = 'os-key-store:v1\n';
+
+/**
+ * The key that encrypts the databases kept with this key folder (`database.key`, beside the audit
+ * keys): 32 random bytes, used as SQLCipher's raw key. The CLI and the web host keep it as hex,
+ * 0600 in a 0700 folder; the desktop app wraps it with the operating system's key store
+ * (Electron safeStorage), which only the desktop app can unwrap.
+ */
+export class DatabaseKeyFile {
+  static readonly FILE = 'database.key';
+
+  constructor(
+    readonly dir: string,
+    private readonly protection?: KeyProtection,
+  ) {}
+
+  get path(): string {
+    return join(this.dir, DatabaseKeyFile.FILE);
+  }
+
+  /** The key, or undefined when there is none; a key others can read, a damaged one or one this process cannot unwrap is refused. */
+  read(): Buffer | undefined {
+    const path = this.path;
+    if (!existsSync(path)) return undefined;
+    assertOwnerOnly(path, 'database key');
+    const stored = readFileSync(path);
+    let key: Buffer;
+    if (stored.subarray(0, OS_PROTECTED.length).toString('latin1') === OS_PROTECTED) {
+      if (this.protection === undefined) {
+        throw new KeyFileError(
+          `The database key ${path} is protected by the desktop app's operating-system key store (Electron safeStorage): only the desktop app can read it, so this tool cannot open its database. Use the desktop app, or keep this tool's databases with a key folder of their own (PUMP_AUDIT_KEY_DIR).`,
+        );
+      }
+      try {
+        key = this.protection.decrypt(Buffer.from(stored.subarray(OS_PROTECTED.length).toString('latin1').trim(), 'base64'));
+      } catch (e) {
+        throw new KeyFileError(`The database key ${path} could not be unwrapped by the operating system's key store: ${(e as Error).message}`);
+      }
+    } else {
+      const hex = stored.toString('utf8').trim();
+      if (!/^[0-9a-f]{64}$/i.test(hex)) throw new KeyFileError(`The database key ${path} is damaged (expected 64 hex digits).`);
+      key = Buffer.from(hex, 'hex');
+    }
+    if (key.length !== 32) throw new KeyFileError(`The database key ${path} is damaged (expected 32 bytes).`);
+    return key;
+  }
+
+  /** The key, created (exclusively: two processes starting together agree on one) when there is none. */
+  create(): Buffer {
+    const existing = this.read();
+    if (existing !== undefined) return existing;
+    ensurePrivateDir(this.dir);
+    const key = randomBytes(32);
+    const content = this.protection === undefined ? Buffer.from(`${key.toString('hex')}\n`) : Buffer.concat([Buffer.from(OS_PROTECTED, 'latin1'), Buffer.from(`${this.protection.encrypt(key).toString('base64')}\n`, 'latin1')]);
+    if (writeExclusive(this.path, content, this.dir)) return key;
+    const winner = this.read();
+    if (winner === undefined) throw new KeyFileError(`The database key ${this.path} could not be created`);
+    return winner;
+  }
+}

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { appError } from '../core/result';
-import { openDatabase, type Db } from '../db/connection';
+import type { Db } from '../db/connection';
+import { DatabaseKeyFile, FileKeyStore } from '../db/audit/keys';
+import { openStore } from '../db/store';
+import { auditKeyDir } from '../services/paths';
 import { describeStartupError } from '../services/startup-errors';
 import { fail, type ExitCode, type Io } from './output';
 
@@ -12,7 +15,9 @@ export async function withDatabase(io: Io, json: boolean, file: string, fn: (db:
   const path = resolve(file);
   let db: Db;
   try {
-    db = openDatabase(path);
+    // A new database is encrypted with the key folder's database key; a plain one is left plain
+    // (the desktop app or the web host encrypts it when it next starts).
+    db = openStore(path, { keyFile: new DatabaseKeyFile(auditKeyDir()), auditKeys: new FileKeyStore(auditKeyDir()), encryptPlain: false });
   } catch (e) {
     return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, path)));
   }

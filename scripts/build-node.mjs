@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
-const external = ['better-sqlite3', 'usb', 'electron', 'playwright-core', '@playwright/test'];
+const external = ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'usb', 'electron', 'playwright-core', '@playwright/test'];
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external, logLevel: 'warning', legalComments: 'none' };
 
 rmSync('dist', { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import type { AppInfo } from '../core/api/contract';
 import { openDatabase, type Db } from '../db/connection';
 import { AuditLog } from '../db/audit/log';
-import { FileKeyStore, type AuditKeyStore } from '../db/audit/keys';
+import { DatabaseKeyFile, FileKeyStore, type AuditKeyStore } from '../db/audit/keys';
+import { openStore } from '../db/store';
 import type { UsbDeviceSource } from '../drivers/usb/detect';
 import { WorkerLink } from '../drivers/worker/worker-link';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
@@ -10,6 +11,7 @@ import type { WorkstationSession } from './auth/session';
 import { selectLink, type TrainingOptions } from './link-select';
 import { LinkManager, type WandAttachSource } from './link-manager';
 import { auditKeyDir } from './paths';
+import { retryBookkeeping } from './programming';
 
 export interface RuntimeOptions {
   host: AppInfo['host'];
@@ -22,6 +24,13 @@ export interface RuntimeOptions {
   log?: (e: unknown) => void;
   /** Where the audit checkpoint key lives; a key file folder by default. */
   keys?: AuditKeyStore;
+  /**
+   * The key that encrypts the database at rest: by default `database.key` in the audit key folder
+   * (wrapped like the audit keys there). `false` opens the file unencrypted: for tests and tools only.
+   */
+  databaseKey?: DatabaseKeyFile | false;
+  /** Encrypt a plain database at start (default); a one-off command leaves it plain. */
+  encryptPlain?: boolean;
   /** The built link worker: the wand then runs in a worker thread, off the host's event loop. */
   workerFile?: string;
   /** Hot-plug: a wand plugged in during training mode is taken into use. */
@@ -42,7 +51,9 @@ export interface Runtime {
 
 /** Opens the store, chooses the link and wires the services: what every host starts with. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const db = openDatabase(options.databasePath);
+  const keys = options.keys ?? new FileKeyStore(auditKeyDir());
+  const keyFile = options.databaseKey ?? (keys instanceof FileKeyStore ? new DatabaseKeyFile(keys.folder, keys.keyProtection) : false);
+  const db = keyFile === false ? openDatabase(options.databasePath) : openStore(options.databasePath, { keyFile, auditKeys: keys, encryptPlain: options.encryptPlain ?? true });
   const choice = await selectLink({
     simulator: options.simulator ?? false,
     usb: options.usb,
@@ -53,7 +64,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Hot-plug is for the long-running hosts, whose wand runs in the link worker.
   const link = new LinkManager(choice, options.attach === undefined || workerFile === undefined ? undefined : { source: options.attach, wandLink: () => new WorkerLink(workerFile, { mode: 'usb' }) });
   const now = options.now ?? (() => new Date());
-  const keys = options.keys ?? new FileKeyStore(auditKeyDir());
   const audit = new AuditLog(db, keys, { now });
   const { handlers, session } = createHandlers({ db, audit, link, keys, now, host: options.host, databasePath: options.databasePath });
   return {
@@ -64,9 +74,23 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     session,
     dispatch: createDispatcher(handlers, options.log),
     async close() {
-      await link.close();
-      audit.checkpoint();
-      db.close();
+      if (!db.open) return;
+      const log = options.log ?? (() => undefined);
+      try {
+        await link.close();
+      } catch (e) {
+        log(e);
+      }
+      // Closing signs the trail's head; on a full disk that fails, and is recorded when the
+      // store is next opened with space: closing never throws and always closes the database.
+      try {
+        retryBookkeeping({ audit });
+        audit.checkpoint();
+      } catch (e) {
+        log(e);
+      } finally {
+        db.close();
+      }
     },
   };
 }

@@ -15,6 +15,8 @@ export function describeStartupError(e: unknown, databasePath: string): string {
           return `${e.message}\nThe SQLite module was built for another runtime (npm start rebuilds it for Electron). Run \`npm rebuild better-sqlite3\` to use it from Node again.`;
         }
         return `${e.message}\nCheck that the folder exists, is writable and the disk is not full, or choose another file with --db FILE.`;
+      case 'NO_KEY':
+        return `${e.message}\nThe database is encrypted at rest; it opens only with the database key kept in the key folder (docs/security.md).`;
       default: {
         const never: never = e.reason;
         return String(never);

@@ -5,7 +5,7 @@ import { appError } from '../../core/result';
 import type { Db } from '../../db/connection';
 import { withDatabase } from '../database';
 import { exportCsv, exportFhir, exportJson } from '../../db/audit/export';
-import { FileKeyStore } from '../../db/audit/keys';
+import { DatabaseKeyFile, FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { openForVerification } from '../../db/audit/open';
 import { verifyAudit, type AuditVerifyReport } from '../../db/audit/verify';
@@ -57,7 +57,7 @@ export async function auditCommand(argv: string[], io: Io): Promise<ExitCode> {
 function verify(io: Io, path: string, keys: FileKeyStore, json: boolean): ExitCode {
   let target;
   try {
-    target = openForVerification(path);
+    target = openForVerification(path, new DatabaseKeyFile(keys.folder));
   } catch (e) {
     return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, path)));
   }

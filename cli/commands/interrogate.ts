@@ -34,7 +34,7 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
     const databasePath = resolve(values.db);
     let runtime;
     try {
-      runtime = await openRuntime({ host: 'cli', databasePath, simulator: values.sim, usb });
+      runtime = await openRuntime({ host: 'cli', databasePath, simulator: values.sim, usb, encryptPlain: false });
     } catch (e) {
       return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, databasePath)));
     }

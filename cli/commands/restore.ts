@@ -2,8 +2,9 @@ import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync } 
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appError } from '../../core/result';
-import { openDatabase } from '../../db/connection';
-import { FileKeyStore, KeyFileError, type SignedHead } from '../../db/audit/keys';
+import { copyDatabase } from '../../db/backup';
+import { openStore } from '../../db/store';
+import { DatabaseKeyFile, FileKeyStore, KeyFileError, type SignedHead } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { openForVerification } from '../../db/audit/open';
 import { verifyAudit } from '../../db/audit/verify';
@@ -46,7 +47,7 @@ export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> 
   // 1. The backup must verify, signatures included, with this workstation's key.
   let source;
   try {
-    source = openForVerification(from);
+    source = openForVerification(from, new DatabaseKeyFile(auditKeyDir()));
   } catch (e) {
     return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, from)));
   }
@@ -61,7 +62,7 @@ export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> 
     }
     const last = source.db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get();
     restored = { databaseId: report.databaseId, seq: last?.seq ?? 0, hash: last?.hash };
-    await source.db.backup(staged);
+    await copyDatabase(source.db, staged);
     fsyncPath(staged, 'r+');
   } catch (e) {
     return fail(io, json, appError('STORAGE_FAILED', `The backup could not be copied into place: ${(e as Error).message}`));
@@ -97,7 +98,7 @@ export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> 
   // 4. The restore is recorded in the restored trail and signed at once; then the result is verified.
   let db;
   try {
-    db = openDatabase(live);
+    db = openStore(live, { keyFile: new DatabaseKeyFile(auditKeyDir()), auditKeys: keys, encryptPlain: false });
   } catch (e) {
     return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, live)));
   }

@@ -1,7 +1,9 @@
 import { copyFileSync, existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { openDatabaseReadOnly, type Db } from '../connection';
+import type { Db } from '../connection';
+import { openStoreReadOnly } from '../store';
+import type { DatabaseKeyFile } from './keys';
 
 export interface VerificationTarget {
   db: Db;
@@ -18,11 +20,11 @@ export interface VerificationTarget {
  * needs its side files beside it. Then the file (and its WAL, if there is one) is copied into a
  * private temporary folder and the copy is verified, checked against the original's signed head.
  */
-export function openForVerification(file: string): VerificationTarget {
+export function openForVerification(file: string, keyFile?: DatabaseKeyFile): VerificationTarget {
   const path = resolve(file);
   const location = existsSync(path) ? realpathSync(path) : path;
   try {
-    const db = openDatabaseReadOnly(path);
+    const db = openStoreReadOnly(path, keyFile);
     return { db, location, copied: false, close: () => db.close() };
   } catch (e) {
     if (!existsSync(path) || !/unable to open database file|readonly|read-only/i.test((e as Error).message)) throw e;
@@ -33,7 +35,7 @@ export function openForVerification(file: string): VerificationTarget {
     copyFileSync(path, copy);
     const wal = `${path}-wal`;
     if (existsSync(wal) && statSync(wal).isFile()) copyFileSync(wal, `${copy}-wal`);
-    const db = openDatabaseReadOnly(copy);
+    const db = openStoreReadOnly(copy, keyFile);
     return {
       db,
       location,

@@ -1,9 +1,18 @@
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers';
+import { applyKey, Database } from '../../db/connection';
+import { DatabaseKeyFile } from '../../db/audit/keys';
+
+/** A connection to a database pumpctl made (encrypted at rest with the key folder's database key). */
+const keyed = (file: string) => {
+  const c = new Database(file);
+  const key = new DatabaseKeyFile(join(dir, 'keys')).read();
+  if (key !== undefined) applyKey(c, key);
+  return c;
+};
 
 let dir: string;
 let cleanup: () => void;
@@ -24,7 +33,7 @@ describe('pumpctl audit', () => {
     expect(intact.status).toBe(0);
     expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, records: 3 });
 
-    const plain = new Database(db);
+    const plain = keyed(db);
     plain.exec(`DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone' WHERE seq = 2;`);
     plain.close();
     const broken = pumpctl(['audit', 'verify', '--db', db]);
@@ -33,6 +42,9 @@ describe('pumpctl audit', () => {
   });
 
   it('verify exits 5, "unverifiable without the key", where the key folder is not', () => {
+    // The auditor has the database key (the trail can be read) but not the audit key.
+    mkdirSync(join(dir, 'elsewhere'), { mode: 0o700 });
+    copyFileSync(join(dir, 'keys', 'database.key'), join(dir, 'elsewhere', 'database.key'));
     const run = spawnSync(process.execPath, ['bin/pumpctl.cjs', 'audit', 'verify', '--db', db], { encoding: 'utf8', env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'elsewhere') } });
     expect(run.status).toBe(5);
     expect(run.stderr).toContain('unverifiable without the key');

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers';
+import { DatabaseKeyFile } from '../../db/audit/keys';
+import { openStoreReadOnly } from '../../db/store';
 
 // These run the built entry points (`npm test` builds before running them).
 const pumpctl = (args: string[], env: Record<string, string> = {}) =>
@@ -32,7 +34,8 @@ describe('pumpctl interrogate', () => {
     const run = pumpctl(['interrogate', '--sim', '--json', '--db', path]);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ recordId: 1 });
-    const db = new Database(path, { readonly: true });
+    // Encrypted at rest with the key folder's database key.
+    const db = openStoreReadOnly(path, new DatabaseKeyFile(join(dir, 'keys')));
     expect(db.prepare(`SELECT actor, action FROM audit_log`).all()).toEqual([{ actor: 'workstation:cli', action: 'pump.interrogate' }]);
     db.close();
   });

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRuntime } from '../../services/runtime';
@@ -8,7 +7,8 @@ import { SimulatorLink } from '../../drivers/simulator/link';
 import { interrogate } from '../../services/interrogation';
 import { openDatabase } from '../../db/connection';
 import { AuditLog } from '../../db/audit/log';
-import { FileKeyStore } from '../../db/audit/keys';
+import { DatabaseKeyFile, FileKeyStore } from '../../db/audit/keys';
+import { openStoreReadOnly } from '../../db/store';
 import { verifyAudit } from '../../db/audit/verify';
 import { manualClock, signInThrough, tempDir } from './helpers';
 
@@ -27,7 +27,7 @@ describe('interrogating through the services', () => {
     const result = await runtime.dispatch('pump:interrogate', {});
     expect(result.ok).toBe(true);
     // Another connection, as another process would see the file.
-    const reader = new Database(path, { readonly: true });
+    const reader = openStoreReadOnly(path, new DatabaseKeyFile(join(dir, 'keys'))); // encrypted at rest
     const row = reader.prepare('SELECT pump_serial, link, status_json, audit_seq FROM interrogations').get() as {
       pump_serial: string;
       link: string;

@@ -1,17 +1,18 @@
-import { app, BrowserWindow, dialog, ipcMain, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, type WebContents } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { nodeUsb, nodeUsbAttach } from '../drivers/usb/webusb';
-import { FileKeyStore } from '../db/audit/keys';
+import { DatabaseKeyFile, FileKeyStore } from '../db/audit/keys';
 import { safeStorageProtection } from './key-protection';
 import { DATABASE_FILE } from '../services/paths';
 import { openRuntime, type Runtime } from '../services/runtime';
 import { describeStartupError } from '../services/startup-errors';
 import { registerIpc, trustedUrlCheck } from './ipc/register';
 import { saveReportPdf, type PdfHost } from './report-pdf';
+import { APP_INDEX_URL, APP_SCHEME, appRequestHandler, applyMenuPolicy, claimSingleInstance, devToolsAllowed, forbidDevTools, registerAppScheme } from './shell';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 
 let runtime: Runtime | undefined;
+let mainWindow: BrowserWindow | undefined;
 
 /** printToPDF and the save dialog of the window that asked. */
 function pdfHost(sender: WebContents): PdfHost {
@@ -27,33 +28,55 @@ function pdfHost(sender: WebContents): PdfHost {
 
 async function start(): Promise<void> {
   denyAllPermissions();
+  applyMenuPolicy(app, Menu);
+  const paths = rendererPaths(__dirname);
+  protocol.handle(APP_SCHEME, appRequestHandler(paths.rendererDir));
   const databasePath = process.env['PUMP_DB'] ?? join(app.getPath('userData'), DATABASE_FILE);
   try {
-    const keys = new FileKeyStore(join(app.getPath('userData'), 'audit-keys'), safeStorageProtection());
-    runtime = await openRuntime({ host: 'electron', databasePath, usb: await nodeUsb(), keys, workerFile: join(__dirname, 'link-worker.cjs'), attach: await nodeUsbAttach(), log: (e) => console.error(e) });
+    // One key folder: the audit keys and the database key, wrapped by the OS key store.
+    const keyDir = join(app.getPath('userData'), 'audit-keys');
+    const protection = safeStorageProtection();
+    const keys = new FileKeyStore(keyDir, protection);
+    runtime = await openRuntime({
+      host: 'electron',
+      databasePath,
+      usb: await nodeUsb(),
+      keys,
+      databaseKey: new DatabaseKeyFile(keyDir, protection),
+      workerFile: join(__dirname, 'link-worker.cjs'),
+      attach: await nodeUsbAttach(),
+      log: (e) => console.error(e),
+    });
   } catch (e) {
     dialog.showErrorBox('The programmer cannot start', describeStartupError(e, databasePath));
     app.exit(2);
     return;
   }
-  const paths = rendererPaths(__dirname);
-  const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
-  registerIpc(ipcMain, runtime.dispatch, trustedUrlCheck(pathToFileURL(paths.rendererFile).href, app.isPackaged ? undefined : devServerUrl), {
+  const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
+  registerIpc(ipcMain, runtime.dispatch, trustedUrlCheck(APP_INDEX_URL, devServerUrl), {
     'report:pdf': (event, input) => saveReportPdf(pdfHost(event.sender), input.fileName),
   });
-  createMainWindow({ ...paths, devServerUrl: app.isPackaged ? undefined : devServerUrl });
+  mainWindow = createMainWindow({ preloadPath: paths.preloadPath, devServerUrl, devTools: devToolsAllowed(app) });
+  forbidDevTools(app, mainWindow.webContents);
 }
 
+// Before the app is ready: the renderer's scheme, the sandbox, and one instance only.
+registerAppScheme(protocol);
 app.enableSandbox();
-if (!app.requestSingleInstanceLock()) app.quit();
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
-app.whenReady().then(start, (e: unknown) => {
-  console.error(e);
-  app.exit(1);
-});
-app.on('window-all-closed', () => {
-  void runtime?.close().finally(() => app.quit());
-});
+if (claimSingleInstance(app, () => {
+  if (mainWindow === undefined) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+})) {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.whenReady().then(start, (e: unknown) => {
+    console.error(e);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => {
+    void (runtime?.close() ?? Promise.resolve()).finally(() => app.quit());
+  });
+}

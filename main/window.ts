@@ -1,8 +1,9 @@
 import { BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
+import { APP_INDEX_URL } from './shell';
 
-/** The one application window, locked down: sandboxed, isolated, no Node, no navigation. */
-export function createMainWindow(options: { preloadPath: string; rendererFile: string; devServerUrl?: string | undefined }): BrowserWindow {
+/** The one application window, locked down: sandboxed, isolated, no Node, no navigation; DevTools only while developing. */
+export function createMainWindow(options: { preloadPath: string; devServerUrl?: string | undefined; devTools: boolean }): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 860,
@@ -20,6 +21,7 @@ export function createMainWindow(options: { preloadPath: string; rendererFile: s
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       spellcheck: false,
+      devTools: options.devTools,
     },
   });
   win.once('ready-to-show', () => win.show());
@@ -27,8 +29,8 @@ export function createMainWindow(options: { preloadPath: string; rendererFile: s
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.on('will-redirect', (event) => event.preventDefault());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  if (options.devServerUrl !== undefined) void win.loadURL(options.devServerUrl);
-  else void win.loadFile(options.rendererFile);
+  // The renderer comes from the app:// scheme (main/shell.ts), never from file://.
+  void win.loadURL(options.devServerUrl ?? APP_INDEX_URL);
   return win;
 }
 
@@ -41,5 +43,5 @@ export function denyAllPermissions(): void {
 
 export const rendererPaths = (dir: string) => ({
   preloadPath: join(dir, '../preload/index.cjs'),
-  rendererFile: join(dir, '../renderer/index.html'),
+  rendererDir: join(dir, '../renderer'),
 });

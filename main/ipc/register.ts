@@ -18,7 +18,7 @@ export type OwnHandlers<E> = Partial<{ [C in Channel]: (event: E, input: ApiPars
 
 /**
  * Registers one handler per contract channel. A message is answered only when it comes from the
- * app's own page (file:// in production, the dev server while developing); its payload is parsed
+ * app's own page (app://programmer in production, the dev server while developing); its payload is parsed
  * by the contract (inside `dispatch`, or here for the app's own handlers, which also need a
  * signed-in, unlocked workstation).
  */
@@ -43,7 +43,7 @@ export function registerIpc<E extends IpcEventLike>(ipcMain: IpcMainLike<E>, dis
   };
 }
 
-/** Trust only the app's own renderer: its file URL, or the exact dev server origin. */
+/** Trust only the app's own renderer: its app:// page, or the exact dev server origin. */
 export function trustedUrlCheck(rendererIndexFileUrl: string, devServerUrl: string | undefined): (url: string) => boolean {
   const devOrigin = devServerUrl === undefined ? undefined : new URL(devServerUrl).origin;
   return (url) => {

@@ -13,7 +13,7 @@ import {
   type HourlyDoseQ,
   type RateQ,
 } from '../units';
-import { invalid } from './errors';
+import { invalid, outOfRange } from './errors';
 import { ROUNDING } from './rounding';
 
 /** R = D / C, rounded to the pump's rate resolution; D' = R × C is what the pump will deliver. */
@@ -25,6 +25,13 @@ export function rateForDose(
   const c = concentrationIn(input.concentration, mass);
   if (c.isZero()) return invalid('concentration.value', 'concentration must be greater than zero');
   const rate = roundRate(dailyDoseIn(input.dailyDose, mass).div(c), model);
+  // A rate the pump cannot run is never offered as an answer.
+  if (rate.lt(model.minRateMlPerDay)) {
+    return outOfRange('dailyDose.value', `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, below the pump's minimum rate of ${model.minRateMlPerDay} mL/day: the smallest dose at this concentration is ${str(dec(model.minRateMlPerDay).mul(c))} ${mass}/day`);
+  }
+  if (rate.gt(model.maxRateMlPerDay)) {
+    return outOfRange('dailyDose.value', `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, above the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`);
+  }
   return ok({ rate: rateQ(rate), deliveredDailyDose: dailyDoseQ(rate.mul(c), mass) });
 }
 

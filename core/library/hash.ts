@@ -19,8 +19,15 @@ export function canonicalJson(value: unknown): string {
  * the limits, not who confirmed them: confirming a version does not change its hash.
  */
 export const libraryHash = (library: DrugLibrary): string => {
-  return `sha256:${bytesToHex(sha256(utf8ToBytes(canonicalJson({ ...library, confirmedBy: undefined }))))}`;
+  // Libraries are never changed in place (an edit makes a new version), so one hash per object.
+  let hash = hashes.get(library);
+  if (hash === undefined) {
+    hash = `sha256:${bytesToHex(sha256(utf8ToBytes(canonicalJson({ ...library, confirmedBy: undefined }))))}`;
+    hashes.set(library, hash);
+  }
+  return hash;
 };
+const hashes = new WeakMap<DrugLibrary, string>();
 
 export const libraryId = (library: DrugLibrary): { name: string; version: number; hash: string } => ({
   name: library.name,

@@ -46,6 +46,12 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
     add('PUMP_ELECTIVE_REPLACEMENT', 'soft', 'the pump battery has reached its elective replacement indicator: schedule the pump replacement', {});
   }
   const patient = input.patient ?? {};
+  const historyOf = new Map<Drug, Array<{ drug: Drug } & DoseHistoryEntry>>();
+  for (const h of input.history ?? []) {
+    const list = historyOf.get(h.drug);
+    if (list === undefined) historyOf.set(h.drug, [h]);
+    else list.push(h);
+  }
   for (const [index, component] of summary.value.components.entries()) {
     const before = running?.value.components.find((c) => c.drug === component.drug);
     const previous = before === undefined || running?.value.mode === 'stopped' ? undefined : before.dailyDose;
@@ -61,7 +67,7 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
         bolusDose: component.bolusDose,
         bolusesPerDay: bolus?.maxPerDay,
         previousDailyDose: previous,
-        history: input.history?.filter((h) => h.drug === component.drug),
+        history: historyOf.get(component.drug),
         now: input.now,
       },
       patient,

@@ -255,18 +255,36 @@ function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: Componen
   const now = facts.now === undefined ? NaN : Date.parse(facts.now);
   if (Number.isNaN(now)) return err(appError('INVALID_INPUT', 'a history needs "now", the time of this change', 'now'));
   const since = now - window.hours * HOUR_MS;
-  const history: Array<{ t: number; dose: Dec }> = [];
+  // Only the programs within the window and the one in force when it opened matter: the rest of
+  // a pump's years of history is passed over. Times as toISOString writes them compare as text,
+  // so those are not even parsed; any other form is.
+  const sinceIso = new Date(since).toISOString();
+  const nowIso = new Date(now).toISOString();
+  const canonical = (at: string): boolean => at.length === 24 && at.charCodeAt(23) === 90 && at.charCodeAt(10) === 84;
+  let opening: { t: number; dose: DailyDoseQ } | undefined;
+  let openingText: { at: string; dose: DailyDoseQ } | undefined;
+  const inside: Array<{ t: number; dose: DailyDoseQ }> = [];
   for (const h of facts.history ?? []) {
+    if (canonical(h.at)) {
+      if (h.at <= sinceIso) {
+        if (openingText === undefined || h.at >= openingText.at) openingText = { at: h.at, dose: h.dailyDose };
+        continue;
+      }
+      if (h.at > nowIso) continue;
+    }
     const t = Date.parse(h.at);
     if (Number.isNaN(t)) return err(appError('INVALID_INPUT', 'every history entry needs a valid time', 'history'));
-    history.push({ t, dose: dailyDoseIn(h.dailyDose, entry.unit) });
+    if (t > now) continue;
+    if (t > since) inside.push({ t, dose: h.dailyDose });
+    else if (opening === undefined || t >= opening.t) opening = { t, dose: h.dailyDose };
   }
-  history.sort((a, b) => a.t - b.t);
-  // The dose in force when the window opened, then every dose programmed within it.
-  let firstInside = history.findIndex((h) => h.t > since);
-  if (firstInside === -1) firstInside = history.length;
-  const atOpening = history[firstInside - 1]?.dose;
-  const inWindow = history.slice(firstInside).filter((h) => h.t <= now);
+  if (openingText !== undefined) {
+    const t = Date.parse(openingText.at);
+    if (opening === undefined || t >= opening.t) opening = { t, dose: openingText.dose };
+  }
+  inside.sort((a, b) => a.t - b.t);
+  const atOpening = opening === undefined ? undefined : dailyDoseIn(opening.dose, entry.unit);
+  const inWindow = inside.map((h) => ({ t: h.t, dose: dailyDoseIn(h.dose, entry.unit) }));
   const baseline = [previous, ...(atOpening === undefined ? [] : [atOpening]), ...inWindow.map((h) => h.dose)].reduce((m, v) => (v.lt(m) ? v : m));
   const unit = `${entry.unit}/day`;
   const hours = String(window.hours);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { defaultLibrary } from '../../core/library/defaults';
 import { canonicalJson, libraryHash } from '../../core/library/hash';
 import { DrugLibrarySchema } from '../../core/library/schema';
@@ -120,5 +121,33 @@ describe('library content hash', () => {
     expect(DrugLibrarySchema.safeParse({ ...defaultLibrary, extra: 1 }).success).toBe(false);
     const entry = { drug: 'morphine', unit: 'mg', dailyDose: { max: { source: 'x' } } };
     expect(DrugLibrarySchema.safeParse({ name: 'x', version: 1, entries: [entry] }).success).toBe(false);
+  });
+});
+
+describe('the history windows', () => {
+  it('give the same findings whatever form the times are written in (text-compared or parsed)', () => {
+    const base = Date.parse('2026-03-01T00:00:00.000Z');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ minutes: fc.integer({ min: 0, max: 60 * 24 * 30 }), dose: fc.integer({ min: 1, max: 96 }) }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 60 * 24 * 10, max: 60 * 24 * 31 }),
+        fc.integer({ min: 1, max: 120 }),
+        (entries, nowMinutes, next) => {
+          const now = new Date(base + nowMinutes * 60_000).toISOString();
+          const at = (m: number) => new Date(base + m * 60_000);
+          const input = (offset: boolean) => ({
+            drug: 'ziconotide' as const,
+            concentration: mcgPerMl('100'),
+            dailyDose: mcgDay(String(next / 5)),
+            previousDailyDose: mcgDay('2.4'),
+            now,
+            // The same instants, as toISOString writes them or with a +08:00 offset.
+            history: entries.map((e) => ({ at: offset ? `${at(e.minutes + 480).toISOString().slice(0, 19)}+08:00` : at(e.minutes).toISOString(), dailyDose: mcgDay(String(e.dose / 5)) })),
+          });
+          expect(codes(input(true))).toEqual(codes(input(false)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { buildAll, buildDir } from './build.mjs';
 
 const verbose = process.argv.includes('--verbose');
-const TIMEOUT_MS = Number(process.env.USB_BENCH_TIMEOUT_MS ?? 150_000);
+const TIMEOUT_MS = Number(process.env.USB_BENCH_TIMEOUT_MS ?? 140_000);
 const out = (text) => process.stdout.write(`${text}\n`);
 
 const started = Date.now();
@@ -34,6 +34,9 @@ const log = createWriteStream(consolePath);
 const cases = [];
 const figures = [];
 let exitCode = null;
+/** Result lines that did not parse (a kernel message written into the middle of one, say). */
+const garbled = [];
+let reportedCases = null;
 let fatal = null;
 let pending = '';
 
@@ -43,8 +46,17 @@ const onLine = (line) => {
   const m = /@@(\w+)\s?(.*)$/.exec(line);
   if (m === null) return;
   const [, tag, rest] = m;
+  let body = null;
+  if (tag === 'CASE' || tag === 'FIGURE' || tag === 'INFO') {
+    try {
+      body = JSON.parse(rest);
+    } catch {
+      garbled.push(line);
+      return;
+    }
+  }
   if (tag === 'CASE') {
-    const c = JSON.parse(rest);
+    const c = body;
     cases.push(c);
     const { name, ok, ms, error, known, ...detail } = c;
     const status = !ok ? 'FAIL' : known !== undefined && known.length > 0 ? 'KNOWN' : 'PASS';
@@ -52,8 +64,11 @@ const onLine = (line) => {
     if (status !== 'PASS') out(`      ${error}`);
     if (status === 'KNOWN') for (const k of known) out(`      known driver defect ${k}`);
     else if (Object.keys(detail).length > 0 && name !== 'benchmarks: driver beside the raw transfer floor') out(`      ${JSON.stringify(detail)}`);
-  } else if (tag === 'FIGURE') figures.push(JSON.parse(rest));
-  else if (tag === 'INFO') out(`info  ${rest}`);
+  } else if (tag === 'FIGURE') figures.push(body);
+  else if (tag === 'INFO') {
+    if (body.step === 'done') reportedCases = body.cases;
+    out(`info  ${rest}`);
+  }
   else if (tag === 'BOOT') out(`info  guest /init at ${rest} s of guest uptime, ${seconds()} s after start`);
   else if (tag === 'EXIT') exitCode = Number(rest);
   else if (tag === 'FATAL') fatal = rest;
@@ -89,4 +104,8 @@ const knownCount = cases.filter((c) => c.ok && c.known !== undefined && c.known.
 out('');
 out(`usb-bench: ${cases.length - failed.length - knownCount} passed, ${knownCount} failed by a known driver defect, ${failed.length} failed, ${seconds()} s in all (guest exit ${exitCode ?? 'none'}, QEMU ${qemuExit})`);
 if (fatal !== null) out(`usb-bench: ${fatal} (console: ${consolePath})`);
-process.exit(failed.length === 0 && cases.length > 0 && exitCode === 0 && fatal === null ? 0 : 1);
+for (const line of garbled) out(`usb-bench: unreadable result line: ${line}`);
+// Every case the guest ran must have been read.
+const complete = reportedCases !== null && reportedCases === cases.length;
+if (!complete) out(`usb-bench: the guest reported ${reportedCases ?? 'no'} cases, ${cases.length} were read (console: ${consolePath})`);
+process.exit(failed.length === 0 && complete && exitCode === 0 && fatal === null ? 0 : 1);

@@ -14,13 +14,15 @@ import { WAND_USB, type UsbDeviceLike, type UsbInResult, type UsbOutResult } fro
 import { WandLink } from '../../drivers/wand-link';
 import { compareReadBack } from '../../services/read-back';
 import type { BridgeCommand, BridgeReport } from './device-bridge';
-import { ENDPOINT_IN, ENDPOINT_OUT, PACKET, plugGadget, unplugGadget } from './gadget';
+import { ENDPOINT_IN, ENDPOINT_OUT, PACKET, plugGadget } from './gadget';
 
 type Json = Record<string, unknown>;
 const emit = (tag: 'CASE' | 'FIGURE' | 'INFO', body: Json): void => {
   process.stdout.write(`@@${tag} ${JSON.stringify(body)}\n`);
 };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits for `p` at most `ms`; what is left of it goes on unobserved. */
+const withTimeout = (p: Promise<unknown>, ms: number) => Promise.race([p.catch(() => undefined), sleep(ms)]);
 const APP = __dirname;
 
 class Failed extends Error {}
@@ -276,7 +278,7 @@ async function runCase(name: string, body: () => Promise<Json | undefined>, know
       current.recorder.trace = null;
       // The next case starts on a fresh link to a plugged-in wand: a failure here must not fail the
       // cases after it.
-      await current.link.close();
+      await withTimeout(current.link.close(), 3000);
       await replugIfGone(current);
       attach(current, current.device);
     }
@@ -286,7 +288,11 @@ let current: Context | null = null;
 
 async function replugIfGone(ctx: Context): Promise<void> {
   if ((await findWand(webusb)).presence === 'attached') {
-    ctx.device = await waitForWand();
+    // Plugged in: the device object is the one the last connect event brought, if it came after the
+    // last disconnect (WebUSB hands out a new object per connection).
+    const connect = hotplug.filter((h) => h.type === 'connect').at(-1);
+    const disconnect = hotplug.filter((h) => h.type === 'disconnect').at(-1);
+    if (connect !== undefined && (disconnect === undefined || connect.at > disconnect.at)) ctx.device = connect.device;
     return;
   }
   const events = hotplug.length;
@@ -358,8 +364,14 @@ async function unplugDuringCommit(ctx: Context, fault: 'unplug-before-request' |
     afterUnplug = e instanceof Error ? e.message : String(e);
   }
   check(afterUnplug !== 'resolved', 'a transfer on the unplugged device succeeded');
-  let closed = 'resolved';
-  await ctx.link.close().catch((e: unknown) => (closed = String(e)));
+  let closed = 'did not settle within 3 s';
+  await withTimeout(
+    ctx.link.close().then(
+      () => (closed = 'resolved'),
+      (e: unknown) => (closed = String(e)),
+    ),
+    3000,
+  );
   check(closed === 'resolved', `close() on the unplugged device: ${closed}`);
   ctx.bridge.send({ cmd: 'replug' });
   const replugged = await ctx.bridge.waitFor('replugged', reports);
@@ -465,7 +477,7 @@ async function cases(ctx: Context): Promise<void> {
     check(disconnect.device === old, 'the disconnect event names another device');
     const absent = await findWand(webusb);
     check(absent.presence === 'absent', `after the unplug the wand is ${absent.presence}`);
-    await ctx.link.close();
+    await withTimeout(ctx.link.close(), 3000);
     ctx.bridge.send({ cmd: 'replug' });
     const replugged = await ctx.bridge.waitFor('replugged', reports);
     const connect = await waitForEvent('connect', events);
@@ -656,12 +668,11 @@ async function main(): Promise<void> {
   current = ctx;
   await cases(ctx);
   await figures(ctx);
-  emit('INFO', { step: 'closing', ms: Date.now() - t0 });
-  await ctx.link.close();
-  unplugGadget();
-  bridge.stop();
   const failed = results.filter((r) => !r.ok).length;
   emit('INFO', { step: 'done', cases: results.length, failed, ms: Date.now() - t0 });
+  // The guest powers off next: nothing is left to release, and a release that hangs must not
+  // hold the run up.
+  bridge.stop();
   process.exit(failed === 0 ? 0 : 1);
 }
 

@@ -28,8 +28,23 @@ export class WorkerLink implements PumpLink {
     this.worker = this.start();
   }
 
+  /** False once the worker crashed or exited: the next request starts a new one at once. */
+  private alive = true;
+  private closing = false;
+
   private start(): Worker {
     const worker = new Worker(this.file, { workerData: this.data });
+    this.alive = true;
+    // A crashed worker fails what it was asked at once and is replaced for the next request.
+    const died = (message: string) => {
+      if (worker !== this.worker) return;
+      this.alive = false;
+      this.status = { state: 'disconnected', linkQuality: null, pumpSerial: null };
+      this.failAll(message);
+    };
+    worker.on('exit', () => {
+      if (!this.closing) died('The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.');
+    });
     worker.on('message', (m: LinkResponse) => {
       this.status = m.wand;
       const p = this.pending.get(m.id);
@@ -38,7 +53,7 @@ export class WorkerLink implements PumpLink {
       this.pending.delete(m.id);
       p.resolve(m);
     });
-    worker.on('error', () => this.failAll('The wand process stopped with an error; it has been restarted. Try again.'));
+    worker.on('error', () => died('The wand process stopped with an error; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.'));
     worker.unref();
     return worker;
   }
@@ -56,6 +71,7 @@ export class WorkerLink implements PumpLink {
 
   private request(message: WithoutId<LinkRequest>): Promise<LinkResponse> {
     const id = this.next++;
+    if (!this.alive && !this.closing) this.worker = this.start();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -110,6 +126,11 @@ export class WorkerLink implements PumpLink {
   }
 
   async close(): Promise<void> {
+    if (!this.alive) {
+      this.closing = true;
+      return;
+    }
+    this.closing = true;
     await Promise.race([this.request({ method: 'close' }), new Promise((r) => setTimeout(r, 1000))]);
     await this.worker.terminate();
   }

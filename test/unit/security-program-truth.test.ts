@@ -13,6 +13,7 @@ import type { SignedInUser } from '../../services/auth/accounts';
 import { programPump, retryBookkeeping, settleOpenSessions, type ProgrammingDeps } from '../../services/programming';
 import { manualClock, signInThrough, tempDir } from './helpers';
 import { runtimeFixture } from './runtime-fixture';
+import { openRuntime } from '../../services/runtime';
 
 const doctor: SignedInUser = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' };
 const morphine = (rate: string): PumpSettings => ({ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: rate, unit: 'mL/day' } });
@@ -201,5 +202,27 @@ describe('a session is settled only by the request that is writing it', () => {
     expect(intent).toMatchObject({ mode: 'stopped', rate: { value: '0' } });
     const sent = JSON.parse(f.runtime.db.prepare('SELECT intent_json FROM programming_sessions').pluck().get() as string) as { settings: { rate: { value: string } } };
     expect(sent.settings.rate.value).toBe('0');
+  });
+});
+
+describe('closing on a full disk', () => {
+  it('does not throw, and closes the database', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      class FullKeyFolder extends FileKeyStore {
+        override writeHead(): void {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        }
+      }
+      const logged: unknown[] = [];
+      const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'db.sqlite'), simulator: true, keys: new FullKeyFolder(join(dir, 'keys')), log: (e) => logged.push(e) });
+      runtime.audit.append({ atUtc: new Date().toISOString(), actor: 'nurse.wang', action: 'pump.interrogate', outcome: 'confirmed' });
+      await expect(runtime.close()).resolves.toBeUndefined();
+      expect(runtime.db.open).toBe(false);
+      expect(String(logged[0])).toContain('ENOSPC');
+      await expect(runtime.close()).resolves.toBeUndefined(); // a second close is harmless
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { readStore } from './store';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
 import { clinicPerSpec, interrogate, openNav, PASSWORD, refillOrderStep, refillSyringeDetails, writeOrder } from './clinic';
@@ -51,7 +51,7 @@ test('a drug change at a refill: the physician rinses the reservoir; the old dru
   await expect(page.getByTestId('refill-outcome')).toHaveAttribute('data-outcome', 'confirmed');
   await expect(page.getByTestId('patient-card')).toContainText('Baclofen 500 mcg/mL — 200 mcg/day');
 
-  const db = new Database(host.databasePath, { readonly: true });
+  const db = readStore(host.databasePath);
   try {
     const refill = JSON.parse(db.prepare(`SELECT new_json FROM audit_log WHERE action = 'refill.record'`).pluck().get() as string) as Record<string, unknown>;
     expect(refill).toMatchObject({ prescriptionId: 1, rinseMl: '2', newDrug: 'baclofen', bridge: { volumeMl: '0.3', durationMinutes: 1440 } });

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { readStore } from './store';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
 import { clinicPerSpec, openNav, signIn } from './clinic';
@@ -43,7 +43,7 @@ test('a nurse interrogates the simulated pump: the dashboard, and the reading on
   await expectNoSeriousA11yViolations(page);
 
   // The record is in the SQLite file itself, read by a separate connection.
-  const db = new Database(host.databasePath, { readonly: true });
+  const db = readStore(host.databasePath);
   try {
     const row = db.prepare('SELECT pump_serial, status_json FROM interrogations WHERE id = ?').get(recordId) as
       | { pump_serial: string; status_json: string }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { readStore } from './store';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
 import { clinicPerSpec, interrogate, openNav, signIn, startClinic } from './clinic';
@@ -33,7 +33,7 @@ test('a wand unplugged during programming leaves an UNCONFIRMED outcome, loud un
   await expect(banner).toHaveCount(0);
   await expect(page.getByTestId('pump-status').locator('[data-field="dailyDose"]')).toHaveText('2.7 mg/day');
 
-  const db = new Database(host.databasePath, { readonly: true });
+  const db = readStore(host.databasePath);
   try {
     const outcomes = db.prepare(`SELECT action, outcome FROM audit_log WHERE action LIKE 'pump.program%' ORDER BY seq`).all();
     expect(outcomes).toEqual([

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { readStore } from './store';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
@@ -8,7 +8,7 @@ test.describe.configure({ mode: 'serial' });
 const host = clinicPerSpec();
 
 const auditRows = (sql: string, ...params: unknown[]) => {
-  const db = new Database(host.databasePath, { readonly: true });
+  const db = readStore(host.databasePath);
   try {
     return db.prepare(sql).all(...params) as Array<Record<string, unknown>>;
   } finally {

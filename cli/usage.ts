@@ -6,8 +6,11 @@ export const checkUsage = `pumpctl check [--library FILE] [--json] < input.json
   Checks a daily dose against the drug library (the built-in defaults, or FILE).
   Prints {verdict: "ok"|"soft"|"hard", findings: [...]}; a soft or hard verdict still exits 0.`;
 
-export const interrogateUsage = `pumpctl interrogate --sim [--json] [--db FILE]
+export const interrogateUsage = `pumpctl interrogate --sim [--training-pump PRESET|FILE] [--json] [--db FILE]
   Reads the pump's status. --sim uses the built-in simulated pump (training mode).
+  --training-pump starts the simulated pump in a preset state (morphine-continuous,
+  morphine-patient-bolus, baclofen-flex, ziconotide-titration, stopped-morphine, eri-pump,
+  eos-pump) or in the state a JSON file describes (docs/cli.md).
   --db FILE also records the interrogation in that database's audit trail.`;
 
 export const auditUsage = `pumpctl audit verify --db FILE [--json] [--key-dir DIR]

@@ -27,7 +27,7 @@ import { interrogate, recentInterrogations } from './interrogation';
 import { activeLibrary, confirmLibrary, saveLibrary } from './library';
 import type { LinkManager } from './link-manager';
 import { reviewProgram, settingsOfStatus } from './program-review';
-import { reviewContext } from './safety-context';
+import { reviewContext, stoppedPumpList } from './safety-context';
 import { currentForecast, refillForecastFor } from './forecast';
 import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
@@ -212,6 +212,11 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         prescriptions: prescriptionsOfPatient(deps, patient.id),
       };
       return Promise.resolve(ok(detail));
+    },
+    'pumps:stopped': () => {
+      const u = user('patient.view');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(ok(stoppedPumpList(db).map((p) => ({ ...p, patient: patientOf(p.pumpSerial) ?? null }))));
     },
     'patients:forPump': (input) => {
       const u = user('patient.view');

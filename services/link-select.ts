@@ -1,4 +1,5 @@
 import type { LinkInfo } from '../core/api/contract';
+import type { TrainingPumpState } from '../drivers/simulator/presets';
 import type { PumpLink } from '../drivers/link';
 import { trainingLink, type TrainingScenario } from '../drivers/simulator/training';
 import type { Clock } from '../drivers/simulator/pump';
@@ -15,6 +16,8 @@ export interface TrainingOptions {
   latencyMs?: number;
   /** A training-room situation to rehearse (training mode only). */
   scenario?: TrainingScenario | undefined;
+  /** The state the training pump starts in: a preset or a trainer's file (training mode only). */
+  pumpState?: TrainingPumpState | undefined;
 }
 
 export interface LinkChoice {
@@ -35,7 +38,7 @@ export async function selectLink(options: {
 }): Promise<LinkChoice> {
   // Training mode runs the real wand driver and protocol against the simulated wand and pump.
   const training = (reason: NonNullable<LinkInfo['reason']>): LinkChoice => ({
-    link: options.workerFile === undefined ? trainingLink(options.simulatorOptions).link : new WorkerLink(options.workerFile, { mode: 'training', ...(options.simulatorOptions?.latencyMs === undefined ? {} : { latencyMs: options.simulatorOptions.latencyMs }), ...(options.simulatorOptions?.scenario === undefined ? {} : { scenario: options.simulatorOptions.scenario }) }),
+    link: options.workerFile === undefined ? trainingLink(options.simulatorOptions).link : new WorkerLink(options.workerFile, { mode: 'training', ...(options.simulatorOptions?.latencyMs === undefined ? {} : { latencyMs: options.simulatorOptions.latencyMs }), ...(options.simulatorOptions?.scenario === undefined ? {} : { scenario: options.simulatorOptions.scenario }), ...(options.simulatorOptions?.pumpState === undefined ? {} : { pumpState: options.simulatorOptions.pumpState }) }),
     info: { kind: 'simulator', training: true, reason },
   });
   if (options.simulator === true) return training('SIMULATOR_REQUESTED');

@@ -1,5 +1,6 @@
 import type { PatientInput } from '../core/api/schemas';
-import { findPumpModel } from '../core/models';
+import { findCatheterModel, findPumpModel } from '../core/models';
+import { dec } from '../core/decimal';
 import { appError, err, ok, type Result } from '../core/result';
 import { isValidDate } from '../core/calc/dates';
 import type { Db } from '../db/connection';
@@ -55,6 +56,24 @@ export function recordPain(deps: RecordsDeps, actor: SignedInUser, input: { pati
   );
 }
 
+/**
+ * The implanted catheter must be a known model with a length it can have: the length drives the
+ * dead volume of every bridge and priming bolus, so a typo (400 cm for 40) must not pass.
+ */
+function checkCatheter(input: { catheterModelId?: string | undefined; catheterLengthCm?: string | undefined }): Result<null> {
+  if (input.catheterModelId === undefined) {
+    return input.catheterLengthCm === undefined ? ok(null) : err(appError('INVALID_INPUT', 'a catheter length needs the catheter model', 'catheterModelId'));
+  }
+  const model = findCatheterModel(input.catheterModelId);
+  if (model === undefined) return err(appError('INVALID_INPUT', `unknown catheter model ${input.catheterModelId}`, 'catheterModelId'));
+  if (input.catheterLengthCm === undefined) return err(appError('INVALID_INPUT', 'the implanted catheter length is needed (after trimming), in cm', 'catheterLengthCm'));
+  const length = dec(input.catheterLengthCm);
+  if (length.lte(0) || length.gt(model.maxLengthCm)) {
+    return err(appError('OUT_OF_RANGE', `a ${input.catheterLengthCm} cm catheter is outside what the ${model.name} can be (more than 0, at most ${model.maxLengthCm} cm): check the implanted length`, 'catheterLengthCm'));
+  }
+  return ok(null);
+}
+
 export function registerPump(
   deps: RecordsDeps,
   actor: SignedInUser,
@@ -66,6 +85,8 @@ export function registerPump(
   const patient = findPatient(deps.db, input.patientId);
   if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
   if (!isValidDate(input.implantDate)) return err(appError('INVALID_INPUT', 'implant date is a date YYYY-MM-DD', 'implantDate'));
+  const catheter = checkCatheter(input);
+  if (!catheter.ok) return catheter;
   try {
     return ok(
       deps.audit.commit(() => {

@@ -4,10 +4,11 @@ import type { PatientContext } from '../core/library/validate';
 import { defaultPumpModel, findPumpModel, type PumpModel } from '../core/models';
 import { opioidDrugs, opioidTolerance, type SystemicOpioidInput, type SystemicOpioidKind, systemicOpioids } from '../core/opioids';
 import { summarizeProgram } from '../core/program';
-import type { ProgramWrite, PumpStatus } from '../core/pump';
+import type { Drug, ProgramWrite, PumpStatus } from '../core/pump';
+import type { DailyDoseQ } from '../core/units';
 import type { Db } from '../db/connection';
 import { findPatient, findPumpBySerial, systemicOpioidsOf, type PatientRow, type SystemicOpioidRow } from '../db/queries/records';
-import { confirmedPrograms, lastConfirmedProgramBefore } from '../db/queries/sessions';
+import { confirmedPrograms, firstConfirmedProgram, lastConfirmedProgramBefore, stoppedPumps } from '../db/queries/sessions';
 import { listInterrogations } from '../db/queries/interrogations';
 import { programOfSettings, programOfStatus, type DoseHistory, type ReviewContext } from './program-review';
 
@@ -35,14 +36,29 @@ export const systemicRecordsOf = (rows: readonly SystemicOpioidRow[]): SystemicO
  */
 export function doseHistory(db: Db, serial: string, model: PumpModel, since: Date): DoseHistory {
   const rows = [...lastConfirmedProgramBefore(db, serial, since.toISOString()), ...confirmedPrograms(db, serial, since.toISOString())];
-  return rows.flatMap((row) => {
+  const programs = rows.flatMap((row) => {
     const write = JSON.parse(row.intentJson) as ProgramWrite;
     const summary = summarizeProgram(programOfSettings(write.settings), { model });
     // A program the model cannot read (a newer version's) says nothing about doses: skipped.
     if (!summary.ok) return [];
-    return summary.value.components.map((c) => ({ at: row.startedAt, drug: c.drug, dailyDose: c.dailyDose }));
+    return summary.value.components.map((c) => ({ at: row.startedAt, drug: c.drug, dailyDose: summary.value.mode === 'stopped' ? { ...c.dailyDose, value: '0' } : c.dailyDose }));
   });
+  return [...beforeFirstProgram(db, serial), ...programs];
 }
+
+/**
+ * What the pump ran before this database first programmed it (read at that first session), as in
+ * force since long before any window: a pump that came with its therapy is not taken to have
+ * started from nothing at its first change here.
+ */
+function beforeFirstProgram(db: Db, serial: string): DoseHistory {
+  const first = firstConfirmedProgram(db, serial);
+  if (first?.oldJson == null) return [];
+  const old = JSON.parse(first.oldJson) as { drug?: Drug; mode?: string; dailyDose?: DailyDoseQ };
+  if (old.drug === undefined || old.dailyDose === undefined) return [];
+  return [{ at: BEFORE_RECORDS, drug: old.drug, dailyDose: old.mode === 'stopped' ? { ...old.dailyDose, value: '0' } : old.dailyDose }];
+}
+const BEFORE_RECORDS = '1970-01-01T00:00:00.000Z';
 
 /** What the pump ran at its last interrogation, as per-drug daily doses. */
 function lastReading(db: Db, serial: string, model: PumpModel): { at: string; doses: DoseHistory } | undefined {
@@ -123,4 +139,12 @@ export function orderContext(
   const history = candidates[0]?.history ?? [];
   const running = (candidates[0]?.running ?? []).filter((h) => h.dailyDose.value !== '0');
   return { patient: patientContext(deps.db, patient, history, now, deps.timeZone), history, running, now: now.toISOString() };
+}
+
+/** The pumps whose last confirmed program stopped them, with who stopped them, when and why. */
+export function stoppedPumpList(db: Db): Array<{ pumpSerial: string; stoppedAt: string; stoppedBy: string; drug: string; reason: string | null }> {
+  return stoppedPumps(db).map((row) => {
+    const write = JSON.parse(row.intentJson) as ProgramWrite;
+    return { pumpSerial: row.pumpSerial, stoppedAt: row.stoppedAt, stoppedBy: row.actor, drug: write.settings.drug, reason: row.reason };
+  });
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDatabasePath } from '../services/paths';
@@ -6,9 +7,21 @@ import { describeStartupError } from '../services/startup-errors';
 import { nodeUsb, nodeUsbAttach } from '../drivers/usb/webusb';
 import { startWebHost } from './server';
 import { trainingScenarios, type TrainingScenario } from '../drivers/simulator/training';
+import { parseTrainingState, trainingPresetNames, type TrainingPumpState } from '../drivers/simulator/presets';
 
-const USAGE = `Usage: npm run start:web -- [--port N] [--db FILE] [--simulator] [--ipv6] [--training-scenario NAME]
+const readTrainingFile = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+const USAGE = `Usage: npm run start:web -- [--port N] [--db FILE] [--simulator] [--ipv6] [--training-scenario NAME] [--training-pump PRESET|FILE]
 Serves the programmer on this computer only (loopback), for a browser or a training room.
+  --training-pump ${trainingPresetNames.join('|')}|FILE.json
+      (training mode) the simulated pump starts in this state: drug, concentration, mode, flex
+      steps, reservoir, patient bolus, battery dates (docs/workflows.md, "Training").
   --training-scenario unplug-during-programming
       (training mode) the wand comes off just after the pump commits the first program write,
       and is plugged back in two seconds later: rehearse resolving an UNCONFIRMED outcome.`;
@@ -23,6 +36,7 @@ async function main(): Promise<number> {
         simulator: { type: 'boolean', default: false },
         ipv6: { type: 'boolean', default: false },
         'training-scenario': { type: 'string' },
+        'training-pump': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -44,6 +58,18 @@ async function main(): Promise<number> {
     process.stderr.write(`--training-scenario must be one of: ${trainingScenarios.join(', ')}\n${USAGE}\n`);
     return 1;
   }
+  let pumpState: TrainingPumpState | undefined;
+  const pumpArg = args['training-pump'];
+  if (pumpArg !== undefined) {
+    const text = (trainingPresetNames as readonly string[]).includes(pumpArg) ? pumpArg : readTrainingFile(pumpArg);
+    const parsed = text === undefined ? { ok: false as const, message: `cannot read ${pumpArg}` } : parseTrainingState(text);
+    if (!parsed.ok) {
+      process.stderr.write(`--training-pump: ${parsed.message}\n${USAGE}\n`);
+      return 1;
+    }
+    pumpState = parsed.state;
+  }
+  const training = args.simulator || scenario !== undefined || pumpState !== undefined;
   const databasePath = resolve(args.db ?? defaultDatabasePath());
   // The bundle lives in dist/web/; the built renderer in out/renderer/.
   const root = resolve(__dirname, '..', '..');
@@ -52,11 +78,11 @@ async function main(): Promise<number> {
     runtime = await openRuntime({
       host: 'web',
       databasePath,
-      simulator: args.simulator || scenario !== undefined,
-      ...(scenario === undefined ? {} : { simulatorOptions: { scenario: scenario as TrainingScenario } }),
-      usb: args.simulator || scenario !== undefined ? undefined : await nodeUsb(),
+      simulator: training,
+      simulatorOptions: { ...(scenario === undefined ? {} : { scenario: scenario as TrainingScenario }), ...(pumpState === undefined ? {} : { pumpState }) },
+      usb: training ? undefined : await nodeUsb(),
       workerFile: resolve(root, 'dist', 'worker', 'link-worker.cjs'),
-      ...(args.simulator || scenario !== undefined ? {} : { attach: await nodeUsbAttach() }),
+      ...(training ? {} : { attach: await nodeUsbAttach() }),
       log: (e) => process.stderr.write(`${String((e as Error).stack ?? e)}\n`),
     });
   } catch (e) {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseTrainingState, trainingPresetNames, type TrainingPumpState } from '../../drivers/simulator/presets';
 import { resolve } from 'node:path';
 import type { PumpStatus } from '../../core/pump';
 import { appError } from '../../core/result';
@@ -14,14 +16,31 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
   try {
     values = parseArgs({
       args: argv,
-      options: { sim: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, db: { type: 'string' } },
+      options: { sim: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, db: { type: 'string' }, 'training-pump': { type: 'string' } },
     }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const json = values.json;
+  let pumpState: TrainingPumpState | undefined;
+  const pumpArg = values['training-pump'];
+  if (pumpArg !== undefined) {
+    if (!values.sim) throw new UsageError('--training-pump sets up the simulated pump: use it with --sim');
+    let text = pumpArg;
+    if (!(trainingPresetNames as readonly string[]).includes(pumpArg)) {
+      try {
+        text = readFileSync(pumpArg, 'utf8');
+      } catch {
+        return fail(io, json, appError('INVALID_INPUT', `--training-pump: not a preset (${trainingPresetNames.join(', ')}) and no such file: ${pumpArg}`, 'training-pump'));
+      }
+    }
+    const parsed = parseTrainingState(text);
+    if (!parsed.ok) return fail(io, json, appError('INVALID_INPUT', `--training-pump: ${parsed.message}`, 'training-pump'));
+    pumpState = parsed.state;
+  }
+  const simulatorOptions = pumpState === undefined ? {} : { pumpState };
   const usb = values.sim ? undefined : await nodeUsb();
-  const choice = await selectLink({ simulator: values.sim, usb });
+  const choice = await selectLink({ simulator: values.sim, usb, simulatorOptions });
   if (!values.sim && choice.info.training) {
     await choice.link.close();
     return fail(io, json, appError('WAND_NOT_FOUND', 'no programmer wand was found; plug one in, or use --sim to interrogate the simulated pump'));
@@ -34,7 +53,7 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
     const databasePath = resolve(values.db);
     let runtime;
     try {
-      runtime = await openRuntime({ host: 'cli', databasePath, simulator: values.sim, usb, encryptPlain: false });
+      runtime = await openRuntime({ host: 'cli', databasePath, simulator: values.sim, simulatorOptions, usb, encryptPlain: false });
     } catch (e) {
       return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, databasePath)));
     }

@@ -25,6 +25,7 @@ export const channels = [
   'pain:record',
   'screening:record',
   'pumps:register',
+  'pumps:stopped',
   'pump:setClock',
   'pump:alarmTest',
   'pump:events',

@@ -95,6 +95,11 @@ export const contract = {
   'patients:search': { input: z.strictObject({ query: z.string().trim().max(100).default('') }), output: z.array(PatientSchema) },
   'patients:create': { input: PatientInputSchema, output: z.strictObject({ id: z.number().int() }) },
   'patients:get': { input: z.strictObject({ id: z.number().int().positive() }), output: PatientDetailSchema },
+  /** Pumps whose last confirmed program is a stop: on this list until they run again. */
+  'pumps:stopped': {
+    input: Empty,
+    output: z.array(z.strictObject({ pumpSerial: z.string(), stoppedAt: z.string(), stoppedBy: z.string(), drug: z.string(), reason: z.string().nullable(), patient: PatientSchema.nullable() })),
+  },
   /** The patient the pump is registered to, or null. */
   'patients:forPump': { input: z.strictObject({ serial: z.string().min(1).max(32) }), output: PatientSchema.nullable() },
   /** A physician's order (physicians only). */

@@ -51,15 +51,16 @@ export const confirmedPrograms = (db: Db, pumpSerial: string, sinceIso: string):
     )
     .all(pumpSerial, sinceIso);
 
-/** The pumps whose last confirmed program is a stop, with when and by whom (the "stopped pumps" list). */
-export const stoppedPumps = (db: Db): Array<{ pumpSerial: string; stoppedAt: string; actor: string; intentJson: string }> =>
+/** The pumps whose last confirmed program is a stop, with when, by whom and the reason recorded with the intent. */
+export const stoppedPumps = (db: Db): Array<{ pumpSerial: string; stoppedAt: string; actor: string; intentJson: string; reason: string | null }> =>
   db
-    .prepare<[], { pumpSerial: string; stoppedAt: string; actor: string; intentJson: string }>(
-      `SELECT pump_serial AS pumpSerial, started_at AS stoppedAt, actor, intent_json AS intentJson FROM (
-         SELECT pump_serial, started_at, actor, intent_json,
+    .prepare<[], { pumpSerial: string; stoppedAt: string; actor: string; intentJson: string; reason: string | null }>(
+      `SELECT s.pump_serial AS pumpSerial, s.started_at AS stoppedAt, s.actor, s.intent_json AS intentJson, a.reason FROM (
+         SELECT pump_serial, started_at, actor, intent_json, intent_audit_seq,
                 ROW_NUMBER() OVER (PARTITION BY pump_serial ORDER BY started_at DESC, id DESC) AS n
          FROM programming_sessions WHERE outcome = 'confirmed'
-       ) WHERE n = 1 AND json_extract(intent_json, '$.settings.mode') = 'stopped' ORDER BY started_at`,
+       ) AS s JOIN audit_log AS a ON a.seq = s.intent_audit_seq
+       WHERE s.n = 1 AND json_extract(s.intent_json, '$.settings.mode') = 'stopped' ORDER BY s.started_at`,
     )
     .all();
 
@@ -71,3 +72,12 @@ export const lastConfirmedProgramBefore = (db: Db, pumpSerial: string, beforeIso
        WHERE pump_serial = ? AND outcome = 'confirmed' AND started_at < ? ORDER BY started_at DESC, id DESC LIMIT 1`,
     )
     .all(pumpSerial, beforeIso);
+
+/** A pump's first confirmed program with what its intent recorded as running before it (the audit record's old values). */
+export const firstConfirmedProgram = (db: Db, pumpSerial: string): { startedAt: string; oldJson: string | null } | undefined =>
+  db
+    .prepare<[string], { startedAt: string; oldJson: string | null }>(
+      `SELECT s.started_at AS startedAt, a.old_json AS oldJson FROM programming_sessions AS s JOIN audit_log AS a ON a.seq = s.intent_audit_seq
+       WHERE s.pump_serial = ? AND s.outcome = 'confirmed' ORDER BY s.started_at, s.id LIMIT 1`,
+    )
+    .get(pumpSerial);

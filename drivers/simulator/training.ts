@@ -1,4 +1,5 @@
 import { SimulatedPump, defaultSimulatedPump, type Clock } from './pump';
+import { trainingPumpState, type TrainingPumpState } from './presets';
 import { SimulatedUsbDevice } from './usb-device';
 import { SimulatedWand } from './wand';
 import { WandLink, type WandLinkOptions } from '../wand-link';
@@ -17,9 +18,9 @@ export const trainingScenarios = ['unplug-during-programming'] as const;
 export type TrainingScenario = (typeof trainingScenarios)[number];
 export const REPLUG_AFTER_MS = 2000;
 
-export function trainingLink(options: { clock?: Clock; latencyMs?: number; pump?: SimulatedPump; scenario?: TrainingScenario | undefined } & WandLinkOptions = {}) {
+export function trainingLink(options: { clock?: Clock; latencyMs?: number; pump?: SimulatedPump; scenario?: TrainingScenario | undefined; pumpState?: TrainingPumpState | undefined } & WandLinkOptions = {}) {
   const clock = options.clock ?? (() => new Date());
-  const pump = options.pump ?? new SimulatedPump(defaultSimulatedPump(clock()), clock);
+  const pump = options.pump ?? new SimulatedPump(options.pumpState === undefined ? defaultSimulatedPump(clock()) : trainingPumpState(options.pumpState, clock()), clock);
   const wand = new SimulatedWand(pump);
   const device = new SimulatedUsbDevice(wand, options.latencyMs ?? 0);
   const link = new WandLink(device, { ...options, kind: 'simulator' });

@@ -28,7 +28,7 @@ async function usbLink(): Promise<PumpLink> {
 
 const post = (m: LinkResponse) => port.postMessage(m);
 const unsupported = () => err(appError('COMMUNICATION_FAILED', 'this link does not support the request'));
-const linkReady: Promise<PumpLink> = data.mode === 'usb' ? usbLink() : Promise.resolve(trainingLink({ latencyMs: data.latencyMs ?? 0, scenario: data.scenario }).link);
+const linkReady: Promise<PumpLink> = data.mode === 'usb' ? usbLink() : Promise.resolve(trainingLink({ latencyMs: data.latencyMs ?? 0, scenario: data.scenario, pumpState: data.pumpState }).link);
 
 port.on('message', (request: LinkRequest) => {
   void (async () => {

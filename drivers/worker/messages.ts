@@ -1,4 +1,5 @@
 import type { TrainingScenario } from '../simulator/training';
+import type { TrainingPumpState } from '../simulator/presets';
 import type { BolusWrite, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../../core/pump';
 import type { Result } from '../../core/result';
 
@@ -9,6 +10,8 @@ export interface LinkWorkerData {
   latencyMs?: number;
   /** A training-room situation to rehearse on the simulated pump. */
   scenario?: TrainingScenario;
+  /** The state the training pump starts in (a preset or a trainer's file). */
+  pumpState?: TrainingPumpState;
   /** Test hook: the worker stops answering for this long before each request (a USB stall). */
   stallMs?: number;
 }

@@ -16,6 +16,9 @@ export function manualClock(start = new Date('2026-03-01T08:00:00Z')) {
     advanceDays(days: number) {
       now += days * 86_400_000;
     },
+    advanceMinutes(minutes: number) {
+      now += minutes * 60_000;
+    },
   };
 }
 

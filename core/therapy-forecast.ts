@@ -38,6 +38,7 @@ export interface TherapyForecastInput {
   beyondUseDate?: string | undefined;
   replaceByDate?: string | undefined;
   endOfService?: boolean | undefined;
+  electiveReplacement?: boolean | undefined;
   marginDays?: number | undefined;
 }
 
@@ -55,6 +56,7 @@ export const therapyForecast = (input: TherapyForecastInput): Result<Forecast> =
     beyondUseDate: input.beyondUseDate,
     replaceByDate: input.replaceByDate,
     endOfService: input.endOfService,
+    electiveReplacement: input.electiveReplacement,
     marginDays: input.marginDays,
   });
 };

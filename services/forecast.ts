@@ -20,6 +20,7 @@ export interface ForecastDeps {
 }
 
 const endOfService = (status: PumpStatus): boolean => status.alarms.some((a) => a.code === 'EOS');
+const electiveReplacement = (status: PumpStatus): boolean => status.alarms.some((a) => a.code === 'ERI');
 
 /**
  * The forecast of the pump as it was just read: from the reservoir now, the whole program (flex
@@ -47,6 +48,7 @@ export function currentForecast(deps: ForecastDeps, status: PumpStatus, model: P
     beyondUseDate: last?.syringeExpiry,
     replaceByDate: status.replaceByDate,
     endOfService: endOfService(status),
+    electiveReplacement: electiveReplacement(status),
     marginDays: deps.marginDays,
   });
   if (!f.ok && summary.value.mode === 'stopped') return ok(null);
@@ -78,6 +80,7 @@ export function refillForecastFor(
     beyondUseDate: fill.beyondUseDate,
     replaceByDate: status.replaceByDate,
     endOfService: endOfService(status),
+    electiveReplacement: electiveReplacement(status),
     marginDays: deps.marginDays,
   });
 }

@@ -28,6 +28,7 @@ import { activeLibrary, confirmLibrary, saveLibrary } from './library';
 import type { LinkManager } from './link-manager';
 import { reviewProgram, settingsOfStatus } from './program-review';
 import { reviewContext, stoppedPumpList } from './safety-context';
+import { recordSystemicOpioid, stopSystemicOpioid, systemicOpioidView } from './opioids';
 import { currentForecast, refillForecastFor } from './forecast';
 import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
@@ -91,7 +92,8 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     };
     const bolus = change.patientBolus === undefined ? {} : { patientBolus: change.patientBolus };
     const base = { drug: status.drug, concentration: status.concentration };
-    if (change.mode === 'stopped') return ok({ ...base, mode: 'stopped', rate: { value: '0', unit: 'mL/day' }, ...bolus });
+    // A stopped pump gives nothing, patient boluses included.
+    if (change.mode === 'stopped') return ok({ ...base, mode: 'stopped', rate: { value: '0', unit: 'mL/day' } });
     if (change.mode === 'continuous') {
       const rate = rateOf(change.dailyDose, 'dailyDose');
       return rate.ok ? ok({ ...base, mode: 'continuous', rate: rate.value, ...bolus }) : rate;
@@ -210,6 +212,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         doses: pumps.flatMap((p) => doseHistory(db, p.serial).flatMap((d) => doseOf(d.newJson, d.atUtc, p.serial))),
         screening: screeningTrials(db, patient.id),
         prescriptions: prescriptionsOfPatient(deps, patient.id),
+        ...systemicOpioidView({ db, now }, patient.id, timeZone()),
       };
       return Promise.resolve(ok(detail));
     },
@@ -240,6 +243,17 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user('prescription.create');
       if (!u.ok) return Promise.resolve(u);
       return Promise.resolve(cancelPrescription(deps, u.value, input.id, input.reason));
+    },
+    'opioids:record': (input) => {
+      const u = user('patient.edit');
+      if (!u.ok) return Promise.resolve(u);
+      const r = recordSystemicOpioid(deps, u.value, input.patientId, input.record);
+      return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
+    },
+    'opioids:stop': (input) => {
+      const u = user('patient.edit');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(stopSystemicOpioid(deps, u.value, input));
     },
     'pain:record': (input) => {
       const u = user();

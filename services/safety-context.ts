@@ -73,7 +73,8 @@ function lastReading(db: Db, serial: string, model: PumpModel): { at: string; do
 /** Days the pump has infused an opioid without a break up to now (0 when it runs none). */
 export function intrathecalOpioidDays(history: DoseHistory, now: Date): number {
   const byTime = new Map<string, boolean>();
-  for (const h of history) byTime.set(h.at, (byTime.get(h.at) ?? false) || (opioidDrugs.includes(h.drug) && h.dailyDose.value !== '0'));
+  // What a pump ran before its first program here has no known start: it proves nothing about duration.
+  for (const h of history) if (h.at !== BEFORE_RECORDS) byTime.set(h.at, (byTime.get(h.at) ?? false) || (opioidDrugs.includes(h.drug) && h.dailyDose.value !== '0'));
   const times = [...byTime.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   let start: string | undefined;
   for (let i = times.length - 1; i >= 0; i--) {

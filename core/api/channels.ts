@@ -23,6 +23,8 @@ export const channels = [
   'prescriptions:open',
   'prescriptions:cancel',
   'pain:record',
+  'opioids:record',
+  'opioids:stop',
   'screening:record',
   'pumps:register',
   'pumps:stopped',

@@ -17,6 +17,7 @@ import {
   PrescriptionSchema,
   PatientSchema,
   ForecastSchema,
+  SystemicOpioidRecordSchema,
   ProgramApplySchema,
   ProgramChangeSchema,
   ProgramOutcomeSchema,
@@ -95,6 +96,10 @@ export const contract = {
   'patients:search': { input: z.strictObject({ query: z.string().trim().max(100).default('') }), output: z.array(PatientSchema) },
   'patients:create': { input: PatientInputSchema, output: z.strictObject({ id: z.number().int() }) },
   'patients:get': { input: z.strictObject({ id: z.number().int().positive() }), output: PatientDetailSchema },
+  /** A systemic opioid on the patient's record (physicians and nurses). */
+  'opioids:record': { input: SystemicOpioidRecordSchema, output: z.strictObject({ id: z.number().int() }) },
+  /** The date a systemic opioid was stopped. */
+  'opioids:stop': { input: z.strictObject({ patientId: z.number().int().positive(), id: z.number().int().positive(), stopDate: z.iso.date() }), output: z.null() },
   /** Pumps whose last confirmed program is a stop: on this list until they run again. */
   'pumps:stopped': {
     input: Empty,

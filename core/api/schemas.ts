@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { roles } from '../permissions';
 import { DrugSchema } from '../pump';
 import { isValidTimeZone } from '../clock';
+import { SystemicOpioidInputSchema } from '../opioids';
 import { IndicationSchema, SpasticityOriginSchema } from '../library/schema';
 import { Q } from '../units';
 
@@ -95,8 +96,18 @@ export const PatientDetailSchema = z.strictObject({
   screening: z.array(z.strictObject({ trialDate: z.string(), decision: z.string(), sideEffects: z.string().nullable(), notes: z.string().nullable() })),
   /** The physician's orders, newest first. */
   prescriptions: z.array(PrescriptionSchema),
+  /** Systemic opioids taken before and after the implant, each with its oral morphine equivalent (display only). */
+  systemicOpioids: z.array(
+    z.strictObject({ id: z.number().int(), kind: z.string(), dose: z.string(), unit: z.string(), startDate: z.string(), stopDate: z.string().nullable(), omeMgPerDay: z.string(), recordedBy: z.string() }),
+  ),
+  /** Today's total oral morphine equivalent (mg/day) and the opioid tolerance the safety rules apply. */
+  omeTodayMgPerDay: z.string(),
+  opioidTolerance: z.enum(['naive', 'tolerant', 'unknown']),
 });
 export type PatientDetail = z.infer<typeof PatientDetailSchema>;
+
+/** A systemic opioid the patient takes (oral, parenteral, transdermal): for tolerance and display only. */
+export const SystemicOpioidRecordSchema = z.strictObject({ patientId: z.number().int().positive(), record: SystemicOpioidInputSchema });
 
 /** A screening trial as entered at the visit: one test dose with the pain before and after. */
 export const ScreeningInputSchema = z.strictObject({

@@ -68,6 +68,12 @@ export interface ForecastInput {
   replaceByDate?: string | undefined;
   /** The battery has reached end of service: no refill date, replace the pump. */
   endOfService?: boolean | undefined;
+  /**
+   * The pump reports its elective replacement indicator: the battery still runs, so a replace-by
+   * date already passed limits nothing (the ERI warning stands); without this knowledge a passed
+   * date means the pump must be replaced.
+   */
+  electiveReplacement?: boolean | undefined;
   /** Days before the alarm that the refill is planned (a site setting). */
   marginDays?: number | undefined;
 }
@@ -105,10 +111,11 @@ export function forecast(input: ForecastInput): Result<Forecast> {
   if (alarmDate !== undefined) candidates.push([addDays(alarmDate, -(input.marginDays ?? 0)) ?? alarmDate, 'alarm']);
   if (input.stabilityDays !== undefined) candidates.push([addDays(input.fillDate, input.stabilityDays) ?? input.fillDate, 'stability']);
   if (input.beyondUseDate !== undefined) candidates.push([input.beyondUseDate, 'expiry']);
-  if (input.replaceByDate !== undefined) candidates.push([input.replaceByDate, 'battery']);
+  const replaceByPassed = input.replaceByDate !== undefined && input.replaceByDate <= input.fillDate;
+  if (input.replaceByDate !== undefined && !(replaceByPassed && input.electiveReplacement === true)) candidates.push([input.replaceByDate, 'battery']);
   // Earliest date wins; on a tie the order above (alarm, stability, expiry, battery) decides.
   const earliest = candidates.reduce<[string, ForecastFactor] | undefined>((best, c) => (best === undefined || c[0] < best[0] ? c : best), undefined);
-  const batteryGone = input.endOfService === true || (input.replaceByDate !== undefined && input.replaceByDate <= input.fillDate);
+  const batteryGone = input.endOfService === true || (replaceByPassed && input.electiveReplacement !== true);
   const base = { daysToAlarm: days === undefined ? null : str(days), alarmDate: alarmDate ?? null };
   if (batteryGone) return ok({ ...base, nextRefillDate: input.fillDate, limitingFactor: 'battery', replacePump: true });
   if (earliest === undefined) return invalid('rate.value', 'nothing leaves the reservoir and no other limit is known: give the drug\'s stability');

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DrugSchema } from '../pump';
-import { IndicationSchema } from '../library/schema';
+import { IndicationSchema, OpioidToleranceSchema, SpasticityOriginSchema } from '../library/schema';
 import { Q } from '../units';
 
 /**
@@ -49,6 +49,8 @@ export const CheckInputSchema = z.strictObject({
   dailyDose: Q.dailyDose,
   previousDailyDose: Q.dailyDose.optional(),
   indication: IndicationSchema.optional(),
+  tolerance: OpioidToleranceSchema.optional(),
+  spasticityOrigin: SpasticityOriginSchema.optional(),
   history: z.array(z.strictObject({ at: z.iso.datetime({ offset: true }), dailyDose: Q.dailyDose })).max(500).optional(),
   now: z.iso.datetime({ offset: true }).optional(),
   pumpModel,

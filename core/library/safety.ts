@@ -76,5 +76,13 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
     );
     if (!r.ok) return r;
   }
+  // A drug the pump runs now and the new program leaves out (a drug change) is stopped: a stop with its withdrawal warning.
+  if (running !== undefined && running.value.mode !== 'stopped') {
+    for (const component of running.value.components) {
+      if (summary.value.components.some((c) => c.drug === component.drug) || component.dailyDose.value === '0') continue;
+      const r = checkComponent(library, { drug: component.drug, concentration: component.concentration, dailyDose: { ...component.dailyDose, value: '0' }, previousDailyDose: component.dailyDose }, patient, model, (code, level, message, params) => add(code, level, message, { ...params, drug: component.drug }));
+      if (!r.ok) return r;
+    }
+  }
   return ok({ verdict: verdictOf(findings), findings, library: libraryOf(library), summary: summary.value });
 }

@@ -5,12 +5,16 @@ import { startBuiltWebHost, type RunningHost } from './web-host';
 export const PASSWORD = 'correct horse battery';
 
 /** A web host on a database seeded through the real services (users, a patient, the training pump registered). */
-export function startClinic(extraArgs: string[] = [], after?: (db: string, keys: string) => void): Promise<RunningHost> {
-  return startBuiltWebHost(extraArgs, (db, keys) => {
-    const run = spawnSync(process.execPath, ['dist/test/seed-clinic.cjs', db, keys], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(run.stderr);
-    after?.(db, keys);
-  });
+export function startClinic(extraArgs: string[] = [], after?: (db: string, keys: string) => void, clock?: string): Promise<RunningHost> {
+  return startBuiltWebHost(
+    extraArgs,
+    (db, keys) => {
+      const run = spawnSync(process.execPath, ['dist/test/seed-clinic.cjs', db, keys], { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(run.stderr);
+      after?.(db, keys);
+    },
+    clock,
+  );
 }
 
 /**

@@ -73,7 +73,9 @@ describe('the safety check through the API, with the pump’s history', () => {
     const stop = await value<Preview>('program:preview', { mode: 'stopped', dailyDose: '0' });
     expect(codes(stop)).toEqual(['THERAPY_STOP:soft', 'STOP_WITHDRAWAL_RISK:soft']);
     expect(await call('program:apply', { settings: stop.settings, reviewed: stop.reviewed })).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED' } });
-    expect(await program({ mode: 'stopped', dailyDose: '0' }, 'surgical revision of the catheter tomorrow; oral morphine bridging')).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    expect(await program({ mode: 'stopped', dailyDose: '0', patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 } }, 'surgical revision of the catheter tomorrow; oral morphine bridging')).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    // A stopped pump gives no patient bolus either.
+    expect((await value<{ status: { patientBolus?: unknown } }>('pump:interrogate')).status.patientBolus).toBeUndefined();
     expect(await value('pumps:stopped')).toEqual([expect.objectContaining({ pumpSerial: 'SIM000123', stoppedBy: 'dr.li', drug: 'morphine', reason: expect.stringContaining('revision') as unknown, patient: expect.objectContaining({ identifier: 'P-1' }) as unknown })]);
     // The stopped pump can be refilled: nothing leaves the reservoir, so the drug's stability decides.
     const preview = await value<{ forecast: Forecast }>('refill:preview', { withdrawnMl: '19', reservoirEmptied: true, instilledMl: '20' });
@@ -91,9 +93,12 @@ describe('the safety check through the API, with the pump’s history', () => {
     expect(codes(await value<Preview>('program:preview', { mode: 'stopped', dailyDose: '0' }))).not.toContain('PUMP_END_OF_SERVICE:hard');
   });
 
-  it('warns at the elective replacement indicator', async () => {
+  it('warns at the elective replacement indicator, and still forecasts a refill while the battery runs', async () => {
     await clinic(trainingPresets['eri-pump']);
     expect(codes(await value<Preview>('program:preview', { mode: 'continuous', dailyDose: '2.7' }))).toContain('PUMP_ELECTIVE_REPLACEMENT:soft');
+    const read = await value<{ forecast: Forecast | null }>('pump:interrogate');
+    expect(read.forecast).toMatchObject({ replacePump: false });
+    expect((read.forecast?.nextRefillDate ?? '') >= '2026-03-01').toBe(true);
   });
 
   it('refuses a patient bolus faster than the pump, and needs a witness for a larger bolus', async () => {
@@ -154,5 +159,39 @@ describe('the refill forecast and the bedside rules through the API', () => {
     const syringe = { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, volumeMl: '20', lot: 'L1', expiry: '2027-01-01', preparedBy: 'Pharmacy', checkedBy: 'Pharmacist Zhou' };
     const report = await value('refill:perform', { prescriptionId: order.id, syringe, withdrawnMl: '14', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
     expect(report).toMatchObject({ outcome: 'confirmed' });
+  });
+});
+
+describe('the patient’s systemic opioids', () => {
+  it('derive opioid tolerance (≥ 60 mg/day oral morphine equivalent for a week) for the starting dose and patient boluses', async () => {
+    const patientId = await clinic(trainingPresets['stopped-morphine']);
+    const restart = { mode: 'continuous', dailyDose: '4', patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 } };
+    const naive = await value<Preview>('program:preview', restart);
+    expect(codes(naive)).toEqual(expect.arrayContaining(['START_DOSE_ABOVE_MAX:hard', 'BOLUS_OPIOID_NAIVE:hard']));
+    // Oral morphine 40 mg/day + a 25 mcg/h fentanyl patch (60 mg/day): 100 mg/day from 20 days ago, stopped 2 days ago.
+    expect(await call('opioids:record', { patientId, record: { kind: 'morphine/oral', dose: '40', startDate: '2026-02-09', stopDate: '2026-02-27' } })).toMatchObject({ ok: true });
+    const patch = await value<{ id: number }>('opioids:record', { patientId, record: { kind: 'fentanyl/transdermal', dose: '25', startDate: '2026-02-09' } });
+    expect(await value('opioids:stop', { patientId, id: patch.id, stopDate: '2026-02-27' })).toBeNull();
+    const detail = await value<{ opioidTolerance: string; omeTodayMgPerDay: string; systemicOpioids: Array<{ omeMgPerDay: string; stopDate: string | null }> }>('patients:get', { id: patientId });
+    expect(detail).toMatchObject({ opioidTolerance: 'tolerant', omeTodayMgPerDay: '0', systemicOpioids: [{ omeMgPerDay: '40', stopDate: '2026-02-27' }, { omeMgPerDay: '60', stopDate: '2026-02-27' }] });
+    const tolerant = await value<Preview>('program:preview', restart);
+    expect(codes(tolerant)).not.toContain('START_DOSE_ABOVE_MAX:hard');
+    expect(codes(tolerant)).not.toContain('BOLUS_OPIOID_NAIVE:hard');
+    // A stop date before the start, or another patient's record, is refused.
+    expect(await call('opioids:stop', { patientId, id: patch.id, stopDate: '2026-01-01' })).toMatchObject({ ok: false, error: { field: 'stopDate' } });
+    expect(await call('opioids:record', { patientId, record: { kind: 'morphine/oral', dose: '30', startDate: '2026-02-10', stopDate: '2026-02-01' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('counts a week of intrathecal opioid as tolerance', async () => {
+    await clinic({});
+    await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+    const bolus = { mode: 'continuous', dailyDose: '3', patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 } };
+    expect(codes(await value<Preview>('program:preview', bolus))).toContain('BOLUS_OPIOID_NAIVE:hard');
+    // Programmed here (3 mg/day), then eight days of it.
+    expect(await program({ mode: 'continuous', dailyDose: '2.7' }, 'lower first')).toMatchObject({ ok: true });
+    f.clock.advanceDays(8);
+    await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+    await value('pump:interrogate');
+    expect(codes(await value<Preview>('program:preview', { ...bolus, dailyDose: '2.7' }))).not.toContain('BOLUS_OPIOID_NAIVE:hard');
   });
 });

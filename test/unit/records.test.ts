@@ -195,7 +195,12 @@ describe('the refill visit', () => {
     it('sends the new drug with the bridge of the old one at its running rate', async () => {
       const id = order(baclofen);
       const before = link.pump.status();
-      const r = await performRefill(programmingDeps(), request({ nurse: doctor, prescriptionId: id, syringe, rinse: { volumeMl: '2' }, instilledMl: '38', withdrawnMl: before.reservoirVolume.value }));
+      const change = { nurse: doctor, prescriptionId: id, syringe, rinse: { volumeMl: '2' }, instilledMl: '38', withdrawnMl: before.reservoirVolume.value };
+      // Morphine leaves the pump: a stop of morphine, with its withdrawal warning, acknowledged with a reason.
+      expect(await performRefill(programmingDeps(), request(change))).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED' } });
+      const refused = db.prepare(`SELECT acks_json FROM audit_log WHERE outcome = 'rejected' ORDER BY seq DESC LIMIT 1`).pluck().get() as string;
+      expect(JSON.parse(refused)).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'STOP_WITHDRAWAL_RISK', params: expect.objectContaining({ drug: 'morphine' }) as unknown })]));
+      const r = await performRefill(programmingDeps(), request({ ...change, acknowledgement: 'morphine replaced by baclofen for spasticity; oral morphine taper prescribed' }));
       if (!r.ok) throw new Error(r.error.message);
       expect(r.value.outcome).toBe('confirmed');
       expect(r.value.change).toMatchObject({ previousDrug: 'morphine', dailyDose: { value: '200', unit: 'mcg/day' }, oldRate: before.rate, newRate: { value: '0.4', unit: 'mL/day' } });

@@ -29,6 +29,18 @@ export default function SettingsScreen() {
         <Form.Item name="lowReservoirAlarmMl" label={t('settings.alarmVolume')} rules={[{ required: true, pattern: /^\d{1,2}(\.\d)?$/, message: t('form.decimal') }]}>
           <Input suffix="mL" style={{ width: 140 }} />
         </Form.Item>
+        <Form.Item name="timeZone" label={t('settings.timeZone')} extra={t('settings.timeZoneHelp')} rules={[{ required: true, message: t('form.required') }]}>
+          <Input style={{ width: 240 }} />
+        </Form.Item>
+        <Form.Item name="refillMarginDays" label={t('settings.refillMargin')} rules={[{ required: true, message: t('form.required') }]}>
+          <InputNumber min={0} max={30} precision={0} />
+        </Form.Item>
+        <Form.Item name="clinicName" label={t('settings.clinicName')}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="clinicPhone" label={t('settings.clinicPhone')}>
+          <Input maxLength={40} style={{ width: 240 }} />
+        </Form.Item>
         <Form.Item name="language" label={t('settings.language')}>
           <Select options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} style={{ width: 160 }} />
         </Form.Item>

@@ -11,6 +11,7 @@ import { formatDate, formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useLastReading } from '../pump/PumpScreen';
 import { OrdersCard } from './Orders';
+import { SystemicOpioidsCard } from './SystemicOpioids';
 
 const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
 
@@ -24,9 +25,9 @@ function NewPatient({ onCreated }: { onCreated: (id: number) => void }) {
         form={form}
         layout="vertical"
         style={{ maxWidth: 560 }}
-        onFinish={(v: { identifier: string; name: string; birthDate?: string; indication?: 'cancer' | 'non-cancer'; indicationKind?: string }) =>
+        onFinish={(v: { identifier: string; name: string; birthDate?: string; indication?: 'cancer' | 'non-cancer'; indicationKind?: string; spasticityOrigin?: 'spinal' | 'cerebral' }) =>
           create.mutate(
-            { identifier: v.identifier, name: v.name, ...(v.birthDate ? { birthDate: v.birthDate } : {}), ...(v.indication ? { indication: v.indication } : {}), ...(v.indicationKind ? { indicationKind: v.indicationKind } : {}) },
+            { identifier: v.identifier, name: v.name, ...(v.birthDate ? { birthDate: v.birthDate } : {}), ...(v.indication ? { indication: v.indication } : {}), ...(v.indicationKind ? { indicationKind: v.indicationKind } : {}), ...(v.spasticityOrigin ? { spasticityOrigin: v.spasticityOrigin } : {}) },
             {
               onSuccess: (r) => {
                 form.resetFields();
@@ -47,6 +48,9 @@ function NewPatient({ onCreated }: { onCreated: (id: number) => void }) {
         </Form.Item>
         <Form.Item name="indication" label={t('patients.indication')}>
           <Select allowClear options={(['cancer', 'non-cancer'] as const).map((v) => ({ value: v, label: t(`indication.${v}`) }))} />
+        </Form.Item>
+        <Form.Item name="spasticityOrigin" label={t('patients.spasticityOrigin')} extra={t('patients.spasticityOriginHelp')}>
+          <Select allowClear options={(['spinal', 'cerebral'] as const).map((v) => ({ value: v, label: t(`spasticity.${v}`) }))} />
         </Form.Item>
         <Form.Item name="indicationKind" label={t('patients.indicationKind')}>
           <Input />
@@ -227,6 +231,7 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
         )}
       </Card>
       <OrdersCard detail={d} canOrder={role !== undefined && may(role, 'prescription.create')} />
+      <SystemicOpioidsCard detail={d} canEdit={role !== undefined && may(role, 'patient.edit')} />
       <Card title={t('patients.painAndDose')} size="small">
         {role !== undefined && may(role, 'pain.record') && <PainEntry patientId={id} />}
         {d.pain.length + d.doses.length === 0 ? (

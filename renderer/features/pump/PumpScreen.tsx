@@ -9,6 +9,8 @@ import { useApi, useApiMutation } from '../../api/hooks';
 import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ForecastView } from '../../components/ForecastView';
+import { ClockWarnings } from '../../components/ClockWarnings';
+import { StoppedPumps } from '../../components/StoppedPumps';
 import { PumpStatusView } from '../../components/PumpStatusView';
 import { WandStatusTag } from '../../components/WandStatusTag';
 
@@ -143,9 +145,11 @@ export default function PumpScreen() {
       <Typography.Title level={2} style={{ margin: 0 }}>
         {t('nav.pump')}
       </Typography.Title>
+      <StoppedPumps />
       <InterrogateBar />
       {record !== undefined && (
         <>
+          <ClockWarnings warnings={record.clockWarnings} />
           {patient.data === null && <Alert type="warning" showIcon title={t('dashboard.unregistered')} />}
           {patient.data != null && (
             <Typography.Text data-testid="pump-patient">

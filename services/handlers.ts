@@ -332,7 +332,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         acknowledgement: input.acknowledgement,
         reviewed: input.reviewed,
       });
-      return r.ok ? ok({ outcome: r.value.outcome, sessionId: r.value.sessionId, mismatches: r.value.mismatches }) : r;
+      return r.ok ? ok({ outcome: r.value.outcome, sessionId: r.value.sessionId, mismatches: r.value.mismatches, ...(r.value.recordingProblem === undefined ? {} : { recordingProblem: r.value.recordingProblem }) }) : r;
     },
 
     'refill:preview': async (input) => {
@@ -433,7 +433,17 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user('audit.view');
       if (!u.ok) return Promise.resolve(u);
       const report = verifyAudit(db, ctx.keys);
-      return Promise.resolve(ok({ ok: report.ok, records: report.records, ...(report.firstFailure === undefined ? {} : { firstFailure: report.firstFailure }), checkpoints: report.checkpoints, unprotectedTail: report.unprotectedTail }));
+      return Promise.resolve(
+        ok({
+          ok: report.ok,
+          status: report.status,
+          ...(report.unverifiableReason === undefined ? {} : { unverifiableReason: report.unverifiableReason }),
+          records: report.records,
+          ...(report.firstFailure === undefined ? {} : { firstFailure: report.firstFailure }),
+          checkpoints: report.checkpoints,
+          unprotectedTail: report.unprotectedTail,
+        }),
+      );
     },
 
     'audit:export': (input) => {

@@ -207,6 +207,8 @@ export const ProgramOutcomeSchema = z.strictObject({
   outcome: z.enum(['confirmed', 'rejected', 'unconfirmed']),
   sessionId: z.string(),
   mismatches: z.array(z.string()),
+  /** The pump was written but the record of its outcome could not be kept yet: retried; the outcome above stands. */
+  recordingProblem: z.string().optional(),
 });
 
 export const SyringeSchema = z.strictObject({
@@ -320,6 +322,9 @@ export type AuditPage = z.infer<typeof AuditPageSchema>;
 
 export const AuditVerifySchema = z.strictObject({
   ok: z.boolean(),
+  /** `unverifiable`: the chain holds but nothing could be checked against its key; never shown as intact. */
+  status: z.enum(['intact', 'unverifiable', 'failed']),
+  unverifiableReason: z.string().optional(),
   records: z.number().int(),
   firstFailure: z.strictObject({ seq: z.number().int(), problem: z.string(), message: z.string() }).optional(),
   checkpoints: z.strictObject({ total: z.number().int(), verified: z.number().int(), keyAvailable: z.boolean() }),

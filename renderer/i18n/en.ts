@@ -301,6 +301,7 @@ export const en = {
     confirmed: 'Confirmed: the pump runs the new program (read back and compared)',
     rejected: 'Not applied: the pump still runs its previous program',
     unconfirmed: 'UNCONFIRMED: the outcome is unknown. Interrogate the pump to resolve it',
+    recordingProblem: 'The pump was programmed as shown, but its outcome could not be written to the audit trail yet (storage): it is retried, and this pump stays blocked until it is on record. Tell the site administrator.',
     readBackMatched: 'Every field read back from the pump matches what was sent.',
   },
   refill: {
@@ -434,6 +435,7 @@ export const en = {
   decision: { implant: 'Implant', 'no-implant': 'No implant', repeat: 'Repeat the trial' },
   indication: { cancer: 'Cancer pain', 'non-cancer': 'Non-cancer pain' },
   audit: {
+    chainUnverifiable: 'Unverifiable without the key: the {{records}} records form an unbroken chain, but nothing could be checked against this database’s key, so a re-written trail would look the same.',
     chainOk: 'Chain verified: {{records}} records, {{verified}} signed checkpoints',
     chainBroken: 'The audit trail FAILS verification at record {{seq}} ({{problem}})',
     keyAvailable: 'Checked against the key kept outside the database.',

@@ -303,6 +303,7 @@ export const zhCN: Messages = {
     confirmed: '已确认：泵正在运行新程序（已回读并逐项比对）',
     rejected: '未生效：泵仍运行原程序',
     unconfirmed: '未确认：结果未知。请读取泵信息以确认',
+    recordingProblem: '泵已按上述结果程控，但结果暂未能写入审计追踪（存储问题）：系统将重试，写入前该泵的程控将保持锁定。请告知站点管理员。',
     readBackMatched: '从泵回读的各项参数与发送值一致。',
   },
   refill: {
@@ -436,6 +437,7 @@ export const zhCN: Messages = {
   decision: { implant: '植入', 'no-implant': '不植入', repeat: '重复试验' },
   indication: { cancer: '癌痛', 'non-cancer': '非癌性疼痛' },
   audit: {
+    chainUnverifiable: '缺少密钥，无法验证：{{records}} 条记录的哈希链连续，但无法用本数据库的密钥核验，被改写的记录看起来也会一样。',
     chainOk: '审计链已验证：{{records}} 条记录，{{verified}} 个签名检查点',
     chainBroken: '审计追踪在第 {{seq}} 条记录处验证失败（{{problem}}）',
     keyAvailable: '已使用数据库外保存的密钥核验。',

@@ -194,7 +194,7 @@ describe('the audit viewer API', () => {
     expect((await value<{ total: number }>('audit:list', { filter: { actor: 'nurse.wang' } })).total).toBe(0);
     expect((await value<{ total: number }>('audit:list', { filter: { from: '2026-03-02' } })).total).toBe(0);
     expect((await value<{ total: number }>('audit:list', { filter: { to: '2026-03-01', pumpSerial: 'SIM000123' } })).total).toBe(2);
-    expect(await value('audit:verify')).toMatchObject({ ok: true, records: all.total });
+    expect(await value('audit:verify')).toMatchObject({ ok: true, status: 'intact', records: all.total });
     // The export is recorded first, so it is in the file it makes; the chain still verifies.
     const csv = await value<{ fileName: string; content: string }>('audit:export', { format: 'csv' });
     expect(csv.fileName).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);

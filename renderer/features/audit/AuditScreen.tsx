@@ -26,10 +26,11 @@ function ChainStatus() {
     <Alert
       data-testid="chain-status"
       data-ok={v.ok}
-      type={v.ok ? 'success' : 'error'}
+      data-status={v.status}
+      type={v.status === 'intact' ? 'success' : v.status === 'unverifiable' ? 'warning' : 'error'}
       showIcon
-      title={v.ok ? t('audit.chainOk', { records: v.records, verified: v.checkpoints.verified }) : t('audit.chainBroken', { seq: v.firstFailure?.seq ?? 0, problem: v.firstFailure?.problem ?? '' })}
-      description={v.ok ? (v.checkpoints.keyAvailable ? t('audit.keyAvailable') : t('audit.keyMissing')) : v.firstFailure?.message}
+      title={v.status === 'intact' ? t('audit.chainOk', { records: v.records, verified: v.checkpoints.verified }) : v.status === 'unverifiable' ? t('audit.chainUnverifiable', { records: v.records }) : t('audit.chainBroken', { seq: v.firstFailure?.seq ?? 0, problem: v.firstFailure?.problem ?? '' })}
+      description={v.status === 'intact' ? (v.checkpoints.keyAvailable ? t('audit.keyAvailable') : t('audit.keyMissing')) : v.status === 'unverifiable' ? v.unverifiableReason : v.firstFailure?.message}
       action={
         <Button size="small" onClick={() => void verify.refetch()} loading={verify.isFetching}>
           {t('audit.verifyAgain')}

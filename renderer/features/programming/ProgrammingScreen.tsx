@@ -169,7 +169,12 @@ function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: ()
       <AntResult
         status={o === 'confirmed' ? 'success' : o === 'rejected' ? 'warning' : 'error'}
         title={<span data-testid="program-outcome" data-outcome={o}>{t(`outcome.${o}`)}</span>}
-        subTitle={apply.data.mismatches.length > 0 ? apply.data.mismatches.join('; ') : t('outcome.readBackMatched')}
+        subTitle={
+          <>
+            {apply.data.mismatches.length > 0 ? apply.data.mismatches.join('; ') : t('outcome.readBackMatched')}
+            {apply.data.recordingProblem !== undefined && <Alert type="error" showIcon role="alert" data-testid="recording-problem" style={{ marginTop: 12, textAlign: 'left' }} title={t('outcome.recordingProblem')} description={apply.data.recordingProblem} />}
+          </>
+        }
         extra={
           <Button
             type="primary"

@@ -363,7 +363,8 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       let forecast = null;
       if (input.instilledMl !== undefined) {
         // The same rules and the same forecast as the refill itself.
-        const fill = reservoirAfterFill(status, { withdrawnMl: input.withdrawnMl, instilledMl: input.instilledMl, reservoirEmptied: input.reservoirEmptied });
+        // The acknowledgement of an emptied reservoir with less out than counted is asked for at the Finish screen.
+        const fill = reservoirAfterFill(status, { withdrawnMl: input.withdrawnMl, instilledMl: input.instilledMl, reservoirEmptied: input.reservoirEmptied, acknowledged: true });
         if (!fill.ok) return fill;
         const f = refillForecastFor(forecastDeps(), status, modelOf(status), { instilledMl: fill.value, settings: plan.value?.settings ?? settingsOfStatus(status), beyondUseDate: input.beyondUseDate });
         if (!f.ok) return f;

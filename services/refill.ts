@@ -150,13 +150,24 @@ export function orderFor(deps: Pick<ProgrammingDeps, 'db'>, id: number, register
  * the nurse has not recorded that it was emptied (the pump's expected residual less what was
  * withdrawn). It must fit the reservoir and stay above the low-reservoir alarm volume.
  */
-export function reservoirAfterFill(pump: PumpStatus, fill: { withdrawnMl: string; instilledMl: string; reservoirEmptied?: boolean | undefined }): Result<string> {
+export function reservoirAfterFill(pump: PumpStatus, fill: { withdrawnMl: string; instilledMl: string; reservoirEmptied?: boolean | undefined; acknowledged?: boolean | undefined }): Result<string> {
   const instilled = dec(fill.instilledMl);
-  const left = fill.reservoirEmptied === true ? dec(0) : maxOf([dec(pump.reservoirVolume.value).minus(fill.withdrawnMl), dec(0)]) ?? dec(0);
-  const after = left.plus(instilled);
   const capacity = dec(pump.reservoirCapacity.value);
+  const unaccounted = maxOf([dec(pump.reservoirVolume.value).minus(fill.withdrawnMl), dec(0)]) ?? dec(0);
+  // "Emptied" is believed only when what came out is about what the pump counted: far less out
+  // than counted may mean drug still inside (or gone elsewhere), and the fill must fit beside it.
+  const flagged = refillDiscrepancy(capacity, dec(pump.reservoirVolume.value), dec(fill.withdrawnMl)).flag;
+  const emptiedBelieved = fill.reservoirEmptied === true && (!flagged || fill.acknowledged === true);
+  const left = emptiedBelieved ? dec(0) : unaccounted;
+  const after = left.plus(instilled);
+  if (after.gt(capacity) && fill.reservoirEmptied === true && flagged) {
+    // A pocket fill at the last visit leaves the reservoir truly empty with less out than counted;
+    // a reservoir not really emptied overfills. Only the nurse at the septum knows: she says so.
+    return err(appError('ACKNOWLEDGEMENT_REQUIRED', `the pump counted ${pump.reservoirVolume.value} mL but ${fill.withdrawnMl} mL came out: with ${str(unaccounted)} mL unaccounted for, ${str(instilled)} mL only fits if the reservoir is truly empty. Record what was checked (aspirated until nothing came, no swelling at the pocket) as the reason, or fill less`, 'instilledMl'));
+  }
   if (after.gt(capacity)) {
-    const what = left.isZero() ? `${str(instilled)} mL` : `${str(left)} mL still in the reservoir (not recorded as emptied) + ${str(instilled)} mL instilled`;
+    const why = fill.reservoirEmptied === true ? 'unaccounted for: the pump counted more than came out' : 'still in the reservoir (not recorded as emptied)';
+    const what = left.isZero() ? `${str(instilled)} mL` : `${str(left)} mL ${why} + ${str(instilled)} mL instilled`;
     return err(appError('OUT_OF_RANGE', `${what} is more than the reservoir capacity of ${str(capacity)} mL: overfilling is refused`, 'instilledMl'));
   }
   if (after.lte(pump.lowReservoirAlarmVolume.value)) {
@@ -226,7 +237,7 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   const today = clinicDate(deps.now(), deps.timeZone ?? workstationTimeZone());
   if (s.expiry < today) return err(appError('INVALID_INPUT', `the syringe expired on ${s.expiry}`, 'syringe.expiry'));
   if (dec(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', 'more was instilled than the syringe held', 'instilledMl'));
-  const fill = reservoirAfterFill(pump, request);
+  const fill = reservoirAfterFill(pump, { ...request, acknowledged: (request.acknowledgement ?? '').trim().length >= 3 });
   if (!fill.ok) return fill;
   const newReservoirMl = fill.value;
   const capacity = dec(pump.reservoirCapacity.value);

@@ -11,6 +11,9 @@ const SITE = 'project default, no published figure';
 const VERIFY = 'to be verified by the site pharmacist';
 const src = (...parts: string[]): string => `${parts.join('; ')} (${VERIFY})`;
 
+/** Every drug: a flex step may run at most this many times the day's average hourly dose. */
+const peakToAverage = { soft: '2.5', hard: '5', source: src(`flex schedules commonly double a night or day rate; a step far above the average is a bolus in the basal program, ${SITE}`) };
+
 /** Opioid titration over 24 h and per change, by indication (the stricter limit when unknown). */
 const opioidTitration = {
   increasePercent: {
@@ -39,6 +42,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
     {
       drug: 'morphine',
       unit: 'mg',
+      peakToAverage,
       concentration: {
         max: { soft: '20', hard: '25', source: src(`soft: consensus maximum 20 mg/mL, ${PACC}`, `hard: highest marketed product 25 mg/mL, ${INFUMORPH}`) },
         products: ['10', '25'],
@@ -61,6 +65,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
     {
       drug: 'hydromorphone',
       unit: 'mg',
+      peakToAverage,
       concentration: { max: { soft: '15', hard: '20', source: src(`consensus maximum 15 mg/mL, ${PACC}`, `hard: ${SITE}`) }, productsLevel: 'soft' },
       dailyDose: { max: { soft: '10', hard: '15', source: src(`consensus maximum 10 mg/day, ${PACC}`, `hard: ${SITE}`) } },
       startDose: { soft: '0.15', hard: '0.3', source: src(`opioid-naive start 0.01–0.15 mg/day, ${PACC}`, `hard: ${SITE}`) },
@@ -78,6 +83,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
     {
       drug: 'fentanyl',
       unit: 'mcg',
+      peakToAverage,
       concentration: { max: { soft: '1000', hard: '2000', source: src(`consensus maximum 2 mg/mL, ${PACC_2012}`, `soft: ${SITE}`) }, productsLevel: 'soft' },
       dailyDose: { max: { soft: '500', hard: '1000', source: src(`no known upper limit in ${PACC}`, `thresholds: ${SITE}`) } },
       startDose: { soft: '75', hard: '150', source: src(`opioid-naive start 25–75 mcg/day, ${PACC}`, `hard: ${SITE}`) },
@@ -95,6 +101,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
     {
       drug: 'sufentanil',
       unit: 'mcg',
+      peakToAverage,
       concentration: { max: { soft: '500', hard: '5000', source: src(`consensus maximum 5 mg/mL, ${PACC_2012}`, `soft: ${SITE}`) }, productsLevel: 'soft' },
       dailyDose: { max: { soft: '200', hard: '500', source: src(`no known upper limit in ${PACC}`, `thresholds: ${SITE}`) } },
       startDose: { soft: '20', hard: '40', source: src(`opioid-naive start 10–20 mcg/day, ${PACC}`, `hard: ${SITE}`) },
@@ -112,6 +119,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
     {
       drug: 'ziconotide',
       unit: 'mcg',
+      peakToAverage,
       concentration: {
         max: { hard: '100', source: src(`highest marketed product 100 mcg/mL, ${PRIALT}`) },
         products: ['25', '100'],
@@ -138,6 +146,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
     {
       drug: 'baclofen',
       unit: 'mcg',
+      peakToAverage,
       concentration: {
         max: { hard: '2000', source: src(`highest marketed product 2000 mcg/mL, ${LIORESAL}`) },
         products: ['50', '500', '2000'],
@@ -171,6 +180,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
     {
       drug: 'bupivacaine',
       unit: 'mg',
+      peakToAverage,
       concentration: { max: { soft: '30', hard: '40', source: src(`consensus maximum 30 mg/mL, ${PACC}`, `hard: ${SITE}`) }, productsLevel: 'soft' },
       dailyDose: { max: { soft: '10', hard: '15', source: src(`consensus maximum about 10 mg/day, ${PACC}`, `hard: ${SITE}`) } },
       startDose: { soft: '4', hard: '8', source: src(`start 1–4 mg/day, ${PACC}`, `hard: ${SITE}`) },
@@ -186,6 +196,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
     {
       drug: 'clonidine',
       unit: 'mcg',
+      peakToAverage,
       concentration: { max: { soft: '1000', hard: '1500', source: src(`consensus maximum 1000 mcg/mL, ${PACC}`, `hard: ${SITE}`) }, productsLevel: 'soft' },
       dailyDose: {
         min: { soft: '40', source: src(`usual range 40–600 mcg/day, ${PACC}`) },

@@ -67,6 +67,7 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
         bolusDose: component.bolusDose,
         bolusesPerDay: bolus?.maxPerDay,
         previousDailyDose: previous,
+        previousMaxDailyDoseWithBoluses: previous === undefined ? undefined : before?.maxDailyDoseWithBoluses,
         history: historyOf.get(component.drug),
         now: input.now,
       },

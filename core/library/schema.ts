@@ -52,6 +52,11 @@ export const DrugEntrySchema = z.strictObject({
   startDoseTolerant: BoundSchema.optional(),
   /** Maximum peak hourly dose of a flex schedule, in the entry's unit per hour. */
   peakHourlyDose: BoundSchema.optional(),
+  /**
+   * Maximum ratio of a flex schedule's peak hourly dose to its day's average (daily dose / 24): a
+   * bolus-sized step hidden in an unchanged daily total.
+   */
+  peakToAverage: BoundSchema.optional(),
   /** Maximum increase per change in percent of the previous dose, by indication. */
   increasePercent: z
     .strictObject({ cancer: BoundSchema.optional(), nonCancer: BoundSchema.optional(), unknown: BoundSchema.optional() })

@@ -15,6 +15,8 @@ export const findingCodes = [
   'DOSE_WITH_BOLUSES_ABOVE_MAX',
   'DOSE_BELOW_MIN',
   'PEAK_HOURLY_ABOVE_MAX',
+  'PEAK_TO_AVERAGE_ABOVE_MAX',
+  'INCREASE_WITH_BOLUSES_ABOVE_MAX',
   'BELOW_MIN_DELIVERABLE',
   'ABOVE_MAX_RATE',
   'START_DOSE_ABOVE_MAX',
@@ -74,6 +76,8 @@ export interface ComponentFacts {
   bolusesPerDay?: number | undefined;
   /** The daily dose of this drug the pump runs now; undefined when it runs none (a start). */
   previousDailyDose?: DailyDoseQ | undefined;
+  /** The most the running program gives with every allowed patient bolus. */
+  previousMaxDailyDoseWithBoluses?: DailyDoseQ | undefined;
   /** Earlier confirmed programs of this drug on this pump, with their times. */
   history?: ReadonlyArray<DoseHistoryEntry> | undefined;
   /** The time of this change (ISO 8601); needed with `history`. */
@@ -166,6 +170,11 @@ export function checkComponent(library: DrugLibrary, facts: ComponentFacts, pati
     const peak = convertMass(dec(facts.peakHourlyDose.value), massOf(facts.peakHourlyDose.unit), unit);
     const hit = levelAbove(peak, entry.peakHourlyDose);
     if (hit) add('PEAK_HOURLY_ABOVE_MAX', hit.level, `a peak of ${str(peak)} ${unit}/h is above the ${hit.level} maximum of ${hit.limit} ${unit}/h`, { dose: str(peak), max: hit.limit, unit: `${unit}/h` });
+    if (!dose.isZero()) {
+      const ratio = toPlaces(peak.mul(24).div(dose), 1);
+      const shape = levelAbove(ratio, entry.peakToAverage);
+      if (shape) add('PEAK_TO_AVERAGE_ABOVE_MAX', shape.level, `a peak of ${str(peak)} ${unit}/h is ${str(ratio)} times the day's average hourly dose, above the ${shape.level} limit of ${shape.limit} times: a bolus hidden in the schedule?`, { dose: str(peak), ratio: str(ratio), max: shape.limit, unit: `${unit}/h` });
+    }
   }
   if (!dose.isZero()) {
     const doseMin = levelBelow(dose, entry.dailyDose.min);
@@ -183,6 +192,7 @@ export function checkComponent(library: DrugLibrary, facts: ComponentFacts, pati
     if (!windowResult.ok) return windowResult;
   }
   if (facts.bolusDose !== undefined) checkBolus(entry, facts, patient.tolerance, add);
+  checkIncreaseWithBoluses(entry, facts, previous, patient.indication, add);
   return ok(null);
 }
 
@@ -285,7 +295,9 @@ function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: Componen
   inside.sort((a, b) => a.t - b.t);
   const atOpening = opening === undefined ? undefined : dailyDoseIn(opening.dose, entry.unit);
   const inWindow = inside.map((h) => ({ t: h.t, dose: dailyDoseIn(h.dose, entry.unit) }));
-  const baseline = [previous, ...(atOpening === undefined ? [] : [atOpening]), ...inWindow.map((h) => h.dose)].reduce((m, v) => (v.lt(m) ? v : m));
+  // The lowest dose that ran within the window; a stop is no baseline (a restart is measured against the dose before it).
+  const running = [previous, ...(atOpening === undefined ? [] : [atOpening]), ...inWindow.map((h) => h.dose)].filter((d) => !d.isZero());
+  const baseline = running.length === 0 ? dec(0) : running.reduce((m, v) => (v.lt(m) ? v : m));
   const unit = `${entry.unit}/day`;
   const hours = String(window.hours);
   if (dose.gt(baseline)) {
@@ -316,6 +328,23 @@ function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: Componen
     if (hit) add('WINDOW_INTERVAL_TOO_SHORT', hit.level, `the last increase was ${str(elapsed)} h ago; increases are at least ${hit.limit} h apart (${hit.level} limit)`, { elapsed: str(elapsed), min: hit.limit });
   }
   return ok(null);
+}
+
+/**
+ * The most the patient can take with every allowed bolus rises by the same per-change limit as the
+ * daily dose: a larger bolus is a dose increase by another door.
+ */
+function checkIncreaseWithBoluses(entry: DrugEntry, facts: ComponentFacts, previous: Dec | undefined, indication: Indication | undefined, add: AddFinding): void {
+  // Without a patient bolus the most is the daily dose, whose change is checked already.
+  if (facts.bolusDose === undefined || facts.maxDailyDoseWithBoluses === undefined || previous === undefined || previous.isZero()) return;
+  const before = facts.previousMaxDailyDoseWithBoluses === undefined ? previous : dailyDoseIn(facts.previousMaxDailyDoseWithBoluses, entry.unit);
+  const after = dailyDoseIn(facts.maxDailyDoseWithBoluses, entry.unit);
+  if (before.isZero() || !after.gt(before)) return;
+  const percent = after.minus(before).div(before).mul(100);
+  const bounds = entry.increasePercent;
+  const bound = indication === 'cancer' ? bounds?.cancer : indication === 'non-cancer' ? bounds?.nonCancer : bounds?.unknown;
+  const hit = levelAbove(percent, bound);
+  if (hit) add('INCREASE_WITH_BOLUSES_ABOVE_MAX', hit.level, `with every allowed patient bolus the most the patient can take rises by ${pct(percent)} %, above the ${hit.level} limit of ${hit.limit} % per change`, { percent: pct(percent), max: hit.limit });
 }
 
 function checkBolus(entry: DrugEntry, facts: ComponentFacts, tolerance: OpioidTolerance | undefined, add: AddFinding): void {

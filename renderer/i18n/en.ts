@@ -75,6 +75,8 @@ export const en = {
     WINDOW_INCREASES_ABOVE_MAX: '{{count}} increases within {{hours}} h is over the {{level}} limit of {{max}}.',
     CONCENTRATION_BELOW_MIN: 'Concentration {{concentration}} {{unit}} is below the {{level}} minimum of {{min}} {{unit}}.',
     DOSE_WITH_BOLUSES_ABOVE_MAX: 'With every allowed patient bolus the daily dose reaches {{dose}} {{unit}}, above the {{level}} maximum of {{max}} {{unit}}.',
+    PEAK_TO_AVERAGE_ABOVE_MAX: 'A peak of {{dose}} {{unit}} is {{ratio}} times the day’s average hourly dose, above the {{level}} limit of {{max}} times: a bolus hidden in the schedule?',
+    INCREASE_WITH_BOLUSES_ABOVE_MAX: 'With every allowed patient bolus the most the patient can take rises by {{percent}} %, above the {{level}} limit of {{max}} % per change.',
     PEAK_HOURLY_ABOVE_MAX: 'A peak of {{dose}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}: was a dose per hour entered where a dose per day was meant?',
     WINDOW_INCREASE_ABOVE_MAX: '{{increase}} {{unit}} above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} {{unit}}.',
     WINDOW_INTERVAL_TOO_SHORT: 'The last increase was {{elapsed}} h ago; increases must be at least {{min}} h apart ({{level}} limit).',

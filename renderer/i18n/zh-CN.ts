@@ -77,6 +77,8 @@ export const zhCN: Messages = {
     WINDOW_INCREASES_ABOVE_MAX: '{{hours}} 小时内已增加 {{count}} 次，超过{{level}}上限 {{max}} 次。',
     CONCENTRATION_BELOW_MIN: '浓度 {{concentration}} {{unit}} 低于{{level}}下限 {{min}} {{unit}}。',
     DOSE_WITH_BOLUSES_ABOVE_MAX: '按允许的患者自控推注全部使用计，日剂量可达 {{dose}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
+    PEAK_TO_AVERAGE_ABOVE_MAX: '峰值 {{dose}} {{unit}} 为全天平均每小时剂量的 {{ratio}} 倍，超过{{level}} {{max}} 倍：方案中是否藏有推注？',
+    INCREASE_WITH_BOLUSES_ABOVE_MAX: '按允许的患者自控推注全部使用计，患者可得的最大剂量增加 {{percent}}%，超过每次调整的{{level}}上限 {{max}}%。',
     PEAK_HOURLY_ABOVE_MAX: '峰值 {{dose}} {{unit}} 超过{{level}}上限 {{max}} {{unit}}：是否把每小时剂量当作每日剂量输入了？',
     WINDOW_INCREASE_ABOVE_MAX: '较最近 {{hours}} 小时内最低剂量增加 {{increase}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
     WINDOW_INTERVAL_TOO_SHORT: '距上次加量仅 {{elapsed}} 小时；两次加量至少间隔 {{min}} 小时（{{level}}）。',

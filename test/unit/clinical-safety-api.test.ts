@@ -138,7 +138,7 @@ describe('the refill forecast and the bedside rules through the API', () => {
   it('refuses an overfill unless the reservoir was recorded as emptied, and a fill at or below the alarm volume', async () => {
     await clinic({ reservoirMl: '14.2' });
     expect(await call('refill:preview', { withdrawnMl: '0', instilledMl: '40' })).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: 'instilledMl', message: expect.stringContaining('14.2 mL still in the reservoir') as unknown } });
-    expect(await call('refill:preview', { withdrawnMl: '0', reservoirEmptied: true, instilledMl: '40' })).toMatchObject({ ok: true });
+    expect(await call('refill:preview', { withdrawnMl: '14', reservoirEmptied: true, instilledMl: '40' })).toMatchObject({ ok: true });
     expect(await call('refill:preview', { withdrawnMl: '14', reservoirEmptied: true, instilledMl: '1.5' })).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', message: expect.stringContaining('alarm volume') as unknown } });
   });
 
@@ -193,5 +193,32 @@ describe('the patient’s systemic opioids', () => {
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
     await value('pump:interrogate');
     expect(codes(await value<Preview>('program:preview', { ...bolus, dailyDose: '2.7' }))).not.toContain('BOLUS_OPIOID_NAIVE:hard');
+  });
+});
+
+describe('ways around the limits, closed', () => {
+  it('a bolus-sized step hidden in an unchanged daily total (morphine, clonidine) is hard', async () => {
+    await clinic({});
+    // 3 mg/day as 23.76 mg/day for one hour and 2.09 mg/day for the rest: about 1 mg in one hour.
+    const hidden = await value<Preview>('program:preview', { mode: 'flex', dailyDose: '0', steps: [{ start: '00:00', dailyDose: '23.76' }, { start: '01:00', dailyDose: '2.09' }] });
+    expect(codes(hidden)).toContain('PEAK_TO_AVERAGE_ABOVE_MAX:hard');
+    // A night rate twice the day's is an ordinary flex schedule.
+    const ordinary = await value<Preview>('program:preview', { mode: 'flex', dailyDose: '0', steps: [{ start: '00:00', dailyDose: '4' }, { start: '07:00', dailyDose: '2.4' }] });
+    expect(codes(ordinary).filter((c) => c.startsWith('PEAK'))).toEqual([]);
+  });
+
+  it('a restart soon after a stop is measured against the dose before the stop (baclofen)', async () => {
+    await clinic({ ...trainingPresets['baclofen-flex'], mode: 'continuous', rate: { value: '0.2', unit: 'mL/day' } }, { indication: 'non-cancer', spasticityOrigin: 'spinal' });
+    expect(await program({ mode: 'stopped', dailyDose: '0' }, 'pump pocket infection: stop, oral baclofen')).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    f.clock.advanceMinutes(2);
+    // 100 mcg/day before the stop; 200 two minutes later is +100 % within 24 h.
+    expect(codes(await value<Preview>('program:preview', { mode: 'continuous', dailyDose: '200' }))).toContain('WINDOW_INCREASE_PERCENT_ABOVE_MAX:hard');
+  });
+
+  it('a larger patient bolus is a dose increase by another door (baclofen)', async () => {
+    await clinic({ ...trainingPresets['baclofen-flex'], mode: 'continuous', rate: { value: '0.2', unit: 'mL/day' } }, { indication: 'non-cancer', spasticityOrigin: 'spinal' });
+    // 100 mcg/day, plus 4 boluses of 49 mcg: up to 296 mcg/day, +196 %.
+    const bolus = await value<Preview>('program:preview', { mode: 'continuous', dailyDose: '100', patientBolus: { volumeMl: '0.098', durationMinutes: 15, lockoutMinutes: 240, maxPerDay: 4 } });
+    expect(codes(bolus)).toContain('INCREASE_WITH_BOLUSES_ABOVE_MAX:hard');
   });
 });

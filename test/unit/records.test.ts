@@ -112,10 +112,19 @@ describe('the refill visit', () => {
     expect(verifyAudit(db, keys).ok).toBe(true);
   });
 
+  it('does not take "emptied" on trust when nothing was withdrawn: no overfill by a ticked box', async () => {
+    const before = link.pump.status();
+    expect(await performRefill(programmingDeps(), request({ withdrawnMl: '0' }))).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED', message: expect.stringContaining('unaccounted for') as unknown } });
+    expect(link.pump.status().lastTransactionId).toBe(before.lastTransactionId);
+  });
+
   it('flags a withdrawal far below the expected residual (possible pocket fill) and keeps the trend', async () => {
     const expected = link.pump.status().reservoirVolume.value;
     const withdrawn = (Number.parseInt(expected, 10) - 3).toString();
-    const r = await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn }));
+    // 3 mL less came out than the pump counted: "emptied" must be confirmed with what was checked before 38 mL go in.
+    expect(await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn }))).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED', field: 'instilledMl' } });
+    expect(await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn, reservoirEmptied: false }))).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE' } });
+    const r = await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn, acknowledgement: 'aspirated until nothing came; no swelling at the pocket; physician informed' }));
     expect(r).toMatchObject({ ok: true, value: { discrepancyFlag: true } });
     expect(refillHistory(db, pumpId)).toMatchObject([{ discrepancyFlag: 1 }]);
     expect(db.prepare(`SELECT reason FROM audit_log WHERE action = 'refill.record'`).pluck().get()).toContain('pocket fill');

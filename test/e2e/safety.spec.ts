@@ -118,7 +118,7 @@ test.describe('a titration window over the pump’s own history', () => {
 
 test.describe('the clinic’s clock: a daylight-saving change within a week of a flex program', () => {
   // New York changes to daylight saving on 14 March 2027; the host runs on 10 March.
-  const host = clinicPerSpec(() => startClinic(['--training-pump', 'baclofen-flex'], undefined, '@2027-03-10 15:00:00'));
+  const host = clinicPerSpec(() => startClinic(['--training-pump', 'baclofen-flex'], undefined, '2027-03-10 15:00:00'));
 
   test('is warned of on the pump screen (en, then 中文)', async ({ page: first }) => {
     const page = first;

@@ -27,7 +27,7 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space wrap>
           <span data-testid="ome-today">{t('opioids.omeToday', { ome: detail.omeTodayMgPerDay })}</span>
-          <Tag color={detail.opioidTolerance === 'tolerant' ? 'green' : 'orange'} data-testid="opioid-tolerance" data-tolerance={detail.opioidTolerance}>
+          <Tag style={{ color: detail.opioidTolerance === 'tolerant' ? '#135200' : '#873800', background: '#fffbe6' }} data-testid="opioid-tolerance" data-tolerance={detail.opioidTolerance}>
             {t(`opioids.tolerance.${detail.opioidTolerance}`)}
           </Tag>
         </Space>
@@ -37,7 +37,7 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
           rowKey="id"
           pagination={false}
           dataSource={detail.systemicOpioids}
-          locale={{ emptyText: t('opioids.none') }}
+          locale={{ emptyText: <span style={{ color: '#595959' }}>{t('opioids.none')}</span> }}
           columns={[
             { title: t('opioids.drug'), dataIndex: 'kind', render: kindLabel },
             { title: t('opioids.dose'), render: (_: unknown, r) => `${r.dose} ${r.unit}` },

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { clinicDate } from '../../core/clock';
 import { expectNoSeriousA11yViolations } from './a11y';
 import { clinicPerSpec, interrogate, openNav, PASSWORD, signIn, startClinic, writeOrder } from './clinic';
 
@@ -6,7 +7,8 @@ import { clinicPerSpec, interrogate, openNav, PASSWORD, signIn, startClinic, wri
 // pump's own history, the forecast of a flex pump, the daylight-saving warning; en and zh-CN.
 test.describe.configure({ mode: 'serial' });
 
-const addDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+// The clinic's calendar is the workstation's own time zone here (the host runs on the same machine).
+const addDays = (days: number): string => clinicDate(new Date(Date.now() + days * 86_400_000), Intl.DateTimeFormat().resolvedOptions().timeZone);
 
 /** The Finish screen's soft-limit acknowledgement, reason and witness, then Program; confirmed. */
 async function programWithReason(page: Page, dose: string, labels: { dose: string; reason: string; witness: string; password: string }) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dec } from '../../core/decimal';
 import { trainingPresets, type TrainingPumpState } from '../../drivers/simulator/presets';
 import { runtimeFixture } from './runtime-fixture';
 import { signInThrough, TEST_PASSWORD } from './helpers';
@@ -104,7 +105,7 @@ describe('the safety check through the API, with the pump’s history', () => {
   it('refuses a patient bolus faster than the pump, and needs a witness for a larger bolus', async () => {
     await clinic({ ...trainingPresets['baclofen-flex'], patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 240, maxPerDay: 2 } }, { indication: 'non-cancer', spasticityOrigin: 'spinal' });
     const read = await value<{ status: { steps: Array<{ start: string; rate: { value: string } }> } }>('pump:interrogate');
-    const steps = read.status.steps.map((s) => ({ start: s.start, dailyDose: String(Number(s.rate.value) * 500) }));
+    const steps = read.status.steps.map((s) => ({ start: s.start, dailyDose: dec(s.rate.value).mul(500).toString() }));
     expect(await call('program:preview', { mode: 'flex', dailyDose: '0', steps, patientBolus: { volumeMl: '0.5', durationMinutes: 10, lockoutMinutes: 240, maxPerDay: 2 } })).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: 'patientBolus.durationMinutes' } });
     const larger = await value<Preview>('program:preview', { mode: 'flex', dailyDose: '0', steps, patientBolus: { volumeMl: '0.04', durationMinutes: 10, lockoutMinutes: 240, maxPerDay: 2 } });
     expect(larger.witnessRequired).toBe(true);

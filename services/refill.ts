@@ -160,7 +160,7 @@ export function reservoirAfterFill(pump: PumpStatus, fill: { withdrawnMl: string
   const emptiedBelieved = fill.reservoirEmptied === true && (!flagged || fill.acknowledged === true);
   const left = emptiedBelieved ? dec(0) : unaccounted;
   const after = left.plus(instilled);
-  if (after.gt(capacity) && fill.reservoirEmptied === true && flagged) {
+  if (after.gt(capacity) && fill.reservoirEmptied === true && !emptiedBelieved) {
     // A pocket fill at the last visit leaves the reservoir truly empty with less out than counted;
     // a reservoir not really emptied overfills. Only the nurse at the septum knows: she says so.
     return err(appError('ACKNOWLEDGEMENT_REQUIRED', `the pump counted ${pump.reservoirVolume.value} mL but ${fill.withdrawnMl} mL came out: with ${str(unaccounted)} mL unaccounted for, ${str(instilled)} mL only fits if the reservoir is truly empty. Record what was checked (aspirated until nothing came, no swelling at the pocket) as the reason, or fill less`, 'instilledMl'));

@@ -116,6 +116,8 @@ describe('the refill visit', () => {
     const before = link.pump.status();
     expect(await performRefill(programmingDeps(), request({ withdrawnMl: '0' }))).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED', message: expect.stringContaining('unaccounted for') as unknown } });
     expect(link.pump.status().lastTransactionId).toBe(before.lastTransactionId);
+    // With the reason given, more than the reservoir holds is still an overfill.
+    expect(await performRefill(programmingDeps(), request({ withdrawnMl: '0', instilledMl: '41', syringe: { ...request().syringe, volumeMl: '50' }, acknowledgement: 'aspirated until nothing came' }))).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', message: expect.stringContaining('overfilling is refused') as unknown } });
   });
 
   it('flags a withdrawal far below the expected residual (possible pocket fill) and keeps the trend', async () => {

@@ -157,17 +157,21 @@ export function reservoirAfterFill(pump: PumpStatus, fill: { withdrawnMl: string
   // "Emptied" is believed only when what came out is about what the pump counted: far less out
   // than counted may mean drug still inside (or gone elsewhere), and the fill must fit beside it.
   const flagged = refillDiscrepancy(capacity, dec(pump.reservoirVolume.value), dec(fill.withdrawnMl)).flag;
-  const emptiedBelieved = fill.reservoirEmptied === true && (!flagged || fill.acknowledged === true);
-  const left = emptiedBelieved ? dec(0) : unaccounted;
-  const after = left.plus(instilled);
-  if (after.gt(capacity) && fill.reservoirEmptied === true && !emptiedBelieved) {
+  const emptied = fill.reservoirEmptied === true;
+  const emptiedBelieved = emptied && (!flagged || fill.acknowledged === true);
+  // What the pump will count from now on: the nurse's word for an emptied reservoir (counting more
+  // than is inside would bring the low-reservoir alarm too late) ...
+  const after = emptied ? instilled : unaccounted.plus(instilled);
+  // ... and what may really be inside, which must fit.
+  const worstCase = (emptiedBelieved ? dec(0) : unaccounted).plus(instilled);
+  if (worstCase.gt(capacity) && emptied && !emptiedBelieved) {
     // A pocket fill at the last visit leaves the reservoir truly empty with less out than counted;
     // a reservoir not really emptied overfills. Only the nurse at the septum knows: she says so.
     return err(appError('ACKNOWLEDGEMENT_REQUIRED', `the pump counted ${pump.reservoirVolume.value} mL but ${fill.withdrawnMl} mL came out: with ${str(unaccounted)} mL unaccounted for, ${str(instilled)} mL only fits if the reservoir is truly empty. Record what was checked (aspirated until nothing came, no swelling at the pocket) as the reason, or fill less`, 'instilledMl'));
   }
-  if (after.gt(capacity)) {
-    const why = fill.reservoirEmptied === true ? 'unaccounted for: the pump counted more than came out' : 'still in the reservoir (not recorded as emptied)';
-    const what = left.isZero() ? `${str(instilled)} mL` : `${str(left)} mL ${why} + ${str(instilled)} mL instilled`;
+  if (worstCase.gt(capacity)) {
+    const left = emptied ? dec(0) : unaccounted;
+    const what = left.isZero() ? `${str(instilled)} mL` : `${str(left)} mL still in the reservoir (not recorded as emptied) + ${str(instilled)} mL instilled`;
     return err(appError('OUT_OF_RANGE', `${what} is more than the reservoir capacity of ${str(capacity)} mL: overfilling is refused`, 'instilledMl'));
   }
   if (after.lte(pump.lowReservoirAlarmVolume.value)) {

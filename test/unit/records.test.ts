@@ -127,7 +127,9 @@ describe('the refill visit', () => {
     expect(await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn }))).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED', field: 'instilledMl' } });
     expect(await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn, reservoirEmptied: false }))).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE' } });
     const r = await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn, acknowledgement: 'aspirated until nothing came; no swelling at the pocket; physician informed' }));
-    expect(r).toMatchObject({ ok: true, value: { discrepancyFlag: true } });
+    expect(r).toMatchObject({ ok: true, value: { discrepancyFlag: true, newReservoirMl: '38' } });
+    // The pump counts what the nurse put into the emptied reservoir, never more (a late alarm runs it dry).
+    expect(link.pump.status().reservoirVolume.value).toBe('38.0');
     expect(refillHistory(db, pumpId)).toMatchObject([{ discrepancyFlag: 1 }]);
     expect(db.prepare(`SELECT reason FROM audit_log WHERE action = 'refill.record'`).pluck().get()).toContain('pocket fill');
   });

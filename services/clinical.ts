@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { DrugSchema } from '../core/pump';
+import { DrugSchema, type Drug } from '../core/pump';
+import { opioidDrugs } from '../core/opioids';
 import { appError, err, fromZodError, ok, type Result } from '../core/result';
 import { PrescriptionInputSchema, type Prescription, type PrescriptionInput } from '../core/api/schemas';
 import { str, toPlaces } from '../core/decimal';
@@ -8,7 +9,7 @@ import { siteSettings } from './auth/settings';
 import { orderContext } from './safety-context';
 import { closePrescription, findPrescription, insertPrescription, insertScreeningDose, insertScreeningTrial, prescriptionsOf, type PrescriptionRow } from '../db/queries/clinical';
 import { findPatient, pumpsOfPatient } from '../db/queries/records';
-import { checkDose } from '../core/library/validate';
+import { checkDose, checkOpioidRotation } from '../core/library/validate';
 import { activeLibrary } from './library';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { RecordsDeps } from './records';
@@ -87,6 +88,14 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
       return err(appError('HARD_LIMIT', check.value.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '), `components.${i}`));
     }
   }
+  // An order that replaces one opioid with another is measured in morphine equivalents, as at the pump.
+  const hardRotation: string[] = [];
+  const opioid = <T extends { drug: Drug }>(list: readonly T[]): T[] => list.filter((d) => opioidDrugs.includes(d.drug));
+  const rotation = checkOpioidRotation(library, { next: opioid(p.components), running: opioid(context.running), history: opioid(context.history), now: context.now }, context.patient, (_code, level, message) => {
+    if (level === 'hard') hardRotation.push(message);
+  });
+  if (!rotation.ok) return rotation;
+  if (hardRotation.length > 0) return err(appError('HARD_LIMIT', hardRotation.join('; '), 'components.0'));
   const orderedAt = deps.now().toISOString();
   return ok(
     deps.audit.commit(() => {

@@ -54,6 +54,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       startDoseTolerant: { soft: '5', hard: '10', source: src(`opioid-tolerant start 1–10 mg/day (lower end first), ${PACC}`, `thresholds: ${SITE}`) },
       peakHourlyDose: { soft: '1', hard: '2', source: src(`twice the hourly rate of the consensus maximum, ${SITE}`) },
       ...opioidTitration,
+      clinicianBolus: { maxDose: { soft: '0.5', hard: '1', source: src(`intrathecal bolus 0.1–0.5 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: {
         maxDose: { soft: '0.5', hard: '1', source: src(`patient bolus a small fraction of the daily dose, ${PACC}`, `thresholds: ${SITE}`) },
         maxPerDay: { soft: '6', hard: '10', source: src(SITE) },
@@ -61,6 +62,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
         source: src(`patient-activated boluses for opioid-tolerant patients only, ${PACC}`),
       },
       stabilityDays: { days: 90, source: src(`morphine 90 days in the pump, ${INFUMORPH}`) },
+      morphineEquivalent: { factor: '1', source: src('the reference opioid') },
     },
     {
       drug: 'hydromorphone',
@@ -72,6 +74,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       startDoseTolerant: { soft: '2', hard: '4', source: src(`opioid-tolerant start about one fifth of the morphine dose, ${PACC}`, `thresholds: ${SITE}`) },
       peakHourlyDose: { soft: '0.8', hard: '1.25', source: src(`twice the hourly rate of the consensus maximum, ${SITE}`) },
       ...opioidTitration,
+      clinicianBolus: { maxDose: { soft: '0.1', hard: '0.2', source: src(`intrathecal bolus 0.025–0.1 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: {
         maxDose: { soft: '0.1', hard: '0.2', source: src(`patient bolus a small fraction of the daily dose, ${PACC}`, `thresholds: ${SITE}`) },
         maxPerDay: { soft: '6', hard: '10', source: src(SITE) },
@@ -79,6 +82,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
         source: src(`patient-activated boluses for opioid-tolerant patients only, ${PACC}`),
       },
       stabilityDays: { days: 60, source: src(`compounded hydromorphone, ${SITE}`) },
+      morphineEquivalent: { factor: '5', source: src(`intrathecal hydromorphone about five times as potent as intrathecal morphine, ${PACC}; no reduction for incomplete cross-tolerance is built in`) },
     },
     {
       drug: 'fentanyl',
@@ -90,6 +94,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       startDoseTolerant: { soft: '200', hard: '400', source: src(SITE) },
       peakHourlyDose: { soft: '40', hard: '80', source: src(SITE) },
       ...opioidTitration,
+      clinicianBolus: { maxDose: { soft: '75', hard: '150', source: src(`intrathecal bolus 15–75 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: {
         maxDose: { soft: '25', hard: '50', source: src(SITE) },
         maxPerDay: { soft: '6', hard: '10', source: src(SITE) },
@@ -108,6 +113,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       startDoseTolerant: { soft: '50', hard: '100', source: src(SITE) },
       peakHourlyDose: { soft: '15', hard: '30', source: src(SITE) },
       ...opioidTitration,
+      clinicianBolus: { maxDose: { soft: '20', hard: '40', source: src(`intrathecal bolus 5–20 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: {
         maxDose: { soft: '5', hard: '10', source: src(SITE) },
         maxPerDay: { soft: '6', hard: '10', source: src(SITE) },
@@ -135,6 +141,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
         maxIncreaseAbsolute: { soft: '4.8', hard: '7.2', source: src(`2–3 steps of ≤ 2.4 mcg/day per week, ${PRIALT}`) },
         minIntervalHours: { soft: '48', hard: '24', source: src(`steps at intervals of ≥ 24 h, preferably 48 h or more, ${PRIALT}; ${PACC}`) },
       },
+      clinicianBolus: { notAllowed: true, source: src(`ziconotide is given as a continuous infusion only, titrated slowly; no clinician bolus through the pump, ${PRIALT}`) },
       patientBolus: { notAllowed: true, source: src(`ziconotide is given as a continuous infusion only, ${PRIALT}`) },
       stabilityDays: {
         days: 40,
@@ -169,6 +176,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
         maxIncreasePercentCerebral: { soft: '15', hard: '30', source: src(`+5–15 % per 24 h for spasticity of cerebral origin, ${LIORESAL}`, `hard: ${SITE}`) },
         maxIncreases: { soft: '1', hard: '2', source: src(`one titration step per 24 h, ${LIORESAL}`, `hard: ${SITE}`) },
       },
+      clinicianBolus: { maxDose: { soft: '100', hard: '150', source: src(`screening boluses of 50, 75 and 100 mcg, ${LIORESAL}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than the largest screening bolus, ${LIORESAL}`) },
       patientBolus: {
         maxDose: { soft: '50', hard: '100', source: src(SITE) },
         maxPerDay: { soft: '4', hard: '6', source: src(SITE) },
@@ -190,6 +198,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
         unknown: { soft: '30', hard: '100', source: src(`as the opioids, ${PACC}`, `hard: ${SITE}`) },
       },
       window: { hours: 24, maxIncreasePercent: { soft: '50', hard: '100', source: src(SITE) }, maxIncreases: { soft: '1', hard: '3', source: src(SITE) } },
+      clinicianBolus: { maxDose: { soft: '2.5', hard: '5', source: src(`intrathecal bolus 0.5–2.5 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: { maxDose: { soft: '0.5', hard: '1', source: src(SITE) }, maxPerDay: { soft: '6', hard: '10', source: src(SITE) }, source: src(SITE) },
       stabilityDays: { days: 60, source: src(`compounded bupivacaine, ${SITE}`) },
     },
@@ -210,6 +219,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       },
       decreasePercent: { soft: '30', source: src(`clonidine withdrawal can cause a hypertensive crisis, ${PACC}`, `threshold: ${SITE}`) },
       window: { hours: 24, maxIncreasePercent: { soft: '50', hard: '100', source: src(SITE) }, maxIncreases: { soft: '1', hard: '3', source: src(SITE) } },
+      clinicianBolus: { maxDose: { soft: '20', hard: '50', source: src(`intrathecal bolus 5–20 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: { maxDose: { soft: '20', hard: '50', source: src(SITE) }, maxPerDay: { soft: '6', hard: '10', source: src(SITE) }, source: src(SITE) },
       stabilityDays: { days: 60, source: src(`compounded clonidine, ${SITE}`) },
       withdrawalRisk: true,

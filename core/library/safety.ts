@@ -1,9 +1,11 @@
+import { checkClinicianBolus, type ClinicianBolusFigures, type ClinicianBolusInput } from './clinician-bolus';
 import { type PumpModel } from '../models';
 import { summarizeProgram, type ProgramSummary, type TherapyProgram } from '../program';
 import type { Drug } from '../pump';
 import { ok, type Result } from '../result';
 import type { DrugLibrary } from './schema';
-import { checkComponent, libraryOf, verdictOf, type DoseCheck, type DoseHistoryEntry, type Finding, type PatientContext } from './validate';
+import { opioidDrugs } from '../opioids';
+import { checkComponent, checkOpioidRotation, libraryOf, verdictOf, type DoseCheck, type DoseHistoryEntry, type Finding, type OpioidDose, type PatientContext } from './validate';
 
 /** The battery state that limits what may be programmed: at end of service only a stop. */
 export type BatteryState = 'ok' | 'elective-replacement' | 'end-of-service';
@@ -19,11 +21,15 @@ export interface SafetyInput {
   battery?: BatteryState | undefined;
   /** The time of this change (ISO 8601). */
   now: string;
+  /** A bolus the physician gives through the wand on top of `program` (which the pump runs now). */
+  clinicianBolus?: ClinicianBolusInput | undefined;
 }
 
 export interface TherapyCheck extends DoseCheck {
   /** The therapy model's figures for the program that was checked. */
   summary: ProgramSummary;
+  /** With a clinician bolus: its rate, and per drug its dose and the 24-hour total before and with it. */
+  clinicianBolus?: ClinicianBolusFigures;
 }
 
 /**
@@ -77,6 +83,22 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
     );
     if (!r.ok) return r;
   }
+  // One opioid replacing another, now or within the window, is measured in morphine equivalents.
+  const opioids = (components: ProgramSummary['components']): OpioidDose[] => components.filter((c) => opioidDrugs.includes(c.drug)).map((c) => ({ drug: c.drug, dailyDose: c.dailyDose }));
+  if (!stopping) {
+    const rotation = checkOpioidRotation(
+      library,
+      {
+        next: opioids(summary.value.components),
+        running: running === undefined || running.value.mode === 'stopped' ? [] : opioids(running.value.components),
+        history: (input.history ?? []).filter((h) => opioidDrugs.includes(h.drug)),
+        now: input.now,
+      },
+      patient,
+      add,
+    );
+    if (!rotation.ok) return rotation;
+  }
   // A drug the pump runs now and the new program leaves out (a drug change) is stopped: a stop with its withdrawal warning.
   if (running !== undefined && running.value.mode !== 'stopped') {
     for (const component of running.value.components) {
@@ -85,5 +107,6 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
       if (!r.ok) return r;
     }
   }
-  return ok({ verdict: verdictOf(findings), findings, library: libraryOf(library), summary: summary.value });
+  const bolus = input.clinicianBolus === undefined ? undefined : checkClinicianBolus(library, summary.value, input.clinicianBolus, model, add);
+  return ok({ verdict: verdictOf(findings), findings, library: libraryOf(library), summary: summary.value, ...(bolus === undefined ? {} : { clinicianBolus: bolus }) });
 }

@@ -94,6 +94,20 @@ export const DrugEntrySchema = z.strictObject({
       source: z.string().max(500).optional(),
     })
     .optional(),
+  /**
+   * A bolus the physician gives through the wand (not the patient remote): the most one bolus may
+   * deliver, or none at all for this drug. A priming bolus only fills the tubing and catheter and
+   * is not checked against it (docs/workflows.md).
+   */
+  clinicianBolus: z
+    .strictObject({
+      /** Dose of one clinician bolus, in the entry's unit. */
+      maxDose: BoundSchema.optional(),
+      /** No clinician bolus at all for this drug (a hard finding). */
+      notAllowed: z.boolean().default(false),
+      source: z.string().max(500).optional(),
+    })
+    .optional(),
   stabilityDays: z
     .strictObject({
       days: z.number().int().min(1).max(3650),
@@ -106,6 +120,12 @@ export const DrugEntrySchema = z.strictObject({
     .optional(),
   /** Stopping or cutting this drug can cause a withdrawal syndrome (opioids, baclofen, clonidine). */
   withdrawalRisk: z.boolean().default(false),
+  /**
+   * Opioids: one unit (the entry's) of this drug given intrathecally is taken as `factor` mg of
+   * intrathecal morphine, so a rotation from one opioid to another is measured as a change of one
+   * dose. Without it a rotation to or from this drug has no agreed equivalence.
+   */
+  morphineEquivalent: z.strictObject({ factor: DecimalStringSchema, source: z.string().min(1).max(500) }).optional(),
 });
 export type DrugEntry = z.infer<typeof DrugEntrySchema>;
 

@@ -1,5 +1,5 @@
 import type { AppInfo } from '../core/api/contract';
-import type { AuditRowView, PatientDetail, ProgramPreview } from '../core/api/schemas';
+import type { PatientDetail, ProgramPreview } from '../core/api/schemas';
 import { rateForDose } from '../core/calc/dose';
 import { discrepancyThreshold, refillDiscrepancy } from '../core/calc/refill';
 import { dec, str } from '../core/decimal';
@@ -14,7 +14,8 @@ import type { AuditLog } from '../db/audit/log';
 import type { AuditKeyStore } from '../db/audit/keys';
 import { verifyAudit } from '../db/audit/verify';
 import { exportCsv, exportFhir, exportJson } from '../db/audit/export';
-import { doseHistory, listAudit, type AuditListRow } from '../db/queries/audit';
+import { auditRecord, doseHistory, listAudit } from '../db/queries/audit';
+import { auditRecordView, auditRowView } from './audit-view';
 import { findPatient, findPumpBySerial, painHistory, pumpsOfPatient, refillVisits, screeningTrials, searchPatients, type PatientRow } from '../db/queries/records';
 import { allOpenSessions, openSessions } from '../db/queries/sessions';
 import { listUsers } from '../db/queries/users';
@@ -428,7 +429,13 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user('audit.view');
       if (!u.ok) return Promise.resolve(u);
       const page = listAudit(db, input.filter, input.offset, input.limit);
-      return Promise.resolve(ok({ total: page.total, rows: page.rows.map(auditView) }));
+      return Promise.resolve(ok({ total: page.total, rows: page.rows.map(auditRowView) }));
+    },
+    'audit:record': (input) => {
+      const u = user('audit.view');
+      if (!u.ok) return Promise.resolve(u);
+      const row = auditRecord(db, input.seq);
+      return Promise.resolve(row === undefined ? err(appError('INVALID_INPUT', `there is no audit record #${input.seq}`, 'seq')) : ok(auditRecordView(row)));
     },
     'audit:verify': () => {
       const u = user('audit.view');
@@ -528,17 +535,3 @@ const doseOf = (json: string, at: string, pumpSerial: string): PatientDetail['do
   return typeof d?.value === 'string' && typeof d.unit === 'string' ? [{ at, pumpSerial, dailyDose: d.value, unit: d.unit }] : [];
 };
 
-/** One audit record for the viewer: the fields and a short account of what changed. */
-const auditView = (row: AuditListRow): AuditRowView => ({
-  seq: row.seq,
-  atUtc: row.atUtc,
-  actor: row.actor,
-  role: row.role,
-  witness: row.witness,
-  patientId: row.patientId,
-  pumpSerial: row.pumpSerial,
-  action: row.action,
-  outcome: row.outcome,
-  reason: row.reason,
-  detail: row.newJson === null ? null : row.newJson.slice(0, 300),
-});

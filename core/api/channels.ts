@@ -41,6 +41,7 @@ export const channels = [
   'audit:export',
   'users:list',
   'users:create',
+  'audit:record',
   'users:setDisabled',
   'users:resetPassword',
   'settings:get',

@@ -7,6 +7,7 @@ import { ClockWarningSchema } from '../clock-warnings';
 import {
   AuditFilterSchema,
   AuditPageSchema,
+  AuditRecordSchema,
   AuditVerifySchema,
   AuthStatusSchema,
   CredentialsSchema,
@@ -137,6 +138,8 @@ export const contract = {
   'users:resetPassword': { input: z.strictObject({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) }), output: z.null() },
   'settings:get': { input: Empty, output: SettingsSchema },
   'settings:update': { input: SettingsSchema.partial(), output: SettingsSchema },
+  /** One record in full, for its details. */
+  'audit:record': { input: z.strictObject({ seq: z.number().int().positive() }), output: AuditRecordSchema },
   'library:get': { input: Empty, output: z.strictObject({ library: DrugLibrarySchema, hash: z.string() }) },
   /** Saves the edited library as its next version (unconfirmed until a pharmacist confirms). */
   'library:save': { input: z.strictObject({ library: DrugLibrarySchema }), output: z.strictObject({ version: z.number().int(), hash: z.string() }) },

@@ -313,7 +313,12 @@ export const AuditRowSchema = z.strictObject({
   action: z.string(),
   outcome: z.string(),
   reason: z.string().nullable(),
-  detail: z.string().nullable(),
+  /** The names of the people in the record (null where the trail names no one the records know). */
+  patientName: z.string().nullable(),
+  actorName: z.string().nullable(),
+  witnessName: z.string().nullable(),
+  /** What changed, old → new, each value with its unit where the record carries one. */
+  changes: z.array(z.strictObject({ field: z.string(), old: z.string().nullable(), new: z.string().nullable() })),
 });
 export type AuditRowView = z.infer<typeof AuditRowSchema>;
 
@@ -339,6 +344,8 @@ export const SettingsSchema = z.strictObject({
   lockoutMinutes: z.number().int().min(1).max(1440),
   language: z.enum(['zh-CN', 'en']),
   lowReservoirAlarmMl: Decimal,
+  /** The patient's name (any part of it) or ID. */
+  patient: Text(100).optional(),
   /** IANA time zone name, e.g. Asia/Shanghai. */
   timeZone: z.string().min(1).max(64).refine(isValidTimeZone, { message: 'not a time zone name (e.g. Asia/Shanghai)' }),
   clinicName: Text(100),
@@ -346,3 +353,7 @@ export const SettingsSchema = z.strictObject({
   refillMarginDays: z.number().int().min(0).max(30),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+/** One record in full for its details: the stored old and new values as written, the pump's clock, the library version. */
+export const AuditRecordSchema = AuditRowSchema.extend({ pumpTime: z.string().nullable(), libraryVersion: z.string().nullable(), oldJson: z.string().nullable(), newJson: z.string().nullable() });
+export type AuditRecordView = z.infer<typeof AuditRecordSchema>;
+

@@ -183,7 +183,7 @@ const normalised = (settings: PumpSettings): PumpSettings =>
   settings.mode === 'stopped' && !dec(settings.rate.value).isZero() ? { ...settings, rate: { ...settings.rate, value: '0' } } : settings;
 
 /** A link that throws instead of answering is a failed exchange, never "nothing was sent". */
-async function guarded<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
+export async function guarded<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
   try {
     return await call();
   } catch (e) {
@@ -193,6 +193,8 @@ async function guarded<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
 
 /** Sessions a live `programPump` call is writing, by session id: from its intent to its outcome, only that call settles them. */
 const writing = new Set<string>();
+/** Another write path (a clinician bolus) owns its session the same way, from its intent to its outcome. */
+export const writingSession = { begin: (sessionId: string): void => void writing.add(sessionId), end: (sessionId: string): void => void writing.delete(sessionId) };
 
 type OutcomeDeps = Pick<ProgrammingDeps, 'db' | 'audit' | 'frames'>;
 type Frame = ReturnType<NonNullable<ProgrammingDeps['frames']>['take']>[number];
@@ -242,7 +244,7 @@ function writeOutcome(deps: OutcomeDeps, sessionRowId: number, frames: Frame[], 
  * due. Never throws: an outcome that cannot be written (a full disk) stays open in the database
  * and is retried; a signature that cannot be written is recorded and retried. Returns what failed.
  */
-function recordOutcome(deps: OutcomeDeps, session: { id: number; uuid: string }, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: Record<string, unknown>): string | undefined {
+export function recordOutcome(deps: OutcomeDeps, session: { id: number; uuid: string }, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: Record<string, unknown>): string | undefined {
   const frames = deps.frames?.take() ?? [];
   try {
     deps.db.transaction(() => writeOutcome(deps, session.id, frames, base, outcome, detail)).immediate();
@@ -258,7 +260,7 @@ function recordOutcome(deps: OutcomeDeps, session: { id: number; uuid: string },
 }
 
 /** Signs a due checkpoint; a signature that cannot be written is recorded in the trail and retried. */
-function signIfDue(deps: OutcomeDeps): string | undefined {
+export function signIfDue(deps: OutcomeDeps): string | undefined {
   try {
     deps.audit.checkpointIfDue();
     return undefined;
@@ -366,12 +368,12 @@ export function settleOpenSessions(
   for (const session of openSessions(deps.db, status.serial)) {
     // A session whose write is still in progress belongs to that request: its read-back decides.
     if (writing.has(session.sessionUuid)) continue;
-    const write = JSON.parse(session.intentJson) as ProgramWrite;
+    const write = JSON.parse(session.intentJson) as ProgramWrite & { bolus?: unknown };
     const applied = status.lastTransactionId === write.transactionId;
     // Read later, the reservoir has drained and a bridge may have ended: the program fields decide.
     const mismatches = compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status);
     const outcome = applied && mismatches.length === 0 ? 'confirmed' : 'rejected';
-    recordOutcome(deps, { id: session.id, uuid: session.sessionUuid }, { atUtc: deps.now().toISOString(), pumpTime: status.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.serial, action: 'pump.program.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
+    recordOutcome(deps, { id: session.id, uuid: session.sessionUuid }, { atUtc: deps.now().toISOString(), pumpTime: status.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.serial, action: write.bolus === undefined ? 'pump.program.resolve' : 'pump.bolus.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
     resolved.push({ sessionId: session.sessionUuid, outcome });
   }
   return resolved;

@@ -51,14 +51,26 @@ export const confirmedPrograms = (db: Db, pumpSerial: string, sinceIso: string):
     )
     .all(pumpSerial, sinceIso);
 
-/** The pumps whose last confirmed program is a stop, with when, by whom and the reason recorded with the intent. */
+/**
+ * The confirmed clinician boluses of a pump since a time, oldest first: sessions whose intent
+ * carries a `bolus` (the program in it is the one the pump ran, unchanged).
+ */
+export const confirmedBoluses = (db: Db, pumpSerial: string, sinceIso: string): Array<{ startedAt: string; intentJson: string }> =>
+  db
+    .prepare<[string, string], { startedAt: string; intentJson: string }>(
+      `SELECT started_at AS startedAt, intent_json AS intentJson FROM programming_sessions
+       WHERE pump_serial = ? AND outcome = 'confirmed' AND started_at >= ? AND json_extract(intent_json, '$.bolus') IS NOT NULL ORDER BY started_at, id`,
+    )
+    .all(pumpSerial, sinceIso);
+
+/** The pumps whose last confirmed program (a bolus is none) is a stop, with when, by whom and the reason recorded with the intent. */
 export const stoppedPumps = (db: Db): Array<{ pumpSerial: string; stoppedAt: string; actor: string; intentJson: string; reason: string | null }> =>
   db
     .prepare<[], { pumpSerial: string; stoppedAt: string; actor: string; intentJson: string; reason: string | null }>(
       `SELECT s.pump_serial AS pumpSerial, s.started_at AS stoppedAt, s.actor, s.intent_json AS intentJson, a.reason FROM (
          SELECT pump_serial, started_at, actor, intent_json, intent_audit_seq,
                 ROW_NUMBER() OVER (PARTITION BY pump_serial ORDER BY started_at DESC, id DESC) AS n
-         FROM programming_sessions WHERE outcome = 'confirmed'
+         FROM programming_sessions WHERE outcome = 'confirmed' AND json_extract(intent_json, '$.bolus') IS NULL
        ) AS s JOIN audit_log AS a ON a.seq = s.intent_audit_seq
        WHERE s.n = 1 AND json_extract(s.intent_json, '$.settings.mode') = 'stopped' ORDER BY s.started_at`,
     )

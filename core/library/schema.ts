@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DrugSchema } from '../pump';
+import { dec } from '../decimal';
 import { DecimalStringSchema } from '../quantity';
 
 /**
@@ -15,6 +16,20 @@ export const BoundSchema = z
   })
   .refine((b) => b.soft !== undefined || b.hard !== undefined, { message: 'a bound needs a soft or a hard threshold' });
 export type Bound = z.infer<typeof BoundSchema>;
+
+const cmp = (a: string, b: string): number => dec(a).cmp(dec(b));
+/** What the schema refuses in an edited library beyond field formats (the editor translates each). */
+export const libraryRules = {
+  softAboveHard: 'the soft maximum must not be above the hard maximum',
+  softBelowHard: 'the soft minimum must not be below the hard minimum',
+  firstFillLonger: 'a first fill is not stable longer than any fill',
+  undilutedShorter: 'an undiluted product is not stable shorter than a dilution',
+  duplicateDrug: 'each drug has one entry',
+} as const;
+/** A maximum: the soft threshold warns first, so it is not above the hard one. */
+export const MaxBoundSchema = BoundSchema.refine((b) => b.soft === undefined || b.hard === undefined || cmp(b.soft, b.hard) <= 0, { message: libraryRules.softAboveHard });
+/** A minimum: the soft threshold warns first, so it is not below the hard one. */
+export const MinBoundSchema = BoundSchema.refine((b) => b.soft === undefined || b.hard === undefined || cmp(b.soft, b.hard) >= 0, { message: libraryRules.softBelowHard });
 
 export const IndicationSchema = z.enum(['cancer', 'non-cancer']);
 export type Indication = z.infer<typeof IndicationSchema>;
@@ -33,60 +48,60 @@ export const DrugEntrySchema = z.strictObject({
   unit: z.enum(['mg', 'mcg']),
   concentration: z
     .strictObject({
-      max: BoundSchema.optional(),
+      max: MaxBoundSchema.optional(),
       /** The marketed concentrations; another one is a finding of `productsLevel`. */
       products: z.array(DecimalStringSchema).max(20).optional(),
       productsLevel: z.enum(['soft', 'hard']).default('soft'),
       productsSource: z.string().max(500).optional(),
     })
     .default({ productsLevel: 'soft' }),
-  dailyDose: z.strictObject({ min: BoundSchema.optional(), max: BoundSchema.optional() }).default({}),
+  dailyDose: z.strictObject({ min: MinBoundSchema.optional(), max: MaxBoundSchema.optional() }).default({}),
   /** Minimum concentration where a wrong, too dilute solution is the hazard (underdose, withdrawal). */
-  concentrationMin: BoundSchema.optional(),
+  concentrationMin: MinBoundSchema.optional(),
   /**
    * Maximum first dose of a pump with no current therapy of this drug, for an opioid-naive patient
    * (an unknown tolerance counts as naive).
    */
-  startDose: BoundSchema.optional(),
+  startDose: MaxBoundSchema.optional(),
   /** Maximum first dose for an opioid-tolerant patient; without it `startDose` applies to everyone. */
-  startDoseTolerant: BoundSchema.optional(),
+  startDoseTolerant: MaxBoundSchema.optional(),
   /** Maximum peak hourly dose of a flex schedule, in the entry's unit per hour. */
-  peakHourlyDose: BoundSchema.optional(),
+  peakHourlyDose: MaxBoundSchema.optional(),
   /**
    * Maximum ratio of a flex schedule's peak hourly dose to its day's average (daily dose / 24): a
    * bolus-sized step hidden in an unchanged daily total.
    */
-  peakToAverage: BoundSchema.optional(),
+  peakToAverage: MaxBoundSchema.optional(),
   /** Maximum increase per change in percent of the previous dose, by indication. */
   increasePercent: z
-    .strictObject({ cancer: BoundSchema.optional(), nonCancer: BoundSchema.optional(), unknown: BoundSchema.optional() })
+    .strictObject({ cancer: MaxBoundSchema.optional(), nonCancer: MaxBoundSchema.optional(), unknown: MaxBoundSchema.optional() })
     .optional(),
   /** Maximum increase per change in the entry's unit per day (e.g. ziconotide 2.4 mcg/day). */
-  increaseAbsolute: BoundSchema.optional(),
+  increaseAbsolute: MaxBoundSchema.optional(),
   /** Maximum decrease per change in percent: withdrawal of baclofen or clonidine is dangerous. */
-  decreasePercent: BoundSchema.optional(),
+  decreasePercent: MaxBoundSchema.optional(),
   /** Limits over a rolling window of the pump's own programming history. */
   window: z
     .strictObject({
       hours: z.number().int().min(1).max(24 * 90),
       /** Increase over the lowest dose programmed within the window, in percent. */
-      maxIncreasePercent: BoundSchema.optional(),
+      maxIncreasePercent: MaxBoundSchema.optional(),
       /** The same for spasticity of cerebral origin (baclofen), when it differs. */
-      maxIncreasePercentCerebral: BoundSchema.optional(),
+      maxIncreasePercentCerebral: MaxBoundSchema.optional(),
       /** Increase over the lowest dose programmed within the window, in the entry's unit per day. */
-      maxIncreaseAbsolute: BoundSchema.optional(),
+      maxIncreaseAbsolute: MaxBoundSchema.optional(),
       /** Number of increases within the window, this one included. */
-      maxIncreases: BoundSchema.optional(),
+      maxIncreases: MaxBoundSchema.optional(),
       /** Fewest hours between two increases. */
-      minIntervalHours: BoundSchema.optional(),
+      minIntervalHours: MinBoundSchema.optional(),
     })
     .optional(),
   /** Patient-activated boluses (the patient remote). */
   patientBolus: z
     .strictObject({
       /** Dose of one bolus, in the entry's unit. */
-      maxDose: BoundSchema.optional(),
-      maxPerDay: BoundSchema.optional(),
+      maxDose: MaxBoundSchema.optional(),
+      maxPerDay: MaxBoundSchema.optional(),
       /** A patient bolus only for opioid-tolerant patients (opioids: never for the naive). */
       tolerantOnly: z.boolean().default(false),
       /** No patient bolus at all for this drug (a hard finding). */
@@ -102,7 +117,7 @@ export const DrugEntrySchema = z.strictObject({
   clinicianBolus: z
     .strictObject({
       /** Dose of one clinician bolus, in the entry's unit. */
-      maxDose: BoundSchema.optional(),
+      maxDose: MaxBoundSchema.optional(),
       /** No clinician bolus at all for this drug (a hard finding). */
       notAllowed: z.boolean().default(false),
       source: z.string().max(500).optional(),
@@ -117,6 +132,8 @@ export const DrugEntrySchema = z.strictObject({
       /** Longer stability for the marketed concentrations filled undiluted. */
       undilutedDays: z.number().int().min(1).max(3650).optional(),
     })
+    .refine((d) => d.firstFillDays === undefined || d.firstFillDays <= d.days, { message: libraryRules.firstFillLonger, path: ['firstFillDays'] })
+    .refine((d) => d.undilutedDays === undefined || d.undilutedDays >= d.days, { message: libraryRules.undilutedShorter, path: ['undilutedDays'] })
     .optional(),
   /** Stopping or cutting this drug can cause a withdrawal syndrome (opioids, baclofen, clonidine). */
   withdrawalRisk: z.boolean().default(false),
@@ -134,6 +151,10 @@ export const DrugLibrarySchema = z.strictObject({
   version: z.number().int().min(1),
   /** Who confirmed the library for clinical use; null until a pharmacist has. */
   confirmedBy: z.string().max(200).nullable().default(null),
-  entries: z.array(DrugEntrySchema).min(1).max(200),
+  entries: z
+    .array(DrugEntrySchema)
+    .min(1)
+    .max(200)
+    .refine((entries) => new Set(entries.map((e) => e.drug)).size === entries.length, { message: libraryRules.duplicateDrug }),
 });
 export type DrugLibrary = z.infer<typeof DrugLibrarySchema>;

@@ -102,7 +102,12 @@ test('审计追踪与患者记录', async ({ page }) => {
 test('管理员：药物库与站点设置', async ({ page }) => {
   await signIn(page, host, 'admin', 'zh-CN');
   await openNav(page, '药物库');
+  // A soft maximum above the hard one (the hard is 25 mg/day) is named before anything is saved.
+  await page.getByLabel('吗啡 最大日剂量 软限制').fill('30');
+  await expect(page.getByTestId('library-problem')).toContainText('吗啡：软限制上限高于硬限制上限');
+  await expect(page.getByRole('button', { name: '保存为新版本' })).toBeDisabled();
   await page.getByLabel('吗啡 最大日剂量 软限制').fill('12');
+  await expect(page.getByTestId('library-problem')).toHaveCount(0);
   await page.getByRole('button', { name: '保存为新版本' }).click();
   await expect(page.getByText('已保存为版本 2；需经药师确认。')).toBeVisible();
   // Four eyes: whoever saved the version does not confirm it; a second pharmacist does.

@@ -2,7 +2,7 @@ import { Alert, Button, Input, InputNumber, Space, Spin, Table, Tag, Typography 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { DrugLibrarySchema } from '../../../core/library/schema';
+import { DrugLibrarySchema, libraryRules } from '../../../core/library/schema';
 import { pumpApi } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -25,8 +25,8 @@ function BoundCell({ value, onChange, label }: { value: { soft?: string | undefi
   );
 }
 
-const withBound = (soft: string, hard: string, source: string | undefined) =>
-  soft === '' && hard === '' ? undefined : { ...(soft === '' ? {} : { soft }), ...(hard === '' ? {} : { hard }), source: source ?? EDIT_SOURCE };
+/** An edited limit is the site's own figure: the published source no longer describes it. */
+const withBound = (soft: string, hard: string) => (soft === '' && hard === '' ? undefined : { ...(soft === '' ? {} : { soft }), ...(hard === '' ? {} : { hard }), source: EDIT_SOURCE });
 
 /**
  * The drug library editor (administrator / pharmacist only): maximum concentration and daily dose
@@ -42,7 +42,17 @@ export default function LibraryScreen() {
   if (current.data === undefined) return current.error === null ? <Spin /> : <ErrorAlert error={current.error} />;
   const library = draft ?? current.data.library;
   const update = (drug: Entry['drug'], change: (e: Entry) => Entry) => setDraft({ ...library, entries: library.entries.map((e) => (e.drug === drug ? change(e) : e)) });
-  const invalid = library.entries.some((e) => [e.dailyDose.max?.soft, e.dailyDose.max?.hard, e.concentration.max?.soft, e.concentration.max?.hard].some((v) => v !== undefined && !DECIMAL.test(v)));
+  const malformed = library.entries.some((e) => [e.dailyDose.max?.soft, e.dailyDose.max?.hard, e.concentration.max?.soft, e.concentration.max?.hard].some((v) => v !== undefined && !DECIMAL.test(v)));
+  // The service's own schema says what is wrong (a soft limit above its hard one, a first fill
+  // stable longer than any fill) before anything is saved.
+  const parsed = malformed || draft === undefined ? undefined : DrugLibrarySchema.safeParse(draft);
+  const problem = parsed === undefined || parsed.success ? undefined : parsed.error.issues[0];
+  const problemDrug = problem === undefined ? undefined : library.entries[Number(problem.path[1])]?.drug;
+  const invalid = malformed || problem !== undefined;
+  const ruleText = (message: string): string => {
+    const rule = (Object.keys(libraryRules) as Array<keyof typeof libraryRules>).find((k) => libraryRules[k] === message);
+    return rule === undefined ? message : t(`library.rule.${rule}`);
+  };
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
@@ -68,11 +78,11 @@ export default function LibraryScreen() {
           { title: t('status.drug'), dataIndex: 'drug', render: (d: Entry['drug']) => t(`drug.${d}`) },
           {
             title: t('library.maxConcentration'),
-            render: (_, e) => <BoundCell label={`${t(`drug.${e.drug}`)} ${t('library.maxConcentration')}`} value={e.concentration.max} onChange={(soft, hard) => update(e.drug, (x) => ({ ...x, concentration: { ...x.concentration, max: withBound(soft, hard, x.concentration.max?.source) } }))} />,
+            render: (_, e) => <BoundCell label={`${t(`drug.${e.drug}`)} ${t('library.maxConcentration')}`} value={e.concentration.max} onChange={(soft, hard) => update(e.drug, (x) => ({ ...x, concentration: { ...x.concentration, max: withBound(soft, hard) } }))} />,
           },
           {
             title: t('library.maxDailyDose'),
-            render: (_, e) => <BoundCell label={`${t(`drug.${e.drug}`)} ${t('library.maxDailyDose')}`} value={e.dailyDose.max} onChange={(soft, hard) => update(e.drug, (x) => ({ ...x, dailyDose: { ...x.dailyDose, max: withBound(soft, hard, x.dailyDose.max?.source) } }))} />,
+            render: (_, e) => <BoundCell label={`${t(`drug.${e.drug}`)} ${t('library.maxDailyDose')}`} value={e.dailyDose.max} onChange={(soft, hard) => update(e.drug, (x) => ({ ...x, dailyDose: { ...x.dailyDose, max: withBound(soft, hard) } }))} />,
           },
           { title: t('library.unit'), dataIndex: 'unit', render: (u: string) => `${u}/mL · ${u}/day` },
           {
@@ -85,12 +95,13 @@ export default function LibraryScreen() {
                 max={365}
                 precision={0}
                 value={e.stabilityDays?.days ?? null}
-                onChange={(days) => update(e.drug, (x) => ({ ...x, stabilityDays: days === null ? undefined : { days, source: x.stabilityDays?.source ?? EDIT_SOURCE } }))}
+                onChange={(days) => update(e.drug, (x) => ({ ...x, stabilityDays: days === null ? undefined : { ...x.stabilityDays, days, source: EDIT_SOURCE } }))}
               />
             ),
           },
         ]}
       />
+      {problem !== undefined && <Alert type="error" showIcon data-testid="library-problem" title={t('library.invalid', { drug: problemDrug === undefined ? '' : t(`drug.${problemDrug}`), message: ruleText(problem.message) })} />}
       <ErrorAlert error={save.error ?? confirm.error} />
       {save.data !== undefined && <Alert type="success" showIcon title={t('library.saved', { version: save.data.version })} />}
       <Space>

@@ -32,6 +32,7 @@ import { reviewContext, stoppedPumpList } from './safety-context';
 import { recordSystemicOpioid, stopSystemicOpioid, systemicOpioidView } from './opioids';
 import { currentForecast, refillForecastFor } from './forecast';
 import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
+import { deliverBolus, reviewBolus } from './bolus';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
 import { createPatient, recordPain, registerPump } from './records';
 import { cancelPrescription, createPrescription, prescriptionsOfPatient, recordScreeningTrial } from './clinical';
@@ -334,6 +335,32 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         reviewed: input.reviewed,
       });
       return r.ok ? ok({ outcome: r.value.outcome, sessionId: r.value.sessionId, mismatches: r.value.mismatches, ...(r.value.recordingProblem === undefined ? {} : { recordingProblem: r.value.recordingProblem }) }) : r;
+    },
+
+    'bolus:preview': async (input) => {
+      const u = user('pump.program');
+      if (!u.ok) return u;
+      const read = await link.interrogate();
+      if (!read.ok) return read;
+      const r = reviewBolus(programmingDeps(read.value), read.value, input);
+      return r.ok ? ok({ ...r.value, patient: patientOf(read.value.serial) ?? null }) : r;
+    },
+    'bolus:deliver': async (input) => {
+      const u = user('pump.program');
+      if (!u.ok) return u;
+      let witness: SignedInUser | undefined;
+      if (input.witness !== undefined) {
+        const w = await witnessSignOff(deps, u.value, input.witness);
+        if (!w.ok) return w;
+        witness = w.value;
+      }
+      const read = await link.interrogate();
+      if (!read.ok) return read;
+      const patient = patientOf(read.value.serial);
+      const r = await deliverBolus(programmingDeps(read.value), { actor: u.value, witness, patientId: patient?.identifier, bolus: input.request, reviewed: input.reviewed, acknowledgement: input.acknowledgement });
+      if (!r.ok) return r;
+      const { outcome, sessionId, pumpDid, mismatches, review, recordingProblem } = r.value;
+      return ok({ outcome, sessionId, pumpDid, volume: review.volume, durationMinutes: review.durationMinutes, mismatches, ...(recordingProblem === undefined ? {} : { recordingProblem }) });
     },
 
     'refill:preview': async (input) => {

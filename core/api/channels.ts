@@ -33,6 +33,8 @@ export const channels = [
   'pump:events',
   'program:preview',
   'program:apply',
+  'bolus:preview',
+  'bolus:deliver',
   'refill:preview',
   'refill:perform',
   'report:pdf',

@@ -32,6 +32,7 @@ import {
   SettingsSchema,
   UserSchema,
 } from './schemas';
+import { BolusDeliverSchema, BolusOutcomeSchema, BolusPreviewSchema, BolusRequestSchema } from './schemas';
 
 export const LinkInfoSchema = z.strictObject({
   kind: LinkKindSchema,
@@ -123,6 +124,10 @@ export const contract = {
   /** The Finish screen's content for a dose or mode change; nothing is sent. */
   'program:preview': { input: ProgramChangeSchema, output: ProgramPreviewSchema },
   'program:apply': { input: ProgramApplySchema, output: ProgramOutcomeSchema },
+  /** A single or priming bolus through the wand, reviewed against the drug library with the pump's history; nothing is sent. */
+  'bolus:preview': { input: BolusRequestSchema, output: BolusPreviewSchema },
+  /** Gives the reviewed bolus: witnessed, recorded before it is sent, read back; the answer says what the pump did. */
+  'bolus:deliver': { input: BolusDeliverSchema, output: BolusOutcomeSchema },
   'refill:preview': { input: RefillPreviewInputSchema, output: RefillPreviewSchema },
   'refill:perform': { input: RefillInputSchema, output: RefillReportSchema },
   /** The page as it prints (the report and patient card), saved as a PDF where the user chooses: the desktop app only. */

@@ -211,6 +211,59 @@ export const ProgramOutcomeSchema = z.strictObject({
   recordingProblem: z.string().optional(),
 });
 
+/** A clinician bolus as the physician asks for it: a single bolus by its dose, or a priming bolus of the registered catheter. */
+export const BolusRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('single'),
+    /** In the mass unit of the pump's drug (mg or mcg). */
+    dose: Decimal,
+    durationMinutes: z.number().int().min(1).max(1440),
+  }),
+  z.strictObject({
+    kind: z.literal('priming'),
+    durationMinutes: z.number().int().min(1).max(1440),
+    /** The physician's explicit answer to "is the catheter already primed?". */
+    catheterPrimed: z.boolean(),
+  }),
+]);
+
+/** The review of a bolus, the program the pump runs beside what the bolus adds. */
+export const BolusPreviewSchema = z.strictObject({
+  pumpSerial: z.string(),
+  patient: PatientSchema.nullable(),
+  kind: z.enum(['single', 'priming']),
+  volume: QuantitySchema,
+  durationMinutes: z.number().int(),
+  rate: QuantitySchema,
+  doses: z.array(z.strictObject({ drug: DrugSchema, dose: QuantitySchema, total24hBefore: QuantitySchema, total24hWith: QuantitySchema })),
+  reservoir: z.strictObject({ before: QuantitySchema, after: QuantitySchema }),
+  catheterPrimed: z.boolean().optional(),
+  /** The program the pump runs (unchanged by the bolus). */
+  running: ProgramPreviewSchema.shape.settings,
+  reviewed: ProgramPreviewSchema.shape.reviewed,
+  check: DoseCheckSchema,
+  witnessRequired: z.boolean(),
+});
+export type BolusPreview = z.infer<typeof BolusPreviewSchema>;
+
+export const BolusDeliverSchema = z.strictObject({
+  request: BolusRequestSchema,
+  reviewed: ProgramPreviewSchema.shape.reviewed,
+  acknowledgement: Text(500).optional(),
+  witness: CredentialsSchema.optional(),
+});
+
+export const BolusOutcomeSchema = z.strictObject({
+  outcome: z.enum(['confirmed', 'rejected', 'unconfirmed']),
+  sessionId: z.string(),
+  /** What the pump did, as far as it is known. */
+  pumpDid: z.enum(['started', 'not-started', 'unknown']),
+  volume: QuantitySchema,
+  durationMinutes: z.number().int(),
+  mismatches: z.array(z.string()),
+  recordingProblem: z.string().optional(),
+});
+
 export const SyringeSchema = z.strictObject({
   drug: DrugSchema,
   concentration: Q.concentration,

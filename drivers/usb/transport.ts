@@ -30,30 +30,81 @@ const errnoOf = (e: unknown): number | undefined => {
   return typeof n === 'number' ? n : undefined;
 };
 
-// node-usb (libusb names and negative codes; Rust `os error N` texts) and the operating system's errno.
-const GONE = /LIBUSB_ERROR_NO_DEVICE|\bdisconnected\b|no such device|ENODEV|os error 19\b/i;
-const NO_PERMISSION = /LIBUSB_ERROR_ACCESS|EACCES|EPERM|permission denied|access denied|os error 13\b/i;
-const IN_USE = /LIBUSB_ERROR_BUSY|EBUSY|resource busy|os error 16\b|errno 16\b|already claimed|in use/i;
-const TRANSFER_FAULT = /\bfault\b|LIBUSB_ERROR_IO|LIBUSB_ERROR_PIPE|LIBUSB_ERROR_OVERFLOW|LIBUSB_ERROR_INTERRUPTED|EPROTO|EILSEQ/i;
+/** One row of the USB error table: a W3C DOMException name, or node-usb's own message, or an errno. */
+interface UsbErrorRule {
+  readonly kind: Exclude<TransportError['kind'], 'TIMEOUT' | 'FRAME' | 'STALL'>;
+  /** W3C WebUSB DOMException names, and the steps at which they mean this (every step when absent). */
+  readonly w3c?: { readonly names: readonly string[]; readonly steps?: readonly UsbStep[] };
+  /**
+   * node-usb's messages: usb@3 (node-usb-rs over nusb) rejects with "<call> error: <cause>"
+   * (transfer causes as nusb's TransferError names: Cancelled, Stall, Disconnected, Fault, …; other
+   * causes as nusb's texts with "(errno N)"); usb@2 with libusb names; and the OS's `os error N`.
+   */
+  readonly nodeUsb?: RegExp;
+  /** `errno` properties: libusb's negative codes and the operating system's errno. */
+  readonly errno?: readonly number[];
+}
 
 /**
- * A USB failure by its cause, for both the W3C WebUSB DOMException names and node-usb's own
- * errors: NotFoundError / NO_DEVICE / "Disconnected" is an unplugged wand; SecurityError / ACCESS
- * is a missing permission; a claim refused with NetworkError, or BUSY / errno 16, is another
- * program holding the wand; InvalidStateError is a device that must be opened again; a transfer's
- * NetworkError or "Fault" is one failed transfer.
+ * How every USB failure is read, first match wins (docs/wand-protocol.md, "USB errors and what
+ * they mean"). "endpoint not found" is usb@3's answer for a transfer on an interface that is no
+ * longer there (the wand was unplugged and its configuration went with it); the transport never
+ * causes it itself, as it never has two transfers on one endpoint and waits for its pending read
+ * before it reopens.
+ */
+export const USB_ERROR_TABLE: readonly UsbErrorRule[] = [
+  {
+    kind: 'DISCONNECTED',
+    w3c: { names: ['NotFoundError'] },
+    nodeUsb: /LIBUSB_ERROR_NO_DEVICE|\bdisconnected\b|no such device|device not found|endpoint not found|ENODEV|os error 19\b|errno 19\b/i,
+    errno: [-4, 19],
+  },
+  { kind: 'ACCESS', w3c: { names: ['SecurityError'] }, nodeUsb: /LIBUSB_ERROR_ACCESS|EACCES|EPERM|permission denied|access denied|os error 13\b|errno 13\b/i, errno: [-3, 13] },
+  {
+    kind: 'BUSY',
+    w3c: { names: ['NetworkError'], steps: ['open', 'claim'] },
+    nodeUsb: /LIBUSB_ERROR_BUSY|EBUSY|\bbusy\b|os error 16\b|errno 16\b|already claimed|in use/i,
+    errno: [-6, 16],
+  },
+  { kind: 'STATE', w3c: { names: ['InvalidStateError'] }, nodeUsb: /error: invalid state\b|error: not claimed\b/i },
+  {
+    kind: 'TRANSFER',
+    w3c: { names: ['NetworkError', 'AbortError'], steps: ['transfer'] },
+    nodeUsb: /error: Fault\b|\bfault\b|LIBUSB_ERROR_IO|LIBUSB_ERROR_PIPE|LIBUSB_ERROR_OVERFLOW|LIBUSB_ERROR_INTERRUPTED|EPROTO|EILSEQ/i,
+  },
+];
+
+/**
+ * node-usb ends a transfer that is still pending after its timeout: usb@3 rejects "transferIn
+ * error: Cancelled", usb@2 (libusb) with TIMED_OUT or CANCELLED. For a read this is "nothing
+ * arrived yet", never a USB error.
+ */
+export const TRANSFER_EXPIRED = /\btransfer(?:In|Out) error: Cancelled\b|LIBUSB_TRANSFER_TIMED_OUT|LIBUSB_ERROR_TIMEOUT|LIBUSB_TRANSFER_CANCELLED/;
+/** node-usb rejects a stalled transfer (W3C resolves it with status 'stall'). */
+export const TRANSFER_STALLED = /\btransfer(?:In|Out) error: Stall\b|LIBUSB_TRANSFER_STALL/;
+
+const messageOf = (e: unknown): string => {
+  const m = property(e, 'message');
+  return typeof m === 'string' ? m : String(e);
+};
+
+/**
+ * A USB failure by its cause, from one table (`USB_ERROR_TABLE`) for both the W3C WebUSB
+ * DOMException names and node-usb's own errors: NotFoundError / NO_DEVICE / "Disconnected" /
+ * "endpoint not found" is an unplugged wand; SecurityError / ACCESS is a missing permission; a
+ * claim refused with NetworkError, or BUSY / errno 16, is another program holding the wand;
+ * InvalidStateError is a device that must be opened again; a transfer's NetworkError or "Fault"
+ * is one failed transfer; anything else is a USB error.
  */
 export function classifyUsbError(e: unknown, step: UsbStep): TransportError {
   const rawName = property(e, 'name');
-  const rawMessage = property(e, 'message');
   const name = typeof rawName === 'string' ? rawName : '';
-  const message = typeof rawMessage === 'string' ? rawMessage : String(e);
+  const message = messageOf(e);
   const errno = errnoOf(e);
-  if (name === 'NotFoundError' || GONE.test(message) || errno === -4 || errno === 19) return { kind: 'DISCONNECTED', message };
-  if (name === 'SecurityError' || NO_PERMISSION.test(message) || errno === -3 || errno === 13) return { kind: 'ACCESS', message };
-  if (IN_USE.test(message) || errno === -6 || errno === 16 || (name === 'NetworkError' && step !== 'transfer')) return { kind: 'BUSY', message };
-  if (name === 'InvalidStateError') return { kind: 'STATE', message };
-  if (step === 'transfer' && (name === 'NetworkError' || name === 'AbortError' || TRANSFER_FAULT.test(message))) return { kind: 'TRANSFER', message };
+  for (const rule of USB_ERROR_TABLE) {
+    const w3c = rule.w3c !== undefined && rule.w3c.names.includes(name) && (rule.w3c.steps === undefined || rule.w3c.steps.includes(step));
+    if (w3c || rule.nodeUsb?.test(message) === true || (errno !== undefined && rule.errno?.includes(errno) === true)) return { kind: rule.kind, message };
+  }
   return { kind: 'USB', message };
 }
 
@@ -66,6 +117,9 @@ export const MAX_READS = 256;
 
 /** Lets timers and I/O run between reads: a device that answers at once must not starve the event loop. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const ignore = (): void => undefined;
+/** How long a read left pending may take to end once closing (beyond its own timeout). */
+const SETTLE_MARGIN_MS = 250;
 
 class TransportFailure extends Error {
   constructor(readonly error: TransportError) {
@@ -73,33 +127,59 @@ class TransportFailure extends Error {
   }
 }
 
+/** The active configuration, or undefined when the device cannot say (node-usb's getter may throw). */
+function activeConfiguration(device: UsbDeviceLike): number | undefined {
+  try {
+    return device.configuration?.configurationValue;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Frames over USB bulk transfers: one request, one response, each with a sequence number. Every
- * read has a timeout; a read that timed out stays pending and is reused (WebUSB cannot cancel it),
- * and input left over from an earlier exchange is drained before each request. Responses with
- * another sequence number (late answers to timed-out requests) are discarded, and so is any frame
- * numbered 0 but an ERROR. A stalled IN endpoint has its halt cleared, a bounded number of times.
+ * wait for an answer has a deadline; a read still pending at the deadline is kept and reused by
+ * the next read (WebUSB cannot cancel it), and input left over from an earlier exchange is drained
+ * before each request. Each read carries a USB timeout (`readTimeoutMs`, node-usb's extension):
+ * a read that node-usb ends by it ("Cancelled") is a read in which nothing arrived, and is
+ * submitted again while the answer is still awaited. Responses with another sequence number (late
+ * answers to timed-out requests) are discarded, and so is any frame numbered 0 but an ERROR. A
+ * stalled IN endpoint has its halt cleared, a bounded number of times.
  */
 export class WandTransport {
   private seq = 0;
   private pendingIn: Promise<UsbInResult> | null = null;
   private buffer = new Uint8Array(0);
+  /** This transport opened the device and claimed its interface (and has not closed it since). */
+  private holds = false;
   /** Late or unreadable input discarded so far (shown as link quality). */
   discarded = 0;
+  /** The USB timeout of each read and write (node-usb cancels a transfer still pending then). */
+  readonly readTimeoutMs: number;
 
   constructor(
     private readonly device: UsbDeviceLike,
     private readonly timeoutMs = 500,
-  ) {}
+  ) {
+    this.readTimeoutMs = 2 * timeoutMs;
+  }
 
+  /**
+   * Opens the device and claims interface 0; after a failure, opens it afresh: the read left
+   * pending ends first (usb@3 keeps the interface claimed while a transfer is in flight), the
+   * interface is released and the device closed, and the configuration is selected only when it
+   * is not already active (usbfs refuses to set a configuration while any interface is claimed).
+   */
   async open(): Promise<{ ok: true } | { ok: false; error: TransportError }> {
+    await this.settlePendingRead();
+    if (this.holds) await this.release();
     let step: UsbStep = 'open';
     try {
       if (!this.device.opened) await this.device.open();
-      await this.device.selectConfiguration(WAND_USB.configuration);
+      if (activeConfiguration(this.device) !== WAND_USB.configuration) await this.device.selectConfiguration(WAND_USB.configuration);
       step = 'claim';
       await this.device.claimInterface(WAND_USB.interface);
-      this.pendingIn = null;
+      this.holds = true;
       this.buffer = new Uint8Array(0);
       return { ok: true };
     } catch (e) {
@@ -107,19 +187,48 @@ export class WandTransport {
     }
   }
 
+  /** Releases the interface and closes the device; a read left pending is waited for (bounded). */
   async close(): Promise<void> {
+    await this.release();
+    await this.settlePendingRead();
+  }
+
+  private async release(): Promise<void> {
+    this.holds = false;
     try {
       await this.device.releaseInterface(WAND_USB.interface);
+    } catch {
+      // Not claimed, or unplugged: nothing to release.
+    }
+    try {
       await this.device.close();
     } catch {
-      // Closing an unplugged device fails; there is nothing left to release.
+      // Closing an unplugged device fails; there is nothing left to close.
     }
   }
 
-  private async readPacket(timeoutMs: number): Promise<Uint8Array | 'timeout' | 'stall'> {
+  /**
+   * Waits until the read left pending has ended: W3C devices end it when closed, node-usb by the
+   * read's timeout; a device that does neither is given up on after that timeout.
+   */
+  private async settlePendingRead(): Promise<void> {
+    const pending = this.pendingIn;
+    this.pendingIn = null;
+    if (pending === null) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending.then(ignore, ignore), new Promise<void>((resolve) => (timer = setTimeout(resolve, this.readTimeoutMs + SETTLE_MARGIN_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * One packet, 'timeout' when none came within `timeoutMs` (the read stays pending), 'expired'
+   * when node-usb ended the read by its USB timeout with nothing (the next read submits another),
+   * or 'stall'.
+   */
+  private async readPacket(timeoutMs: number): Promise<Uint8Array | 'timeout' | 'expired' | 'stall'> {
     if (this.pendingIn === null) {
-      const p = this.device.transferIn(WAND_USB.endpointIn, PACKET_BYTES);
-      p.catch(() => undefined); // handled where awaited; never an unhandled rejection
+      const p = this.device.transferIn(WAND_USB.endpointIn, PACKET_BYTES, this.readTimeoutMs);
+      p.catch(ignore); // handled where awaited; never an unhandled rejection
       this.pendingIn = p;
     }
     const pending = this.pendingIn;
@@ -137,6 +246,10 @@ export class WandTransport {
       return data === undefined ? new Uint8Array(0) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     } catch (e) {
       this.pendingIn = null;
+      if (e instanceof TransportFailure) throw e;
+      const message = messageOf(e);
+      if (TRANSFER_EXPIRED.test(message)) return 'expired';
+      if (TRANSFER_STALLED.test(message)) return 'stall';
       throw e;
     } finally {
       clearTimeout(timer);
@@ -165,14 +278,22 @@ export class WandTransport {
         if (p === 'timeout') break;
         await yieldToEventLoop();
         if (p === 'stall') await this.clearStall(++stalls);
-        else this.discarded++;
+        else if (p !== 'expired') this.discarded++;
       }
       if (this.buffer.length > 0) this.discarded++;
       this.buffer = new Uint8Array(0);
 
       this.seq = this.seq >= 255 ? 1 : this.seq + 1;
       const bytesOut = encodeFrame({ seq: this.seq, type, payload });
-      for (const packet of packetize(bytesOut)) await this.device.transferOut(WAND_USB.endpointOut, packet);
+      for (const packet of packetize(bytesOut)) {
+        try {
+          await this.device.transferOut(WAND_USB.endpointOut, packet, this.timeoutMs);
+        } catch (e) {
+          // The wand did not take the packet in time (node-usb's USB timeout): as a lost request.
+          if (TRANSFER_EXPIRED.test(messageOf(e))) return { ok: false, error: { kind: 'TIMEOUT' } };
+          throw e;
+        }
+      }
 
       const deadline = Date.now() + this.timeoutMs;
       for (let reads = 0; ; ) {
@@ -202,7 +323,7 @@ export class WandTransport {
         if (packet === 'timeout') return { ok: false, error: { kind: 'TIMEOUT' } };
         await yieldToEventLoop();
         if (packet === 'stall') await this.clearStall(++stalls);
-        else this.append(packet);
+        else if (packet !== 'expired') this.append(packet);
       }
     } catch (e) {
       if (e instanceof TransportFailure) return { ok: false, error: e.error };

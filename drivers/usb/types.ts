@@ -15,13 +15,20 @@ export interface UsbDeviceLike {
   readonly productId: number;
   readonly serialNumber?: string | undefined;
   readonly opened: boolean;
+  /** The active configuration (W3C): null when the device is unconfigured. node-usb's getter may throw. */
+  readonly configuration?: { readonly configurationValue: number } | null | undefined;
   open(): Promise<void>;
   close(): Promise<void>;
   selectConfiguration(configurationValue: number): Promise<void>;
   claimInterface(interfaceNumber: number): Promise<void>;
   releaseInterface(interfaceNumber: number): Promise<void>;
-  transferOut(endpointNumber: number, data: Uint8Array): Promise<UsbOutResult>;
-  transferIn(endpointNumber: number, length: number): Promise<UsbInResult>;
+  /**
+   * `timeoutMs` is node-usb's extension of the W3C call (its default is 1000 ms): a transfer still
+   * pending then is cancelled and rejects ("transferIn error: Cancelled"). W3C implementations
+   * ignore it; their transfers stay pending until they complete or the device is closed.
+   */
+  transferOut(endpointNumber: number, data: Uint8Array, timeoutMs?: number): Promise<UsbOutResult>;
+  transferIn(endpointNumber: number, length: number, timeoutMs?: number): Promise<UsbInResult>;
   /** Clears a halt (stall) condition of an endpoint. */
   clearHalt(direction: 'in' | 'out', endpointNumber: number): Promise<void>;
 }

@@ -75,6 +75,16 @@ describe('USB errors by their cause', () => {
     ['libusb no device', 'transfer', libusb('LIBUSB_ERROR_NO_DEVICE', -4), 'DISCONNECTED'],
     ['node-usb "Disconnected"', 'transfer', new Error('transferIn error: Disconnected'), 'DISCONNECTED'],
     ['node-usb "Fault"', 'transfer', new Error('transferIn error: Fault'), 'TRANSFER'],
+    ['node-usb@3 "endpoint not found" (the interface went with the wand)', 'transfer', new Error('transferOut error: endpoint not found'), 'DISCONNECTED'],
+    ['node-usb@3 open of a wand that is gone', 'open', new Error('open error: device not found (errno 2)'), 'DISCONNECTED'],
+    ['node-usb@3 claim of a wand that is gone', 'claim', new Error('claimInterface error: device disconnected (errno 19)'), 'DISCONNECTED'],
+    ['node-usb@3 claim refused (errno 16)', 'claim', new Error('claimInterface error: interface is busy (errno 16)'), 'BUSY'],
+    ['node-usb@3 configuration refused (errno 16)', 'open', new Error('selectConfiguration error: device is busy (errno 16)'), 'BUSY'],
+    ['node-usb@3 not open', 'claim', new Error('claimInterface error: invalid state'), 'STATE'],
+    ['node-usb@3 release of an interface not claimed', 'claim', new Error('releaseInterface error: not claimed'), 'STATE'],
+    ['node-usb@3 no permission (errno 13)', 'open', new Error('open error: Permission denied (errno 13)'), 'ACCESS'],
+    ['W3C AbortError on a transfer', 'transfer', dom('AbortError', 'The transfer was cancelled.'), 'TRANSFER'],
+    ['W3C NetworkError on a transfer is not "busy"', 'transfer', dom('NetworkError', 'A transfer error has occurred.'), 'TRANSFER'],
     ['anything else', 'transfer', new Error('something odd'), 'USB'],
   ])('%s', (_name, step, error, kind) => {
     expect(classifyUsbError(error, step).kind).toBe(kind);

@@ -21,6 +21,7 @@ export const exitCodeFor = (code: ErrorCode): ExitCode => {
     case 'SIGNED_OUT':
     case 'SESSION_LOCKED':
     case 'ACCOUNT_LOCKED':
+    case 'PASSWORD_CHANGE_REQUIRED':
     case 'FORBIDDEN':
     case 'SETUP_REQUIRED':
     case 'CONFLICT':

@@ -18,6 +18,8 @@ export const errorCodes = [
   /** Wrong user name or password (never says which). */
   'WRONG_CREDENTIALS',
   'ACCOUNT_LOCKED',
+  /** The password was set by an administrator (or must be changed): nothing else until the user chooses their own. */
+  'PASSWORD_CHANGE_REQUIRED',
   /** The signed-in role may not do this. */
   'FORBIDDEN',
   /** The first administrator has not been created yet. */

@@ -108,7 +108,7 @@ export function reviewBolus(deps: ProgrammingDeps, status: PumpStatus, bolus: Cl
   const registered = findPumpBySerial(deps.db, status.serial);
   const plan = planClinicianBolus(bolus, status.concentration, model, registered);
   if (!plan.ok) return plan;
-  const context = reviewContext({ db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone() }, deps.library, model, status.serial);
+  const context = reviewContext({ db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link }, deps.library, model, status.serial);
   const running = programOfStatus(status);
   const checked = checkTherapy(
     deps.library,
@@ -119,6 +119,7 @@ export function reviewBolus(deps: ProgrammingDeps, status: PumpStatus, bolus: Cl
       patient: context.patient,
       battery: batteryOf(status),
       now: context.now,
+      clinicalUse: context.clinicalUse,
       clinicianBolus: { ...plan.value, reservoirVolume: status.reservoirVolume, alarmVolume: status.lowReservoirAlarmVolume, bridgeRunning: status.bridge !== undefined, earlier: earlierBoluses(deps, status.serial) },
     },
     model,

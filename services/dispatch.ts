@@ -1,6 +1,6 @@
 import { contract, type ApiParsedInput, type ApiResult } from '../core/api/contract';
 import { MAX_PAYLOAD_BYTES, isChannel, type Channel } from '../core/api/channels';
-import { appError, err, fromZodError, type Result } from '../core/result';
+import { appError, err, fromZodError, type AppError, type Result } from '../core/result';
 
 export type Handlers = { [C in Channel]: (input: ApiParsedInput<C>) => Promise<ApiResult<C>> };
 export type Dispatch = (channel: unknown, input: unknown) => Promise<Result<unknown>>;
@@ -8,10 +8,13 @@ export type Dispatch = (channel: unknown, input: unknown) => Promise<Result<unkn
 /**
  * The single entry every host calls: checks the channel and the payload size, parses the input
  * with the contract's schema, runs the handler, and never lets an exception cross the boundary.
+ * `gate` may refuse a channel before its input is even read (a password that must be changed first).
  */
-export function createDispatcher(handlers: Handlers, log: (e: unknown) => void = () => undefined): Dispatch {
+export function createDispatcher(handlers: Handlers, log: (e: unknown) => void = () => undefined, gate: (channel: Channel) => AppError | undefined = () => undefined): Dispatch {
   return async (channel, input) => {
     if (!isChannel(channel)) return err(appError('UNKNOWN_CHANNEL', `Unknown channel ${String(channel).slice(0, 64)}`));
+    const refused = gate(channel);
+    if (refused !== undefined) return err(refused);
     const size = payloadSize(input);
     if (size === undefined) return err(appError('INVALID_INPUT', 'The request is not plain JSON data.'));
     if (size > MAX_PAYLOAD_BYTES) {

@@ -7,7 +7,7 @@ import { libraryHash } from '../core/library/hash';
 import { defaultPumpModel, findPumpModel, type PumpModel } from '../core/models';
 import type { Operation } from '../core/permissions';
 import type { PumpSettings, PumpStatus } from '../core/pump';
-import { appError, err, ok, type Result } from '../core/result';
+import { appError, err, ok, type AppError, type Result } from '../core/result';
 import { dailyDoseUnit, massOf, type RateQ } from '../core/units';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
@@ -19,7 +19,9 @@ import { auditRecordView, auditRowView } from './audit-view';
 import { findPatient, findPumpBySerial, painHistory, pumpsOfPatient, refillVisits, screeningTrials, searchPatients, type PatientRow } from '../db/queries/records';
 import { allOpenSessions, openSessions } from '../db/queries/sessions';
 import { listUsers } from '../db/queries/users';
-import { authorize, createFirstAdmin, createUser, needsSetup, resetPassword, setAccountDisabled, signIn, witnessSignOff, type SignedInUser } from './auth/accounts';
+import { authorize, changePassword, createFirstAdmin, createUser, needsSetup, passwordChangeRequired, resetPassword, setAccountDisabled, signIn, witnessSignOff, type SignedInUser } from './auth/accounts';
+import { enforcePasswordChange, passwordChangeGate } from './auth/forced-change';
+import type { Channel } from '../core/api/channels';
 import { WorkstationSession } from './auth/session';
 import { siteSettings } from './auth/settings';
 import { updateSettings } from './settings';
@@ -38,6 +40,8 @@ import { createPatient, recordPain, registerPump } from './records';
 import { cancelPrescription, createPrescription, prescriptionsOfPatient, recordScreeningTrial } from './clinical';
 import { orderFor, performRefill, planForOrder, reservoirAfterFill, type ConcentrationChange } from './refill';
 import { appVersion } from './version';
+import { compareProgram, visitCheck } from './refill-visit';
+import { clearReview, reviewList } from './reviews';
 
 export interface HandlerContext {
   db: Db;
@@ -54,7 +58,7 @@ export interface HandlerContext {
  * what each role may do, and the clinical workflows. Every handler that changes or reads patient
  * data needs a signed-in, unlocked user; the services check the role again.
  */
-export function createHandlers(ctx: HandlerContext): { handlers: Handlers; session: WorkstationSession } {
+export function createHandlers(ctx: HandlerContext): { handlers: Handlers; session: WorkstationSession; gate: (channel: Channel) => AppError | undefined } {
   const { db, audit, link, now } = ctx;
   const session = new WorkstationSession(() => siteSettings(db).idleLockMinutes, now);
   const deps = { db, audit, now };
@@ -79,7 +83,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
   const timeZone = (): string => siteSettings(db).timeZone;
   const programmingDeps = (status: PumpStatus) => ({ db, audit, link, now, library: activeLibrary(deps), model: modelOf(status), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
   const forecastDeps = () => ({ db, now, library: activeLibrary(deps), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
-  const contextOf = (status: PumpStatus) => reviewContext({ db, now, timeZone: timeZone() }, activeLibrary(deps), modelOf(status), status.serial);
+  const contextOf = (status: PumpStatus) => reviewContext({ db, now, timeZone: timeZone(), link }, activeLibrary(deps), modelOf(status), status.serial);
 
   /** The settings a dose change sends: the rate from the daily dose, rounded to the pump's step. */
   const settingsFor = (
@@ -127,7 +131,17 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     'auth:status': () => {
       const current = session.peek();
       const locked = session.lockedUser() ?? null;
-      return Promise.resolve(ok({ setupRequired: needsSetup(db), user: current ?? null, locked: locked !== null, lockedUser: locked, idleLockMinutes: siteSettings(db).idleLockMinutes, language: siteSettings(db).language }));
+      return Promise.resolve(
+        ok({
+          setupRequired: needsSetup(db),
+          user: current ?? null,
+          locked: locked !== null,
+          lockedUser: locked,
+          passwordChangeRequired: current !== undefined && passwordChangeRequired(db, current.username),
+          idleLockMinutes: siteSettings(db).idleLockMinutes,
+          language: siteSettings(db).language,
+        }),
+      );
     },
     'auth:setup': async (input) => {
       const created = await createFirstAdmin(deps, input);
@@ -158,6 +172,17 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         audit.append({ atUtc: now().toISOString(), actor: current.username, role: current.role, action: 'user.lock', outcome: 'confirmed' });
       }
       return Promise.resolve(ok(null));
+    },
+    'auth:changePassword': async (input) => {
+      const u = user();
+      if (!u.ok) return u;
+      const changed = await changePassword(deps, { username: u.value.username, password: input.password, newPassword: input.newPassword });
+      if (!changed.ok && changed.error.code === 'ACCOUNT_LOCKED') {
+        // Wrong current passwords locked the account: whoever is at this workstation is signed out too.
+        audit.append({ atUtc: now().toISOString(), actor: u.value.username, role: u.value.role, action: 'user.signOut', reason: 'account locked after wrong current passwords', outcome: 'confirmed' });
+        session.end();
+      }
+      return changed;
     },
 
     'pump:interrogate': async () => {
@@ -429,6 +454,8 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         instilledMl: input.instilledMl,
         ...(input.waste === undefined ? {} : { waste: input.waste }),
         acknowledgement: input.acknowledgement,
+        discrepancyAcknowledgement: input.discrepancyAcknowledgement,
+        refillOnly: input.refillOnly,
       });
       if (!r.ok) return r;
       const v = r.value;
@@ -449,7 +476,28 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         witness: w.value.displayName,
         performedAt: v.performedAt,
         forecast: v.forecast,
+        program: v.readBack === undefined ? null : compareProgram(v.pump, v.readBack),
+        reviewId: v.reviewId ?? null,
       });
+    },
+    'refill:visitCheck': async (input) => {
+      const u = user('refill.record');
+      if (!u.ok) return u;
+      const read = await link.interrogate();
+      if (!read.ok) return read;
+      const checked = visitCheck({ db }, read.value, input.prescriptionId);
+      if (!checked.ok) return checked;
+      return ok({ ...checked.value, pumpSerial: read.value.serial, patient: patientOf(read.value.serial) ?? null });
+    },
+    'reviews:list': () => {
+      const u = user('patient.view');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(reviewList({ db }, u.value));
+    },
+    'reviews:clear': (input) => {
+      const u = user('review.clear');
+      if (!u.ok) return Promise.resolve(u);
+      return Promise.resolve(clearReview({ db, audit, now }, u.value, input));
     },
 
     'audit:list': (input) => {
@@ -540,7 +588,12 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     },
   };
 
-  return { handlers, session };
+  // A password set by an administrator is changed before anything else (docs/security.md).
+  const mustChange = () => {
+    const current = session.peek();
+    return current !== undefined && passwordChangeRequired(db, current.username);
+  };
+  return { handlers: enforcePasswordChange(handlers, mustChange), session, gate: passwordChangeGate(mustChange) };
 }
 
 /** A planned change of drug or concentration as the API shows it. */

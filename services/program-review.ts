@@ -57,6 +57,8 @@ export interface ReviewContext {
   patient?: PatientContext | undefined;
   history?: DoseHistory | undefined;
   now: string;
+  /** A patient's pump through a wand (not the training simulator). */
+  clinicalUse?: boolean | undefined;
 }
 
 export type DoseHistory = ReadonlyArray<{ drug: Drug } & DoseHistoryEntry>;
@@ -100,7 +102,7 @@ export function reviewProgram(
   const o = before.value.components[0];
   const n = after.value.components[0];
   if (o === undefined || n === undefined) return err(appError('INTERNAL', 'no dose for the program'));
-  const checked = checkTherapy(library, { program: programOfSettings(s), running, history: context.history, patient: context.patient, battery: batteryOf(old), now: context.now }, model);
+  const checked = checkTherapy(library, { program: programOfSettings(s), running, history: context.history, patient: context.patient, battery: batteryOf(old), now: context.now, clinicalUse: context.clinicalUse }, model);
   if (!checked.ok) return checked;
   const check = sameProgram(old, s) ? asRunning(checked.value) : checked.value;
   const stopped = old.mode === 'stopped';

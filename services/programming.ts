@@ -117,7 +117,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
     return err(appError('CONFLICT', `pump ${old.serial} no longer runs the program that was reviewed: review the change again; nothing was sent`));
   }
   // Everything that is sent is validated: the infusion and the patient bolus settings.
-  const context = reviewContext({ db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone() }, deps.library, model, old.serial);
+  const context = reviewContext({ db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link }, deps.library, model, old.serial);
   const review = reviewProgram(deps.library, model, old, s, context, { bridged: request.bridge !== undefined });
   if (!review.ok) return review;
   const check = { value: review.value.check };

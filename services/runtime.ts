@@ -65,14 +65,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const link = new LinkManager(choice, options.attach === undefined || workerFile === undefined ? undefined : { source: options.attach, wandLink: () => new WorkerLink(workerFile, { mode: 'usb' }) });
   const now = options.now ?? (() => new Date());
   const audit = new AuditLog(db, keys, { now });
-  const { handlers, session } = createHandlers({ db, audit, link, keys, now, host: options.host, databasePath: options.databasePath });
+  const { handlers, session, gate } = createHandlers({ db, audit, link, keys, now, host: options.host, databasePath: options.databasePath });
   return {
     db,
     audit,
     handlers,
     link,
     session,
-    dispatch: createDispatcher(handlers, options.log),
+    dispatch: createDispatcher(handlers, options.log, gate),
     async close() {
       if (!db.open) return;
       const log = options.log ?? (() => undefined);

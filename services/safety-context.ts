@@ -4,7 +4,7 @@ import type { PatientContext } from '../core/library/validate';
 import { defaultPumpModel, findPumpModel, type PumpModel } from '../core/models';
 import { opioidDrugs, opioidTolerance, type SystemicOpioidInput, type SystemicOpioidKind, systemicOpioids } from '../core/opioids';
 import { summarizeProgram } from '../core/program';
-import type { Drug, ProgramWrite, PumpStatus } from '../core/pump';
+import type { Drug, LinkKind, ProgramWrite, PumpStatus } from '../core/pump';
 import type { DailyDoseQ } from '../core/units';
 import type { Db } from '../db/connection';
 import { findPatient, findPumpBySerial, systemicOpioidsOf, type PatientRow, type SystemicOpioidRow } from '../db/queries/records';
@@ -21,6 +21,8 @@ export interface SafetyContextDeps {
   db: Db;
   now: () => Date;
   timeZone: string;
+  /** What the app talks to: anything but the training simulator is a patient's pump. */
+  link?: { readonly kind: LinkKind } | undefined;
 }
 
 /** The systemic record as the core's tolerance rule reads it (rows of unknown kinds are skipped). */
@@ -107,7 +109,7 @@ export function reviewContext(deps: SafetyContextDeps, library: DrugLibrary, mod
   const history = doseHistory(deps.db, serial, model, new Date(now.getTime() - hours * HOUR_MS));
   const registered = findPumpBySerial(deps.db, serial);
   const patient = registered === undefined ? undefined : findPatient(deps.db, registered.patientId);
-  return { patient: patientContext(deps.db, patient, history, now, deps.timeZone), history, now: now.toISOString() };
+  return { patient: patientContext(deps.db, patient, history, now, deps.timeZone), history, now: now.toISOString(), clinicalUse: deps.link !== undefined && deps.link.kind !== 'simulator' };
 }
 
 /**

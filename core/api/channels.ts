@@ -15,6 +15,7 @@ export const channels = [
   'auth:signIn',
   'auth:signOut',
   'auth:lock',
+  'auth:changePassword',
   'patients:search',
   'patients:create',
   'patients:get',

@@ -95,6 +95,8 @@ export const contract = {
   'auth:signIn': { input: CredentialsSchema, output: UserSchema },
   'auth:signOut': { input: Empty, output: z.null() },
   'auth:lock': { input: Empty, output: z.null() },
+  /** The signed-in user chooses a new password (the current one is checked as at sign-in; neither is recorded). */
+  'auth:changePassword': { input: z.strictObject({ password: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }), output: z.null() },
   'patients:search': { input: z.strictObject({ query: z.string().trim().max(100).default('') }), output: z.array(PatientSchema) },
   'patients:create': { input: PatientInputSchema, output: z.strictObject({ id: z.number().int() }) },
   'patients:get': { input: z.strictObject({ id: z.number().int().positive() }), output: PatientDetailSchema },

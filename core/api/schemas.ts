@@ -26,6 +26,8 @@ export const AuthStatusSchema = z.strictObject({
   /** Locked by the idle timer or by hand: only `lockedUser` may unlock, anyone may sign in anew. */
   locked: z.boolean(),
   lockedUser: UserSchema.nullable(),
+  /** The signed-in user's password was set by an administrator: they must choose their own before anything else. */
+  passwordChangeRequired: z.boolean(),
   idleLockMinutes: z.number().int(),
   /** The site's default interface language, for a workstation that has not chosen one. */
   language: z.enum(['zh-CN', 'en']),

@@ -23,6 +23,11 @@ export interface SafetyInput {
   now: string;
   /** A bolus the physician gives through the wand on top of `program` (which the pump runs now). */
   clinicianBolus?: ClinicianBolusInput | undefined;
+  /**
+   * The program is for a patient's pump (a wand, not the training simulator): a library no
+   * pharmacist has confirmed is then used only with a recorded acknowledgement.
+   */
+  clinicalUse?: boolean | undefined;
 }
 
 export interface TherapyCheck extends DoseCheck {
@@ -50,6 +55,9 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
     add('PUMP_END_OF_SERVICE', 'hard', 'the pump battery has reached end of service: the pump can only be stopped; replace the pump', {});
   } else if (input.battery === 'elective-replacement' && !stopping) {
     add('PUMP_ELECTIVE_REPLACEMENT', 'soft', 'the pump battery has reached its elective replacement indicator: schedule the pump replacement', {});
+  }
+  if (input.clinicalUse === true && library.confirmedBy === null) {
+    add('LIBRARY_UNCONFIRMED', 'soft', `drug library "${library.name}" version ${library.version} is not confirmed by a pharmacist: using it on a patient's pump needs an acknowledgement with a reason`, { name: library.name, version: String(library.version) });
   }
   const patient = input.patient ?? {};
   const historyOf = new Map<Drug, Array<{ drug: Drug } & DoseHistoryEntry>>();

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { applySiteDefault } from '../i18n/index';
 import { pumpApi } from '../api/client';
 import { useApi } from '../api/hooks';
+import { useQueryClient } from '@tanstack/react-query';
 import { PlainErrorAlert } from '../components/PlainErrorAlert';
 import { SetupScreen, SignInScreen } from '../features/auth/AuthScreens';
 import { LanguageSelect } from '../components/LanguageSelect';
@@ -10,6 +11,7 @@ import { LanguageSelect } from '../components/LanguageSelect';
 // first screen is React, i18next and plain form elements only.
 const loadShell = () => import('./Shell');
 const Shell = lazy(loadShell);
+const ChangePasswordScreen = lazy(() => import('../features/auth/ChangePasswordScreen'));
 
 const Loading = () => {
   const { t } = useTranslation();
@@ -22,6 +24,7 @@ const Loading = () => {
 
 export function App() {
   const { t } = useTranslation();
+  const client = useQueryClient();
   const auth = useApi(['auth:status'], () => pumpApi().auth.status({}));
   const status = auth.data;
   useEffect(() => {
@@ -35,6 +38,30 @@ export function App() {
     const idle = window.setTimeout(() => void loadShell(), 300);
     return () => window.clearTimeout(idle);
   }, [signedIn]);
+  if (user !== null && status?.passwordChangeRequired === true) {
+    // The administrator set this password: nothing but choosing one's own (the server refuses the rest).
+    const signOut = () => {
+      void pumpApi()
+        .auth.signOut({})
+        .then(() => client.invalidateQueries({ queryKey: ['auth:status'] }));
+    };
+    return (
+      <div className="first-screen">
+        <header>
+          <h1>{t('app.title')}</h1>
+          <LanguageSelect />
+          <button type="button" className="plain-button" onClick={signOut}>
+            {t('auth.signOut')}
+          </button>
+        </header>
+        <main>
+          <Suspense fallback={<Loading />}>
+            <ChangePasswordScreen user={user} forced />
+          </Suspense>
+        </main>
+      </div>
+    );
+  }
   if (user !== null && status !== undefined) {
     return (
       <Suspense fallback={<Loading />}>

@@ -23,6 +23,7 @@ const AuditScreen = lazy(() => import('../features/audit/AuditScreen'));
 const UsersScreen = lazy(() => import('../features/admin/UsersScreen'));
 const LibraryScreen = lazy(() => import('../features/admin/LibraryScreen'));
 const SettingsScreen = lazy(() => import('../features/admin/SettingsScreen'));
+const ChangePasswordScreen = lazy(() => import('../features/auth/ChangePasswordScreen'));
 
 export type Route = 'pump' | 'programming' | 'refill' | 'patients' | 'audit' | 'users' | 'library' | 'settings';
 
@@ -60,6 +61,7 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
   const client = useQueryClient();
   const allowed = routes.filter((r) => may(user.role, r.needs));
   const [route, setRoute] = useState<Route>(allowed[0]?.key ?? 'patients');
+  const [changingPassword, setChangingPassword] = useState(false);
   const info = useApi(['app:info'], () => pumpApi().app.info({}));
   // Checked at start-up, after every action and every 5 s: an unknown outcome stays loud until resolved.
   const unconfirmed = useApi(['sessions:unconfirmed'], () => pumpApi().sessions.unconfirmed({}), { refetchInterval: 5000 });
@@ -89,6 +91,7 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
             {user.displayName} <Tag>{t(`role.${user.role}`)}</Tag>
           </span>
           <LanguageSelect />
+          <Button onClick={() => setChangingPassword(true)}>{t('auth.changePassword')}</Button>
           <Button onClick={lock}>{t('auth.lock')}</Button>
           <Button onClick={signOut}>{t('auth.signOut')}</Button>
         </Space>
@@ -96,7 +99,10 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
       <Layout>
         <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
           <nav aria-label={t('nav.label')}>
-            <Menu mode="inline" selectedKeys={[current?.key ?? route]} onClick={(e) => setRoute(e.key as Route)} items={allowed.map((r) => ({ key: r.key, label: t(`nav.${r.key}`) }))} style={{ height: '100%', borderInlineEnd: 0 }} />
+            <Menu mode="inline" selectedKeys={[current?.key ?? route]} onClick={(e) => {
+                setChangingPassword(false);
+                setRoute(e.key as Route);
+              }} items={allowed.map((r) => ({ key: r.key, label: t(`nav.${r.key}`) }))} style={{ height: '100%', borderInlineEnd: 0 }} />
           </nav>
         </Layout.Sider>
         <Layout.Content style={{ padding: 24 }}>
@@ -104,7 +110,7 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
             <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
               <UnconfirmedBanner sessions={unconfirmed.data ?? []} />
               {link?.training === true && <TrainingBanner title={t('training.banner')} detail={link.reason && t(`training.reason.${link.reason}`)} />}
-              <Suspense fallback={<Spin />}>{current?.render()}</Suspense>
+              <Suspense fallback={<Spin />}>{changingPassword ? <ChangePasswordScreen user={user} forced={false} onBack={() => setChangingPassword(false)} /> : current?.render()}</Suspense>
             </Space>
           </main>
         </Layout.Content>

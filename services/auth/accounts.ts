@@ -258,6 +258,10 @@ export async function witnessSignOff(deps: AccountDeps, actor: SignedInUser, inp
   }
   const witness = await signIn(deps, input, 'witness');
   if (!witness.ok) return witness;
+  // A password an administrator set is known to the administrator: it signs nothing until changed.
+  if (passwordChangeRequired(deps.db, witness.value.username)) {
+    return err(appError('PASSWORD_CHANGE_REQUIRED', 'the witness must first sign in and choose their own password (it was set by an administrator)', 'username'));
+  }
   return authorize(witness.value, 'witness.sign');
 }
 

@@ -164,7 +164,7 @@ describe('an edited library', () => {
     // 30 > 25 is caught; "9.5" < "25" as decimals although "9.5" > "25" as text.
     expect(messages(edit((e) => ((e[0] as { dailyDose: { max: { soft: string } } }).dailyDose.max.soft = '30')))).toContain(libraryRules.softAboveHard);
     expect(edit((e) => ((e[0] as { dailyDose: { max: { soft: string } } }).dailyDose.max.soft = '9.5')).success).toBe(true);
-    const baclofen = (e: Array<Record<string, unknown>>) => e.find((x) => x.drug === 'baclofen') as { concentrationMin: { soft?: string; hard?: string } };
+    const baclofen = (e: Array<Record<string, unknown>>) => e.find((x) => x.drug === 'baclofen') as { concentrationMin: { soft?: string; hard?: string; source: string } };
     expect(messages(edit((e) => (baclofen(e).concentrationMin = { soft: '40', hard: '50', source: 'site' })))).toContain(libraryRules.softBelowHard);
   });
 

@@ -8,7 +8,7 @@ import { PlainErrorAlert } from '../../components/PlainErrorAlert';
 // The first screen is deliberately light: plain form elements styled by global.css, no UI library.
 // It is all the app loads before someone signs in; the signed-in shell brings Ant Design.
 
-function Submit({ busy, children }: { busy: boolean; children: ReactNode }) {
+export function Submit({ busy, children }: { busy: boolean; children: ReactNode }) {
   return (
     <button type="submit" className="plain-button primary" disabled={busy} aria-busy={busy}>
       {children}
@@ -16,7 +16,7 @@ function Submit({ busy, children }: { busy: boolean; children: ReactNode }) {
   );
 }
 
-function Field(props: { id: string; label: string; problem?: string | undefined; children: ReactNode }) {
+export function Field(props: { id: string; label: string; problem?: string | undefined; children: ReactNode }) {
   return (
     <div className="plain-field">
       <label htmlFor={props.id}>{props.label}</label>

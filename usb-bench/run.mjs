@@ -92,11 +92,12 @@ await new Promise((resolve) => log.end(resolve));
 
 if (figures.length > 0) {
   out('');
-  out('figures (median of each run, guest under QEMU TCG emulation):');
+  out('figures (medians over runs of the driver each followed by the raw floor, guest under QEMU TCG emulation):');
   for (const f of figures) {
     out(`  ${f.operation}`);
-    out(`    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms) | raw floor ${f.floorMs} ms (${f.pairs} transfer pairs, ${f.perPairMs} ms each)`);
-    out(`    ratio ${f.ratio}x, ${f.ratioWithoutSimulator}x without the simulated wand's time | packets per exchange ${f.packets}`);
+    out(`    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms, the host between transfers ${f.driverHostMs} ms)`);
+    out(`    raw floor ${f.floorMs} ms (${f.pairs} transfer pairs, ${f.perPairMs} ms each; host between transfers ${f.floorHostMs} ms)`);
+    out(`    ratio ${f.ratio}x, ${f.ratioWithoutSimulator}x without the simulated wand's time | packets per exchange ${f.packets} | ${f.runs} runs${f.otherShapes > 0 ? `, ${f.otherShapes} of another shape` : ''}`);
   }
 }
 const failed = cases.filter((c) => !c.ok);

@@ -177,6 +177,10 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
   const read = await deps.link.interrogate();
   if (!read.ok) return read;
   const old = read.value;
+  const blocked = openSessions(deps.db, old.serial)[0];
+  if (blocked !== undefined) {
+    return err(appError('PROGRAMMING_BLOCKED', `session ${blocked.sessionUuid} on pump ${old.serial} is ${blocked.outcome}: interrogate to resolve it first`));
+  }
   if (request.reviewed !== undefined && !sameAsReviewed(old, request.reviewed)) {
     return err(appError('CONFLICT', `pump ${old.serial} no longer runs the program that was reviewed: review the bolus again; nothing was sent`));
   }

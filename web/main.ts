@@ -24,7 +24,9 @@ Serves the programmer on this computer only (loopback), for a browser or a train
       steps, reservoir, patient bolus, battery dates (docs/workflows.md, "Training").
   --training-scenario unplug-during-programming
       (training mode) the wand comes off just after the pump commits the first program write,
-      and is plugged back in two seconds later: rehearse resolving an UNCONFIRMED outcome.`;
+      and is plugged back in two seconds later: rehearse resolving an UNCONFIRMED outcome.
+  --training-scenario unplug-during-bolus
+      (training mode) the same, just after the pump starts the first clinician bolus.`;
 
 async function main(): Promise<number> {
   let args;

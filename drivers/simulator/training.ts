@@ -12,9 +12,10 @@ import { WandLink, type WandLinkOptions } from '../wand-link';
  * Situations a training room rehearses on the simulated pump. `unplug-during-programming`: the
  * wand comes off the USB port just after the pump committed the first program write, before its
  * acknowledgement, and is plugged back in two seconds later: the outcome is UNCONFIRMED until the
- * pump is interrogated again.
+ * pump is interrogated again. `unplug-during-bolus`: the same, just after the pump started the first
+ * clinician bolus.
  */
-export const trainingScenarios = ['unplug-during-programming'] as const;
+export const trainingScenarios = ['unplug-during-programming', 'unplug-during-bolus'] as const;
 export type TrainingScenario = (typeof trainingScenarios)[number];
 export const REPLUG_AFTER_MS = 2000;
 
@@ -24,8 +25,8 @@ export function trainingLink(options: { clock?: Clock; latencyMs?: number; pump?
   const wand = new SimulatedWand(pump);
   const device = new SimulatedUsbDevice(wand, options.latencyMs ?? 0);
   const link = new WandLink(device, { ...options, kind: 'simulator' });
-  if (options.scenario === 'unplug-during-programming') {
-    device.armOnMessage('COMMIT', { kind: 'unplug-after-request' });
+  if (options.scenario !== undefined) {
+    device.armOnMessage(options.scenario === 'unplug-during-bolus' ? 'START_BOLUS' : 'COMMIT', { kind: 'unplug-after-request' });
     device.onUnplug = () => setTimeout(() => device.replug(), REPLUG_AFTER_MS).unref();
   }
   return { link, device, wand, pump };

@@ -325,7 +325,7 @@ export const en = {
   },
   helpers: {
     title: 'Bolus calculators',
-    calculatorOnly: 'Calculation only: nothing here is sent to the pump. Starting a bolus from the programmer is not part of this version.',
+    calculatorOnly: 'Calculation only: nothing here is sent to the pump. To give a single or priming bolus, use “Clinician bolus…”.',
     priming: 'Priming bolus',
     bridge: 'Bridge bolus',
     catheter: 'Catheter',

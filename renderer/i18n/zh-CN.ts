@@ -327,7 +327,7 @@ export const zhCN: Messages = {
   },
   helpers: {
     title: '推注计算器',
-    calculatorOnly: '仅计算：此处不会向泵发送任何指令。本版本不支持从程控仪启动推注。',
+    calculatorOnly: '仅计算：此处不会向泵发送任何指令。如需给予单次推注或预充推注，请使用“临床推注…”。',
     priming: '预充推注',
     bridge: '桥接推注',
     catheter: '导管',

@@ -13,7 +13,7 @@ const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 /**
  * The priming and bridge bolus calculators, from the pump and catheter model data and the pump's
  * current drug: what the bolus is, how long it runs and what it delivers. They calculate only;
- * starting a bolus is not part of this version, and nothing here is sent to the pump.
+ * nothing here is sent to the pump (a bolus is given from the clinician bolus screen, features/bolus).
  */
 export function BolusHelpers({ status }: { status: PumpStatus }) {
   const { t } = useTranslation();

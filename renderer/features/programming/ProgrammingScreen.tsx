@@ -15,6 +15,7 @@ import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen
 import { BolusHelpers } from './BolusHelpers';
 
 const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
+const BolusScreen = lazy(() => import('../bolus/BolusScreen'));
 
 type Change = z.input<typeof ProgramChangeSchema>;
 const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
@@ -254,8 +255,16 @@ export default function ProgrammingScreen() {
     enabled: deferred !== undefined && record !== undefined && finish === undefined,
   });
 
+  const [bolus, setBolus] = useState(false);
   if (finish !== undefined) return <FinishScreen preview={finish} onBack={() => setFinish(undefined)} />;
   const s = record?.status;
+  if (bolus && s !== undefined) {
+    return (
+      <Suspense fallback={<Spin />}>
+        <BolusScreen status={s} onBack={() => setBolus(false)} />
+      </Suspense>
+    );
+  }
   const unit = s === undefined ? '' : `${s.concentration.unit.split('/')[0] ?? ''}/day`;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -319,6 +328,9 @@ export default function ProgrammingScreen() {
           </div>
           <Button type="primary" style={{ marginTop: 16, marginBottom: 16 }} disabled={live.data === undefined || live.isFetching || change === undefined || !settled} onClick={() => setFinish(live.data)} data-testid="review-button">
             {t('programming.review')}
+          </Button>
+          <Button style={{ marginBottom: 16, marginLeft: 8 }} onClick={() => setBolus(true)} data-testid="open-bolus">
+            {t('bolus.open')}
           </Button>
           <BolusHelpers status={s} />
         </Card>

@@ -54,6 +54,9 @@ export const AppErrorSchema = z.object({
   message: z.string(),
   /** Where the problem is, e.g. the input field path `concentration.value`. */
   field: z.string().optional(),
+  /** The message's name, for the UI to say it in the user's language with `params` (the English `message` is its fallback). */
+  key: z.string().optional(),
+  params: z.record(z.string(), z.string()).optional(),
 });
 export type AppError = z.infer<typeof AppErrorSchema>;
 
@@ -64,6 +67,9 @@ export const err = <E = AppError>(error: E): Result<never, E> => ({ ok: false, e
 
 export const appError = (code: ErrorCode, message: string, field?: string): AppError =>
   field === undefined ? { code, message } : { code, message, field };
+
+/** An error the UI says in the user's language: `key` names the message, `params` fill it; `message` is the English text. */
+export const namedError = (code: ErrorCode, key: string, params: Record<string, string>, message: string, field?: string): AppError => ({ ...appError(code, message, field), key, params });
 
 /** Builds the wire schema of a result carrying `value`. */
 export const resultSchema = <T extends z.ZodType>(value: T) =>

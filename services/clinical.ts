@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DrugSchema, type Drug } from '../core/pump';
 import { opioidDrugs } from '../core/opioids';
-import { appError, err, fromZodError, ok, type Result } from '../core/result';
+import { appError, err, fromZodError, namedError, ok, type Result } from '../core/result';
 import { PrescriptionInputSchema, type Prescription, type PrescriptionInput } from '../core/api/schemas';
 import { str, toPlaces } from '../core/decimal';
 import { concentrationIn, dailyDoseIn, massOf } from '../core/units';
@@ -67,6 +67,13 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
   if (p.pumpId !== undefined && !pumpsOfPatient(deps.db, p.patientId).some((pump) => pump.id === p.pumpId)) {
     return err(appError('INVALID_INPUT', 'that pump is not implanted in this patient', 'pumpId'));
   }
+  // "Any pump" is a choice the physician makes, never what an order gets by leaving the pump out.
+  if (p.pumpId === undefined && p.anyPump !== true) {
+    return err(namedError('INVALID_INPUT', 'orderPumpRequired', {}, 'choose the pump this order is for, or "any pump" explicitly', 'pumpId'));
+  }
+  // Synchronous from here to the insert: no other order can be written in between.
+  const open = openOrderFor(deps, p.patientId, p.pumpId ?? null);
+  if (open !== undefined) return err(open);
   const common = commonRate(p.components);
   if (!common.ok) return common;
   // The drug library's hard limits stop an order at once (against what the patient's pump runs
@@ -97,13 +104,26 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
   if (!rotation.ok) return rotation;
   if (hardRotation.length > 0) return err(appError('HARD_LIMIT', hardRotation.join('; '), 'components.0'));
   const orderedAt = deps.now().toISOString();
-  return ok(
-    deps.audit.commit(() => {
-      const id = insertPrescription(deps.db, { patientId: p.patientId, pumpId: p.pumpId ?? null, orderedAt, orderedBy: actor.username, programJson: JSON.stringify({ components: p.components, mode: p.mode }), fillVolumeMl: p.fillVolumeMl ?? null, notes: p.notes ?? null });
-      deps.audit.append({ atUtc: orderedAt, actor: actor.username, role: actor.role, patientId: patient.identifier, action: 'prescription.create', new: { id, ...p }, outcome: 'confirmed' });
-      return id;
-    }),
-  );
+  return deps.audit.commit(() => {
+    const id = insertPrescription(deps.db, { patientId: p.patientId, pumpId: p.pumpId ?? null, orderedAt, orderedBy: actor.username, programJson: JSON.stringify({ components: p.components, mode: p.mode }), fillVolumeMl: p.fillVolumeMl ?? null, notes: p.notes ?? null });
+    deps.audit.append({ atUtc: orderedAt, actor: actor.username, role: actor.role, patientId: patient.identifier, action: 'prescription.create', new: { id, ...p }, outcome: 'confirmed' });
+    return ok(id);
+  });
+}
+
+/**
+ * One open order per pump: the refill carries out the order, so two open for the same pump leave the
+ * nurse to guess. An order for "any pump" stands for each of the patient's pumps, so it meets every
+ * other open order of the patient. The first is cancelled (with its reason) before another is written.
+ */
+function openOrderFor(deps: Pick<RecordsDeps, 'db'>, patientId: number, pumpId: number | null) {
+  const open = prescriptionsOf(deps.db, patientId).find((o) => o.status === 'open' && (pumpId === null || o.pumpId === null || o.pumpId === pumpId));
+  if (open === undefined) return undefined;
+  if (open.pumpId === null) {
+    return namedError('CONFLICT', 'orderAlreadyOpenAnyPump', { id: String(open.id) }, `order #${open.id} (for any of the patient's pumps) is still open: cancel it before writing another`, 'pumpId');
+  }
+  const pump = pumpsOfPatient(deps.db, patientId).find((x) => x.id === open.pumpId)?.serial ?? String(open.pumpId);
+  return namedError('CONFLICT', 'orderAlreadyOpen', { id: String(open.id), pump }, `order #${open.id} for pump ${pump} is still open: cancel it before writing another for this pump`, 'pumpId');
 }
 
 /**

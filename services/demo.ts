@@ -85,7 +85,7 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
       const offset = random() < 0.15 ? dec(random() * 3).toDecimalPlaces(1) : dec(random() * 0.6 - 0.3).toDecimalPlaces(1);
       const withdrawn = str(residual.minus(offset).isNegative() ? dec(0) : residual.minus(offset));
       // The physician's order for the refill: the same drug, concentration and dose.
-      const order = createPrescription(base, users.doctor, { patientId, components: [{ drug: status.drug, concentration: status.concentration, dailyDose: status.dailyDose }], mode: 'continuous', fillVolumeMl: '36' });
+      const order = createPrescription(base, users.doctor, { patientId, anyPump: true, components: [{ drug: status.drug, concentration: status.concentration, dailyDose: status.dailyDose }], mode: 'continuous', fillVolumeMl: '36' });
       if (!order.ok) throw new Error(order.error.message);
       const r = await performRefill(deps2, {
         nurse: users.nurse,

@@ -135,6 +135,8 @@ export const contract = {
   /** The page as it prints (the report and patient card), saved as a PDF where the user chooses: the desktop app only. */
   'report:pdf': { input: z.strictObject({ fileName: z.string().trim().regex(/^[\w.-]{1,100}\.pdf$/, 'a file name such as refill-report.pdf') }), output: z.strictObject({ savedTo: z.string().nullable() }) },
   'audit:list': { input: z.strictObject({ filter: AuditFilterSchema.default({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: AuditPageSchema },
+  /** One record in full, for its details. */
+  'audit:record': { input: z.strictObject({ seq: z.number().int().positive() }), output: AuditRecordSchema },
   'audit:verify': { input: Empty, output: AuditVerifySchema },
   /** The whole trail as a file readable without the app (the export itself is recorded first). */
   'audit:export': { input: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }), output: z.strictObject({ fileName: z.string(), mediaType: z.string(), content: z.string() }) },
@@ -145,8 +147,6 @@ export const contract = {
   'users:resetPassword': { input: z.strictObject({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) }), output: z.null() },
   'settings:get': { input: Empty, output: SettingsSchema },
   'settings:update': { input: SettingsSchema.partial(), output: SettingsSchema },
-  /** One record in full, for its details. */
-  'audit:record': { input: z.strictObject({ seq: z.number().int().positive() }), output: AuditRecordSchema },
   'library:get': { input: Empty, output: z.strictObject({ library: DrugLibrarySchema, hash: z.string() }) },
   /** Saves the edited library as its next version (unconfirmed until a pharmacist confirms). */
   'library:save': { input: z.strictObject({ library: DrugLibrarySchema }), output: z.strictObject({ version: z.number().int(), hash: z.string() }) },

@@ -71,6 +71,8 @@ export const PumpRecordSchema = z.strictObject({
 export const PrescriptionInputSchema = z.strictObject({
   patientId: z.number().int().positive(),
   pumpId: z.number().int().positive().optional(),
+  /** The order stands for any of the patient's pumps: an explicit choice, required when no pump is named. */
+  anyPump: z.literal(true).optional(),
   components: z.array(z.strictObject({ drug: DrugSchema, concentration: Q.concentration, dailyDose: Q.dailyDose })).min(1).max(4),
   mode: z.enum(['continuous', 'flex']),
   fillVolumeMl: Decimal.optional(),
@@ -78,7 +80,7 @@ export const PrescriptionInputSchema = z.strictObject({
 });
 export type PrescriptionInput = z.infer<typeof PrescriptionInputSchema>;
 
-export const PrescriptionSchema = PrescriptionInputSchema.omit({ pumpId: true, fillVolumeMl: true, notes: true }).extend({
+export const PrescriptionSchema = PrescriptionInputSchema.omit({ pumpId: true, anyPump: true, fillVolumeMl: true, notes: true }).extend({
   id: z.number().int(),
   pumpId: z.number().int().nullable(),
   orderedAt: z.string(),
@@ -349,6 +351,8 @@ export type RefillReport = z.infer<typeof RefillReportSchema>;
 
 export const AuditFilterSchema = z.strictObject({
   patientId: Text(40).optional(),
+  /** The patient's name (any part of it) or ID. */
+  patient: Text(100).optional(),
   pumpSerial: Text(32).optional(),
   actor: Text(40).optional(),
   action: Text(60).optional(),
@@ -399,8 +403,6 @@ export const SettingsSchema = z.strictObject({
   lockoutMinutes: z.number().int().min(1).max(1440),
   language: z.enum(['zh-CN', 'en']),
   lowReservoirAlarmMl: Decimal,
-  /** The patient's name (any part of it) or ID. */
-  patient: Text(100).optional(),
   /** IANA time zone name, e.g. Asia/Shanghai. */
   timeZone: z.string().min(1).max(64).refine(isValidTimeZone, { message: 'not a time zone name (e.g. Asia/Shanghai)' }),
   clinicName: Text(100),

@@ -20,6 +20,9 @@ export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The message's name and values, when the service named it: the UI says it in the user's language. */
+    readonly key?: string,
+    readonly params?: Record<string, string>,
   ) {
     super(message);
   }
@@ -27,5 +30,5 @@ export class ApiError extends Error {
 
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
-  throw new ApiError(result.error.code, result.error.message);
+  throw new ApiError(result.error.code, result.error.message, result.error.key, result.error.params);
 }

@@ -3,7 +3,11 @@ import { ApiError } from '../api/client';
 
 /** A failed action in the user's language: what happened and what to do (the English detail is the fallback). */
 export function errorText(t: TFunction, error: unknown): string {
-  if (error instanceof ApiError) return t(`error.${error.code}`, { message: error.message, defaultValue: error.message });
+  if (error instanceof ApiError) {
+    // A named message in the user's language; the English text only where no translation exists.
+    const message = error.key === undefined ? error.message : t(`serverMessage.${error.key}`, { ...error.params, defaultValue: error.message });
+    return t(`error.${error.code}`, { message, defaultValue: message });
+  }
   return error instanceof Error ? error.message : t('error.INTERNAL');
 }
 

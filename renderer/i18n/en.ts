@@ -529,6 +529,8 @@ export const en = {
     anyPump: 'Any pump',
     anyPumpChoice: 'Any of the patient’s pumps',
     pumpRequired: 'Choose the pump, or “any of the patient’s pumps”',
+    anyPumpChoice: 'Any of the patient’s pumps',
+    pumpRequired: 'Choose the pump, or “any of the patient’s pumps”',
     orderedAt: 'Ordered',
     orderedBy: 'By',
     therapy: 'Drug, concentration, daily dose',
@@ -610,6 +612,12 @@ export const en = {
     stored_new: 'After',
     yes: 'yes',
     no: 'no',
+  },
+  /** Messages the services name (`key` of an error), with their values. */
+  serverMessage: {
+    orderPumpRequired: 'choose the pump this order is for, or “any of the patient’s pumps” explicitly',
+    orderAlreadyOpen: 'order #{{id}} for pump {{pump}} is still open. Cancel it (with the reason) before writing another order for this pump.',
+    orderAlreadyOpenAnyPump: 'order #{{id}} for any of the patient’s pumps is still open. Cancel it (with the reason) before writing another order.',
   },
   /** Messages the services name (`key` of an error), with their values. */
   serverMessage: {

@@ -531,6 +531,8 @@ export const zhCN: Messages = {
     anyPump: '任一泵',
     anyPumpChoice: '该患者的任一泵',
     pumpRequired: '请选择泵，或选择“该患者的任一泵”',
+    anyPumpChoice: '该患者的任一泵',
+    pumpRequired: '请选择泵，或选择“该患者的任一泵”',
     orderedAt: '开具时间',
     orderedBy: '医生',
     therapy: '药物、浓度、日剂量',
@@ -612,6 +614,11 @@ export const zhCN: Messages = {
     stored_new: '变更后',
     yes: '是',
     no: '否',
+  },
+  serverMessage: {
+    orderPumpRequired: '请选择此医嘱对应的泵，或明确选择“该患者的任一泵”',
+    orderAlreadyOpen: '泵 {{pump}} 的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再为此泵开具新医嘱。',
+    orderAlreadyOpenAnyPump: '适用于该患者任一泵的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再开具新医嘱。',
   },
   serverMessage: {
     orderPumpRequired: '请选择此医嘱对应的泵，或明确选择“该患者的任一泵”',

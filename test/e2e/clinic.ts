@@ -79,8 +79,14 @@ export async function writeOrder(page: Page, host: RunningHost, order: { drug?: 
   await signIn(page, host, 'dr.li', language);
   const unit = order.unit ?? 'mg';
   const input = { patientId: 1, pumpId: 1, components: [{ drug: order.drug ?? 'morphine', concentration: { value: order.concentration, unit: `${unit}/mL` }, dailyDose: { value: order.dailyDose, unit: `${unit}/day` } }], mode: 'continuous', ...(order.fillVolumeMl === undefined ? {} : { fillVolumeMl: order.fillVolumeMl }) };
-  type Api = { prescriptions: { create: (o: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
-  const result = await page.evaluate(async (o) => (globalThis as unknown as { pumpApi: Api }).pumpApi.prescriptions.create(o), input);
+  type Reply<T = unknown> = Promise<{ ok: boolean; value?: T; error?: { message: string } }>;
+  type Api = { prescriptions: { create: (o: unknown) => Reply; open: (q: { serial: string }) => Reply<Array<{ id: number }>>; cancel: (c: { id: number; reason: string }) => Reply } };
+  // One open order per pump: an order a spec left open is withdrawn first, as the physician would.
+  const result = await page.evaluate(async (o) => {
+    const api = (globalThis as unknown as { pumpApi: Api }).pumpApi;
+    for (const open of (await api.prescriptions.open({ serial: 'SIM000123' })).value ?? []) await api.prescriptions.cancel({ id: open.id, reason: 'replaced by a new order' });
+    return api.prescriptions.create(o);
+  }, input);
   if (!result.ok) throw new Error(`the order was refused: ${result.error?.message ?? ''}`);
 }
 

@@ -76,7 +76,7 @@ describe('screening trials and prescriptions', () => {
   });
 
   it('records a prescription for the refill visit', () => {
-    const order = { patientId: patient(), components: [{ drug: 'baclofen', concentration: { value: '500', unit: 'mcg/mL' }, dailyDose: { value: '400', unit: 'mcg/day' } }], mode: 'continuous', fillVolumeMl: '20' };
+    const order = { patientId: patient(), anyPump: true, components: [{ drug: 'baclofen', concentration: { value: '500', unit: 'mcg/mL' }, dailyDose: { value: '400', unit: 'mcg/day' } }], mode: 'continuous', fillVolumeMl: '20' };
     expect(createPrescription(deps(), nurse, order)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(createPrescription(deps(), doctor, order)).toMatchObject({ ok: true });
     expect(db.prepare(`SELECT action FROM audit_log WHERE action = 'prescription.create'`).pluck().all()).toHaveLength(1);

@@ -155,7 +155,7 @@ describe('the refill forecast and the bedside rules through the API', () => {
     const patientId = await clinic({ mode: 'flex', steps: [{ start: '00:00', rate: rate('0.3') }, { start: '08:00', rate: rate('0.4') }, { start: '16:00', rate: rate('0.3') }] });
     const read = await value<{ status: { dailyDose: { value: string } } }>('pump:interrogate');
     expect(read.status.dailyDose.value).toBe('3.3333');
-    const order = await value<{ id: number }>('prescriptions:create', { patientId, components: [{ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3.3333', unit: 'mg/day' } }], mode: 'flex' });
+    const order = await value<{ id: number }>('prescriptions:create', { patientId, anyPump: true, components: [{ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3.3333', unit: 'mg/day' } }], mode: 'flex' });
     await value('auth:signIn', { username: 'nurse.wang', password: TEST_PASSWORD });
     const syringe = { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, volumeMl: '20', lot: 'L1', expiry: '2027-01-01', preparedBy: 'Pharmacy', checkedBy: 'Pharmacist Zhou' };
     const report = await value('refill:perform', { prescriptionId: order.id, syringe, withdrawnMl: '14', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });

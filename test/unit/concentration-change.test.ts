@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dec } from '../../core/decimal';
 import { verifyAudit } from '../../db/audit/verify';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
+import { trainingPresets } from '../../drivers/simulator/presets';
 import { runtimeFixture } from './runtime-fixture';
 import { manualClock, signInThrough, TEST_PASSWORD } from './helpers';
 
@@ -12,20 +13,27 @@ const syringe = (concentration: string) => ({ drug: 'morphine', concentration: {
 let orders: Record<string, number> = {};
 const refill = (concentration: string, drug = 'morphine') => ({ prescriptionId: orders[`${drug} ${concentration}`], syringe: { ...syringe(concentration), drug }, withdrawnMl: '13', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
 
-/** The patient and pump, and Dr Li's orders (3 mg/day of morphine at 10 and at 25 mg/mL; hydromorphone as a new drug's start), then signed in as `as`. */
+type OrderKey = 'morphine 10' | 'morphine 25' | 'hydromorphone 2';
+let pumpId = 0;
+
+/** Dr Li's order (3 mg/day of morphine at 10 or at 25 mg/mL; hydromorphone as a new drug's start), the one open before it cancelled (one open order per pump); then signed in as `as`. */
+async function order(key: OrderKey, as: string) {
+  await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+  for (const open of await value<Array<{ id: number }>>('prescriptions:open', { serial: 'SIM000123' })) await value('prescriptions:cancel', { id: open.id, reason: 'replaced by a new order' });
+  const [drug = 'morphine', c = '10'] = key.split(' ');
+  const dose = drug === 'hydromorphone' ? '0.25' : '3';
+  const written = { patientId: 1, pumpId, components: [{ drug, concentration: { value: c, unit: 'mg/mL' }, dailyDose: { value: dose, unit: 'mg/day' } }], mode: 'continuous' };
+  orders = { [key]: (await value<{ id: number }>('prescriptions:create', written)).id };
+  await value('auth:signIn', { username: as, password: TEST_PASSWORD });
+}
+
+/** The patient and pump, and Dr Li's order for 3 mg/day of morphine at 25 mg/mL, then signed in as `as`. */
 async function setUp(as: string, catheter = true) {
   await signInThrough(f.runtime.dispatch, as === 'admin' ? 'admin' : 'nurse.wang');
-  const { id } = await value<{ id: number }>('patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
-  await value('pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', ...(catheter ? { catheterModelId: 'sim-cath', catheterLengthCm: '40' } : {}) });
+  await value<{ id: number }>('patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
+  pumpId = (await value<{ id: number }>('pumps:register', { patientId: 1, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', ...(catheter ? { catheterModelId: 'sim-cath', catheterLengthCm: '40' } : {}) })).id;
   await value('pump:interrogate');
-  await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
-  orders = {};
-  for (const [drug, c] of [['morphine', '10'], ['morphine', '25'], ['hydromorphone', '2']] as const) {
-    const dose = drug === 'hydromorphone' ? '0.25' : '3';
-    const order = { patientId: id, components: [{ drug, concentration: { value: c, unit: 'mg/mL' }, dailyDose: { value: dose, unit: 'mg/day' } }], mode: 'continuous' };
-    orders[`${drug} ${c}`] = (await value<{ id: number }>('prescriptions:create', order)).id;
-  }
-  await value('auth:signIn', { username: as, password: TEST_PASSWORD });
+  await order('morphine 25', as);
 }
 
 describe('a concentration change at a refill: same daily dose, the forced bridge bolus', () => {
@@ -73,7 +81,9 @@ describe('a concentration change at a refill: same daily dose, the forced bridge
   it('is refused to a nurse (a new concentration or drug), and for a syringe that is not the order, with nothing sent', async () => {
     await setUp('nurse.wang');
     expect(await call('refill:perform', refill('25'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.concentration' } });
+    await order('hydromorphone 2', 'nurse.wang');
     expect(await call('refill:perform', refill('2', 'hydromorphone'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', field: 'syringe.drug' } });
+    await order('morphine 10', 'nurse.wang');
     expect(await call('refill:perform', { ...refill('10'), syringe: { ...syringe('10'), drug: 'hydromorphone' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'syringe' } });
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
     const sessions = f.runtime.db.prepare('SELECT count(*) AS n FROM programming_sessions').get();
@@ -99,5 +109,36 @@ describe('the simulated pump delivers a bridge in place of the basal program', (
     clock.advanceDays(10);
     expect(pump.status().reservoirVolume.value).toBe('18.5'); // then 0.12 mL/day
     expect(before.gt(0)).toBe(true);
+  });
+});
+
+describe('the patient bolus at a concentration change: shown old and new, the physician decides', () => {
+  type Status = { patientBolus?: { volumeMl: string }; concentration: { value: string }; lastTransactionId: string | null; reservoirVolume: { value: string } };
+  /** The refill with what the pump counted withdrawn (no discrepancy to acknowledge). */
+  const counted = async () => ({ ...refill('25'), withdrawnMl: (await value<{ status: Status }>('pump:interrogate')).status.reservoirVolume.value });
+  /** The pump gives patient boluses of 0.02 mL (0.2 mg at 10 mg/mL); the patient is opioid-tolerant. */
+  async function withBoluses() {
+    await f.withPump(trainingPresets['morphine-patient-bolus']);
+    await setUp('dr.li');
+    await value('opioids:record', { patientId: 1, record: { kind: 'morphine/oral', dose: '100', startDate: '2026-02-01' } });
+  }
+
+  it('is never dropped silently: without a decision nothing is sent; the same dose at 25 mg/mL is 0.008 mL', async () => {
+    await withBoluses();
+    const preview = await value<{ concentrationChange: { patientBolus: unknown } }>('refill:preview', { withdrawnMl: '13', instilledMl: '20', prescriptionId: orders['morphine 25'] });
+    expect(preview.concentrationChange.patientBolus).toMatchObject({ old: { volumeMl: '0.02', maxPerDay: 4 }, sameDose: { volumeMl: '0.008', maxPerDay: 4 }, decision: null });
+    const before = (await value<{ status: Status }>('pump:interrogate')).status;
+    const ack = { acknowledgement: '25 mg/mL ordered to lengthen the refill interval' };
+    expect(await call('refill:perform', { ...(await counted()), ...ack })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'patientBolus' } });
+    expect((await value<{ status: Status }>('pump:interrogate')).status.lastTransactionId).toBe(before.lastTransactionId);
+    expect(await value('refill:perform', { ...(await counted()), ...ack, patientBolus: 'same-dose' })).toMatchObject({ outcome: 'confirmed' });
+    expect((await value<{ status: Status }>('pump:interrogate')).status).toMatchObject({ concentration: { value: '25' }, patientBolus: { volumeMl: '0.008' } });
+  });
+
+  it('can remove the patient bolus, and keeps none for a new drug (no equal dose of another drug)', async () => {
+    await withBoluses();
+    const ack = { acknowledgement: '25 mg/mL ordered; boluses stopped at the patient’s request' };
+    expect(await value('refill:perform', { ...(await counted()), ...ack, patientBolus: 'remove' })).toMatchObject({ outcome: 'confirmed' });
+    expect((await value<{ status: Status }>('pump:interrogate')).status.patientBolus).toBeUndefined();
   });
 });

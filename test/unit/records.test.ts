@@ -6,6 +6,7 @@ import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
 import { painHistory, refillHistory, searchPatients } from '../../db/queries/records';
+import { prescriptionsOf } from '../../db/queries/clinical';
 import { SimulatorLink } from '../../drivers/simulator/link';
 import type { SignedInUser } from '../../services/auth/accounts';
 import { runDemo } from '../../services/demo';
@@ -72,6 +73,8 @@ describe('the refill visit', () => {
   type Component = { drug: Drug; concentration: ConcentrationQ; dailyDose: DailyDoseQ };
   const morphine10: Component = { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3', unit: 'mg/day' } };
   const order = (component: Component = morphine10): number => {
+    // One open order per pump: the one before is withdrawn first, as the physician would.
+    for (const o of prescriptionsOf(db, patientId)) if (o.status === 'open') cancelPrescription(deps(), doctor, o.id, 'replaced by a new order');
     const id = createPrescription(deps(), doctor, { patientId, pumpId, components: [component], mode: 'continuous', fillVolumeMl: '38' });
     if (!id.ok) throw new Error(id.error.message);
     return id.value;
@@ -178,15 +181,15 @@ describe('the refill visit', () => {
     const other = createPatient(deps(), nurse, { identifier: 'MRN-10', name: 'C' });
     if (!other.ok) throw new Error(other.error.message);
     // A patient with no pump on record: the order is a start, within the starting dose.
-    expect(createPrescription(deps(), doctor, { patientId: other.value, components: [morphine10], mode: 'continuous' })).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT' } });
-    const foreign = createPrescription(deps(), doctor, { patientId: other.value, components: [{ ...morphine10, dailyDose: { value: '0.5', unit: 'mg/day' } }], mode: 'continuous' });
+    expect(createPrescription(deps(), doctor, { patientId: other.value, anyPump: true, components: [morphine10], mode: 'continuous' })).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT' } });
+    const foreign = createPrescription(deps(), doctor, { patientId: other.value, anyPump: true, components: [{ ...morphine10, dailyDose: { value: '0.5', unit: 'mg/day' } }], mode: 'continuous' });
     if (!foreign.ok) throw new Error(foreign.error.message);
     expect(await performRefill(programmingDeps(), request({ prescriptionId: foreign.value }))).toMatchObject({ ok: false, error: { field: 'prescriptionId', message: expect.stringContaining('another patient') as unknown } });
     expect(cancelPrescription(deps(), nurse, orderId, 'x')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(cancelPrescription(deps(), doctor, orderId, 'dose to be reviewed')).toEqual({ ok: true, value: null });
     expect(await performRefill(programmingDeps(), request())).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     // The library's hard limit stops an order at once (morphine 10 mg/mL, hard maximum daily dose).
-    expect(createPrescription(deps(), doctor, { patientId, components: [{ ...morphine10, dailyDose: { value: '60', unit: 'mg/day' } }], mode: 'continuous' })).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT', field: 'components.0' } });
+    expect(createPrescription(deps(), doctor, { patientId, pumpId, components: [{ ...morphine10, dailyDose: { value: '60', unit: 'mg/day' } }], mode: 'continuous' })).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT', field: 'components.0' } });
     const higher = order({ ...morphine10, dailyDose: { value: '4', unit: 'mg/day' } });
     expect(await performRefill(programmingDeps(), request({ prescriptionId: higher }))).toMatchObject({ ok: false, error: { field: 'prescriptionId', message: expect.stringContaining('Programming') as unknown } });
     expect(db.prepare(`SELECT count(*) FROM refills`).pluck().get()).toBe(0);

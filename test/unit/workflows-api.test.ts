@@ -163,7 +163,7 @@ describe('a refill through the API', () => {
     expect(await call('refill:preview', { withdrawnMl: '10', instilledMl: '41' })).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE' } });
     expect(await call('refill:perform', { prescriptionId: 1, syringe, withdrawnMl: '10', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } })).toMatchObject({ ok: false, error: { field: 'prescriptionId' } });
     // The physician's order; a nurse may not write one.
-    const order = { patientId: 1, components: [{ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3', unit: 'mg/day' } }], mode: 'continuous', fillVolumeMl: '20' };
+    const order = { patientId: 1, anyPump: true, components: [{ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3', unit: 'mg/day' } }], mode: 'continuous', fillVolumeMl: '20' };
     expect(await call('prescriptions:create', order)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await value('pump:interrogate');
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });

@@ -5,7 +5,7 @@ import type { TFunction } from 'i18next';
 import type { PatientDetail, Prescription, PrescriptionInput } from '../../../core/api/schemas';
 import { drugs, type Drug } from '../../../core/pump';
 import { pumpApi } from '../../api/client';
-import { useApiMutation } from '../../api/hooks';
+import { useApi, useApiMutation } from '../../api/hooks';
 import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
@@ -16,58 +16,66 @@ export const orderText = (t: TFunction, order: Pick<Prescription, 'components'>)
   order.components.map((c) => `${t(`drug.${c.drug}`)} ${c.concentration.value} ${c.concentration.unit} — ${c.dailyDose.value} ${c.dailyDose.unit}`).join(' + ');
 
 interface OrderForm {
-  drug: Drug;
-  mass: 'mg' | 'mcg';
+  drug?: Drug;
   concentration: string;
   dailyDose: string;
-  pumpId?: number;
+  /** A pump of the patient's, or "any" chosen explicitly. */
+  pump?: number | 'any';
   fillVolumeMl?: string;
   notes?: string;
+}
+
+/** The mass unit of a drug's doses and concentrations: the drug library's entry (mcg for baclofen, ziconotide, clonidine, fentanyl, sufentanil). */
+export function useDrugUnit(drug: Drug | undefined): 'mg' | 'mcg' | undefined {
+  const library = useApi(['library:get'], () => pumpApi().library.get({}));
+  return drug === undefined ? undefined : library.data?.library.entries.find((e) => e.drug === drug)?.unit;
 }
 
 function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetail['pumps'] }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<OrderForm>();
-  const mass = Form.useWatch('mass', form) ?? 'mg';
+  const drug = Form.useWatch('drug', form);
+  const mass = useDrugUnit(drug);
   const create = useApiMutation((v: PrescriptionInput) => pumpApi().prescriptions.create(v), [['patients:get', patientId]]);
   const submit = (v: OrderForm) => {
+    if (v.drug === undefined || mass === undefined || v.pump === undefined) return;
     const order: PrescriptionInput = {
       patientId,
-      components: [{ drug: v.drug, concentration: { value: v.concentration, unit: `${v.mass}/mL` }, dailyDose: { value: v.dailyDose, unit: `${v.mass}/day` } }],
+      components: [{ drug: v.drug, concentration: { value: v.concentration, unit: `${mass}/mL` }, dailyDose: { value: v.dailyDose, unit: `${mass}/day` } }],
       mode: 'continuous',
-      ...(v.pumpId === undefined ? {} : { pumpId: v.pumpId }),
+      ...(v.pump === 'any' ? { anyPump: true as const } : { pumpId: v.pump }),
       ...(v.fillVolumeMl === undefined || v.fillVolumeMl === '' ? {} : { fillVolumeMl: v.fillVolumeMl }),
       ...(v.notes === undefined || v.notes === '' ? {} : { notes: v.notes }),
     };
     create.mutate(order, { onSuccess: () => form.resetFields() });
   };
+  const unitText = mass ?? '—';
   return (
-    <Form<OrderForm> form={form} name="new-order" layout="inline" initialValues={{ mass: 'mg', pumpId: pumps[0]?.id }} onFinish={submit} style={{ rowGap: 8 }}>
+    <Form<OrderForm> form={form} name="new-order" layout="inline" initialValues={pumps.length === 1 ? { pump: pumps[0]?.id } : {}} onFinish={submit} style={{ rowGap: 8 }}>
       <Form.Item name="drug" label={t('status.drug')} rules={[{ required: true, message: t('form.required') }]}>
         <Select style={{ width: 160 }} options={drugs.map((d) => ({ value: d, label: t(`drug.${d}`) }))} />
       </Form.Item>
-      <Form.Item name="mass" label={t('orders.unit')}>
-        <Select style={{ width: 100 }} options={[{ value: 'mg', label: 'mg' }, { value: 'mcg', label: 'mcg' }]} />
+      {/* The unit is the drug library's for the drug, never a separate choice that could disagree with it. */}
+      <Form.Item label={t('orders.unit')}>
+        <span data-testid="order-unit">{unitText}</span>
       </Form.Item>
       <Form.Item name="concentration" label={t('status.concentration')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
-        <Input inputMode="decimal" suffix={`${mass}/mL`} style={{ width: 150 }} />
+        <Input inputMode="decimal" suffix={`${unitText}/mL`} style={{ width: 150 }} />
       </Form.Item>
       <Form.Item name="dailyDose" label={t('status.dailyDose')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
-        <Input inputMode="decimal" suffix={`${mass}/day`} style={{ width: 150 }} />
+        <Input inputMode="decimal" suffix={`${unitText}/day`} style={{ width: 150 }} />
       </Form.Item>
       <Form.Item name="fillVolumeMl" label={t('orders.fillVolume')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
         <Input inputMode="decimal" suffix="mL" style={{ width: 120 }} />
       </Form.Item>
-      {pumps.length > 0 && (
-        <Form.Item name="pumpId" label={t('orders.pump')}>
-          <Select style={{ width: 160 }} allowClear options={pumps.map((p) => ({ value: p.id, label: p.serial }))} />
-        </Form.Item>
-      )}
+      <Form.Item name="pump" label={t('orders.pump')} rules={[{ required: true, message: t('orders.pumpRequired') }]}>
+        <Select style={{ width: 200 }} options={[...pumps.map((p) => ({ value: p.id, label: p.serial })), { value: 'any' as const, label: t('orders.anyPumpChoice') }]} />
+      </Form.Item>
       <Form.Item name="notes" label={t('patients.note')}>
         <Input style={{ width: 240 }} />
       </Form.Item>
       <Form.Item>
-        <Button type="primary" htmlType="submit" loading={create.isPending}>
+        <Button type="primary" htmlType="submit" loading={create.isPending} disabled={drug !== undefined && mass === undefined}>
           {t('orders.create')}
         </Button>
       </Form.Item>

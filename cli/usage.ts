@@ -33,4 +33,7 @@ export const restoreUsage = `pumpctl restore --db FILE --from BACKUP [--json]
   restore in the restored trail and signs it, so that the trail verifies afterwards.`;
 
 export const usersUsage = `pumpctl users unlock --db FILE --user NAME [--json]
-  Lifts the sign-in lock-out of a user (e.g. the only administrator), recorded in the audit trail.`;
+  Lifts the sign-in lock-out of a user (e.g. the only administrator), recorded in the audit trail.
+pumpctl users reset-password --db FILE --user NAME [--password-stdin] [--json]
+  Sets a one-time password for a user who forgot theirs (printed once; or the first line of standard
+  input), to be changed at the next sign-in; lifts the lock-out; recorded in the audit trail.`;

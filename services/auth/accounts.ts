@@ -172,6 +172,35 @@ export function unlockUser(deps: AccountDeps, actor: string, username: string): 
   return ok({ wasLocked });
 }
 
+/**
+ * Sets a new password at the workstation, for a user (typically the only administrator) who
+ * forgot theirs, e.g. `pumpctl users reset-password`: whoever runs it has the database file and
+ * its key, and is recorded as the actor. The password meets the policy, is never recorded, and
+ * must be changed at the next sign-in; the lock-out of the name is lifted. A disabled account
+ * stays disabled.
+ */
+export async function recoverPassword(deps: AccountDeps, actor: string, username: string, password: string): Promise<Result<{ disabled: boolean }>> {
+  const row = findUser(deps.db, username);
+  if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${recordable(username)}`, 'username'));
+  const problem = passwordProblem(password, row.username);
+  if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'password'));
+  const hash = await hashPassword(password);
+  deps.audit.commit(() => {
+    const before = signInAttempts(deps.db, row.username);
+    setPasswordHash(deps.db, row.id, hash, true);
+    clearAttempts(deps.db, row.username);
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor,
+      action: 'user.recoverPassword',
+      old: { username: row.username, failedAttempts: before.failedAttempts, lockedUntil: before.lockedUntil },
+      new: { username: row.username, role: row.role, mustChange: true },
+      outcome: 'confirmed',
+    });
+  });
+  return ok({ disabled: row.disabled === 1 });
+}
+
 const lockedError = (until: string) => appError('ACCOUNT_LOCKED', `too many failed sign-ins with this user name: locked until ${until}`);
 const wrongCredentials = () => appError('WRONG_CREDENTIALS', 'wrong user name or password');
 

@@ -27,6 +27,7 @@ export const exitCodeFor = (code: ErrorCode): ExitCode => {
     case 'CONFLICT':
     case 'HARD_LIMIT':
     case 'ACKNOWLEDGEMENT_REQUIRED':
+    case 'DISCREPANCY_UNACKNOWLEDGED':
     case 'WITNESS_REQUIRED':
     case 'SECOND_PERSON_REQUIRED':
     case 'PROGRAMMING_BLOCKED':

@@ -19,6 +19,8 @@ export const operations = [
   'pump.alarmTest',
   'session.resolve',
   'refill.record',
+  /** Clearing a pump from the review list a flagged refill discrepancy put it on. */
+  'review.clear',
   'witness.sign',
   'audit.view',
   'audit.export',
@@ -46,6 +48,7 @@ export const permissionTable: Record<Operation, readonly Role[]> = {
   'pump.alarmTest': [P, N],
   'session.resolve': [P, N],
   'refill.record': [P, N],
+  'review.clear': [P],
   'witness.sign': [P, N],
   'audit.view': [P, N, A],
   'audit.export': [P, A],

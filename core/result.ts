@@ -29,6 +29,8 @@ export const errorCodes = [
   'HARD_LIMIT',
   /** A soft limit was reached: the change needs an acknowledgement with a reason. */
   'ACKNOWLEDGEMENT_REQUIRED',
+  /** A refill's flagged discrepancy: what was checked and the patient's state are recorded before it completes. */
+  'DISCREPANCY_UNACKNOWLEDGED',
   /** This change needs a second clinician's sign-off. */
   'WITNESS_REQUIRED',
   /** Someone other than the author must do this (a library version is confirmed by a second pharmacist). */

@@ -16,6 +16,7 @@ import { programPump, type ProgrammingDeps } from './programming';
 import { settingsOfStatus } from './program-review';
 import { prescriptionOfRow } from './clinical';
 import { closePrescription, findPrescription } from '../db/queries/clinical';
+import { insertReview } from '../db/queries/reviews';
 import type { Prescription } from '../core/api/schemas';
 
 export interface RefillRequest {
@@ -34,7 +35,18 @@ export interface RefillRequest {
   waste?: { volumeMl: string; witness: string };
   /** The reason given when the running dose is beyond a soft limit of the library. */
   acknowledgement?: string | undefined;
+  /** A flagged discrepancy: what the nurse checked and the patient's state (required; puts the pump on the review list). */
+  discrepancyAcknowledgement?: DiscrepancyAcknowledgement | undefined;
+  /** The refill-only visit: the running program is re-sent unchanged, or nothing is done. */
+  refillOnly?: boolean | undefined;
 }
+
+export interface DiscrepancyAcknowledgement {
+  checked: string;
+  patientState: string;
+}
+
+const acknowledges = (a: DiscrepancyAcknowledgement | undefined): a is DiscrepancyAcknowledgement => a !== undefined && a.checked.trim().length >= 3 && a.patientState.trim().length >= 3;
 
 export interface RefillResult {
   refillId: number;
@@ -49,6 +61,10 @@ export interface RefillResult {
   /** A concentration change: the new program and its bridge bolus. */
   change?: ConcentrationChange;
   performedAt: string;
+  /** The pump as read back after the write (the program it runs now), when the read-back answered. */
+  readBack?: PumpStatus;
+  /** The physician review a flagged discrepancy opened. */
+  reviewId?: number;
 }
 
 /** A new concentration (same drug, same daily dose) or a new drug (the order's dose), with the forced bridge. */
@@ -64,7 +80,7 @@ export interface ConcentrationChange {
   deadVolume: VolumeQ;
 }
 
-const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean => massOf(a.unit) === massOf(b.unit) && dec(a.value).eq(b.value);
+export const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean => massOf(a.unit) === massOf(b.unit) && dec(a.value).eq(b.value);
 
 /**
  * A new concentration at the same daily dose: the new rate, and the bridge bolus that pushes the
@@ -216,6 +232,9 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   if (!drugChange && !sameDailyDose(wanted.dailyDose, pump.dailyDose)) {
     return err(appError('INVALID_INPUT', `order #${order.id} is for ${wanted.dailyDose.value} ${wanted.dailyDose.unit} but the pump delivers ${pump.dailyDose.value} ${pump.dailyDose.unit}: a physician changes the dose in Programming (or the order) before the refill`, 'prescriptionId'));
   }
+  if (request.refillOnly === true && (drugChange || concentrationChange)) {
+    return err(appError('INVALID_INPUT', `order #${order.id} changes the ${drugChange ? 'drug' : 'concentration'}: the refill-only visit re-sends the running program unchanged; use the full refill`, 'prescriptionId'));
+  }
   let change: ConcentrationChange | undefined;
   if (drugChange || concentrationChange) {
     // A new drug or concentration: a physician reprograms, with the forced bridge bolus.
@@ -241,11 +260,15 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   const today = clinicDate(deps.now(), deps.timeZone ?? workstationTimeZone());
   if (s.expiry < today) return err(appError('INVALID_INPUT', `the syringe expired on ${s.expiry}`, 'syringe.expiry'));
   if (dec(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', 'more was instilled than the syringe held', 'instilledMl'));
-  const fill = reservoirAfterFill(pump, { ...request, acknowledged: (request.acknowledgement ?? '').trim().length >= 3 });
+  const fill = reservoirAfterFill(pump, { ...request, acknowledged: (request.acknowledgement ?? '').trim().length >= 3 || acknowledges(request.discrepancyAcknowledgement) });
   if (!fill.ok) return fill;
   const newReservoirMl = fill.value;
   const capacity = dec(pump.reservoirCapacity.value);
   const { discrepancy, flag } = refillDiscrepancy(capacity, dec(pump.reservoirVolume.value), dec(request.withdrawnMl));
+  const discrepancyAck = request.discrepancyAcknowledgement;
+  if (flag && !acknowledges(discrepancyAck)) {
+    return err(appError('DISCREPANCY_UNACKNOWLEDGED', `the pump counted ${pump.reservoirVolume.value} mL but ${request.withdrawnMl} mL came out (${str(discrepancy)} mL): record what was checked and the patient's state before the refill completes`, 'discrepancyAcknowledgement'));
+  }
   const settings = change?.settings ?? settingsOfStatus(pump);
   // Every figure of the visit is computed before anything is sent: nothing after the write may fail on input.
   const forecast = refillForecastFor({ db: deps.db, now: deps.now, library: deps.library, timeZone: deps.timeZone ?? workstationTimeZone(), marginDays: deps.marginDays ?? 0 }, pump, deps.model ?? defaultPumpModel(), {
@@ -294,13 +317,15 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
         nextRefillDate: forecast.value.nextRefillDate,
         ...(change === undefined ? {} : { newDrug: change.settings.drug, newConcentration: change.settings.concentration, newDailyDose: change.dailyDose, newRate: change.newRate, bridge: change.bridge }),
         ...(drugChange ? { rinseMl } : {}),
+        ...(flag && discrepancyAck !== undefined ? { discrepancyAcknowledgement: { checked: discrepancyAck.checked.trim(), patientState: discrepancyAck.patientState.trim() }, physicianReview: 'required' } : {}),
+        ...(request.refillOnly === true ? { refillOnly: true } : {}),
       },
       reason: flag ? 'refill discrepancy above threshold: check for pocket fill or pump malfunction' : null,
       outcome: programmed.value.outcome,
     });
     // The order is carried out once the pump has the refill (a rejected write leaves it open).
     if (programmed.value.outcome !== 'rejected') closePrescription(deps.db, order.id, 'filled');
-    return insertRefill(deps.db, {
+    const id = insertRefill(deps.db, {
       pumpId: registered.id,
       prescriptionId: order.id,
       performedAt,
@@ -324,6 +349,11 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       wasteWitness: request.waste?.witness ?? null,
       auditSeq: record.seq,
     });
+    // A flagged discrepancy puts the pump on the physician's review list, with the nurse's acknowledgement.
+    const review = flag && discrepancyAck !== undefined
+      ? insertReview(deps.db, { pumpId: registered.id, refillId: id, flaggedAt: performedAt, nurse: request.nurse.username, expectedMl: pump.reservoirVolume.value, withdrawnMl: request.withdrawnMl, discrepancyMl: str(discrepancy), checked: discrepancyAck.checked.trim(), patientState: discrepancyAck.patientState.trim(), auditSeq: record.seq })
+      : undefined;
+    return { id, review };
   });
-  return ok({ refillId, discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, newReservoirMl, outcome: programmed.value.outcome, pump, performedAt, ...(change === undefined ? {} : { change }) });
+  return ok({ refillId: refillId.id, ...(refillId.review === undefined ? {} : { reviewId: refillId.review }), ...(programmed.value.status === undefined ? {} : { readBack: programmed.value.status }), discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, newReservoirMl, outcome: programmed.value.outcome, pump, performedAt, ...(change === undefined ? {} : { change }) });
 }

@@ -31,6 +31,8 @@ import {
   ScreeningInputSchema,
   SettingsSchema,
   UserSchema,
+  VisitCheckSchema,
+  PumpReviewSchema,
 } from './schemas';
 import { BolusDeliverSchema, BolusOutcomeSchema, BolusPreviewSchema, BolusRequestSchema } from './schemas';
 
@@ -132,6 +134,12 @@ export const contract = {
   'bolus:deliver': { input: BolusDeliverSchema, output: BolusOutcomeSchema },
   'refill:preview': { input: RefillPreviewInputSchema, output: RefillPreviewSchema },
   'refill:perform': { input: RefillInputSchema, output: RefillReportSchema },
+  /** The refill-only visit: reads the pump and decides whether the order can be done without changing the therapy. */
+  'refill:visitCheck': { input: z.strictObject({ prescriptionId: z.number().int().positive() }), output: VisitCheckSchema },
+  /** Pumps a flagged refill discrepancy put on the physician's review list, oldest first. */
+  'reviews:list': { input: Empty, output: z.array(PumpReviewSchema) },
+  /** A physician clears a review with a note (audited). */
+  'reviews:clear': { input: z.strictObject({ id: z.number().int().positive(), note: z.string().trim().min(3).max(1000) }), output: z.null() },
   /** The page as it prints (the report and patient card), saved as a PDF where the user chooses: the desktop app only. */
   'report:pdf': { input: z.strictObject({ fileName: z.string().trim().regex(/^[\w.-]{1,100}\.pdf$/, 'a file name such as refill-report.pdf') }), output: z.strictObject({ savedTo: z.string().nullable() }) },
   'audit:list': { input: z.strictObject({ filter: AuditFilterSchema.default({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: AuditPageSchema },

@@ -314,6 +314,41 @@ export const RefillPreviewSchema = z.strictObject({
   concentrationChange: ConcentrationChangeSchema.extend({ check: DoseCheckSchema }).nullable(),
 });
 
+/** A flagged refill discrepancy, acknowledged by the nurse: what was checked and the patient's state. */
+export const DiscrepancyAcknowledgementSchema = z.strictObject({ checked: Text(500).min(3), patientState: Text(500).min(3) });
+
+/** The program before beside the program after, row by row (values canonical: equal text is the same therapy). */
+export const ProgramComparisonSchema = z.strictObject({
+  rows: z.array(z.strictObject({ field: z.enum(['drug', 'concentration', 'mode', 'rate', 'dailyDose', 'step', 'patientBolus']), label: z.string().optional(), before: z.string(), after: z.string(), same: z.boolean() })),
+  identical: z.boolean(),
+});
+
+/** Whether an order can be carried out by the refill-only visit, decided when it is chosen. */
+export const VisitCheckSchema = z.strictObject({
+  eligible: z.boolean(),
+  blockers: z.array(z.enum(['admixture', 'drugChange', 'concentrationChange', 'doseChange'])),
+  order: PrescriptionSchema,
+  pumpSerial: z.string(),
+  patient: PatientSchema.nullable(),
+  /** The program as read now beside the program the visit re-sends. */
+  program: ProgramComparisonSchema,
+});
+
+/** A pump on the physician's review list after a flagged refill discrepancy. */
+export const PumpReviewSchema = z.strictObject({
+  id: z.number().int(),
+  pumpSerial: z.string(),
+  patient: PatientSchema.nullable(),
+  refillId: z.number().int(),
+  flaggedAt: z.string(),
+  nurse: z.string(),
+  expectedMl: z.string(),
+  withdrawnMl: z.string(),
+  discrepancyMl: z.string(),
+  checked: z.string(),
+  patientState: z.string(),
+});
+
 export const RefillInputSchema = z.strictObject({
   /** The physician's order this refill carries out: the syringe is checked against it. */
   prescriptionId: z.number().int().positive(),
@@ -327,6 +362,10 @@ export const RefillInputSchema = z.strictObject({
   waste: z.strictObject({ volumeMl: Decimal, witness: Text(60).min(1) }).optional(),
   witness: CredentialsSchema,
   acknowledgement: Text(500).optional(),
+  /** Required when the discrepancy is flagged: recorded, and the pump goes on the physician's review list. */
+  discrepancyAcknowledgement: DiscrepancyAcknowledgementSchema.optional(),
+  /** The refill-only visit: refused unless the running program is re-sent unchanged. */
+  refillOnly: z.boolean().optional(),
 });
 
 export const RefillReportSchema = z.strictObject({
@@ -346,6 +385,10 @@ export const RefillReportSchema = z.strictObject({
   performedAt: z.string(),
   concentrationChange: ConcentrationChangeSchema.nullable(),
   forecast: ForecastSchema,
+  /** The program as read before the refill beside the program read back after it (null when the read-back did not answer). */
+  program: ProgramComparisonSchema.nullable().optional(),
+  /** The physician review a flagged discrepancy opened, or null. */
+  reviewId: z.number().int().nullable().optional(),
 });
 export type RefillReport = z.infer<typeof RefillReportSchema>;
 

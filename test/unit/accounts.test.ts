@@ -36,7 +36,7 @@ const admin = async () => {
 describe('the permission table', () => {
   // The specification, written out in full: every role × every operation.
   const expected: Record<Role, readonly Operation[]> = {
-    physician: ['patient.view', 'patient.edit', 'pain.record', 'screening.record', 'prescription.create', 'pump.interrogate', 'pump.program', 'pump.reservoir.update', 'pump.clock.set', 'pump.alarmTest', 'session.resolve', 'refill.record', 'witness.sign', 'audit.view', 'audit.export'],
+    physician: ['patient.view', 'patient.edit', 'pain.record', 'screening.record', 'prescription.create', 'pump.interrogate', 'pump.program', 'pump.reservoir.update', 'pump.clock.set', 'pump.alarmTest', 'session.resolve', 'refill.record', 'review.clear', 'witness.sign', 'audit.view', 'audit.export'],
     nurse: ['patient.view', 'patient.edit', 'pain.record', 'pump.interrogate', 'pump.reservoir.update', 'pump.clock.set', 'pump.alarmTest', 'session.resolve', 'refill.record', 'witness.sign', 'audit.view'],
     admin: ['patient.view', 'audit.view', 'audit.export', 'library.edit', 'library.confirm', 'users.manage', 'settings.edit'],
   };

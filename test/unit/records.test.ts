@@ -129,8 +129,11 @@ describe('the refill visit', () => {
     // 3 mL less came out than the pump counted: "emptied" must be confirmed with what was checked before 38 mL go in.
     expect(await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn }))).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED', field: 'instilledMl' } });
     expect(await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn, reservoirEmptied: false }))).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE' } });
-    const r = await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn, acknowledgement: 'aspirated until nothing came; no swelling at the pocket; physician informed' }));
-    expect(r).toMatchObject({ ok: true, value: { discrepancyFlag: true, newReservoirMl: '38' } });
+    // A flagged discrepancy completes only with what was checked and the patient's state, before anything is sent.
+    expect(await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn, acknowledgement: 'aspirated until nothing came; no swelling at the pocket; physician informed' }))).toMatchObject({ ok: false, error: { code: 'DISCREPANCY_UNACKNOWLEDGED' } });
+    expect(link.pump.status().reservoirVolume.value).toBe(expected);
+    const r = await performRefill(programmingDeps(), request({ withdrawnMl: withdrawn, discrepancyAcknowledgement: { checked: 'aspirated until nothing came; no swelling at the pocket', patientState: 'well, no signs of overdose or withdrawal' } }));
+    expect(r).toMatchObject({ ok: true, value: { discrepancyFlag: true, newReservoirMl: '38', reviewId: expect.any(Number) as unknown } });
     // The pump counts what the nurse put into the emptied reservoir, never more (a late alarm runs it dry).
     expect(link.pump.status().reservoirVolume.value).toBe('38.0');
     expect(refillHistory(db, pumpId)).toMatchObject([{ discrepancyFlag: 1 }]);

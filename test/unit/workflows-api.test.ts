@@ -170,7 +170,10 @@ describe('a refill through the API', () => {
     const { id: prescriptionId } = await value<{ id: number }>('prescriptions:create', order);
     await value('auth:signIn', { username: 'nurse.wang', password: TEST_PASSWORD });
     expect(await value('prescriptions:open', { serial: 'SIM000123' })).toEqual([expect.objectContaining({ id: prescriptionId, orderedBy: 'dr.li', status: 'open', fillVolumeMl: '20' })]);
-    const report = await value('refill:perform', { prescriptionId, syringe, withdrawnMl: '10', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+    const refill = { prescriptionId, syringe, withdrawnMl: '10', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } };
+    // The flagged discrepancy is acknowledged (what was checked, the patient's state) before the refill completes.
+    expect(await call('refill:perform', refill)).toMatchObject({ ok: false, error: { code: 'DISCREPANCY_UNACKNOWLEDGED' } });
+    const report = await value('refill:perform', { ...refill, discrepancyAcknowledgement: { checked: 'Aspirated until nothing came; pocket not swollen', patientState: 'Well' } });
     expect(report).toMatchObject({ outcome: 'confirmed', discrepancyFlag: true, patient: { identifier: 'P-1' }, nurse: 'Nurse Wang', witness: 'Nurse Zhao', forecast: { limitingFactor: 'alarm' } });
     const detail = await value<{ pumps: Array<{ refills: Array<{ discrepancyFlag: boolean }> }> }>('patients:get', { id: 1 });
     expect(detail.pumps[0]?.refills).toEqual([expect.objectContaining({ discrepancyFlag: true, instilledMl: '20' })]);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Database, DatabaseOpenError, isPlainDatabaseFile, openDatabase, openDatabaseReadOnly, type Db } from './connection';
 import { type DatabaseKeyFile, KeyFileError, type AuditKeyStore } from './audit/keys';
@@ -41,6 +41,23 @@ function keyOrRefuse(path: string, keyFile: DatabaseKeyFile, create: boolean): B
 export function openStore(path: string, options: StoreOptions): Db {
   if (path === ':memory:') return openDatabase(path);
   const file = resolve(path);
+  refuseWhileEncrypting(file);
+  const before = existsSync(file) ? statSync(file).ino : undefined;
+  const db = openStoreOnce(file, options);
+  // Opened in the instant another process moved its encrypted copy into place: open the new file.
+  if (before !== undefined && (!existsSync(file) || statSync(file).ino !== before) && !encryptedHere.has(file)) {
+    db.close();
+    refuseWhileEncrypting(file);
+    return openStoreOnce(file, options);
+  }
+  encryptedHere.delete(file);
+  return db;
+}
+
+/** Files this process has just encrypted (their inode changed by our own hand). */
+const encryptedHere = new Set<string>();
+
+function openStoreOnce(file: string, options: StoreOptions): Db {
   const present = existsSync(file);
   if (present && statSync(file).size === 0) return openDatabase(file); // refused with its reason
   if (!present) return openDatabase(file, { key: keyOrRefuse(file, options.keyFile, true) });
@@ -48,6 +65,7 @@ export function openStore(path: string, options: StoreOptions): Db {
     if (options.encryptPlain === false) return openDatabase(file);
     const key = keyOrRefuse(file, options.keyFile, true);
     encryptPlainDatabase(file, key, options.auditKeys);
+    encryptedHere.add(file);
     return openDatabase(file, { key });
   }
   return openDatabase(file, { key: keyOrRefuse(file, options.keyFile, false) });
@@ -75,6 +93,83 @@ function fsyncPath(path: string): void {
   }
 }
 
+/** The lock file of a plain database's one-time encryption, beside it. */
+export const encryptionLockPath = (file: string): string => `${file}.encrypting.lock`;
+
+/** The process holding the encryption lock, if that process is alive (a crashed one's lock is stale). */
+function liveLockHolder(lock: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number((JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown }).pid);
+  } catch (e) {
+    // Being written this instant (or unreadable): taken as held.
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : -1;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return -1;
+  if (pid === process.pid) return pid;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+const busyEncrypting = (file: string, pid: number) =>
+  new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} is being encrypted by another program${pid > 0 ? ` (process ${pid})` : ''}; nothing was changed. Start again when it has finished.`);
+
+/** Refuses to open a database another live process is encrypting this moment. */
+function refuseWhileEncrypting(file: string): void {
+  const holder = liveLockHolder(encryptionLockPath(file));
+  if (holder !== undefined && holder !== process.pid) throw busyEncrypting(file, holder);
+}
+
+/**
+ * Takes the encryption lock: a file created exclusively beside the database, naming this process.
+ * A lock left by a process that no longer runs is taken over. Returns its release.
+ */
+function takeEncryptionLock(file: string): () => void {
+  const lock = encryptionLockPath(file);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(lock, 'wx', 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} cannot be locked for its encryption (the plain file is unchanged): ${(e as Error).message}`);
+      const holder = liveLockHolder(lock);
+      if (holder !== undefined) throw busyEncrypting(file, holder);
+      rmSync(lock, { force: true }); // stale: its process is gone
+      continue;
+    }
+    try {
+      writeSync(fd, JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return () => rmSync(lock, { force: true });
+  }
+  throw busyEncrypting(file, -1);
+}
+
+/**
+ * Encrypts a plain database once, under a lock (`encryptPlainDatabaseLocked`): a lock file that
+ * every opener of the store respects, and SQLite's own exclusive lock on the plain file, taken
+ * only when no other connection has it open, and held from the copy until the encrypted file is
+ * in place: a second process can neither encrypt it too nor write to the plain file meanwhile.
+ */
+export function encryptPlainDatabase(path: string, key: Buffer, auditKeys?: AuditKeyStore): { records: number } {
+  const file = resolve(path);
+  const release = takeEncryptionLock(file);
+  try {
+    // Someone else finished it while we waited for the lock: nothing left to do.
+    if (!isPlainDatabaseFile(file)) return { records: 0 };
+    return encryptPlainDatabaseLocked(file, key, auditKeys);
+  } finally {
+    release();
+  }
+}
+
 /**
  * Encrypts a plain database once: its schema brought up to date, a consistent copy taken
  * (`VACUUM INTO`), the copy encrypted with `key`, then checked — `integrity_check`, and its audit
@@ -83,22 +178,29 @@ function fsyncPath(path: string): void {
  * copy has passed every check the plain file is left as it was. Every other program using the file
  * must be closed first.
  */
-export function encryptPlainDatabase(path: string, key: Buffer, auditKeys?: AuditKeyStore): { records: number } {
-  const file = resolve(path);
+function encryptPlainDatabaseLocked(file: string, key: Buffer, auditKeys?: AuditKeyStore): { records: number } {
   const location = realpathSync(file);
   const staged = `${file}.encrypting-${randomBytes(4).toString('hex')}`;
   let before: AuditVerifyReport;
   const plain = openDatabase(file);
+  // Held until the encrypted file is in place (closed in `finally` below).
   try {
     plain.pragma('wal_checkpoint(TRUNCATE)');
+    // Leaving WAL needs the only connection to the file: any other program with it open is found here.
+    plain.pragma('busy_timeout = 0');
+    const mode = String(plain.pragma('journal_mode = DELETE', { simple: true }));
+    if (mode !== 'delete') throw new Error(`another program has the database open (journal mode stays ${mode}): close it first`);
+    // From here no other connection can read or write it until this one closes.
+    plain.pragma('locking_mode = EXCLUSIVE');
+    plain.exec('BEGIN EXCLUSIVE; COMMIT');
     before = verifyAudit(plain, auditKeys, { location });
     closeSync(openSync(staged, 'wx', 0o600));
     plain.prepare('VACUUM INTO ?').run(staged);
   } catch (e) {
     rmSync(staged, { force: true });
-    throw e instanceof DatabaseOpenError ? e : new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} could not be copied for encryption (the plain file is unchanged): ${(e as Error).message}`);
-  } finally {
     plain.close();
+    const busy = /database is locked|SQLITE_BUSY/i.test((e as Error).message) ? ' — another program has the database open: close it first' : '';
+    throw e instanceof DatabaseOpenError ? e : new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} could not be copied for encryption (the plain file is unchanged): ${(e as Error).message}${busy}`);
   }
   try {
     const copy = new Database(staged);
@@ -123,10 +225,12 @@ export function encryptPlainDatabase(path: string, key: Buffer, auditKeys?: Audi
     }
     fsyncPath(staged);
     renameSync(staged, file);
-    for (const side of ['-wal', '-shm']) rmSync(`${file}${side}`, { force: true });
+    plain.close();
+    for (const side of ['-wal', '-shm', '-journal']) rmSync(`${file}${side}`, { force: true });
     fsyncPath(dirname(file));
   } catch (e) {
     rmSync(staged, { force: true });
+    if (plain.open) plain.close();
     throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} could not be encrypted; the plain file is unchanged: ${(e as Error).message}`);
   }
   return { records: before.records };

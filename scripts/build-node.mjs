@@ -15,6 +15,7 @@ await Promise.all([
   build({ ...node, entryPoints: ['test/support/audit-writer.ts'], outfile: 'dist/test/audit-writer.cjs' }),
   build({ ...node, entryPoints: ['test/support/unconfirmed-session.ts'], outfile: 'dist/test/unconfirmed-session.cjs' }),
   build({ ...node, entryPoints: ['test/support/seed-clinic.ts'], outfile: 'dist/test/seed-clinic.cjs' }),
+  build({ ...node, entryPoints: ['test/support/store-opener.ts'], outfile: 'dist/test/store-opener.cjs' }),
   build({ ...node, entryPoints: ['drivers/worker/link-worker.ts'], outfile: 'dist/worker/link-worker.cjs' }),
   build({
     entryPoints: ['web/browser/pump-api.ts'],

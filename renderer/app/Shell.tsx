@@ -13,11 +13,15 @@ import { TrainingBanner } from '../components/TrainingBanner';
 import { UnconfirmedBanner } from '../components/UnconfirmedBanner';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { useIdleTimer } from './idle';
+import { claimDrafts, clearDrafts, useDraftState } from './drafts';
+import { NavigateContext, type Route } from './navigate';
 
 // Each workflow is its own chunk: the first screen loads only what it shows.
 const PumpScreen = lazy(() => import('../features/pump/PumpScreen'));
 const ProgrammingScreen = lazy(() => import('../features/programming/ProgrammingScreen'));
 const RefillWizard = lazy(() => import('../features/refill/RefillWizard'));
+const RefillVisit = lazy(() => import('../features/refill/RefillVisit'));
+const ReviewList = lazy(() => import('../features/refill/ReviewList'));
 const PatientsScreen = lazy(() => import('../features/patients/PatientsScreen'));
 const AuditScreen = lazy(() => import('../features/audit/AuditScreen'));
 const UsersScreen = lazy(() => import('../features/admin/UsersScreen'));
@@ -25,13 +29,15 @@ const LibraryScreen = lazy(() => import('../features/admin/LibraryScreen'));
 const SettingsScreen = lazy(() => import('../features/admin/SettingsScreen'));
 const ChangePasswordScreen = lazy(() => import('../features/auth/ChangePasswordScreen'));
 
-export type Route = 'pump' | 'programming' | 'refill' | 'patients' | 'audit' | 'users' | 'library' | 'settings';
+export type { Route };
 
 /** The navigation: a role sees only what it may use (a nurse never sees programming). */
 const routes: ReadonlyArray<{ key: Route; needs: Operation; render: () => ReactNode }> = [
   { key: 'pump', needs: 'pump.interrogate', render: () => <PumpScreen /> },
   { key: 'programming', needs: 'pump.program', render: () => <ProgrammingScreen /> },
+  { key: 'visit', needs: 'refill.record', render: () => <RefillVisit /> },
   { key: 'refill', needs: 'refill.record', render: () => <RefillWizard /> },
+  { key: 'reviews', needs: 'refill.record', render: () => <ReviewList /> },
   { key: 'patients', needs: 'patient.view', render: () => <PatientsScreen /> },
   { key: 'audit', needs: 'audit.view', render: () => <AuditScreen /> },
   { key: 'users', needs: 'users.manage', render: () => <UsersScreen /> },
@@ -59,8 +65,10 @@ export default function Shell(props: { user: User; idleLockMinutes: number }) {
 function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: number }) {
   const { t } = useTranslation();
   const client = useQueryClient();
+  // After a lock, the same user finds their work as they left it; anyone else starts afresh.
+  if (claimDrafts(user.username)) client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth:status' && q.queryKey[0] !== 'app:info' });
   const allowed = routes.filter((r) => may(user.role, r.needs));
-  const [route, setRoute] = useState<Route>(allowed[0]?.key ?? 'patients');
+  const [route, setRoute] = useDraftState<Route>('shell.route', allowed[0]?.key ?? 'patients');
   const [changingPassword, setChangingPassword] = useState(false);
   const info = useApi(['app:info'], () => pumpApi().app.info({}));
   // Checked at start-up, after every action and every 5 s: an unknown outcome stays loud until resolved.
@@ -71,6 +79,7 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
   useIdleTimer(idleLockMinutes, lock, true);
   const signOut = () => {
     // Nothing of this user's work stays in the page for the next one.
+    clearDrafts();
     void pumpApi()
       .auth.signOut({})
       .then(async () => {
@@ -110,7 +119,9 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
             <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
               <UnconfirmedBanner sessions={unconfirmed.data ?? []} />
               {link?.training === true && <TrainingBanner title={t('training.banner')} detail={link.reason && t(`training.reason.${link.reason}`)} />}
+              <NavigateContext.Provider value={setRoute}>
               <Suspense fallback={<Spin />}>{changingPassword ? <ChangePasswordScreen user={user} forced={false} onBack={() => setChangingPassword(false)} /> : current?.render()}</Suspense>
+              </NavigateContext.Provider>
             </Space>
           </main>
         </Layout.Content>

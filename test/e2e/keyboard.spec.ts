@@ -149,7 +149,12 @@ test('keyboard only: a nurse’s refill through the wizard, from the order to th
   await page.keyboard.type('19');
   await tabTo(page, labelled('The reservoir was emptied completely (aspirated until nothing more came)'));
   await page.keyboard.press('Space');
-  await expect(page.getByTestId('discrepancy')).toBeVisible();
+  await expect(page.getByTestId('discrepancy')).toHaveAttribute('data-flag', 'true');
+  // 19 mL out where the pump counted about 16: the acknowledgement, typed.
+  await tabTo(page, labelled('What was checked'));
+  await page.keyboard.type('Aspirated until nothing more came; no swelling at the pocket');
+  await tabTo(page, labelled('The patient’s state'));
+  await page.keyboard.type('Alert, no signs of overdose or withdrawal');
   await tabTo(page, button('Next'));
   await expect(page.locator(':focus')).toBeEnabled();
   await page.keyboard.press('Enter');

@@ -56,6 +56,9 @@ test('护士加药：偏差标记、核对人、打印报告', async ({ page }) 
   await page.getByLabel('抽出量').fill('11');
   await page.getByTestId('reservoir-emptied').check();
   await expect(page.getByTestId('discrepancy')).toContainText('囊袋误注');
+  // 偏差已标记：先记录已核查的内容和患者状况，方可完成加药。
+  await page.getByTestId('discrepancy-ack').getByLabel('已核查的内容').fill('抽吸至无液体抽出；泵囊袋无肿胀');
+  await page.getByTestId('discrepancy-ack').getByLabel('患者状况').fill('神志清楚，无过量或戒断征象');
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByLabel(/加药量（储药囊容量/).fill('20');
   await expect(page.getByTestId('refill-forecast')).toContainText('最晚加药日期');

@@ -118,6 +118,9 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   const discrepancy = page.getByTestId('discrepancy');
   await expect(discrepancy).toHaveAttribute('data-flag', 'true');
   await expect(discrepancy).toContainText('pocket fill');
+  // A flagged discrepancy is acknowledged before the refill can complete: what was checked, the patient's state.
+  await page.getByTestId('discrepancy-ack').getByLabel('What was checked').fill('Aspirated until nothing more came; no swelling at the pocket');
+  await page.getByTestId('discrepancy-ack').getByLabel('The patient’s state').fill('Alert, no signs of overdose or withdrawal');
   await page.screenshot({ path: 'docs/screenshots/refill-discrepancy-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
   await page.getByRole('button', { name: 'Next' }).click();

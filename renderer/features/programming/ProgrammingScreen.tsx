@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Result as AntResult, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
+import { useFormDraft } from '../../app/drafts';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { ProgramChangeSchema, ProgramPreview } from '../../../core/api/schemas';
@@ -244,6 +245,8 @@ export default function ProgrammingScreen() {
   const { t } = useTranslation();
   const record = useLastReading();
   const [form] = Form.useForm<ChangeForm>();
+  // The entries survive a lock, for this user and this pump only (renderer/app/drafts.ts).
+  const restored = useFormDraft(form, `programming.form.${record?.status.serial ?? '-'}`);
   const values = Form.useWatch([], form) as ChangeForm | undefined;
   const change = values === undefined ? undefined : toChange(values);
   const deferred = useDebounced(change);
@@ -276,7 +279,7 @@ export default function ProgrammingScreen() {
         <Alert type="info" showIcon title={t('programming.interrogateFirst')} />
       ) : (
         <Card title={t('programming.current', { drug: t(`drug.${s.drug}`), concentration: `${s.concentration.value} ${s.concentration.unit}`, dose: `${s.dailyDose.value} ${s.dailyDose.unit}`, mode: t(`mode.${s.mode}`) })}>
-          <Form<ChangeForm> form={form} layout="vertical" initialValues={initialValues(s)} style={{ maxWidth: 560 }}>
+          <Form<ChangeForm> form={form} layout="vertical" initialValues={{ ...initialValues(s), ...restored }} style={{ maxWidth: 560 }}>
             <Form.Item name="mode" label={t('programming.mode')}>
               <Radio.Group
                 options={[

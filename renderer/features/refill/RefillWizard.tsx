@@ -16,7 +16,13 @@ import { LibraryVerdict } from '../../components/FindingsList';
 import { may } from '../../../core/permissions';
 import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen';
 import { parseGs1 } from './gs1';
+import { syringeProblems as syringeProblems_ } from './syringeCheck';
 import { orderText } from '../patients/Orders';
+import { dropDrafts, useDraftState, useFormDraft } from '../../app/drafts';
+import { DiscrepancyAck } from './DiscrepancyAck';
+
+/** Passwords are never kept across a lock. */
+const NOT_KEPT = ['witness'] as const;
 
 type Syringe = z.input<typeof SyringeSchema>;
 const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
@@ -74,15 +80,26 @@ export function RefillReportView({ report }: { report: RefillReport }) {
   );
 }
 
+/** The full refill wizard; a new visit starts with fresh forms. */
 export default function RefillWizard() {
+  const [visit, setVisit] = useState(0);
+  return <Wizard key={visit} onNew={() => setVisit((n) => n + 1)} />;
+}
+
+function Wizard({ onNew }: { onNew: () => void }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const record = useLastReading();
-  const [step, setStep] = useState(0);
+  // Every entry survives a lock, for this user only (renderer/app/drafts.ts).
+  const [step, setStep] = useDraftState('refill.step', 0);
   const [checks] = Form.useForm<{ orderId: number; identity: boolean; symptoms: 'none' | 'overdose' | 'withdrawal' }>();
   const [syringeForm] = Form.useForm<SyringeForm>();
-  const [volumes] = Form.useForm<{ withdrawnMl: string; instilledMl: string; rinseMl?: string; rinsed?: boolean; emptied?: boolean }>();
+  const [volumes] = Form.useForm<{ withdrawnMl: string; instilledMl: string; rinseMl?: string; rinsed?: boolean; emptied?: boolean; discrepancyAck?: { checked?: string; patientState?: string } }>();
   const [finish] = Form.useForm<{ witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }>();
+  const checksDraft = useFormDraft(checks, 'refill.checks');
+  const syringeDraft = useFormDraft(syringeForm, 'refill.syringe');
+  const volumesDraft = useFormDraft(volumes, 'refill.volumes');
+  const finishDraft = useFormDraft(finish, 'refill.finish', NOT_KEPT);
   const symptoms = Form.useWatch('symptoms', checks);
   const identity = Form.useWatch('identity', checks);
   const orderId = Form.useWatch('orderId', checks);
@@ -132,22 +149,20 @@ export default function RefillWizard() {
     enabled: record !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2,
   });
   const patient = useQuery({ queryKey: ['patients:forPump', record?.status.serial], queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' })), enabled: record !== undefined });
-  const perform = useApiMutation((input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input), [['sessions:unconfirmed']]);
+  const perform = useApiMutation(async (input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => {
+    const r = await pumpApi().refill.perform(input);
+    // The visit is on record: its entries are not kept any longer.
+    if (r.ok) dropDrafts('refill.');
+    return r;
+  }, [['sessions:unconfirmed'], ['reviews:list']]);
   const host = useApi(['app:info'], () => pumpApi().app.info({})).data?.host;
   const pdf = useApiMutation((v: { fileName: string }) => pumpApi().report.pdf(v));
   const needsAck = perform.error instanceof ApiError && perform.error.code === 'ACKNOWLEDGEMENT_REQUIRED';
 
   const mass = wanted?.concentration.unit.split('/')[0] ?? s?.concentration.unit.split('/')[0] ?? 'mg';
   const change = preview.data?.concentrationChange ?? null;
-  const syringeProblems: string[] = [];
-  if (wanted !== undefined && syringe !== undefined) {
-    // The syringe against the order (the order was checked against the pump at the first step).
-    if (syringe.drug !== undefined && syringe.drug !== wanted.drug) syringeProblems.push(t('refill.wrongDrug', { syringe: t(`drug.${syringe.drug}`), pump: t(`drug.${wanted.drug}`) }));
-    if (syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && !dec(syringe.concentration).eq(wanted.concentration.value)) {
-      syringeProblems.push(t('refill.wrongConcentration', { syringe: `${syringe.concentration} ${wanted.concentration.unit}`, pump: `${wanted.concentration.value} ${wanted.concentration.unit}` }));
-    }
-    if (syringe.expiry !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(syringe.expiry) && today !== undefined && syringe.expiry < today) syringeProblems.push(t('refill.expired', { date: syringe.expiry }));
-  }
+  // The syringe against the order (the order was checked against the pump at the first step).
+  const syringeProblems = syringeProblems_(t, wanted, syringe, today);
   const rinseUsed = drugChange && rinseMl !== undefined && DECIMAL.test(rinseMl) ? rinseMl : '0';
   const overSyringe = syringe?.volumeMl !== undefined && instilled !== undefined && DECIMAL.test(instilled) && DECIMAL.test(syringe.volumeMl) && dec(instilled).plus(rinseUsed).gt(syringe.volumeMl);
   const rinseMissing = drugChange && (rinsed !== true || rinseMl === undefined || !DECIMAL.test(rinseMl) || dec(rinseMl).isZero());
@@ -159,7 +174,8 @@ export default function RefillWizard() {
   };
   const submit = (v: { witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }) => {
     const sy = syringeForm.getFieldsValue(true) as SyringeForm;
-    const vol = volumes.getFieldsValue(true) as { withdrawnMl: string; instilledMl: string; rinseMl?: string; emptied?: boolean };
+    const vol = volumes.getFieldsValue(true) as { withdrawnMl: string; instilledMl: string; rinseMl?: string; emptied?: boolean; discrepancyAck?: { checked?: string; patientState?: string } };
+    const ack = vol.discrepancyAck;
     perform.mutate({
       prescriptionId: orderId ?? 0,
       ...(drugChange && vol.rinseMl !== undefined ? { rinse: { volumeMl: vol.rinseMl } } : {}),
@@ -170,6 +186,7 @@ export default function RefillWizard() {
       witness: v.witness,
       ...(v.wasteMl !== undefined && v.wasteMl !== '' && v.wasteWitness !== undefined ? { waste: { volumeMl: v.wasteMl, witness: v.wasteWitness } } : {}),
       ...(v.acknowledgement === undefined || v.acknowledgement === '' ? {} : { acknowledgement: v.acknowledgement }),
+      ...(preview.data?.discrepancyFlag === true && ack?.checked !== undefined && ack.patientState !== undefined ? { discrepancyAcknowledgement: { checked: ack.checked, patientState: ack.patientState } } : {}),
     });
   };
   const bridgeCard =
@@ -219,7 +236,8 @@ export default function RefillWizard() {
             onClick={() => {
               perform.reset();
               client.removeQueries({ queryKey: LAST_READING });
-              setStep(0);
+              dropDrafts('refill.');
+              onNew();
             }}
           >
             {t('refill.newVisit')}
@@ -246,7 +264,7 @@ export default function RefillWizard() {
               <Typography.Text>
                 {t('refill.pumpHolds', { drug: t(`drug.${s.drug}`), concentration: `${s.concentration.value} ${s.concentration.unit}`, dose: `${s.dailyDose.value} ${s.dailyDose.unit}`, volume: s.reservoirVolume.value })}
               </Typography.Text>
-              <Form form={checks} layout="vertical">
+              <Form form={checks} layout="vertical" initialValues={checksDraft}>
                 <Form.Item name="orderId" label={t('refill.order')} rules={[{ required: true, message: t('refill.chooseOrder') }]}>
                   <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 4 }} options={(orders.data ?? []).map((o) => ({ value: o.id, label: <span data-testid="refill-order">{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span> }))} />
                 </Form.Item>
@@ -270,7 +288,7 @@ export default function RefillWizard() {
       {s !== undefined && (
         <div hidden={step !== 1}>
         <Card title={t('refill.step.syringe')}>
-          <Form<SyringeForm> form={syringeForm} layout="vertical" style={{ maxWidth: 560 }} initialValues={{ drug: wanted?.drug ?? s.drug }}>
+          <Form<SyringeForm> form={syringeForm} layout="vertical" style={{ maxWidth: 560 }} initialValues={{ drug: wanted?.drug ?? s.drug, ...syringeDraft }}>
             <Form.Item name="barcode" label={t('refill.barcode')} extra={t('refill.barcodeHint')}>
               <Input
                 onChange={(e) => {
@@ -324,7 +342,7 @@ export default function RefillWizard() {
         <div hidden={step !== 2 && step !== 3}>
         <Card title={t(step === 3 ? 'refill.step.instilled' : 'refill.step.withdrawn')}>
           <Alert type="warning" showIcon title={t('refill.septumWarning')} style={{ marginBottom: 16 }} />
-          <Form form={volumes} layout="vertical" style={{ maxWidth: 560 }}>
+          <Form form={volumes} layout="vertical" style={{ maxWidth: 560 }} initialValues={volumesDraft}>
             <Form.Item name="withdrawnMl" label={t('refill.withdrawn')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]} hidden={step !== 2}>
               <Input inputMode="decimal" suffix="mL" />
             </Form.Item>
@@ -342,6 +360,7 @@ export default function RefillWizard() {
                 </Form.Item>
               </Card>
             )}
+            {step === 2 && preview.data?.discrepancyFlag === true && <DiscrepancyAck />}
             {step >= 3 && (
               <Form.Item name="instilledMl" label={t('refill.instilled', { capacity: s.reservoirCapacity.value })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
                 <Input inputMode="decimal" suffix="mL" />
@@ -397,7 +416,7 @@ export default function RefillWizard() {
             ]}
           />
           {bridgeCard}
-          <Form form={finish} layout="vertical" style={{ maxWidth: 560, marginTop: 16 }} onFinish={submit}>
+          <Form form={finish} layout="vertical" style={{ maxWidth: 560, marginTop: 16 }} onFinish={submit} initialValues={finishDraft}>
             <WitnessFields />
             <Space wrap style={{ marginTop: 12 }}>
               <Form.Item name="wasteMl" label={t('refill.waste')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>

@@ -1,0 +1,220 @@
+import { Alert, Button, Card, Form, Space, Steps, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RefillReport } from '../../../core/api/schemas';
+import type { Drug } from '../../../core/pump';
+import { pumpApi, unwrap } from '../../api/client';
+import { useApiMutation, useClinicToday, useDebounced } from '../../api/hooks';
+import { dropDrafts, useDraftState, useFormDraft, writeDraft } from '../../app/drafts';
+import { useNavigate } from '../../app/navigate';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { WitnessFields } from '../../components/WitnessFields';
+import { InterrogateBar, useLastReading } from '../pump/PumpScreen';
+import { PumpBanner } from './PumpBanner';
+import { ProgramCompare } from './ProgramCompare';
+import { RefillReportView } from './RefillWizard';
+import { syringeProblems } from './syringeCheck';
+import { DECIMAL, OrderStep, SyringeStep, VisitSummary, VolumeStep } from './VisitSteps';
+
+interface VisitForm {
+  orderId?: number;
+  identity?: boolean;
+  noSymptoms?: boolean;
+  barcode?: string;
+  drug?: Drug;
+  concentration?: string;
+  concentrationUnit?: 'mg/mL' | 'mcg/mL';
+  volumeMl?: string;
+  lot?: string;
+  expiry?: string;
+  preparedBy?: string;
+  checkedBy?: string;
+  withdrawnMl?: string;
+  emptied?: boolean;
+  discrepancyAck?: { checked?: string; patientState?: string };
+  instilledMl?: string;
+  witness?: { username: string; password: string };
+}
+
+/** The fields each step checks before the next one; the first field of each step takes the focus. */
+const STEP_FIELDS = [
+  ['orderId', 'identity', 'noSymptoms'],
+  ['drug', 'concentration', 'volumeMl', 'lot', 'expiry', 'preparedBy', 'checkedBy'],
+  ['withdrawnMl', ['discrepancyAck', 'checked'], ['discrepancyAck', 'patientState']],
+  ['instilledMl'],
+] as const;
+const FOCUS = [undefined, 'visit_barcode', 'visit_withdrawnMl', 'visit_instilledMl', 'visit_witness_username'];
+/** Passwords are never kept across a lock. */
+const NOT_KEPT = ['witness'] as const;
+
+/** The refill-only visit; a new visit starts with a fresh form. */
+export default function RefillVisit() {
+  const [visit, setVisit] = useState(0);
+  return <Visit key={visit} onNew={() => setVisit((n) => n + 1)} />;
+}
+
+/**
+ * The nurse's refill when the order is the therapy the pump runs: order and patient, the syringe
+ * scanned, withdrawn and instilled volumes, a Finish screen showing the program before and after
+ * as identical, the witness, the report and card. Everything goes through the refill service
+ * (`refill:perform` with `refillOnly`), which applies every rule of the full refill again.
+ */
+function Visit({ onNew }: { onNew: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<VisitForm>();
+  const draft = useFormDraft(form, 'visit.form', NOT_KEPT);
+  const [step, setStep] = useDraftState('visit.step', 0);
+  const [report, setReport] = useDraftState<RefillReport | undefined>('visit.report', undefined);
+  const v = (Form.useWatch([], { form, preserve: true }) as VisitForm | undefined) ?? draft;
+  const record = useLastReading();
+  const s = record?.status;
+  const today = useClinicToday();
+  const orders = useQuery({ queryKey: ['prescriptions:open', s?.serial], queryFn: async () => unwrap(await pumpApi().prescriptions.open({ serial: s?.serial ?? '-' })), enabled: s !== undefined });
+  const patient = useQuery({ queryKey: ['patients:forPump', s?.serial], queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: s?.serial ?? '-' })), enabled: s !== undefined });
+  useEffect(() => {
+    // One open order is shown chosen; the nurse still confirms it with the patient.
+    const only = orders.data?.length === 1 ? orders.data[0] : undefined;
+    if (only !== undefined && form.getFieldValue('orderId') === undefined) form.setFieldValue('orderId', only.id);
+  }, [orders.data, form]);
+  // Decided when the order is chosen, before anything is withdrawn.
+  const check = useQuery({
+    queryKey: ['refill:visitCheck', v.orderId, record?.id],
+    queryFn: async () => unwrap(await pumpApi().refill.visitCheck({ prescriptionId: v.orderId ?? 0 })),
+    enabled: v.orderId !== undefined && s !== undefined,
+  });
+  const wanted = check.data?.order.components[0];
+  const problems = syringeProblems(t, wanted, { drug: v.drug, concentration: v.concentration, concentrationUnit: v.concentrationUnit, expiry: v.expiry }, today);
+  const typed = { withdrawnMl: v.withdrawnMl ?? '', instilledMl: v.instilledMl ?? '', emptied: v.emptied === true, expiry: v.expiry ?? '' };
+  const previewInput = useDebounced(typed);
+  const settled = JSON.stringify(previewInput) === JSON.stringify(typed);
+  const preview = useQuery({
+    queryKey: ['refill:preview', 'visit', v.orderId, step >= 3, previewInput],
+    queryFn: async () =>
+      unwrap(
+        await pumpApi().refill.preview({
+          withdrawnMl: previewInput.withdrawnMl,
+          ...(DECIMAL.test(previewInput.instilledMl) && step >= 3 ? { instilledMl: previewInput.instilledMl } : {}),
+          ...(v.orderId === undefined ? {} : { prescriptionId: v.orderId }),
+          reservoirEmptied: previewInput.emptied,
+          ...(/^\d{4}-\d{2}-\d{2}$/.test(previewInput.expiry) ? { beyondUseDate: previewInput.expiry } : {}),
+        }),
+      ),
+    enabled: s !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2 && report === undefined,
+  });
+  const perform = useApiMutation((input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input), [['sessions:unconfirmed'], ['reviews:list']]);
+  useEffect(() => {
+    const id = FOCUS[step];
+    if (id !== undefined && report === undefined) document.getElementById(id)?.focus();
+  }, [step, report]);
+
+  const next = async () => {
+    const fields = STEP_FIELDS[step] as unknown as Array<string | string[]> | undefined;
+    if (fields !== undefined) await form.validateFields(fields);
+    setStep(step + 1);
+  };
+  const fullWizard = () => {
+    // The order goes with the nurse to the full wizard; nothing of the visit is kept.
+    dropDrafts('refill.');
+    writeDraft('refill.checks', { orderId: v.orderId });
+    dropDrafts('visit.');
+    navigate('refill');
+  };
+  const submit = async () => {
+    await form.validateFields([['witness', 'username'], ['witness', 'password']]);
+    const all = form.getFieldsValue(true) as VisitForm;
+    const r = await perform.mutateAsync({
+      prescriptionId: all.orderId ?? 0,
+      refillOnly: true,
+      syringe: { drug: all.drug ?? 'morphine', concentration: { value: all.concentration ?? '', unit: all.concentrationUnit ?? wanted?.concentration.unit ?? 'mg/mL' }, volumeMl: all.volumeMl ?? '', lot: all.lot ?? '', expiry: all.expiry ?? '', preparedBy: all.preparedBy ?? '', checkedBy: all.checkedBy ?? '', ...(all.barcode === undefined || all.barcode === '' ? {} : { barcode: all.barcode }) },
+      withdrawnMl: all.withdrawnMl ?? '',
+      reservoirEmptied: all.emptied === true,
+      instilledMl: all.instilledMl ?? '',
+      witness: { username: all.witness?.username ?? '', password: all.witness?.password ?? '' },
+      ...(preview.data?.discrepancyFlag === true ? { discrepancyAcknowledgement: { checked: all.discrepancyAck?.checked ?? '', patientState: all.discrepancyAck?.patientState ?? '' } } : {}),
+    });
+    // On record: the report stays (for printing after a lock); the entries go.
+    dropDrafts('visit.form');
+    dropDrafts('visit.step');
+    setReport(r);
+  };
+
+  if (report !== undefined) {
+    return (
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Typography.Title level={2} style={{ margin: 0 }}>{t('nav.visit')}</Typography.Title>
+        <Alert type={report.outcome === 'confirmed' ? 'success' : 'error'} showIcon title={<span data-testid="refill-outcome" data-outcome={report.outcome}>{t(`outcome.${report.outcome}`)}</span>} />
+        {report.program != null && (
+          <Card size="small" title={t('visit.programTitle')} className="no-print">
+            <ProgramCompare comparison={report.program} after="readBack" />
+          </Card>
+        )}
+        {report.reviewId != null && <Alert type="warning" showIcon data-testid="review-opened" title={t('visit.reviewOpened')} />}
+        <RefillReportView report={report} />
+        <Space className="no-print" wrap>
+          <Button type="primary" data-testid="visit-print" onClick={() => window.print()}>{t('report.print')}</Button>
+          <Button onClick={() => { dropDrafts('visit.'); onNew(); }}>{t('visit.newVisit')}</Button>
+        </Space>
+      </Space>
+    );
+  }
+
+  const stepItems = ['order', 'syringe', 'withdrawn', 'instilled', 'finish'].map((k) => ({ title: t(`refill.step.${k}`) }));
+  const checkedOk = check.data?.eligible === true && patient.data != null;
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Typography.Title level={2} style={{ margin: 0 }}>{t('nav.visit')}</Typography.Title>
+      <Steps current={step} items={stepItems} size="small" />
+      {s !== undefined && <PumpBanner patient={patient.data} pump={s} />}
+      <Form<VisitForm> form={form} name="visit" layout="vertical" initialValues={draft} style={{ maxWidth: 760 }}>
+        {step === 0 && (
+          <Card title={t('refill.step.order')}>
+            <InterrogateBar />
+            {s !== undefined && (
+              <div style={{ marginTop: 16 }}>
+                {patient.data === null && <Alert type="error" showIcon title={t('dashboard.unregistered')} />}
+                <OrderStep orders={orders.data} check={check.data} checkError={check.error} onFullWizard={fullWizard} />
+              </div>
+            )}
+            <Button type="primary" data-testid="visit-next" disabled={!checkedOk || v.identity !== true || v.noSymptoms !== true} onClick={() => void next()}>{t('refill.next')}</Button>
+          </Card>
+        )}
+        {step === 1 && s !== undefined && (
+          <Card title={t('refill.step.syringe')}>
+            <SyringeStep form={form} problems={problems} unit={v.concentrationUnit ?? wanted?.concentration.unit ?? s.concentration.unit} />
+            {problems.length === 0 && v.drug !== undefined && v.concentration !== undefined && <Alert type="success" showIcon data-testid="syringe-matches" style={{ marginBottom: 8 }} title={t('visit.syringeMatches')} />}
+            <Space style={{ marginTop: 8 }}>
+              <Button onClick={() => setStep(0)}>{t('review.back')}</Button>
+              <Button type="primary" data-testid="visit-next" disabled={problems.length > 0} onClick={() => void next()}>{t('refill.next')}</Button>
+            </Space>
+          </Card>
+        )}
+        {(step === 2 || step === 3) && s !== undefined && (
+          <Card title={t(step === 3 ? 'refill.step.instilled' : 'refill.step.withdrawn')}>
+            <VolumeStep step={step} preview={preview.data} capacityMl={s.reservoirCapacity.value} />
+            <ErrorAlert error={preview.error} />
+            <Space style={{ marginTop: 8 }}>
+              <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
+              <Button type="primary" data-testid="visit-next" disabled={preview.data === undefined || preview.isFetching || !settled || (step === 3 && preview.data.forecast === null)} onClick={() => void next()}>{t('refill.next')}</Button>
+            </Space>
+          </Card>
+        )}
+        {step === 4 && s !== undefined && check.data !== undefined && preview.data !== undefined && (
+          <Card title={t('visit.finishTitle')} data-testid="visit-finish">
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              <ProgramCompare comparison={check.data.program} after="sent" />
+              <VisitSummary values={v} preview={preview.data} />
+              <WitnessFields />
+              <ErrorAlert error={perform.error} title={t('refill.failed')} />
+              <Space>
+                <Button onClick={() => setStep(3)} disabled={perform.isPending}>{t('review.back')}</Button>
+                <Button type="primary" data-testid="visit-submit" loading={perform.isPending} disabled={!check.data.program.identical} onClick={() => void submit().catch(() => undefined)}>{t('visit.submit')}</Button>
+              </Space>
+            </Space>
+          </Card>
+        )}
+      </Form>
+    </Space>
+  );
+}

@@ -15,7 +15,9 @@ import type { PumpLink } from '../drivers/link';
 import type { FrameLog } from '../drivers/frame-log';
 import { insertFrame } from '../db/queries/clinical';
 import { authorize, type SignedInUser } from './auth/accounts';
-import { workstationTimeZone } from './auth/settings';
+import { siteSettings, workstationTimeZone } from './auth/settings';
+import { clockDriftSeconds, setPumpClock } from './pump-maintenance';
+import { utcOffsetMinutes } from '../core/clock';
 import { reviewContext } from './safety-context';
 
 export interface ProgrammingDeps {
@@ -135,6 +137,10 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   if (check.value.verdict === 'hard') return refuse('HARD_LIMIT', check.value.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '));
   if (check.value.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3) return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
   if ((increase || request.requireWitness === true) && request.witness === undefined) return refuse('WITNESS_REQUIRED', increase ? 'a dose increase needs a witness' : 'this change needs a witness');
+  // Flex steps run by the pump's clock plus its UTC offset: a pump that is not on the clinic's
+  // time is set first (its own audited write), so each step runs at the hour it was written for.
+  const clock = await clockForFlex(deps, request.actor, old, s);
+  if (!clock.ok) return clock;
 
   const sessionId = randomUUID();
   const write: ProgramWrite = { sessionId, transactionId: randomUUID(), settings: s, reservoirVolumeMl: request.reservoirVolumeMl, bridge: request.bridge };
@@ -176,6 +182,22 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   } finally {
     writing.delete(sessionId);
   }
+}
+
+/** A pump clock this far from the computer's is set before a flex program (flex steps are whole minutes). */
+const FLEX_CLOCK_TOLERANCE_SECONDS = 60;
+
+/** Sets the pump's clock and UTC offset to the clinic's before a flex program, when they differ. */
+async function clockForFlex(deps: ProgrammingDeps, actor: SignedInUser, old: PumpStatus, s: PumpSettings): Promise<Result<null>> {
+  if (s.mode !== 'flex' || deps.link.setClock === undefined) return ok(null);
+  const offset = utcOffsetMinutes(deps.now(), siteSettings(deps.db).timeZone);
+  const drift = Math.abs(clockDriftSeconds(old.pumpTime, deps.now()));
+  if ((old.utcOffsetMinutes ?? 0) === offset && drift <= FLEX_CLOCK_TOLERANCE_SECONDS) return ok(null);
+  const set = await setPumpClock(deps, actor);
+  if (!set.ok) {
+    return err(appError(set.error.code, `the pump's clock had to be set to the clinic's time before a flex program and that did not succeed (${set.error.message}); the program was not sent: read the pump and set its clock`, 'clock'));
+  }
+  return ok(null);
 }
 
 /** A stopped pump delivers nothing: whatever rate came with a stop is recorded and sent as 0. */

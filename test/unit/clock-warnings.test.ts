@@ -159,4 +159,25 @@ describe('pump:interrogate answers with the clock warnings', () => {
       await runtime.close();
     }
   });
+
+  it('sets a pump on UTC to the clinic’s time before a flex program, so the 08:00 step runs at 08:00 in Shanghai', async () => {
+    const now = () => new Date('2026-07-01T02:00:00Z'); // 10:00 in Shanghai
+    const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'p.sqlite'), simulator: true, now, simulatorOptions: { clock: now }, keys: new FileKeyStore(join(dir, 'keys')) });
+    try {
+      setSetting(runtime.db, 'timeZone', 'Asia/Shanghai');
+      await signInThrough(runtime.dispatch);
+      await runtime.dispatch('pump:interrogate', {});
+      const preview = await runtime.dispatch('program:preview', { mode: 'flex', dailyDose: '0', steps: [{ start: '00:00', dailyDose: '2.4' }, { start: '08:00', dailyDose: '3' }] });
+      if (!preview.ok) throw new Error(preview.error.message);
+      const p = preview.value as { settings: unknown; reviewed: unknown };
+      expect(await runtime.dispatch('program:apply', { settings: p.settings, reviewed: p.reviewed })).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+      // 10:00 clinic time runs the 08:00 step (0.3 mL/day); on UTC it would still be 02:00, the night step.
+      expect(await runtime.dispatch('pump:interrogate', {})).toMatchObject({ ok: true, value: { status: { utcOffsetMinutes: 480, rate: { value: '0.3' } }, clockWarnings: [] } });
+      const actions = runtime.db.prepare(`SELECT action FROM audit_log WHERE action IN ('pump.clock.set', 'pump.program') ORDER BY seq`).pluck().all();
+      expect(actions[0]).toBe('pump.clock.set');
+      expect(actions).toContain('pump.program');
+    } finally {
+      await runtime.close();
+    }
+  });
 });

@@ -635,6 +635,7 @@ export const en = {
     pump_bolus_outcome: 'Bolus outcome (read back)',
     pump_bolus_outcomeNotRecorded: 'Bolus outcome recorded late',
     pump_bolus_resolve: 'Unconfirmed bolus resolved',
+    pump_bolus_resolve_outcome: 'Unconfirmed bolus resolved by reading the pump',
     pump_reservoir_update: 'Reservoir volume sent to the pump (refill)',
     pump_reservoir_update_outcome: 'Reservoir update outcome (read back)',
     pump_reservoir_update_outcomeNotRecorded: 'Reservoir update outcome recorded late',

@@ -635,6 +635,7 @@ export const zhCN: Messages = {
     pump_bolus_outcome: '推注结果（回读）',
     pump_bolus_outcomeNotRecorded: '推注结果补记',
     pump_bolus_resolve: '未确认的推注已核实',
+    pump_bolus_resolve_outcome: '读取泵后，未确认的推注已核实',
     pump_reservoir_update: '储药囊容量已发送至泵（加药）',
     pump_reservoir_update_outcome: '储药囊容量更新结果（回读）',
     pump_reservoir_update_outcomeNotRecorded: '储药囊容量更新结果补记',

@@ -38,7 +38,7 @@ export const changesText = (t: TFunction, changes: AuditRowView['changes']): str
 
 /** The actions a reader can search for (a prefix finds its sub-actions: a program finds its outcome too). */
 export const auditActions = [
-  'pump.interrogate', 'pump.program', 'pump.reservoir.update', 'refill.record', 'prescription.create', 'prescription.cancel', 'pump.register', 'pump.clock.set', 'pump.alarmTest',
+  'pump.interrogate', 'pump.program', 'pump.bolus', 'pump.reservoir.update', 'refill.record', 'prescription.create', 'prescription.cancel', 'pump.register', 'pump.clock.set', 'pump.alarmTest',
   'patient.create', 'pain.record', 'screening.record', 'opioids.record', 'opioids.stop', 'user.signIn', 'user.witness', 'user.signOut', 'user.lock', 'user.unlock', 'user.create',
   'user.disable', 'user.enable', 'user.resetPassword', 'user.changePassword', 'library.edit', 'library.confirm', 'settings.edit', 'audit.export', 'deny',
 ] as const;

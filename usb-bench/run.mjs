@@ -95,7 +95,7 @@ if (figures.length > 0) {
   out('figures (medians over runs of the driver each followed by the raw floor, guest under QEMU TCG emulation):');
   for (const f of figures) {
     out(`  ${f.operation}`);
-    out(`    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms, the host between transfers ${f.driverHostMs} ms)`);
+    out(`    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms, the host between transfers ${f.driverHostMs} ms; the driver's computation without USB ${f.driverComputeMs} ms)`);
     out(`    raw floor ${f.floorMs} ms (${f.pairs} transfer pairs, ${f.perPairMs} ms each; host between transfers ${f.floorHostMs} ms)`);
     out(`    ratio ${f.ratio}x, ${f.ratioWithoutSimulator}x without the simulated wand's time | packets per exchange ${f.packets} | ${f.runs} runs${f.otherShapes > 0 ? `, ${f.otherShapes} of another shape` : ''}`);
   }

@@ -1,4 +1,4 @@
-import { dec, str } from '../../core/decimal';
+import { dec, str, type Dec } from '../../core/decimal';
 import { formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
 import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../../core/result';
@@ -98,6 +98,12 @@ export function toWireSettings(s: PumpSettings): Result<WireSettings> {
   return ok({ drug: DRUG_CODES.indexOf(s.drug), massUnit: mcg ? 1 : 0, concentrationNgPerMl: conc.value, mode: MODES.indexOf(s.mode), rateUlPerDay: rate.value, steps, patientBolus });
 }
 
+/**
+ * A wire integer scaled down by a power of ten, exactly: written in exponent notation and read by
+ * decimal.js as it stands (no division, which decimal.js works out digit by digit to 50 digits).
+ */
+const shifted = (n: number, exponent: 3 | 6): Dec => dec(`${n}e-${exponent}`);
+
 /** A problem in what the wand sent: typed, naming the field, never taken as absent or zero. */
 const received = (message: string, field: string): AppError => appError('COMMUNICATION_FAILED', `the wand sent ${message}`, field);
 
@@ -114,10 +120,10 @@ export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
   if (mode === undefined) return err(received(`an unknown mode ${w.mode}`, 'mode'));
   if (mode !== 'flex' && w.steps.length > 0) return err(received(`${w.steps.length} flex step(s) for a ${mode} program`, 'steps'));
   if (mode === 'stopped' && w.rateUlPerDay !== 0) return err(received(`a rate of ${w.rateUlPerDay} µL/day for a stopped pump`, 'rate'));
-  const ml = (ul: number) => str(dec(ul).div(1000));
+  const ml = (ul: number) => str(shifted(ul, 3));
   const settings: PumpSettings = {
     drug,
-    concentration: { value: str(dec(w.concentrationNgPerMl).div(mcg ? 1_000 : 1_000_000)), unit: mcg ? 'mcg/mL' : 'mg/mL' },
+    concentration: { value: str(shifted(w.concentrationNgPerMl, mcg ? 3 : 6)), unit: mcg ? 'mcg/mL' : 'mg/mL' },
     mode,
     rate: { value: ml(w.rateUlPerDay), unit: 'mL/day' },
   };
@@ -136,7 +142,7 @@ export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
 
 /** Exact microlitres as mL, with at least the one decimal place the pump's 0.1 mL display shows. */
 const exactMl = (ul: number): string => {
-  const v = dec(ul).div(1000);
+  const v = shifted(ul, 3);
   return v.toFixed(Math.max(1, v.decimalPlaces()));
 };
 
@@ -164,14 +170,14 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     rate: s.rate,
     dailyDose: dose.value,
     reservoirVolume: { value: exactMl(w.reservoirUl), unit: 'mL' },
-    reservoirCapacity: { value: str(dec(w.capacityUl).div(1000)), unit: 'mL' },
-    lowReservoirAlarmVolume: { value: str(dec(w.alarmVolumeUl).div(1000)), unit: 'mL' },
+    reservoirCapacity: { value: str(shifted(w.capacityUl, 3)), unit: 'mL' },
+    lowReservoirAlarmVolume: { value: str(shifted(w.alarmVolumeUl, 3)), unit: 'mL' },
     replaceByDate: fromWireDay(w.replaceByDay),
     alarms,
     lastTransactionId: w.lastTx === null ? null : bytesToUuid(w.lastTx),
     ...(s.steps === undefined ? {} : { steps: s.steps }),
     ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }),
-    ...(w.bridgeUl === null ? {} : { bridge: { remaining: { value: str(dec(w.bridgeUl).div(1000)), unit: 'mL' as const } } }),
+    ...(w.bridgeUl === null ? {} : { bridge: { remaining: { value: str(shifted(w.bridgeUl, 3)), unit: 'mL' as const } } }),
   });
 }
 

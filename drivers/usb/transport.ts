@@ -118,6 +118,8 @@ export const MAX_READS = 256;
 /** Lets timers and I/O run between reads: a device that answers at once must not starve the event loop. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const ignore = (): void => undefined;
+const EMPTY = new Uint8Array(0);
+const NOW: Promise<'timeout'> = Promise.resolve('timeout');
 /** How long a read left pending may take to end once closing (beyond its own timeout). */
 const SETTLE_MARGIN_MS = 250;
 
@@ -149,7 +151,7 @@ function activeConfiguration(device: UsbDeviceLike): number | undefined {
 export class WandTransport {
   private seq = 0;
   private pendingIn: Promise<UsbInResult> | null = null;
-  private buffer = new Uint8Array(0);
+  private buffer: Uint8Array = EMPTY;
   /** This transport opened the device and claimed its interface (and has not closed it since). */
   private holds = false;
   /** Late or unreadable input discarded so far (shown as link quality). */
@@ -180,7 +182,7 @@ export class WandTransport {
       step = 'claim';
       await this.device.claimInterface(WAND_USB.interface);
       this.holds = true;
-      this.buffer = new Uint8Array(0);
+      this.buffer = EMPTY;
       return { ok: true };
     } catch (e) {
       return { ok: false, error: classifyUsbError(e, step) };
@@ -221,29 +223,24 @@ export class WandTransport {
   }
 
   /**
-   * One packet, 'timeout' when none came within `timeoutMs` (the read stays pending), 'expired'
-   * when node-usb ended the read by its USB timeout with nothing (the next read submits another),
-   * or 'stall'.
+   * One packet, 'timeout' when `deadline` came first (the read stays pending), 'expired' when
+   * node-usb ended the read by its USB timeout with nothing (the next read submits another), or
+   * 'stall'. The packet is a view of the transfer's own buffer (each transfer gets a new one).
    */
-  private async readPacket(timeoutMs: number): Promise<Uint8Array | 'timeout' | 'expired' | 'stall'> {
+  private async readPacket(deadline: Promise<'timeout'>): Promise<Uint8Array | 'timeout' | 'expired' | 'stall'> {
     if (this.pendingIn === null) {
       const p = this.device.transferIn(WAND_USB.endpointIn, PACKET_BYTES, this.readTimeoutMs);
       p.catch(ignore); // handled where awaited; never an unhandled rejection
       this.pendingIn = p;
     }
-    const pending = this.pendingIn;
-    let timer: NodeJS.Timeout | undefined;
-    // A zero timeout only asks "has a packet already arrived?": answered within microtasks, no timer.
-    const timeout =
-      timeoutMs <= 0 ? Promise.resolve<'timeout'>('timeout') : new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
-      const result = await Promise.race([pending, timeout]);
+      const result = await Promise.race([this.pendingIn, deadline]);
       if (result === 'timeout') return 'timeout';
       this.pendingIn = null;
       if (result.status === 'stall') return 'stall';
       if (result.status === 'babble') throw new TransportFailure({ kind: 'TRANSFER', message: 'babble: the wand sent more than a packet' });
       const data = result.data;
-      return data === undefined ? new Uint8Array(0) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+      return data === undefined ? EMPTY : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     } catch (e) {
       this.pendingIn = null;
       if (e instanceof TransportFailure) throw e;
@@ -251,8 +248,6 @@ export class WandTransport {
       if (TRANSFER_EXPIRED.test(message)) return 'expired';
       if (TRANSFER_STALLED.test(message)) return 'stall';
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -262,6 +257,10 @@ export class WandTransport {
   }
 
   private append(packet: Uint8Array): void {
+    if (this.buffer.length === 0) {
+      this.buffer = packet;
+      return;
+    }
     const joined = new Uint8Array(this.buffer.length + packet.length);
     joined.set(this.buffer);
     joined.set(packet, this.buffer.length);
@@ -274,14 +273,15 @@ export class WandTransport {
       // Drain anything that arrived since the last exchange, within bounds.
       for (let drained = 0; ; drained++) {
         if (drained > MAX_DRAIN_PACKETS) return { ok: false, error: { kind: 'TRANSFER', message: 'the wand sends without end' } };
-        const p = await this.readPacket(0);
+        // A deadline already passed only asks "has a packet already arrived?": answered within microtasks.
+        const p = await this.readPacket(NOW);
         if (p === 'timeout') break;
         await yieldToEventLoop();
         if (p === 'stall') await this.clearStall(++stalls);
         else if (p !== 'expired') this.discarded++;
       }
       if (this.buffer.length > 0) this.discarded++;
-      this.buffer = new Uint8Array(0);
+      this.buffer = EMPTY;
 
       this.seq = this.seq >= 255 ? 1 : this.seq + 1;
       const bytesOut = encodeFrame({ seq: this.seq, type, payload });
@@ -295,16 +295,38 @@ export class WandTransport {
         }
       }
 
-      const deadline = Date.now() + this.timeoutMs;
+      return await this.awaitAnswer(bytesOut, stalls);
+    } catch (e) {
+      if (e instanceof TransportFailure) return { ok: false, error: e.error };
+      return { ok: false, error: classifyUsbError(e, 'transfer') };
+    }
+  }
+
+  /**
+   * Reads until the answer to the current request is whole, within one deadline (one timer for the
+   * whole wait, not one per packet).
+   */
+  private async awaitAnswer(bytesOut: Uint8Array, stallsSoFar: number): Promise<Exchange> {
+    let stalls = stallsSoFar;
+    let late = false;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        late = true;
+        resolve('timeout');
+      }, this.timeoutMs);
+    });
+    try {
       for (let reads = 0; ; ) {
         const need = frameLength(this.buffer);
         if (need !== undefined && typeof need !== 'number') {
-          this.buffer = new Uint8Array(0);
+          this.buffer = EMPTY;
           return { ok: false, error: { kind: 'FRAME', error: need } };
         }
         if (typeof need === 'number' && this.buffer.length >= need) {
-          const bytesIn = this.buffer.slice(0, need);
-          this.buffer = this.buffer.slice(need);
+          const whole = this.buffer.length === need;
+          const bytesIn = whole ? this.buffer : this.buffer.slice(0, need);
+          this.buffer = whole ? EMPTY : this.buffer.slice(need);
           const decoded = decodeFrame(bytesIn);
           if (!decoded.ok) return { ok: false, error: { kind: 'FRAME', error: decoded.error } };
           // Sequence 0 is only ever an ERROR ("the request could not be read"); anything else numbered 0,
@@ -316,18 +338,16 @@ export class WandTransport {
           }
           return { ok: true, frame: decoded.frame, bytesOut, bytesIn };
         }
-        const left = deadline - Date.now();
-        if (left <= 0) return { ok: false, error: { kind: 'TIMEOUT' } };
+        if (late) return { ok: false, error: { kind: 'TIMEOUT' } };
         if (++reads > MAX_READS) return { ok: false, error: { kind: 'TRANSFER', message: `no whole answer in ${MAX_READS} packets` } };
-        const packet = await this.readPacket(left);
+        const packet = await this.readPacket(deadline);
         if (packet === 'timeout') return { ok: false, error: { kind: 'TIMEOUT' } };
         await yieldToEventLoop();
         if (packet === 'stall') await this.clearStall(++stalls);
         else if (packet !== 'expired') this.append(packet);
       }
-    } catch (e) {
-      if (e instanceof TransportFailure) return { ok: false, error: e.error };
-      return { ok: false, error: classifyUsbError(e, 'transfer') };
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -9,6 +9,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebUSB } from 'usb';
 import type { ProgramWrite, PumpSettings, PumpStatus } from '../../core/pump';
+import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
+import { SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
+import { SimulatedWand } from '../../drivers/simulator/wand';
 import { findWand, WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../../drivers/usb/detect';
 import { WAND_USB, type UsbDeviceLike, type UsbInResult, type UsbOutResult } from '../../drivers/usb/types';
 import { WandLink } from '../../drivers/wand-link';
@@ -146,7 +149,7 @@ class Recorder implements UsbDeviceLike {
   /** When set, each transfer's start and end with the time since `trace.t0` (frame seq and type of each packet). */
   trace: { t0: number; lines: string[] } | null = null;
   private note(text: string): void {
-    if (this.trace !== null) this.trace.lines.push(`${(performance.now() - this.trace.t0).toFixed(0)}ms ${text}`);
+    if (this.trace !== null) this.trace.lines.push(`${(performance.now() - this.trace.t0).toFixed(1)}ms ${text}`);
   }
   constructor(readonly device: UsbDeviceLike) {}
   get vendorId() {
@@ -642,31 +645,56 @@ function hostTime(spans: Array<[number, number]>, t0: number, t1: number): numbe
  * transfer was in flight: encoding, decoding, checks, event-loop turns (driver) or loop overhead
  * (floor).
  */
+/** The simulated wand, timing its own work. */
+class TimedWand extends SimulatedWand {
+  busyMs = 0;
+  override handle(bytes: Uint8Array): Uint8Array {
+    const t0 = performance.now();
+    try {
+      return super.handle(bytes);
+    } finally {
+      this.busyMs += performance.now() - t0;
+    }
+  }
+}
+
+/**
+ * The driver's own computation per operation in this guest: the same operation through WandLink
+ * on the in-memory device (answers at once, no USB), less the simulated wand's time.
+ */
+async function driverCompute(op: (link: WandLink) => Promise<void>, runs: number): Promise<number> {
+  const wand = new TimedWand(new SimulatedPump(defaultSimulatedPump(new Date())));
+  const link = new WandLink(new SimulatedUsbDevice(wand), { kind: 'usb' });
+  for (let i = 0; i < 2; i++) await op(link);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    wand.busyMs = 0;
+    const t0 = performance.now();
+    await op(link);
+    times.push(performance.now() - t0 - wand.busyMs);
+  }
+  return median(times);
+}
+
 async function figures(ctx: Context): Promise<void> {
   const N = 21;
   const rows: Json[] = [];
-  const measureOp = async (name: string, op: () => Promise<void>) => {
+  const measureOp = async (name: string, opOn: (link: WandLink) => Promise<void>) => {
+    const op = () => opOn(ctx.link);
+    const computeMs = await driverCompute(opOn, N);
     await ctx.bridge.mode('wand');
     await op(); // warm-up
     ctx.recorder.transfers = [];
     await op();
     const pattern = exchangesOf(ctx.recorder.transfers);
     const key = JSON.stringify(pattern);
-    const dev = asUsb(ctx.device);
-    const floorSpans: Array<[number, number]> = [];
-    const timed = async <T>(p: Promise<T>): Promise<T> => {
-      const start = performance.now();
-      try {
-        return await p;
-      } finally {
-        floorSpans.push([start, performance.now()]);
-      }
-    };
-    // The raw floor: the same exchanges as 64-byte transfers on the same device, answered at once.
+    // The raw floor: the same exchanges as 64-byte transfers on the same device, answered at once,
+    // through the same recording wrapper as the driver's.
+    const dev = ctx.recorder;
     const replay = async () => {
       for (const [outs, ins] of pattern) {
-        for (let o = 0; o < outs; o++) await timed(dev.transferOut(WAND_USB.endpointOut, new Uint8Array(PACKET).fill(o === outs - 1 ? ins : 0)));
-        for (let i = 0; i < ins; i++) await timed(dev.transferIn(WAND_USB.endpointIn, PACKET));
+        for (let o = 0; o < outs; o++) await dev.transferOut(WAND_USB.endpointOut, new Uint8Array(PACKET).fill(o === outs - 1 ? ins : 0));
+        for (let i = 0; i < ins; i++) await dev.transferIn(WAND_USB.endpointIn, PACKET);
       }
     };
     await ctx.bridge.mode('echo');
@@ -686,12 +714,25 @@ async function figures(ctx: Context): Promise<void> {
       if (JSON.stringify(exchangesOf(ctx.recorder.transfers)) !== key) otherShapes++;
       const device = await ctx.bridge.stats();
       await ctx.bridge.mode('echo');
-      floorSpans.length = 0;
+      const floorSpans: Array<[number, number]> = [];
+      ctx.recorder.spans = floorSpans;
       const f0 = performance.now();
       await replay();
       const f1 = performance.now();
+      ctx.recorder.spans = null;
       runs.push({ driver: t1 - t0, driverHost, simulator: device.busyMs, floor: f1 - f0, floorHost: hostTime(floorSpans, f0, f1) });
     }
+    // One more run of each, traced (every transfer's submission and completion), for the console log.
+    await ctx.bridge.mode('wand');
+    ctx.recorder.trace = { t0: performance.now(), lines: [] };
+    await op();
+    const driverTrace = ctx.recorder.trace.lines;
+    await ctx.bridge.mode('echo');
+    ctx.recorder.trace = { t0: performance.now(), lines: [] };
+    await replay();
+    const floorTrace = ctx.recorder.trace.lines;
+    ctx.recorder.trace = null;
+    emit('INFO', { figure: name, driverTrace, floorTrace });
     await ctx.bridge.mode('wand');
     const pairs = pattern.reduce((n, [o, i]) => n + Math.max(o, i), 0);
     const m = (f: (r: (typeof runs)[number]) => number, digits = 2) => +median(runs.map(f)).toFixed(digits);
@@ -702,6 +743,7 @@ async function figures(ctx: Context): Promise<void> {
       driverMs: m((r) => r.driver),
       simulatorMs: m((r) => r.simulator),
       driverHostMs: m((r) => r.driverHost),
+      driverComputeMs: +computeMs.toFixed(2),
       floorMs: m((r) => r.floor),
       floorHostMs: m((r) => r.floorHost),
       ratio: m((r) => r.driver / r.floor),
@@ -717,14 +759,14 @@ async function figures(ctx: Context): Promise<void> {
   await runCase('benchmarks: driver beside the raw transfer floor', async () => {
     const status = await must(ctx.link.interrogate(), 'interrogate');
     const settings = runningProgram(status);
-    await measureOp('interrogation (READ_STATUS)', async () => {
-      await must(ctx.link.interrogate(), 'interrogate');
+    await measureOp('interrogation (READ_STATUS)', async (link) => {
+      await must(link.interrogate(), 'interrogate');
     });
-    await measureOp('program + read-back (BEGIN_TX, STAGE_PROGRAM, COMMIT, READ_STATUS)', async () => {
+    await measureOp('program + read-back (BEGIN_TX, STAGE_PROGRAM, COMMIT, READ_STATUS)', async (link) => {
       const write = writeOf(settings);
-      const r = await must(ctx.link.program(write), 'program');
+      const r = await must(link.program(write), 'program');
       check(r.applied, 'not applied');
-      const back = await must(ctx.link.interrogate(), 'read-back');
+      const back = await must(link.interrogate(), 'read-back');
       check(compareReadBack(write, back).length === 0, 'read-back differs');
     });
     return { figures: rows };

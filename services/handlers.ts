@@ -359,7 +359,9 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         acknowledgement: input.acknowledgement,
         reviewed: input.reviewed,
       });
-      return r.ok ? ok({ outcome: r.value.outcome, sessionId: r.value.sessionId, mismatches: r.value.mismatches, ...(r.value.recordingProblem === undefined ? {} : { recordingProblem: r.value.recordingProblem }) }) : r;
+      if (!r.ok) return r;
+      const report = { programmedAt: now().toISOString(), pumpModel: modelOf(read.value).name, programmedBy: u.value.displayName, witness: witness?.displayName ?? null };
+      return ok({ outcome: r.value.outcome, sessionId: r.value.sessionId, mismatches: r.value.mismatches, ...(r.value.recordingProblem === undefined ? {} : { recordingProblem: r.value.recordingProblem }), report });
     },
 
     'bolus:preview': async (input) => {
@@ -475,6 +477,10 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         nurse: u.value.displayName,
         witness: w.value.displayName,
         performedAt: v.performedAt,
+        pumpModel: modelOf(v.pump).name,
+        withdrawnMl: input.withdrawnMl,
+        instilledMl: input.instilledMl,
+        syringe: { lot: input.syringe.lot, expiry: input.syringe.expiry },
         forecast: v.forecast,
         program: v.readBack === undefined ? null : compareProgram(v.pump, v.readBack),
         reviewId: v.reviewId ?? null,

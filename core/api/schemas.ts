@@ -213,6 +213,8 @@ export const ProgramOutcomeSchema = z.strictObject({
   mismatches: z.array(z.string()),
   /** The pump was written but the record of its outcome could not be kept yet: retried; the outcome above stands. */
   recordingProblem: z.string().optional(),
+  /** For the printed session report: when, the pump's model, who programmed and who witnessed (by name). */
+  report: z.strictObject({ programmedAt: z.string(), pumpModel: z.string(), programmedBy: z.string(), witness: z.string().nullable() }).optional(),
 });
 
 /** A clinician bolus as the physician asks for it: a single bolus by its dose, or a priming bolus of the registered catheter. */
@@ -383,6 +385,11 @@ export const RefillReportSchema = z.strictObject({
   nurse: z.string(),
   witness: z.string(),
   performedAt: z.string(),
+  /** For the printed report: the pump's model, the volumes, the syringe's lot and expiry. */
+  pumpModel: z.string().optional(),
+  withdrawnMl: z.string().optional(),
+  instilledMl: z.string().optional(),
+  syringe: z.strictObject({ lot: z.string(), expiry: z.string() }).optional(),
   concentrationChange: ConcentrationChangeSchema.nullable(),
   forecast: ForecastSchema,
   /** The program as read before the refill beside the program read back after it (null when the read-back did not answer). */

@@ -62,19 +62,19 @@ test.describe('a baclofen flex pump', () => {
       await openNav(page, en ? 'Refill' : '加药');
       await interrogate(page);
       await page.getByRole('radio', { name: en ? /Baclofen 500 mcg\/mL/ : /巴氯芬 500 mcg\/mL/ }).check();
-      await page.getByLabel(en ? 'Patient identity checked against the order (two identifiers)' : '已按医嘱核对患者身份（两种标识）').check();
+      await page.getByLabel(en ? 'Patient identity checked against the order (two identifiers)' : '已按医嘱核对患者身份（姓名和患者编号）').check();
       await page.getByLabel(en ? 'No signs of overdose or withdrawal' : '无过量或戒断征象').check();
       await page.getByRole('button', { name: en ? 'Next' : '下一步' }).click();
       await page.getByLabel(en ? 'Concentration' : '浓度').fill('500');
       await page.getByLabel(en ? 'Label scan (GS1)' : '标签扫描（GS1）').fill('(17)301231(10)BAC-500');
       await page.getByLabel(en ? 'Syringe volume' : '注射器容量').fill('20');
       await page.getByLabel(en ? 'Prepared by' : '配制人').fill('Pharmacist Sun');
-      await page.getByLabel(en ? 'Checked by' : '核对人', { exact: true }).fill('Pharmacist Zhou');
+      await page.getByLabel(en ? 'Checked by' : '复核人', { exact: true }).fill('Pharmacist Zhou');
       await page.getByRole('button', { name: en ? 'Next' : '下一步' }).click();
       await page.getByLabel(en ? 'Volume withdrawn' : '抽出量').fill('6');
       await page.getByTestId('reservoir-emptied').check();
       await page.getByRole('button', { name: en ? 'Next' : '下一步' }).click();
-      await page.getByLabel(en ? /Volume instilled/ : /加药量（储药囊容量/).fill('20');
+      await page.getByLabel(en ? /Volume instilled/ : /注入量（储药囊容量/).fill('20');
       // (20 − 2) / 0.6125 = 29.38 days to the alarm: a first-step forecast would say 22.5, the old one 380.
       const forecast = page.getByTestId('refill-forecast').getByTestId('forecast-text');
       await expect(forecast).toHaveAttribute('data-limit', 'alarm');

@@ -14,7 +14,7 @@ test('医生调整剂量：软限制确认、核对人签名、回读确认', as
   await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'soft');
   await page.getByTestId('review-button').click();
   const finish = page.getByTestId('finish-screen');
-  await expect(finish).toContainText('完成确认界面');
+  await expect(finish).toContainText('程控确认');
   await expect(finish.getByTestId('library-verdict')).toContainText('软限制');
   await finish.getByRole('checkbox').check();
   await finish.getByLabel('理由（记录到审计追踪）').fill('疼痛控制不佳，已与患者沟通');
@@ -44,14 +44,14 @@ test('护士加药：偏差标记、核对人、打印报告', async ({ page }) 
   await openNav(page, '加药');
   await interrogate(page);
   await page.getByRole('radio', { name: /吗啡 10 mg\/mL/ }).check();
-  await page.getByLabel('已按医嘱核对患者身份（两种标识）').check();
+  await page.getByLabel('已按医嘱核对患者身份（姓名和患者编号）').check();
   await page.getByLabel('无过量或戒断征象').check();
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByLabel('浓度').fill('10');
   await page.getByLabel('标签扫描（GS1）').fill('(17)301231(10)MOR-9');
   await page.getByLabel('注射器容量').fill('20');
   await page.getByLabel('配制人').fill('孙药师');
-  await page.getByLabel('核对人', { exact: true }).fill('周药师');
+  await page.getByLabel('复核人', { exact: true }).fill('周药师');
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByLabel('抽出量').fill('11');
   await page.getByTestId('reservoir-emptied').check();
@@ -60,7 +60,7 @@ test('护士加药：偏差标记、核对人、打印报告', async ({ page }) 
   await page.getByTestId('discrepancy-ack').getByLabel('已核查的内容').fill('抽吸至无液体抽出；泵囊袋无肿胀');
   await page.getByTestId('discrepancy-ack').getByLabel('患者状况').fill('神志清楚，无过量或戒断征象');
   await page.getByRole('button', { name: '下一步' }).click();
-  await page.getByLabel(/加药量（储药囊容量/).fill('20');
+  await page.getByLabel(/注入量（储药囊容量/).fill('20');
   await expect(page.getByTestId('refill-forecast')).toContainText('最晚加药日期');
   await page.getByRole('button', { name: '下一步' }).click();
   const finish = page.getByTestId('refill-finish');

@@ -14,15 +14,17 @@ import { LibraryVerdict } from '../../components/FindingsList';
 import { WitnessFields } from '../../components/WitnessFields';
 import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen';
 import { BolusHelpers } from './BolusHelpers';
+import { DECIMAL, FlexEditor, HHMM } from './FlexEditor';
+import { StopAction } from './StopAction';
+import { ProgramReport } from '../../components/report/ProgramReport';
 
-const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
 const BolusScreen = lazy(() => import('../bolus/BolusScreen'));
 
 type Change = z.input<typeof ProgramChangeSchema>;
-const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 
 interface ChangeForm {
-  mode: 'continuous' | 'stopped' | 'flex';
+  /** Stopping is an action of its own (StopAction), never a mode chosen here. */
+  mode: 'continuous' | 'flex';
   dailyDose: string;
   steps?: Array<{ start?: string; dailyDose?: string }>;
   bolus: boolean;
@@ -31,8 +33,6 @@ interface ChangeForm {
   lockoutMinutes?: number;
   maxPerDay?: number;
 }
-
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const toChange = (v: ChangeForm): Change | undefined => {
   if (v.mode === 'continuous' && !DECIMAL.test(v.dailyDose)) return undefined;
@@ -54,7 +54,8 @@ const initialValues = (s: PumpStatus): ChangeForm => {
   const perDay = (rate: string) => dec(rate).mul(s.concentration.value).toString();
   const b = s.patientBolus;
   return {
-    mode: s.mode,
+    // A stopped pump restarts as a continuous infusion unless another mode is chosen.
+    mode: s.mode === 'stopped' ? 'continuous' : s.mode,
     dailyDose: s.dailyDose.value,
     steps: s.steps?.map((st) => ({ start: st.start, dailyDose: perDay(st.rate.value) })) ?? [{ start: '00:00', dailyDose: s.dailyDose.value }],
     bolus: b !== undefined,
@@ -64,51 +65,6 @@ const initialValues = (s: PumpStatus): ChangeForm => {
     maxPerDay: b?.maxPerDay ?? 4,
   };
 };
-
-/** Flex steps: each from its start to the next (the last until midnight), with the 24-hour picture. */
-function FlexEditor({ unit, steps }: { unit: string; steps: Array<{ start?: string; dailyDose?: string }> }) {
-  const { t } = useTranslation();
-  const sorted = steps.filter((s) => s.start !== undefined && HHMM.test(s.start) && s.dailyDose !== undefined && DECIMAL.test(s.dailyDose)).sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
-  // The chart shows each step's dose per hour, so an hourly figure typed as daily stands out.
-  const points = sorted.map((s) => ({ label: s.start ?? '', perHour: Number(dec(s.dailyDose ?? '0').div(24).toDecimalPlaces(4).toString()) }));
-  const last = points[points.length - 1];
-  if (last !== undefined) points.push({ label: '24:00', perHour: last.perHour });
-  return (
-    <fieldset style={{ border: '1px solid #d9d9d9', borderRadius: 8, padding: '8px 16px', marginBottom: 16 }} data-testid="flex-editor">
-      <legend style={{ width: 'auto', padding: '0 4px', fontSize: 14, marginBottom: 0, border: 0 }}>{t('flex.title')}</legend>
-      <Typography.Paragraph type="secondary">{t('flex.hint', { unit })}</Typography.Paragraph>
-      <Form.List name="steps">
-        {(fields, { add, remove }) => (
-          <>
-            {fields.map((field, i) => (
-              <Space key={field.key} align="baseline" wrap>
-                <Form.Item name={[field.name, 'start']} label={t('flex.start', { n: i + 1 })} rules={[{ required: true, pattern: HHMM, message: t('flex.timeRule') }]}>
-                  <Input placeholder="HH:MM" style={{ width: 100 }} />
-                </Form.Item>
-                <Form.Item name={[field.name, 'dailyDose']} label={t('flex.dose', { n: i + 1, unit })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
-                  <Input inputMode="decimal" suffix={unit} style={{ width: 160 }} />
-                </Form.Item>
-                {fields.length > 1 && (
-                  <Button onClick={() => remove(field.name)} aria-label={t('flex.remove', { n: i + 1 })}>
-                    {t('flex.removeShort')}
-                  </Button>
-                )}
-              </Space>
-            ))}
-            <Button onClick={() => add({ start: '', dailyDose: '' })} disabled={fields.length >= 13}>
-              {t('flex.add')}
-            </Button>
-          </>
-        )}
-      </Form.List>
-      {points.length > 1 && (
-        <Suspense fallback={<Spin />}>
-          <TrendChart label={t('flex.chart')} data={points} series={[{ key: 'perHour', name: t('flex.perHour', { unit: unit.replace('/day', '/h') }), colour: '#0958d9' }]} step />
-        </Suspense>
-      )}
-    </fieldset>
-  );
-}
 
 /** The old-beside-new review: every setting, the changed ones highlighted with their % change. */
 export function ReviewTable({ preview }: { preview: ProgramPreview }) {
@@ -167,7 +123,9 @@ function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: ()
   const soft = preview.check.verdict === 'soft';
   if (apply.data !== undefined) {
     const o = apply.data.outcome;
+    const outcome = apply.data;
     return (
+      <Space orientation="vertical" style={{ width: '100%' }}>
       <AntResult
         status={o === 'confirmed' ? 'success' : o === 'rejected' ? 'warning' : 'error'}
         title={<span data-testid="program-outcome" data-outcome={o}>{t(`outcome.${o}`)}</span>}
@@ -190,6 +148,12 @@ function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: ()
           </Button>
         }
       />
+      {/* The session report a clinic files: printed from here, the same in both languages. */}
+      <ProgramReport preview={preview} outcome={outcome} changes={<><ReviewTable preview={preview} /><Totals preview={preview} /></>} />
+      <Button className="no-print" onClick={() => window.print()} data-testid="print-program-report">
+        {t('paper.printProgram')}
+      </Button>
+      </Space>
     );
   }
   return (
@@ -285,7 +249,6 @@ export default function ProgrammingScreen() {
                 options={[
                   { value: 'continuous', label: t('mode.continuous') },
                   { value: 'flex', label: t('mode.flex') },
-                  { value: 'stopped', label: t('mode.stopped') },
                 ]}
               />
             </Form.Item>
@@ -336,6 +299,7 @@ export default function ProgrammingScreen() {
             {t('bolus.open')}
           </Button>
           <BolusHelpers status={s} />
+          <StopAction status={s} onReview={setFinish} />
         </Card>
       )}
     </Space>

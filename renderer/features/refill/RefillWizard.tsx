@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { RefillReport, SyringeSchema } from '../../../core/api/schemas';
+import type { SyringeSchema } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
 import { drugs } from '../../../core/pump';
 import { ApiError, pumpApi, unwrap } from '../../api/client';
@@ -18,6 +18,7 @@ import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen
 import { parseGs1 } from './gs1';
 import { syringeProblems as syringeProblems_ } from './syringeCheck';
 import { orderText } from '../patients/Orders';
+import { bridgeHours, RefillReportView } from '../../components/report/RefillReport';
 import { dropDrafts, useDraftState, useFormDraft } from '../../app/drafts';
 import { DiscrepancyAck } from './DiscrepancyAck';
 
@@ -26,8 +27,6 @@ const NOT_KEPT = ['witness'] as const;
 
 type Syringe = z.input<typeof SyringeSchema>;
 const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
-/** A bridge's duration in hours, one decimal, from its whole minutes (decimal arithmetic, as every figure shown). */
-const bridgeHours = (minutes: number): string => dec(minutes).div(60).toFixed(1);
 
 interface SyringeForm {
   drug: Syringe['drug'];
@@ -40,45 +39,8 @@ interface SyringeForm {
   barcode?: string;
 }
 
-/** The session report and the patient card, laid out for printing (the browser's print, or PDF in the app). */
-export function RefillReportView({ report }: { report: RefillReport }) {
-  const { t, i18n } = useTranslation();
-  return (
-    <div data-testid="refill-report" className="printable">
-      <Card title={t('report.title')} style={{ marginBottom: 16 }}>
-        <Descriptions
-          bordered
-          size="small"
-          column={{ xs: 1, md: 2 }}
-          items={[
-            { key: 'patient', label: t('report.patient'), children: report.patient === null ? '—' : `${report.patient.name} (${report.patient.identifier})` },
-            { key: 'pump', label: t('status.serial'), children: report.pumpSerial },
-            { key: 'when', label: t('report.performedAt'), children: formatDateTime(report.performedAt, i18n.language) },
-            { key: 'outcome', label: t('report.outcome'), children: t(`outcome.${report.outcome}`) },
-            { key: 'drug', label: t('status.drug'), children: `${t(`drug.${report.drug}`)} ${report.concentration.value} ${report.concentration.unit}` },
-            { key: 'dose', label: t('status.dailyDose'), children: `${report.dailyDose.value} ${report.dailyDose.unit} (${report.rate.value} mL/day)` },
-            { key: 'reservoir', label: t('report.newReservoir'), children: `${report.newReservoirMl} mL` },
-            { key: 'discrepancy', label: t('refill.discrepancy'), children: <span data-flag={report.discrepancyFlag}>{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span> },
-            ...(report.concentrationChange === null
-              ? []
-              : [{ key: 'bridge', label: t('refill.bridgeVolume'), children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(report.concentrationChange.bridgeMinutes), minutes: report.concentrationChange.bridgeMinutes })}` }]),
-            { key: 'nurse', label: t('report.nurse'), children: report.nurse },
-            { key: 'witness', label: t('report.witness'), children: report.witness },
-            { key: 'forecast', label: t('dashboard.nextRefill'), children: <ForecastView forecast={report.forecast} compact /> },
-          ]}
-        />
-      </Card>
-      <Card title={t('report.card')} style={{ maxWidth: 420, border: '2px solid #0b3d60' }} data-testid="patient-card">
-        <p>{report.patient?.name ?? ''}</p>
-        <p>
-          {t(`drug.${report.drug}`)} {report.concentration.value} {report.concentration.unit} — {report.dailyDose.value} {report.dailyDose.unit}
-        </p>
-        <ForecastView forecast={report.forecast} />
-        <p style={{ fontSize: 12 }}>{t('report.cardNote')}</p>
-      </Card>
-    </div>
-  );
-}
+/** The report and card are shared report components; the screens that import them from the wizard still may. */
+export { RefillReportView };
 
 /** The full refill wizard; a new visit starts with fresh forms. */
 export default function RefillWizard() {

@@ -1,0 +1,55 @@
+import { Card, Descriptions } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { RefillReport } from '../../../core/api/schemas';
+import { dec } from '../../../core/decimal';
+import { formatDate, formatDateTime } from '../../app/format';
+import { ForecastView } from '../ForecastView';
+import { ClinicHeader, SignatureLines } from './ClinicHeader';
+import { PatientCard } from './PatientCard';
+
+/** A bridge's duration in hours, one decimal, from its whole minutes (decimal arithmetic, as every figure shown). */
+export const bridgeHours = (minutes: number): string => dec(minutes).div(60).toFixed(1);
+
+/** The refill session report and the patient card, laid out for printing (the browser's print, or PDF in the app). */
+export function RefillReportView({ report }: { report: RefillReport }) {
+  const { t, i18n } = useTranslation();
+  const ml = (v: string | undefined) => (v === undefined ? '—' : `${v} mL`);
+  return (
+    <div data-testid="refill-report" className="printable">
+      <Card title={t('report.title')} style={{ marginBottom: 16 }}>
+        <ClinicHeader />
+        <Descriptions
+          bordered
+          size="small"
+          column={{ xs: 1, md: 2 }}
+          items={[
+            { key: 'patient', label: t('report.patient'), children: report.patient === null ? '—' : `${report.patient.name} (${t('paper.patientId')} ${report.patient.identifier})` },
+            { key: 'pump', label: t('paper.pump'), children: <span data-testid="report-pump">{`${report.pumpModel === undefined ? '' : `${report.pumpModel} — `}${t('paper.serial')} ${report.pumpSerial}`}</span> },
+            { key: 'when', label: t('report.performedAt'), children: formatDateTime(report.performedAt, i18n.language) },
+            { key: 'outcome', label: t('report.outcome'), children: t(`outcome.${report.outcome}`) },
+            { key: 'drug', label: t('status.drug'), children: `${t(`drug.${report.drug}`)} ${report.concentration.value} ${report.concentration.unit}` },
+            { key: 'dose', label: t('status.dailyDose'), children: `${report.dailyDose.value} ${report.dailyDose.unit} (${report.rate.value} mL/day)` },
+            { key: 'withdrawn', label: t('refill.withdrawn'), children: <span data-testid="report-withdrawn">{ml(report.withdrawnMl)}</span> },
+            { key: 'instilled', label: t('paper.instilled'), children: <span data-testid="report-instilled">{ml(report.instilledMl)}</span> },
+            { key: 'discrepancy', label: t('refill.discrepancy'), children: <span data-flag={report.discrepancyFlag} data-testid="report-discrepancy">{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span> },
+            { key: 'reservoir', label: t('report.newReservoir'), children: `${report.newReservoirMl} mL` },
+            ...(report.syringe === undefined
+              ? []
+              : [
+                  { key: 'lot', label: t('paper.lot'), children: <span data-testid="report-lot">{report.syringe.lot}</span> },
+                  { key: 'expiry', label: t('paper.expiry'), children: <span data-testid="report-expiry">{formatDate(report.syringe.expiry, i18n.language)}</span> },
+                ]),
+            ...(report.concentrationChange === null
+              ? []
+              : [{ key: 'bridge', label: t('refill.bridgeVolume'), children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(report.concentrationChange.bridgeMinutes), minutes: report.concentrationChange.bridgeMinutes })}` }]),
+            { key: 'nurse', label: t('report.nurse'), children: report.nurse },
+            { key: 'witness', label: t('report.witness'), children: report.witness },
+            { key: 'forecast', label: t('dashboard.nextRefill'), children: <ForecastView forecast={report.forecast} compact /> },
+          ]}
+        />
+        <SignatureLines lines={[{ role: t('report.nurse'), name: report.nurse }, { role: t('report.witness'), name: report.witness }]} />
+      </Card>
+      <PatientCard card={report} />
+    </div>
+  );
+}

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { auditAppendBench, auditQueryBench, auditVerifyBench } from './audit';
+import { encryptedAppendBench, encryptedVerifyBench } from './encryption';
 import { cliStartBench, validateProgramBench } from './clinical';
 import { runAll } from './harness';
 import { codecBench, interrogateWandBench, programWandBench } from './wand';
@@ -26,6 +27,8 @@ runAll(
     auditAppendBench,
     auditVerifyBench,
     auditQueryBench,
+    encryptedAppendBench,
+    encryptedVerifyBench,
     bundleBench,
     ttiBench,
     auditRowsBench,

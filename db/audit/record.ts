@@ -61,21 +61,30 @@ export type AuditRow = [
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
+/**
+ * Text as SQLite stores it: a lone UTF-16 surrogate (possible in a JavaScript string, e.g. from
+ * JSON "\ud800" sent to the API or typed as a user name at sign-in) is stored as U+FFFD, so it is
+ * hashed as U+FFFD too — otherwise the record would read back different from what was hashed, and
+ * the whole trail would fail verification.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const stored = <T extends string | null>(text: T): T => (text === null ? text : (text.replace(LONE_SURROGATE, '\ufffd') as T));
+
 export const toRow = (seq: number, entry: AuditEntry, prevHash: string): AuditRow => [
   seq,
-  entry.atUtc,
-  entry.pumpTime ?? null,
-  entry.actor,
-  entry.role ?? null,
-  entry.witness ?? null,
-  entry.patientId ?? null,
-  entry.pumpSerial ?? null,
-  entry.action,
+  stored(entry.atUtc),
+  stored(entry.pumpTime ?? null),
+  stored(entry.actor),
+  stored(entry.role ?? null),
+  stored(entry.witness ?? null),
+  stored(entry.patientId ?? null),
+  stored(entry.pumpSerial ?? null),
+  stored(entry.action),
   json(entry.old),
   json(entry.new),
-  entry.reason ?? null,
+  stored(entry.reason ?? null),
   json(entry.acknowledgements),
-  entry.libraryVersion ?? null,
+  stored(entry.libraryVersion ?? null),
   entry.outcome,
   prevHash,
 ];
@@ -83,6 +92,9 @@ export const toRow = (seq: number, entry: AuditEntry, prevHash: string): AuditRo
 /** hash = "sha256:" + hex SHA-256 of the UTF-8 JSON array of the columns above, in that order. */
 // One-shot hashing: verification hashes every record, and this is its hot path.
 export const hashRow = (row: readonly unknown[]): string => `sha256:${hash('sha256', JSON.stringify(row), 'hex')}`;
+
+/** The same hash over JSON text already written (the array of the columns above). */
+export const hashText = (text: string): string => `sha256:${hash('sha256', text, 'hex')}`;
 
 /** The first record's prev_hash: binds the chain to this database file. */
 export const genesisHash = (databaseId: string): string => `sha256:${createHash('sha256').update(`genesis:${databaseId}`).digest('hex')}`;

@@ -1,7 +1,7 @@
 import type { Db } from '../connection';
 import { KeyFileError, type AuditKeyStore, type SignedHead } from './keys';
 import { databaseId as readDatabaseId, databaseLocation, metaDigest } from './log';
-import { checkpointMac, genesisHash, hashRow } from './record';
+import { AUDIT_COLUMNS, checkpointMac, genesisHash, hashRow, hashText } from './record';
 
 export type AuditProblem =
   | 'SEQUENCE_GAP'
@@ -99,17 +99,20 @@ export function verifyAudit(db: Db, keys?: AuditKeyStore, options: { location?: 
 
   let expectedSeq = 1;
   let prevHash = genesisHash(id);
-  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').raw(true);
-  for (const raw of rows.iterate() as IterableIterator<unknown[]>) {
-    const stored = raw[16] as string;
-    const row = raw.slice(0, 16);
-    const seq = row[0] as number;
+  // SQLite writes each record's hashed JSON array itself (one string per record instead of sixteen
+  // values, and no JSON.stringify here): the hot path of verification. Its text is byte for byte
+  // JSON.stringify's for the values the trail holds; where it ever is not, the record is hashed
+  // again as the rule says (docs/audit.md) before it is called changed.
+  const rows = db.prepare(`SELECT seq, prev_hash, hash, json_array(${AUDIT_COLUMNS.join(', ')}) FROM audit_log ORDER BY seq`).raw(true);
+  const exactRow = db.prepare<[number]>(`SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq = ?`).raw(true);
+  const noCheckpoints: Signed[] = [];
+  for (const [seq, prev, stored, text] of rows.iterate() as IterableIterator<[number, string, string, string]>) {
     report.records++;
     if (seq !== expectedSeq) fail(expectedSeq, 'SEQUENCE_GAP', `record ${expectedSeq} is missing (next present is ${seq}): a record was deleted or inserted`);
-    else if (row[15] !== prevHash) fail(seq, 'CHAIN_BROKEN', `record ${seq} does not follow record ${seq - 1}: records were deleted, inserted or reordered`);
-    else if (hashRow(row) !== stored) fail(seq, 'HASH_MISMATCH', `record ${seq} was changed after it was written`);
+    else if (prev !== prevHash) fail(seq, 'CHAIN_BROKEN', `record ${seq} does not follow record ${seq - 1}: records were deleted, inserted or reordered`);
+    else if (hashText(text) !== stored && hashRow(exactRow.get(seq) as unknown[]) !== stored) fail(seq, 'HASH_MISMATCH', `record ${seq} was changed after it was written`);
     if (report.firstFailure !== undefined) break;
-    for (const c of bySeq.get(seq) ?? []) {
+    for (const c of bySeq.get(seq) ?? noCheckpoints) {
       if (c.head_hash !== stored) {
         fail(seq, 'CHECKPOINT_MISMATCH', `the signed ${c.external ? 'head kept outside the database' : 'checkpoint'} at record ${seq} does not match the chain: the chain was re-computed after a change`);
       } else if (key !== undefined && c.mac !== checkpointMac(key, id, seq, stored, c.meta_hash)) {

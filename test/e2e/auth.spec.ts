@@ -106,5 +106,12 @@ test('the administrator resets a forgotten password and disables an account; a d
   await signInAs('nurse.wang', NURSE_PASSWORD);
   await expect(page.getByTestId('error-alert')).toBeVisible(); // the old password no longer works
   await signInAs('nurse.wang', 'a new nurse passphrase');
+  test.slow(); // ten full-cost password checks, and the forced change
+  // A password the administrator set is replaced by the user's own before anything else.
+  await expect(page.getByRole('heading', { name: 'Choose your own password' })).toBeVisible();
+  await page.getByLabel('Current password').fill('a new nurse passphrase');
+  await page.getByLabel('New password', { exact: true }).fill(NURSE_PASSWORD);
+  await page.getByLabel('New password again').fill(NURSE_PASSWORD);
+  await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
 });

@@ -50,6 +50,25 @@ export function omeOnDate(records: readonly SystemicOpioidInput[], date: string)
   return records.filter((r) => r.startDate <= date && (r.stopDate === undefined || r.stopDate >= date)).reduce((sum, r) => sum.plus(oralMorphineEquivalent(r.kind, r.dose)), dec(0));
 }
 
+/**
+ * The day total over time, as a step series: one point where any record starts, the day after any
+ * stops, and today — each the total from that date on (for the chart beside the intrathecal dose).
+ */
+export function omeSteps(records: readonly SystemicOpioidInput[], today: string): Array<{ date: string; omeMgPerDay: string }> {
+  const dates = new Set<string>([today]);
+  for (const r of records) {
+    dates.add(r.startDate);
+    if (r.stopDate !== undefined) {
+      const after = addDays(r.stopDate, 1);
+      if (after !== undefined) dates.add(after);
+    }
+  }
+  return [...dates]
+    .filter((d) => d <= today)
+    .sort()
+    .map((date) => ({ date, omeMgPerDay: omeText(omeOnDate(records, date)) }));
+}
+
 /** The usual definition: at least 60 mg/day oral morphine equivalent for at least a week. */
 export const TOLERANCE_OME_MG_PER_DAY = '60';
 export const TOLERANCE_DAYS = 7;

@@ -33,7 +33,7 @@ import { reviewProgram, settingsOfStatus } from './program-review';
 import { reviewContext, stoppedPumpList } from './safety-context';
 import { recordSystemicOpioid, stopSystemicOpioid, systemicOpioidView } from './opioids';
 import { currentForecast, refillForecastFor } from './forecast';
-import { programPump, resolveUnconfirmed, reviewedOf } from './programming';
+import { bookkeepingProblem, programPump, resolveUnconfirmed, reviewedOf } from './programming';
 import { deliverBolus, reviewBolus } from './bolus';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
 import { createPatient, recordPain, registerPump } from './records';
@@ -118,7 +118,10 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     // Polled by the UI: these never count as activity for the idle lock.
     // The desktop app answers this itself (it prints its own window); other hosts cannot.
     'report:pdf': () => Promise.resolve(err(appError('NOT_AVAILABLE', 'a PDF is saved by the desktop app; in a browser, use Print and choose "Save as PDF"'))),
-    'app:info': () => Promise.resolve(ok({ version: appVersion, host: ctx.host, link: link.info, databasePath: ctx.databasePath })),
+    'app:info': () => {
+      const owed = bookkeepingProblem(audit);
+      return Promise.resolve(ok({ version: appVersion, host: ctx.host, link: link.info, databasePath: ctx.databasePath, ...(owed === undefined ? {} : { bookkeeping: owed }) }));
+    },
     'wand:status': () => Promise.resolve(ok(link.wandStatus())),
     'sessions:unconfirmed': () =>
       Promise.resolve(ok(allOpenSessions(db).map((s) => ({ sessionId: s.sessionUuid, pumpSerial: s.pumpSerial, startedAt: s.startedAt, actor: s.actor, outcome: s.outcome === 'pending' ? ('pending' as const) : ('unconfirmed' as const) })))),
@@ -406,7 +409,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         const order = orderFor(deps, input.prescriptionId, registered);
         if (!order.ok) return order;
         const wanted = order.value.components[0];
-        if (wanted !== undefined) plan = planForOrder(status, registered, wanted, modelOf(status));
+        if (wanted !== undefined) plan = planForOrder(status, registered, wanted, modelOf(status), input.patientBolus);
       }
       if (!plan.ok) return plan;
       if (plan.value !== undefined) {
@@ -458,6 +461,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         acknowledgement: input.acknowledgement,
         discrepancyAcknowledgement: input.discrepancyAcknowledgement,
         refillOnly: input.refillOnly,
+        patientBolus: input.patientBolus,
       });
       if (!r.ok) return r;
       const v = r.value;
@@ -613,6 +617,7 @@ const changeOf = (c: ConcentrationChange) => ({
   deadVolume: c.deadVolume,
   bridgeVolume: { value: c.bridge.volumeMl, unit: 'mL' as const },
   bridgeMinutes: c.bridge.durationMinutes,
+  patientBolus: c.patientBolus === undefined ? null : { old: c.patientBolus.old, sameDose: c.patientBolus.sameDose ?? null, decision: c.patientBolus.decision ?? null },
 });
 
 const doseOf = (json: string, at: string, pumpSerial: string): PatientDetail['doses'] => {

@@ -1,5 +1,5 @@
 import { clinicDate } from '../core/clock';
-import { omeOnDate, oralMorphineEquivalent, opioidTolerance, systemicOpioids, type SystemicOpioidInput } from '../core/opioids';
+import { omeOnDate, omeSteps, oralMorphineEquivalent, opioidTolerance, systemicOpioids, type SystemicOpioidInput } from '../core/opioids';
 import { str, toPlaces } from '../core/decimal';
 import { appError, err, ok, type Result } from '../core/result';
 import type { OpioidTolerance } from '../core/library/schema';
@@ -59,6 +59,7 @@ export function systemicOpioidView(deps: Pick<RecordsDeps, 'db' | 'now'>, patien
       return { id: r.id, kind, dose: r.doseValue, unit: r.doseUnit, startDate: r.startDate, stopDate: r.stopDate, omeMgPerDay: ome, recordedBy: r.recordedBy };
     }),
     omeTodayMgPerDay: str(toPlaces(omeOnDate(records, today), 1)),
+    omeHistory: omeSteps(records, today),
     opioidTolerance: tolerance,
   };
 }

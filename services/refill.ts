@@ -8,7 +8,8 @@ import { rateForDose } from '../core/calc/dose';
 import { bridgeBolus } from '../core/calc/bridge';
 import { defaultPumpModel, findCatheterModel, findPumpModel, type PumpModel } from '../core/models';
 import { deadVolume, sameDailyDose } from '../core/program';
-import type { Drug, PumpSettings, PumpStatus } from '../core/pump';
+import type { Drug, PatientBolusSettings, PumpSettings, PumpStatus } from '../core/pump';
+import { sameBolusDose } from '../core/calc/bolus';
 import { appError, err, ok, type Result } from '../core/result';
 import { findPatient, findPumpBySerial, insertRefill, type ImplantedPumpRow } from '../db/queries/records';
 import { authorize, type SignedInUser } from './auth/accounts';
@@ -39,6 +40,8 @@ export interface RefillRequest {
   discrepancyAcknowledgement?: DiscrepancyAcknowledgement | undefined;
   /** The refill-only visit: the running program is re-sent unchanged, or nothing is done. */
   refillOnly?: boolean | undefined;
+  /** A concentration or drug change on a pump with patient boluses: the physician's decision. */
+  patientBolus?: PatientBolusDecision | undefined;
 }
 
 export interface DiscrepancyAcknowledgement {
@@ -78,6 +81,34 @@ export interface ConcentrationChange {
   oldRate: RateQ;
   newRate: RateQ;
   deadVolume: VolumeQ;
+  /**
+   * The patient bolus the pump gives now, and what it becomes: the physician decides (the same
+   * dose at the new concentration, or none); nothing is decided silently. A new drug keeps none.
+   */
+  patientBolus?: { old: PatientBolusSettings; sameDose: PatientBolusSettings | undefined; decision: PatientBolusDecision | undefined };
+}
+
+/** What a physician decides for the patient bolus when the concentration or the drug changes. */
+export type PatientBolusDecision = 'same-dose' | 'remove';
+
+/**
+ * The patient bolus of a change: old and same-dose new, and the settings with the physician's
+ * decision applied (none until decided).
+ */
+function withPatientBolus(pump: PumpStatus, plan: ConcentrationChange, decision: PatientBolusDecision | undefined): Result<ConcentrationChange> {
+  const old = pump.patientBolus;
+  if (old === undefined) return ok(plan);
+  const drugChange = plan.previousDrug !== undefined;
+  let sameDose: PatientBolusSettings | undefined;
+  if (!drugChange) {
+    const scaled = sameBolusDose(old, pump.concentration, plan.settings.concentration);
+    if (!scaled.ok && decision === 'same-dose') return scaled;
+    sameDose = scaled.ok ? scaled.value : undefined;
+  } else if (decision === 'same-dose') {
+    return err(appError('INVALID_INPUT', `a patient bolus of ${pump.drug} has no equal dose of ${plan.settings.drug}: remove it now; a physician sets a new one in Programming`, 'patientBolus'));
+  }
+  const settings = decision === 'same-dose' && sameDose !== undefined ? { ...plan.settings, patientBolus: sameDose } : plan.settings;
+  return ok({ ...plan, settings, patientBolus: { old, sameDose, decision } });
 }
 
 export const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean => massOf(a.unit) === massOf(b.unit) && dec(a.value).eq(b.value);
@@ -143,10 +174,16 @@ export function planDrugChange(pump: PumpStatus, registered: ImplantedPumpRow, o
 }
 
 /** What filling the pump with the order's drug and concentration means: no change, or a planned change with its bridge. */
-export function planForOrder(pump: PumpStatus, registered: ImplantedPumpRow, wanted: { drug: Drug; concentration: ConcentrationQ; dailyDose: DailyDoseQ }, fallbackModel: PumpModel): Result<ConcentrationChange | undefined> {
-  if (wanted.drug !== pump.drug) return planDrugChange(pump, registered, wanted, fallbackModel);
-  if (!sameConcentration(wanted.concentration, pump.concentration)) return planConcentrationChange(pump, registered, wanted.concentration, fallbackModel);
-  return ok(undefined);
+export function planForOrder(
+  pump: PumpStatus,
+  registered: ImplantedPumpRow,
+  wanted: { drug: Drug; concentration: ConcentrationQ; dailyDose: DailyDoseQ },
+  fallbackModel: PumpModel,
+  bolusDecision?: PatientBolusDecision,
+): Result<ConcentrationChange | undefined> {
+  const plan = wanted.drug !== pump.drug ? planDrugChange(pump, registered, wanted, fallbackModel) : !sameConcentration(wanted.concentration, pump.concentration) ? planConcentrationChange(pump, registered, wanted.concentration, fallbackModel) : ok(undefined);
+  if (!plan.ok || plan.value === undefined) return plan;
+  return withPatientBolus(pump, plan.value, bolusDecision);
 }
 
 /** The order the refill carries out: open, for this patient (and this pump, when it names one), one drug. */
@@ -243,9 +280,14 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       const what = drugChange ? `the syringe holds ${s.drug} but the pump holds ${pump.drug}: a drug change` : `the syringe is ${s.concentration.value} ${s.concentration.unit} but the pump holds ${pump.concentration.value} ${pump.concentration.unit}: a concentration change`;
       return err(appError('FORBIDDEN', `${what} is programmed by a physician`, drugChange ? 'syringe.drug' : 'syringe.concentration'));
     }
-    const plan = planForOrder(pump, registered, wanted, deps.model ?? defaultPumpModel());
+    const plan = planForOrder(pump, registered, wanted, deps.model ?? defaultPumpModel(), request.patientBolus);
     if (!plan.ok) return plan;
     change = plan.value;
+    const bolus = change?.patientBolus;
+    if (bolus !== undefined && bolus.decision === undefined) {
+      const same = bolus.sameDose === undefined ? '' : ` or keep the same dose (${bolus.sameDose.volumeMl} mL at the new concentration)`;
+      return err(appError('INVALID_INPUT', `the pump gives patient boluses of ${bolus.old.volumeMl} mL: decide whether to remove them${same}; the new concentration changes what each bolus gives`, 'patientBolus'));
+    }
   }
   if (change !== undefined && !request.reservoirEmptied) {
     return err(appError('INVALID_INPUT', 'a new drug or concentration goes into an empty reservoir only: empty it completely and record that it was emptied', 'reservoirEmptied'));

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { roles } from '../permissions';
-import { DrugSchema } from '../pump';
+import { DrugSchema, PumpStatusSchema } from '../pump';
 import { isValidTimeZone } from '../clock';
 import { SystemicOpioidInputSchema } from '../opioids';
 import { IndicationSchema, SpasticityOriginSchema } from '../library/schema';
@@ -106,6 +106,8 @@ export const PatientDetailSchema = z.strictObject({
   ),
   /** Today's total oral morphine equivalent (mg/day) and the opioid tolerance the safety rules apply. */
   omeTodayMgPerDay: z.string(),
+  /** The oral morphine equivalent total over time (a step series: each date's total holds until the next). */
+  omeHistory: z.array(z.strictObject({ date: IsoDate, omeMgPerDay: z.string() })),
   opioidTolerance: z.enum(['naive', 'tolerant', 'unknown']),
 });
 export type PatientDetail = z.infer<typeof PatientDetailSchema>;
@@ -281,6 +283,10 @@ export const SyringeSchema = z.strictObject({
   barcode: Text(200).optional(),
 });
 
+/** What becomes of the patient bolus at a concentration or drug change: the same dose, or none. */
+export const PatientBolusDecisionSchema = z.enum(['same-dose', 'remove']);
+const PatientBolusStatusSchema = PumpStatusSchema.shape.patientBolus.unwrap();
+
 /** The refill's figures before anything is sent; with the order, a new drug or concentration is planned with its bridge. */
 export const RefillPreviewInputSchema = z.strictObject({
   withdrawnMl: Decimal,
@@ -289,6 +295,8 @@ export const RefillPreviewInputSchema = z.strictObject({
   reservoirEmptied: z.boolean().optional(),
   /** The syringe's expiry: its beyond-use date limits the next refill. */
   beyondUseDate: IsoDate.optional(),
+  /** A concentration or drug change on a pump with patient boluses: the physician's decision. */
+  patientBolus: PatientBolusDecisionSchema.optional(),
 });
 
 /** A concentration change planned at a refill: same daily dose, new rate, the forced bridge bolus. */
@@ -303,6 +311,10 @@ export const ConcentrationChangeSchema = z.strictObject({
   deadVolume: Q.volume,
   bridgeVolume: Q.volume,
   bridgeMinutes: z.number().int(),
+  /** The patient bolus the pump gives now, the same dose at the new concentration (none for a new drug), and the decision taken. */
+  patientBolus: z
+    .strictObject({ old: PatientBolusStatusSchema, sameDose: PatientBolusStatusSchema.nullable(), decision: PatientBolusDecisionSchema.nullable() })
+    .nullable(),
 });
 export const RefillPreviewSchema = z.strictObject({
   pumpSerial: z.string(),
@@ -368,6 +380,8 @@ export const RefillInputSchema = z.strictObject({
   discrepancyAcknowledgement: DiscrepancyAcknowledgementSchema.optional(),
   /** The refill-only visit: refused unless the running program is re-sent unchanged. */
   refillOnly: z.boolean().optional(),
+  /** A concentration or drug change on a pump with patient boluses: the physician's decision. */
+  patientBolus: PatientBolusDecisionSchema.optional(),
 });
 
 export const RefillReportSchema = z.strictObject({
@@ -398,6 +412,7 @@ export const RefillReportSchema = z.strictObject({
   reviewId: z.number().int().nullable().optional(),
 });
 export type RefillReport = z.infer<typeof RefillReportSchema>;
+export type RefillPreview = z.infer<typeof RefillPreviewSchema>;
 
 export const AuditFilterSchema = z.strictObject({
   patientId: Text(40).optional(),
@@ -431,6 +446,10 @@ export const AuditRowSchema = z.strictObject({
 });
 export type AuditRowView = z.infer<typeof AuditRowSchema>;
 
+/** One record in full for its details: the stored old and new values as written, the pump's clock, the library version. */
+export const AuditRecordSchema = AuditRowSchema.extend({ pumpTime: z.string().nullable(), libraryVersion: z.string().nullable(), oldJson: z.string().nullable(), newJson: z.string().nullable() });
+export type AuditRecordView = z.infer<typeof AuditRecordSchema>;
+
 export const AuditPageSchema = z.strictObject({ total: z.number().int(), rows: z.array(AuditRowSchema) });
 export type AuditPage = z.infer<typeof AuditPageSchema>;
 
@@ -460,7 +479,3 @@ export const SettingsSchema = z.strictObject({
   refillMarginDays: z.number().int().min(0).max(30),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
-/** One record in full for its details: the stored old and new values as written, the pump's clock, the library version. */
-export const AuditRecordSchema = AuditRowSchema.extend({ pumpTime: z.string().nullable(), libraryVersion: z.string().nullable(), oldJson: z.string().nullable(), newJson: z.string().nullable() });
-export type AuditRecordView = z.infer<typeof AuditRecordSchema>;
-

@@ -1,4 +1,4 @@
-import { dec, str, toPlaces } from '../decimal';
+import { dec, ROUND_DOWN, str, toPlaces } from '../decimal';
 import { ok, type Result } from '../result';
 import { concentrationIn, massOf, type ConcentrationQ, type MassUnit, type VolumeQ } from '../units';
 import { invalid } from './errors';
@@ -24,4 +24,19 @@ export function singleBolus(input: { volume: VolumeQ; durationMinutes: number; c
       return { drug: c.drug, dose: { value: str(toPlaces(volume.mul(concentrationIn(c.concentration, mass)), ROUNDING.dosePlaces)), unit: mass } };
     }),
   });
+}
+
+/** The pump holds a bolus volume in microlitres. */
+const BOLUS_VOLUME_PLACES = 3;
+
+/**
+ * The patient bolus at a new concentration of the same drug, giving the same dose: the volume
+ * scaled by old / new concentration and rounded down to the pump's microlitre (never a larger
+ * dose than before). Duration, lockout and boluses per day are kept.
+ */
+export function sameBolusDose<B extends { volumeMl: string }>(bolus: B, oldConcentration: ConcentrationQ, newConcentration: ConcentrationQ): Result<B> {
+  const mass = massOf(oldConcentration.unit);
+  const volume = dec(bolus.volumeMl).mul(concentrationIn(oldConcentration, mass)).div(concentrationIn(newConcentration, mass)).toDecimalPlaces(BOLUS_VOLUME_PLACES, ROUND_DOWN);
+  if (volume.isZero()) return invalid('patientBolus', 'at the new concentration the same bolus dose is less than the smallest volume the pump can give: remove the patient bolus');
+  return ok({ ...bolus, volumeMl: str(volume) });
 }

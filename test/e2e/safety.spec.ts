@@ -142,3 +142,35 @@ test.describe('the clinic’s clock: a daylight-saving change within a week of a
     }
   });
 });
+
+test.describe('the patient’s systemic opioids beside the intrathecal dose and VAS', () => {
+  const host = clinicPerSpec();
+
+  test('are charted as oral morphine equivalents over time (en, then 中文)', async ({ page: first }) => {
+    await signIn(first, host, 'dr.li');
+    // Oral morphine 90 mg/day from a month ago, stopped a week ago; a 25 mcg/h fentanyl patch since.
+    type Reply = Promise<{ ok: boolean; error?: { message: string } }>;
+    const recorded = await first.evaluate(
+      async (dates) => {
+        const api = (globalThis as unknown as { pumpApi: { opioids: { record: (r: unknown) => Reply } } }).pumpApi;
+        const a = await api.opioids.record({ patientId: 1, record: { kind: 'morphine/oral', dose: '90', startDate: dates.monthAgo, stopDate: dates.weekAgo } });
+        const b = await api.opioids.record({ patientId: 1, record: { kind: 'fentanyl/transdermal', dose: '25', startDate: dates.weekAgo } });
+        return [a, b];
+      },
+      { monthAgo: addDays(-30), weekAgo: addDays(-7) },
+    );
+    expect(recorded.map((r) => r.ok)).toEqual([true, true]);
+    for (const language of ['en', 'zh-CN'] as const) {
+      const page = language === 'en' ? first : await first.context().newPage();
+      if (language === 'zh-CN') await signIn(page, host, 'dr.li', language);
+      await openNav(page, language === 'en' ? 'Patients' : '患者');
+      await page.getByRole('button', { name: 'Zhang Wei' }).first().click();
+      const chart = page.getByTestId('ome-chart').locator('figure');
+      await expect(chart).toHaveAttribute('aria-label', language === 'en' ? 'Systemic opioids, oral morphine equivalent (mg/day)' : '全身用阿片类药物，口服吗啡当量（mg/天）');
+      // Drawn: a line through the steps (90, then 60 mg/day).
+      await expect(chart.locator('.recharts-line path').first()).toBeVisible();
+      await expect(page.getByTestId('ome-today')).toContainText('60');
+      await expectNoSeriousA11yViolations(page);
+    }
+  });
+});

@@ -137,6 +137,11 @@ describe('the patient bolus at a concentration change: shown old and new, the ph
 
   it('can remove the patient bolus, and keeps none for a new drug (no equal dose of another drug)', async () => {
     await withBoluses();
+    // A new drug: the old drug's bolus has no equal dose of it.
+    await order('hydromorphone 2', 'dr.li');
+    const drugChange = { ...(await counted()), ...refill('2', 'hydromorphone'), withdrawnMl: (await counted()).withdrawnMl, rinse: { volumeMl: '2' }, patientBolus: 'same-dose' };
+    expect(await call('refill:perform', drugChange)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'patientBolus' } });
+    await order('morphine 25', 'dr.li');
     const ack = { acknowledgement: '25 mg/mL ordered; boluses stopped at the patient’s request' };
     expect(await value('refill:perform', { ...(await counted()), ...ack, patientBolus: 'remove' })).toMatchObject({ outcome: 'confirmed' });
     expect((await value<{ status: Status }>('pump:interrogate')).status.patientBolus).toBeUndefined();

@@ -122,7 +122,7 @@ export function OrdersCard({ detail, canOrder }: { detail: PatientDetail; canOrd
         pagination={false}
         rowKey="id"
         dataSource={detail.prescriptions}
-        locale={{ emptyText: t('orders.none') }}
+        locale={{ emptyText: <span style={{ color: '#595959' }}>{t('orders.none')}</span> }}
         columns={[
           { title: '#', dataIndex: 'id' },
           { title: t('orders.orderedAt'), dataIndex: 'orderedAt', render: (v: string) => formatDateTime(v, i18n.language) },

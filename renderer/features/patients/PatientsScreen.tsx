@@ -178,12 +178,19 @@ function ScreeningEntry({ patientId }: { patientId: number }) {
 }
 
 /** VAS and the daily dose on one time axis: how a physician sees the therapy work. */
+/** VAS, the intrathecal dose and the systemic opioids' oral morphine equivalent on one time line. */
 function painAgainstDose(detail: PatientDetail, language: string) {
   const points = [
     ...detail.pain.map((p) => ({ at: p.assessedAt, vas: p.vas, dose: null as number | null })),
     ...detail.doses.map((d) => ({ at: d.at, vas: null as number | null, dose: Number(d.dailyDose) })),
+    ...detail.omeHistory.map((o) => ({ at: o.date, vas: null as number | null, dose: null as number | null })),
   ].sort((a, b) => a.at.localeCompare(b.at));
-  return points.map((p) => ({ label: formatDate(p.at.slice(0, 10), language), vas: p.vas, dose: p.dose }));
+  // The total in force on a date: the last step on or before it (a chart point; the table has the exact figures).
+  const omeOn = (date: string) => detail.omeHistory.filter((o) => o.date <= date).at(-1)?.omeMgPerDay;
+  return points.map((p) => {
+    const ome = omeOn(p.at.slice(0, 10));
+    return { label: formatDate(p.at.slice(0, 10), language), vas: p.vas, dose: p.dose, ome: ome === undefined ? null : Number(ome) };
+  });
 }
 
 function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
@@ -214,7 +221,7 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
           pagination={false}
           rowKey="id"
           dataSource={d.pumps}
-          locale={{ emptyText: t('patients.noPumps') }}
+          locale={{ emptyText: <span style={{ color: '#595959' }}>{t('patients.noPumps')}</span> }}
           columns={[
             { title: t('status.serial'), dataIndex: 'serial' },
             { title: t('status.model'), dataIndex: 'modelId' },
@@ -234,7 +241,7 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
       <SystemicOpioidsCard detail={d} canEdit={role !== undefined && may(role, 'patient.edit')} />
       <Card title={t('patients.painAndDose')} size="small">
         {role !== undefined && may(role, 'pain.record') && <PainEntry patientId={id} />}
-        {d.pain.length + d.doses.length === 0 ? (
+        {d.pain.length + d.doses.length === 0 && d.systemicOpioids.length === 0 ? (
           <Empty description={t('patients.noHistory')} />
         ) : (
           <Suspense fallback={<Spin />}>
@@ -247,6 +254,11 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
               ]}
               rightDomain={[0, 10]}
             />
+            {d.systemicOpioids.length > 0 && (
+              <div data-testid="ome-chart">
+                <TrendChart label={t('opioids.omeChart')} data={painAgainstDose(d, i18n.language)} series={[{ key: 'ome', name: t('opioids.omeChart'), colour: '#531dab' }]} step />
+              </div>
+            )}
           </Suspense>
         )}
         <Table
@@ -349,7 +361,7 @@ export default function PatientsScreen() {
         size="middle"
         loading={list.isFetching}
         dataSource={list.data ?? []}
-        locale={{ emptyText: t('patients.none') }}
+        locale={{ emptyText: <span style={{ color: '#595959' }}>{t('patients.none')}</span> }}
         onRow={(r) => ({ onClick: () => setOpen(r.id) })}
         columns={[
           { title: t('patients.name'), dataIndex: 'name', render: (name: string, r) => <Button type="link" onClick={() => setOpen(r.id)}>{name}</Button> },

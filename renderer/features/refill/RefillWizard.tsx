@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { SyringeSchema } from '../../../core/api/schemas';
+import type { RefillPreview, SyringeSchema } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
 import { drugs } from '../../../core/pump';
 import { ApiError, pumpApi, unwrap } from '../../api/client';
@@ -71,6 +71,8 @@ function Wizard({ onNew }: { onNew: () => void }) {
   const withdrawn = Form.useWatch('withdrawnMl', volumes);
   const instilled = Form.useWatch('instilledMl', volumes);
   const emptied = Form.useWatch('emptied', volumes) === true;
+  // A new concentration or drug on a pump with patient boluses: the physician decides what they become.
+  const [bolusDecision, setBolusDecision] = useDraftState<'' | 'same-dose' | 'remove'>('refill.bolusDecision', '');
   const today = useClinicToday();
   const role = useQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) }).data?.user?.role;
   const canProgram = role !== undefined && may(role, 'pump.program');
@@ -92,7 +94,7 @@ function Wizard({ onNew }: { onNew: () => void }) {
       orderProblems.push(t('refill.orderDose', { ordered: `${wanted.dailyDose.value} ${wanted.dailyDose.unit}`, pump: `${s.dailyDose.value} ${s.dailyDose.unit}` }));
     }
   }
-  const typed = { withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', prescriptionId: orderId ?? 0, emptied, expiry: syringe?.expiry ?? '' };
+  const typed = { withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', prescriptionId: orderId ?? 0, emptied, expiry: syringe?.expiry ?? '', bolus: bolusDecision };
   const previewInput = useDebounced(typed);
   // Moving on waits until the figures on screen are the ones for what was typed.
   const settled = JSON.stringify(previewInput) === JSON.stringify(typed);
@@ -106,6 +108,7 @@ function Wizard({ onNew }: { onNew: () => void }) {
           ...(previewInput.prescriptionId === 0 ? {} : { prescriptionId: previewInput.prescriptionId }),
           reservoirEmptied: previewInput.emptied,
           ...(/^\d{4}-\d{2}-\d{2}$/.test(previewInput.expiry) ? { beyondUseDate: previewInput.expiry } : {}),
+          ...(previewInput.bolus === '' ? {} : { patientBolus: previewInput.bolus }),
         }),
       ),
     enabled: record !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2,
@@ -148,6 +151,7 @@ function Wizard({ onNew }: { onNew: () => void }) {
       witness: v.witness,
       ...(v.wasteMl !== undefined && v.wasteMl !== '' && v.wasteWitness !== undefined ? { waste: { volumeMl: v.wasteMl, witness: v.wasteWitness } } : {}),
       ...(v.acknowledgement === undefined || v.acknowledgement === '' ? {} : { acknowledgement: v.acknowledgement }),
+      ...(bolusDecision === '' ? {} : { patientBolus: bolusDecision }),
       ...(preview.data?.discrepancyFlag === true && ack?.checked !== undefined && ack.patientState !== undefined ? { discrepancyAcknowledgement: { checked: ack.checked, patientState: ack.patientState } } : {}),
     });
   };
@@ -170,6 +174,7 @@ function Wizard({ onNew }: { onNew: () => void }) {
           ]}
         />
         <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t(change.previousDrug === null ? 'refill.bridgeForced' : 'refill.drugBridgeForced', { drug: t(`drug.${change.previousDrug ?? change.newDrug}`) })} />
+        {change.patientBolus !== null && <BolusDecision bolus={change.patientBolus} concentration={change.newConcentration} oldConcentration={s.concentration} value={bolusDecision} onChange={setBolusDecision} />}
         <div style={{ marginTop: 8 }}>
           <LibraryVerdict check={change.check} />
         </div>
@@ -406,5 +411,45 @@ function Wizard({ onNew }: { onNew: () => void }) {
         </Card>
       )}
     </Space>
+  );
+}
+
+type PatientBolusPlan = NonNullable<NonNullable<RefillPreview['concentrationChange']>['patientBolus']>;
+type Conc = { value: string; unit: string };
+
+/** The patient bolus old beside new at a concentration or drug change; the physician chooses. */
+function BolusDecision({ bolus, concentration, oldConcentration, value, onChange }: { bolus: PatientBolusPlan; concentration: Conc; oldConcentration: Conc; value: '' | 'same-dose' | 'remove'; onChange: (v: 'same-dose' | 'remove') => void }) {
+  const { t } = useTranslation();
+  const mass = oldConcentration.unit.split('/')[0] ?? '';
+  const doseOf = (volumeMl: string, c: Conc) => `${dec(volumeMl).mul(c.value).toDecimalPlaces(4).toString()} ${mass}`;
+  const old = bolus.old;
+  return (
+    <div data-testid="bolus-decision" style={{ marginTop: 8 }}>
+      <Typography.Text strong>{t('refill.bolusTitle')}</Typography.Text>
+      <Descriptions
+        size="small"
+        bordered
+        column={1}
+        items={[
+          { key: 'old', label: t('refill.bolusOld'), children: t('refill.bolusSettings', { volume: old.volumeMl, dose: doseOf(old.volumeMl, oldConcentration), perDay: old.maxPerDay, lockout: old.lockoutMinutes }) },
+          {
+            key: 'new',
+            label: t('refill.bolusNew'),
+            children:
+              value === 'remove' || value === '' || bolus.sameDose === null ? (
+                <strong>{value === '' ? t('refill.bolusUndecided') : t('refill.bolusNone')}</strong>
+              ) : (
+                <strong>{t('refill.bolusSettings', { volume: bolus.sameDose.volumeMl, dose: doseOf(bolus.sameDose.volumeMl, concentration), perDay: bolus.sameDose.maxPerDay, lockout: bolus.sameDose.lockoutMinutes })}</strong>
+              ),
+          },
+        ]}
+      />
+      <Radio.Group aria-label={t('refill.bolusTitle')} value={value === '' ? undefined : value} onChange={(e) => onChange(e.target.value as 'same-dose' | 'remove')} style={{ marginTop: 8 }}>
+        <Space orientation="vertical">
+          {bolus.sameDose !== null && <Radio value="same-dose">{t('refill.bolusSameDose', { volume: bolus.sameDose.volumeMl })}</Radio>}
+          <Radio value="remove">{t('refill.bolusRemove')}</Radio>
+        </Space>
+      </Radio.Group>
+    </div>
   );
 }

@@ -228,13 +228,9 @@ export class WandTransport {
    * 'stall'. The packet is a view of the transfer's own buffer (each transfer gets a new one).
    */
   private async readPacket(deadline: Promise<'timeout'>): Promise<Uint8Array | 'timeout' | 'expired' | 'stall'> {
-    if (this.pendingIn === null) {
-      const p = this.device.transferIn(WAND_USB.endpointIn, PACKET_BYTES, this.readTimeoutMs);
-      p.catch(ignore); // handled where awaited; never an unhandled rejection
-      this.pendingIn = p;
-    }
+    const pending = this.submitRead();
     try {
-      const result = await Promise.race([this.pendingIn, deadline]);
+      const result = await Promise.race([pending, deadline]);
       if (result === 'timeout') return 'timeout';
       this.pendingIn = null;
       if (result.status === 'stall') return 'stall';
@@ -249,6 +245,22 @@ export class WandTransport {
       if (TRANSFER_STALLED.test(message)) return 'stall';
       throw e;
     }
+  }
+
+  /** The read in flight, submitted now if there is none. */
+  private submitRead(): Promise<UsbInResult> {
+    if (this.pendingIn === null) {
+      const p = this.device.transferIn(WAND_USB.endpointIn, PACKET_BYTES, this.readTimeoutMs);
+      p.catch(ignore); // handled where awaited; never an unhandled rejection
+      this.pendingIn = p;
+    }
+    return this.pendingIn;
+  }
+
+  /** The input holds the start of a frame (or nothing) and not yet the whole of it. */
+  private needsMore(): boolean {
+    const need = frameLength(this.buffer);
+    return need === undefined || (typeof need === 'number' && this.buffer.length < need);
   }
 
   private async clearStall(stalls: number): Promise<void> {
@@ -342,9 +354,16 @@ export class WandTransport {
         if (++reads > MAX_READS) return { ok: false, error: { kind: 'TRANSFER', message: `no whole answer in ${MAX_READS} packets` } };
         const packet = await this.readPacket(deadline);
         if (packet === 'timeout') return { ok: false, error: { kind: 'TIMEOUT' } };
+        if (packet === 'stall') {
+          await yieldToEventLoop();
+          await this.clearStall(++stalls);
+          continue;
+        }
+        if (packet !== 'expired') this.append(packet);
+        // The answer is not whole yet: the next read is submitted before yielding, so that the turn
+        // of the event loop overlaps the transfer instead of delaying it.
+        if (this.needsMore()) void this.submitRead();
         await yieldToEventLoop();
-        if (packet === 'stall') await this.clearStall(++stalls);
-        else if (packet !== 'expired') this.append(packet);
       }
     } finally {
       clearTimeout(timer);

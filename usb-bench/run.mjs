@@ -97,7 +97,8 @@ if (figures.length > 0) {
     out(`  ${f.operation}`);
     out(`    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms, the host between transfers ${f.driverHostMs} ms; the driver's computation without USB ${f.driverComputeMs} ms)`);
     out(`    raw floor ${f.floorMs} ms (${f.pairs} transfer pairs, ${f.perPairMs} ms each; host between transfers ${f.floorHostMs} ms)`);
-    out(`    ratio ${f.ratio}x, ${f.ratioWithoutSimulator}x without the simulated wand's time | packets per exchange ${f.packets} | ${f.runs} runs${f.otherShapes > 0 ? `, ${f.otherShapes} of another shape` : ''}`);
+    out(`    device side, request to answer: ${f.deviceAnswerMs} ms simulated wand, ${f.echoAnswerMs} ms echo`);
+    out(`    ratio ${f.ratio}x, ${f.ratioWithoutSimulator}x without the simulated wand's computation, ${f.ratioWithoutDevice}x without the device side's answer time | packets per exchange ${f.packets} | ${f.runs} runs${f.otherShapes > 0 ? `, ${f.otherShapes} of another shape` : ''}`);
   }
 }
 const failed = cases.filter((c) => !c.ok);

@@ -30,7 +30,8 @@ export type BridgeReport =
   | { ev: 'replugged'; at: number }
   | { ev: 'mode'; mode: 'wand' | 'echo' }
   | { ev: 'pump'; lastTransactionId: string | null; requests: number }
-  | { ev: 'stats'; packets: number; busyMs: number }
+  /** busyMs: the simulated wand's computation; answerMs: from each request's last packet to its answer's first write. */
+  | { ev: 'stats'; packets: number; busyMs: number; answerMs: number }
   | { ev: 'error'; message: string };
 
 const send = (r: BridgeReport): void => {
@@ -105,6 +106,8 @@ function readOut(gen: number, fd: number): void {
 }
 
 function onOut(packet: Uint8Array): void {
+  lastOutAt = performance.now();
+  answering = true;
   if (mode === 'echo') {
     const count = packet[0] ?? 0;
     for (let i = 0; i < count; i++) queueIn(new Uint8Array(PACKET).fill(i));
@@ -116,7 +119,10 @@ function onOut(packet: Uint8Array): void {
   stats.busyMs += performance.now() - t0;
   stats.packets++;
 }
-const stats = { packets: 0, busyMs: 0 };
+const stats = { packets: 0, busyMs: 0, answerMs: 0 };
+/** When the last OUT packet arrived, and whether its answer's first packet is still to be written. */
+let lastOutAt = 0;
+let answering = false;
 
 /** Moves the wand's answers to the IN endpoint, packet by packet. */
 async function pumpAnswers(): Promise<void> {
@@ -142,6 +148,11 @@ async function writeIn(): Promise<void> {
     while (inFd === null) await new Promise<void>((resolve) => (wakeEnabled = resolve));
     const fd = inFd;
     writingFd = fd;
+    // The device's own time to answer: from the request's last packet to its answer's first write.
+    if (answering) {
+      stats.answerMs += performance.now() - lastOutAt;
+      answering = false;
+    }
     await new Promise<void>((resolve) => {
       // A write cut short by an unplug or a reconfiguration is lost, as on the wire.
       write(fd, packet, () => {
@@ -227,9 +238,10 @@ process.on('message', (m: BridgeCommand) => {
       send({ ev: 'pump', lastTransactionId: pump.lastTransactionId, requests: device.requests });
       break;
     case 'stats':
-      send({ ev: 'stats', packets: stats.packets, busyMs: stats.busyMs });
+      send({ ev: 'stats', packets: stats.packets, busyMs: stats.busyMs, answerMs: stats.answerMs });
       stats.packets = 0;
       stats.busyMs = 0;
+      stats.answerMs = 0;
       break;
     default: {
       const never: never = m;

@@ -239,6 +239,8 @@ interface Backlog {
   signatureOwed: boolean;
   timer: NodeJS.Timeout | undefined;
   delayMs: number;
+  /** Why the owed signature failed, for the alarm. */
+  problem?: string | undefined;
 }
 const backlogs = new WeakMap<AuditLog, Backlog>();
 const RETRY_FIRST_MS = 1_000;
@@ -289,6 +291,7 @@ export function signIfDue(deps: OutcomeDeps): string | undefined {
   } catch (e) {
     const backlog = backlogOf(deps);
     backlog.signatureOwed = true;
+    backlog.problem = message(e);
     const problem = `the audit trail could not be signed (${message(e)}): signing is retried`;
     try {
       deps.db.transaction(() => deps.audit.append({ atUtc: new Date().toISOString(), actor: 'system', action: 'audit.checkpointFailed', new: { error: message(e) }, outcome: 'rejected' })).immediate();
@@ -338,12 +341,44 @@ function retryBacklog(backlog: Backlog): boolean {
     if (backlog.signatureOwed) deps.audit.checkpoint();
     else deps.audit.checkpointIfDue();
     backlog.signatureOwed = false;
-  } catch {
+    backlog.problem = undefined;
+  } catch (e) {
     backlog.signatureOwed = true;
+    backlog.problem = message(e);
     return false;
   }
   backlog.delayMs = RETRY_FIRST_MS;
   return true;
+}
+
+/**
+ * A signature found owed when the trail is opened (`AuditLog.signatureOwed`: it failed before a
+ * restart): tried now, and if it still cannot be made, retried with the same growing delay and
+ * reported by `bookkeepingProblem` until it is.
+ */
+export function resumeOwedSignature(deps: OutcomeDeps): string | undefined {
+  const owed = deps.audit.signatureOwed();
+  if (owed === undefined) return undefined;
+  try {
+    deps.audit.checkpoint();
+    if (deps.audit.signatureOwed() === undefined) return undefined;
+  } catch (e) {
+    const backlog = backlogOf(deps);
+    backlog.signatureOwed = true;
+    backlog.problem = `${owed}: ${message(e)}`;
+    scheduleRetry(backlog);
+    return backlog.problem;
+  }
+  return owed;
+}
+
+/** What this trail still owes (an outcome not yet on disk, a signature not yet made), for the alarm; undefined when nothing. */
+export function bookkeepingProblem(audit: AuditLog): string | undefined {
+  const backlog = backlogs.get(audit);
+  if (backlog === undefined || (backlog.outcomes.length === 0 && !backlog.signatureOwed)) return undefined;
+  const outcomes = backlog.outcomes.map((o) => `the outcome of session ${o.session.uuid} is not recorded yet (${o.error})`);
+  const signature = backlog.signatureOwed ? [`the audit trail is not signed yet${backlog.problem === undefined ? '' : ` (${backlog.problem})`}`] : [];
+  return [...outcomes, ...signature].join('; ');
 }
 
 /**

@@ -50,6 +50,8 @@ export const AppInfoSchema = z.strictObject({
   host: z.enum(['electron', 'web', 'cli']),
   link: LinkInfoSchema,
   databasePath: z.string(),
+  /** Bookkeeping still owed after a failure (an outcome not on disk, the audit trail not signed): alarmed until done. */
+  bookkeeping: z.string().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

@@ -166,6 +166,30 @@ export class AuditLog {
     return head;
   }
 
+  /**
+   * A signature this trail still owes, re-derived from what is on disk (so a restart does not
+   * forget it): a signature that failed after the last checkpoint (an `audit.checkpointFailed`
+   * record after it), or a head kept outside the database that is missing or behind the last
+   * checkpoint (the head file could not be written). Undefined when nothing is owed, or nothing
+   * can be signed here (no key: the trail is unverifiable anyway).
+   */
+  signatureOwed(): string | undefined {
+    if (this.keys.existingKey(this.databaseId) === undefined) return undefined;
+    const cp = this.db.prepare<[], { seq: number }>('SELECT max(seq) AS seq FROM audit_checkpoints').get()?.seq ?? 0;
+    const failed = this.db.prepare<[number], number>(`SELECT max(seq) FROM audit_log WHERE action = 'audit.checkpointFailed' AND seq > ?`).pluck().get(cp) ?? null;
+    if (failed !== null) return `the signature that failed at record ${failed} is not made yet (the last signed record is ${cp})`;
+    if (this.location === undefined || cp === 0) return undefined;
+    let head: SignedHead | undefined;
+    try {
+      head = this.keys.readHead(this.location);
+    } catch {
+      return undefined; // a damaged head is an integrity failure for verification, not a debt
+    }
+    if (head === undefined) return `the signed head of this file (record ${cp}) was not written outside the database`;
+    if (head.databaseId === this.databaseId && head.seq < cp) return `the signed head kept outside the database names record ${head.seq}, behind the last checkpoint (record ${cp})`;
+    return undefined;
+  }
+
   private refuse(problem: string): undefined {
     this.signingProblem = problem;
     return undefined;

@@ -1,4 +1,4 @@
-import { Button, ConfigProvider, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, ConfigProvider, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import 'antd/dist/antd.css';
@@ -70,7 +70,8 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
   const allowed = routes.filter((r) => may(user.role, r.needs));
   const [route, setRoute] = useDraftState<Route>('shell.route', allowed[0]?.key ?? 'patients');
   const [changingPassword, setChangingPassword] = useState(false);
-  const info = useApi(['app:info'], () => pumpApi().app.info({}));
+  // Polled too: bookkeeping owed after a storage failure (the trail not signed) is alarmed until done.
+  const info = useApi(['app:info'], () => pumpApi().app.info({}), { refetchInterval: 5000 });
   // Checked at start-up, after every action and every 5 s: an unknown outcome stays loud until resolved.
   const unconfirmed = useApi(['sessions:unconfirmed'], () => pumpApi().sessions.unconfirmed({}), { refetchInterval: 5000 });
   const lock = useCallback(() => {
@@ -118,6 +119,7 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
           <main>
             <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
               <UnconfirmedBanner sessions={unconfirmed.data ?? []} />
+              {info.data?.bookkeeping !== undefined && <Alert type="error" showIcon role="alert" data-testid="bookkeeping-alarm" title={t('bookkeeping.title')} description={info.data.bookkeeping} />}
               {link?.training === true && <TrainingBanner title={t('training.banner')} detail={link.reason && t(`training.reason.${link.reason}`)} />}
               <NavigateContext.Provider value={setRoute}>
               <Suspense fallback={<Spin />}>{changingPassword ? <ChangePasswordScreen user={user} forced={false} onBack={() => setChangingPassword(false)} /> : current?.render()}</Suspense>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dec, str } from '../core/decimal';
 import { planClinicianBolus, type ClinicianBolusFigures, type ClinicianBolusRequest, type PlannedBolus } from '../core/library/clinician-bolus';
 import { checkTherapy } from '../core/library/safety';
-import { verdictOf, type DoseCheck, type Finding, type FindingCode } from '../core/library/validate';
+import { clinicianBolusFindingCodes, verdictOf, type DoseCheck, type Finding, type FindingCode } from '../core/library/validate';
 import { defaultPumpModel } from '../core/models';
 import type { BolusWrite, Drug, ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
@@ -20,17 +20,7 @@ import { reviewContext } from './safety-context';
 const DAY_MS = 86_400_000;
 
 /** The findings the bolus itself raises; every other finding is about the program the pump already runs. */
-const bolusCodes: ReadonlySet<FindingCode> = new Set<FindingCode>([
-  'CLINICIAN_BOLUS_NOT_ALLOWED',
-  'CLINICIAN_BOLUS_NO_LIMIT',
-  'CLINICIAN_BOLUS_DOSE_ABOVE_MAX',
-  'BOLUS_DAILY_TOTAL_ABOVE_MAX',
-  'CLINICIAN_BOLUS_RATE_ABOVE_MAX',
-  'BOLUS_RESERVOIR_INSUFFICIENT',
-  'BOLUS_RESERVOIR_BELOW_ALARM',
-  'BOLUS_BRIDGE_RUNNING',
-  'PRIMING_CATHETER_PRIMED',
-]);
+const bolusCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(clinicianBolusFindingCodes);
 
 /** The review of a bolus: what the pump runs, what the bolus is and gives, and the safety check's verdict. */
 export interface BolusReview {

@@ -114,6 +114,10 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     return ok({ ...base, mode: 'flex', rate: steps[0]?.rate ?? { value: '0', unit: 'mL/day' }, steps, ...bolus });
   };
 
+  /** The witness's sign-off when one was given (the service decides whether one is needed). */
+  const optionalWitness = async (actor: SignedInUser, credentials: { username: string; password: string } | undefined): Promise<Result<SignedInUser | undefined>> =>
+    credentials === undefined ? ok(undefined) : witnessSignOff(deps, actor, credentials);
+
   const handlers: Handlers = {
     // Polled by the UI: these never count as activity for the idle lock.
     // The desktop app answers this itself (it prints its own window); other hosts cannot.
@@ -345,12 +349,9 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     'program:apply': async (input) => {
       const u = user('pump.program');
       if (!u.ok) return u;
-      let witness: SignedInUser | undefined;
-      if (input.witness !== undefined) {
-        const w = await witnessSignOff(deps, u.value, input.witness);
-        if (!w.ok) return w;
-        witness = w.value;
-      }
+      const signed = await optionalWitness(u.value, input.witness);
+      if (!signed.ok) return signed;
+      const witness = signed.value;
       const read = await link.interrogate();
       if (!read.ok) return read;
       const patient = patientOf(read.value.serial);
@@ -378,12 +379,9 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     'bolus:deliver': async (input) => {
       const u = user('pump.program');
       if (!u.ok) return u;
-      let witness: SignedInUser | undefined;
-      if (input.witness !== undefined) {
-        const w = await witnessSignOff(deps, u.value, input.witness);
-        if (!w.ok) return w;
-        witness = w.value;
-      }
+      const signed = await optionalWitness(u.value, input.witness);
+      if (!signed.ok) return signed;
+      const witness = signed.value;
       const read = await link.interrogate();
       if (!read.ok) return read;
       const patient = patientOf(read.value.serial);

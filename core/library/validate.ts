@@ -7,6 +7,19 @@ import { ROUNDING } from '../calc/rounding';
 import { libraryId } from './hash';
 import type { Bound, DrugEntry, DrugLibrary, Indication, OpioidTolerance, SpasticityOrigin } from './schema';
 
+/** The findings a clinician bolus itself raises (the others concern the program around it). */
+export const clinicianBolusFindingCodes = [
+  'CLINICIAN_BOLUS_NOT_ALLOWED',
+  'CLINICIAN_BOLUS_NO_LIMIT',
+  'CLINICIAN_BOLUS_DOSE_ABOVE_MAX',
+  'BOLUS_DAILY_TOTAL_ABOVE_MAX',
+  'CLINICIAN_BOLUS_RATE_ABOVE_MAX',
+  'BOLUS_RESERVOIR_INSUFFICIENT',
+  'BOLUS_RESERVOIR_BELOW_ALARM',
+  'BOLUS_BRIDGE_RUNNING',
+  'PRIMING_CATHETER_PRIMED',
+] as const;
+
 export const findingCodes = [
   'CONCENTRATION_ABOVE_MAX',
   'CONCENTRATION_BELOW_MIN',
@@ -31,15 +44,7 @@ export const findingCodes = [
   'BOLUSES_PER_DAY_ABOVE_MAX',
   'BOLUS_NOT_ALLOWED',
   'BOLUS_OPIOID_NAIVE',
-  'CLINICIAN_BOLUS_NOT_ALLOWED',
-  'CLINICIAN_BOLUS_NO_LIMIT',
-  'CLINICIAN_BOLUS_DOSE_ABOVE_MAX',
-  'BOLUS_DAILY_TOTAL_ABOVE_MAX',
-  'CLINICIAN_BOLUS_RATE_ABOVE_MAX',
-  'BOLUS_RESERVOIR_INSUFFICIENT',
-  'BOLUS_RESERVOIR_BELOW_ALARM',
-  'BOLUS_BRIDGE_RUNNING',
-  'PRIMING_CATHETER_PRIMED',
+  ...clinicianBolusFindingCodes,
   'THERAPY_STOP',
   'STOP_WITHDRAWAL_RISK',
   'PUMP_END_OF_SERVICE',

@@ -618,6 +618,8 @@ export const en = {
     stored: 'As stored (the values the chain protects)',
     changed: '{{field}}: {{old}} → {{new}}',
     value: '{{field}}: {{value}}',
+    changed: '{{field}}: {{old}} → {{new}}',
+    value: '{{field}}: {{value}}',
     stored_old: 'Before',
     stored_new: 'After',
     yes: 'yes',

@@ -620,6 +620,8 @@ export const zhCN: Messages = {
     stored: '原始记录（受哈希链保护的数值）',
     changed: '{{field}}：{{old}} → {{new}}',
     value: '{{field}}：{{value}}',
+    changed: '{{field}}：{{old}} → {{new}}',
+    value: '{{field}}：{{value}}',
     stored_old: '变更前',
     stored_new: '变更后',
     yes: '是',

@@ -27,11 +27,9 @@ function valueText(t: TFunction, field: string, value: string | null): string {
 
 /** One change as read aloud: "Daily dose: 4 mg/day → 4.2 mg/day" (a value set for the first time has no arrow). */
 export function changeText(t: TFunction, change: AuditRowView['changes'][number]): string {
-  const label = t(`auditField.${change.field}`, { defaultValue: change.field });
-  if (change.old === null) return `${label}: ${valueText(t, change.field, change.new)}`;
-  if (change.new === null) return `${label}: ${valueText(t, change.field, change.old)}`;
-  if (change.old === change.new) return `${label}: ${valueText(t, change.field, change.new)}`;
-  return `${label}: ${valueText(t, change.field, change.old)} → ${valueText(t, change.field, change.new)}`;
+  const field = t(`auditField.${change.field}`, { defaultValue: change.field });
+  if (change.old === null || change.new === null || change.old === change.new) return t('audit.value', { field, value: valueText(t, change.field, change.new ?? change.old) });
+  return t('audit.changed', { field, old: valueText(t, change.field, change.old), new: valueText(t, change.field, change.new) });
 }
 
 export const changesText = (t: TFunction, changes: AuditRowView['changes']): string => changes.map((c) => changeText(t, c)).join('; ');

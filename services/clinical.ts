@@ -36,7 +36,7 @@ export function recordScreeningTrial(deps: RecordsDeps, actor: SignedInUser, inp
   if (!parsed.success) return err(fromZodError(parsed.error));
   const t = parsed.data;
   const patient = findPatient(deps.db, t.patientId);
-  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
+  if (patient === undefined) return err(namedError('INVALID_INPUT', 'noSuchPatient', {}, 'no such patient', 'patientId'));
   return ok(
     deps.audit.commit(() => {
       const id = insertScreeningTrial(deps.db, { patientId: t.patientId, trialDate: t.trialDate, sideEffects: t.sideEffects ?? null, decision: t.decision, notes: t.notes ?? null, recordedBy: actor.username });
@@ -63,9 +63,9 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
   if (!parsed.success) return err(fromZodError(parsed.error));
   const p = parsed.data;
   const patient = findPatient(deps.db, p.patientId);
-  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
+  if (patient === undefined) return err(namedError('INVALID_INPUT', 'noSuchPatient', {}, 'no such patient', 'patientId'));
   if (p.pumpId !== undefined && !pumpsOfPatient(deps.db, p.patientId).some((pump) => pump.id === p.pumpId)) {
-    return err(appError('INVALID_INPUT', 'that pump is not implanted in this patient', 'pumpId'));
+    return err(namedError('INVALID_INPUT', 'pumpNotThePatients', {}, 'that pump is not implanted in this patient', 'pumpId'));
   }
   // "Any pump" is a choice the physician makes, never what an order gets by leaving the pump out.
   if (p.pumpId === undefined && p.anyPump !== true) {
@@ -92,7 +92,11 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
     });
     if (!check.ok) return err({ ...check.error, field: `components.${i}.${check.error.field ?? 'drug'}` });
     if (check.value.verdict === 'hard') {
-      return err(appError('HARD_LIMIT', check.value.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '), `components.${i}`));
+      const hard = check.value.findings.filter((f) => f.level === 'hard');
+      // The first hard finding by its code and values, for the UI to say in the user's language.
+      const first = hard[0];
+      const message = hard.map((f) => f.message).join('; ');
+      return err(first === undefined ? appError('HARD_LIMIT', message, `components.${i}`) : namedError('HARD_LIMIT', `finding.${first.code}`, { ...first.params, level: 'hard' }, message, `components.${i}`));
     }
   }
   // An order that replaces one opioid with another is measured in morphine equivalents, as at the pump.
@@ -139,7 +143,7 @@ function commonRate(components: PrescriptionInput['components']): Result<null> {
   const other = rates.findIndex((r) => first !== undefined && !r.eq(first));
   if (first === undefined || other === -1) return ok(null);
   const text = components.map((c, i) => `${c.drug} ${str(rates[i] ?? first)} mL/day`).join(', ');
-  return err(appError('INVALID_INPUT', `an admixture runs at one rate, but these doses need different rates (${text}): change a dose or a concentration`, `components.${other}.dailyDose`));
+  return err(namedError('INVALID_INPUT', 'admixtureRates', { rates: text }, `an admixture runs at one rate, but these doses need different rates (${text}): change a dose or a concentration`, `components.${other}.dailyDose`));
 }
 
 /** Withdraws an open order (physicians), with the reason in the audit trail. */
@@ -147,10 +151,10 @@ export function cancelPrescription(deps: RecordsDeps, actor: SignedInUser, id: n
   const allowed = authorize(actor, 'prescription.create');
   if (!allowed.ok) return allowed;
   const row = findPrescription(deps.db, id);
-  if (row === undefined) return err(appError('INVALID_INPUT', `there is no order #${id}`, 'id'));
+  if (row === undefined) return err(namedError('INVALID_INPUT', 'noSuchOrder', { id: String(id) }, `there is no order #${id}`, 'id'));
   const patient = findPatient(deps.db, row.patientId);
   return deps.audit.commit(() => {
-    if (!closePrescription(deps.db, id, 'cancelled')) return err(appError('CONFLICT', `order #${id} is already ${row.status}`, 'id'));
+    if (!closePrescription(deps.db, id, 'cancelled')) return err(namedError('CONFLICT', 'orderNotOpen', { id: String(id), status: row.status }, `order #${id} is already ${row.status}`, 'id'));
     deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, patientId: patient?.identifier ?? null, action: 'prescription.cancel', old: { id, status: row.status }, new: { id, status: 'cancelled' }, reason, outcome: 'confirmed' });
     return ok(null);
   });

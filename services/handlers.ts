@@ -7,7 +7,7 @@ import { libraryHash } from '../core/library/hash';
 import { defaultPumpModel, findPumpModel, type PumpModel } from '../core/models';
 import type { Operation } from '../core/permissions';
 import type { PumpSettings, PumpStatus } from '../core/pump';
-import { appError, err, ok, type AppError, type Result } from '../core/result';
+import { appError, err, namedError, ok, type AppError, type Result } from '../core/result';
 import { dailyDoseUnit, massOf, type RateQ } from '../core/units';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
@@ -518,7 +518,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user('audit.view');
       if (!u.ok) return Promise.resolve(u);
       const row = auditRecord(db, input.seq);
-      return Promise.resolve(row === undefined ? err(appError('INVALID_INPUT', `there is no audit record #${input.seq}`, 'seq')) : ok(auditRecordView(row)));
+      return Promise.resolve(row === undefined ? err(namedError('INVALID_INPUT', 'noSuchAuditRecord', { seq: String(input.seq) }, `there is no audit record #${input.seq}`, 'seq')) : ok(auditRecordView(row)));
     },
     'audit:verify': () => {
       const u = user('audit.view');

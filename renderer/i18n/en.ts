@@ -654,6 +654,12 @@ export const en = {
   /** Messages the services name (`key` of an error), with their values. */
   serverMessage: {
     orderPumpRequired: 'choose the pump this order is for, or “any of the patient’s pumps” explicitly',
+    noSuchPatient: 'there is no such patient',
+    pumpNotThePatients: 'that pump is not implanted in this patient',
+    admixtureRates: 'an admixture runs at one rate, but these doses need different rates ({{rates}}): change a dose or a concentration',
+    noSuchOrder: 'there is no order #{{id}}',
+    orderNotOpen: 'order #{{id}} is no longer open ({{status}})',
+    noSuchAuditRecord: 'there is no audit record #{{seq}}',
     orderAlreadyOpen: 'order #{{id}} for pump {{pump}} is still open. Cancel it (with the reason) before writing another order for this pump.',
     orderAlreadyOpenAnyPump: 'order #{{id}} for any of the patient’s pumps is still open. Cancel it (with the reason) before writing another order.',
   },

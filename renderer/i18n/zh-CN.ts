@@ -655,6 +655,12 @@ export const zhCN: Messages = {
   },
   serverMessage: {
     orderPumpRequired: '请选择此医嘱对应的泵，或明确选择“该患者的任一泵”',
+    noSuchPatient: '没有该患者',
+    pumpNotThePatients: '该泵并未植入此患者体内',
+    admixtureRates: '混合药液只能以同一流速输注，但这些剂量需要不同的流速（{{rates}}）：请调整剂量或浓度',
+    noSuchOrder: '没有第 {{id}} 号医嘱',
+    orderNotOpen: '第 {{id}} 号医嘱已不是待执行状态（{{status}}）',
+    noSuchAuditRecord: '没有第 {{seq}} 条审计记录',
     orderAlreadyOpen: '泵 {{pump}} 的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再为此泵开具新医嘱。',
     orderAlreadyOpenAnyPump: '适用于该患者任一泵的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再开具新医嘱。',
   },

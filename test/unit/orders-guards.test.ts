@@ -51,3 +51,23 @@ describe('the physician’s orders: one open order per pump, the pump chosen', (
     expect(await value<Array<{ id: number }>>('prescriptions:open', { serial: 'SIM000123' })).toEqual([expect.objectContaining({ id, pumpId: null })]);
   });
 });
+
+describe('a refused order says why in the user’s language', () => {
+  it('names its message and values, and both languages have the message', async () => {
+    const { en } = await import('../../renderer/i18n/en');
+    const { zhCN } = await import('../../renderer/i18n/zh-CN');
+    const { patientId, first } = await clinic();
+    const hard = await call('prescriptions:create', { patientId, pumpId: first, components: morphine('60'), mode: 'continuous' });
+    expect(hard).toMatchObject({ ok: false, error: { code: 'HARD_LIMIT', key: expect.stringMatching(/^finding\.[A-Z_]+$/) as unknown, params: { level: 'hard' } } });
+    const code = (hard.ok ? '' : (hard.error.key ?? '')).replace('finding.', '');
+    expect(Object.keys(en.finding)).toContain(code);
+    expect(Object.keys(zhCN.finding)).toContain(code);
+    const noPatient = await call('prescriptions:create', { patientId: 999, anyPump: true, components: morphine('3'), mode: 'continuous' });
+    expect(noPatient).toMatchObject({ ok: false, error: { key: 'noSuchPatient' } });
+    for (const key of ['noSuchPatient', 'orderPumpRequired', 'orderAlreadyOpen', 'orderAlreadyOpenAnyPump', 'noSuchOrder', 'orderNotOpen', 'admixtureRates', 'noSuchAuditRecord'] as const) {
+      expect(en.serverMessage[key]).toBeTruthy();
+      expect(zhCN.serverMessage[key]).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(await call('prescriptions:cancel', { id: 42, reason: 'x' })).toMatchObject({ ok: false, error: { key: 'noSuchOrder', params: { id: '42' } } });
+  });
+});

@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // A small scrypt cost for the many accounts tests create; the password scheme's own tests use the real one.
+    setupFiles: ['test/support/password-cost.ts'],
     testTimeout: 60_000,
-    // Accounts are hashed at full scrypt cost (N = 2^17): set-ups that create several take seconds.
     hookTimeout: 60_000,
   },
 });

@@ -16,7 +16,7 @@ import {
   signInAttempts,
   type UserRow,
 } from '../../db/queries/users';
-import { hashPassword, needsRehash, passwordProblem, verifyPassword } from './password';
+import { dummyHash, hashPassword, needsRehash, passwordProblem, verifyPassword } from './password';
 import { siteSettings } from './settings';
 
 export interface SignedInUser {
@@ -243,7 +243,7 @@ async function checkCredentials(deps: AccountDeps, input: { username: string; pa
   const row = gate.row;
   const usable = row !== undefined && row.disabled === 0;
   // Unknown and disabled names spend the same time as a real check.
-  const good = usable ? await verifyPassword(input.password, row.passwordHash) : (await verifyPassword(input.password, DUMMY_HASH)) && false;
+  const good = usable ? await verifyPassword(input.password, row.passwordHash) : (await verifyPassword(input.password, dummyHash())) && false;
   if (good && row !== undefined) return ok(row);
 
   const lock = deps.audit.commit(() => {
@@ -298,4 +298,3 @@ export function authorize(user: SignedInUser, operation: Operation): Result<Sign
   return may(user.role, operation) ? ok(user) : err(appError('FORBIDDEN', `a ${user.role} may not ${operation}`));
 }
 
-const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + Buffer.alloc(64).toString('base64');

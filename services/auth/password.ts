@@ -6,6 +6,19 @@ import { passwordPolicyProblem, passwordProblemText } from '../../core/auth/pass
  * check. Hashes made with weaker parameters still verify, and are re-hashed at the next sign-in.
  */
 export const PASSWORD_PARAMS = { N: 131072, r: 8, p: 1, keylen: 64 } as const;
+
+/**
+ * The work factor new hashes are made with in this process: the OWASP one, unless a test run
+ * lowers it (`test/support/password-cost.ts`, loaded by Vitest only, as `databaseKey: false` opens
+ * a test's database unencrypted). No host calls this; hashes always carry their own parameters.
+ */
+let current: Params = PASSWORD_PARAMS;
+export function setPasswordWorkFactor(N: number): void {
+  if (!Number.isInteger(N) || N < 2 || N > MAX_N || (N & (N - 1)) !== 0) throw new RangeError(`scrypt N must be a power of two up to ${MAX_N}`);
+  current = { ...PASSWORD_PARAMS, N };
+}
+/** A hash of nothing at today's parameters: checked for unknown names so their reply takes as long. */
+export const dummyHash = (): string => ['scrypt', current.N, current.r, current.p, 'AAAAAAAAAAAAAAAAAAAAAA==', Buffer.alloc(current.keylen).toString('base64')].join('$');
 /** scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is too low for N = 2^17. */
 const maxmemFor = (N: number, r: number): number => 128 * N * r + 16 * 1024 * 1024;
 /** The largest work factor accepted from a stored hash (a damaged hash must not exhaust memory). */
@@ -26,8 +39,8 @@ const derive = (password: string, salt: Buffer, params: Params) =>
 /** `scrypt$N$r$p$salt$hash` (base64): the parameters travel with the hash so they can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PASSWORD_PARAMS);
-  return ['scrypt', PASSWORD_PARAMS.N, PASSWORD_PARAMS.r, PASSWORD_PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await derive(password, salt, current);
+  return ['scrypt', current.N, current.r, current.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 const parse = (stored: string): (Params & { salt: Buffer; hash: Buffer }) | undefined => {
@@ -51,7 +64,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** True when a stored hash was made with weaker parameters than today's: re-hash it at the next sign-in. */
 export const needsRehash = (stored: string): boolean => {
   const parsed = parse(stored);
-  return parsed === undefined || parsed.N < PASSWORD_PARAMS.N || parsed.r < PASSWORD_PARAMS.r || parsed.keylen < PASSWORD_PARAMS.keylen;
+  return parsed === undefined || parsed.N < current.N || parsed.r < current.r || parsed.keylen < current.keylen;
 };
 
 /** Site rule for new passwords (docs/security.md, `core/auth/password-policy.ts`); the message is shown as is. */

@@ -9,6 +9,10 @@ import { authorize, createFirstAdmin, createUser, needsSetup, resetPassword, set
 import { hashPassword, verifyPassword } from '../../services/auth/password';
 import { WorkstationSession } from '../../services/auth/session';
 import { manualClock, tempDir } from './helpers';
+import { realPasswordCost } from '../support/password-cost';
+
+// What is tested here depends on the real work factor (N = 2^17).
+realPasswordCost();
 
 let dir: string;
 let cleanup: () => void;

@@ -10,6 +10,10 @@ import { verifyAudit } from '../../db/audit/verify';
 import { setSetting } from '../../db/queries/users';
 import { createFirstAdmin, createUser, signIn, type AccountDeps } from '../../services/auth/accounts';
 import { manualClock, tempDir } from './helpers';
+import { realPasswordCost } from '../support/password-cost';
+
+// What is tested here depends on the real work factor (N = 2^17).
+realPasswordCost();
 
 let dir: string;
 let cleanup: () => void;

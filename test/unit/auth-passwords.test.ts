@@ -7,6 +7,10 @@ import { AuditLog } from '../../db/audit/log';
 import { changePassword, createFirstAdmin, createUser, passwordChangeRequired, resetPassword, signIn, type AccountDeps } from '../../services/auth/accounts';
 import { hashPassword, needsRehash, passwordProblem } from '../../services/auth/password';
 import { manualClock, tempDir } from './helpers';
+import { realPasswordCost } from '../support/password-cost';
+
+// What is tested here depends on the real work factor (N = 2^17).
+realPasswordCost();
 
 let cleanup: () => void;
 let db: Db;

@@ -158,7 +158,7 @@ describe('the refill forecast and the bedside rules through the API', () => {
     const order = await value<{ id: number }>('prescriptions:create', { patientId, anyPump: true, components: [{ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, dailyDose: { value: '3.3333', unit: 'mg/day' } }], mode: 'flex' });
     await value('auth:signIn', { username: 'nurse.wang', password: TEST_PASSWORD });
     const syringe = { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, volumeMl: '20', lot: 'L1', expiry: '2027-01-01', preparedBy: 'Pharmacy', checkedBy: 'Pharmacist Zhou' };
-    const report = await value('refill:perform', { prescriptionId: order.id, syringe, withdrawnMl: '14', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+    const report = await value('refill:perform', { prescriptionId: order.id, syringe, withdrawnMl: '14', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD }, discrepancyAcknowledgement: { checked: 'Aspirated until nothing more came', patientState: 'Alert, no symptoms' } });
     expect(report).toMatchObject({ outcome: 'confirmed' });
   });
 });

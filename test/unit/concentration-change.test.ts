@@ -11,7 +11,9 @@ const call = (channel: string, input: unknown = {}) => f.call(channel, input);
 const value = <T = Record<string, unknown>>(channel: string, input: unknown = {}) => f.value<T>(channel, input);
 const syringe = (concentration: string) => ({ drug: 'morphine', concentration: { value: concentration, unit: 'mg/mL' }, volumeMl: '40', lot: 'L7', expiry: '2027-06-30', preparedBy: 'Pharmacist Sun', checkedBy: 'Pharmacist Zhou' });
 let orders: Record<string, number> = {};
-const refill = (concentration: string, drug = 'morphine') => ({ prescriptionId: orders[`${drug} ${concentration}`], syringe: { ...syringe(concentration), drug }, withdrawnMl: '13', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD } });
+const refill = (concentration: string, drug = 'morphine') => ({ prescriptionId: orders[`${drug} ${concentration}`], syringe: { ...syringe(concentration), drug }, withdrawnMl: '13', reservoirEmptied: true, instilledMl: '20', witness: { username: 'nurse.zhao', password: TEST_PASSWORD }, discrepancyAcknowledgement: ACK });
+/** 13 mL out of about 16 counted is a flagged discrepancy: acknowledged as the nurse would. */
+const ACK = { checked: 'Aspirated until nothing more came; no swelling at the pocket', patientState: 'Alert, no signs of overdose or withdrawal' };
 
 type OrderKey = 'morphine 10' | 'morphine 25' | 'hydromorphone 2';
 let pumpId = 0;

@@ -1,4 +1,4 @@
-import { Alert, Table, Tag } from 'antd';
+import { Alert, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { ProgramComparisonSchema } from '../../../core/api/schemas';
@@ -30,7 +30,7 @@ export function ProgramCompare({ comparison, after }: { comparison: Comparison; 
           { key: 'field', title: t('visit.setting'), render: (_, r) => (r.field === 'step' ? t('visit.stepAt', { time: r.label ?? '' }) : t(`visit.field.${r.field}`)) },
           { key: 'before', title: t('visit.before'), render: (_, r) => value(r.field, r.before) },
           { key: 'after', title: t(after === 'sent' ? 'visit.afterSent' : 'visit.afterReadBack'), render: (_, r) => value(r.field, r.after) },
-          { key: 'same', title: t('visit.same'), render: (_, r) => (r.same ? <Tag color="green">{t('visit.sameYes')}</Tag> : <Tag color="red">{t('visit.sameNo')}</Tag>) },
+          { key: 'same', title: t('visit.same'), render: (_, r) => (r.same ? <strong style={{ color: '#135200' }}>✓ {t('visit.sameYes')}</strong> : <strong style={{ color: '#a8071a' }}>✗ {t('visit.sameNo')}</strong>) },
         ]}
       />
     </div>

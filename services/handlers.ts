@@ -42,11 +42,15 @@ import { orderFor, performRefill, planForOrder, reservoirAfterFill, type Concent
 import { appVersion } from './version';
 import { compareProgram, visitCheck } from './refill-visit';
 import { clearReview, reviewList } from './reviews';
+import { sessionFramesOf } from './session-frames';
+import type { FrameLog } from '../drivers/frame-log';
 
 export interface HandlerContext {
   db: Db;
   audit: AuditLog;
   link: LinkManager;
+  /** The frames the link exchanges, stored with each programming session (session_frames). */
+  frames: FrameLog;
   keys: AuditKeyStore;
   now: () => Date;
   host: AppInfo['host'];
@@ -81,7 +85,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     return registered === undefined ? undefined : findPatient(db, registered.patientId);
   };
   const timeZone = (): string => siteSettings(db).timeZone;
-  const programmingDeps = (status: PumpStatus) => ({ db, audit, link, now, library: activeLibrary(deps), model: modelOf(status), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
+  const programmingDeps = (status: PumpStatus) => ({ db, audit, link, frames: ctx.frames, now, library: activeLibrary(deps), model: modelOf(status), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
   const forecastDeps = () => ({ db, now, library: activeLibrary(deps), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
   const contextOf = (status: PumpStatus) => reviewContext({ db, now, timeZone: timeZone(), link }, activeLibrary(deps), modelOf(status), status.serial);
 
@@ -519,6 +523,10 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       if (!u.ok) return Promise.resolve(u);
       const row = auditRecord(db, input.seq);
       return Promise.resolve(row === undefined ? err(namedError('INVALID_INPUT', 'noSuchAuditRecord', { seq: String(input.seq) }, `there is no audit record #${input.seq}`, 'seq')) : ok(auditRecordView(row)));
+    },
+    'audit:frames': (input) => {
+      const u = user('audit.view');
+      return Promise.resolve(u.ok ? ok(sessionFramesOf(db, input.seq)) : u);
     },
     'audit:verify': () => {
       const u = user('audit.view');

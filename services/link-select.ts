@@ -35,10 +35,14 @@ export async function selectLink(options: {
   usb?: UsbDeviceSource | undefined;
   simulatorOptions?: TrainingOptions;
   workerFile?: string | undefined;
+  /** Receives every frame exchanged with the wand or the training simulator, in this thread or the worker. */
+  onFrame?: ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined;
 }): Promise<LinkChoice> {
+  const onFrame = options.onFrame ?? options.simulatorOptions?.onFrame;
+  const frames = onFrame === undefined ? {} : { onFrame };
   // Training mode runs the real wand driver and protocol against the simulated wand and pump.
   const training = (reason: NonNullable<LinkInfo['reason']>): LinkChoice => ({
-    link: options.workerFile === undefined ? trainingLink(options.simulatorOptions).link : new WorkerLink(options.workerFile, { mode: 'training', ...(options.simulatorOptions?.latencyMs === undefined ? {} : { latencyMs: options.simulatorOptions.latencyMs }), ...(options.simulatorOptions?.scenario === undefined ? {} : { scenario: options.simulatorOptions.scenario }), ...(options.simulatorOptions?.pumpState === undefined ? {} : { pumpState: options.simulatorOptions.pumpState }) }),
+    link: options.workerFile === undefined ? trainingLink({ ...options.simulatorOptions, ...frames }).link : new WorkerLink(options.workerFile, { mode: 'training', ...(options.simulatorOptions?.latencyMs === undefined ? {} : { latencyMs: options.simulatorOptions.latencyMs }), ...(options.simulatorOptions?.scenario === undefined ? {} : { scenario: options.simulatorOptions.scenario }), ...(options.simulatorOptions?.pumpState === undefined ? {} : { pumpState: options.simulatorOptions.pumpState }) }, undefined, onFrame),
     info: { kind: 'simulator', training: true, reason },
   });
   if (options.simulator === true) return training('SIMULATOR_REQUESTED');
@@ -52,7 +56,7 @@ export async function selectLink(options: {
     case 'attached':
       return {
         // node-usb's devices implement the W3C USBDevice interface the transport uses.
-        link: options.workerFile === undefined ? new WandLink(found.device as unknown as UsbDeviceLike, { kind: 'usb' }) : new WorkerLink(options.workerFile, { mode: 'usb' }),
+        link: options.workerFile === undefined ? new WandLink(found.device as unknown as UsbDeviceLike, { kind: 'usb', ...frames }) : new WorkerLink(options.workerFile, { mode: 'usb' }, undefined, onFrame),
         info: { kind: 'usb', training: false },
       };
     default: {

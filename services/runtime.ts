@@ -5,6 +5,7 @@ import { DatabaseKeyFile, FileKeyStore, type AuditKeyStore } from '../db/audit/k
 import { openStore } from '../db/store';
 import type { UsbDeviceSource } from '../drivers/usb/detect';
 import { WorkerLink } from '../drivers/worker/worker-link';
+import { FrameLog } from '../drivers/frame-log';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { createHandlers } from './handlers';
 import type { WorkstationSession } from './auth/session';
@@ -54,7 +55,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const keys = options.keys ?? new FileKeyStore(auditKeyDir());
   const keyFile = options.databaseKey ?? (keys instanceof FileKeyStore ? new DatabaseKeyFile(keys.folder, keys.keyProtection) : false);
   const db = keyFile === false ? openDatabase(options.databasePath) : openStore(options.databasePath, { keyFile, auditKeys: keys, encryptPlain: options.encryptPlain ?? true });
+  // The frames of each programming session, stored with it for support and replay (session_frames).
+  const frames = new FrameLog(options.now);
   const choice = await selectLink({
+    onFrame: frames.record,
     simulator: options.simulator ?? false,
     usb: options.usb,
     simulatorOptions: options.simulatorOptions ?? {},
@@ -62,14 +66,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const workerFile = options.workerFile;
   // Hot-plug is for the long-running hosts, whose wand runs in the link worker.
-  const link = new LinkManager(choice, options.attach === undefined || workerFile === undefined ? undefined : { source: options.attach, wandLink: () => new WorkerLink(workerFile, { mode: 'usb' }) });
+  const link = new LinkManager(choice, options.attach === undefined || workerFile === undefined ? undefined : { source: options.attach, wandLink: () => new WorkerLink(workerFile, { mode: 'usb' }, undefined, frames.record) });
   const now = options.now ?? (() => new Date());
   const audit = new AuditLog(db, keys, { now });
   // A signature owed before the last restart (a full or read-only key folder) is made now, or
   // retried and alarmed (app:info) until it is.
   const owed = resumeOwedSignature({ db, audit });
   if (owed !== undefined) options.log?.(new Error(`audit trail: ${owed}`));
-  const { handlers, session, gate } = createHandlers({ db, audit, link, keys, now, host: options.host, databasePath: options.databasePath });
+  const { handlers, session, gate } = createHandlers({ db, audit, link, frames, keys, now, host: options.host, databasePath: options.databasePath });
   return {
     db,
     audit,

@@ -44,6 +44,7 @@ export const channels = [
   'report:pdf',
   'audit:list',
   'audit:record',
+  'audit:frames',
   'audit:verify',
   'audit:export',
   'users:list',

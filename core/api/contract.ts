@@ -33,6 +33,7 @@ import {
   UserSchema,
   VisitCheckSchema,
   PumpReviewSchema,
+  SessionFramesSchema,
 } from './schemas';
 import { BolusDeliverSchema, BolusOutcomeSchema, BolusPreviewSchema, BolusRequestSchema } from './schemas';
 
@@ -147,6 +148,8 @@ export const contract = {
   'audit:list': { input: z.strictObject({ filter: AuditFilterSchema.default({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: AuditPageSchema },
   /** One record in full, for its details. */
   'audit:record': { input: z.strictObject({ seq: z.number().int().positive() }), output: AuditRecordSchema },
+  /** The raw frames of the programming session a record belongs to (support view); null for other records. */
+  'audit:frames': { input: z.strictObject({ seq: z.number().int().positive() }), output: SessionFramesSchema.nullable() },
   'audit:verify': { input: Empty, output: AuditVerifySchema },
   /** The whole trail as a file readable without the app (the export itself is recorded first). */
   'audit:export': { input: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }), output: z.strictObject({ fileName: z.string(), mediaType: z.string(), content: z.string() }) },

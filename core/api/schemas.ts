@@ -243,7 +243,18 @@ export const BolusPreviewSchema = z.strictObject({
   volume: QuantitySchema,
   durationMinutes: z.number().int(),
   rate: QuantitySchema,
-  doses: z.array(z.strictObject({ drug: DrugSchema, dose: QuantitySchema, total24hBefore: QuantitySchema, total24hWith: QuantitySchema })),
+  doses: z.array(
+    z.strictObject({
+      drug: DrugSchema,
+      dose: QuantitySchema,
+      total24hBefore: QuantitySchema,
+      total24hWith: QuantitySchema,
+      /** The clinician single boluses of this drug within the library's window, before and with this one. */
+      clinicianBoluses: z.strictObject({ hours: z.number().int(), count: z.number().int(), before: QuantitySchema, with: QuantitySchema }),
+    }),
+  ),
+  /** The clinician boluses this pump confirmed within the last 24 h (or the library's longest window), oldest first. */
+  earlier: z.array(z.strictObject({ at: z.string(), kind: z.enum(['single', 'priming']), volume: QuantitySchema, durationMinutes: z.number().int(), doses: z.array(z.strictObject({ drug: DrugSchema, dose: QuantitySchema })) })),
   reservoir: z.strictObject({ before: QuantitySchema, after: QuantitySchema }),
   catheterPrimed: z.boolean().optional(),
   /** The program the pump runs (unchanged by the bolus). */
@@ -449,6 +460,24 @@ export type AuditRowView = z.infer<typeof AuditRowSchema>;
 /** One record in full for its details: the stored old and new values as written, the pump's clock, the library version. */
 export const AuditRecordSchema = AuditRowSchema.extend({ pumpTime: z.string().nullable(), libraryVersion: z.string().nullable(), oldJson: z.string().nullable(), newJson: z.string().nullable() });
 export type AuditRecordView = z.infer<typeof AuditRecordSchema>;
+
+/** The raw frames of the programming session an audit record belongs to, for support and replay. */
+export const SessionFramesSchema = z.strictObject({
+  sessionId: z.string(),
+  pumpSerial: z.string(),
+  outcome: z.enum(['pending', 'confirmed', 'rejected', 'unconfirmed']),
+  frames: z.array(
+    z.strictObject({
+      at: z.string(),
+      direction: z.enum(['out', 'in']),
+      /** The frame's bytes as they crossed the USB link, in lower-case hex. */
+      hex: z.string(),
+      /** The message the frame carries, as the wand codec reads it (null when it cannot). */
+      message: z.string().nullable(),
+    }),
+  ),
+});
+export type SessionFrames = z.infer<typeof SessionFramesSchema>;
 
 export const AuditPageSchema = z.strictObject({ total: z.number().int(), rows: z.array(AuditRowSchema) });
 export type AuditPage = z.infer<typeof AuditPageSchema>;

@@ -7,7 +7,7 @@ import { trainingLink } from '../simulator/training';
 import { WandLink } from '../wand-link';
 import { WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../usb/detect';
 import type { UsbDeviceLike } from '../usb/types';
-import type { LinkRequest, LinkResponse, LinkWorkerData } from './messages';
+import type { LinkFrame, LinkRequest, LinkResponse, LinkWorkerData } from './messages';
 
 const data = workerData as LinkWorkerData;
 const port = parentPort;
@@ -20,15 +20,18 @@ async function usbLink(): Promise<PumpLink> {
   const device = devices.find((d) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID);
   if (device === undefined) throw new Error('no wand attached');
   // node-usb's USBDevice implements the W3C interface the transport uses.
-  const link = new WandLink(device as unknown as UsbDeviceLike, { kind: 'usb' });
+  const link = new WandLink(device as unknown as UsbDeviceLike, { kind: 'usb', ...frameOption });
   // Hot-plug: report a detached wand at once, not at the next timeout.
   usb.addEventListener('disconnect', () => post({ id: -1, method: 'status', wand: { state: 'disconnected', linkQuality: null, pumpSerial: null } }));
   return link;
 }
 
 const post = (m: LinkResponse) => port.postMessage(m);
+// Frames go to the host as they are exchanged (copied: a frame can be a view of a larger transfer
+// buffer); a port delivers in order, so they arrive before the answer of their request.
+const frameOption = data.frames === true ? { onFrame: (direction: 'out' | 'in', bytes: Uint8Array) => port.postMessage({ id: -1, method: 'frame', direction, bytes: bytes.slice() } satisfies LinkFrame) } : {};
 const unsupported = () => err(appError('COMMUNICATION_FAILED', 'this link does not support the request'));
-const linkReady: Promise<PumpLink> = data.mode === 'usb' ? usbLink() : Promise.resolve(trainingLink({ latencyMs: data.latencyMs ?? 0, scenario: data.scenario, pumpState: data.pumpState }).link);
+const linkReady: Promise<PumpLink> = data.mode === 'usb' ? usbLink() : Promise.resolve(trainingLink({ latencyMs: data.latencyMs ?? 0, scenario: data.scenario, pumpState: data.pumpState, ...frameOption }).link);
 
 port.on('message', (request: LinkRequest) => {
   void (async () => {

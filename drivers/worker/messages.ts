@@ -14,6 +14,8 @@ export interface LinkWorkerData {
   pumpState?: TrainingPumpState;
   /** Test hook: the worker stops answering for this long before each request (a USB stall). */
   stallMs?: number;
+  /** Post every frame exchanged with the wand to the host (kept with the programming session). */
+  frames?: boolean;
 }
 
 export type LinkRequest =
@@ -32,3 +34,11 @@ export type LinkResponse =
   | { id: number; method: 'readEvents'; result: Result<PumpEvent[]>; wand: WandStatus }
   | { id: number; method: 'close'; wand: WandStatus }
   | { id: -1; method: 'status'; wand: WandStatus };
+
+/** A frame exchanged with the wand (with `frames: true`), posted before the answer of the request it belongs to. */
+export interface LinkFrame {
+  id: -1;
+  method: 'frame';
+  direction: 'out' | 'in';
+  bytes: Uint8Array;
+}

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../../core/pump';
 import { appError, err, type Result } from '../../core/result';
 import type { PumpClockSetting, PumpLink } from '../link';
-import type { LinkRequest, LinkResponse, LinkWorkerData } from './messages';
+import type { LinkFrame, LinkRequest, LinkResponse, LinkWorkerData } from './messages';
 
 type Pending = { resolve: (r: LinkResponse) => void; timer: NodeJS.Timeout };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -23,6 +23,8 @@ export class WorkerLink implements PumpLink {
     private readonly file: string,
     private readonly data: LinkWorkerData,
     private readonly timeoutMs = 15_000,
+    /** Receives every frame exchanged with the wand in the worker (kept with the programming session). */
+    private readonly onFrame?: (direction: 'out' | 'in', bytes: Uint8Array) => void,
   ) {
     this.kind = data.mode === 'usb' ? 'usb' : 'simulator';
     this.worker = this.start();
@@ -33,7 +35,7 @@ export class WorkerLink implements PumpLink {
   private closing = false;
 
   private start(): Worker {
-    const worker = new Worker(this.file, { workerData: this.data });
+    const worker = new Worker(this.file, { workerData: this.onFrame === undefined ? this.data : { ...this.data, frames: true } });
     this.alive = true;
     // A crashed worker fails what it was asked at once and is replaced for the next request.
     const died = (message: string) => {
@@ -45,7 +47,11 @@ export class WorkerLink implements PumpLink {
     worker.on('exit', () => {
       if (!this.closing) died('The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.');
     });
-    worker.on('message', (m: LinkResponse) => {
+    worker.on('message', (m: LinkResponse | LinkFrame) => {
+      if (m.method === 'frame') {
+        this.onFrame?.(m.direction, m.bytes);
+        return;
+      }
       this.status = m.wand;
       const p = this.pending.get(m.id);
       if (p === undefined) return;

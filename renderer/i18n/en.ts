@@ -624,6 +624,18 @@ export const en = {
     stored_new: 'After',
     yes: 'yes',
     no: 'no',
+    frames: {
+      title: 'Wand frames of this programming session (support)',
+      hint: 'Session {{session}}, pump {{serial}}: {{n}} frames exchanged with the wand, as stored with the session.',
+      none: 'No frames were stored with this session.',
+      time: 'Time (UTC)',
+      direction: 'Direction',
+      out: 'to the wand',
+      in: 'from the wand',
+      message: 'Message',
+      unreadable: '(not readable)',
+      bytes: 'Bytes (hex)',
+    },
   },
   paper: {
     phone: 'Tel. {{phone}}',

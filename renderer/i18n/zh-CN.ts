@@ -626,6 +626,18 @@ export const zhCN: Messages = {
     stored_new: '变更后',
     yes: '是',
     no: '否',
+    frames: {
+      title: '本次程控会话的程控器数据帧（技术支持用）',
+      hint: '会话 {{session}}，泵 {{serial}}：与程控器交换的 {{n}} 个数据帧，随会话保存。',
+      none: '本次会话未保存数据帧。',
+      time: '时间（UTC）',
+      direction: '方向',
+      out: '发往程控器',
+      in: '来自程控器',
+      message: '报文',
+      unreadable: '（无法解读）',
+      bytes: '字节（十六进制）',
+    },
   },
   paper: {
     phone: '电话 {{phone}}',

@@ -6,6 +6,7 @@ import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { actionText, changeText, patientText, personText } from './describe';
 import { outcomeColour } from './AuditTable';
+import { FramesView } from './FramesView';
 
 /** The stored JSON laid out for reading (as stored where it is not JSON). */
 const pretty = (json: string | null): string => {
@@ -64,6 +65,7 @@ export function AuditDetails({ seq, onClose }: { seq: number | undefined; onClos
               </figure>
             ))}
           </div>
+          <FramesView seq={r.seq} />
         </div>
       )}
     </Modal>

@@ -62,7 +62,7 @@ export async function signIn(page: Page, host: RunningHost, username: string, la
 }
 
 export async function openNav(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('menuitem', { name }).click();
+  await page.getByRole('navigation').getByRole('menuitem', { name, exact: true }).click();
 }
 
 export async function interrogate(page: Page): Promise<void> {

@@ -201,8 +201,11 @@ async function clockForFlex(deps: ProgrammingDeps, actor: SignedInUser, old: Pum
 }
 
 /** A stopped pump delivers nothing: whatever rate came with a stop is recorded and sent as 0. */
-const normalised = (settings: PumpSettings): PumpSettings =>
-  settings.mode === 'stopped' && !dec(settings.rate.value).isZero() ? { ...settings, rate: { ...settings.rate, value: '0' } } : settings;
+const normalised = (settings: PumpSettings): PumpSettings => {
+  if (settings.mode !== 'stopped') return settings;
+  // A stop delivers nothing, patient boluses included (the patient remote is refused until a restart).
+  return { drug: settings.drug, concentration: settings.concentration, mode: 'stopped', rate: { ...settings.rate, value: '0' } };
+};
 
 /** A link that throws instead of answering is a failed exchange, never "nothing was sent". */
 export async function guarded<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {

@@ -43,7 +43,13 @@ export function doseHistory(db: Db, serial: string, model: PumpModel, since: Dat
     const summary = summarizeProgram(programOfSettings(write.settings), { model });
     // A program the model cannot read (a newer version's) says nothing about doses: skipped.
     if (!summary.ok) return [];
-    return summary.value.components.map((c) => ({ at: row.startedAt, drug: c.drug, dailyDose: summary.value.mode === 'stopped' ? { ...c.dailyDose, value: '0' } : c.dailyDose }));
+    const stopped = summary.value.mode === 'stopped';
+    return summary.value.components.map((c) => ({
+      at: row.startedAt,
+      drug: c.drug,
+      dailyDose: stopped ? { ...c.dailyDose, value: '0' } : c.dailyDose,
+      ...(c.bolusDose === undefined ? {} : { maxDailyDoseWithBoluses: stopped ? { ...c.maxDailyDoseWithBoluses, value: '0' } : c.maxDailyDoseWithBoluses }),
+    }));
   });
   return [...beforeFirstProgram(db, serial), ...programs];
 }

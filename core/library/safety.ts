@@ -2,7 +2,8 @@ import { checkClinicianBolus, type ClinicianBolusFigures, type ClinicianBolusInp
 import { type PumpModel } from '../models';
 import { summarizeProgram, type ProgramSummary, type TherapyProgram } from '../program';
 import type { Drug } from '../pump';
-import { ok, type Result } from '../result';
+import { dec } from '../decimal';
+import { appError, err, ok, type Result } from '../result';
 import type { DrugLibrary } from './schema';
 import { opioidDrugs } from '../opioids';
 import { checkComponent, checkOpioidRotation, libraryOf, verdictOf, type DoseCheck, type DoseHistoryEntry, type Finding, type OpioidDose, type PatientContext } from './validate';
@@ -46,6 +47,11 @@ export interface TherapyCheck extends DoseCheck {
 export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: PumpModel): Result<TherapyCheck> {
   const summary = summarizeProgram(input.program, { model });
   if (!summary.ok) return summary;
+  // Nothing delivered is a stop, with a stop's own rules (a reason, the withdrawal warning, the
+  // stopped-pumps list): a running program at zero is never sent. (A pump may report one; reading it is not refused.)
+  if (summary.value.mode !== 'stopped' && dec(summary.value.dailyVolume.value).isZero()) {
+    return err(appError('INVALID_INPUT', 'a program that delivers nothing is a stop: use Stop (a reason is asked for and the pump is listed as stopped)', summary.value.mode === 'continuous' ? 'rate' : 'steps'));
+  }
   const running = input.running === undefined ? undefined : summarizeProgram(input.running, { model });
   if (running !== undefined && !running.ok) return running;
   const findings: Finding[] = [];

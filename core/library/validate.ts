@@ -18,6 +18,13 @@ export const clinicianBolusFindingCodes = [
   'BOLUS_RESERVOIR_BELOW_ALARM',
   'BOLUS_BRIDGE_RUNNING',
   'PRIMING_CATHETER_PRIMED',
+  'CLINICIAN_BOLUS_TOTAL_ABOVE_MAX',
+  'CLINICIAN_BOLUS_INTERVAL_BELOW_MIN',
+  'CLINICIAN_BOLUS_REPEAT_NO_LIMIT',
+  'CLINICIAN_BOLUS_STILL_RUNNING',
+  'PRIMING_REPEATED',
+  'CLINICIAN_BOLUS_PUMP_STOPPED',
+  'CLINICIAN_BOLUS_ABOVE_START_DOSE',
 ] as const;
 
 export const findingCodes = [
@@ -33,6 +40,7 @@ export const findingCodes = [
   'BELOW_MIN_DELIVERABLE',
   'ABOVE_MAX_RATE',
   'START_DOSE_ABOVE_MAX',
+  'START_WITH_BOLUSES_ABOVE_MAX',
   'INCREASE_PERCENT_ABOVE_MAX',
   'INCREASE_ABOVE_MAX',
   'DECREASE_PERCENT_ABOVE_MAX',
@@ -40,6 +48,7 @@ export const findingCodes = [
   'WINDOW_INCREASE_ABOVE_MAX',
   'WINDOW_INCREASES_ABOVE_MAX',
   'WINDOW_INTERVAL_TOO_SHORT',
+  'WINDOW_WITH_BOLUSES_ABOVE_MAX',
   'BOLUS_DOSE_ABOVE_MAX',
   'BOLUSES_PER_DAY_ABOVE_MAX',
   'BOLUS_NOT_ALLOWED',
@@ -71,6 +80,8 @@ export interface Finding {
 export interface DoseHistoryEntry {
   at: string;
   dailyDose: DailyDoseQ;
+  /** The most that program gave with every allowed patient bolus, when it allowed any. */
+  maxDailyDoseWithBoluses?: DailyDoseQ | undefined;
 }
 
 /** What the rules need to know about the patient; anything unknown is taken the stricter way. */
@@ -202,14 +213,20 @@ export function checkComponent(library: DrugLibrary, facts: ComponentFacts, pati
   }
 
   if (previous === undefined || previous.isZero()) {
-    if (!dose.isZero()) checkStart(entry, dose, patient.tolerance, add);
+    if (!dose.isZero()) checkStart(entry, dose, facts.maxDailyDoseWithBoluses === undefined ? undefined : dailyDoseIn(facts.maxDailyDoseWithBoluses, unit), patient.tolerance, add);
   } else {
     checkChange(entry, dose, previous, patient.indication, add);
   }
+  let windowLevel = 0;
   if (facts.history !== undefined && facts.history.length > 0 && dose.gt(previous ?? 0)) {
-    const windowResult = checkWindow(entry, dose, previous ?? dec(0), facts, patient.spasticityOrigin, add);
+    const windowResult = checkWindow(entry, dose, previous ?? dec(0), facts, patient.spasticityOrigin, (code, level, message, params) => {
+      if (code === 'WINDOW_INCREASE_PERCENT_ABOVE_MAX') windowLevel = rank[level];
+      add(code, level, message, params);
+    });
     if (!windowResult.ok) return windowResult;
   }
+  const withBoluses = checkWindowWithBoluses(entry, facts, previous, patient.spasticityOrigin, windowLevel, add);
+  if (!withBoluses.ok) return withBoluses;
   if (facts.bolusDose !== undefined) checkBolus(entry, facts, patient.tolerance, add);
   checkIncreaseWithBoluses(entry, facts, previous, patient.indication, add);
   return ok(null);
@@ -238,13 +255,21 @@ function checkDeliverable(dose: Dec, c: Dec, unit: string, model: PumpModel, add
   }
 }
 
-function checkStart(entry: DrugEntry, dose: Dec, tolerance: OpioidTolerance | undefined, add: AddFinding): void {
+/**
+ * A start (no dose of this drug runs now): the daily dose, and the most with every allowed patient
+ * bolus, against the starting-dose limit — a large bolus is a higher start by another door.
+ */
+function checkStart(entry: DrugEntry, dose: Dec, withBoluses: Dec | undefined, tolerance: OpioidTolerance | undefined, add: AddFinding): void {
   const tolerant = tolerance === 'tolerant' && entry.startDoseTolerant !== undefined;
   const bound = tolerant ? entry.startDoseTolerant : entry.startDose;
+  const who = tolerant ? 'opioid-tolerant' : entry.startDoseTolerant === undefined ? 'any' : 'opioid-naive (or tolerance unknown)';
   const start = levelAbove(dose, bound);
   if (start) {
-    const who = tolerant ? 'opioid-tolerant' : entry.startDoseTolerant === undefined ? 'any' : 'opioid-naive (or tolerance unknown)';
     add('START_DOSE_ABOVE_MAX', start.level, `a starting dose of ${str(dose)} ${entry.unit}/day is above the ${start.level} limit of ${start.limit} ${entry.unit}/day for ${who} patients`, { dose: str(dose), max: start.limit, unit: `${entry.unit}/day`, tolerance: tolerant ? 'tolerant' : 'naive' });
+  }
+  const most = withBoluses !== undefined && withBoluses.gt(dose) ? levelAbove(withBoluses, bound) : undefined;
+  if (most && (start === undefined || rank[most.level] > rank[start.level])) {
+    add('START_WITH_BOLUSES_ABOVE_MAX', most.level, `with every allowed patient bolus a start reaches ${str(withBoluses ?? dose)} ${entry.unit}/day, above the ${most.level} starting limit of ${most.limit} ${entry.unit}/day for ${who} patients`, { dose: str(withBoluses ?? dose), max: most.limit, unit: `${entry.unit}/day`, tolerance: tolerant ? 'tolerant' : 'naive' });
   }
 }
 
@@ -347,6 +372,24 @@ function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: Componen
     if (hit) add('WINDOW_INTERVAL_TOO_SHORT', hit.level, `the last increase was ${str(elapsed)} h ago; increases are at least ${hit.limit} h apart (${hit.level} limit)`, { elapsed: str(elapsed), min: hit.limit });
   }
   return ok(null);
+}
+
+/**
+ * The window's percent limit over the most the patient can take with every allowed patient bolus:
+ * bolus steps minutes apart (more boluses, then larger ones) are titration by another door. Said
+ * only where it goes beyond what the daily dose's own window found.
+ */
+function checkWindowWithBoluses(entry: DrugEntry, facts: ComponentFacts, previous: Dec | undefined, origin: SpasticityOrigin | undefined, windowLevel: number, add: AddFinding): Result<null> {
+  if (facts.history === undefined || facts.history.length === 0 || facts.bolusDose === undefined || facts.maxDailyDoseWithBoluses === undefined) return ok(null);
+  const most = dailyDoseIn(facts.maxDailyDoseWithBoluses, entry.unit);
+  const before = facts.previousMaxDailyDoseWithBoluses === undefined ? (previous ?? dec(0)) : dailyDoseIn(facts.previousMaxDailyDoseWithBoluses, entry.unit);
+  if (!most.gt(before)) return ok(null);
+  const history = facts.history.map((h) => ({ at: h.at, dailyDose: h.maxDailyDoseWithBoluses ?? h.dailyDose }));
+  return checkWindow(entry, most, before, { ...facts, dailyDose: facts.maxDailyDoseWithBoluses, history }, origin, (code, level, message, params) => {
+    if (code === 'WINDOW_INCREASE_PERCENT_ABOVE_MAX' && rank[level] > windowLevel) {
+      add('WINDOW_WITH_BOLUSES_ABOVE_MAX', level, `with every allowed patient bolus: ${message}`, params);
+    }
+  });
 }
 
 /**

@@ -222,4 +222,44 @@ describe('ways around the limits, closed', () => {
     const bolus = await value<Preview>('program:preview', { mode: 'continuous', dailyDose: '100', patientBolus: { volumeMl: '0.098', durationMinutes: 15, lockoutMinutes: 240, maxPerDay: 4 } });
     expect(codes(bolus)).toContain('INCREASE_WITH_BOLUSES_ABOVE_MAX:hard');
   });
+
+  it('a stop takes the patient bolus with it, whatever the request carries (morphine with boluses)', async () => {
+    await clinic(trainingPresets['morphine-patient-bolus']);
+    const read = await value<{ status: { patientBolus?: unknown } }>('pump:interrogate');
+    expect(read.status.patientBolus).toBeDefined();
+    const preview = await value<Preview & { settings: Record<string, unknown> }>('program:preview', { mode: 'stopped', dailyDose: '0' });
+    // The bolus put back into the stop by hand.
+    const r = await call('program:apply', { settings: { ...preview.settings, patientBolus: read.status.patientBolus }, reviewed: preview.reviewed, acknowledgement: 'surgery tomorrow: stop' });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    expect((await value<{ status: { mode: string; patientBolus?: unknown } }>('pump:interrogate')).status).toMatchObject({ mode: 'stopped' });
+    expect((await value<{ status: { patientBolus?: unknown } }>('pump:interrogate')).status.patientBolus).toBeUndefined();
+  });
+
+  it('a running program at 0 mL/day is no stop in disguise: refused, the pump unchanged and not listed as stopped', async () => {
+    await clinic({});
+    const preview = await value<Preview & { settings: Record<string, unknown> }>('program:preview', { mode: 'continuous', dailyDose: '2.7' });
+    const before = await value<{ status: { lastTransactionId: string | null } }>('pump:interrogate');
+    const zero = await call('program:apply', { settings: { ...preview.settings, rate: { value: '0', unit: 'mL/day' } }, reviewed: preview.reviewed, acknowledgement: 'pause' });
+    expect(zero).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('use Stop') as unknown } });
+    expect((await value<{ status: { lastTransactionId: string | null } }>('pump:interrogate')).status.lastTransactionId).toBe(before.status.lastTransactionId);
+  });
+
+  it('a restart with large patient boluses meets the starting limit with every bolus counted (tolerant, morphine)', async () => {
+    const patientId = await clinic(trainingPresets['stopped-morphine']);
+    await value('opioids:record', { patientId, record: { kind: 'morphine/oral', dose: '100', startDate: '2026-02-01' } });
+    // 5 mg/day is within the tolerant start (soft 5, hard 10); 10 boluses of 1 mg make it 15 mg/day.
+    const restart = await value<Preview>('program:preview', { mode: 'continuous', dailyDose: '5', patientBolus: { volumeMl: '0.1', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 10 } });
+    expect(codes(restart)).toContain('START_WITH_BOLUSES_ABOVE_MAX:hard');
+    expect(codes(restart)).not.toContain('START_DOSE_ABOVE_MAX:hard');
+  });
+
+  it('patient-bolus steps minutes apart meet the 24-hour window (tolerant, morphine 3 mg/day)', async () => {
+    const patientId = await clinic({});
+    await value('opioids:record', { patientId, record: { kind: 'morphine/oral', dose: '100', startDate: '2026-02-01' } });
+    const bolus = (volumeMl: string, maxPerDay: number) => ({ mode: 'continuous', dailyDose: '3', patientBolus: { volumeMl, durationMinutes: 10, lockoutMinutes: 120, maxPerDay } });
+    // Up to 6 mg/day, then 3 minutes later up to 8 mg/day: 167 % above the 3 mg/day of the window's start.
+    expect(await program(bolus('0.05', 6))).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    f.clock.advanceMinutes(3);
+    expect(codes(await value<Preview>('program:preview', bolus('0.05', 10)))).toContain('WINDOW_WITH_BOLUSES_ABOVE_MAX:hard');
+  });
 });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { dec, str } from '../core/decimal';
-import { planClinicianBolus, type ClinicianBolusFigures, type ClinicianBolusRequest, type PlannedBolus } from '../core/library/clinician-bolus';
+import { DEFAULT_BOLUS_WINDOW_HOURS, planClinicianBolus, PRIMED_FOR_HOURS, type ClinicianBolusFigures, type EarlierBolus, type ClinicianBolusRequest, type PlannedBolus } from '../core/library/clinician-bolus';
 import { checkTherapy } from '../core/library/safety';
 import { clinicianBolusFindingCodes, verdictOf, type DoseCheck, type Finding, type FindingCode } from '../core/library/validate';
 import { defaultPumpModel } from '../core/models';
-import type { BolusWrite, Drug, ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
+import type { BolusWrite, ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
-import { massOf, volumeQ, type MassUnit, type VolumeQ } from '../core/units';
+import { massOf, volumeQ, type VolumeQ } from '../core/units';
 import type { AuditEntry } from '../db/audit/record';
 import { findPumpBySerial } from '../db/queries/records';
 import { confirmedBoluses, insertSession, openSessions } from '../db/queries/sessions';
@@ -17,7 +17,7 @@ import { compareReadBack } from './read-back';
 import { guarded, recordOutcome, retryBookkeeping, reviewedOf, signIfDue, writingSession, type ProgrammingDeps, type ReviewedProgram } from './programming';
 import { reviewContext } from './safety-context';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /** The findings the bolus itself raises; every other finding is about the program the pump already runs. */
 const bolusCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(clinicianBolusFindingCodes);
@@ -30,6 +30,8 @@ export interface BolusReview {
   durationMinutes: number;
   rate: ClinicianBolusFigures['rate'];
   doses: ClinicianBolusFigures['doses'];
+  /** The clinician boluses this pump confirmed within the last 24 h (or the library's longest window), oldest first. */
+  earlier: ClinicianBolusFigures['earlier'];
   /** The reservoir now and after the bolus. */
   reservoir: { before: VolumeQ; after: VolumeQ };
   /** A priming bolus: the physician's answer to "is the catheter already primed?". */
@@ -71,14 +73,35 @@ export interface BolusIntent extends ProgramWrite {
 const asRunning = (findings: Finding[]): Finding[] =>
   findings.map((f): Finding => (f.level === 'hard' && !bolusCodes.has(f.code) && f.code !== 'PUMP_END_OF_SERVICE' ? { ...f, level: 'soft', params: { ...f.params, running: 'true' }, message: `the program the pump runs now: ${f.message}` } : f));
 
-/** The single boluses the pump confirmed in the last 24 hours, as doses of each drug. */
-function earlierBoluses(deps: Pick<ProgrammingDeps, 'db' | 'now'>, serial: string): Array<{ drug: Drug; dose: { value: string; unit: MassUnit } }> {
-  const since = new Date(deps.now().getTime() - DAY_MS).toISOString();
-  return confirmedBoluses(deps.db, serial, since).flatMap((row) => {
+/** When the pump's last confirmed refill was (a program session that set the reservoir volume), or null. */
+function lastRefillAt(deps: Pick<ProgrammingDeps, 'db'>, serial: string): string | null {
+  const row = deps.db
+    .prepare<[string], { at: string }>(
+      `SELECT started_at AS at FROM programming_sessions WHERE pump_serial = ? AND outcome = 'confirmed' AND json_extract(intent_json, '$.reservoirVolumeMl') IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1`,
+    )
+    .get(serial);
+  return row?.at ?? null;
+}
+
+/**
+ * The clinician boluses the pump confirmed, single and priming, with what each gave of its drug:
+ * those of the library's longest window (24 h at least) and every one since the last refill (a
+ * priming bolus since then means the catheter is primed).
+ */
+function earlierBoluses(deps: Pick<ProgrammingDeps, 'db' | 'now' | 'library'>, serial: string, refilledAt: string | null): EarlierBolus[] {
+  const hours = Math.max(DEFAULT_BOLUS_WINDOW_HOURS, PRIMED_FOR_HOURS, ...deps.library.entries.map((e) => e.clinicianBolus?.window?.hours ?? 0));
+  const windowStart = new Date(deps.now().getTime() - hours * HOUR_MS).toISOString();
+  const since = refilledAt === null ? '' : refilledAt < windowStart ? refilledAt : windowStart;
+  return confirmedBoluses(deps.db, serial, since).map((row) => {
     const intent = JSON.parse(row.intentJson) as BolusIntent;
-    if (intent.bolus.kind !== 'single') return [];
     const c = intent.settings.concentration;
-    return [{ drug: intent.settings.drug, dose: { value: str(dec(intent.bolus.volumeMl).mul(c.value)), unit: massOf(c.unit) } }];
+    return {
+      at: row.startedAt,
+      kind: intent.bolus.kind,
+      volume: volumeQ(dec(intent.bolus.volumeMl)),
+      durationMinutes: intent.bolus.durationMinutes,
+      doses: [{ drug: intent.settings.drug, dose: { value: str(dec(intent.bolus.volumeMl).mul(c.value)), unit: massOf(c.unit) } }],
+    };
   });
 }
 
@@ -100,6 +123,7 @@ export function reviewBolus(deps: ProgrammingDeps, status: PumpStatus, bolus: Cl
   if (!plan.ok) return plan;
   const context = reviewContext({ db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link }, deps.library, model, status.serial);
   const running = programOfStatus(status);
+  const refilledAt = lastRefillAt(deps, status.serial);
   const checked = checkTherapy(
     deps.library,
     {
@@ -110,7 +134,16 @@ export function reviewBolus(deps: ProgrammingDeps, status: PumpStatus, bolus: Cl
       battery: batteryOf(status),
       now: context.now,
       clinicalUse: context.clinicalUse,
-      clinicianBolus: { ...plan.value, reservoirVolume: status.reservoirVolume, alarmVolume: status.lowReservoirAlarmVolume, bridgeRunning: status.bridge !== undefined, earlier: earlierBoluses(deps, status.serial) },
+      clinicianBolus: {
+        ...plan.value,
+        reservoirVolume: status.reservoirVolume,
+        alarmVolume: status.lowReservoirAlarmVolume,
+        bridgeRunning: status.bridge !== undefined,
+        now: context.now,
+        earlier: earlierBoluses(deps, status.serial, refilledAt),
+        lastRefillAt: refilledAt,
+        tolerance: context.patient?.tolerance,
+      },
     },
     model,
   );
@@ -127,6 +160,7 @@ export function reviewBolus(deps: ProgrammingDeps, status: PumpStatus, bolus: Cl
     durationMinutes: plan.value.durationMinutes,
     rate: figures.rate,
     doses: figures.doses,
+    earlier: figures.earlier,
     reservoir: { before: status.reservoirVolume, after: volumeQ(left.isNegative() ? dec(0) : left) },
     ...(plan.value.catheterPrimed === undefined ? {} : { catheterPrimed: plan.value.catheterPrimed }),
     check: { verdict: verdictOf(findings), findings, library: checked.value.library },

@@ -243,7 +243,18 @@ export const BolusPreviewSchema = z.strictObject({
   volume: QuantitySchema,
   durationMinutes: z.number().int(),
   rate: QuantitySchema,
-  doses: z.array(z.strictObject({ drug: DrugSchema, dose: QuantitySchema, total24hBefore: QuantitySchema, total24hWith: QuantitySchema })),
+  doses: z.array(
+    z.strictObject({
+      drug: DrugSchema,
+      dose: QuantitySchema,
+      total24hBefore: QuantitySchema,
+      total24hWith: QuantitySchema,
+      /** The clinician single boluses of this drug within the library's window, before and with this one. */
+      clinicianBoluses: z.strictObject({ hours: z.number().int(), count: z.number().int(), before: QuantitySchema, with: QuantitySchema }),
+    }),
+  ),
+  /** The clinician boluses this pump confirmed within the last 24 h (or the library's longest window), oldest first. */
+  earlier: z.array(z.strictObject({ at: z.string(), kind: z.enum(['single', 'priming']), volume: QuantitySchema, durationMinutes: z.number().int(), doses: z.array(z.strictObject({ drug: DrugSchema, dose: QuantitySchema })) })),
   reservoir: z.strictObject({ before: QuantitySchema, after: QuantitySchema }),
   catheterPrimed: z.boolean().optional(),
   /** The program the pump runs (unchanged by the bolus). */

@@ -14,6 +14,19 @@ const src = (...parts: string[]): string => `${parts.join('; ')} (${VERIFY})`;
 /** Every drug: a flex step may run at most this many times the day's average hourly dose. */
 const peakToAverage = { soft: '2.5', hard: '5', source: src(`flex schedules commonly double a night or day rate; a step far above the average is a bolus in the basal program, ${SITE}`) };
 
+/**
+ * Repeated clinician boluses of a drug within 24 h: together no more than the limits of one bolus
+ * (a bolus trial gives one dose and watches its effect), and a pause from the end of one to the
+ * start of the next that lets its effect show.
+ */
+const bolusWindow = (maxTotal: { soft: string; hard: string }, interval: { soft: string; hard: string; why: string }) => ({
+  hours: 24,
+  maxTotal: { ...maxTotal, source: src(`the clinician boluses of 24 h together held to the limits of one bolus, as a bolus trial gives one dose and observes it, ${PACC}`, `thresholds: ${SITE}`) },
+  minIntervalMinutes: { soft: interval.soft, hard: interval.hard, source: src(interval.why, `thresholds: ${SITE}`) },
+});
+const HYDROPHILIC = `hydrophilic opioid: its effect and respiratory depression peak hours after an intrathecal dose, ${PACC}`;
+const LIPOPHILIC = `lipophilic opioid: its effect peaks within about an hour of an intrathecal dose, ${PACC}`;
+
 /** Opioid titration over 24 h and per change, by indication (the stricter limit when unknown). */
 const opioidTitration = {
   increasePercent: {
@@ -54,7 +67,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       startDoseTolerant: { soft: '5', hard: '10', source: src(`opioid-tolerant start 1–10 mg/day (lower end first), ${PACC}`, `thresholds: ${SITE}`) },
       peakHourlyDose: { soft: '1', hard: '2', source: src(`twice the hourly rate of the consensus maximum, ${SITE}`) },
       ...opioidTitration,
-      clinicianBolus: { maxDose: { soft: '0.5', hard: '1', source: src(`intrathecal bolus 0.1–0.5 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
+      clinicianBolus: { maxDose: { soft: '0.5', hard: '1', source: src(`intrathecal bolus 0.1–0.5 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, window: bolusWindow({ soft: '0.5', hard: '1' }, { soft: '1440', hard: '240', why: `delayed respiratory depression up to 24 h after an intrathecal dose, observe 24 h, ${INFUMORPH}; ${HYDROPHILIC}` }), source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: {
         maxDose: { soft: '0.5', hard: '1', source: src(`patient bolus a small fraction of the daily dose, ${PACC}`, `thresholds: ${SITE}`) },
         maxPerDay: { soft: '6', hard: '10', source: src(SITE) },
@@ -74,7 +87,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       startDoseTolerant: { soft: '2', hard: '4', source: src(`opioid-tolerant start about one fifth of the morphine dose, ${PACC}`, `thresholds: ${SITE}`) },
       peakHourlyDose: { soft: '0.8', hard: '1.25', source: src(`twice the hourly rate of the consensus maximum, ${SITE}`) },
       ...opioidTitration,
-      clinicianBolus: { maxDose: { soft: '0.1', hard: '0.2', source: src(`intrathecal bolus 0.025–0.1 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
+      clinicianBolus: { maxDose: { soft: '0.1', hard: '0.2', source: src(`intrathecal bolus 0.025–0.1 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, window: bolusWindow({ soft: '0.1', hard: '0.2' }, { soft: '720', hard: '240', why: HYDROPHILIC }), source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: {
         maxDose: { soft: '0.1', hard: '0.2', source: src(`patient bolus a small fraction of the daily dose, ${PACC}`, `thresholds: ${SITE}`) },
         maxPerDay: { soft: '6', hard: '10', source: src(SITE) },
@@ -94,7 +107,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       startDoseTolerant: { soft: '200', hard: '400', source: src(SITE) },
       peakHourlyDose: { soft: '40', hard: '80', source: src(SITE) },
       ...opioidTitration,
-      clinicianBolus: { maxDose: { soft: '75', hard: '150', source: src(`intrathecal bolus 15–75 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
+      clinicianBolus: { maxDose: { soft: '75', hard: '150', source: src(`intrathecal bolus 15–75 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, window: bolusWindow({ soft: '75', hard: '150' }, { soft: '120', hard: '60', why: LIPOPHILIC }), source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: {
         maxDose: { soft: '25', hard: '50', source: src(SITE) },
         maxPerDay: { soft: '6', hard: '10', source: src(SITE) },
@@ -113,7 +126,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       startDoseTolerant: { soft: '50', hard: '100', source: src(SITE) },
       peakHourlyDose: { soft: '15', hard: '30', source: src(SITE) },
       ...opioidTitration,
-      clinicianBolus: { maxDose: { soft: '20', hard: '40', source: src(`intrathecal bolus 5–20 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
+      clinicianBolus: { maxDose: { soft: '20', hard: '40', source: src(`intrathecal bolus 5–20 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, window: bolusWindow({ soft: '20', hard: '40' }, { soft: '120', hard: '60', why: LIPOPHILIC }), source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: {
         maxDose: { soft: '5', hard: '10', source: src(SITE) },
         maxPerDay: { soft: '6', hard: '10', source: src(SITE) },
@@ -176,7 +189,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
         maxIncreasePercentCerebral: { soft: '15', hard: '30', source: src(`+5–15 % per 24 h for spasticity of cerebral origin, ${LIORESAL}`, `hard: ${SITE}`) },
         maxIncreases: { soft: '1', hard: '2', source: src(`one titration step per 24 h, ${LIORESAL}`, `hard: ${SITE}`) },
       },
-      clinicianBolus: { maxDose: { soft: '100', hard: '150', source: src(`screening boluses of 50, 75 and 100 mcg, ${LIORESAL}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than the largest screening bolus, ${LIORESAL}`) },
+      clinicianBolus: { maxDose: { soft: '100', hard: '150', source: src(`screening boluses of 50, 75 and 100 mcg, ${LIORESAL}`, `hard: ${SITE}`) }, window: bolusWindow({ soft: '100', hard: '150' }, { soft: '1440', hard: '240', why: `screening boluses 24 h apart, the effect peaking about 4 h after a bolus, ${LIORESAL}` }), source: src(`a clinician bolus no larger than the largest screening bolus, ${LIORESAL}`) },
       patientBolus: {
         maxDose: { soft: '50', hard: '100', source: src(SITE) },
         maxPerDay: { soft: '4', hard: '6', source: src(SITE) },
@@ -198,7 +211,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
         unknown: { soft: '30', hard: '100', source: src(`as the opioids, ${PACC}`, `hard: ${SITE}`) },
       },
       window: { hours: 24, maxIncreasePercent: { soft: '50', hard: '100', source: src(SITE) }, maxIncreases: { soft: '1', hard: '3', source: src(SITE) } },
-      clinicianBolus: { maxDose: { soft: '2.5', hard: '5', source: src(`intrathecal bolus 0.5–2.5 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
+      clinicianBolus: { maxDose: { soft: '2.5', hard: '5', source: src(`intrathecal bolus 0.5–2.5 mg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, window: bolusWindow({ soft: '2.5', hard: '5' }, { soft: '120', hard: '60', why: `motor and sensory block and hypotension show within the first hour, ${SITE}` }), source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: { maxDose: { soft: '0.5', hard: '1', source: src(SITE) }, maxPerDay: { soft: '6', hard: '10', source: src(SITE) }, source: src(SITE) },
       stabilityDays: { days: 60, source: src(`compounded bupivacaine, ${SITE}`) },
     },
@@ -219,7 +232,7 @@ const defaults: z.input<typeof DrugLibrarySchema> = {
       },
       decreasePercent: { soft: '30', source: src(`clonidine withdrawal can cause a hypertensive crisis, ${PACC}`, `threshold: ${SITE}`) },
       window: { hours: 24, maxIncreasePercent: { soft: '50', hard: '100', source: src(SITE) }, maxIncreases: { soft: '1', hard: '3', source: src(SITE) } },
-      clinicianBolus: { maxDose: { soft: '20', hard: '50', source: src(`intrathecal bolus 5–20 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
+      clinicianBolus: { maxDose: { soft: '20', hard: '50', source: src(`intrathecal bolus 5–20 mcg (bolus trial range), ${PACC}`, `hard: ${SITE}`) }, window: bolusWindow({ soft: '20', hard: '50' }, { soft: '240', hard: '120', why: `hypotension and sedation peak within hours of an intrathecal dose, ${SITE}` }), source: src(`a clinician bolus no larger than a bolus trial dose, ${PACC}`) },
       patientBolus: { maxDose: { soft: '20', hard: '50', source: src(SITE) }, maxPerDay: { soft: '6', hard: '10', source: src(SITE) }, source: src(SITE) },
       stabilityDays: { days: 60, source: src(`compounded clonidine, ${SITE}`) },
       withdrawalRisk: true,

@@ -120,6 +120,21 @@ export const DrugEntrySchema = z.strictObject({
       maxDose: MaxBoundSchema.optional(),
       /** No clinician bolus at all for this drug (a hard finding). */
       notAllowed: z.boolean().default(false),
+      /**
+       * Repeated clinician boluses of this drug within a rolling window of the pump's confirmed
+       * boluses: their total (this one included) and the fewest minutes from the end of one to the
+       * start of the next. Without it, no limit on repeated boluses (a soft finding asks to check).
+       */
+      window: z
+        .strictObject({
+          hours: z.number().int().min(1).max(24 * 7),
+          /** Total dose of the clinician single boluses within the window, this one included, in the entry's unit. */
+          maxTotal: MaxBoundSchema.optional(),
+          /** Fewest minutes from the end of the previous clinician bolus to the start of this one. */
+          minIntervalMinutes: MinBoundSchema.optional(),
+          source: z.string().max(500).optional(),
+        })
+        .optional(),
       source: z.string().max(500).optional(),
     })
     .optional(),

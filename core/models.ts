@@ -21,6 +21,8 @@ export interface PumpModel {
   tubingVolumeMl: string;
   lowReservoirAlarmDefaultMl: string;
   maxFlexSteps: number;
+  /** Days the battery runs from the elective replacement indicator (ERI) to end of service (EOS). */
+  eriToEosDays: number;
   source: string;
 }
 
@@ -47,6 +49,7 @@ const simulatedPump = (capacityMl: '20' | '40'): PumpModel => ({
   tubingVolumeMl: '0.2',
   lowReservoirAlarmDefaultMl: '2',
   maxFlexSteps: 13,
+  eriToEosDays: 90,
   source: SIM_SOURCE,
 });
 

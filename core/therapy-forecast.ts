@@ -39,6 +39,7 @@ export interface TherapyForecastInput {
   replaceByDate?: string | undefined;
   endOfService?: boolean | undefined;
   electiveReplacement?: boolean | undefined;
+  eriToEosDays?: number | undefined;
   marginDays?: number | undefined;
 }
 
@@ -57,6 +58,7 @@ export const therapyForecast = (input: TherapyForecastInput): Result<Forecast> =
     replaceByDate: input.replaceByDate,
     endOfService: input.endOfService,
     electiveReplacement: input.electiveReplacement,
+    eriToEosDays: input.eriToEosDays,
     marginDays: input.marginDays,
   });
 };

@@ -49,6 +49,7 @@ export function currentForecast(deps: ForecastDeps, status: PumpStatus, model: P
     replaceByDate: status.replaceByDate,
     endOfService: endOfService(status),
     electiveReplacement: electiveReplacement(status),
+    eriToEosDays: model.eriToEosDays,
     marginDays: deps.marginDays,
   });
   if (!f.ok && summary.value.mode === 'stopped') return ok(null);
@@ -81,6 +82,7 @@ export function refillForecastFor(
     replaceByDate: status.replaceByDate,
     endOfService: endOfService(status),
     electiveReplacement: electiveReplacement(status),
+    eriToEosDays: model.eriToEosDays,
     marginDays: deps.marginDays,
   });
 }

@@ -1,8 +1,10 @@
 import { dec, str, toPlaces, ROUND_DOWN, type Dec } from '../decimal';
-import { ok, type Result } from '../result';
+import { defaultPumpModel, type PumpModel } from '../models';
+import { err, namedError, ok, type Result } from '../result';
 import { volumeQ, type RateQ, type VolumeQ } from '../units';
 import { addDays, parseDate } from './dates';
 import { invalid, outOfRange } from './errors';
+import { checkPumpRate } from './limits';
 import { ROUNDING } from './rounding';
 
 export interface RefillInput {
@@ -74,6 +76,8 @@ export interface ForecastInput {
    * date means the pump must be replaced.
    */
   electiveReplacement?: boolean | undefined;
+  /** Days from ERI to end of service (the pump model's): with ERI past its date, the expected end of service limits the refill. */
+  eriToEosDays?: number | undefined;
   /** Days before the alarm that the refill is planned (a site setting). */
   marginDays?: number | undefined;
 }
@@ -113,9 +117,12 @@ export function forecast(input: ForecastInput): Result<Forecast> {
   if (input.beyondUseDate !== undefined) candidates.push([input.beyondUseDate, 'expiry']);
   const replaceByPassed = input.replaceByDate !== undefined && input.replaceByDate <= input.fillDate;
   if (input.replaceByDate !== undefined && !(replaceByPassed && input.electiveReplacement === true)) candidates.push([input.replaceByDate, 'battery']);
+  // At ERI past its date the battery still runs, until its expected end of service: never a refill after that.
+  const expectedEos = replaceByPassed && input.electiveReplacement === true && input.replaceByDate !== undefined && input.eriToEosDays !== undefined ? addDays(input.replaceByDate, input.eriToEosDays) : undefined;
+  if (expectedEos !== undefined) candidates.push([expectedEos, 'battery']);
   // Earliest date wins; on a tie the order above (alarm, stability, expiry, battery) decides.
   const earliest = candidates.reduce<[string, ForecastFactor] | undefined>((best, c) => (best === undefined || c[0] < best[0] ? c : best), undefined);
-  const batteryGone = input.endOfService === true || (replaceByPassed && input.electiveReplacement !== true);
+  const batteryGone = input.endOfService === true || (replaceByPassed && input.electiveReplacement !== true) || (expectedEos !== undefined && expectedEos <= input.fillDate);
   const base = { daysToAlarm: days === undefined ? null : str(days), alarmDate: alarmDate ?? null };
   if (batteryGone) return ok({ ...base, nextRefillDate: input.fillDate, limitingFactor: 'battery', replacePump: true });
   if (earliest === undefined) return invalid('rate.value', 'nothing leaves the reservoir and no other limit is known: give the drug\'s stability');
@@ -129,9 +136,16 @@ export function forecast(input: ForecastInput): Result<Forecast> {
  * patient boluses taken), its date, and the next refill date as the earliest of that alarm, the
  * drug's stability limit and the battery replacement date; with the discrepancy when given.
  */
-export function refillForecast(input: RefillInput): Result<RefillForecast> {
+export function refillForecast(input: RefillInput, model: PumpModel = defaultPumpModel()): Result<RefillForecast> {
   const bolus = dec(input.maxBolusVolumePerDay === undefined ? 0 : input.maxBolusVolumePerDay.value);
   if (dec(input.rate.value).plus(bolus).isZero()) return invalid('rate.value', 'rate and patient boluses are both zero: the reservoir never reaches the alarm');
+  // The 24-hour volume of a program this pump model can run (zero: patient boluses only), and no
+  // more reservoir than the model has.
+  const limit = checkPumpRate(dec(input.rate.value), model, 'rate.value', { zeroAllowed: true, subject: 'the 24-hour volume' });
+  if (!limit.ok) return limit;
+  if (dec(input.capacity.value).gt(model.capacityMl)) {
+    return err(namedError('OUT_OF_RANGE', 'capacityAbovePump', { capacity: input.capacity.value, limit: model.capacityMl, model: model.id }, `a capacity of ${input.capacity.value} mL is more than the ${model.capacityMl} mL reservoir of pump model ${model.id}`, 'capacity.value'));
+  }
   if ((input.expectedResidual === undefined) !== (input.withdrawnVolume === undefined)) {
     return invalid(input.expectedResidual === undefined ? 'expectedResidual' : 'withdrawnVolume', 'expectedResidual and withdrawnVolume are given together, to compute the discrepancy');
   }

@@ -100,6 +100,10 @@ describe('the safety check through the API, with the pump’s history', () => {
     const read = await value<{ forecast: Forecast | null }>('pump:interrogate');
     expect(read.forecast).toMatchObject({ replacePump: false });
     expect((read.forecast?.nextRefillDate ?? '') >= '2026-03-01').toBe(true);
+    // The replacement date passed 10 days ago; the battery runs to its expected end of service
+    // 90 days after it (the model's ERI-to-EOS reserve): a full reservoir is not planned past that.
+    const full = await value<{ forecast: Forecast | null }>('refill:preview', { withdrawnMl: read.forecast === null ? '0' : (await value<{ status: { reservoirVolume: { value: string } } }>('pump:interrogate')).status.reservoirVolume.value, reservoirEmptied: true, instilledMl: '38' });
+    expect(full.forecast).toMatchObject({ nextRefillDate: '2026-05-20', limitingFactor: 'battery', replacePump: false });
   });
 
   it('refuses a patient bolus faster than the pump, and needs a witness for a larger bolus', async () => {

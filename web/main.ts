@@ -91,12 +91,20 @@ async function main(): Promise<number> {
     process.stderr.write(`${describeStartupError(e, databasePath)}\n`);
     return 2;
   }
+  const devToken = process.env['PUMP_WEB_TOKEN'];
+  if (devToken !== undefined && !/^[\w-]{32,}$/.test(devToken)) {
+    process.stderr.write('PUMP_WEB_TOKEN must be at least 32 letters, digits, - or _\n');
+    await runtime.close();
+    return 1;
+  }
   const host = await startWebHost({
     dispatch: runtime.dispatch,
     rendererDir: resolve(root, 'out', 'renderer'),
     bridgeFile: resolve(root, 'dist', 'web', 'pump-api.js'),
     port,
     hostname: args.ipv6 ? '::1' : '127.0.0.1',
+    // `npm run dev` keeps one token across the host's restarts, so the open page keeps working.
+    ...(devToken === undefined ? {} : { token: devToken }),
   });
   process.stdout.write(`Pump programmer web host (loopback only)\n  database: ${databasePath}\n  open:     ${host.url}\n`);
   const stop = (): void => {

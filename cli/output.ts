@@ -53,9 +53,15 @@ export const processIo: Io = {
   err: (text) => process.stderr.write(text),
 };
 
-/** Reports a failure the way the contract says: message on stderr; with --json also on stdout. */
+/**
+ * Reports a failure the way the contract says: message on stderr; with --json also on stdout, with
+ * the input field it concerns and the error's name and values when it has them (docs/cli.md).
+ */
 export function fail(io: Io, json: boolean, error: AppError, exit: ExitCode = exitCodeFor(error.code)): ExitCode {
   io.err(`pumpctl: ${error.message}\n`);
-  if (json) io.out(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+  if (json) {
+    const { code, message, field, key, params } = error;
+    io.out(`${JSON.stringify({ error: { code, message, ...(field === undefined ? {} : { field }), ...(key === undefined ? {} : { key }), ...(params === undefined ? {} : { params }) } })}\n`);
+  }
   return exit;
 }

@@ -2,6 +2,7 @@ import { dec, maxOf, str, toPlaces, type Dec } from './decimal';
 import { bridgeBolus, type Bridge } from './calc/bridge';
 import { percentChange } from './calc/dose';
 import { invalid, outOfRange } from './calc/errors';
+import { checkPumpRate } from './calc/limits';
 import { exactDailyVolume, stepDurations, type FlexStep } from './calc/flex';
 import { daysToAlarm } from './calc/refill';
 import { ROUNDING } from './calc/rounding';
@@ -129,14 +130,8 @@ export const sameDailyDose = (a: DailyDoseQ, b: DailyDoseQ): boolean => {
   return toPlaces(dec(a.value), ROUNDING.dosePlaces).eq(toPlaces(dec(b.value), ROUNDING.dosePlaces));
 };
 
-const checkRate = (rate: Dec, model: PumpModel, field: string): Result<null> => {
-  if (rate.isZero()) return ok(null);
-  if (rate.lt(model.minRateMlPerDay)) return invalid(field, `${str(rate)} mL/day is below the pump's minimum rate of ${model.minRateMlPerDay} mL/day`);
-  if (rate.gt(model.maxRateMlPerDay)) return invalid(field, `${str(rate)} mL/day is above the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`);
-  const step = dec(model.rateResolutionMlPerDay);
-  if (!rate.mod(step).isZero()) return invalid(field, `${str(rate)} mL/day is not a multiple of the pump's rate resolution ${model.rateResolutionMlPerDay} mL/day`);
-  return ok(null);
-};
+/** The pump model's range and resolution (core/calc/limits.ts); zero is a stop, judged by the mode. */
+const checkRate = (rate: Dec, model: PumpModel, field: string): Result<null> => checkPumpRate(rate, model, field, { zeroAllowed: true, resolution: true, code: 'INVALID_INPUT' });
 
 /**
  * Everything the Finish screen shows about one program: per-drug daily dose and peak hourly dose,

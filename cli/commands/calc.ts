@@ -5,22 +5,30 @@ import { rateForDose } from '../../core/calc/dose';
 import { flexSummary } from '../../core/calc/flex';
 import { refillForecast } from '../../core/calc/refill';
 import { BridgeInputSchema, FlexInputSchema, RateInputSchema, RefillInputSchema } from '../../core/calc/schemas';
-import { defaultPumpModel, findPumpModel, type PumpModel } from '../../core/models';
+import { defaultPumpModel, findPumpModel, pumpModels, type PumpModel } from '../../core/models';
 import { appError, err, fromZodError, type Result } from '../../core/result';
 import { EXIT, fail, UsageError, type ExitCode, type Io } from '../output';
 import { readJsonStdin } from '../stdin';
 
-type Calculation = (input: unknown) => Result<unknown>;
+type Calculation = (input: unknown, modelOption: string | undefined) => Result<unknown>;
 
-/** Parses with the schema, resolves the optional pump model, runs the calculation. */
+/**
+ * Parses with the schema, resolves the pump model (`--pump-model` or the input's `pumpModel`, the
+ * same one if both; by default the default model), runs the calculation: every calculation answers
+ * only with rates that model can run.
+ */
 const calculation =
   <S extends z.ZodType>(schema: S, run: (input: z.output<S>, model: PumpModel) => Result<unknown>): Calculation =>
-  (raw) => {
+  (raw, modelOption) => {
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return err(fromZodError(parsed.error));
-    const modelId = (parsed.data as { pumpModel?: string }).pumpModel;
+    const fromInput = (parsed.data as { pumpModel?: string }).pumpModel;
+    if (fromInput !== undefined && modelOption !== undefined && fromInput !== modelOption) {
+      return err(appError('INVALID_INPUT', `--pump-model ${modelOption} and "pumpModel": "${fromInput}" name different pump models`, 'pumpModel'));
+    }
+    const modelId = modelOption ?? fromInput;
     const model = modelId === undefined ? defaultPumpModel() : findPumpModel(modelId);
-    if (model === undefined) return err(appError('INVALID_INPUT', `unknown pump model "${modelId}"`, 'pumpModel'));
+    if (model === undefined) return err(appError('INVALID_INPUT', `unknown pump model "${modelId}" (known: ${pumpModels.map((m) => m.id).join(', ')})`, 'pumpModel'));
     return run(parsed.data, model);
   };
 
@@ -28,13 +36,13 @@ const calculations: Record<string, Calculation> = {
   rate: calculation(RateInputSchema, (i, m) => rateForDose(i, m)),
   bridge: calculation(BridgeInputSchema, (i, m) => bridgeBolus(i, m)),
   flex: calculation(FlexInputSchema, (i, m) => flexSummary(i, m)),
-  refill: calculation(RefillInputSchema, (i) => refillForecast(i)),
+  refill: calculation(RefillInputSchema, (i, m) => refillForecast(i, m)),
 };
 
 export async function calcCommand(argv: string[], io: Io): Promise<ExitCode> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, 'pump-model': { type: 'string' } } });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -42,7 +50,7 @@ export async function calcCommand(argv: string[], io: Io): Promise<ExitCode> {
   const calc = name === undefined ? undefined : calculations[name];
   if (calc === undefined || extra.length > 0) throw new UsageError(`calc needs one of: ${Object.keys(calculations).join(', ')}`);
   const input = await readJsonStdin();
-  const result = input.ok ? calc(input.value) : input;
+  const result = input.ok ? calc(input.value, parsed.values['pump-model']) : input;
   return print(io, parsed.values.json, result);
 }
 

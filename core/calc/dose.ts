@@ -1,6 +1,6 @@
 import { dec, str, toPlaces, toStep, type Dec } from '../decimal';
 import { defaultPumpModel, rateResolution, type PumpModel } from '../models';
-import { ok, type Result } from '../result';
+import { err, namedError, ok, type Result } from '../result';
 import {
   concentrationIn,
   dailyDoseIn,
@@ -13,7 +13,8 @@ import {
   type HourlyDoseQ,
   type RateQ,
 } from '../units';
-import { invalid, outOfRange } from './errors';
+import { invalid } from './errors';
+import { rateBreach } from './limits';
 import { ROUNDING } from './rounding';
 
 /** R = D / C, rounded to the pump's rate resolution; D' = R × C is what the pump will deliver. */
@@ -26,11 +27,13 @@ export function rateForDose(
   if (c.isZero()) return invalid('concentration.value', 'concentration must be greater than zero');
   const rate = roundRate(dailyDoseIn(input.dailyDose, mass).div(c), model);
   // A rate the pump cannot run is never offered as an answer.
-  if (rate.lt(model.minRateMlPerDay)) {
-    return outOfRange('dailyDose.value', `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, below the pump's minimum rate of ${model.minRateMlPerDay} mL/day: the smallest dose at this concentration is ${str(dec(model.minRateMlPerDay).mul(c))} ${mass}/day`);
+  const breach = rateBreach(rate, model);
+  if (breach === 'rateBelowPumpMin') {
+    const smallest = str(dec(model.minRateMlPerDay).mul(c));
+    return err(namedError('OUT_OF_RANGE', breach, { rate: str(rate), limit: model.minRateMlPerDay, model: model.id }, `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, below the pump's minimum rate of ${model.minRateMlPerDay} mL/day: the smallest dose at this concentration is ${smallest} ${mass}/day`, 'dailyDose.value'));
   }
-  if (rate.gt(model.maxRateMlPerDay)) {
-    return outOfRange('dailyDose.value', `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, above the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`);
+  if (breach === 'rateAbovePumpMax') {
+    return err(namedError('OUT_OF_RANGE', breach, { rate: str(rate), limit: model.maxRateMlPerDay, model: model.id }, `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, above the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`, 'dailyDose.value'));
   }
   return ok({ rate: rateQ(rate), deliveredDailyDose: dailyDoseQ(rate.mul(c), mass) });
 }

@@ -14,6 +14,7 @@ import {
   type VolumeQ,
 } from '../units';
 import { invalid } from './errors';
+import { checkPumpRate } from './limits';
 import { ROUNDING } from './rounding';
 
 export interface FlexStep {
@@ -60,7 +61,8 @@ export const exactDailyVolume = (durations: ReadonlyArray<{ rate: Dec; minutes: 
 
 /**
  * The 24-hour totals and the peak hourly dose of a flex schedule: the figures that expose a
- * per-hour value entered where a per-day one was meant.
+ * per-hour value entered where a per-day one was meant. A step the pump model cannot run (below its
+ * minimum or above its maximum rate, or off its rate resolution) is refused, naming the step.
  */
 export function flexSummary(input: { concentration: ConcentrationQ; steps: readonly FlexStep[] }, model: PumpModel = defaultPumpModel()): Result<FlexSummary> {
   const durations = stepDurations(input.steps, model);
@@ -68,6 +70,11 @@ export function flexSummary(input: { concentration: ConcentrationQ; steps: reado
   const mass = massOf(input.concentration.unit);
   const c = concentrationIn(input.concentration, mass);
   if (c.isZero()) return invalid('concentration.value', 'concentration must be greater than zero');
+  // Every step at a rate the pump can run (a step at zero stops delivery until the next one).
+  for (const [i, step] of durations.value.entries()) {
+    const limit = checkPumpRate(step.rate, model, `steps.${i}.rate.value`, { zeroAllowed: true, resolution: true, subject: `step ${i + 1} (${input.steps[i]?.start ?? ''})` });
+    if (!limit.ok) return limit;
+  }
   const volume = exactDailyVolume(durations.value);
   const peakRate = maxOf(durations.value.map((s) => s.rate)) ?? dec(0);
   return ok({

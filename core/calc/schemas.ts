@@ -41,6 +41,7 @@ export const RefillInputSchema = z.strictObject({
   maxBolusVolumePerDay: Q.rate.optional(),
   stabilityDays: wholeDays.optional(),
   replaceByDate: date.optional(),
+  pumpModel,
 });
 
 export const CheckInputSchema = z.strictObject({

@@ -681,6 +681,10 @@ export const en = {
     noSuchAuditRecord: 'there is no audit record #{{seq}}',
     orderAlreadyOpen: 'order #{{id}} for pump {{pump}} is still open. Cancel it (with the reason) before writing another order for this pump.',
     orderAlreadyOpenAnyPump: 'order #{{id}} for any of the patient’s pumps is still open. Cancel it (with the reason) before writing another order.',
+    rateBelowPumpMin: '{{rate}} mL/day is below the pump’s minimum rate of {{limit}} mL/day',
+    rateAbovePumpMax: '{{rate}} mL/day is above the pump’s maximum rate of {{limit}} mL/day',
+    rateNotPumpStep: '{{rate}} mL/day is not a multiple of the pump’s rate step of {{limit}} mL/day',
+    capacityAbovePump: 'a capacity of {{capacity}} mL is more than the {{limit}} mL reservoir of this pump model',
   },
   auditAction: {
     pump_interrogate: 'Pump interrogated',

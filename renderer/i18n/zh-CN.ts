@@ -686,6 +686,10 @@ export const zhCN: Messages = {
   auditAction: {
     pump_interrogate: '读取泵信息',
     pump_program: '泵程控（已发送）',
+    rateBelowPumpMin: '{{rate}} mL/天 低于泵的最小输注速率 {{limit}} mL/天',
+    rateAbovePumpMax: '{{rate}} mL/天 超过泵的最大输注速率 {{limit}} mL/天',
+    rateNotPumpStep: '{{rate}} mL/天 不是泵速率步长 {{limit}} mL/天 的整数倍',
+    capacityAbovePump: '容量 {{capacity}} mL 超过该型号泵 {{limit}} mL 的储药器容量',
     pump_program_outcome: '程控结果（回读）',
     pump_program_outcomeNotRecorded: '程控结果补记',
     pump_program_resolve: '未确认的程控已核实',

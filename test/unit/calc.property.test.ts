@@ -55,14 +55,20 @@ describe('dose math properties', () => {
           newConcentration: { value: c2, unit: `${mass}/mL` },
           deadVolume: { value: v, unit: 'mL' },
         });
+        const oldRate = dec(d).div(c1).toDecimalPlaces(3);
+        const newRate = dec(d).div(c2).toDecimalPlaces(3);
+        const runnable = (r: ReturnType<typeof dec>) => r.gte(model.minRateMlPerDay) && r.lte(model.maxRateMlPerDay);
         if (bridge.ok) {
           for (const value of [...allValues(bridge.value), bridge.value.bridgeDurationHours]) {
             expect(value).toMatch(DECIMAL);
             expect(dec(value).isNegative()).toBe(false);
           }
+          // Never a rate the pump cannot run.
+          expect(runnable(dec(bridge.value.oldRate.value)) && runnable(dec(bridge.value.newRate.value))).toBe(true);
         } else {
-          // Only a rate that rounds to zero at the pump resolution may be refused.
-          expect(bridge.error.field).toBe('dailyDose.value');
+          // Only a rate the pump model cannot run is refused, naming which.
+          expect(bridge.error).toMatchObject({ code: 'OUT_OF_RANGE', field: runnable(oldRate) ? 'newConcentration.value' : 'oldConcentration.value' });
+          expect(runnable(oldRate) && runnable(newRate)).toBe(false);
         }
       }),
       { numRuns: 2000 },
@@ -86,6 +92,14 @@ describe('dose math properties', () => {
             fillDate: '2026-01-15',
             stabilityDays,
           });
+          if (dec(rate).lt(model.minRateMlPerDay)) {
+            expect(r).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: 'rate.value', key: 'rateBelowPumpMin' } });
+            return;
+          }
+          if (capacity > Number(model.capacityMl)) {
+            expect(r).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: 'capacity.value', key: 'capacityAbovePump' } });
+            return;
+          }
           if (dec(fill).gt(capacity)) {
             expect(r).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE' } });
             return;
@@ -106,14 +120,30 @@ describe('dose math properties', () => {
 
   it('flex steps always cover exactly 24 hours', () => {
     const schedule = fc.uniqueArray(fc.integer({ min: 1, max: 1439 }), { maxLength: 12 }).map((starts) => [0, ...starts.sort((a, b) => a - b)]);
+    // Rates the pump runs: zero (a stop until the next step) or 0.048 to 24 mL/day in steps of 0.001.
+    const runnable = fc.oneof(fc.constant('0'), fc.integer({ min: 48, max: 24000 }).map((n) => str(dec(n).div(1000))));
     fc.assert(
-      fc.property(schedule, fc.array(decimalString(20, 3), { minLength: 13, maxLength: 13 }), (starts, rates) => {
+      fc.property(schedule, fc.array(runnable, { minLength: 13, maxLength: 13 }), (starts, rates) => {
         const steps = starts.map((m, i) => ({ start: formatMinutes(m), rate: { value: rates[i] ?? '1', unit: 'mL/day' as const } }));
         const durations = stepDurations(steps);
         if (!durations.ok) throw new Error(durations.error.message);
         expect(durations.value.reduce((sum, s) => sum + s.minutes, 0)).toBe(1440);
         const summary = flexSummary({ concentration: { value: '10', unit: 'mg/mL' }, steps });
         expect(summary.ok).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a flex step is refused exactly when the pump model cannot run it, naming the step', () => {
+    const anyRate = fc.oneof(fc.constant('0'), decimalString(30, 4));
+    fc.assert(
+      fc.property(fc.array(anyRate, { minLength: 1, maxLength: 13 }), (rates) => {
+        const steps = rates.map((value, i) => ({ start: formatMinutes(i * 60), rate: { value, unit: 'mL/day' as const } }));
+        const bad = rates.findIndex((r) => !dec(r).isZero() && (dec(r).lt(model.minRateMlPerDay) || dec(r).gt(model.maxRateMlPerDay) || !dec(r).mod(resolution).isZero()));
+        const summary = flexSummary({ concentration: { value: '10', unit: 'mg/mL' }, steps });
+        if (bad === -1) expect(summary.ok).toBe(true);
+        else expect(summary).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: `steps.${bad}.rate.value` } });
       }),
       { numRuns: 1000 },
     );

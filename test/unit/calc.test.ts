@@ -8,6 +8,8 @@ import { refillForecast, type RefillInput } from '../../core/calc/refill';
 import { addDays } from '../../core/calc/dates';
 import { dec } from '../../core/decimal';
 import { defaultPumpModel, findCatheterModel, findPumpModel } from '../../core/models';
+import { rateBreach } from '../../core/calc/limits';
+import { validateProgram } from '../../core/program';
 
 const mL = (value: string) => ({ value, unit: 'mL' as const });
 const perDay = (value: string) => ({ value, unit: 'mL/day' as const });
@@ -164,5 +166,33 @@ describe('display-only equivalence and percent change', () => {
 
   it('has a default pump model with the reference minimum rate', () => {
     expect(defaultPumpModel().minRateMlPerDay).toBe('0.048');
+  });
+});
+
+describe('the pump model’s rate limits: one definition for the app and pumpctl', () => {
+  const model = defaultPumpModel();
+  it.each([
+    ['0.01', 'rateBelowPumpMin', '0.048'],
+    ['50', 'rateAbovePumpMax', '24'],
+    ['0.2005', 'rateNotPumpStep', '0.001'],
+  ])('%s mL/day: the therapy model and calc flex refuse it by the same name', (rate, key, limit) => {
+    const program = validateProgram({ components: [{ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' } }], infusion: { mode: 'continuous', rate: perDay(rate) } }, model);
+    expect(program).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', key, params: { rate, limit }, field: 'infusion.rate.value' } });
+    const flex = flexSummary({ concentration: { value: '10', unit: 'mg/mL' }, steps: [{ start: '00:00', rate: perDay('0.2') }, { start: '06:00', rate: perDay(rate) }] }, model);
+    expect(flex).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', key, params: { rate, limit }, field: 'steps.1.rate.value' } });
+    expect(rateBreach(dec(rate), model, { resolution: true })).toBe(key);
+  });
+
+  it('a flex step at zero stops delivery and is allowed; the refill forecast takes zero with patient boluses', () => {
+    expect(flexSummary({ concentration: { value: '10', unit: 'mg/mL' }, steps: [{ start: '00:00', rate: perDay('0') }, { start: '12:00', rate: perDay('0.2') }] }, model)).toMatchObject({ ok: true, value: { dailyVolume: mL('0.1') } });
+    const base: RefillInput = { capacity: mL('40'), alarmVolume: mL('2'), fillVolume: mL('38'), rate: perDay('0'), fillDate: '2026-03-01', maxBolusVolumePerDay: perDay('0.5') };
+    expect(refillForecast(base, model)).toMatchObject({ ok: true, value: { daysToAlarm: '72' } });
+    expect(refillForecast({ ...base, rate: perDay('0.001') }, model)).toMatchObject({ ok: false, error: { key: 'rateBelowPumpMin', field: 'rate.value' } });
+    expect(refillForecast({ ...base, rate: perDay('100') }, model)).toMatchObject({ ok: false, error: { key: 'rateAbovePumpMax', field: 'rate.value' } });
+  });
+
+  it('a bridge is never answered with a rate the pump cannot run: 1 mcg/day from 500 to 2000 mcg/mL', () => {
+    const bridge = bridgeBolus({ dailyDose: { value: '1', unit: 'mcg/day' }, oldConcentration: { value: '500', unit: 'mcg/mL' }, newConcentration: { value: '2000', unit: 'mcg/mL' }, deadVolume: mL('0.5') }, model);
+    expect(bridge).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', key: 'rateBelowPumpMin', field: 'oldConcentration.value', params: { rate: '0.002', limit: '0.048' } } });
   });
 });

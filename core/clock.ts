@@ -85,3 +85,32 @@ export function nextOffsetChange(instant: Date, timeZone: string, days = 7): { a
 
 /** `+08:00` style text of an offset in minutes. */
 export const offsetText = (minutes: number): string => `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+
+/** A clinic wall-clock time as an instant, or why it names none (a time the clocks skipped). */
+export type LocalInstant = { ok: true; instant: Date; ambiguous: boolean } | { ok: false; reason: 'invalid' | 'nonexistent' };
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant a clinic wall-clock time (`YYYY-MM-DD`, `HH:MM`) names in the clinic's time zone:
+ * the inverse of `clinicDate` and `clinicTime`. Tried with the UTC offset in force a day before and
+ * a day after (no zone changes its offset twice within two days): a time that matches under neither
+ * fell in the hour the clocks skipped (daylight saving starts) and is `nonexistent`; a time that
+ * matches under both happened twice (daylight saving ends) and is the earlier one, `ambiguous`.
+ */
+export function clinicLocalToUtc(date: string, time: string, timeZone: string): LocalInstant {
+  const d = LOCAL_DATE.exec(date);
+  const t = LOCAL_TIME.exec(time);
+  if (d === null || t === null) return { ok: false, reason: 'invalid' };
+  const asUtc = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
+  if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 10) !== date) return { ok: false, reason: 'invalid' };
+  const offsets = new Set([utcOffsetMinutes(new Date(asUtc - DAY_MS), timeZone), utcOffsetMinutes(new Date(asUtc + DAY_MS), timeZone)]);
+  const matches = [...offsets]
+    .map((offset) => new Date(asUtc - offset * 60_000))
+    .filter((instant) => clinicDate(instant, timeZone) === date && clinicTime(instant, timeZone) === time)
+    .sort((a, b) => a.getTime() - b.getTime());
+  const first = matches[0];
+  return first === undefined ? { ok: false, reason: 'nonexistent' } : { ok: true, instant: first, ambiguous: matches.length > 1 };
+}

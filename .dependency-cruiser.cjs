@@ -1,4 +1,4 @@
-// The import boundaries of ARCHITECTURE.md, checked by `npm run lint` (part of `npm test`).
+// The import boundaries of docs/architecture.md, checked by `npm run lint` (part of `npm test`).
 // Paths are relative to the folder dependency-cruiser runs in, so the same rules also check the
 // miniature trees in test/fixtures/boundaries (see test/unit/boundaries.test.ts).
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -38,11 +38,12 @@ export function FramesView({ seq }: { seq: number }) {
       {rows.length === 0 ? (
         <Typography.Text>{t('audit.frames.none')}</Typography.Text>
       ) : (
+        // Its own scrolling region that the keyboard can reach (a table body scrolled by antd cannot be).
+        <div tabIndex={0} role="region" aria-label={t('audit.frames.title')} style={{ maxHeight: 320, overflow: 'auto' }}>
         <Table<FrameRow>
           size="small"
           rowKey="index"
           pagination={false}
-          scroll={{ y: 320 }}
           dataSource={rows}
           columns={[
             { key: 'index', title: '#', dataIndex: 'index', width: 48 },
@@ -56,6 +57,7 @@ export function FramesView({ seq }: { seq: number }) {
             },
           ]}
         />
+        </div>
       )}
     </section>
   );

@@ -37,7 +37,7 @@ import { bookkeepingProblem, programPump, resolveUnconfirmed, reviewedOf } from 
 import { deliverBolus, reviewBolus } from './bolus';
 import { runAlarmTest, setPumpClock } from './pump-maintenance';
 import { createPatient, recordPain, registerPump } from './records';
-import { cancelPrescription, createPrescription, prescriptionsOfPatient, recordScreeningTrial } from './clinical';
+import { cancelPrescription, createPrescription, prescriptionsOfPatient, recordScreeningVisit } from './clinical';
 import { orderFor, performRefill, planForOrder, reservoirAfterFill, type ConcentrationChange } from './refill';
 import { appVersion } from './version';
 import { compareProgram, visitCheck } from './refill-visit';
@@ -302,14 +302,7 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     'screening:record': (input) => {
       const u = user();
       if (!u.ok) return Promise.resolve(u);
-      const r = recordScreeningTrial(deps, u.value, {
-        patientId: input.patientId,
-        trialDate: input.trialDate,
-        doses: [{ givenAt: `${input.trialDate}T${input.time}:00Z`, drug: input.drug, dose: { value: input.dose, unit: input.unit }, vasBefore: input.vasBefore, vasAfter: input.vasAfter, ...(input.response === undefined ? {} : { response: input.response }) }],
-        decision: input.decision,
-        ...(input.sideEffects === undefined ? {} : { sideEffects: input.sideEffects }),
-        ...(input.notes === undefined ? {} : { notes: input.notes }),
-      });
+      const r = recordScreeningVisit(deps, u.value, input);
       return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
     },
     'pumps:register': (input) => {

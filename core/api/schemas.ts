@@ -129,7 +129,10 @@ export const ScreeningInputSchema = z.strictObject({
   sideEffects: Text(2000).optional(),
   decision: z.enum(['implant', 'no-implant', 'repeat']),
   notes: Text(4000).optional(),
+  /** The reason a soft limit of the drug library (the single-bolus limit of the test dose) is accepted. */
+  acknowledgement: Text(500).optional(),
 });
+export type ScreeningInput = z.infer<typeof ScreeningInputSchema>;
 
 export const PumpRegistrationSchema = z.strictObject({
   patientId: z.number().int().positive(),

@@ -54,6 +54,8 @@ export const findingCodes = [
   'BOLUS_NOT_ALLOWED',
   'BOLUS_OPIOID_NAIVE',
   ...clinicianBolusFindingCodes,
+  'SCREENING_DOSE_ABOVE_MAX',
+  'SCREENING_DOSE_NO_LIMIT',
   'THERAPY_STOP',
   'STOP_WITHDRAWAL_RISK',
   'PUMP_END_OF_SERVICE',

@@ -11,44 +11,52 @@ const syringe = (concentration: string) => ({ drug: 'morphine', concentration: {
 const witness = { username: 'nurse.zhao', password: TEST_PASSWORD };
 const auditOf = (action: string) => f.runtime.db.prepare<[string], { actor: string; reason: string | null; newJson: string | null; oldJson: string | null }>('SELECT actor, reason, new_json AS newJson, old_json AS oldJson FROM audit_log WHERE action = ? ORDER BY seq').all(action);
 
-/** The patient and pump; Dr Li's orders: the running therapy (3 mg/day at 10 mg/mL), a new dose, a new concentration, a new drug. */
-async function setUp(): Promise<Record<string, number>> {
+const ORDERS = { same: ['morphine', '10', '3'], dose: ['morphine', '10', '4'], concentration: ['morphine', '25', '3'], drug: ['hydromorphone', '2', '0.25'] } as const;
+
+/** The patient (opioid tolerant) and pump, read once; signed in as the nurse. */
+async function setUp(): Promise<void> {
   await signInThrough(f.runtime.dispatch, 'nurse.wang');
   const { id } = await value<{ id: number }>('patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
   await value('pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', catheterModelId: 'sim-cath', catheterLengthCm: '40' });
+  await value('opioids:record', { patientId: id, record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' } });
   await value('pump:interrogate');
+}
+
+/**
+ * Dr Li's order for the pump (one open order per pump: the one before is cancelled): the running
+ * therapy (3 mg/day at 10 mg/mL), a new dose, a new concentration or a new drug. Signed in as `as` after.
+ */
+async function order(key: keyof typeof ORDERS, as = 'nurse.wang'): Promise<number> {
   await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
-  const orders: Record<string, number> = {};
-  for (const [key, drug, c, dose] of [['same', 'morphine', '10', '3'], ['dose', 'morphine', '10', '4'], ['concentration', 'morphine', '25', '3'], ['drug', 'hydromorphone', '2', '0.25']] as const) {
-    const order = { patientId: id, components: [{ drug, concentration: { value: c, unit: 'mg/mL' }, dailyDose: { value: dose, unit: 'mg/day' } }], mode: 'continuous' };
-    orders[key] = (await value<{ id: number }>('prescriptions:create', order)).id;
-  }
-  await value('auth:signIn', { username: 'nurse.wang', password: TEST_PASSWORD });
-  return orders;
+  for (const open of await value<Array<{ id: number }>>('prescriptions:open', { serial: 'SIM000123' })) await value('prescriptions:cancel', { id: open.id, reason: 'another order' });
+  const [drug, c, dose] = ORDERS[key];
+  const { id } = await value<{ id: number }>('prescriptions:create', { patientId: 1, pumpId: 1, components: [{ drug, concentration: { value: c, unit: 'mg/mL' }, dailyDose: { value: dose, unit: 'mg/day' } }], mode: 'continuous' });
+  await value('auth:signIn', { username: as, password: TEST_PASSWORD });
+  return id;
 }
 
 const expectedResidual = async () => (await value<{ expectedResidualMl: string }>('refill:preview', { withdrawnMl: '0' })).expectedResidualMl;
 
 describe('the refill-only visit', () => {
   it('decides when the order is chosen: only the running drug, concentration and dose; nothing is sent to the pump', async () => {
-    const orders = await setUp();
+    await setUp();
     const events = (await value<unknown[]>('pump:events')).length;
-    const same = await value<{ eligible: boolean; blockers: string[]; program: { identical: boolean; rows: Array<{ field: string; before: string; after: string; same: boolean }> } }>('refill:visitCheck', { prescriptionId: orders['same'] });
+    const same = await value<{ eligible: boolean; blockers: string[]; program: { identical: boolean; rows: Array<{ field: string; before: string; after: string; same: boolean }> } }>('refill:visitCheck', { prescriptionId: await order('same') });
     expect(same).toMatchObject({ eligible: true, blockers: [], pumpSerial: 'SIM000123', patient: { identifier: 'P-1' }, program: { identical: true } });
     expect(same.program.rows).toEqual(expect.arrayContaining([{ field: 'dailyDose', before: '3 mg/day', after: '3 mg/day', same: true }, { field: 'rate', before: '0.3 mL/day', after: '0.3 mL/day', same: true }]));
-    expect(await value('refill:visitCheck', { prescriptionId: orders['dose'] })).toMatchObject({ eligible: false, blockers: ['doseChange'] });
-    expect(await value('refill:visitCheck', { prescriptionId: orders['concentration'] })).toMatchObject({ eligible: false, blockers: ['concentrationChange'] });
-    expect(await value('refill:visitCheck', { prescriptionId: orders['drug'] })).toMatchObject({ eligible: false, blockers: ['drugChange'] });
+    expect(await value('refill:visitCheck', { prescriptionId: await order('dose') })).toMatchObject({ eligible: false, blockers: ['doseChange'] });
+    expect(await value('refill:visitCheck', { prescriptionId: await order('concentration') })).toMatchObject({ eligible: false, blockers: ['concentrationChange'] });
+    expect(await value('refill:visitCheck', { prescriptionId: await order('drug') })).toMatchObject({ eligible: false, blockers: ['drugChange'] });
     expect(await call('refill:visitCheck', { prescriptionId: 999 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'prescriptionId' } });
     expect((await value<unknown[]>('pump:events')).length).toBe(events);
   });
 
   it('never reprograms: a concentration-change order is refused as a refill-only visit even for a physician', async () => {
-    const orders = await setUp();
-    await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+    await setUp();
+    const prescriptionId = await order('concentration', 'dr.li');
     const before = await value<{ status: { reservoirVolume: { value: string }; concentration: { value: string } } }>('pump:interrogate');
     const residual = before.status.reservoirVolume.value;
-    const r = await call('refill:perform', { prescriptionId: orders['concentration'], syringe: syringe('25'), withdrawnMl: residual, reservoirEmptied: true, instilledMl: '20', witness, refillOnly: true });
+    const r = await call('refill:perform', { prescriptionId, syringe: syringe('25'), withdrawnMl: residual, reservoirEmptied: true, instilledMl: '20', witness, refillOnly: true });
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'prescriptionId', message: expect.stringContaining('refill-only visit') as unknown } });
     const after = await value<{ status: { concentration: { value: string }; reservoirVolume: { value: string } } }>('pump:interrogate');
     expect(after.status.concentration.value).toBe('10');
@@ -56,9 +64,10 @@ describe('the refill-only visit', () => {
   });
 
   it('re-sends the running program: the report compares the program read before with the one read back after', async () => {
-    const orders = await setUp();
+    await setUp();
+    const prescriptionId = await order('same');
     const residual = await expectedResidual();
-    const report = await value<{ outcome: string; program: { identical: boolean; rows: unknown[] }; reviewId: number | null; newReservoirMl: string }>('refill:perform', { prescriptionId: orders['same'], syringe: syringe('10'), withdrawnMl: residual, reservoirEmptied: true, instilledMl: '20', witness, refillOnly: true });
+    const report = await value<{ outcome: string; program: { identical: boolean; rows: unknown[] }; reviewId: number | null; newReservoirMl: string }>('refill:perform', { prescriptionId, syringe: syringe('10'), withdrawnMl: residual, reservoirEmptied: true, instilledMl: '20', witness, refillOnly: true });
     expect(report).toMatchObject({ outcome: 'confirmed', newReservoirMl: '20', reviewId: null, program: { identical: true } });
     expect(report.program.rows.length).toBeGreaterThanOrEqual(5);
     expect(JSON.parse(auditOf('refill.record')[0]?.newJson ?? '{}')).toMatchObject({ refillOnly: true, discrepancyFlag: false });
@@ -68,10 +77,11 @@ describe('the refill-only visit', () => {
 
 describe('a flagged discrepancy', () => {
   it('needs the nurse’s acknowledgement before anything is sent, puts the pump on the review list, and a physician clears it with a note', async () => {
-    const orders = await setUp();
+    await setUp();
+    const prescriptionId = await order('same');
     const residual = await expectedResidual();
     const withdrawn = dec(residual).minus('4.9').toString();
-    const refill = { prescriptionId: orders['same'], syringe: syringe('10'), withdrawnMl: withdrawn, reservoirEmptied: true, instilledMl: '20', witness };
+    const refill = { prescriptionId, syringe: syringe('10'), withdrawnMl: withdrawn, reservoirEmptied: true, instilledMl: '20', witness };
     const refused = await call('refill:perform', refill);
     expect(refused).toMatchObject({ ok: false, error: { code: 'DISCREPANCY_UNACKNOWLEDGED', field: 'discrepancyAcknowledgement' } });
     expect(await call('refill:perform', { ...refill, discrepancyAcknowledgement: { checked: 'ok', patientState: '' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

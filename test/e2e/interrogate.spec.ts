@@ -70,7 +70,7 @@ test('the same slice in Chinese, switching language while signed in', async ({ p
   await expect(status.locator('[data-field="drug"]')).toHaveText('吗啡');
   await expect(status.locator('[data-field="mode"]')).toHaveText('简单持续输注');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-  await expect(page.getByRole('navigation').getByRole('menuitem', { name: '加药' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('menuitem', { name: '加药', exact: true })).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/interrogation-zh-CN.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 });
@@ -86,9 +86,9 @@ test('roles see only their own navigation', async ({ page }) => {
   const nav = page.getByRole('navigation');
   await expect(nav.getByRole('menuitem')).toHaveText(['Patients', 'Audit trail', 'Users', 'Drug library', 'Site settings']);
   await signIn(page, host, 'dr.li');
-  await expect(nav.getByRole('menuitem')).toHaveText(['Pump', 'Programming', 'Refill', 'Patients', 'Audit trail']);
+  await expect(nav.getByRole('menuitem')).toHaveText(['Pump', 'Programming', 'Refill-only visit', 'Refill', 'Needs review', 'Patients', 'Audit trail']);
   await signIn(page, host, 'nurse.wang');
-  await expect(nav.getByRole('menuitem')).toHaveText(['Pump', 'Refill', 'Patients', 'Audit trail']);
+  await expect(nav.getByRole('menuitem')).toHaveText(['Pump', 'Refill-only visit', 'Refill', 'Needs review', 'Patients', 'Audit trail']);
   await openNav(page, 'Patients');
   await expect(page.getByTestId('patients-table')).toContainText('Zhang Wei');
 });

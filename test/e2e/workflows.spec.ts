@@ -97,7 +97,7 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await writeOrder(page, host, { concentration: '10', dailyDose: '4.2', fillVolumeMl: '20' });
   await signIn(page, host, 'nurse.wang');
   const nav = page.getByRole('navigation');
-  await expect(nav.getByRole('menuitem', { name: 'Refill' })).toBeVisible();
+  await expect(nav.getByRole('menuitem', { name: 'Refill', exact: true })).toBeVisible();
   await expect(nav.getByRole('menuitem', { name: 'Programming' })).toHaveCount(0);
   await openNav(page, 'Refill');
   await refillOrderStep(page, /Morphine 10 mg\/mL — 4\.2 mg\/day — Fill volume 20 mL \(dr\.li/);

@@ -32,7 +32,7 @@ export const ClockWarningSchema = z.discriminatedUnion('code', [
 export type ClockWarning = z.infer<typeof ClockWarningSchema>;
 
 /** A daylight-saving change this close (days) to a flex program is warned of. */
-export const DST_WARNING_DAYS = 7;
+const DST_WARNING_DAYS = 7;
 
 /** What the warnings read from a pump's status. */
 export interface ClockWarningInput {

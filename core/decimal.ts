@@ -10,7 +10,7 @@ export type Dec = InstanceType<typeof Dec>;
 
 export const dec = (value: string | number | Dec): Dec => new Dec(value);
 
-export const ROUND_HALF_EVEN = Decimal.ROUND_HALF_EVEN;
+const ROUND_HALF_EVEN = Decimal.ROUND_HALF_EVEN;
 export const ROUND_DOWN = Decimal.ROUND_DOWN;
 export const ROUND_UP = Decimal.ROUND_UP;
 export type Rounding = typeof ROUND_HALF_EVEN | typeof ROUND_DOWN | typeof ROUND_UP;
@@ -28,7 +28,5 @@ export const toStep = (value: Dec, step: string | Dec, rounding: Rounding = ROUN
 export const toPlaces = (value: Dec, places: number, rounding: Rounding = ROUND_HALF_EVEN): Dec =>
   value.toDecimalPlaces(places, rounding);
 
-export const minOf = (values: readonly Dec[]): Dec | undefined =>
-  values.reduce<Dec | undefined>((m, v) => (m === undefined || v.lt(m) ? v : m), undefined);
 export const maxOf = (values: readonly Dec[]): Dec | undefined =>
   values.reduce<Dec | undefined>((m, v) => (m === undefined || v.gt(m) ? v : m), undefined);

@@ -6,12 +6,12 @@ export const drugs = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bu
 export const DrugSchema = z.enum(drugs);
 export type Drug = z.infer<typeof DrugSchema>;
 
-export const therapyModes = ['stopped', 'continuous', 'flex'] as const;
-export const TherapyModeSchema = z.enum(therapyModes);
+const therapyModes = ['stopped', 'continuous', 'flex'] as const;
+const TherapyModeSchema = z.enum(therapyModes);
 export type TherapyMode = z.infer<typeof TherapyModeSchema>;
 
-export const alarmCodes = ['LOW_RESERVOIR', 'EMPTY_RESERVOIR', 'ERI', 'EOS', 'MOTOR_STALL', 'MEMORY_ERROR'] as const;
-export const AlarmSchema = z.strictObject({
+const alarmCodes = ['LOW_RESERVOIR', 'EMPTY_RESERVOIR', 'ERI', 'EOS', 'MOTOR_STALL', 'MEMORY_ERROR'] as const;
+const AlarmSchema = z.strictObject({
   code: z.enum(alarmCodes),
   /** Pump clock time the alarm became active (ISO 8601). */
   since: z.iso.datetime(),

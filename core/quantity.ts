@@ -13,7 +13,7 @@ export const units = ['mg/mL', 'mcg/mL', 'mg/day', 'mcg/day', 'mg/h', 'mcg/h', '
 export const UnitSchema = z.enum(units);
 export type Unit = z.infer<typeof UnitSchema>;
 
-export const quantitySchema = <U extends readonly [Unit, ...Unit[]]>(allowed: U) =>
+const quantitySchema = <U extends readonly [Unit, ...Unit[]]>(allowed: U) =>
   z.strictObject({ value: DecimalStringSchema, unit: z.enum(allowed) });
 
 export const ConcentrationSchema = quantitySchema(['mg/mL', 'mcg/mL'] as const);

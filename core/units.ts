@@ -7,9 +7,9 @@ import { DecimalStringSchema } from './quantity';
  * the mass unit the clinician entered, and outputs use it too (CONTRACTS.md).
  */
 export type MassUnit = 'mg' | 'mcg';
-export const concentrationUnits = ['mg/mL', 'mcg/mL'] as const;
-export const dailyDoseUnits = ['mg/day', 'mcg/day'] as const;
-export const hourlyDoseUnits = ['mg/h', 'mcg/h'] as const;
+const concentrationUnits = ['mg/mL', 'mcg/mL'] as const;
+const dailyDoseUnits = ['mg/day', 'mcg/day'] as const;
+const hourlyDoseUnits = ['mg/h', 'mcg/h'] as const;
 export type ConcentrationUnit = (typeof concentrationUnits)[number];
 export type DailyDoseUnit = (typeof dailyDoseUnits)[number];
 export type HourlyDoseUnit = (typeof hourlyDoseUnits)[number];
@@ -27,7 +27,7 @@ export const convertMass = (value: Dec, from: MassUnit, to: MassUnit): Dec => {
 
 export const concentrationUnit = (mass: MassUnit): ConcentrationUnit => `${mass}/mL`;
 export const dailyDoseUnit = (mass: MassUnit): DailyDoseUnit => `${mass}/day`;
-export const hourlyDoseUnit = (mass: MassUnit): HourlyDoseUnit => `${mass}/h`;
+const hourlyDoseUnit = (mass: MassUnit): HourlyDoseUnit => `${mass}/h`;
 
 /** A decimal string; a JSON number is refused with a hint, since floats cannot carry doses exactly. */
 const amount = z
@@ -61,7 +61,6 @@ export const rateQ = (value: Dec): RateQ => ({ value: str(value), unit: 'mL/day'
 export const volumeQ = (value: Dec): VolumeQ => ({ value: str(value), unit: 'mL' });
 export const dailyDoseQ = (value: Dec, mass: MassUnit): DailyDoseQ => ({ value: str(value), unit: dailyDoseUnit(mass) });
 export const hourlyDoseQ = (value: Dec, mass: MassUnit): HourlyDoseQ => ({ value: str(value), unit: hourlyDoseUnit(mass) });
-export const concentrationQ = (value: Dec, mass: MassUnit): ConcentrationQ => ({ value: str(value), unit: concentrationUnit(mass) });
 
 /** A concentration's amount in the given mass unit per mL. */
 export const concentrationIn = (c: ConcentrationQ, mass: MassUnit): Dec => convertMass(dec(c.value), massOf(c.unit), mass);

@@ -62,7 +62,7 @@ function keyed(db: Db, key: Buffer): void {
 export const keyOf = (db: Db): Buffer | undefined => keys.get(db);
 
 /** The database file and its side files (WAL, shared memory): owner-only. */
-export function restrictToOwner(path: string): void {
+function restrictToOwner(path: string): void {
   if (process.platform === 'win32' || path === ':memory:') return;
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     try {

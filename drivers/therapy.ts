@@ -10,7 +10,7 @@ import { volumeQ } from '../core/units';
 export const pumpModelNamed = (name: string): PumpModel => pumpModels.find((m) => m.name === name) ?? defaultPumpModel();
 
 /** A pump's settings as the one therapy model (`core/program.ts`) reads them. */
-export function therapyOf(s: PumpSettings): TherapyProgram {
+function therapyOf(s: PumpSettings): TherapyProgram {
   const infusion: Infusion = s.mode === 'stopped' ? { mode: 'stopped' } : s.mode === 'continuous' ? { mode: 'continuous', rate: s.rate } : { mode: 'flex', steps: s.steps ?? [] };
   const b = s.patientBolus;
   return {

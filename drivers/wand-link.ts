@@ -22,7 +22,7 @@ export interface WandLinkOptions {
 }
 
 /** Cause and remedy for each transport failure, as the clinician reads them. */
-export function describeTransportError(e: TransportError): AppError {
+function describeTransportError(e: TransportError): AppError {
   switch (e.kind) {
     case 'DISCONNECTED':
       return appError('COMMUNICATION_FAILED', 'The wand was unplugged. Plug it in again; if a program was being sent, interrogate the pump to confirm what it applied.');

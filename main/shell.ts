@@ -7,8 +7,8 @@ import type { KeyProtection } from '../db/audit/keys';
 
 /** The renderer is served from this privileged scheme, never from file://. */
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'programmer';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_HOST = 'programmer';
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 /** The renderer's policy, sent with every page and script the scheme serves (the page repeats it in a meta tag). */
@@ -132,7 +132,7 @@ export interface SafeStorageLike {
   decryptString(stored: Buffer): string;
 }
 
-export class KeyStoreRefusedError extends Error {}
+class KeyStoreRefusedError extends Error {}
 
 /** The switch (or environment variable) with which an administrator accepts keys kept without an OS key store on Linux. */
 export const ACCEPT_BASIC_TEXT_SWITCH = 'accept-basic-text-key-store';

@@ -2,11 +2,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** The folder name Electron derives from `productName`, so every host finds the same store. */
-export const APP_FOLDER = 'Intrathecal Pump Programmer';
+const APP_FOLDER = 'Intrathecal Pump Programmer';
 export const DATABASE_FILE = 'programmer.sqlite';
 
 /** The per-user application data folder, as Electron's `app.getPath('appData')` computes it. */
-export function appDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+function appDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (platform === 'win32') return env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support');
   return env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config');

@@ -30,7 +30,7 @@ export interface WebHost {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
 
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   // antd writes its styles at run time (CSS-in-JS); no script may be inline.

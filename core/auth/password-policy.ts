@@ -4,8 +4,8 @@
  */
 export type PasswordProblem = 'TOO_SHORT' | 'TOO_LONG' | 'UNSAFE_CHARACTERS' | 'COMMON' | 'FEW_CHARACTERS' | 'SEQUENCE' | 'USER_NAME';
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 200;
+const PASSWORD_MIN_LENGTH = 10;
+const PASSWORD_MAX_LENGTH = 200;
 
 /** NUL and the Unicode bidirectional overrides and isolates. */
 // eslint-disable-next-line no-control-regex

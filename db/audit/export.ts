@@ -2,7 +2,7 @@ import type { Db } from '../connection';
 import { databaseId } from './log';
 import { AUDIT_COLUMNS, genesisHash } from './record';
 
-export const HASH_RULE =
+const HASH_RULE =
   'hash = "sha256:" + lowercase hex SHA-256 of the UTF-8 JSON array [seq, at_utc, pump_time, actor, role, witness, patient_id, pump_serial, action, old_json, new_json, reason, acks_json, library_version, outcome, prev_hash] (JSON.stringify, no spaces, absent values as null); the first record\'s prev_hash is "sha256:" + hex SHA-256 of "genesis:" + databaseId; each later prev_hash is the previous record\'s hash.';
 
 export interface ExportedRecord {
@@ -65,7 +65,7 @@ export function exportJson(db: Db): string {
  * carriage return) gets a leading single quote, and so does a value that already starts with one:
  * a reader re-computing the hashes removes exactly one leading quote from any field starting with '.
  */
-export const csvCell = (value: string | number | null): string => {
+const csvCell = (value: string | number | null): string => {
   if (value === null) return '';
   let text = String(value);
   if (/^[=+\-@\t\r']/.test(text)) text = `'${text}`;

@@ -39,7 +39,7 @@ export interface KeyProtection {
 export class KeyFileError extends Error {}
 
 /** Writes `content` to `path` durably: a temporary file, fsync, then an atomic rename (and the folder synced). */
-export function writeFileDurably(path: string, content: Buffer | string, dir: string): void {
+function writeFileDurably(path: string, content: Buffer | string, dir: string): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'wx', 0o600);
   try {
@@ -85,7 +85,7 @@ function writeExclusive(path: string, content: Buffer, dir: string): boolean {
 }
 
 /** The key folder: created owner-only (0700), and an existing one of ours narrowed to it. */
-export function ensurePrivateDir(dir: string): void {
+function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (process.platform === 'win32') return;
   const st = statSync(dir);

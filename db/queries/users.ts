@@ -21,9 +21,6 @@ export const countUsers = (db: Db): number => db.prepare<[], number>('SELECT cou
 export const findUser = (db: Db, username: string): UserRow | undefined =>
   db.prepare<[string], UserRow>(`SELECT ${columns} FROM users WHERE username = ?`).get(username);
 
-export const findUserById = (db: Db, id: number): UserRow | undefined =>
-  db.prepare<[number], UserRow>(`SELECT ${columns} FROM users WHERE id = ?`).get(id);
-
 export function insertUser(db: Db, user: { username: string; displayName: string; role: string; passwordHash: string; createdAt: string }): number {
   return Number(
     db
@@ -31,14 +28,6 @@ export function insertUser(db: Db, user: { username: string; displayName: string
       .run(user.username, user.displayName, user.role, user.passwordHash, user.createdAt).lastInsertRowid,
   );
 }
-
-export const recordFailure = (db: Db, id: number, lockedUntil: string | null): void => {
-  db.prepare('UPDATE users SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE id = ?').run(lockedUntil, id);
-};
-
-export const clearFailures = (db: Db, id: number): void => {
-  db.prepare('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
-};
 
 export const getSetting = (db: Db, key: string): string | undefined =>
   db.prepare<[string], string>('SELECT value FROM site_settings WHERE key = ?').pluck().get(key);

@@ -9,9 +9,9 @@ import { crc16 } from './crc';
  * version is exchanged in HELLO. Sequence 0 is reserved for an ERROR about an unreadable request. Frames travel over 64-byte USB bulk packets; a frame longer
  * than one packet simply continues in the next ones.
  */
-export const SYNC0 = 0xa5;
-export const SYNC1 = 0x5a;
-export const PROTOCOL_VERSION = 1;
+const SYNC0 = 0xa5;
+const SYNC1 = 0x5a;
+const PROTOCOL_VERSION = 1;
 export const HEADER_BYTES = 7;
 export const TRAILER_BYTES = 2;
 export const MAX_PAYLOAD = 1024;

@@ -63,7 +63,7 @@ export const MIN_UTC_OFFSET_MINUTES = -720;
 export const MAX_UTC_OFFSET_MINUTES = 840;
 export const isWireUtcOffset = (minutes: number): boolean => Number.isInteger(minutes) && minutes >= MIN_UTC_OFFSET_MINUTES && minutes <= MAX_UTC_OFFSET_MINUTES;
 /** At most this many flex steps travel in a settings block. */
-export const MAX_WIRE_STEPS = 13;
+const MAX_WIRE_STEPS = 13;
 /** Events per EVENTS page. */
 export const EVENTS_PER_PAGE = 8;
 /** The largest event log a pump keeps (oldest dropped first), in pages: 1024 events. */

@@ -12,7 +12,7 @@ const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
  * rehearse a baclofen refill or an end-of-service pump. Every field is optional; what is left out
  * comes from the default training pump (morphine 10 mg/mL at 0.3 mL/day, 20 mL in a 40 mL pump).
  */
-export const TrainingPumpStateSchema = z.strictObject({
+const TrainingPumpStateSchema = z.strictObject({
   /** A pump model id (`sim-20`, `sim-40`): capacity and alarm volume. */
   modelId: z.string().max(32).optional(),
   serial: z.string().min(1).max(32).optional(),

@@ -48,7 +48,7 @@ const DAY_MS = 86_400_000;
 /** How many applied transaction ids the pump remembers: a COMMIT or START_BOLUS naming any of them is a replay (docs). */
 export const REPLAY_WINDOW = 64;
 /** The pump's event log holds at most this many events; the oldest are dropped first (docs). */
-export const MAX_EVENTS = MAX_EVENT_PAGES * EVENTS_PER_PAGE;
+const MAX_EVENTS = MAX_EVENT_PAGES * EVENTS_PER_PAGE;
 /** The battery reaches end of service this long after its elective replacement date. */
 const ERI_TO_EOS_MS = 90 * DAY_MS;
 

@@ -24,7 +24,7 @@ const messageType = (bytes: Uint8Array): string | undefined => {
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 /** What WebUSB rejects with once the device is gone: a NotFoundError. */
-export class DeviceUnplugged extends Error {
+class DeviceUnplugged extends Error {
   constructor() {
     super('The device was disconnected.');
     this.name = 'NotFoundError';

@@ -9,7 +9,11 @@ export interface UsbDeviceSource {
 
 export type WandSearch<D> = { presence: 'attached'; device: D } | { presence: 'absent' | 'no-usb-subsystem' };
 
-/** Like `detectWand`, and hands back the wand's device when there is one. */
+/**
+ * Looks for a programmer wand and hands back its device when there is one. A machine without a
+ * USB subsystem (node-usb rejects with "/sys/bus/usb/devices/ not found") or without permission
+ * is reported, never thrown.
+ */
 export async function findWand<D extends { vendorId: number; productId: number }>(usb: { getDevices(): Promise<ReadonlyArray<D>> }): Promise<WandSearch<D>> {
   try {
     const device = (await usb.getDevices()).find((d) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID);
@@ -17,16 +21,6 @@ export async function findWand<D extends { vendorId: number; productId: number }
   } catch {
     return { presence: 'no-usb-subsystem' };
   }
-}
-
-export type WandPresence = 'attached' | 'absent' | 'no-usb-subsystem';
-
-/**
- * Looks for a programmer wand. A machine without a USB subsystem (node-usb rejects with
- * "/sys/bus/usb/devices/ not found") or without permission is reported, never thrown.
- */
-export async function detectWand(usb: UsbDeviceSource): Promise<WandPresence> {
-  return (await findWand(usb)).presence;
 }
 
 /** Hot-plug notifications from the USB stack: called when a wand is plugged in. */

@@ -8,14 +8,14 @@ export const languages = ['zh-CN', 'en'] as const;
 export type Language = (typeof languages)[number];
 const STORAGE_KEY = 'pump-language';
 
-export function initialLanguage(): Language {
+function initialLanguage(): Language {
   const saved = localStorage.getItem(STORAGE_KEY);
   if (saved === 'en' || saved === 'zh-CN') return saved;
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
 /** True once this workstation has chosen a language (the site default applies until then). */
-export const languageChosen = (): boolean => localStorage.getItem(STORAGE_KEY) !== null;
+const languageChosen = (): boolean => localStorage.getItem(STORAGE_KEY) !== null;
 
 /** The site's default, for a workstation that has not chosen: shown, but not remembered as a choice. */
 export function applySiteDefault(language: Language): void {

@@ -9,7 +9,7 @@ import type { Handlers } from '../dispatch';
  */
 export const ALLOWED_BEFORE_PASSWORD_CHANGE: ReadonlySet<Channel> = new Set<Channel>(['auth:status', 'auth:changePassword', 'auth:signIn', 'auth:signOut', 'auth:lock', 'auth:setup', 'app:info']);
 
-export const passwordChangeRequiredError = () =>
+const passwordChangeRequiredError = () =>
   appError('PASSWORD_CHANGE_REQUIRED', 'your password was set by an administrator: choose your own password (auth:changePassword) before doing anything else');
 
 /**

@@ -23,7 +23,7 @@ export interface SiteSettings {
 /** The workstation's own time zone: the clinic's until an administrator sets another. */
 export const workstationTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-export const DEFAULT_SETTINGS: SiteSettings = {
+const DEFAULT_SETTINGS: SiteSettings = {
   idleLockMinutes: 5,
   maxFailedSignIns: 5,
   lockoutMinutes: 15,

@@ -12,13 +12,13 @@ const words = {
     programming: 'Programming', refill: 'Refill', patients: 'Patients', audit: 'Audit trail', dose: 'New daily dose (mg/day)', witness: 'Witness user name', witnessPassword: 'Witness password',
     reason: 'Reason (recorded in the audit trail)', programReport: 'Programming session report', by: 'Dr Li Ming', witnessName: 'Dr Chen Jing', readBack: 'Confirmed', phone: 'Tel. 010-8888 6666',
     patientSearch: 'Patient name or ID', search: 'Search', details: 'Details', dailyDose: 'Daily dose', stopped: 'Stopped', flex: 'Flex (periodic)', drug: 'Drug', pump: 'Pump',
-    sep: ': ', back: 'Back', signatures: 'Programmed by', refillReport: 'Refill session report', serial: 'serial no.', openOrder: 'is still open', baclofen: 'Baclofen', morphine: 'Morphine', write: 'Write order', concentration: 'Concentration',
+    daysToAlarm: 'Days to low-reservoir alarm', sep: ': ', back: 'Back', signatures: 'Programmed by', refillReport: 'Refill session report', serial: 'serial no.', openOrder: 'is still open', baclofen: 'Baclofen', morphine: 'Morphine', write: 'Write order', concentration: 'Concentration',
   },
   'zh-CN': {
     programming: '程控', refill: '加药', patients: '患者', audit: '审计追踪', dose: '新日剂量（mg/day）', witness: '核对人用户名', witnessPassword: '核对人密码',
     reason: '理由（记录到审计追踪）', programReport: '程控记录报告', by: 'Dr Li Ming', witnessName: 'Dr Chen Jing', readBack: '已确认', phone: '电话 010-8888 6666',
     patientSearch: '患者姓名或编号', search: '查询', details: '详情', dailyDose: '日剂量', stopped: '已停止', flex: '分时段可变输注', drug: '药物', pump: '泵',
-    sep: '：', back: '返回', signatures: '程控医生', refillReport: '加药记录报告', serial: '序列号', openOrder: '仍待执行', baclofen: '巴氯芬', morphine: '吗啡', write: '开具医嘱', concentration: '浓度',
+    daysToAlarm: '距低药量报警天数', sep: '：', back: '返回', signatures: '程控医生', refillReport: '加药记录报告', serial: '序列号', openOrder: '仍待执行', baclofen: '巴氯芬', morphine: '吗啡', write: '开具医嘱', concentration: '浓度',
   },
 } as const;
 type Language = keyof typeof words;
@@ -64,6 +64,10 @@ for (const [language, dose, old] of [['zh-CN', '3.3', '3 mg/day'], ['en', '3.6',
     await expect(report.getByTestId('report-readback')).toContainText(w.readBack);
     await expect(report.getByTestId('review-table')).toContainText(old);
     await expect(report.getByTestId('review-table')).toContainText(`${dose} mg/day`);
+    // Days to the alarm in whole days, old and new (never "42.72").
+    const days = report.getByTestId('review-table').getByRole('row').filter({ hasText: w.daysToAlarm }).getByRole('cell');
+    await expect(days.nth(1)).toHaveText(/^\d+$/);
+    await expect(days.nth(2)).toHaveText(/^\d+$/);
     await expect(report.getByTestId('clinic')).toContainText('City Pain Clinic');
     await expect(report.getByTestId('clinic')).toContainText(w.phone);
     await expect(report.getByTestId('signatures')).toContainText(w.signatures);

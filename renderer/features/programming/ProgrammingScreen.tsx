@@ -14,6 +14,7 @@ import { LibraryVerdict } from '../../components/FindingsList';
 import { WitnessFields } from '../../components/WitnessFields';
 import { InterrogateBar, LAST_READING, useLastReading } from '../pump/PumpScreen';
 import { BolusHelpers } from './BolusHelpers';
+import { wholeDays } from '../../components/ForecastView';
 import { DECIMAL, FlexEditor, HHMM } from './FlexEditor';
 import { StopAction } from './StopAction';
 import { ProgramReport } from '../../components/report/ProgramReport';
@@ -73,7 +74,8 @@ export function ReviewTable({ preview }: { preview: ProgramPreview }) {
     const [drugOrField = '', sub] = field.split('.');
     return sub === undefined ? t(`review.field.${drugOrField}`) : `${t(`drug.${drugOrField}`)} — ${t(`review.field.${sub}`)}`;
   };
-  const value = (field: string, v: string | undefined) => (v === undefined ? '—' : field === 'mode' ? t(`mode.${v}`) : v);
+  // Days are whole days, never rounded up: the alarm never comes later than shown.
+  const value = (field: string, v: string | undefined) => (v === undefined ? '—' : field === 'mode' ? t(`mode.${v}`) : field === 'daysToAlarm' && /^\d+(\.\d+)?$/.test(v) ? wholeDays(v) : v);
   return (
     <Table
       data-testid="review-table"

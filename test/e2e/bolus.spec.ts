@@ -49,9 +49,27 @@ test.describe('a clinician single bolus with a witness', () => {
     await giveSingleBolus(page, 'en', '3', '3.3');
   });
 
-  test('单次临床推注：核对后由核对人签名，泵已开始推注（中文）', async ({ page }) => {
+  test('第二次临床推注：列出此前的推注及其合计；前一次仍在进行时拒绝（中文）', async ({ page }) => {
     await signIn(page, host, 'dr.li', 'zh-CN');
-    // The first bolus of the day now counts in the 24-hour total.
-    await giveSingleBolus(page, 'zh-CN', '3.3', '3.6');
+    const l = labels['zh-CN'];
+    await openNav(page, l.nav);
+    await interrogate(page);
+    await page.getByTestId('open-bolus').click();
+    await page.getByLabel(l.dose).fill('0.3');
+    await page.getByLabel(l.duration).fill('10');
+    await page.getByTestId('bolus-review-button').click();
+    const review = page.getByTestId('bolus-review');
+    const table = review.getByTestId('bolus-review-table');
+    // The bolus just given is listed, counted in the 24-hour total and in the clinician boluses' own total.
+    await expect(table.locator('tr[data-row-key="earlier-0"]')).toContainText('单次推注 0.3 mg：0.03 mL，10 分钟');
+    await expect(table.getByRole('row').filter({ hasText: l.total }).locator('[data-changed="true"]')).toHaveText('3.6 mg/day');
+    const clinician = table.locator('tr[data-row-key="clinician-morphine"]');
+    await expect(clinician).toContainText('最近 24 小时的临床推注（此前 1 次）');
+    await expect(clinician.locator('[data-changed="true"]')).toHaveText('0.6 mg');
+    // It is still running (10 min), and the hard interval is not kept: refused, in the user's language.
+    await expect(review.getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'hard');
+    await expect(review).toContainText('一次临床推注（0.03 mL，10 分钟）仍在进行');
+    await expect(review).toContainText('两次临床推注须间隔至少 240 分钟');
+    await expectNoSeriousA11yViolations(page);
   });
 });

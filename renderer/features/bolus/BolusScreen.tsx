@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { BolusPreview, BolusRequestSchema } from '../../../core/api/schemas';
 import type { PumpStatus } from '../../../core/pump';
 import { pumpApi } from '../../api/client';
+import { formatDateTime } from '../../app/format';
 import { useApiMutation } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LibraryVerdict } from '../../components/FindingsList';
@@ -33,7 +34,7 @@ const q = (x: { value: string; unit: string }) => `${x.value} ${x.unit}`;
 
 /** The program the pump runs beside the bolus: what stays, what the bolus adds, the 24-hour total and the reservoir. */
 function BolusReviewTable({ preview }: { preview: BolusPreview }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const s = preview.running;
   const rows: Array<{ key: string; setting: string; now: string; with: string; changed: boolean }> = [
     { key: 'drug', setting: t('bolus.row.drug'), now: `${t(`drug.${s.drug}`)} ${q(s.concentration)}`, with: `${t(`drug.${s.drug}`)} ${q(s.concentration)}`, changed: false },
@@ -43,6 +44,24 @@ function BolusReviewTable({ preview }: { preview: BolusPreview }) {
     { key: 'duration', setting: t('bolus.row.duration'), now: '—', with: t('bolus.minutes', { n: preview.durationMinutes }), changed: true },
     { key: 'rate', setting: t('bolus.row.rate'), now: '—', with: q(preview.rate), changed: true },
     ...preview.doses.map((d) => ({ key: `total-${d.drug}`, setting: `${t('bolus.row.total24h')} (${t(`drug.${d.drug}`)})`, now: q(d.total24hBefore), with: q(d.total24hWith), changed: d.total24hBefore.value !== d.total24hWith.value })),
+    // Repeated boluses are added up: each earlier clinician bolus of the window, and each drug's total of them with this one.
+    ...preview.earlier.map((b, i) => ({
+      key: `earlier-${i}`,
+      setting: t('bolus.row.earlier', { at: formatDateTime(b.at, i18n.language) }),
+      now:
+        b.kind === 'single'
+          ? t('bolus.row.earlierSingle', { dose: b.doses.map((d) => q(d.dose)).join(', '), volume: q(b.volume), minutes: b.durationMinutes })
+          : t('bolus.row.earlierPriming', { volume: q(b.volume), minutes: b.durationMinutes }),
+      with: '—',
+      changed: false,
+    })),
+    ...preview.doses.map((d) => ({
+      key: `clinician-${d.drug}`,
+      setting: `${t('bolus.row.clinicianTotal', { hours: d.clinicianBoluses.hours, count: d.clinicianBoluses.count })} (${t(`drug.${d.drug}`)})`,
+      now: q(d.clinicianBoluses.before),
+      with: q(d.clinicianBoluses.with),
+      changed: d.clinicianBoluses.before.value !== d.clinicianBoluses.with.value,
+    })),
     { key: 'reservoir', setting: t('bolus.row.reservoir'), now: q(preview.reservoir.before), with: q(preview.reservoir.after), changed: true },
     ...(preview.catheterPrimed === undefined ? [] : [{ key: 'primed', setting: t('bolus.row.primed'), now: preview.catheterPrimed ? t('bolus.yes') : t('bolus.no'), with: '—', changed: false }]),
   ];

@@ -99,6 +99,24 @@ describe('the raw frames of a programming session, through the app', () => {
     expect(await value(f.runtime.dispatch, 'audit:frames', { seq: outcomeSeq })).toEqual(shown);
   });
 
+  it('stores the frames of a clinician bolus given through the API, decoding to the bolus transaction', async () => {
+    await signInThrough(f.runtime.dispatch, 'dr.li');
+    const { id } = await value<{ id: number }>(f.runtime.dispatch, 'patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
+    await value(f.runtime.dispatch, 'pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', catheterModelId: 'sim-cath', catheterLengthCm: '40' });
+    const request = { kind: 'single', dose: '0.3', durationMinutes: 10 };
+    const preview = await value<{ reviewed: unknown }>(f.runtime.dispatch, 'bolus:preview', request);
+    const done = await value<{ outcome: string; sessionId: string }>(f.runtime.dispatch, 'bolus:deliver', { request, reviewed: preview.reviewed, witness: { username: 'dr.chen', password: TEST_PASSWORD } });
+    expect(done.outcome).toBe('confirmed');
+    const outcomeSeq = f.runtime.db.prepare('SELECT outcome_audit_seq FROM programming_sessions WHERE session_uuid = ?').pluck().get(done.sessionId) as number;
+    const record = await value<{ newJson: string }>(f.runtime.dispatch, 'audit:record', { seq: outcomeSeq });
+    const { transactionId } = JSON.parse(record.newJson) as { transactionId: string };
+    const shown = await value<SessionFrames>(f.runtime.dispatch, 'audit:frames', { seq: outcomeSeq });
+    expect(shown).toMatchObject({ sessionId: done.sessionId, outcome: 'confirmed' });
+    const decoded = decodeAll(shown.frames);
+    expect(decoded.filter((d) => d.direction === 'out').map((d) => d.message.type)).toEqual(['READ_STATUS', 'START_BOLUS', 'READ_STATUS']);
+    expect(new Set(transactionIds(decoded))).toEqual(new Set([transactionId]));
+  });
+
   it('answers null for a record that belongs to no programming session, and only to someone signed in who may view the trail', async () => {
     await signInThrough(f.runtime.dispatch, 'nurse.wang');
     const page = await value<{ rows: Array<{ seq: number; action: string }> }>(f.runtime.dispatch, 'audit:list', {});

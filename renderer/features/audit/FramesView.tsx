@@ -7,13 +7,16 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 
 type FrameRow = SessionFrames['frames'][number] & { index: number };
 
-/** The bytes in pairs of hex digits, 16 to a line, as a protocol reader expects them. */
+/** The bytes in pairs of hex digits, 8 to a line (the frame header is the first 7). */
 const hexLines = (hex: string): string => {
   const bytes = hex.match(/../g) ?? [];
   const lines: string[] = [];
-  for (let i = 0; i < bytes.length; i += 16) lines.push(bytes.slice(i, i + 16).join(' '));
+  for (let i = 0; i < bytes.length; i += 8) lines.push(bytes.slice(i, i + 8).join(' '));
   return lines.join('\n');
 };
+
+/** The time of day to the millisecond, UTC; the whole timestamp on hover. */
+const timeOf = (at: string) => <span title={at}>{at.slice(11, 23)}</span>;
 
 /**
  * Support view of an audit record of a programming session: the raw frames the app and the wand
@@ -46,10 +49,10 @@ export function FramesView({ seq }: { seq: number }) {
           pagination={false}
           dataSource={rows}
           columns={[
-            { key: 'index', title: '#', dataIndex: 'index', width: 48 },
-            { key: 'at', title: t('audit.frames.time'), render: (_, f) => f.at.replace('T', ' ').replace('Z', ' UTC'), width: 200 },
-            { key: 'direction', title: t('audit.frames.direction'), render: (_, f) => t(`audit.frames.${f.direction}`), width: 110 },
-            { key: 'message', title: t('audit.frames.message'), render: (_, f) => f.message ?? t('audit.frames.unreadable'), width: 140 },
+            { key: 'index', title: '#', dataIndex: 'index', width: 44 },
+            { key: 'at', title: t('audit.frames.time'), render: (_, f) => timeOf(f.at), width: 110 },
+            { key: 'direction', title: t('audit.frames.direction'), render: (_, f) => t(`audit.frames.${f.direction}`), width: 120 },
+            { key: 'message', title: t('audit.frames.message'), render: (_, f) => f.message ?? t('audit.frames.unreadable'), width: 150 },
             {
               key: 'hex',
               title: t('audit.frames.bytes'),

@@ -1,12 +1,13 @@
-import { Button, Card, Descriptions, Empty, Form, Input, InputNumber, Select, Space, Spin, Table, Tag, Typography } from 'antd';
-import { lazy, Suspense, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Empty, Form, Input, InputNumber, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import type { TFunction } from 'i18next';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientDetail } from '../../../core/api/schemas';
 import { catheterModels, pumpModels } from '../../../core/models';
 import { drugs } from '../../../core/pump';
 import { may } from '../../../core/permissions';
-import { pumpApi } from '../../api/client';
-import { useApi, useApiMutation, useDebounced } from '../../api/hooks';
+import { ApiError, pumpApi } from '../../api/client';
+import { useApi, useApiMutation, useClinicToday, useDebounced } from '../../api/hooks';
 import { formatDate, formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useLastReading } from '../pump/PumpScreen';
@@ -130,18 +131,49 @@ interface ScreeningForm {
   sideEffects?: string;
   decision: 'implant' | 'no-implant' | 'repeat';
   notes?: string;
+  acknowledgement?: string;
 }
 
-/** The screening trial before implant: a test dose, the pain before and after, side effects, the decision. */
+/**
+ * The screening trial before implant: a test dose, the pain before and after, side effects, the
+ * decision. The date and time are the clinic's (the site's time zone). The test dose is checked
+ * against the drug library's single-bolus limit: a hard limit is shown as the error; a soft one
+ * shows the finding and asks for the reason, sent with the record.
+ */
 function ScreeningEntry({ patientId }: { patientId: number }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<ScreeningForm>();
+  const today = useClinicToday();
+  useEffect(() => {
+    if (today !== undefined && !form.isFieldTouched('trialDate')) form.setFieldValue('trialDate', today);
+  }, [today, form]);
   const record = useApiMutation(
-    (v: ScreeningForm) => pumpApi().screening.record({ patientId, ...v, ...(v.sideEffects ? {} : { sideEffects: undefined }), ...(v.notes ? {} : { notes: undefined }) }),
+    (v: ScreeningForm) =>
+      pumpApi().screening.record({
+        patientId,
+        ...v,
+        ...(v.sideEffects ? {} : { sideEffects: undefined }),
+        ...(v.notes ? {} : { notes: undefined }),
+        ...(v.acknowledgement?.trim() ? {} : { acknowledgement: undefined }),
+      }),
     [['patients:get', patientId]],
   );
+  const soft = record.error instanceof ApiError && record.error.code === 'ACKNOWLEDGEMENT_REQUIRED' ? record.error : undefined;
   return (
-    <Form form={form} name="screening" layout="inline" initialValues={{ trialDate: new Date().toISOString().slice(0, 10), time: '09:00', drug: 'morphine', unit: 'mg', decision: 'implant' }} onFinish={(v) => record.mutate(v, { onSuccess: () => form.resetFields() })}>
+    <Form
+      form={form}
+      name="screening"
+      layout="inline"
+      initialValues={{ trialDate: today ?? '', time: '09:00', drug: 'morphine', unit: 'mg', decision: 'implant' }}
+      onFinish={(v) =>
+        record.mutate(v, {
+          onSuccess: () => {
+            form.resetFields();
+            if (today !== undefined) form.setFieldValue('trialDate', today);
+          },
+        })
+      }
+    >
       <Form.Item name="trialDate" label={t('patients.trialDate')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}>
         <Input style={{ width: 120 }} />
       </Form.Item>
@@ -169,13 +201,27 @@ function ScreeningEntry({ patientId }: { patientId: number }) {
       <Form.Item name="decision" label={t('patients.decision')}>
         <Select style={{ width: 150 }} options={(['implant', 'no-implant', 'repeat'] as const).map((d) => ({ value: d, label: t(`decision.${d}`) }))} />
       </Form.Item>
+      {soft !== undefined && (
+        <Space orientation="vertical" style={{ width: '100%', margin: '8px 0' }} data-testid="screening-soft">
+          <Alert role="alert" type="warning" showIcon title={t('patients.screeningAckTitle')} description={findingText(t, soft)} />
+          <Form.Item name="acknowledgement" label={t('patients.screeningAckReason')} rules={[{ required: true, whitespace: true, min: 3, message: t('form.required') }]}>
+            <Input.TextArea rows={2} maxLength={500} style={{ width: 420 }} />
+          </Form.Item>
+        </Space>
+      )}
       <Button htmlType="submit" loading={record.isPending}>
         {t('patients.recordScreening')}
       </Button>
-      <ErrorAlert error={record.error} />
+      {soft === undefined && <ErrorAlert error={record.error} />}
     </Form>
   );
 }
+
+/** The drug library's finding an error names (its key and values), in the user's language. */
+const findingText = (t: TFunction, error: ApiError): string => {
+  const params = error.params?.['level'] === undefined ? error.params : { ...error.params, level: t(`level.${error.params['level']}`) };
+  return error.key === undefined ? error.message : t(error.key, { ...params, defaultValue: error.message });
+};
 
 /** VAS and the daily dose on one time axis: how a physician sees the therapy work. */
 /** VAS, the intrathecal dose and the systemic opioids' oral morphine equivalent on one time line. */

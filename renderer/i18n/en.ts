@@ -698,10 +698,6 @@ export const en = {
   auditAction: {
     pump_interrogate: 'Pump interrogated',
     pump_program: 'Pump programming (sent)',
-    rateBelowPumpMin: '{{rate}} mL/day is below the pump’s minimum rate of {{limit}} mL/day',
-    rateAbovePumpMax: '{{rate}} mL/day is above the pump’s maximum rate of {{limit}} mL/day',
-    rateNotPumpStep: '{{rate}} mL/day is not a multiple of the pump’s rate step of {{limit}} mL/day',
-    capacityAbovePump: 'a capacity of {{capacity}} mL is more than the {{limit}} mL reservoir of this pump model',
     pump_program_outcome: 'Programming outcome (read back)',
     pump_program_outcomeNotRecorded: 'Programming outcome recorded late',
     pump_program_resolve: 'Unconfirmed programming resolved',

@@ -52,7 +52,8 @@ test('a drug change at a refill: the physician rinses the reservoir; the old dru
   if (await reason.isVisible()) await reason.fill('Spasticity: switched to baclofen as ordered');
   await page.getByTestId('refill-submit').click();
   await expect(page.getByTestId('refill-outcome')).toHaveAttribute('data-outcome', 'confirmed');
-  await expect(page.getByTestId('patient-card')).toContainText('Baclofen 500 mcg/mL — 200 mcg/day');
+  await expect(page.getByTestId('patient-card')).toContainText('Drug: Baclofen 500 mcg/mL');
+  await expect(page.getByTestId('patient-card')).toContainText('Daily dose: 200 mcg/day');
 
   const db = readStore(host.databasePath);
   try {

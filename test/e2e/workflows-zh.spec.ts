@@ -77,7 +77,7 @@ test('审计追踪与患者记录', async ({ page }) => {
   await signIn(page, host, 'dr.li', 'zh-CN');
   await openNav(page, '审计追踪');
   await expect(page.getByTestId('chain-status')).toContainText('审计链已验证');
-  await expect(page.getByTestId('audit-scroller')).toContainText('refill.record');
+  await expect(page.getByTestId('audit-scroller')).toContainText('加药记录');
   await page.screenshot({ path: 'docs/screenshots/audit-zh-CN.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
   await openNav(page, '患者');

@@ -210,12 +210,14 @@ test('the audit viewer shows all of it with a verified chain', async ({ page }) 
   await expect(page.getByTestId('chain-status')).toContainText('Chain verified');
   const rows = page.getByTestId('audit-row');
   await expect(rows.first()).toBeVisible();
-  await expect(page.getByTestId('audit-scroller')).toContainText('refill.record');
-  await page.getByLabel('Action').fill('pump.program');
-  await page.getByRole('button', { name: 'Filter' }).click();
-  await expect(page.getByTestId('audit-scroller')).toContainText('pump.program.outcome');
-  await expect(page.getByTestId('audit-scroller')).toContainText('dr.chen');
-  await expect(page.getByTestId('audit-scroller')).not.toContainText('refill.record');
+  // Each record read in the user's language: what happened, to whom, by whom.
+  await expect(page.getByTestId('audit-scroller')).toContainText('Refill recorded');
+  // Every record a user acted in or witnessed, found by the user's name.
+  await page.getByLabel('User', { exact: true }).fill('dr.chen');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByTestId('audit-scroller')).toContainText('Programming outcome (read back)');
+  await expect(page.getByTestId('audit-scroller')).not.toContainText('Nurse Wang Fang (nurse.wang), witness Nurse Zhao Lei');
+  for (const row of await rows.all()) await expect(row).toContainText('dr.chen');
   await page.screenshot({ path: 'docs/screenshots/audit-en.png', fullPage: true });
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'CSV' }).click();

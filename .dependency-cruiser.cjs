@@ -8,7 +8,8 @@ module.exports = {
   forbidden: [
     {
       name: 'renderer-stays-in-the-page',
-      comment: 'The renderer reaches the host only through window.pumpApi: never main, db, drivers, services, web (server) or cli.',
+      comment:
+        'The renderer reaches the host only through window.pumpApi: never main, db, drivers, services, web (server) or cli.',
       severity: 'error',
       from: { path: layer('renderer') },
       to: { path: ['^main/', '^db/', '^drivers/', '^services/', '^cli/', '^web/', '^preload/'] },
@@ -69,7 +70,11 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: require('node:path').join(__dirname, 'tsconfig.node.json') },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.cjs', '.mjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.cjs', '.mjs', '.json'],
+    },
     exclude: { path: ['^out/', '^dist/', 'test/fixtures/'] },
   },
 };

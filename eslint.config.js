@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'test/fixtures/**', 'bin/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'test/fixtures/**',
+      'bin/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -22,7 +32,10 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error', 'warn'] }],
       // Doses, volumes, rates and concentrations are decimal strings: never parse them as floats.
       'no-restricted-globals': ['error', { name: 'parseFloat', message: 'Use decimal.js for clinical quantities.' }],
-      'no-restricted-properties': ['error', { object: 'Number', property: 'parseFloat', message: 'Use decimal.js for clinical quantities.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Number', property: 'parseFloat', message: 'Use decimal.js for clinical quantities.' },
+      ],
     },
   },
   {

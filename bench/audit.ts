@@ -55,7 +55,9 @@ export const auditAppendBench: Benchmark = {
       plain.exec(`CREATE TABLE t (seq INTEGER PRIMARY KEY, at_utc TEXT, pump_time TEXT, actor TEXT, role TEXT, witness TEXT, patient_id TEXT, pump_serial TEXT, action TEXT, old_json TEXT, new_json TEXT, reason TEXT, acks_json TEXT, library_version TEXT, outcome TEXT, prev_hash TEXT, hash TEXT) STRICT;
         CREATE INDEX t_patient ON t (patient_id, seq) WHERE patient_id IS NOT NULL; CREATE INDEX t_pump ON t (pump_serial, seq) WHERE pump_serial IS NOT NULL;
         CREATE INDEX t_actor ON t (actor, seq); CREATE INDEX t_action ON t (action, seq); CREATE INDEX t_time ON t (at_utc);`);
-      const insert = plain.prepare('INSERT INTO t VALUES (NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)');
+      const insert = plain.prepare(
+        'INSERT INTO t VALUES (NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)',
+      );
       // Interleaved one by one, so both see the same disk and cache conditions.
       let appendMs = 0;
       let plainMs = 0;
@@ -64,7 +66,21 @@ export const auditAppendBench: Benchmark = {
         const t0 = process.hrtime.bigint();
         audit.append(e);
         const t1 = process.hrtime.bigint();
-        insert.run(e.atUtc, e.pumpTime, e.actor, e.role, e.patientId, e.pumpSerial, e.action, JSON.stringify(e.old), JSON.stringify(e.new), e.reason, e.outcome, 'sha256:x', `sha256:${i}`);
+        insert.run(
+          e.atUtc,
+          e.pumpTime,
+          e.actor,
+          e.role,
+          e.patientId,
+          e.pumpSerial,
+          e.action,
+          JSON.stringify(e.old),
+          JSON.stringify(e.new),
+          e.reason,
+          e.outcome,
+          'sha256:x',
+          `sha256:${i}`,
+        );
         const t2 = process.hrtime.bigint();
         appendMs += Number(t1 - t0) / 1e6;
         plainMs += Number(t2 - t1) / 1e6;
@@ -73,7 +89,15 @@ export const auditAppendBench: Benchmark = {
       plain.close();
       const value = count / (appendMs / 1000);
       const baseline = count / (plainMs / 1000);
-      return Promise.resolve({ name: this.name, value, unit: 'rec/s', baselineName: 'plain INSERT, same pragmas and indexes', baseline, ratio: value / baseline, samples: count });
+      return Promise.resolve({
+        name: this.name,
+        value,
+        unit: 'rec/s',
+        baselineName: 'plain INSERT, same pragmas and indexes',
+        baseline,
+        ratio: value / baseline,
+        samples: count,
+      });
     });
   },
 };
@@ -93,7 +117,9 @@ export const auditVerifyBench: Benchmark = {
       });
       // The bare loop: read every row and hash it, nothing else.
       const [bareMs] = await timeEach(1, () => {
-        for (const row of db.prepare('SELECT * FROM audit_log ORDER BY seq').raw(true).iterate() as IterableIterator<unknown[]>) {
+        for (const row of db.prepare('SELECT * FROM audit_log ORDER BY seq').raw(true).iterate() as IterableIterator<
+          unknown[]
+        >) {
           createHash('sha256').update(JSON.stringify(row)).digest('hex');
         }
         return Promise.resolve();
@@ -101,7 +127,15 @@ export const auditVerifyBench: Benchmark = {
       db.close();
       const value = count / ((verifyMs ?? 1) / 1000);
       const baseline = count / ((bareMs ?? 1) / 1000);
-      return { name: this.name, value, unit: 'rec/s', baselineName: 'bare SELECT + SHA-256 loop', baseline, ratio: value / baseline, samples: count };
+      return {
+        name: this.name,
+        value,
+        unit: 'rec/s',
+        baselineName: 'bare SELECT + SHA-256 loop',
+        baseline,
+        ratio: value / baseline,
+        samples: count,
+      };
     });
   },
 };
@@ -116,7 +150,11 @@ export const auditQueryBench: Benchmark = {
       fill(db, new AuditLog(db, new FileKeyStore(join(dir, 'keys'))), count);
       const byPatient = db.prepare('SELECT * FROM audit_log WHERE patient_id = ? ORDER BY seq DESC LIMIT 100');
       const byKey = db.prepare('SELECT * FROM audit_log WHERE seq <= ? ORDER BY seq DESC LIMIT 100');
-      const plan = JSON.stringify(db.prepare('EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE patient_id = ? ORDER BY seq DESC LIMIT 100').all('P1'));
+      const plan = JSON.stringify(
+        db
+          .prepare('EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE patient_id = ? ORDER BY seq DESC LIMIT 100')
+          .all('P1'),
+      );
       if (!plan.includes('audit_log_patient')) throw new Error(`the patient query does not use its index: ${plan}`);
       let k = 0;
       const q = await timeEach(queries, () => Promise.resolve(byPatient.all(`P${(k++ * 7919) % 5000}`)));
@@ -124,7 +162,15 @@ export const auditQueryBench: Benchmark = {
       db.close();
       const value = percentile(q, 95);
       const baseline = percentile(b, 95);
-      return { name: this.name.replace('1,000,000', count.toLocaleString('en')), value, unit: 'ms', baselineName: '100 rows by primary key', baseline, ratio: value / baseline, samples: queries };
+      return {
+        name: this.name.replace('1,000,000', count.toLocaleString('en')),
+        value,
+        unit: 'ms',
+        baselineName: '100 rows by primary key',
+        baseline,
+        ratio: value / baseline,
+        samples: queries,
+      };
     });
   },
 };

@@ -13,7 +13,10 @@ const program: TherapyProgram = {
   ],
   infusion: {
     mode: 'flex',
-    steps: Array.from({ length: 13 }, (_v, i) => ({ start: `${String(i).padStart(2, '0')}:00`, rate: { value: str(dec('0.2').plus(dec(i).mul('0.01'))), unit: 'mL/day' as const } })),
+    steps: Array.from({ length: 13 }, (_v, i) => ({
+      start: `${String(i).padStart(2, '0')}:00`,
+      rate: { value: str(dec('0.2').plus(dec(i).mul('0.01'))), unit: 'mL/day' as const },
+    })),
   },
   patientBolus: { volume: { value: '0.02', unit: 'mL' }, durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 6 },
 };
@@ -48,7 +51,15 @@ export const validateProgramBench: Benchmark = {
       const baseline = await timeEach(count, parseOnly);
       const value = percentile(samples, 95);
       const base = percentile(baseline, 95);
-      return { name: this.name, value, unit: 'ms', baselineName: 'input schema parse alone', baseline: base, ratio: value / base, samples: count };
+      return {
+        name: this.name,
+        value,
+        unit: 'ms',
+        baselineName: 'input schema parse alone',
+        baseline: base,
+        ratio: value / base,
+        samples: count,
+      };
     })();
   },
 };
@@ -56,7 +67,10 @@ export const validateProgramBench: Benchmark = {
 export const cliStartBench: Benchmark = {
   name: 'pumpctl calc rate, one call (median)',
   run({ smoke }) {
-    const input = JSON.stringify({ concentration: { value: '25', unit: 'mcg/mL' }, dailyDose: { value: '1.2', unit: 'mcg/day' } });
+    const input = JSON.stringify({
+      concentration: { value: '25', unit: 'mcg/mL' },
+      dailyDose: { value: '1.2', unit: 'mcg/day' },
+    });
     const count = smoke ? 1 : 15;
     const time = (args: string[]) => {
       const start = process.hrtime.bigint();
@@ -74,6 +88,14 @@ export const cliStartBench: Benchmark = {
     }
     const value = median(calc);
     const baseline = median(bare);
-    return Promise.resolve({ name: this.name, value, unit: 'ms', baselineName: 'node -e 0', baseline, ratio: value / baseline, samples: count });
+    return Promise.resolve({
+      name: this.name,
+      value,
+      unit: 'ms',
+      baselineName: 'node -e 0',
+      baseline,
+      ratio: value / baseline,
+      samples: count,
+    });
   },
 };

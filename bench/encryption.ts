@@ -63,7 +63,9 @@ export const encryptedAppendBench: Benchmark = {
       plain.exec(`CREATE TABLE t (seq INTEGER PRIMARY KEY, at_utc TEXT, pump_time TEXT, actor TEXT, role TEXT, witness TEXT, patient_id TEXT, pump_serial TEXT, action TEXT, old_json TEXT, new_json TEXT, reason TEXT, acks_json TEXT, library_version TEXT, outcome TEXT, prev_hash TEXT, hash TEXT) STRICT;
         CREATE INDEX t_patient ON t (patient_id, seq) WHERE patient_id IS NOT NULL; CREATE INDEX t_pump ON t (pump_serial, seq) WHERE pump_serial IS NOT NULL;
         CREATE INDEX t_actor ON t (actor, seq); CREATE INDEX t_action ON t (action, seq); CREATE INDEX t_time ON t (at_utc);`);
-      const insert = plain.prepare('INSERT INTO t VALUES (NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)');
+      const insert = plain.prepare(
+        'INSERT INTO t VALUES (NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)',
+      );
       // Interleaved one by one: both see the same disk and cache conditions (the fsync dominates).
       let encryptedMs = 0;
       let plainMs = 0;
@@ -78,7 +80,21 @@ export const encryptedAppendBench: Benchmark = {
           const old = JSON.stringify(e.old);
           const next = JSON.stringify(e.new);
           const t2 = process.hrtime.bigint();
-          insert.run(e.atUtc, e.pumpTime, e.actor, e.role, e.patientId, e.pumpSerial, e.action, old, next, e.reason, e.outcome, prev, hash);
+          insert.run(
+            e.atUtc,
+            e.pumpTime,
+            e.actor,
+            e.role,
+            e.patientId,
+            e.pumpSerial,
+            e.action,
+            old,
+            next,
+            e.reason,
+            e.outcome,
+            prev,
+            hash,
+          );
           const t3 = process.hrtime.bigint();
           prev = hash;
           encryptedMs += Number(t1 - t0) / 1e6;
@@ -112,7 +128,9 @@ export const encryptedVerifyBench: Benchmark = {
       const count = smoke ? 1000 : 200_000;
       const runs = smoke ? 1 : 5;
       const keys = new FileKeyStore(join(dir, 'keys'));
-      const open = (name: string, key?: Buffer): { db: Db } => ({ db: openDatabase(join(dir, name), key === undefined ? undefined : { key }) });
+      const open = (name: string, key?: Buffer): { db: Db } => ({
+        db: openDatabase(join(dir, name), key === undefined ? undefined : { key }),
+      });
       const encrypted = open('encrypted.sqlite', randomBytes(32)).db;
       const plain = open('plain.sqlite').db;
       try {
@@ -120,7 +138,8 @@ export const encryptedVerifyBench: Benchmark = {
         fill(new AuditLog(plain, keys), count);
         const verify = (db: Db) => () => {
           const report = verifyAudit(db, keys);
-          if (report.status !== 'intact' || report.records !== count) throw new Error(`the bench trail did not verify: ${report.status}`);
+          if (report.status !== 'intact' || report.records !== count)
+            throw new Error(`the bench trail did not verify: ${report.status}`);
           return Promise.resolve();
         };
         // Alternated, each run in turn: the median of each.
@@ -132,7 +151,16 @@ export const encryptedVerifyBench: Benchmark = {
         }
         const value = count / (median(encryptedMs) / 1000);
         const baseline = count / (median(plainMs) / 1000);
-        return { name: this.name, value, unit: 'rec/s', baselineName: 'the same trail, unencrypted', baseline, ratio: value / baseline, samples: count, target: { value: 150_000, better: 'higher' } };
+        return {
+          name: this.name,
+          value,
+          unit: 'rec/s',
+          baselineName: 'the same trail, unencrypted',
+          baseline,
+          ratio: value / baseline,
+          samples: count,
+          target: { value: 150_000, better: 'higher' },
+        };
       } finally {
         encrypted.close();
         plain.close();

@@ -50,7 +50,11 @@ export async function timeEach(count: number, fn: () => Promise<unknown>): Promi
 }
 
 export const targetMet = (r: BenchResult): boolean | undefined =>
-  r.target === undefined ? undefined : r.target.better === 'lower' ? r.value <= r.target.value : r.value >= r.target.value;
+  r.target === undefined
+    ? undefined
+    : r.target.better === 'lower'
+      ? r.value <= r.target.value
+      : r.value >= r.target.value;
 
 export const formatLine = (r: BenchResult, options: RunOptions = { smoke: false }): string => {
   const line = `${r.name.padEnd(44)} ${r.value.toFixed(3).padStart(10)} ${r.unit.padEnd(6)} baseline ${r.baselineName}: ${r.baseline
@@ -80,15 +84,21 @@ export function findBrowser(): string | undefined {
   return undefined;
 }
 
-const NO_BROWSER = 'no browser found (PUMP_BROWSER, /usr/bin/chromium, or Playwright\'s own Chromium)';
+const NO_BROWSER = "no browser found (PUMP_BROWSER, /usr/bin/chromium, or Playwright's own Chromium)";
 
-export async function runAll(benchmarks: Benchmark[], options: { filter?: string | undefined; json?: string | undefined; smoke?: boolean | undefined }): Promise<BenchResult[]> {
+export async function runAll(
+  benchmarks: Benchmark[],
+  options: { filter?: string | undefined; json?: string | undefined; smoke?: boolean | undefined },
+): Promise<BenchResult[]> {
   const run: RunOptions = { smoke: options.smoke === true };
   let selected = benchmarks.filter((b) => options.filter === undefined || b.name.includes(options.filter));
   const withBrowser = selected.filter((b) => b.needsBrowser === true);
   if (withBrowser.length > 0 && findBrowser() === undefined) {
     // A full run exists to print every figure: say so before spending minutes on the others.
-    if (!run.smoke) throw new Error(`${NO_BROWSER}: the renderer benchmarks need one (${withBrowser.map((b) => b.name).join('; ')}); set PUMP_BROWSER or use --filter`);
+    if (!run.smoke)
+      throw new Error(
+        `${NO_BROWSER}: the renderer benchmarks need one (${withBrowser.map((b) => b.name).join('; ')}); set PUMP_BROWSER or use --filter`,
+      );
     process.stdout.write(`not run, ${NO_BROWSER}: ${withBrowser.map((b) => b.name).join('; ')}\n`);
     selected = selected.filter((b) => b.needsBrowser !== true);
   }

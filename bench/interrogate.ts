@@ -30,9 +30,18 @@ export const interrogateThroughApi: Benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'pump-bench-'));
     mkdirSync(join(dir, 'r'));
     writeFileSync(join(dir, 'r', 'index.html'), '<html></html>');
-    const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'bench.sqlite'), simulator: true, keys: new FileKeyStore(join(dir, 'keys')) });
+    const runtime = await openRuntime({
+      host: 'web',
+      databasePath: join(dir, 'bench.sqlite'),
+      simulator: true,
+      keys: new FileKeyStore(join(dir, 'keys')),
+    });
     await signIn(runtime.dispatch);
-    const host = await startWebHost({ dispatch: runtime.dispatch, rendererDir: join(dir, 'r'), bridgeFile: join(dir, 'r', 'index.html') });
+    const host = await startWebHost({
+      dispatch: runtime.dispatch,
+      rendererDir: join(dir, 'r'),
+      bridgeFile: join(dir, 'r', 'index.html'),
+    });
     const count = smoke ? 1 : 300;
     try {
       const viaApi = async () => {
@@ -55,7 +64,15 @@ export const interrogateThroughApi: Benchmark = {
       const core = await timeEach(count, direct);
       const value = median(api);
       const baseline = median(core);
-      return { name: this.name, value, unit: 'ms', baselineName: 'direct service call', baseline, ratio: value / baseline, samples: count };
+      return {
+        name: this.name,
+        value,
+        unit: 'ms',
+        baselineName: 'direct service call',
+        baseline,
+        ratio: value / baseline,
+        samples: count,
+      };
     } finally {
       await host.close();
       await runtime.close();

@@ -21,10 +21,20 @@ function initialScripts(dir: string): string[] {
   const html = readFileSync(join(dir, 'index.html'), 'utf8');
   return [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => join(dir, m[1] ?? ''));
 }
-const gzippedKb = (files: string[]): number => files.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0) / 1024;
+const gzippedKb = (files: string[]): number =>
+  files.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0) / 1024;
 
 function buildBaseline(): void {
-  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'bench', 'baseline', 'vite.config.mjs')], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      join(ROOT, 'bench', 'baseline', 'vite.config.mjs'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (run.status !== 0) throw new Error(`baseline page build failed: ${run.stderr}`);
 }
 
@@ -34,7 +44,16 @@ export const bundleBench: Benchmark = {
     buildBaseline();
     const value = gzippedKb(initialScripts(APP_DIR));
     const baseline = gzippedKb(initialScripts(BASELINE_DIR));
-    return Promise.resolve({ name: this.name, value, unit: 'KB', baselineName: 'empty React + antd page', baseline, ratio: value / baseline, samples: 1, target: { value: 400, better: 'lower' } });
+    return Promise.resolve({
+      name: this.name,
+      value,
+      unit: 'KB',
+      baselineName: 'empty React + antd page',
+      baseline,
+      ratio: value / baseline,
+      samples: 1,
+      target: { value: 400, better: 'lower' },
+    });
   },
 };
 
@@ -51,7 +70,11 @@ function staticServer(dir: string): Promise<{ url: string; server: Server }> {
     res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
     res.end(readFileSync(file));
   });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, server })));
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () =>
+      r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, server }),
+    ),
+  );
 }
 
 const launch = (): Promise<Browser> => {
@@ -61,21 +84,44 @@ const launch = (): Promise<Browser> => {
 };
 
 /** An app runtime with users (and optionally a long audit trail) behind the real web host. */
-async function appHost(dir: string, auditRecords = 0): Promise<{ url: string; runtime: Runtime; close: () => Promise<void> }> {
+async function appHost(
+  dir: string,
+  auditRecords = 0,
+): Promise<{ url: string; runtime: Runtime; close: () => Promise<void> }> {
   const keys = new FileKeyStore(join(dir, 'keys'));
   const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'app.sqlite'), simulator: true, keys });
   const deps = { db: runtime.db, audit: runtime.audit, now: () => new Date() };
   const admin = await createFirstAdmin(deps, { username: 'admin', displayName: 'Admin', password: PASSWORD });
   if (!admin.ok) throw new Error(admin.error.message);
-  await createUser(deps, admin.value, { username: 'dr.li', displayName: 'Dr Li', password: PASSWORD, role: 'physician' });
+  await createUser(deps, admin.value, {
+    username: 'dr.li',
+    displayName: 'Dr Li',
+    password: PASSWORD,
+    role: 'physician',
+  });
   for (let done = 0; done < auditRecords; done += 5000) {
     runtime.audit.commit(() => {
       for (let i = done; i < Math.min(auditRecords, done + 5000); i++) {
-        runtime.audit.append({ atUtc: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), actor: 'dr.li', role: 'physician', patientId: 'P-0001', pumpSerial: 'SIM000123', action: 'pump.interrogate', new: { n: i }, outcome: 'confirmed' });
+        runtime.audit.append({
+          atUtc: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+          actor: 'dr.li',
+          role: 'physician',
+          patientId: 'P-0001',
+          pumpSerial: 'SIM000123',
+          action: 'pump.interrogate',
+          new: { n: i },
+          outcome: 'confirmed',
+        });
       }
     });
   }
-  const host = await startWebHost({ dispatch: runtime.dispatch, rendererDir: APP_DIR, bridgeFile: join(ROOT, 'dist', 'web', 'pump-api.js'), port: 0, hostname: '127.0.0.1' });
+  const host = await startWebHost({
+    dispatch: runtime.dispatch,
+    rendererDir: APP_DIR,
+    bridgeFile: join(ROOT, 'dist', 'web', 'pump-api.js'),
+    port: 0,
+    hostname: '127.0.0.1',
+  });
   return {
     url: host.url,
     runtime,
@@ -121,7 +167,15 @@ export const ttiBench: Benchmark = {
       }
       const value = median(appTimes);
       const base = median(baseTimes);
-      return { name: this.name, value, unit: 'ms', baselineName: 'empty React + antd page', baseline: base, ratio: value / base, samples: count };
+      return {
+        name: this.name,
+        value,
+        unit: 'ms',
+        baselineName: 'empty React + antd page',
+        baseline: base,
+        ratio: value / base,
+        samples: count,
+      };
     } finally {
       await browser.close();
       baseline.server.close();
@@ -150,10 +204,16 @@ async function scrollAudit(browser: Browser, records: number, steps: number): Pr
     await page.getByRole('menuitem', { name: 'Audit trail' }).click();
     await page.getByTestId('audit-row').first().waitFor();
     // In-page scripts as text: this file is type-checked for Node, not the DOM.
-    await page.evaluate(`window.longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration); }).observe({ type: 'longtask' });`);
+    await page.evaluate(
+      `window.longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration); }).observe({ type: 'longtask' });`,
+    );
     let maxRows = 0;
     const scroller = page.getByTestId('audit-scroller');
-    type Scrollable = { scrollBy(x: number, y: number): void; scrollTo(x: number, y: number): void; scrollHeight: number };
+    type Scrollable = {
+      scrollBy(x: number, y: number): void;
+      scrollTo(x: number, y: number): void;
+      scrollHeight: number;
+    };
     type Move = { by: number } | { to: 'middle' | 'end' };
     const step = async (move: Move) => {
       await scroller.evaluate((node, m: Move) => {
@@ -172,7 +232,8 @@ async function scrollAudit(browser: Browser, records: number, steps: number): Pr
     await page.waitForTimeout(300);
     // The scroll really reached the oldest record (seq 1), with its row filled in from its page.
     const last = await page.getByTestId('audit-row').last().locator('[role="cell"]').first().textContent();
-    if (last?.trim() !== '1') throw new Error(`the audit viewer did not scroll to the oldest record (last row: ${String(last)})`);
+    if (last?.trim() !== '1')
+      throw new Error(`the audit viewer did not scroll to the oldest record (last row: ${String(last)})`);
     const longest = await page.evaluate<number>('window.longest');
     return { maxRowsInDom: maxRows, longestTaskMs: longest };
   } finally {
@@ -197,8 +258,18 @@ async function scrollFigures({ smoke }: RunOptions): Promise<ScrollRun> {
   const browser = await launch();
   try {
     scrollCache = smoke
-      ? { big: await scrollAudit(browser, 1_000, 6), small: await scrollAudit(browser, 100, 6), bigName: '1k', smallName: '100' }
-      : { big: await scrollAudit(browser, 100_000, 60), small: await scrollAudit(browser, 1_000, 60), bigName: '100k', smallName: '1,000' };
+      ? {
+          big: await scrollAudit(browser, 1_000, 6),
+          small: await scrollAudit(browser, 100, 6),
+          bigName: '1k',
+          smallName: '100',
+        }
+      : {
+          big: await scrollAudit(browser, 100_000, 60),
+          small: await scrollAudit(browser, 1_000, 60),
+          bigName: '100k',
+          smallName: '1,000',
+        };
     return scrollCache;
   } finally {
     await browser.close();
@@ -210,7 +281,15 @@ export const auditRowsBench: Benchmark = {
   needsBrowser: true,
   async run(options) {
     const { big, small, bigName, smallName } = await scrollFigures(options);
-    return { name: this.name.replace('100k', bigName), value: big.maxRowsInDom, unit: 'rows', baselineName: `same viewer, ${smallName} records`, baseline: small.maxRowsInDom, ratio: big.maxRowsInDom / Math.max(1, small.maxRowsInDom), samples: 1 };
+    return {
+      name: this.name.replace('100k', bigName),
+      value: big.maxRowsInDom,
+      unit: 'rows',
+      baselineName: `same viewer, ${smallName} records`,
+      baseline: small.maxRowsInDom,
+      ratio: big.maxRowsInDom / Math.max(1, small.maxRowsInDom),
+      samples: 1,
+    };
   },
 };
 
@@ -219,6 +298,14 @@ export const auditLongTaskBench: Benchmark = {
   needsBrowser: true,
   async run(options) {
     const { big, small, bigName, smallName } = await scrollFigures(options);
-    return { name: this.name.replace('100k', bigName), value: big.longestTaskMs, unit: 'ms', baselineName: `same viewer, ${smallName} records`, baseline: small.longestTaskMs, ratio: big.longestTaskMs / Math.max(1, small.longestTaskMs), samples: 1 };
+    return {
+      name: this.name.replace('100k', bigName),
+      value: big.longestTaskMs,
+      unit: 'ms',
+      baselineName: `same viewer, ${smallName} records`,
+      baseline: small.longestTaskMs,
+      ratio: big.longestTaskMs / Math.max(1, small.longestTaskMs),
+      samples: 1,
+    };
   },
 };

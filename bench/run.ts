@@ -12,7 +12,9 @@ import { safetyCheckBench } from './safety';
 // `npm run bench [-- --filter TEXT] [--json FILE] [--smoke]`: each line is a figure beside a
 // baseline measured in the same run, so results compare across machines by their ratio.
 // --smoke runs every benchmark once at its smallest size: it proves they run, nothing more.
-const { values } = parseArgs({ options: { filter: { type: 'string' }, json: { type: 'string' }, smoke: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { filter: { type: 'string' }, json: { type: 'string' }, smoke: { type: 'boolean' } },
+});
 
 runAll(
   [

@@ -38,7 +38,10 @@ const program: TherapyProgram = {
 
 /** What the pump runs now: the same solution, continuous, a little lower (so this is an increase). */
 const RUNNING_RATE = 0.27;
-const running: TherapyProgram = { components, infusion: { mode: 'continuous', rate: { value: RUNNING_RATE.toFixed(2), unit: 'mL/day' } } };
+const running: TherapyProgram = {
+  components,
+  infusion: { mode: 'continuous', rate: { value: RUNNING_RATE.toFixed(2), unit: 'mL/day' } },
+};
 
 /**
  * Five years of confirmed programs of this pump, oldest first: a slow titration from 0.1 mL/day
@@ -56,7 +59,11 @@ function fiveYearHistory(): NonNullable<SafetyInput['history']> {
   const last = times.length - 1;
   return times.flatMap((t, k) => {
     const rate = k === last ? RUNNING_RATE : 0.1 + (RUNNING_RATE - 0.11) * (k / last) - (k % 3 === 0 ? 0.01 : 0);
-    return perMl.map((c) => ({ at: new Date(t).toISOString(), drug: c.drug, dailyDose: { value: (rate * c.perMl).toFixed(3), unit: c.unit } }));
+    return perMl.map((c) => ({
+      at: new Date(t).toISOString(),
+      drug: c.drug,
+      dailyDose: { value: (rate * c.perMl).toFixed(3), unit: c.unit },
+    }));
   });
 }
 
@@ -74,9 +81,16 @@ export const safetyCheckBench: Benchmark = {
   run({ smoke }): Promise<BenchResult> {
     const history = fiveYearHistory();
     const programs = history.length / perMl.length;
-    if (programs < PROGRAMS_MIN) throw new Error(`the bench history has ${programs} programs, fewer than ${PROGRAMS_MIN}`);
+    if (programs < PROGRAMS_MIN)
+      throw new Error(`the bench history has ${programs} programs, fewer than ${PROGRAMS_MIN}`);
     const model = defaultPumpModel();
-    const base = { program, running, patient: { indication: 'cancer', tolerance: 'tolerant' }, battery: 'ok', now: new Date(NOW).toISOString() } as const;
+    const base = {
+      program,
+      running,
+      patient: { indication: 'cancer', tolerance: 'tolerant' },
+      battery: 'ok',
+      now: new Date(NOW).toISOString(),
+    } as const;
     const withHistory: SafetyInput = { ...base, history };
     const without: SafetyInput = { ...base };
 
@@ -85,8 +99,10 @@ export const safetyCheckBench: Benchmark = {
     const bare = checkTherapy(defaultLibrary, without, model);
     if (!full.ok) throw new Error(`safety check failed: ${full.error.message}`);
     if (!bare.ok) throw new Error(`safety check failed: ${bare.error.message}`);
-    if (!full.value.findings.some((f) => f.code.startsWith('WINDOW_'))) throw new Error('the history produced no window finding: the windows were not exercised');
-    if (bare.value.findings.some((f) => f.code.startsWith('WINDOW_'))) throw new Error('a window finding without history');
+    if (!full.value.findings.some((f) => f.code.startsWith('WINDOW_')))
+      throw new Error('the history produced no window finding: the windows were not exercised');
+    if (bare.value.findings.some((f) => f.code.startsWith('WINDOW_')))
+      throw new Error('a window finding without history');
 
     const warm = smoke ? 0 : 500;
     const count = smoke ? 1 : 5000;

@@ -34,7 +34,15 @@ export const codecBench: Benchmark = {
     const baseSeconds = Number(process.hrtime.bigint() - b0) / 1e9;
     const value = count / seconds;
     const baseline = count / baseSeconds;
-    return Promise.resolve({ name: this.name, value, unit: 'frm/s', baselineName: 'JSON round trip of the same message', baseline, ratio: value / baseline, samples: count });
+    return Promise.resolve({
+      name: this.name,
+      value,
+      unit: 'frm/s',
+      baselineName: 'JSON round trip of the same message',
+      baseline,
+      ratio: value / baseline,
+      samples: count,
+    });
   },
 };
 
@@ -51,7 +59,15 @@ export const interrogateWandBench: Benchmark = {
     });
     const value = median(samples);
     const baseline = floorMs(4);
-    return { name: this.name, value, unit: 'ms', baselineName: 'physical floor, 4 frames', baseline, ratio: value / baseline, samples: samples.length };
+    return {
+      name: this.name,
+      value,
+      unit: 'ms',
+      baselineName: 'physical floor, 4 frames',
+      baseline,
+      ratio: value / baseline,
+      samples: samples.length,
+    };
   },
 };
 
@@ -60,13 +76,30 @@ export const programWandBench: Benchmark = {
   async run({ smoke }): Promise<BenchResult> {
     const samples = await timeEach(smoke ? 1 : 10, async () => {
       const { link } = trainingLink({ latencyMs: LATENCY_MS });
-      const r = await link.program({ sessionId: 's', transactionId: randomUUID(), settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.33', unit: 'mL/day' } } });
+      const r = await link.program({
+        sessionId: 's',
+        transactionId: randomUUID(),
+        settings: {
+          drug: 'morphine',
+          concentration: { value: '10', unit: 'mg/mL' },
+          mode: 'continuous',
+          rate: { value: '0.33', unit: 'mL/day' },
+        },
+      });
       if (!r.ok) throw new Error(r.error.message);
       const back = await link.interrogate(); // read-back on the open session
       if (!back.ok) throw new Error(back.error.message);
     });
     const value = median(samples);
     const baseline = floorMs(7); // HELLO, FIND_PUMP, OPEN_SESSION, BEGIN_TX, STAGE, COMMIT, READ_STATUS
-    return { name: this.name, value, unit: 'ms', baselineName: 'physical floor, 7 frames', baseline, ratio: value / baseline, samples: samples.length };
+    return {
+      name: this.name,
+      value,
+      unit: 'ms',
+      baselineName: 'physical floor, 7 frames',
+      baseline,
+      ratio: value / baseline,
+      samples: samples.length,
+    };
   },
 };

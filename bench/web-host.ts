@@ -38,12 +38,23 @@ export const webHostStart: Benchmark = {
     try {
       let i = 0;
       const host = await timeEach(count, () =>
-        startToFirstPage(['dist/web/server.cjs', '--port', '0', '--simulator', '--db', join(dir, `b${i++}.sqlite`)], { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys') }),
+        startToFirstPage(['dist/web/server.cjs', '--port', '0', '--simulator', '--db', join(dir, `b${i++}.sqlite`)], {
+          ...process.env,
+          PUMP_AUDIT_KEY_DIR: join(dir, 'keys'),
+        }),
       );
       const bare = await timeEach(count, () => startToFirstPage(['-e', BARE_SERVER]));
       const value = median(host);
       const baseline = median(bare);
-      return { name: this.name, value, unit: 'ms', baselineName: 'bare node:http server', baseline, ratio: value / baseline, samples: count };
+      return {
+        name: this.name,
+        value,
+        unit: 'ms',
+        baselineName: 'bare node:http server',
+        baseline,
+        ratio: value / baseline,
+        samples: count,
+      };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

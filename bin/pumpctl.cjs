@@ -6,7 +6,9 @@ const { join } = require('node:path');
 
 const bundle = join(__dirname, '..', 'dist', 'cli', 'pumpctl.mjs');
 if (!existsSync(bundle)) {
-  process.stderr.write('pumpctl is not built yet. Run `npm run build:node` (or `npm ci`) in the project folder first.\n');
+  process.stderr.write(
+    'pumpctl is not built yet. Run `npm run build:node` (or `npm ci`) in the project folder first.\n',
+  );
   process.exit(1);
 }
 import(require('node:url').pathToFileURL(bundle).href).catch((e) => {

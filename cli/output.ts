@@ -61,7 +61,9 @@ export function fail(io: Io, json: boolean, error: AppError, exit: ExitCode = ex
   io.err(`pumpctl: ${error.message}\n`);
   if (json) {
     const { code, message, field, key, params } = error;
-    io.out(`${JSON.stringify({ error: { code, message, ...(field === undefined ? {} : { field }), ...(key === undefined ? {} : { key }), ...(params === undefined ? {} : { params }) } })}\n`);
+    io.out(
+      `${JSON.stringify({ error: { code, message, ...(field === undefined ? {} : { field }), ...(key === undefined ? {} : { key }), ...(params === undefined ? {} : { params }) } })}\n`,
+    );
   }
   return exit;
 }

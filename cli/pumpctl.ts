@@ -1,5 +1,14 @@
 import { appVersion } from '../services/version';
-import { auditUsage, backupUsage, calcUsage, checkUsage, demoUsage, interrogateUsage, restoreUsage, usersUsage } from './usage';
+import {
+  auditUsage,
+  backupUsage,
+  calcUsage,
+  checkUsage,
+  demoUsage,
+  interrogateUsage,
+  restoreUsage,
+  usersUsage,
+} from './usage';
 import { EXIT, UsageError, processIo, type ExitCode, type Io } from './output';
 
 const USAGE = `pumpctl ${appVersion}: the command line of the intrathecal pump programmer

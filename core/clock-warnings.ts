@@ -26,7 +26,14 @@ export const ClockWarningSchema = z.discriminatedUnion('code', [
      * wall-clock time just after it (`YYYY-MM-DD`, `HH:MM`); `from` and `to`: the offsets as
      * `+08:00` text; the clinic's time zone by its IANA name.
      */
-    params: z.strictObject({ at: z.iso.datetime(), date: z.iso.date(), time: z.string(), from: z.string(), to: z.string(), timeZone: z.string() }),
+    params: z.strictObject({
+      at: z.iso.datetime(),
+      date: z.iso.date(),
+      time: z.string(),
+      from: z.string(),
+      to: z.string(),
+      timeZone: z.string(),
+    }),
   }),
 ]);
 export type ClockWarning = z.infer<typeof ClockWarningSchema>;
@@ -49,14 +56,24 @@ export function clockWarnings(pump: ClockWarningInput, now: Date, timeZone: stri
   const warnings: ClockWarning[] = [];
   const clinic = utcOffsetMinutes(now, timeZone);
   if (pump.pumpOffsetMinutes !== undefined && pump.pumpOffsetMinutes !== clinic) {
-    warnings.push({ code: 'PUMP_OFFSET_DIFFERS', params: { pump: offsetText(pump.pumpOffsetMinutes), clinic: offsetText(clinic), timeZone } });
+    warnings.push({
+      code: 'PUMP_OFFSET_DIFFERS',
+      params: { pump: offsetText(pump.pumpOffsetMinutes), clinic: offsetText(clinic), timeZone },
+    });
   }
   if (pump.mode === 'flex') {
     const change = nextOffsetChange(now, timeZone, DST_WARNING_DAYS);
     if (change !== undefined) {
       warnings.push({
         code: 'DST_CHANGE_SOON',
-        params: { at: change.at.toISOString(), date: clinicDate(change.at, timeZone), time: clinicTime(change.at, timeZone), from: offsetText(change.fromMinutes), to: offsetText(change.toMinutes), timeZone },
+        params: {
+          at: change.at.toISOString(),
+          date: clinicDate(change.at, timeZone),
+          time: clinicTime(change.at, timeZone),
+          from: offsetText(change.fromMinutes),
+          to: offsetText(change.toMinutes),
+          timeZone,
+        },
       });
     }
   }

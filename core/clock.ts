@@ -8,7 +8,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const partsFormatter = (timeZone: string): Intl.DateTimeFormat => {
   let f = formatters.get(timeZone);
   if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -35,8 +44,16 @@ interface LocalParts {
 
 const localParts = (instant: Date, timeZone: string): LocalParts => {
   const parts: Record<string, number> = {};
-  for (const p of partsFormatter(timeZone).formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts['year'] ?? 0, month: parts['month'] ?? 0, day: parts['day'] ?? 0, hour: parts['hour'] ?? 0, minute: parts['minute'] ?? 0, second: parts['second'] ?? 0 };
+  for (const p of partsFormatter(timeZone).formatToParts(instant))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return {
+    year: parts['year'] ?? 0,
+    month: parts['month'] ?? 0,
+    day: parts['day'] ?? 0,
+    hour: parts['hour'] ?? 0,
+    minute: parts['minute'] ?? 0,
+    second: parts['second'] ?? 0,
+  };
 };
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -64,7 +81,11 @@ export const utcOffsetMinutes = (instant: Date, timeZone: string): number => {
  * The next change of the clinic's UTC offset (daylight saving) within `days`, or undefined. Found
  * by stepping an hour at a time, then narrowing to the minute.
  */
-export function nextOffsetChange(instant: Date, timeZone: string, days = 7): { at: Date; fromMinutes: number; toMinutes: number } | undefined {
+export function nextOffsetChange(
+  instant: Date,
+  timeZone: string,
+  days = 7,
+): { at: Date; fromMinutes: number; toMinutes: number } | undefined {
   const start = utcOffsetMinutes(instant, timeZone);
   const hour = 3_600_000;
   for (let t = instant.getTime() + hour; t <= instant.getTime() + days * 24 * hour; t += hour) {
@@ -84,10 +105,12 @@ export function nextOffsetChange(instant: Date, timeZone: string, days = 7): { a
 }
 
 /** `+08:00` style text of an offset in minutes. */
-export const offsetText = (minutes: number): string => `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+export const offsetText = (minutes: number): string =>
+  `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
 
 /** A clinic wall-clock time as an instant, or why it names none (a time the clocks skipped). */
-export type LocalInstant = { ok: true; instant: Date; ambiguous: boolean } | { ok: false; reason: 'invalid' | 'nonexistent' };
+export type LocalInstant =
+  { ok: true; instant: Date; ambiguous: boolean } | { ok: false; reason: 'invalid' | 'nonexistent' };
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -105,12 +128,18 @@ export function clinicLocalToUtc(date: string, time: string, timeZone: string): 
   const t = LOCAL_TIME.exec(time);
   if (d === null || t === null) return { ok: false, reason: 'invalid' };
   const asUtc = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
-  if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 10) !== date) return { ok: false, reason: 'invalid' };
-  const offsets = new Set([utcOffsetMinutes(new Date(asUtc - DAY_MS), timeZone), utcOffsetMinutes(new Date(asUtc + DAY_MS), timeZone)]);
+  if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 10) !== date)
+    return { ok: false, reason: 'invalid' };
+  const offsets = new Set([
+    utcOffsetMinutes(new Date(asUtc - DAY_MS), timeZone),
+    utcOffsetMinutes(new Date(asUtc + DAY_MS), timeZone),
+  ]);
   const matches = [...offsets]
     .map((offset) => new Date(asUtc - offset * 60_000))
     .filter((instant) => clinicDate(instant, timeZone) === date && clinicTime(instant, timeZone) === time)
     .sort((a, b) => a.getTime() - b.getTime());
   const first = matches[0];
-  return first === undefined ? { ok: false, reason: 'nonexistent' } : { ok: true, instant: first, ambiguous: matches.length > 1 };
+  return first === undefined
+    ? { ok: false, reason: 'nonexistent' }
+    : { ok: true, instant: first, ambiguous: matches.length > 1 };
 }

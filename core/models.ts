@@ -35,7 +35,8 @@ export interface CatheterModel {
   source: string;
 }
 
-const SIM_SOURCE = 'Simulated training pump defined by this project (docs/calculations.md); minimum rate as the reference pump (PRODUCT.md).';
+const SIM_SOURCE =
+  'Simulated training pump defined by this project (docs/calculations.md); minimum rate as the reference pump (PRODUCT.md).';
 
 /** The simulated pumps differ only in their reservoir. */
 const simulatedPump = (capacityMl: '20' | '40'): PumpModel => ({

@@ -39,22 +39,31 @@ export const SystemicOpioidInputSchema = z
     startDate: IsoDate,
     stopDate: IsoDate.optional(),
   })
-  .refine((r) => r.stopDate === undefined || r.stopDate >= r.startDate, { message: 'the stop date is on or after the start date', path: ['stopDate'] });
+  .refine((r) => r.stopDate === undefined || r.stopDate >= r.startDate, {
+    message: 'the stop date is on or after the start date',
+    path: ['stopDate'],
+  });
 export type SystemicOpioidInput = z.infer<typeof SystemicOpioidInputSchema>;
 
 /** Oral morphine equivalent of one record, in mg/day. */
-export const oralMorphineEquivalent = (kind: SystemicOpioidKind, dose: string): Dec => dec(dose).mul(systemicOpioids[kind].factor);
+export const oralMorphineEquivalent = (kind: SystemicOpioidKind, dose: string): Dec =>
+  dec(dose).mul(systemicOpioids[kind].factor);
 
 /** The day total of oral morphine equivalents on a clinic date (records running that day). */
 export function omeOnDate(records: readonly SystemicOpioidInput[], date: string): Dec {
-  return records.filter((r) => r.startDate <= date && (r.stopDate === undefined || r.stopDate >= date)).reduce((sum, r) => sum.plus(oralMorphineEquivalent(r.kind, r.dose)), dec(0));
+  return records
+    .filter((r) => r.startDate <= date && (r.stopDate === undefined || r.stopDate >= date))
+    .reduce((sum, r) => sum.plus(oralMorphineEquivalent(r.kind, r.dose)), dec(0));
 }
 
 /**
  * The day total over time, as a step series: one point where any record starts, the day after any
  * stops, and today — each the total from that date on (for the chart beside the intrathecal dose).
  */
-export function omeSteps(records: readonly SystemicOpioidInput[], today: string): Array<{ date: string; omeMgPerDay: string }> {
+export function omeSteps(
+  records: readonly SystemicOpioidInput[],
+  today: string,
+): Array<{ date: string; omeMgPerDay: string }> {
   const dates = new Set<string>([today]);
   for (const r of records) {
     dates.add(r.startDate);
@@ -100,7 +109,11 @@ export const opioidDrugs: readonly Drug[] = ['morphine', 'hydromorphone', 'fenta
  * A patient whose pump has infused an opioid without a break for the last 7 days is tolerant
  * whatever the systemic record says; otherwise the record decides.
  */
-export function opioidTolerance(records: readonly SystemicOpioidInput[], today: string, intrathecalOpioidDays: number): OpioidTolerance {
+export function opioidTolerance(
+  records: readonly SystemicOpioidInput[],
+  today: string,
+  intrathecalOpioidDays: number,
+): OpioidTolerance {
   if (intrathecalOpioidDays >= TOLERANCE_DAYS) return 'tolerant';
   return toleranceFromRecords(records, today);
 }

@@ -9,7 +9,19 @@ import { ROUNDING } from './calc/rounding';
 import { defaultPumpModel, type PumpModel } from './models';
 import type { Drug } from './pump';
 import { ok, type Result } from './result';
-import { concentrationIn, dailyDoseQ, hourlyDoseQ, massOf, rateQ, volumeQ, type ConcentrationQ, type DailyDoseQ, type HourlyDoseQ, type RateQ, type VolumeQ } from './units';
+import {
+  concentrationIn,
+  dailyDoseQ,
+  hourlyDoseQ,
+  massOf,
+  rateQ,
+  volumeQ,
+  type ConcentrationQ,
+  type DailyDoseQ,
+  type HourlyDoseQ,
+  type RateQ,
+  type VolumeQ,
+} from './units';
 
 /** One drug of the solution in the reservoir; an admixture has several. */
 export interface Component {
@@ -59,14 +71,18 @@ export interface ProgramSummary {
 }
 
 /** Checks the structure of a program: steps covering 24 h, rates within the pump, sane bolus settings. */
-export function validateProgram(program: TherapyProgram, model: PumpModel = defaultPumpModel()): Result<{ dailyVolume: Dec; peakRate: Dec }> {
+export function validateProgram(
+  program: TherapyProgram,
+  model: PumpModel = defaultPumpModel(),
+): Result<{ dailyVolume: Dec; peakRate: Dec }> {
   if (program.components.length === 0) return invalid('components', 'a program needs at least one drug');
   if (program.components.length > 4) return invalid('components', 'an admixture has at most 4 drugs');
   const seen = new Set<Drug>();
   for (const [i, c] of program.components.entries()) {
     if (seen.has(c.drug)) return invalid(`components.${i}.drug`, `${c.drug} appears twice in the admixture`);
     seen.add(c.drug);
-    if (dec(c.concentration.value).isZero()) return invalid(`components.${i}.concentration.value`, 'concentration must be greater than zero');
+    if (dec(c.concentration.value).isZero())
+      return invalid(`components.${i}.concentration.value`, 'concentration must be greater than zero');
   }
   let dailyVolume: Dec;
   let peakRate: Dec;
@@ -102,17 +118,24 @@ export function validateProgram(program: TherapyProgram, model: PumpModel = defa
   }
   const bolus = program.patientBolus;
   if (bolus !== undefined) {
-    if (!Number.isInteger(bolus.maxPerDay) || bolus.maxPerDay < 0 || bolus.maxPerDay > 24) return invalid('patientBolus.maxPerDay', 'max boluses per day is a whole number from 0 to 24');
-    if (!Number.isInteger(bolus.durationMinutes) || bolus.durationMinutes < 1) return invalid('patientBolus.durationMinutes', 'bolus duration is at least 1 minute');
+    if (!Number.isInteger(bolus.maxPerDay) || bolus.maxPerDay < 0 || bolus.maxPerDay > 24)
+      return invalid('patientBolus.maxPerDay', 'max boluses per day is a whole number from 0 to 24');
+    if (!Number.isInteger(bolus.durationMinutes) || bolus.durationMinutes < 1)
+      return invalid('patientBolus.durationMinutes', 'bolus duration is at least 1 minute');
     if (!Number.isInteger(bolus.lockoutMinutes) || bolus.lockoutMinutes < bolus.durationMinutes) {
       return invalid('patientBolus.lockoutMinutes', 'the lockout interval must be at least as long as the bolus');
     }
-    if (bolus.maxPerDay * bolus.lockoutMinutes > 1440) return invalid('patientBolus.maxPerDay', 'that many boluses cannot fit in a day with this lockout interval');
+    if (bolus.maxPerDay * bolus.lockoutMinutes > 1440)
+      return invalid('patientBolus.maxPerDay', 'that many boluses cannot fit in a day with this lockout interval');
     const volume = dec(bolus.volume.value);
-    if (volume.isZero() || volume.isNegative()) return invalid('patientBolus.volume.value', 'the bolus volume must be greater than zero');
+    if (volume.isZero() || volume.isNegative())
+      return invalid('patientBolus.volume.value', 'the bolus volume must be greater than zero');
     const rate = bolusRate(volume, bolus.durationMinutes);
     if (rate.gt(model.maxRateMlPerDay)) {
-      return outOfRange('patientBolus.durationMinutes', `${str(volume)} mL over ${bolus.durationMinutes} min is ${str(toPlaces(rate, 3))} mL/day, faster than the pump's maximum rate of ${model.maxRateMlPerDay} mL/day: lengthen the bolus`);
+      return outOfRange(
+        'patientBolus.durationMinutes',
+        `${str(volume)} mL over ${bolus.durationMinutes} min is ${str(toPlaces(rate, 3))} mL/day, faster than the pump's maximum rate of ${model.maxRateMlPerDay} mL/day: lengthen the bolus`,
+      );
     }
   }
   return ok({ dailyVolume, peakRate });
@@ -131,7 +154,8 @@ export const sameDailyDose = (a: DailyDoseQ, b: DailyDoseQ): boolean => {
 };
 
 /** The pump model's range and resolution (core/calc/limits.ts); zero is a stop, judged by the mode. */
-const checkRate = (rate: Dec, model: PumpModel, field: string): Result<null> => checkPumpRate(rate, model, field, { zeroAllowed: true, resolution: true, code: 'INVALID_INPUT' });
+const checkRate = (rate: Dec, model: PumpModel, field: string): Result<null> =>
+  checkPumpRate(rate, model, field, { zeroAllowed: true, resolution: true, code: 'INVALID_INPUT' });
 
 /**
  * Everything the Finish screen shows about one program: per-drug daily dose and peak hourly dose,
@@ -158,7 +182,8 @@ export function summarizeProgram(
       peakHourlyDose: hourlyDoseQ(toPlaces(peakRate.mul(conc).div(24), ROUNDING.dosePlaces), mass),
       maxDailyDoseWithBoluses: dailyDoseQ(toPlaces(maxDailyVolume.mul(conc), ROUNDING.dosePlaces), mass),
     };
-    if (bolus !== undefined) summary.bolusDose = { value: str(toPlaces(dec(bolus.volume.value).mul(conc), ROUNDING.dosePlaces)), unit: mass };
+    if (bolus !== undefined)
+      summary.bolusDose = { value: str(toPlaces(dec(bolus.volume.value).mul(conc), ROUNDING.dosePlaces)), unit: mass };
     return summary;
   });
   const result: ProgramSummary = {
@@ -168,9 +193,14 @@ export function summarizeProgram(
     maxDailyVolume: volumeQ(toPlaces(maxDailyVolume, ROUNDING.volumePlaces)),
     components,
   };
-  if (bolus !== undefined) result.bolusRate = rateQ(toPlaces(bolusRate(dec(bolus.volume.value), bolus.durationMinutes), ROUNDING.volumePlaces));
+  if (bolus !== undefined)
+    result.bolusRate = rateQ(
+      toPlaces(bolusRate(dec(bolus.volume.value), bolus.durationMinutes), ROUNDING.volumePlaces),
+    );
   if (options.reservoirVolume !== undefined && options.alarmVolume !== undefined && !maxDailyVolume.isZero()) {
-    result.daysToAlarm = str(daysToAlarm(dec(options.reservoirVolume.value), dec(options.alarmVolume.value), maxDailyVolume));
+    result.daysToAlarm = str(
+      daysToAlarm(dec(options.reservoirVolume.value), dec(options.alarmVolume.value), maxDailyVolume),
+    );
   }
   return ok(result);
 }
@@ -185,12 +215,17 @@ export interface ProgramDiffRow {
   percentChange?: string;
 }
 
-const quantityText = (q: { value: string; unit: string } | undefined): string | undefined => (q === undefined ? undefined : `${q.value} ${q.unit}`);
+const quantityText = (q: { value: string; unit: string } | undefined): string | undefined =>
+  q === undefined ? undefined : `${q.value} ${q.unit}`;
 
 /** Field-by-field comparison of two program summaries, for the old-beside-new review. */
 export function diffPrograms(before: ProgramSummary | undefined, after: ProgramSummary): ProgramDiffRow[] {
   const rows: ProgramDiffRow[] = [];
-  const add = (field: string, o: { value: string; unit: string } | string | undefined, n: { value: string; unit: string } | string | undefined) => {
+  const add = (
+    field: string,
+    o: { value: string; unit: string } | string | undefined,
+    n: { value: string; unit: string } | string | undefined,
+  ) => {
     const oldText = typeof o === 'string' || o === undefined ? o : quantityText(o);
     const newText = typeof n === 'string' || n === undefined ? n : quantityText(n);
     const row: ProgramDiffRow = { field, old: oldText, new: newText, changed: oldText !== newText };
@@ -204,7 +239,9 @@ export function diffPrograms(before: ProgramSummary | undefined, after: ProgramS
   add('dailyVolume', before?.dailyVolume, after.dailyVolume);
   add('peakRate', before?.peakRate, after.peakRate);
   add('maxDailyVolume', before?.maxDailyVolume, after.maxDailyVolume);
-  const drugsInOrder = [...new Set([...(before?.components ?? []).map((c) => c.drug), ...after.components.map((c) => c.drug)])];
+  const drugsInOrder = [
+    ...new Set([...(before?.components ?? []).map((c) => c.drug), ...after.components.map((c) => c.drug)]),
+  ];
   for (const drug of drugsInOrder) {
     const o = before?.components.find((c) => c.drug === drug);
     const n = after.components.find((c) => c.drug === drug);
@@ -222,7 +259,12 @@ export function diffPrograms(before: ProgramSummary | undefined, after: ProgramS
  * is then required, never optional. Returns the bridge for each component whose concentration
  * changed (dose kept), or none.
  */
-export function requiredBridges(before: TherapyProgram, after: TherapyProgram, deadVolume: VolumeQ, model: PumpModel = defaultPumpModel()): Result<Array<{ drug: Drug; bridge: Bridge }>> {
+export function requiredBridges(
+  before: TherapyProgram,
+  after: TherapyProgram,
+  deadVolume: VolumeQ,
+  model: PumpModel = defaultPumpModel(),
+): Result<Array<{ drug: Drug; bridge: Bridge }>> {
   const out: Array<{ drug: Drug; bridge: Bridge }> = [];
   const afterSummary = summarizeProgram(after, { model });
   if (!afterSummary.ok) return afterSummary;
@@ -233,7 +275,10 @@ export function requiredBridges(before: TherapyProgram, after: TherapyProgram, d
     if (concentrationIn(o.concentration, mass).eq(concentrationIn(n.concentration, mass))) continue;
     const dose = afterSummary.value.components.find((c) => c.drug === n.drug)?.dailyDose;
     if (dose === undefined || dec(dose.value).isZero()) continue;
-    const bridge = bridgeBolus({ dailyDose: dose, oldConcentration: o.concentration, newConcentration: n.concentration, deadVolume }, model);
+    const bridge = bridgeBolus(
+      { dailyDose: dose, oldConcentration: o.concentration, newConcentration: n.concentration, deadVolume },
+      model,
+    );
     if (!bridge.ok) return bridge;
     out.push({ drug: n.drug, bridge: bridge.value });
   }
@@ -241,4 +286,5 @@ export function requiredBridges(before: TherapyProgram, after: TherapyProgram, d
 }
 
 /** The pump's dead volume to bridge: its tubing plus the catheter's internal volume. */
-export const deadVolume = (model: PumpModel, catheterVolumeMl: string): VolumeQ => volumeQ(dec(model.tubingVolumeMl).plus(catheterVolumeMl));
+export const deadVolume = (model: PumpModel, catheterVolumeMl: string): VolumeQ =>
+  volumeQ(dec(model.tubingVolumeMl).plus(catheterVolumeMl));

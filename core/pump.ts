@@ -2,7 +2,16 @@ import * as z from 'zod';
 import { ConcentrationSchema, DailyDoseSchema, RateSchema, VolumeSchema } from './quantity';
 import type { ConcentrationQ, RateQ } from './units';
 
-export const drugs = ['morphine', 'hydromorphone', 'ziconotide', 'baclofen', 'bupivacaine', 'clonidine', 'fentanyl', 'sufentanil'] as const;
+export const drugs = [
+  'morphine',
+  'hydromorphone',
+  'ziconotide',
+  'baclofen',
+  'bupivacaine',
+  'clonidine',
+  'fentanyl',
+  'sufentanil',
+] as const;
 export const DrugSchema = z.enum(drugs);
 export type Drug = z.infer<typeof DrugSchema>;
 
@@ -44,10 +53,18 @@ export const PumpStatusSchema = z.strictObject({
   /** The last program write the pump applied (resolves an unconfirmed outcome); null before any. */
   lastTransactionId: z.string().max(64).nullable(),
   /** A flex program's steps as the pump holds them (read back after programming). */
-  steps: z.array(z.strictObject({ start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), rate: RateSchema })).max(24).optional(),
+  steps: z
+    .array(z.strictObject({ start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), rate: RateSchema }))
+    .max(24)
+    .optional(),
   /** The patient bolus settings the pump holds, when set. */
   patientBolus: z
-    .strictObject({ volumeMl: z.string(), durationMinutes: z.number().int(), lockoutMinutes: z.number().int(), maxPerDay: z.number().int() })
+    .strictObject({
+      volumeMl: z.string(),
+      durationMinutes: z.number().int(),
+      lockoutMinutes: z.number().int(),
+      maxPerDay: z.number().int(),
+    })
     .optional(),
   /** A bridge bolus still running (the basal program waits until it ends): the volume left. */
   bridge: z.strictObject({ remaining: VolumeSchema }).optional(),
@@ -55,7 +72,15 @@ export const PumpStatusSchema = z.strictObject({
 export type PumpStatus = z.infer<typeof PumpStatusSchema>;
 
 /** Event codes of the pump's own log, in wire order (docs/wand-protocol.md). */
-export const pumpEventCodes = ['PROGRAM_APPLIED', 'RESERVOIR_SET', 'CLOCK_SET', 'ALARM_TEST', 'BOLUS_STARTED', 'PATIENT_BOLUS', 'MOTOR_STALL'] as const;
+export const pumpEventCodes = [
+  'PROGRAM_APPLIED',
+  'RESERVOIR_SET',
+  'CLOCK_SET',
+  'ALARM_TEST',
+  'BOLUS_STARTED',
+  'PATIENT_BOLUS',
+  'MOTOR_STALL',
+] as const;
 export const PumpEventSchema = z.strictObject({
   /** Pump clock time (ISO 8601). */
   at: z.iso.datetime(),

@@ -71,7 +71,13 @@ export const appError = (code: ErrorCode, message: string, field?: string): AppE
   field === undefined ? { code, message } : { code, message, field };
 
 /** An error the UI says in the user's language: `key` names the message, `params` fill it; `message` is the English text. */
-export const namedError = (code: ErrorCode, key: string, params: Record<string, string>, message: string, field?: string): AppError => ({ ...appError(code, message, field), key, params });
+export const namedError = (
+  code: ErrorCode,
+  key: string,
+  params: Record<string, string>,
+  message: string,
+  field?: string,
+): AppError => ({ ...appError(code, message, field), key, params });
 
 /** Builds the wire schema of a result carrying `value`. */
 export const resultSchema = <T extends z.ZodType>(value: T) =>

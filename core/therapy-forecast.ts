@@ -11,15 +11,25 @@ import { concentrationIn, type ConcentrationQ } from './units';
  * of a pump may be shorter (ziconotide binds to new surfaces), and a marketed product filled
  * undiluted may be longer.
  */
-export function stabilityDaysFor(library: DrugLibrary, components: ReadonlyArray<{ drug: Drug; concentration: ConcentrationQ }>, firstFill: boolean): number | undefined {
+export function stabilityDaysFor(
+  library: DrugLibrary,
+  components: ReadonlyArray<{ drug: Drug; concentration: ConcentrationQ }>,
+  firstFill: boolean,
+): number | undefined {
   let days: number | undefined;
   for (const c of components) {
     const entry = library.entries.find((e) => e.drug === c.drug);
     const stability = entry?.stabilityDays;
     if (entry === undefined || stability === undefined) continue;
     const concentration = concentrationIn(c.concentration, entry.unit);
-    const undiluted = components.length === 1 && (entry.concentration.products ?? []).some((p) => dec(p).eq(concentration));
-    const own = firstFill && stability.firstFillDays !== undefined ? stability.firstFillDays : undiluted && stability.undilutedDays !== undefined ? stability.undilutedDays : stability.days;
+    const undiluted =
+      components.length === 1 && (entry.concentration.products ?? []).some((p) => dec(p).eq(concentration));
+    const own =
+      firstFill && stability.firstFillDays !== undefined
+        ? stability.firstFillDays
+        : undiluted && stability.undilutedDays !== undefined
+          ? stability.undilutedDays
+          : stability.days;
     days = days === undefined ? own : Math.min(days, own);
   }
   return days;
@@ -51,7 +61,10 @@ export const therapyForecast = (input: TherapyForecastInput): Result<Forecast> =
     alarmVolume: dec(input.alarmVolumeMl),
     fillVolume: dec(input.fillVolumeMl),
     dailyVolume,
-    bolusVolumePerDay: input.summary.mode === 'stopped' ? dec(0) : dec(input.summary.maxDailyVolume.value).minus(input.summary.dailyVolume.value),
+    bolusVolumePerDay:
+      input.summary.mode === 'stopped'
+        ? dec(0)
+        : dec(input.summary.maxDailyVolume.value).minus(input.summary.dailyVolume.value),
     fillDate: input.fillDate,
     stabilityDays: input.stabilityDays,
     beyondUseDate: input.beyondUseDate,

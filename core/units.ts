@@ -39,7 +39,12 @@ const quantity = <U extends readonly [string, ...string[]]>(units: U, label: str
       value: amount,
       unit: z.enum(units, { error: () => `${label} unit must be one of ${units.join(', ')}` }),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : `${label} must be {"value": "<decimal>", "unit": "<unit>"}`) },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field(s): ${issue.keys.join(', ')}`
+          : `${label} must be {"value": "<decimal>", "unit": "<unit>"}`,
+    },
   );
 
 /** Quantity schemas as they arrive from a clinician, a file or stdin: strict, decimal strings only. */
@@ -59,10 +64,17 @@ export type VolumeQ = { value: string; unit: 'mL' };
 
 export const rateQ = (value: Dec): RateQ => ({ value: str(value), unit: 'mL/day' });
 export const volumeQ = (value: Dec): VolumeQ => ({ value: str(value), unit: 'mL' });
-export const dailyDoseQ = (value: Dec, mass: MassUnit): DailyDoseQ => ({ value: str(value), unit: dailyDoseUnit(mass) });
-export const hourlyDoseQ = (value: Dec, mass: MassUnit): HourlyDoseQ => ({ value: str(value), unit: hourlyDoseUnit(mass) });
+export const dailyDoseQ = (value: Dec, mass: MassUnit): DailyDoseQ => ({
+  value: str(value),
+  unit: dailyDoseUnit(mass),
+});
+export const hourlyDoseQ = (value: Dec, mass: MassUnit): HourlyDoseQ => ({
+  value: str(value),
+  unit: hourlyDoseUnit(mass),
+});
 
 /** A concentration's amount in the given mass unit per mL. */
-export const concentrationIn = (c: ConcentrationQ, mass: MassUnit): Dec => convertMass(dec(c.value), massOf(c.unit), mass);
+export const concentrationIn = (c: ConcentrationQ, mass: MassUnit): Dec =>
+  convertMass(dec(c.value), massOf(c.unit), mass);
 /** A daily dose's amount in the given mass unit per day. */
 export const dailyDoseIn = (d: DailyDoseQ, mass: MassUnit): Dec => convertMass(dec(d.value), massOf(d.unit), mass);

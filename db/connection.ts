@@ -88,7 +88,10 @@ function createPrivately(path: string): void {
 
 const wrongKey = (path: string, message: string): DatabaseOpenError | undefined =>
   /not a database|SQLITE_NOTADB/i.test(message)
-    ? new DatabaseOpenError('CANNOT_OPEN', `The database at ${path} cannot be read with the database key: it is encrypted with another key, or it is not a database (${message}). Use the key folder it was made with.`)
+    ? new DatabaseOpenError(
+        'CANNOT_OPEN',
+        `The database at ${path} cannot be read with the database key: it is encrypted with another key, or it is not a database (${message}). Use the key folder it was made with.`,
+      )
     : undefined;
 
 /**
@@ -104,7 +107,10 @@ function refuseEmptyFile(path: string): void {
     size = undefined;
   }
   if (size === 0) {
-    throw new DatabaseOpenError('CORRUPT', `The database file at ${path} is empty (0 bytes); it is not taken as a new database.`);
+    throw new DatabaseOpenError(
+      'CORRUPT',
+      `The database file at ${path} is empty (0 bytes); it is not taken as a new database.`,
+    );
   }
 }
 
@@ -115,7 +121,10 @@ function refuseEmptyFile(path: string): void {
 export function openDatabase(path: string, encryption?: StoreKey): Db {
   refuseEmptyFile(path);
   if (encryption !== undefined && isPlainDatabaseFile(path)) {
-    throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${path} is not encrypted; open it through the programmer's store, which encrypts it once (openStore).`);
+    throw new DatabaseOpenError(
+      'CANNOT_OPEN',
+      `The database at ${path} is not encrypted; open it through the programmer's store, which encrypts it once (openStore).`,
+    );
   }
   let db: Db;
   try {
@@ -147,7 +156,10 @@ export function openDatabase(path: string, encryption?: StoreKey): Db {
       if (keyProblem !== undefined) throw keyProblem;
     }
     if (/not a database|malformed/i.test(message)) {
-      throw new DatabaseOpenError('CORRUPT', `The file at ${path} is not a readable database${encryption === undefined ? ' (or it is encrypted and was opened without its key)' : ''}: ${message}`);
+      throw new DatabaseOpenError(
+        'CORRUPT',
+        `The file at ${path} is not a readable database${encryption === undefined ? ' (or it is encrypted and was opened without its key)' : ''}: ${message}`,
+      );
     }
     if (/readonly|read-only|disk is full|SQLITE_FULL|SQLITE_READONLY|unable to open/i.test(message)) {
       throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${path} cannot be written: ${message}`);
@@ -186,10 +198,14 @@ export function openDatabaseReadOnly(path: string, encryption?: StoreKey): Db {
   }
   try {
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new DatabaseOpenError('CORRUPT', `The database at ${path} failed its integrity check: ${String(check)}`);
+    if (check !== 'ok')
+      throw new DatabaseOpenError('CORRUPT', `The database at ${path} failed its integrity check: ${String(check)}`);
     const version = assertNotNewer(db);
     if (version < latestVersion()) {
-      throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${path} has schema ${version}; open it once with the programmer to upgrade it (schema ${latestVersion()}).`);
+      throw new DatabaseOpenError(
+        'CANNOT_OPEN',
+        `The database at ${path} has schema ${version}; open it once with the programmer to upgrade it (schema ${latestVersion()}).`,
+      );
     }
     return db;
   } catch (e) {
@@ -199,7 +215,9 @@ export function openDatabaseReadOnly(path: string, encryption?: StoreKey): Db {
       const keyProblem = wrongKey(path, (e as Error).message);
       if (keyProblem !== undefined) throw keyProblem;
     }
-    throw new DatabaseOpenError('CORRUPT', `The file at ${path} is not a readable database${encryption === undefined ? ' (or it is encrypted and was opened without its key)' : ''}: ${(e as Error).message}`);
+    throw new DatabaseOpenError(
+      'CORRUPT',
+      `The file at ${path} is not a readable database${encryption === undefined ? ' (or it is encrypted and was opened without its key)' : ''}: ${(e as Error).message}`,
+    );
   }
 }
-

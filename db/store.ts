@@ -1,7 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Database, DatabaseOpenError, isPlainDatabaseFile, openDatabase, openDatabaseReadOnly, type Db } from './connection';
+import {
+  Database,
+  DatabaseOpenError,
+  isPlainDatabaseFile,
+  openDatabase,
+  openDatabaseReadOnly,
+  type Db,
+} from './connection';
 import { type DatabaseKeyFile, KeyFileError, type AuditKeyStore } from './audit/keys';
 import { verifyAudit, type AuditVerifyReport } from './audit/verify';
 
@@ -28,7 +46,10 @@ function keyOrRefuse(path: string, keyFile: DatabaseKeyFile, create: boolean): B
     throw new DatabaseOpenError('NO_KEY', `The database key ${keyFile.path} cannot be used: ${(e as Error).message}`);
   }
   if (key === undefined) {
-    throw new DatabaseOpenError('NO_KEY', `The database at ${path} is encrypted and its key (${keyFile.path}) is not there. Restore the key folder from its backup, or point PUMP_AUDIT_KEY_DIR at it.`);
+    throw new DatabaseOpenError(
+      'NO_KEY',
+      `The database at ${path} is encrypted and its key (${keyFile.path}) is not there. Restore the key folder from its backup, or point PUMP_AUDIT_KEY_DIR at it.`,
+    );
   }
   return key;
 }
@@ -74,12 +95,22 @@ function openStoreOnce(file: string, options: StoreOptions): Db {
 /** Opens a store (encrypted or, for an old file or backup, plain) without writing to it. */
 export function openStoreReadOnly(path: string, keyFile: DatabaseKeyFile | undefined): Db {
   const file = resolve(path);
-  if (keyFile === undefined || !existsSync(file) || statSync(file).size === 0 || isPlainDatabaseFile(file)) return openDatabaseReadOnly(file);
+  if (keyFile === undefined || !existsSync(file) || statSync(file).size === 0 || isPlainDatabaseFile(file))
+    return openDatabaseReadOnly(file);
   return openDatabaseReadOnly(file, { key: keyOrRefuse(file, keyFile, false) });
 }
 
 const sameVerification = (a: AuditVerifyReport, b: AuditVerifyReport): boolean => {
-  const essence = (r: AuditVerifyReport) => JSON.stringify([r.status, r.records, r.firstFailure ?? null, r.checkpoints, r.lastCheckpointSeq, r.unprotectedTail, r.databaseId]);
+  const essence = (r: AuditVerifyReport) =>
+    JSON.stringify([
+      r.status,
+      r.records,
+      r.firstFailure ?? null,
+      r.checkpoints,
+      r.lastCheckpointSeq,
+      r.unprotectedTail,
+      r.databaseId,
+    ]);
   return essence(a) === essence(b);
 };
 
@@ -116,7 +147,10 @@ function liveLockHolder(lock: string): number | undefined {
 }
 
 const busyEncrypting = (file: string, pid: number) =>
-  new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} is being encrypted by another program${pid > 0 ? ` (process ${pid})` : ''}; nothing was changed. Start again when it has finished.`);
+  new DatabaseOpenError(
+    'CANNOT_OPEN',
+    `The database at ${file} is being encrypted by another program${pid > 0 ? ` (process ${pid})` : ''}; nothing was changed. Start again when it has finished.`,
+  );
 
 /** Refuses to open a database another live process is encrypting this moment. */
 function refuseWhileEncrypting(file: string): void {
@@ -135,7 +169,11 @@ function takeEncryptionLock(file: string): () => void {
     try {
       fd = openSync(lock, 'wx', 0o600);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} cannot be locked for its encryption (the plain file is unchanged): ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new DatabaseOpenError(
+          'CANNOT_OPEN',
+          `The database at ${file} cannot be locked for its encryption (the plain file is unchanged): ${(e as Error).message}`,
+        );
       const holder = liveLockHolder(lock);
       if (holder !== undefined) throw busyEncrypting(file, holder);
       rmSync(lock, { force: true }); // stale: its process is gone
@@ -189,7 +227,8 @@ function encryptPlainDatabaseLocked(file: string, key: Buffer, auditKeys?: Audit
     // Leaving WAL needs the only connection to the file: any other program with it open is found here.
     plain.pragma('busy_timeout = 0');
     const mode = String(plain.pragma('journal_mode = DELETE', { simple: true }));
-    if (mode !== 'delete') throw new Error(`another program has the database open (journal mode stays ${mode}): close it first`);
+    if (mode !== 'delete')
+      throw new Error(`another program has the database open (journal mode stays ${mode}): close it first`);
     // From here no other connection can read or write it until this one closes.
     plain.pragma('locking_mode = EXCLUSIVE');
     plain.exec('BEGIN EXCLUSIVE; COMMIT');
@@ -199,8 +238,15 @@ function encryptPlainDatabaseLocked(file: string, key: Buffer, auditKeys?: Audit
   } catch (e) {
     rmSync(staged, { force: true });
     plain.close();
-    const busy = /database is locked|SQLITE_BUSY/i.test((e as Error).message) ? ' — another program has the database open: close it first' : '';
-    throw e instanceof DatabaseOpenError ? e : new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} could not be copied for encryption (the plain file is unchanged): ${(e as Error).message}${busy}`);
+    const busy = /database is locked|SQLITE_BUSY/i.test((e as Error).message)
+      ? ' — another program has the database open: close it first'
+      : '';
+    throw e instanceof DatabaseOpenError
+      ? e
+      : new DatabaseOpenError(
+          'CANNOT_OPEN',
+          `The database at ${file} could not be copied for encryption (the plain file is unchanged): ${(e as Error).message}${busy}`,
+        );
   }
   try {
     const copy = new Database(staged);
@@ -218,7 +264,9 @@ function encryptPlainDatabaseLocked(file: string, key: Buffer, auditKeys?: Audit
       if (integrity !== 'ok') throw new Error(`the encrypted copy failed its integrity check: ${integrity}`);
       const after = verifyAudit(check, auditKeys, { location });
       if (!sameVerification(before, after)) {
-        throw new Error(`the encrypted copy's audit trail does not verify as the original's (${before.status}, ${before.records} records → ${after.status}, ${after.records} records)`);
+        throw new Error(
+          `the encrypted copy's audit trail does not verify as the original's (${before.status}, ${before.records} records → ${after.status}, ${after.records} records)`,
+        );
       }
     } finally {
       check.close();
@@ -231,7 +279,10 @@ function encryptPlainDatabaseLocked(file: string, key: Buffer, auditKeys?: Audit
   } catch (e) {
     rmSync(staged, { force: true });
     if (plain.open) plain.close();
-    throw new DatabaseOpenError('CANNOT_OPEN', `The database at ${file} could not be encrypted; the plain file is unchanged: ${(e as Error).message}`);
+    throw new DatabaseOpenError(
+      'CANNOT_OPEN',
+      `The database at ${file} could not be encrypted; the plain file is unchanged: ${(e as Error).message}`,
+    );
   }
   return { records: before.records };
 }

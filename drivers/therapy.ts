@@ -7,16 +7,31 @@ import type { DailyDoseQ } from '../core/units';
 import { volumeQ } from '../core/units';
 
 /** The pump model a pump names in its status (the default model when the name is not in the table). */
-export const pumpModelNamed = (name: string): PumpModel => pumpModels.find((m) => m.name === name) ?? defaultPumpModel();
+export const pumpModelNamed = (name: string): PumpModel =>
+  pumpModels.find((m) => m.name === name) ?? defaultPumpModel();
 
 /** A pump's settings as the one therapy model (`core/program.ts`) reads them. */
 function therapyOf(s: PumpSettings): TherapyProgram {
-  const infusion: Infusion = s.mode === 'stopped' ? { mode: 'stopped' } : s.mode === 'continuous' ? { mode: 'continuous', rate: s.rate } : { mode: 'flex', steps: s.steps ?? [] };
+  const infusion: Infusion =
+    s.mode === 'stopped'
+      ? { mode: 'stopped' }
+      : s.mode === 'continuous'
+        ? { mode: 'continuous', rate: s.rate }
+        : { mode: 'flex', steps: s.steps ?? [] };
   const b = s.patientBolus;
   return {
     components: [{ drug: s.drug, concentration: s.concentration }],
     infusion,
-    ...(b === undefined ? {} : { patientBolus: { volume: volumeQ(dec(b.volumeMl)), durationMinutes: b.durationMinutes, lockoutMinutes: b.lockoutMinutes, maxPerDay: b.maxPerDay } }),
+    ...(b === undefined
+      ? {}
+      : {
+          patientBolus: {
+            volume: volumeQ(dec(b.volumeMl)),
+            durationMinutes: b.durationMinutes,
+            lockoutMinutes: b.lockoutMinutes,
+            maxPerDay: b.maxPerDay,
+          },
+        }),
   };
 }
 
@@ -28,5 +43,7 @@ export function programDailyDose(settings: PumpSettings, model: PumpModel): Resu
   const summary = summarizeProgram(therapyOf(settings), { model });
   if (!summary.ok) return summary;
   const component = summary.value.components[0];
-  return component === undefined ? err({ code: 'INTERNAL', message: 'the program summary has no component' }) : ok(component.dailyDose);
+  return component === undefined
+    ? err({ code: 'INTERNAL', message: 'the program summary has no component' })
+    : ok(component.dailyDose);
 }

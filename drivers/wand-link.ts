@@ -1,10 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { pumpEventCodes, type BolusWrite, type LinkKind, type ProgramWrite, type PumpEvent, type PumpStatus, type WandStatus } from '../core/pump';
+import {
+  pumpEventCodes,
+  type BolusWrite,
+  type LinkKind,
+  type ProgramWrite,
+  type PumpEvent,
+  type PumpStatus,
+  type WandStatus,
+} from '../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../core/result';
 import type { PumpClockSetting, PumpLink } from './link';
-import { fromWireStatus, fromWireTime, toMicroLitres, toWireSettings, uuidToBytes, wireTime, wireUtcOffset } from './protocol/convert';
+import {
+  fromWireStatus,
+  fromWireTime,
+  toMicroLitres,
+  toWireSettings,
+  uuidToBytes,
+  wireTime,
+  wireUtcOffset,
+} from './protocol/convert';
 import { echoMismatch } from './protocol/echo';
-import { decodeMessage, encodeMessage, MAX_EVENT_PAGES, MESSAGE_VERSION, WandErrorCode, type Message, type MessageError, type MessageName } from './protocol/messages';
+import {
+  decodeMessage,
+  encodeMessage,
+  MAX_EVENT_PAGES,
+  MESSAGE_VERSION,
+  WandErrorCode,
+  type Message,
+  type MessageError,
+  type MessageName,
+} from './protocol/messages';
 import { WandTransport, type TransportError } from './usb/transport';
 import type { UsbDeviceLike } from './usb/types';
 
@@ -25,19 +50,37 @@ export interface WandLinkOptions {
 function describeTransportError(e: TransportError): AppError {
   switch (e.kind) {
     case 'DISCONNECTED':
-      return appError('COMMUNICATION_FAILED', 'The wand was unplugged. Plug it in again; if a program was being sent, interrogate the pump to confirm what it applied.');
+      return appError(
+        'COMMUNICATION_FAILED',
+        'The wand was unplugged. Plug it in again; if a program was being sent, interrogate the pump to confirm what it applied.',
+      );
     case 'TIMEOUT':
-      return appError('COMMUNICATION_FAILED', 'The pump did not answer. Hold the wand directly over the pump and try again.');
+      return appError(
+        'COMMUNICATION_FAILED',
+        'The pump did not answer. Hold the wand directly over the pump and try again.',
+      );
     case 'FRAME':
-      return appError('COMMUNICATION_FAILED', `Interference on the wand link (${e.error.kind}). Move away from other equipment and try again.`);
+      return appError(
+        'COMMUNICATION_FAILED',
+        `Interference on the wand link (${e.error.kind}). Move away from other equipment and try again.`,
+      );
     case 'BUSY':
       return appError('WAND_NOT_FOUND', 'Another program is using the wand. Close it and try again.');
     case 'ACCESS':
-      return appError('WAND_NOT_FOUND', 'No permission to use the wand. On Linux install the udev rule (docs/udev/70-pump-wand.rules) and replug the wand.');
+      return appError(
+        'WAND_NOT_FOUND',
+        'No permission to use the wand. On Linux install the udev rule (docs/udev/70-pump-wand.rules) and replug the wand.',
+      );
     case 'STATE':
-      return appError('COMMUNICATION_FAILED', `The wand was not ready (${e.message}). Try again; if it persists, replug the wand.`);
+      return appError(
+        'COMMUNICATION_FAILED',
+        `The wand was not ready (${e.message}). Try again; if it persists, replug the wand.`,
+      );
     case 'TRANSFER':
-      return appError('COMMUNICATION_FAILED', `A USB transfer to the wand failed (${e.message}). Try again; if it persists, replug the wand.`);
+      return appError(
+        'COMMUNICATION_FAILED',
+        `A USB transfer to the wand failed (${e.message}). Try again; if it persists, replug the wand.`,
+      );
     case 'STALL':
       return appError('COMMUNICATION_FAILED', `The wand stopped answering on USB (${e.message}). Replug the wand.`);
     case 'USB':
@@ -53,16 +96,30 @@ function describeTransportError(e: TransportError): AppError {
 type Failure = TransportError | { kind: 'UNREAD'; message: string } | { kind: 'MESSAGE'; error: MessageError };
 
 function describeFailure(f: Failure): AppError {
-  if (f.kind === 'UNREAD') return appError('COMMUNICATION_FAILED', `The wand could not read the request (${f.message}). Move away from other equipment and try again.`);
+  if (f.kind === 'UNREAD')
+    return appError(
+      'COMMUNICATION_FAILED',
+      `The wand could not read the request (${f.message}). Move away from other equipment and try again.`,
+    );
   if (f.kind !== 'MESSAGE') return describeTransportError(f);
   const e = f.error;
-  if (e.kind === 'BAD_FIELD') return protocolViolation(`field ${e.field} of message type 0x${e.type.toString(16)} holds ${e.value}, which the protocol does not allow`, e.field);
-  if (e.kind === 'BAD_PAYLOAD') return protocolViolation(`message type 0x${e.type.toString(16)}: ${e.reason}`, 'payload');
+  if (e.kind === 'BAD_FIELD')
+    return protocolViolation(
+      `field ${e.field} of message type 0x${e.type.toString(16)} holds ${e.value}, which the protocol does not allow`,
+      e.field,
+    );
+  if (e.kind === 'BAD_PAYLOAD')
+    return protocolViolation(`message type 0x${e.type.toString(16)}: ${e.reason}`, 'payload');
   return protocolViolation(`unknown message type 0x${e.type.toString(16)}`, 'type');
 }
 
 /** The wand broke the protocol: a typed error naming the wire field (`field`). */
-const protocolViolation = (detail: string, field: string): AppError => appError('COMMUNICATION_FAILED', `The wand broke the protocol: ${detail}. Replug the wand and try again; if it persists, the wand needs service.`, field);
+const protocolViolation = (detail: string, field: string): AppError =>
+  appError(
+    'COMMUNICATION_FAILED',
+    `The wand broke the protocol: ${detail}. Replug the wand and try again; if it persists, the wand needs service.`,
+    field,
+  );
 
 /** Retried: a lost or damaged answer, a failed transfer, an answer that could not be read (reads change nothing; writes name their transaction). */
 const RETRYABLE = new Set<Failure['kind']>(['TIMEOUT', 'FRAME', 'TRANSFER', 'UNREAD', 'MESSAGE']);
@@ -87,7 +144,10 @@ export class WandLink implements PumpLink {
     this.retries = options.retries ?? 2;
   }
 
-  private async call<N extends MessageName>(request: Message, expect: N): Promise<Result<Extract<Message, { type: N }>>> {
+  private async call<N extends MessageName>(
+    request: Message,
+    expect: N,
+  ): Promise<Result<Extract<Message, { type: N }>>> {
     const { type, payload } = encodeMessage(request);
     let last: Failure | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
@@ -104,7 +164,10 @@ export class WandLink implements PumpLink {
       const decoded = decodeMessage(exchange.frame.type, exchange.frame.payload);
       if (exchange.frame.seq === 0) {
         // Numbered 0: the wand could not read the request (the transport lets only ERROR through).
-        last = { kind: 'UNREAD', message: decoded.ok && decoded.message.type === 'ERROR' ? decoded.message.message : 'no readable reason' };
+        last = {
+          kind: 'UNREAD',
+          message: decoded.ok && decoded.message.type === 'ERROR' ? decoded.message.message : 'no readable reason',
+        };
         continue;
       }
       if (!decoded.ok) {
@@ -113,9 +176,11 @@ export class WandLink implements PumpLink {
       }
       const m = decoded.message;
       if (m.type === 'ERROR') return err(this.wandError(m.code, m.message));
-      if (m.type !== expect) return err(this.violation(`it answered ${m.type} to ${request.type}`, `${request.type}.answer`));
+      if (m.type !== expect)
+        return err(this.violation(`it answered ${m.type} to ${request.type}`, `${request.type}.answer`));
       const echo = echoMismatch(request, m);
-      if (echo !== null) return err(this.violation(`its ${echo.field} is ${echo.received}, the request's ${echo.sent}`, echo.field));
+      if (echo !== null)
+        return err(this.violation(`its ${echo.field} is ${echo.received}, the request's ${echo.sent}`, echo.field));
       return ok(m as Extract<Message, { type: N }>);
     }
     return err(describeFailure(last ?? { kind: 'TIMEOUT' }));
@@ -154,7 +219,13 @@ export class WandLink implements PumpLink {
     const hello = await this.call({ type: 'HELLO', version: MESSAGE_VERSION }, 'HELLO_ACK');
     if (!hello.ok) return hello;
     if (hello.value.version !== MESSAGE_VERSION) {
-      return err(appError('COMMUNICATION_FAILED', `The wand speaks protocol version ${hello.value.version}; this programmer speaks version ${MESSAGE_VERSION}. Update the wand or the programmer.`, 'HELLO_ACK.version'));
+      return err(
+        appError(
+          'COMMUNICATION_FAILED',
+          `The wand speaks protocol version ${hello.value.version}; this programmer speaks version ${MESSAGE_VERSION}. Update the wand or the programmer.`,
+          'HELLO_ACK.version',
+        ),
+      );
     }
     this.status = { ...this.status, state: 'searching' };
     const found = await this.call({ type: 'FIND_PUMP' }, 'PUMP_FOUND');
@@ -163,7 +234,11 @@ export class WandLink implements PumpLink {
     const session = await this.call({ type: 'OPEN_SESSION', sessionId }, 'SESSION_OPENED');
     if (!session.ok) return session;
     this.session = sessionId;
-    this.status = { state: 'pump-found', linkQuality: Math.max(0, found.value.linkQuality - this.transport.discarded), pumpSerial: found.value.pumpSerial };
+    this.status = {
+      state: 'pump-found',
+      linkQuality: Math.max(0, found.value.linkQuality - this.transport.discarded),
+      pumpSerial: found.value.pumpSerial,
+    };
     return ok(null);
   }
 
@@ -174,7 +249,13 @@ export class WandLink implements PumpLink {
     if (!status.ok) return status;
     // The status must be the pump this session found, never another one in range.
     const found = this.status.pumpSerial;
-    if (status.value.status.serial !== found) return err(this.violation(`the status names pump ${status.value.status.serial}, the session pump ${found ?? 'none'}`, 'STATUS.serial'));
+    if (status.value.status.serial !== found)
+      return err(
+        this.violation(
+          `the status names pump ${status.value.status.serial}, the session pump ${found ?? 'none'}`,
+          'STATUS.serial',
+        ),
+      );
     const decoded = fromWireStatus(status.value.status);
     if (!decoded.ok) this.session = null;
     return decoded;
@@ -195,7 +276,10 @@ export class WandLink implements PumpLink {
       const ul = toMicroLitres(write.bridge.volumeMl, 'bridge.volumeMl');
       if (!ul.ok) return ul;
       const minutes = write.bridge.durationMinutes;
-      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 0xffff) return err(appError('INVALID_INPUT', 'the bridge duration is a whole number of minutes', 'bridge.durationMinutes'));
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 0xffff)
+        return err(
+          appError('INVALID_INPUT', 'the bridge duration is a whole number of minutes', 'bridge.durationMinutes'),
+        );
       bridge = { volumeUl: ul.value, durationMin: minutes };
     }
     const connected = await this.connect();
@@ -203,7 +287,10 @@ export class WandLink implements PumpLink {
     const txId = uuidToBytes(write.transactionId);
     const begun = await this.call({ type: 'BEGIN_TX', txId }, 'TX_BEGUN');
     if (!begun.ok) return begun;
-    const staged = await this.call({ type: 'STAGE_PROGRAM', txId, settings: settings.value, reservoirUl, bridge }, 'STAGED');
+    const staged = await this.call(
+      { type: 'STAGE_PROGRAM', txId, settings: settings.value, reservoirUl, bridge },
+      'STAGED',
+    );
     if (!staged.ok) return staged;
     const committed = await this.call({ type: 'COMMIT', txId }, 'COMMITTED');
     if (!committed.ok) return committed;
@@ -220,7 +307,16 @@ export class WandLink implements PumpLink {
     const connected = await this.connect();
     if (!connected.ok) return connected;
     const kind = ['single', 'priming', 'bridge'].indexOf(write.kind);
-    const r = await this.call({ type: 'START_BOLUS', txId: uuidToBytes(write.transactionId), kind, volumeUl: volume.value, durationMin: write.durationMinutes }, 'BOLUS_STARTED');
+    const r = await this.call(
+      {
+        type: 'START_BOLUS',
+        txId: uuidToBytes(write.transactionId),
+        kind,
+        volumeUl: volume.value,
+        durationMin: write.durationMinutes,
+      },
+      'BOLUS_STARTED',
+    );
     return r.ok ? ok({ applied: r.value.applied }) : r;
   }
 
@@ -255,13 +351,28 @@ export class WandLink implements PumpLink {
     if (!connected.ok) return connected;
     const events: PumpEvent[] = [];
     for (let page = 0, pages = 1; page < pages; page++) {
-      if (Date.now() > deadline) return err(appError('COMMUNICATION_FAILED', `The pump's event log was not read within ${deadlineMs / 1000} s (page ${page + 1} of ${pages}). Hold the wand over the pump and try again.`, 'EVENTS.deadline'));
+      if (Date.now() > deadline)
+        return err(
+          appError(
+            'COMMUNICATION_FAILED',
+            `The pump's event log was not read within ${deadlineMs / 1000} s (page ${page + 1} of ${pages}). Hold the wand over the pump and try again.`,
+            'EVENTS.deadline',
+          ),
+        );
       const r = await this.call({ type: 'READ_EVENTS', page }, 'EVENTS');
       if (!r.ok) return r;
-      if (r.value.pages < 1 || r.value.pages > MAX_EVENT_PAGES) return err(this.violation(`it claims ${r.value.pages} event pages; a pump keeps at most ${MAX_EVENT_PAGES}`, 'EVENTS.pages'));
-      if (page >= r.value.pages) return err(this.violation(`page ${page} is past the ${r.value.pages} pages it claims`, 'EVENTS.pages'));
+      if (r.value.pages < 1 || r.value.pages > MAX_EVENT_PAGES)
+        return err(
+          this.violation(
+            `it claims ${r.value.pages} event pages; a pump keeps at most ${MAX_EVENT_PAGES}`,
+            'EVENTS.pages',
+          ),
+        );
+      if (page >= r.value.pages)
+        return err(this.violation(`page ${page} is past the ${r.value.pages} pages it claims`, 'EVENTS.pages'));
       pages = r.value.pages;
-      for (const e of r.value.events) events.push({ at: fromWireTime(e.time), code: pumpEventCodes[e.code] ?? 'UNKNOWN', detail: e.detail });
+      for (const e of r.value.events)
+        events.push({ at: fromWireTime(e.time), code: pumpEventCodes[e.code] ?? 'UNKNOWN', detail: e.detail });
     }
     return ok(events);
   }

@@ -8,7 +8,16 @@ import { openRuntime, type Runtime } from '../services/runtime';
 import { describeStartupError } from '../services/startup-errors';
 import { registerIpc, trustedUrlCheck } from './ipc/register';
 import { saveReportPdf, type PdfHost } from './report-pdf';
-import { APP_INDEX_URL, APP_SCHEME, appRequestHandler, applyMenuPolicy, claimSingleInstance, devToolsAllowed, forbidDevTools, registerAppScheme } from './shell';
+import {
+  APP_INDEX_URL,
+  APP_SCHEME,
+  appRequestHandler,
+  applyMenuPolicy,
+  claimSingleInstance,
+  devToolsAllowed,
+  forbidDevTools,
+  registerAppScheme,
+} from './shell';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 
 let runtime: Runtime | undefined;
@@ -63,11 +72,13 @@ async function start(): Promise<void> {
 // Before the app is ready: the renderer's scheme, the sandbox, and one instance only.
 registerAppScheme(protocol);
 app.enableSandbox();
-if (claimSingleInstance(app, () => {
-  if (mainWindow === undefined) return;
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.focus();
-})) {
+if (
+  claimSingleInstance(app, () => {
+    if (mainWindow === undefined) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  })
+) {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (e) => e.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));

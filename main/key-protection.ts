@@ -8,6 +8,7 @@ import { ACCEPT_BASIC_TEXT_ENV, ACCEPT_BASIC_TEXT_SWITCH, desktopKeyProtection }
  * fallback is refused unless an administrator accepted it (main/shell.ts).
  */
 export function safeStorageProtection(): KeyProtection | undefined {
-  const acceptBasicText = app.commandLine.hasSwitch(ACCEPT_BASIC_TEXT_SWITCH) || process.env[ACCEPT_BASIC_TEXT_ENV] === '1';
+  const acceptBasicText =
+    app.commandLine.hasSwitch(ACCEPT_BASIC_TEXT_SWITCH) || process.env[ACCEPT_BASIC_TEXT_ENV] === '1';
   return desktopKeyProtection(safeStorage, { platform: process.platform, acceptBasicText });
 }

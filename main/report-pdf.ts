@@ -5,9 +5,18 @@ import { appError, err, ok, type Result } from '../core/result';
 /** The parts of Electron a PDF report needs; tests pass stand-ins (the Electron binary does not run here). */
 export interface PdfHost {
   /** `webContents.printToPDF` of the window that asked: the page as its print stylesheet lays it out. */
-  printToPDF(options: { printBackground: boolean; pageSize: 'A4'; generateTaggedPDF: boolean; margins: { top: number; bottom: number; left: number; right: number } }): Promise<Uint8Array>;
+  printToPDF(options: {
+    printBackground: boolean;
+    pageSize: 'A4';
+    generateTaggedPDF: boolean;
+    margins: { top: number; bottom: number; left: number; right: number };
+  }): Promise<Uint8Array>;
   /** `dialog.showSaveDialog` for that window. */
-  showSaveDialog(options: { title: string; defaultPath: string; filters: Array<{ name: string; extensions: string[] }> }): Promise<{ canceled: boolean; filePath?: string | undefined }>;
+  showSaveDialog(options: {
+    title: string;
+    defaultPath: string;
+    filters: Array<{ name: string; extensions: string[] }>;
+  }): Promise<{ canceled: boolean; filePath?: string | undefined }>;
   /** Where the save dialog opens (the user's documents folder). */
   documentsDir: string;
 }
@@ -17,20 +26,38 @@ export interface PdfHost {
  * the app's print stylesheet) as a PDF file they choose. Cancelling saves nothing; a file that
  * cannot be written says so and where.
  */
-export async function saveReportPdf(host: PdfHost, fileName: string, write: (path: string, data: Uint8Array) => Promise<void> = writeFile): Promise<Result<{ savedTo: string | null }>> {
+export async function saveReportPdf(
+  host: PdfHost,
+  fileName: string,
+  write: (path: string, data: Uint8Array) => Promise<void> = writeFile,
+): Promise<Result<{ savedTo: string | null }>> {
   let data: Uint8Array;
   try {
     // A4 with 15 mm margins, tagged for screen readers.
-    data = await host.printToPDF({ printBackground: true, pageSize: 'A4', generateTaggedPDF: true, margins: { top: 0.6, bottom: 0.6, left: 0.6, right: 0.6 } });
+    data = await host.printToPDF({
+      printBackground: true,
+      pageSize: 'A4',
+      generateTaggedPDF: true,
+      margins: { top: 0.6, bottom: 0.6, left: 0.6, right: 0.6 },
+    });
   } catch (e) {
     return err(appError('INTERNAL', `the report could not be laid out as a PDF: ${(e as Error).message}`));
   }
-  const choice = await host.showSaveDialog({ title: 'Save the report as PDF', defaultPath: join(host.documentsDir, fileName), filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+  const choice = await host.showSaveDialog({
+    title: 'Save the report as PDF',
+    defaultPath: join(host.documentsDir, fileName),
+    filters: [{ name: 'PDF', extensions: ['pdf'] }],
+  });
   if (choice.canceled || choice.filePath === undefined || choice.filePath === '') return ok({ savedTo: null });
   try {
     await write(choice.filePath, data);
   } catch (e) {
-    return err(appError('STORAGE_FAILED', `the PDF could not be written to ${choice.filePath}: ${(e as Error).message}. Choose another folder or free some disk space; nothing else was changed`));
+    return err(
+      appError(
+        'STORAGE_FAILED',
+        `the PDF could not be written to ${choice.filePath}: ${(e as Error).message}. Choose another folder or free some disk space; nothing else was changed`,
+      ),
+    );
   }
   return ok({ savedTo: choice.filePath });
 }

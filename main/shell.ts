@@ -45,7 +45,20 @@ export interface ProtocolLike {
  * and other hosts not): must run before the app is ready.
  */
 export function registerAppScheme(protocol: Pick<ProtocolLike, 'registerSchemesAsPrivileged'>): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, allowServiceWorkers: false, bypassCSP: false, stream: false } }]);
+  protocol.registerSchemesAsPrivileged([
+    {
+      scheme: APP_SCHEME,
+      privileges: {
+        standard: true,
+        secure: true,
+        supportFetchAPI: true,
+        corsEnabled: false,
+        allowServiceWorkers: false,
+        bypassCSP: false,
+        stream: false,
+      },
+    },
+  ]);
 }
 
 /**
@@ -54,7 +67,11 @@ export function registerAppScheme(protocol: Pick<ProtocolLike, 'registerSchemesA
  */
 export function appRequestHandler(rendererDir: string): (request: Request) => Promise<Response> {
   const root = resolve(rendererDir);
-  const notFound = () => new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': RENDERER_CSP } });
+  const notFound = () =>
+    new Response('Not found', {
+      status: 404,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': RENDERER_CSP },
+    });
   return async (request) => {
     let url: URL;
     try {
@@ -62,10 +79,16 @@ export function appRequestHandler(rendererDir: string): (request: Request) => Pr
     } catch {
       return notFound();
     }
-    if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST || (request.method !== 'GET' && request.method !== 'HEAD')) return notFound();
+    if (
+      url.protocol !== `${APP_SCHEME}:` ||
+      url.host !== APP_HOST ||
+      (request.method !== 'GET' && request.method !== 'HEAD')
+    )
+      return notFound();
     let relative: string;
     try {
-      relative = url.pathname === '/' ? 'index.html' : normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
+      relative =
+        url.pathname === '/' ? 'index.html' : normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
     } catch {
       return notFound();
     }
@@ -79,7 +102,12 @@ export function appRequestHandler(rendererDir: string): (request: Request) => Pr
     }
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
       status: 200,
-      headers: { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': RENDERER_CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' },
+      headers: {
+        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': RENDERER_CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      },
     });
   };
 }
@@ -105,7 +133,10 @@ export function claimSingleInstance(app: ShellAppLike, focusExisting: () => void
 }
 
 /** In a packaged build: no application menu (no reload, no DevTools shortcut). */
-export function applyMenuPolicy(app: Pick<ShellAppLike, 'isPackaged'>, menu: { setApplicationMenu(menu: null): void }): void {
+export function applyMenuPolicy(
+  app: Pick<ShellAppLike, 'isPackaged'>,
+  menu: { setApplicationMenu(menu: null): void },
+): void {
   if (app.isPackaged) menu.setApplicationMenu(null);
 }
 
@@ -145,7 +176,10 @@ export const ACCEPT_BASIC_TEXT_ENV = 'PUMP_ACCEPT_BASIC_TEXT_KEY_STORE';
  * (`--accept-basic-text-key-store` or PUMP_ACCEPT_BASIC_TEXT_KEY_STORE=1): the keys are then
  * protected by their file permissions only (0600 in a 0700 folder).
  */
-export function desktopKeyProtection(storage: SafeStorageLike, options: { platform: NodeJS.Platform; acceptBasicText: boolean }): KeyProtection | undefined {
+export function desktopKeyProtection(
+  storage: SafeStorageLike,
+  options: { platform: NodeJS.Platform; acceptBasicText: boolean },
+): KeyProtection | undefined {
   const backend = options.platform === 'linux' ? storage.getSelectedStorageBackend?.() : undefined;
   const weak = !storage.isEncryptionAvailable() || backend === 'basic_text' || backend === 'unknown';
   if (weak) {

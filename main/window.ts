@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { APP_INDEX_URL } from './shell';
 
 /** The one application window, locked down: sandboxed, isolated, no Node, no navigation; DevTools only while developing. */
-export function createMainWindow(options: { preloadPath: string; devServerUrl?: string | undefined; devTools: boolean }): BrowserWindow {
+export function createMainWindow(options: {
+  preloadPath: string;
+  devServerUrl?: string | undefined;
+  devTools: boolean;
+}): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 860,

@@ -1,8 +1,23 @@
 // The esbuild bundles of the Node-side entry points and the web host's browser bridge, shared by
 // `npm run build:node` (scripts/build-node.mjs) and `npm run dev` (scripts/dev.mjs).
 
-const external = ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'usb', 'electron', 'playwright-core', '@playwright/test'];
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external, logLevel: 'warning', legalComments: 'none' };
+const external = [
+  'better-sqlite3',
+  'better-sqlite3-multiple-ciphers',
+  'usb',
+  'electron',
+  'playwright-core',
+  '@playwright/test',
+];
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
 
 /**
  * What the web host runs, under `root` (`dist` for a build): the server, the link worker it
@@ -26,7 +41,15 @@ export const webHostBundles = (root) => [
 /** Everything `npm run build:node` makes under `dist/`. */
 export const allBundles = () => [
   // ESM with code splitting: each pumpctl command is its own chunk, loaded on first use.
-  { ...node, format: 'esm', splitting: true, minify: true, entryPoints: ['cli/pumpctl.ts'], outdir: 'dist/cli', outExtension: { '.js': '.mjs' } },
+  {
+    ...node,
+    format: 'esm',
+    splitting: true,
+    minify: true,
+    entryPoints: ['cli/pumpctl.ts'],
+    outdir: 'dist/cli',
+    outExtension: { '.js': '.mjs' },
+  },
   ...webHostBundles('dist'),
   { ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.cjs' },
   { ...node, entryPoints: ['test/support/audit-writer.ts'], outfile: 'dist/test/audit-writer.cjs' },

@@ -26,7 +26,11 @@ mkdirSync(DEV, { recursive: true });
 const wand = process.argv.includes('--wand');
 const passed = process.argv.slice(2).filter((a) => a !== '--wand');
 const has = (flag) => passed.some((a) => a === flag || a.startsWith(`${flag}=`));
-const args = [...(has('--port') ? [] : ['--port', '5178']), ...(wand || has('--simulator') ? [] : ['--simulator']), ...passed];
+const args = [
+  ...(has('--port') ? [] : ['--port', '5178']),
+  ...(wand || has('--simulator') ? [] : ['--simulator']),
+  ...passed,
+];
 const env = {
   ...process.env,
   PUMP_DB: process.env.PUMP_DB ?? join(DEV, 'programmer.sqlite'),
@@ -51,7 +55,11 @@ const restartOnWorker = {
     });
   },
 };
-const contexts = await Promise.all([context(serverOptions), context({ ...workerOptions, plugins: [restartOnWorker] }), context(bridgeOptions)]);
+const contexts = await Promise.all([
+  context(serverOptions),
+  context({ ...workerOptions, plugins: [restartOnWorker] }),
+  context(bridgeOptions),
+]);
 for (const c of contexts) await c.rebuild();
 
 // The renderer as `npm run build` makes it, into .dev/out/renderer, rebuilt on change.

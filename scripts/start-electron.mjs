@@ -46,7 +46,9 @@ if (status !== 0) process.exit(status);
 // Native modules (better-sqlite3, usb) must match Electron's ABI, not Node's.
 status = run('npx', ['--yes', '@electron/rebuild', '--only', 'better-sqlite3,usb']);
 if (status !== 0) {
-  process.stderr.write('Could not rebuild the native modules for Electron; see the messages above. `npm run start:web` works without it.\n');
+  process.stderr.write(
+    'Could not rebuild the native modules for Electron; see the messages above. `npm run start:web` works without it.\n',
+  );
   process.exit(status);
 }
 process.exit(run(found.binary, ['.']));

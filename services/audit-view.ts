@@ -8,8 +8,32 @@ type Json = Record<string, unknown>;
  * (`{ value, unit }`), as volumes in mL (`…Ml`) or as plain words; anything else stays in the details.
  */
 const shown = [
-  'drug', 'concentration', 'dailyDose', 'mode', 'rate', 'steps', 'patientBolus', 'reservoirVolume', 'withdrawnMl', 'instilledMl', 'discrepancyMl', 'newReservoirMl',
-  'orderedFillMl', 'fillVolumeMl', 'rinseMl', 'lot', 'newDrug', 'newConcentration', 'newDailyDose', 'status', 'stopDate', 'vas', 'username', 'role', 'disabled', 'format',
+  'drug',
+  'concentration',
+  'dailyDose',
+  'mode',
+  'rate',
+  'steps',
+  'patientBolus',
+  'reservoirVolume',
+  'withdrawnMl',
+  'instilledMl',
+  'discrepancyMl',
+  'newReservoirMl',
+  'orderedFillMl',
+  'fillVolumeMl',
+  'rinseMl',
+  'lot',
+  'newDrug',
+  'newConcentration',
+  'newDailyDose',
+  'status',
+  'stopDate',
+  'vas',
+  'username',
+  'role',
+  'disabled',
+  'format',
 ] as const;
 /** Shown even when unchanged: the dose is what a reader checks first. */
 const always = new Set<string>(['dailyDose']);
@@ -24,7 +48,11 @@ const parse = (text: string | null): Json => {
   }
 };
 
-const isQuantity = (v: unknown): v is { value: string; unit: string } => typeof v === 'object' && v !== null && typeof (v as Json)['value'] === 'string' && typeof (v as Json)['unit'] === 'string';
+const isQuantity = (v: unknown): v is { value: string; unit: string } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Json)['value'] === 'string' &&
+  typeof (v as Json)['unit'] === 'string';
 
 /** A value as text with its unit; undefined for what is not a plain value. */
 function text(field: string, v: unknown): string | undefined {
@@ -33,7 +61,13 @@ function text(field: string, v: unknown): string | undefined {
   if (typeof v === 'string') return field.endsWith('Ml') ? `${v} mL` : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (field === 'steps' && Array.isArray(v)) {
-    return v.map((s: unknown) => (typeof s === 'object' && s !== null ? `${String((s as Json)['start'])} ${text('rate', (s as Json)['rate'] ?? (s as Json)['dailyDose']) ?? ''}` : '')).join('; ');
+    return v
+      .map((s: unknown) =>
+        typeof s === 'object' && s !== null
+          ? `${String((s as Json)['start'])} ${text('rate', (s as Json)['rate'] ?? (s as Json)['dailyDose']) ?? ''}`
+          : '',
+      )
+      .join('; ');
   }
   if (field === 'patientBolus' && typeof v === 'object') {
     const b = v as Json;
@@ -84,7 +118,9 @@ export const auditRowView = (row: AuditListRow): AuditRowView => ({
 });
 
 /** One record in full, for its details. */
-export const auditRecordView = (row: AuditListRow & { pumpTime: string | null; libraryVersion: string | null }): AuditRecordView => ({
+export const auditRecordView = (
+  row: AuditListRow & { pumpTime: string | null; libraryVersion: string | null },
+): AuditRecordView => ({
   ...auditRowView(row),
   pumpTime: row.pumpTime,
   libraryVersion: row.libraryVersion,

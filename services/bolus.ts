@@ -1,8 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { dec, str } from '../core/decimal';
-import { DEFAULT_BOLUS_WINDOW_HOURS, planClinicianBolus, PRIMED_FOR_HOURS, type ClinicianBolusFigures, type EarlierBolus, type ClinicianBolusRequest, type PlannedBolus } from '../core/library/clinician-bolus';
+import {
+  DEFAULT_BOLUS_WINDOW_HOURS,
+  planClinicianBolus,
+  PRIMED_FOR_HOURS,
+  type ClinicianBolusFigures,
+  type EarlierBolus,
+  type ClinicianBolusRequest,
+  type PlannedBolus,
+} from '../core/library/clinician-bolus';
 import { checkTherapy } from '../core/library/safety';
-import { clinicianBolusFindingCodes, verdictOf, type DoseCheck, type Finding, type FindingCode } from '../core/library/validate';
+import {
+  clinicianBolusFindingCodes,
+  verdictOf,
+  type DoseCheck,
+  type Finding,
+  type FindingCode,
+} from '../core/library/validate';
 import { defaultPumpModel } from '../core/models';
 import type { BolusWrite, ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
@@ -14,7 +28,16 @@ import { authorize, type SignedInUser } from './auth/accounts';
 import { workstationTimeZone } from './auth/settings';
 import { batteryOf, programOfStatus, settingsOfStatus } from './program-review';
 import { compareReadBack } from './read-back';
-import { guarded, recordOutcome, retryBookkeeping, reviewedOf, signIfDue, writingSession, type ProgrammingDeps, type ReviewedProgram } from './programming';
+import {
+  guarded,
+  recordOutcome,
+  retryBookkeeping,
+  reviewedOf,
+  signIfDue,
+  writingSession,
+  type ProgrammingDeps,
+  type ReviewedProgram,
+} from './programming';
 import { reviewContext } from './safety-context';
 
 const HOUR_MS = 3_600_000;
@@ -66,12 +89,26 @@ export interface BolusResult {
 
 /** A session's intent for a bolus: the program the pump runs (unchanged) and the bolus started on top of it. */
 export interface BolusIntent extends ProgramWrite {
-  bolus: { kind: PlannedBolus['kind']; volumeMl: string; durationMinutes: number; catheterPrimed?: boolean | undefined };
+  bolus: {
+    kind: PlannedBolus['kind'];
+    volumeMl: string;
+    durationMinutes: number;
+    catheterPrimed?: boolean | undefined;
+  };
 }
 
 /** A pump's hard findings about the program it already runs stay visible, but only the bolus's own can stop it (except end of service). */
 const asRunning = (findings: Finding[]): Finding[] =>
-  findings.map((f): Finding => (f.level === 'hard' && !bolusCodes.has(f.code) && f.code !== 'PUMP_END_OF_SERVICE' ? { ...f, level: 'soft', params: { ...f.params, running: 'true' }, message: `the program the pump runs now: ${f.message}` } : f));
+  findings.map((f): Finding =>
+    f.level === 'hard' && !bolusCodes.has(f.code) && f.code !== 'PUMP_END_OF_SERVICE'
+      ? {
+          ...f,
+          level: 'soft',
+          params: { ...f.params, running: 'true' },
+          message: `the program the pump runs now: ${f.message}`,
+        }
+      : f,
+  );
 
 /** When the pump's last confirmed refill was (a program session that set the reservoir volume), or null. */
 function lastRefillAt(deps: Pick<ProgrammingDeps, 'db'>, serial: string): string | null {
@@ -88,8 +125,16 @@ function lastRefillAt(deps: Pick<ProgrammingDeps, 'db'>, serial: string): string
  * those of the library's longest window (24 h at least) and every one since the last refill (a
  * priming bolus since then means the catheter is primed).
  */
-function earlierBoluses(deps: Pick<ProgrammingDeps, 'db' | 'now' | 'library'>, serial: string, refilledAt: string | null): EarlierBolus[] {
-  const hours = Math.max(DEFAULT_BOLUS_WINDOW_HOURS, PRIMED_FOR_HOURS, ...deps.library.entries.map((e) => e.clinicianBolus?.window?.hours ?? 0));
+function earlierBoluses(
+  deps: Pick<ProgrammingDeps, 'db' | 'now' | 'library'>,
+  serial: string,
+  refilledAt: string | null,
+): EarlierBolus[] {
+  const hours = Math.max(
+    DEFAULT_BOLUS_WINDOW_HOURS,
+    PRIMED_FOR_HOURS,
+    ...deps.library.entries.map((e) => e.clinicianBolus?.window?.hours ?? 0),
+  );
   const windowStart = new Date(deps.now().getTime() - hours * HOUR_MS).toISOString();
   const since = refilledAt === null ? '' : refilledAt < windowStart ? refilledAt : windowStart;
   return confirmedBoluses(deps.db, serial, since).map((row) => {
@@ -100,7 +145,12 @@ function earlierBoluses(deps: Pick<ProgrammingDeps, 'db' | 'now' | 'library'>, s
       kind: intent.bolus.kind,
       volume: volumeQ(dec(intent.bolus.volumeMl)),
       durationMinutes: intent.bolus.durationMinutes,
-      doses: [{ drug: intent.settings.drug, dose: { value: str(dec(intent.bolus.volumeMl).mul(c.value)), unit: massOf(c.unit) } }],
+      doses: [
+        {
+          drug: intent.settings.drug,
+          dose: { value: str(dec(intent.bolus.volumeMl).mul(c.value)), unit: massOf(c.unit) },
+        },
+      ],
     };
   });
 }
@@ -111,17 +161,38 @@ function earlierBoluses(deps: Pick<ProgrammingDeps, 'db' | 'now' | 'library'>, s
  * history and the patient, the pump model's maximum rate, the reservoir, a running bridge, and for
  * a priming bolus the catheter from the pump's registration and whether it is already primed.
  */
-export function reviewBolus(deps: ProgrammingDeps, status: PumpStatus, bolus: ClinicianBolusRequest): Result<BolusReview> {
+export function reviewBolus(
+  deps: ProgrammingDeps,
+  status: PumpStatus,
+  bolus: ClinicianBolusRequest,
+): Result<BolusReview> {
   const blocked = openSessions(deps.db, status.serial)[0];
   if (blocked !== undefined) {
-    return err(appError('PROGRAMMING_BLOCKED', `session ${blocked.sessionUuid} on pump ${status.serial} is ${blocked.outcome}: interrogate to resolve it first`));
+    return err(
+      appError(
+        'PROGRAMMING_BLOCKED',
+        `session ${blocked.sessionUuid} on pump ${status.serial} is ${blocked.outcome}: interrogate to resolve it first`,
+      ),
+    );
   }
-  if (status.mode === 'flex' && status.steps === undefined) return err(appError('COMMUNICATION_FAILED', 'the pump did not report its flex steps; interrogate it again; nothing was sent', 'pump'));
+  if (status.mode === 'flex' && status.steps === undefined)
+    return err(
+      appError(
+        'COMMUNICATION_FAILED',
+        'the pump did not report its flex steps; interrogate it again; nothing was sent',
+        'pump',
+      ),
+    );
   const model = deps.model ?? defaultPumpModel();
   const registered = findPumpBySerial(deps.db, status.serial);
   const plan = planClinicianBolus(bolus, status.concentration, model, registered);
   if (!plan.ok) return plan;
-  const context = reviewContext({ db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link }, deps.library, model, status.serial);
+  const context = reviewContext(
+    { db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link },
+    deps.library,
+    model,
+    status.serial,
+  );
   const running = programOfStatus(status);
   const refilledAt = lastRefillAt(deps, status.serial);
   const checked = checkTherapy(
@@ -171,7 +242,11 @@ export function reviewBolus(deps: ProgrammingDeps, status: PumpStatus, bolus: Cl
 }
 
 /** The review of a bolus without sending anything (physicians). */
-export async function previewBolus(deps: ProgrammingDeps, actor: SignedInUser, bolus: ClinicianBolusRequest): Promise<Result<BolusReview>> {
+export async function previewBolus(
+  deps: ProgrammingDeps,
+  actor: SignedInUser,
+  bolus: ClinicianBolusRequest,
+): Promise<Result<BolusReview>> {
   const allowed = authorize(actor, 'pump.program');
   if (!allowed.ok) return allowed;
   const read = await deps.link.interrogate();
@@ -181,7 +256,13 @@ export async function previewBolus(deps: ProgrammingDeps, actor: SignedInUser, b
 
 const sameAsReviewed = (status: PumpStatus, reviewed: ReviewedProgram): boolean => {
   const now = reviewedOf(status);
-  return now.mode === reviewed.mode && dec(now.rate).eq(reviewed.rate) && now.drug === reviewed.drug && now.concentration === reviewed.concentration && now.lastTransactionId === reviewed.lastTransactionId;
+  return (
+    now.mode === reviewed.mode &&
+    dec(now.rate).eq(reviewed.rate) &&
+    now.drug === reviewed.drug &&
+    now.concentration === reviewed.concentration &&
+    now.lastTransactionId === reviewed.lastTransactionId
+  );
 };
 
 /**
@@ -195,7 +276,8 @@ const sameAsReviewed = (status: PumpStatus, reviewed: ReviewedProgram): boolean 
 export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest): Promise<Result<BolusResult>> {
   const allowed = authorize(request.actor, 'pump.program');
   if (!allowed.ok) return allowed;
-  if (deps.link.startBolus === undefined) return err(appError('NOT_AVAILABLE', 'this link cannot start a bolus; nothing was sent'));
+  if (deps.link.startBolus === undefined)
+    return err(appError('NOT_AVAILABLE', 'this link cannot start a bolus; nothing was sent'));
   retryBookkeeping(deps);
   deps.frames?.take(); // frames from before this session are not part of it
   const read = await deps.link.interrogate();
@@ -203,10 +285,20 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
   const old = read.value;
   const blocked = openSessions(deps.db, old.serial)[0];
   if (blocked !== undefined) {
-    return err(appError('PROGRAMMING_BLOCKED', `session ${blocked.sessionUuid} on pump ${old.serial} is ${blocked.outcome}: interrogate to resolve it first`));
+    return err(
+      appError(
+        'PROGRAMMING_BLOCKED',
+        `session ${blocked.sessionUuid} on pump ${old.serial} is ${blocked.outcome}: interrogate to resolve it first`,
+      ),
+    );
   }
   if (request.reviewed !== undefined && !sameAsReviewed(old, request.reviewed)) {
-    return err(appError('CONFLICT', `pump ${old.serial} no longer runs the program that was reviewed: review the bolus again; nothing was sent`));
+    return err(
+      appError(
+        'CONFLICT',
+        `pump ${old.serial} no longer runs the program that was reviewed: review the bolus again; nothing was sent`,
+      ),
+    );
   }
   const reviewed = reviewBolus(deps, old, request.bolus);
   if (!reviewed.ok) return reviewed;
@@ -225,7 +317,14 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
     action: 'pump.bolus',
     libraryVersion: `${check.library.version}:${check.library.hash}`,
   };
-  const oldValues = { drug: old.drug, concentration: old.concentration, mode: old.mode, rate: old.rate, dailyDose: old.dailyDose, reservoirVolume: old.reservoirVolume };
+  const oldValues = {
+    drug: old.drug,
+    concentration: old.concentration,
+    mode: old.mode,
+    rate: old.rate,
+    dailyDose: old.dailyDose,
+    reservoirVolume: old.reservoirVolume,
+  };
   const bolusValues = {
     kind: review.kind,
     volume: review.volume,
@@ -237,14 +336,29 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
   };
   const refuse = (code: 'HARD_LIMIT' | 'ACKNOWLEDGEMENT_REQUIRED' | 'WITNESS_REQUIRED', message: string) => {
     try {
-      deps.audit.append({ ...base, old: oldValues, new: bolusValues, acknowledgements: check.findings, reason: message, outcome: 'rejected' });
+      deps.audit.append({
+        ...base,
+        old: oldValues,
+        new: bolusValues,
+        acknowledgements: check.findings,
+        reason: message,
+        outcome: 'rejected',
+      });
     } catch {
       // Nothing was sent: the refusal stands even if it cannot be recorded.
     }
     return err(appError(code, message));
   };
-  if (check.verdict === 'hard') return refuse('HARD_LIMIT', check.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '));
-  if (check.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3) return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
+  if (check.verdict === 'hard')
+    return refuse(
+      'HARD_LIMIT',
+      check.findings
+        .filter((f) => f.level === 'hard')
+        .map((f) => f.message)
+        .join('; '),
+    );
+  if (check.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3)
+    return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
   if (request.witness === undefined) return refuse('WITNESS_REQUIRED', 'a clinician bolus needs a witness');
 
   const sessionId = randomUUID();
@@ -253,23 +367,59 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
     sessionId,
     transactionId,
     settings: review.running,
-    bolus: { kind: review.kind, volumeMl: review.volume.value, durationMinutes: review.durationMinutes, ...(review.catheterPrimed === undefined ? {} : { catheterPrimed: review.catheterPrimed }) },
+    bolus: {
+      kind: review.kind,
+      volumeMl: review.volume.value,
+      durationMinutes: review.durationMinutes,
+      ...(review.catheterPrimed === undefined ? {} : { catheterPrimed: review.catheterPrimed }),
+    },
   };
   let sessionRow: number;
   try {
-    sessionRow = deps.db.transaction(() => {
-      const record = deps.audit.append({ ...base, old: oldValues, new: { ...bolusValues, sessionId, transactionId }, reason: request.acknowledgement ?? null, acknowledgements: check.verdict === 'soft' ? check.findings : null, outcome: 'pending' });
-      return insertSession(deps.db, { sessionUuid: sessionId, pumpSerial: old.serial, startedAt: atUtc, actor: request.actor.username, witness: request.witness?.username ?? null, intentJson: JSON.stringify(intent), intentAuditSeq: record.seq });
-    }).immediate();
+    sessionRow = deps.db
+      .transaction(() => {
+        const record = deps.audit.append({
+          ...base,
+          old: oldValues,
+          new: { ...bolusValues, sessionId, transactionId },
+          reason: request.acknowledgement ?? null,
+          acknowledgements: check.verdict === 'soft' ? check.findings : null,
+          outcome: 'pending',
+        });
+        return insertSession(deps.db, {
+          sessionUuid: sessionId,
+          pumpSerial: old.serial,
+          startedAt: atUtc,
+          actor: request.actor.username,
+          witness: request.witness?.username ?? null,
+          intentJson: JSON.stringify(intent),
+          intentAuditSeq: record.seq,
+        });
+      })
+      .immediate();
   } catch (e) {
-    return err(appError('STORAGE_FAILED', `The bolus could not be recorded, so it was not sent to the pump: ${(e as Error).message}`));
+    return err(
+      appError(
+        'STORAGE_FAILED',
+        `The bolus could not be recorded, so it was not sent to the pump: ${(e as Error).message}`,
+      ),
+    );
   }
   // From here the pump may act: this call owns the session until its outcome is recorded.
   writingSession.begin(sessionId);
   try {
     const problems = [signIfDue(deps)];
-    const write: BolusWrite = { transactionId, kind: review.kind, volumeMl: review.volume.value, durationMinutes: review.durationMinutes };
-    const sent = await guarded(() => deps.link.startBolus?.(write) ?? Promise.resolve(err(appError('NOT_AVAILABLE', 'this link cannot start a bolus'))));
+    const write: BolusWrite = {
+      transactionId,
+      kind: review.kind,
+      volumeMl: review.volume.value,
+      durationMinutes: review.durationMinutes,
+    };
+    const sent = await guarded(
+      () =>
+        deps.link.startBolus?.(write) ??
+        Promise.resolve(err(appError('NOT_AVAILABLE', 'this link cannot start a bolus'))),
+    );
     const readBack = await guarded(() => deps.link.interrogate());
     let outcome: BolusResult['outcome'];
     let mismatches: string[];
@@ -282,10 +432,32 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
       if (readBack.value.lastTransactionId !== transactionId) outcome = sent.ok ? 'unconfirmed' : 'rejected';
       else outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
     }
-    const pumpDid: BolusResult['pumpDid'] = outcome === 'confirmed' ? 'started' : outcome === 'rejected' ? 'not-started' : readBack.ok && readBack.value.lastTransactionId === transactionId ? 'started' : 'unknown';
-    problems.push(recordOutcome(deps, { id: sessionRow, uuid: sessionId }, { ...base, atUtc: deps.now().toISOString() }, outcome, { sessionId, transactionId, pumpDid, mismatches, ack: sent.ok ? 'received' : sent.error.message }));
+    const pumpDid: BolusResult['pumpDid'] =
+      outcome === 'confirmed'
+        ? 'started'
+        : outcome === 'rejected'
+          ? 'not-started'
+          : readBack.ok && readBack.value.lastTransactionId === transactionId
+            ? 'started'
+            : 'unknown';
+    problems.push(
+      recordOutcome(deps, { id: sessionRow, uuid: sessionId }, { ...base, atUtc: deps.now().toISOString() }, outcome, {
+        sessionId,
+        transactionId,
+        pumpDid,
+        mismatches,
+        ack: sent.ok ? 'received' : sent.error.message,
+      }),
+    );
     const recordingProblem = problems.filter((p) => p !== undefined).join('; ');
-    return ok({ outcome, sessionId, pumpDid, mismatches, review, ...(recordingProblem === '' ? {} : { recordingProblem }) });
+    return ok({
+      outcome,
+      sessionId,
+      pumpDid,
+      mismatches,
+      review,
+      ...(recordingProblem === '' ? {} : { recordingProblem }),
+    });
   } finally {
     writingSession.end(sessionId);
   }

@@ -2,7 +2,12 @@ import * as z from 'zod';
 import { DrugSchema, type Drug } from '../core/pump';
 import { opioidDrugs } from '../core/opioids';
 import { appError, err, fromZodError, namedError, ok, type Result } from '../core/result';
-import { PrescriptionInputSchema, type Prescription, type PrescriptionInput, type ScreeningInput } from '../core/api/schemas';
+import {
+  PrescriptionInputSchema,
+  type Prescription,
+  type PrescriptionInput,
+  type ScreeningInput,
+} from '../core/api/schemas';
 import { clinicLocalToUtc } from '../core/clock';
 import { libraryId } from '../core/library/hash';
 import { checkScreeningDose } from '../core/library/screening';
@@ -11,7 +16,15 @@ import { dec, str, toPlaces } from '../core/decimal';
 import { concentrationIn, dailyDoseIn, massOf } from '../core/units';
 import { siteSettings } from './auth/settings';
 import { orderContext } from './safety-context';
-import { closePrescription, findPrescription, insertPrescription, insertScreeningDose, insertScreeningTrial, prescriptionsOf, type PrescriptionRow } from '../db/queries/clinical';
+import {
+  closePrescription,
+  findPrescription,
+  insertPrescription,
+  insertScreeningDose,
+  insertScreeningTrial,
+  prescriptionsOf,
+  type PrescriptionRow,
+} from '../db/queries/clinical';
 import { findPatient, pumpsOfPatient } from '../db/queries/records';
 import { checkDose, checkOpioidRotation } from '../core/library/validate';
 import { activeLibrary } from './library';
@@ -29,7 +42,10 @@ export const ScreeningTrialSchema = z.strictObject({
       z.strictObject({
         givenAt: z.iso.datetime({ offset: true }),
         drug: DrugSchema,
-        dose: z.strictObject({ value: z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, 'a decimal number such as 0.2'), unit: z.enum(['mg', 'mcg']) }),
+        dose: z.strictObject({
+          value: z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, 'a decimal number such as 0.2'),
+          unit: z.enum(['mg', 'mcg']),
+        }),
         vasBefore: Vas.optional(),
         vasAfter: Vas.optional(),
         response: z.string().max(500).optional(),
@@ -57,30 +73,70 @@ export function recordScreeningTrial(deps: RecordsDeps, actor: SignedInUser, inp
   if (!parsed.success) return err(fromZodError(parsed.error));
   const t = parsed.data;
   const patient = findPatient(deps.db, t.patientId);
-  if (patient === undefined) return err(namedError('INVALID_INPUT', 'noSuchPatient', {}, 'no such patient', 'patientId'));
+  if (patient === undefined)
+    return err(namedError('INVALID_INPUT', 'noSuchPatient', {}, 'no such patient', 'patientId'));
   const library = activeLibrary(deps);
   const findings: Array<Finding & { dose: number }> = [];
   for (const [i, d] of t.doses.entries()) {
-    if (dec(d.dose.value).isZero()) return err(appError('INVALID_INPUT', 'a test dose must be greater than zero', `doses.${i}.dose.value`));
+    if (dec(d.dose.value).isZero())
+      return err(appError('INVALID_INPUT', 'a test dose must be greater than zero', `doses.${i}.dose.value`));
     const found = checkScreeningDose(library, d.drug, d.dose);
-    if (found === undefined) return err(appError('INVALID_INPUT', `${d.drug} is not in the drug library "${library.name}"`, `doses.${i}.drug`));
+    if (found === undefined)
+      return err(
+        appError('INVALID_INPUT', `${d.drug} is not in the drug library "${library.name}"`, `doses.${i}.drug`),
+      );
     findings.push(...found.map((f) => ({ ...f, dose: i })));
   }
   const hard = findings.find((f) => f.level === 'hard');
   if (hard !== undefined) {
-    return err(namedError('HARD_LIMIT', `finding.${hard.code}`, { ...hard.params, level: 'hard' }, findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '), `doses.${hard.dose}.dose.value`));
+    return err(
+      namedError(
+        'HARD_LIMIT',
+        `finding.${hard.code}`,
+        { ...hard.params, level: 'hard' },
+        findings
+          .filter((f) => f.level === 'hard')
+          .map((f) => f.message)
+          .join('; '),
+        `doses.${hard.dose}.dose.value`,
+      ),
+    );
   }
   const soft = findings[0];
   const reason = (t.acknowledgement ?? '').trim();
   if (soft !== undefined && reason.length < 3) {
-    return err(namedError('ACKNOWLEDGEMENT_REQUIRED', `finding.${soft.code}`, { ...soft.params, level: 'soft' }, `${findings.map((f) => f.message).join('; ')}: acknowledge with a reason to record it`, 'acknowledgement'));
+    return err(
+      namedError(
+        'ACKNOWLEDGEMENT_REQUIRED',
+        `finding.${soft.code}`,
+        { ...soft.params, level: 'soft' },
+        `${findings.map((f) => f.message).join('; ')}: acknowledge with a reason to record it`,
+        'acknowledgement',
+      ),
+    );
   }
   // The reason goes to the audit record's own field, beside the findings it acknowledges.
   const trial = { ...t, acknowledgement: undefined };
   return ok(
     deps.audit.commit(() => {
-      const id = insertScreeningTrial(deps.db, { patientId: t.patientId, trialDate: t.trialDate, sideEffects: t.sideEffects ?? null, decision: t.decision, notes: t.notes ?? null, recordedBy: actor.username });
-      for (const d of t.doses) insertScreeningDose(deps.db, { trialId: id, givenAt: d.givenAt, drug: d.drug, doseJson: JSON.stringify(d.dose), vasBefore: d.vasBefore ?? null, vasAfter: d.vasAfter ?? null, response: d.response ?? null });
+      const id = insertScreeningTrial(deps.db, {
+        patientId: t.patientId,
+        trialDate: t.trialDate,
+        sideEffects: t.sideEffects ?? null,
+        decision: t.decision,
+        notes: t.notes ?? null,
+        recordedBy: actor.username,
+      });
+      for (const d of t.doses)
+        insertScreeningDose(deps.db, {
+          trialId: id,
+          givenAt: d.givenAt,
+          drug: d.drug,
+          doseJson: JSON.stringify(d.dose),
+          vasBefore: d.vasBefore ?? null,
+          vasAfter: d.vasAfter ?? null,
+          response: d.response ?? null,
+        });
       deps.audit.append({
         atUtc: deps.now().toISOString(),
         actor: actor.username,
@@ -106,13 +162,30 @@ export function recordScreeningVisit(deps: RecordsDeps, actor: SignedInUser, inp
   const at = clinicLocalToUtc(input.trialDate, input.time, timeZone);
   if (!at.ok) {
     return at.reason === 'nonexistent'
-      ? err(namedError('INVALID_INPUT', 'localTimeNonexistent', { date: input.trialDate, time: input.time, timeZone }, `${input.trialDate} ${input.time} does not exist in ${timeZone}: the clocks were put forward over it (daylight saving)`, 'time'))
+      ? err(
+          namedError(
+            'INVALID_INPUT',
+            'localTimeNonexistent',
+            { date: input.trialDate, time: input.time, timeZone },
+            `${input.trialDate} ${input.time} does not exist in ${timeZone}: the clocks were put forward over it (daylight saving)`,
+            'time',
+          ),
+        )
       : err(appError('INVALID_INPUT', `${input.trialDate} ${input.time} is not a date and time`, 'time'));
   }
   return recordScreeningTrial(deps, actor, {
     patientId: input.patientId,
     trialDate: input.trialDate,
-    doses: [{ givenAt: at.instant.toISOString(), drug: input.drug, dose: { value: input.dose, unit: input.unit }, vasBefore: input.vasBefore, vasAfter: input.vasAfter, ...(input.response === undefined ? {} : { response: input.response }) }],
+    doses: [
+      {
+        givenAt: at.instant.toISOString(),
+        drug: input.drug,
+        dose: { value: input.dose, unit: input.unit },
+        vasBefore: input.vasBefore,
+        vasAfter: input.vasAfter,
+        ...(input.response === undefined ? {} : { response: input.response }),
+      },
+    ],
     decision: input.decision,
     ...(input.sideEffects === undefined ? {} : { sideEffects: input.sideEffects }),
     ...(input.notes === undefined ? {} : { notes: input.notes }),
@@ -123,10 +196,22 @@ export function recordScreeningVisit(deps: RecordsDeps, actor: SignedInUser, inp
 /** Stored orders as the API shows them (the program is kept as JSON). */
 export function prescriptionOfRow(row: PrescriptionRow): Prescription {
   const program = JSON.parse(row.programJson) as Pick<Prescription, 'components' | 'mode'>;
-  return { id: row.id, patientId: row.patientId, pumpId: row.pumpId, orderedAt: row.orderedAt, orderedBy: row.orderedBy, components: program.components, mode: program.mode, fillVolumeMl: row.fillVolumeMl, notes: row.notes, status: row.status };
+  return {
+    id: row.id,
+    patientId: row.patientId,
+    pumpId: row.pumpId,
+    orderedAt: row.orderedAt,
+    orderedBy: row.orderedBy,
+    components: program.components,
+    mode: program.mode,
+    fillVolumeMl: row.fillVolumeMl,
+    notes: row.notes,
+    status: row.status,
+  };
 }
 
-export const prescriptionsOfPatient = (deps: Pick<RecordsDeps, 'db'>, patientId: number): Prescription[] => prescriptionsOf(deps.db, patientId).map(prescriptionOfRow);
+export const prescriptionsOfPatient = (deps: Pick<RecordsDeps, 'db'>, patientId: number): Prescription[] =>
+  prescriptionsOf(deps.db, patientId).map(prescriptionOfRow);
 
 /** A physician's order for the next refill or change: drug(s), concentration(s), dose, mode, fill volume. */
 export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input: unknown): Result<number> {
@@ -136,13 +221,24 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
   if (!parsed.success) return err(fromZodError(parsed.error));
   const p = parsed.data;
   const patient = findPatient(deps.db, p.patientId);
-  if (patient === undefined) return err(namedError('INVALID_INPUT', 'noSuchPatient', {}, 'no such patient', 'patientId'));
+  if (patient === undefined)
+    return err(namedError('INVALID_INPUT', 'noSuchPatient', {}, 'no such patient', 'patientId'));
   if (p.pumpId !== undefined && !pumpsOfPatient(deps.db, p.patientId).some((pump) => pump.id === p.pumpId)) {
-    return err(namedError('INVALID_INPUT', 'pumpNotThePatients', {}, 'that pump is not implanted in this patient', 'pumpId'));
+    return err(
+      namedError('INVALID_INPUT', 'pumpNotThePatients', {}, 'that pump is not implanted in this patient', 'pumpId'),
+    );
   }
   // "Any pump" is a choice the physician makes, never what an order gets by leaving the pump out.
   if (p.pumpId === undefined && p.anyPump !== true) {
-    return err(namedError('INVALID_INPUT', 'orderPumpRequired', {}, 'choose the pump this order is for, or "any pump" explicitly', 'pumpId'));
+    return err(
+      namedError(
+        'INVALID_INPUT',
+        'orderPumpRequired',
+        {},
+        'choose the pump this order is for, or "any pump" explicitly',
+        'pumpId',
+      ),
+    );
   }
   // Synchronous from here to the insert: no other order can be written in between.
   const open = openOrderFor(deps, p.patientId, p.pumpId ?? null);
@@ -152,7 +248,13 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
   // The drug library's hard limits stop an order at once (against what the patient's pump runs
   // now and its history); soft limits are acknowledged when the pump is programmed.
   const library = activeLibrary(deps);
-  const context = orderContext({ db: deps.db, now: deps.now, timeZone: siteSettings(deps.db).timeZone }, library, patient, pumpsOfPatient(deps.db, p.patientId), p.pumpId);
+  const context = orderContext(
+    { db: deps.db, now: deps.now, timeZone: siteSettings(deps.db).timeZone },
+    library,
+    patient,
+    pumpsOfPatient(deps.db, p.patientId),
+    p.pumpId,
+  );
   for (const [i, c] of p.components.entries()) {
     const check = checkDose(library, {
       drug: c.drug,
@@ -169,21 +271,58 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
       // The first hard finding by its code and values, for the UI to say in the user's language.
       const first = hard[0];
       const message = hard.map((f) => f.message).join('; ');
-      return err(first === undefined ? appError('HARD_LIMIT', message, `components.${i}`) : namedError('HARD_LIMIT', `finding.${first.code}`, { ...first.params, level: 'hard' }, message, `components.${i}`));
+      return err(
+        first === undefined
+          ? appError('HARD_LIMIT', message, `components.${i}`)
+          : namedError(
+              'HARD_LIMIT',
+              `finding.${first.code}`,
+              { ...first.params, level: 'hard' },
+              message,
+              `components.${i}`,
+            ),
+      );
     }
   }
   // An order that replaces one opioid with another is measured in morphine equivalents, as at the pump.
   const hardRotation: string[] = [];
-  const opioid = <T extends { drug: Drug }>(list: readonly T[]): T[] => list.filter((d) => opioidDrugs.includes(d.drug));
-  const rotation = checkOpioidRotation(library, { next: opioid(p.components), running: opioid(context.running), history: opioid(context.history), now: context.now }, context.patient, (_code, level, message) => {
-    if (level === 'hard') hardRotation.push(message);
-  });
+  const opioid = <T extends { drug: Drug }>(list: readonly T[]): T[] =>
+    list.filter((d) => opioidDrugs.includes(d.drug));
+  const rotation = checkOpioidRotation(
+    library,
+    {
+      next: opioid(p.components),
+      running: opioid(context.running),
+      history: opioid(context.history),
+      now: context.now,
+    },
+    context.patient,
+    (_code, level, message) => {
+      if (level === 'hard') hardRotation.push(message);
+    },
+  );
   if (!rotation.ok) return rotation;
   if (hardRotation.length > 0) return err(appError('HARD_LIMIT', hardRotation.join('; '), 'components.0'));
   const orderedAt = deps.now().toISOString();
   return deps.audit.commit(() => {
-    const id = insertPrescription(deps.db, { patientId: p.patientId, pumpId: p.pumpId ?? null, orderedAt, orderedBy: actor.username, programJson: JSON.stringify({ components: p.components, mode: p.mode }), fillVolumeMl: p.fillVolumeMl ?? null, notes: p.notes ?? null });
-    deps.audit.append({ atUtc: orderedAt, actor: actor.username, role: actor.role, patientId: patient.identifier, action: 'prescription.create', new: { id, ...p }, outcome: 'confirmed' });
+    const id = insertPrescription(deps.db, {
+      patientId: p.patientId,
+      pumpId: p.pumpId ?? null,
+      orderedAt,
+      orderedBy: actor.username,
+      programJson: JSON.stringify({ components: p.components, mode: p.mode }),
+      fillVolumeMl: p.fillVolumeMl ?? null,
+      notes: p.notes ?? null,
+    });
+    deps.audit.append({
+      atUtc: orderedAt,
+      actor: actor.username,
+      role: actor.role,
+      patientId: patient.identifier,
+      action: 'prescription.create',
+      new: { id, ...p },
+      outcome: 'confirmed',
+    });
     return ok(id);
   });
 }
@@ -194,13 +333,27 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
  * other open order of the patient. The first is cancelled (with its reason) before another is written.
  */
 function openOrderFor(deps: Pick<RecordsDeps, 'db'>, patientId: number, pumpId: number | null) {
-  const open = prescriptionsOf(deps.db, patientId).find((o) => o.status === 'open' && (pumpId === null || o.pumpId === null || o.pumpId === pumpId));
+  const open = prescriptionsOf(deps.db, patientId).find(
+    (o) => o.status === 'open' && (pumpId === null || o.pumpId === null || o.pumpId === pumpId),
+  );
   if (open === undefined) return undefined;
   if (open.pumpId === null) {
-    return namedError('CONFLICT', 'orderAlreadyOpenAnyPump', { id: String(open.id) }, `order #${open.id} (for any of the patient's pumps) is still open: cancel it before writing another`, 'pumpId');
+    return namedError(
+      'CONFLICT',
+      'orderAlreadyOpenAnyPump',
+      { id: String(open.id) },
+      `order #${open.id} (for any of the patient's pumps) is still open: cancel it before writing another`,
+      'pumpId',
+    );
   }
   const pump = pumpsOfPatient(deps.db, patientId).find((x) => x.id === open.pumpId)?.serial ?? String(open.pumpId);
-  return namedError('CONFLICT', 'orderAlreadyOpen', { id: String(open.id), pump }, `order #${open.id} for pump ${pump} is still open: cancel it before writing another for this pump`, 'pumpId');
+  return namedError(
+    'CONFLICT',
+    'orderAlreadyOpen',
+    { id: String(open.id), pump },
+    `order #${open.id} for pump ${pump} is still open: cancel it before writing another for this pump`,
+    'pumpId',
+  );
 }
 
 /**
@@ -216,7 +369,15 @@ function commonRate(components: PrescriptionInput['components']): Result<null> {
   const other = rates.findIndex((r) => first !== undefined && !r.eq(first));
   if (first === undefined || other === -1) return ok(null);
   const text = components.map((c, i) => `${c.drug} ${str(rates[i] ?? first)} mL/day`).join(', ');
-  return err(namedError('INVALID_INPUT', 'admixtureRates', { rates: text }, `an admixture runs at one rate, but these doses need different rates (${text}): change a dose or a concentration`, `components.${other}.dailyDose`));
+  return err(
+    namedError(
+      'INVALID_INPUT',
+      'admixtureRates',
+      { rates: text },
+      `an admixture runs at one rate, but these doses need different rates (${text}): change a dose or a concentration`,
+      `components.${other}.dailyDose`,
+    ),
+  );
 }
 
 /** Withdraws an open order (physicians), with the reason in the audit trail. */
@@ -224,11 +385,31 @@ export function cancelPrescription(deps: RecordsDeps, actor: SignedInUser, id: n
   const allowed = authorize(actor, 'prescription.create');
   if (!allowed.ok) return allowed;
   const row = findPrescription(deps.db, id);
-  if (row === undefined) return err(namedError('INVALID_INPUT', 'noSuchOrder', { id: String(id) }, `there is no order #${id}`, 'id'));
+  if (row === undefined)
+    return err(namedError('INVALID_INPUT', 'noSuchOrder', { id: String(id) }, `there is no order #${id}`, 'id'));
   const patient = findPatient(deps.db, row.patientId);
   return deps.audit.commit(() => {
-    if (!closePrescription(deps.db, id, 'cancelled')) return err(namedError('CONFLICT', 'orderNotOpen', { id: String(id), status: row.status }, `order #${id} is already ${row.status}`, 'id'));
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, patientId: patient?.identifier ?? null, action: 'prescription.cancel', old: { id, status: row.status }, new: { id, status: 'cancelled' }, reason, outcome: 'confirmed' });
+    if (!closePrescription(deps.db, id, 'cancelled'))
+      return err(
+        namedError(
+          'CONFLICT',
+          'orderNotOpen',
+          { id: String(id), status: row.status },
+          `order #${id} is already ${row.status}`,
+          'id',
+        ),
+      );
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: actor.username,
+      role: actor.role,
+      patientId: patient?.identifier ?? null,
+      action: 'prescription.cancel',
+      old: { id, status: row.status },
+      new: { id, status: 'cancelled' },
+      reason,
+      outcome: 'confirmed',
+    });
     return ok(null);
   });
 }

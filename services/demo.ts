@@ -33,10 +33,42 @@ const mulberry32 = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-const PATIENTS: Array<{ identifier: string; name: string; indication: 'cancer' | 'non-cancer'; kind: string; drug: Drug; concentration: ConcentrationQ; rate: string }> = [
-  { identifier: 'DEMO-001', name: '王 建国', indication: 'cancer', kind: 'spinal metastasis', drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, rate: '0.3' },
-  { identifier: 'DEMO-002', name: 'Li Mei', indication: 'non-cancer', kind: 'spasticity', drug: 'baclofen', concentration: { value: '500', unit: 'mcg/mL' }, rate: '0.8' },
-  { identifier: 'DEMO-003', name: 'Zhang Wei', indication: 'non-cancer', kind: 'failed back surgery syndrome', drug: 'hydromorphone', concentration: { value: '2', unit: 'mg/mL' }, rate: '0.5' },
+const PATIENTS: Array<{
+  identifier: string;
+  name: string;
+  indication: 'cancer' | 'non-cancer';
+  kind: string;
+  drug: Drug;
+  concentration: ConcentrationQ;
+  rate: string;
+}> = [
+  {
+    identifier: 'DEMO-001',
+    name: '王 建国',
+    indication: 'cancer',
+    kind: 'spinal metastasis',
+    drug: 'morphine',
+    concentration: { value: '10', unit: 'mg/mL' },
+    rate: '0.3',
+  },
+  {
+    identifier: 'DEMO-002',
+    name: 'Li Mei',
+    indication: 'non-cancer',
+    kind: 'spasticity',
+    drug: 'baclofen',
+    concentration: { value: '500', unit: 'mcg/mL' },
+    rate: '0.8',
+  },
+  {
+    identifier: 'DEMO-003',
+    name: 'Zhang Wei',
+    indication: 'non-cancer',
+    kind: 'failed back surgery syndrome',
+    drug: 'hydromorphone',
+    concentration: { value: '2', unit: 'mg/mL' },
+    rate: '0.5',
+  },
 ];
 
 /**
@@ -44,7 +76,10 @@ const PATIENTS: Array<{ identifier: string; name: string; indication: 'cancer' |
  * on a simulated clock: dose changes with witness sign-off, refills with their discrepancies,
  * pain scores and interrogations. For training rooms, benchmarks and tests.
  */
-export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sessions: number; seed?: number }): Promise<DemoResult> {
+export async function runDemo(
+  deps: { db: Db; audit: AuditLog },
+  options: { sessions: number; seed?: number },
+): Promise<DemoResult> {
   const random = mulberry32(options.seed ?? 1);
   let time = Date.UTC(2026, 0, 5, 9, 0, 0);
   const now = () => new Date(time);
@@ -57,15 +92,40 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
   const pumps = PATIENTS.map((p, i) => {
     const state = defaultSimulatedPump(now(), model);
     const serial = `SIM${String(100 + i).padStart(6, '0')}`;
-    const settings: PumpSettings = { drug: p.drug, concentration: p.concentration, mode: 'continuous', rate: { value: p.rate, unit: 'mL/day' } };
+    const settings: PumpSettings = {
+      drug: p.drug,
+      concentration: p.concentration,
+      mode: 'continuous',
+      rate: { value: p.rate, unit: 'mL/day' },
+    };
     const frames = new FrameLog(now);
-    const { link, pump } = trainingLink({ pump: new SimulatedPump({ ...state, serial, settings, volumeMl: '36', volumeAt: now() }, now), clock: now, onFrame: frames.record });
-    let patientId = deps.db.prepare<[string], number>('SELECT id FROM patients WHERE identifier = ?').pluck().get(p.identifier);
+    const { link, pump } = trainingLink({
+      pump: new SimulatedPump({ ...state, serial, settings, volumeMl: '36', volumeAt: now() }, now),
+      clock: now,
+      onFrame: frames.record,
+    });
+    let patientId = deps.db
+      .prepare<[string], number>('SELECT id FROM patients WHERE identifier = ?')
+      .pluck()
+      .get(p.identifier);
     if (patientId === undefined) {
-      const created = createPatient(base, users.nurse, { identifier: p.identifier, name: p.name, indication: p.indication, indicationKind: p.kind });
+      const created = createPatient(base, users.nurse, {
+        identifier: p.identifier,
+        name: p.name,
+        indication: p.indication,
+        indicationKind: p.kind,
+      });
       if (!created.ok) throw new Error(created.error.message);
       patientId = created.value;
-      const registered = registerPump(base, users.nurse, { patientId, modelId: model.id, serial, implantDate: '2025-11-20', catheterModelId: 'sim-cath', catheterLengthCm: '55', replaceByDate: '2031-05-01' });
+      const registered = registerPump(base, users.nurse, {
+        patientId,
+        modelId: model.id,
+        serial,
+        implantDate: '2025-11-20',
+        catheterModelId: 'sim-cath',
+        catheterLengthCm: '55',
+        replaceByDate: '2031-05-01',
+      });
       if (!registered.ok) throw new Error(registered.error.message);
     }
     return { patient: p, patientId, link, pump, frames };
@@ -82,16 +142,31 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
     if (dec(status.reservoirVolume.value).lt(12)) {
       const residual = dec(status.reservoirVolume.value);
       // Most withdrawals match the pump's count; now and then one does not (a pocket fill to catch).
-      const offset = random() < 0.15 ? dec(random() * 3).toDecimalPlaces(1) : dec(random() * 0.6 - 0.3).toDecimalPlaces(1);
+      const offset =
+        random() < 0.15 ? dec(random() * 3).toDecimalPlaces(1) : dec(random() * 0.6 - 0.3).toDecimalPlaces(1);
       const withdrawn = str(residual.minus(offset).isNegative() ? dec(0) : residual.minus(offset));
       // The physician's order for the refill: the same drug, concentration and dose.
-      const order = createPrescription(base, users.doctor, { patientId, anyPump: true, components: [{ drug: status.drug, concentration: status.concentration, dailyDose: status.dailyDose }], mode: 'continuous', fillVolumeMl: '36' });
+      const order = createPrescription(base, users.doctor, {
+        patientId,
+        anyPump: true,
+        components: [{ drug: status.drug, concentration: status.concentration, dailyDose: status.dailyDose }],
+        mode: 'continuous',
+        fillVolumeMl: '36',
+      });
       if (!order.ok) throw new Error(order.error.message);
       const r = await performRefill(deps2, {
         nurse: users.nurse,
         prescriptionId: order.value,
         witness: users.nurse2,
-        syringe: { drug: status.drug, concentration: status.concentration, volumeMl: '40', lot: `L${2600 + i}`, expiry: '2027-12-31', preparedBy: 'pharmacy', checkedBy: users.doctor.username },
+        syringe: {
+          drug: status.drug,
+          concentration: status.concentration,
+          volumeMl: '40',
+          lot: `L${2600 + i}`,
+          expiry: '2027-12-31',
+          preparedBy: 'pharmacy',
+          checkedBy: users.doctor.username,
+        },
         withdrawnMl: withdrawn,
         reservoirEmptied: true,
         instilledMl: '36',
@@ -106,7 +181,12 @@ export async function runDemo(deps: { db: Db; audit: AuditLog }, options: { sess
       const r = await programPump(deps2, {
         actor: users.doctor,
         witness: users.nurse,
-        settings: { drug: status.drug, concentration: status.concentration, mode: 'continuous', rate: { value: str(rate), unit: 'mL/day' } },
+        settings: {
+          drug: status.drug,
+          concentration: status.concentration,
+          mode: 'continuous',
+          rate: { value: str(rate), unit: 'mL/day' },
+        },
         acknowledgement: 'titration discussed with the patient',
       });
       if (r.ok) result.programming++;
@@ -121,7 +201,11 @@ const fail = (): never => {
   throw new Error('no demo pump');
 };
 
-async function ensureUsers(deps: { db: Db; audit: AuditLog; now: () => Date }, accounts: DemoResult['accounts'], password: () => string) {
+async function ensureUsers(
+  deps: { db: Db; audit: AuditLog; now: () => Date },
+  accounts: DemoResult['accounts'],
+  password: () => string,
+) {
   const want: Array<{ username: string; displayName: string; role: 'admin' | 'physician' | 'nurse' }> = [
     { username: 'demo.admin', displayName: 'Demo administrator', role: 'admin' },
     { username: 'demo.doctor', displayName: 'Dr Chen (demo)', role: 'physician' },
@@ -129,14 +213,23 @@ async function ensureUsers(deps: { db: Db; audit: AuditLog; now: () => Date }, a
     { username: 'demo.nurse2', displayName: 'Nurse Zhou (demo)', role: 'nurse' },
   ];
   const found = (username: string): SignedInUser | undefined => {
-    const row = deps.db.prepare<[string], { id: number; username: string; displayName: string; role: 'admin' | 'physician' | 'nurse' }>('SELECT id, username, display_name AS displayName, role FROM users WHERE username = ?').get(username);
+    const row = deps.db
+      .prepare<[string], { id: number; username: string; displayName: string; role: 'admin' | 'physician' | 'nurse' }>(
+        'SELECT id, username, display_name AS displayName, role FROM users WHERE username = ?',
+      )
+      .get(username);
     return row;
   };
   let admin = found('demo.admin');
   if (admin === undefined) {
-    if (!needsSetup(deps.db)) throw new Error('this database already has accounts of its own: run the demo on a new or demo database');
+    if (!needsSetup(deps.db))
+      throw new Error('this database already has accounts of its own: run the demo on a new or demo database');
     const pw = password();
-    const r = await createFirstAdmin(deps, { username: 'demo.admin', displayName: 'Demo administrator', password: `demo-${pw}` });
+    const r = await createFirstAdmin(deps, {
+      username: 'demo.admin',
+      displayName: 'Demo administrator',
+      password: `demo-${pw}`,
+    });
     if (!r.ok) throw new Error(r.error.message);
     accounts.push({ username: 'demo.admin', role: 'admin', password: `demo-${pw}` });
     admin = r.value;
@@ -155,5 +248,9 @@ async function ensureUsers(deps: { db: Db; audit: AuditLog; now: () => Date }, a
     }
     out[w.username] = user;
   }
-  return { doctor: out['demo.doctor'] ?? fail(), nurse: out['demo.nurse'] ?? fail(), nurse2: out['demo.nurse2'] ?? fail() };
+  return {
+    doctor: out['demo.doctor'] ?? fail(),
+    nurse: out['demo.nurse'] ?? fail(),
+    nurse2: out['demo.nurse2'] ?? fail(),
+  };
 }

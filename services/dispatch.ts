@@ -10,7 +10,11 @@ export type Dispatch = (channel: unknown, input: unknown) => Promise<Result<unkn
  * with the contract's schema, runs the handler, and never lets an exception cross the boundary.
  * `gate` may refuse a channel before its input is even read (a password that must be changed first).
  */
-export function createDispatcher(handlers: Handlers, log: (e: unknown) => void = () => undefined, gate: (channel: Channel) => AppError | undefined = () => undefined): Dispatch {
+export function createDispatcher(
+  handlers: Handlers,
+  log: (e: unknown) => void = () => undefined,
+  gate: (channel: Channel) => AppError | undefined = () => undefined,
+): Dispatch {
   return async (channel, input) => {
     if (!isChannel(channel)) return err(appError('UNKNOWN_CHANNEL', `Unknown channel ${String(channel).slice(0, 64)}`));
     const refused = gate(channel);
@@ -37,7 +41,9 @@ async function run<C extends Channel>(
     return await handler(parsed.data);
   } catch (e) {
     log(e);
-    return err(appError('INTERNAL', 'An unexpected error occurred; nothing was sent to the pump. See the log for details.'));
+    return err(
+      appError('INTERNAL', 'An unexpected error occurred; nothing was sent to the pump. See the log for details.'),
+    );
   }
 }
 

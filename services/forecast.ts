@@ -35,9 +35,17 @@ export function currentForecast(deps: ForecastDeps, status: PumpStatus, model: P
   const last = registered === undefined ? undefined : lastRefill(deps.db, registered.id);
   const filledOn = last === undefined ? undefined : clinicDate(new Date(last.performedAt), deps.timeZone);
   // Only the fill this database recorded tells how long the solution has been in the pump.
-  const stability = last === undefined || filledOn === undefined ? undefined : stabilityDaysFor(deps.library, [{ drug: status.drug, concentration: status.concentration }], registered !== undefined && fillCount(deps.db, registered.id, status.drug) === 1);
+  const stability =
+    last === undefined || filledOn === undefined
+      ? undefined
+      : stabilityDaysFor(
+          deps.library,
+          [{ drug: status.drug, concentration: status.concentration }],
+          registered !== undefined && fillCount(deps.db, registered.id, status.drug) === 1,
+        );
   const stableUntil = stability === undefined || filledOn === undefined ? undefined : addDays(filledOn, stability);
-  const daysLeft = stableUntil === undefined ? undefined : Math.round((Date.parse(stableUntil) - Date.parse(today)) / 86_400_000);
+  const daysLeft =
+    stableUntil === undefined ? undefined : Math.round((Date.parse(stableUntil) - Date.parse(today)) / 86_400_000);
   const f = therapyForecast({
     summary: summary.value,
     capacityMl: status.reservoirCapacity.value,
@@ -77,7 +85,11 @@ export function refillForecastFor(
     alarmVolumeMl: status.lowReservoirAlarmVolume.value,
     fillVolumeMl: fill.instilledMl,
     fillDate: clinicDate(deps.now(), deps.timeZone),
-    stabilityDays: stabilityDaysFor(deps.library, [{ drug: fill.settings.drug, concentration: fill.settings.concentration }], firstFill),
+    stabilityDays: stabilityDaysFor(
+      deps.library,
+      [{ drug: fill.settings.drug, concentration: fill.settings.concentration }],
+      firstFill,
+    ),
     beyondUseDate: fill.beyondUseDate,
     replaceByDate: status.replaceByDate,
     endOfService: endOfService(status),

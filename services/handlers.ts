@@ -16,10 +16,31 @@ import { verifyAudit } from '../db/audit/verify';
 import { exportCsv, exportFhir, exportJson } from '../db/audit/export';
 import { auditRecord, doseHistory, listAudit } from '../db/queries/audit';
 import { auditRecordView, auditRowView } from './audit-view';
-import { findPatient, findPumpBySerial, painHistory, pumpsOfPatient, refillVisits, screeningTrials, searchPatients, type PatientRow } from '../db/queries/records';
+import {
+  findPatient,
+  findPumpBySerial,
+  painHistory,
+  pumpsOfPatient,
+  refillVisits,
+  screeningTrials,
+  searchPatients,
+  type PatientRow,
+} from '../db/queries/records';
 import { allOpenSessions, openSessions } from '../db/queries/sessions';
 import { listUsers } from '../db/queries/users';
-import { authorize, changePassword, createFirstAdmin, createUser, needsSetup, passwordChangeRequired, resetPassword, setAccountDisabled, signIn, witnessSignOff, type SignedInUser } from './auth/accounts';
+import {
+  authorize,
+  changePassword,
+  createFirstAdmin,
+  createUser,
+  needsSetup,
+  passwordChangeRequired,
+  resetPassword,
+  setAccountDisabled,
+  signIn,
+  witnessSignOff,
+  type SignedInUser,
+} from './auth/accounts';
 import { enforcePasswordChange, passwordChangeGate } from './auth/forced-change';
 import type { Channel } from '../core/api/channels';
 import { WorkstationSession } from './auth/session';
@@ -62,7 +83,11 @@ export interface HandlerContext {
  * what each role may do, and the clinical workflows. Every handler that changes or reads patient
  * data needs a signed-in, unlocked user; the services check the role again.
  */
-export function createHandlers(ctx: HandlerContext): { handlers: Handlers; session: WorkstationSession; gate: (channel: Channel) => AppError | undefined } {
+export function createHandlers(ctx: HandlerContext): {
+  handlers: Handlers;
+  session: WorkstationSession;
+  gate: (channel: Channel) => AppError | undefined;
+} {
   const { db, audit, link, now } = ctx;
   const session = new WorkstationSession(() => siteSettings(db).idleLockMinutes, now);
   const deps = { db, audit, now };
@@ -71,7 +96,11 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
   const user = (operation?: Operation): Result<SignedInUser> => {
     const current = session.current();
     if (current === undefined) {
-      return err(session.isLocked() ? appError('SESSION_LOCKED', 'the workstation is locked: sign in again to continue') : appError('SIGNED_OUT', 'sign in first'));
+      return err(
+        session.isLocked()
+          ? appError('SESSION_LOCKED', 'the workstation is locked: sign in again to continue')
+          : appError('SIGNED_OUT', 'sign in first'),
+      );
     }
     return operation === undefined ? ok(current) : authorize(current, operation);
   };
@@ -85,19 +114,54 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     return registered === undefined ? undefined : findPatient(db, registered.patientId);
   };
   const timeZone = (): string => siteSettings(db).timeZone;
-  const programmingDeps = (status: PumpStatus) => ({ db, audit, link, frames: ctx.frames, now, library: activeLibrary(deps), model: modelOf(status), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
-  const forecastDeps = () => ({ db, now, library: activeLibrary(deps), timeZone: timeZone(), marginDays: siteSettings(db).refillMarginDays });
-  const contextOf = (status: PumpStatus) => reviewContext({ db, now, timeZone: timeZone(), link }, activeLibrary(deps), modelOf(status), status.serial);
+  const programmingDeps = (status: PumpStatus) => ({
+    db,
+    audit,
+    link,
+    frames: ctx.frames,
+    now,
+    library: activeLibrary(deps),
+    model: modelOf(status),
+    timeZone: timeZone(),
+    marginDays: siteSettings(db).refillMarginDays,
+  });
+  const forecastDeps = () => ({
+    db,
+    now,
+    library: activeLibrary(deps),
+    timeZone: timeZone(),
+    marginDays: siteSettings(db).refillMarginDays,
+  });
+  const contextOf = (status: PumpStatus) =>
+    reviewContext({ db, now, timeZone: timeZone(), link }, activeLibrary(deps), modelOf(status), status.serial);
 
   /** The settings a dose change sends: the rate from the daily dose, rounded to the pump's step. */
   const settingsFor = (
     status: PumpStatus,
-    change: { mode: 'stopped' | 'continuous' | 'flex'; dailyDose: string; steps?: Array<{ start: string; dailyDose: string }> | undefined; patientBolus?: PumpSettings['patientBolus'] },
+    change: {
+      mode: 'stopped' | 'continuous' | 'flex';
+      dailyDose: string;
+      steps?: Array<{ start: string; dailyDose: string }> | undefined;
+      patientBolus?: PumpSettings['patientBolus'];
+    },
   ): Result<PumpSettings> => {
     const rateOf = (dailyDose: string, field: string): Result<RateQ> => {
-      const r = rateForDose({ concentration: status.concentration, dailyDose: { value: dailyDose, unit: dailyDoseUnit(massOf(status.concentration.unit)) } }, modelOf(status));
+      const r = rateForDose(
+        {
+          concentration: status.concentration,
+          dailyDose: { value: dailyDose, unit: dailyDoseUnit(massOf(status.concentration.unit)) },
+        },
+        modelOf(status),
+      );
       if (!r.ok) return r;
-      if (dec(r.value.rate.value).isZero()) return err(appError('OUT_OF_RANGE', `${dailyDose} is below the smallest rate the pump can deliver at this concentration`, field));
+      if (dec(r.value.rate.value).isZero())
+        return err(
+          appError(
+            'OUT_OF_RANGE',
+            `${dailyDose} is below the smallest rate the pump can deliver at this concentration`,
+            field,
+          ),
+        );
       return ok(r.value.rate);
     };
     const bolus = change.patientBolus === undefined ? {} : { patientBolus: change.patientBolus };
@@ -119,20 +183,49 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
   };
 
   /** The witness's sign-off when one was given (the service decides whether one is needed). */
-  const optionalWitness = async (actor: SignedInUser, credentials: { username: string; password: string } | undefined): Promise<Result<SignedInUser | undefined>> =>
+  const optionalWitness = async (
+    actor: SignedInUser,
+    credentials: { username: string; password: string } | undefined,
+  ): Promise<Result<SignedInUser | undefined>> =>
     credentials === undefined ? ok(undefined) : witnessSignOff(deps, actor, credentials);
 
   const handlers: Handlers = {
     // Polled by the UI: these never count as activity for the idle lock.
     // The desktop app answers this itself (it prints its own window); other hosts cannot.
-    'report:pdf': () => Promise.resolve(err(appError('NOT_AVAILABLE', 'a PDF is saved by the desktop app; in a browser, use Print and choose "Save as PDF"'))),
+    'report:pdf': () =>
+      Promise.resolve(
+        err(
+          appError(
+            'NOT_AVAILABLE',
+            'a PDF is saved by the desktop app; in a browser, use Print and choose "Save as PDF"',
+          ),
+        ),
+      ),
     'app:info': () => {
       const owed = bookkeepingProblem(audit);
-      return Promise.resolve(ok({ version: appVersion, host: ctx.host, link: link.info, databasePath: ctx.databasePath, ...(owed === undefined ? {} : { bookkeeping: owed }) }));
+      return Promise.resolve(
+        ok({
+          version: appVersion,
+          host: ctx.host,
+          link: link.info,
+          databasePath: ctx.databasePath,
+          ...(owed === undefined ? {} : { bookkeeping: owed }),
+        }),
+      );
     },
     'wand:status': () => Promise.resolve(ok(link.wandStatus())),
     'sessions:unconfirmed': () =>
-      Promise.resolve(ok(allOpenSessions(db).map((s) => ({ sessionId: s.sessionUuid, pumpSerial: s.pumpSerial, startedAt: s.startedAt, actor: s.actor, outcome: s.outcome === 'pending' ? ('pending' as const) : ('unconfirmed' as const) })))),
+      Promise.resolve(
+        ok(
+          allOpenSessions(db).map((s) => ({
+            sessionId: s.sessionUuid,
+            pumpSerial: s.pumpSerial,
+            startedAt: s.startedAt,
+            actor: s.actor,
+            outcome: s.outcome === 'pending' ? ('pending' as const) : ('unconfirmed' as const),
+          })),
+        ),
+      ),
     'sessions:resolve': async () => {
       const u = user('session.resolve');
       if (!u.ok) return u;
@@ -165,14 +258,28 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       // Whoever signs in takes the workstation; a locked session of someone else ends here.
       const previous = session.lockedUser() ?? session.peek();
       if (previous !== undefined && previous.username !== signed.value.username) {
-        audit.append({ atUtc: now().toISOString(), actor: previous.username, role: previous.role, action: 'user.signOut', reason: `replaced by ${signed.value.username}`, outcome: 'confirmed' });
+        audit.append({
+          atUtc: now().toISOString(),
+          actor: previous.username,
+          role: previous.role,
+          action: 'user.signOut',
+          reason: `replaced by ${signed.value.username}`,
+          outcome: 'confirmed',
+        });
       }
       session.start(signed.value);
       return ok(signed.value);
     },
     'auth:signOut': () => {
       const current = session.peek() ?? session.lockedUser();
-      if (current !== undefined) audit.append({ atUtc: now().toISOString(), actor: current.username, role: current.role, action: 'user.signOut', outcome: 'confirmed' });
+      if (current !== undefined)
+        audit.append({
+          atUtc: now().toISOString(),
+          actor: current.username,
+          role: current.role,
+          action: 'user.signOut',
+          outcome: 'confirmed',
+        });
       session.end();
       return Promise.resolve(ok(null));
     },
@@ -180,17 +287,34 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const current = session.peek();
       if (current !== undefined) {
         session.lock();
-        audit.append({ atUtc: now().toISOString(), actor: current.username, role: current.role, action: 'user.lock', outcome: 'confirmed' });
+        audit.append({
+          atUtc: now().toISOString(),
+          actor: current.username,
+          role: current.role,
+          action: 'user.lock',
+          outcome: 'confirmed',
+        });
       }
       return Promise.resolve(ok(null));
     },
     'auth:changePassword': async (input) => {
       const u = user();
       if (!u.ok) return u;
-      const changed = await changePassword(deps, { username: u.value.username, password: input.password, newPassword: input.newPassword });
+      const changed = await changePassword(deps, {
+        username: u.value.username,
+        password: input.password,
+        newPassword: input.newPassword,
+      });
       if (!changed.ok && changed.error.code === 'ACCOUNT_LOCKED') {
         // Wrong current passwords locked the account: whoever is at this workstation is signed out too.
-        audit.append({ atUtc: now().toISOString(), actor: u.value.username, role: u.value.role, action: 'user.signOut', reason: 'account locked after wrong current passwords', outcome: 'confirmed' });
+        audit.append({
+          atUtc: now().toISOString(),
+          actor: u.value.username,
+          role: u.value.role,
+          action: 'user.signOut',
+          reason: 'account locked after wrong current passwords',
+          outcome: 'confirmed',
+        });
         session.end();
       }
       return changed;
@@ -245,7 +369,10 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const pumps = pumpsOfPatient(db, patient.id);
       const detail: PatientDetail = {
         patient,
-        pumps: pumps.map((p) => ({ ...p, refills: refillVisits(db, p.id).map((r) => ({ ...r, discrepancyFlag: r.discrepancyFlag === 1 })) })),
+        pumps: pumps.map((p) => ({
+          ...p,
+          refills: refillVisits(db, p.id).map((r) => ({ ...r, discrepancyFlag: r.discrepancyFlag === 1 })),
+        })),
         pain: painHistory(db, patient.id),
         doses: pumps.flatMap((p) => doseHistory(db, p.serial).flatMap((d) => doseOf(d.newJson, d.atUtc, p.serial))),
         screening: screeningTrials(db, patient.id),
@@ -275,7 +402,13 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       if (!u.ok) return Promise.resolve(u);
       const registered = findPumpBySerial(db, input.serial);
       if (registered === undefined) return Promise.resolve(ok([]));
-      return Promise.resolve(ok(prescriptionsOfPatient(deps, registered.patientId).filter((p) => p.status === 'open' && (p.pumpId === null || p.pumpId === registered.id))));
+      return Promise.resolve(
+        ok(
+          prescriptionsOfPatient(deps, registered.patientId).filter(
+            (p) => p.status === 'open' && (p.pumpId === null || p.pumpId === registered.id),
+          ),
+        ),
+      );
     },
     'prescriptions:cancel': (input) => {
       const u = user('prescription.create');
@@ -296,7 +429,11 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
     'pain:record': (input) => {
       const u = user();
       if (!u.ok) return Promise.resolve(u);
-      const r = recordPain(deps, u.value, { patientId: input.patientId, vas: input.vas, ...(input.note === undefined ? {} : { note: input.note }) });
+      const r = recordPain(deps, u.value, {
+        patientId: input.patientId,
+        vas: input.vas,
+        ...(input.note === undefined ? {} : { note: input.note }),
+      });
       return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
     },
     'screening:record': (input) => {
@@ -309,7 +446,11 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user();
       if (!u.ok) return Promise.resolve(u);
       const { catheterModelId, catheterLengthCm, ...rest } = input;
-      const r = registerPump(deps, u.value, { ...rest, ...(catheterModelId === undefined ? {} : { catheterModelId }), ...(catheterLengthCm === undefined ? {} : { catheterLengthCm }) });
+      const r = registerPump(deps, u.value, {
+        ...rest,
+        ...(catheterModelId === undefined ? {} : { catheterModelId }),
+        ...(catheterLengthCm === undefined ? {} : { catheterLengthCm }),
+      });
       return Promise.resolve(r.ok ? ok({ id: r.value }) : r);
     },
 
@@ -320,7 +461,13 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       if (!read.ok) return read;
       const status = read.value;
       const blocked = openSessions(db, status.serial)[0];
-      if (blocked !== undefined) return err(appError('PROGRAMMING_BLOCKED', `session ${blocked.sessionUuid} on pump ${status.serial} is ${blocked.outcome}: interrogate to resolve it first`));
+      if (blocked !== undefined)
+        return err(
+          appError(
+            'PROGRAMMING_BLOCKED',
+            `session ${blocked.sessionUuid} on pump ${status.serial} is ${blocked.outcome}: interrogate to resolve it first`,
+          ),
+        );
       const settings = settingsFor(status, input);
       if (!settings.ok) return settings;
       const patient = patientOf(status.serial) ?? null;
@@ -331,12 +478,30 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const preview: ProgramPreview = {
         pumpSerial: status.serial,
         patient,
-        settings: { drug: s.drug, concentration: s.concentration, mode: s.mode, rate: s.rate, ...(s.steps === undefined ? {} : { steps: s.steps }), ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }) },
+        settings: {
+          drug: s.drug,
+          concentration: s.concentration,
+          mode: s.mode,
+          rate: s.rate,
+          ...(s.steps === undefined ? {} : { steps: s.steps }),
+          ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }),
+        },
         reviewed: reviewedOf(status),
-        rows: r.rows.map((row) => ({ field: row.field, changed: row.changed, ...(row.old === undefined ? {} : { old: row.old }), ...(row.new === undefined ? {} : { new: row.new }), ...(row.percentChange === undefined ? {} : { percentChange: row.percentChange }) })),
+        rows: r.rows.map((row) => ({
+          field: row.field,
+          changed: row.changed,
+          ...(row.old === undefined ? {} : { old: row.old }),
+          ...(row.new === undefined ? {} : { new: row.new }),
+          ...(row.percentChange === undefined ? {} : { percentChange: row.percentChange }),
+        })),
         oldDailyDose: r.oldDailyDose,
         newDailyDose: r.newDailyDose,
-        totals: { old24h: r.oldDailyDose, new24h: r.newDailyDose, oldPeakHourly: r.oldPeakHourly, newPeakHourly: r.newPeakHourly },
+        totals: {
+          old24h: r.oldDailyDose,
+          new24h: r.newDailyDose,
+          oldPeakHourly: r.oldPeakHourly,
+          newPeakHourly: r.newPeakHourly,
+        },
         check: r.check,
         witnessRequired: r.increase,
         ...(status.bridge === undefined ? {} : { bridgeRunning: status.bridge.remaining }),
@@ -361,8 +526,19 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
         reviewed: input.reviewed,
       });
       if (!r.ok) return r;
-      const report = { programmedAt: now().toISOString(), pumpModel: modelOf(read.value).name, programmedBy: u.value.displayName, witness: witness?.displayName ?? null };
-      return ok({ outcome: r.value.outcome, sessionId: r.value.sessionId, mismatches: r.value.mismatches, ...(r.value.recordingProblem === undefined ? {} : { recordingProblem: r.value.recordingProblem }), report });
+      const report = {
+        programmedAt: now().toISOString(),
+        pumpModel: modelOf(read.value).name,
+        programmedBy: u.value.displayName,
+        witness: witness?.displayName ?? null,
+      };
+      return ok({
+        outcome: r.value.outcome,
+        sessionId: r.value.sessionId,
+        mismatches: r.value.mismatches,
+        ...(r.value.recordingProblem === undefined ? {} : { recordingProblem: r.value.recordingProblem }),
+        report,
+      });
     },
 
     'bolus:preview': async (input) => {
@@ -382,10 +558,25 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const read = await link.interrogate();
       if (!read.ok) return read;
       const patient = patientOf(read.value.serial);
-      const r = await deliverBolus(programmingDeps(read.value), { actor: u.value, witness, patientId: patient?.identifier, bolus: input.request, reviewed: input.reviewed, acknowledgement: input.acknowledgement });
+      const r = await deliverBolus(programmingDeps(read.value), {
+        actor: u.value,
+        witness,
+        patientId: patient?.identifier,
+        bolus: input.request,
+        reviewed: input.reviewed,
+        acknowledgement: input.acknowledgement,
+      });
       if (!r.ok) return r;
       const { outcome, sessionId, pumpDid, mismatches, review, recordingProblem } = r.value;
-      return ok({ outcome, sessionId, pumpDid, volume: review.volume, durationMinutes: review.durationMinutes, mismatches, ...(recordingProblem === undefined ? {} : { recordingProblem }) });
+      return ok({
+        outcome,
+        sessionId,
+        pumpDid,
+        volume: review.volume,
+        durationMinutes: review.durationMinutes,
+        mismatches,
+        ...(recordingProblem === undefined ? {} : { recordingProblem }),
+      });
     },
 
     'refill:preview': async (input) => {
@@ -395,12 +586,17 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       if (!read.ok) return read;
       const status = read.value;
       const capacity = dec(status.reservoirCapacity.value);
-      const { discrepancy, flag } = refillDiscrepancy(capacity, dec(status.reservoirVolume.value), dec(input.withdrawnMl));
+      const { discrepancy, flag } = refillDiscrepancy(
+        capacity,
+        dec(status.reservoirVolume.value),
+        dec(input.withdrawnMl),
+      );
       let concentrationChange = null;
       const registered = findPumpBySerial(db, status.serial);
       let plan: Result<ConcentrationChange | undefined> = ok(undefined);
       if (input.prescriptionId !== undefined) {
-        if (registered === undefined) return err(appError('INVALID_INPUT', `pump ${status.serial} is not registered to a patient`, 'pump'));
+        if (registered === undefined)
+          return err(appError('INVALID_INPUT', `pump ${status.serial} is not registered to a patient`, 'pump'));
         const order = orderFor(deps, input.prescriptionId, registered);
         if (!order.ok) return order;
         const wanted = order.value.components[0];
@@ -409,7 +605,9 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       if (!plan.ok) return plan;
       if (plan.value !== undefined) {
         const p = plan.value;
-        const review = reviewProgram(activeLibrary(deps), modelOf(status), status, p.settings, contextOf(status), { bridged: true });
+        const review = reviewProgram(activeLibrary(deps), modelOf(status), status, p.settings, contextOf(status), {
+          bridged: true,
+        });
         if (!review.ok) return review;
         concentrationChange = { ...changeOf(p), check: review.value.check };
       }
@@ -417,9 +615,18 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       if (input.instilledMl !== undefined) {
         // The same rules and the same forecast as the refill itself.
         // The acknowledgement of an emptied reservoir with less out than counted is asked for at the Finish screen.
-        const fill = reservoirAfterFill(status, { withdrawnMl: input.withdrawnMl, instilledMl: input.instilledMl, reservoirEmptied: input.reservoirEmptied, acknowledged: true });
+        const fill = reservoirAfterFill(status, {
+          withdrawnMl: input.withdrawnMl,
+          instilledMl: input.instilledMl,
+          reservoirEmptied: input.reservoirEmptied,
+          acknowledged: true,
+        });
         if (!fill.ok) return fill;
-        const f = refillForecastFor(forecastDeps(), status, modelOf(status), { instilledMl: fill.value, settings: plan.value?.settings ?? settingsOfStatus(status), beyondUseDate: input.beyondUseDate });
+        const f = refillForecastFor(forecastDeps(), status, modelOf(status), {
+          instilledMl: fill.value,
+          settings: plan.value?.settings ?? settingsOfStatus(status),
+          beyondUseDate: input.beyondUseDate,
+        });
         if (!f.ok) return f;
         forecast = f.value;
       }
@@ -515,7 +722,19 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user('audit.view');
       if (!u.ok) return Promise.resolve(u);
       const row = auditRecord(db, input.seq);
-      return Promise.resolve(row === undefined ? err(namedError('INVALID_INPUT', 'noSuchAuditRecord', { seq: String(input.seq) }, `there is no audit record #${input.seq}`, 'seq')) : ok(auditRecordView(row)));
+      return Promise.resolve(
+        row === undefined
+          ? err(
+              namedError(
+                'INVALID_INPUT',
+                'noSuchAuditRecord',
+                { seq: String(input.seq) },
+                `there is no audit record #${input.seq}`,
+                'seq',
+              ),
+            )
+          : ok(auditRecordView(row)),
+      );
     },
     'audit:frames': (input) => {
       const u = user('audit.view');
@@ -542,16 +761,49 @@ export function createHandlers(ctx: HandlerContext): { handlers: Handlers; sessi
       const u = user('audit.export');
       if (!u.ok) return Promise.resolve(u);
       // Recorded before the file is made, so the export is part of what it exports.
-      audit.append({ atUtc: now().toISOString(), actor: u.value.username, role: u.value.role, action: 'audit.export', new: { format: input.format, host: ctx.host }, outcome: 'confirmed' });
-      const content = input.format === 'csv' ? [...exportCsv(db)].join('') : input.format === 'json' ? exportJson(db) : exportFhir(db);
+      audit.append({
+        atUtc: now().toISOString(),
+        actor: u.value.username,
+        role: u.value.role,
+        action: 'audit.export',
+        new: { format: input.format, host: ctx.host },
+        outcome: 'confirmed',
+      });
+      const content =
+        input.format === 'csv'
+          ? [...exportCsv(db)].join('')
+          : input.format === 'json'
+            ? exportJson(db)
+            : exportFhir(db);
       const stamp = now().toISOString().slice(0, 10);
       const ext = input.format === 'csv' ? 'csv' : 'json';
-      return Promise.resolve(ok({ fileName: `audit-${stamp}${input.format === 'fhir' ? '-fhir' : ''}.${ext}`, mediaType: input.format === 'csv' ? 'text/csv' : input.format === 'fhir' ? 'application/fhir+json' : 'application/json', content }));
+      return Promise.resolve(
+        ok({
+          fileName: `audit-${stamp}${input.format === 'fhir' ? '-fhir' : ''}.${ext}`,
+          mediaType:
+            input.format === 'csv'
+              ? 'text/csv'
+              : input.format === 'fhir'
+                ? 'application/fhir+json'
+                : 'application/json',
+          content,
+        }),
+      );
     },
     'users:list': () => {
       const u = user('users.manage');
       if (!u.ok) return Promise.resolve(u);
-      return Promise.resolve(ok(listUsers(db).map((r) => ({ id: r.id, username: r.username, displayName: r.displayName, role: r.role, disabled: r.disabled === 1 }))));
+      return Promise.resolve(
+        ok(
+          listUsers(db).map((r) => ({
+            id: r.id,
+            username: r.username,
+            displayName: r.displayName,
+            role: r.role,
+            disabled: r.disabled === 1,
+          })),
+        ),
+      );
     },
     'users:create': async (input) => {
       const u = user();
@@ -616,12 +868,20 @@ const changeOf = (c: ConcentrationChange) => ({
   deadVolume: c.deadVolume,
   bridgeVolume: { value: c.bridge.volumeMl, unit: 'mL' as const },
   bridgeMinutes: c.bridge.durationMinutes,
-  patientBolus: c.patientBolus === undefined ? null : { old: c.patientBolus.old, sameDose: c.patientBolus.sameDose ?? null, decision: c.patientBolus.decision ?? null },
+  patientBolus:
+    c.patientBolus === undefined
+      ? null
+      : {
+          old: c.patientBolus.old,
+          sameDose: c.patientBolus.sameDose ?? null,
+          decision: c.patientBolus.decision ?? null,
+        },
 });
 
 const doseOf = (json: string, at: string, pumpSerial: string): PatientDetail['doses'] => {
   const value = JSON.parse(json) as { dailyDose?: { value?: unknown; unit?: unknown } };
   const d = value.dailyDose;
-  return typeof d?.value === 'string' && typeof d.unit === 'string' ? [{ at, pumpSerial, dailyDose: d.value, unit: d.unit }] : [];
+  return typeof d?.value === 'string' && typeof d.unit === 'string'
+    ? [{ at, pumpSerial, dailyDose: d.value, unit: d.unit }]
+    : [];
 };
-

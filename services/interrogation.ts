@@ -41,7 +41,11 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
       return read;
     }
     const status = read.value;
-    const warnings = clockWarnings({ pumpOffsetMinutes: status.utcOffsetMinutes, mode: status.mode }, new Date(recordedAt), siteSettings(deps.db).timeZone);
+    const warnings = clockWarnings(
+      { pumpOffsetMinutes: status.utcOffsetMinutes, mode: status.mode },
+      new Date(recordedAt),
+      siteSettings(deps.db).timeZone,
+    );
     const id = deps.audit.commit(() => {
       const { seq } = deps.audit.append({
         atUtc: recordedAt,
@@ -50,7 +54,12 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
         role: deps.role ?? null,
         pumpSerial: status.serial,
         action: 'pump.interrogate',
-        new: { link: deps.link.kind, drug: status.drug, dailyDose: status.dailyDose, reservoirVolume: status.reservoirVolume },
+        new: {
+          link: deps.link.kind,
+          drug: status.drug,
+          dailyDose: status.dailyDose,
+          reservoirVolume: status.reservoirVolume,
+        },
         outcome: 'confirmed',
       });
       return insertInterrogation(deps.db, {
@@ -63,18 +72,34 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
     });
     // Reading the pump also settles any programming outcome left unconfirmed on it.
     settleOpenSessions(deps, status, { username: deps.actor, role: deps.role ?? null });
-    return ok({ id, recordedAt, link: deps.link.kind, status, clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(recordedAt)), clockWarnings: warnings });
+    return ok({
+      id,
+      recordedAt,
+      link: deps.link.kind,
+      status,
+      clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(recordedAt)),
+      clockWarnings: warnings,
+    });
   } catch (e) {
     return err(appError('STORAGE_FAILED', `The reading could not be saved: ${(e as Error).message}`));
   }
 }
 
-export function recentInterrogations(db: Db, options: { limit: number; serial?: string | undefined }): InterrogationRecord[] {
+export function recentInterrogations(
+  db: Db,
+  options: { limit: number; serial?: string | undefined },
+): InterrogationRecord[] {
   return listInterrogations(db, options).map(rowToRecord);
 }
 
 const rowToRecord = (row: InterrogationRow): InterrogationRecord => {
   // Stored rows are parsed again on the way out: a damaged row fails loudly here, not in the UI.
   const status = PumpStatusSchema.parse(JSON.parse(row.statusJson));
-  return { id: row.id, recordedAt: row.recordedAt, link: row.link as LinkKind, status, clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(row.recordedAt)) };
+  return {
+    id: row.id,
+    recordedAt: row.recordedAt,
+    link: row.link as LinkKind,
+    status,
+    clockDriftSeconds: clockDriftSeconds(status.pumpTime, new Date(row.recordedAt)),
+  };
 };

@@ -18,7 +18,11 @@ export function activeLibrary(deps: Pick<RecordsDeps, 'db'>): DrugLibrary {
  * assigned here, the content hash recorded, and the edit audited with the old and new hashes.
  * A new version is unconfirmed until a pharmacist confirms it.
  */
-export function saveLibrary(deps: RecordsDeps, actor: SignedInUser, input: unknown): Result<{ version: number; hash: string }> {
+export function saveLibrary(
+  deps: RecordsDeps,
+  actor: SignedInUser,
+  input: unknown,
+): Result<{ version: number; hash: string }> {
   const allowed = authorize(actor, 'library.edit');
   if (!allowed.ok) return allowed;
   const parsed = DrugLibrarySchema.safeParse(input);
@@ -28,8 +32,24 @@ export function saveLibrary(deps: RecordsDeps, actor: SignedInUser, input: unkno
   const library: DrugLibrary = { ...parsed.data, version, confirmedBy: null };
   const hash = libraryHash(library);
   deps.audit.commit(() => {
-    insertLibraryVersion(deps.db, { version, name: library.name, hash, contentJson: JSON.stringify(library), createdAt: deps.now().toISOString(), createdBy: actor.username });
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'library.edit', old: { version: before.version, hash: libraryHash(before) }, new: { version, hash }, libraryVersion: `${version}:${hash}`, outcome: 'confirmed' });
+    insertLibraryVersion(deps.db, {
+      version,
+      name: library.name,
+      hash,
+      contentJson: JSON.stringify(library),
+      createdAt: deps.now().toISOString(),
+      createdBy: actor.username,
+    });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: actor.username,
+      role: actor.role,
+      action: 'library.edit',
+      old: { version: before.version, hash: libraryHash(before) },
+      new: { version, hash },
+      libraryVersion: `${version}:${hash}`,
+      outcome: 'confirmed',
+    });
   });
   return ok({ version, hash });
 }
@@ -43,11 +63,26 @@ export function confirmLibrary(deps: RecordsDeps, actor: SignedInUser, version: 
   if (!allowed.ok) return allowed;
   const row = libraryByVersion(deps.db, version);
   if (row === undefined) return err(appError('INVALID_INPUT', `no library version ${version}`, 'version'));
-  if (row.confirmedBy !== null) return err(appError('CONFLICT', `version ${version} was confirmed by ${row.confirmedBy}`));
-  if (row.createdBy === actor.username) return err(appError('SECOND_PERSON_REQUIRED', `version ${version} was saved by ${actor.username}: a second administrator or pharmacist confirms it`));
+  if (row.confirmedBy !== null)
+    return err(appError('CONFLICT', `version ${version} was confirmed by ${row.confirmedBy}`));
+  if (row.createdBy === actor.username)
+    return err(
+      appError(
+        'SECOND_PERSON_REQUIRED',
+        `version ${version} was saved by ${actor.username}: a second administrator or pharmacist confirms it`,
+      ),
+    );
   deps.audit.commit(() => {
     confirmLibraryVersion(deps.db, version, actor.username, deps.now().toISOString());
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'library.confirm', new: { version, hash: row.hash }, libraryVersion: `${version}:${row.hash}`, outcome: 'confirmed' });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: actor.username,
+      role: actor.role,
+      action: 'library.confirm',
+      new: { version, hash: row.hash },
+      libraryVersion: `${version}:${row.hash}`,
+      outcome: 'confirmed',
+    });
   });
   return ok(null);
 }

@@ -42,7 +42,26 @@ export async function selectLink(options: {
   const frames = onFrame === undefined ? {} : { onFrame };
   // Training mode runs the real wand driver and protocol against the simulated wand and pump.
   const training = (reason: NonNullable<LinkInfo['reason']>): LinkChoice => ({
-    link: options.workerFile === undefined ? trainingLink({ ...options.simulatorOptions, ...frames }).link : new WorkerLink(options.workerFile, { mode: 'training', ...(options.simulatorOptions?.latencyMs === undefined ? {} : { latencyMs: options.simulatorOptions.latencyMs }), ...(options.simulatorOptions?.scenario === undefined ? {} : { scenario: options.simulatorOptions.scenario }), ...(options.simulatorOptions?.pumpState === undefined ? {} : { pumpState: options.simulatorOptions.pumpState }) }, undefined, onFrame),
+    link:
+      options.workerFile === undefined
+        ? trainingLink({ ...options.simulatorOptions, ...frames }).link
+        : new WorkerLink(
+            options.workerFile,
+            {
+              mode: 'training',
+              ...(options.simulatorOptions?.latencyMs === undefined
+                ? {}
+                : { latencyMs: options.simulatorOptions.latencyMs }),
+              ...(options.simulatorOptions?.scenario === undefined
+                ? {}
+                : { scenario: options.simulatorOptions.scenario }),
+              ...(options.simulatorOptions?.pumpState === undefined
+                ? {}
+                : { pumpState: options.simulatorOptions.pumpState }),
+            },
+            undefined,
+            onFrame,
+          ),
     info: { kind: 'simulator', training: true, reason },
   });
   if (options.simulator === true) return training('SIMULATOR_REQUESTED');
@@ -56,7 +75,10 @@ export async function selectLink(options: {
     case 'attached':
       return {
         // node-usb's devices implement the W3C USBDevice interface the transport uses.
-        link: options.workerFile === undefined ? new WandLink(found.device as unknown as UsbDeviceLike, { kind: 'usb', ...frames }) : new WorkerLink(options.workerFile, { mode: 'usb' }, undefined, onFrame),
+        link:
+          options.workerFile === undefined
+            ? new WandLink(found.device as unknown as UsbDeviceLike, { kind: 'usb', ...frames })
+            : new WorkerLink(options.workerFile, { mode: 'usb' }, undefined, onFrame),
         info: { kind: 'usb', training: false },
       };
     default: {

@@ -1,10 +1,23 @@
 import { dec } from '../core/decimal';
 import type { DrugLibrary } from '../core/library/schema';
 import { checkTherapy, type BatteryState, type TherapyCheck } from '../core/library/safety';
-import { verdictOf, type DoseCheck, type DoseHistoryEntry, type Finding, type PatientContext } from '../core/library/validate';
+import {
+  verdictOf,
+  type DoseCheck,
+  type DoseHistoryEntry,
+  type Finding,
+  type PatientContext,
+} from '../core/library/validate';
 import { compareReadBack } from './read-back';
 import type { PumpModel } from '../core/models';
-import { diffPrograms, summarizeProgram, type ComponentSummary, type ProgramDiffRow, type ProgramSummary, type TherapyProgram } from '../core/program';
+import {
+  diffPrograms,
+  summarizeProgram,
+  type ComponentSummary,
+  type ProgramDiffRow,
+  type ProgramSummary,
+  type TherapyProgram,
+} from '../core/program';
 import type { Drug, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
 import { concentrationIn, massOf, type DailyDoseQ, type HourlyDoseQ } from '../core/units';
@@ -24,16 +37,32 @@ export interface ProgramReview {
 }
 
 const bolusOf = (s: PumpSettings): TherapyProgram['patientBolus'] =>
-  s.patientBolus === undefined ? undefined : { volume: { value: s.patientBolus.volumeMl, unit: 'mL' }, durationMinutes: s.patientBolus.durationMinutes, lockoutMinutes: s.patientBolus.lockoutMinutes, maxPerDay: s.patientBolus.maxPerDay };
+  s.patientBolus === undefined
+    ? undefined
+    : {
+        volume: { value: s.patientBolus.volumeMl, unit: 'mL' },
+        durationMinutes: s.patientBolus.durationMinutes,
+        lockoutMinutes: s.patientBolus.lockoutMinutes,
+        maxPerDay: s.patientBolus.maxPerDay,
+      };
 
-const infusionOf = (mode: PumpSettings['mode'], rate: PumpSettings['rate'], steps: PumpSettings['steps']): TherapyProgram['infusion'] =>
-  mode === 'continuous' ? { mode: 'continuous', rate } : mode === 'flex' ? { mode: 'flex', steps: steps ?? [] } : { mode: 'stopped' };
+const infusionOf = (
+  mode: PumpSettings['mode'],
+  rate: PumpSettings['rate'],
+  steps: PumpSettings['steps'],
+): TherapyProgram['infusion'] =>
+  mode === 'continuous'
+    ? { mode: 'continuous', rate }
+    : mode === 'flex'
+      ? { mode: 'flex', steps: steps ?? [] }
+      : { mode: 'stopped' };
 
 /** The running program as the pump reports it, flex steps and patient bolus included. */
 export const programOfStatus = (status: PumpStatus): TherapyProgram => ({
   components: [{ drug: status.drug, concentration: status.concentration }],
   infusion: infusionOf(status.mode, status.rate, status.steps),
-  patientBolus: status.patientBolus === undefined ? undefined : bolusOf({ ...status, patientBolus: status.patientBolus }),
+  patientBolus:
+    status.patientBolus === undefined ? undefined : bolusOf({ ...status, patientBolus: status.patientBolus }),
 });
 
 export const programOfSettings = (s: PumpSettings): TherapyProgram => ({
@@ -65,7 +94,11 @@ export type DoseHistory = ReadonlyArray<{ drug: Drug } & DoseHistoryEntry>;
 
 /** The battery state the safety check applies, from the pump's own alarms. */
 export const batteryOf = (status: PumpStatus): BatteryState =>
-  status.alarms.some((a) => a.code === 'EOS') ? 'end-of-service' : status.alarms.some((a) => a.code === 'ERI') ? 'elective-replacement' : 'ok';
+  status.alarms.some((a) => a.code === 'EOS')
+    ? 'end-of-service'
+    : status.alarms.some((a) => a.code === 'ERI')
+      ? 'elective-replacement'
+      : 'ok';
 
 /**
  * Reviews a program of the pump against what it runs now: the summaries old and new from the
@@ -81,35 +114,80 @@ export function reviewProgram(
   options: { bridged?: boolean } = {},
 ): Result<ProgramReview> {
   if (old.mode === 'flex' && old.steps === undefined) {
-    return err(appError('COMMUNICATION_FAILED', 'the pump did not report its flex steps; interrogate it again; nothing was sent', 'pump'));
+    return err(
+      appError(
+        'COMMUNICATION_FAILED',
+        'the pump did not report its flex steps; interrogate it again; nothing was sent',
+        'pump',
+      ),
+    );
   }
-  if (s.mode === 'flex' && (s.steps === undefined || s.steps.length === 0)) return err(appError('INVALID_INPUT', 'a flex program needs its steps', 'settings.steps'));
+  if (s.mode === 'flex' && (s.steps === undefined || s.steps.length === 0))
+    return err(appError('INVALID_INPUT', 'a flex program needs its steps', 'settings.steps'));
   // A new drug or concentration is only ever sent by the refill workflow, with its forced bridge bolus.
   const drugChange = s.drug !== old.drug;
   if (drugChange && options.bridged !== true) {
-    return err(appError('INVALID_INPUT', 'a drug change needs the refill workflow with the reservoir rinse and the forced bridge bolus; nothing was sent', 'settings.drug'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        'a drug change needs the refill workflow with the reservoir rinse and the forced bridge bolus; nothing was sent',
+        'settings.drug',
+      ),
+    );
   }
   const mass = massOf(s.concentration.unit);
-  const sameConcentration = massOf(old.concentration.unit) === mass && concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass));
+  const sameConcentration =
+    massOf(old.concentration.unit) === mass &&
+    concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass));
   if (!sameConcentration && options.bridged !== true) {
-    return err(appError('INVALID_INPUT', 'a concentration change needs the refill workflow with its forced bridge bolus', 'settings.concentration'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        'a concentration change needs the refill workflow with its forced bridge bolus',
+        'settings.concentration',
+      ),
+    );
   }
   const running = programOfStatus(old);
-  const before = summarizeProgram(running, { model, reservoirVolume: old.reservoirVolume, alarmVolume: old.lowReservoirAlarmVolume });
+  const before = summarizeProgram(running, {
+    model,
+    reservoirVolume: old.reservoirVolume,
+    alarmVolume: old.lowReservoirAlarmVolume,
+  });
   if (!before.ok) return before;
-  const after = summarizeProgram(programOfSettings(s), { model, reservoirVolume: old.reservoirVolume, alarmVolume: old.lowReservoirAlarmVolume });
+  const after = summarizeProgram(programOfSettings(s), {
+    model,
+    reservoirVolume: old.reservoirVolume,
+    alarmVolume: old.lowReservoirAlarmVolume,
+  });
   if (!after.ok) return after;
   const o = before.value.components[0];
   const n = after.value.components[0];
   if (o === undefined || n === undefined) return err(appError('INTERNAL', 'no dose for the program'));
-  const checked = checkTherapy(library, { program: programOfSettings(s), running, history: context.history, patient: context.patient, battery: batteryOf(old), now: context.now, clinicalUse: context.clinicalUse }, model);
+  const checked = checkTherapy(
+    library,
+    {
+      program: programOfSettings(s),
+      running,
+      history: context.history,
+      patient: context.patient,
+      battery: batteryOf(old),
+      now: context.now,
+      clinicalUse: context.clinicalUse,
+    },
+    model,
+  );
   if (!checked.ok) return checked;
   const check = sameProgram(old, s) ? asRunning(checked.value) : checked.value;
   const stopped = old.mode === 'stopped';
   const oldDose = stopped ? { ...o.dailyDose, value: '0' } : o.dailyDose;
   const oldMax = stopped ? { ...o.maxDailyDoseWithBoluses, value: '0' } : o.maxDailyDoseWithBoluses;
   // A higher daily dose, or more drug the patient can take with every allowed bolus, is an increase.
-  const increase = drugChange || dec(n.dailyDose.value).gt(oldDose.value) || dec(n.maxDailyDoseWithBoluses.value).gt(oldMax.value) || bolusDoseRises(o.bolusDose, n.bolusDose);
+  const increase =
+    drugChange ||
+    dec(n.dailyDose.value).gt(oldDose.value) ||
+    dec(n.maxDailyDoseWithBoluses.value).gt(oldMax.value) ||
+    bolusDoseRises(o.bolusDose, n.bolusDose);
   return ok({
     before: before.value,
     after: after.value,
@@ -124,7 +202,8 @@ export function reviewProgram(
 }
 
 /** The pump would run exactly what it runs now (a refill re-sends its program). */
-const sameProgram = (old: PumpStatus, s: PumpSettings): boolean => compareReadBack({ sessionId: '', transactionId: old.lastTransactionId ?? '', settings: s }, old).length === 0;
+const sameProgram = (old: PumpStatus, s: PumpSettings): boolean =>
+  compareReadBack({ sessionId: '', transactionId: old.lastTransactionId ?? '', settings: s }, old).length === 0;
 
 /**
  * A program the pump already runs is not a new decision: refusing to send it again would stop a
@@ -132,7 +211,16 @@ const sameProgram = (old: PumpStatus, s: PumpSettings): boolean => compareReadBa
  * (soft), and the physician is told; only the battery's end of service stays hard.
  */
 const asRunning = (check: TherapyCheck): TherapyCheck => {
-  const findings = check.findings.map((f): Finding => (f.level === 'hard' && f.code !== 'PUMP_END_OF_SERVICE' ? { ...f, level: 'soft', params: { ...f.params, running: 'true' }, message: `the program the pump runs now: ${f.message}` } : f));
+  const findings = check.findings.map((f): Finding =>
+    f.level === 'hard' && f.code !== 'PUMP_END_OF_SERVICE'
+      ? {
+          ...f,
+          level: 'soft',
+          params: { ...f.params, running: 'true' },
+          message: `the program the pump runs now: ${f.message}`,
+        }
+      : f,
+  );
   return { ...check, findings, verdict: verdictOf(findings) };
 };
 

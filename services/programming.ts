@@ -72,7 +72,13 @@ export const reviewedOf = (status: PumpStatus): ReviewedProgram => ({
 
 const sameAsReviewed = (status: PumpStatus, reviewed: ReviewedProgram): boolean => {
   const now = reviewedOf(status);
-  return now.mode === reviewed.mode && dec(now.rate).eq(reviewed.rate) && now.drug === reviewed.drug && now.concentration === reviewed.concentration && now.lastTransactionId === reviewed.lastTransactionId;
+  return (
+    now.mode === reviewed.mode &&
+    dec(now.rate).eq(reviewed.rate) &&
+    now.drug === reviewed.drug &&
+    now.concentration === reviewed.concentration &&
+    now.lastTransactionId === reviewed.lastTransactionId
+  );
 };
 
 export interface ProgramResult {
@@ -112,14 +118,29 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   const old = current.value;
   const blocked = openSessions(deps.db, old.serial);
   if (blocked.length > 0) {
-    return err(appError('PROGRAMMING_BLOCKED', `session ${blocked[0]?.sessionUuid ?? ''} on pump ${old.serial} is ${blocked[0]?.outcome ?? 'open'}: interrogate to resolve it first`));
+    return err(
+      appError(
+        'PROGRAMMING_BLOCKED',
+        `session ${blocked[0]?.sessionUuid ?? ''} on pump ${old.serial} is ${blocked[0]?.outcome ?? 'open'}: interrogate to resolve it first`,
+      ),
+    );
   }
   const s = normalised(request.settings);
   if (request.reviewed !== undefined && !sameAsReviewed(old, request.reviewed)) {
-    return err(appError('CONFLICT', `pump ${old.serial} no longer runs the program that was reviewed: review the change again; nothing was sent`));
+    return err(
+      appError(
+        'CONFLICT',
+        `pump ${old.serial} no longer runs the program that was reviewed: review the change again; nothing was sent`,
+      ),
+    );
   }
   // Everything that is sent is validated: the infusion and the patient bolus settings.
-  const context = reviewContext({ db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link }, deps.library, model, old.serial);
+  const context = reviewContext(
+    { db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link },
+    deps.library,
+    model,
+    old.serial,
+  );
   const review = reviewProgram(deps.library, model, old, s, context, { bridged: request.bridge !== undefined });
   if (!review.ok) return review;
   const check = { value: review.value.check };
@@ -127,32 +148,100 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   const increase = review.value.increase;
 
   const atUtc = deps.now().toISOString();
-  const base = { atUtc, pumpTime: old.pumpTime, actor: request.actor.username, role: request.actor.role, witness: request.witness?.username ?? null, patientId: request.patientId ?? null, pumpSerial: old.serial, action, libraryVersion: `${check.value.library.version}:${check.value.library.hash}` };
-  const oldValues = { drug: old.drug, concentration: old.concentration, mode: old.mode, rate: old.rate, dailyDose: old.dailyDose, reservoirVolume: old.reservoirVolume };
-  const newValues = { ...s, dailyDose: newDose, ...(request.reservoirVolumeMl === undefined ? {} : { reservoirVolume: { value: request.reservoirVolumeMl, unit: 'mL' } }), ...(request.bridge === undefined ? {} : { bridge: request.bridge }) };
+  const base = {
+    atUtc,
+    pumpTime: old.pumpTime,
+    actor: request.actor.username,
+    role: request.actor.role,
+    witness: request.witness?.username ?? null,
+    patientId: request.patientId ?? null,
+    pumpSerial: old.serial,
+    action,
+    libraryVersion: `${check.value.library.version}:${check.value.library.hash}`,
+  };
+  const oldValues = {
+    drug: old.drug,
+    concentration: old.concentration,
+    mode: old.mode,
+    rate: old.rate,
+    dailyDose: old.dailyDose,
+    reservoirVolume: old.reservoirVolume,
+  };
+  const newValues = {
+    ...s,
+    dailyDose: newDose,
+    ...(request.reservoirVolumeMl === undefined
+      ? {}
+      : { reservoirVolume: { value: request.reservoirVolumeMl, unit: 'mL' } }),
+    ...(request.bridge === undefined ? {} : { bridge: request.bridge }),
+  };
   const refuse = (code: 'HARD_LIMIT' | 'ACKNOWLEDGEMENT_REQUIRED' | 'WITNESS_REQUIRED', message: string) => {
-    deps.audit.append({ ...base, old: oldValues, new: newValues, acknowledgements: check.value.findings, reason: message, outcome: 'rejected' });
+    deps.audit.append({
+      ...base,
+      old: oldValues,
+      new: newValues,
+      acknowledgements: check.value.findings,
+      reason: message,
+      outcome: 'rejected',
+    });
     return err(appError(code, message));
   };
-  if (check.value.verdict === 'hard') return refuse('HARD_LIMIT', check.value.findings.filter((f) => f.level === 'hard').map((f) => f.message).join('; '));
-  if (check.value.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3) return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
-  if ((increase || request.requireWitness === true) && request.witness === undefined) return refuse('WITNESS_REQUIRED', increase ? 'a dose increase needs a witness' : 'this change needs a witness');
+  if (check.value.verdict === 'hard')
+    return refuse(
+      'HARD_LIMIT',
+      check.value.findings
+        .filter((f) => f.level === 'hard')
+        .map((f) => f.message)
+        .join('; '),
+    );
+  if (check.value.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3)
+    return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
+  if ((increase || request.requireWitness === true) && request.witness === undefined)
+    return refuse('WITNESS_REQUIRED', increase ? 'a dose increase needs a witness' : 'this change needs a witness');
   // Flex steps run by the pump's clock plus its UTC offset: a pump that is not on the clinic's
   // time is set first (its own audited write), so each step runs at the hour it was written for.
   const clock = await clockForFlex(deps, request.actor, old, s);
   if (!clock.ok) return clock;
 
   const sessionId = randomUUID();
-  const write: ProgramWrite = { sessionId, transactionId: randomUUID(), settings: s, reservoirVolumeMl: request.reservoirVolumeMl, bridge: request.bridge };
+  const write: ProgramWrite = {
+    sessionId,
+    transactionId: randomUUID(),
+    settings: s,
+    reservoirVolumeMl: request.reservoirVolumeMl,
+    bridge: request.bridge,
+  };
   let sessionRow: number;
   try {
-    sessionRow = deps.db.transaction(() => {
-      const intent = deps.audit.append({ ...base, old: oldValues, new: { ...newValues, sessionId, transactionId: write.transactionId }, reason: request.acknowledgement ?? null, acknowledgements: check.value.verdict === 'soft' ? check.value.findings : null, outcome: 'pending' });
-      return insertSession(deps.db, { sessionUuid: sessionId, pumpSerial: old.serial, startedAt: atUtc, actor: request.actor.username, witness: request.witness?.username ?? null, intentJson: JSON.stringify(write), intentAuditSeq: intent.seq });
-    }).immediate();
+    sessionRow = deps.db
+      .transaction(() => {
+        const intent = deps.audit.append({
+          ...base,
+          old: oldValues,
+          new: { ...newValues, sessionId, transactionId: write.transactionId },
+          reason: request.acknowledgement ?? null,
+          acknowledgements: check.value.verdict === 'soft' ? check.value.findings : null,
+          outcome: 'pending',
+        });
+        return insertSession(deps.db, {
+          sessionUuid: sessionId,
+          pumpSerial: old.serial,
+          startedAt: atUtc,
+          actor: request.actor.username,
+          witness: request.witness?.username ?? null,
+          intentJson: JSON.stringify(write),
+          intentAuditSeq: intent.seq,
+        });
+      })
+      .immediate();
   } catch (e) {
     // No record, no write: nothing reaches the pump unless its intent is on disk first.
-    return err(appError('STORAGE_FAILED', `The change could not be recorded, so it was not sent to the pump: ${(e as Error).message}`));
+    return err(
+      appError(
+        'STORAGE_FAILED',
+        `The change could not be recorded, so it was not sent to the pump: ${(e as Error).message}`,
+      ),
+    );
   }
   // From here the write may reach the pump: this call owns the session until its outcome is
   // recorded (an interrogation meanwhile must not settle it), and no failure of bookkeeping may
@@ -176,9 +265,22 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
       mismatches = compareReadBack(write, readBack.value);
       outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
     }
-    problems.push(recordOutcome(deps, { id: sessionRow, uuid: sessionId }, { ...base, atUtc: deps.now().toISOString() }, outcome, { sessionId, mismatches, ack: sent.ok ? 'received' : sent.error.message }));
+    problems.push(
+      recordOutcome(deps, { id: sessionRow, uuid: sessionId }, { ...base, atUtc: deps.now().toISOString() }, outcome, {
+        sessionId,
+        mismatches,
+        ack: sent.ok ? 'received' : sent.error.message,
+      }),
+    );
     const recordingProblem = problems.filter((p) => p !== undefined).join('; ');
-    return ok({ outcome, sessionId, check: check.value, mismatches, ...(readBack.ok ? { status: readBack.value } : {}), ...(recordingProblem === '' ? {} : { recordingProblem }) });
+    return ok({
+      outcome,
+      sessionId,
+      check: check.value,
+      mismatches,
+      ...(readBack.ok ? { status: readBack.value } : {}),
+      ...(recordingProblem === '' ? {} : { recordingProblem }),
+    });
   } finally {
     writing.delete(sessionId);
   }
@@ -188,14 +290,25 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
 const FLEX_CLOCK_TOLERANCE_SECONDS = 60;
 
 /** Sets the pump's clock and UTC offset to the clinic's before a flex program, when they differ. */
-async function clockForFlex(deps: ProgrammingDeps, actor: SignedInUser, old: PumpStatus, s: PumpSettings): Promise<Result<null>> {
+async function clockForFlex(
+  deps: ProgrammingDeps,
+  actor: SignedInUser,
+  old: PumpStatus,
+  s: PumpSettings,
+): Promise<Result<null>> {
   if (s.mode !== 'flex' || deps.link.setClock === undefined) return ok(null);
   const offset = utcOffsetMinutes(deps.now(), siteSettings(deps.db).timeZone);
   const drift = Math.abs(clockDriftSeconds(old.pumpTime, deps.now()));
   if ((old.utcOffsetMinutes ?? 0) === offset && drift <= FLEX_CLOCK_TOLERANCE_SECONDS) return ok(null);
   const set = await setPumpClock(deps, actor);
   if (!set.ok) {
-    return err(appError(set.error.code, `the pump's clock had to be set to the clinic's time before a flex program and that did not succeed (${set.error.message}); the program was not sent: read the pump and set its clock`, 'clock'));
+    return err(
+      appError(
+        set.error.code,
+        `the pump's clock had to be set to the clinic's time before a flex program and that did not succeed (${set.error.message}); the program was not sent: read the pump and set its clock`,
+        'clock',
+      ),
+    );
   }
   return ok(null);
 }
@@ -204,7 +317,12 @@ async function clockForFlex(deps: ProgrammingDeps, actor: SignedInUser, old: Pum
 const normalised = (settings: PumpSettings): PumpSettings => {
   if (settings.mode !== 'stopped') return settings;
   // A stop delivers nothing, patient boluses included (the patient remote is refused until a restart).
-  return { drug: settings.drug, concentration: settings.concentration, mode: 'stopped', rate: { ...settings.rate, value: '0' } };
+  return {
+    drug: settings.drug,
+    concentration: settings.concentration,
+    mode: 'stopped',
+    rate: { ...settings.rate, value: '0' },
+  };
 };
 
 /** A link that throws instead of answering is a failed exchange, never "nothing was sent". */
@@ -219,7 +337,10 @@ export async function guarded<T>(call: () => Promise<Result<T>>): Promise<Result
 /** Sessions a live `programPump` call is writing, by session id: from its intent to its outcome, only that call settles them. */
 const writing = new Set<string>();
 /** Another write path (a clinician bolus) owns its session the same way, from its intent to its outcome. */
-export const writingSession = { begin: (sessionId: string): void => void writing.add(sessionId), end: (sessionId: string): void => void writing.delete(sessionId) };
+export const writingSession = {
+  begin: (sessionId: string): void => void writing.add(sessionId),
+  end: (sessionId: string): void => void writing.delete(sessionId),
+};
 
 type OutcomeDeps = Pick<ProgrammingDeps, 'db' | 'audit' | 'frames'>;
 type Frame = ReturnType<NonNullable<ProgrammingDeps['frames']>['take']>[number];
@@ -260,7 +381,14 @@ const backlogOf = (deps: OutcomeDeps): Backlog => {
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-function writeOutcome(deps: OutcomeDeps, sessionRowId: number, frames: Frame[], base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: unknown): void {
+function writeOutcome(
+  deps: OutcomeDeps,
+  sessionRowId: number,
+  frames: Frame[],
+  base: Omit<AuditEntry, 'outcome'>,
+  outcome: Exclude<SessionOutcome, 'pending'>,
+  detail: unknown,
+): void {
   for (const f of frames) insertFrame(deps.db, { sessionId: sessionRowId, ...f });
   const rec = deps.audit.append({ ...base, action: `${base.action}.outcome`, new: detail, outcome });
   setSessionOutcome(deps.db, sessionRowId, outcome, base.atUtc, rec.seq);
@@ -271,14 +399,28 @@ function writeOutcome(deps: OutcomeDeps, sessionRowId: number, frames: Frame[], 
  * due. Never throws: an outcome that cannot be written (a full disk) stays open in the database
  * and is retried; a signature that cannot be written is recorded and retried. Returns what failed.
  */
-export function recordOutcome(deps: OutcomeDeps, session: { id: number; uuid: string }, base: Omit<AuditEntry, 'outcome'>, outcome: Exclude<SessionOutcome, 'pending'>, detail: Record<string, unknown>): string | undefined {
+export function recordOutcome(
+  deps: OutcomeDeps,
+  session: { id: number; uuid: string },
+  base: Omit<AuditEntry, 'outcome'>,
+  outcome: Exclude<SessionOutcome, 'pending'>,
+  detail: Record<string, unknown>,
+): string | undefined {
   const frames = deps.frames?.take() ?? [];
   try {
     deps.db.transaction(() => writeOutcome(deps, session.id, frames, base, outcome, detail)).immediate();
   } catch (e) {
     const backlog = backlogOf(deps);
     if (!backlog.outcomes.some((o) => o.session.id === session.id)) {
-      backlog.outcomes.push({ session, base, outcome, detail, frames, failedAt: new Date().toISOString(), error: message(e) });
+      backlog.outcomes.push({
+        session,
+        base,
+        outcome,
+        detail,
+        frames,
+        failedAt: new Date().toISOString(),
+        error: message(e),
+      });
     }
     scheduleRetry(backlog);
     return `the outcome could not be recorded (${message(e)}): the session stays open until it is; recording is retried`;
@@ -297,7 +439,17 @@ export function signIfDue(deps: OutcomeDeps): string | undefined {
     backlog.problem = message(e);
     const problem = `the audit trail could not be signed (${message(e)}): signing is retried`;
     try {
-      deps.db.transaction(() => deps.audit.append({ atUtc: new Date().toISOString(), actor: 'system', action: 'audit.checkpointFailed', new: { error: message(e) }, outcome: 'rejected' })).immediate();
+      deps.db
+        .transaction(() =>
+          deps.audit.append({
+            atUtc: new Date().toISOString(),
+            actor: 'system',
+            action: 'audit.checkpointFailed',
+            new: { error: message(e) },
+            outcome: 'rejected',
+          }),
+        )
+        .immediate();
     } catch {
       // The database cannot be written either: the retry records it.
     }
@@ -325,16 +477,27 @@ function retryBacklog(backlog: Backlog): boolean {
     const late = backlog.outcomes[0];
     if (late === undefined) break;
     try {
-      deps.db.transaction(() => {
-        const stillOpen = openSessions(deps.db, late.base.pumpSerial ?? '').some((s) => s.id === late.session.id);
-        const failure = { failedAt: late.failedAt, error: late.error };
-        if (stillOpen) {
-          writeOutcome(deps, late.session.id, late.frames, late.base, late.outcome, { ...late.detail, recordedLate: failure });
-        } else {
-          // Settled meanwhile by reading the pump: what is left to record is that this outcome was not.
-          deps.audit.append({ ...late.base, atUtc: new Date().toISOString(), action: `${late.base.action}.outcomeNotRecorded`, new: { sessionId: late.session.uuid, outcome: late.outcome, detail: late.detail, ...failure }, outcome: late.outcome });
-        }
-      }).immediate();
+      deps.db
+        .transaction(() => {
+          const stillOpen = openSessions(deps.db, late.base.pumpSerial ?? '').some((s) => s.id === late.session.id);
+          const failure = { failedAt: late.failedAt, error: late.error };
+          if (stillOpen) {
+            writeOutcome(deps, late.session.id, late.frames, late.base, late.outcome, {
+              ...late.detail,
+              recordedLate: failure,
+            });
+          } else {
+            // Settled meanwhile by reading the pump: what is left to record is that this outcome was not.
+            deps.audit.append({
+              ...late.base,
+              atUtc: new Date().toISOString(),
+              action: `${late.base.action}.outcomeNotRecorded`,
+              new: { sessionId: late.session.uuid, outcome: late.outcome, detail: late.detail, ...failure },
+              outcome: late.outcome,
+            });
+          }
+        })
+        .immediate();
     } catch {
       return false;
     }
@@ -379,8 +542,12 @@ export function resumeOwedSignature(deps: OutcomeDeps): string | undefined {
 export function bookkeepingProblem(audit: AuditLog): string | undefined {
   const backlog = backlogs.get(audit);
   if (backlog === undefined || (backlog.outcomes.length === 0 && !backlog.signatureOwed)) return undefined;
-  const outcomes = backlog.outcomes.map((o) => `the outcome of session ${o.session.uuid} is not recorded yet (${o.error})`);
-  const signature = backlog.signatureOwed ? [`the audit trail is not signed yet${backlog.problem === undefined ? '' : ` (${backlog.problem})`}`] : [];
+  const outcomes = backlog.outcomes.map(
+    (o) => `the outcome of session ${o.session.uuid} is not recorded yet (${o.error})`,
+  );
+  const signature = backlog.signatureOwed
+    ? [`the audit trail is not signed yet${backlog.problem === undefined ? '' : ` (${backlog.problem})`}`]
+    : [];
   return [...outcomes, ...signature].join('; ');
 }
 
@@ -405,7 +572,10 @@ export function retryBookkeeping(deps: Pick<ProgrammingDeps, 'audit'>): boolean 
  * Settles every pending or UNCONFIRMED session of the pump by re-interrogating it: the pump
  * reports the last transaction it applied, so each session is either confirmed or rejected.
  */
-export async function resolveUnconfirmed(deps: ProgrammingDeps, actor: SignedInUser): Promise<Result<Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }>>> {
+export async function resolveUnconfirmed(
+  deps: ProgrammingDeps,
+  actor: SignedInUser,
+): Promise<Result<Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }>>> {
   const allowed = authorize(actor, 'session.resolve');
   if (!allowed.ok) return allowed;
   const status = await deps.link.interrogate();
@@ -433,7 +603,20 @@ export function settleOpenSessions(
     // Read later, the reservoir has drained and a bridge may have ended: the program fields decide.
     const mismatches = compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status);
     const outcome = applied && mismatches.length === 0 ? 'confirmed' : 'rejected';
-    recordOutcome(deps, { id: session.id, uuid: session.sessionUuid }, { atUtc: deps.now().toISOString(), pumpTime: status.pumpTime, actor: actor.username, role: actor.role, pumpSerial: status.serial, action: write.bolus === undefined ? 'pump.program.resolve' : 'pump.bolus.resolve' }, outcome, { sessionId: session.sessionUuid, applied, mismatches });
+    recordOutcome(
+      deps,
+      { id: session.id, uuid: session.sessionUuid },
+      {
+        atUtc: deps.now().toISOString(),
+        pumpTime: status.pumpTime,
+        actor: actor.username,
+        role: actor.role,
+        pumpSerial: status.serial,
+        action: write.bolus === undefined ? 'pump.program.resolve' : 'pump.bolus.resolve',
+      },
+      outcome,
+      { sessionId: session.sessionUuid, applied, mismatches },
+    );
     resolved.push({ sessionId: session.sessionUuid, outcome });
   }
   return resolved;

@@ -14,7 +14,8 @@ export interface MaintenanceDeps {
 }
 
 /** Pump clock minus computer clock, in whole seconds (pumps drift). */
-export const clockDriftSeconds = (pumpTime: string, at: Date): number => Math.round((Date.parse(pumpTime) - at.getTime()) / 1000);
+export const clockDriftSeconds = (pumpTime: string, at: Date): number =>
+  Math.round((Date.parse(pumpTime) - at.getTime()) / 1000);
 
 /**
  * Sets the pump's clock to the computer's with the clinic's UTC offset now (from the site's time
@@ -22,10 +23,14 @@ export const clockDriftSeconds = (pumpTime: string, at: Date): number => Math.ro
  * before and after, the time zone and the offset in the audit trail. Confirmed when the read-back
  * clock is within 2 s and the pump reports the offset sent.
  */
-export async function setPumpClock(deps: MaintenanceDeps, actor: SignedInUser): Promise<Result<{ driftBefore: number; driftAfter: number }>> {
+export async function setPumpClock(
+  deps: MaintenanceDeps,
+  actor: SignedInUser,
+): Promise<Result<{ driftBefore: number; driftAfter: number }>> {
   const allowed = authorize(actor, 'pump.clock.set');
   if (!allowed.ok) return allowed;
-  if (deps.link.setClock === undefined) return err(appError('COMMUNICATION_FAILED', 'this link cannot set the pump clock'));
+  if (deps.link.setClock === undefined)
+    return err(appError('COMMUNICATION_FAILED', 'this link cannot set the pump clock'));
   const before = await deps.link.interrogate();
   if (!before.ok) return before;
   const driftBefore = clockDriftSeconds(before.value.pumpTime, deps.now());
@@ -44,14 +49,25 @@ export async function setPumpClock(deps: MaintenanceDeps, actor: SignedInUser): 
     role: actor.role,
     pumpSerial: before.value.serial,
     action: 'pump.clock.set',
-    old: { pumpTime: before.value.pumpTime, driftSeconds: driftBefore, utcOffsetMinutes: before.value.utcOffsetMinutes ?? null },
+    old: {
+      pumpTime: before.value.pumpTime,
+      driftSeconds: driftBefore,
+      utcOffsetMinutes: before.value.utcOffsetMinutes ?? null,
+    },
     new: { driftSeconds: driftAfter, timeZone, utcOffsetMinutes: offset, utcOffset: offsetText(offset) },
     outcome: confirmed ? 'confirmed' : set.ok ? 'unconfirmed' : 'rejected',
   });
   if (!set.ok) return set;
-  if (driftAfter === null) return err(appError('COMMUNICATION_FAILED', 'the clock was sent but could not be read back; interrogate the pump'));
+  if (driftAfter === null)
+    return err(appError('COMMUNICATION_FAILED', 'the clock was sent but could not be read back; interrogate the pump'));
   if (offsetAfter !== offset) {
-    return err(appError('COMMUNICATION_FAILED', `the pump reports a UTC offset of ${offsetAfter === undefined ? 'none' : offsetText(offsetAfter)} after it was set to ${offsetText(offset)} (${timeZone}); set the clock again`, 'utcOffsetMinutes'));
+    return err(
+      appError(
+        'COMMUNICATION_FAILED',
+        `the pump reports a UTC offset of ${offsetAfter === undefined ? 'none' : offsetText(offsetAfter)} after it was set to ${offsetText(offset)} (${timeZone}); set the clock again`,
+        'utcOffsetMinutes',
+      ),
+    );
   }
   return ok({ driftBefore, driftAfter });
 }
@@ -60,8 +76,17 @@ export async function setPumpClock(deps: MaintenanceDeps, actor: SignedInUser): 
 export async function runAlarmTest(deps: MaintenanceDeps, actor: SignedInUser): Promise<Result<null>> {
   const allowed = authorize(actor, 'pump.alarmTest');
   if (!allowed.ok) return allowed;
-  if (deps.link.alarmTest === undefined) return err(appError('COMMUNICATION_FAILED', 'this link cannot run the alarm test'));
+  if (deps.link.alarmTest === undefined)
+    return err(appError('COMMUNICATION_FAILED', 'this link cannot run the alarm test'));
   const r = await deps.link.alarmTest();
-  deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'pump.alarmTest', pumpSerial: deps.link.wandStatus().pumpSerial, outcome: r.ok ? 'confirmed' : 'rejected', reason: r.ok ? null : r.error.message });
+  deps.audit.append({
+    atUtc: deps.now().toISOString(),
+    actor: actor.username,
+    role: actor.role,
+    action: 'pump.alarmTest',
+    pumpSerial: deps.link.wandStatus().pumpSerial,
+    outcome: r.ok ? 'confirmed' : 'rejected',
+    reason: r.ok ? null : r.error.message,
+  });
   return r;
 }

@@ -37,10 +37,16 @@ function programValues(s: PumpStatus): Array<Omit<ProgramRow, 'after' | 'same'>>
     { field: 'mode', before: s.mode },
     { field: 'dailyDose', before: `${n(s.dailyDose.value)} ${s.dailyDose.unit}` },
   ];
-  if (s.mode === 'flex') for (const step of s.steps ?? []) rows.push({ field: 'step', label: step.start, before: `${n(step.rate.value)} ${step.rate.unit}` });
+  if (s.mode === 'flex')
+    for (const step of s.steps ?? [])
+      rows.push({ field: 'step', label: step.start, before: `${n(step.rate.value)} ${step.rate.unit}` });
   else rows.push({ field: 'rate', before: `${n(s.rate.value)} ${s.rate.unit}` });
   const b = s.patientBolus;
-  if (b !== undefined) rows.push({ field: 'patientBolus', before: `${n(b.volumeMl)} mL / ${b.durationMinutes} min / ${b.lockoutMinutes} min / ${b.maxPerDay}` });
+  if (b !== undefined)
+    rows.push({
+      field: 'patientBolus',
+      before: `${n(b.volumeMl)} mL / ${b.durationMinutes} min / ${b.lockoutMinutes} min / ${b.maxPerDay}`,
+    });
   return rows;
 }
 
@@ -73,7 +79,8 @@ export function compareProgram(before: PumpStatus, after: PumpStatus): { rows: P
  */
 export function visitCheck(deps: { db: Db }, pump: PumpStatus, prescriptionId: number): Result<VisitCheck> {
   const registered = findPumpBySerial(deps.db, pump.serial);
-  if (registered === undefined) return err(appError('INVALID_INPUT', `pump ${pump.serial} is not registered to a patient`, 'pump'));
+  if (registered === undefined)
+    return err(appError('INVALID_INPUT', `pump ${pump.serial} is not registered to a patient`, 'pump'));
   const ordered = orderFor(deps, prescriptionId, registered);
   if (!ordered.ok) return ordered;
   const order = ordered.value;

@@ -3,7 +3,16 @@ import { refillDiscrepancy, type Forecast } from '../core/calc/refill';
 import { clinicDate } from '../core/clock';
 import { refillForecastFor } from './forecast';
 import { workstationTimeZone } from './auth/settings';
-import { dailyDoseIn, dailyDoseUnit, massOf, rateQ, type ConcentrationQ, type DailyDoseQ, type RateQ, type VolumeQ } from '../core/units';
+import {
+  dailyDoseIn,
+  dailyDoseUnit,
+  massOf,
+  rateQ,
+  type ConcentrationQ,
+  type DailyDoseQ,
+  type RateQ,
+  type VolumeQ,
+} from '../core/units';
 import { rateForDose } from '../core/calc/dose';
 import { bridgeBolus } from '../core/calc/bridge';
 import { defaultPumpModel, findCatheterModel, findPumpModel, type PumpModel } from '../core/models';
@@ -28,7 +37,16 @@ export interface RefillRequest {
   rinse?: { volumeMl: string } | undefined;
   /** Every refill is double-checked by a second clinician. */
   witness: SignedInUser;
-  syringe: { drug: Drug; concentration: ConcentrationQ; volumeMl: string; lot: string; expiry: string; preparedBy: string; checkedBy: string; barcode?: string };
+  syringe: {
+    drug: Drug;
+    concentration: ConcentrationQ;
+    volumeMl: string;
+    lot: string;
+    expiry: string;
+    preparedBy: string;
+    checkedBy: string;
+    barcode?: string;
+  };
   withdrawnMl: string;
   /** The nurse aspirated until nothing more came; otherwise what the pump expected minus what was withdrawn is still inside. */
   reservoirEmptied: boolean;
@@ -49,7 +67,8 @@ export interface DiscrepancyAcknowledgement {
   patientState: string;
 }
 
-const acknowledges = (a: DiscrepancyAcknowledgement | undefined): a is DiscrepancyAcknowledgement => a !== undefined && a.checked.trim().length >= 3 && a.patientState.trim().length >= 3;
+const acknowledges = (a: DiscrepancyAcknowledgement | undefined): a is DiscrepancyAcknowledgement =>
+  a !== undefined && a.checked.trim().length >= 3 && a.patientState.trim().length >= 3;
 
 export interface RefillResult {
   refillId: number;
@@ -85,7 +104,11 @@ export interface ConcentrationChange {
    * The patient bolus the pump gives now, and what it becomes: the physician decides (the same
    * dose at the new concentration, or none); nothing is decided silently. A new drug keeps none.
    */
-  patientBolus?: { old: PatientBolusSettings; sameDose: PatientBolusSettings | undefined; decision: PatientBolusDecision | undefined };
+  patientBolus?: {
+    old: PatientBolusSettings;
+    sameDose: PatientBolusSettings | undefined;
+    decision: PatientBolusDecision | undefined;
+  };
 }
 
 /** What a physician decides for the patient bolus when the concentration or the drug changes. */
@@ -95,7 +118,11 @@ export type PatientBolusDecision = 'same-dose' | 'remove';
  * The patient bolus of a change: old and same-dose new, and the settings with the physician's
  * decision applied (none until decided).
  */
-function withPatientBolus(pump: PumpStatus, plan: ConcentrationChange, decision: PatientBolusDecision | undefined): Result<ConcentrationChange> {
+function withPatientBolus(
+  pump: PumpStatus,
+  plan: ConcentrationChange,
+  decision: PatientBolusDecision | undefined,
+): Result<ConcentrationChange> {
   const old = pump.patientBolus;
   if (old === undefined) return ok(plan);
   const drugChange = plan.previousDrug !== undefined;
@@ -105,13 +132,21 @@ function withPatientBolus(pump: PumpStatus, plan: ConcentrationChange, decision:
     if (!scaled.ok && decision === 'same-dose') return scaled;
     sameDose = scaled.ok ? scaled.value : undefined;
   } else if (decision === 'same-dose') {
-    return err(appError('INVALID_INPUT', `a patient bolus of ${pump.drug} has no equal dose of ${plan.settings.drug}: remove it now; a physician sets a new one in Programming`, 'patientBolus'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `a patient bolus of ${pump.drug} has no equal dose of ${plan.settings.drug}: remove it now; a physician sets a new one in Programming`,
+        'patientBolus',
+      ),
+    );
   }
-  const settings = decision === 'same-dose' && sameDose !== undefined ? { ...plan.settings, patientBolus: sameDose } : plan.settings;
+  const settings =
+    decision === 'same-dose' && sameDose !== undefined ? { ...plan.settings, patientBolus: sameDose } : plan.settings;
   return ok({ ...plan, settings, patientBolus: { old, sameDose, decision } });
 }
 
-export const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean => massOf(a.unit) === massOf(b.unit) && dec(a.value).eq(b.value);
+export const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean =>
+  massOf(a.unit) === massOf(b.unit) && dec(a.value).eq(b.value);
 
 /**
  * A new concentration at the same daily dose: the new rate, and the bridge bolus that pushes the
@@ -122,27 +157,52 @@ export const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean
 function catheterDeadVolume(pump: PumpStatus, registered: ImplantedPumpRow, model: PumpModel): Result<VolumeQ> {
   const catheter = registered.catheterModelId === null ? undefined : findCatheterModel(registered.catheterModelId);
   if (catheter === undefined || registered.catheterLengthCm === null) {
-    return err(appError('INVALID_INPUT', `register the catheter model and implanted length of pump ${pump.serial}: the bridge bolus needs the catheter volume`, 'catheter'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `register the catheter model and implanted length of pump ${pump.serial}: the bridge bolus needs the catheter volume`,
+        'catheter',
+      ),
+    );
   }
   return ok(deadVolume(model, str(dec(catheter.volumeMlPerCm).mul(registered.catheterLengthCm))));
 }
 
 /** The bridge runs at the old rate: its duration is the dead volume at that rate, in whole minutes. */
-const bridgeMinutes = (volumeMl: string, oldRate: string): number => Math.max(1, dec(volumeMl).div(oldRate).mul(1440).toDecimalPlaces(0).toNumber());
+const bridgeMinutes = (volumeMl: string, oldRate: string): number =>
+  Math.max(1, dec(volumeMl).div(oldRate).mul(1440).toDecimalPlaces(0).toNumber());
 
-export function planConcentrationChange(pump: PumpStatus, registered: ImplantedPumpRow, concentration: ConcentrationQ, fallbackModel: PumpModel): Result<ConcentrationChange> {
-  if (pump.mode !== 'continuous') return err(appError('INVALID_INPUT', `a concentration change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`, 'pump.mode'));
+export function planConcentrationChange(
+  pump: PumpStatus,
+  registered: ImplantedPumpRow,
+  concentration: ConcentrationQ,
+  fallbackModel: PumpModel,
+): Result<ConcentrationChange> {
+  if (pump.mode !== 'continuous')
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `a concentration change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`,
+        'pump.mode',
+      ),
+    );
   const model = findPumpModel(registered.modelId) ?? fallbackModel;
   const dead = catheterDeadVolume(pump, registered, model);
   if (!dead.ok) return dead;
   const mass = massOf(concentration.unit);
   const dose = { value: str(dailyDoseIn(pump.dailyDose, mass)), unit: dailyDoseUnit(mass) };
-  const bridge = bridgeBolus({ dailyDose: dose, oldConcentration: pump.concentration, newConcentration: concentration, deadVolume: dead.value }, model);
+  const bridge = bridgeBolus(
+    { dailyDose: dose, oldConcentration: pump.concentration, newConcentration: concentration, deadVolume: dead.value },
+    model,
+  );
   if (!bridge.ok) return bridge;
   return ok({
     dailyDose: dose,
     settings: { drug: pump.drug, concentration, mode: 'continuous', rate: bridge.value.newRate },
-    bridge: { volumeMl: bridge.value.bridgeVolume.value, durationMinutes: bridgeMinutes(bridge.value.bridgeVolume.value, bridge.value.oldRate.value) },
+    bridge: {
+      volumeMl: bridge.value.bridgeVolume.value,
+      durationMinutes: bridgeMinutes(bridge.value.bridgeVolume.value, bridge.value.oldRate.value),
+    },
     oldRate: bridge.value.oldRate,
     newRate: bridge.value.newRate,
     deadVolume: dead.value,
@@ -154,14 +214,33 @@ export function planConcentrationChange(pump: PumpStatus, registered: ImplantedP
  * bridge pushes its dead volume at the old drug's running rate (the old dose goes on until the new
  * drug reaches the tip), then the new rate R = D_new / C_new starts.
  */
-export function planDrugChange(pump: PumpStatus, registered: ImplantedPumpRow, order: { drug: Drug; concentration: ConcentrationQ; dailyDose: DailyDoseQ }, fallbackModel: PumpModel): Result<ConcentrationChange> {
-  if (pump.mode !== 'continuous') return err(appError('INVALID_INPUT', `a drug change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`, 'pump.mode'));
+export function planDrugChange(
+  pump: PumpStatus,
+  registered: ImplantedPumpRow,
+  order: { drug: Drug; concentration: ConcentrationQ; dailyDose: DailyDoseQ },
+  fallbackModel: PumpModel,
+): Result<ConcentrationChange> {
+  if (pump.mode !== 'continuous')
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `a drug change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`,
+        'pump.mode',
+      ),
+    );
   const model = findPumpModel(registered.modelId) ?? fallbackModel;
   const dead = catheterDeadVolume(pump, registered, model);
   if (!dead.ok) return dead;
   const rate = rateForDose({ concentration: order.concentration, dailyDose: order.dailyDose }, model);
   if (!rate.ok) return rate;
-  if (dec(pump.rate.value).isZero()) return err(appError('INVALID_INPUT', 'the pump is not delivering: the old drug in the catheter cannot be bridged at its rate', 'pump.rate'));
+  if (dec(pump.rate.value).isZero())
+    return err(
+      appError(
+        'INVALID_INPUT',
+        'the pump is not delivering: the old drug in the catheter cannot be bridged at its rate',
+        'pump.rate',
+      ),
+    );
   return ok({
     previousDrug: pump.drug,
     dailyDose: rate.value.deliveredDailyDose,
@@ -181,20 +260,51 @@ export function planForOrder(
   fallbackModel: PumpModel,
   bolusDecision?: PatientBolusDecision,
 ): Result<ConcentrationChange | undefined> {
-  const plan = wanted.drug !== pump.drug ? planDrugChange(pump, registered, wanted, fallbackModel) : !sameConcentration(wanted.concentration, pump.concentration) ? planConcentrationChange(pump, registered, wanted.concentration, fallbackModel) : ok(undefined);
+  const plan =
+    wanted.drug !== pump.drug
+      ? planDrugChange(pump, registered, wanted, fallbackModel)
+      : !sameConcentration(wanted.concentration, pump.concentration)
+        ? planConcentrationChange(pump, registered, wanted.concentration, fallbackModel)
+        : ok(undefined);
   if (!plan.ok || plan.value === undefined) return plan;
   return withPatientBolus(pump, plan.value, bolusDecision);
 }
 
 /** The order the refill carries out: open, for this patient (and this pump, when it names one), one drug. */
-export function orderFor(deps: Pick<ProgrammingDeps, 'db'>, id: number, registered: ImplantedPumpRow): Result<Prescription> {
+export function orderFor(
+  deps: Pick<ProgrammingDeps, 'db'>,
+  id: number,
+  registered: ImplantedPumpRow,
+): Result<Prescription> {
   const row = findPrescription(deps.db, id);
   if (row === undefined) return err(appError('INVALID_INPUT', `there is no order #${id}`, 'prescriptionId'));
-  if (row.status !== 'open') return err(appError('CONFLICT', `order #${id} is already ${row.status}: ask the physician for a new order`, 'prescriptionId'));
-  if (row.patientId !== registered.patientId) return err(appError('INVALID_INPUT', `order #${id} is for another patient: check the patient and the order`, 'prescriptionId'));
-  if (row.pumpId !== null && row.pumpId !== registered.id) return err(appError('INVALID_INPUT', `order #${id} is for another pump of this patient`, 'prescriptionId'));
+  if (row.status !== 'open')
+    return err(
+      appError(
+        'CONFLICT',
+        `order #${id} is already ${row.status}: ask the physician for a new order`,
+        'prescriptionId',
+      ),
+    );
+  if (row.patientId !== registered.patientId)
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `order #${id} is for another patient: check the patient and the order`,
+        'prescriptionId',
+      ),
+    );
+  if (row.pumpId !== null && row.pumpId !== registered.id)
+    return err(appError('INVALID_INPUT', `order #${id} is for another pump of this patient`, 'prescriptionId'));
   const order = prescriptionOfRow(row);
-  if (order.components.length !== 1) return err(appError('INVALID_INPUT', `order #${id} is an admixture; this pump holds one drug: ask the physician`, 'prescriptionId'));
+  if (order.components.length !== 1)
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `order #${id} is an admixture; this pump holds one drug: ask the physician`,
+        'prescriptionId',
+      ),
+    );
   return ok(order);
 }
 
@@ -203,7 +313,15 @@ export function orderFor(deps: Pick<ProgrammingDeps, 'db'>, id: number, register
  * the nurse has not recorded that it was emptied (the pump's expected residual less what was
  * withdrawn). It must fit the reservoir and stay above the low-reservoir alarm volume.
  */
-export function reservoirAfterFill(pump: PumpStatus, fill: { withdrawnMl: string; instilledMl: string; reservoirEmptied?: boolean | undefined; acknowledged?: boolean | undefined }): Result<string> {
+export function reservoirAfterFill(
+  pump: PumpStatus,
+  fill: {
+    withdrawnMl: string;
+    instilledMl: string;
+    reservoirEmptied?: boolean | undefined;
+    acknowledged?: boolean | undefined;
+  },
+): Result<string> {
   const instilled = dec(fill.instilledMl);
   const capacity = dec(pump.reservoirCapacity.value);
   const unaccounted = maxOf([dec(pump.reservoirVolume.value).minus(fill.withdrawnMl), dec(0)]) ?? dec(0);
@@ -220,15 +338,35 @@ export function reservoirAfterFill(pump: PumpStatus, fill: { withdrawnMl: string
   if (worstCase.gt(capacity) && emptied && !emptiedBelieved) {
     // A pocket fill at the last visit leaves the reservoir truly empty with less out than counted;
     // a reservoir not really emptied overfills. Only the nurse at the septum knows: she says so.
-    return err(appError('ACKNOWLEDGEMENT_REQUIRED', `the pump counted ${pump.reservoirVolume.value} mL but ${fill.withdrawnMl} mL came out: with ${str(unaccounted)} mL unaccounted for, ${str(instilled)} mL only fits if the reservoir is truly empty. Record what was checked (aspirated until nothing came, no swelling at the pocket) as the reason, or fill less`, 'instilledMl'));
+    return err(
+      appError(
+        'ACKNOWLEDGEMENT_REQUIRED',
+        `the pump counted ${pump.reservoirVolume.value} mL but ${fill.withdrawnMl} mL came out: with ${str(unaccounted)} mL unaccounted for, ${str(instilled)} mL only fits if the reservoir is truly empty. Record what was checked (aspirated until nothing came, no swelling at the pocket) as the reason, or fill less`,
+        'instilledMl',
+      ),
+    );
   }
   if (worstCase.gt(capacity)) {
     const left = emptied ? dec(0) : unaccounted;
-    const what = left.isZero() ? `${str(instilled)} mL` : `${str(left)} mL still in the reservoir (not recorded as emptied) + ${str(instilled)} mL instilled`;
-    return err(appError('OUT_OF_RANGE', `${what} is more than the reservoir capacity of ${str(capacity)} mL: overfilling is refused`, 'instilledMl'));
+    const what = left.isZero()
+      ? `${str(instilled)} mL`
+      : `${str(left)} mL still in the reservoir (not recorded as emptied) + ${str(instilled)} mL instilled`;
+    return err(
+      appError(
+        'OUT_OF_RANGE',
+        `${what} is more than the reservoir capacity of ${str(capacity)} mL: overfilling is refused`,
+        'instilledMl',
+      ),
+    );
   }
   if (after.lte(pump.lowReservoirAlarmVolume.value)) {
-    return err(appError('OUT_OF_RANGE', `a reservoir of ${str(after)} mL is at or below the low-reservoir alarm volume of ${pump.lowReservoirAlarmVolume.value} mL: fill more`, 'instilledMl'));
+    return err(
+      appError(
+        'OUT_OF_RANGE',
+        `a reservoir of ${str(after)} mL is at or below the low-reservoir alarm volume of ${pump.lowReservoirAlarmVolume.value} mL: fill more`,
+        'instilledMl',
+      ),
+    );
   }
   return ok(str(after));
 }
@@ -246,13 +384,20 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   if (!status.ok) return status;
   const pump = status.value;
   const registered = findPumpBySerial(deps.db, pump.serial);
-  if (registered === undefined) return err(appError('INVALID_INPUT', `pump ${pump.serial} is not registered to a patient`, 'pump'));
+  if (registered === undefined)
+    return err(appError('INVALID_INPUT', `pump ${pump.serial} is not registered to a patient`, 'pump'));
   const patient = findPatient(deps.db, registered.patientId);
 
   // The reservoir update re-sends the running program exactly as the pump reported it: flex steps
   // and patient bolus settings included, so a refill never changes the therapy.
   if (pump.mode === 'flex' && pump.steps === undefined) {
-    return err(appError('COMMUNICATION_FAILED', 'the pump did not report its flex steps: interrogate it again; the program was not changed', 'pump'));
+    return err(
+      appError(
+        'COMMUNICATION_FAILED',
+        'the pump did not report its flex steps: interrogate it again; the program was not changed',
+        'pump',
+      ),
+    );
   }
   const s = request.syringe;
   const ordered = orderFor(deps, request.prescriptionId, registered);
@@ -262,62 +407,146 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   if (wanted === undefined) return err(appError('INTERNAL', 'an order without a drug'));
   // The syringe is checked against the order (and, below, against the drug the pump holds).
   if (s.drug !== wanted.drug || !sameConcentration(s.concentration, wanted.concentration)) {
-    return err(appError('INVALID_INPUT', `the syringe holds ${s.drug} ${s.concentration.value} ${s.concentration.unit} but order #${order.id} is for ${wanted.drug} ${wanted.concentration.value} ${wanted.concentration.unit}: do not fill; check the syringe and the order`, 'syringe'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `the syringe holds ${s.drug} ${s.concentration.value} ${s.concentration.unit} but order #${order.id} is for ${wanted.drug} ${wanted.concentration.value} ${wanted.concentration.unit}: do not fill; check the syringe and the order`,
+        'syringe',
+      ),
+    );
   }
   const drugChange = s.drug !== pump.drug;
   const concentrationChange = !drugChange && !sameConcentration(s.concentration, pump.concentration);
   if (!drugChange && !sameDailyDose(wanted.dailyDose, pump.dailyDose)) {
-    return err(appError('INVALID_INPUT', `order #${order.id} is for ${wanted.dailyDose.value} ${wanted.dailyDose.unit} but the pump delivers ${pump.dailyDose.value} ${pump.dailyDose.unit}: a physician changes the dose in Programming (or the order) before the refill`, 'prescriptionId'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `order #${order.id} is for ${wanted.dailyDose.value} ${wanted.dailyDose.unit} but the pump delivers ${pump.dailyDose.value} ${pump.dailyDose.unit}: a physician changes the dose in Programming (or the order) before the refill`,
+        'prescriptionId',
+      ),
+    );
   }
   if (request.refillOnly === true && (drugChange || concentrationChange)) {
-    return err(appError('INVALID_INPUT', `order #${order.id} changes the ${drugChange ? 'drug' : 'concentration'}: the refill-only visit re-sends the running program unchanged; use the full refill`, 'prescriptionId'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `order #${order.id} changes the ${drugChange ? 'drug' : 'concentration'}: the refill-only visit re-sends the running program unchanged; use the full refill`,
+        'prescriptionId',
+      ),
+    );
   }
   let change: ConcentrationChange | undefined;
   if (drugChange || concentrationChange) {
     // A new drug or concentration: a physician reprograms, with the forced bridge bolus.
     const physician = authorize(request.nurse, 'pump.program');
     if (!physician.ok) {
-      const what = drugChange ? `the syringe holds ${s.drug} but the pump holds ${pump.drug}: a drug change` : `the syringe is ${s.concentration.value} ${s.concentration.unit} but the pump holds ${pump.concentration.value} ${pump.concentration.unit}: a concentration change`;
-      return err(appError('FORBIDDEN', `${what} is programmed by a physician`, drugChange ? 'syringe.drug' : 'syringe.concentration'));
+      const what = drugChange
+        ? `the syringe holds ${s.drug} but the pump holds ${pump.drug}: a drug change`
+        : `the syringe is ${s.concentration.value} ${s.concentration.unit} but the pump holds ${pump.concentration.value} ${pump.concentration.unit}: a concentration change`;
+      return err(
+        appError(
+          'FORBIDDEN',
+          `${what} is programmed by a physician`,
+          drugChange ? 'syringe.drug' : 'syringe.concentration',
+        ),
+      );
     }
     const plan = planForOrder(pump, registered, wanted, deps.model ?? defaultPumpModel(), request.patientBolus);
     if (!plan.ok) return plan;
     change = plan.value;
     const bolus = change?.patientBolus;
     if (bolus !== undefined && bolus.decision === undefined) {
-      const same = bolus.sameDose === undefined ? '' : ` or keep the same dose (${bolus.sameDose.volumeMl} mL at the new concentration)`;
-      return err(appError('INVALID_INPUT', `the pump gives patient boluses of ${bolus.old.volumeMl} mL: decide whether to remove them${same}; the new concentration changes what each bolus gives`, 'patientBolus'));
+      const same =
+        bolus.sameDose === undefined
+          ? ''
+          : ` or keep the same dose (${bolus.sameDose.volumeMl} mL at the new concentration)`;
+      return err(
+        appError(
+          'INVALID_INPUT',
+          `the pump gives patient boluses of ${bolus.old.volumeMl} mL: decide whether to remove them${same}; the new concentration changes what each bolus gives`,
+          'patientBolus',
+        ),
+      );
     }
   }
   if (change !== undefined && !request.reservoirEmptied) {
-    return err(appError('INVALID_INPUT', 'a new drug or concentration goes into an empty reservoir only: empty it completely and record that it was emptied', 'reservoirEmptied'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        'a new drug or concentration goes into an empty reservoir only: empty it completely and record that it was emptied',
+        'reservoirEmptied',
+      ),
+    );
   }
   if (drugChange && request.rinse === undefined) {
-    return err(appError('INVALID_INPUT', `a drug change from ${pump.drug} to ${s.drug}: rinse the emptied reservoir with the new drug, withdraw the rinse, and record its volume before filling`, 'rinse'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `a drug change from ${pump.drug} to ${s.drug}: rinse the emptied reservoir with the new drug, withdraw the rinse, and record its volume before filling`,
+        'rinse',
+      ),
+    );
   }
   const rinseMl = drugChange ? (request.rinse?.volumeMl ?? '0') : '0';
-  if (drugChange && dec(rinseMl).isZero()) return err(appError('INVALID_INPUT', 'the rinse volume must be greater than zero', 'rinse.volumeMl'));
-  if (dec(rinseMl).gt(pump.reservoirCapacity.value)) return err(appError('OUT_OF_RANGE', `a rinse of ${rinseMl} mL is more than the reservoir capacity of ${pump.reservoirCapacity.value} mL`, 'rinse.volumeMl'));
-  if (dec(rinseMl).plus(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', `the rinse (${rinseMl} mL) and the fill (${request.instilledMl} mL) are more than the syringe held (${s.volumeMl} mL)`, 'instilledMl'));
+  if (drugChange && dec(rinseMl).isZero())
+    return err(appError('INVALID_INPUT', 'the rinse volume must be greater than zero', 'rinse.volumeMl'));
+  if (dec(rinseMl).gt(pump.reservoirCapacity.value))
+    return err(
+      appError(
+        'OUT_OF_RANGE',
+        `a rinse of ${rinseMl} mL is more than the reservoir capacity of ${pump.reservoirCapacity.value} mL`,
+        'rinse.volumeMl',
+      ),
+    );
+  if (dec(rinseMl).plus(request.instilledMl).gt(s.volumeMl))
+    return err(
+      appError(
+        'INVALID_INPUT',
+        `the rinse (${rinseMl} mL) and the fill (${request.instilledMl} mL) are more than the syringe held (${s.volumeMl} mL)`,
+        'instilledMl',
+      ),
+    );
   const today = clinicDate(deps.now(), deps.timeZone ?? workstationTimeZone());
   if (s.expiry < today) return err(appError('INVALID_INPUT', `the syringe expired on ${s.expiry}`, 'syringe.expiry'));
-  if (dec(request.instilledMl).gt(s.volumeMl)) return err(appError('INVALID_INPUT', 'more was instilled than the syringe held', 'instilledMl'));
-  const fill = reservoirAfterFill(pump, { ...request, acknowledged: (request.acknowledgement ?? '').trim().length >= 3 || acknowledges(request.discrepancyAcknowledgement) });
+  if (dec(request.instilledMl).gt(s.volumeMl))
+    return err(appError('INVALID_INPUT', 'more was instilled than the syringe held', 'instilledMl'));
+  const fill = reservoirAfterFill(pump, {
+    ...request,
+    acknowledged:
+      (request.acknowledgement ?? '').trim().length >= 3 || acknowledges(request.discrepancyAcknowledgement),
+  });
   if (!fill.ok) return fill;
   const newReservoirMl = fill.value;
   const capacity = dec(pump.reservoirCapacity.value);
   const { discrepancy, flag } = refillDiscrepancy(capacity, dec(pump.reservoirVolume.value), dec(request.withdrawnMl));
   const discrepancyAck = request.discrepancyAcknowledgement;
   if (flag && !acknowledges(discrepancyAck)) {
-    return err(appError('DISCREPANCY_UNACKNOWLEDGED', `the pump counted ${pump.reservoirVolume.value} mL but ${request.withdrawnMl} mL came out (${str(discrepancy)} mL): record what was checked and the patient's state before the refill completes`, 'discrepancyAcknowledgement'));
+    return err(
+      appError(
+        'DISCREPANCY_UNACKNOWLEDGED',
+        `the pump counted ${pump.reservoirVolume.value} mL but ${request.withdrawnMl} mL came out (${str(discrepancy)} mL): record what was checked and the patient's state before the refill completes`,
+        'discrepancyAcknowledgement',
+      ),
+    );
   }
   const settings = change?.settings ?? settingsOfStatus(pump);
   // Every figure of the visit is computed before anything is sent: nothing after the write may fail on input.
-  const forecast = refillForecastFor({ db: deps.db, now: deps.now, library: deps.library, timeZone: deps.timeZone ?? workstationTimeZone(), marginDays: deps.marginDays ?? 0 }, pump, deps.model ?? defaultPumpModel(), {
-    instilledMl: newReservoirMl,
-    settings,
-    beyondUseDate: s.expiry,
-  });
+  const forecast = refillForecastFor(
+    {
+      db: deps.db,
+      now: deps.now,
+      library: deps.library,
+      timeZone: deps.timeZone ?? workstationTimeZone(),
+      marginDays: deps.marginDays ?? 0,
+    },
+    pump,
+    deps.model ?? defaultPumpModel(),
+    {
+      instilledMl: newReservoirMl,
+      settings,
+      beyondUseDate: s.expiry,
+    },
+  );
   if (!forecast.ok) return forecast;
 
   const programmed = await programPump(deps, {
@@ -357,9 +586,25 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
         lot: s.lot,
         sessionId: programmed.value.sessionId,
         nextRefillDate: forecast.value.nextRefillDate,
-        ...(change === undefined ? {} : { newDrug: change.settings.drug, newConcentration: change.settings.concentration, newDailyDose: change.dailyDose, newRate: change.newRate, bridge: change.bridge }),
+        ...(change === undefined
+          ? {}
+          : {
+              newDrug: change.settings.drug,
+              newConcentration: change.settings.concentration,
+              newDailyDose: change.dailyDose,
+              newRate: change.newRate,
+              bridge: change.bridge,
+            }),
         ...(drugChange ? { rinseMl } : {}),
-        ...(flag && discrepancyAck !== undefined ? { discrepancyAcknowledgement: { checked: discrepancyAck.checked.trim(), patientState: discrepancyAck.patientState.trim() }, physicianReview: 'required' } : {}),
+        ...(flag && discrepancyAck !== undefined
+          ? {
+              discrepancyAcknowledgement: {
+                checked: discrepancyAck.checked.trim(),
+                patientState: discrepancyAck.patientState.trim(),
+              },
+              physicianReview: 'required',
+            }
+          : {}),
         ...(request.refillOnly === true ? { refillOnly: true } : {}),
       },
       reason: flag ? 'refill discrepancy above threshold: check for pocket fill or pump malfunction' : null,
@@ -392,10 +637,34 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       auditSeq: record.seq,
     });
     // A flagged discrepancy puts the pump on the physician's review list, with the nurse's acknowledgement.
-    const review = flag && discrepancyAck !== undefined
-      ? insertReview(deps.db, { pumpId: registered.id, refillId: id, flaggedAt: performedAt, nurse: request.nurse.username, expectedMl: pump.reservoirVolume.value, withdrawnMl: request.withdrawnMl, discrepancyMl: str(discrepancy), checked: discrepancyAck.checked.trim(), patientState: discrepancyAck.patientState.trim(), auditSeq: record.seq })
-      : undefined;
+    const review =
+      flag && discrepancyAck !== undefined
+        ? insertReview(deps.db, {
+            pumpId: registered.id,
+            refillId: id,
+            flaggedAt: performedAt,
+            nurse: request.nurse.username,
+            expectedMl: pump.reservoirVolume.value,
+            withdrawnMl: request.withdrawnMl,
+            discrepancyMl: str(discrepancy),
+            checked: discrepancyAck.checked.trim(),
+            patientState: discrepancyAck.patientState.trim(),
+            auditSeq: record.seq,
+          })
+        : undefined;
     return { id, review };
   });
-  return ok({ refillId: refillId.id, ...(refillId.review === undefined ? {} : { reviewId: refillId.review }), ...(programmed.value.status === undefined ? {} : { readBack: programmed.value.status }), discrepancyMl: str(discrepancy), discrepancyFlag: flag, forecast: forecast.value, newReservoirMl, outcome: programmed.value.outcome, pump, performedAt, ...(change === undefined ? {} : { change }) });
+  return ok({
+    refillId: refillId.id,
+    ...(refillId.review === undefined ? {} : { reviewId: refillId.review }),
+    ...(programmed.value.status === undefined ? {} : { readBack: programmed.value.status }),
+    discrepancyMl: str(discrepancy),
+    discrepancyFlag: flag,
+    forecast: forecast.value,
+    newReservoirMl,
+    outcome: programmed.value.outcome,
+    pump,
+    performedAt,
+    ...(change === undefined ? {} : { change }),
+  });
 }

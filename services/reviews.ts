@@ -47,10 +47,12 @@ export function clearReview(deps: RecordsDeps, user: SignedInUser, input: { id: 
   const allowed = authorize(user, 'review.clear');
   if (!allowed.ok) return allowed;
   const note = input.note.trim();
-  if (note.length < 3) return err(appError('INVALID_INPUT', 'write what was reviewed and decided (at least 3 characters)', 'note'));
+  if (note.length < 3)
+    return err(appError('INVALID_INPUT', 'write what was reviewed and decided (at least 3 characters)', 'note'));
   const row = findReview(deps.db, input.id);
   if (row === undefined) return err(appError('INVALID_INPUT', `there is no review #${input.id}`, 'id'));
-  if (row.clearedAt !== null) return err(appError('CONFLICT', `review #${input.id} was already cleared by ${row.clearedBy ?? ''}`, 'id'));
+  if (row.clearedAt !== null)
+    return err(appError('CONFLICT', `review #${input.id} was already cleared by ${row.clearedBy ?? ''}`, 'id'));
   const patient = findPatient(deps.db, row.patientId);
   return deps.audit.commit(() => {
     const at = deps.now().toISOString();
@@ -61,12 +63,20 @@ export function clearReview(deps: RecordsDeps, user: SignedInUser, input: { id: 
       patientId: patient?.identifier ?? null,
       pumpSerial: row.pumpSerial,
       action: 'review.clear',
-      old: { reviewId: row.id, refillId: row.refillId, discrepancyMl: row.discrepancyMl, checked: row.checked, patientState: row.patientState, nurse: row.nurse },
+      old: {
+        reviewId: row.id,
+        refillId: row.refillId,
+        discrepancyMl: row.discrepancyMl,
+        checked: row.checked,
+        patientState: row.patientState,
+        nurse: row.nurse,
+      },
       new: { cleared: true },
       reason: note,
       outcome: 'confirmed',
     });
-    if (!clearReviewRow(deps.db, row.id, { by: user.username, at, note, auditSeq: record.seq })) throw new Error('the review was cleared meanwhile');
+    if (!clearReviewRow(deps.db, row.id, { by: user.username, at, note, auditSeq: record.seq }))
+      throw new Error('the review was cleared meanwhile');
     return ok(null);
   });
 }

@@ -53,8 +53,13 @@ export interface Runtime {
 /** Opens the store, chooses the link and wires the services: what every host starts with. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const keys = options.keys ?? new FileKeyStore(auditKeyDir());
-  const keyFile = options.databaseKey ?? (keys instanceof FileKeyStore ? new DatabaseKeyFile(keys.folder, keys.keyProtection) : false);
-  const db = keyFile === false ? openDatabase(options.databasePath) : openStore(options.databasePath, { keyFile, auditKeys: keys, encryptPlain: options.encryptPlain ?? true });
+  const keyFile =
+    options.databaseKey ??
+    (keys instanceof FileKeyStore ? new DatabaseKeyFile(keys.folder, keys.keyProtection) : false);
+  const db =
+    keyFile === false
+      ? openDatabase(options.databasePath)
+      : openStore(options.databasePath, { keyFile, auditKeys: keys, encryptPlain: options.encryptPlain ?? true });
   // The frames of each programming session, stored with it for support and replay (session_frames).
   const frames = new FrameLog(options.now);
   const choice = await selectLink({
@@ -66,14 +71,31 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const workerFile = options.workerFile;
   // Hot-plug is for the long-running hosts, whose wand runs in the link worker.
-  const link = new LinkManager(choice, options.attach === undefined || workerFile === undefined ? undefined : { source: options.attach, wandLink: () => new WorkerLink(workerFile, { mode: 'usb' }, undefined, frames.record) });
+  const link = new LinkManager(
+    choice,
+    options.attach === undefined || workerFile === undefined
+      ? undefined
+      : {
+          source: options.attach,
+          wandLink: () => new WorkerLink(workerFile, { mode: 'usb' }, undefined, frames.record),
+        },
+  );
   const now = options.now ?? (() => new Date());
   const audit = new AuditLog(db, keys, { now });
   // A signature owed before the last restart (a full or read-only key folder) is made now, or
   // retried and alarmed (app:info) until it is.
   const owed = resumeOwedSignature({ db, audit });
   if (owed !== undefined) options.log?.(new Error(`audit trail: ${owed}`));
-  const { handlers, session, gate } = createHandlers({ db, audit, link, frames, keys, now, host: options.host, databasePath: options.databasePath });
+  const { handlers, session, gate } = createHandlers({
+    db,
+    audit,
+    link,
+    frames,
+    keys,
+    now,
+    host: options.host,
+    databasePath: options.databasePath,
+  });
   return {
     db,
     audit,

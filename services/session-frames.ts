@@ -20,6 +20,11 @@ function messageOf(bytes: Uint8Array): string | null {
 export function sessionFramesOf(db: Db, seq: number): SessionFrames | null {
   const session = sessionOfAuditRecord(db, seq);
   if (session === undefined) return null;
-  const frames = framesOfSession(db, session.id).map((f) => ({ at: f.at, direction: f.direction, hex: f.bytes.toString('hex'), message: messageOf(new Uint8Array(f.bytes)) }));
+  const frames = framesOfSession(db, session.id).map((f) => ({
+    at: f.at,
+    direction: f.direction,
+    hex: f.bytes.toString('hex'),
+    message: messageOf(new Uint8Array(f.bytes)),
+  }));
   return { sessionId: session.sessionUuid, pumpSerial: session.pumpSerial, outcome: session.outcome, frames };
 }

@@ -6,10 +6,17 @@ import { authorize, type SignedInUser } from './auth/accounts';
 import { alarmVolume, siteSettings, type SiteSettings } from './auth/settings';
 
 /** An administrator changes site settings; old and new values go to the audit trail. */
-export function updateSettings(deps: { db: Db; audit: AuditLog; now: () => Date }, actor: SignedInUser, change: Partial<SiteSettings>): Result<SiteSettings> {
+export function updateSettings(
+  deps: { db: Db; audit: AuditLog; now: () => Date },
+  actor: SignedInUser,
+  change: Partial<SiteSettings>,
+): Result<SiteSettings> {
   const allowed = authorize(actor, 'settings.edit');
   if (!allowed.ok) return allowed;
-  if (change.lowReservoirAlarmMl !== undefined && alarmVolume(change.lowReservoirAlarmMl) !== change.lowReservoirAlarmMl) {
+  if (
+    change.lowReservoirAlarmMl !== undefined &&
+    alarmVolume(change.lowReservoirAlarmMl) !== change.lowReservoirAlarmMl
+  ) {
     return err(appError('OUT_OF_RANGE', 'the alarm volume is a volume in mL such as 2 or 3.0', 'lowReservoirAlarmMl'));
   }
   const before = siteSettings(deps.db);
@@ -17,7 +24,15 @@ export function updateSettings(deps: { db: Db; audit: AuditLog; now: () => Date 
     for (const [key, value] of Object.entries(change)) {
       if (value !== undefined) setSetting(deps.db, key, String(value));
     }
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'settings.edit', old: before, new: change, outcome: 'confirmed' });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: actor.username,
+      role: actor.role,
+      action: 'settings.edit',
+      old: before,
+      new: change,
+      outcome: 'confirmed',
+    });
   });
   return ok(siteSettings(deps.db));
 }

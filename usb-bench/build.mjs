@@ -8,7 +8,24 @@
 // every run, so the bench always tests the sources as they are.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +39,8 @@ export const MODULES = ['usb-common', 'usbcore', 'udc-core', 'configfs', 'libcom
 const ENTRIES = ['device-bridge', 'bench', 'busy-claim'];
 
 const log = (text) => process.stderr.write(`usb-bench: ${text}\n`);
-const run = (cmd, args, options = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28, ...options });
+const run = (cmd, args, options = {}) =>
+  execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28, ...options });
 
 function need(command, debianPackage) {
   try {
@@ -52,7 +70,8 @@ function extractVmlinux(bzImage, out) {
   if (at < 0) throw new Error(`${bzImage}: no xz payload`);
   // Bytes after the stream (the setup data) make xz exit non-zero: the kernel is checked instead.
   const vmlinux = spawnSync('xz', ['-dc', '--single-stream'], { input: image.subarray(at), maxBuffer: 1 << 30 }).stdout;
-  if (vmlinux === null || vmlinux.length < 4 || vmlinux.readUInt32BE(0) !== 0x7f454c46) throw new Error(`${bzImage}: the payload is not an ELF kernel`);
+  if (vmlinux === null || vmlinux.length < 4 || vmlinux.readUInt32BE(0) !== 0x7f454c46)
+    throw new Error(`${bzImage}: the payload is not an ELF kernel`);
   writeFileSync(out, vmlinux);
 }
 
@@ -64,7 +83,10 @@ function buildKernel() {
   const work = join(buildDir, 'kernel.tmp');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  run('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', pkg], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
+  run('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', pkg], {
+    cwd: work,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
   if (deb === undefined) throw new Error(`apt-get download ${pkg} left no .deb`);
   run('dpkg-deb', ['-x', join(work, deb), join(work, 'x')]);
@@ -223,7 +245,20 @@ function writeCpio(tree, out) {
 
 function buildInitramfs() {
   const t = new Tree();
-  for (const d of ['proc', 'sys', 'dev', 'run', 'tmp', 'root', 'bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc/udev/rules.d']) t.dir(d);
+  for (const d of [
+    'proc',
+    'sys',
+    'dev',
+    'run',
+    'tmp',
+    'root',
+    'bin',
+    'sbin',
+    'usr/bin',
+    'usr/sbin',
+    'etc/udev/rules.d',
+  ])
+    t.dir(d);
   t.node('dev/console', 5, 1, 0o600);
   t.node('dev/null', 1, 3, 0o666);
   t.file('bin/busybox', realpathSync('/usr/bin/busybox'), 0o755);
@@ -233,7 +268,8 @@ function buildInitramfs() {
   for (const lib of libraries(process.execPath)) t.host(lib);
   // node-usb's native module and what it loads.
   const natives = join(buildDir, 'app', 'node_modules', '@node-usb', 'usb-linux-x64-gnu');
-  for (const f of readdirSync(natives).filter((n) => n.endsWith('.node'))) for (const lib of libraries(join(natives, f))) t.host(lib);
+  for (const f of readdirSync(natives).filter((n) => n.endsWith('.node')))
+    for (const lib of libraries(join(natives, f))) t.host(lib);
   // systemd-udevd (udevadm under another name) and the default rules, plus the project's rule.
   const udevadm = realpathSync('/usr/bin/udevadm');
   t.file('usr/bin/udevadm', udevadm, 0o755);
@@ -253,17 +289,24 @@ export async function buildAll() {
   need('busybox', 'busybox-static');
   need('udevadm', 'udev');
   need('xz', 'xz-utils');
-  if (libraries(realpathSync('/usr/bin/busybox')).length > 0) throw new Error('busybox is not static: apt-get install -y busybox-static');
+  if (libraries(realpathSync('/usr/bin/busybox')).length > 0)
+    throw new Error('busybox is not static: apt-get install -y busybox-static');
   mkdirSync(buildDir, { recursive: true });
   buildKernel();
   await buildApp();
   buildInitramfs();
   chmodSync(join(buildDir, 'initramfs.cpio'), 0o644);
-  return { vmlinux: join(buildDir, 'kernel', 'vmlinux'), initramfs: join(buildDir, 'initramfs.cpio'), kernelPackage: readFileSync(join(buildDir, 'kernel', 'package'), 'utf8').trim() };
+  return {
+    vmlinux: join(buildDir, 'kernel', 'vmlinux'),
+    initramfs: join(buildDir, 'initramfs.cpio'),
+    kernelPackage: readFileSync(join(buildDir, 'kernel', 'package'), 'utf8').trim(),
+  };
 }
 
 if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const out = await buildAll();
-  log(`built ${relative(process.cwd(), out.initramfs)} and ${relative(process.cwd(), out.vmlinux)} (${out.kernelPackage}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `built ${relative(process.cwd(), out.initramfs)} and ${relative(process.cwd(), out.vmlinux)} (${out.kernelPackage}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

@@ -24,7 +24,10 @@ const qemu = spawn(
     ...['-nodefaults', '-display', 'none', '-serial', 'stdio', '-no-reboot'],
     ...['-kernel', built.vmlinux, '-initrd', built.initramfs],
     // USB_BENCH_KERNEL_LOG=1 keeps the kernel's messages on the console (console.log).
-    ...['-append', `console=ttyS0 ${process.env.USB_BENCH_KERNEL_LOG === '1' ? 'loglevel=7' : 'quiet loglevel=3'} panic=-1 tsc=reliable`],
+    ...[
+      '-append',
+      `console=ttyS0 ${process.env.USB_BENCH_KERNEL_LOG === '1' ? 'loglevel=7' : 'quiet loglevel=3'} panic=-1 tsc=reliable`,
+    ],
   ],
   { stdio: ['ignore', 'pipe', 'pipe'] },
 );
@@ -63,13 +66,13 @@ const onLine = (line) => {
     out(`${status.padEnd(5)} ${name} (${ms ?? '-'} ms)`);
     if (status !== 'PASS') out(`      ${error}`);
     if (status === 'KNOWN') for (const k of known) out(`      known driver defect ${k}`);
-    else if (Object.keys(detail).length > 0 && name !== 'benchmarks: driver beside the raw transfer floor') out(`      ${JSON.stringify(detail)}`);
+    else if (Object.keys(detail).length > 0 && name !== 'benchmarks: driver beside the raw transfer floor')
+      out(`      ${JSON.stringify(detail)}`);
   } else if (tag === 'FIGURE') figures.push(body);
   else if (tag === 'INFO') {
     if (body.step === 'done') reportedCases = body.cases;
     out(`info  ${rest}`);
-  }
-  else if (tag === 'BOOT') out(`info  guest /init at ${rest} s of guest uptime, ${seconds()} s after start`);
+  } else if (tag === 'BOOT') out(`info  guest /init at ${rest} s of guest uptime, ${seconds()} s after start`);
   else if (tag === 'EXIT') exitCode = Number(rest);
   else if (tag === 'FATAL') fatal = rest;
 };
@@ -95,19 +98,30 @@ if (figures.length > 0) {
   out('figures (medians over runs of the driver each followed by the raw floor, guest under QEMU TCG emulation):');
   for (const f of figures) {
     out(`  ${f.operation}`);
-    out(`    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms, the host between transfers ${f.driverHostMs} ms; the driver's computation without USB ${f.driverComputeMs} ms)`);
-    out(`    raw floor ${f.floorMs} ms (${f.pairs} transfer pairs, ${f.perPairMs} ms each; host between transfers ${f.floorHostMs} ms)`);
+    out(
+      `    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms, the host between transfers ${f.driverHostMs} ms; the driver's computation without USB ${f.driverComputeMs} ms)`,
+    );
+    out(
+      `    raw floor ${f.floorMs} ms (${f.pairs} transfer pairs, ${f.perPairMs} ms each; host between transfers ${f.floorHostMs} ms)`,
+    );
     out(`    device side, request to answer: ${f.deviceAnswerMs} ms simulated wand, ${f.echoAnswerMs} ms echo`);
-    out(`    ratio ${f.ratio}x, ${f.ratioWithoutSimulator}x without the simulated wand's computation, ${f.ratioWithoutDevice}x without the device side's answer time | packets per exchange ${f.packets} | ${f.runs} runs${f.otherShapes > 0 ? `, ${f.otherShapes} of another shape` : ''}`);
+    out(
+      `    ratio ${f.ratio}x, ${f.ratioWithoutSimulator}x without the simulated wand's computation, ${f.ratioWithoutDevice}x without the device side's answer time | packets per exchange ${f.packets} | ${f.runs} runs${f.otherShapes > 0 ? `, ${f.otherShapes} of another shape` : ''}`,
+    );
   }
 }
 const failed = cases.filter((c) => !c.ok);
 const knownCount = cases.filter((c) => c.ok && c.known !== undefined && c.known.length > 0).length;
 out('');
-out(`usb-bench: ${cases.length - failed.length - knownCount} passed, ${knownCount} failed by a known driver defect, ${failed.length} failed, ${seconds()} s in all (guest exit ${exitCode ?? 'none'}, QEMU ${qemuExit})`);
+out(
+  `usb-bench: ${cases.length - failed.length - knownCount} passed, ${knownCount} failed by a known driver defect, ${failed.length} failed, ${seconds()} s in all (guest exit ${exitCode ?? 'none'}, QEMU ${qemuExit})`,
+);
 if (fatal !== null) out(`usb-bench: ${fatal} (console: ${consolePath})`);
 for (const line of garbled) out(`usb-bench: unreadable result line: ${line}`);
 // Every case the guest ran must have been read.
 const complete = reportedCases !== null && reportedCases === cases.length;
-if (!complete) out(`usb-bench: the guest reported ${reportedCases ?? 'no'} cases, ${cases.length} were read (console: ${consolePath})`);
+if (!complete)
+  out(
+    `usb-bench: the guest reported ${reportedCases ?? 'no'} cases, ${cases.length} were read (console: ${consolePath})`,
+  );
 process.exit(failed.length === 0 && complete && exitCode === 0 && fatal === null ? 0 : 1);

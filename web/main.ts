@@ -64,7 +64,8 @@ async function main(): Promise<number> {
   const pumpArg = args['training-pump'];
   if (pumpArg !== undefined) {
     const text = (trainingPresetNames as readonly string[]).includes(pumpArg) ? pumpArg : readTrainingFile(pumpArg);
-    const parsed = text === undefined ? { ok: false as const, message: `cannot read ${pumpArg}` } : parseTrainingState(text);
+    const parsed =
+      text === undefined ? { ok: false as const, message: `cannot read ${pumpArg}` } : parseTrainingState(text);
     if (!parsed.ok) {
       process.stderr.write(`--training-pump: ${parsed.message}\n${USAGE}\n`);
       return 1;
@@ -81,7 +82,10 @@ async function main(): Promise<number> {
       host: 'web',
       databasePath,
       simulator: training,
-      simulatorOptions: { ...(scenario === undefined ? {} : { scenario: scenario as TrainingScenario }), ...(pumpState === undefined ? {} : { pumpState }) },
+      simulatorOptions: {
+        ...(scenario === undefined ? {} : { scenario: scenario as TrainingScenario }),
+        ...(pumpState === undefined ? {} : { pumpState }),
+      },
       usb: training ? undefined : await nodeUsb(),
       workerFile: resolve(root, 'dist', 'worker', 'link-worker.cjs'),
       ...(training ? {} : { attach: await nodeUsbAttach() }),
@@ -106,9 +110,14 @@ async function main(): Promise<number> {
     // `npm run dev` keeps one token across the host's restarts, so the open page keeps working.
     ...(devToken === undefined ? {} : { token: devToken }),
   });
-  process.stdout.write(`Pump programmer web host (loopback only)\n  database: ${databasePath}\n  open:     ${host.url}\n`);
+  process.stdout.write(
+    `Pump programmer web host (loopback only)\n  database: ${databasePath}\n  open:     ${host.url}\n`,
+  );
   const stop = (): void => {
-    void host.close().then(() => runtime.close()).then(() => process.exit(0));
+    void host
+      .close()
+      .then(() => runtime.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -89,7 +89,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (url.pathname.startsWith('/api/')) {
       return handleApi(req, res, decodeURIComponent(url.pathname.slice('/api/'.length)));
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, err(appError('INVALID_INPUT', 'Method not allowed')));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, err(appError('INVALID_INPUT', 'Method not allowed')));
     return serveStatic(res, url.pathname);
   }
 
@@ -99,7 +100,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return sendJson(res, 403, err(appError('FORBIDDEN_ORIGIN', 'Requests from other origins are refused')));
     }
     if (!tokenMatches(req.headers.authorization, token)) {
-      return sendJson(res, 401, err(appError('UNAUTHORIZED', 'Missing or wrong access token; open the URL the web host printed')));
+      return sendJson(
+        res,
+        401,
+        err(appError('UNAUTHORIZED', 'Missing or wrong access token; open the URL the web host printed')),
+      );
     }
     if (req.method !== 'POST') return sendJson(res, 405, err(appError('INVALID_INPUT', 'Use POST')));
     const body = await readBody(req);

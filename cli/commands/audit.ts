@@ -41,10 +41,19 @@ export async function auditCommand(argv: string[], io: Io): Promise<ExitCode> {
       return verify(io, path, new FileKeyStore(values['key-dir'] ?? auditKeyDir()), values.json);
     case 'export': {
       // The export is recorded and signed in the live trail: only ever with this workstation's own key folder.
-      if (values['key-dir'] !== undefined) throw new UsageError('audit export signs with this workstation\'s key folder; --key-dir is for verify only');
+      if (values['key-dir'] !== undefined)
+        throw new UsageError("audit export signs with this workstation's key folder; --key-dir is for verify only");
       const format = values.format;
-      if (format === undefined || !(formats as readonly string[]).includes(format)) throw new UsageError('audit export needs --format csv|json|fhir');
-      return exportTrail(io, path, new FileKeyStore(auditKeyDir()), format as (typeof formats)[number], values.out, values.json);
+      if (format === undefined || !(formats as readonly string[]).includes(format))
+        throw new UsageError('audit export needs --format csv|json|fhir');
+      return exportTrail(
+        io,
+        path,
+        new FileKeyStore(auditKeyDir()),
+        format as (typeof formats)[number],
+        values.out,
+        values.json,
+      );
     }
     case 'new-key':
       return newKey(io, path, new FileKeyStore(values['key-dir'] ?? auditKeyDir()), values.json);
@@ -73,39 +82,68 @@ function verify(io: Io, path: string, keys: FileKeyStore, json: boolean): ExitCo
 /** Prints a verification and returns its exit code: 0 intact, 4 failed, 5 unverifiable without the key. */
 export function reportVerification(io: Io, json: boolean, report: AuditVerifyReport): ExitCode {
   if (report.status === 'failed' && report.firstFailure !== undefined) {
-    io.err(`pumpctl: audit trail FAILED verification at record ${report.firstFailure.seq} (${report.firstFailure.problem}): ${report.firstFailure.message}\n`);
+    io.err(
+      `pumpctl: audit trail FAILED verification at record ${report.firstFailure.seq} (${report.firstFailure.problem}): ${report.firstFailure.message}\n`,
+    );
     return EXIT.integrity;
   }
   if (report.status === 'unverifiable') {
-    io.err(`pumpctl: audit trail unverifiable without the key: ${report.records} record(s) form a consistent chain, but ${report.unverifiableReason ?? 'nothing could be checked against the key'}.\n`);
+    io.err(
+      `pumpctl: audit trail unverifiable without the key: ${report.records} record(s) form a consistent chain, but ${report.unverifiableReason ?? 'nothing could be checked against the key'}.\n`,
+    );
     return EXIT.unverifiable;
   }
   if (!json) {
     io.out(
       `Audit trail intact: ${report.records} record(s); ${report.checkpoints.verified} signed checkpoint(s) verified${report.lastCheckpointSeq > 0 ? `, the last at record ${report.lastCheckpointSeq}` : ''}.\n`,
     );
-    if (report.unprotectedTail > 0) io.out(`${report.unprotectedTail} record(s) after the last checkpoint are chained but not yet signed: removing them from the end could not be detected.\n`);
+    if (report.unprotectedTail > 0)
+      io.out(
+        `${report.unprotectedTail} record(s) after the last checkpoint are chained but not yet signed: removing them from the end could not be detected.\n`,
+      );
   }
   return EXIT.ok;
 }
 
-function exportTrail(io: Io, path: string, keys: FileKeyStore, format: (typeof formats)[number], out: string | undefined, json: boolean): Promise<ExitCode> {
+function exportTrail(
+  io: Io,
+  path: string,
+  keys: FileKeyStore,
+  format: (typeof formats)[number],
+  out: string | undefined,
+  json: boolean,
+): Promise<ExitCode> {
   return withDatabase(io, json, path, (db) => writeExport(io, db, keys, format, out, json));
 }
 
-async function writeExport(io: Io, db: Db, keys: FileKeyStore, format: (typeof formats)[number], out: string | undefined, json: boolean): Promise<ExitCode> {
+async function writeExport(
+  io: Io,
+  db: Db,
+  keys: FileKeyStore,
+  format: (typeof formats)[number],
+  out: string | undefined,
+  json: boolean,
+): Promise<ExitCode> {
   try {
     // Exporting is itself recorded, before the export so the file includes its own record.
     const audit = new AuditLog(db, keys);
-    audit.append({ atUtc: new Date().toISOString(), actor: cliActor(), action: 'audit.export', new: { format, out: out ?? 'stdout' }, outcome: 'confirmed' });
+    audit.append({
+      atUtc: new Date().toISOString(),
+      actor: cliActor(),
+      action: 'audit.export',
+      new: { format, out: out ?? 'stdout' },
+      outcome: 'confirmed',
+    });
     audit.checkpoint();
-    const chunks: Iterable<string> = format === 'csv' ? exportCsv(db) : [format === 'json' ? exportJson(db) : exportFhir(db)];
+    const chunks: Iterable<string> =
+      format === 'csv' ? exportCsv(db) : [format === 'json' ? exportJson(db) : exportFhir(db)];
     if (out === undefined) {
       for (const chunk of chunks) io.out(chunk);
       return EXIT.ok;
     }
     const stream = createWriteStream(resolve(out));
-    for (const chunk of chunks) if (!stream.write(chunk)) await new Promise<void>((r) => stream.once('drain', () => r()));
+    for (const chunk of chunks)
+      if (!stream.write(chunk)) await new Promise<void>((r) => stream.once('drain', () => r()));
     await new Promise<void>((res, rej) => {
       stream.once('error', rej);
       stream.end(() => res());
@@ -129,23 +167,46 @@ function newKey(io: Io, path: string, keys: FileKeyStore, json: boolean): Promis
     const before = verifyAudit(db, keys);
     if (before.status === 'failed') return Promise.resolve(reportVerification(io, json, before));
     if (before.checkpoints.keyAvailable) {
-      return Promise.resolve(fail(io, json, appError('CONFLICT', `database ${before.databaseId} already has its checkpoint key; nothing was changed`)));
+      return Promise.resolve(
+        fail(
+          io,
+          json,
+          appError('CONFLICT', `database ${before.databaseId} already has its checkpoint key; nothing was changed`),
+        ),
+      );
     }
     if (before.checkpoints.total > 0) {
       return Promise.resolve(
-        fail(io, json, appError('CONFLICT', `this trail was signed with a key that is not in ${keysLabel(keys)}: restore the key folder from its backup instead; nothing was changed`)),
+        fail(
+          io,
+          json,
+          appError(
+            'CONFLICT',
+            `this trail was signed with a key that is not in ${keysLabel(keys)}: restore the key folder from its backup instead; nothing was changed`,
+          ),
+        ),
       );
     }
     keys.createKey(before.databaseId);
     const audit = new AuditLog(db, keys);
-    audit.append({ atUtc: new Date().toISOString(), actor: cliActor(), action: 'audit.newKey', new: { databaseId: before.databaseId, records: before.records }, reason: 'a checkpoint key was created for an existing trail', outcome: 'confirmed' });
+    audit.append({
+      atUtc: new Date().toISOString(),
+      actor: cliActor(),
+      action: 'audit.newKey',
+      new: { databaseId: before.databaseId, records: before.records },
+      reason: 'a checkpoint key was created for an existing trail',
+      outcome: 'confirmed',
+    });
     const head = audit.checkpoint();
     if (head === undefined) {
       io.err(`pumpctl: the new key could not sign the trail: ${audit.signingProblem ?? 'unknown reason'}\n`);
       return Promise.resolve(EXIT.integrity);
     }
     if (json) io.out(`${JSON.stringify({ databaseId: before.databaseId, signedSeq: head.seq })}\n`);
-    else io.out(`A checkpoint key was created for database ${before.databaseId}; the trail is signed up to record ${head.seq}. Keep a copy of the key folder with your backups.\n`);
+    else
+      io.out(
+        `A checkpoint key was created for database ${before.databaseId}; the trail is signed up to record ${head.seq}. Keep a copy of the key folder with your backups.\n`,
+      );
     return Promise.resolve(EXIT.ok);
   });
 }

@@ -11,7 +11,10 @@ import { EXIT, fail, UsageError, type ExitCode, type Io } from '../output';
 export async function backupCommand(argv: string[], io: Io): Promise<ExitCode> {
   let values;
   try {
-    values = parseArgs({ args: argv, options: { db: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } } }).values;
+    values = parseArgs({
+      args: argv,
+      options: { db: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } },
+    }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -30,9 +33,12 @@ async function backup(io: Io, json: boolean, db: Db, out: string): Promise<ExitC
   const report = await backupDatabase(db, resolve(out), new FileKeyStore(auditKeyDir()));
   if (json) io.out(`${JSON.stringify(report)}\n`);
   if (report.integrity !== 'ok' || !report.audit.ok) {
-    io.err(`pumpctl: the backup at ${report.path} failed verification: ${report.integrity !== 'ok' ? report.integrity : (report.audit.firstFailure?.message ?? 'audit chain')}\n`);
+    io.err(
+      `pumpctl: the backup at ${report.path} failed verification: ${report.integrity !== 'ok' ? report.integrity : (report.audit.firstFailure?.message ?? 'audit chain')}\n`,
+    );
     return EXIT.integrity;
   }
-  if (!json) io.out(`Backup written and verified: ${report.path} (${report.audit.records} audit records, integrity ok).\n`);
+  if (!json)
+    io.out(`Backup written and verified: ${report.path} (${report.audit.records} audit records, integrity ok).\n`);
   return EXIT.ok;
 }

@@ -24,11 +24,24 @@ const calculation =
     if (!parsed.success) return err(fromZodError(parsed.error));
     const fromInput = (parsed.data as { pumpModel?: string }).pumpModel;
     if (fromInput !== undefined && modelOption !== undefined && fromInput !== modelOption) {
-      return err(appError('INVALID_INPUT', `--pump-model ${modelOption} and "pumpModel": "${fromInput}" name different pump models`, 'pumpModel'));
+      return err(
+        appError(
+          'INVALID_INPUT',
+          `--pump-model ${modelOption} and "pumpModel": "${fromInput}" name different pump models`,
+          'pumpModel',
+        ),
+      );
     }
     const modelId = modelOption ?? fromInput;
     const model = modelId === undefined ? defaultPumpModel() : findPumpModel(modelId);
-    if (model === undefined) return err(appError('INVALID_INPUT', `unknown pump model "${modelId}" (known: ${pumpModels.map((m) => m.id).join(', ')})`, 'pumpModel'));
+    if (model === undefined)
+      return err(
+        appError(
+          'INVALID_INPUT',
+          `unknown pump model "${modelId}" (known: ${pumpModels.map((m) => m.id).join(', ')})`,
+          'pumpModel',
+        ),
+      );
     return run(parsed.data, model);
   };
 
@@ -42,13 +55,18 @@ const calculations: Record<string, Calculation> = {
 export async function calcCommand(argv: string[], io: Io): Promise<ExitCode> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, 'pump-model': { type: 'string' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, 'pump-model': { type: 'string' } },
+    });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const [name, ...extra] = parsed.positionals;
   const calc = name === undefined ? undefined : calculations[name];
-  if (calc === undefined || extra.length > 0) throw new UsageError(`calc needs one of: ${Object.keys(calculations).join(', ')}`);
+  if (calc === undefined || extra.length > 0)
+    throw new UsageError(`calc needs one of: ${Object.keys(calculations).join(', ')}`);
   const input = await readJsonStdin();
   const result = input.ok ? calc(input.value, parsed.values['pump-model']) : input;
   return print(io, parsed.values.json, result);

@@ -22,7 +22,9 @@ async function loadLibrary(path: string | undefined): Promise<Result<DrugLibrary
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return err(appError('INVALID_INPUT', `the library file ${path} is not valid JSON: ${(e as Error).message}`, 'library'));
+    return err(
+      appError('INVALID_INPUT', `the library file ${path} is not valid JSON: ${(e as Error).message}`, 'library'),
+    );
   }
   const parsed = DrugLibrarySchema.safeParse(raw);
   if (!parsed.success) {
@@ -35,7 +37,10 @@ async function loadLibrary(path: string | undefined): Promise<Result<DrugLibrary
 export async function checkCommand(argv: string[], io: Io): Promise<ExitCode> {
   let values;
   try {
-    values = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, library: { type: 'string' } } }).values;
+    values = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean', default: false }, library: { type: 'string' } },
+    }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -46,6 +51,11 @@ export async function checkCommand(argv: string[], io: Io): Promise<ExitCode> {
   const parsed = CheckInputSchema.safeParse(input.value);
   if (!parsed.success) return print(io, values.json, err(fromZodError(parsed.error)));
   const model = parsed.data.pumpModel === undefined ? defaultPumpModel() : findPumpModel(parsed.data.pumpModel);
-  if (model === undefined) return print(io, values.json, err(appError('INVALID_INPUT', `unknown pump model "${parsed.data.pumpModel}"`, 'pumpModel')));
+  if (model === undefined)
+    return print(
+      io,
+      values.json,
+      err(appError('INVALID_INPUT', `unknown pump model "${parsed.data.pumpModel}"`, 'pumpModel')),
+    );
   return print(io, values.json, checkDose(library.value, parsed.data, model));
 }

@@ -16,7 +16,12 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
   try {
     values = parseArgs({
       args: argv,
-      options: { sim: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, db: { type: 'string' }, 'training-pump': { type: 'string' } },
+      options: {
+        sim: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        db: { type: 'string' },
+        'training-pump': { type: 'string' },
+      },
     }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -31,11 +36,20 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
       try {
         text = readFileSync(pumpArg, 'utf8');
       } catch {
-        return fail(io, json, appError('INVALID_INPUT', `--training-pump: not a preset (${trainingPresetNames.join(', ')}) and no such file: ${pumpArg}`, 'training-pump'));
+        return fail(
+          io,
+          json,
+          appError(
+            'INVALID_INPUT',
+            `--training-pump: not a preset (${trainingPresetNames.join(', ')}) and no such file: ${pumpArg}`,
+            'training-pump',
+          ),
+        );
       }
     }
     const parsed = parseTrainingState(text);
-    if (!parsed.ok) return fail(io, json, appError('INVALID_INPUT', `--training-pump: ${parsed.message}`, 'training-pump'));
+    if (!parsed.ok)
+      return fail(io, json, appError('INVALID_INPUT', `--training-pump: ${parsed.message}`, 'training-pump'));
     pumpState = parsed.state;
   }
   const simulatorOptions = pumpState === undefined ? {} : { pumpState };
@@ -43,7 +57,14 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
   const choice = await selectLink({ simulator: values.sim, usb, simulatorOptions });
   if (!values.sim && choice.info.training) {
     await choice.link.close();
-    return fail(io, json, appError('WAND_NOT_FOUND', 'no programmer wand was found; plug one in, or use --sim to interrogate the simulated pump'));
+    return fail(
+      io,
+      json,
+      appError(
+        'WAND_NOT_FOUND',
+        'no programmer wand was found; plug one in, or use --sim to interrogate the simulated pump',
+      ),
+    );
   }
 
   let status: PumpStatus;
@@ -53,13 +74,26 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
     const databasePath = resolve(values.db);
     let runtime;
     try {
-      runtime = await openRuntime({ host: 'cli', databasePath, simulator: values.sim, simulatorOptions, usb, encryptPlain: false });
+      runtime = await openRuntime({
+        host: 'cli',
+        databasePath,
+        simulator: values.sim,
+        simulatorOptions,
+        usb,
+        encryptPlain: false,
+      });
     } catch (e) {
       return fail(io, json, appError('STORAGE_FAILED', describeStartupError(e, databasePath)));
     }
     try {
       // The command line has no sign-in: its readings are recorded as the workstation's.
-      const result = await interrogate({ db: runtime.db, audit: runtime.audit, link: runtime.link, now: () => new Date(), actor: 'workstation:cli' });
+      const result = await interrogate({
+        db: runtime.db,
+        audit: runtime.audit,
+        link: runtime.link,
+        now: () => new Date(),
+        actor: 'workstation:cli',
+      });
       if (!result.ok) return fail(io, json, result.error);
       status = result.value.status;
       recordId = result.value.id;
@@ -74,7 +108,9 @@ export async function interrogateCommand(argv: string[], io: Io): Promise<ExitCo
   }
 
   if (json) {
-    io.out(`${JSON.stringify({ ...status, link: choice.info.kind, ...(recordId === undefined ? {} : { recordId }) })}\n`);
+    io.out(
+      `${JSON.stringify({ ...status, link: choice.info.kind, ...(recordId === undefined ? {} : { recordId }) })}\n`,
+    );
   } else {
     io.out(formatStatus(status, choice.info.training, recordId));
   }
@@ -90,7 +126,10 @@ const formatStatus = (s: PumpStatus, training: boolean, recordId: number | undef
     ['Drug', `${s.drug} ${s.concentration.value} ${s.concentration.unit}`],
     ['Therapy', `${s.mode}, ${s.rate.value} ${s.rate.unit}`],
     ['Daily dose', `${s.dailyDose.value} ${s.dailyDose.unit}`],
-    ['Reservoir', `${s.reservoirVolume.value} mL of ${s.reservoirCapacity.value} mL (alarm at ${s.lowReservoirAlarmVolume.value} mL)`],
+    [
+      'Reservoir',
+      `${s.reservoirVolume.value} mL of ${s.reservoirCapacity.value} mL (alarm at ${s.lowReservoirAlarmVolume.value} mL)`,
+    ],
     ['Replace by', s.replaceByDate],
     ['Alarms', s.alarms.length === 0 ? 'none' : s.alarms.map((a) => a.code).join(', ')],
   ];

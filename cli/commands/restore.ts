@@ -33,15 +33,20 @@ const fsyncPath = (path: string, flags = 'r'): void => {
 export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> {
   let values;
   try {
-    values = parseArgs({ args: argv, options: { db: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean', default: false } } }).values;
+    values = parseArgs({
+      args: argv,
+      options: { db: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean', default: false } },
+    }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  if (values.db === undefined || values.from === undefined) throw new UsageError('restore needs --db FILE --from BACKUP');
+  if (values.db === undefined || values.from === undefined)
+    throw new UsageError('restore needs --db FILE --from BACKUP');
   const { json } = values;
   const live = resolve(values.db);
   const from = resolve(values.from);
-  if (existsSync(live) && existsSync(from) && realpathSync(live) === realpathSync(from)) throw new UsageError('restore needs a backup other than the database itself');
+  if (existsSync(live) && existsSync(from) && realpathSync(live) === realpathSync(from))
+    throw new UsageError('restore needs a backup other than the database itself');
   const keys = new FileKeyStore(auditKeyDir());
 
   // 1. The backup must verify, signatures included, with this workstation's key.
@@ -60,12 +65,18 @@ export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> 
       io.err(`pumpctl: the backup ${from} cannot be restored: it does not verify with this workstation's audit key.\n`);
       return reportVerification(io, json, report);
     }
-    const last = source.db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get();
+    const last = source.db
+      .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+      .get();
     restored = { databaseId: report.databaseId, seq: last?.seq ?? 0, hash: last?.hash };
     await copyDatabase(source.db, staged);
     fsyncPath(staged, 'r+');
   } catch (e) {
-    return fail(io, json, appError('STORAGE_FAILED', `The backup could not be copied into place: ${(e as Error).message}`));
+    return fail(
+      io,
+      json,
+      appError('STORAGE_FAILED', `The backup could not be copied into place: ${(e as Error).message}`),
+    );
   } finally {
     source.close();
   }
@@ -86,12 +97,17 @@ export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> 
   try {
     if (replacedFile !== undefined) {
       renameSync(live, replacedFile);
-      for (const side of ['-wal', '-shm']) if (existsSync(`${live}${side}`)) renameSync(`${live}${side}`, `${replacedFile}${side}`);
+      for (const side of ['-wal', '-shm'])
+        if (existsSync(`${live}${side}`)) renameSync(`${live}${side}`, `${replacedFile}${side}`);
     }
     renameSync(staged, live);
     if (process.platform !== 'win32') fsyncPath(dirname(live));
   } catch (e) {
-    return fail(io, json, appError('STORAGE_FAILED', `The restored file could not be put in place: ${(e as Error).message}`));
+    return fail(
+      io,
+      json,
+      appError('STORAGE_FAILED', `The restored file could not be put in place: ${(e as Error).message}`),
+    );
   }
   keys.removeHead(location);
 
@@ -108,7 +124,10 @@ export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> 
       atUtc: new Date().toISOString(),
       actor: cliActor(),
       action: 'audit.restore',
-      old: replacedHead === undefined ? { head: null, ...(replacedHeadNote === undefined ? {} : { note: replacedHeadNote }) } : { head: { databaseId: replacedHead.databaseId, seq: replacedHead.seq, hash: replacedHead.hash } },
+      old:
+        replacedHead === undefined
+          ? { head: null, ...(replacedHeadNote === undefined ? {} : { note: replacedHeadNote }) }
+          : { head: { databaseId: replacedHead.databaseId, seq: replacedHead.seq, hash: replacedHead.hash } },
       new: { from, restoredSeq: restored.seq, restoredHash: restored.hash ?? null, replacedFile: replacedFile ?? null },
       reason: 'restored from a verified backup',
       outcome: 'confirmed',
@@ -119,11 +138,19 @@ export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> 
       return EXIT.integrity;
     }
     const report = verifyAudit(db, keys);
-    if (json) io.out(`${JSON.stringify({ restored: live, from, replacedFile: replacedFile ?? null, replacedHead: replacedHead ?? null, verification: report })}\n`);
+    if (json)
+      io.out(
+        `${JSON.stringify({ restored: live, from, replacedFile: replacedFile ?? null, replacedHead: replacedHead ?? null, verification: report })}\n`,
+      );
     if (report.status !== 'intact') return reportVerification(io, json, report);
     if (!json) {
-      const lost = replacedHead !== undefined && replacedHead.databaseId === restored.databaseId && replacedHead.seq > restored.seq ? ` Records ${restored.seq + 1}–${replacedHead.seq} of the replaced file are not in the restored one (the replaced file is kept).` : '';
-      io.out(`Restored ${live} from ${from}: ${report.records} audit record(s), intact, signed up to record ${head.seq}.${replacedFile === undefined ? '' : ` The replaced file is ${replacedFile}.`}${lost}\n`);
+      const lost =
+        replacedHead !== undefined && replacedHead.databaseId === restored.databaseId && replacedHead.seq > restored.seq
+          ? ` Records ${restored.seq + 1}–${replacedHead.seq} of the replaced file are not in the restored one (the replaced file is kept).`
+          : '';
+      io.out(
+        `Restored ${live} from ${from}: ${report.records} audit record(s), intact, signed up to record ${head.seq}.${replacedFile === undefined ? '' : ` The replaced file is ${replacedFile}.`}${lost}\n`,
+      );
     }
     return EXIT.ok;
   } finally {

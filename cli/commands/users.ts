@@ -15,7 +15,9 @@ const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 /** A one-time password of 4 groups of 5 (about 99 bits), meeting the policy. */
 export function oneTimePassword(username: string): string {
   for (;;) {
-    const groups = Array.from({ length: 4 }, () => Array.from({ length: 5 }, () => ALPHABET[randomInt(ALPHABET.length)]).join(''));
+    const groups = Array.from({ length: 4 }, () =>
+      Array.from({ length: 5 }, () => ALPHABET[randomInt(ALPHABET.length)]).join(''),
+    );
     const password = groups.join('-');
     if (passwordProblem(password, username) === undefined) return password;
   }
@@ -40,18 +42,32 @@ async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
  * lock-out is lifted. Whoever runs either has the database file and its key; each is recorded in
  * the audit trail with their system account, never the password.
  */
-export async function usersCommand(argv: string[], io: Io, stdin: NodeJS.ReadableStream = process.stdin): Promise<ExitCode> {
+export async function usersCommand(
+  argv: string[],
+  io: Io,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   let values;
   try {
-    values = parseArgs({ args: rest, options: { db: { type: 'string' }, user: { type: 'string' }, json: { type: 'boolean', default: false }, 'password-stdin': { type: 'boolean', default: false } } }).values;
+    values = parseArgs({
+      args: rest,
+      options: {
+        db: { type: 'string' },
+        user: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'password-stdin': { type: 'boolean', default: false },
+      },
+    }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   if (sub !== 'unlock' && sub !== 'reset-password') throw new UsageError('users needs unlock or reset-password');
-  if (values.db === undefined || values.user === undefined) throw new UsageError(`users ${sub} needs --db FILE --user NAME`);
+  if (values.db === undefined || values.user === undefined)
+    throw new UsageError(`users ${sub} needs --db FILE --user NAME`);
   const { json, user } = values;
-  if (sub === 'unlock' && values['password-stdin']) throw new UsageError('--password-stdin is for users reset-password');
+  if (sub === 'unlock' && values['password-stdin'])
+    throw new UsageError('--password-stdin is for users reset-password');
   const typed = sub === 'reset-password' && values['password-stdin'] ? await firstLine(stdin) : undefined;
   return withDatabase(io, json, values.db, async (db) => {
     const audit = new AuditLog(db, new FileKeyStore(auditKeyDir()));
@@ -61,17 +77,33 @@ export async function usersCommand(argv: string[], io: Io, stdin: NodeJS.Readabl
       const result = await recoverPassword(deps, cliActor(), user, password);
       audit.checkpoint();
       if (!result.ok) return fail(io, json, result.error);
-      const disabled = result.value.disabled ? ' The account is disabled: an administrator enables it under Users.' : '';
-      if (json) io.out(`${JSON.stringify({ username: user, mustChange: true, disabled: result.value.disabled, ...(typed === undefined ? { oneTimePassword: password } : {}) })}\n`);
-      else if (typed === undefined) io.out(`One-time password for ${user}: ${password}\nGive it to them in person. They choose their own at the next sign-in; the lock-out is lifted (recorded in the audit trail).${disabled}\n`);
-      else io.out(`The password of ${user} was set; they choose their own at the next sign-in; the lock-out is lifted (recorded in the audit trail).${disabled}\n`);
+      const disabled = result.value.disabled
+        ? ' The account is disabled: an administrator enables it under Users.'
+        : '';
+      if (json)
+        io.out(
+          `${JSON.stringify({ username: user, mustChange: true, disabled: result.value.disabled, ...(typed === undefined ? { oneTimePassword: password } : {}) })}\n`,
+        );
+      else if (typed === undefined)
+        io.out(
+          `One-time password for ${user}: ${password}\nGive it to them in person. They choose their own at the next sign-in; the lock-out is lifted (recorded in the audit trail).${disabled}\n`,
+        );
+      else
+        io.out(
+          `The password of ${user} was set; they choose their own at the next sign-in; the lock-out is lifted (recorded in the audit trail).${disabled}\n`,
+        );
       return EXIT.ok;
     }
     const result = unlockUser(deps, cliActor(), user);
     audit.checkpoint();
     if (!result.ok) return fail(io, json, result.error);
     if (json) io.out(`${JSON.stringify({ username: user, wasLocked: result.value.wasLocked })}\n`);
-    else io.out(result.value.wasLocked ? `The sign-in lock-out of ${user} was lifted (recorded in the audit trail).\n` : `${user} was not locked out; the failed-attempt count was reset (recorded in the audit trail).\n`);
+    else
+      io.out(
+        result.value.wasLocked
+          ? `The sign-in lock-out of ${user} was lifted (recorded in the audit trail).\n`
+          : `${user} was not locked out; the failed-attempt count was reset (recorded in the audit trail).\n`,
+      );
     return EXIT.ok;
   });
 }

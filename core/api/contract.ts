@@ -91,40 +91,99 @@ export const contract = {
   /** Programming sessions whose outcome is not known: the UI shows them loudly until resolved. */
   'sessions:unconfirmed': {
     input: Empty,
-    output: z.array(z.strictObject({ sessionId: z.string(), pumpSerial: z.string(), startedAt: z.string(), actor: z.string(), outcome: z.enum(['pending', 'unconfirmed']) })),
+    output: z.array(
+      z.strictObject({
+        sessionId: z.string(),
+        pumpSerial: z.string(),
+        startedAt: z.string(),
+        actor: z.string(),
+        outcome: z.enum(['pending', 'unconfirmed']),
+      }),
+    ),
   },
-  'sessions:resolve': { input: Empty, output: z.array(z.strictObject({ sessionId: z.string(), outcome: z.enum(['confirmed', 'rejected']) })) },
+  'sessions:resolve': {
+    input: Empty,
+    output: z.array(z.strictObject({ sessionId: z.string(), outcome: z.enum(['confirmed', 'rejected']) })),
+  },
   'auth:status': { input: Empty, output: AuthStatusSchema },
   /** First run only: creates the administrator and signs them in. */
-  'auth:setup': { input: z.strictObject({ username: z.string().trim().min(1).max(40), displayName: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }), output: UserSchema },
+  'auth:setup': {
+    input: z.strictObject({
+      username: z.string().trim().min(1).max(40),
+      displayName: z.string().trim().min(1).max(100),
+      password: z.string().min(1).max(200),
+    }),
+    output: UserSchema,
+  },
   'auth:signIn': { input: CredentialsSchema, output: UserSchema },
   'auth:signOut': { input: Empty, output: z.null() },
   'auth:lock': { input: Empty, output: z.null() },
   /** The signed-in user chooses a new password (the current one is checked as at sign-in; neither is recorded). */
-  'auth:changePassword': { input: z.strictObject({ password: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }), output: z.null() },
-  'patients:search': { input: z.strictObject({ query: z.string().trim().max(100).default('') }), output: z.array(PatientSchema) },
+  'auth:changePassword': {
+    input: z.strictObject({ password: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }),
+    output: z.null(),
+  },
+  'patients:search': {
+    input: z.strictObject({ query: z.string().trim().max(100).default('') }),
+    output: z.array(PatientSchema),
+  },
   'patients:create': { input: PatientInputSchema, output: z.strictObject({ id: z.number().int() }) },
   'patients:get': { input: z.strictObject({ id: z.number().int().positive() }), output: PatientDetailSchema },
   /** A systemic opioid on the patient's record (physicians and nurses). */
   'opioids:record': { input: SystemicOpioidRecordSchema, output: z.strictObject({ id: z.number().int() }) },
   /** The date a systemic opioid was stopped. */
-  'opioids:stop': { input: z.strictObject({ patientId: z.number().int().positive(), id: z.number().int().positive(), stopDate: z.iso.date() }), output: z.null() },
+  'opioids:stop': {
+    input: z.strictObject({
+      patientId: z.number().int().positive(),
+      id: z.number().int().positive(),
+      stopDate: z.iso.date(),
+    }),
+    output: z.null(),
+  },
   /** Pumps whose last confirmed program is a stop: on this list until they run again. */
   'pumps:stopped': {
     input: Empty,
-    output: z.array(z.strictObject({ pumpSerial: z.string(), stoppedAt: z.string(), stoppedBy: z.string(), drug: z.string(), reason: z.string().nullable(), patient: PatientSchema.nullable() })),
+    output: z.array(
+      z.strictObject({
+        pumpSerial: z.string(),
+        stoppedAt: z.string(),
+        stoppedBy: z.string(),
+        drug: z.string(),
+        reason: z.string().nullable(),
+        patient: PatientSchema.nullable(),
+      }),
+    ),
   },
   /** The patient the pump is registered to, or null. */
-  'patients:forPump': { input: z.strictObject({ serial: z.string().min(1).max(32) }), output: PatientSchema.nullable() },
+  'patients:forPump': {
+    input: z.strictObject({ serial: z.string().min(1).max(32) }),
+    output: PatientSchema.nullable(),
+  },
   /** A physician's order (physicians only). */
   'prescriptions:create': { input: PrescriptionInputSchema, output: z.strictObject({ id: z.number().int() }) },
   /** The open orders for the pump's patient (for this pump or for no particular pump), newest first. */
-  'prescriptions:open': { input: z.strictObject({ serial: z.string().min(1).max(32) }), output: z.array(PrescriptionSchema) },
-  'prescriptions:cancel': { input: z.strictObject({ id: z.number().int().positive(), reason: z.string().trim().min(1).max(500) }), output: z.null() },
-  'pain:record': { input: z.strictObject({ patientId: z.number().int().positive(), vas: z.number().int().min(0).max(10), note: z.string().trim().max(500).optional() }), output: z.strictObject({ id: z.number().int() }) },
+  'prescriptions:open': {
+    input: z.strictObject({ serial: z.string().min(1).max(32) }),
+    output: z.array(PrescriptionSchema),
+  },
+  'prescriptions:cancel': {
+    input: z.strictObject({ id: z.number().int().positive(), reason: z.string().trim().min(1).max(500) }),
+    output: z.null(),
+  },
+  'pain:record': {
+    input: z.strictObject({
+      patientId: z.number().int().positive(),
+      vas: z.number().int().min(0).max(10),
+      note: z.string().trim().max(500).optional(),
+    }),
+    output: z.strictObject({ id: z.number().int() }),
+  },
   'screening:record': { input: ScreeningInputSchema, output: z.strictObject({ id: z.number().int() }) },
   'pumps:register': { input: PumpRegistrationSchema, output: z.strictObject({ id: z.number().int() }) },
-  'pump:setClock': { input: Empty, output: z.strictObject({ driftBefore: z.number().int(), driftAfter: z.number().int() }) },
+  'pump:setClock': {
+    input: Empty,
+    output: z.strictObject({ driftBefore: z.number().int(), driftAfter: z.number().int() }),
+  },
   'pump:alarmTest': { input: Empty, output: z.null() },
   /** The pump's own event log, oldest first. */
   'pump:events': { input: Empty, output: z.array(PumpEventSchema) },
@@ -138,31 +197,67 @@ export const contract = {
   'refill:preview': { input: RefillPreviewInputSchema, output: RefillPreviewSchema },
   'refill:perform': { input: RefillInputSchema, output: RefillReportSchema },
   /** The refill-only visit: reads the pump and decides whether the order can be done without changing the therapy. */
-  'refill:visitCheck': { input: z.strictObject({ prescriptionId: z.number().int().positive() }), output: VisitCheckSchema },
+  'refill:visitCheck': {
+    input: z.strictObject({ prescriptionId: z.number().int().positive() }),
+    output: VisitCheckSchema,
+  },
   /** Pumps a flagged refill discrepancy put on the physician's review list, oldest first. */
   'reviews:list': { input: Empty, output: z.array(PumpReviewSchema) },
   /** A physician clears a review with a note (audited). */
-  'reviews:clear': { input: z.strictObject({ id: z.number().int().positive(), note: z.string().trim().min(3).max(1000) }), output: z.null() },
+  'reviews:clear': {
+    input: z.strictObject({ id: z.number().int().positive(), note: z.string().trim().min(3).max(1000) }),
+    output: z.null(),
+  },
   /** The page as it prints (the report and patient card), saved as a PDF where the user chooses: the desktop app only. */
-  'report:pdf': { input: z.strictObject({ fileName: z.string().trim().regex(/^[\w.-]{1,100}\.pdf$/, 'a file name such as refill-report.pdf') }), output: z.strictObject({ savedTo: z.string().nullable() }) },
-  'audit:list': { input: z.strictObject({ filter: AuditFilterSchema.default({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: AuditPageSchema },
+  'report:pdf': {
+    input: z.strictObject({
+      fileName: z
+        .string()
+        .trim()
+        .regex(/^[\w.-]{1,100}\.pdf$/, 'a file name such as refill-report.pdf'),
+    }),
+    output: z.strictObject({ savedTo: z.string().nullable() }),
+  },
+  'audit:list': {
+    input: z.strictObject({
+      filter: AuditFilterSchema.default({}),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    output: AuditPageSchema,
+  },
   /** One record in full, for its details. */
   'audit:record': { input: z.strictObject({ seq: z.number().int().positive() }), output: AuditRecordSchema },
   /** The raw frames of the programming session a record belongs to (support view); null for other records. */
-  'audit:frames': { input: z.strictObject({ seq: z.number().int().positive() }), output: SessionFramesSchema.nullable() },
+  'audit:frames': {
+    input: z.strictObject({ seq: z.number().int().positive() }),
+    output: SessionFramesSchema.nullable(),
+  },
   'audit:verify': { input: Empty, output: AuditVerifySchema },
   /** The whole trail as a file readable without the app (the export itself is recorded first). */
-  'audit:export': { input: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }), output: z.strictObject({ fileName: z.string(), mediaType: z.string(), content: z.string() }) },
+  'audit:export': {
+    input: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }),
+    output: z.strictObject({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
+  },
   'users:list': { input: Empty, output: z.array(UserSchema.extend({ disabled: z.boolean() })) },
   'users:create': { input: NewUserSchema, output: UserSchema },
-  'users:setDisabled': { input: z.strictObject({ username: z.string().trim().min(1).max(40), disabled: z.boolean() }), output: z.null() },
+  'users:setDisabled': {
+    input: z.strictObject({ username: z.string().trim().min(1).max(40), disabled: z.boolean() }),
+    output: z.null(),
+  },
   /** A new password set by the administrator (the password is never recorded). */
-  'users:resetPassword': { input: z.strictObject({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) }), output: z.null() },
+  'users:resetPassword': {
+    input: z.strictObject({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) }),
+    output: z.null(),
+  },
   'settings:get': { input: Empty, output: SettingsSchema },
   'settings:update': { input: SettingsSchema.partial(), output: SettingsSchema },
   'library:get': { input: Empty, output: z.strictObject({ library: DrugLibrarySchema, hash: z.string() }) },
   /** Saves the edited library as its next version (unconfirmed until a pharmacist confirms). */
-  'library:save': { input: z.strictObject({ library: DrugLibrarySchema }), output: z.strictObject({ version: z.number().int(), hash: z.string() }) },
+  'library:save': {
+    input: z.strictObject({ library: DrugLibrarySchema }),
+    output: z.strictObject({ version: z.number().int(), hash: z.string() }),
+  },
   'library:confirm': { input: z.strictObject({ version: z.number().int().positive() }), output: z.null() },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 

@@ -15,7 +15,12 @@ const Decimal = z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, 'a decimal number such
 const IsoDate = z.iso.date();
 const Text = (max: number) => z.string().trim().max(max);
 
-export const UserSchema = z.strictObject({ id: z.number().int(), username: z.string(), displayName: z.string(), role: z.enum(roles) });
+export const UserSchema = z.strictObject({
+  id: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(roles),
+});
 export type User = z.infer<typeof UserSchema>;
 
 export const CredentialsSchema = z.strictObject({ username: Text(40).min(1), password: z.string().min(1).max(200) });
@@ -64,7 +69,15 @@ export const PumpRecordSchema = z.strictObject({
   catheterModelId: z.string().nullable(),
   catheterLengthCm: z.string().nullable(),
   replaceByDate: z.string().nullable(),
-  refills: z.array(z.strictObject({ performedAt: z.string(), discrepancyMl: z.string().nullable(), discrepancyFlag: z.boolean(), withdrawnMl: z.string(), instilledMl: z.string() })),
+  refills: z.array(
+    z.strictObject({
+      performedAt: z.string(),
+      discrepancyMl: z.string().nullable(),
+      discrepancyFlag: z.boolean(),
+      withdrawnMl: z.string(),
+      instilledMl: z.string(),
+    }),
+  ),
 });
 
 /** A physician's order for the next refill or change: drug(s), concentration(s), dose, mode, fill volume. */
@@ -73,14 +86,22 @@ export const PrescriptionInputSchema = z.strictObject({
   pumpId: z.number().int().positive().optional(),
   /** The order stands for any of the patient's pumps: an explicit choice, required when no pump is named. */
   anyPump: z.literal(true).optional(),
-  components: z.array(z.strictObject({ drug: DrugSchema, concentration: Q.concentration, dailyDose: Q.dailyDose })).min(1).max(4),
+  components: z
+    .array(z.strictObject({ drug: DrugSchema, concentration: Q.concentration, dailyDose: Q.dailyDose }))
+    .min(1)
+    .max(4),
   mode: z.enum(['continuous', 'flex']),
   fillVolumeMl: Decimal.optional(),
   notes: Text(4000).optional(),
 });
 export type PrescriptionInput = z.infer<typeof PrescriptionInputSchema>;
 
-export const PrescriptionSchema = PrescriptionInputSchema.omit({ pumpId: true, anyPump: true, fillVolumeMl: true, notes: true }).extend({
+export const PrescriptionSchema = PrescriptionInputSchema.omit({
+  pumpId: true,
+  anyPump: true,
+  fillVolumeMl: true,
+  notes: true,
+}).extend({
   id: z.number().int(),
   pumpId: z.number().int().nullable(),
   orderedAt: z.string(),
@@ -97,12 +118,28 @@ export const PatientDetailSchema = z.strictObject({
   pain: z.array(z.strictObject({ assessedAt: z.string(), vas: z.number().int() })),
   /** Confirmed program changes of the patient's pumps, oldest first: the dose history. */
   doses: z.array(z.strictObject({ at: z.string(), pumpSerial: z.string(), dailyDose: z.string(), unit: z.string() })),
-  screening: z.array(z.strictObject({ trialDate: z.string(), decision: z.string(), sideEffects: z.string().nullable(), notes: z.string().nullable() })),
+  screening: z.array(
+    z.strictObject({
+      trialDate: z.string(),
+      decision: z.string(),
+      sideEffects: z.string().nullable(),
+      notes: z.string().nullable(),
+    }),
+  ),
   /** The physician's orders, newest first. */
   prescriptions: z.array(PrescriptionSchema),
   /** Systemic opioids taken before and after the implant, each with its oral morphine equivalent (display only). */
   systemicOpioids: z.array(
-    z.strictObject({ id: z.number().int(), kind: z.string(), dose: z.string(), unit: z.string(), startDate: z.string(), stopDate: z.string().nullable(), omeMgPerDay: z.string(), recordedBy: z.string() }),
+    z.strictObject({
+      id: z.number().int(),
+      kind: z.string(),
+      dose: z.string(),
+      unit: z.string(),
+      startDate: z.string(),
+      stopDate: z.string().nullable(),
+      omeMgPerDay: z.string(),
+      recordedBy: z.string(),
+    }),
   ),
   /** Today's total oral morphine equivalent (mg/day) and the opioid tolerance the safety rules apply. */
   omeTodayMgPerDay: z.string(),
@@ -113,7 +150,10 @@ export const PatientDetailSchema = z.strictObject({
 export type PatientDetail = z.infer<typeof PatientDetailSchema>;
 
 /** A systemic opioid the patient takes (oral, parenteral, transdermal): for tolerance and display only. */
-export const SystemicOpioidRecordSchema = z.strictObject({ patientId: z.number().int().positive(), record: SystemicOpioidInputSchema });
+export const SystemicOpioidRecordSchema = z.strictObject({
+  patientId: z.number().int().positive(),
+  record: SystemicOpioidInputSchema,
+});
 
 /** A screening trial as entered at the visit: one test dose with the pain before and after. */
 export const ScreeningInputSchema = z.strictObject({
@@ -153,7 +193,12 @@ export const ForecastSchema = z.strictObject({
 });
 export type ForecastView = z.infer<typeof ForecastSchema>;
 
-const FindingSchema = z.strictObject({ code: z.string(), level: z.enum(['soft', 'hard']), message: z.string(), params: z.record(z.string(), z.string()) });
+const FindingSchema = z.strictObject({
+  code: z.string(),
+  level: z.enum(['soft', 'hard']),
+  message: z.string(),
+  params: z.record(z.string(), z.string()),
+});
 export const DoseCheckSchema = z.strictObject({
   verdict: z.enum(['ok', 'soft', 'hard']),
   findings: z.array(FindingSchema),
@@ -175,7 +220,11 @@ export const ProgramChangeSchema = z.strictObject({
   /** In the unit of the pump's drug per day (mg/day or mcg/day). */
   dailyDose: Decimal,
   /** Flex: each step from its start until the next (the last until midnight), its dose as a daily rate. */
-  steps: z.array(z.strictObject({ start: HHMM, dailyDose: Decimal })).min(1).max(13).optional(),
+  steps: z
+    .array(z.strictObject({ start: HHMM, dailyDose: Decimal }))
+    .min(1)
+    .max(13)
+    .optional(),
   patientBolus: PatientBolusInputSchema.optional(),
 });
 
@@ -189,15 +238,37 @@ export const ProgramPreviewSchema = z.strictObject({
     concentration: Q.concentration,
     mode: z.enum(['stopped', 'continuous', 'flex']),
     rate: Q.rate,
-    steps: z.array(z.strictObject({ start: HHMM, rate: Q.rate })).max(13).optional(),
+    steps: z
+      .array(z.strictObject({ start: HHMM, rate: Q.rate }))
+      .max(13)
+      .optional(),
     patientBolus: PatientBolusInputSchema.optional(),
   }),
   /** The reviewed old program: the write is refused if the pump no longer runs it. */
-  reviewed: z.strictObject({ mode: z.string(), rate: z.string(), drug: z.string(), concentration: z.string(), lastTransactionId: z.string().nullable() }),
-  rows: z.array(z.strictObject({ field: z.string(), old: z.string().optional(), new: z.string().optional(), changed: z.boolean(), percentChange: z.string().optional() })),
+  reviewed: z.strictObject({
+    mode: z.string(),
+    rate: z.string(),
+    drug: z.string(),
+    concentration: z.string(),
+    lastTransactionId: z.string().nullable(),
+  }),
+  rows: z.array(
+    z.strictObject({
+      field: z.string(),
+      old: z.string().optional(),
+      new: z.string().optional(),
+      changed: z.boolean(),
+      percentChange: z.string().optional(),
+    }),
+  ),
   oldDailyDose: QuantitySchema,
   newDailyDose: QuantitySchema,
-  totals: z.strictObject({ old24h: QuantitySchema, new24h: QuantitySchema, oldPeakHourly: QuantitySchema, newPeakHourly: QuantitySchema }),
+  totals: z.strictObject({
+    old24h: QuantitySchema,
+    new24h: QuantitySchema,
+    oldPeakHourly: QuantitySchema,
+    newPeakHourly: QuantitySchema,
+  }),
   check: DoseCheckSchema,
   witnessRequired: z.boolean(),
   /** A bridge bolus still running on the pump: it goes on after this change, and the Finish screen says so. */
@@ -219,7 +290,14 @@ export const ProgramOutcomeSchema = z.strictObject({
   /** The pump was written but the record of its outcome could not be kept yet: retried; the outcome above stands. */
   recordingProblem: z.string().optional(),
   /** For the printed session report: when, the pump's model, who programmed and who witnessed (by name). */
-  report: z.strictObject({ programmedAt: z.string(), pumpModel: z.string(), programmedBy: z.string(), witness: z.string().nullable() }).optional(),
+  report: z
+    .strictObject({
+      programmedAt: z.string(),
+      pumpModel: z.string(),
+      programmedBy: z.string(),
+      witness: z.string().nullable(),
+    })
+    .optional(),
 });
 
 /** A clinician bolus as the physician asks for it: a single bolus by its dose, or a priming bolus of the registered catheter. */
@@ -253,11 +331,24 @@ export const BolusPreviewSchema = z.strictObject({
       total24hBefore: QuantitySchema,
       total24hWith: QuantitySchema,
       /** The clinician single boluses of this drug within the library's window, before and with this one. */
-      clinicianBoluses: z.strictObject({ hours: z.number().int(), count: z.number().int(), before: QuantitySchema, with: QuantitySchema }),
+      clinicianBoluses: z.strictObject({
+        hours: z.number().int(),
+        count: z.number().int(),
+        before: QuantitySchema,
+        with: QuantitySchema,
+      }),
     }),
   ),
   /** The clinician boluses this pump confirmed within the last 24 h (or the library's longest window), oldest first. */
-  earlier: z.array(z.strictObject({ at: z.string(), kind: z.enum(['single', 'priming']), volume: QuantitySchema, durationMinutes: z.number().int(), doses: z.array(z.strictObject({ drug: DrugSchema, dose: QuantitySchema })) })),
+  earlier: z.array(
+    z.strictObject({
+      at: z.string(),
+      kind: z.enum(['single', 'priming']),
+      volume: QuantitySchema,
+      durationMinutes: z.number().int(),
+      doses: z.array(z.strictObject({ drug: DrugSchema, dose: QuantitySchema })),
+    }),
+  ),
   reservoir: z.strictObject({ before: QuantitySchema, after: QuantitySchema }),
   catheterPrimed: z.boolean().optional(),
   /** The program the pump runs (unchanged by the bolus). */
@@ -327,7 +418,11 @@ export const ConcentrationChangeSchema = z.strictObject({
   bridgeMinutes: z.number().int(),
   /** The patient bolus the pump gives now, the same dose at the new concentration (none for a new drug), and the decision taken. */
   patientBolus: z
-    .strictObject({ old: PatientBolusStatusSchema, sameDose: PatientBolusStatusSchema.nullable(), decision: PatientBolusDecisionSchema.nullable() })
+    .strictObject({
+      old: PatientBolusStatusSchema,
+      sameDose: PatientBolusStatusSchema.nullable(),
+      decision: PatientBolusDecisionSchema.nullable(),
+    })
     .nullable(),
 });
 export const RefillPreviewSchema = z.strictObject({
@@ -343,11 +438,22 @@ export const RefillPreviewSchema = z.strictObject({
 });
 
 /** A flagged refill discrepancy, acknowledged by the nurse: what was checked and the patient's state. */
-export const DiscrepancyAcknowledgementSchema = z.strictObject({ checked: Text(500).min(3), patientState: Text(500).min(3) });
+export const DiscrepancyAcknowledgementSchema = z.strictObject({
+  checked: Text(500).min(3),
+  patientState: Text(500).min(3),
+});
 
 /** The program before beside the program after, row by row (values canonical: equal text is the same therapy). */
 export const ProgramComparisonSchema = z.strictObject({
-  rows: z.array(z.strictObject({ field: z.enum(['drug', 'concentration', 'mode', 'rate', 'dailyDose', 'step', 'patientBolus']), label: z.string().optional(), before: z.string(), after: z.string(), same: z.boolean() })),
+  rows: z.array(
+    z.strictObject({
+      field: z.enum(['drug', 'concentration', 'mode', 'rate', 'dailyDose', 'step', 'patientBolus']),
+      label: z.string().optional(),
+      before: z.string(),
+      after: z.string(),
+      same: z.boolean(),
+    }),
+  ),
   identical: z.boolean(),
 });
 
@@ -461,7 +567,12 @@ export const AuditRowSchema = z.strictObject({
 export type AuditRowView = z.infer<typeof AuditRowSchema>;
 
 /** One record in full for its details: the stored old and new values as written, the pump's clock, the library version. */
-export const AuditRecordSchema = AuditRowSchema.extend({ pumpTime: z.string().nullable(), libraryVersion: z.string().nullable(), oldJson: z.string().nullable(), newJson: z.string().nullable() });
+export const AuditRecordSchema = AuditRowSchema.extend({
+  pumpTime: z.string().nullable(),
+  libraryVersion: z.string().nullable(),
+  oldJson: z.string().nullable(),
+  newJson: z.string().nullable(),
+});
 export type AuditRecordView = z.infer<typeof AuditRecordSchema>;
 
 /** The raw frames of the programming session an audit record belongs to, for support and replay. */
@@ -496,7 +607,12 @@ export const AuditVerifySchema = z.strictObject({
   unprotectedTail: z.number().int(),
 });
 
-export const NewUserSchema = z.strictObject({ username: Text(40).min(1), displayName: Text(100).min(1), password: z.string().min(1).max(200), role: z.enum(roles) });
+export const NewUserSchema = z.strictObject({
+  username: Text(40).min(1),
+  displayName: Text(100).min(1),
+  password: z.string().min(1).max(200),
+  role: z.enum(roles),
+});
 
 export const SettingsSchema = z.strictObject({
   idleLockMinutes: z.number().int().min(1).max(60),

@@ -8,7 +8,11 @@ import { ROUNDING } from './rounding';
  * A single (clinician) bolus: a volume over a duration. Shows what each drug of the solution
  * delivers and the rate it runs at, so a bolus is reviewed by its dose, not only its volume.
  */
-export function singleBolus(input: { volume: VolumeQ; durationMinutes: number; components: ReadonlyArray<{ drug: string; concentration: ConcentrationQ }> }): Result<{
+export function singleBolus(input: {
+  volume: VolumeQ;
+  durationMinutes: number;
+  components: ReadonlyArray<{ drug: string; concentration: ConcentrationQ }>;
+}): Result<{
   rateMlPerHour: string;
   doses: Array<{ drug: string; dose: { value: string; unit: MassUnit } }>;
 }> {
@@ -21,7 +25,13 @@ export function singleBolus(input: { volume: VolumeQ; durationMinutes: number; c
     rateMlPerHour: str(toPlaces(volume.mul(60).div(input.durationMinutes), ROUNDING.volumePlaces)),
     doses: input.components.map((c) => {
       const mass = massOf(c.concentration.unit);
-      return { drug: c.drug, dose: { value: str(toPlaces(volume.mul(concentrationIn(c.concentration, mass)), ROUNDING.dosePlaces)), unit: mass } };
+      return {
+        drug: c.drug,
+        dose: {
+          value: str(toPlaces(volume.mul(concentrationIn(c.concentration, mass)), ROUNDING.dosePlaces)),
+          unit: mass,
+        },
+      };
     }),
   });
 }
@@ -34,9 +44,20 @@ const BOLUS_VOLUME_PLACES = 3;
  * scaled by old / new concentration and rounded down to the pump's microlitre (never a larger
  * dose than before). Duration, lockout and boluses per day are kept.
  */
-export function sameBolusDose<B extends { volumeMl: string }>(bolus: B, oldConcentration: ConcentrationQ, newConcentration: ConcentrationQ): Result<B> {
+export function sameBolusDose<B extends { volumeMl: string }>(
+  bolus: B,
+  oldConcentration: ConcentrationQ,
+  newConcentration: ConcentrationQ,
+): Result<B> {
   const mass = massOf(oldConcentration.unit);
-  const volume = dec(bolus.volumeMl).mul(concentrationIn(oldConcentration, mass)).div(concentrationIn(newConcentration, mass)).toDecimalPlaces(BOLUS_VOLUME_PLACES, ROUND_DOWN);
-  if (volume.isZero()) return invalid('patientBolus', 'at the new concentration the same bolus dose is less than the smallest volume the pump can give: remove the patient bolus');
+  const volume = dec(bolus.volumeMl)
+    .mul(concentrationIn(oldConcentration, mass))
+    .div(concentrationIn(newConcentration, mass))
+    .toDecimalPlaces(BOLUS_VOLUME_PLACES, ROUND_DOWN);
+  if (volume.isZero())
+    return invalid(
+      'patientBolus',
+      'at the new concentration the same bolus dose is less than the smallest volume the pump can give: remove the patient bolus',
+    );
   return ok({ ...bolus, volumeMl: str(volume) });
 }

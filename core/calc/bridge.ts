@@ -1,7 +1,17 @@
 import { dec, str, toPlaces } from '../decimal';
 import { defaultPumpModel, type PumpModel } from '../models';
 import { ok, type Result } from '../result';
-import { concentrationIn, dailyDoseIn, massOf, rateQ, volumeQ, type ConcentrationQ, type DailyDoseQ, type RateQ, type VolumeQ } from '../units';
+import {
+  concentrationIn,
+  dailyDoseIn,
+  massOf,
+  rateQ,
+  volumeQ,
+  type ConcentrationQ,
+  type DailyDoseQ,
+  type RateQ,
+  type VolumeQ,
+} from '../units';
 import { roundRate } from './dose';
 import { invalid } from './errors';
 import { checkPumpRate } from './limits';
@@ -43,10 +53,19 @@ export function bridgeBolus(input: BridgeInput, model: PumpModel = defaultPumpMo
   const newRate = roundRate(perDay.div(cNew), model);
   // Both rates are run by the pump: the bridge at the old one, the therapy after it at the new one.
   const dose = `${input.dailyDose.value} ${input.dailyDose.unit}`;
-  const oldCheck = checkPumpRate(oldRate, model, 'oldConcentration.value', { subject: `the old rate (${dose} at ${input.oldConcentration.value} ${input.oldConcentration.unit})` });
+  const oldCheck = checkPumpRate(oldRate, model, 'oldConcentration.value', {
+    subject: `the old rate (${dose} at ${input.oldConcentration.value} ${input.oldConcentration.unit})`,
+  });
   if (!oldCheck.ok) return oldCheck;
-  const newCheck = checkPumpRate(newRate, model, 'newConcentration.value', { subject: `the new rate (${dose} at ${input.newConcentration.value} ${input.newConcentration.unit})` });
+  const newCheck = checkPumpRate(newRate, model, 'newConcentration.value', {
+    subject: `the new rate (${dose} at ${input.newConcentration.value} ${input.newConcentration.unit})`,
+  });
   if (!newCheck.ok) return newCheck;
   const hours = toPlaces(volume.div(oldRate).mul(24), ROUNDING.hoursPlaces);
-  return ok({ oldRate: rateQ(oldRate), newRate: rateQ(newRate), bridgeVolume: volumeQ(volume), bridgeDurationHours: str(hours) });
+  return ok({
+    oldRate: rateQ(oldRate),
+    newRate: rateQ(newRate),
+    bridgeVolume: volumeQ(volume),
+    bridgeDurationHours: str(hours),
+  });
 }

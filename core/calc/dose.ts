@@ -30,10 +30,26 @@ export function rateForDose(
   const breach = rateBreach(rate, model);
   if (breach === 'rateBelowPumpMin') {
     const smallest = str(dec(model.minRateMlPerDay).mul(c));
-    return err(namedError('OUT_OF_RANGE', breach, { rate: str(rate), limit: model.minRateMlPerDay, model: model.id }, `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, below the pump's minimum rate of ${model.minRateMlPerDay} mL/day: the smallest dose at this concentration is ${smallest} ${mass}/day`, 'dailyDose.value'));
+    return err(
+      namedError(
+        'OUT_OF_RANGE',
+        breach,
+        { rate: str(rate), limit: model.minRateMlPerDay, model: model.id },
+        `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, below the pump's minimum rate of ${model.minRateMlPerDay} mL/day: the smallest dose at this concentration is ${smallest} ${mass}/day`,
+        'dailyDose.value',
+      ),
+    );
   }
   if (breach === 'rateAbovePumpMax') {
-    return err(namedError('OUT_OF_RANGE', breach, { rate: str(rate), limit: model.maxRateMlPerDay, model: model.id }, `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, above the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`, 'dailyDose.value'));
+    return err(
+      namedError(
+        'OUT_OF_RANGE',
+        breach,
+        { rate: str(rate), limit: model.maxRateMlPerDay, model: model.id },
+        `${input.dailyDose.value} ${input.dailyDose.unit} needs ${str(rate)} mL/day, above the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`,
+        'dailyDose.value',
+      ),
+    );
   }
   return ok({ rate: rateQ(rate), deliveredDailyDose: dailyDoseQ(rate.mul(c), mass) });
 }
@@ -47,17 +63,24 @@ export const doseForRate = (rate: Dec, concentration: ConcentrationQ): DailyDose
 };
 
 /** D_min = R_min × C: the smallest daily dose the pump can deliver at this concentration. */
-export const minimumDeliverableDose = (concentration: ConcentrationQ, model: PumpModel = defaultPumpModel()): DailyDoseQ =>
-  doseForRate(dec(model.minRateMlPerDay), concentration);
+export const minimumDeliverableDose = (
+  concentration: ConcentrationQ,
+  model: PumpModel = defaultPumpModel(),
+): DailyDoseQ => doseForRate(dec(model.minRateMlPerDay), concentration);
 
 /** A daily rate or dose spread evenly over the day, per hour. */
 export const perHour = (perDay: Dec): Dec => perDay.div(24);
 
 export const hourlyDose = (ratePerDay: Dec, concentration: ConcentrationQ): HourlyDoseQ => {
   const mass = massOf(concentration.unit);
-  return hourlyDoseQ(toPlaces(perHour(ratePerDay.mul(concentrationIn(concentration, mass))), ROUNDING.dosePlaces), mass);
+  return hourlyDoseQ(
+    toPlaces(perHour(ratePerDay.mul(concentrationIn(concentration, mass))), ROUNDING.dosePlaces),
+    mass,
+  );
 };
 
 /** (new − old) / old × 100, rounded to 0.1 %; undefined when old is zero. */
 export const percentChange = (oldValue: Dec, newValue: Dec): string | undefined =>
-  oldValue.isZero() ? undefined : str(toPlaces(newValue.minus(oldValue).div(oldValue).mul(100), ROUNDING.percentPlaces));
+  oldValue.isZero()
+    ? undefined
+    : str(toPlaces(newValue.minus(oldValue).div(oldValue).mul(100), ROUNDING.percentPlaces));

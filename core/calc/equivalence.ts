@@ -19,12 +19,16 @@ const RATIO = { oral: 300, parenteral: 100, intrathecal: 1 } as const;
 
 export function morphineEquivalence(route: keyof typeof RATIO, dose: DailyDoseQ): MorphineEquivalence {
   const mg = dailyDoseIn(dose, 'mg').div(RATIO[route]);
-  const at = (r: keyof typeof RATIO): DailyDoseQ => ({ value: str(toPlaces(mg.mul(RATIO[r]), ROUNDING.dosePlaces)), unit: 'mg/day' });
+  const at = (r: keyof typeof RATIO): DailyDoseQ => ({
+    value: str(toPlaces(mg.mul(RATIO[r]), ROUNDING.dosePlaces)),
+    unit: 'mg/day',
+  });
   return {
     displayOnly: true,
     oral: at('oral'),
     parenteral: at('parenteral'),
     intrathecal: at('intrathecal'),
-    source: 'Commonly cited ratio oral:parenteral:intrathecal morphine ≈ 300:100:1 (PRODUCT.md); individual response varies widely.',
+    source:
+      'Commonly cited ratio oral:parenteral:intrathecal morphine ≈ 300:100:1 (PRODUCT.md); individual response varies widely.',
   };
 }

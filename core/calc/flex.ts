@@ -38,21 +38,35 @@ export const minutesOf = (hhmm: string): number | undefined => {
 };
 
 /** Each step with its length in minutes, or a typed error naming the step that breaks the day. */
-export function stepDurations(steps: readonly FlexStep[], model: PumpModel = defaultPumpModel()): Result<Array<{ rate: Dec; minutes: number }>> {
+export function stepDurations(
+  steps: readonly FlexStep[],
+  model: PumpModel = defaultPumpModel(),
+): Result<Array<{ rate: Dec; minutes: number }>> {
   if (steps.length === 0) return invalid('steps', 'a flex schedule needs at least one step');
-  if (steps.length > model.maxFlexSteps) return invalid('steps', `a flex schedule has at most ${model.maxFlexSteps} steps; this one has ${steps.length}`);
+  if (steps.length > model.maxFlexSteps)
+    return invalid('steps', `a flex schedule has at most ${model.maxFlexSteps} steps; this one has ${steps.length}`);
   const starts: number[] = [];
   for (const [i, step] of steps.entries()) {
     const minutes = minutesOf(step.start);
-    if (minutes === undefined) return invalid(`steps.${i}.start`, `step ${i + 1} start "${step.start}" is not a time HH:MM from 00:00 to 23:59`);
-    if (i === 0 && minutes !== 0) return invalid('steps.0.start', 'the first step must start at 00:00 so the schedule covers the whole day');
+    if (minutes === undefined)
+      return invalid(`steps.${i}.start`, `step ${i + 1} start "${step.start}" is not a time HH:MM from 00:00 to 23:59`);
+    if (i === 0 && minutes !== 0)
+      return invalid('steps.0.start', 'the first step must start at 00:00 so the schedule covers the whole day');
     const previous = starts[i - 1];
     if (previous !== undefined && minutes <= previous) {
-      return invalid(`steps.${i}.start`, `step ${i + 1} starts at ${step.start}, not after step ${i}: steps must be in time order without overlaps`);
+      return invalid(
+        `steps.${i}.start`,
+        `step ${i + 1} starts at ${step.start}, not after step ${i}: steps must be in time order without overlaps`,
+      );
     }
     starts.push(minutes);
   }
-  return ok(steps.map((step, i) => ({ rate: dec(step.rate.value), minutes: (starts[i + 1] ?? MINUTES_PER_DAY) - (starts[i] ?? 0) })));
+  return ok(
+    steps.map((step, i) => ({
+      rate: dec(step.rate.value),
+      minutes: (starts[i + 1] ?? MINUTES_PER_DAY) - (starts[i] ?? 0),
+    })),
+  );
 }
 
 /** Exact daily volume of a schedule: Σ rate × minutes / 1440 (not yet rounded). */
@@ -64,7 +78,10 @@ export const exactDailyVolume = (durations: ReadonlyArray<{ rate: Dec; minutes: 
  * per-hour value entered where a per-day one was meant. A step the pump model cannot run (below its
  * minimum or above its maximum rate, or off its rate resolution) is refused, naming the step.
  */
-export function flexSummary(input: { concentration: ConcentrationQ; steps: readonly FlexStep[] }, model: PumpModel = defaultPumpModel()): Result<FlexSummary> {
+export function flexSummary(
+  input: { concentration: ConcentrationQ; steps: readonly FlexStep[] },
+  model: PumpModel = defaultPumpModel(),
+): Result<FlexSummary> {
   const durations = stepDurations(input.steps, model);
   if (!durations.ok) return durations;
   const mass = massOf(input.concentration.unit);
@@ -72,7 +89,11 @@ export function flexSummary(input: { concentration: ConcentrationQ; steps: reado
   if (c.isZero()) return invalid('concentration.value', 'concentration must be greater than zero');
   // Every step at a rate the pump can run (a step at zero stops delivery until the next one).
   for (const [i, step] of durations.value.entries()) {
-    const limit = checkPumpRate(step.rate, model, `steps.${i}.rate.value`, { zeroAllowed: true, resolution: true, subject: `step ${i + 1} (${input.steps[i]?.start ?? ''})` });
+    const limit = checkPumpRate(step.rate, model, `steps.${i}.rate.value`, {
+      zeroAllowed: true,
+      resolution: true,
+      subject: `step ${i + 1} (${input.steps[i]?.start ?? ''})`,
+    });
     if (!limit.ok) return limit;
   }
   const volume = exactDailyVolume(durations.value);

@@ -9,7 +9,11 @@ import { err, namedError, ok, type ErrorCode, type Result } from '../result';
  */
 export type RateBreach = 'rateBelowPumpMin' | 'rateAbovePumpMax' | 'rateNotPumpStep';
 
-export function rateBreach(rate: Dec, model: PumpModel, options: { zeroAllowed?: boolean; resolution?: boolean } = {}): RateBreach | undefined {
+export function rateBreach(
+  rate: Dec,
+  model: PumpModel,
+  options: { zeroAllowed?: boolean; resolution?: boolean } = {},
+): RateBreach | undefined {
   if (rate.isZero() && options.zeroAllowed === true) return undefined;
   if (rate.lt(model.minRateMlPerDay)) return 'rateBelowPumpMin';
   if (rate.gt(model.maxRateMlPerDay)) return 'rateAbovePumpMax';
@@ -32,16 +36,28 @@ export interface RateCheckOptions {
  * A rate the pump model cannot run as a named error (`key` with `rate`, `limit`, `model`), the
  * English message saying which limit and its value.
  */
-export function checkPumpRate(rate: Dec, model: PumpModel, field: string, options: RateCheckOptions = {}): Result<null> {
+export function checkPumpRate(
+  rate: Dec,
+  model: PumpModel,
+  field: string,
+  options: RateCheckOptions = {},
+): Result<null> {
   const breach = rateBreach(rate, model, options);
   if (breach === undefined) return ok(null);
   const what = options.subject === undefined ? `${str(rate)} mL/day` : `${options.subject}: ${str(rate)} mL/day`;
-  const limit = breach === 'rateBelowPumpMin' ? model.minRateMlPerDay : breach === 'rateAbovePumpMax' ? model.maxRateMlPerDay : model.rateResolutionMlPerDay;
+  const limit =
+    breach === 'rateBelowPumpMin'
+      ? model.minRateMlPerDay
+      : breach === 'rateAbovePumpMax'
+        ? model.maxRateMlPerDay
+        : model.rateResolutionMlPerDay;
   const message =
     breach === 'rateBelowPumpMin'
       ? `${what} is below the pump's minimum rate of ${limit} mL/day`
       : breach === 'rateAbovePumpMax'
         ? `${what} is above the pump's maximum rate of ${limit} mL/day`
         : `${what} is not a multiple of the pump's rate resolution ${limit} mL/day`;
-  return err(namedError(options.code ?? 'OUT_OF_RANGE', breach, { rate: str(rate), limit, model: model.id }, message, field));
+  return err(
+    namedError(options.code ?? 'OUT_OF_RANGE', breach, { rate: str(rate), limit, model: model.id }, message, field),
+  );
 }

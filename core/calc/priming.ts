@@ -19,13 +19,20 @@ export interface PrimingBolus {
  * The priming bolus fills the pump tubing and the catheter after implant or revision. Its volume
  * comes from the model data, never from a typed-in number.
  */
-export function primingBolus(
-  input: { pump: PumpModel; catheter: CatheterModel; implantedLengthCm: string; concentration: ConcentrationQ; bolusRateMlPerHour: string },
-): Result<PrimingBolus> {
+export function primingBolus(input: {
+  pump: PumpModel;
+  catheter: CatheterModel;
+  implantedLengthCm: string;
+  concentration: ConcentrationQ;
+  bolusRateMlPerHour: string;
+}): Result<PrimingBolus> {
   const length = dec(input.implantedLengthCm);
   if (length.isZero()) return invalid('implantedLengthCm', 'implanted catheter length must be greater than zero');
   if (length.gt(input.catheter.maxLengthCm)) {
-    return outOfRange('implantedLengthCm', `${str(length)} cm is longer than the ${input.catheter.name} (${input.catheter.maxLengthCm} cm)`);
+    return outOfRange(
+      'implantedLengthCm',
+      `${str(length)} cm is longer than the ${input.catheter.name} (${input.catheter.maxLengthCm} cm)`,
+    );
   }
   const rate = dec(input.bolusRateMlPerHour);
   if (rate.isZero()) return invalid('bolusRateMlPerHour', 'the bolus rate must be greater than zero');
@@ -34,7 +41,10 @@ export function primingBolus(
   return ok({
     volume: volumeQ(volume),
     durationHours: str(toPlaces(volume.div(rate), ROUNDING.hoursPlaces)),
-    drugInBolus: { value: str(toPlaces(volume.mul(concentrationIn(input.concentration, mass)), ROUNDING.dosePlaces)), unit: mass },
+    drugInBolus: {
+      value: str(toPlaces(volume.mul(concentrationIn(input.concentration, mass)), ROUNDING.dosePlaces)),
+      unit: mass,
+    },
     warning: 'DRUG_REACHES_PATIENT_BEFORE_END',
   });
 }

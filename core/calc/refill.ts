@@ -101,31 +101,56 @@ export interface Forecast {
 export function forecast(input: ForecastInput): Result<Forecast> {
   if (input.capacity.isZero()) return invalid('capacity.value', 'capacity must be greater than zero');
   if (input.fillVolume.gt(input.capacity)) {
-    return outOfRange('fillVolume.value', `fill volume ${str(input.fillVolume)} mL is more than the reservoir capacity of ${str(input.capacity)} mL: overfilling is refused`);
+    return outOfRange(
+      'fillVolume.value',
+      `fill volume ${str(input.fillVolume)} mL is more than the reservoir capacity of ${str(input.capacity)} mL: overfilling is refused`,
+    );
   }
-  if (input.alarmVolume.gte(input.capacity)) return outOfRange('alarmVolume.value', 'the alarm volume must be below the reservoir capacity');
-  if (parseDate(input.fillDate) === undefined) return invalid('fillDate', `fillDate "${input.fillDate}" is not a date YYYY-MM-DD`);
-  for (const [field, value] of [['replaceByDate', input.replaceByDate], ['beyondUseDate', input.beyondUseDate]] as const) {
-    if (value !== undefined && parseDate(value) === undefined) return invalid(field, `${field} "${value}" is not a date YYYY-MM-DD`);
+  if (input.alarmVolume.gte(input.capacity))
+    return outOfRange('alarmVolume.value', 'the alarm volume must be below the reservoir capacity');
+  if (parseDate(input.fillDate) === undefined)
+    return invalid('fillDate', `fillDate "${input.fillDate}" is not a date YYYY-MM-DD`);
+  for (const [field, value] of [
+    ['replaceByDate', input.replaceByDate],
+    ['beyondUseDate', input.beyondUseDate],
+  ] as const) {
+    if (value !== undefined && parseDate(value) === undefined)
+      return invalid(field, `${field} "${value}" is not a date YYYY-MM-DD`);
   }
   const perDay = input.dailyVolume.plus(input.bolusVolumePerDay);
   const days = perDay.isZero() ? undefined : daysToAlarm(input.fillVolume, input.alarmVolume, perDay);
-  const alarmDate = days === undefined ? undefined : (addDays(input.fillDate, days.floor().toNumber()) ?? input.fillDate);
+  const alarmDate =
+    days === undefined ? undefined : (addDays(input.fillDate, days.floor().toNumber()) ?? input.fillDate);
   const candidates: Array<[string, ForecastFactor]> = [];
   if (alarmDate !== undefined) candidates.push([addDays(alarmDate, -(input.marginDays ?? 0)) ?? alarmDate, 'alarm']);
-  if (input.stabilityDays !== undefined) candidates.push([addDays(input.fillDate, input.stabilityDays) ?? input.fillDate, 'stability']);
+  if (input.stabilityDays !== undefined)
+    candidates.push([addDays(input.fillDate, input.stabilityDays) ?? input.fillDate, 'stability']);
   if (input.beyondUseDate !== undefined) candidates.push([input.beyondUseDate, 'expiry']);
   const replaceByPassed = input.replaceByDate !== undefined && input.replaceByDate <= input.fillDate;
-  if (input.replaceByDate !== undefined && !(replaceByPassed && input.electiveReplacement === true)) candidates.push([input.replaceByDate, 'battery']);
+  if (input.replaceByDate !== undefined && !(replaceByPassed && input.electiveReplacement === true))
+    candidates.push([input.replaceByDate, 'battery']);
   // At ERI past its date the battery still runs, until its expected end of service: never a refill after that.
-  const expectedEos = replaceByPassed && input.electiveReplacement === true && input.replaceByDate !== undefined && input.eriToEosDays !== undefined ? addDays(input.replaceByDate, input.eriToEosDays) : undefined;
+  const expectedEos =
+    replaceByPassed &&
+    input.electiveReplacement === true &&
+    input.replaceByDate !== undefined &&
+    input.eriToEosDays !== undefined
+      ? addDays(input.replaceByDate, input.eriToEosDays)
+      : undefined;
   if (expectedEos !== undefined) candidates.push([expectedEos, 'battery']);
   // Earliest date wins; on a tie the order above (alarm, stability, expiry, battery) decides.
-  const earliest = candidates.reduce<[string, ForecastFactor] | undefined>((best, c) => (best === undefined || c[0] < best[0] ? c : best), undefined);
-  const batteryGone = input.endOfService === true || (replaceByPassed && input.electiveReplacement !== true) || (expectedEos !== undefined && expectedEos <= input.fillDate);
+  const earliest = candidates.reduce<[string, ForecastFactor] | undefined>(
+    (best, c) => (best === undefined || c[0] < best[0] ? c : best),
+    undefined,
+  );
+  const batteryGone =
+    input.endOfService === true ||
+    (replaceByPassed && input.electiveReplacement !== true) ||
+    (expectedEos !== undefined && expectedEos <= input.fillDate);
   const base = { daysToAlarm: days === undefined ? null : str(days), alarmDate: alarmDate ?? null };
   if (batteryGone) return ok({ ...base, nextRefillDate: input.fillDate, limitingFactor: 'battery', replacePump: true });
-  if (earliest === undefined) return invalid('rate.value', 'nothing leaves the reservoir and no other limit is known: give the drug\'s stability');
+  if (earliest === undefined)
+    return invalid('rate.value', "nothing leaves the reservoir and no other limit is known: give the drug's stability");
   // A date before the fill (a margin longer than the reservoir lasts) is today: refill now.
   const next = earliest[0] < input.fillDate ? input.fillDate : earliest[0];
   return ok({ ...base, nextRefillDate: next, limitingFactor: earliest[1], replacePump: false });
@@ -138,16 +163,31 @@ export function forecast(input: ForecastInput): Result<Forecast> {
  */
 export function refillForecast(input: RefillInput, model: PumpModel = defaultPumpModel()): Result<RefillForecast> {
   const bolus = dec(input.maxBolusVolumePerDay === undefined ? 0 : input.maxBolusVolumePerDay.value);
-  if (dec(input.rate.value).plus(bolus).isZero()) return invalid('rate.value', 'rate and patient boluses are both zero: the reservoir never reaches the alarm');
+  if (dec(input.rate.value).plus(bolus).isZero())
+    return invalid('rate.value', 'rate and patient boluses are both zero: the reservoir never reaches the alarm');
   // The 24-hour volume of a program this pump model can run (zero: patient boluses only), and no
   // more reservoir than the model has.
-  const limit = checkPumpRate(dec(input.rate.value), model, 'rate.value', { zeroAllowed: true, subject: 'the 24-hour volume' });
+  const limit = checkPumpRate(dec(input.rate.value), model, 'rate.value', {
+    zeroAllowed: true,
+    subject: 'the 24-hour volume',
+  });
   if (!limit.ok) return limit;
   if (dec(input.capacity.value).gt(model.capacityMl)) {
-    return err(namedError('OUT_OF_RANGE', 'capacityAbovePump', { capacity: input.capacity.value, limit: model.capacityMl, model: model.id }, `a capacity of ${input.capacity.value} mL is more than the ${model.capacityMl} mL reservoir of pump model ${model.id}`, 'capacity.value'));
+    return err(
+      namedError(
+        'OUT_OF_RANGE',
+        'capacityAbovePump',
+        { capacity: input.capacity.value, limit: model.capacityMl, model: model.id },
+        `a capacity of ${input.capacity.value} mL is more than the ${model.capacityMl} mL reservoir of pump model ${model.id}`,
+        'capacity.value',
+      ),
+    );
   }
   if ((input.expectedResidual === undefined) !== (input.withdrawnVolume === undefined)) {
-    return invalid(input.expectedResidual === undefined ? 'expectedResidual' : 'withdrawnVolume', 'expectedResidual and withdrawnVolume are given together, to compute the discrepancy');
+    return invalid(
+      input.expectedResidual === undefined ? 'expectedResidual' : 'withdrawnVolume',
+      'expectedResidual and withdrawnVolume are given together, to compute the discrepancy',
+    );
   }
   const f = forecast({
     capacity: dec(input.capacity.value),
@@ -168,7 +208,11 @@ export function refillForecast(input: RefillInput, model: PumpModel = defaultPum
   };
   if (f.value.replacePump) out.replacePump = true;
   if (input.expectedResidual !== undefined && input.withdrawnVolume !== undefined) {
-    const d = refillDiscrepancy(dec(input.capacity.value), dec(input.expectedResidual.value), dec(input.withdrawnVolume.value));
+    const d = refillDiscrepancy(
+      dec(input.capacity.value),
+      dec(input.expectedResidual.value),
+      dec(input.withdrawnVolume.value),
+    );
     out.discrepancy = volumeQ(d.discrepancy);
     out.discrepancyFlag = d.flag;
   }

@@ -11,7 +11,10 @@ const pumpModel = z.string().min(1).max(40).optional();
 const date = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
 const wholeDays = z.union([
   z.number().int().min(0).max(3650),
-  z.string().regex(/^\d{1,4}$/, 'must be a whole number of days').transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number of days')
+    .transform(Number),
 ]);
 
 export const RateInputSchema = z.strictObject({ concentration: Q.concentration, dailyDose: Q.dailyDose, pumpModel });
@@ -26,7 +29,10 @@ export const BridgeInputSchema = z.strictObject({
 
 export const FlexInputSchema = z.strictObject({
   concentration: Q.concentration,
-  steps: z.array(z.strictObject({ start: z.string().max(5), rate: Q.rate })).min(1).max(48),
+  steps: z
+    .array(z.strictObject({ start: z.string().max(5), rate: Q.rate }))
+    .min(1)
+    .max(48),
   pumpModel,
 });
 
@@ -52,7 +58,10 @@ export const CheckInputSchema = z.strictObject({
   indication: IndicationSchema.optional(),
   tolerance: OpioidToleranceSchema.optional(),
   spasticityOrigin: SpasticityOriginSchema.optional(),
-  history: z.array(z.strictObject({ at: z.iso.datetime({ offset: true }), dailyDose: Q.dailyDose })).max(500).optional(),
+  history: z
+    .array(z.strictObject({ at: z.iso.datetime({ offset: true }), dailyDose: Q.dailyDose }))
+    .max(500)
+    .optional(),
   now: z.iso.datetime({ offset: true }).optional(),
   pumpModel,
 });

@@ -6,7 +6,17 @@ import { dec } from '../decimal';
 import { appError, err, ok, type Result } from '../result';
 import type { DrugLibrary } from './schema';
 import { opioidDrugs } from '../opioids';
-import { checkComponent, checkOpioidRotation, libraryOf, verdictOf, type DoseCheck, type DoseHistoryEntry, type Finding, type OpioidDose, type PatientContext } from './validate';
+import {
+  checkComponent,
+  checkOpioidRotation,
+  libraryOf,
+  verdictOf,
+  type DoseCheck,
+  type DoseHistoryEntry,
+  type Finding,
+  type OpioidDose,
+  type PatientContext,
+} from './validate';
 
 /** The battery state that limits what may be programmed: at end of service only a stop. */
 export type BatteryState = 'ok' | 'elective-replacement' | 'end-of-service';
@@ -50,20 +60,42 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
   // Nothing delivered is a stop, with a stop's own rules (a reason, the withdrawal warning, the
   // stopped-pumps list): a running program at zero is never sent. (A pump may report one; reading it is not refused.)
   if (summary.value.mode !== 'stopped' && dec(summary.value.dailyVolume.value).isZero()) {
-    return err(appError('INVALID_INPUT', 'a program that delivers nothing is a stop: use Stop (a reason is asked for and the pump is listed as stopped)', summary.value.mode === 'continuous' ? 'rate' : 'steps'));
+    return err(
+      appError(
+        'INVALID_INPUT',
+        'a program that delivers nothing is a stop: use Stop (a reason is asked for and the pump is listed as stopped)',
+        summary.value.mode === 'continuous' ? 'rate' : 'steps',
+      ),
+    );
   }
   const running = input.running === undefined ? undefined : summarizeProgram(input.running, { model });
   if (running !== undefined && !running.ok) return running;
   const findings: Finding[] = [];
-  const add = (code: Finding['code'], level: Finding['level'], message: string, params: Record<string, string>) => findings.push({ code, level, message, params });
+  const add = (code: Finding['code'], level: Finding['level'], message: string, params: Record<string, string>) =>
+    findings.push({ code, level, message, params });
   const stopping = input.program.infusion.mode === 'stopped';
   if (input.battery === 'end-of-service' && !stopping) {
-    add('PUMP_END_OF_SERVICE', 'hard', 'the pump battery has reached end of service: the pump can only be stopped; replace the pump', {});
+    add(
+      'PUMP_END_OF_SERVICE',
+      'hard',
+      'the pump battery has reached end of service: the pump can only be stopped; replace the pump',
+      {},
+    );
   } else if (input.battery === 'elective-replacement' && !stopping) {
-    add('PUMP_ELECTIVE_REPLACEMENT', 'soft', 'the pump battery has reached its elective replacement indicator: schedule the pump replacement', {});
+    add(
+      'PUMP_ELECTIVE_REPLACEMENT',
+      'soft',
+      'the pump battery has reached its elective replacement indicator: schedule the pump replacement',
+      {},
+    );
   }
   if (input.clinicalUse === true && library.confirmedBy === null) {
-    add('LIBRARY_UNCONFIRMED', 'soft', `drug library "${library.name}" version ${library.version} is not confirmed by a pharmacist: using it on a patient's pump needs an acknowledgement with a reason`, { name: library.name, version: String(library.version) });
+    add(
+      'LIBRARY_UNCONFIRMED',
+      'soft',
+      `drug library "${library.name}" version ${library.version} is not confirmed by a pharmacist: using it on a patient's pump needs an acknowledgement with a reason`,
+      { name: library.name, version: String(library.version) },
+    );
   }
   const patient = input.patient ?? {};
   const historyOf = new Map<Drug, Array<{ drug: Drug } & DoseHistoryEntry>>();
@@ -93,12 +125,14 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
       },
       patient,
       model,
-      (code, level, message, params) => add(code, level, message, { ...params, component: String(index), drug: component.drug }),
+      (code, level, message, params) =>
+        add(code, level, message, { ...params, component: String(index), drug: component.drug }),
     );
     if (!r.ok) return r;
   }
   // One opioid replacing another, now or within the window, is measured in morphine equivalents.
-  const opioids = (components: ProgramSummary['components']): OpioidDose[] => components.filter((c) => opioidDrugs.includes(c.drug)).map((c) => ({ drug: c.drug, dailyDose: c.dailyDose }));
+  const opioids = (components: ProgramSummary['components']): OpioidDose[] =>
+    components.filter((c) => opioidDrugs.includes(c.drug)).map((c) => ({ drug: c.drug, dailyDose: c.dailyDose }));
   if (!stopping) {
     const rotation = checkOpioidRotation(
       library,
@@ -116,11 +150,32 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
   // A drug the pump runs now and the new program leaves out (a drug change) is stopped: a stop with its withdrawal warning.
   if (running !== undefined && running.value.mode !== 'stopped') {
     for (const component of running.value.components) {
-      if (summary.value.components.some((c) => c.drug === component.drug) || component.dailyDose.value === '0') continue;
-      const r = checkComponent(library, { drug: component.drug, concentration: component.concentration, dailyDose: { ...component.dailyDose, value: '0' }, previousDailyDose: component.dailyDose }, patient, model, (code, level, message, params) => add(code, level, message, { ...params, drug: component.drug }));
+      if (summary.value.components.some((c) => c.drug === component.drug) || component.dailyDose.value === '0')
+        continue;
+      const r = checkComponent(
+        library,
+        {
+          drug: component.drug,
+          concentration: component.concentration,
+          dailyDose: { ...component.dailyDose, value: '0' },
+          previousDailyDose: component.dailyDose,
+        },
+        patient,
+        model,
+        (code, level, message, params) => add(code, level, message, { ...params, drug: component.drug }),
+      );
       if (!r.ok) return r;
     }
   }
-  const bolus = input.clinicianBolus === undefined ? undefined : checkClinicianBolus(library, summary.value, input.clinicianBolus, model, add);
-  return ok({ verdict: verdictOf(findings), findings, library: libraryOf(library), summary: summary.value, ...(bolus === undefined ? {} : { clinicianBolus: bolus }) });
+  const bolus =
+    input.clinicianBolus === undefined
+      ? undefined
+      : checkClinicianBolus(library, summary.value, input.clinicianBolus, model, add);
+  return ok({
+    verdict: verdictOf(findings),
+    findings,
+    library: libraryOf(library),
+    summary: summary.value,
+    ...(bolus === undefined ? {} : { clinicianBolus: bolus }),
+  });
 }

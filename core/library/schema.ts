@@ -27,9 +27,15 @@ export const libraryRules = {
   duplicateDrug: 'each drug has one entry',
 } as const;
 /** A maximum: the soft threshold warns first, so it is not above the hard one. */
-export const MaxBoundSchema = BoundSchema.refine((b) => b.soft === undefined || b.hard === undefined || cmp(b.soft, b.hard) <= 0, { message: libraryRules.softAboveHard });
+export const MaxBoundSchema = BoundSchema.refine(
+  (b) => b.soft === undefined || b.hard === undefined || cmp(b.soft, b.hard) <= 0,
+  { message: libraryRules.softAboveHard },
+);
 /** A minimum: the soft threshold warns first, so it is not below the hard one. */
-export const MinBoundSchema = BoundSchema.refine((b) => b.soft === undefined || b.hard === undefined || cmp(b.soft, b.hard) >= 0, { message: libraryRules.softBelowHard });
+export const MinBoundSchema = BoundSchema.refine(
+  (b) => b.soft === undefined || b.hard === undefined || cmp(b.soft, b.hard) >= 0,
+  { message: libraryRules.softBelowHard },
+);
 
 export const IndicationSchema = z.enum(['cancer', 'non-cancer']);
 export type Indication = z.infer<typeof IndicationSchema>;
@@ -74,7 +80,11 @@ export const DrugEntrySchema = z.strictObject({
   peakToAverage: MaxBoundSchema.optional(),
   /** Maximum increase per change in percent of the previous dose, by indication. */
   increasePercent: z
-    .strictObject({ cancer: MaxBoundSchema.optional(), nonCancer: MaxBoundSchema.optional(), unknown: MaxBoundSchema.optional() })
+    .strictObject({
+      cancer: MaxBoundSchema.optional(),
+      nonCancer: MaxBoundSchema.optional(),
+      unknown: MaxBoundSchema.optional(),
+    })
     .optional(),
   /** Maximum increase per change in the entry's unit per day (e.g. ziconotide 2.4 mcg/day). */
   increaseAbsolute: MaxBoundSchema.optional(),
@@ -83,7 +93,11 @@ export const DrugEntrySchema = z.strictObject({
   /** Limits over a rolling window of the pump's own programming history. */
   window: z
     .strictObject({
-      hours: z.number().int().min(1).max(24 * 90),
+      hours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 90),
       /** Increase over the lowest dose programmed within the window, in percent. */
       maxIncreasePercent: MaxBoundSchema.optional(),
       /** The same for spasticity of cerebral origin (baclofen), when it differs. */
@@ -127,7 +141,11 @@ export const DrugEntrySchema = z.strictObject({
        */
       window: z
         .strictObject({
-          hours: z.number().int().min(1).max(24 * 7),
+          hours: z
+            .number()
+            .int()
+            .min(1)
+            .max(24 * 7),
           /** Total dose of the clinician single boluses within the window, this one included, in the entry's unit. */
           maxTotal: MaxBoundSchema.optional(),
           /** Fewest minutes from the end of the previous clinician bolus to the start of this one. */
@@ -147,8 +165,14 @@ export const DrugEntrySchema = z.strictObject({
       /** Longer stability for the marketed concentrations filled undiluted. */
       undilutedDays: z.number().int().min(1).max(3650).optional(),
     })
-    .refine((d) => d.firstFillDays === undefined || d.firstFillDays <= d.days, { message: libraryRules.firstFillLonger, path: ['firstFillDays'] })
-    .refine((d) => d.undilutedDays === undefined || d.undilutedDays >= d.days, { message: libraryRules.undilutedShorter, path: ['undilutedDays'] })
+    .refine((d) => d.firstFillDays === undefined || d.firstFillDays <= d.days, {
+      message: libraryRules.firstFillLonger,
+      path: ['firstFillDays'],
+    })
+    .refine((d) => d.undilutedDays === undefined || d.undilutedDays >= d.days, {
+      message: libraryRules.undilutedShorter,
+      path: ['undilutedDays'],
+    })
     .optional(),
   /** Stopping or cutting this drug can cause a withdrawal syndrome (opioids, baclofen, clonidine). */
   withdrawalRisk: z.boolean().default(false),
@@ -170,6 +194,8 @@ export const DrugLibrarySchema = z.strictObject({
     .array(DrugEntrySchema)
     .min(1)
     .max(200)
-    .refine((entries) => new Set(entries.map((e) => e.drug)).size === entries.length, { message: libraryRules.duplicateDrug }),
+    .refine((entries) => new Set(entries.map((e) => e.drug)).size === entries.length, {
+      message: libraryRules.duplicateDrug,
+    }),
 });
 export type DrugLibrary = z.infer<typeof DrugLibrarySchema>;

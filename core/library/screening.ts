@@ -9,10 +9,17 @@ import type { Finding } from './validate';
  * (`clinicianBolus.maxDose`, in the entry's unit), as the clinician-bolus rule reads it. A
  * screening-trial test dose is such a bolus, given by lumbar puncture or a temporary catheter.
  */
-export function singleBolusLimit(library: DrugLibrary, drug: Drug): { entry: DrugEntry; maxDose: Bound | undefined; pumpBolusNotAllowed: boolean } | undefined {
+export function singleBolusLimit(
+  library: DrugLibrary,
+  drug: Drug,
+): { entry: DrugEntry; maxDose: Bound | undefined; pumpBolusNotAllowed: boolean } | undefined {
   const entry = library.entries.find((e) => e.drug === drug);
   if (entry === undefined) return undefined;
-  return { entry, maxDose: entry.clinicianBolus?.maxDose, pumpBolusNotAllowed: entry.clinicianBolus?.notAllowed === true };
+  return {
+    entry,
+    maxDose: entry.clinicianBolus?.maxDose,
+    pumpBolusNotAllowed: entry.clinicianBolus?.notAllowed === true,
+  };
 }
 
 /**
@@ -22,7 +29,11 @@ export function singleBolusLimit(library: DrugLibrary, drug: Drug): { entry: Dru
  * names the dose as entered, the limit and its unit, since a dose many times the usual test dose
  * is most often a unit typed wrong (mg for mcg).
  */
-export function checkScreeningDose(library: DrugLibrary, drug: Drug, dose: { value: string; unit: MassUnit }): Finding[] | undefined {
+export function checkScreeningDose(
+  library: DrugLibrary,
+  drug: Drug,
+  dose: { value: string; unit: MassUnit },
+): Finding[] | undefined {
   const limit = singleBolusLimit(library, drug);
   if (limit === undefined) return undefined;
   const { entry, maxDose } = limit;
@@ -38,7 +49,12 @@ export function checkScreeningDose(library: DrugLibrary, drug: Drug, dose: { val
     ];
   }
   const inEntry = convertMass(dec(dose.value), dose.unit, entry.unit);
-  const level = maxDose.hard !== undefined && inEntry.gt(maxDose.hard) ? 'hard' : maxDose.soft !== undefined && inEntry.gt(maxDose.soft) ? 'soft' : undefined;
+  const level =
+    maxDose.hard !== undefined && inEntry.gt(maxDose.hard)
+      ? 'hard'
+      : maxDose.soft !== undefined && inEntry.gt(maxDose.soft)
+        ? 'soft'
+        : undefined;
   if (level === undefined) return [];
   const max = level === 'hard' ? (maxDose.hard ?? '') : (maxDose.soft ?? '');
   return [

@@ -2,7 +2,17 @@ import { dec, str, toPlaces, type Dec } from '../decimal';
 import { defaultPumpModel, type PumpModel } from '../models';
 import type { Drug } from '../pump';
 import { appError, err, ok, type Result } from '../result';
-import { concentrationIn, convertMass, dailyDoseIn, dailyDoseUnit, massOf, type ConcentrationQ, type DailyDoseQ, type HourlyDoseQ, type MassUnit } from '../units';
+import {
+  concentrationIn,
+  convertMass,
+  dailyDoseIn,
+  dailyDoseUnit,
+  massOf,
+  type ConcentrationQ,
+  type DailyDoseQ,
+  type HourlyDoseQ,
+  type MassUnit,
+} from '../units';
 import { ROUNDING } from '../calc/rounding';
 import { libraryId } from './hash';
 import type { Bound, DrugEntry, DrugLibrary, Indication, OpioidTolerance, SpasticityOrigin } from './schema';
@@ -138,7 +148,8 @@ export interface DoseCheck {
 const rank: Record<Verdict, number> = { ok: 0, soft: 1, hard: 2 };
 export const worse = (a: Verdict, b: Verdict): Verdict => (rank[a] >= rank[b] ? a : b);
 export const verdictRank = (v: Verdict): number => rank[v];
-export const verdictOf = (findings: readonly Finding[]): Verdict => findings.reduce<Verdict>((v, f) => worse(v, f.level), 'ok');
+export const verdictOf = (findings: readonly Finding[]): Verdict =>
+  findings.reduce<Verdict>((v, f) => worse(v, f.level), 'ok');
 
 /** The level a value reaches against a maximum: hard beyond the hard threshold, else soft beyond the soft one. */
 const levelAbove = (value: Dec, bound: Bound | undefined): { level: Level; limit: string } | undefined => {
@@ -158,16 +169,29 @@ export type AddFinding = (code: FindingCode, level: Level, message: string, para
 
 export const findEntry = (library: DrugLibrary, drug: Drug): Result<DrugEntry> => {
   const entry = library.entries.find((e) => e.drug === drug);
-  return entry === undefined ? err(appError('INVALID_INPUT', `${drug} is not in the drug library "${library.name}"`, 'drug')) : ok(entry);
+  return entry === undefined
+    ? err(appError('INVALID_INPUT', `${drug} is not in the drug library "${library.name}"`, 'drug'))
+    : ok(entry);
 };
 
-export const libraryOf = (library: DrugLibrary): DoseCheck['library'] => ({ ...libraryId(library), confirmed: library.confirmedBy !== null });
+export const libraryOf = (library: DrugLibrary): DoseCheck['library'] => ({
+  ...libraryId(library),
+  confirmed: library.confirmedBy !== null,
+});
 
 /** The dose-only check: one component with no program around it. */
-export function checkDose(library: DrugLibrary, input: DoseCheckInput, model: PumpModel = defaultPumpModel()): Result<DoseCheck> {
+export function checkDose(
+  library: DrugLibrary,
+  input: DoseCheckInput,
+  model: PumpModel = defaultPumpModel(),
+): Result<DoseCheck> {
   const findings: Finding[] = [];
-  const r = checkComponent(library, input, { indication: input.indication, tolerance: input.tolerance, spasticityOrigin: input.spasticityOrigin }, model, (code, level, message, params) =>
-    findings.push({ code, level, message, params }),
+  const r = checkComponent(
+    library,
+    input,
+    { indication: input.indication, tolerance: input.tolerance, spasticityOrigin: input.spasticityOrigin },
+    model,
+    (code, level, message, params) => findings.push({ code, level, message, params }),
   );
   if (!r.ok) return r;
   return ok({ verdict: verdictOf(findings), findings, library: libraryOf(library) });
@@ -178,53 +202,103 @@ export function checkDose(library: DrugLibrary, input: DoseCheckInput, model: Pu
  * with every allowed bolus, peak hourly dose, what the pump can deliver, a start or a change
  * against what runs now, the rolling windows over the pump's history, and the patient bolus.
  */
-export function checkComponent(library: DrugLibrary, facts: ComponentFacts, patient: PatientContext, model: PumpModel, add: AddFinding): Result<null> {
+export function checkComponent(
+  library: DrugLibrary,
+  facts: ComponentFacts,
+  patient: PatientContext,
+  model: PumpModel,
+  add: AddFinding,
+): Result<null> {
   const found = findEntry(library, facts.drug);
   if (!found.ok) return found;
   const entry = found.value;
   const unit = entry.unit;
   const c = concentrationIn(facts.concentration, unit);
-  if (c.isZero()) return err(appError('INVALID_INPUT', 'concentration must be greater than zero', 'concentration.value'));
+  if (c.isZero())
+    return err(appError('INVALID_INPUT', 'concentration must be greater than zero', 'concentration.value'));
   const dose = dailyDoseIn(facts.dailyDose, unit);
   const previous = facts.previousDailyDose === undefined ? undefined : dailyDoseIn(facts.previousDailyDose, unit);
 
   checkConcentration(entry, c, add);
   const doseMax = levelAbove(dose, entry.dailyDose.max);
-  if (doseMax) add('DOSE_ABOVE_MAX', doseMax.level, `daily dose ${str(dose)} ${unit}/day is above the ${doseMax.level} maximum of ${doseMax.limit} ${unit}/day`, { dose: str(dose), max: doseMax.limit, unit: `${unit}/day` });
+  if (doseMax)
+    add(
+      'DOSE_ABOVE_MAX',
+      doseMax.level,
+      `daily dose ${str(dose)} ${unit}/day is above the ${doseMax.level} maximum of ${doseMax.limit} ${unit}/day`,
+      { dose: str(dose), max: doseMax.limit, unit: `${unit}/day` },
+    );
   if (facts.maxDailyDoseWithBoluses !== undefined) {
     const withBoluses = dailyDoseIn(facts.maxDailyDoseWithBoluses, unit);
     const hit = withBoluses.gt(dose) ? levelAbove(withBoluses, entry.dailyDose.max) : undefined;
     if (hit && (doseMax === undefined || rank[hit.level] > rank[doseMax.level])) {
-      add('DOSE_WITH_BOLUSES_ABOVE_MAX', hit.level, `with every allowed patient bolus the daily dose reaches ${str(withBoluses)} ${unit}/day, above the ${hit.level} maximum of ${hit.limit} ${unit}/day`, { dose: str(withBoluses), max: hit.limit, unit: `${unit}/day` });
+      add(
+        'DOSE_WITH_BOLUSES_ABOVE_MAX',
+        hit.level,
+        `with every allowed patient bolus the daily dose reaches ${str(withBoluses)} ${unit}/day, above the ${hit.level} maximum of ${hit.limit} ${unit}/day`,
+        { dose: str(withBoluses), max: hit.limit, unit: `${unit}/day` },
+      );
     }
   }
   if (facts.peakHourlyDose !== undefined) {
     const peak = convertMass(dec(facts.peakHourlyDose.value), massOf(facts.peakHourlyDose.unit), unit);
     const hit = levelAbove(peak, entry.peakHourlyDose);
-    if (hit) add('PEAK_HOURLY_ABOVE_MAX', hit.level, `a peak of ${str(peak)} ${unit}/h is above the ${hit.level} maximum of ${hit.limit} ${unit}/h`, { dose: str(peak), max: hit.limit, unit: `${unit}/h` });
+    if (hit)
+      add(
+        'PEAK_HOURLY_ABOVE_MAX',
+        hit.level,
+        `a peak of ${str(peak)} ${unit}/h is above the ${hit.level} maximum of ${hit.limit} ${unit}/h`,
+        { dose: str(peak), max: hit.limit, unit: `${unit}/h` },
+      );
     if (!dose.isZero()) {
       const ratio = toPlaces(peak.mul(24).div(dose), 1);
       const shape = levelAbove(ratio, entry.peakToAverage);
-      if (shape) add('PEAK_TO_AVERAGE_ABOVE_MAX', shape.level, `a peak of ${str(peak)} ${unit}/h is ${str(ratio)} times the day's average hourly dose, above the ${shape.level} limit of ${shape.limit} times: a bolus hidden in the schedule?`, { dose: str(peak), ratio: str(ratio), max: shape.limit, unit: `${unit}/h` });
+      if (shape)
+        add(
+          'PEAK_TO_AVERAGE_ABOVE_MAX',
+          shape.level,
+          `a peak of ${str(peak)} ${unit}/h is ${str(ratio)} times the day's average hourly dose, above the ${shape.level} limit of ${shape.limit} times: a bolus hidden in the schedule?`,
+          { dose: str(peak), ratio: str(ratio), max: shape.limit, unit: `${unit}/h` },
+        );
     }
   }
   if (!dose.isZero()) {
     const doseMin = levelBelow(dose, entry.dailyDose.min);
-    if (doseMin) add('DOSE_BELOW_MIN', doseMin.level, `daily dose ${str(dose)} ${unit}/day is below the ${doseMin.level} minimum of ${doseMin.limit} ${unit}/day`, { dose: str(dose), min: doseMin.limit, unit: `${unit}/day` });
+    if (doseMin)
+      add(
+        'DOSE_BELOW_MIN',
+        doseMin.level,
+        `daily dose ${str(dose)} ${unit}/day is below the ${doseMin.level} minimum of ${doseMin.limit} ${unit}/day`,
+        { dose: str(dose), min: doseMin.limit, unit: `${unit}/day` },
+      );
     checkDeliverable(dose, c, unit, model, add);
   }
 
   if (previous === undefined || previous.isZero()) {
-    if (!dose.isZero()) checkStart(entry, dose, facts.maxDailyDoseWithBoluses === undefined ? undefined : dailyDoseIn(facts.maxDailyDoseWithBoluses, unit), patient.tolerance, add);
+    if (!dose.isZero())
+      checkStart(
+        entry,
+        dose,
+        facts.maxDailyDoseWithBoluses === undefined ? undefined : dailyDoseIn(facts.maxDailyDoseWithBoluses, unit),
+        patient.tolerance,
+        add,
+      );
   } else {
     checkChange(entry, dose, previous, patient.indication, add);
   }
   let windowLevel = 0;
   if (facts.history !== undefined && facts.history.length > 0 && dose.gt(previous ?? 0)) {
-    const windowResult = checkWindow(entry, dose, previous ?? dec(0), facts, patient.spasticityOrigin, (code, level, message, params) => {
-      if (code === 'WINDOW_INCREASE_PERCENT_ABOVE_MAX') windowLevel = rank[level];
-      add(code, level, message, params);
-    });
+    const windowResult = checkWindow(
+      entry,
+      dose,
+      previous ?? dec(0),
+      facts,
+      patient.spasticityOrigin,
+      (code, level, message, params) => {
+        if (code === 'WINDOW_INCREASE_PERCENT_ABOVE_MAX') windowLevel = rank[level];
+        add(code, level, message, params);
+      },
+    );
     if (!windowResult.ok) return windowResult;
   }
   const withBoluses = checkWindowWithBoluses(entry, facts, previous, patient.spasticityOrigin, windowLevel, add);
@@ -237,23 +311,50 @@ export function checkComponent(library: DrugLibrary, facts: ComponentFacts, pati
 function checkConcentration(entry: DrugEntry, c: Dec, add: AddFinding): void {
   const unit = `${entry.unit}/mL`;
   const max = levelAbove(c, entry.concentration.max);
-  if (max) add('CONCENTRATION_ABOVE_MAX', max.level, `concentration ${str(c)} ${unit} is above the ${max.level} maximum of ${max.limit} ${unit}`, { concentration: str(c), max: max.limit, unit });
+  if (max)
+    add(
+      'CONCENTRATION_ABOVE_MAX',
+      max.level,
+      `concentration ${str(c)} ${unit} is above the ${max.level} maximum of ${max.limit} ${unit}`,
+      { concentration: str(c), max: max.limit, unit },
+    );
   const min = levelBelow(c, entry.concentrationMin);
-  if (min) add('CONCENTRATION_BELOW_MIN', min.level, `concentration ${str(c)} ${unit} is below the ${min.level} minimum of ${min.limit} ${unit}`, { concentration: str(c), min: min.limit, unit });
+  if (min)
+    add(
+      'CONCENTRATION_BELOW_MIN',
+      min.level,
+      `concentration ${str(c)} ${unit} is below the ${min.level} minimum of ${min.limit} ${unit}`,
+      { concentration: str(c), min: min.limit, unit },
+    );
   const products = entry.concentration.products;
   if (products !== undefined && products.length > 0 && !products.some((p) => dec(p).eq(c))) {
-    add('CONCENTRATION_NOT_A_PRODUCT', entry.concentration.productsLevel, `concentration ${str(c)} ${unit} is not one of the listed products (${products.join(', ')} ${unit})`, { concentration: str(c), products: products.join(', '), unit });
+    add(
+      'CONCENTRATION_NOT_A_PRODUCT',
+      entry.concentration.productsLevel,
+      `concentration ${str(c)} ${unit} is not one of the listed products (${products.join(', ')} ${unit})`,
+      { concentration: str(c), products: products.join(', '), unit },
+    );
   }
 }
 
 function checkDeliverable(dose: Dec, c: Dec, unit: string, model: PumpModel, add: AddFinding): void {
   const minDose = dec(model.minRateMlPerDay).mul(c);
   if (dose.lt(minDose)) {
-    add('BELOW_MIN_DELIVERABLE', 'hard', `${str(dose)} ${unit}/day is below the smallest dose this pump can deliver at this concentration: ${str(minDose)} ${unit}/day (${model.minRateMlPerDay} mL/day)`, { dose: str(dose), minimum: str(minDose), minRate: model.minRateMlPerDay, unit: `${unit}/day` });
+    add(
+      'BELOW_MIN_DELIVERABLE',
+      'hard',
+      `${str(dose)} ${unit}/day is below the smallest dose this pump can deliver at this concentration: ${str(minDose)} ${unit}/day (${model.minRateMlPerDay} mL/day)`,
+      { dose: str(dose), minimum: str(minDose), minRate: model.minRateMlPerDay, unit: `${unit}/day` },
+    );
   }
   const maxDose = dec(model.maxRateMlPerDay).mul(c);
   if (dose.gt(maxDose)) {
-    add('ABOVE_MAX_RATE', 'hard', `${str(dose)} ${unit}/day needs more than the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`, { dose: str(dose), maxRate: model.maxRateMlPerDay, unit: `${unit}/day` });
+    add(
+      'ABOVE_MAX_RATE',
+      'hard',
+      `${str(dose)} ${unit}/day needs more than the pump's maximum rate of ${model.maxRateMlPerDay} mL/day`,
+      { dose: str(dose), maxRate: model.maxRateMlPerDay, unit: `${unit}/day` },
+    );
   }
 }
 
@@ -261,40 +362,101 @@ function checkDeliverable(dose: Dec, c: Dec, unit: string, model: PumpModel, add
  * A start (no dose of this drug runs now): the daily dose, and the most with every allowed patient
  * bolus, against the starting-dose limit — a large bolus is a higher start by another door.
  */
-function checkStart(entry: DrugEntry, dose: Dec, withBoluses: Dec | undefined, tolerance: OpioidTolerance | undefined, add: AddFinding): void {
+function checkStart(
+  entry: DrugEntry,
+  dose: Dec,
+  withBoluses: Dec | undefined,
+  tolerance: OpioidTolerance | undefined,
+  add: AddFinding,
+): void {
   const tolerant = tolerance === 'tolerant' && entry.startDoseTolerant !== undefined;
   const bound = tolerant ? entry.startDoseTolerant : entry.startDose;
-  const who = tolerant ? 'opioid-tolerant' : entry.startDoseTolerant === undefined ? 'any' : 'opioid-naive (or tolerance unknown)';
+  const who = tolerant
+    ? 'opioid-tolerant'
+    : entry.startDoseTolerant === undefined
+      ? 'any'
+      : 'opioid-naive (or tolerance unknown)';
   const start = levelAbove(dose, bound);
   if (start) {
-    add('START_DOSE_ABOVE_MAX', start.level, `a starting dose of ${str(dose)} ${entry.unit}/day is above the ${start.level} limit of ${start.limit} ${entry.unit}/day for ${who} patients`, { dose: str(dose), max: start.limit, unit: `${entry.unit}/day`, tolerance: tolerant ? 'tolerant' : 'naive' });
+    add(
+      'START_DOSE_ABOVE_MAX',
+      start.level,
+      `a starting dose of ${str(dose)} ${entry.unit}/day is above the ${start.level} limit of ${start.limit} ${entry.unit}/day for ${who} patients`,
+      { dose: str(dose), max: start.limit, unit: `${entry.unit}/day`, tolerance: tolerant ? 'tolerant' : 'naive' },
+    );
   }
   const most = withBoluses !== undefined && withBoluses.gt(dose) ? levelAbove(withBoluses, bound) : undefined;
   if (most && (start === undefined || rank[most.level] > rank[start.level])) {
-    add('START_WITH_BOLUSES_ABOVE_MAX', most.level, `with every allowed patient bolus a start reaches ${str(withBoluses ?? dose)} ${entry.unit}/day, above the ${most.level} starting limit of ${most.limit} ${entry.unit}/day for ${who} patients`, { dose: str(withBoluses ?? dose), max: most.limit, unit: `${entry.unit}/day`, tolerance: tolerant ? 'tolerant' : 'naive' });
+    add(
+      'START_WITH_BOLUSES_ABOVE_MAX',
+      most.level,
+      `with every allowed patient bolus a start reaches ${str(withBoluses ?? dose)} ${entry.unit}/day, above the ${most.level} starting limit of ${most.limit} ${entry.unit}/day for ${who} patients`,
+      {
+        dose: str(withBoluses ?? dose),
+        max: most.limit,
+        unit: `${entry.unit}/day`,
+        tolerance: tolerant ? 'tolerant' : 'naive',
+      },
+    );
   }
 }
 
-function checkChange(entry: DrugEntry, dose: Dec, previous: Dec, indication: Indication | undefined, add: AddFinding): void {
+function checkChange(
+  entry: DrugEntry,
+  dose: Dec,
+  previous: Dec,
+  indication: Indication | undefined,
+  add: AddFinding,
+): void {
   const unit = `${entry.unit}/day`;
   if (dose.gt(previous)) {
     const increase = dose.minus(previous);
     const percent = increase.div(previous).mul(100);
     const bounds = entry.increasePercent;
-    const bound = indication === 'cancer' ? bounds?.cancer : indication === 'non-cancer' ? bounds?.nonCancer : bounds?.unknown;
+    const bound =
+      indication === 'cancer' ? bounds?.cancer : indication === 'non-cancer' ? bounds?.nonCancer : bounds?.unknown;
     const hit = levelAbove(percent, bound);
-    if (hit) add('INCREASE_PERCENT_ABOVE_MAX', hit.level, `an increase of ${pct(percent)} % is above the ${hit.level} limit of ${hit.limit} % per change${indication === undefined ? ' (indication not given: the stricter limit applies)' : ` for ${indication} pain`}`, { percent: pct(percent), max: hit.limit, indication: indication ?? 'unknown' });
+    if (hit)
+      add(
+        'INCREASE_PERCENT_ABOVE_MAX',
+        hit.level,
+        `an increase of ${pct(percent)} % is above the ${hit.level} limit of ${hit.limit} % per change${indication === undefined ? ' (indication not given: the stricter limit applies)' : ` for ${indication} pain`}`,
+        { percent: pct(percent), max: hit.limit, indication: indication ?? 'unknown' },
+      );
     const abs = levelAbove(increase, entry.increaseAbsolute);
-    if (abs) add('INCREASE_ABOVE_MAX', abs.level, `an increase of ${str(increase)} ${unit} is above the ${abs.level} limit of ${abs.limit} ${unit} per change`, { increase: str(increase), max: abs.limit, unit });
+    if (abs)
+      add(
+        'INCREASE_ABOVE_MAX',
+        abs.level,
+        `an increase of ${str(increase)} ${unit} is above the ${abs.level} limit of ${abs.limit} ${unit} per change`,
+        { increase: str(increase), max: abs.limit, unit },
+      );
   } else if (dose.lt(previous)) {
     const percent = previous.minus(dose).div(previous).mul(100);
     if (dose.isZero()) {
-      add('THERAPY_STOP', 'soft', `${entry.drug} is stopped: the patient receives none from now on; a reason is required`, { drug: entry.drug });
-      if (entry.withdrawalRisk) add('STOP_WITHDRAWAL_RISK', 'soft', `stopping ${entry.drug} abruptly can cause a withdrawal syndrome: plan a taper or a replacement`, { drug: entry.drug });
+      add(
+        'THERAPY_STOP',
+        'soft',
+        `${entry.drug} is stopped: the patient receives none from now on; a reason is required`,
+        { drug: entry.drug },
+      );
+      if (entry.withdrawalRisk)
+        add(
+          'STOP_WITHDRAWAL_RISK',
+          'soft',
+          `stopping ${entry.drug} abruptly can cause a withdrawal syndrome: plan a taper or a replacement`,
+          { drug: entry.drug },
+        );
       return;
     }
     const hit = levelAbove(percent, entry.decreasePercent);
-    if (hit) add('DECREASE_PERCENT_ABOVE_MAX', hit.level, `a decrease of ${pct(percent)} % is above the ${hit.level} limit of ${hit.limit} % per change: risk of withdrawal`, { percent: pct(percent), max: hit.limit });
+    if (hit)
+      add(
+        'DECREASE_PERCENT_ABOVE_MAX',
+        hit.level,
+        `a decrease of ${pct(percent)} % is above the ${hit.level} limit of ${hit.limit} % per change: risk of withdrawal`,
+        { percent: pct(percent), max: hit.limit },
+      );
   }
 }
 
@@ -305,7 +467,14 @@ const HOUR_MS = 3_600_000;
  * programmed in the window (percent and absolute), the number of increases, and the time since
  * the last one. Only called for an increase.
  */
-function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: ComponentFacts, origin: SpasticityOrigin | undefined, add: AddFinding): Result<null> {
+function checkWindow(
+  entry: DrugEntry,
+  dose: Dec,
+  previous: Dec,
+  facts: ComponentFacts,
+  origin: SpasticityOrigin | undefined,
+  add: AddFinding,
+): Result<null> {
   const window = entry.window;
   if (window === undefined) return ok(null);
   const now = facts.now === undefined ? NaN : Date.parse(facts.now);
@@ -342,7 +511,9 @@ function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: Componen
   const atOpening = opening === undefined ? undefined : dailyDoseIn(opening.dose, entry.unit);
   const inWindow = inside.map((h) => ({ t: h.t, dose: dailyDoseIn(h.dose, entry.unit) }));
   // The lowest dose that ran within the window; a stop is no baseline (a restart is measured against the dose before it).
-  const running = [previous, ...(atOpening === undefined ? [] : [atOpening]), ...inWindow.map((h) => h.dose)].filter((d) => !d.isZero());
+  const running = [previous, ...(atOpening === undefined ? [] : [atOpening]), ...inWindow.map((h) => h.dose)].filter(
+    (d) => !d.isZero(),
+  );
   const baseline = running.length === 0 ? dec(0) : running.reduce((m, v) => (v.lt(m) ? v : m));
   const unit = `${entry.unit}/day`;
   const hours = String(window.hours);
@@ -352,10 +523,22 @@ function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: Componen
       const cerebral = origin !== 'spinal' && window.maxIncreasePercentCerebral !== undefined;
       const percent = rise.div(baseline).mul(100);
       const hit = levelAbove(percent, cerebral ? window.maxIncreasePercentCerebral : window.maxIncreasePercent);
-      if (hit) add('WINDOW_INCREASE_PERCENT_ABOVE_MAX', hit.level, `${pct(percent)} % above the lowest dose of the last ${hours} h is over the ${hit.level} limit of ${hit.limit} %${cerebral ? ' (spasticity of cerebral or unknown origin)' : ''}`, { percent: pct(percent), max: hit.limit, hours });
+      if (hit)
+        add(
+          'WINDOW_INCREASE_PERCENT_ABOVE_MAX',
+          hit.level,
+          `${pct(percent)} % above the lowest dose of the last ${hours} h is over the ${hit.level} limit of ${hit.limit} %${cerebral ? ' (spasticity of cerebral or unknown origin)' : ''}`,
+          { percent: pct(percent), max: hit.limit, hours },
+        );
     }
     const abs = levelAbove(rise, window.maxIncreaseAbsolute);
-    if (abs) add('WINDOW_INCREASE_ABOVE_MAX', abs.level, `${str(rise)} ${unit} above the lowest dose of the last ${hours} h is over the ${abs.level} limit of ${abs.limit} ${unit}`, { increase: str(rise), max: abs.limit, unit, hours });
+    if (abs)
+      add(
+        'WINDOW_INCREASE_ABOVE_MAX',
+        abs.level,
+        `${str(rise)} ${unit} above the lowest dose of the last ${hours} h is over the ${abs.level} limit of ${abs.limit} ${unit}`,
+        { increase: str(rise), max: abs.limit, unit, hours },
+      );
   }
   let increases = 1;
   let lastIncrease: number | undefined;
@@ -367,11 +550,23 @@ function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: Componen
     }
   });
   const count = levelAbove(dec(increases), window.maxIncreases);
-  if (count) add('WINDOW_INCREASES_ABOVE_MAX', count.level, `${increases} increases within ${hours} h is over the ${count.level} limit of ${count.limit}`, { count: String(increases), max: count.limit, hours });
+  if (count)
+    add(
+      'WINDOW_INCREASES_ABOVE_MAX',
+      count.level,
+      `${increases} increases within ${hours} h is over the ${count.level} limit of ${count.limit}`,
+      { count: String(increases), max: count.limit, hours },
+    );
   if (lastIncrease !== undefined && window.minIntervalHours !== undefined) {
     const elapsed = toPlaces(dec(now - lastIncrease).div(HOUR_MS), 1);
     const hit = levelBelow(elapsed, window.minIntervalHours);
-    if (hit) add('WINDOW_INTERVAL_TOO_SHORT', hit.level, `the last increase was ${str(elapsed)} h ago; increases are at least ${hit.limit} h apart (${hit.level} limit)`, { elapsed: str(elapsed), min: hit.limit });
+    if (hit)
+      add(
+        'WINDOW_INTERVAL_TOO_SHORT',
+        hit.level,
+        `the last increase was ${str(elapsed)} h ago; increases are at least ${hit.limit} h apart (${hit.level} limit)`,
+        { elapsed: str(elapsed), min: hit.limit },
+      );
   }
   return ok(null);
 }
@@ -381,37 +576,87 @@ function checkWindow(entry: DrugEntry, dose: Dec, previous: Dec, facts: Componen
  * bolus steps minutes apart (more boluses, then larger ones) are titration by another door. Said
  * only where it goes beyond what the daily dose's own window found.
  */
-function checkWindowWithBoluses(entry: DrugEntry, facts: ComponentFacts, previous: Dec | undefined, origin: SpasticityOrigin | undefined, windowLevel: number, add: AddFinding): Result<null> {
-  if (facts.history === undefined || facts.history.length === 0 || facts.bolusDose === undefined || facts.maxDailyDoseWithBoluses === undefined) return ok(null);
+function checkWindowWithBoluses(
+  entry: DrugEntry,
+  facts: ComponentFacts,
+  previous: Dec | undefined,
+  origin: SpasticityOrigin | undefined,
+  windowLevel: number,
+  add: AddFinding,
+): Result<null> {
+  if (
+    facts.history === undefined ||
+    facts.history.length === 0 ||
+    facts.bolusDose === undefined ||
+    facts.maxDailyDoseWithBoluses === undefined
+  )
+    return ok(null);
   const most = dailyDoseIn(facts.maxDailyDoseWithBoluses, entry.unit);
-  const before = facts.previousMaxDailyDoseWithBoluses === undefined ? (previous ?? dec(0)) : dailyDoseIn(facts.previousMaxDailyDoseWithBoluses, entry.unit);
+  const before =
+    facts.previousMaxDailyDoseWithBoluses === undefined
+      ? (previous ?? dec(0))
+      : dailyDoseIn(facts.previousMaxDailyDoseWithBoluses, entry.unit);
   if (!most.gt(before)) return ok(null);
   const history = facts.history.map((h) => ({ at: h.at, dailyDose: h.maxDailyDoseWithBoluses ?? h.dailyDose }));
-  return checkWindow(entry, most, before, { ...facts, dailyDose: facts.maxDailyDoseWithBoluses, history }, origin, (code, level, message, params) => {
-    if (code === 'WINDOW_INCREASE_PERCENT_ABOVE_MAX' && rank[level] > windowLevel) {
-      add('WINDOW_WITH_BOLUSES_ABOVE_MAX', level, `with every allowed patient bolus: ${message}`, params);
-    }
-  });
+  return checkWindow(
+    entry,
+    most,
+    before,
+    { ...facts, dailyDose: facts.maxDailyDoseWithBoluses, history },
+    origin,
+    (code, level, message, params) => {
+      if (code === 'WINDOW_INCREASE_PERCENT_ABOVE_MAX' && rank[level] > windowLevel) {
+        add('WINDOW_WITH_BOLUSES_ABOVE_MAX', level, `with every allowed patient bolus: ${message}`, params);
+      }
+    },
+  );
 }
 
 /**
  * The most the patient can take with every allowed bolus rises by the same per-change limit as the
  * daily dose: a larger bolus is a dose increase by another door.
  */
-function checkIncreaseWithBoluses(entry: DrugEntry, facts: ComponentFacts, previous: Dec | undefined, indication: Indication | undefined, add: AddFinding): void {
+function checkIncreaseWithBoluses(
+  entry: DrugEntry,
+  facts: ComponentFacts,
+  previous: Dec | undefined,
+  indication: Indication | undefined,
+  add: AddFinding,
+): void {
   // Without a patient bolus the most is the daily dose, whose change is checked already.
-  if (facts.bolusDose === undefined || facts.maxDailyDoseWithBoluses === undefined || previous === undefined || previous.isZero()) return;
-  const before = facts.previousMaxDailyDoseWithBoluses === undefined ? previous : dailyDoseIn(facts.previousMaxDailyDoseWithBoluses, entry.unit);
+  if (
+    facts.bolusDose === undefined ||
+    facts.maxDailyDoseWithBoluses === undefined ||
+    previous === undefined ||
+    previous.isZero()
+  )
+    return;
+  const before =
+    facts.previousMaxDailyDoseWithBoluses === undefined
+      ? previous
+      : dailyDoseIn(facts.previousMaxDailyDoseWithBoluses, entry.unit);
   const after = dailyDoseIn(facts.maxDailyDoseWithBoluses, entry.unit);
   if (before.isZero() || !after.gt(before)) return;
   const percent = after.minus(before).div(before).mul(100);
   const bounds = entry.increasePercent;
-  const bound = indication === 'cancer' ? bounds?.cancer : indication === 'non-cancer' ? bounds?.nonCancer : bounds?.unknown;
+  const bound =
+    indication === 'cancer' ? bounds?.cancer : indication === 'non-cancer' ? bounds?.nonCancer : bounds?.unknown;
   const hit = levelAbove(percent, bound);
-  if (hit) add('INCREASE_WITH_BOLUSES_ABOVE_MAX', hit.level, `with every allowed patient bolus the most the patient can take rises by ${pct(percent)} %, above the ${hit.level} limit of ${hit.limit} % per change`, { percent: pct(percent), max: hit.limit });
+  if (hit)
+    add(
+      'INCREASE_WITH_BOLUSES_ABOVE_MAX',
+      hit.level,
+      `with every allowed patient bolus the most the patient can take rises by ${pct(percent)} %, above the ${hit.level} limit of ${hit.limit} % per change`,
+      { percent: pct(percent), max: hit.limit },
+    );
 }
 
-function checkBolus(entry: DrugEntry, facts: ComponentFacts, tolerance: OpioidTolerance | undefined, add: AddFinding): void {
+function checkBolus(
+  entry: DrugEntry,
+  facts: ComponentFacts,
+  tolerance: OpioidTolerance | undefined,
+  add: AddFinding,
+): void {
   const rules = entry.patientBolus;
   if (rules === undefined || facts.bolusDose === undefined) return;
   if (rules.notAllowed) {
@@ -419,14 +664,31 @@ function checkBolus(entry: DrugEntry, facts: ComponentFacts, tolerance: OpioidTo
     return;
   }
   if (rules.tolerantOnly && tolerance !== 'tolerant') {
-    add('BOLUS_OPIOID_NAIVE', 'hard', `no patient bolus of ${entry.drug} for a patient who is not known to be opioid-tolerant`, { drug: entry.drug });
+    add(
+      'BOLUS_OPIOID_NAIVE',
+      'hard',
+      `no patient bolus of ${entry.drug} for a patient who is not known to be opioid-tolerant`,
+      { drug: entry.drug },
+    );
   }
   const bolus = convertMass(dec(facts.bolusDose.value), facts.bolusDose.unit, entry.unit);
   const hit = levelAbove(bolus, rules.maxDose);
-  if (hit) add('BOLUS_DOSE_ABOVE_MAX', hit.level, `a patient bolus of ${str(bolus)} ${entry.unit} is above the ${hit.level} maximum of ${hit.limit} ${entry.unit}`, { dose: str(bolus), max: hit.limit, unit: entry.unit });
+  if (hit)
+    add(
+      'BOLUS_DOSE_ABOVE_MAX',
+      hit.level,
+      `a patient bolus of ${str(bolus)} ${entry.unit} is above the ${hit.level} maximum of ${hit.limit} ${entry.unit}`,
+      { dose: str(bolus), max: hit.limit, unit: entry.unit },
+    );
   if (facts.bolusesPerDay !== undefined) {
     const count = levelAbove(dec(facts.bolusesPerDay), rules.maxPerDay);
-    if (count) add('BOLUSES_PER_DAY_ABOVE_MAX', count.level, `${facts.bolusesPerDay} patient boluses a day is above the ${count.level} maximum of ${count.limit}`, { count: String(facts.bolusesPerDay), max: count.limit });
+    if (count)
+      add(
+        'BOLUSES_PER_DAY_ABOVE_MAX',
+        count.level,
+        `${facts.bolusesPerDay} patient boluses a day is above the ${count.level} maximum of ${count.limit}`,
+        { count: String(facts.bolusesPerDay), max: count.limit },
+      );
   }
 }
 
@@ -460,17 +722,31 @@ const ROTATION_CODES: Partial<Record<FindingCode, FindingCode>> = {
  * own start limit says. A rotation to or from an opioid with no agreed equivalence is a soft finding
  * (the physician converts by hand and says why). Without a rotation each drug's own rules suffice.
  */
-export function checkOpioidRotation(library: DrugLibrary, facts: RotationFacts, patient: PatientContext, add: AddFinding): Result<null> {
-  const reference = library.entries.find((e) => e.morphineEquivalent !== undefined && dec(e.morphineEquivalent.factor).eq(1));
+export function checkOpioidRotation(
+  library: DrugLibrary,
+  facts: RotationFacts,
+  patient: PatientContext,
+  add: AddFinding,
+): Result<null> {
+  const reference = library.entries.find(
+    (e) => e.morphineEquivalent !== undefined && dec(e.morphineEquivalent.factor).eq(1),
+  );
   const nextDrugs = new Set(facts.next.filter((d) => !dec(d.dailyDose.value).isZero()).map((d) => d.drug));
   if (nextDrugs.size === 0 || reference?.window === undefined) return ok(null);
   const now = Date.parse(facts.now);
-  if (Number.isNaN(now)) return err(appError('INVALID_INPUT', 'a rotation check needs "now", the time of this change', 'now'));
+  if (Number.isNaN(now))
+    return err(appError('INVALID_INPUT', 'a rotation check needs "now", the time of this change', 'now'));
   const since = now - reference.window.hours * HOUR_MS;
   // The window's programs and the one in force when it opened.
-  const opening = facts.history.filter((h) => Date.parse(h.at) <= since).reduce<string | undefined>((m, h) => (m === undefined || h.at > m ? h.at : m), undefined);
-  const relevant = facts.history.filter((h) => (Date.parse(h.at) > since && Date.parse(h.at) <= now) || h.at === opening);
-  const others = [...facts.running, ...relevant].filter((d) => !dec(d.dailyDose.value).isZero() && !nextDrugs.has(d.drug));
+  const opening = facts.history
+    .filter((h) => Date.parse(h.at) <= since)
+    .reduce<string | undefined>((m, h) => (m === undefined || h.at > m ? h.at : m), undefined);
+  const relevant = facts.history.filter(
+    (h) => (Date.parse(h.at) > since && Date.parse(h.at) <= now) || h.at === opening,
+  );
+  const others = [...facts.running, ...relevant].filter(
+    (d) => !dec(d.dailyDose.value).isZero() && !nextDrugs.has(d.drug),
+  );
   if (others.length === 0) return ok(null);
   const factorOf = (drug: Drug): Dec | undefined => {
     const f = library.entries.find((e) => e.drug === drug)?.morphineEquivalent?.factor;
@@ -479,7 +755,12 @@ export function checkOpioidRotation(library: DrugLibrary, facts: RotationFacts, 
   const involved = [...new Set([...nextDrugs, ...others.map((d) => d.drug)])];
   const missing = involved.filter((d) => factorOf(d) === undefined);
   if (missing.length > 0) {
-    add('ROTATION_NO_EQUIVALENCE', 'soft', `an opioid rotation (${involved.join(' / ')}) with no agreed intrathecal equivalence for ${missing.join(', ')}: convert by hand, start low, and give the reason`, { drugs: involved.join(', '), missing: missing.join(', ') });
+    add(
+      'ROTATION_NO_EQUIVALENCE',
+      'soft',
+      `an opioid rotation (${involved.join(' / ')}) with no agreed intrathecal equivalence for ${missing.join(', ')}: convert by hand, start low, and give the reason`,
+      { drugs: involved.join(', '), missing: missing.join(', ') },
+    );
     return ok(null);
   }
   const me = (doses: readonly OpioidDose[]): Dec =>
@@ -493,9 +774,27 @@ export function checkOpioidRotation(library: DrugLibrary, facts: RotationFacts, 
   const before = me(facts.running);
   const translate: AddFinding = (code, level, message, params) => {
     const mapped = ROTATION_CODES[code];
-    if (mapped !== undefined) add(mapped, level, `in intrathecal morphine equivalents across an opioid rotation: ${message}`, { ...params, drugs: involved.join(', ') });
+    if (mapped !== undefined)
+      add(mapped, level, `in intrathecal morphine equivalents across an opioid rotation: ${message}`, {
+        ...params,
+        drugs: involved.join(', '),
+      });
   };
   if (!before.isZero()) checkChange(reference, next, before, patient.indication, translate);
-  if (next.gt(before)) return checkWindow(reference, next, before, { drug: reference.drug, concentration: { value: '1', unit: `${reference.unit}/mL` }, dailyDose: asDose(next), history, now: facts.now }, undefined, translate);
+  if (next.gt(before))
+    return checkWindow(
+      reference,
+      next,
+      before,
+      {
+        drug: reference.drug,
+        concentration: { value: '1', unit: `${reference.unit}/mL` },
+        dailyDose: asDose(next),
+        history,
+        now: facts.now,
+      },
+      undefined,
+      translate,
+    );
   return ok(null);
 }

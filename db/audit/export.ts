@@ -29,15 +29,71 @@ export interface ExportedRecord {
 export function* auditRows(db: Db): Generator<ExportedRecord> {
   const stmt = db.prepare('SELECT * FROM audit_log ORDER BY seq').raw(true);
   for (const r of stmt.iterate() as IterableIterator<unknown[]>) {
-    const [seq, atUtc, pumpTime, actor, role, witness, patientId, pumpSerial, action, oldJson, newJson, reason, acksJson, libraryVersion, outcome, prevHash, hash] = r as [
-      number, string, string | null, string, string | null, string | null, string | null, string | null, string,
-      string | null, string | null, string | null, string | null, string | null, string, string, string,
+    const [
+      seq,
+      atUtc,
+      pumpTime,
+      actor,
+      role,
+      witness,
+      patientId,
+      pumpSerial,
+      action,
+      oldJson,
+      newJson,
+      reason,
+      acksJson,
+      libraryVersion,
+      outcome,
+      prevHash,
+      hash,
+    ] = r as [
+      number,
+      string,
+      string | null,
+      string,
+      string | null,
+      string | null,
+      string | null,
+      string | null,
+      string,
+      string | null,
+      string | null,
+      string | null,
+      string | null,
+      string | null,
+      string,
+      string,
+      string,
     ];
-    yield { seq, atUtc, pumpTime, actor, role, witness, patientId, pumpSerial, action, oldJson, newJson, reason, acksJson, libraryVersion, outcome, prevHash, hash };
+    yield {
+      seq,
+      atUtc,
+      pumpTime,
+      actor,
+      role,
+      witness,
+      patientId,
+      pumpSerial,
+      action,
+      oldJson,
+      newJson,
+      reason,
+      acksJson,
+      libraryVersion,
+      outcome,
+      prevHash,
+      hash,
+    };
   }
 }
 
-const checkpoints = (db: Db) => db.prepare('SELECT seq, head_hash AS headHash, at_utc AS atUtc, mac, meta_hash AS metaHash FROM audit_checkpoints ORDER BY id').all();
+const checkpoints = (db: Db) =>
+  db
+    .prepare(
+      'SELECT seq, head_hash AS headHash, at_utc AS atUtc, mac, meta_hash AS metaHash FROM audit_checkpoints ORDER BY id',
+    )
+    .all();
 
 /** JSON: every record with the columns exactly as hashed, the hash rule and the checkpoints. */
 export function exportJson(db: Db): string {
@@ -83,9 +139,16 @@ export function* exportCsv(db: Db): Generator<string> {
   }
 }
 
-const fhirOutcome = (outcome: string): '0' | '4' | '8' => (outcome === 'rejected' ? '4' : outcome === 'unconfirmed' ? '8' : '0');
+const fhirOutcome = (outcome: string): '0' | '4' | '8' =>
+  outcome === 'rejected' ? '4' : outcome === 'unconfirmed' ? '8' : '0';
 const fhirAction = (action: string): 'C' | 'R' | 'U' | 'D' | 'E' =>
-  action.endsWith('.interrogate') || action.endsWith('.read') ? 'R' : action.endsWith('.create') || action.startsWith('refill') ? 'C' : action.endsWith('.export') ? 'E' : 'U';
+  action.endsWith('.interrogate') || action.endsWith('.read')
+    ? 'R'
+    : action.endsWith('.create') || action.startsWith('refill')
+      ? 'C'
+      : action.endsWith('.export')
+        ? 'E'
+        : 'U';
 
 /** FHIR R4: a collection Bundle of AuditEvent resources, the chain fields carried in entity details. */
 export function exportFhir(db: Db): string {
@@ -101,10 +164,22 @@ export function exportFhir(db: Db): string {
       ...(r.libraryVersion === null ? [] : [{ type: 'drugLibrary', valueString: r.libraryVersion }]),
       ...(r.pumpTime === null ? [] : [{ type: 'pumpTime', valueString: r.pumpTime }]),
     ];
-    const entity: unknown[] = [{ what: { identifier: { system: 'urn:itpump:audit', value: `${id}/${r.seq}` } }, detail: details }];
-    if (r.pumpSerial !== null) entity.push({ what: { identifier: { system: 'urn:itpump:pump-serial', value: r.pumpSerial } }, type: { system: 'http://hl7.org/fhir/resource-types', code: 'Device' } });
-    if (r.patientId !== null) entity.push({ what: { identifier: { system: 'urn:itpump:patient', value: r.patientId } }, type: { system: 'http://hl7.org/fhir/resource-types', code: 'Patient' } });
-    const agent: unknown[] = [{ who: { display: r.actor }, requestor: true, ...(r.role === null ? {} : { role: [{ text: r.role }] }) }];
+    const entity: unknown[] = [
+      { what: { identifier: { system: 'urn:itpump:audit', value: `${id}/${r.seq}` } }, detail: details },
+    ];
+    if (r.pumpSerial !== null)
+      entity.push({
+        what: { identifier: { system: 'urn:itpump:pump-serial', value: r.pumpSerial } },
+        type: { system: 'http://hl7.org/fhir/resource-types', code: 'Device' },
+      });
+    if (r.patientId !== null)
+      entity.push({
+        what: { identifier: { system: 'urn:itpump:patient', value: r.patientId } },
+        type: { system: 'http://hl7.org/fhir/resource-types', code: 'Patient' },
+      });
+    const agent: unknown[] = [
+      { who: { display: r.actor }, requestor: true, ...(r.role === null ? {} : { role: [{ text: r.role }] }) },
+    ];
     if (r.witness !== null) agent.push({ who: { display: r.witness }, requestor: false, role: [{ text: 'witness' }] });
     return {
       fullUrl: `urn:uuid:${id}-${r.seq}`,

@@ -1,5 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** The latest signed chain head of one database file, kept outside it. */
@@ -134,7 +148,10 @@ export class FileKeyStore implements AuditKeyStore {
     if (!existsSync(path)) return undefined;
     assertOwnerOnly(path, 'audit key');
     const stored = readFileSync(path);
-    const key = this.protection === undefined ? Buffer.from(stored.toString('utf8').trim(), 'hex') : this.protection.decrypt(stored);
+    const key =
+      this.protection === undefined
+        ? Buffer.from(stored.toString('utf8').trim(), 'hex')
+        : this.protection.decrypt(stored);
     if (key.length !== 32) throw new KeyFileError(`The audit key ${path} is damaged (expected 32 bytes).`);
     return key;
   }
@@ -160,9 +177,14 @@ export class FileKeyStore implements AuditKeyStore {
     try {
       head = JSON.parse(text);
     } catch {
-      throw new KeyFileError(`The signed head file ${path} is ${text.trim() === '' ? 'empty' : 'damaged'}: the end of the trail cannot be checked against it.`);
+      throw new KeyFileError(
+        `The signed head file ${path} is ${text.trim() === '' ? 'empty' : 'damaged'}: the end of the trail cannot be checked against it.`,
+      );
     }
-    if (!isSignedHead(head)) throw new KeyFileError(`The signed head file ${path} is damaged: the end of the trail cannot be checked against it.`);
+    if (!isSignedHead(head))
+      throw new KeyFileError(
+        `The signed head file ${path} is damaged: the end of the trail cannot be checked against it.`,
+      );
     return head;
   }
 
@@ -239,13 +261,18 @@ export class DatabaseKeyFile {
         );
       }
       try {
-        key = this.protection.decrypt(Buffer.from(stored.subarray(OS_PROTECTED.length).toString('latin1').trim(), 'base64'));
+        key = this.protection.decrypt(
+          Buffer.from(stored.subarray(OS_PROTECTED.length).toString('latin1').trim(), 'base64'),
+        );
       } catch (e) {
-        throw new KeyFileError(`The database key ${path} could not be unwrapped by the operating system's key store: ${(e as Error).message}`);
+        throw new KeyFileError(
+          `The database key ${path} could not be unwrapped by the operating system's key store: ${(e as Error).message}`,
+        );
       }
     } else {
       const hex = stored.toString('utf8').trim();
-      if (!/^[0-9a-f]{64}$/i.test(hex)) throw new KeyFileError(`The database key ${path} is damaged (expected 64 hex digits).`);
+      if (!/^[0-9a-f]{64}$/i.test(hex))
+        throw new KeyFileError(`The database key ${path} is damaged (expected 64 hex digits).`);
       key = Buffer.from(hex, 'hex');
     }
     if (key.length !== 32) throw new KeyFileError(`The database key ${path} is damaged (expected 32 bytes).`);
@@ -258,7 +285,13 @@ export class DatabaseKeyFile {
     if (existing !== undefined) return existing;
     ensurePrivateDir(this.dir);
     const key = randomBytes(32);
-    const content = this.protection === undefined ? Buffer.from(`${key.toString('hex')}\n`) : Buffer.concat([Buffer.from(OS_PROTECTED, 'latin1'), Buffer.from(`${this.protection.encrypt(key).toString('base64')}\n`, 'latin1')]);
+    const content =
+      this.protection === undefined
+        ? Buffer.from(`${key.toString('hex')}\n`)
+        : Buffer.concat([
+            Buffer.from(OS_PROTECTED, 'latin1'),
+            Buffer.from(`${this.protection.encrypt(key).toString('base64')}\n`, 'latin1'),
+          ]);
     if (writeExclusive(this.path, content, this.dir)) return key;
     const winner = this.read();
     if (winner === undefined) throw new KeyFileError(`The database key ${this.path} could not be created`);

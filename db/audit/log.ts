@@ -68,13 +68,19 @@ export class AuditLog {
   ) {
     this.databaseId = databaseId(db);
     this.location = options.location ?? databaseLocation(db);
-    this.head = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    this.head = db.prepare<[], { seq: number; hash: string }>(
+      'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+    );
     this.insert = db.prepare(
       `INSERT INTO audit_log (seq, at_utc, pump_time, actor, role, witness, patient_id, pump_serial, action, old_json, new_json,
          reason, acks_json, library_version, outcome, prev_hash, hash) VALUES (${Array(17).fill('?').join(', ')})`,
     );
-    this.insertCheckpoint = db.prepare('INSERT INTO audit_checkpoints (seq, head_hash, at_utc, mac, meta_hash) VALUES (?, ?, ?, ?, ?)');
-    this.lastCheckpoint = db.prepare<[], CheckpointRow>('SELECT seq, head_hash, mac, meta_hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1');
+    this.insertCheckpoint = db.prepare(
+      'INSERT INTO audit_checkpoints (seq, head_hash, at_utc, mac, meta_hash) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.lastCheckpoint = db.prepare<[], CheckpointRow>(
+      'SELECT seq, head_hash, mac, meta_hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
+    );
     this.recordHash = db.prepare<[number], string>('SELECT hash FROM audit_log WHERE seq = ?').pluck();
     this.establishKey();
   }
@@ -103,7 +109,10 @@ export class AuditLog {
         atUtc: this.now().toISOString(),
         actor: 'system',
         action: 'audit.newDatabase',
-        new: { databaseId: this.databaseId, replaces: { databaseId: previous.databaseId, lastSignedSeq: previous.seq, lastSignedHash: previous.hash } },
+        new: {
+          databaseId: this.databaseId,
+          replaces: { databaseId: previous.databaseId, lastSignedSeq: previous.seq, lastSignedHash: previous.hash },
+        },
         outcome: 'confirmed',
       });
     }
@@ -176,8 +185,13 @@ export class AuditLog {
   signatureOwed(): string | undefined {
     if (this.keys.existingKey(this.databaseId) === undefined) return undefined;
     const cp = this.db.prepare<[], { seq: number }>('SELECT max(seq) AS seq FROM audit_checkpoints').get()?.seq ?? 0;
-    const failed = this.db.prepare<[number], number>(`SELECT max(seq) FROM audit_log WHERE action = 'audit.checkpointFailed' AND seq > ?`).pluck().get(cp) ?? null;
-    if (failed !== null) return `the signature that failed at record ${failed} is not made yet (the last signed record is ${cp})`;
+    const failed =
+      this.db
+        .prepare<[number], number>(`SELECT max(seq) FROM audit_log WHERE action = 'audit.checkpointFailed' AND seq > ?`)
+        .pluck()
+        .get(cp) ?? null;
+    if (failed !== null)
+      return `the signature that failed at record ${failed} is not made yet (the last signed record is ${cp})`;
     if (this.location === undefined || cp === 0) return undefined;
     let head: SignedHead | undefined;
     try {
@@ -186,7 +200,8 @@ export class AuditLog {
       return undefined; // a damaged head is an integrity failure for verification, not a debt
     }
     if (head === undefined) return `the signed head of this file (record ${cp}) was not written outside the database`;
-    if (head.databaseId === this.databaseId && head.seq < cp) return `the signed head kept outside the database names record ${head.seq}, behind the last checkpoint (record ${cp})`;
+    if (head.databaseId === this.databaseId && head.seq < cp)
+      return `the signed head kept outside the database names record ${head.seq}, behind the last checkpoint (record ${cp})`;
     return undefined;
   }
 
@@ -197,9 +212,24 @@ export class AuditLog {
 
   /** Why the trail no longer agrees with its last signature, if it does not. */
   private disagreement(key: Buffer): string | undefined {
-    const signed: Array<{ what: string; databaseId: string; seq: number; hash: string; mac: string; metaHash: string | null }> = [];
+    const signed: Array<{
+      what: string;
+      databaseId: string;
+      seq: number;
+      hash: string;
+      mac: string;
+      metaHash: string | null;
+    }> = [];
     const cp = this.lastCheckpoint.get();
-    if (cp !== undefined) signed.push({ what: 'the last checkpoint', databaseId: this.databaseId, seq: cp.seq, hash: cp.head_hash, mac: cp.mac, metaHash: cp.meta_hash });
+    if (cp !== undefined)
+      signed.push({
+        what: 'the last checkpoint',
+        databaseId: this.databaseId,
+        seq: cp.seq,
+        hash: cp.head_hash,
+        mac: cp.mac,
+        metaHash: cp.meta_hash,
+      });
     if (this.location !== undefined) {
       let external: SignedHead | undefined;
       try {
@@ -212,9 +242,11 @@ export class AuditLog {
     }
     const currentMeta = metaDigest(this.db);
     for (const s of signed) {
-      if (s.databaseId !== this.databaseId) return `${s.what} belongs to database ${s.databaseId}, not ${this.databaseId}`;
+      if (s.databaseId !== this.databaseId)
+        return `${s.what} belongs to database ${s.databaseId}, not ${this.databaseId}`;
       if (this.recordHash.get(s.seq) !== s.hash) return `${s.what} (record ${s.seq}) no longer matches the trail`;
-      if (checkpointMac(key, this.databaseId, s.seq, s.hash, s.metaHash) !== s.mac) return `${s.what} was not signed with this key`;
+      if (checkpointMac(key, this.databaseId, s.seq, s.hash, s.metaHash) !== s.mac)
+        return `${s.what} was not signed with this key`;
       if (s.metaHash !== null && s.metaHash !== currentMeta) return `the meta table changed since ${s.what} was signed`;
     }
     return undefined;

@@ -68,7 +68,8 @@ const json = (value: unknown): string | null => (value === undefined || value ==
  * the whole trail would fail verification.
  */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const stored = <T extends string | null>(text: T): T => (text === null ? text : (text.replace(LONE_SURROGATE, '\ufffd') as T));
+const stored = <T extends string | null>(text: T): T =>
+  text === null ? text : (text.replace(LONE_SURROGATE, '\ufffd') as T);
 
 export const toRow = (seq: number, entry: AuditEntry, prevHash: string): AuditRow => [
   seq,
@@ -97,14 +98,21 @@ export const hashRow = (row: readonly unknown[]): string => `sha256:${hash('sha2
 export const hashText = (text: string): string => `sha256:${hash('sha256', text, 'hex')}`;
 
 /** The first record's prev_hash: binds the chain to this database file. */
-export const genesisHash = (databaseId: string): string => `sha256:${createHash('sha256').update(`genesis:${databaseId}`).digest('hex')}`;
+export const genesisHash = (databaseId: string): string =>
+  `sha256:${createHash('sha256').update(`genesis:${databaseId}`).digest('hex')}`;
 
 /**
  * The checkpoint signature: HMAC-SHA256 with the key kept outside the database, over the database
  * id, the chain head and the digest of every `meta` row. Checkpoints written before the meta
  * digest existed (`metaHash` null) were signed over the id and the head only.
  */
-export const checkpointMac = (key: Buffer, databaseId: string, seq: number, headHash: string, metaHash: string | null = null): string =>
+export const checkpointMac = (
+  key: Buffer,
+  databaseId: string,
+  seq: number,
+  headHash: string,
+  metaHash: string | null = null,
+): string =>
   `hmac-sha256:${createHmac('sha256', key)
     .update(metaHash === null ? `${databaseId}:${seq}:${headHash}` : `v2:${databaseId}:${seq}:${headHash}:${metaHash}`)
     .digest('hex')}`;
@@ -115,7 +123,16 @@ export const UNSAFE_TEXT = /[\u0000\u202A-\u202E\u2066-\u2069]/;
 
 /** The identifying columns of an entry (who, which patient and pump, what): none may carry unsafe text. */
 export function assertSafeIdentifiers(entry: AuditEntry): void {
-  for (const [field, value] of Object.entries({ actor: entry.actor, role: entry.role, witness: entry.witness, patientId: entry.patientId, pumpSerial: entry.pumpSerial, action: entry.action, libraryVersion: entry.libraryVersion })) {
-    if (typeof value === 'string' && UNSAFE_TEXT.test(value)) throw new Error(`audit ${field} contains a NUL byte or a bidirectional control character`);
+  for (const [field, value] of Object.entries({
+    actor: entry.actor,
+    role: entry.role,
+    witness: entry.witness,
+    patientId: entry.patientId,
+    pumpSerial: entry.pumpSerial,
+    action: entry.action,
+    libraryVersion: entry.libraryVersion,
+  })) {
+    if (typeof value === 'string' && UNSAFE_TEXT.test(value))
+      throw new Error(`audit ${field} contains a NUL byte or a bidirectional control character`);
   }
 }

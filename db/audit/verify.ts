@@ -59,7 +59,9 @@ export function verifyAudit(db: Db, keys?: AuditKeyStore, options: { location?: 
   const id = readDatabaseId(db);
   const key = keys?.existingKey(id);
   const currentMeta = metaDigest(db);
-  const checkpoints = db.prepare<[], Omit<Signed, 'external'>>('SELECT seq, head_hash, mac, meta_hash FROM audit_checkpoints ORDER BY id').all();
+  const checkpoints = db
+    .prepare<[], Omit<Signed, 'external'>>('SELECT seq, head_hash, mac, meta_hash FROM audit_checkpoints ORDER BY id')
+    .all();
 
   const report: AuditVerifyReport = {
     ok: true,
@@ -88,11 +90,22 @@ export function verifyAudit(db: Db, keys?: AuditKeyStore, options: { location?: 
     }
   }
   if (external !== undefined && external.databaseId !== id) {
-    fail(1, 'META_CHANGED', `the database id in the file (${id}) is not the one signed for this file (${external.databaseId}): the id was changed and the chain re-computed`);
+    fail(
+      1,
+      'META_CHANGED',
+      `the database id in the file (${id}) is not the one signed for this file (${external.databaseId}): the id was changed and the chain re-computed`,
+    );
     return report;
   }
   const signed: Signed[] = checkpoints.map((c) => ({ ...c, external: false }));
-  if (external !== undefined) signed.push({ seq: external.seq, head_hash: external.hash, mac: external.mac, meta_hash: external.metaHash, external: true });
+  if (external !== undefined)
+    signed.push({
+      seq: external.seq,
+      head_hash: external.hash,
+      mac: external.mac,
+      meta_hash: external.metaHash,
+      external: true,
+    });
   report.checkpoints.total = signed.length;
   const bySeq = new Map<number, Signed[]>();
   for (const c of signed) bySeq.set(c.seq, [...(bySeq.get(c.seq) ?? []), c]);
@@ -103,20 +116,41 @@ export function verifyAudit(db: Db, keys?: AuditKeyStore, options: { location?: 
   // values, and no JSON.stringify here): the hot path of verification. Its text is byte for byte
   // JSON.stringify's for the values the trail holds; where it ever is not, the record is hashed
   // again as the rule says (docs/audit.md) before it is called changed.
-  const rows = db.prepare(`SELECT seq, prev_hash, hash, json_array(${AUDIT_COLUMNS.join(', ')}) FROM audit_log ORDER BY seq`).raw(true);
+  const rows = db
+    .prepare(`SELECT seq, prev_hash, hash, json_array(${AUDIT_COLUMNS.join(', ')}) FROM audit_log ORDER BY seq`)
+    .raw(true);
   const exactRow = db.prepare<[number]>(`SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq = ?`).raw(true);
   const noCheckpoints: Signed[] = [];
   for (const [seq, prev, stored, text] of rows.iterate() as IterableIterator<[number, string, string, string]>) {
     report.records++;
-    if (seq !== expectedSeq) fail(expectedSeq, 'SEQUENCE_GAP', `record ${expectedSeq} is missing (next present is ${seq}): a record was deleted or inserted`);
-    else if (prev !== prevHash) fail(seq, 'CHAIN_BROKEN', `record ${seq} does not follow record ${seq - 1}: records were deleted, inserted or reordered`);
-    else if (hashText(text) !== stored && hashRow(exactRow.get(seq) as unknown[]) !== stored) fail(seq, 'HASH_MISMATCH', `record ${seq} was changed after it was written`);
+    if (seq !== expectedSeq)
+      fail(
+        expectedSeq,
+        'SEQUENCE_GAP',
+        `record ${expectedSeq} is missing (next present is ${seq}): a record was deleted or inserted`,
+      );
+    else if (prev !== prevHash)
+      fail(
+        seq,
+        'CHAIN_BROKEN',
+        `record ${seq} does not follow record ${seq - 1}: records were deleted, inserted or reordered`,
+      );
+    else if (hashText(text) !== stored && hashRow(exactRow.get(seq) as unknown[]) !== stored)
+      fail(seq, 'HASH_MISMATCH', `record ${seq} was changed after it was written`);
     if (report.firstFailure !== undefined) break;
     for (const c of bySeq.get(seq) ?? noCheckpoints) {
       if (c.head_hash !== stored) {
-        fail(seq, 'CHECKPOINT_MISMATCH', `the signed ${c.external ? 'head kept outside the database' : 'checkpoint'} at record ${seq} does not match the chain: the chain was re-computed after a change`);
+        fail(
+          seq,
+          'CHECKPOINT_MISMATCH',
+          `the signed ${c.external ? 'head kept outside the database' : 'checkpoint'} at record ${seq} does not match the chain: the chain was re-computed after a change`,
+        );
       } else if (key !== undefined && c.mac !== checkpointMac(key, id, seq, stored, c.meta_hash)) {
-        fail(seq, 'CHECKPOINT_FORGED', `the checkpoint at record ${seq} does not carry a valid signature (or the meta table it signed was changed)`);
+        fail(
+          seq,
+          'CHECKPOINT_FORGED',
+          `the checkpoint at record ${seq} does not carry a valid signature (or the meta table it signed was changed)`,
+        );
       } else if (key !== undefined) {
         report.checkpoints.verified++;
         report.lastCheckpointSeq = seq;
@@ -130,14 +164,25 @@ export function verifyAudit(db: Db, keys?: AuditKeyStore, options: { location?: 
     const lastSeq = expectedSeq - 1;
     const beyond = signed.filter((c) => c.seq > lastSeq).map((c) => c.seq);
     if (beyond.length > 0) {
-      fail(lastSeq + 1, 'TRUNCATED', `the log ends at record ${lastSeq} but a signed checkpoint names record ${Math.max(...beyond)}: records were removed from the end`);
+      fail(
+        lastSeq + 1,
+        'TRUNCATED',
+        `the log ends at record ${lastSeq} but a signed checkpoint names record ${Math.max(...beyond)}: records were removed from the end`,
+      );
     }
   }
   if (report.ok) {
     // The latest signature (the external head wins a tie) must have been made over today's meta table.
-    const latest = [...signed].filter((c) => c.meta_hash !== null).sort((a, b) => a.seq - b.seq || Number(a.external) - Number(b.external)).at(-1);
+    const latest = [...signed]
+      .filter((c) => c.meta_hash !== null)
+      .sort((a, b) => a.seq - b.seq || Number(a.external) - Number(b.external))
+      .at(-1);
     if (latest !== undefined && latest.meta_hash !== currentMeta) {
-      fail(latest.seq, 'META_CHANGED', `the meta table (database id and settings of the trail) differs from the one signed at record ${latest.seq}`);
+      fail(
+        latest.seq,
+        'META_CHANGED',
+        `the meta table (database id and settings of the trail) differs from the one signed at record ${latest.seq}`,
+      );
     }
   }
   if (report.ok) {

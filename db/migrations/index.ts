@@ -8,4 +8,10 @@ import type { Migration } from './types';
 export type { Migration };
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [m0001Initial, m0002Records, m0003Security, m0004ClinicalSafety, m0005RefillReview];
+export const migrations: readonly Migration[] = [
+  m0001Initial,
+  m0002Records,
+  m0003Security,
+  m0004ClinicalSafety,
+  m0005RefillReview,
+];

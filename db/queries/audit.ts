@@ -15,7 +15,21 @@ export interface AuditQuery {
 }
 
 /** One record for the viewer: the stored fields it shows (the export's record, without the hashes), with the names of the people in it. */
-export type AuditListRow = Pick<ExportedRecord, 'seq' | 'atUtc' | 'actor' | 'role' | 'witness' | 'patientId' | 'pumpSerial' | 'action' | 'outcome' | 'reason' | 'oldJson' | 'newJson'> & {
+export type AuditListRow = Pick<
+  ExportedRecord,
+  | 'seq'
+  | 'atUtc'
+  | 'actor'
+  | 'role'
+  | 'witness'
+  | 'patientId'
+  | 'pumpSerial'
+  | 'action'
+  | 'outcome'
+  | 'reason'
+  | 'oldJson'
+  | 'newJson'
+> & {
   patientName: string | null;
   actorName: string | null;
   witnessName: string | null;
@@ -33,7 +47,9 @@ function where(q: AuditQuery): { sql: string; params: string[] } {
   }
   if (q.patient !== undefined && q.patient !== '') {
     // Through the patients table: the trail keeps the ID, people search by name too.
-    clauses.push("a.patient_id IN (SELECT identifier FROM patients WHERE identifier = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\')");
+    clauses.push(
+      "a.patient_id IN (SELECT identifier FROM patients WHERE identifier = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\')",
+    );
     params.push(q.patient, contains(q.patient));
   }
   if (q.pumpSerial !== undefined && q.pumpSerial !== '') {
@@ -61,12 +77,22 @@ function where(q: AuditQuery): { sql: string; params: string[] } {
   return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
 }
 
-const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const nextDay = (date: string): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** Newest first, one page at a time; the indexes on patient, pump, actor, action and time serve the filters. */
-export function listAudit(db: Db, q: AuditQuery, offset: number, limit: number): { total: number; rows: AuditListRow[] } {
+export function listAudit(
+  db: Db,
+  q: AuditQuery,
+  offset: number,
+  limit: number,
+): { total: number; rows: AuditListRow[] } {
   const w = where(q);
-  const total = db.prepare<string[], number>(`SELECT count(*) FROM audit_log a ${w.sql}`).pluck().get(...w.params) ?? 0;
+  const total =
+    db
+      .prepare<string[], number>(`SELECT count(*) FROM audit_log a ${w.sql}`)
+      .pluck()
+      .get(...w.params) ?? 0;
   // The page is chosen first (on the trail's own indexes), then its few rows are given names.
   const rows = db
     .prepare<unknown[], AuditListRow>(
@@ -78,12 +104,18 @@ export function listAudit(db: Db, q: AuditQuery, offset: number, limit: number):
 
 const SELECT_ROW = `SELECT a.seq, a.at_utc AS atUtc, a.actor, a.role, a.witness, a.patient_id AS patientId, a.pump_serial AS pumpSerial, a.action, a.outcome, a.reason,
   a.old_json AS oldJson, a.new_json AS newJson, p.name AS patientName, ua.display_name AS actorName, uw.display_name AS witnessName`;
-const NAMES = 'LEFT JOIN patients p ON p.identifier = a.patient_id LEFT JOIN users ua ON ua.username = a.actor LEFT JOIN users uw ON uw.username = a.witness';
+const NAMES =
+  'LEFT JOIN patients p ON p.identifier = a.patient_id LEFT JOIN users ua ON ua.username = a.actor LEFT JOIN users uw ON uw.username = a.witness';
 
 /** One record in full, with the names of the people in it. */
-export function auditRecord(db: Db, seq: number): (AuditListRow & { pumpTime: string | null; libraryVersion: string | null }) | undefined {
+export function auditRecord(
+  db: Db,
+  seq: number,
+): (AuditListRow & { pumpTime: string | null; libraryVersion: string | null }) | undefined {
   return db
-    .prepare<[number], AuditListRow & { pumpTime: string | null; libraryVersion: string | null }>(`${SELECT_ROW}, a.pump_time AS pumpTime, a.library_version AS libraryVersion FROM audit_log a ${NAMES} WHERE a.seq = ?`)
+    .prepare<[number], AuditListRow & { pumpTime: string | null; libraryVersion: string | null }>(
+      `${SELECT_ROW}, a.pump_time AS pumpTime, a.library_version AS libraryVersion FROM audit_log a ${NAMES} WHERE a.seq = ?`,
+    )
     .get(seq);
 }
 

@@ -18,5 +18,12 @@ export const sessionOfAuditRecord = (db: Db, seq: number): FrameSessionRow | und
     .get(seq, seq);
 
 /** A session's frames in the order they were exchanged (on `session_frames_session`). */
-export const framesOfSession = (db: Db, sessionId: number): Array<{ at: string; direction: 'out' | 'in'; bytes: Buffer }> =>
-  db.prepare<[number], { at: string; direction: 'out' | 'in'; bytes: Buffer }>('SELECT at, direction, bytes FROM session_frames WHERE session_id = ? ORDER BY id').all(sessionId);
+export const framesOfSession = (
+  db: Db,
+  sessionId: number,
+): Array<{ at: string; direction: 'out' | 'in'; bytes: Buffer }> =>
+  db
+    .prepare<[number], { at: string; direction: 'out' | 'in'; bytes: Buffer }>(
+      'SELECT at, direction, bytes FROM session_frames WHERE session_id = ? ORDER BY id',
+    )
+    .all(sessionId);

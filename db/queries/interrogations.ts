@@ -22,7 +22,10 @@ export function insertInterrogation(
 }
 
 /** Newest first; uses `interrogations_pump` when a serial is given, the primary key otherwise. */
-export function listInterrogations(db: Db, options: { limit: number; serial?: string | undefined }): InterrogationRow[] {
+export function listInterrogations(
+  db: Db,
+  options: { limit: number; serial?: string | undefined },
+): InterrogationRow[] {
   const columns = `id, recorded_at AS recordedAt, link, pump_serial AS pumpSerial, status_json AS statusJson`;
   if (options.serial !== undefined) {
     return db

@@ -10,13 +10,37 @@ export interface PatientRow {
   spasticityOrigin: 'spinal' | 'cerebral' | null;
 }
 
-const patientColumns = 'id, identifier, name, birth_date AS birthDate, indication, indication_kind AS indicationKind, spasticity_origin AS spasticityOrigin';
+const patientColumns =
+  'id, identifier, name, birth_date AS birthDate, indication, indication_kind AS indicationKind, spasticity_origin AS spasticityOrigin';
 
-export function insertPatient(db: Db, p: { identifier: string; name: string; birthDate: string | null; indication: string | null; indicationKind: string | null; spasticityOrigin?: string | null; notes: string | null; createdAt: string }): number {
+export function insertPatient(
+  db: Db,
+  p: {
+    identifier: string;
+    name: string;
+    birthDate: string | null;
+    indication: string | null;
+    indicationKind: string | null;
+    spasticityOrigin?: string | null;
+    notes: string | null;
+    createdAt: string;
+  },
+): number {
   return Number(
     db
-      .prepare('INSERT INTO patients (identifier, name, birth_date, indication, indication_kind, spasticity_origin, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(p.identifier, p.name, p.birthDate, p.indication, p.indicationKind, p.spasticityOrigin ?? null, p.notes, p.createdAt).lastInsertRowid,
+      .prepare(
+        'INSERT INTO patients (identifier, name, birth_date, indication, indication_kind, spasticity_origin, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        p.identifier,
+        p.name,
+        p.birthDate,
+        p.indication,
+        p.indicationKind,
+        p.spasticityOrigin ?? null,
+        p.notes,
+        p.createdAt,
+      ).lastInsertRowid,
   );
 }
 
@@ -24,19 +48,32 @@ export function insertPatient(db: Db, p: { identifier: string; name: string; bir
 export function searchPatients(db: Db, query: string, limit = 50): PatientRow[] {
   const prefix = `${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return db
-    .prepare<[string, string, number], PatientRow>(`SELECT ${patientColumns} FROM patients WHERE identifier = ? OR name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?`)
+    .prepare<[string, string, number], PatientRow>(
+      `SELECT ${patientColumns} FROM patients WHERE identifier = ? OR name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?`,
+    )
     .all(query, prefix, limit);
 }
 
 export const findPatient = (db: Db, id: number): PatientRow | undefined =>
   db.prepare<[number], PatientRow>(`SELECT ${patientColumns} FROM patients WHERE id = ?`).get(id);
 
-export function insertPain(db: Db, p: { patientId: number; assessedAt: string; vas: number; note: string | null; recordedBy: string }): number {
-  return Number(db.prepare('INSERT INTO pain_assessments (patient_id, assessed_at, vas, note, recorded_by) VALUES (?, ?, ?, ?, ?)').run(p.patientId, p.assessedAt, p.vas, p.note, p.recordedBy).lastInsertRowid);
+export function insertPain(
+  db: Db,
+  p: { patientId: number; assessedAt: string; vas: number; note: string | null; recordedBy: string },
+): number {
+  return Number(
+    db
+      .prepare('INSERT INTO pain_assessments (patient_id, assessed_at, vas, note, recorded_by) VALUES (?, ?, ?, ?, ?)')
+      .run(p.patientId, p.assessedAt, p.vas, p.note, p.recordedBy).lastInsertRowid,
+  );
 }
 
 export const painHistory = (db: Db, patientId: number) =>
-  db.prepare<[number], { assessedAt: string; vas: number }>('SELECT assessed_at AS assessedAt, vas FROM pain_assessments WHERE patient_id = ? ORDER BY assessed_at').all(patientId);
+  db
+    .prepare<[number], { assessedAt: string; vas: number }>(
+      'SELECT assessed_at AS assessedAt, vas FROM pain_assessments WHERE patient_id = ? ORDER BY assessed_at',
+    )
+    .all(patientId);
 
 export interface ImplantedPumpRow {
   id: number;
@@ -52,8 +89,11 @@ export interface ImplantedPumpRow {
 export function insertImplantedPump(db: Db, p: Omit<ImplantedPumpRow, 'id'>): number {
   return Number(
     db
-      .prepare('INSERT INTO implanted_pumps (patient_id, model_id, serial, implant_date, catheter_model_id, catheter_length_cm, replace_by_date) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(p.patientId, p.modelId, p.serial, p.implantDate, p.catheterModelId, p.catheterLengthCm, p.replaceByDate).lastInsertRowid,
+      .prepare(
+        'INSERT INTO implanted_pumps (patient_id, model_id, serial, implant_date, catheter_model_id, catheter_length_cm, replace_by_date) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(p.patientId, p.modelId, p.serial, p.implantDate, p.catheterModelId, p.catheterLengthCm, p.replaceByDate)
+      .lastInsertRowid,
   );
 }
 
@@ -98,8 +138,30 @@ export function insertRefill(db: Db, r: RefillInsert): number {
            syringe_volume_ml, prepared_by, checked_by, barcode, expected_residual_ml, withdrawn_ml, discrepancy_ml, discrepancy_flag,
            instilled_ml, new_reservoir_ml, waste_ml, waste_witness, audit_seq) VALUES (${Array(22).fill('?').join(', ')})`,
       )
-      .run(r.pumpId, r.prescriptionId, r.performedAt, r.nurse, r.witness, r.syringeDrug, r.syringeConcentrationJson, r.syringeLot, r.syringeExpiry, r.syringeVolumeMl, r.preparedBy, r.checkedBy, r.barcode,
-        r.expectedResidualMl, r.withdrawnMl, r.discrepancyMl, r.discrepancyFlag ? 1 : 0, r.instilledMl, r.newReservoirMl, r.wasteMl, r.wasteWitness, r.auditSeq).lastInsertRowid,
+      .run(
+        r.pumpId,
+        r.prescriptionId,
+        r.performedAt,
+        r.nurse,
+        r.witness,
+        r.syringeDrug,
+        r.syringeConcentrationJson,
+        r.syringeLot,
+        r.syringeExpiry,
+        r.syringeVolumeMl,
+        r.preparedBy,
+        r.checkedBy,
+        r.barcode,
+        r.expectedResidualMl,
+        r.withdrawnMl,
+        r.discrepancyMl,
+        r.discrepancyFlag ? 1 : 0,
+        r.instilledMl,
+        r.newReservoirMl,
+        r.wasteMl,
+        r.wasteWitness,
+        r.auditSeq,
+      ).lastInsertRowid,
   );
 }
 
@@ -122,7 +184,16 @@ export const pumpsOfPatient = (db: Db, patientId: number): ImplantedPumpRow[] =>
 /** Every refill of a pump with its volumes, oldest first (on `refills_pump`). */
 export const refillVisits = (db: Db, pumpId: number) =>
   db
-    .prepare<[number], { performedAt: string; discrepancyMl: string | null; discrepancyFlag: number; withdrawnMl: string; instilledMl: string }>(
+    .prepare<
+      [number],
+      {
+        performedAt: string;
+        discrepancyMl: string | null;
+        discrepancyFlag: number;
+        withdrawnMl: string;
+        instilledMl: string;
+      }
+    >(
       `SELECT performed_at AS performedAt, discrepancy_ml AS discrepancyMl, discrepancy_flag AS discrepancyFlag, withdrawn_ml AS withdrawnMl,
          instilled_ml AS instilledMl FROM refills WHERE pump_id = ? ORDER BY performed_at`,
     )
@@ -147,11 +218,27 @@ export interface SystemicOpioidRow {
   recordedAt: string;
 }
 
-export function insertSystemicOpioid(db: Db, r: Omit<SystemicOpioidRow, 'id'> & { patientId: number; auditSeq: number }): number {
+export function insertSystemicOpioid(
+  db: Db,
+  r: Omit<SystemicOpioidRow, 'id'> & { patientId: number; auditSeq: number },
+): number {
   return Number(
     db
-      .prepare('INSERT INTO systemic_opioids (patient_id, drug, route, dose_value, dose_unit, start_date, stop_date, recorded_by, recorded_at, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(r.patientId, r.drug, r.route, r.doseValue, r.doseUnit, r.startDate, r.stopDate, r.recordedBy, r.recordedAt, r.auditSeq).lastInsertRowid,
+      .prepare(
+        'INSERT INTO systemic_opioids (patient_id, drug, route, dose_value, dose_unit, start_date, stop_date, recorded_by, recorded_at, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.patientId,
+        r.drug,
+        r.route,
+        r.doseValue,
+        r.doseUnit,
+        r.startDate,
+        r.stopDate,
+        r.recordedBy,
+        r.recordedAt,
+        r.auditSeq,
+      ).lastInsertRowid,
   );
 }
 
@@ -165,10 +252,14 @@ export const systemicOpioidsOf = (db: Db, patientId: number): SystemicOpioidRow[
     .all(patientId);
 
 export const setSystemicOpioidStop = (db: Db, id: number, patientId: number, stopDate: string): boolean =>
-  db.prepare('UPDATE systemic_opioids SET stop_date = ? WHERE id = ? AND patient_id = ?').run(stopDate, id, patientId).changes === 1;
+  db.prepare('UPDATE systemic_opioids SET stop_date = ? WHERE id = ? AND patient_id = ?').run(stopDate, id, patientId)
+    .changes === 1;
 
 /** The last refill of a pump: when, the drug filled and the syringe's expiry (on `refills_pump`). */
-export const lastRefill = (db: Db, pumpId: number): { performedAt: string; syringeDrug: string; syringeExpiry: string } | undefined =>
+export const lastRefill = (
+  db: Db,
+  pumpId: number,
+): { performedAt: string; syringeDrug: string; syringeExpiry: string } | undefined =>
   db
     .prepare<[number], { performedAt: string; syringeDrug: string; syringeExpiry: string }>(
       'SELECT performed_at AS performedAt, syringe_drug AS syringeDrug, syringe_expiry AS syringeExpiry FROM refills WHERE pump_id = ? ORDER BY performed_at DESC LIMIT 1',
@@ -177,4 +268,7 @@ export const lastRefill = (db: Db, pumpId: number): { performedAt: string; syrin
 
 /** How many times a drug was filled into the pump (its first fill may be shorter-lived). */
 export const fillCount = (db: Db, pumpId: number, drug: string): number =>
-  db.prepare<[number, string], number>('SELECT count(*) FROM refills WHERE pump_id = ? AND syringe_drug = ?').pluck().get(pumpId, drug) ?? 0;
+  db
+    .prepare<[number, string], number>('SELECT count(*) FROM refills WHERE pump_id = ? AND syringe_drug = ?')
+    .pluck()
+    .get(pumpId, drug) ?? 0;

@@ -29,7 +29,18 @@ export function insertReview(db: Db, r: ReviewInsert): number {
         `INSERT INTO pump_reviews (pump_id, refill_id, flagged_at, nurse, expected_ml, withdrawn_ml, discrepancy_ml, checked, patient_state, audit_seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.pumpId, r.refillId, r.flaggedAt, r.nurse, r.expectedMl, r.withdrawnMl, r.discrepancyMl, r.checked, r.patientState, r.auditSeq).lastInsertRowid,
+      .run(
+        r.pumpId,
+        r.refillId,
+        r.flaggedAt,
+        r.nurse,
+        r.expectedMl,
+        r.withdrawnMl,
+        r.discrepancyMl,
+        r.checked,
+        r.patientState,
+        r.auditSeq,
+      ).lastInsertRowid,
   );
 }
 
@@ -39,10 +50,20 @@ const SELECT = `SELECT r.id, r.pump_id AS pumpId, r.refill_id AS refillId, r.fla
   FROM pump_reviews r JOIN implanted_pumps p ON p.id = r.pump_id`;
 
 /** The reviews no physician has cleared yet, oldest first (on `pump_reviews_open`). */
-export const openReviews = (db: Db): ReviewRow[] => db.prepare<[], ReviewRow>(`${SELECT} WHERE r.cleared_at IS NULL ORDER BY r.flagged_at, r.id`).all();
+export const openReviews = (db: Db): ReviewRow[] =>
+  db.prepare<[], ReviewRow>(`${SELECT} WHERE r.cleared_at IS NULL ORDER BY r.flagged_at, r.id`).all();
 
-export const findReview = (db: Db, id: number): ReviewRow | undefined => db.prepare<[number], ReviewRow>(`${SELECT} WHERE r.id = ?`).get(id);
+export const findReview = (db: Db, id: number): ReviewRow | undefined =>
+  db.prepare<[number], ReviewRow>(`${SELECT} WHERE r.id = ?`).get(id);
 
 /** Clears an open review; false when it was already cleared (two physicians at once). */
-export const clearReviewRow = (db: Db, id: number, c: { by: string; at: string; note: string; auditSeq: number }): boolean =>
-  db.prepare('UPDATE pump_reviews SET cleared_by = ?, cleared_at = ?, clear_note = ?, clear_audit_seq = ? WHERE id = ? AND cleared_at IS NULL').run(c.by, c.at, c.note, c.auditSeq, id).changes === 1;
+export const clearReviewRow = (
+  db: Db,
+  id: number,
+  c: { by: string; at: string; note: string; auditSeq: number },
+): boolean =>
+  db
+    .prepare(
+      'UPDATE pump_reviews SET cleared_by = ?, cleared_at = ?, clear_note = ?, clear_audit_seq = ? WHERE id = ? AND cleared_at IS NULL',
+    )
+    .run(c.by, c.at, c.note, c.auditSeq, id).changes === 1;

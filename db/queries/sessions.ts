@@ -12,16 +12,41 @@ export interface SessionRow {
   outcome: SessionOutcome;
 }
 
-export function insertSession(db: Db, s: { sessionUuid: string; pumpSerial: string; startedAt: string; actor: string; witness: string | null; intentJson: string; intentAuditSeq: number }): number {
+export function insertSession(
+  db: Db,
+  s: {
+    sessionUuid: string;
+    pumpSerial: string;
+    startedAt: string;
+    actor: string;
+    witness: string | null;
+    intentJson: string;
+    intentAuditSeq: number;
+  },
+): number {
   return Number(
     db
-      .prepare('INSERT INTO programming_sessions (session_uuid, pump_serial, started_at, actor, witness, intent_json, intent_audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(s.sessionUuid, s.pumpSerial, s.startedAt, s.actor, s.witness, s.intentJson, s.intentAuditSeq).lastInsertRowid,
+      .prepare(
+        'INSERT INTO programming_sessions (session_uuid, pump_serial, started_at, actor, witness, intent_json, intent_audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(s.sessionUuid, s.pumpSerial, s.startedAt, s.actor, s.witness, s.intentJson, s.intentAuditSeq)
+      .lastInsertRowid,
   );
 }
 
-export function setSessionOutcome(db: Db, id: number, outcome: SessionOutcome, resolvedAt: string, auditSeq: number): void {
-  db.prepare('UPDATE programming_sessions SET outcome = ?, resolved_at = ?, outcome_audit_seq = ? WHERE id = ?').run(outcome, resolvedAt, auditSeq, id);
+export function setSessionOutcome(
+  db: Db,
+  id: number,
+  outcome: SessionOutcome,
+  resolvedAt: string,
+  auditSeq: number,
+): void {
+  db.prepare('UPDATE programming_sessions SET outcome = ?, resolved_at = ?, outcome_audit_seq = ? WHERE id = ?').run(
+    outcome,
+    resolvedAt,
+    auditSeq,
+    id,
+  );
 }
 
 /** Sessions of a pump whose outcome is not known: they block programming (on `programming_sessions_pump`). */
@@ -43,7 +68,11 @@ export const allOpenSessions = (db: Db): SessionRow[] =>
     .all();
 
 /** The confirmed program writes of a pump since a time, oldest first (on `programming_sessions_history`). */
-export const confirmedPrograms = (db: Db, pumpSerial: string, sinceIso: string): Array<{ startedAt: string; intentJson: string }> =>
+export const confirmedPrograms = (
+  db: Db,
+  pumpSerial: string,
+  sinceIso: string,
+): Array<{ startedAt: string; intentJson: string }> =>
   db
     .prepare<[string, string], { startedAt: string; intentJson: string }>(
       `SELECT started_at AS startedAt, intent_json AS intentJson FROM programming_sessions
@@ -55,7 +84,11 @@ export const confirmedPrograms = (db: Db, pumpSerial: string, sinceIso: string):
  * The confirmed clinician boluses of a pump since a time, oldest first: sessions whose intent
  * carries a `bolus` (the program in it is the one the pump ran, unchanged).
  */
-export const confirmedBoluses = (db: Db, pumpSerial: string, sinceIso: string): Array<{ startedAt: string; intentJson: string }> =>
+export const confirmedBoluses = (
+  db: Db,
+  pumpSerial: string,
+  sinceIso: string,
+): Array<{ startedAt: string; intentJson: string }> =>
   db
     .prepare<[string, string], { startedAt: string; intentJson: string }>(
       `SELECT started_at AS startedAt, intent_json AS intentJson FROM programming_sessions
@@ -64,7 +97,9 @@ export const confirmedBoluses = (db: Db, pumpSerial: string, sinceIso: string): 
     .all(pumpSerial, sinceIso);
 
 /** The pumps whose last confirmed program (a bolus is none) is a stop, with when, by whom and the reason recorded with the intent. */
-export const stoppedPumps = (db: Db): Array<{ pumpSerial: string; stoppedAt: string; actor: string; intentJson: string; reason: string | null }> =>
+export const stoppedPumps = (
+  db: Db,
+): Array<{ pumpSerial: string; stoppedAt: string; actor: string; intentJson: string; reason: string | null }> =>
   db
     .prepare<[], { pumpSerial: string; stoppedAt: string; actor: string; intentJson: string; reason: string | null }>(
       `SELECT s.pump_serial AS pumpSerial, s.started_at AS stoppedAt, s.actor, s.intent_json AS intentJson, a.reason FROM (
@@ -77,7 +112,11 @@ export const stoppedPumps = (db: Db): Array<{ pumpSerial: string; stoppedAt: str
     .all();
 
 /** The confirmed program in force at a time: the last one confirmed before it (none or one row). */
-export const lastConfirmedProgramBefore = (db: Db, pumpSerial: string, beforeIso: string): Array<{ startedAt: string; intentJson: string }> =>
+export const lastConfirmedProgramBefore = (
+  db: Db,
+  pumpSerial: string,
+  beforeIso: string,
+): Array<{ startedAt: string; intentJson: string }> =>
   db
     .prepare<[string, string], { startedAt: string; intentJson: string }>(
       `SELECT started_at AS startedAt, intent_json AS intentJson FROM programming_sessions
@@ -86,7 +125,10 @@ export const lastConfirmedProgramBefore = (db: Db, pumpSerial: string, beforeIso
     .all(pumpSerial, beforeIso);
 
 /** A pump's first confirmed program with what its intent recorded as running before it (the audit record's old values). */
-export const firstConfirmedProgram = (db: Db, pumpSerial: string): { startedAt: string; oldJson: string | null } | undefined =>
+export const firstConfirmedProgram = (
+  db: Db,
+  pumpSerial: string,
+): { startedAt: string; oldJson: string | null } | undefined =>
   db
     .prepare<[string], { startedAt: string; oldJson: string | null }>(
       `SELECT s.started_at AS startedAt, a.old_json AS oldJson FROM programming_sessions AS s JOIN audit_log AS a ON a.seq = s.intent_audit_seq

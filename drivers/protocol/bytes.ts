@@ -29,7 +29,8 @@ export class Writer {
   }
   /** A signed 16-bit integer, two's complement. */
   i16(v: number): this {
-    if (!Number.isInteger(v) || v < -0x8000 || v > 0x7fff) throw new RangeError(`${v} does not fit a field of -32768…32767`);
+    if (!Number.isInteger(v) || v < -0x8000 || v > 0x7fff)
+      throw new RangeError(`${v} does not fit a field of -32768…32767`);
     return this.u16(v < 0 ? v + 0x10000 : v);
   }
   raw(b: Uint8Array): this {
@@ -70,7 +71,8 @@ export class Reader {
   private at = 0;
   constructor(private readonly b: Uint8Array) {}
   private need(n: number): void {
-    if (this.at + n > this.b.length) throw new ShortPayload(`payload ends at byte ${this.b.length}, needed ${this.at + n}`);
+    if (this.at + n > this.b.length)
+      throw new ShortPayload(`payload ends at byte ${this.b.length}, needed ${this.at + n}`);
   }
   u8(): number {
     this.need(1);

@@ -3,7 +3,15 @@ import { formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
 import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../../core/result';
 import { programDailyDose, pumpModelNamed } from '../therapy';
-import { ALARM_CODES, DRUG_CODES, isWireUtcOffset, MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, type WireSettings, type WireStatus } from './messages';
+import {
+  ALARM_CODES,
+  DRUG_CODES,
+  isWireUtcOffset,
+  MAX_UTC_OFFSET_MINUTES,
+  MIN_UTC_OFFSET_MINUTES,
+  type WireSettings,
+  type WireStatus,
+} from './messages';
 
 /** Protocol epoch: 2000-01-01T00:00:00Z. */
 const EPOCH_MS = Date.UTC(2000, 0, 1);
@@ -22,7 +30,13 @@ export function wireTime(time: Date, field = 'time'): Result<number> {
   const seconds = Math.floor((ms - EPOCH_MS) / 1000);
   if (!Number.isFinite(ms) || seconds < 0 || seconds > U32_MAX) {
     const shown = Number.isFinite(ms) ? time.toISOString() : 'an invalid date';
-    return err(appError('OUT_OF_RANGE', `the pump clock runs from 2000-01-01T00:00:00Z to ${LAST_WIRE_TIME.toISOString()}; ${shown} is outside it`, field));
+    return err(
+      appError(
+        'OUT_OF_RANGE',
+        `the pump clock runs from 2000-01-01T00:00:00Z to ${LAST_WIRE_TIME.toISOString()}; ${shown} is outside it`,
+        field,
+      ),
+    );
   }
   return ok(seconds);
 }
@@ -33,7 +47,13 @@ export function wireTime(time: Date, field = 'time'): Result<number> {
  */
 export function wireUtcOffset(minutes: number, field = 'utcOffsetMinutes'): Result<number> {
   if (!isWireUtcOffset(minutes)) {
-    return err(appError('OUT_OF_RANGE', `the pump takes a UTC offset of whole minutes from ${MIN_UTC_OFFSET_MINUTES} to +${MAX_UTC_OFFSET_MINUTES}; ${minutes} is outside it`, field));
+    return err(
+      appError(
+        'OUT_OF_RANGE',
+        `the pump takes a UTC offset of whole minutes from ${MIN_UTC_OFFSET_MINUTES} to +${MAX_UTC_OFFSET_MINUTES}; ${minutes} is outside it`,
+        field,
+      ),
+    );
   }
   return ok(minutes);
 }
@@ -77,7 +97,11 @@ export function toWireSettings(s: PumpSettings): Result<WireSettings> {
   const conc = fixed(s.concentration.value, mcg ? 1_000 : 1_000_000, 'concentration');
   if (!conc.ok) return conc;
   // The rate field: continuous, the rate; stopped, 0; flex, the first (00:00) step's rate (docs).
-  const rate = fixed(s.mode === 'stopped' ? '0' : s.mode === 'flex' ? (s.steps?.[0]?.rate.value ?? '0') : s.rate.value, 1000, 'rate');
+  const rate = fixed(
+    s.mode === 'stopped' ? '0' : s.mode === 'flex' ? (s.steps?.[0]?.rate.value ?? '0') : s.rate.value,
+    1000,
+    'rate',
+  );
   if (!rate.ok) return rate;
   const steps: WireSettings['steps'] = [];
   if (s.mode === 'flex') {
@@ -93,9 +117,22 @@ export function toWireSettings(s: PumpSettings): Result<WireSettings> {
   if (s.patientBolus !== undefined) {
     const v = fixed(s.patientBolus.volumeMl, 1000, 'patientBolus.volumeMl');
     if (!v.ok) return v;
-    patientBolus = { volumeUl: v.value, durationMin: s.patientBolus.durationMinutes, lockoutMin: s.patientBolus.lockoutMinutes, maxPerDay: s.patientBolus.maxPerDay };
+    patientBolus = {
+      volumeUl: v.value,
+      durationMin: s.patientBolus.durationMinutes,
+      lockoutMin: s.patientBolus.lockoutMinutes,
+      maxPerDay: s.patientBolus.maxPerDay,
+    };
   }
-  return ok({ drug: DRUG_CODES.indexOf(s.drug), massUnit: mcg ? 1 : 0, concentrationNgPerMl: conc.value, mode: MODES.indexOf(s.mode), rateUlPerDay: rate.value, steps, patientBolus });
+  return ok({
+    drug: DRUG_CODES.indexOf(s.drug),
+    massUnit: mcg ? 1 : 0,
+    concentrationNgPerMl: conc.value,
+    mode: MODES.indexOf(s.mode),
+    rateUlPerDay: rate.value,
+    steps,
+    patientBolus,
+  });
 }
 
 /**
@@ -105,7 +142,8 @@ export function toWireSettings(s: PumpSettings): Result<WireSettings> {
 const shifted = (n: number, exponent: 3 | 6): Dec => dec(`${n}e-${exponent}`);
 
 /** A problem in what the wand sent: typed, naming the field, never taken as absent or zero. */
-const received = (message: string, field: string): AppError => appError('COMMUNICATION_FAILED', `the wand sent ${message}`, field);
+const received = (message: string, field: string): AppError =>
+  appError('COMMUNICATION_FAILED', `the wand sent ${message}`, field);
 
 /**
  * A settings block as received, checked with the same rules the host applies before sending:
@@ -118,8 +156,10 @@ export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
   const mcg = w.massUnit === 1;
   const mode = MODES[w.mode];
   if (mode === undefined) return err(received(`an unknown mode ${w.mode}`, 'mode'));
-  if (mode !== 'flex' && w.steps.length > 0) return err(received(`${w.steps.length} flex step(s) for a ${mode} program`, 'steps'));
-  if (mode === 'stopped' && w.rateUlPerDay !== 0) return err(received(`a rate of ${w.rateUlPerDay} µL/day for a stopped pump`, 'rate'));
+  if (mode !== 'flex' && w.steps.length > 0)
+    return err(received(`${w.steps.length} flex step(s) for a ${mode} program`, 'steps'));
+  if (mode === 'stopped' && w.rateUlPerDay !== 0)
+    return err(received(`a rate of ${w.rateUlPerDay} µL/day for a stopped pump`, 'rate'));
   const ml = (ul: number) => str(shifted(ul, 3));
   const settings: PumpSettings = {
     drug,
@@ -128,14 +168,25 @@ export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
     rate: { value: ml(w.rateUlPerDay), unit: 'mL/day' },
   };
   if (mode === 'flex') {
-    const steps = w.steps.map((s) => ({ start: formatMinutes(s.startMinute), rate: { value: ml(s.rateUlPerDay), unit: 'mL/day' as const } }));
+    const steps = w.steps.map((s) => ({
+      start: formatMinutes(s.startMinute),
+      rate: { value: ml(s.rateUlPerDay), unit: 'mL/day' as const },
+    }));
     const valid = stepDurations(steps);
-    if (!valid.ok) return err(received(`a flex schedule that breaks the step rules: ${valid.error.message}`, valid.error.field ?? 'steps'));
+    if (!valid.ok)
+      return err(
+        received(`a flex schedule that breaks the step rules: ${valid.error.message}`, valid.error.field ?? 'steps'),
+      );
     settings.steps = steps;
   }
   if (w.patientBolus !== null) {
     const b = w.patientBolus;
-    settings.patientBolus = { volumeMl: ml(b.volumeUl), durationMinutes: b.durationMin, lockoutMinutes: b.lockoutMin, maxPerDay: b.maxPerDay };
+    settings.patientBolus = {
+      volumeMl: ml(b.volumeUl),
+      durationMinutes: b.durationMin,
+      lockoutMinutes: b.lockoutMin,
+      maxPerDay: b.maxPerDay,
+    };
   }
   return ok(settings);
 }
@@ -158,7 +209,8 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
   }
   // The daily dose is the whole day's (a flex program's steps, not the step running now), from the one therapy model.
   const dose = programDailyDose(s, pumpModelNamed(w.model));
-  if (!dose.ok) return err(received(`a program the therapy model refuses: ${dose.error.message}`, dose.error.field ?? 'settings'));
+  if (!dose.ok)
+    return err(received(`a program the therapy model refuses: ${dose.error.message}`, dose.error.field ?? 'settings'));
   return ok({
     model: w.model,
     serial: w.serial,
@@ -177,7 +229,9 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     lastTransactionId: w.lastTx === null ? null : bytesToUuid(w.lastTx),
     ...(s.steps === undefined ? {} : { steps: s.steps }),
     ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }),
-    ...(w.bridgeUl === null ? {} : { bridge: { remaining: { value: str(shifted(w.bridgeUl, 3)), unit: 'mL' as const } } }),
+    ...(w.bridgeUl === null
+      ? {}
+      : { bridge: { remaining: { value: str(shifted(w.bridgeUl, 3)), unit: 'mL' as const } } }),
   });
 }
 
@@ -185,7 +239,11 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
  * The flex step running at a pump-clock time (UTC seconds since the epoch) for a pump whose local
  * time is that clock plus `utcOffsetMinutes`: the last step started by that local minute of the day.
  */
-export function stepAt(steps: WireSettings['steps'], time: number, utcOffsetMinutes = 0): WireSettings['steps'][number] | undefined {
+export function stepAt(
+  steps: WireSettings['steps'],
+  time: number,
+  utcOffsetMinutes = 0,
+): WireSettings['steps'][number] | undefined {
   const local = time + utcOffsetMinutes * 60;
   const minute = Math.floor((((local % 86_400) + 86_400) % 86_400) / 60);
   let running = steps[0];
@@ -195,7 +253,9 @@ export function stepAt(steps: WireSettings['steps'], time: number, utcOffsetMinu
 
 /** The pump side of the wire (simulator and firmware reference): a status as the wand sends it. */
 export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<WireStatus> {
-  const settings = toWireSettings(program ?? { drug: s.drug, concentration: s.concentration, mode: s.mode, rate: s.rate });
+  const settings = toWireSettings(
+    program ?? { drug: s.drug, concentration: s.concentration, mode: s.mode, rate: s.rate },
+  );
   if (!settings.ok) return settings;
   const ul = (mL: string, field: string) => fixed(mL, 1000, field);
   const reservoir = ul(s.reservoirVolume.value, 'reservoirVolume');
@@ -212,7 +272,10 @@ export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<Wire
   const offset = wireUtcOffset(s.utcOffsetMinutes ?? 0);
   if (!offset.ok) return offset;
   // In STATUS the rate field of a flex program is the rate of the step running now by the pump's local time (docs).
-  const rateUlPerDay = settings.value.mode === 2 ? (stepAt(settings.value.steps, pumpTime.value, offset.value)?.rateUlPerDay ?? 0) : settings.value.rateUlPerDay;
+  const rateUlPerDay =
+    settings.value.mode === 2
+      ? (stepAt(settings.value.steps, pumpTime.value, offset.value)?.rateUlPerDay ?? 0)
+      : settings.value.rateUlPerDay;
   return ok({
     model: s.model,
     serial: s.serial,

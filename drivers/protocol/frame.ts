@@ -33,7 +33,8 @@ export type FrameError =
   | { kind: 'TRAILING_BYTES'; extra: number };
 
 export function encodeFrame(frame: Frame): Uint8Array {
-  if (frame.payload.length > MAX_PAYLOAD) throw new RangeError(`payload of ${frame.payload.length} bytes exceeds ${MAX_PAYLOAD}`);
+  if (frame.payload.length > MAX_PAYLOAD)
+    throw new RangeError(`payload of ${frame.payload.length} bytes exceeds ${MAX_PAYLOAD}`);
   const out = new Uint8Array(HEADER_BYTES + frame.payload.length + TRAILER_BYTES);
   out[0] = SYNC0;
   out[1] = SYNC1;
@@ -62,7 +63,8 @@ export function frameLength(bytes: Uint8Array): number | FrameError | undefined 
 /** Decodes exactly one whole frame; every malformed input is a typed error, never an exception. */
 export function decodeFrame(bytes: Uint8Array): { ok: true; frame: Frame } | { ok: false; error: FrameError } {
   const need = frameLength(bytes);
-  if (need === undefined) return { ok: false, error: { kind: 'TRUNCATED', have: bytes.length, need: HEADER_BYTES + TRAILER_BYTES } };
+  if (need === undefined)
+    return { ok: false, error: { kind: 'TRUNCATED', have: bytes.length, need: HEADER_BYTES + TRAILER_BYTES } };
   if (typeof need !== 'number') return { ok: false, error: need };
   if (bytes[2] !== PROTOCOL_VERSION) return { ok: false, error: { kind: 'BAD_VERSION', version: bytes[2] ?? 0 } };
   if (bytes.length < need) return { ok: false, error: { kind: 'TRUNCATED', have: bytes.length, need } };
@@ -77,6 +79,7 @@ export function decodeFrame(bytes: Uint8Array): { ok: true; frame: Frame } | { o
 /** Splits a frame into USB bulk packets of at most 64 bytes. */
 export function packetize(frame: Uint8Array): Uint8Array[] {
   const packets: Uint8Array[] = [];
-  for (let i = 0; i < frame.length; i += PACKET_BYTES) packets.push(frame.subarray(i, Math.min(frame.length, i + PACKET_BYTES)));
+  for (let i = 0; i < frame.length; i += PACKET_BYTES)
+    packets.push(frame.subarray(i, Math.min(frame.length, i + PACKET_BYTES)));
   return packets;
 }

@@ -61,7 +61,8 @@ export const MESSAGE_VERSION = 2;
  */
 export const MIN_UTC_OFFSET_MINUTES = -720;
 export const MAX_UTC_OFFSET_MINUTES = 840;
-export const isWireUtcOffset = (minutes: number): boolean => Number.isInteger(minutes) && minutes >= MIN_UTC_OFFSET_MINUTES && minutes <= MAX_UTC_OFFSET_MINUTES;
+export const isWireUtcOffset = (minutes: number): boolean =>
+  Number.isInteger(minutes) && minutes >= MIN_UTC_OFFSET_MINUTES && minutes <= MAX_UTC_OFFSET_MINUTES;
 /** At most this many flex steps travel in a settings block. */
 const MAX_WIRE_STEPS = 13;
 /** Events per EVENTS page. */
@@ -105,7 +106,13 @@ export type Message =
   | { type: 'READ_STATUS' }
   | { type: 'READ_EVENTS'; page: number }
   | { type: 'BEGIN_TX'; txId: Uint8Array }
-  | { type: 'STAGE_PROGRAM'; txId: Uint8Array; settings: WireSettings; reservoirUl: number | null; bridge: { volumeUl: number; durationMin: number } | null }
+  | {
+      type: 'STAGE_PROGRAM';
+      txId: Uint8Array;
+      settings: WireSettings;
+      reservoirUl: number | null;
+      bridge: { volumeUl: number; durationMin: number } | null;
+    }
   | { type: 'COMMIT'; txId: Uint8Array }
   | { type: 'START_BOLUS'; txId: Uint8Array; kind: number; volumeUl: number; durationMin: number }
   | { type: 'SET_CLOCK'; time: number; utcOffsetMinutes: number }
@@ -157,7 +164,10 @@ const utcOffset = (r: Reader, field: string): number => {
 };
 /** Writing an offset the protocol does not allow is a programming error: the host checks it before. */
 const writeUtcOffset = (w: Writer, minutes: number): Writer => {
-  if (!isWireUtcOffset(minutes)) throw new RangeError(`a UTC offset of ${minutes} minutes is outside ${MIN_UTC_OFFSET_MINUTES}…${MAX_UTC_OFFSET_MINUTES}`);
+  if (!isWireUtcOffset(minutes))
+    throw new RangeError(
+      `a UTC offset of ${minutes} minutes is outside ${MIN_UTC_OFFSET_MINUTES}…${MAX_UTC_OFFSET_MINUTES}`,
+    );
   return w.i16(minutes);
 };
 
@@ -176,8 +186,11 @@ const readSettings = (r: Reader): WireSettings => {
   const mode = code(r, 'mode', 3);
   const rateUlPerDay = r.u32();
   const steps: WireSettings['steps'] = [];
-  for (let n = count(r, 'steps', MAX_WIRE_STEPS); n > 0; n--) steps.push({ startMinute: r.u16(), rateUlPerDay: r.u32() });
-  const patientBolus = flag(r, 'patientBolus') ? { volumeUl: r.u32(), durationMin: r.u16(), lockoutMin: r.u16(), maxPerDay: r.u8() } : null;
+  for (let n = count(r, 'steps', MAX_WIRE_STEPS); n > 0; n--)
+    steps.push({ startMinute: r.u16(), rateUlPerDay: r.u32() });
+  const patientBolus = flag(r, 'patientBolus')
+    ? { volumeUl: r.u32(), durationMin: r.u16(), lockoutMin: r.u16(), maxPerDay: r.u8() }
+    : null;
   return { drug, massUnit, concentrationNgPerMl, mode, rateUlPerDay, steps, patientBolus };
 };
 const id16 = (r: Reader) => r.raw(16);
@@ -268,13 +281,17 @@ export function encodeMessage(m: Message): { type: number; payload: Uint8Array }
 const byCode = new Map<number, MessageName>(Object.entries(MessageType).map(([k, v]) => [v, k as MessageName]));
 
 /** Decodes a payload of the given type; a wrong length or an unknown type is a typed error. */
-export function decodeMessage(type: number, payload: Uint8Array): { ok: true; message: Message } | { ok: false; error: MessageError } {
+export function decodeMessage(
+  type: number,
+  payload: Uint8Array,
+): { ok: true; message: Message } | { ok: false; error: MessageError } {
   const name = byCode.get(type);
   if (name === undefined) return { ok: false, error: { kind: 'UNKNOWN_TYPE', type } };
   const r = new Reader(payload);
   try {
     const message = read(name, r);
-    if (r.remaining !== 0) return { ok: false, error: { kind: 'BAD_PAYLOAD', type, reason: `${r.remaining} unexpected trailing byte(s)` } };
+    if (r.remaining !== 0)
+      return { ok: false, error: { kind: 'BAD_PAYLOAD', type, reason: `${r.remaining} unexpected trailing byte(s)` } };
     return { ok: true, message };
   } catch (e) {
     if (e instanceof ShortPayload) return { ok: false, error: { kind: 'BAD_PAYLOAD', type, reason: e.message } };
@@ -310,7 +327,13 @@ function read(name: MessageName, r: Reader): Message {
       return { type: name, txId, settings, reservoirUl, bridge };
     }
     case 'START_BOLUS':
-      return { type: name, txId: id16(r), kind: code(r, 'kind', BOLUS_KINDS.length), volumeUl: r.u32(), durationMin: r.u16() };
+      return {
+        type: name,
+        txId: id16(r),
+        kind: code(r, 'kind', BOLUS_KINDS.length),
+        volumeUl: r.u32(),
+        durationMin: r.u16(),
+      };
     case 'BOLUS_STARTED':
       return { type: name, txId: id16(r), applied: flag(r, 'applied') };
     case 'SET_CLOCK':
@@ -334,7 +357,8 @@ function read(name: MessageName, r: Reader): Message {
       const alarmVolumeUl = r.u32();
       const replaceByDay = r.u16();
       const alarms: WireStatus['alarms'] = [];
-      for (let n = r.u8(); n > 0; n--) alarms.push({ code: code(r, 'alarms.code', ALARM_CODES.length), since: r.u32() });
+      for (let n = r.u8(); n > 0; n--)
+        alarms.push({ code: code(r, 'alarms.code', ALARM_CODES.length), since: r.u32() });
       const lastTx = flag(r, 'lastTx') ? id16(r) : null;
       const bridgeUl = flag(r, 'bridge') ? r.u32() : null;
       const status: WireStatus = {
@@ -362,7 +386,11 @@ function read(name: MessageName, r: Reader): Message {
     case 'EVENTS': {
       const page = r.u16();
       const pages = r.u16();
-      const events = Array.from({ length: count(r, 'events', EVENTS_PER_PAGE) }, () => ({ time: r.u32(), code: r.u8(), detail: r.str8() }));
+      const events = Array.from({ length: count(r, 'events', EVENTS_PER_PAGE) }, () => ({
+        time: r.u32(),
+        code: r.u8(),
+        detail: r.str8(),
+      }));
       return { type: name, page, pages, events };
     }
     case 'COMMITTED':

@@ -19,7 +19,8 @@ export interface RunningBolus {
  */
 export function basalRate(settings: PumpSettings, pumpTimeMs: number): Decimal {
   if (settings.mode === 'stopped') return new Decimal(0);
-  if (settings.mode === 'continuous' || settings.steps === undefined || settings.steps.length === 0) return new Decimal(settings.rate.value);
+  if (settings.mode === 'continuous' || settings.steps === undefined || settings.steps.length === 0)
+    return new Decimal(settings.rate.value);
   const minute = Math.floor((((pumpTimeMs % DAY_MS) + DAY_MS) % DAY_MS) / MIN_MS);
   let rate = settings.steps[0]?.rate.value ?? '0';
   for (const step of settings.steps) if ((minutesOf(step.start) ?? 0) <= minute) rate = step.rate.value;
@@ -43,7 +44,11 @@ function basalBetween(settings: PumpSettings, from: number, to: number): Decimal
   if (to <= from) return total;
   let at = from;
   for (const edge of [...boundaries(settings, from, to), to]) {
-    total = total.plus(basalRate(settings, at).mul(edge - at).div(DAY_MS));
+    total = total.plus(
+      basalRate(settings, at)
+        .mul(edge - at)
+        .div(DAY_MS),
+    );
     at = edge;
   }
   return total;
@@ -55,12 +60,21 @@ function basalBetween(settings: PumpSettings, from: number, to: number): Decimal
  * schedule runs by the pump's local time: the clock plus `localOffsetMs` (its UTC offset). Exact
  * decimal arithmetic; a stalled motor delivers nothing.
  */
-export function deliveredBetween(settings: PumpSettings, boluses: readonly RunningBolus[], from: number, to: number, localOffsetMs = 0): Decimal {
+export function deliveredBetween(
+  settings: PumpSettings,
+  boluses: readonly RunningBolus[],
+  from: number,
+  to: number,
+  localOffsetMs = 0,
+): Decimal {
   if (to <= from) return new Decimal(0);
   let total = basalBetween(settings, from + localOffsetMs, to + localOffsetMs);
   // A bridge bolus runs in place of the basal program: no basal while it lasts.
   for (const b of boluses) {
-    if (b.kind === 'bridge') total = total.minus(basalBetween(settings, Math.max(from, b.start) + localOffsetMs, Math.min(to, b.end) + localOffsetMs));
+    if (b.kind === 'bridge')
+      total = total.minus(
+        basalBetween(settings, Math.max(from, b.start) + localOffsetMs, Math.min(to, b.end) + localOffsetMs),
+      );
   }
   for (const b of boluses) {
     const overlap = Math.min(to, b.end) - Math.max(from, b.start);

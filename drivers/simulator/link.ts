@@ -42,7 +42,9 @@ export class SimulatorLink implements PumpLink {
   }
 
   wandStatus(): WandStatus {
-    return this.closed || this.unplugged ? { state: 'disconnected', linkQuality: null, pumpSerial: null } : { state: 'pump-found', linkQuality: 100, pumpSerial: this.simulated.serial };
+    return this.closed || this.unplugged
+      ? { state: 'disconnected', linkQuality: null, pumpSerial: null }
+      : { state: 'pump-found', linkQuality: 100, pumpSerial: this.simulated.serial };
   }
 
   get pump(): SimulatedPump {
@@ -50,14 +52,16 @@ export class SimulatorLink implements PumpLink {
   }
 
   async program(write: ProgramWrite): Promise<Result<{ applied: boolean }>> {
-    if (this.closed || this.unplugged) return err(appError('COMMUNICATION_FAILED', 'The wand is not connected. Plug it in and try again.'));
+    if (this.closed || this.unplugged)
+      return err(appError('COMMUNICATION_FAILED', 'The wand is not connected. Plug it in and try again.'));
     if (this.latencyMs > 0) await delay(this.latencyMs);
     if (this.writeFault === 'unplug-before-write') {
       this.unplugged = true;
       return err(appError('COMMUNICATION_FAILED', 'The wand was unplugged during programming.'));
     }
     const runnable = this.simulated.check(write.settings);
-    if (!runnable.ok) return err(appError('COMMUNICATION_FAILED', `The pump refused the program: ${runnable.error.message}`));
+    if (!runnable.ok)
+      return err(appError('COMMUNICATION_FAILED', `The pump refused the program: ${runnable.error.message}`));
     const applied = this.simulated.apply(write.transactionId, write.settings, write.reservoirVolumeMl, write.bridge);
     if (this.writeFault === 'ack-lost') {
       this.unplugged = true;

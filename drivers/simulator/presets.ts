@@ -20,8 +20,19 @@ const TrainingPumpStateSchema = z.strictObject({
   concentration: ConcentrationSchema.optional(),
   mode: z.enum(['stopped', 'continuous', 'flex']).optional(),
   rate: RateSchema.optional(),
-  steps: z.array(z.strictObject({ start: HHMM, rate: RateSchema })).min(1).max(13).optional(),
-  patientBolus: z.strictObject({ volumeMl: DecimalStringSchema, durationMinutes: z.number().int(), lockoutMinutes: z.number().int(), maxPerDay: z.number().int() }).optional(),
+  steps: z
+    .array(z.strictObject({ start: HHMM, rate: RateSchema }))
+    .min(1)
+    .max(13)
+    .optional(),
+  patientBolus: z
+    .strictObject({
+      volumeMl: DecimalStringSchema,
+      durationMinutes: z.number().int(),
+      lockoutMinutes: z.number().int(),
+      maxPerDay: z.number().int(),
+    })
+    .optional(),
   reservoirMl: DecimalStringSchema.optional(),
   /** The battery's elective replacement date; 90 days later it reaches end of service. */
   replaceByDate: z.iso.date().optional(),
@@ -33,7 +44,9 @@ export type TrainingPumpState = z.infer<typeof TrainingPumpStateSchema>;
 /** The named situations a training room starts from. */
 export const trainingPresets = {
   'morphine-continuous': {},
-  'morphine-patient-bolus': { patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 } },
+  'morphine-patient-bolus': {
+    patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 },
+  },
   'baclofen-flex': {
     drug: 'baclofen',
     concentration: { value: '500', unit: 'mcg/mL' },
@@ -46,7 +59,11 @@ export const trainingPresets = {
     ],
     reservoirMl: '6',
   },
-  'ziconotide-titration': { drug: 'ziconotide', concentration: { value: '25', unit: 'mcg/mL' }, rate: { value: '0.096', unit: 'mL/day' } },
+  'ziconotide-titration': {
+    drug: 'ziconotide',
+    concentration: { value: '25', unit: 'mcg/mL' },
+    rate: { value: '0.096', unit: 'mL/day' },
+  },
   'stopped-morphine': { mode: 'stopped', rate: { value: '0', unit: 'mL/day' } },
   'eri-pump': { replaceByDaysAgo: 10 },
   'eos-pump': { replaceByDaysAgo: 120 },
@@ -61,7 +78,10 @@ export function trainingPumpState(state: TrainingPumpState, now: Date): Simulate
   const model = (state.modelId === undefined ? undefined : findPumpModel(state.modelId)) ?? defaultPumpModel();
   const base = defaultSimulatedPump(now, model);
   const mode = state.mode ?? base.settings.mode;
-  const rate = mode === 'stopped' ? { value: '0', unit: 'mL/day' as const } : (state.rate ?? state.steps?.[0]?.rate ?? base.settings.rate);
+  const rate =
+    mode === 'stopped'
+      ? { value: '0', unit: 'mL/day' as const }
+      : (state.rate ?? state.steps?.[0]?.rate ?? base.settings.rate);
   return {
     ...base,
     serial: state.serial ?? base.serial,
@@ -74,13 +94,20 @@ export function trainingPumpState(state: TrainingPumpState, now: Date): Simulate
       ...(state.patientBolus === undefined ? {} : { patientBolus: { ...state.patientBolus } }),
     },
     ...(state.reservoirMl === undefined ? {} : { volumeMl: state.reservoirMl, volumeAt: now }),
-    replaceByDate: state.replaceByDate ?? (state.replaceByDaysAgo === undefined ? base.replaceByDate : dateOf(now.getTime() - state.replaceByDaysAgo * DAY_MS)),
+    replaceByDate:
+      state.replaceByDate ??
+      (state.replaceByDaysAgo === undefined
+        ? base.replaceByDate
+        : dateOf(now.getTime() - state.replaceByDaysAgo * DAY_MS)),
   };
 }
 
 /** A preset name or the text of a JSON file, parsed; a typed message for anything else. */
-export function parseTrainingState(nameOrJson: string): { ok: true; state: TrainingPumpState } | { ok: false; message: string } {
-  if ((trainingPresetNames as readonly string[]).includes(nameOrJson)) return { ok: true, state: trainingPresets[nameOrJson as TrainingPreset] };
+export function parseTrainingState(
+  nameOrJson: string,
+): { ok: true; state: TrainingPumpState } | { ok: false; message: string } {
+  if ((trainingPresetNames as readonly string[]).includes(nameOrJson))
+    return { ok: true, state: trainingPresets[nameOrJson as TrainingPreset] };
   let raw: unknown;
   try {
     raw = JSON.parse(nameOrJson);
@@ -88,5 +115,7 @@ export function parseTrainingState(nameOrJson: string): { ok: true; state: Train
     return { ok: false, message: `not a preset (${trainingPresetNames.join(', ')}) and not JSON` };
   }
   const parsed = TrainingPumpStateSchema.safeParse(raw);
-  return parsed.success ? { ok: true, state: parsed.data } : { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return parsed.success
+    ? { ok: true, state: parsed.data }
+    : { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
 }

@@ -56,7 +56,12 @@ const ERI_TO_EOS_MS = 90 * DAY_MS;
 export const defaultSimulatedPump = (now: Date, model = defaultPumpModel()): SimulatedPumpState => ({
   model: model.name,
   serial: 'SIM000123',
-  settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.3', unit: 'mL/day' } },
+  settings: {
+    drug: 'morphine',
+    concentration: { value: '10', unit: 'mg/mL' },
+    mode: 'continuous',
+    rate: { value: '0.3', unit: 'mL/day' },
+  },
   capacityMl: model.capacityMl,
   lowReservoirAlarmMl: model.lowReservoirAlarmDefaultMl,
   volumeMl: '20',
@@ -87,7 +92,8 @@ export class SimulatedPump {
     private readonly clock: Clock = () => new Date(),
   ) {
     if (state.lastTransactionId !== null) this.applied.push(state.lastTransactionId);
-    if (state.utcOffsetMinutes !== undefined && !isWireUtcOffset(state.utcOffsetMinutes)) throw new RangeError(`a UTC offset of ${state.utcOffsetMinutes} minutes is outside -720…+840`);
+    if (state.utcOffsetMinutes !== undefined && !isWireUtcOffset(state.utcOffsetMinutes))
+      throw new RangeError(`a UTC offset of ${state.utcOffsetMinutes} minutes is outside -720…+840`);
     const valid = this.check(state.settings);
     if (!valid.ok) throw new RangeError(`the simulated pump cannot run this program: ${valid.error.message}`);
   }
@@ -138,7 +144,13 @@ export class SimulatedPump {
   /** The exact volume left now (before the pump's 0.1 mL reporting resolution). */
   private remaining(now: Date): Decimal {
     if (this.motorStalled) return new Decimal(this.state.volumeMl);
-    const delivered = deliveredBetween(this.state.settings, this.boluses, this.pumpMs(this.state.volumeAt), this.pumpMs(now), this.localOffsetMs);
+    const delivered = deliveredBetween(
+      this.state.settings,
+      this.boluses,
+      this.pumpMs(this.state.volumeAt),
+      this.pumpMs(now),
+      this.localOffsetMs,
+    );
     return Decimal.max(0, new Decimal(this.state.volumeMl).minus(delivered));
   }
 
@@ -147,7 +159,20 @@ export class SimulatedPump {
     this.state.volumeMl = this.remaining(now).toString();
     this.state.volumeAt = now;
     const pumpNow = this.pumpMs(now);
-    this.boluses = this.boluses.filter((b) => b.end > pumpNow).map((b) => (b.start < pumpNow ? { ...b, volumeMl: new Decimal(b.volumeMl).mul(b.end - pumpNow).div(b.end - b.start).toString(), start: pumpNow } : b));
+    this.boluses = this.boluses
+      .filter((b) => b.end > pumpNow)
+      .map((b) =>
+        b.start < pumpNow
+          ? {
+              ...b,
+              volumeMl: new Decimal(b.volumeMl)
+                .mul(b.end - pumpNow)
+                .div(b.end - b.start)
+                .toString(),
+              start: pumpNow,
+            }
+          : b,
+      );
   }
 
   /**
@@ -155,7 +180,12 @@ export class SimulatedPump {
    * program runs until this instant, never a stopped interim state. Returns false when the
    * transaction id was already applied (nothing changes twice).
    */
-  apply(transactionId: string, settings: PumpSettings, reservoirVolumeMl?: string, bridge?: { volumeMl: string; durationMinutes: number }): boolean {
+  apply(
+    transactionId: string,
+    settings: PumpSettings,
+    reservoirVolumeMl?: string,
+    bridge?: { volumeMl: string; durationMinutes: number },
+  ): boolean {
     if (this.hasApplied(transactionId)) return false;
     const valid = this.check(settings);
     if (!valid.ok) throw new RangeError(`the simulated pump cannot run this program: ${valid.error.message}`);
@@ -167,11 +197,25 @@ export class SimulatedPump {
     if (bridge !== undefined) {
       // Committed with the program: the bridge runs first, in place of the new basal rate.
       const start = this.pumpMs(now);
-      this.boluses.push({ start, end: start + bridge.durationMinutes * 60_000, volumeMl: bridge.volumeMl, kind: 'bridge' });
-      this.log('BOLUS_STARTED', `bridge ${bridge.volumeMl} mL over ${bridge.durationMinutes} min (tx ${transactionId})`);
+      this.boluses.push({
+        start,
+        end: start + bridge.durationMinutes * 60_000,
+        volumeMl: bridge.volumeMl,
+        kind: 'bridge',
+      });
+      this.log(
+        'BOLUS_STARTED',
+        `bridge ${bridge.volumeMl} mL over ${bridge.durationMinutes} min (tx ${transactionId})`,
+      );
     }
-    const program = settings.mode === 'flex' ? `flex ${settings.steps?.length ?? 0} steps` : `${settings.mode} ${settings.rate.value} mL/day`;
-    this.log('PROGRAM_APPLIED', `${settings.drug} ${settings.concentration.value} ${settings.concentration.unit} ${program} (tx ${transactionId})`);
+    const program =
+      settings.mode === 'flex'
+        ? `flex ${settings.steps?.length ?? 0} steps`
+        : `${settings.mode} ${settings.rate.value} mL/day`;
+    this.log(
+      'PROGRAM_APPLIED',
+      `${settings.drug} ${settings.concentration.value} ${settings.concentration.unit} ${program} (tx ${transactionId})`,
+    );
     if (reservoirVolumeMl !== undefined) this.log('RESERVOIR_SET', `${reservoirVolumeMl} mL`);
     return true;
   }
@@ -182,9 +226,17 @@ export class SimulatedPump {
     const now = this.clock();
     this.settle(now);
     const start = this.pumpMs(now);
-    this.boluses.push({ start, end: start + write.durationMinutes * 60_000, volumeMl: write.volumeMl, kind: write.kind });
+    this.boluses.push({
+      start,
+      end: start + write.durationMinutes * 60_000,
+      volumeMl: write.volumeMl,
+      kind: write.kind,
+    });
     this.remember(write.transactionId);
-    this.log('BOLUS_STARTED', `${write.kind} ${write.volumeMl} mL over ${write.durationMinutes} min (tx ${write.transactionId})`);
+    this.log(
+      'BOLUS_STARTED',
+      `${write.kind} ${write.volumeMl} mL over ${write.durationMinutes} min (tx ${write.transactionId})`,
+    );
     return true;
   }
 
@@ -197,11 +249,17 @@ export class SimulatedPump {
     const last = this.patientGrants.at(-1);
     let answer: PatientBolusAnswer = 'granted';
     if (last !== undefined && pumpNow - last < settings.lockoutMinutes * 60_000) answer = 'locked-out';
-    else if (this.patientGrants.filter((t) => pumpNow - t < DAY_MS).length >= settings.maxPerDay) answer = 'daily-limit';
+    else if (this.patientGrants.filter((t) => pumpNow - t < DAY_MS).length >= settings.maxPerDay)
+      answer = 'daily-limit';
     if (answer === 'granted') {
       this.settle(now);
       this.patientGrants.push(pumpNow);
-      this.boluses.push({ start: pumpNow, end: pumpNow + settings.durationMinutes * 60_000, volumeMl: settings.volumeMl, kind: 'patient' });
+      this.boluses.push({
+        start: pumpNow,
+        end: pumpNow + settings.durationMinutes * 60_000,
+        volumeMl: settings.volumeMl,
+        kind: 'patient',
+      });
     }
     this.log('PATIENT_BOLUS', answer);
     return answer;
@@ -225,7 +283,8 @@ export class SimulatedPump {
    * pump's event log.
    */
   setClock(time: Date, utcOffsetMinutes: number): void {
-    if (!isWireUtcOffset(utcOffsetMinutes)) throw new RangeError(`a UTC offset of ${utcOffsetMinutes} minutes is outside -720…+840`);
+    if (!isWireUtcOffset(utcOffsetMinutes))
+      throw new RangeError(`a UTC offset of ${utcOffsetMinutes} minutes is outside -720…+840`);
     const now = this.clock();
     this.settle(now);
     const before = new Date(this.pumpMs(now));
@@ -235,7 +294,10 @@ export class SimulatedPump {
     this.state.utcOffsetMinutes = utcOffsetMinutes;
     this.boluses = this.boluses.map((b) => ({ ...b, start: b.start + shift, end: b.end + shift }));
     this.patientGrants = this.patientGrants.map((t) => t + shift);
-    this.log('CLOCK_SET', `from ${before.toISOString()} UTC${offsetText(offsetBefore)}; offset now UTC${offsetText(utcOffsetMinutes)}`);
+    this.log(
+      'CLOCK_SET',
+      `from ${before.toISOString()} UTC${offsetText(offsetBefore)}; offset now UTC${offsetText(utcOffsetMinutes)}`,
+    );
   }
 
   /** The pump plays its alarm tones so the patient learns them. */
@@ -247,7 +309,9 @@ export class SimulatedPump {
     const now = this.clock();
     const pumpTime = new Date(this.pumpMs(now));
     const { settings } = this.state;
-    const rate = this.motorStalled ? new Decimal(0) : new Decimal(basalRate(settings, pumpTime.getTime() + this.localOffsetMs).toString());
+    const rate = this.motorStalled
+      ? new Decimal(0)
+      : new Decimal(basalRate(settings, pumpTime.getTime() + this.localOffsetMs).toString());
     // The pump reports volumes to 0.1 mL; rounding down never overstates what is left.
     const reservoir = this.remaining(now).toDecimalPlaces(1, Decimal.ROUND_DOWN);
     const since = pumpTime.toISOString();
@@ -277,7 +341,9 @@ export class SimulatedPump {
       replaceByDate: this.state.replaceByDate,
       alarms,
       lastTransactionId: this.state.lastTransactionId,
-      ...(settings.mode === 'flex' && settings.steps !== undefined ? { steps: settings.steps.map((st) => ({ start: st.start, rate: { ...st.rate } })) } : {}),
+      ...(settings.mode === 'flex' && settings.steps !== undefined
+        ? { steps: settings.steps.map((st) => ({ start: st.start, rate: { ...st.rate } })) }
+        : {}),
       ...(settings.patientBolus === undefined ? {} : { patientBolus: { ...settings.patientBolus } }),
       ...this.bridgeStatus(now),
     };
@@ -288,7 +354,10 @@ export class SimulatedPump {
     const at = this.pumpMs(now);
     const b = this.boluses.find((x) => x.kind === 'bridge' && x.start <= at && x.end > at);
     if (b === undefined || this.motorStalled) return {};
-    const left = new Decimal(b.volumeMl).mul(b.end - at).div(b.end - b.start).toDecimalPlaces(3, Decimal.ROUND_DOWN);
+    const left = new Decimal(b.volumeMl)
+      .mul(b.end - at)
+      .div(b.end - b.start)
+      .toDecimalPlaces(3, Decimal.ROUND_DOWN);
     return { bridge: { remaining: { value: left.toString(), unit: 'mL' } } };
   }
 }

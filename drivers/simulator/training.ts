@@ -19,14 +19,29 @@ export const trainingScenarios = ['unplug-during-programming', 'unplug-during-bo
 export type TrainingScenario = (typeof trainingScenarios)[number];
 export const REPLUG_AFTER_MS = 2000;
 
-export function trainingLink(options: { clock?: Clock; latencyMs?: number; pump?: SimulatedPump; scenario?: TrainingScenario | undefined; pumpState?: TrainingPumpState | undefined } & WandLinkOptions = {}) {
+export function trainingLink(
+  options: {
+    clock?: Clock;
+    latencyMs?: number;
+    pump?: SimulatedPump;
+    scenario?: TrainingScenario | undefined;
+    pumpState?: TrainingPumpState | undefined;
+  } & WandLinkOptions = {},
+) {
   const clock = options.clock ?? (() => new Date());
-  const pump = options.pump ?? new SimulatedPump(options.pumpState === undefined ? defaultSimulatedPump(clock()) : trainingPumpState(options.pumpState, clock()), clock);
+  const pump =
+    options.pump ??
+    new SimulatedPump(
+      options.pumpState === undefined ? defaultSimulatedPump(clock()) : trainingPumpState(options.pumpState, clock()),
+      clock,
+    );
   const wand = new SimulatedWand(pump);
   const device = new SimulatedUsbDevice(wand, options.latencyMs ?? 0);
   const link = new WandLink(device, { ...options, kind: 'simulator' });
   if (options.scenario !== undefined) {
-    device.armOnMessage(options.scenario === 'unplug-during-bolus' ? 'START_BOLUS' : 'COMMIT', { kind: 'unplug-after-request' });
+    device.armOnMessage(options.scenario === 'unplug-during-bolus' ? 'START_BOLUS' : 'COMMIT', {
+      kind: 'unplug-after-request',
+    });
     device.onUnplug = () => setTimeout(() => device.replug(), REPLUG_AFTER_MS).unref();
   }
   return { link, device, wand, pump };

@@ -176,7 +176,8 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
       if (this.unplugged) return;
       for (let i = 0; i < response.length; i += PACKET_BYTES) this.deliver(response.slice(i, i + PACKET_BYTES));
       // Junk left on the line after the answer: the host must drain it before its next request.
-      if (fault?.kind === 'stale-input') this.deliver(Uint8Array.from([0xa5, 0x5a, 0x01, 0x00, 0x00, 0xee, 0x7f, 0x00, 0x00]));
+      if (fault?.kind === 'stale-input')
+        this.deliver(Uint8Array.from([0xa5, 0x5a, 0x01, 0x00, 0x00, 0xee, 0x7f, 0x00, 0x00]));
     };
     if (delay > 0) setTimeout(send, delay);
     else send();

@@ -1,5 +1,14 @@
 import { decodeFrame, encodeFrame } from '../protocol/frame';
-import { BOLUS_KINDS, decodeMessage, encodeMessage, EVENTS_PER_PAGE, MAX_EVENT_PAGES, MESSAGE_VERSION, WandErrorCode, type Message } from '../protocol/messages';
+import {
+  BOLUS_KINDS,
+  decodeMessage,
+  encodeMessage,
+  EVENTS_PER_PAGE,
+  MAX_EVENT_PAGES,
+  MESSAGE_VERSION,
+  WandErrorCode,
+  type Message,
+} from '../protocol/messages';
 import { bytesToUuid, fromWireSettings, toWireStatus, toWireTime } from '../protocol/convert';
 import { dec, str } from '../../core/decimal';
 import { PUMP_EVENT_CODES, type SimulatedPump } from './pump';
@@ -26,9 +35,19 @@ export class SimulatedWand {
   /** Answers one request frame; a frame the wand cannot read gets an ERROR reply with seq 0. */
   handle(bytes: Uint8Array): Uint8Array {
     const frame = decodeFrame(bytes);
-    if (!frame.ok) return this.reply(0, { type: 'ERROR', code: WandErrorCode.BAD_REQUEST, message: `bad frame: ${frame.error.kind}` });
+    if (!frame.ok)
+      return this.reply(0, {
+        type: 'ERROR',
+        code: WandErrorCode.BAD_REQUEST,
+        message: `bad frame: ${frame.error.kind}`,
+      });
     const decoded = decodeMessage(frame.frame.type, frame.frame.payload);
-    if (!decoded.ok) return this.reply(frame.frame.seq, { type: 'ERROR', code: WandErrorCode.BAD_REQUEST, message: `bad message: ${decoded.error.kind}` });
+    if (!decoded.ok)
+      return this.reply(frame.frame.seq, {
+        type: 'ERROR',
+        code: WandErrorCode.BAD_REQUEST,
+        message: `bad message: ${decoded.error.kind}`,
+      });
     return this.reply(frame.frame.seq, this.respond(decoded.message));
   }
 
@@ -55,7 +74,12 @@ export class SimulatedWand {
       return { type: 'HELLO_ACK', version: this.version, firmware: 'SIM-WAND 1.0', wandSerial: 'W-SIM-0001' };
     }
     if (this.hostVersion !== this.version) {
-      return this.error(WandErrorCode.VERSION_MISMATCH, this.hostVersion === null ? 'send HELLO first' : `this wand speaks version ${this.version}, the host ${this.hostVersion}`);
+      return this.error(
+        WandErrorCode.VERSION_MISMATCH,
+        this.hostVersion === null
+          ? 'send HELLO first'
+          : `this wand speaks version ${this.version}, the host ${this.hostVersion}`,
+      );
     }
     if (!this.pumpInRange) {
       // Losing the pump ends the session: the host finds the pump and opens a new one.
@@ -72,13 +96,24 @@ export class SimulatedWand {
         return { type: 'SESSION_OPENED', sessionId: m.sessionId };
       case 'READ_STATUS': {
         const status = toWireStatus(this.pump.status(), this.pump.settings);
-        return status.ok ? { type: 'STATUS', status: status.value } : this.error(WandErrorCode.PUMP_REFUSED, status.error.message);
+        return status.ok
+          ? { type: 'STATUS', status: status.value }
+          : this.error(WandErrorCode.PUMP_REFUSED, status.error.message);
       }
       case 'READ_EVENTS': {
         const pages = Math.min(MAX_EVENT_PAGES, Math.max(1, Math.ceil(this.pump.events.length / EVENTS_PER_PAGE)));
         if (m.page >= pages) return this.error(WandErrorCode.BAD_REQUEST, `page ${m.page} of ${pages}`);
         const slice = this.pump.events.slice(m.page * EVENTS_PER_PAGE, (m.page + 1) * EVENTS_PER_PAGE);
-        return { type: 'EVENTS', page: m.page, pages, events: slice.map((e) => ({ time: toWireTime(e.at), code: PUMP_EVENT_CODES.indexOf(e.code), detail: e.detail.slice(0, 200) })) };
+        return {
+          type: 'EVENTS',
+          page: m.page,
+          pages,
+          events: slice.map((e) => ({
+            time: toWireTime(e.at),
+            code: PUMP_EVENT_CODES.indexOf(e.code),
+            detail: e.detail.slice(0, 200),
+          })),
+        };
       }
       case 'SET_CLOCK':
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
@@ -96,7 +131,8 @@ export class SimulatedWand {
         return { type: 'TX_BEGUN', txId: m.txId };
       case 'STAGE_PROGRAM': {
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
-        if (this.begun !== bytesToUuid(m.txId)) return this.error(WandErrorCode.TX_MISMATCH, 'stage names a transaction that was not begun');
+        if (this.begun !== bytesToUuid(m.txId))
+          return this.error(WandErrorCode.TX_MISMATCH, 'stage names a transaction that was not begun');
         // Refused at once when the pump could not run it: the COMMIT would be refused anyway.
         const settings = fromWireSettings(m.settings);
         if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
@@ -110,14 +146,22 @@ export class SimulatedWand {
         const txId = bytesToUuid(m.txId);
         // A COMMIT of a transaction in the pump's replay window is answered, never applied again.
         if (this.pump.hasApplied(txId)) return { type: 'COMMITTED', txId: m.txId, applied: false };
-        if (this.staged?.txId !== txId) return this.error(WandErrorCode.TX_MISMATCH, 'commit names a transaction that was not staged');
+        if (this.staged?.txId !== txId)
+          return this.error(WandErrorCode.TX_MISMATCH, 'commit names a transaction that was not staged');
         const settings = fromWireSettings(this.staged.message.settings);
         if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
         const runnable = this.pump.check(settings.value);
         if (!runnable.ok) return this.error(WandErrorCode.PUMP_REFUSED, runnable.error.message);
         const reservoir = this.staged.message.reservoirUl;
         const bridge = this.staged.message.bridge;
-        const applied = this.pump.apply(txId, settings.value, reservoir === null ? undefined : str(dec(reservoir).div(1000)), bridge === null ? undefined : { volumeMl: str(dec(bridge.volumeUl).div(1000)), durationMinutes: bridge.durationMin });
+        const applied = this.pump.apply(
+          txId,
+          settings.value,
+          reservoir === null ? undefined : str(dec(reservoir).div(1000)),
+          bridge === null
+            ? undefined
+            : { volumeMl: str(dec(bridge.volumeUl).div(1000)), durationMinutes: bridge.durationMin },
+        );
         this.staged = null;
         this.begun = null;
         return { type: 'COMMITTED', txId: m.txId, applied };
@@ -126,7 +170,12 @@ export class SimulatedWand {
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
         const kind = BOLUS_KINDS[m.kind];
         if (kind === undefined) return this.error(WandErrorCode.BAD_REQUEST, `unknown bolus kind ${m.kind}`);
-        const applied = this.pump.startBolus({ transactionId: bytesToUuid(m.txId), kind, volumeMl: str(dec(m.volumeUl).div(1000)), durationMinutes: m.durationMin });
+        const applied = this.pump.startBolus({
+          transactionId: bytesToUuid(m.txId),
+          kind,
+          volumeMl: str(dec(m.volumeUl).div(1000)),
+          durationMinutes: m.durationMin,
+        });
         return { type: 'BOLUS_STARTED', txId: m.txId, applied };
       }
       case 'BOLUS_STARTED':

@@ -14,9 +14,13 @@ export type WandSearch<D> = { presence: 'attached'; device: D } | { presence: 'a
  * USB subsystem (node-usb rejects with "/sys/bus/usb/devices/ not found") or without permission
  * is reported, never thrown.
  */
-export async function findWand<D extends { vendorId: number; productId: number }>(usb: { getDevices(): Promise<ReadonlyArray<D>> }): Promise<WandSearch<D>> {
+export async function findWand<D extends { vendorId: number; productId: number }>(usb: {
+  getDevices(): Promise<ReadonlyArray<D>>;
+}): Promise<WandSearch<D>> {
   try {
-    const device = (await usb.getDevices()).find((d) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID);
+    const device = (await usb.getDevices()).find(
+      (d) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID,
+    );
     return device === undefined ? { presence: 'absent' } : { presence: 'attached', device };
   } catch {
     return { presence: 'no-usb-subsystem' };
@@ -30,8 +34,14 @@ export interface WandAttachSource {
 
 /** The connect events of a W3C `USB` object (node-usb's WebUSB), filtered to the wand. */
 export function wandAttachEvents(usb: {
-  addEventListener(type: 'connect', listener: (event: { device: { vendorId: number; productId: number } }) => void): void;
-  removeEventListener(type: 'connect', listener: (event: { device: { vendorId: number; productId: number } }) => void): void;
+  addEventListener(
+    type: 'connect',
+    listener: (event: { device: { vendorId: number; productId: number } }) => void,
+  ): void;
+  removeEventListener(
+    type: 'connect',
+    listener: (event: { device: { vendorId: number; productId: number } }) => void,
+  ): void;
 }): WandAttachSource {
   return {
     onWandAttached(listener) {

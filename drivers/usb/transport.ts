@@ -1,4 +1,13 @@
-import { decodeFrame, encodeFrame, frameLength, MAX_FRAME, packetize, PACKET_BYTES, type Frame, type FrameError } from '../protocol/frame';
+import {
+  decodeFrame,
+  encodeFrame,
+  frameLength,
+  MAX_FRAME,
+  packetize,
+  PACKET_BYTES,
+  type Frame,
+  type FrameError,
+} from '../protocol/frame';
 import { MessageType } from '../protocol/messages';
 import { WAND_USB, type UsbDeviceLike, type UsbInResult } from './types';
 
@@ -19,12 +28,14 @@ export type TransportError =
   | { kind: 'STALL'; message: string }
   | { kind: 'USB'; message: string };
 
-export type Exchange = { ok: true; frame: Frame; bytesOut: Uint8Array; bytesIn: Uint8Array } | { ok: false; error: TransportError };
+export type Exchange =
+  { ok: true; frame: Frame; bytesOut: Uint8Array; bytesIn: Uint8Array } | { ok: false; error: TransportError };
 
 /** Where a USB error arose: the same W3C name means another thing on a claim than on a transfer. */
 export type UsbStep = 'open' | 'claim' | 'transfer';
 
-const property = (e: unknown, key: 'errno' | 'name' | 'message'): unknown => (typeof e === 'object' && e !== null && key in e ? (e as Record<typeof key, unknown>)[key] : undefined);
+const property = (e: unknown, key: 'errno' | 'name' | 'message'): unknown =>
+  typeof e === 'object' && e !== null && key in e ? (e as Record<typeof key, unknown>)[key] : undefined;
 const errnoOf = (e: unknown): number | undefined => {
   const n = property(e, 'errno');
   return typeof n === 'number' ? n : undefined;
@@ -56,10 +67,16 @@ export const USB_ERROR_TABLE: readonly UsbErrorRule[] = [
   {
     kind: 'DISCONNECTED',
     w3c: { names: ['NotFoundError'] },
-    nodeUsb: /LIBUSB_ERROR_NO_DEVICE|\bdisconnected\b|no such device|device not found|endpoint not found|ENODEV|os error 19\b|errno 19\b/i,
+    nodeUsb:
+      /LIBUSB_ERROR_NO_DEVICE|\bdisconnected\b|no such device|device not found|endpoint not found|ENODEV|os error 19\b|errno 19\b/i,
     errno: [-4, 19],
   },
-  { kind: 'ACCESS', w3c: { names: ['SecurityError'] }, nodeUsb: /LIBUSB_ERROR_ACCESS|EACCES|EPERM|permission denied|access denied|os error 13\b|errno 13\b/i, errno: [-3, 13] },
+  {
+    kind: 'ACCESS',
+    w3c: { names: ['SecurityError'] },
+    nodeUsb: /LIBUSB_ERROR_ACCESS|EACCES|EPERM|permission denied|access denied|os error 13\b|errno 13\b/i,
+    errno: [-3, 13],
+  },
   {
     kind: 'BUSY',
     w3c: { names: ['NetworkError'], steps: ['open', 'claim'] },
@@ -70,7 +87,8 @@ export const USB_ERROR_TABLE: readonly UsbErrorRule[] = [
   {
     kind: 'TRANSFER',
     w3c: { names: ['NetworkError', 'AbortError'], steps: ['transfer'] },
-    nodeUsb: /error: Fault\b|\bfault\b|LIBUSB_ERROR_IO|LIBUSB_ERROR_PIPE|LIBUSB_ERROR_OVERFLOW|LIBUSB_ERROR_INTERRUPTED|EPROTO|EILSEQ/i,
+    nodeUsb:
+      /error: Fault\b|\bfault\b|LIBUSB_ERROR_IO|LIBUSB_ERROR_PIPE|LIBUSB_ERROR_OVERFLOW|LIBUSB_ERROR_INTERRUPTED|EPROTO|EILSEQ/i,
   },
 ];
 
@@ -79,7 +97,8 @@ export const USB_ERROR_TABLE: readonly UsbErrorRule[] = [
  * error: Cancelled", usb@2 (libusb) with TIMED_OUT or CANCELLED. For a read this is "nothing
  * arrived yet", never a USB error.
  */
-export const TRANSFER_EXPIRED = /\btransfer(?:In|Out) error: Cancelled\b|LIBUSB_TRANSFER_TIMED_OUT|LIBUSB_ERROR_TIMEOUT|LIBUSB_TRANSFER_CANCELLED/;
+export const TRANSFER_EXPIRED =
+  /\btransfer(?:In|Out) error: Cancelled\b|LIBUSB_TRANSFER_TIMED_OUT|LIBUSB_ERROR_TIMEOUT|LIBUSB_TRANSFER_CANCELLED/;
 /** node-usb rejects a stalled transfer (W3C resolves it with status 'stall'). */
 export const TRANSFER_STALLED = /\btransfer(?:In|Out) error: Stall\b|LIBUSB_TRANSFER_STALL/;
 
@@ -102,8 +121,12 @@ export function classifyUsbError(e: unknown, step: UsbStep): TransportError {
   const message = messageOf(e);
   const errno = errnoOf(e);
   for (const rule of USB_ERROR_TABLE) {
-    const w3c = rule.w3c !== undefined && rule.w3c.names.includes(name) && (rule.w3c.steps === undefined || rule.w3c.steps.includes(step));
-    if (w3c || rule.nodeUsb?.test(message) === true || (errno !== undefined && rule.errno?.includes(errno) === true)) return { kind: rule.kind, message };
+    const w3c =
+      rule.w3c !== undefined &&
+      rule.w3c.names.includes(name) &&
+      (rule.w3c.steps === undefined || rule.w3c.steps.includes(step));
+    if (w3c || rule.nodeUsb?.test(message) === true || (errno !== undefined && rule.errno?.includes(errno) === true))
+      return { kind: rule.kind, message };
   }
   return { kind: 'USB', message };
 }
@@ -178,7 +201,8 @@ export class WandTransport {
     let step: UsbStep = 'open';
     try {
       if (!this.device.opened) await this.device.open();
-      if (activeConfiguration(this.device) !== WAND_USB.configuration) await this.device.selectConfiguration(WAND_USB.configuration);
+      if (activeConfiguration(this.device) !== WAND_USB.configuration)
+        await this.device.selectConfiguration(WAND_USB.configuration);
       step = 'claim';
       await this.device.claimInterface(WAND_USB.interface);
       this.holds = true;
@@ -218,7 +242,10 @@ export class WandTransport {
     this.pendingIn = null;
     if (pending === null) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([pending.then(ignore, ignore), new Promise<void>((resolve) => (timer = setTimeout(resolve, this.readTimeoutMs + SETTLE_MARGIN_MS)))]);
+    await Promise.race([
+      pending.then(ignore, ignore),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.readTimeoutMs + SETTLE_MARGIN_MS))),
+    ]);
     clearTimeout(timer);
   }
 
@@ -234,7 +261,8 @@ export class WandTransport {
       if (result === 'timeout') return 'timeout';
       this.pendingIn = null;
       if (result.status === 'stall') return 'stall';
-      if (result.status === 'babble') throw new TransportFailure({ kind: 'TRANSFER', message: 'babble: the wand sent more than a packet' });
+      if (result.status === 'babble')
+        throw new TransportFailure({ kind: 'TRANSFER', message: 'babble: the wand sent more than a packet' });
       const data = result.data;
       return data === undefined ? EMPTY : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     } catch (e) {
@@ -264,7 +292,8 @@ export class WandTransport {
   }
 
   private async clearStall(stalls: number): Promise<void> {
-    if (stalls > MAX_STALLS) throw new TransportFailure({ kind: 'STALL', message: `the wand's IN endpoint stalled ${stalls} times` });
+    if (stalls > MAX_STALLS)
+      throw new TransportFailure({ kind: 'STALL', message: `the wand's IN endpoint stalled ${stalls} times` });
     await this.device.clearHalt('in', WAND_USB.endpointIn);
   }
 
@@ -284,7 +313,8 @@ export class WandTransport {
       let stalls = 0;
       // Drain anything that arrived since the last exchange, within bounds.
       for (let drained = 0; ; drained++) {
-        if (drained > MAX_DRAIN_PACKETS) return { ok: false, error: { kind: 'TRANSFER', message: 'the wand sends without end' } };
+        if (drained > MAX_DRAIN_PACKETS)
+          return { ok: false, error: { kind: 'TRANSFER', message: 'the wand sends without end' } };
         // A deadline already passed only asks "has a packet already arrived?": answered within microtasks.
         const p = await this.readPacket(NOW);
         if (p === 'timeout') break;
@@ -329,7 +359,7 @@ export class WandTransport {
       }, this.timeoutMs);
     });
     try {
-      for (let reads = 0; ; ) {
+      for (let reads = 0; ;) {
         const need = frameLength(this.buffer);
         if (need !== undefined && typeof need !== 'number') {
           this.buffer = EMPTY;
@@ -343,7 +373,8 @@ export class WandTransport {
           if (!decoded.ok) return { ok: false, error: { kind: 'FRAME', error: decoded.error } };
           // Sequence 0 is only ever an ERROR ("the request could not be read"); anything else numbered 0,
           // or numbered for another request, is not the answer to this one.
-          const answers = decoded.frame.seq === this.seq || (decoded.frame.seq === 0 && decoded.frame.type === MessageType.ERROR);
+          const answers =
+            decoded.frame.seq === this.seq || (decoded.frame.seq === 0 && decoded.frame.type === MessageType.ERROR);
           if (!answers) {
             this.discarded++;
             continue;
@@ -351,7 +382,8 @@ export class WandTransport {
           return { ok: true, frame: decoded.frame, bytesOut, bytesIn };
         }
         if (late) return { ok: false, error: { kind: 'TIMEOUT' } };
-        if (++reads > MAX_READS) return { ok: false, error: { kind: 'TRANSFER', message: `no whole answer in ${MAX_READS} packets` } };
+        if (++reads > MAX_READS)
+          return { ok: false, error: { kind: 'TRANSFER', message: `no whole answer in ${MAX_READS} packets` } };
         const packet = await this.readPacket(deadline);
         if (packet === 'timeout') return { ok: false, error: { kind: 'TIMEOUT' } };
         if (packet === 'stall') {

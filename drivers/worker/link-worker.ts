@@ -22,16 +22,34 @@ async function usbLink(): Promise<PumpLink> {
   // node-usb's USBDevice implements the W3C interface the transport uses.
   const link = new WandLink(device as unknown as UsbDeviceLike, { kind: 'usb', ...frameOption });
   // Hot-plug: report a detached wand at once, not at the next timeout.
-  usb.addEventListener('disconnect', () => post({ id: -1, method: 'status', wand: { state: 'disconnected', linkQuality: null, pumpSerial: null } }));
+  usb.addEventListener('disconnect', () =>
+    post({ id: -1, method: 'status', wand: { state: 'disconnected', linkQuality: null, pumpSerial: null } }),
+  );
   return link;
 }
 
 const post = (m: LinkResponse) => port.postMessage(m);
 // Frames go to the host as they are exchanged (copied: a frame can be a view of a larger transfer
 // buffer); a port delivers in order, so they arrive before the answer of their request.
-const frameOption = data.frames === true ? { onFrame: (direction: 'out' | 'in', bytes: Uint8Array) => port.postMessage({ id: -1, method: 'frame', direction, bytes: bytes.slice() } satisfies LinkFrame) } : {};
+const frameOption =
+  data.frames === true
+    ? {
+        onFrame: (direction: 'out' | 'in', bytes: Uint8Array) =>
+          port.postMessage({ id: -1, method: 'frame', direction, bytes: bytes.slice() } satisfies LinkFrame),
+      }
+    : {};
 const unsupported = () => err(appError('COMMUNICATION_FAILED', 'this link does not support the request'));
-const linkReady: Promise<PumpLink> = data.mode === 'usb' ? usbLink() : Promise.resolve(trainingLink({ latencyMs: data.latencyMs ?? 0, scenario: data.scenario, pumpState: data.pumpState, ...frameOption }).link);
+const linkReady: Promise<PumpLink> =
+  data.mode === 'usb'
+    ? usbLink()
+    : Promise.resolve(
+        trainingLink({
+          latencyMs: data.latencyMs ?? 0,
+          scenario: data.scenario,
+          pumpState: data.pumpState,
+          ...frameOption,
+        }).link,
+      );
 
 port.on('message', (request: LinkRequest) => {
   void (async () => {
@@ -45,16 +63,38 @@ port.on('message', (request: LinkRequest) => {
         post({ id: request.id, method: 'program', result: await link.program(request.write), wand: link.wandStatus() });
         return;
       case 'startBolus':
-        post({ id: request.id, method: 'startBolus', result: (await link.startBolus?.(request.write)) ?? unsupported(), wand: link.wandStatus() });
+        post({
+          id: request.id,
+          method: 'startBolus',
+          result: (await link.startBolus?.(request.write)) ?? unsupported(),
+          wand: link.wandStatus(),
+        });
         return;
       case 'setClock':
-        post({ id: request.id, method: 'setClock', result: (await link.setClock?.({ time: new Date(request.time), utcOffsetMinutes: request.utcOffsetMinutes })) ?? unsupported(), wand: link.wandStatus() });
+        post({
+          id: request.id,
+          method: 'setClock',
+          result:
+            (await link.setClock?.({ time: new Date(request.time), utcOffsetMinutes: request.utcOffsetMinutes })) ??
+            unsupported(),
+          wand: link.wandStatus(),
+        });
         return;
       case 'alarmTest':
-        post({ id: request.id, method: 'alarmTest', result: (await link.alarmTest?.()) ?? unsupported(), wand: link.wandStatus() });
+        post({
+          id: request.id,
+          method: 'alarmTest',
+          result: (await link.alarmTest?.()) ?? unsupported(),
+          wand: link.wandStatus(),
+        });
         return;
       case 'readEvents':
-        post({ id: request.id, method: 'readEvents', result: (await link.readEvents?.()) ?? unsupported(), wand: link.wandStatus() });
+        post({
+          id: request.id,
+          method: 'readEvents',
+          result: (await link.readEvents?.()) ?? unsupported(),
+          wand: link.wandStatus(),
+        });
         return;
       case 'close':
         await link.close();

@@ -35,7 +35,9 @@ export class WorkerLink implements PumpLink {
   private closing = false;
 
   private start(): Worker {
-    const worker = new Worker(this.file, { workerData: this.onFrame === undefined ? this.data : { ...this.data, frames: true } });
+    const worker = new Worker(this.file, {
+      workerData: this.onFrame === undefined ? this.data : { ...this.data, frames: true },
+    });
     this.alive = true;
     // A crashed worker fails what it was asked at once and is replaced for the next request.
     const died = (message: string) => {
@@ -45,7 +47,10 @@ export class WorkerLink implements PumpLink {
       this.failAll(message);
     };
     worker.on('exit', () => {
-      if (!this.closing) died('The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.');
+      if (!this.closing)
+        died(
+          'The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.',
+        );
     });
     worker.on('message', (m: LinkResponse | LinkFrame) => {
       if (m.method === 'frame') {
@@ -59,7 +64,11 @@ export class WorkerLink implements PumpLink {
       this.pending.delete(m.id);
       p.resolve(m);
     });
-    worker.on('error', () => died('The wand process stopped with an error; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.'));
+    worker.on('error', () =>
+      died(
+        'The wand process stopped with an error; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.',
+      ),
+    );
     worker.unref();
     return worker;
   }
@@ -85,7 +94,8 @@ export class WorkerLink implements PumpLink {
         void this.worker.terminate();
         this.worker = this.start();
         this.status = { state: 'disconnected', linkQuality: null, pumpSerial: null };
-        this.lastFailure = 'The wand did not answer in time and was reset. Check the wand connection and try again; if a program was being sent, interrogate the pump to confirm what it applied.';
+        this.lastFailure =
+          'The wand did not answer in time and was reset. Check the wand connection and try again; if a program was being sent, interrogate the pump to confirm what it applied.';
         resolve({ id: -1, method: 'status', wand: this.status });
       }, this.timeoutMs);
       this.pending.set(id, { resolve, timer });
@@ -113,7 +123,11 @@ export class WorkerLink implements PumpLink {
   }
 
   async setClock(clock: PumpClockSetting): Promise<Result<null>> {
-    const r = await this.request({ method: 'setClock', time: clock.time.toISOString(), utcOffsetMinutes: clock.utcOffsetMinutes });
+    const r = await this.request({
+      method: 'setClock',
+      time: clock.time.toISOString(),
+      utcOffsetMinutes: clock.utcOffsetMinutes,
+    });
     return r.method === 'setClock' ? r.result : this.failed();
   }
 

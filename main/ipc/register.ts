@@ -14,7 +14,9 @@ export interface IpcMainLike<E extends IpcEventLike = IpcEventLike> {
 }
 
 /** Channels the desktop app answers itself, with the calling window at hand (saving its page as a PDF). */
-export type OwnHandlers<E> = Partial<{ [C in Channel]: (event: E, input: ApiParsedInput<C>) => Promise<Result<ApiOutput<C>>> }>;
+export type OwnHandlers<E> = Partial<{
+  [C in Channel]: (event: E, input: ApiParsedInput<C>) => Promise<Result<ApiOutput<C>>>;
+}>;
 
 /**
  * Registers one handler per contract channel. A message is answered only when it comes from the
@@ -22,7 +24,12 @@ export type OwnHandlers<E> = Partial<{ [C in Channel]: (event: E, input: ApiPars
  * by the contract (inside `dispatch`, or here for the app's own handlers, which also need a
  * signed-in, unlocked workstation).
  */
-export function registerIpc<E extends IpcEventLike>(ipcMain: IpcMainLike<E>, dispatch: Dispatch, isTrustedUrl: (url: string) => boolean, own: OwnHandlers<E> = {}): () => void {
+export function registerIpc<E extends IpcEventLike>(
+  ipcMain: IpcMainLike<E>,
+  dispatch: Dispatch,
+  isTrustedUrl: (url: string) => boolean,
+  own: OwnHandlers<E> = {},
+): () => void {
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, input) => {
       const url = event.senderFrame?.url ?? '';
@@ -44,7 +51,10 @@ export function registerIpc<E extends IpcEventLike>(ipcMain: IpcMainLike<E>, dis
 }
 
 /** Trust only the app's own renderer: its app:// page, or the exact dev server origin. */
-export function trustedUrlCheck(rendererIndexFileUrl: string, devServerUrl: string | undefined): (url: string) => boolean {
+export function trustedUrlCheck(
+  rendererIndexFileUrl: string,
+  devServerUrl: string | undefined,
+): (url: string) => boolean {
   const devOrigin = devServerUrl === undefined ? undefined : new URL(devServerUrl).origin;
   return (url) => {
     if (url === '') return false;

@@ -5,7 +5,11 @@ import { clinicDate } from '../../core/clock';
 import { pumpApi, unwrap } from './client';
 
 /** A query over one API call; the result's error becomes a thrown ApiError for TanStack Query. */
-export function useApi<T>(key: QueryKey, call: () => Promise<Result<T>>, options: { enabled?: boolean; refetchInterval?: number } = {}) {
+export function useApi<T>(
+  key: QueryKey,
+  call: () => Promise<Result<T>>,
+  options: { enabled?: boolean; refetchInterval?: number } = {},
+) {
   return useQuery({ queryKey: key, queryFn: async () => unwrap(await call()), ...options });
 }
 

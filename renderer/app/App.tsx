@@ -70,8 +70,7 @@ export function App() {
     );
   }
   let body;
-  if (status === undefined)
-    body = auth.error === null ? <Loading /> : <PlainErrorAlert error={auth.error} />;
+  if (status === undefined) body = auth.error === null ? <Loading /> : <PlainErrorAlert error={auth.error} />;
   else if (status.setupRequired) body = <SetupScreen />;
   else body = <SignInScreen lockedUser={status.lockedUser} />;
   return (

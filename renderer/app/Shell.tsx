@@ -50,7 +50,20 @@ export const routesFor = (role: User['role']): Route[] => routes.filter((r) => m
 /** Darker secondary text and primary colour than antd's defaults, for WCAG AA contrast. */
 // zeroRuntime: antd's styles come from its prebuilt stylesheet (CSS variables carry the tokens below),
 // not from computing CSS-in-JS at first render.
-const theme = { zeroRuntime: true, token: { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorPrimaryActive: '#002c8c', colorTextSecondary: 'rgba(0, 0, 0, 0.68)', colorTextDescription: 'rgba(0, 0, 0, 0.68)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorError: '#cf1322', colorErrorHover: '#a8071a', colorErrorActive: '#820014' } };
+const theme = {
+  zeroRuntime: true,
+  token: {
+    colorPrimary: '#0958d9',
+    colorPrimaryHover: '#003eb3',
+    colorPrimaryActive: '#002c8c',
+    colorTextSecondary: 'rgba(0, 0, 0, 0.68)',
+    colorTextDescription: 'rgba(0, 0, 0, 0.68)',
+    colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
+    colorError: '#cf1322',
+    colorErrorHover: '#a8071a',
+    colorErrorActive: '#820014',
+  },
+};
 
 /** The signed-in application: Ant Design in the language in force, around the role's screens. */
 export default function Shell(props: { user: User; idleLockMinutes: number }) {
@@ -66,16 +79,21 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
   const { t } = useTranslation();
   const client = useQueryClient();
   // After a lock, the same user finds their work as they left it; anyone else starts afresh.
-  if (claimDrafts(user.username)) client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth:status' && q.queryKey[0] !== 'app:info' });
+  if (claimDrafts(user.username))
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth:status' && q.queryKey[0] !== 'app:info' });
   const allowed = routes.filter((r) => may(user.role, r.needs));
   const [route, setRoute] = useDraftState<Route>('shell.route', allowed[0]?.key ?? 'patients');
   const [changingPassword, setChangingPassword] = useState(false);
   // Polled too: bookkeeping owed after a storage failure (the trail not signed) is alarmed until done.
   const info = useApi(['app:info'], () => pumpApi().app.info({}), { refetchInterval: 5000 });
   // Checked at start-up, after every action and every 5 s: an unknown outcome stays loud until resolved.
-  const unconfirmed = useApi(['sessions:unconfirmed'], () => pumpApi().sessions.unconfirmed({}), { refetchInterval: 5000 });
+  const unconfirmed = useApi(['sessions:unconfirmed'], () => pumpApi().sessions.unconfirmed({}), {
+    refetchInterval: 5000,
+  });
   const lock = useCallback(() => {
-    void pumpApi().auth.lock({}).then(() => client.invalidateQueries({ queryKey: ['auth:status'] }));
+    void pumpApi()
+      .auth.lock({})
+      .then(() => client.invalidateQueries({ queryKey: ['auth:status'] }));
   }, [client]);
   useIdleTimer(idleLockMinutes, lock, true);
   const signOut = () => {
@@ -92,7 +110,15 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
   const link = info.data?.link;
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#0b3d60', gap: 16 }}>
+      <Layout.Header
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'space-between',
+          background: '#0b3d60',
+          gap: 16,
+        }}
+      >
         <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: 20, whiteSpace: 'nowrap' }}>
           {t('app.title')}
         </Typography.Title>
@@ -109,20 +135,46 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
       <Layout>
         <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
           <nav aria-label={t('nav.label')}>
-            <Menu mode="inline" selectedKeys={[current?.key ?? route]} onClick={(e) => {
+            <Menu
+              mode="inline"
+              selectedKeys={[current?.key ?? route]}
+              onClick={(e) => {
                 setChangingPassword(false);
                 setRoute(e.key as Route);
-              }} items={allowed.map((r) => ({ key: r.key, label: t(`nav.${r.key}`) }))} style={{ height: '100%', borderInlineEnd: 0 }} />
+              }}
+              items={allowed.map((r) => ({ key: r.key, label: t(`nav.${r.key}`) }))}
+              style={{ height: '100%', borderInlineEnd: 0 }}
+            />
           </nav>
         </Layout.Sider>
         <Layout.Content style={{ padding: 24 }}>
           <main>
             <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
               <UnconfirmedBanner sessions={unconfirmed.data ?? []} />
-              {info.data?.bookkeeping !== undefined && <Alert type="error" showIcon role="alert" data-testid="bookkeeping-alarm" title={t('bookkeeping.title')} description={info.data.bookkeeping} />}
-              {link?.training === true && <TrainingBanner title={t('training.banner')} detail={link.reason && t(`training.reason.${link.reason}`)} />}
+              {info.data?.bookkeeping !== undefined && (
+                <Alert
+                  type="error"
+                  showIcon
+                  role="alert"
+                  data-testid="bookkeeping-alarm"
+                  title={t('bookkeeping.title')}
+                  description={info.data.bookkeeping}
+                />
+              )}
+              {link?.training === true && (
+                <TrainingBanner
+                  title={t('training.banner')}
+                  detail={link.reason && t(`training.reason.${link.reason}`)}
+                />
+              )}
               <NavigateContext.Provider value={setRoute}>
-              <Suspense fallback={<Spin />}>{changingPassword ? <ChangePasswordScreen user={user} forced={false} onBack={() => setChangingPassword(false)} /> : current?.render()}</Suspense>
+                <Suspense fallback={<Spin />}>
+                  {changingPassword ? (
+                    <ChangePasswordScreen user={user} forced={false} onBack={() => setChangingPassword(false)} />
+                  ) : (
+                    current?.render()
+                  )}
+                </Suspense>
               </NavigateContext.Provider>
             </Space>
           </main>

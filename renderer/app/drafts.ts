@@ -42,16 +42,24 @@ export function useDraftState<T>(key: string, initial: T): [T, (next: T | ((old:
   return [value, setValue];
 }
 
-const without = (values: Record<string, unknown>, omit: readonly string[]): Record<string, unknown> => Object.fromEntries(Object.entries(values).filter(([k]) => !omit.includes(k)));
+const without = (values: Record<string, unknown>, omit: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).filter(([k]) => !omit.includes(k)));
 
 /**
  * Keeps an Ant Design form's values as a draft (every field, shown or not, typed or filled in by a
  * scan) and returns the values to start it with: give them to the form's `initialValues`.
  */
-export function useFormDraft<T extends object>(form: FormInstance<T>, key: string, omit: readonly string[] = []): Partial<T> {
+export function useFormDraft<T extends object>(
+  form: FormInstance<T>,
+  key: string,
+  omit: readonly string[] = [],
+): Partial<T> {
   const values = Form.useWatch([], { form, preserve: true }) as Record<string, unknown> | undefined;
   const [restored] = useState(() => readDraft<Partial<T>>(key) ?? {});
-  const save = useCallback(() => writeDraft(key, without(form.getFieldsValue(true) as Record<string, unknown>, omit)), [form, key, omit]);
+  const save = useCallback(
+    () => writeDraft(key, without(form.getFieldsValue(true) as Record<string, unknown>, omit)),
+    [form, key, omit],
+  );
   useEffect(() => {
     if (values !== undefined) save();
   }, [values, save]);

@@ -5,12 +5,17 @@ const formatter = (language: string, kind: 'date' | 'dateTime'): Intl.DateTimeFo
   let f = formatters.get(key);
   if (f === undefined) {
     // Building a formatter costs far more than using one: one per language and kind, kept.
-    f = new Intl.DateTimeFormat(language, kind === 'date' ? { dateStyle: 'medium', timeZone: 'UTC' } : { dateStyle: 'medium', timeStyle: 'short' });
+    f = new Intl.DateTimeFormat(
+      language,
+      kind === 'date' ? { dateStyle: 'medium', timeZone: 'UTC' } : { dateStyle: 'medium', timeStyle: 'short' },
+    );
     formatters.set(key, f);
   }
   return f;
 };
 
-export const formatDateTime = (iso: string, language: string): string => formatter(language, 'dateTime').format(new Date(iso));
+export const formatDateTime = (iso: string, language: string): string =>
+  formatter(language, 'dateTime').format(new Date(iso));
 
-export const formatDate = (isoDate: string, language: string): string => formatter(language, 'date').format(new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate));
+export const formatDate = (isoDate: string, language: string): string =>
+  formatter(language, 'date').format(new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate));

@@ -11,7 +11,10 @@ initI18n();
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
 
 // The first question every start asks: asked at once, while React is still rendering.
-void queryClient.prefetchQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) });
+void queryClient.prefetchQuery({
+  queryKey: ['auth:status'],
+  queryFn: async () => unwrap(await pumpApi().auth.status({})),
+});
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('The page has no #root element');

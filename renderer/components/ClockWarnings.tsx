@@ -9,7 +9,15 @@ export function ClockWarnings({ warnings }: { warnings: readonly ClockWarning[] 
   return (
     <>
       {warnings.map((w) => (
-        <Alert key={w.code} type="warning" showIcon role="alert" data-testid="clock-warning" data-code={w.code} title={t(`clockWarning.${w.code}`, w.params)} />
+        <Alert
+          key={w.code}
+          type="warning"
+          showIcon
+          role="alert"
+          data-testid="clock-warning"
+          data-code={w.code}
+          title={t(`clockWarning.${w.code}`, w.params)}
+        />
       ))}
     </>
   );

@@ -6,5 +6,15 @@ import { errorCode, errorText } from './errorText';
 export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
   const { t } = useTranslation();
   if (error === null || error === undefined) return null;
-  return <Alert role="alert" type="error" showIcon title={title ?? t('error.title')} description={errorText(t, error)} data-testid="error-alert" data-code={errorCode(error)} />;
+  return (
+    <Alert
+      role="alert"
+      type="error"
+      showIcon
+      title={title ?? t('error.title')}
+      description={errorText(t, error)}
+      data-testid="error-alert"
+      data-code={errorCode(error)}
+    />
+  );
 }

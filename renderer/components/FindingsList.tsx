@@ -22,7 +22,8 @@ export function LibraryVerdict({ check }: { check: DoseCheck }) {
             <ul style={{ margin: 0, paddingLeft: 20 }}>
               {check.findings.map((f) => (
                 <li key={`${f.code}-${f.level}-${f.params['component'] ?? ''}`} data-level={f.level} data-code={f.code}>
-                  <strong>{t(`level.${f.level}`)}</strong>: {t(`finding.${f.code}`, { ...f.params, level: t(`level.${f.level}`), defaultValue: f.message })}
+                  <strong>{t(`level.${f.level}`)}</strong>:{' '}
+                  {t(`finding.${f.code}`, { ...f.params, level: t(`level.${f.level}`), defaultValue: f.message })}
                   {f.params['running'] === 'true' && ` ${t('verdict.running')}`}
                 </li>
               ))}

@@ -18,16 +18,25 @@ export function ForecastView({ forecast, compact = false }: { forecast: Forecast
   if (forecast.replacePump) {
     return <Alert type="error" showIcon role="alert" data-testid="replace-pump" title={t('forecast.replacePump')} />;
   }
-  const alarm = forecast.alarmDate === null || forecast.daysToAlarm === null ? t('forecast.noAlarm') : `${d(forecast.alarmDate)} (${t('dashboard.days', { days: wholeDays(forecast.daysToAlarm) })})`;
+  const alarm =
+    forecast.alarmDate === null || forecast.daysToAlarm === null
+      ? t('forecast.noAlarm')
+      : `${d(forecast.alarmDate)} (${t('dashboard.days', { days: wholeDays(forecast.daysToAlarm) })})`;
   if (compact) {
     return (
       <span data-testid="forecast-text" data-next={forecast.nextRefillDate} data-limit={forecast.limitingFactor}>
-        {t('dashboard.nextRefill')}: <strong>{d(forecast.nextRefillDate)}</strong> — {t(`limiting.${forecast.limitingFactor}`)}; {t('dashboard.alarmDate')}: {alarm}
+        {t('dashboard.nextRefill')}: <strong>{d(forecast.nextRefillDate)}</strong> —{' '}
+        {t(`limiting.${forecast.limitingFactor}`)}; {t('dashboard.alarmDate')}: {alarm}
       </span>
     );
   }
   return (
-    <dl style={{ margin: 0 }} data-testid="forecast" data-next={forecast.nextRefillDate} data-limit={forecast.limitingFactor}>
+    <dl
+      style={{ margin: 0 }}
+      data-testid="forecast"
+      data-next={forecast.nextRefillDate}
+      data-limit={forecast.limitingFactor}
+    >
       <dt>{t('dashboard.alarmDate')}</dt>
       <dd>{alarm}</dd>
       <dt>{t('dashboard.nextRefill')}</dt>

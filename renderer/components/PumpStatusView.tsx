@@ -6,7 +6,15 @@ import type { Quantity } from '../../core/quantity';
 /** Decimal strings are shown exactly as the pump reported them: no float round trip. */
 const q = (quantity: Quantity): string => `${quantity.value} ${quantity.unit}`;
 
-export function PumpStatusView({ status, locale, clockDriftSeconds }: { status: PumpStatus; locale: string; clockDriftSeconds: number }) {
+export function PumpStatusView({
+  status,
+  locale,
+  clockDriftSeconds,
+}: {
+  status: PumpStatus;
+  locale: string;
+  clockDriftSeconds: number;
+}) {
   const { t } = useTranslation();
   const items = [
     { key: 'model', label: t('status.model'), children: status.model },
@@ -22,7 +30,10 @@ export function PumpStatusView({ status, locale, clockDriftSeconds }: { status: 
       children: (
         <span>
           <strong>{q(status.reservoirVolume)}</strong>{' '}
-          {t('status.capacity', { capacity: status.reservoirCapacity.value, alarm: status.lowReservoirAlarmVolume.value })}
+          {t('status.capacity', {
+            capacity: status.reservoirCapacity.value,
+            alarm: status.lowReservoirAlarmVolume.value,
+          })}
         </span>
       ),
     },

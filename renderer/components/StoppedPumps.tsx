@@ -23,9 +23,16 @@ export function StoppedPumps() {
           dataSource={stopped.data}
           columns={[
             { title: t('status.serial'), dataIndex: 'pumpSerial' },
-            { title: t('stopped.patient'), render: (_: unknown, r) => (r.patient === null ? '—' : `${r.patient.name} (${r.patient.identifier})`) },
+            {
+              title: t('stopped.patient'),
+              render: (_: unknown, r) => (r.patient === null ? '—' : `${r.patient.name} (${r.patient.identifier})`),
+            },
             { title: t('status.drug'), dataIndex: 'drug', render: (d: string) => t(`drug.${d}`) },
-            { title: t('stopped.since'), dataIndex: 'stoppedAt', render: (v: string) => formatDateTime(v, i18n.language) },
+            {
+              title: t('stopped.since'),
+              dataIndex: 'stoppedAt',
+              render: (v: string) => formatDateTime(v, i18n.language),
+            },
             { title: t('stopped.by'), dataIndex: 'stoppedBy' },
             { title: t('stopped.reason'), dataIndex: 'reason', render: (v: string | null) => v ?? '—' },
           ]}

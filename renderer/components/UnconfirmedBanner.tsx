@@ -5,7 +5,11 @@ import { useApiMutation } from '../api/hooks';
 import { ErrorAlert } from './ErrorAlert';
 
 /** Loud and permanent while any programming outcome is unknown: the pump may not run what was meant. */
-export function UnconfirmedBanner({ sessions }: { sessions: ReadonlyArray<{ sessionId: string; pumpSerial: string; startedAt: string }> }) {
+export function UnconfirmedBanner({
+  sessions,
+}: {
+  sessions: ReadonlyArray<{ sessionId: string; pumpSerial: string; startedAt: string }>;
+}) {
   const { t } = useTranslation();
   const resolve = useApiMutation(() => pumpApi().sessions.resolve({}), [['sessions:unconfirmed']]);
   if (sessions.length === 0) return null;
@@ -20,7 +24,9 @@ export function UnconfirmedBanner({ sessions }: { sessions: ReadonlyArray<{ sess
         <>
           <ul style={{ margin: 0, paddingLeft: 20 }}>
             {sessions.map((s) => (
-              <li key={s.sessionId}>{t('unconfirmed.item', { serial: s.pumpSerial, time: new Date(s.startedAt).toLocaleString() })}</li>
+              <li key={s.sessionId}>
+                {t('unconfirmed.item', { serial: s.pumpSerial, time: new Date(s.startedAt).toLocaleString() })}
+              </li>
             ))}
           </ul>
           <ErrorAlert error={resolve.error} />

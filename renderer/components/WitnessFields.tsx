@@ -5,13 +5,26 @@ import { useTranslation } from 'react-i18next';
 export function WitnessFields({ prefix = 'witness' }: { prefix?: string }) {
   const { t } = useTranslation();
   return (
-    <fieldset style={{ border: '1px solid #d9d9d9', borderRadius: 8, padding: '8px 16px' }} data-testid="witness-fields">
-      <legend style={{ width: 'auto', padding: '0 4px', fontSize: 14, marginBottom: 0, border: 0 }}>{t('witness.title')}</legend>
+    <fieldset
+      style={{ border: '1px solid #d9d9d9', borderRadius: 8, padding: '8px 16px' }}
+      data-testid="witness-fields"
+    >
+      <legend style={{ width: 'auto', padding: '0 4px', fontSize: 14, marginBottom: 0, border: 0 }}>
+        {t('witness.title')}
+      </legend>
       <Typography.Paragraph type="secondary">{t('witness.hint')}</Typography.Paragraph>
-      <Form.Item name={[prefix, 'username']} label={t('witness.username')} rules={[{ required: true, message: t('form.required') }]}>
+      <Form.Item
+        name={[prefix, 'username']}
+        label={t('witness.username')}
+        rules={[{ required: true, message: t('form.required') }]}
+      >
         <Input autoComplete="off" />
       </Form.Item>
-      <Form.Item name={[prefix, 'password']} label={t('witness.password')} rules={[{ required: true, message: t('form.required') }]}>
+      <Form.Item
+        name={[prefix, 'password']}
+        label={t('witness.password')}
+        rules={[{ required: true, message: t('form.required') }]}
+      >
         <Input.Password autoComplete="off" />
       </Form.Item>
     </fieldset>

@@ -6,8 +6,12 @@ export function errorText(t: TFunction, error: unknown): string {
   if (error instanceof ApiError) {
     // A named message in the user's language; the English text only where no translation exists.
     // A key with a dot names a table of its own (a drug-library finding: `finding.CODE`); a plain one, a server message.
-    const key = error.key === undefined ? undefined : error.key.includes('.') ? error.key : `serverMessage.${error.key}`;
-    const params = error.params?.['level'] === undefined ? error.params : { ...error.params, level: t(`level.${error.params['level']}`) };
+    const key =
+      error.key === undefined ? undefined : error.key.includes('.') ? error.key : `serverMessage.${error.key}`;
+    const params =
+      error.params?.['level'] === undefined
+        ? error.params
+        : { ...error.params, level: t(`level.${error.params['level']}`) };
     const message = key === undefined ? error.message : t(key, { ...params, defaultValue: error.message });
     return t(`error.${error.code}`, { message, defaultValue: message });
   }

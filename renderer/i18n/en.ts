@@ -21,7 +21,13 @@ export const en = {
     cancel: 'Cancel',
     cancelled: 'Stopped waiting for the pump. The reading, if it arrives, is still recorded.',
   },
-  wand: { disconnected: 'Wand not connected', connected: 'Wand connected', searching: 'Searching for the pump', 'pump-found': 'Pump found', link: 'link {{quality}} %' },
+  wand: {
+    disconnected: 'Wand not connected',
+    connected: 'Wand connected',
+    searching: 'Searching for the pump',
+    'pump-found': 'Pump found',
+    link: 'link {{quality}} %',
+  },
   status: {
     title: 'Pump status',
     model: 'Model',
@@ -61,58 +67,95 @@ export const en = {
     MEMORY_ERROR: 'Memory error',
   },
   finding: {
-    CONCENTRATION_ABOVE_MAX: 'Concentration {{concentration}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}.',
-    CONCENTRATION_NOT_A_PRODUCT: 'Concentration {{concentration}} {{unit}} is not one of the listed products ({{products}} {{unit}}).',
+    CONCENTRATION_ABOVE_MAX:
+      'Concentration {{concentration}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}.',
+    CONCENTRATION_NOT_A_PRODUCT:
+      'Concentration {{concentration}} {{unit}} is not one of the listed products ({{products}} {{unit}}).',
     DOSE_ABOVE_MAX: 'Daily dose {{dose}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}.',
     DOSE_BELOW_MIN: 'Daily dose {{dose}} {{unit}} is below the {{level}} minimum of {{min}} {{unit}}.',
-    BELOW_MIN_DELIVERABLE: '{{dose}} {{unit}} is below the smallest dose the pump can deliver at this concentration ({{minimum}} {{unit}} at {{minRate}} mL/day).',
+    BELOW_MIN_DELIVERABLE:
+      '{{dose}} {{unit}} is below the smallest dose the pump can deliver at this concentration ({{minimum}} {{unit}} at {{minRate}} mL/day).',
     ABOVE_MAX_RATE: '{{dose}} {{unit}} needs more than the pump’s maximum rate of {{maxRate}} mL/day.',
-    START_WITH_BOLUSES_ABOVE_MAX: 'With every allowed patient bolus, this start reaches {{dose}} {{unit}}, above the {{level}} starting limit of {{max}} {{unit}}.',
+    START_WITH_BOLUSES_ABOVE_MAX:
+      'With every allowed patient bolus, this start reaches {{dose}} {{unit}}, above the {{level}} starting limit of {{max}} {{unit}}.',
     START_DOSE_ABOVE_MAX: 'A starting dose of {{dose}} {{unit}} is above the {{level}} limit of {{max}} {{unit}}.',
     INCREASE_PERCENT_ABOVE_MAX: 'An increase of {{percent}} % is above the {{level}} limit of {{max}} % per change.',
-    INCREASE_ABOVE_MAX: 'An increase of {{increase}} {{unit}} is above the {{level}} limit of {{max}} {{unit}} per change.',
-    DECREASE_PERCENT_ABOVE_MAX: 'A decrease of {{percent}} % is above the {{level}} limit of {{max}} % per change: risk of withdrawal.',
-    WINDOW_INCREASE_PERCENT_ABOVE_MAX: '{{percent}} % above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} %.',
+    INCREASE_ABOVE_MAX:
+      'An increase of {{increase}} {{unit}} is above the {{level}} limit of {{max}} {{unit}} per change.',
+    DECREASE_PERCENT_ABOVE_MAX:
+      'A decrease of {{percent}} % is above the {{level}} limit of {{max}} % per change: risk of withdrawal.',
+    WINDOW_INCREASE_PERCENT_ABOVE_MAX:
+      '{{percent}} % above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} %.',
     WINDOW_INCREASES_ABOVE_MAX: '{{count}} increases within {{hours}} h is over the {{level}} limit of {{max}}.',
-    CONCENTRATION_BELOW_MIN: 'Concentration {{concentration}} {{unit}} is below the {{level}} minimum of {{min}} {{unit}}.',
-    DOSE_WITH_BOLUSES_ABOVE_MAX: 'With every allowed patient bolus the daily dose reaches {{dose}} {{unit}}, above the {{level}} maximum of {{max}} {{unit}}.',
-    PEAK_TO_AVERAGE_ABOVE_MAX: 'A peak of {{dose}} {{unit}} is {{ratio}} times the day’s average hourly dose, above the {{level}} limit of {{max}} times: a bolus hidden in the schedule?',
-    INCREASE_WITH_BOLUSES_ABOVE_MAX: 'With every allowed patient bolus the most the patient can take rises by {{percent}} %, above the {{level}} limit of {{max}} % per change.',
-    PEAK_HOURLY_ABOVE_MAX: 'A peak of {{dose}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}: was a dose per hour entered where a dose per day was meant?',
-    WINDOW_INCREASE_ABOVE_MAX: '{{increase}} {{unit}} above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} {{unit}}.',
-    WINDOW_WITH_BOLUSES_ABOVE_MAX: 'With every allowed patient bolus, the most the patient can take is {{percent}} % above the lowest of the last {{hours}} h, over the {{level}} limit of {{max}} %.',
-    WINDOW_INTERVAL_TOO_SHORT: 'The last increase was {{elapsed}} h ago; increases must be at least {{min}} h apart ({{level}} limit).',
+    CONCENTRATION_BELOW_MIN:
+      'Concentration {{concentration}} {{unit}} is below the {{level}} minimum of {{min}} {{unit}}.',
+    DOSE_WITH_BOLUSES_ABOVE_MAX:
+      'With every allowed patient bolus the daily dose reaches {{dose}} {{unit}}, above the {{level}} maximum of {{max}} {{unit}}.',
+    PEAK_TO_AVERAGE_ABOVE_MAX:
+      'A peak of {{dose}} {{unit}} is {{ratio}} times the day’s average hourly dose, above the {{level}} limit of {{max}} times: a bolus hidden in the schedule?',
+    INCREASE_WITH_BOLUSES_ABOVE_MAX:
+      'With every allowed patient bolus the most the patient can take rises by {{percent}} %, above the {{level}} limit of {{max}} % per change.',
+    PEAK_HOURLY_ABOVE_MAX:
+      'A peak of {{dose}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}: was a dose per hour entered where a dose per day was meant?',
+    WINDOW_INCREASE_ABOVE_MAX:
+      '{{increase}} {{unit}} above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} {{unit}}.',
+    WINDOW_WITH_BOLUSES_ABOVE_MAX:
+      'With every allowed patient bolus, the most the patient can take is {{percent}} % above the lowest of the last {{hours}} h, over the {{level}} limit of {{max}} %.',
+    WINDOW_INTERVAL_TOO_SHORT:
+      'The last increase was {{elapsed}} h ago; increases must be at least {{min}} h apart ({{level}} limit).',
     BOLUS_DOSE_ABOVE_MAX: 'A patient bolus of {{dose}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}.',
     BOLUSES_PER_DAY_ABOVE_MAX: '{{count}} patient boluses a day is above the {{level}} maximum of {{max}}.',
     BOLUS_NOT_ALLOWED: 'The drug library allows no patient bolus of this drug.',
     BOLUS_OPIOID_NAIVE: 'No patient bolus for a patient who is not known to be opioid-tolerant.',
     CLINICIAN_BOLUS_NOT_ALLOWED: 'The drug library allows no clinician bolus of this drug.',
-    CLINICIAN_BOLUS_NO_LIMIT: 'The drug library sets no clinician bolus limit for this drug: check the dose against the patient’s record.',
-    CLINICIAN_BOLUS_DOSE_ABOVE_MAX: 'A clinician bolus of {{dose}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}.',
-    SCREENING_DOSE_ABOVE_MAX: 'A test dose of {{dose}} {{unit}} ({{doseInLimitUnit}} {{limitUnit}}) is above the drug library’s {{level}} maximum of {{max}} {{limitUnit}} for one intrathecal bolus. Check the unit (mg or mcg) and the dose.',
-    SCREENING_DOSE_NO_LIMIT: 'The drug library sets no single-bolus limit for this drug: check the test dose of {{dose}} {{unit}} and its unit against the trial protocol.',
-    BOLUS_DAILY_TOTAL_ABOVE_MAX: 'With this bolus the patient can receive {{dose}} {{unit}} over 24 hours, above the {{level}} maximum of {{max}} {{unit}}.',
-    CLINICIAN_BOLUS_RATE_ABOVE_MAX: '{{volume}} mL over {{minutes}} min is {{rate}} mL/day, faster than the pump’s maximum rate of {{maxRate}} mL/day: give it over at least {{shortest}} min.',
-    BOLUS_RESERVOIR_INSUFFICIENT: 'The bolus needs {{volume}} mL and the reservoir holds {{reservoir}} mL: refill first.',
-    BOLUS_RESERVOIR_BELOW_ALARM: 'After the bolus the reservoir holds {{left}} mL, below the low-reservoir alarm at {{alarm}} mL: plan the refill.',
+    CLINICIAN_BOLUS_NO_LIMIT:
+      'The drug library sets no clinician bolus limit for this drug: check the dose against the patient’s record.',
+    CLINICIAN_BOLUS_DOSE_ABOVE_MAX:
+      'A clinician bolus of {{dose}} {{unit}} is above the {{level}} maximum of {{max}} {{unit}}.',
+    SCREENING_DOSE_ABOVE_MAX:
+      'A test dose of {{dose}} {{unit}} ({{doseInLimitUnit}} {{limitUnit}}) is above the drug library’s {{level}} maximum of {{max}} {{limitUnit}} for one intrathecal bolus. Check the unit (mg or mcg) and the dose.',
+    SCREENING_DOSE_NO_LIMIT:
+      'The drug library sets no single-bolus limit for this drug: check the test dose of {{dose}} {{unit}} and its unit against the trial protocol.',
+    BOLUS_DAILY_TOTAL_ABOVE_MAX:
+      'With this bolus the patient can receive {{dose}} {{unit}} over 24 hours, above the {{level}} maximum of {{max}} {{unit}}.',
+    CLINICIAN_BOLUS_RATE_ABOVE_MAX:
+      '{{volume}} mL over {{minutes}} min is {{rate}} mL/day, faster than the pump’s maximum rate of {{maxRate}} mL/day: give it over at least {{shortest}} min.',
+    BOLUS_RESERVOIR_INSUFFICIENT:
+      'The bolus needs {{volume}} mL and the reservoir holds {{reservoir}} mL: refill first.',
+    BOLUS_RESERVOIR_BELOW_ALARM:
+      'After the bolus the reservoir holds {{left}} mL, below the low-reservoir alarm at {{alarm}} mL: plan the refill.',
     BOLUS_BRIDGE_RUNNING: 'A bridge bolus is still running: no other bolus until it has ended.',
-    PRIMING_CATHETER_PRIMED: 'The catheter is already primed (or this was not answered): a priming bolus would push its whole volume of drug into the patient at once — an overdose.',
-    CLINICIAN_BOLUS_TOTAL_ABOVE_MAX: 'With this bolus the clinician boluses of the last {{hours}} h come to {{total}} {{unit}} ({{count}} boluses), above the {{level}} maximum of {{max}} {{unit}}.',
-    CLINICIAN_BOLUS_INTERVAL_BELOW_MIN: 'The last clinician bolus ended {{elapsed}} min ago; clinician boluses must be at least {{min}} min apart ({{level}} limit).',
-    CLINICIAN_BOLUS_REPEAT_NO_LIMIT: 'This pump gave {{count}} clinician boluses in the last {{hours}} h and the drug library sets no limit on repeated boluses of this drug: check the total against the patient’s record.',
-    CLINICIAN_BOLUS_STILL_RUNNING: 'A clinician bolus of {{volume}} mL over {{minutes}} min is still running ({{left}} min left): no other bolus until it has ended.',
-    PRIMING_REPEATED: 'This pump gave a priming bolus of {{volume}} mL {{hours}} h ago (within 24 hours or since its last refill): the catheter is primed whatever the answer, and another priming bolus would push its whole volume of drug into the patient — an overdose.',
-    CLINICIAN_BOLUS_PUMP_STOPPED: 'The pump is stopped: find out why (an overdose, surgery, an infection) before giving a bolus. A reason is required.',
-    CLINICIAN_BOLUS_ABOVE_START_DOSE: 'The pump is stopped, so the clinician boluses of 24 hours are all the patient receives: {{total}} {{unit}} is above the {{level}} starting-dose limit of {{max}} {{unit}} a day for this patient’s opioid tolerance.',
+    PRIMING_CATHETER_PRIMED:
+      'The catheter is already primed (or this was not answered): a priming bolus would push its whole volume of drug into the patient at once — an overdose.',
+    CLINICIAN_BOLUS_TOTAL_ABOVE_MAX:
+      'With this bolus the clinician boluses of the last {{hours}} h come to {{total}} {{unit}} ({{count}} boluses), above the {{level}} maximum of {{max}} {{unit}}.',
+    CLINICIAN_BOLUS_INTERVAL_BELOW_MIN:
+      'The last clinician bolus ended {{elapsed}} min ago; clinician boluses must be at least {{min}} min apart ({{level}} limit).',
+    CLINICIAN_BOLUS_REPEAT_NO_LIMIT:
+      'This pump gave {{count}} clinician boluses in the last {{hours}} h and the drug library sets no limit on repeated boluses of this drug: check the total against the patient’s record.',
+    CLINICIAN_BOLUS_STILL_RUNNING:
+      'A clinician bolus of {{volume}} mL over {{minutes}} min is still running ({{left}} min left): no other bolus until it has ended.',
+    PRIMING_REPEATED:
+      'This pump gave a priming bolus of {{volume}} mL {{hours}} h ago (within 24 hours or since its last refill): the catheter is primed whatever the answer, and another priming bolus would push its whole volume of drug into the patient — an overdose.',
+    CLINICIAN_BOLUS_PUMP_STOPPED:
+      'The pump is stopped: find out why (an overdose, surgery, an infection) before giving a bolus. A reason is required.',
+    CLINICIAN_BOLUS_ABOVE_START_DOSE:
+      'The pump is stopped, so the clinician boluses of 24 hours are all the patient receives: {{total}} {{unit}} is above the {{level}} starting-dose limit of {{max}} {{unit}} a day for this patient’s opioid tolerance.',
     THERAPY_STOP: 'The therapy is stopped: the patient receives none of this drug from now on. A reason is required.',
     STOP_WITHDRAWAL_RISK: 'Stopping this drug abruptly can cause a withdrawal syndrome: plan a taper or a replacement.',
     PUMP_END_OF_SERVICE: 'The pump battery has reached end of service: the pump can only be stopped. Replace the pump.',
-    PUMP_ELECTIVE_REPLACEMENT: 'The pump battery has reached its elective replacement indicator: schedule the pump replacement.',
-    LIBRARY_UNCONFIRMED: 'Drug library “{{name}}” version {{version}} is not confirmed by a pharmacist. Using it on a patient’s pump needs an acknowledgement with a reason (recorded).',
-    ROTATION_INCREASE_PERCENT_ABOVE_MAX: 'Opioid rotation ({{drugs}}): in intrathecal morphine equivalents this is an increase of {{percent}} %, above the {{level}} limit of {{max}} % per change.',
-    ROTATION_WINDOW_INCREASE_PERCENT_ABOVE_MAX: 'Opioid rotation ({{drugs}}): in intrathecal morphine equivalents, {{percent}} % above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} %.',
-    ROTATION_WINDOW_INCREASE_ABOVE_MAX: 'Opioid rotation ({{drugs}}): in intrathecal morphine equivalents, {{increase}} {{unit}} above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} {{unit}}.',
-    ROTATION_NO_EQUIVALENCE: 'Opioid rotation ({{drugs}}): the drug library has no agreed intrathecal equivalence for {{missing}}. Convert by hand, start low, and give the reason.',
+    PUMP_ELECTIVE_REPLACEMENT:
+      'The pump battery has reached its elective replacement indicator: schedule the pump replacement.',
+    LIBRARY_UNCONFIRMED:
+      'Drug library “{{name}}” version {{version}} is not confirmed by a pharmacist. Using it on a patient’s pump needs an acknowledgement with a reason (recorded).',
+    ROTATION_INCREASE_PERCENT_ABOVE_MAX:
+      'Opioid rotation ({{drugs}}): in intrathecal morphine equivalents this is an increase of {{percent}} %, above the {{level}} limit of {{max}} % per change.',
+    ROTATION_WINDOW_INCREASE_PERCENT_ABOVE_MAX:
+      'Opioid rotation ({{drugs}}): in intrathecal morphine equivalents, {{percent}} % above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} %.',
+    ROTATION_WINDOW_INCREASE_ABOVE_MAX:
+      'Opioid rotation ({{drugs}}): in intrathecal morphine equivalents, {{increase}} {{unit}} above the lowest dose of the last {{hours}} h is over the {{level}} limit of {{max}} {{unit}}.',
+    ROTATION_NO_EQUIVALENCE:
+      'Opioid rotation ({{drugs}}): the drug library has no agreed intrathecal equivalence for {{missing}}. Convert by hand, start low, and give the reason.',
   },
   level: { soft: 'soft', hard: 'hard' },
   error: {
@@ -126,16 +169,20 @@ export const en = {
     UNAUTHORIZED: 'This page is not connected to the programmer. Open the address the web host printed.',
     WRONG_CREDENTIALS: 'Wrong user name or password.',
     ACCOUNT_LOCKED: 'This account is locked after repeated failed sign-ins. Try again later or ask the administrator.',
-    PASSWORD_CHANGE_REQUIRED: 'Your password was set by an administrator. Choose your own password before doing anything else.',
-    SECOND_PERSON_REQUIRED: 'Someone other than the author must do this: a second administrator or pharmacist signs in to confirm it.',
+    PASSWORD_CHANGE_REQUIRED:
+      'Your password was set by an administrator. Choose your own password before doing anything else.',
+    SECOND_PERSON_REQUIRED:
+      'Someone other than the author must do this: a second administrator or pharmacist signs in to confirm it.',
     FORBIDDEN: 'Your role does not allow this action.',
     SETUP_REQUIRED: 'Create the first administrator account to start.',
     CONFLICT: 'This conflicts with an existing record: {{message}}',
     HARD_LIMIT: 'A hard limit of the drug library stops this change: {{message}}',
     ACKNOWLEDGEMENT_REQUIRED: 'A soft limit of the drug library was reached: acknowledge it with a reason to continue.',
-    DISCREPANCY_UNACKNOWLEDGED: 'The volume withdrawn differs from what the pump counted by more than the threshold: record what was checked and the patient’s state before the refill can complete.',
+    DISCREPANCY_UNACKNOWLEDGED:
+      'The volume withdrawn differs from what the pump counted by more than the threshold: record what was checked and the patient’s state before the refill can complete.',
     WITNESS_REQUIRED: 'This change needs a second clinician to sign in as witness.',
-    PROGRAMMING_BLOCKED: 'An earlier programming outcome on this pump is UNCONFIRMED. Interrogate the pump to resolve it before programming again.',
+    PROGRAMMING_BLOCKED:
+      'An earlier programming outcome on this pump is UNCONFIRMED. Interrogate the pump to resolve it before programming again.',
     NOT_AVAILABLE: 'Not available here: {{message}}',
     FORBIDDEN_ORIGIN: 'The request came from a page the programmer does not trust.',
     WAND_NOT_FOUND: 'No wand found. Plug the wand in and try again.',
@@ -144,13 +191,29 @@ export const en = {
     STORAGE_FAILED: 'It could not be saved: {{message}}. Check the disk; nothing was changed on the pump.',
     INTERNAL: 'An unexpected error occurred. Nothing was sent to the pump.',
   },
-  bookkeeping: { title: 'The audit trail is not fully recorded or signed yet: it is retried until it is. Free space on the disk of the database and of its key folder (or make the key folder writable).' },
-  nav: { label: 'Main navigation', pump: 'Pump', programming: 'Programming', visit: 'Refill-only visit', refill: 'Refill', reviews: 'Needs review', patients: 'Patients', audit: 'Audit trail', users: 'Users', library: 'Drug library', settings: 'Site settings' },
+  bookkeeping: {
+    title:
+      'The audit trail is not fully recorded or signed yet: it is retried until it is. Free space on the disk of the database and of its key folder (or make the key folder writable).',
+  },
+  nav: {
+    label: 'Main navigation',
+    pump: 'Pump',
+    programming: 'Programming',
+    visit: 'Refill-only visit',
+    refill: 'Refill',
+    reviews: 'Needs review',
+    patients: 'Patients',
+    audit: 'Audit trail',
+    users: 'Users',
+    library: 'Drug library',
+    settings: 'Site settings',
+  },
   role: { physician: 'Physician', nurse: 'Refill nurse', admin: 'Administrator / pharmacist' },
   form: { required: 'Required', decimal: 'Enter a number such as 12.5', date: 'Enter a date as YYYY-MM-DD' },
   auth: {
     setupTitle: 'Create the first administrator',
-    setupHint: 'There is no built-in account. The administrator creates the accounts of physicians and nurses and keeps the drug library.',
+    setupHint:
+      'There is no built-in account. The administrator creates the accounts of physicians and nurses and keeps the drug library.',
     createAdmin: 'Create administrator and sign in',
     signInTitle: 'Sign in',
     lockedTitle: 'Workstation locked',
@@ -218,12 +281,25 @@ export const en = {
     MOTOR_STALL: 'Motor stall',
     UNKNOWN: 'Other event',
   },
-  limiting: { alarm: 'low-reservoir alarm', stability: 'drug stability in the pump', expiry: 'the syringe’s expiry', battery: 'battery replacement' },
-  clockWarning: {
-    PUMP_OFFSET_DIFFERS: 'The pump runs its flex steps by UTC {{pump}}, but the clinic ({{timeZone}}) is at UTC {{clinic}} now: set the pump clock so the steps start at clinic time.',
-    DST_CHANGE_SOON: 'Daylight saving: the clinic’s clock ({{timeZone}}) changes from UTC {{from}} to UTC {{to}} on {{date}} at {{time}}. From then the flex steps run an hour off until the pump clock is set again: plan a visit or set the clock then.',
+  limiting: {
+    alarm: 'low-reservoir alarm',
+    stability: 'drug stability in the pump',
+    expiry: 'the syringe’s expiry',
+    battery: 'battery replacement',
   },
-  stopped: { title: 'Stopped pumps ({{count}}): no therapy until they are programmed again', patient: 'Patient', since: 'Stopped at', by: 'Stopped by', reason: 'Reason' },
+  clockWarning: {
+    PUMP_OFFSET_DIFFERS:
+      'The pump runs its flex steps by UTC {{pump}}, but the clinic ({{timeZone}}) is at UTC {{clinic}} now: set the pump clock so the steps start at clinic time.',
+    DST_CHANGE_SOON:
+      'Daylight saving: the clinic’s clock ({{timeZone}}) changes from UTC {{from}} to UTC {{to}} on {{date}} at {{time}}. From then the flex steps run an hour off until the pump clock is set again: plan a visit or set the clock then.',
+  },
+  stopped: {
+    title: 'Stopped pumps ({{count}}): no therapy until they are programmed again',
+    patient: 'Patient',
+    since: 'Stopped at',
+    by: 'Stopped by',
+    reason: 'Reason',
+  },
   spasticity: { spinal: 'Spinal origin', cerebral: 'Cerebral origin' },
   opioids: {
     omeChart: 'Systemic opioids, oral morphine equivalent (mg/day)',
@@ -256,7 +332,8 @@ export const en = {
     },
   },
   forecast: {
-    replacePump: 'The pump battery is spent (end of service or past its replacement date): replace the pump. No refill date can be given.',
+    replacePump:
+      'The pump battery is spent (end of service or past its replacement date): replace the pump. No refill date can be given.',
     noAlarm: 'none while the pump is stopped',
   },
   programming: {
@@ -264,7 +341,8 @@ export const en = {
     current: 'Now running: {{drug}} {{concentration}}, {{dose}}, {{mode}}',
     mode: 'Mode',
     dailyDose: 'New daily dose ({{unit}})',
-    dailyDoseHint: 'The rate is calculated from the dose and rounded to the pump’s step; the rounded value is what is reviewed and sent.',
+    dailyDoseHint:
+      'The rate is calculated from the dose and rounded to the pump’s step; the rounded value is what is reviewed and sent.',
     patientBolus: 'Patient bolus (patient remote)',
     bolusVolume: 'Volume per bolus',
     bolusDuration: 'Duration (min)',
@@ -304,7 +382,8 @@ export const en = {
     primedYes: 'Yes, it is primed',
     primedNo: 'No, it is empty (new implant or revision)',
     primedRequired: 'Answer the question',
-    primingVolumeHint: 'The volume is the pump’s tubing plus the registered catheter over its implanted length; it is never typed in.',
+    primingVolumeHint:
+      'The volume is the pump’s tubing plus the registered catheter over its implanted length; it is never typed in.',
     review: 'Review bolus',
     back: 'Back',
     reviewTitle: 'Review the bolus on pump {{serial}}',
@@ -336,13 +415,15 @@ export const en = {
     pumpDid: {
       started: 'The pump started the bolus: {{volume}} mL over {{minutes}} min.',
       'not-started': 'The pump did not start the bolus.',
-      unknown: 'It is not known whether the pump started the bolus. Interrogate the pump: programming it is blocked until then.',
+      unknown:
+        'It is not known whether the pump started the bolus. Interrogate the pump: programming it is blocked until then.',
     },
     done: 'Done',
   },
   helpers: {
     title: 'Bolus calculators',
-    calculatorOnly: 'Calculation only: nothing here is sent to the pump. To give a single or priming bolus, use “Clinician bolus…”.',
+    calculatorOnly:
+      'Calculation only: nothing here is sent to the pump. To give a single or priming bolus, use “Clinician bolus…”.',
     priming: 'Priming bolus',
     bridge: 'Bridge bolus',
     catheter: 'Catheter',
@@ -351,7 +432,8 @@ export const en = {
     volume: 'Volume (tubing + catheter)',
     duration: 'Duration',
     drugInBolus: 'Drug in the bolus',
-    primingWarning: 'Drug reaches the patient before the priming bolus ends: a priming bolus delivers its drug into the intrathecal space. Check the volume against the model data.',
+    primingWarning:
+      'Drug reaches the patient before the priming bolus ends: a priming bolus delivers its drug into the intrathecal space. Check the volume against the model data.',
     newConcentration: 'New concentration',
     bridgeVolume: 'Bridge volume (dead volume at the old concentration)',
     oldRate: 'Rate during the bridge (old concentration)',
@@ -373,7 +455,8 @@ export const en = {
     reason: 'Reason (recorded in the audit trail)',
     reasonRequired: 'Give a reason of at least 3 characters',
     hardStop: 'A hard limit stops this change. Nothing will be sent to the pump.',
-    bridgeRunning: 'A bridge bolus is still running ({{volume}} mL left). It goes on after this change: the new rate starts when the bridge ends.',
+    bridgeRunning:
+      'A bridge bolus is still running ({{volume}} mL left). It goes on after this change: the new rate starts when the bridge ends.',
     back: 'Back',
     field: {
       mode: 'Mode',
@@ -404,7 +487,8 @@ export const en = {
     confirmed: 'Confirmed: the pump runs the new program (read back and compared)',
     rejected: 'Not applied: the pump still runs its previous program',
     unconfirmed: 'UNCONFIRMED: the outcome is unknown. Interrogate the pump to resolve it',
-    recordingProblem: 'The pump was programmed as shown, but its outcome could not be written to the audit trail yet (storage): it is retried, and this pump stays blocked until it is on record. Tell the site administrator.',
+    recordingProblem:
+      'The pump was programmed as shown, but its outcome could not be written to the audit trail yet (storage): it is retried, and this pump stays blocked until it is on record. Tell the site administrator.',
     readBackMatched: 'Every field read back from the pump matches what was sent.',
   },
   refill: {
@@ -418,23 +502,40 @@ export const en = {
     bolusRemove: 'Remove the patient bolus',
     order: 'The physician’s order',
     chooseOrder: 'Choose the order this refill carries out',
-    noOrder: 'There is no open order for this patient’s pump. The physician writes the order in the patient record (Patients → Orders) before the refill.',
-    orderDrugChange: 'This order changes the drug: the refill is performed by a physician (reservoir rinse and bridge bolus).',
-    orderConcentrationChange: 'This order changes the concentration: the refill is performed by a physician (bridge bolus).',
-    orderDose: 'The order is for {{ordered}} but the pump delivers {{pump}}: the physician changes the dose in Programming (or the order) before the refill.',
-    drugChange: 'Drug change {{from}} → {{to}}: the reservoir is rinsed with the new drug, then the pump is reprogrammed at the ordered dose with a forced bridge bolus.',
+    noOrder:
+      'There is no open order for this patient’s pump. The physician writes the order in the patient record (Patients → Orders) before the refill.',
+    orderDrugChange:
+      'This order changes the drug: the refill is performed by a physician (reservoir rinse and bridge bolus).',
+    orderConcentrationChange:
+      'This order changes the concentration: the refill is performed by a physician (bridge bolus).',
+    orderDose:
+      'The order is for {{ordered}} but the pump delivers {{pump}}: the physician changes the dose in Programming (or the order) before the refill.',
+    drugChange:
+      'Drug change {{from}} → {{to}}: the reservoir is rinsed with the new drug, then the pump is reprogrammed at the ordered dose with a forced bridge bolus.',
     drugChangeTitle: 'New drug: reservoir rinse and forced bridge bolus',
-    drugBridgeForced: 'The bridge is forced: the catheter still holds {{drug}}, which is pushed out at its running rate (its dose goes on) before the new drug’s rate starts. It is committed with the new program.',
+    drugBridgeForced:
+      'The bridge is forced: the catheter still holds {{drug}}, which is pushed out at its running rate (its dose goes on) before the new drug’s rate starts. It is committed with the new program.',
     rinseTitle: 'Reservoir rinse (drug change)',
-    rinseHow: 'With the reservoir empty, fill it with a small volume of {{drug}} through the septum, then withdraw it completely. Record the volume used.',
+    rinseHow:
+      'With the reservoir empty, fill it with a small volume of {{drug}} through the septum, then withdraw it completely. Record the volume used.',
     rinseVolume: 'Rinse volume',
     rinsed: 'The reservoir was rinsed with the new drug and the rinse withdrawn',
     fillDiffers: 'The order is for a fill of {{ordered}} mL; {{instilled}} mL is being instilled.',
-    step: { order: 'Order and patient', syringe: 'Syringe', withdrawn: 'Withdrawn volume', instilled: 'Fill', finish: 'Finish' },
+    step: {
+      order: 'Order and patient',
+      syringe: 'Syringe',
+      withdrawn: 'Withdrawn volume',
+      instilled: 'Fill',
+      finish: 'Finish',
+    },
     pumpHolds: 'The pump holds {{drug}} {{concentration}} at {{dose}}; {{volume}} mL expected in the reservoir.',
     identity: 'Patient identity checked against the order (two identifiers)',
     symptoms: 'Symptom check',
-    symptom: { none: 'No signs of overdose or withdrawal', overdose: 'Signs of overdose', withdrawal: 'Signs of withdrawal' },
+    symptom: {
+      none: 'No signs of overdose or withdrawal',
+      overdose: 'Signs of overdose',
+      withdrawal: 'Signs of withdrawal',
+    },
     callPhysician: 'Call the physician before continuing.',
     next: 'Next',
     barcode: 'Label scan (GS1)',
@@ -448,33 +549,39 @@ export const en = {
     wrongDrug: 'The syringe holds {{syringe}}; the order is for {{pump}}. Do not fill.',
     wrongConcentration: 'The syringe is {{syringe}}; the order is for {{pump}}. Do not fill.',
     expired: 'The syringe expired on {{date}}.',
-    septumWarning: 'Access the reservoir fill port (central septum) only — never the catheter access port. Empty the reservoir completely.',
+    septumWarning:
+      'Access the reservoir fill port (central septum) only — never the catheter access port. Empty the reservoir completely.',
     withdrawn: 'Volume withdrawn',
     instilled: 'Volume instilled (reservoir capacity {{capacity}} mL)',
     instilledShort: 'Instilled',
     discrepancy: 'Discrepancy',
     discrepancyOk: 'Expected {{expected}} mL; discrepancy {{discrepancy}} mL (within {{threshold}} mL).',
-    discrepancyFlagged: 'Expected {{expected}} mL; discrepancy {{discrepancy}} mL is above {{threshold}} mL: check for a pocket fill or a pump malfunction, and tell the physician.',
+    discrepancyFlagged:
+      'Expected {{expected}} mL; discrepancy {{discrepancy}} mL is above {{threshold}} mL: check for a pocket fill or a pump malfunction, and tell the physician.',
     flagged: 'flagged',
     forecast: 'Next refill by {{date}}; low-reservoir alarm in {{days}} days.',
     overCapacity: 'More than the reservoir capacity of {{capacity}} mL: overfilling is refused.',
     emptied: 'The reservoir was emptied completely (aspirated until nothing more came)',
-    emptiedHelp: 'Leave unticked if fluid may remain: what the pump counted, less what you withdrew, is then taken as still inside, and the fill must fit beside it.',
+    emptiedHelp:
+      'Leave unticked if fluid may remain: what the pump counted, less what you withdrew, is then taken as still inside, and the fill must fit beside it.',
     overSyringe: 'More than the syringe held.',
     waste: 'Wasted volume',
     wasteWitness: 'Waste witnessed by',
     update: 'Update the pump and record the refill',
     failed: 'The refill was not completed',
     newVisit: 'New refill visit',
-    concentrationChange: 'Concentration change {{from}} → {{to}}: the pump will be reprogrammed at the same daily dose, with a forced bridge bolus.',
+    concentrationChange:
+      'Concentration change {{from}} → {{to}}: the pump will be reprogrammed at the same daily dose, with a forced bridge bolus.',
     bridgeTitle: 'New concentration: the forced bridge bolus',
     deadVolume: 'Dead volume (tubing + catheter)',
     bridgeVolume: 'Bridge bolus',
     bridgeDuration: 'over {{hours}} h ({{minutes}} min), at the old rate',
-    bridgeForced: 'The bridge is forced: the old solution in the tubing and catheter is pushed out at the old rate before the new rate starts, so the dose does not jump. It is committed with the new program.',
+    bridgeForced:
+      'The bridge is forced: the old solution in the tubing and catheter is pushed out at the old rate before the new rate starts, so the dose does not jump. It is committed with the new program.',
   },
   visit: {
-    possible: 'This order is the therapy the pump runs: the refill-only visit applies. The program is re-sent unchanged.',
+    possible:
+      'This order is the therapy the pump runs: the refill-only visit applies. The program is re-sent unchanged.',
     notPossible: 'The refill-only visit cannot carry out this order. Nothing has been withdrawn: use the full refill.',
     blocker: {
       admixture: 'The order is an admixture of several drugs.',
@@ -486,7 +593,8 @@ export const en = {
     identity: 'Patient and order checked (two identifiers)',
     symptomsHint: 'If there are signs of overdose or withdrawal, stop here and call the physician.',
     scan: 'Scan the syringe label',
-    scanHint: 'One scan fills in the drug, concentration, volume, lot, expiry and who prepared and checked it; type what the label lacks.',
+    scanHint:
+      'One scan fills in the drug, concentration, volume, lot, expiry and who prepared and checked it; type what the label lacks.',
     syringeMatches: 'The syringe matches the order (drug, concentration) and is within its expiry.',
     finishTitle: 'Finish — the therapy is unchanged; the reservoir is refilled',
     programTitle: 'Program before and after the refill (read back from the pump)',
@@ -500,7 +608,15 @@ export const en = {
     sameYes: 'Same',
     sameNo: 'Different',
     stepAt: 'Step from {{time}}',
-    field: { drug: 'Drug', concentration: 'Concentration', mode: 'Mode', rate: 'Rate', dailyDose: 'Daily dose', step: 'Step', patientBolus: 'Patient bolus (volume / duration / lockout / per day)' },
+    field: {
+      drug: 'Drug',
+      concentration: 'Concentration',
+      mode: 'Mode',
+      rate: 'Rate',
+      dailyDose: 'Daily dose',
+      step: 'Step',
+      patientBolus: 'Patient bolus (volume / duration / lockout / per day)',
+    },
     submit: 'Refill the pump (program unchanged)',
     newVisit: 'Next patient',
     reviewOpened: 'The discrepancy is recorded with your acknowledgement; the pump is on the physician’s review list.',
@@ -508,16 +624,19 @@ export const en = {
     patientLine: 'Patient: {{name}} (ID {{identifier}})',
     pumpLine: 'Pump {{serial}} — {{drug}} {{concentration}}, {{dose}}',
     ackTitle: 'Discrepancy acknowledgement',
-    ackWhy: 'What came out differs from what the pump counted by more than the threshold. Record what you checked and the patient’s state: the refill completes only then, and the pump goes on the physician’s review list.',
+    ackWhy:
+      'What came out differs from what the pump counted by more than the threshold. Record what you checked and the patient’s state: the refill completes only then, and the pump goes on the physician’s review list.',
     ackChecked: 'What was checked',
-    ackCheckedHint: 'e.g. aspirated until nothing more came; no swelling or pain at the pump pocket; needle position confirmed',
+    ackCheckedHint:
+      'e.g. aspirated until nothing more came; no swelling or pain at the pump pocket; needle position confirmed',
     ackPatientState: 'The patient’s state',
     ackPatientStateHint: 'e.g. alert, no signs of overdose or withdrawal; physician informed',
     ackRequired: 'Required (at least 3 characters)',
   },
   reviews: {
     title: 'Needs physician review',
-    intro: 'Pumps whose last refill flagged a discrepancy between the volume the pump counted and the volume withdrawn. A physician reviews each one and clears it with a note.',
+    intro:
+      'Pumps whose last refill flagged a discrepancy between the volume the pump counted and the volume withdrawn. A physician reviews each one and clears it with a note.',
     none: 'No pump needs review.',
     cardTitle: '{{patient}} — pump {{serial}}',
     flaggedAt: 'Flagged',
@@ -541,7 +660,8 @@ export const en = {
     nurse: 'Performed by',
     witness: 'Witness',
     card: 'Patient card',
-    cardNote: 'Bring this card to every visit. Come back before the refill date; call the clinic if the pump alarm sounds.',
+    cardNote:
+      'Bring this card to every visit. Come back before the refill date; call the clinic if the pump alarm sounds.',
     print: 'Print report and card',
   },
   orders: {
@@ -573,7 +693,8 @@ export const en = {
     birthDate: 'Date of birth',
     indication: 'Indication',
     spasticityOrigin: 'Origin of spasticity (baclofen)',
-    spasticityOriginHelp: 'Baclofen is titrated more slowly for a cerebral origin; left empty, the slower limit applies.',
+    spasticityOriginHelp:
+      'Baclofen is titrated more slowly for a cerebral origin; left empty, the slower limit applies.',
     indicationKind: 'Diagnosis',
     backToList: 'Back to the list',
     pumps: 'Pumps and catheters',
@@ -606,7 +727,8 @@ export const en = {
   decision: { implant: 'Implant', 'no-implant': 'No implant', repeat: 'Repeat the trial' },
   indication: { cancer: 'Cancer pain', 'non-cancer': 'Non-cancer pain' },
   audit: {
-    chainUnverifiable: 'Unverifiable without the key: the {{records}} records form an unbroken chain, but nothing could be checked against this database’s key, so a re-written trail would look the same.',
+    chainUnverifiable:
+      'Unverifiable without the key: the {{records}} records form an unbroken chain, but nothing could be checked against this database’s key, so a re-written trail would look the same.',
     chainOk: 'Chain verified: {{records}} records, {{verified}} signed checkpoints',
     chainBroken: 'The audit trail FAILS verification at record {{seq}} ({{problem}})',
     keyAvailable: 'Checked against the key kept outside the database.',
@@ -623,8 +745,24 @@ export const en = {
     scrollHint: 'Audit records; scroll with the arrow keys, Tab to a record’s Details',
     export: 'Export the whole trail (recorded in it):',
     format: { csv: 'CSV', json: 'JSON', fhir: 'FHIR R4 AuditEvent' },
-    col: { seq: '#', time: 'Time', user: 'By', witness: 'Witness', patient: 'Patient', pump: 'Pump', action: 'What happened', change: 'Old → new', outcome: 'Outcome', details: 'Details' },
-    outcome: { confirmed: 'Confirmed', rejected: 'Refused / not applied', unconfirmed: 'UNCONFIRMED', pending: 'Pending' },
+    col: {
+      seq: '#',
+      time: 'Time',
+      user: 'By',
+      witness: 'Witness',
+      patient: 'Patient',
+      pump: 'Pump',
+      action: 'What happened',
+      change: 'Old → new',
+      outcome: 'Outcome',
+      details: 'Details',
+    },
+    outcome: {
+      confirmed: 'Confirmed',
+      rejected: 'Refused / not applied',
+      unconfirmed: 'UNCONFIRMED',
+      pending: 'Pending',
+    },
     withWitness: '{{actor}}, witness {{witness}}',
     details: 'Details',
     detailsOf: 'Details of record {{seq}}: {{what}}',
@@ -673,7 +811,8 @@ export const en = {
     open: 'Stop the pump…',
     confirmTitle: 'Stop {{drug}} on pump {{serial}}?',
     consequence: 'The patient will receive none of the {{dose}} from the moment the pump is programmed.',
-    withdrawal: 'Stopping intrathecal baclofen or an opioid abruptly can cause a dangerous withdrawal: plan the oral cover and tell the patient what to watch for.',
+    withdrawal:
+      'Stopping intrathecal baclofen or an opioid abruptly can cause a dangerous withdrawal: plan the oral cover and tell the patient what to watch for.',
     understood: 'I mean to stop this pump’s therapy',
     keepRunning: 'Keep it running',
     review: 'Review the stop',
@@ -683,17 +822,21 @@ export const en = {
     orderPumpRequired: 'choose the pump this order is for, or “any of the patient’s pumps” explicitly',
     noSuchPatient: 'there is no such patient',
     pumpNotThePatients: 'that pump is not implanted in this patient',
-    admixtureRates: 'an admixture runs at one rate, but these doses need different rates ({{rates}}): change a dose or a concentration',
+    admixtureRates:
+      'an admixture runs at one rate, but these doses need different rates ({{rates}}): change a dose or a concentration',
     noSuchOrder: 'there is no order #{{id}}',
     orderNotOpen: 'order #{{id}} is no longer open ({{status}})',
     noSuchAuditRecord: 'there is no audit record #{{seq}}',
-    orderAlreadyOpen: 'order #{{id}} for pump {{pump}} is still open. Cancel it (with the reason) before writing another order for this pump.',
-    orderAlreadyOpenAnyPump: 'order #{{id}} for any of the patient’s pumps is still open. Cancel it (with the reason) before writing another order.',
+    orderAlreadyOpen:
+      'order #{{id}} for pump {{pump}} is still open. Cancel it (with the reason) before writing another order for this pump.',
+    orderAlreadyOpenAnyPump:
+      'order #{{id}} for any of the patient’s pumps is still open. Cancel it (with the reason) before writing another order.',
     rateBelowPumpMin: '{{rate}} mL/day is below the pump’s minimum rate of {{limit}} mL/day',
     rateAbovePumpMax: '{{rate}} mL/day is above the pump’s maximum rate of {{limit}} mL/day',
     rateNotPumpStep: '{{rate}} mL/day is not a multiple of the pump’s rate step of {{limit}} mL/day',
     capacityAbovePump: 'a capacity of {{capacity}} mL is more than the {{limit}} mL reservoir of this pump model',
-    localTimeNonexistent: '{{date}} {{time}} does not exist in the clinic’s time zone ({{timeZone}}): the clocks were put forward over that hour (daylight saving). Enter the time the clock showed.',
+    localTimeNonexistent:
+      '{{date}} {{time}} does not exist in the clinic’s time zone ({{timeZone}}): the clocks were put forward over that hour (daylight saving). Enter the time the clock showed.',
   },
   auditAction: {
     pump_interrogate: 'Pump interrogated',
@@ -769,7 +912,22 @@ export const en = {
     format: 'Format',
   },
 
-  users: { actions: 'Actions', disable: 'Disable', enable: 'Enable', resetPassword: 'Reset password', newPassword: 'New password for {{name}}', newPasswordShort: 'New password (10+ characters)', setPassword: 'Set password', passwordSet: 'Password set. Give it to the user in person.', role: 'Role', state: 'State', active: 'Active', disabled: 'Disabled', new: 'New user', create: 'Create user' },
+  users: {
+    actions: 'Actions',
+    disable: 'Disable',
+    enable: 'Enable',
+    resetPassword: 'Reset password',
+    newPassword: 'New password for {{name}}',
+    newPasswordShort: 'New password (10+ characters)',
+    setPassword: 'Set password',
+    passwordSet: 'Password set. Give it to the user in person.',
+    role: 'Role',
+    state: 'State',
+    active: 'Active',
+    disabled: 'Disabled',
+    new: 'New user',
+    create: 'Create user',
+  },
   library: {
     invalid: '{{drug}}: {{message}}. Correct it before saving.',
     rule: {

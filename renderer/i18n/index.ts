@@ -3,7 +3,6 @@ import { initReactI18next } from 'react-i18next';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 
-
 export const languages = ['zh-CN', 'en'] as const;
 export type Language = (typeof languages)[number];
 const STORAGE_KEY = 'pump-language';

@@ -23,7 +23,13 @@ export const zhCN: Messages = {
     cancel: '取消',
     cancelled: '已停止等待泵的应答。若读取结果随后到达，仍会被记录。',
   },
-  wand: { disconnected: '程控头未连接', connected: '程控头已连接', searching: '正在搜索泵', 'pump-found': '已找到泵', link: '信号 {{quality}}%' },
+  wand: {
+    disconnected: '程控头未连接',
+    connected: '程控头已连接',
+    searching: '正在搜索泵',
+    'pump-found': '已找到泵',
+    link: '信号 {{quality}}%',
+  },
   status: {
     title: '泵状态',
     model: '型号',
@@ -67,9 +73,11 @@ export const zhCN: Messages = {
     CONCENTRATION_NOT_A_PRODUCT: '浓度 {{concentration}} {{unit}} 不在药物库所列规格中（{{products}} {{unit}}）。',
     DOSE_ABOVE_MAX: '日剂量 {{dose}} {{unit}} 超过{{level}}上限 {{max}} {{unit}}。',
     DOSE_BELOW_MIN: '日剂量 {{dose}} {{unit}} 低于{{level}}下限 {{min}} {{unit}}。',
-    BELOW_MIN_DELIVERABLE: '{{dose}} {{unit}} 低于该浓度下泵可输注的最小剂量（{{minimum}} {{unit}}，对应 {{minRate}} mL/天）。',
+    BELOW_MIN_DELIVERABLE:
+      '{{dose}} {{unit}} 低于该浓度下泵可输注的最小剂量（{{minimum}} {{unit}}，对应 {{minRate}} mL/天）。',
     ABOVE_MAX_RATE: '{{dose}} {{unit}} 需要超过泵的最大输注速率 {{maxRate}} mL/天。',
-    START_WITH_BOLUSES_ABOVE_MAX: '计入所有允许的患者自控推注后，起始剂量可达 {{dose}} {{unit}}，超过{{level}}起始上限 {{max}} {{unit}}。',
+    START_WITH_BOLUSES_ABOVE_MAX:
+      '计入所有允许的患者自控推注后，起始剂量可达 {{dose}} {{unit}}，超过{{level}}起始上限 {{max}} {{unit}}。',
     START_DOSE_ABOVE_MAX: '起始剂量 {{dose}} {{unit}} 超过{{level}}上限 {{max}} {{unit}}。',
     INCREASE_PERCENT_ABOVE_MAX: '本次增加 {{percent}}%，超过每次调整的{{level}}上限 {{max}}%。',
     INCREASE_ABOVE_MAX: '本次增加 {{increase}} {{unit}}，超过每次调整的{{level}}上限 {{max}} {{unit}}。',
@@ -77,12 +85,18 @@ export const zhCN: Messages = {
     WINDOW_INCREASE_PERCENT_ABOVE_MAX: '较最近 {{hours}} 小时内最低剂量增加 {{percent}}%，超过{{level}}上限 {{max}}%。',
     WINDOW_INCREASES_ABOVE_MAX: '{{hours}} 小时内已增加 {{count}} 次，超过{{level}}上限 {{max}} 次。',
     CONCENTRATION_BELOW_MIN: '浓度 {{concentration}} {{unit}} 低于{{level}}下限 {{min}} {{unit}}。',
-    DOSE_WITH_BOLUSES_ABOVE_MAX: '按允许的患者自控推注全部使用计，日剂量可达 {{dose}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
-    PEAK_TO_AVERAGE_ABOVE_MAX: '峰值 {{dose}} {{unit}} 为全天平均每小时剂量的 {{ratio}} 倍，超过{{level}} {{max}} 倍：方案中是否藏有推注？',
-    INCREASE_WITH_BOLUSES_ABOVE_MAX: '按允许的患者自控推注全部使用计，患者可得的最大剂量增加 {{percent}}%，超过每次调整的{{level}}上限 {{max}}%。',
-    PEAK_HOURLY_ABOVE_MAX: '峰值 {{dose}} {{unit}} 超过{{level}}上限 {{max}} {{unit}}：是否把每小时剂量当作每日剂量输入了？',
-    WINDOW_INCREASE_ABOVE_MAX: '较最近 {{hours}} 小时内最低剂量增加 {{increase}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
-    WINDOW_WITH_BOLUSES_ABOVE_MAX: '计入所有允许的患者自控推注后，患者可得的最大剂量较最近 {{hours}} 小时内最低值增加 {{percent}}%，超过{{level}}上限 {{max}}%。',
+    DOSE_WITH_BOLUSES_ABOVE_MAX:
+      '按允许的患者自控推注全部使用计，日剂量可达 {{dose}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
+    PEAK_TO_AVERAGE_ABOVE_MAX:
+      '峰值 {{dose}} {{unit}} 为全天平均每小时剂量的 {{ratio}} 倍，超过{{level}} {{max}} 倍：方案中是否藏有推注？',
+    INCREASE_WITH_BOLUSES_ABOVE_MAX:
+      '按允许的患者自控推注全部使用计，患者可得的最大剂量增加 {{percent}}%，超过每次调整的{{level}}上限 {{max}}%。',
+    PEAK_HOURLY_ABOVE_MAX:
+      '峰值 {{dose}} {{unit}} 超过{{level}}上限 {{max}} {{unit}}：是否把每小时剂量当作每日剂量输入了？',
+    WINDOW_INCREASE_ABOVE_MAX:
+      '较最近 {{hours}} 小时内最低剂量增加 {{increase}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
+    WINDOW_WITH_BOLUSES_ABOVE_MAX:
+      '计入所有允许的患者自控推注后，患者可得的最大剂量较最近 {{hours}} 小时内最低值增加 {{percent}}%，超过{{level}}上限 {{max}}%。',
     WINDOW_INTERVAL_TOO_SHORT: '距上次加量仅 {{elapsed}} 小时；两次加量至少间隔 {{min}} 小时（{{level}}）。',
     BOLUS_DOSE_ABOVE_MAX: '单次患者自控推注 {{dose}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
     BOLUSES_PER_DAY_ABOVE_MAX: '每日患者自控推注 {{count}} 次，超过{{level}}上限 {{max}} 次。',
@@ -91,30 +105,45 @@ export const zhCN: Messages = {
     CLINICIAN_BOLUS_NOT_ALLOWED: '药物库不允许该药物的临床推注。',
     CLINICIAN_BOLUS_NO_LIMIT: '药物库未设定该药物的临床推注上限：请对照患者病历核对剂量。',
     CLINICIAN_BOLUS_DOSE_ABOVE_MAX: '临床推注 {{dose}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
-    SCREENING_DOSE_ABOVE_MAX: '试验剂量 {{dose}} {{unit}}（{{doseInLimitUnit}} {{limitUnit}}）超过药物库单次鞘内推注的{{level}}上限 {{max}} {{limitUnit}}。请核对单位（mg 或 mcg）和剂量。',
-    SCREENING_DOSE_NO_LIMIT: '药物库未设定该药物的单次推注上限：请对照试验方案核对试验剂量 {{dose}} {{unit}} 及其单位。',
-    BOLUS_DAILY_TOTAL_ABOVE_MAX: '加上本次推注，患者 24 小时内可接受 {{dose}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
-    CLINICIAN_BOLUS_RATE_ABOVE_MAX: '{{volume}} mL 在 {{minutes}} 分钟内给予，即 {{rate}} mL/天，超过泵的最大输注速率 {{maxRate}} mL/天：给药时长至少 {{shortest}} 分钟。',
+    SCREENING_DOSE_ABOVE_MAX:
+      '试验剂量 {{dose}} {{unit}}（{{doseInLimitUnit}} {{limitUnit}}）超过药物库单次鞘内推注的{{level}}上限 {{max}} {{limitUnit}}。请核对单位（mg 或 mcg）和剂量。',
+    SCREENING_DOSE_NO_LIMIT:
+      '药物库未设定该药物的单次推注上限：请对照试验方案核对试验剂量 {{dose}} {{unit}} 及其单位。',
+    BOLUS_DAILY_TOTAL_ABOVE_MAX:
+      '加上本次推注，患者 24 小时内可接受 {{dose}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
+    CLINICIAN_BOLUS_RATE_ABOVE_MAX:
+      '{{volume}} mL 在 {{minutes}} 分钟内给予，即 {{rate}} mL/天，超过泵的最大输注速率 {{maxRate}} mL/天：给药时长至少 {{shortest}} 分钟。',
     BOLUS_RESERVOIR_INSUFFICIENT: '推注需要 {{volume}} mL，储药囊仅有 {{reservoir}} mL：请先加药。',
     BOLUS_RESERVOIR_BELOW_ALARM: '推注后储药囊余量 {{left}} mL，低于低储量报警值 {{alarm}} mL：请安排加药。',
     BOLUS_BRIDGE_RUNNING: '桥接推注仍在进行：结束前不得给予其他推注。',
     PRIMING_CATHETER_PRIMED: '导管已预充（或未回答此问题）：预充推注会把导管内的全部药量一次推入患者体内——有过量风险。',
-    CLINICIAN_BOLUS_TOTAL_ABOVE_MAX: '加上本次推注，最近 {{hours}} 小时内的临床推注共 {{total}} {{unit}}（{{count}} 次），超过{{level}}上限 {{max}} {{unit}}。',
-    CLINICIAN_BOLUS_INTERVAL_BELOW_MIN: '上一次临床推注于 {{elapsed}} 分钟前结束；两次临床推注须间隔至少 {{min}} 分钟（{{level}}限制）。',
-    CLINICIAN_BOLUS_REPEAT_NO_LIMIT: '该泵在最近 {{hours}} 小时内已给予 {{count}} 次临床推注，而药物库未设定该药物重复推注的上限：请对照患者病历核对总量。',
-    CLINICIAN_BOLUS_STILL_RUNNING: '一次临床推注（{{volume}} mL，{{minutes}} 分钟）仍在进行（剩余 {{left}} 分钟）：结束前不得给予其他推注。',
-    PRIMING_REPEATED: '该泵于 {{hours}} 小时前已给予 {{volume}} mL 预充推注（24 小时内或自上次加药以来）：无论如何回答，导管均已预充；再次预充推注会把导管内的全部药量推入患者体内——有过量风险。',
+    CLINICIAN_BOLUS_TOTAL_ABOVE_MAX:
+      '加上本次推注，最近 {{hours}} 小时内的临床推注共 {{total}} {{unit}}（{{count}} 次），超过{{level}}上限 {{max}} {{unit}}。',
+    CLINICIAN_BOLUS_INTERVAL_BELOW_MIN:
+      '上一次临床推注于 {{elapsed}} 分钟前结束；两次临床推注须间隔至少 {{min}} 分钟（{{level}}限制）。',
+    CLINICIAN_BOLUS_REPEAT_NO_LIMIT:
+      '该泵在最近 {{hours}} 小时内已给予 {{count}} 次临床推注，而药物库未设定该药物重复推注的上限：请对照患者病历核对总量。',
+    CLINICIAN_BOLUS_STILL_RUNNING:
+      '一次临床推注（{{volume}} mL，{{minutes}} 分钟）仍在进行（剩余 {{left}} 分钟）：结束前不得给予其他推注。',
+    PRIMING_REPEATED:
+      '该泵于 {{hours}} 小时前已给予 {{volume}} mL 预充推注（24 小时内或自上次加药以来）：无论如何回答，导管均已预充；再次预充推注会把导管内的全部药量推入患者体内——有过量风险。',
     CLINICIAN_BOLUS_PUMP_STOPPED: '泵已停止：推注前请查明停泵原因（过量、手术、感染等）。需要填写理由。',
-    CLINICIAN_BOLUS_ABOVE_START_DOSE: '泵已停止，24 小时内的临床推注即患者接受的全部药量：{{total}} {{unit}} 超过按该患者阿片耐受情况的{{level}}起始剂量上限每日 {{max}} {{unit}}。',
+    CLINICIAN_BOLUS_ABOVE_START_DOSE:
+      '泵已停止，24 小时内的临床推注即患者接受的全部药量：{{total}} {{unit}} 超过按该患者阿片耐受情况的{{level}}起始剂量上限每日 {{max}} {{unit}}。',
     THERAPY_STOP: '停止治疗：患者从此不再接受该药物，须填写原因。',
     STOP_WITHDRAWAL_RISK: '突然停用该药物可能引起戒断综合征：请制定减量或替代方案。',
     PUMP_END_OF_SERVICE: '泵电池已耗竭（EOS）：只能停止输注，请更换泵。',
     PUMP_ELECTIVE_REPLACEMENT: '泵电池已达择期更换指示（ERI）：请安排更换泵。',
-    LIBRARY_UNCONFIRMED: '药物库“{{name}}”第 {{version}} 版尚未经药师确认。用于患者的泵须填写原因予以确认（将记录在审计追踪中）。',
-    ROTATION_INCREASE_PERCENT_ABOVE_MAX: '阿片类药物轮换（{{drugs}}）：按鞘内吗啡当量计算，本次增加 {{percent}}%，超过每次调整的{{level}}上限 {{max}}%。',
-    ROTATION_WINDOW_INCREASE_PERCENT_ABOVE_MAX: '阿片类药物轮换（{{drugs}}）：按鞘内吗啡当量计算，较最近 {{hours}} 小时内最低剂量增加 {{percent}}%，超过{{level}}上限 {{max}}%。',
-    ROTATION_WINDOW_INCREASE_ABOVE_MAX: '阿片类药物轮换（{{drugs}}）：按鞘内吗啡当量计算，较最近 {{hours}} 小时内最低剂量增加 {{increase}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
-    ROTATION_NO_EQUIVALENCE: '阿片类药物轮换（{{drugs}}）：药物库中没有 {{missing}} 的公认鞘内等效剂量。请人工换算、从低剂量开始，并填写原因。',
+    LIBRARY_UNCONFIRMED:
+      '药物库“{{name}}”第 {{version}} 版尚未经药师确认。用于患者的泵须填写原因予以确认（将记录在审计追踪中）。',
+    ROTATION_INCREASE_PERCENT_ABOVE_MAX:
+      '阿片类药物轮换（{{drugs}}）：按鞘内吗啡当量计算，本次增加 {{percent}}%，超过每次调整的{{level}}上限 {{max}}%。',
+    ROTATION_WINDOW_INCREASE_PERCENT_ABOVE_MAX:
+      '阿片类药物轮换（{{drugs}}）：按鞘内吗啡当量计算，较最近 {{hours}} 小时内最低剂量增加 {{percent}}%，超过{{level}}上限 {{max}}%。',
+    ROTATION_WINDOW_INCREASE_ABOVE_MAX:
+      '阿片类药物轮换（{{drugs}}）：按鞘内吗啡当量计算，较最近 {{hours}} 小时内最低剂量增加 {{increase}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
+    ROTATION_NO_EQUIVALENCE:
+      '阿片类药物轮换（{{drugs}}）：药物库中没有 {{missing}} 的公认鞘内等效剂量。请人工换算、从低剂量开始，并填写原因。',
   },
   level: { soft: '软限制', hard: '硬限制' },
   error: {
@@ -146,8 +175,23 @@ export const zhCN: Messages = {
     STORAGE_FAILED: '未能保存（{{message}}）。请检查磁盘；泵上的数据未受影响。',
     INTERNAL: '发生意外错误。未向泵发送任何内容。',
   },
-  bookkeeping: { title: '审计追踪尚未完整记录或签名：系统将持续重试直至完成。请释放数据库及其密钥文件夹所在磁盘的空间（或使密钥文件夹可写）。' },
-  nav: { label: '主导航', pump: '泵', programming: '程控', visit: '单纯加药', refill: '加药', reviews: '待医生审核', patients: '患者', audit: '审计追踪', users: '用户', library: '药物库', settings: '站点设置' },
+  bookkeeping: {
+    title:
+      '审计追踪尚未完整记录或签名：系统将持续重试直至完成。请释放数据库及其密钥文件夹所在磁盘的空间（或使密钥文件夹可写）。',
+  },
+  nav: {
+    label: '主导航',
+    pump: '泵',
+    programming: '程控',
+    visit: '单纯加药',
+    refill: '加药',
+    reviews: '待医生审核',
+    patients: '患者',
+    audit: '审计追踪',
+    users: '用户',
+    library: '药物库',
+    settings: '站点设置',
+  },
   role: { physician: '医生', nurse: '加药护士', admin: '管理员 / 药师' },
   form: { required: '必填', decimal: '请输入数字，例如 12.5', date: '请按 YYYY-MM-DD 输入日期' },
   auth: {
@@ -222,10 +266,18 @@ export const zhCN: Messages = {
   },
   limiting: { alarm: '低药量报警', stability: '药物在泵内的稳定期', expiry: '药液有效期', battery: '电池更换' },
   clockWarning: {
-    PUMP_OFFSET_DIFFERS: '泵按 UTC {{pump}} 运行分时段步骤，但诊所（{{timeZone}}）当前为 UTC {{clinic}}：请校准泵时钟，使各时段按诊所时间开始。',
-    DST_CHANGE_SOON: '夏令时：诊所时钟（{{timeZone}}）将于 {{date}} {{time}} 由 UTC {{from}} 改为 UTC {{to}}。此后分时段步骤将偏差一小时，直至再次校准泵时钟：请安排届时随访或校准时钟。',
+    PUMP_OFFSET_DIFFERS:
+      '泵按 UTC {{pump}} 运行分时段步骤，但诊所（{{timeZone}}）当前为 UTC {{clinic}}：请校准泵时钟，使各时段按诊所时间开始。',
+    DST_CHANGE_SOON:
+      '夏令时：诊所时钟（{{timeZone}}）将于 {{date}} {{time}} 由 UTC {{from}} 改为 UTC {{to}}。此后分时段步骤将偏差一小时，直至再次校准泵时钟：请安排届时随访或校准时钟。',
   },
-  stopped: { title: '已停止输注的泵（{{count}}）：重新程控前无治疗', patient: '患者', since: '停止时间', by: '停止人', reason: '原因' },
+  stopped: {
+    title: '已停止输注的泵（{{count}}）：重新程控前无治疗',
+    patient: '患者',
+    since: '停止时间',
+    by: '停止人',
+    reason: '原因',
+  },
   spasticity: { spinal: '脊髓源性', cerebral: '脑源性' },
   opioids: {
     omeChart: '全身用阿片类药物，口服吗啡当量（mg/天）',
@@ -406,7 +458,8 @@ export const zhCN: Messages = {
     confirmed: '已确认：泵正在运行新程序（已回读并逐项比对）',
     rejected: '未生效：泵仍运行原程序',
     unconfirmed: '未确认：结果未知。请读取泵信息以确认',
-    recordingProblem: '泵已按上述结果程控，但结果暂未能写入审计追踪（存储问题）：系统将重试，写入前该泵的程控将保持锁定。请告知站点管理员。',
+    recordingProblem:
+      '泵已按上述结果程控，但结果暂未能写入审计追踪（存储问题）：系统将重试，写入前该泵的程控将保持锁定。请告知站点管理员。',
     readBackMatched: '从泵回读的各项参数与发送值一致。',
   },
   refill: {
@@ -426,7 +479,8 @@ export const zhCN: Messages = {
     orderDose: '医嘱为 {{ordered}}，泵当前输注 {{pump}}：请医生先在程控中更改剂量（或更改医嘱）再加药。',
     drugChange: '更换药物 {{from}} → {{to}}：先用新药冲洗储药囊，再按医嘱剂量重新程控，并强制进行桥接推注。',
     drugChangeTitle: '新药物：储药囊冲洗与强制桥接推注',
-    drugBridgeForced: '桥接推注为强制项：导管内仍为{{drug}}，先按其原速率推出（剂量不中断），再开始新药速率。桥接推注与新程序同时提交。',
+    drugBridgeForced:
+      '桥接推注为强制项：导管内仍为{{drug}}，先按其原速率推出（剂量不中断），再开始新药速率。桥接推注与新程序同时提交。',
     rinseTitle: '储药囊冲洗（更换药物）',
     rinseHow: '储药囊抽空后，经中央注药口注入少量{{drug}}，再完全抽出。记录所用药量。',
     rinseVolume: '冲洗药量',
@@ -456,7 +510,8 @@ export const zhCN: Messages = {
     instilledShort: '注入量',
     discrepancy: '偏差',
     discrepancyOk: '预计残余 {{expected}} mL；偏差 {{discrepancy}} mL（在 {{threshold}} mL 以内）。',
-    discrepancyFlagged: '预计残余 {{expected}} mL；偏差 {{discrepancy}} mL 超过 {{threshold}} mL：请排查囊袋误注或泵故障，并告知医生。',
+    discrepancyFlagged:
+      '预计残余 {{expected}} mL；偏差 {{discrepancy}} mL 超过 {{threshold}} mL：请排查囊袋误注或泵故障，并告知医生。',
     flagged: '已标记',
     forecast: '最晚加药日期 {{date}}；{{days}} 天后低药量报警。',
     overCapacity: '超过储药囊容量 {{capacity}} mL：拒绝过量加药。',
@@ -473,7 +528,8 @@ export const zhCN: Messages = {
     deadVolume: '无效腔容量（泵管 + 导管）',
     bridgeVolume: '桥接推注',
     bridgeDuration: '历时 {{hours}} 小时（{{minutes}} 分钟），按原速率',
-    bridgeForced: '桥接推注为强制项：先按原速率推出泵管和导管内的原浓度药液，再开始新速率，避免剂量突变。桥接推注与新程序同时提交。',
+    bridgeForced:
+      '桥接推注为强制项：先按原速率推出泵管和导管内的原浓度药液，再开始新速率，避免剂量突变。桥接推注与新程序同时提交。',
   },
   visit: {
     possible: '此医嘱与泵当前治疗一致：适用单纯加药。程序将原样重新发送。',
@@ -502,7 +558,15 @@ export const zhCN: Messages = {
     sameYes: '相同',
     sameNo: '不同',
     stepAt: '{{time}} 起的时段',
-    field: { drug: '药物', concentration: '浓度', mode: '模式', rate: '速率', dailyDose: '日剂量', step: '时段', patientBolus: '患者自控推注（容量 / 时长 / 锁定时间 / 每日次数）' },
+    field: {
+      drug: '药物',
+      concentration: '浓度',
+      mode: '模式',
+      rate: '速率',
+      dailyDose: '日剂量',
+      step: '时段',
+      patientBolus: '患者自控推注（容量 / 时长 / 锁定时间 / 每日次数）',
+    },
     submit: '为泵加药（程序不变）',
     newVisit: '下一位患者',
     reviewOpened: '偏差及您的确认已记录；该泵已列入待医生审核清单。',
@@ -510,7 +574,8 @@ export const zhCN: Messages = {
     patientLine: '患者：{{name}}（病历号 {{identifier}}）',
     pumpLine: '泵 {{serial}} — {{drug}} {{concentration}}，{{dose}}',
     ackTitle: '偏差确认',
-    ackWhy: '抽出量与泵记录的药量偏差超过阈值。请记录已核查的内容和患者状况：记录后方可完成加药，且该泵将列入待医生审核清单。',
+    ackWhy:
+      '抽出量与泵记录的药量偏差超过阈值。请记录已核查的内容和患者状况：记录后方可完成加药，且该泵将列入待医生审核清单。',
     ackChecked: '已核查的内容',
     ackCheckedHint: '例如：抽吸至无液体抽出；泵囊袋无肿胀或疼痛；已确认针头位置',
     ackPatientState: '患者状况',
@@ -608,7 +673,8 @@ export const zhCN: Messages = {
   decision: { implant: '植入', 'no-implant': '不植入', repeat: '重复试验' },
   indication: { cancer: '癌痛', 'non-cancer': '非癌性疼痛' },
   audit: {
-    chainUnverifiable: '缺少密钥，无法验证：{{records}} 条记录的哈希链连续，但无法用本数据库的密钥核验，被改写的记录看起来也会一样。',
+    chainUnverifiable:
+      '缺少密钥，无法验证：{{records}} 条记录的哈希链连续，但无法用本数据库的密钥核验，被改写的记录看起来也会一样。',
     chainOk: '审计链已验证：{{records}} 条记录，{{verified}} 个签名检查点',
     chainBroken: '审计追踪在第 {{seq}} 条记录处验证失败（{{problem}}）',
     keyAvailable: '已使用数据库外保存的密钥核验。',
@@ -625,7 +691,18 @@ export const zhCN: Messages = {
     scrollHint: '审计记录；可用方向键滚动，按 Tab 键到“详情”',
     export: '导出完整审计追踪（导出操作本身也会被记录）：',
     format: { csv: 'CSV', json: 'JSON', fhir: 'FHIR R4 AuditEvent' },
-    col: { seq: '#', time: '时间', user: '操作人', witness: '核对人', patient: '患者', pump: '泵', action: '事件', change: '原值 → 新值', outcome: '结果', details: '详情' },
+    col: {
+      seq: '#',
+      time: '时间',
+      user: '操作人',
+      witness: '核对人',
+      patient: '患者',
+      pump: '泵',
+      action: '事件',
+      change: '原值 → 新值',
+      outcome: '结果',
+      details: '详情',
+    },
     outcome: { confirmed: '已确认', rejected: '已拒绝 / 未执行', unconfirmed: '未确认', pending: '待定' },
     withWitness: '{{actor}}，核对人 {{witness}}',
     details: '详情',
@@ -689,12 +766,14 @@ export const zhCN: Messages = {
     orderNotOpen: '第 {{id}} 号医嘱已不是待执行状态（{{status}}）',
     noSuchAuditRecord: '没有第 {{seq}} 条审计记录',
     orderAlreadyOpen: '泵 {{pump}} 的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再为此泵开具新医嘱。',
-    orderAlreadyOpenAnyPump: '适用于该患者任一泵的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再开具新医嘱。',
+    orderAlreadyOpenAnyPump:
+      '适用于该患者任一泵的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再开具新医嘱。',
     rateBelowPumpMin: '{{rate}} mL/天 低于泵的最小输注速率 {{limit}} mL/天',
     rateAbovePumpMax: '{{rate}} mL/天 超过泵的最大输注速率 {{limit}} mL/天',
     rateNotPumpStep: '{{rate}} mL/天 不是泵速率步长 {{limit}} mL/天 的整数倍',
     capacityAbovePump: '容量 {{capacity}} mL 超过该型号泵 {{limit}} mL 的储药器容量',
-    localTimeNonexistent: '{{date}} {{time}} 在诊所时区（{{timeZone}}）中不存在：夏令时开始时时钟跳过了这一小时。请填写时钟当时显示的时间。',
+    localTimeNonexistent:
+      '{{date}} {{time}} 在诊所时区（{{timeZone}}）中不存在：夏令时开始时时钟跳过了这一小时。请填写时钟当时显示的时间。',
   },
   auditAction: {
     pump_interrogate: '读取泵信息',
@@ -770,7 +849,22 @@ export const zhCN: Messages = {
     format: '格式',
   },
 
-  users: { actions: '操作', disable: '停用', enable: '启用', resetPassword: '重置密码', newPassword: '{{name}} 的新密码', newPasswordShort: '新密码（至少 10 个字符）', setPassword: '设置密码', passwordSet: '密码已设置。请当面告知用户。', role: '角色', state: '状态', active: '启用', disabled: '停用', new: '新建用户', create: '创建用户' },
+  users: {
+    actions: '操作',
+    disable: '停用',
+    enable: '启用',
+    resetPassword: '重置密码',
+    newPassword: '{{name}} 的新密码',
+    newPasswordShort: '新密码（至少 10 个字符）',
+    setPassword: '设置密码',
+    passwordSet: '密码已设置。请当面告知用户。',
+    role: '角色',
+    state: '状态',
+    active: '启用',
+    disabled: '停用',
+    new: '新建用户',
+    create: '创建用户',
+  },
   library: {
     invalid: '{{drug}}：{{message}}。请修正后再保存。',
     rule: {

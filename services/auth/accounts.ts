@@ -36,20 +36,43 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/i;
 /** C0 controls, DEL, and the Unicode bidirectional overrides and isolates: never in a name shown to others. */
 // eslint-disable-next-line no-control-regex
 const UNSAFE_NAME = /[\u0000-\u001f\u007f\u202A-\u202E\u2066-\u2069]/;
-const toUser = (row: UserRow): SignedInUser => ({ id: row.id, username: row.username, displayName: row.displayName, role: row.role });
+const toUser = (row: UserRow): SignedInUser => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.displayName,
+  role: row.role,
+});
 
 export const needsSetup = (db: Db): boolean => countUsers(db) === 0;
 
 /** A name as it may be recorded: unsafe characters written out as \u{…}, at most 40 characters. */
-const recordable = (name: string): string => [...name.slice(0, 40)].map((c) => (UNSAFE_NAME.test(c) ? `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}` : c)).join('');
+const recordable = (name: string): string =>
+  [...name.slice(0, 40)]
+    .map((c) => (UNSAFE_NAME.test(c) ? `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}` : c))
+    .join('');
 
-async function validateNewUser(db: Db, input: { username: string; password: string; displayName: string }): Promise<Result<string>> {
-  if (!USERNAME.test(input.username)) return err(appError('INVALID_INPUT', 'a user name is 2–40 letters, digits, dots, dashes or underscores', 'username'));
-  if (input.displayName.trim() === '' || input.displayName.length > 100) return err(appError('INVALID_INPUT', 'a display name is 1–100 characters', 'displayName'));
-  if (UNSAFE_NAME.test(input.displayName)) return err(appError('INVALID_INPUT', 'a display name cannot contain control characters or bidirectional overrides', 'displayName'));
+async function validateNewUser(
+  db: Db,
+  input: { username: string; password: string; displayName: string },
+): Promise<Result<string>> {
+  if (!USERNAME.test(input.username))
+    return err(
+      appError('INVALID_INPUT', 'a user name is 2–40 letters, digits, dots, dashes or underscores', 'username'),
+    );
+  if (input.displayName.trim() === '' || input.displayName.length > 100)
+    return err(appError('INVALID_INPUT', 'a display name is 1–100 characters', 'displayName'));
+  if (UNSAFE_NAME.test(input.displayName))
+    return err(
+      appError(
+        'INVALID_INPUT',
+        'a display name cannot contain control characters or bidirectional overrides',
+        'displayName',
+      ),
+    );
   const problem = passwordProblem(input.password, input.username);
   if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'password'));
-  if (findUser(db, input.username) !== undefined) return err(appError('CONFLICT', `the user name ${input.username} is taken`, 'username'));
+  if (findUser(db, input.username) !== undefined)
+    return err(appError('CONFLICT', `the user name ${input.username} is taken`, 'username'));
   return ok(await hashPassword(input.password));
 }
 
@@ -58,14 +81,30 @@ async function validateNewUser(db: Db, input: { username: string; password: stri
  * Exactly once: the check that no account exists and the insert are one write transaction, so
  * setups sent together (several tabs, several processes) make one administrator.
  */
-export async function createFirstAdmin(deps: AccountDeps, input: { username: string; displayName: string; password: string }): Promise<Result<SignedInUser>> {
+export async function createFirstAdmin(
+  deps: AccountDeps,
+  input: { username: string; displayName: string; password: string },
+): Promise<Result<SignedInUser>> {
   if (!needsSetup(deps.db)) return err(appError('CONFLICT', 'the first administrator already exists'));
   const hash = await validateNewUser(deps.db, input);
   if (!hash.ok) return hash;
   const id = deps.audit.commit(() => {
     if (countUsers(deps.db) !== 0) return undefined;
-    const userId = insertUser(deps.db, { username: input.username, displayName: input.displayName, role: 'admin', passwordHash: hash.value, createdAt: deps.now().toISOString() });
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: input.username, role: 'admin', action: 'user.create', new: { username: input.username, role: 'admin', firstRun: true }, outcome: 'confirmed' });
+    const userId = insertUser(deps.db, {
+      username: input.username,
+      displayName: input.displayName,
+      role: 'admin',
+      passwordHash: hash.value,
+      createdAt: deps.now().toISOString(),
+    });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: input.username,
+      role: 'admin',
+      action: 'user.create',
+      new: { username: input.username, role: 'admin', firstRun: true },
+      outcome: 'confirmed',
+    });
     return userId;
   });
   if (id === undefined) return err(appError('CONFLICT', 'the first administrator already exists'));
@@ -84,8 +123,21 @@ export async function createUser(
   if (!hash.ok) return hash;
   const id = deps.audit.commit(() => {
     if (findUser(deps.db, input.username) !== undefined) return undefined;
-    const userId = insertUser(deps.db, { username: input.username, displayName: input.displayName, role: input.role, passwordHash: hash.value, createdAt: deps.now().toISOString() });
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'user.create', new: { username: input.username, role: input.role }, outcome: 'confirmed' });
+    const userId = insertUser(deps.db, {
+      username: input.username,
+      displayName: input.displayName,
+      role: input.role,
+      passwordHash: hash.value,
+      createdAt: deps.now().toISOString(),
+    });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: actor.username,
+      role: actor.role,
+      action: 'user.create',
+      new: { username: input.username, role: input.role },
+      outcome: 'confirmed',
+    });
     return userId;
   });
   if (id === undefined) return err(appError('CONFLICT', `the user name ${input.username} is taken`, 'username'));
@@ -96,19 +148,39 @@ export async function createUser(
  * Disables or re-enables an account (administrator). A disabled user cannot sign in or witness;
  * their records stay. Nobody disables themselves, and the last active administrator stays.
  */
-export function setAccountDisabled(deps: AccountDeps, actor: SignedInUser, username: string, disabled: boolean): Result<null> {
+export function setAccountDisabled(
+  deps: AccountDeps,
+  actor: SignedInUser,
+  username: string,
+  disabled: boolean,
+): Result<null> {
   const allowed = authorize(actor, 'users.manage');
   if (!allowed.ok) return allowed;
   const row = findUser(deps.db, username);
   if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${username}`, 'username'));
-  if (disabled && row.id === actor.id) return err(appError('CONFLICT', 'you cannot disable your own account while signed in with it', 'username'));
+  if (disabled && row.id === actor.id)
+    return err(appError('CONFLICT', 'you cannot disable your own account while signed in with it', 'username'));
   if (disabled && row.role === 'admin' && row.disabled === 0 && countEnabledAdmins(deps.db) <= 1) {
-    return err(appError('CONFLICT', 'this is the last active administrator: create or enable another administrator first', 'username'));
+    return err(
+      appError(
+        'CONFLICT',
+        'this is the last active administrator: create or enable another administrator first',
+        'username',
+      ),
+    );
   }
   if ((row.disabled === 1) === disabled) return ok(null);
   deps.audit.commit(() => {
     setUserDisabled(deps.db, row.id, disabled);
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: disabled ? 'user.disable' : 'user.enable', old: { username, disabled: row.disabled === 1 }, new: { username, disabled }, outcome: 'confirmed' });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: actor.username,
+      role: actor.role,
+      action: disabled ? 'user.disable' : 'user.enable',
+      old: { username, disabled: row.disabled === 1 },
+      new: { username, disabled },
+      outcome: 'confirmed',
+    });
   });
   return ok(null);
 }
@@ -118,7 +190,12 @@ export function setAccountDisabled(deps: AccountDeps, actor: SignedInUser, usern
  * user must choose their own password at the next sign-in (`passwordChangeRequired`). The
  * password is never recorded.
  */
-export async function resetPassword(deps: AccountDeps, actor: SignedInUser, username: string, password: string): Promise<Result<null>> {
+export async function resetPassword(
+  deps: AccountDeps,
+  actor: SignedInUser,
+  username: string,
+  password: string,
+): Promise<Result<null>> {
   const allowed = authorize(actor, 'users.manage');
   if (!allowed.ok) return allowed;
   const row = findUser(deps.db, username);
@@ -128,30 +205,49 @@ export async function resetPassword(deps: AccountDeps, actor: SignedInUser, user
   const hash = await hashPassword(password);
   deps.audit.commit(() => {
     setPasswordHash(deps.db, row.id, hash, true);
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: actor.username, role: actor.role, action: 'user.resetPassword', new: { username, mustChange: true }, outcome: 'confirmed' });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: actor.username,
+      role: actor.role,
+      action: 'user.resetPassword',
+      new: { username, mustChange: true },
+      outcome: 'confirmed',
+    });
   });
   return ok(null);
 }
 
 /** True after an administrator set the user's password, until the user has chosen their own. */
-export const passwordChangeRequired = (db: Db, username: string): boolean => findUser(db, username)?.mustChangePassword === 1;
+export const passwordChangeRequired = (db: Db, username: string): boolean =>
+  findUser(db, username)?.mustChangePassword === 1;
 
 /**
  * Self-service password change: the current password is checked as a sign-in is (failures count
  * towards the lock-out), the new one must meet the policy and differ from it. Recorded in the
  * audit trail (never either password); clears a pending forced change.
  */
-export async function changePassword(deps: AccountDeps, input: { username: string; password: string; newPassword: string }): Promise<Result<null>> {
+export async function changePassword(
+  deps: AccountDeps,
+  input: { username: string; password: string; newPassword: string },
+): Promise<Result<null>> {
   const problem = passwordProblem(input.newPassword, input.username);
   if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'newPassword'));
-  if (input.newPassword.normalize('NFC') === input.password.normalize('NFC')) return err(appError('INVALID_INPUT', 'the new password must differ from the current one', 'newPassword'));
+  if (input.newPassword.normalize('NFC') === input.password.normalize('NFC'))
+    return err(appError('INVALID_INPUT', 'the new password must differ from the current one', 'newPassword'));
   const checked = await checkCredentials(deps, input, 'user.changePassword');
   if (!checked.ok) return checked;
   const row = checked.value;
   const hash = await hashPassword(input.newPassword);
   deps.audit.commit(() => {
     setPasswordHash(deps.db, row.id, hash, false);
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: row.username, role: row.role, action: 'user.changePassword', new: { username: row.username, wasRequired: row.mustChangePassword === 1 }, outcome: 'confirmed' });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: row.username,
+      role: row.role,
+      action: 'user.changePassword',
+      new: { username: row.username, wasRequired: row.mustChangePassword === 1 },
+      outcome: 'confirmed',
+    });
   });
   return ok(null);
 }
@@ -166,7 +262,14 @@ export function unlockUser(deps: AccountDeps, actor: string, username: string): 
   const wasLocked = deps.audit.commit(() => {
     const before = signInAttempts(deps.db, row.username);
     clearAttempts(deps.db, row.username);
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor, action: 'user.unlock', old: { username: row.username, failedAttempts: before.failedAttempts, lockedUntil: before.lockedUntil }, new: { username: row.username }, outcome: 'confirmed' });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor,
+      action: 'user.unlock',
+      old: { username: row.username, failedAttempts: before.failedAttempts, lockedUntil: before.lockedUntil },
+      new: { username: row.username },
+      outcome: 'confirmed',
+    });
     return before.lockedUntil !== null;
   });
   return ok({ wasLocked });
@@ -179,7 +282,12 @@ export function unlockUser(deps: AccountDeps, actor: string, username: string): 
  * must be changed at the next sign-in; the lock-out of the name is lifted. A disabled account
  * stays disabled.
  */
-export async function recoverPassword(deps: AccountDeps, actor: string, username: string, password: string): Promise<Result<{ disabled: boolean }>> {
+export async function recoverPassword(
+  deps: AccountDeps,
+  actor: string,
+  username: string,
+  password: string,
+): Promise<Result<{ disabled: boolean }>> {
   const row = findUser(deps.db, username);
   if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${recordable(username)}`, 'username'));
   const problem = passwordProblem(password, row.username);
@@ -201,7 +309,8 @@ export async function recoverPassword(deps: AccountDeps, actor: string, username
   return ok({ disabled: row.disabled === 1 });
 }
 
-const lockedError = (until: string) => appError('ACCOUNT_LOCKED', `too many failed sign-ins with this user name: locked until ${until}`);
+const lockedError = (until: string) =>
+  appError('ACCOUNT_LOCKED', `too many failed sign-ins with this user name: locked until ${until}`);
 const wrongCredentials = () => appError('WRONG_CREDENTIALS', 'wrong user name or password');
 
 /**
@@ -212,23 +321,38 @@ const wrongCredentials = () => appError('WRONG_CREDENTIALS', 'wrong user name or
  * cannot all be checked, whatever their number. Unknown and disabled names are counted and
  * locked the same way, so neither the reply nor its timing tells which names exist.
  */
-async function checkCredentials(deps: AccountDeps, input: { username: string; password: string }, action: string): Promise<Result<UserRow>> {
+async function checkCredentials(
+  deps: AccountDeps,
+  input: { username: string; password: string },
+  action: string,
+): Promise<Result<UserRow>> {
   const { db } = deps;
   const now = deps.now();
   const at = now.toISOString();
   const name = input.username;
   const settings = siteSettings(db);
   const record = (row: UserRow | undefined, reason: string) =>
-    deps.audit.append({ atUtc: at, actor: row?.username ?? recordable(name), role: row?.role ?? null, action, reason, outcome: 'rejected' });
+    deps.audit.append({
+      atUtc: at,
+      actor: row?.username ?? recordable(name),
+      role: row?.role ?? null,
+      action,
+      reason,
+      outcome: 'rejected',
+    });
 
   const gate = deps.audit.commit((): { locked: string } | { row: UserRow | undefined } => {
     pruneAttempts(db, new Date(now.getTime() - 86_400_000).toISOString(), at);
     const row = UNSAFE_NAME.test(name) ? undefined : findUser(db, name);
     let attempts = signInAttempts(db, name);
-    if (attempts.lockedUntil !== null && Date.parse(attempts.lockedUntil) <= now.getTime()) attempts = { failedAttempts: 0, lockedUntil: null };
+    if (attempts.lockedUntil !== null && Date.parse(attempts.lockedUntil) <= now.getTime())
+      attempts = { failedAttempts: 0, lockedUntil: null };
     if (attempts.lockedUntil === null && attempts.failedAttempts >= settings.maxFailedSignIns) {
       // The allowed attempts are used up (some may still be being checked): lock now.
-      attempts = { failedAttempts: attempts.failedAttempts + 1, lockedUntil: new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString() };
+      attempts = {
+        failedAttempts: attempts.failedAttempts + 1,
+        lockedUntil: new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString(),
+      };
       saveSignInAttempts(db, name, attempts, at);
     }
     if (attempts.lockedUntil !== null) {
@@ -243,13 +367,20 @@ async function checkCredentials(deps: AccountDeps, input: { username: string; pa
   const row = gate.row;
   const usable = row !== undefined && row.disabled === 0;
   // Unknown and disabled names spend the same time as a real check.
-  const good = usable ? await verifyPassword(input.password, row.passwordHash) : (await verifyPassword(input.password, dummyHash())) && false;
+  const good = usable
+    ? await verifyPassword(input.password, row.passwordHash)
+    : (await verifyPassword(input.password, dummyHash())) && false;
   if (good && row !== undefined) return ok(row);
 
   const lock = deps.audit.commit(() => {
     const attempts = signInAttempts(db, name);
-    const lockedUntil = attempts.lockedUntil ?? (attempts.failedAttempts >= settings.maxFailedSignIns ? new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString() : null);
-    if (lockedUntil !== attempts.lockedUntil) saveSignInAttempts(db, name, { failedAttempts: attempts.failedAttempts, lockedUntil }, at);
+    const lockedUntil =
+      attempts.lockedUntil ??
+      (attempts.failedAttempts >= settings.maxFailedSignIns
+        ? new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString()
+        : null);
+    if (lockedUntil !== attempts.lockedUntil)
+      saveSignInAttempts(db, name, { failedAttempts: attempts.failedAttempts, lockedUntil }, at);
     const why = usable ? 'wrong password' : 'unknown or disabled user';
     record(row, lockedUntil === null ? why : `${why}; locked until ${lockedUntil}`);
     return lockedUntil;
@@ -262,8 +393,13 @@ async function checkCredentials(deps: AccountDeps, input: { username: string; pa
  * `checkCredentials`); every attempt, failed or not, is in the audit trail (never the password).
  * A hash made with older, weaker parameters is replaced by one made with today's.
  */
-export async function signIn(deps: AccountDeps, input: { username: string; password: string }, purpose: 'sign-in' | 'witness' = 'sign-in'): Promise<Result<SignedInUser>> {
-  if (needsSetup(deps.db)) return err(appError('SETUP_REQUIRED', 'no account exists yet: create the first administrator'));
+export async function signIn(
+  deps: AccountDeps,
+  input: { username: string; password: string },
+  purpose: 'sign-in' | 'witness' = 'sign-in',
+): Promise<Result<SignedInUser>> {
+  if (needsSetup(deps.db))
+    return err(appError('SETUP_REQUIRED', 'no account exists yet: create the first administrator'));
   const action = purpose === 'witness' ? 'user.witness' : 'user.signIn';
   const checked = await checkCredentials(deps, input, action);
   if (!checked.ok) return checked;
@@ -272,7 +408,14 @@ export async function signIn(deps: AccountDeps, input: { username: string; passw
   deps.audit.commit(() => {
     clearAttempts(deps.db, row.username);
     const upgraded = rehash !== undefined && replacePasswordHash(deps.db, row.id, row.passwordHash, rehash);
-    deps.audit.append({ atUtc: deps.now().toISOString(), actor: row.username, role: row.role, action, ...(upgraded ? { new: { passwordHash: 'upgraded' } } : {}), outcome: 'confirmed' });
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: row.username,
+      role: row.role,
+      action,
+      ...(upgraded ? { new: { passwordHash: 'upgraded' } } : {}),
+      outcome: 'confirmed',
+    });
   });
   return ok(toUser(row));
 }
@@ -281,15 +424,27 @@ export async function signIn(deps: AccountDeps, input: { username: string; passw
  * The independent double check: a second clinician signs with their own credentials. They must
  * be someone other than the person making the change and allowed to witness.
  */
-export async function witnessSignOff(deps: AccountDeps, actor: SignedInUser, input: { username: string; password: string }): Promise<Result<SignedInUser>> {
+export async function witnessSignOff(
+  deps: AccountDeps,
+  actor: SignedInUser,
+  input: { username: string; password: string },
+): Promise<Result<SignedInUser>> {
   if (input.username.toLowerCase() === actor.username.toLowerCase()) {
-    return err(appError('FORBIDDEN', 'the witness must be a second person, not the user making the change', 'username'));
+    return err(
+      appError('FORBIDDEN', 'the witness must be a second person, not the user making the change', 'username'),
+    );
   }
   const witness = await signIn(deps, input, 'witness');
   if (!witness.ok) return witness;
   // A password an administrator set is known to the administrator: it signs nothing until changed.
   if (passwordChangeRequired(deps.db, witness.value.username)) {
-    return err(appError('PASSWORD_CHANGE_REQUIRED', 'the witness must first sign in and choose their own password (it was set by an administrator)', 'username'));
+    return err(
+      appError(
+        'PASSWORD_CHANGE_REQUIRED',
+        'the witness must first sign in and choose their own password (it was set by an administrator)',
+        'username',
+      ),
+    );
   }
   return authorize(witness.value, 'witness.sign');
 }
@@ -297,4 +452,3 @@ export async function witnessSignOff(deps: AccountDeps, actor: SignedInUser, inp
 export function authorize(user: SignedInUser, operation: Operation): Result<SignedInUser> {
   return may(user.role, operation) ? ok(user) : err(appError('FORBIDDEN', `a ${user.role} may not ${operation}`));
 }
-

@@ -7,10 +7,21 @@ import type { Handlers } from '../dispatch';
  * their own password, step away or sign out (or let someone else sign in), and read the app's
  * version. Everything else is refused until the password is theirs.
  */
-export const ALLOWED_BEFORE_PASSWORD_CHANGE: ReadonlySet<Channel> = new Set<Channel>(['auth:status', 'auth:changePassword', 'auth:signIn', 'auth:signOut', 'auth:lock', 'auth:setup', 'app:info']);
+export const ALLOWED_BEFORE_PASSWORD_CHANGE: ReadonlySet<Channel> = new Set<Channel>([
+  'auth:status',
+  'auth:changePassword',
+  'auth:signIn',
+  'auth:signOut',
+  'auth:lock',
+  'auth:setup',
+  'app:info',
+]);
 
 const passwordChangeRequiredError = () =>
-  appError('PASSWORD_CHANGE_REQUIRED', 'your password was set by an administrator: choose your own password (auth:changePassword) before doing anything else');
+  appError(
+    'PASSWORD_CHANGE_REQUIRED',
+    'your password was set by an administrator: choose your own password (auth:changePassword) before doing anything else',
+  );
 
 /**
  * Wraps every handler outside `ALLOWED_BEFORE_PASSWORD_CHANGE`: while the signed-in user must
@@ -23,7 +34,8 @@ export function enforcePasswordChange(handlers: Handlers, mustChange: () => bool
   for (const channel of Object.keys(handlers) as Channel[]) {
     if (ALLOWED_BEFORE_PASSWORD_CHANGE.has(channel)) continue;
     const handler = handlers[channel] as (input: never) => Promise<unknown>;
-    guarded[channel] = (input: never) => (mustChange() ? Promise.resolve(err(passwordChangeRequiredError())) : handler(input));
+    guarded[channel] = (input: never) =>
+      mustChange() ? Promise.resolve(err(passwordChangeRequiredError())) : handler(input);
   }
   return guarded as unknown as Handlers;
 }

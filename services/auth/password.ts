@@ -14,11 +14,20 @@ export const PASSWORD_PARAMS = { N: 131072, r: 8, p: 1, keylen: 64 } as const;
  */
 let current: Params = PASSWORD_PARAMS;
 export function setPasswordWorkFactor(N: number): void {
-  if (!Number.isInteger(N) || N < 2 || N > MAX_N || (N & (N - 1)) !== 0) throw new RangeError(`scrypt N must be a power of two up to ${MAX_N}`);
+  if (!Number.isInteger(N) || N < 2 || N > MAX_N || (N & (N - 1)) !== 0)
+    throw new RangeError(`scrypt N must be a power of two up to ${MAX_N}`);
   current = { ...PASSWORD_PARAMS, N };
 }
 /** A hash of nothing at today's parameters: checked for unknown names so their reply takes as long. */
-export const dummyHash = (): string => ['scrypt', current.N, current.r, current.p, 'AAAAAAAAAAAAAAAAAAAAAA==', Buffer.alloc(current.keylen).toString('base64')].join('$');
+export const dummyHash = (): string =>
+  [
+    'scrypt',
+    current.N,
+    current.r,
+    current.p,
+    'AAAAAAAAAAAAAAAAAAAAAA==',
+    Buffer.alloc(current.keylen).toString('base64'),
+  ].join('$');
 /** scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is too low for N = 2^17. */
 const maxmemFor = (N: number, r: number): number => 128 * N * r + 16 * 1024 * 1024;
 /** The largest work factor accepted from a stored hash (a damaged hash must not exhaust memory). */
@@ -33,7 +42,13 @@ interface Params {
 
 const derive = (password: string, salt: Buffer, params: Params) =>
   new Promise<Buffer>((resolve, reject) =>
-    scrypt(password.normalize('NFC'), salt, params.keylen, { N: params.N, r: params.r, p: params.p, maxmem: maxmemFor(params.N, params.r) }, (e, key) => (e ? reject(e) : resolve(key))),
+    scrypt(
+      password.normalize('NFC'),
+      salt,
+      params.keylen,
+      { N: params.N, r: params.r, p: params.p, maxmem: maxmemFor(params.N, params.r) },
+      (e, key) => (e ? reject(e) : resolve(key)),
+    ),
   );
 
 /** `scrypt$N$r$p$salt$hash` (base64): the parameters travel with the hash so they can be raised later. */
@@ -49,7 +64,19 @@ const parse = (stored: string): (Params & { salt: Buffer; hash: Buffer }) | unde
   const N = Number(n);
   const R = Number(r);
   const P = Number(p);
-  if (!Number.isInteger(N) || N < 2 || N > MAX_N || (N & (N - 1)) !== 0 || !Number.isInteger(R) || R < 1 || R > 16 || !Number.isInteger(P) || P < 1 || P > 4) return undefined;
+  if (
+    !Number.isInteger(N) ||
+    N < 2 ||
+    N > MAX_N ||
+    (N & (N - 1)) !== 0 ||
+    !Number.isInteger(R) ||
+    R < 1 ||
+    R > 16 ||
+    !Number.isInteger(P) ||
+    P < 1 ||
+    P > 4
+  )
+    return undefined;
   const expected = Buffer.from(hash, 'base64');
   return { N, r: R, p: P, keylen: expected.length, salt: Buffer.from(salt, 'base64'), hash: expected };
 };

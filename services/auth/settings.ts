@@ -40,9 +40,13 @@ const int = (value: string | undefined, fallback: number, min: number, max: numb
   return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
 };
 
-export const alarmVolume = (value: string | undefined): string => (value !== undefined && /^\d{1,2}(\.\d)?$/.test(value) && dec(value).gt(0) ? value : DEFAULT_SETTINGS.lowReservoirAlarmMl);
+export const alarmVolume = (value: string | undefined): string =>
+  value !== undefined && /^\d{1,2}(\.\d)?$/.test(value) && dec(value).gt(0)
+    ? value
+    : DEFAULT_SETTINGS.lowReservoirAlarmMl;
 
-const timeZoneOf = (value: string | undefined): string => (value !== undefined && isValidTimeZone(value) ? value : workstationTimeZone());
+const timeZoneOf = (value: string | undefined): string =>
+  value !== undefined && isValidTimeZone(value) ? value : workstationTimeZone();
 
 /** The site's settings, each falling back to its default when unset or out of range. */
 export function siteSettings(db: Db): SiteSettings {

@@ -35,7 +35,9 @@ test('first run: the administrator is created, then creates a nurse', async ({ p
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 });
 
-test('a wrong password is refused in the user’s language; the idle lock comes down and the same user unlocks', async ({ page }) => {
+test('a wrong password is refused in the user’s language; the idle lock comes down and the same user unlocks', async ({
+  page,
+}) => {
   await page.clock.install();
   await page.addInitScript(`localStorage.setItem('pump-language', 'zh-CN');`);
   await page.goto(host.url);
@@ -69,7 +71,9 @@ test('a workstation that has not chosen a language starts in the site’s defaul
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible(); // the choice is remembered
 });
 
-test('the administrator resets a forgotten password and disables an account; a disabled user cannot sign in', async ({ page }) => {
+test('the administrator resets a forgotten password and disables an account; a disabled user cannot sign in', async ({
+  page,
+}) => {
   await page.addInitScript(`localStorage.setItem('pump-language', 'en');`);
   await page.goto(host.url);
   const signInAs = async (username: string, password: string) => {
@@ -92,7 +96,9 @@ test('the administrator resets a forgotten password and disables an account; a d
   await expect(row).toContainText('Disabled');
   // The administrator cannot lock themselves out.
   await page.getByRole('row').filter({ hasText: 'Site Admin' }).getByRole('button', { name: 'Disable' }).click();
-  await expect(page.getByRole('row').filter({ hasText: 'Site Admin' }).getByTestId('error-alert')).toContainText('your own account');
+  await expect(page.getByRole('row').filter({ hasText: 'Site Admin' }).getByTestId('error-alert')).toContainText(
+    'your own account',
+  );
   await expectNoSeriousA11yViolations(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
 

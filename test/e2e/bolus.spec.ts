@@ -7,8 +7,26 @@ import { clinicPerSpec, interrogate, openNav, PASSWORD, signIn } from './clinic'
 test.describe.configure({ mode: 'serial' });
 
 const labels = {
-  en: { nav: 'Programming', open: 'Clinician bolus…', dose: 'Bolus dose (mg)', duration: 'Given over (minutes)', witness: 'Witness user name', password: 'Witness password', total: '24-hour total', started: 'The pump started the bolus: 0.03 mL over 10 min.' },
-  'zh-CN': { nav: '程控', open: '临床推注…', dose: '推注剂量（mg）', duration: '给药时长（分钟）', witness: '核对人用户名', password: '核对人密码', total: '24 小时总量', started: '泵已开始推注：0.03 mL，历时 10 分钟。' },
+  en: {
+    nav: 'Programming',
+    open: 'Clinician bolus…',
+    dose: 'Bolus dose (mg)',
+    duration: 'Given over (minutes)',
+    witness: 'Witness user name',
+    password: 'Witness password',
+    total: '24-hour total',
+    started: 'The pump started the bolus: 0.03 mL over 10 min.',
+  },
+  'zh-CN': {
+    nav: '程控',
+    open: '临床推注…',
+    dose: '推注剂量（mg）',
+    duration: '给药时长（分钟）',
+    witness: '核对人用户名',
+    password: '核对人密码',
+    total: '24 小时总量',
+    started: '泵已开始推注：0.03 mL，历时 10 分钟。',
+  },
 } as const;
 
 async function giveSingleBolus(page: Page, language: 'en' | 'zh-CN', totalBefore: string, totalWith: string) {
@@ -62,7 +80,9 @@ test.describe('a clinician single bolus with a witness', () => {
     const table = review.getByTestId('bolus-review-table');
     // The bolus just given is listed, counted in the 24-hour total and in the clinician boluses' own total.
     await expect(table.locator('tr[data-row-key="earlier-0"]')).toContainText('单次推注 0.3 mg：0.03 mL，10 分钟');
-    await expect(table.getByRole('row').filter({ hasText: l.total }).locator('[data-changed="true"]')).toHaveText('3.6 mg/day');
+    await expect(table.getByRole('row').filter({ hasText: l.total }).locator('[data-changed="true"]')).toHaveText(
+      '3.6 mg/day',
+    );
     const clinician = table.locator('tr[data-row-key="clinician-morphine"]');
     await expect(clinician).toContainText('最近 24 小时的临床推注（此前 1 次）');
     await expect(clinician.locator('[data-changed="true"]')).toHaveText('0.6 mg');

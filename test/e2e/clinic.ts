@@ -5,7 +5,11 @@ import { startBuiltWebHost, type RunningHost } from './web-host';
 export const PASSWORD = 'correct horse battery';
 
 /** A web host on a database seeded through the real services (users, a patient, the training pump registered). */
-export function startClinic(extraArgs: string[] = [], after?: (db: string, keys: string) => void, clock?: string): Promise<RunningHost> {
+export function startClinic(
+  extraArgs: string[] = [],
+  after?: (db: string, keys: string) => void,
+  clock?: string,
+): Promise<RunningHost> {
   return startBuiltWebHost(
     extraArgs,
     (db, keys) => {
@@ -45,7 +49,12 @@ export function clinicPerSpec(start: () => Promise<RunningHost> = () => startCli
 }
 
 /** Opens the app in a language and signs in. */
-export async function signIn(page: Page, host: RunningHost, username: string, language: 'en' | 'zh-CN' = 'en'): Promise<void> {
+export async function signIn(
+  page: Page,
+  host: RunningHost,
+  username: string,
+  language: 'en' | 'zh-CN' = 'en',
+): Promise<void> {
   await page.addInitScript(`localStorage.setItem('pump-language', '${language}');`);
   await page.goto(host.url);
   // The workstation keeps its session across pages: whoever is still signed in signs out first.
@@ -74,17 +83,41 @@ export async function interrogate(page: Page): Promise<void> {
  * Dr Li's order for the seeded patient's pump (P-0001, SIM000123), written through the page's API
  * bridge: for specs about the refill itself. The order screen is driven through the UI in its own spec.
  */
-export async function writeOrder(page: Page, host: RunningHost, order: { drug?: string; concentration: string; dailyDose: string; unit?: 'mg' | 'mcg'; fillVolumeMl?: string }, language: 'en' | 'zh-CN' = 'en'): Promise<void> {
+export async function writeOrder(
+  page: Page,
+  host: RunningHost,
+  order: { drug?: string; concentration: string; dailyDose: string; unit?: 'mg' | 'mcg'; fillVolumeMl?: string },
+  language: 'en' | 'zh-CN' = 'en',
+): Promise<void> {
   // In the language the spec goes on in: a page's start-up scripts run in no defined order.
   await signIn(page, host, 'dr.li', language);
   const unit = order.unit ?? 'mg';
-  const input = { patientId: 1, pumpId: 1, components: [{ drug: order.drug ?? 'morphine', concentration: { value: order.concentration, unit: `${unit}/mL` }, dailyDose: { value: order.dailyDose, unit: `${unit}/day` } }], mode: 'continuous', ...(order.fillVolumeMl === undefined ? {} : { fillVolumeMl: order.fillVolumeMl }) };
+  const input = {
+    patientId: 1,
+    pumpId: 1,
+    components: [
+      {
+        drug: order.drug ?? 'morphine',
+        concentration: { value: order.concentration, unit: `${unit}/mL` },
+        dailyDose: { value: order.dailyDose, unit: `${unit}/day` },
+      },
+    ],
+    mode: 'continuous',
+    ...(order.fillVolumeMl === undefined ? {} : { fillVolumeMl: order.fillVolumeMl }),
+  };
   type Reply<T = unknown> = Promise<{ ok: boolean; value?: T; error?: { message: string } }>;
-  type Api = { prescriptions: { create: (o: unknown) => Reply; open: (q: { serial: string }) => Reply<Array<{ id: number }>>; cancel: (c: { id: number; reason: string }) => Reply } };
+  type Api = {
+    prescriptions: {
+      create: (o: unknown) => Reply;
+      open: (q: { serial: string }) => Reply<Array<{ id: number }>>;
+      cancel: (c: { id: number; reason: string }) => Reply;
+    };
+  };
   // One open order per pump: an order a spec left open is withdrawn first, as the physician would.
   const result = await page.evaluate(async (o) => {
     const api = (globalThis as unknown as { pumpApi: Api }).pumpApi;
-    for (const open of (await api.prescriptions.open({ serial: 'SIM000123' })).value ?? []) await api.prescriptions.cancel({ id: open.id, reason: 'replaced by a new order' });
+    for (const open of (await api.prescriptions.open({ serial: 'SIM000123' })).value ?? [])
+      await api.prescriptions.cancel({ id: open.id, reason: 'replaced by a new order' });
     return api.prescriptions.create(o);
   }, input);
   if (!result.ok) throw new Error(`the order was refused: ${result.error?.message ?? ''}`);
@@ -95,11 +128,15 @@ export async function writeOrder(page: Page, host: RunningHost, order: { drug?: 
  * as a whole: an option clicked while its dropdown is still opening can be missed.
  */
 export async function chooseOption(page: Page, select: Locator, title: string): Promise<void> {
-  const box = select.locator('xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  const box = select.locator(
+    'xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]',
+  );
   await expect(async () => {
     if ((await box.textContent())?.includes(title) !== true) {
       await select.click();
-      await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${title}"]`).click({ timeout: 3000 });
+      await page
+        .locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${title}"]`)
+        .click({ timeout: 3000 });
     }
     await expect(box).toContainText(title, { timeout: 1000 });
   }).toPass({ timeout: 20_000 });

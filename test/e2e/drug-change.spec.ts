@@ -1,13 +1,29 @@
 import { readStore } from './store';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { clinicPerSpec, interrogate, openNav, PASSWORD, refillOrderStep, refillSyringeDetails, writeOrder } from './clinic';
+import {
+  clinicPerSpec,
+  interrogate,
+  openNav,
+  PASSWORD,
+  refillOrderStep,
+  refillSyringeDetails,
+  writeOrder,
+} from './clinic';
 
 const host = clinicPerSpec();
 
-test('a drug change at a refill: the physician rinses the reservoir; the old drug in the catheter is bridged at its rate, then the new drug runs at the ordered dose', async ({ page }) => {
+test('a drug change at a refill: the physician rinses the reservoir; the old drug in the catheter is bridged at its rate, then the new drug runs at the ordered dose', async ({
+  page,
+}) => {
   // The pump runs morphine 10 mg/mL at 0.3 mL/day (3 mg/day); Dr Li orders baclofen 500 mcg/mL, 200 mcg/day.
-  await writeOrder(page, host, { drug: 'baclofen', concentration: '500', dailyDose: '200', unit: 'mcg', fillVolumeMl: '20' });
+  await writeOrder(page, host, {
+    drug: 'baclofen',
+    concentration: '500',
+    dailyDose: '200',
+    unit: 'mcg',
+    fillVolumeMl: '20',
+  });
   await openNav(page, 'Refill');
   await refillOrderStep(page, /Baclofen 500 mcg\/mL — 200 mcg\/day/);
 
@@ -20,8 +36,14 @@ test('a drug change at a refill: the physician rinses the reservoir; the old dru
   await page.getByLabel('Volume withdrawn').fill('19');
   await page.getByTestId('reservoir-emptied').check();
   // A flagged discrepancy is acknowledged before the refill can complete: what was checked, the patient's state.
-  await page.getByTestId('discrepancy-ack').getByLabel('What was checked').fill('Aspirated until nothing more came; no swelling at the pocket');
-  await page.getByTestId('discrepancy-ack').getByLabel('The patient’s state').fill('Alert, no signs of overdose or withdrawal');
+  await page
+    .getByTestId('discrepancy-ack')
+    .getByLabel('What was checked')
+    .fill('Aspirated until nothing more came; no swelling at the pocket');
+  await page
+    .getByTestId('discrepancy-ack')
+    .getByLabel('The patient’s state')
+    .fill('Alert, no signs of overdose or withdrawal');
   const next = page.getByRole('button', { name: 'Next' });
   await expect(page.getByTestId('rinse')).toContainText('Baclofen');
   await expect(next).toBeDisabled();
@@ -57,11 +79,28 @@ test('a drug change at a refill: the physician rinses the reservoir; the old dru
 
   const db = readStore(host.databasePath);
   try {
-    const refill = JSON.parse(db.prepare(`SELECT new_json FROM audit_log WHERE action = 'refill.record'`).pluck().get() as string) as Record<string, unknown>;
-    expect(refill).toMatchObject({ prescriptionId: 1, rinseMl: '2', newDrug: 'baclofen', bridge: { volumeMl: '0.3', durationMinutes: 1440 } });
+    const refill = JSON.parse(
+      db.prepare(`SELECT new_json FROM audit_log WHERE action = 'refill.record'`).pluck().get() as string,
+    ) as Record<string, unknown>;
+    expect(refill).toMatchObject({
+      prescriptionId: 1,
+      rinseMl: '2',
+      newDrug: 'baclofen',
+      bridge: { volumeMl: '0.3', durationMinutes: 1440 },
+    });
     // The intent committed before anything was sent: the new drug and its bridge.
-    const program = JSON.parse(db.prepare(`SELECT new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending'`).pluck().get() as string) as Record<string, unknown>;
-    expect(program).toMatchObject({ drug: 'baclofen', concentration: { value: '500', unit: 'mcg/mL' }, rate: { value: '0.4' }, bridge: { volumeMl: '0.3' } });
+    const program = JSON.parse(
+      db
+        .prepare(`SELECT new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending'`)
+        .pluck()
+        .get() as string,
+    ) as Record<string, unknown>;
+    expect(program).toMatchObject({
+      drug: 'baclofen',
+      concentration: { value: '500', unit: 'mcg/mL' },
+      rate: { value: '0.4' },
+      bridge: { volumeMl: '0.3' },
+    });
   } finally {
     db.close();
   }

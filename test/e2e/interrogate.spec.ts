@@ -46,11 +46,14 @@ test('a nurse interrogates the simulated pump: the dashboard, and the reading on
   const db = readStore(host.databasePath);
   try {
     const row = db.prepare('SELECT pump_serial, status_json FROM interrogations WHERE id = ?').get(recordId) as
-      | { pump_serial: string; status_json: string }
-      | undefined;
+      { pump_serial: string; status_json: string } | undefined;
     expect(row?.pump_serial).toBe('SIM000123');
     expect(JSON.parse(row?.status_json ?? '{}')).toMatchObject({ dailyDose: { value: '3', unit: 'mg/day' } });
-    const actions = db.prepare(`SELECT action, actor, outcome FROM audit_log WHERE action IN ('pump.interrogate', 'pump.clock.set', 'pump.alarmTest') ORDER BY seq`).all();
+    const actions = db
+      .prepare(
+        `SELECT action, actor, outcome FROM audit_log WHERE action IN ('pump.interrogate', 'pump.clock.set', 'pump.alarmTest') ORDER BY seq`,
+      )
+      .all();
     expect(actions).toEqual([
       { action: 'pump.interrogate', actor: 'nurse.wang', outcome: 'confirmed' },
       { action: 'pump.clock.set', actor: 'nurse.wang', outcome: 'confirmed' },
@@ -84,11 +87,32 @@ test('a page without the token is told how to connect, in its language', async (
 test('roles see only their own navigation', async ({ page }) => {
   await signIn(page, host, 'admin');
   const nav = page.getByRole('navigation');
-  await expect(nav.getByRole('menuitem')).toHaveText(['Patients', 'Audit trail', 'Users', 'Drug library', 'Site settings']);
+  await expect(nav.getByRole('menuitem')).toHaveText([
+    'Patients',
+    'Audit trail',
+    'Users',
+    'Drug library',
+    'Site settings',
+  ]);
   await signIn(page, host, 'dr.li');
-  await expect(nav.getByRole('menuitem')).toHaveText(['Pump', 'Programming', 'Refill-only visit', 'Refill', 'Needs review', 'Patients', 'Audit trail']);
+  await expect(nav.getByRole('menuitem')).toHaveText([
+    'Pump',
+    'Programming',
+    'Refill-only visit',
+    'Refill',
+    'Needs review',
+    'Patients',
+    'Audit trail',
+  ]);
   await signIn(page, host, 'nurse.wang');
-  await expect(nav.getByRole('menuitem')).toHaveText(['Pump', 'Refill-only visit', 'Refill', 'Needs review', 'Patients', 'Audit trail']);
+  await expect(nav.getByRole('menuitem')).toHaveText([
+    'Pump',
+    'Refill-only visit',
+    'Refill',
+    'Needs review',
+    'Patients',
+    'Audit trail',
+  ]);
   await openNav(page, 'Patients');
   await expect(page.getByTestId('patients-table')).toContainText('Zhang Wei');
 });

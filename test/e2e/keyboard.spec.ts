@@ -26,7 +26,9 @@ test('keyboard only: sign in, reach the pump screen and interrogate, with a visi
   await expect(page.getByTestId('signed-in-user')).toContainText('Nurse Wang');
   await tabTo(page, `document.activeElement?.getAttribute('data-testid') === 'interrogate'`);
   // The focused control is visibly marked (an outline or a focus shadow).
-  const marked = await page.evaluate(`(() => { const s = getComputedStyle(document.activeElement); return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none'; })()`);
+  const marked = await page.evaluate(
+    `(() => { const s = getComputedStyle(document.activeElement); return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none'; })()`,
+  );
   expect(marked).toBe(true);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('pump-status').locator('[data-field="serial"]')).toHaveText('SIM000123');
@@ -39,7 +41,9 @@ async function arrowTo(page: Page, text: string, max = 8): Promise<void> {
     if (current === text) return;
     await page.keyboard.press('ArrowDown');
     // Polled from outside the page: the app's CSP rightly refuses the eval a page-side wait would use.
-    await expect.poll(() => page.evaluate<string | null>('document.activeElement?.textContent ?? null')).not.toBe(current);
+    await expect
+      .poll(() => page.evaluate<string | null>('document.activeElement?.textContent ?? null'))
+      .not.toBe(current);
   }
   throw new Error(`the menu has no item ${text}`);
 }
@@ -51,14 +55,18 @@ const focusMarked = (page: Page) =>
     const el = document.activeElement;
     return marked(el) || marked(el?.closest('label')) || marked(el?.closest('.ant-checkbox-wrapper')?.querySelector('.ant-checkbox-inner')) || marked(el?.parentElement);
   })()`);
-const focusedIs = (testId: string) => `document.activeElement?.closest('[data-testid="${testId}"]') !== null || document.activeElement?.getAttribute('data-testid') === '${testId}'`;
+const focusedIs = (testId: string) =>
+  `document.activeElement?.closest('[data-testid="${testId}"]') !== null || document.activeElement?.getAttribute('data-testid') === '${testId}'`;
 
 /** Signs in by keyboard only: whoever is still signed in signs out first (Tab to "Sign out", Enter). */
 async function signInByKeyboard(page: Page, username: string, displayName: string): Promise<void> {
   const signedIn = page.getByTestId('signed-in-user');
   await expect(page.locator('#username').or(signedIn)).toBeVisible();
   if (await signedIn.isVisible()) {
-    await tabTo(page, `document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === 'Sign out'`);
+    await tabTo(
+      page,
+      `document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === 'Sign out'`,
+    );
     await page.keyboard.press('Enter');
   }
   await tabTo(page, `document.activeElement?.id === 'username'`);
@@ -102,7 +110,10 @@ test('keyboard only: the menu, a dose change and its Finish screen, to the read-
   // The Finish screen: every control in reach, the witness signs, the pump is programmed.
   const finish = page.getByTestId('finish-screen');
   await expect(finish.getByTestId('review-table')).toContainText('+10 %');
-  await tabTo(page, `document.activeElement?.id?.endsWith('username') === true && document.activeElement?.closest('[data-testid="witness-fields"]') !== null`);
+  await tabTo(
+    page,
+    `document.activeElement?.id?.endsWith('username') === true && document.activeElement?.closest('[data-testid="witness-fields"]') !== null`,
+  );
   expect(await focusMarked(page)).toBe(true);
   await page.keyboard.type('dr.chen');
   await page.keyboard.press('Tab');
@@ -115,8 +126,10 @@ test('keyboard only: the menu, a dose change and its Finish screen, to the read-
 
 test('keyboard only: a nurse’s refill through the wizard, from the order to the report', async ({ page }) => {
   await writeOrder(page, host, { concentration: '10', dailyDose: '3.3', fillVolumeMl: '20' });
-  const labelled = (text: string) => `(document.activeElement?.labels?.[0]?.textContent ?? '').startsWith(${JSON.stringify(text)})`;
-  const button = (text: string) => `document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === ${JSON.stringify(text)}`;
+  const labelled = (text: string) =>
+    `(document.activeElement?.labels?.[0]?.textContent ?? '').startsWith(${JSON.stringify(text)})`;
+  const button = (text: string) =>
+    `document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === ${JSON.stringify(text)}`;
   await signInByKeyboard(page, 'nurse.wang', 'Nurse Wang');
   await openNavByKeyboard(page, 'Refill');
   await tabTo(page, focusedIs('interrogate'));
@@ -124,7 +137,10 @@ test('keyboard only: a nurse’s refill through the wizard, from the order to th
   await expect(page.getByTestId('refill-patient')).toContainText('Zhang Wei');
 
   // Order and patient: radio and checkbox by Space.
-  await tabTo(page, `document.activeElement?.type === 'radio' && document.activeElement.closest('label')?.textContent?.includes('Morphine 10 mg/mL — 3.3 mg/day') === true`);
+  await tabTo(
+    page,
+    `document.activeElement?.type === 'radio' && document.activeElement.closest('label')?.textContent?.includes('Morphine 10 mg/mL — 3.3 mg/day') === true`,
+  );
   expect(await focusMarked(page)).toBe(true);
   await page.keyboard.press('Space');
   await tabTo(page, `document.activeElement?.type === 'checkbox'`);
@@ -137,7 +153,12 @@ test('keyboard only: a nurse’s refill through the wizard, from the order to th
   // The syringe, field by field.
   await tabTo(page, labelled('Label scan (GS1)'));
   await page.keyboard.type('(17)301231(10)MOR-KB1');
-  for (const [label, text] of [['Concentration', '10'], ['Syringe volume', '20'], ['Prepared by', 'Pharmacist Sun'], ['Checked by', 'Pharmacist Zhou']] as const) {
+  for (const [label, text] of [
+    ['Concentration', '10'],
+    ['Syringe volume', '20'],
+    ['Prepared by', 'Pharmacist Sun'],
+    ['Checked by', 'Pharmacist Zhou'],
+  ] as const) {
     await tabTo(page, labelled(label));
     await page.keyboard.type(text);
   }

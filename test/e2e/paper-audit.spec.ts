@@ -9,16 +9,72 @@ const host = clinicPerSpec();
 
 const words = {
   en: {
-    programming: 'Programming', refill: 'Refill', patients: 'Patients', audit: 'Audit trail', dose: 'New daily dose (mg/day)', witness: 'Witness user name', witnessPassword: 'Witness password',
-    reason: 'Reason (recorded in the audit trail)', programReport: 'Programming session report', by: 'Dr Li Ming', witnessName: 'Dr Chen Jing', readBack: 'Confirmed', phone: 'Tel. 010-8888 6666',
-    patientSearch: 'Patient name or ID', search: 'Search', details: 'Details', dailyDose: 'Daily dose', stopped: 'Stopped', flex: 'Flex (periodic)', drug: 'Drug', pump: 'Pump',
-    daysToAlarm: 'Days to low-reservoir alarm', sep: ': ', back: 'Back', signatures: 'Programmed by', refillReport: 'Refill session report', serial: 'serial no.', openOrder: 'is still open', baclofen: 'Baclofen', morphine: 'Morphine', write: 'Write order', concentration: 'Concentration',
+    programming: 'Programming',
+    refill: 'Refill',
+    patients: 'Patients',
+    audit: 'Audit trail',
+    dose: 'New daily dose (mg/day)',
+    witness: 'Witness user name',
+    witnessPassword: 'Witness password',
+    reason: 'Reason (recorded in the audit trail)',
+    programReport: 'Programming session report',
+    by: 'Dr Li Ming',
+    witnessName: 'Dr Chen Jing',
+    readBack: 'Confirmed',
+    phone: 'Tel. 010-8888 6666',
+    patientSearch: 'Patient name or ID',
+    search: 'Search',
+    details: 'Details',
+    dailyDose: 'Daily dose',
+    stopped: 'Stopped',
+    flex: 'Flex (periodic)',
+    drug: 'Drug',
+    pump: 'Pump',
+    daysToAlarm: 'Days to low-reservoir alarm',
+    sep: ': ',
+    back: 'Back',
+    signatures: 'Programmed by',
+    refillReport: 'Refill session report',
+    serial: 'serial no.',
+    openOrder: 'is still open',
+    baclofen: 'Baclofen',
+    morphine: 'Morphine',
+    write: 'Write order',
+    concentration: 'Concentration',
   },
   'zh-CN': {
-    programming: '程控', refill: '加药', patients: '患者', audit: '审计追踪', dose: '新日剂量（mg/day）', witness: '核对人用户名', witnessPassword: '核对人密码',
-    reason: '理由（记录到审计追踪）', programReport: '程控记录报告', by: 'Dr Li Ming', witnessName: 'Dr Chen Jing', readBack: '已确认', phone: '电话 010-8888 6666',
-    patientSearch: '患者姓名或编号', search: '查询', details: '详情', dailyDose: '日剂量', stopped: '已停止', flex: '分时段可变输注', drug: '药物', pump: '泵',
-    daysToAlarm: '距低药量报警天数', sep: '：', back: '返回', signatures: '程控医生', refillReport: '加药记录报告', serial: '序列号', openOrder: '仍待执行', baclofen: '巴氯芬', morphine: '吗啡', write: '开具医嘱', concentration: '浓度',
+    programming: '程控',
+    refill: '加药',
+    patients: '患者',
+    audit: '审计追踪',
+    dose: '新日剂量（mg/day）',
+    witness: '核对人用户名',
+    witnessPassword: '核对人密码',
+    reason: '理由（记录到审计追踪）',
+    programReport: '程控记录报告',
+    by: 'Dr Li Ming',
+    witnessName: 'Dr Chen Jing',
+    readBack: '已确认',
+    phone: '电话 010-8888 6666',
+    patientSearch: '患者姓名或编号',
+    search: '查询',
+    details: '详情',
+    dailyDose: '日剂量',
+    stopped: '已停止',
+    flex: '分时段可变输注',
+    drug: '药物',
+    pump: '泵',
+    daysToAlarm: '距低药量报警天数',
+    sep: '：',
+    back: '返回',
+    signatures: '程控医生',
+    refillReport: '加药记录报告',
+    serial: '序列号',
+    openOrder: '仍待执行',
+    baclofen: '巴氯芬',
+    morphine: '吗啡',
+    write: '开具医嘱',
+    concentration: '浓度',
   },
 } as const;
 type Language = keyof typeof words;
@@ -26,7 +82,12 @@ type Language = keyof typeof words;
 test('the administrator records the clinic’s name and phone (printed on the report and card)', async ({ page }) => {
   await signIn(page, host, 'admin');
   type Api = { settings: { update: (s: unknown) => Promise<{ ok: boolean }> } };
-  const saved = await page.evaluate(async () => (globalThis as unknown as { pumpApi: Api }).pumpApi.settings.update({ clinicName: 'City Pain Clinic', clinicPhone: '010-8888 6666' }));
+  const saved = await page.evaluate(async () =>
+    (globalThis as unknown as { pumpApi: Api }).pumpApi.settings.update({
+      clinicName: 'City Pain Clinic',
+      clinicPhone: '010-8888 6666',
+    }),
+  );
   expect(saved.ok).toBe(true);
 });
 
@@ -48,24 +109,35 @@ async function program(page: Page, w: (typeof words)[Language], dose: string) {
   await expect(page.getByTestId('program-outcome')).toHaveAttribute('data-outcome', 'confirmed');
 }
 
-for (const [language, dose, old] of [['zh-CN', '3.3', '3 mg/day'], ['en', '3.6', '3.3 mg/day']] as const) {
+for (const [language, dose, old] of [
+  ['zh-CN', '3.3', '3 mg/day'],
+  ['en', '3.6', '3.3 mg/day'],
+] as const) {
   const w = words[language];
 
-  test(`${language}: after programming, the session report shows the patient, pump, old beside new, who, the witness, the read-back and the clinic`, async ({ page }) => {
+  test(`${language}: after programming, the session report shows the patient, pump, old beside new, who, the witness, the read-back and the clinic`, async ({
+    page,
+  }) => {
     await signIn(page, host, 'dr.li', language);
     await program(page, w, dose);
     const report = page.getByTestId('program-report');
     await expect(report).toContainText(w.programReport);
     await expect(report).toContainText('Zhang Wei');
     await expect(report).toContainText('P-0001');
-    await expect(report.getByTestId('report-pump')).toContainText(`SIM-40 simulated 40 mL pump — ${w.serial} SIM000123`);
+    await expect(report.getByTestId('report-pump')).toContainText(
+      `SIM-40 simulated 40 mL pump — ${w.serial} SIM000123`,
+    );
     await expect(report.getByTestId('report-by')).toHaveText(w.by);
     await expect(report.getByTestId('report-witness')).toHaveText(w.witnessName);
     await expect(report.getByTestId('report-readback')).toContainText(w.readBack);
     await expect(report.getByTestId('review-table')).toContainText(old);
     await expect(report.getByTestId('review-table')).toContainText(`${dose} mg/day`);
     // Days to the alarm in whole days, old and new (never "42.72").
-    const days = report.getByTestId('review-table').getByRole('row').filter({ hasText: w.daysToAlarm }).getByRole('cell');
+    const days = report
+      .getByTestId('review-table')
+      .getByRole('row')
+      .filter({ hasText: w.daysToAlarm })
+      .getByRole('cell');
     await expect(days.nth(1)).toHaveText(/^\d+$/);
     await expect(days.nth(2)).toHaveText(/^\d+$/);
     await expect(report.getByTestId('clinic')).toContainText('City Pain Clinic');
@@ -75,7 +147,9 @@ for (const [language, dose, old] of [['zh-CN', '3.3', '3 mg/day'], ['en', '3.6',
     await expectNoSeriousA11yViolations(page);
   });
 
-  test(`${language}: stop is an action of its own with its own confirmation, never a mode; "Remove step" stands apart from "Add step"`, async ({ page }) => {
+  test(`${language}: stop is an action of its own with its own confirmation, never a mode; "Remove step" stands apart from "Add step"`, async ({
+    page,
+  }) => {
     await signIn(page, host, 'dr.li', language);
     await openNav(page, w.programming);
     await interrogate(page);
@@ -106,16 +180,24 @@ for (const [language, dose, old] of [['zh-CN', '3.3', '3 mg/day'], ['en', '3.6',
     }
   });
 
-  test(`${language}: the audit trail finds the patient by name, says what changed old → new, and opens a record by keyboard`, async ({ page }) => {
+  test(`${language}: the audit trail finds the patient by name, says what changed old → new, and opens a record by keyboard`, async ({
+    page,
+  }) => {
     await signIn(page, host, 'dr.li', language);
     await openNav(page, w.audit);
     await page.getByLabel(w.patientSearch).fill('zhang');
     await page.getByRole('button', { name: w.search, exact: true }).click();
     const rows = page.getByTestId('audit-row');
     await expect(rows.first().getByTestId('audit-patient')).toHaveText('Zhang Wei (P-0001)');
-    await expect(page.getByTestId('audit-changes').filter({ hasText: `${w.dailyDose}${w.sep}${old} → ${dose} mg/day` }).first()).toBeVisible();
+    await expect(
+      page
+        .getByTestId('audit-changes')
+        .filter({ hasText: `${w.dailyDose}${w.sep}${old} → ${dose} mg/day` })
+        .first(),
+    ).toBeVisible();
     // Li Na has records of her own, none of which is Zhang Wei's.
-    for (const text of await page.getByTestId('audit-patient').allTextContents()) expect(text).toBe('Zhang Wei (P-0001)');
+    for (const text of await page.getByTestId('audit-patient').allTextContents())
+      expect(text).toBe('Zhang Wei (P-0001)');
     await expectNoSeriousA11yViolations(page);
     // By keyboard: from the list to the first record's Details, Enter opens it, Escape closes it.
     await page.getByTestId('audit-scroller').focus();
@@ -130,7 +212,9 @@ for (const [language, dose, old] of [['zh-CN', '3.3', '3 mg/day'], ['en', '3.6',
     await expect(page.getByRole('dialog')).toBeHidden();
   });
 
-  test(`${language}: the order form takes the unit from the drug library and refuses a second open order for the pump`, async ({ page }) => {
+  test(`${language}: the order form takes the unit from the drug library and refuses a second open order for the pump`, async ({
+    page,
+  }) => {
     await signIn(page, host, 'dr.li', language);
     await openNav(page, w.patients);
     await page.getByRole('button', { name: 'Zhang Wei' }).click();
@@ -157,15 +241,24 @@ for (const [language, dose, old] of [['zh-CN', '3.3', '3 mg/day'], ['en', '3.6',
 }
 
 for (const language of ['en', 'zh-CN'] as const) {
-  test(`${language}: the refill report shows the volumes, the discrepancy, the syringe lot and expiry and signature lines; the card the pump and the clinic`, async ({ page }) => {
+  test(`${language}: the refill report shows the volumes, the discrepancy, the syringe lot and expiry and signature lines; the card the pump and the clinic`, async ({
+    page,
+  }) => {
     // The open order from the order-form test is withdrawn by writeOrder; the pump runs 3.6 mg/day.
     await writeOrder(page, host, { concentration: '10', dailyDose: '3.6', fillVolumeMl: '20' }, language);
     await signIn(page, host, 'nurse.wang', language);
     const zh = language === 'zh-CN';
-    await page.getByRole('navigation').getByRole('menuitem', { name: zh ? '加药' : 'Refill', exact: true }).click();
+    await page
+      .getByRole('navigation')
+      .getByRole('menuitem', { name: zh ? '加药' : 'Refill', exact: true })
+      .click();
     await interrogate(page);
     await page.getByRole('radio', { name: zh ? /吗啡 10 mg\/mL/ : /Morphine 10 mg\/mL/ }).check();
-    await page.getByLabel(zh ? '已按医嘱核对患者身份（姓名和患者编号）' : 'Patient identity checked against the order (two identifiers)').check();
+    await page
+      .getByLabel(
+        zh ? '已按医嘱核对患者身份（姓名和患者编号）' : 'Patient identity checked against the order (two identifiers)',
+      )
+      .check();
     await page.getByLabel(zh ? '无过量或戒断征象' : 'No signs of overdose or withdrawal').check();
     await page.getByRole('button', { name: zh ? '下一步' : 'Next' }).click();
     await page.getByLabel(zh ? '浓度' : 'Concentration').fill('10');
@@ -181,8 +274,14 @@ for (const language of ['en', 'zh-CN'] as const) {
     await expect(discrepancy).toHaveAttribute('data-flag', /^(true|false)$/);
     const ack = page.getByTestId('discrepancy-ack');
     if ((await discrepancy.getAttribute('data-flag')) === 'true') {
-      await ack.getByRole('textbox').first().fill(zh ? '已回抽至无液体，囊袋无肿胀' : 'Aspirated until nothing more came; no swelling at the pocket');
-      await ack.getByRole('textbox').nth(1).fill(zh ? '神志清楚，无过量或戒断征象' : 'Alert, no signs of overdose or withdrawal');
+      await ack
+        .getByRole('textbox')
+        .first()
+        .fill(zh ? '已回抽至无液体，囊袋无肿胀' : 'Aspirated until nothing more came; no swelling at the pocket');
+      await ack
+        .getByRole('textbox')
+        .nth(1)
+        .fill(zh ? '神志清楚，无过量或戒断征象' : 'Alert, no signs of overdose or withdrawal');
     }
     await page.getByRole('button', { name: zh ? '下一步' : 'Next' }).click();
     await page.getByLabel(zh ? /注入量（储药囊容量/ : /Volume instilled/).fill('20');
@@ -195,7 +294,9 @@ for (const language of ['en', 'zh-CN'] as const) {
 
     const report = page.getByTestId('refill-report');
     await expect(report).toContainText(zh ? '加药记录报告' : 'Refill session report');
-    await expect(report.getByTestId('report-pump')).toContainText(`SIM-40 simulated 40 mL pump — ${zh ? '序列号' : 'serial no.'} SIM000123`);
+    await expect(report.getByTestId('report-pump')).toContainText(
+      `SIM-40 simulated 40 mL pump — ${zh ? '序列号' : 'serial no.'} SIM000123`,
+    );
     await expect(report.getByTestId('report-withdrawn')).toHaveText('11 mL');
     await expect(report.getByTestId('report-instilled')).toHaveText('20 mL');
     await expect(report.getByTestId('report-discrepancy')).toHaveAttribute('data-flag', 'true');

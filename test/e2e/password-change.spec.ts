@@ -8,7 +8,8 @@ const host = clinicPerSpec();
 
 type Api = { patients: { search: (i: unknown) => Promise<{ ok: boolean; error?: { code: string } }> } };
 /** What the page's own API bridge answers for a patient search: the server decides, not the screen. */
-const searchFromPage = (page: Page) => page.evaluate(async () => (globalThis as unknown as { pumpApi: Api }).pumpApi.patients.search({ query: '' }));
+const searchFromPage = (page: Page) =>
+  page.evaluate(async () => (globalThis as unknown as { pumpApi: Api }).pumpApi.patients.search({ query: '' }));
 
 /** The administrator sets a new password for a user from the Users screen, then signs out. */
 async function resetAs(page: Page, language: 'en' | 'zh-CN', displayName: string, password: string) {

@@ -1,6 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { clinicPerSpec, interrogate, openNav, PASSWORD, refillOrderStep, refillSyringeDetails, signIn, writeOrder } from './clinic';
+import {
+  clinicPerSpec,
+  interrogate,
+  openNav,
+  PASSWORD,
+  refillOrderStep,
+  refillSyringeDetails,
+  signIn,
+  writeOrder,
+} from './clinic';
 import { readStore } from './store';
 
 // One clinic, in order: a refill interrupted by a lock, then a flagged discrepancy a physician reviews.
@@ -25,7 +34,12 @@ const rows = (sql: string) => {
 async function recordOpioidTolerance(page: Page): Promise<void> {
   await signIn(page, host, 'dr.li');
   type Api = { opioids: { record: (r: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
-  const r = await page.evaluate(async () => (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({ patientId: 1, record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' } }));
+  const r = await page.evaluate(async () =>
+    (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({
+      patientId: 1,
+      record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' },
+    }),
+  );
   if (!r.ok) throw new Error(r.error?.message ?? 'the opioid was not recorded');
 }
 
@@ -40,7 +54,9 @@ async function lockAndSignIn(page: Page, username: string): Promise<void> {
   await expect(page.getByTestId('signed-in-user')).toBeVisible();
 }
 
-test('a lock mid-refill keeps every entry for the nurse who made them, and shows none to another user', async ({ page }) => {
+test('a lock mid-refill keeps every entry for the nurse who made them, and shows none to another user', async ({
+  page,
+}) => {
   await recordOpioidTolerance(page);
   await writeOrder(page, host, { concentration: '10', dailyDose: '3', fillVolumeMl: '20' });
   await signIn(page, host, 'nurse.wang');
@@ -84,7 +100,9 @@ test('a lock mid-refill keeps every entry for the nurse who made them, and shows
   await expect(page.getByLabel('Lot')).toHaveValue('');
 });
 
-test('a lock keeps a physician’s program entries and a refill-only visit’s scan for the same user', async ({ page }) => {
+test('a lock keeps a physician’s program entries and a refill-only visit’s scan for the same user', async ({
+  page,
+}) => {
   await signIn(page, host, 'dr.li');
   await openNav(page, 'Programming');
   await interrogate(page);
@@ -97,7 +115,9 @@ test('a lock keeps a physician’s program entries and a refill-only visit’s s
   await page.getByLabel('Patient and order checked (two identifiers)').check();
   await page.getByLabel('No signs of overdose or withdrawal').check();
   await page.getByTestId('visit-next').click();
-  await page.locator('#visit_barcode').fill('(17)301231(10)MOR-LOCK2(3153)000020(91)MORPHINE(92)10MG/ML(93)Pharmacist Sun(94)Pharmacist Zhou');
+  await page
+    .locator('#visit_barcode')
+    .fill('(17)301231(10)MOR-LOCK2(3153)000020(91)MORPHINE(92)10MG/ML(93)Pharmacist Sun(94)Pharmacist Zhou');
   await expect(page.getByTestId('syringe-matches')).toBeVisible();
   await lockAndSignIn(page, 'dr.li');
   await expect(page.locator('#visit_lot')).toHaveValue('MOR-LOCK2');
@@ -110,7 +130,9 @@ test('a lock keeps a physician’s program entries and a refill-only visit’s s
   await expect(page.locator('#visit_lot')).toHaveCount(0);
 });
 
-test('a flagged discrepancy needs the nurse’s acknowledgement, puts the pump on the review list, and a physician clears it with a note', async ({ page }) => {
+test('a flagged discrepancy needs the nurse’s acknowledgement, puts the pump on the review list, and a physician clears it with a note', async ({
+  page,
+}) => {
   await writeOrder(page, host, { concentration: '10', dailyDose: '3', fillVolumeMl: '20' });
   await signIn(page, host, 'nurse.wang');
   await openNav(page, 'Refill-only visit');
@@ -118,7 +140,9 @@ test('a flagged discrepancy needs the nurse’s acknowledgement, puts the pump o
   await page.getByLabel('Patient and order checked (two identifiers)').check();
   await page.getByLabel('No signs of overdose or withdrawal').check();
   await page.getByTestId('visit-next').click();
-  await page.locator('#visit_barcode').fill('(17)301231(10)MOR-DISC(3153)000020(91)MORPHINE(92)10MG/ML(93)Pharmacist Sun(94)Pharmacist Zhou');
+  await page
+    .locator('#visit_barcode')
+    .fill('(17)301231(10)MOR-DISC(3153)000020(91)MORPHINE(92)10MG/ML(93)Pharmacist Sun(94)Pharmacist Zhou');
   await page.getByTestId('visit-next').click();
   // 4.9 mL less out than the pump counted: a possible pocket fill.
   await page.locator('#visit_withdrawnMl').fill('11');
@@ -143,7 +167,14 @@ test('a flagged discrepancy needs the nurse’s acknowledgement, puts the pump o
   await expect(page.getByTestId('refill-outcome')).toHaveAttribute('data-outcome', 'confirmed');
   await expect(page.getByTestId('review-opened')).toBeVisible();
   const [record] = rows(`SELECT new_json AS n FROM audit_log WHERE action = 'refill.record' ORDER BY seq DESC LIMIT 1`);
-  expect(JSON.parse(String(record?.['n']))).toMatchObject({ discrepancyFlag: true, discrepancyAcknowledgement: { checked: 'Aspirated until nothing more came; no swelling at the pocket', patientState: 'Alert, no signs of overdose or withdrawal' }, physicianReview: 'required' });
+  expect(JSON.parse(String(record?.['n']))).toMatchObject({
+    discrepancyFlag: true,
+    discrepancyAcknowledgement: {
+      checked: 'Aspirated until nothing more came; no swelling at the pocket',
+      patientState: 'Alert, no signs of overdose or withdrawal',
+    },
+    physicianReview: 'required',
+  });
 
   // The nurse sees the list; only a physician clears it.
   await openNav(page, 'Needs review');
@@ -159,10 +190,16 @@ test('a flagged discrepancy needs the nurse’s acknowledgement, puts the pump o
   await review.getByRole('button', { name: 'Review and clear' }).click();
   await review.getByRole('button', { name: 'Clear from the list' }).click();
   await expect(review.getByText('Write a note (at least 3 characters)')).toBeVisible();
-  await review.getByLabel('Physician’s note').fill('Pocket examined: no fill. Pump log normal. Refill next time as planned.');
+  await review
+    .getByLabel('Physician’s note')
+    .fill('Pocket examined: no fill. Pump log normal. Refill next time as planned.');
   await expectNoSeriousA11yViolations(page);
   await review.getByRole('button', { name: 'Clear from the list' }).click();
   await expect(page.getByText('No pump needs review.')).toBeVisible();
-  expect(rows(`SELECT cleared_by AS by, clear_note AS note FROM pump_reviews`)).toEqual([{ by: 'dr.li', note: 'Pocket examined: no fill. Pump log normal. Refill next time as planned.' }]);
-  expect(rows(`SELECT actor, reason FROM audit_log WHERE action = 'review.clear'`)).toEqual([{ actor: 'dr.li', reason: 'Pocket examined: no fill. Pump log normal. Refill next time as planned.' }]);
+  expect(rows(`SELECT cleared_by AS by, clear_note AS note FROM pump_reviews`)).toEqual([
+    { by: 'dr.li', note: 'Pocket examined: no fill. Pump log normal. Refill next time as planned.' },
+  ]);
+  expect(rows(`SELECT actor, reason FROM audit_log WHERE action = 'review.clear'`)).toEqual([
+    { actor: 'dr.li', reason: 'Pocket examined: no fill. Pump log normal. Refill next time as planned.' },
+  ]);
 });

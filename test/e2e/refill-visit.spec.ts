@@ -10,7 +10,8 @@ test.slow();
 const host = clinicPerSpec();
 
 /** The pharmacy's label: GTIN, expiry, lot, net volume 20 mL, drug, concentration, prepared and checked by. */
-const LABEL = '(01)09506000134352(17)301231(10)MOR-7781(3153)000020(91)MORPHINE(92)10MG/ML(93)Pharmacist Sun(94)Pharmacist Zhou';
+const LABEL =
+  '(01)09506000134352(17)301231(10)MOR-7781(3153)000020(91)MORPHINE(92)10MG/ML(93)Pharmacist Sun(94)Pharmacist Zhou';
 
 const rows = (sql: string) => {
   const db = readStore(host.databasePath);
@@ -45,24 +46,43 @@ const printed = (page: Page) => page.evaluate<number>('window.printed');
 async function recordOpioidTolerance(page: Page): Promise<void> {
   await signIn(page, host, 'dr.li');
   type Api = { opioids: { record: (r: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
-  const r = await page.evaluate(async () => (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({ patientId: 1, record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' } }));
+  const r = await page.evaluate(async () =>
+    (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({
+      patientId: 1,
+      record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' },
+    }),
+  );
   if (!r.ok) throw new Error(r.error?.message ?? 'the opioid was not recorded');
 }
 
 /** What the pump counts in its reservoir now (the refill preview's expected residual), read through the page's API. */
 async function expectedResidual(page: Page): Promise<string> {
   type Api = { refill: { preview: (i: unknown) => Promise<{ ok: boolean; value?: { expectedResidualMl: string } }> } };
-  const r = await page.evaluate(async () => (globalThis as unknown as { pumpApi: Api }).pumpApi.refill.preview({ withdrawnMl: '0' }));
+  const r = await page.evaluate(async () =>
+    (globalThis as unknown as { pumpApi: Api }).pumpApi.refill.preview({ withdrawnMl: '0' }),
+  );
   return r.value?.expectedResidualMl ?? '';
 }
 
 const words = {
-  en: { nav: 'Refill-only visit', identity: 'Patient and order checked (two identifiers)', noSymptoms: 'No signs of overdose or withdrawal', nextRefill: 'Next refill by' },
-  'zh-CN': { nav: '单纯加药', identity: '已核对患者和医嘱（两种身份识别信息）', noSymptoms: '无过量或戒断征象', nextRefill: '最晚加药日期' },
+  en: {
+    nav: 'Refill-only visit',
+    identity: 'Patient and order checked (two identifiers)',
+    noSymptoms: 'No signs of overdose or withdrawal',
+    nextRefill: 'Next refill by',
+  },
+  'zh-CN': {
+    nav: '单纯加药',
+    identity: '已核对患者和医嘱（两种身份识别信息）',
+    noSymptoms: '无过量或戒断征象',
+    nextRefill: '最晚加药日期',
+  },
 } as const;
 
 for (const language of ['en', 'zh-CN'] as const) {
-  test(`a refill-only visit with a label scan, from opening it to the printed card, in 12 taps or fewer (${language})`, async ({ page }) => {
+  test(`a refill-only visit with a label scan, from opening it to the printed card, in 12 taps or fewer (${language})`, async ({
+    page,
+  }) => {
     const w = words[language];
     if (language === 'en') await recordOpioidTolerance(page);
     await writeOrder(page, host, { concentration: '10', dailyDose: '3', fillVolumeMl: '20' }, language);
@@ -127,13 +147,34 @@ for (const language of ['en', 'zh-CN'] as const) {
     expect(count).toBe(11);
     expect(count).toBeLessThanOrEqual(12);
 
-    const [audit] = rows(`SELECT new_json AS n FROM audit_log WHERE action = 'refill.record' ORDER BY seq DESC LIMIT 1`);
-    expect(JSON.parse(String(audit?.['n']))).toMatchObject({ refillOnly: true, instilledMl: '20', lot: 'MOR-7781', discrepancyFlag: false });
-    expect(rows(`SELECT syringe_lot AS lot, syringe_expiry AS expiry, prepared_by AS preparedBy, checked_by AS checkedBy, instilled_ml AS instilled FROM refills ORDER BY id DESC LIMIT 1`)).toEqual([{ lot: 'MOR-7781', expiry: '2030-12-31', preparedBy: 'Pharmacist Sun', checkedBy: 'Pharmacist Zhou', instilled: '20' }]);
+    const [audit] = rows(
+      `SELECT new_json AS n FROM audit_log WHERE action = 'refill.record' ORDER BY seq DESC LIMIT 1`,
+    );
+    expect(JSON.parse(String(audit?.['n']))).toMatchObject({
+      refillOnly: true,
+      instilledMl: '20',
+      lot: 'MOR-7781',
+      discrepancyFlag: false,
+    });
+    expect(
+      rows(
+        `SELECT syringe_lot AS lot, syringe_expiry AS expiry, prepared_by AS preparedBy, checked_by AS checkedBy, instilled_ml AS instilled FROM refills ORDER BY id DESC LIMIT 1`,
+      ),
+    ).toEqual([
+      {
+        lot: 'MOR-7781',
+        expiry: '2030-12-31',
+        preparedBy: 'Pharmacist Sun',
+        checkedBy: 'Pharmacist Zhou',
+        instilled: '20',
+      },
+    ]);
   });
 }
 
-test('an order the visit cannot do is caught when it is chosen, before anything is withdrawn, and goes to the full refill', async ({ page }) => {
+test('an order the visit cannot do is caught when it is chosen, before anything is withdrawn, and goes to the full refill', async ({
+  page,
+}) => {
   await writeOrder(page, host, { concentration: '10', dailyDose: '4', fillVolumeMl: '20' });
   await signIn(page, host, 'nurse.wang');
   await openNav(page, 'Refill-only visit');

@@ -8,10 +8,15 @@ import { clinicPerSpec, interrogate, openNav, PASSWORD, signIn, startClinic, wri
 test.describe.configure({ mode: 'serial' });
 
 // The clinic's calendar is the workstation's own time zone here (the host runs on the same machine).
-const addDays = (days: number): string => clinicDate(new Date(Date.now() + days * 86_400_000), Intl.DateTimeFormat().resolvedOptions().timeZone);
+const addDays = (days: number): string =>
+  clinicDate(new Date(Date.now() + days * 86_400_000), Intl.DateTimeFormat().resolvedOptions().timeZone);
 
 /** The Finish screen's soft-limit acknowledgement, reason and witness, then Program; confirmed. */
-async function programWithReason(page: Page, dose: string, labels: { dose: string; reason: string; witness: string; password: string }) {
+async function programWithReason(
+  page: Page,
+  dose: string,
+  labels: { dose: string; reason: string; witness: string; password: string },
+) {
   await page.getByLabel(labels.dose).fill(dose);
   await page.getByTestId('review-button').click();
   const finish = page.getByTestId('finish-screen');
@@ -53,7 +58,13 @@ test.describe('a baclofen flex pump', () => {
 
   test('the refill forecast takes the whole flex day, not its first step (en, then 中文)', async ({ page: first }) => {
     // 0.8 mL/day for 9 h and 0.5 mL/day for 15 h = 0.6125 mL/day (306.25 mcg/day at 500 mcg/mL).
-    await writeOrder(first, host, { drug: 'baclofen', unit: 'mcg', concentration: '500', dailyDose: '306.25', fillVolumeMl: '20' });
+    await writeOrder(first, host, {
+      drug: 'baclofen',
+      unit: 'mcg',
+      concentration: '500',
+      dailyDose: '306.25',
+      fillVolumeMl: '20',
+    });
     for (const language of ['en', 'zh-CN'] as const) {
       const en = language === 'en';
       // A page of its own per language: a page's start-up scripts (the language) run in no set order.
@@ -62,7 +73,13 @@ test.describe('a baclofen flex pump', () => {
       await openNav(page, en ? 'Refill' : '加药');
       await interrogate(page);
       await page.getByRole('radio', { name: en ? /Baclofen 500 mcg\/mL/ : /巴氯芬 500 mcg\/mL/ }).check();
-      await page.getByLabel(en ? 'Patient identity checked against the order (two identifiers)' : '已按医嘱核对患者身份（姓名和患者编号）').check();
+      await page
+        .getByLabel(
+          en
+            ? 'Patient identity checked against the order (two identifiers)'
+            : '已按医嘱核对患者身份（姓名和患者编号）',
+        )
+        .check();
       await page.getByLabel(en ? 'No signs of overdose or withdrawal' : '无过量或戒断征象').check();
       await page.getByRole('button', { name: en ? 'Next' : '下一步' }).click();
       await page.getByLabel(en ? 'Concentration' : '浓度').fill('500');
@@ -92,7 +109,12 @@ test.describe('a titration window over the pump’s own history', () => {
     await signIn(page, host, 'dr.li');
     await openNav(page, 'Programming');
     await interrogate(page);
-    const labels = { dose: 'New daily dose (mg/day)', reason: 'Reason (recorded in the audit trail)', witness: 'Witness user name', password: 'Witness password' };
+    const labels = {
+      dose: 'New daily dose (mg/day)',
+      reason: 'Reason (recorded in the audit trail)',
+      witness: 'Witness user name',
+      password: 'Witness password',
+    };
     await programWithReason(page, '4.5', labels);
     await openNav(page, 'Pump');
     await openNav(page, 'Programming');
@@ -104,7 +126,9 @@ test.describe('a titration window over the pump’s own history', () => {
     await page.getByLabel(labels.dose).fill('7.5');
     const verdict = page.getByTestId('live-check').getByTestId('library-verdict');
     await expect(verdict).toHaveAttribute('data-verdict', 'hard');
-    await expect(verdict.locator('[data-code="WINDOW_INCREASE_PERCENT_ABOVE_MAX"][data-level="hard"]')).toContainText('above the lowest dose of the last 24 h');
+    await expect(verdict.locator('[data-code="WINDOW_INCREASE_PERCENT_ABOVE_MAX"][data-level="hard"]')).toContainText(
+      'above the lowest dose of the last 24 h',
+    );
   });
 
   test('同一 24 小时窗口（中文）', async ({ page }) => {
@@ -114,7 +138,9 @@ test.describe('a titration window over the pump’s own history', () => {
     await page.getByLabel('新日剂量（mg/day）').fill('7.5');
     const verdict = page.getByTestId('live-check').getByTestId('library-verdict');
     await expect(verdict).toHaveAttribute('data-verdict', 'hard');
-    await expect(verdict.locator('[data-code="WINDOW_INCREASE_PERCENT_ABOVE_MAX"]')).toContainText('较最近 24 小时内最低剂量增加');
+    await expect(verdict.locator('[data-code="WINDOW_INCREASE_PERCENT_ABOVE_MAX"]')).toContainText(
+      '较最近 24 小时内最低剂量增加',
+    );
   });
 });
 
@@ -153,8 +179,14 @@ test.describe('the patient’s systemic opioids beside the intrathecal dose and 
     const recorded = await first.evaluate(
       async (dates) => {
         const api = (globalThis as unknown as { pumpApi: { opioids: { record: (r: unknown) => Reply } } }).pumpApi;
-        const a = await api.opioids.record({ patientId: 1, record: { kind: 'morphine/oral', dose: '90', startDate: dates.monthAgo, stopDate: dates.weekAgo } });
-        const b = await api.opioids.record({ patientId: 1, record: { kind: 'fentanyl/transdermal', dose: '25', startDate: dates.weekAgo } });
+        const a = await api.opioids.record({
+          patientId: 1,
+          record: { kind: 'morphine/oral', dose: '90', startDate: dates.monthAgo, stopDate: dates.weekAgo },
+        });
+        const b = await api.opioids.record({
+          patientId: 1,
+          record: { kind: 'fentanyl/transdermal', dose: '25', startDate: dates.weekAgo },
+        });
         return [a, b];
       },
       { monthAgo: addDays(-30), weekAgo: addDays(-7) },
@@ -166,7 +198,12 @@ test.describe('the patient’s systemic opioids beside the intrathecal dose and 
       await openNav(page, language === 'en' ? 'Patients' : '患者');
       await page.getByRole('button', { name: 'Zhang Wei' }).first().click();
       const chart = page.getByTestId('ome-chart').locator('figure');
-      await expect(chart).toHaveAttribute('aria-label', language === 'en' ? 'Systemic opioids, oral morphine equivalent (mg/day)' : '全身用阿片类药物，口服吗啡当量（mg/天）');
+      await expect(chart).toHaveAttribute(
+        'aria-label',
+        language === 'en'
+          ? 'Systemic opioids, oral morphine equivalent (mg/day)'
+          : '全身用阿片类药物，口服吗啡当量（mg/天）',
+      );
       // Drawn: a line through the steps (90, then 60 mg/day).
       await expect(chart.locator('.recharts-line path').first()).toBeVisible();
       await expect(page.getByTestId('ome-today')).toContainText('60');

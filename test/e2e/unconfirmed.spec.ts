@@ -11,7 +11,9 @@ const host = clinicPerSpec(() =>
   }),
 );
 
-test('an UNCONFIRMED session is shown loudly at start-up and resolved by reading the pump, which opens programming again', async ({ page }) => {
+test('an UNCONFIRMED session is shown loudly at start-up and resolved by reading the pump, which opens programming again', async ({
+  page,
+}) => {
   await signIn(page, host, 'dr.li');
   const banner = page.getByTestId('unconfirmed-banner');
   await expect(banner).toContainText('UNCONFIRMED programming');

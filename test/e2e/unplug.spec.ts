@@ -6,7 +6,9 @@ import { clinicPerSpec, interrogate, openNav, signIn, startClinic } from './clin
 // The training room's scenario: the wand comes off the USB port right after the pump commits.
 const host = clinicPerSpec(() => startClinic(['--training-scenario', 'unplug-during-programming']));
 
-test('a wand unplugged during programming leaves an UNCONFIRMED outcome, loud until the next interrogation resolves it', async ({ page }) => {
+test('a wand unplugged during programming leaves an UNCONFIRMED outcome, loud until the next interrogation resolves it', async ({
+  page,
+}) => {
   await signIn(page, host, 'dr.li');
   await openNav(page, 'Programming');
   await interrogate(page);
@@ -35,7 +37,9 @@ test('a wand unplugged during programming leaves an UNCONFIRMED outcome, loud un
 
   const db = readStore(host.databasePath);
   try {
-    const outcomes = db.prepare(`SELECT action, outcome FROM audit_log WHERE action LIKE 'pump.program%' ORDER BY seq`).all();
+    const outcomes = db
+      .prepare(`SELECT action, outcome FROM audit_log WHERE action LIKE 'pump.program%' ORDER BY seq`)
+      .all();
     expect(outcomes).toEqual([
       { action: 'pump.program', outcome: 'pending' },
       { action: 'pump.program.outcome', outcome: 'unconfirmed' },

@@ -13,7 +13,11 @@ export interface RunningHost {
  * Starts the built web host exactly as `npm run start:web` does (a separate Node process on the
  * embedded defaults, with its own SQLite file) and waits for the address it prints.
  */
-export async function startBuiltWebHost(extraArgs: string[] = [], prepare?: (databasePath: string, keyDir: string) => void, clock?: string): Promise<RunningHost> {
+export async function startBuiltWebHost(
+  extraArgs: string[] = [],
+  prepare?: (databasePath: string, keyDir: string) => void,
+  clock?: string,
+): Promise<RunningHost> {
   const dir = mkdtempSync(join(tmpdir(), 'pump-e2e-'));
   const databasePath = join(dir, 'programmer.sqlite');
   prepare?.(databasePath, join(dir, 'keys'));
@@ -22,7 +26,11 @@ export async function startBuiltWebHost(extraArgs: string[] = [], prepare?: (dat
   const [file, ...args] = clock === undefined ? command : ['faketime', clock, ...command];
   const child: ChildProcess = spawn(file ?? process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys'), ...(clock === undefined ? {} : { FAKETIME_DONT_FAKE_MONOTONIC: '1' }) },
+    env: {
+      ...process.env,
+      PUMP_AUDIT_KEY_DIR: join(dir, 'keys'),
+      ...(clock === undefined ? {} : { FAKETIME_DONT_FAKE_MONOTONIC: '1' }),
+    },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -2,7 +2,17 @@ import { readStore } from './store';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { chooseOption, clinicPerSpec, interrogate, openNav, PASSWORD, refillOrderStep, refillSyringeDetails, signIn, writeOrder } from './clinic';
+import {
+  chooseOption,
+  clinicPerSpec,
+  interrogate,
+  openNav,
+  PASSWORD,
+  refillOrderStep,
+  refillSyringeDetails,
+  signIn,
+  writeOrder,
+} from './clinic';
 
 test.describe.configure({ mode: 'serial' });
 const host = clinicPerSpec();
@@ -16,7 +26,9 @@ const auditRows = (sql: string, ...params: unknown[]) => {
   }
 };
 
-test('a physician raises the dose past a soft limit: acknowledgement with a reason, witness, read-back confirmed', async ({ page }) => {
+test('a physician raises the dose past a soft limit: acknowledgement with a reason, witness, read-back confirmed', async ({
+  page,
+}) => {
   await signIn(page, host, 'dr.li');
   await openNav(page, 'Programming');
   await interrogate(page);
@@ -42,17 +54,27 @@ test('a physician raises the dose past a soft limit: acknowledgement with a reas
   await page.getByTestId('program-button').click();
   await expect(finish).toContainText('Tick to acknowledge the soft limits');
   await finish.getByRole('checkbox').check();
-  await finish.getByLabel('Reason (recorded in the audit trail)').fill('Pain uncontrolled at VAS 7; discussed with the patient');
+  await finish
+    .getByLabel('Reason (recorded in the audit trail)')
+    .fill('Pain uncontrolled at VAS 7; discussed with the patient');
   await finish.getByLabel('Witness user name').fill('dr.chen');
   await finish.getByLabel('Witness password').fill(PASSWORD);
   await page.getByTestId('program-button').click();
   await expect(page.getByTestId('program-outcome')).toHaveAttribute('data-outcome', 'confirmed');
   await page.screenshot({ path: 'docs/screenshots/programmed-en.png', fullPage: true });
 
-  const [intent] = auditRows(`SELECT actor, witness, reason, acks_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending'`);
-  expect(intent).toMatchObject({ actor: 'dr.li', witness: 'dr.chen', reason: 'Pain uncontrolled at VAS 7; discussed with the patient' });
+  const [intent] = auditRows(
+    `SELECT actor, witness, reason, acks_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending'`,
+  );
+  expect(intent).toMatchObject({
+    actor: 'dr.li',
+    witness: 'dr.chen',
+    reason: 'Pain uncontrolled at VAS 7; discussed with the patient',
+  });
   expect(String(intent?.['acks_json'])).toContain('INCREASE_PERCENT_ABOVE_MAX');
-  expect(auditRows(`SELECT outcome FROM audit_log WHERE action = 'pump.program.outcome'`)).toEqual([{ outcome: 'confirmed' }]);
+  expect(auditRows(`SELECT outcome FROM audit_log WHERE action = 'pump.program.outcome'`)).toEqual([
+    { outcome: 'confirmed' },
+  ]);
 });
 
 test('a hard limit stops the change: nothing can be sent', async ({ page }) => {
@@ -62,7 +84,9 @@ test('a hard limit stops the change: nothing can be sent', async ({ page }) => {
   await page.getByLabel('New daily dose (mg/day)').fill('30');
   await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'hard');
   await page.getByTestId('review-button').click();
-  await expect(page.getByTestId('finish-screen').getByTestId('library-verdict')).toContainText('above the hard maximum of 25 mg/day');
+  await expect(page.getByTestId('finish-screen').getByTestId('library-verdict')).toContainText(
+    'above the hard maximum of 25 mg/day',
+  );
   await expect(page.getByTestId('program-button')).toBeDisabled();
   await expect(page.getByText('A hard limit stops this change. Nothing will be sent to the pump.')).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/hard-limit-en.png', fullPage: true });
@@ -70,7 +94,9 @@ test('a hard limit stops the change: nothing can be sent', async ({ page }) => {
   expect(auditRows(`SELECT count(*) AS n FROM programming_sessions`)).toEqual([{ n: 1 }]);
 });
 
-test('the priming and bridge bolus calculators use the model data and the pump’s drug, and send nothing', async ({ page }) => {
+test('the priming and bridge bolus calculators use the model data and the pump’s drug, and send nothing', async ({
+  page,
+}) => {
   await signIn(page, host, 'dr.li');
   await openNav(page, 'Programming');
   await interrogate(page);
@@ -105,7 +131,9 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
 
   // The syringe is checked against the order: a wrong concentration is caught before anything else.
   await page.getByLabel('Concentration').fill('25');
-  await expect(page.getByTestId('syringe-mismatch')).toContainText('The syringe is 25 mg/mL; the order is for 10 mg/mL. Do not fill.');
+  await expect(page.getByTestId('syringe-mismatch')).toContainText(
+    'The syringe is 25 mg/mL; the order is for 10 mg/mL. Do not fill.',
+  );
   await page.getByLabel('Concentration').fill('10');
   await refillSyringeDetails(page, { gs1: '(01)09506000134352(17)301231(10)MOR-7781', volumeMl: '20' });
   await expect(page.getByLabel('Lot')).toHaveValue('MOR-7781');
@@ -119,14 +147,22 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await expect(discrepancy).toHaveAttribute('data-flag', 'true');
   await expect(discrepancy).toContainText('pocket fill');
   // A flagged discrepancy is acknowledged before the refill can complete: what was checked, the patient's state.
-  await page.getByTestId('discrepancy-ack').getByLabel('What was checked').fill('Aspirated until nothing more came; no swelling at the pocket');
-  await page.getByTestId('discrepancy-ack').getByLabel('The patient’s state').fill('Alert, no signs of overdose or withdrawal');
+  await page
+    .getByTestId('discrepancy-ack')
+    .getByLabel('What was checked')
+    .fill('Aspirated until nothing more came; no swelling at the pocket');
+  await page
+    .getByTestId('discrepancy-ack')
+    .getByLabel('The patient’s state')
+    .fill('Alert, no signs of overdose or withdrawal');
   await page.screenshot({ path: 'docs/screenshots/refill-discrepancy-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
   await page.getByRole('button', { name: 'Next' }).click();
 
   await page.getByLabel(/Volume instilled/).fill('45');
-  await expect(page.getByText(/45 mL is more than the reservoir capacity of 40 mL: overfilling is refused/)).toBeVisible();
+  await expect(
+    page.getByText(/45 mL is more than the reservoir capacity of 40 mL: overfilling is refused/),
+  ).toBeVisible();
   await page.getByLabel(/Volume instilled/).fill('20');
   await expect(page.getByTestId('refill-forecast')).toContainText('Next refill by');
   await page.getByRole('button', { name: 'Next' }).click();
@@ -145,12 +181,23 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await page.screenshot({ path: 'docs/screenshots/refill-report-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 
-  const [refill] = auditRows('SELECT nurse, witness, discrepancy_flag, instilled_ml, waste_ml, prescription_id FROM refills');
-  expect(refill).toEqual({ nurse: 'nurse.wang', witness: 'nurse.zhao', discrepancy_flag: 1, instilled_ml: '20', waste_ml: '11', prescription_id: 1 });
+  const [refill] = auditRows(
+    'SELECT nurse, witness, discrepancy_flag, instilled_ml, waste_ml, prescription_id FROM refills',
+  );
+  expect(refill).toEqual({
+    nurse: 'nurse.wang',
+    witness: 'nurse.zhao',
+    discrepancy_flag: 1,
+    instilled_ml: '20',
+    waste_ml: '11',
+    prescription_id: 1,
+  });
   expect(auditRows('SELECT status FROM prescriptions WHERE id = 1')).toEqual([{ status: 'filled' }]);
 });
 
-test('a physician orders a new concentration in the patient record; the refill forces the bridge bolus, committed with the new program', async ({ page }) => {
+test('a physician orders a new concentration in the patient record; the refill forces the bridge bolus, committed with the new program', async ({
+  page,
+}) => {
   await signIn(page, host, 'dr.li');
   await openNav(page, 'Patients');
   await page.getByRole('button', { name: 'Zhang Wei' }).click();
@@ -192,15 +239,23 @@ test('a physician orders a new concentration in the patient record; the refill f
   await expectNoSeriousA11yViolations(page);
   await finish.getByLabel('Witness user name').fill('dr.chen');
   await finish.getByLabel('Witness password').fill(PASSWORD);
-  await finish.getByLabel('Reason (recorded in the audit trail)').fill('25 mg/mL ordered to lengthen the refill interval');
+  await finish
+    .getByLabel('Reason (recorded in the audit trail)')
+    .fill('25 mg/mL ordered to lengthen the refill interval');
   await page.getByTestId('refill-submit').click();
   await expect(page.getByTestId('refill-outcome')).toHaveAttribute('data-outcome', 'confirmed');
   await expect(page.getByTestId('refill-report')).toContainText('25 mg/mL');
   await expect(page.getByTestId('refill-report')).toContainText('1029 min');
 
-  const [intent] = auditRows(`SELECT actor, witness, reason, new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending' ORDER BY seq DESC LIMIT 1`);
+  const [intent] = auditRows(
+    `SELECT actor, witness, reason, new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending' ORDER BY seq DESC LIMIT 1`,
+  );
   expect(intent).toMatchObject({ actor: 'dr.li', witness: 'dr.chen' });
-  expect(JSON.parse(String(intent?.['new_json']))).toMatchObject({ concentration: { value: '25' }, rate: { value: '0.168' }, bridge: { volumeMl: '0.3', durationMinutes: 1029 } });
+  expect(JSON.parse(String(intent?.['new_json']))).toMatchObject({
+    concentration: { value: '25' },
+    rate: { value: '0.168' },
+    bridge: { volumeMl: '0.3', durationMinutes: 1029 },
+  });
 });
 
 test('the audit viewer shows all of it with a verified chain', async ({ page }) => {
@@ -216,7 +271,9 @@ test('the audit viewer shows all of it with a verified chain', async ({ page }) 
   await page.getByLabel('User', { exact: true }).fill('dr.chen');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByTestId('audit-scroller')).toContainText('Programming outcome (read back)');
-  await expect(page.getByTestId('audit-scroller')).not.toContainText('Nurse Wang Fang (nurse.wang), witness Nurse Zhao Lei');
+  await expect(page.getByTestId('audit-scroller')).not.toContainText(
+    'Nurse Wang Fang (nurse.wang), witness Nurse Zhao Lei',
+  );
   for (const row of await rows.all()) await expect(row).toContainText('dr.chen');
   await page.screenshot({ path: 'docs/screenshots/audit-en.png', fullPage: true });
   const download = page.waitForEvent('download');
@@ -245,12 +302,16 @@ test('the patient record charts pain against the dose and the refill discrepancy
   await detail.getByLabel('VAS after').fill('3');
   await detail.getByRole('button', { name: 'Record screening trial' }).click();
   await expect(detail.getByTestId('screening-table')).toContainText('Implant');
-  expect(auditRows(`SELECT actor, patient_id FROM audit_log WHERE action = 'screening.record'`)).toEqual([{ actor: 'dr.li', patient_id: 'P-0001' }]);
+  expect(auditRows(`SELECT actor, patient_id FROM audit_log WHERE action = 'screening.record'`)).toEqual([
+    { actor: 'dr.li', patient_id: 'P-0001' },
+  ]);
   await page.screenshot({ path: 'docs/screenshots/patient-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 });
 
-test('a flex schedule: steps entered as daily doses, the 24-hour picture, the whole day checked and read back', async ({ page }) => {
+test('a flex schedule: steps entered as daily doses, the 24-hour picture, the whole day checked and read back', async ({
+  page,
+}) => {
   await signIn(page, host, 'dr.li');
   await openNav(page, 'Programming');
   await interrogate(page);
@@ -276,6 +337,15 @@ test('a flex schedule: steps entered as daily doses, the 24-hour picture, the wh
   await finish.getByLabel('Witness password').fill(PASSWORD);
   await page.getByTestId('program-button').click();
   await expect(page.getByTestId('program-outcome')).toHaveAttribute('data-outcome', 'confirmed');
-  const steps = JSON.parse(String(auditRows(`SELECT new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending' ORDER BY seq DESC LIMIT 1`)[0]?.['new_json'])) as { steps: unknown };
-  expect(steps.steps).toEqual([{ start: '00:00', rate: { value: '0.16', unit: 'mL/day' } }, { start: '08:00', rate: { value: '0.18', unit: 'mL/day' } }]);
+  const steps = JSON.parse(
+    String(
+      auditRows(
+        `SELECT new_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending' ORDER BY seq DESC LIMIT 1`,
+      )[0]?.['new_json'],
+    ),
+  ) as { steps: unknown };
+  expect(steps.steps).toEqual([
+    { start: '00:00', rate: { value: '0.16', unit: 'mL/day' } },
+    { start: '08:00', rate: { value: '0.18', unit: 'mL/day' } },
+  ]);
 });

@@ -13,7 +13,14 @@ if (databasePath === undefined || keyDir === undefined) {
 const db = openDatabase(databasePath);
 const audit = new AuditLog(db, new FileKeyStore(keyDir), { checkpointEvery: 16 });
 for (;;) {
-  const { seq } = audit.append({ atUtc: new Date().toISOString(), actor: 'crash-test', pumpSerial: 'SIM000123', action: 'pump.interrogate', new: { n: Math.random() }, outcome: 'confirmed' });
+  const { seq } = audit.append({
+    atUtc: new Date().toISOString(),
+    actor: 'crash-test',
+    pumpSerial: 'SIM000123',
+    action: 'pump.interrogate',
+    new: { n: Math.random() },
+    outcome: 'confirmed',
+  });
   // Unbuffered: the parent sees exactly the appends that returned.
   writeSync(1, `${seq}\n`);
 }

@@ -16,9 +16,18 @@ const link = new SimulatorLink();
 link.writeFault = 'ack-lost';
 void programPump(
   { db, audit, link, library: defaultLibrary, now: () => new Date() },
-  { actor: { id: 1, username: 'dr.li', displayName: 'Dr Li', role: 'physician' }, settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.27', unit: 'mL/day' } } },
+  {
+    actor: { id: 1, username: 'dr.li', displayName: 'Dr Li', role: 'physician' },
+    settings: {
+      drug: 'morphine',
+      concentration: { value: '10', unit: 'mg/mL' },
+      mode: 'continuous',
+      rate: { value: '0.27', unit: 'mL/day' },
+    },
+  },
 ).then((r) => {
   audit.checkpoint();
   db.close();
-  if (!r.ok || r.value.outcome !== 'unconfirmed') throw new Error(`expected an unconfirmed session, got ${JSON.stringify(r)}`);
+  if (!r.ok || r.value.outcome !== 'unconfirmed')
+    throw new Error(`expected an unconfirmed session, got ${JSON.stringify(r)}`);
 });

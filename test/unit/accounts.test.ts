@@ -5,7 +5,17 @@ import { openDatabase, type Db } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { setSetting } from '../../db/queries/users';
-import { authorize, createFirstAdmin, createUser, needsSetup, resetPassword, setAccountDisabled, signIn, witnessSignOff, type AccountDeps } from '../../services/auth/accounts';
+import {
+  authorize,
+  createFirstAdmin,
+  createUser,
+  needsSetup,
+  resetPassword,
+  setAccountDisabled,
+  signIn,
+  witnessSignOff,
+  type AccountDeps,
+} from '../../services/auth/accounts';
 import { hashPassword, verifyPassword } from '../../services/auth/password';
 import { WorkstationSession } from '../../services/auth/session';
 import { manualClock, tempDir } from './helpers';
@@ -32,7 +42,11 @@ afterEach(() => {
 });
 
 const admin = async () => {
-  const r = await createFirstAdmin(deps, { username: 'pharm.zhao', displayName: 'Zhao (pharmacist)', password: 'correct horse battery' });
+  const r = await createFirstAdmin(deps, {
+    username: 'pharm.zhao',
+    displayName: 'Zhao (pharmacist)',
+    password: 'correct horse battery',
+  });
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
@@ -40,14 +54,54 @@ const admin = async () => {
 describe('the permission table', () => {
   // The specification, written out in full: every role × every operation.
   const expected: Record<Role, readonly Operation[]> = {
-    physician: ['patient.view', 'patient.edit', 'pain.record', 'screening.record', 'prescription.create', 'pump.interrogate', 'pump.program', 'pump.reservoir.update', 'pump.clock.set', 'pump.alarmTest', 'session.resolve', 'refill.record', 'review.clear', 'witness.sign', 'audit.view', 'audit.export'],
-    nurse: ['patient.view', 'patient.edit', 'pain.record', 'pump.interrogate', 'pump.reservoir.update', 'pump.clock.set', 'pump.alarmTest', 'session.resolve', 'refill.record', 'witness.sign', 'audit.view'],
-    admin: ['patient.view', 'audit.view', 'audit.export', 'library.edit', 'library.confirm', 'users.manage', 'settings.edit'],
+    physician: [
+      'patient.view',
+      'patient.edit',
+      'pain.record',
+      'screening.record',
+      'prescription.create',
+      'pump.interrogate',
+      'pump.program',
+      'pump.reservoir.update',
+      'pump.clock.set',
+      'pump.alarmTest',
+      'session.resolve',
+      'refill.record',
+      'review.clear',
+      'witness.sign',
+      'audit.view',
+      'audit.export',
+    ],
+    nurse: [
+      'patient.view',
+      'patient.edit',
+      'pain.record',
+      'pump.interrogate',
+      'pump.reservoir.update',
+      'pump.clock.set',
+      'pump.alarmTest',
+      'session.resolve',
+      'refill.record',
+      'witness.sign',
+      'audit.view',
+    ],
+    admin: [
+      'patient.view',
+      'audit.view',
+      'audit.export',
+      'library.edit',
+      'library.confirm',
+      'users.manage',
+      'settings.edit',
+    ],
   };
 
-  it.each(roles.flatMap((role) => operations.map((operation) => [role, operation] as const)))('%s × %s', (role, operation) => {
-    expect(may(role, operation)).toBe(expected[role].includes(operation));
-  });
+  it.each(roles.flatMap((role) => operations.map((operation) => [role, operation] as const)))(
+    '%s × %s',
+    (role, operation) => {
+      expect(may(role, operation)).toBe(expected[role].includes(operation));
+    },
+  );
 
   it('has an entry for every operation and names only known roles', () => {
     expect(Object.keys(permissionTable).sort()).toEqual([...operations].sort());
@@ -70,25 +124,51 @@ describe('passwords', () => {
 describe('accounts', () => {
   it('start with a first-run administrator, without any default account', async () => {
     expect(needsSetup(db)).toBe(true);
-    expect(await signIn(deps, { username: 'admin', password: 'admin' })).toMatchObject({ ok: false, error: { code: 'SETUP_REQUIRED' } });
+    expect(await signIn(deps, { username: 'admin', password: 'admin' })).toMatchObject({
+      ok: false,
+      error: { code: 'SETUP_REQUIRED' },
+    });
     await admin();
     expect(needsSetup(db)).toBe(false);
-    expect(await createFirstAdmin(deps, { username: 'second', displayName: 'x', password: 'another long one' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(
+      await createFirstAdmin(deps, { username: 'second', displayName: 'x', password: 'another long one' }),
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     const stored = db.prepare('SELECT password_hash FROM users').pluck().get() as string;
     expect(stored).not.toContain('correct horse');
   });
 
   it('refuse a short password and a taken user name, naming the field', async () => {
     const a = await admin();
-    expect(await createUser(deps, a, { username: 'dr.li', displayName: 'Dr Li', password: 'short', role: 'physician' })).toMatchObject({ ok: false, error: { field: 'password' } });
-    expect(await createUser(deps, a, { username: 'PHARM.ZHAO', displayName: 'x', password: 'long enough pass', role: 'nurse' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(
+      await createUser(deps, a, { username: 'dr.li', displayName: 'Dr Li', password: 'short', role: 'physician' }),
+    ).toMatchObject({ ok: false, error: { field: 'password' } });
+    expect(
+      await createUser(deps, a, {
+        username: 'PHARM.ZHAO',
+        displayName: 'x',
+        password: 'long enough pass',
+        role: 'nurse',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 
   it('lets only an administrator create users', async () => {
     const a = await admin();
-    const nurse = await createUser(deps, a, { username: 'nurse.wang', displayName: 'Wang', password: 'nurse password 1', role: 'nurse' });
+    const nurse = await createUser(deps, a, {
+      username: 'nurse.wang',
+      displayName: 'Wang',
+      password: 'nurse password 1',
+      role: 'nurse',
+    });
     if (!nurse.ok) throw new Error(nurse.error.message);
-    expect(await createUser(deps, nurse.value, { username: 'x.y', displayName: 'x', password: 'long enough pass', role: 'physician' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(
+      await createUser(deps, nurse.value, {
+        username: 'x.y',
+        displayName: 'x',
+        password: 'long enough pass',
+        role: 'physician',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(authorize(nurse.value, 'pump.program')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(authorize(nurse.value, 'refill.record').ok).toBe(true);
   });
@@ -96,12 +176,24 @@ describe('accounts', () => {
   it('lock after repeated failures, and unlock when the lockout has passed', async () => {
     await admin();
     setSetting(db, 'maxFailedSignIns', '3');
-    for (let i = 0; i < 2; i++) expect(await signIn(deps, { username: 'pharm.zhao', password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
-    expect(await signIn(deps, { username: 'pharm.zhao', password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    for (let i = 0; i < 2; i++)
+      expect(await signIn(deps, { username: 'pharm.zhao', password: 'wrong' })).toMatchObject({
+        ok: false,
+        error: { code: 'WRONG_CREDENTIALS' },
+      });
+    expect(await signIn(deps, { username: 'pharm.zhao', password: 'wrong' })).toMatchObject({
+      ok: false,
+      error: { code: 'ACCOUNT_LOCKED' },
+    });
     // Even the right password is refused while locked.
-    expect(await signIn(deps, { username: 'pharm.zhao', password: 'correct horse battery' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    expect(await signIn(deps, { username: 'pharm.zhao', password: 'correct horse battery' })).toMatchObject({
+      ok: false,
+      error: { code: 'ACCOUNT_LOCKED' },
+    });
     clock.advanceDays(1);
-    expect(await signIn(deps, { username: 'pharm.zhao', password: 'correct horse battery' })).toMatchObject({ ok: true });
+    expect(await signIn(deps, { username: 'pharm.zhao', password: 'correct horse battery' })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('do not reveal whether a user name exists', async () => {
@@ -129,37 +221,76 @@ describe('accounts', () => {
 describe('account administration', () => {
   it('disables and re-enables an account: a disabled user cannot sign in or witness, and the change is audited', async () => {
     const a = await admin();
-    const nurse = await createUser(deps, a, { username: 'nurse.wang', displayName: 'Wang', password: 'nurse password 1', role: 'nurse' });
+    const nurse = await createUser(deps, a, {
+      username: 'nurse.wang',
+      displayName: 'Wang',
+      password: 'nurse password 1',
+      role: 'nurse',
+    });
     if (!nurse.ok) throw new Error(nurse.error.message);
-    expect(setAccountDisabled(deps, nurse.value, 'pharm.zhao', true)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(setAccountDisabled(deps, nurse.value, 'pharm.zhao', true)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(setAccountDisabled(deps, a, 'nurse.wang', true)).toEqual({ ok: true, value: null });
-    expect(await signIn(deps, { username: 'nurse.wang', password: 'nurse password 1' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
-    expect(await witnessSignOff(deps, a, { username: 'nurse.wang', password: 'nurse password 1' })).toMatchObject({ ok: false });
+    expect(await signIn(deps, { username: 'nurse.wang', password: 'nurse password 1' })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
+    expect(await witnessSignOff(deps, a, { username: 'nurse.wang', password: 'nurse password 1' })).toMatchObject({
+      ok: false,
+    });
     expect(setAccountDisabled(deps, a, 'nurse.wang', false)).toEqual({ ok: true, value: null });
     expect(await signIn(deps, { username: 'nurse.wang', password: 'nurse password 1' })).toMatchObject({ ok: true });
-    expect(db.prepare(`SELECT action FROM audit_log WHERE action IN ('user.disable', 'user.enable') ORDER BY seq`).pluck().all()).toEqual(['user.disable', 'user.enable']);
+    expect(
+      db
+        .prepare(`SELECT action FROM audit_log WHERE action IN ('user.disable', 'user.enable') ORDER BY seq`)
+        .pluck()
+        .all(),
+    ).toEqual(['user.disable', 'user.enable']);
   });
 
   it('never disables the signed-in administrator or the last active one', async () => {
     const a = await admin();
     expect(setAccountDisabled(deps, a, 'pharm.zhao', true)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    const other = await createUser(deps, a, { username: 'pharm.sun', displayName: 'Sun', password: 'pharm password 1', role: 'admin' });
+    const other = await createUser(deps, a, {
+      username: 'pharm.sun',
+      displayName: 'Sun',
+      password: 'pharm password 1',
+      role: 'admin',
+    });
     if (!other.ok) throw new Error(other.error.message);
     expect(setAccountDisabled(deps, other.value, 'pharm.zhao', true)).toEqual({ ok: true, value: null });
-    expect(setAccountDisabled(deps, other.value, 'pharm.sun', true)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(setAccountDisabled(deps, other.value, 'pharm.sun', true)).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
     expect(setAccountDisabled(deps, a, 'nobody', true)).toMatchObject({ ok: false, error: { field: 'username' } });
   });
 
   it('resets a forgotten password, lifting a lock-out, without recording the password', async () => {
     const a = await admin();
-    await createUser(deps, a, { username: 'dr.li', displayName: 'Li', password: 'doctor password 1', role: 'physician' });
+    await createUser(deps, a, {
+      username: 'dr.li',
+      displayName: 'Li',
+      password: 'doctor password 1',
+      role: 'physician',
+    });
     for (let i = 0; i < 5; i++) await signIn(deps, { username: 'dr.li', password: 'wrong password' });
-    expect(await signIn(deps, { username: 'dr.li', password: 'doctor password 1' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    expect(await signIn(deps, { username: 'dr.li', password: 'doctor password 1' })).toMatchObject({
+      ok: false,
+      error: { code: 'ACCOUNT_LOCKED' },
+    });
     expect(await resetPassword(deps, a, 'dr.li', 'short')).toMatchObject({ ok: false, error: { field: 'password' } });
     expect(await resetPassword(deps, a, 'dr.li', 'a new password 2')).toEqual({ ok: true, value: null });
-    expect(await signIn(deps, { username: 'dr.li', password: 'doctor password 1' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(await signIn(deps, { username: 'dr.li', password: 'doctor password 1' })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
     expect(await signIn(deps, { username: 'dr.li', password: 'a new password 2' })).toMatchObject({ ok: true });
-    const records = db.prepare(`SELECT actor, new_json FROM audit_log WHERE action = 'user.resetPassword'`).all() as Array<{ actor: string; new_json: string }>;
+    const records = db
+      .prepare(`SELECT actor, new_json FROM audit_log WHERE action = 'user.resetPassword'`)
+      .all() as Array<{ actor: string; new_json: string }>;
     expect(records).toEqual([{ actor: 'pharm.zhao', new_json: expect.not.stringContaining('password 2') as unknown }]);
   });
 });
@@ -174,11 +305,25 @@ describe('witness sign-off', () => {
     };
     const doctor = await mk('dr.li', 'physician');
     await mk('nurse.wang', 'nurse');
-    expect(await witnessSignOff(deps, doctor, { username: 'dr.li', password: 'physician passphrase 7' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await witnessSignOff(deps, doctor, { username: 'nurse.wang', password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
-    expect(await witnessSignOff(deps, doctor, { username: 'pharm.zhao', password: 'correct horse battery' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await witnessSignOff(deps, doctor, { username: 'nurse.wang', password: 'nurse passphrase 7' })).toMatchObject({ ok: true, value: { username: 'nurse.wang' } });
-    expect(db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'user.witness' AND outcome = 'confirmed'`).pluck().get()).toBe(2);
+    expect(await witnessSignOff(deps, doctor, { username: 'dr.li', password: 'physician passphrase 7' })).toMatchObject(
+      { ok: false, error: { code: 'FORBIDDEN' } },
+    );
+    expect(await witnessSignOff(deps, doctor, { username: 'nurse.wang', password: 'wrong' })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
+    expect(
+      await witnessSignOff(deps, doctor, { username: 'pharm.zhao', password: 'correct horse battery' }),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(
+      await witnessSignOff(deps, doctor, { username: 'nurse.wang', password: 'nurse passphrase 7' }),
+    ).toMatchObject({ ok: true, value: { username: 'nurse.wang' } });
+    expect(
+      db
+        .prepare(`SELECT count(*) FROM audit_log WHERE action = 'user.witness' AND outcome = 'confirmed'`)
+        .pluck()
+        .get(),
+    ).toBe(2);
   });
 });
 

@@ -14,7 +14,9 @@ afterAll(() => cleanup());
 /** Runs the writer, kills it with SIGKILL after `ms`, and returns the last seq it reported. */
 function writeThenKill(dbPath: string, keyDir: string, ms: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/test/audit-writer.cjs', dbPath, keyDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/test/audit-writer.cjs', dbPath, keyDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let timer: NodeJS.Timeout | undefined;

@@ -26,7 +26,16 @@ beforeEach(() => {
   keys = new FileKeyStore(keyDir);
   const db = openDatabase(path);
   const audit = new AuditLog(db, keys);
-  for (let i = 1; i <= 100; i++) audit.append({ atUtc: new Date(Date.UTC(2026, 2, 1, 8, 0, i)).toISOString(), actor: 'dr.li', role: 'physician', pumpSerial: 'SIM000123', action: 'pump.program', new: { dose: `${i}` }, outcome: 'confirmed' });
+  for (let i = 1; i <= 100; i++)
+    audit.append({
+      atUtc: new Date(Date.UTC(2026, 2, 1, 8, 0, i)).toISOString(),
+      actor: 'dr.li',
+      role: 'physician',
+      pumpSerial: 'SIM000123',
+      action: 'pump.program',
+      new: { dose: `${i}` },
+      outcome: 'confirmed',
+    });
   audit.checkpoint();
   originalId = audit.databaseId;
   db.close();
@@ -36,7 +45,9 @@ afterEach(() => cleanup());
 /** Plain SQLite, triggers dropped, the published rules re-implemented here. */
 function tamper(file: string, sql: (db: Database.Database) => void): void {
   const db = new Database(file);
-  db.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; DROP TRIGGER IF EXISTS audit_checkpoints_no_update; DROP TRIGGER IF EXISTS audit_checkpoints_no_delete;');
+  db.exec(
+    'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; DROP TRIGGER IF EXISTS audit_checkpoints_no_update; DROP TRIGGER IF EXISTS audit_checkpoints_no_delete;',
+  );
   sql(db);
   db.close();
 }
@@ -47,7 +58,9 @@ function rechain(db: Database.Database): void {
   const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').raw(true).all() as unknown[][];
   const update = db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?');
   for (const row of rows) {
-    const hash = `sha256:${createHash('sha256').update(JSON.stringify([...row.slice(0, 15), prev])).digest('hex')}`;
+    const hash = `sha256:${createHash('sha256')
+      .update(JSON.stringify([...row.slice(0, 15), prev]))
+      .digest('hex')}`;
     update.run(prev, hash, row[0]);
     prev = hash;
   }
@@ -101,7 +114,8 @@ describe('a forged database id', () => {
     forgeNewId(path);
     const db = openDatabase(path);
     const audit = new AuditLog(db, keys);
-    for (let i = 0; i < 70; i++) audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
+    for (let i = 0; i < 70; i++)
+      audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
     expect(audit.checkpoint()).toBeUndefined();
     expect(db.prepare('SELECT count(*) FROM audit_checkpoints').pluck().get()).toBe(0);
     db.close();
@@ -135,9 +149,14 @@ describe('a trail never signed', () => {
     const fresh = join(dir, 'fresh.sqlite');
     const db = openDatabase(fresh);
     const audit = new AuditLog(db, keys);
-    for (let i = 0; i < 3; i++) audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
+    for (let i = 0; i < 3; i++)
+      audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
     db.close();
-    expect(verify(fresh)).toMatchObject({ ok: true, status: 'unverifiable', checkpoints: { keyAvailable: true, verified: 0 } });
+    expect(verify(fresh)).toMatchObject({
+      ok: true,
+      status: 'unverifiable',
+      checkpoints: { keyAvailable: true, verified: 0 },
+    });
   });
 });
 
@@ -165,14 +184,21 @@ describe('keys and heads', () => {
     db.close();
     expect(verify()).toMatchObject({ status: 'intact' });
     // The CLI does not even accept another key folder for an export.
-    await expect(cli(['export', '--db', path, '--format', 'json', '--key-dir', join(dir, 'other')])).rejects.toThrow(/verify only/);
+    await expect(cli(['export', '--db', path, '--format', 'json', '--key-dir', join(dir, 'other')])).rejects.toThrow(
+      /verify only/,
+    );
   });
 
   it('a sign-out signs the chain head at once', () => {
     const db = openDatabase(path);
     const audit = new AuditLog(db, keys, { checkpointEvery: 1000 });
     audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
-    const { seq } = audit.append({ atUtc: '2026-03-02T08:01:00Z', actor: 'dr.li', action: 'user.signOut', outcome: 'confirmed' });
+    const { seq } = audit.append({
+      atUtc: '2026-03-02T08:01:00Z',
+      actor: 'dr.li',
+      action: 'user.signOut',
+      outcome: 'confirmed',
+    });
     expect(db.prepare('SELECT max(seq) FROM audit_checkpoints').pluck().get()).toBe(seq);
     db.close();
     expect(verify()).toMatchObject({ status: 'intact', lastCheckpointSeq: seq, unprotectedTail: 0 });
@@ -182,12 +208,18 @@ describe('keys and heads', () => {
     const head = readdirSync(keyDir).find((f) => f.endsWith('.head'));
     if (head === undefined) throw new Error('no head file');
     writeFileSync(join(keyDir, head), '');
-    expect(verify().firstFailure).toMatchObject({ problem: 'UNREADABLE', message: expect.stringContaining('is empty') as unknown });
+    expect(verify().firstFailure).toMatchObject({
+      problem: 'UNREADABLE',
+      message: expect.stringContaining('is empty') as unknown,
+    });
     const run = await cli(['verify', '--db', path, '--key-dir', keyDir]);
     expect(run.code).toBe(4);
     expect(run.err).not.toContain('JSON');
     writeFileSync(join(keyDir, head), '{"seq": 3');
-    expect(verify().firstFailure).toMatchObject({ problem: 'UNREADABLE', message: expect.stringContaining('damaged') as unknown });
+    expect(verify().firstFailure).toMatchObject({
+      problem: 'UNREADABLE',
+      message: expect.stringContaining('damaged') as unknown,
+    });
   });
 
   it('key and head files are owner-only and no temporary file is left behind', () => {
@@ -204,7 +236,9 @@ describe('verification on read-only media', () => {
     // Directories in their place give the same refusal (SQLITE_CANTOPEN) on any machine.
     mkdirSync(`${path}-wal`);
     mkdirSync(`${path}-shm`);
-    expect(() => new Database(path, { readonly: true, fileMustExist: true }).pragma('quick_check')).toThrow(/unable to open/);
+    expect(() => new Database(path, { readonly: true, fileMustExist: true }).pragma('quick_check')).toThrow(
+      /unable to open/,
+    );
     const run = await cli(['verify', '--db', path, '--key-dir', keyDir, '--json']);
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
@@ -217,7 +251,8 @@ describe('CSV export', () => {
   it('never lets a cell start a spreadsheet formula', () => {
     const db = openDatabase(path);
     const audit = new AuditLog(db, keys);
-    for (const reason of ['=2+5', '+1', '-1', '@SUM(A1)', '\tx', '\rx', "'quoted"]) audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'note', reason, outcome: 'confirmed' });
+    for (const reason of ['=2+5', '+1', '-1', '@SUM(A1)', '\tx', '\rx', "'quoted"])
+      audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'note', reason, outcome: 'confirmed' });
     const lines = [...exportCsv(db)].slice(101);
     db.close();
     const reasons = lines.map((l) => l.split(',')[11]);

@@ -16,7 +16,14 @@ let live: string;
 let backup: string;
 let keys: FileKeyStore;
 
-const entry = (i: number) => ({ atUtc: new Date(Date.UTC(2026, 2, 1, 8, 0, i)).toISOString(), actor: 'nurse.wang', pumpSerial: 'SIM000123', action: 'pump.interrogate', new: { i }, outcome: 'confirmed' as const });
+const entry = (i: number) => ({
+  atUtc: new Date(Date.UTC(2026, 2, 1, 8, 0, i)).toISOString(),
+  actor: 'nurse.wang',
+  pumpSerial: 'SIM000123',
+  action: 'pump.interrogate',
+  new: { i },
+  outcome: 'confirmed' as const,
+});
 
 /** A live trail of 100 records, backed up at record 60 (both signed), as the app and pumpctl backup make them. */
 beforeEach(async () => {
@@ -66,7 +73,9 @@ describe('restoring a backup', () => {
     expect(verify(live)).toMatchObject({ status: 'intact', records: 61, lastCheckpointSeq: 61 });
 
     const db = openDatabaseReadOnly(live);
-    const record = db.prepare(`SELECT seq, actor, old_json, new_json FROM audit_log WHERE action = 'audit.restore'`).get() as { seq: number; actor: string; old_json: string; new_json: string };
+    const record = db
+      .prepare(`SELECT seq, actor, old_json, new_json FROM audit_log WHERE action = 'audit.restore'`)
+      .get() as { seq: number; actor: string; old_json: string; new_json: string };
     db.close();
     expect(record.seq).toBe(61);
     expect(record.actor).toMatch(/^cli:/);
@@ -74,7 +83,9 @@ describe('restoring a backup', () => {
     expect(JSON.parse(record.new_json)).toMatchObject({ from: backup, restoredSeq: 60 });
 
     // The replaced file is kept, and still verifies as what it was.
-    const replaced = readdirSync(dir).find((f) => f.startsWith('programmer.sqlite.replaced-') && !f.endsWith('-wal') && !f.endsWith('-shm'));
+    const replaced = readdirSync(dir).find(
+      (f) => f.startsWith('programmer.sqlite.replaced-') && !f.endsWith('-wal') && !f.endsWith('-shm'),
+    );
     expect(replaced).toBeDefined();
     expect(verify(join(dir, replaced ?? ''))).toMatchObject({ status: 'intact', records: 100 });
 

@@ -21,7 +21,18 @@ beforeEach(() => {
   const db = openDatabase(path);
   const audit = new AuditLog(db, keys);
   for (let i = 1; i <= 150; i++) {
-    audit.append({ atUtc: new Date(Date.UTC(2026, 2, 1, 8, 0, i)).toISOString(), actor: i % 2 === 0 ? 'dr.li' : 'nurse.wang', role: 'physician', patientId: `P${i % 7}`, pumpSerial: 'SIM000123', action: 'pump.program', old: { dose: `${i}` }, new: { dose: `${i + 1}` }, reason: 'titration', outcome: 'confirmed' });
+    audit.append({
+      atUtc: new Date(Date.UTC(2026, 2, 1, 8, 0, i)).toISOString(),
+      actor: i % 2 === 0 ? 'dr.li' : 'nurse.wang',
+      role: 'physician',
+      patientId: `P${i % 7}`,
+      pumpSerial: 'SIM000123',
+      action: 'pump.program',
+      old: { dose: `${i}` },
+      new: { dose: `${i + 1}` },
+      reason: 'titration',
+      outcome: 'confirmed',
+    });
   }
   audit.checkpoint();
   db.close();
@@ -34,7 +45,9 @@ afterEach(() => cleanup());
  */
 function tamper(sql: (db: Database.Database) => void): void {
   const db = new Database(path);
-  db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_checkpoints_no_update; DROP TRIGGER audit_checkpoints_no_delete;');
+  db.exec(
+    'DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_checkpoints_no_update; DROP TRIGGER audit_checkpoints_no_delete;',
+  );
   sql(db);
   db.close();
 }
@@ -63,7 +76,14 @@ const verify = () => {
 
 describe('audit trail verification', () => {
   it('passes an untouched trail', () => {
-    expect(verify()).toMatchObject({ ok: true, status: 'intact', records: 150, lastCheckpointSeq: 150, unprotectedTail: 0, checkpoints: { keyAvailable: true } });
+    expect(verify()).toMatchObject({
+      ok: true,
+      status: 'intact',
+      records: 150,
+      lastCheckpointSeq: 150,
+      unprotectedTail: 0,
+      checkpoints: { keyAvailable: true },
+    });
   });
 
   it('detects an edited byte', () => {
@@ -78,15 +98,23 @@ describe('audit trail verification', () => {
 
   it('detects an inserted record', () => {
     tamper((db) => {
-      db.exec('UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 30; UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1030;');
+      db.exec(
+        'UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 30; UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1030;',
+      );
       const prev = db.prepare('SELECT hash FROM audit_log WHERE seq = 29').pluck().get() as string;
-      db.prepare(`INSERT INTO audit_log (seq, at_utc, actor, action, outcome, prev_hash, hash) VALUES (30, '2026-03-01T08:00:29Z', 'intruder', 'pump.program', 'confirmed', ?, 'sha256:forged')`).run(prev);
+      db.prepare(
+        `INSERT INTO audit_log (seq, at_utc, actor, action, outcome, prev_hash, hash) VALUES (30, '2026-03-01T08:00:29Z', 'intruder', 'pump.program', 'confirmed', ?, 'sha256:forged')`,
+      ).run(prev);
     });
     expect(verify().firstFailure).toMatchObject({ seq: 30, problem: 'HASH_MISMATCH' });
   });
 
   it('detects reordered records', () => {
-    tamper((db) => db.exec('UPDATE audit_log SET seq = -1 WHERE seq = 10; UPDATE audit_log SET seq = 10 WHERE seq = 11; UPDATE audit_log SET seq = 11 WHERE seq = -1;'));
+    tamper((db) =>
+      db.exec(
+        'UPDATE audit_log SET seq = -1 WHERE seq = 10; UPDATE audit_log SET seq = 10 WHERE seq = 11; UPDATE audit_log SET seq = 11 WHERE seq = -1;',
+      ),
+    );
     expect(verify().firstFailure).toMatchObject({ seq: 10, problem: 'CHAIN_BROKEN' });
   });
 
@@ -102,7 +130,9 @@ describe('audit trail verification', () => {
     tamper((db) => {
       db.prepare(`UPDATE audit_log SET actor = 'someone.else' WHERE seq = 100`).run();
       rechain(db);
-      db.exec(`UPDATE audit_checkpoints SET head_hash = (SELECT hash FROM audit_log WHERE audit_log.seq = audit_checkpoints.seq)`);
+      db.exec(
+        `UPDATE audit_checkpoints SET head_hash = (SELECT hash FROM audit_log WHERE audit_log.seq = audit_checkpoints.seq)`,
+      );
     });
     expect(verify().firstFailure).toMatchObject({ seq: 128, problem: 'CHECKPOINT_FORGED' });
   });
@@ -124,7 +154,8 @@ describe('audit trail verification', () => {
   it('says how many records after the last checkpoint are not yet signed', () => {
     const db = openDatabase(path);
     const audit = new AuditLog(db, keys);
-    for (let i = 0; i < 5; i++) audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
+    for (let i = 0; i < 5; i++)
+      audit.append({ atUtc: '2026-03-02T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
     db.close();
     expect(verify()).toMatchObject({ ok: true, records: 155, lastCheckpointSeq: 150, unprotectedTail: 5 });
   });
@@ -133,6 +164,10 @@ describe('audit trail verification', () => {
     const db = new Database(path, { readonly: true });
     const report = verifyAudit(db, new FileKeyStore(join(dir, 'elsewhere')));
     db.close();
-    expect(report).toMatchObject({ ok: true, status: 'unverifiable', checkpoints: { keyAvailable: false, verified: 0 } });
+    expect(report).toMatchObject({
+      ok: true,
+      status: 'unverifiable',
+      checkpoints: { keyAvailable: false, verified: 0 },
+    });
   });
 });

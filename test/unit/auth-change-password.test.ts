@@ -12,7 +12,12 @@ const OWN = 'violet harbour tuesday';
 /** The administrator and a physician (each account costs a full scrypt hash, so only these two). */
 async function twoAccounts(): Promise<void> {
   await f.value('auth:setup', { username: 'admin', displayName: 'Site Admin', password: TEST_PASSWORD });
-  await f.value('users:create', { username: 'dr.li', displayName: 'Dr Li', password: TEST_PASSWORD, role: 'physician' });
+  await f.value('users:create', {
+    username: 'dr.li',
+    displayName: 'Dr Li',
+    password: TEST_PASSWORD,
+    role: 'physician',
+  });
 }
 
 /** dr.li's password reset by the administrator, then dr.li signed in with it. */
@@ -38,18 +43,32 @@ describe('a password reset by an administrator is changed before anything else',
     // The handlers themselves are guarded too (a host calling one directly).
     const direct = await f.runtime.handlers['patients:search']({ query: '' });
     expect(direct).toMatchObject({ ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
-    expect([...ALLOWED_BEFORE_PASSWORD_CHANGE].sort()).toEqual(['app:info', 'auth:changePassword', 'auth:lock', 'auth:setup', 'auth:signIn', 'auth:signOut', 'auth:status']);
+    expect([...ALLOWED_BEFORE_PASSWORD_CHANGE].sort()).toEqual([
+      'app:info',
+      'auth:changePassword',
+      'auth:lock',
+      'auth:setup',
+      'auth:signIn',
+      'auth:signOut',
+      'auth:status',
+    ]);
     expect(await f.call('app:info')).toMatchObject({ ok: true });
   });
 
   it('lets the user work once they chose their own password, recorded without either password', async () => {
     await resetAndSignIn();
-    expect(await f.call('auth:changePassword', { password: RESET, newPassword: OWN })).toEqual({ ok: true, value: null });
+    expect(await f.call('auth:changePassword', { password: RESET, newPassword: OWN })).toEqual({
+      ok: true,
+      value: null,
+    });
     expect(await f.value('auth:status')).toMatchObject({ passwordChangeRequired: false, user: { username: 'dr.li' } });
     expect(await f.call('patients:search', { query: '' })).toMatchObject({ ok: true });
     // The old password no longer signs in; the new one does, without a forced change.
     await f.value('auth:signOut');
-    expect(await f.call('auth:signIn', { username: 'dr.li', password: RESET })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(await f.call('auth:signIn', { username: 'dr.li', password: RESET })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
     await f.value('auth:signIn', { username: 'dr.li', password: OWN });
     expect(await f.value('auth:status')).toMatchObject({ passwordChangeRequired: false });
 
@@ -65,25 +84,39 @@ describe('a password reset by an administrator is changed before anything else',
   it('applies the password policy and refuses the same password, translated by field', async () => {
     await resetAndSignIn();
     for (const newPassword of ['short', 'password123', 'Dr.Li2026!!', 'aaaaaaaaaaaa', 'abcdefghijk']) {
-      expect(await f.call('auth:changePassword', { password: RESET, newPassword })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'newPassword' } });
+      expect(await f.call('auth:changePassword', { password: RESET, newPassword })).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT', field: 'newPassword' },
+      });
     }
-    expect(await f.call('auth:changePassword', { password: RESET, newPassword: RESET })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'newPassword' } });
+    expect(await f.call('auth:changePassword', { password: RESET, newPassword: RESET })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', field: 'newPassword' },
+    });
     // Still forced, nothing changed.
     expect(await f.value('auth:status')).toMatchObject({ passwordChangeRequired: true });
-    expect(await f.call('patients:search', { query: '' })).toMatchObject({ ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+    expect(await f.call('patients:search', { query: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'PASSWORD_CHANGE_REQUIRED' },
+    });
   });
 
   it('counts a wrong current password towards the lock-out, and a lock-out signs the workstation out', async () => {
     await resetAndSignIn();
     for (let i = 0; i < 4; i++) {
-      expect(await f.call('auth:changePassword', { password: 'not the password at all', newPassword: OWN })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+      expect(
+        await f.call('auth:changePassword', { password: 'not the password at all', newPassword: OWN }),
+      ).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
     }
     expect(await f.value('auth:status')).toMatchObject({ user: { username: 'dr.li' }, passwordChangeRequired: true });
     const fifth = await f.call('auth:changePassword', { password: 'not the password at all', newPassword: OWN });
     expect(fifth).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
     expect(await f.value('auth:status')).toMatchObject({ user: null });
     // Even the right password is refused while locked (no check is run).
-    expect(await f.call('auth:signIn', { username: 'dr.li', password: RESET })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    expect(await f.call('auth:signIn', { username: 'dr.li', password: RESET })).toMatchObject({
+      ok: false,
+      error: { code: 'ACCOUNT_LOCKED' },
+    });
     const rejected = auditRows().filter((r) => r.action === 'user.changePassword' && r.outcome === 'rejected');
     expect(rejected.length).toBeGreaterThanOrEqual(5);
     // After the lock-out the reset password signs in again, and the change is still required.
@@ -105,21 +138,42 @@ describe('a password reset by an administrator is changed before anything else',
   it('needs a signed-in, unlocked user to change a password', async () => {
     await resetAndSignIn();
     await f.value('auth:lock');
-    expect(await f.call('auth:changePassword', { password: RESET, newPassword: OWN })).toMatchObject({ ok: false, error: { code: 'SESSION_LOCKED' } });
+    expect(await f.call('auth:changePassword', { password: RESET, newPassword: OWN })).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_LOCKED' },
+    });
     await f.value('auth:signOut');
-    expect(await f.call('auth:changePassword', { password: RESET, newPassword: OWN })).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(await f.call('auth:changePassword', { password: RESET, newPassword: OWN })).toMatchObject({
+      ok: false,
+      error: { code: 'SIGNED_OUT' },
+    });
   });
 
   it('lets nobody witness with a password an administrator set', async () => {
     await resetAndSignIn();
     await f.value('auth:changePassword', { password: RESET, newPassword: OWN });
     await f.value('auth:signIn', { username: 'admin', password: TEST_PASSWORD });
-    await f.value('users:create', { username: 'nurse.wang', displayName: 'Nurse Wang', password: TEST_PASSWORD, role: 'nurse' });
-    await f.value('users:create', { username: 'nurse.zhao', displayName: 'Nurse Zhao', password: TEST_PASSWORD, role: 'nurse' });
+    await f.value('users:create', {
+      username: 'nurse.wang',
+      displayName: 'Nurse Wang',
+      password: TEST_PASSWORD,
+      role: 'nurse',
+    });
+    await f.value('users:create', {
+      username: 'nurse.zhao',
+      displayName: 'Nurse Zhao',
+      password: TEST_PASSWORD,
+      role: 'nurse',
+    });
     await f.value('users:resetPassword', { username: 'nurse.wang', password: RESET });
     const deps = { db: f.runtime.db, audit: f.runtime.audit, now: f.clock.now };
     const physician = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' as const };
-    expect(await witnessSignOff(deps, physician, { username: 'nurse.wang', password: RESET })).toMatchObject({ ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
-    expect(await witnessSignOff(deps, physician, { username: 'nurse.zhao', password: TEST_PASSWORD })).toMatchObject({ ok: true });
+    expect(await witnessSignOff(deps, physician, { username: 'nurse.wang', password: RESET })).toMatchObject({
+      ok: false,
+      error: { code: 'PASSWORD_CHANGE_REQUIRED' },
+    });
+    expect(await witnessSignOff(deps, physician, { username: 'nurse.zhao', password: TEST_PASSWORD })).toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -4,7 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
-import { changePassword, createFirstAdmin, createUser, passwordChangeRequired, resetPassword, signIn, type AccountDeps } from '../../services/auth/accounts';
+import {
+  changePassword,
+  createFirstAdmin,
+  createUser,
+  passwordChangeRequired,
+  resetPassword,
+  signIn,
+  type AccountDeps,
+} from '../../services/auth/accounts';
 import { hashPassword, needsRehash, passwordProblem } from '../../services/auth/password';
 import { manualClock, tempDir } from './helpers';
 import { realPasswordCost } from '../support/password-cost';
@@ -28,7 +36,8 @@ afterEach(() => {
   cleanup();
 });
 
-const storedHash = (username: string) => db.prepare<[string], string>('SELECT password_hash FROM users WHERE username = ?').pluck().get(username);
+const storedHash = (username: string) =>
+  db.prepare<[string], string>('SELECT password_hash FROM users WHERE username = ?').pluck().get(username);
 
 describe('the password policy', () => {
   it.each([
@@ -53,7 +62,9 @@ describe('the password policy', () => {
   });
 
   it('applies to new accounts', async () => {
-    expect(await createFirstAdmin(deps, { username: 'pharm.zhao', displayName: 'Zhao', password: 'password123' })).toMatchObject({ ok: false, error: { field: 'password' } });
+    expect(
+      await createFirstAdmin(deps, { username: 'pharm.zhao', displayName: 'Zhao', password: 'password123' }),
+    ).toMatchObject({ ok: false, error: { field: 'password' } });
   });
 });
 
@@ -67,7 +78,14 @@ describe('password hashes', () => {
     if (!a.ok) throw new Error(a.error.message);
     // A hash as the earlier release wrote it (N = 2^15), made here with plain node:crypto.
     const salt = randomBytes(16);
-    const old = ['scrypt', 32768, 8, 1, salt.toString('base64'), scryptSync(PASSWORD, salt, 64, { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString('base64')].join('$');
+    const old = [
+      'scrypt',
+      32768,
+      8,
+      1,
+      salt.toString('base64'),
+      scryptSync(PASSWORD, salt, 64, { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString('base64'),
+    ].join('$');
     db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(old, a.value.id);
     expect(needsRehash(old)).toBe(true);
 
@@ -86,21 +104,51 @@ describe('changing a password', () => {
   it('after an administrator’s reset is required, and done by the user with the password they were given', async () => {
     const a = await createFirstAdmin(deps, { username: 'pharm.zhao', displayName: 'Zhao', password: PASSWORD });
     if (!a.ok) throw new Error(a.error.message);
-    await createUser(deps, a.value, { username: 'dr.li', displayName: 'Li', password: 'violet river tuesday', role: 'physician' });
+    await createUser(deps, a.value, {
+      username: 'dr.li',
+      displayName: 'Li',
+      password: 'violet river tuesday',
+      role: 'physician',
+    });
     expect(passwordChangeRequired(db, 'dr.li')).toBe(false);
     expect(await resetPassword(deps, a.value, 'dr.li', 'temporary given 42')).toEqual({ ok: true, value: null });
     expect(passwordChangeRequired(db, 'dr.li')).toBe(true);
 
-    expect(await changePassword(deps, { username: 'dr.li', password: 'temporary given 42', newPassword: 'password123' })).toMatchObject({ ok: false, error: { field: 'newPassword' } });
-    expect(await changePassword(deps, { username: 'dr.li', password: 'temporary given 42', newPassword: 'temporary given 42' })).toMatchObject({ ok: false, error: { field: 'newPassword' } });
-    expect(await changePassword(deps, { username: 'dr.li', password: 'wrong current 1', newPassword: 'amber forest monday' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
-    expect(await changePassword(deps, { username: 'dr.li', password: 'temporary given 42', newPassword: 'amber forest monday' })).toEqual({ ok: true, value: null });
+    expect(
+      await changePassword(deps, { username: 'dr.li', password: 'temporary given 42', newPassword: 'password123' }),
+    ).toMatchObject({ ok: false, error: { field: 'newPassword' } });
+    expect(
+      await changePassword(deps, {
+        username: 'dr.li',
+        password: 'temporary given 42',
+        newPassword: 'temporary given 42',
+      }),
+    ).toMatchObject({ ok: false, error: { field: 'newPassword' } });
+    expect(
+      await changePassword(deps, {
+        username: 'dr.li',
+        password: 'wrong current 1',
+        newPassword: 'amber forest monday',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(
+      await changePassword(deps, {
+        username: 'dr.li',
+        password: 'temporary given 42',
+        newPassword: 'amber forest monday',
+      }),
+    ).toEqual({ ok: true, value: null });
 
     expect(passwordChangeRequired(db, 'dr.li')).toBe(false);
-    expect(await signIn(deps, { username: 'dr.li', password: 'temporary given 42' })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(await signIn(deps, { username: 'dr.li', password: 'temporary given 42' })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
     expect(await signIn(deps, { username: 'dr.li', password: 'amber forest monday' })).toMatchObject({ ok: true });
 
-    const rows = db.prepare(`SELECT actor, outcome, new_json FROM audit_log WHERE action = 'user.changePassword' ORDER BY seq`).all() as Array<{ actor: string; outcome: string; new_json: string | null }>;
+    const rows = db
+      .prepare(`SELECT actor, outcome, new_json FROM audit_log WHERE action = 'user.changePassword' ORDER BY seq`)
+      .all() as Array<{ actor: string; outcome: string; new_json: string | null }>;
     expect(rows.map((r) => r.outcome)).toEqual(['rejected', 'confirmed']);
     expect(JSON.parse(rows[1]?.new_json ?? '{}')).toEqual({ username: 'dr.li', wasRequired: true });
     const all = JSON.stringify(db.prepare('SELECT * FROM audit_log').all());
@@ -109,7 +157,14 @@ describe('changing a password', () => {
 
   it('counts a wrong current password towards the lock-out', async () => {
     await createFirstAdmin(deps, { username: 'pharm.zhao', displayName: 'Zhao', password: PASSWORD });
-    for (let i = 0; i < 5; i++) await changePassword(deps, { username: 'pharm.zhao', password: `wrong current ${i}`, newPassword: 'amber forest monday' });
-    expect(await changePassword(deps, { username: 'pharm.zhao', password: PASSWORD, newPassword: 'amber forest monday' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    for (let i = 0; i < 5; i++)
+      await changePassword(deps, {
+        username: 'pharm.zhao',
+        password: `wrong current ${i}`,
+        newPassword: 'amber forest monday',
+      });
+    expect(
+      await changePassword(deps, { username: 'pharm.zhao', password: PASSWORD, newPassword: 'amber forest monday' }),
+    ).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
   });
 });

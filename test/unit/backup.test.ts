@@ -16,7 +16,8 @@ beforeEach(() => {
   db = openDatabase(join(dir, 'live.sqlite'));
   keys = new FileKeyStore(join(dir, 'keys'));
   const audit = new AuditLog(db, keys);
-  for (let i = 0; i < 200; i++) audit.append({ atUtc: '2026-03-01T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
+  for (let i = 0; i < 200; i++)
+    audit.append({ atUtc: '2026-03-01T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', outcome: 'confirmed' });
   audit.checkpoint();
 });
 afterEach(() => {

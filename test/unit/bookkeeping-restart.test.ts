@@ -53,8 +53,25 @@ describe('a signature owed after a committed program survives a restart', () => 
     const link = new SimulatorLink({ clock: manualClock().now });
     expect(mount('-o', 'remount,ro', point)).toBe(true);
 
-    const r = await programPump({ db, audit, link, library: defaultLibrary, now: () => new Date() }, { actor: doctor, settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.27', unit: 'mL/day' } } });
-    expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed', recordingProblem: expect.stringMatching(/could not be signed.*(EROFS|read-only)/i) as unknown } });
+    const r = await programPump(
+      { db, audit, link, library: defaultLibrary, now: () => new Date() },
+      {
+        actor: doctor,
+        settings: {
+          drug: 'morphine',
+          concentration: { value: '10', unit: 'mg/mL' },
+          mode: 'continuous',
+          rate: { value: '0.27', unit: 'mL/day' },
+        },
+      },
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        outcome: 'confirmed',
+        recordingProblem: expect.stringMatching(/could not be signed.*(EROFS|read-only)/i) as unknown,
+      },
+    });
     expect(link.pump.status().rate.value).toBe('0.27');
     // The head file could not be written: nothing outside the database names the signed record.
     expect(keys.readHead(databaseLocation(db) ?? '')).toBeUndefined();
@@ -63,13 +80,18 @@ describe('a signature owed after a committed program survives a restart', () => 
     // Restart, the key folder still read-only: the debt is found again and alarmed.
     runtime = await openRuntime({ host: 'web', databasePath: path, simulator: true, keys, databaseKey: false });
     const info = await runtime.dispatch('app:info', {});
-    expect(info).toMatchObject({ ok: true, value: { bookkeeping: expect.stringMatching(/not signed yet.*(EROFS|read-only)/i) as unknown } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: { bookkeeping: expect.stringMatching(/not signed yet.*(EROFS|read-only)/i) as unknown },
+    });
     expect(retryBookkeeping({ audit: runtime.audit })).toBe(false);
 
     // Storage comes back: the retry makes the signature, and the alarm ends.
     expect(mount('-o', 'remount,rw', point)).toBe(true);
     expect(retryBookkeeping({ audit: runtime.audit })).toBe(true);
-    expect(await runtime.dispatch('app:info', {})).not.toMatchObject({ value: { bookkeeping: expect.any(String) as unknown } });
+    expect(await runtime.dispatch('app:info', {})).not.toMatchObject({
+      value: { bookkeeping: expect.any(String) as unknown },
+    });
     const report = verifyAudit(runtime.db, keys);
     expect(report).toMatchObject({ status: 'intact', unprotectedTail: 0 });
     const head = keys.readHead(databaseLocation(runtime.db) ?? '');
@@ -91,7 +113,9 @@ describe('a signature owed after a committed program survives a restart', () => 
       }
     })();
     runtime = await openRuntime({ host: 'web', databasePath: path, simulator: true, keys, databaseKey: false });
-    expect(await runtime.dispatch('app:info', {})).not.toMatchObject({ value: { bookkeeping: expect.any(String) as unknown } });
+    expect(await runtime.dispatch('app:info', {})).not.toMatchObject({
+      value: { bookkeeping: expect.any(String) as unknown },
+    });
     expect(runtime.db.prepare('SELECT count(*) FROM audit_checkpoints').pluck().get()).toBe(before);
   });
 });

@@ -5,10 +5,21 @@ import { describe, expect, it } from 'vitest';
 // Runs the same dependency-cruiser configuration `npm run lint` uses, on a miniature tree whose
 // files break the rules on purpose: the check must catch every one of them.
 const cruise = (cwd: string, paths: string[]) =>
-  spawnSync(process.execPath, [resolve('node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), '--config', '../../../.dependency-cruiser.cjs', '--output-type', 'err', ...paths], {
-    cwd,
-    encoding: 'utf8',
-  });
+  spawnSync(
+    process.execPath,
+    [
+      resolve('node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+      '--config',
+      '../../../.dependency-cruiser.cjs',
+      '--output-type',
+      'err',
+      ...paths,
+    ],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  );
 
 describe('the import-boundary check', () => {
   it('fails when the renderer imports from db/, core from node:, drivers from db/', () => {

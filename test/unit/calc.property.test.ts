@@ -19,7 +19,9 @@ const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
 const allValues = (value: unknown): string[] =>
   value !== null && typeof value === 'object'
-    ? Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k === 'value' && typeof v === 'string' ? [v] : allValues(v)))
+    ? Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+        k === 'value' && typeof v === 'string' ? [v] : allValues(v),
+      )
     : [];
 
 describe('dose math properties', () => {
@@ -29,7 +31,10 @@ describe('dose math properties', () => {
   it('rate × concentration gives back the dose within half the pump resolution', () => {
     fc.assert(
       fc.property(decimalString(2000, 3), decimalString(50000, 4), massUnit, massUnit, (c, d, cMass, dMass) => {
-        const r = rateForDose({ concentration: { value: c, unit: `${cMass}/mL` }, dailyDose: { value: d, unit: `${dMass}/day` } });
+        const r = rateForDose({
+          concentration: { value: c, unit: `${cMass}/mL` },
+          dailyDose: { value: d, unit: `${dMass}/day` },
+        });
         const conc = convertMass(dec(c), cMass, dMass);
         if (!r.ok) {
           // Refused only when the rounded rate is outside what the pump can run.
@@ -48,29 +53,39 @@ describe('dose math properties', () => {
 
   it('never produces NaN, Infinity, exponents or negative volumes', () => {
     fc.assert(
-      fc.property(decimalString(5000, 3), decimalString(5000, 3), decimalString(5000, 3), decimalString(2, 3), massUnit, (d, c1, c2, v, mass) => {
-        const bridge = bridgeBolus({
-          dailyDose: { value: d, unit: `${mass}/day` },
-          oldConcentration: { value: c1, unit: `${mass}/mL` },
-          newConcentration: { value: c2, unit: `${mass}/mL` },
-          deadVolume: { value: v, unit: 'mL' },
-        });
-        const oldRate = dec(d).div(c1).toDecimalPlaces(3);
-        const newRate = dec(d).div(c2).toDecimalPlaces(3);
-        const runnable = (r: ReturnType<typeof dec>) => r.gte(model.minRateMlPerDay) && r.lte(model.maxRateMlPerDay);
-        if (bridge.ok) {
-          for (const value of [...allValues(bridge.value), bridge.value.bridgeDurationHours]) {
-            expect(value).toMatch(DECIMAL);
-            expect(dec(value).isNegative()).toBe(false);
+      fc.property(
+        decimalString(5000, 3),
+        decimalString(5000, 3),
+        decimalString(5000, 3),
+        decimalString(2, 3),
+        massUnit,
+        (d, c1, c2, v, mass) => {
+          const bridge = bridgeBolus({
+            dailyDose: { value: d, unit: `${mass}/day` },
+            oldConcentration: { value: c1, unit: `${mass}/mL` },
+            newConcentration: { value: c2, unit: `${mass}/mL` },
+            deadVolume: { value: v, unit: 'mL' },
+          });
+          const oldRate = dec(d).div(c1).toDecimalPlaces(3);
+          const newRate = dec(d).div(c2).toDecimalPlaces(3);
+          const runnable = (r: ReturnType<typeof dec>) => r.gte(model.minRateMlPerDay) && r.lte(model.maxRateMlPerDay);
+          if (bridge.ok) {
+            for (const value of [...allValues(bridge.value), bridge.value.bridgeDurationHours]) {
+              expect(value).toMatch(DECIMAL);
+              expect(dec(value).isNegative()).toBe(false);
+            }
+            // Never a rate the pump cannot run.
+            expect(runnable(dec(bridge.value.oldRate.value)) && runnable(dec(bridge.value.newRate.value))).toBe(true);
+          } else {
+            // Only a rate the pump model cannot run is refused, naming which.
+            expect(bridge.error).toMatchObject({
+              code: 'OUT_OF_RANGE',
+              field: runnable(oldRate) ? 'newConcentration.value' : 'oldConcentration.value',
+            });
+            expect(runnable(oldRate) && runnable(newRate)).toBe(false);
           }
-          // Never a rate the pump cannot run.
-          expect(runnable(dec(bridge.value.oldRate.value)) && runnable(dec(bridge.value.newRate.value))).toBe(true);
-        } else {
-          // Only a rate the pump model cannot run is refused, naming which.
-          expect(bridge.error).toMatchObject({ code: 'OUT_OF_RANGE', field: runnable(oldRate) ? 'newConcentration.value' : 'oldConcentration.value' });
-          expect(runnable(oldRate) && runnable(newRate)).toBe(false);
-        }
-      }),
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -93,11 +108,17 @@ describe('dose math properties', () => {
             stabilityDays,
           });
           if (dec(rate).lt(model.minRateMlPerDay)) {
-            expect(r).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: 'rate.value', key: 'rateBelowPumpMin' } });
+            expect(r).toMatchObject({
+              ok: false,
+              error: { code: 'OUT_OF_RANGE', field: 'rate.value', key: 'rateBelowPumpMin' },
+            });
             return;
           }
           if (capacity > Number(model.capacityMl)) {
-            expect(r).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: 'capacity.value', key: 'capacityAbovePump' } });
+            expect(r).toMatchObject({
+              ok: false,
+              error: { code: 'OUT_OF_RANGE', field: 'capacity.value', key: 'capacityAbovePump' },
+            });
             return;
           }
           if (dec(fill).gt(capacity)) {
@@ -119,12 +140,20 @@ describe('dose math properties', () => {
   });
 
   it('flex steps always cover exactly 24 hours', () => {
-    const schedule = fc.uniqueArray(fc.integer({ min: 1, max: 1439 }), { maxLength: 12 }).map((starts) => [0, ...starts.sort((a, b) => a - b)]);
+    const schedule = fc
+      .uniqueArray(fc.integer({ min: 1, max: 1439 }), { maxLength: 12 })
+      .map((starts) => [0, ...starts.sort((a, b) => a - b)]);
     // Rates the pump runs: zero (a stop until the next step) or 0.048 to 24 mL/day in steps of 0.001.
-    const runnable = fc.oneof(fc.constant('0'), fc.integer({ min: 48, max: 24000 }).map((n) => str(dec(n).div(1000))));
+    const runnable = fc.oneof(
+      fc.constant('0'),
+      fc.integer({ min: 48, max: 24000 }).map((n) => str(dec(n).div(1000))),
+    );
     fc.assert(
       fc.property(schedule, fc.array(runnable, { minLength: 13, maxLength: 13 }), (starts, rates) => {
-        const steps = starts.map((m, i) => ({ start: formatMinutes(m), rate: { value: rates[i] ?? '1', unit: 'mL/day' as const } }));
+        const steps = starts.map((m, i) => ({
+          start: formatMinutes(m),
+          rate: { value: rates[i] ?? '1', unit: 'mL/day' as const },
+        }));
         const durations = stepDurations(steps);
         if (!durations.ok) throw new Error(durations.error.message);
         expect(durations.value.reduce((sum, s) => sum + s.minutes, 0)).toBe(1440);
@@ -139,11 +168,22 @@ describe('dose math properties', () => {
     const anyRate = fc.oneof(fc.constant('0'), decimalString(30, 4));
     fc.assert(
       fc.property(fc.array(anyRate, { minLength: 1, maxLength: 13 }), (rates) => {
-        const steps = rates.map((value, i) => ({ start: formatMinutes(i * 60), rate: { value, unit: 'mL/day' as const } }));
-        const bad = rates.findIndex((r) => !dec(r).isZero() && (dec(r).lt(model.minRateMlPerDay) || dec(r).gt(model.maxRateMlPerDay) || !dec(r).mod(resolution).isZero()));
+        const steps = rates.map((value, i) => ({
+          start: formatMinutes(i * 60),
+          rate: { value, unit: 'mL/day' as const },
+        }));
+        const bad = rates.findIndex(
+          (r) =>
+            !dec(r).isZero() &&
+            (dec(r).lt(model.minRateMlPerDay) || dec(r).gt(model.maxRateMlPerDay) || !dec(r).mod(resolution).isZero()),
+        );
         const summary = flexSummary({ concentration: { value: '10', unit: 'mg/mL' }, steps });
         if (bad === -1) expect(summary.ok).toBe(true);
-        else expect(summary).toMatchObject({ ok: false, error: { code: 'OUT_OF_RANGE', field: `steps.${bad}.rate.value` } });
+        else
+          expect(summary).toMatchObject({
+            ok: false,
+            error: { code: 'OUT_OF_RANGE', field: `steps.${bad}.rate.value` },
+          });
       }),
       { numRuns: 1000 },
     );
@@ -173,11 +213,19 @@ describe('drug library properties', () => {
           const unit = entry.unit;
           const concentration = { value: entry.concentration.products?.[0] ?? '10', unit: `${unit}/mL` as const };
           // Both doses start at or above every lower bound, so only the size of the increase differs.
-          const floor = dec(previous).plus(entry.dailyDose.min?.soft ?? 0).plus(dec(defaultPumpModel().minRateMlPerDay).mul(concentration.value));
+          const floor = dec(previous)
+            .plus(entry.dailyDose.min?.soft ?? 0)
+            .plus(dec(defaultPumpModel().minRateMlPerDay).mul(concentration.value));
           const smaller = floor.plus(step1);
           const larger = smaller.plus(step2);
           const verdict = (d: typeof smaller) => {
-            const r = checkDose(defaultLibrary, { drug, indication, concentration, dailyDose: { value: str(d), unit: `${unit}/day` }, previousDailyDose: { value: previous, unit: `${unit}/day` } });
+            const r = checkDose(defaultLibrary, {
+              drug,
+              indication,
+              concentration,
+              dailyDose: { value: str(d), unit: `${unit}/day` },
+              previousDailyDose: { value: previous, unit: `${unit}/day` },
+            });
             if (!r.ok) throw new Error(r.error.message);
             return verdictRank(r.value.verdict);
           };

@@ -18,7 +18,10 @@ let dir: string;
 let cleanup: () => void;
 let db: string;
 const pumpctl = (args: string[]) =>
-  spawnSync(process.execPath, ['bin/pumpctl.cjs', ...args], { encoding: 'utf8', env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys') } });
+  spawnSync(process.execPath, ['bin/pumpctl.cjs', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys') },
+  });
 
 beforeEach(() => {
   ({ dir, cleanup } = tempDir());
@@ -45,7 +48,10 @@ describe('pumpctl audit', () => {
     // The auditor has the database key (the trail can be read) but not the audit key.
     mkdirSync(join(dir, 'elsewhere'), { mode: 0o700 });
     copyFileSync(join(dir, 'keys', 'database.key'), join(dir, 'elsewhere', 'database.key'));
-    const run = spawnSync(process.execPath, ['bin/pumpctl.cjs', 'audit', 'verify', '--db', db], { encoding: 'utf8', env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'elsewhere') } });
+    const run = spawnSync(process.execPath, ['bin/pumpctl.cjs', 'audit', 'verify', '--db', db], {
+      encoding: 'utf8',
+      env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'elsewhere') },
+    });
     expect(run.status).toBe(5);
     expect(run.stderr).toContain('unverifiable without the key');
     expect(run.stdout).not.toContain('intact');
@@ -60,13 +66,18 @@ describe('pumpctl audit', () => {
   it('exports CSV, JSON and a FHIR R4 bundle, recording the export itself', () => {
     const csv = pumpctl(['audit', 'export', '--db', db, '--format', 'csv']);
     const lines = csv.stdout.trim().split('\r\n');
-    expect(lines[0]).toBe('seq,at_utc,pump_time,actor,role,witness,patient_id,pump_serial,action,old_json,new_json,reason,acks_json,library_version,outcome,prev_hash,hash');
+    expect(lines[0]).toBe(
+      'seq,at_utc,pump_time,actor,role,witness,patient_id,pump_serial,action,old_json,new_json,reason,acks_json,library_version,outcome,prev_hash,hash',
+    );
     expect(lines).toHaveLength(5); // header, 3 interrogations, the export
     expect(lines[4]).toContain('audit.export');
 
     const out = join(dir, 'trail.json');
     expect(pumpctl(['audit', 'export', '--db', db, '--format', 'json', '--out', out]).status).toBe(0);
-    const json = JSON.parse(readFileSync(out, 'utf8')) as { hashRule: string; records: Array<{ seq: number; hash: string }> };
+    const json = JSON.parse(readFileSync(out, 'utf8')) as {
+      hashRule: string;
+      records: Array<{ seq: number; hash: string }>;
+    };
     expect(json.hashRule).toContain('SHA-256');
     expect(json.records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
 
@@ -112,7 +123,10 @@ describe('pumpctl backup and restore', () => {
     const run = pumpctl(['restore', '--db', db, '--from', out]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(JSON.parse(pumpctl(['audit', 'verify', '--db', db, '--json']).stdout)).toMatchObject({ status: 'intact', records: 4 });
+    expect(JSON.parse(pumpctl(['audit', 'verify', '--db', db, '--json']).stdout)).toMatchObject({
+      status: 'intact',
+      records: 4,
+    });
     expect(pumpctl(['users', 'unlock', '--db', db, '--user', 'nobody']).status).toBe(2);
     expect(pumpctl(['restore', '--db', db]).status).toBe(1);
   });

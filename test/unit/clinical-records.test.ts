@@ -39,7 +39,12 @@ afterEach(() => {
 });
 const deps = () => ({ db, audit, now: clock.now });
 const patient = () => {
-  const r = createPatient(deps(), nurse, { identifier: 'MRN-5', name: 'C', indication: 'non-cancer', indicationKind: 'spasticity' });
+  const r = createPatient(deps(), nurse, {
+    identifier: 'MRN-5',
+    name: 'C',
+    indication: 'non-cancer',
+    indicationKind: 'spasticity',
+  });
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
@@ -49,13 +54,45 @@ describe('migration 0002-records', () => {
     const plain = new Database(join(dir, 'm2.sqlite'));
     migrate(plain, migrations.slice(0, 2));
     expect(plain.pragma('user_version', { simple: true })).toBe(2);
-    const tables = plain.prepare(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 1`).pluck().all();
-    for (const t of ['users', 'site_settings', 'patients', 'pain_assessments', 'screening_trials', 'screening_doses', 'implanted_pumps', 'prescriptions', 'refills', 'programming_sessions', 'session_frames', 'drug_libraries']) expect(tables).toContain(t);
+    const tables = plain
+      .prepare(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 1`)
+      .pluck()
+      .all();
+    for (const t of [
+      'users',
+      'site_settings',
+      'patients',
+      'pain_assessments',
+      'screening_trials',
+      'screening_doses',
+      'implanted_pumps',
+      'prescriptions',
+      'refills',
+      'programming_sessions',
+      'session_frames',
+      'drug_libraries',
+    ])
+      expect(tables).toContain(t);
     const indexes = plain.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all();
-    for (const i of ['patients_name', 'pain_assessments_patient', 'refills_pump', 'programming_sessions_pump', 'implanted_pumps_patient']) expect(indexes).toContain(i);
+    for (const i of [
+      'patients_name',
+      'pain_assessments_patient',
+      'refills_pump',
+      'programming_sessions_pump',
+      'implanted_pumps_patient',
+    ])
+      expect(indexes).toContain(i);
     plain.exec(`INSERT INTO patients (identifier, name, created_at) VALUES ('X', 'x', '2026-01-01')`);
-    expect(() => plain.exec(`INSERT INTO pain_assessments (patient_id, assessed_at, vas, recorded_by) VALUES (1, '2026-01-01', 11, 'x')`)).toThrow(/CHECK/);
-    expect(() => plain.exec(`INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('a', 'a', 'surgeon', 'h', 'now')`)).toThrow(/CHECK/);
+    expect(() =>
+      plain.exec(
+        `INSERT INTO pain_assessments (patient_id, assessed_at, vas, recorded_by) VALUES (1, '2026-01-01', 11, 'x')`,
+      ),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      plain.exec(
+        `INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('a', 'a', 'surgeon', 'h', 'now')`,
+      ),
+    ).toThrow(/CHECK/);
     plain.close();
   });
 });
@@ -65,21 +102,49 @@ describe('screening trials and prescriptions', () => {
     const trial = {
       patientId: patient(),
       trialDate: '2026-02-20',
-      doses: [{ givenAt: '2026-02-20T09:00:00Z', drug: 'baclofen', dose: { value: '50', unit: 'mcg' }, vasBefore: 8, vasAfter: 3, response: 'tone reduced for 6 h' }],
+      doses: [
+        {
+          givenAt: '2026-02-20T09:00:00Z',
+          drug: 'baclofen',
+          dose: { value: '50', unit: 'mcg' },
+          vasBefore: 8,
+          vasAfter: 3,
+          response: 'tone reduced for 6 h',
+        },
+      ],
       sideEffects: 'none',
       decision: 'implant',
     };
     expect(recordScreeningTrial(deps(), nurse, trial)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(recordScreeningTrial(deps(), doctor, trial)).toMatchObject({ ok: true });
-    expect(recordScreeningTrial(deps(), doctor, { ...trial, doses: [{ ...trial.doses[0], vasAfter: 12 }] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(db.prepare('SELECT vas_before, vas_after FROM screening_doses').get()).toEqual({ vas_before: 8, vas_after: 3 });
+    expect(
+      recordScreeningTrial(deps(), doctor, { ...trial, doses: [{ ...trial.doses[0], vasAfter: 12 }] }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(db.prepare('SELECT vas_before, vas_after FROM screening_doses').get()).toEqual({
+      vas_before: 8,
+      vas_after: 3,
+    });
   });
 
   it('records a prescription for the refill visit', () => {
-    const order = { patientId: patient(), anyPump: true, components: [{ drug: 'baclofen', concentration: { value: '500', unit: 'mcg/mL' }, dailyDose: { value: '400', unit: 'mcg/day' } }], mode: 'continuous', fillVolumeMl: '20' };
+    const order = {
+      patientId: patient(),
+      anyPump: true,
+      components: [
+        {
+          drug: 'baclofen',
+          concentration: { value: '500', unit: 'mcg/mL' },
+          dailyDose: { value: '400', unit: 'mcg/day' },
+        },
+      ],
+      mode: 'continuous',
+      fillVolumeMl: '20',
+    };
     expect(createPrescription(deps(), nurse, order)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(createPrescription(deps(), doctor, order)).toMatchObject({ ok: true });
-    expect(db.prepare(`SELECT action FROM audit_log WHERE action = 'prescription.create'`).pluck().all()).toHaveLength(1);
+    expect(db.prepare(`SELECT action FROM audit_log WHERE action = 'prescription.create'`).pluck().all()).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -100,7 +165,10 @@ describe('drug library versions', () => {
     // Confirming does not change the content hash the audit records name.
     expect(saved.ok && libraryHash(active)).toBe(saved.ok ? saved.value.hash : '');
     expect(confirmLibrary(deps(), pharmacist2, 2)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(saveLibrary(deps(), admin, { ...edited, entries: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(saveLibrary(deps(), admin, { ...edited, entries: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
   });
 });
 
@@ -108,15 +176,31 @@ describe('programming session frames', () => {
   it('keeps the raw frames exchanged with the wand, with the session', async () => {
     const frames = new FrameLog(clock.now);
     const { link } = trainingLink({ clock: clock.now, onFrame: frames.record });
-    const r = await programPump({ db, audit, link, library: defaultLibrary, now: clock.now, frames }, { actor: doctor, settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.27', unit: 'mL/day' } } });
+    const r = await programPump(
+      { db, audit, link, library: defaultLibrary, now: clock.now, frames },
+      {
+        actor: doctor,
+        settings: {
+          drug: 'morphine',
+          concentration: { value: '10', unit: 'mg/mL' },
+          mode: 'continuous',
+          rate: { value: '0.27', unit: 'mL/day' },
+        },
+      },
+    );
     expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
-    const stored = db.prepare('SELECT direction, bytes FROM session_frames ORDER BY id').all() as Array<{ direction: string; bytes: Buffer }>;
+    const stored = db.prepare('SELECT direction, bytes FROM session_frames ORDER BY id').all() as Array<{
+      direction: string;
+      bytes: Buffer;
+    }>;
     // HELLO, FIND_PUMP, OPEN_SESSION, READ_STATUS, BEGIN_TX, STAGE_PROGRAM, COMMIT, READ_STATUS: each out and in.
     expect(stored).toHaveLength(16);
-    const types = stored.filter((f) => f.direction === 'out').map((f) => {
-      const d = decodeFrame(new Uint8Array(f.bytes));
-      return d.ok ? d.frame.type : -1;
-    });
+    const types = stored
+      .filter((f) => f.direction === 'out')
+      .map((f) => {
+        const d = decodeFrame(new Uint8Array(f.bytes));
+        return d.ok ? d.frame.type : -1;
+      });
     expect(types).toEqual([0x01, 0x02, 0x03, 0x10, 0x20, 0x21, 0x22, 0x10]);
   });
 });

@@ -23,8 +23,16 @@ describe('clinic local time to UTC', () => {
   });
 
   it('America/New_York on 2026-11-01: 01:30 happens twice, the first (EDT) is taken and marked', () => {
-    expect(clinicLocalToUtc('2026-11-01', '01:30', 'America/New_York')).toEqual({ ok: true, instant: new Date('2026-11-01T05:30:00Z'), ambiguous: true });
-    expect(clinicLocalToUtc('2026-11-01', '09:00', 'America/New_York')).toEqual({ ok: true, instant: new Date('2026-11-01T14:00:00Z'), ambiguous: false });
+    expect(clinicLocalToUtc('2026-11-01', '01:30', 'America/New_York')).toEqual({
+      ok: true,
+      instant: new Date('2026-11-01T05:30:00Z'),
+      ambiguous: true,
+    });
+    expect(clinicLocalToUtc('2026-11-01', '09:00', 'America/New_York')).toEqual({
+      ok: true,
+      instant: new Date('2026-11-01T14:00:00Z'),
+      ambiguous: false,
+    });
   });
 
   it('is the inverse of clinicDate and clinicTime for every minute of a DST day', () => {

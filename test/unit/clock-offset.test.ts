@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PumpSettings } from '../../core/pump';
-import { decodeMessage, encodeMessage, MessageType, WandErrorCode, type Message } from '../../drivers/protocol/messages';
+import {
+  decodeMessage,
+  encodeMessage,
+  MessageType,
+  WandErrorCode,
+  type Message,
+} from '../../drivers/protocol/messages';
 import { toWireStatus } from '../../drivers/protocol/convert';
 import { decodeFrame } from '../../drivers/protocol/frame';
 import { deliveredBetween } from '../../drivers/simulator/delivery';
@@ -37,13 +43,19 @@ function settableClock(iso: string) {
 /** A training setup (real driver, protocol and simulated wand) whose pump clock equals true time. */
 function setup(at: string) {
   const clock = settableClock(at);
-  const pump = new SimulatedPump({ ...defaultSimulatedPump(clock.now()), clockOffsetMs: 0, volumeMl: '20', volumeAt: clock.now() }, clock.now);
+  const pump = new SimulatedPump(
+    { ...defaultSimulatedPump(clock.now()), clockOffsetMs: 0, volumeMl: '20', volumeAt: clock.now() },
+    clock.now,
+  );
   const { link, device } = trainingLink({ clock: clock.now, pump });
   return { clock, pump, link, device };
 }
 
 const program = async (link: ReturnType<typeof setup>['link'], transactionId: string) => {
-  expect(await link.program({ sessionId: 's', transactionId, settings: flex, reservoirVolumeMl: '20' })).toEqual({ ok: true, value: { applied: true } });
+  expect(await link.program({ sessionId: 's', transactionId, settings: flex, reservoirVolumeMl: '20' })).toEqual({
+    ok: true,
+    value: { applied: true },
+  });
 };
 
 describe('the simulated pump runs flex steps by its local time: UTC clock + UTC offset', () => {
@@ -53,9 +65,15 @@ describe('the simulated pump runs flex steps by its local time: UTC clock + UTC 
     await program(link, '0a1b2c3d-0000-4000-8000-000000000001');
 
     clock.set('2026-03-01T23:59:59Z'); // 07:59:59 in Beijing
-    expect(await link.interrogate()).toMatchObject({ ok: true, value: { pumpTime: '2026-03-01T23:59:59.000Z', utcOffsetMinutes: 480, rate: { value: '0.24' } } });
+    expect(await link.interrogate()).toMatchObject({
+      ok: true,
+      value: { pumpTime: '2026-03-01T23:59:59.000Z', utcOffsetMinutes: 480, rate: { value: '0.24' } },
+    });
     clock.set('2026-03-02T00:00:00Z'); // 08:00 in Beijing
-    expect(await link.interrogate()).toMatchObject({ ok: true, value: { utcOffsetMinutes: 480, rate: { value: '2.4' } } });
+    expect(await link.interrogate()).toMatchObject({
+      ok: true,
+      value: { utcOffsetMinutes: 480, rate: { value: '2.4' } },
+    });
     clock.set('2026-03-02T15:59:59Z'); // 23:59:59 in Beijing: still the day step
     expect(await link.interrogate()).toMatchObject({ ok: true, value: { rate: { value: '2.4' } } });
     clock.set('2026-03-02T16:00:00Z'); // midnight in Beijing
@@ -73,9 +91,15 @@ describe('the simulated pump runs flex steps by its local time: UTC clock + UTC 
     const utc = setup('2026-03-02T00:00:00Z');
     await program(utc.link, '0a1b2c3d-0000-4000-8000-000000000003');
     utc.clock.set('2026-03-02T07:59:00Z');
-    expect(await utc.link.interrogate()).toMatchObject({ ok: true, value: { utcOffsetMinutes: 0, rate: { value: '0.24' } } });
+    expect(await utc.link.interrogate()).toMatchObject({
+      ok: true,
+      value: { utcOffsetMinutes: 0, rate: { value: '0.24' } },
+    });
     utc.clock.set('2026-03-02T08:00:00Z');
-    expect(await utc.link.interrogate()).toMatchObject({ ok: true, value: { utcOffsetMinutes: 0, rate: { value: '2.4' }, reservoirVolume: { value: '19.9' } } });
+    expect(await utc.link.interrogate()).toMatchObject({
+      ok: true,
+      value: { utcOffsetMinutes: 0, rate: { value: '2.4' }, reservoirVolume: { value: '19.9' } },
+    });
   });
 
   it('an offset set mid-day applies from that instant; what ran before is booked at the old offset', async () => {
@@ -84,8 +108,15 @@ describe('the simulated pump runs flex steps by its local time: UTC clock + UTC 
     clock.set('2026-03-02T04:00:00Z'); // 4 h at 0.24 mL/day on UTC: 0.04 mL
     expect((await link.setClock({ time: clock.now(), utcOffsetMinutes: 480 })).ok).toBe(true); // now 12:00 local: the day step
     clock.set('2026-03-02T08:00:00Z'); // 4 h at 2.4 mL/day: 0.4 mL; 20 − 0.44 = 19.56
-    expect(pump.status()).toMatchObject({ utcOffsetMinutes: 480, rate: { value: '2.4' }, reservoirVolume: { value: '19.5' } });
-    expect(pump.events.at(-1)).toMatchObject({ code: 'CLOCK_SET', detail: expect.stringContaining('UTC+08:00') as string });
+    expect(pump.status()).toMatchObject({
+      utcOffsetMinutes: 480,
+      rate: { value: '2.4' },
+      reservoirVolume: { value: '19.5' },
+    });
+    expect(pump.events.at(-1)).toMatchObject({
+      code: 'CLOCK_SET',
+      detail: expect.stringContaining('UTC+08:00') as string,
+    });
   });
 
   it('delivers exactly, piece by piece, across the step change at local 08:00', () => {
@@ -121,7 +152,10 @@ describe('UTC offsets outside −720…+840 are refused in both directions', () 
 
   it.each([-720, 840, 345, -570])('the host sends %s, the pump takes it and reports it', async (minutes) => {
     const { link, pump } = hostileSetup();
-    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: minutes })).toEqual({ ok: true, value: null });
+    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: minutes })).toEqual({
+      ok: true,
+      value: null,
+    });
     expect(await link.interrogate()).toMatchObject({ ok: true, value: { utcOffsetMinutes: minutes } });
     expect(pump.utcOffsetMinutes).toBe(minutes);
   });
@@ -131,25 +165,41 @@ describe('UTC offsets outside −720…+840 are refused in both directions', () 
     expect(() => encodeMessage({ type: 'CLOCK_SET', time: 0, utcOffsetMinutes: -721 })).toThrow(RangeError);
   });
 
-  it.each([841, -721, 0x7fff, -0x8000])('the decoder refuses %s in SET_CLOCK, CLOCK_SET and STATUS (BAD_FIELD)', (minutes) => {
-    for (const type of ['SET_CLOCK', 'CLOCK_SET'] as const) {
-      const payload = patchI16(encodeMessage({ type, time: 830_000_000, utcOffsetMinutes: 0 }).payload, 4, minutes);
-      expect(decodeMessage(MessageType[type], payload)).toEqual({ ok: false, error: { kind: 'BAD_FIELD', type: MessageType[type], field: 'utcOffsetMinutes', value: minutes } });
-    }
-    const { pump } = hostileSetup();
-    const status = statusPayload(pump);
-    expect(decodeMessage(MessageType.STATUS, patchI16(status.payload, status.offsetAt, minutes))).toMatchObject({ ok: false, error: { kind: 'BAD_FIELD', field: 'utcOffsetMinutes', value: minutes } });
-  });
+  it.each([841, -721, 0x7fff, -0x8000])(
+    'the decoder refuses %s in SET_CLOCK, CLOCK_SET and STATUS (BAD_FIELD)',
+    (minutes) => {
+      for (const type of ['SET_CLOCK', 'CLOCK_SET'] as const) {
+        const payload = patchI16(encodeMessage({ type, time: 830_000_000, utcOffsetMinutes: 0 }).payload, 4, minutes);
+        expect(decodeMessage(MessageType[type], payload)).toEqual({
+          ok: false,
+          error: { kind: 'BAD_FIELD', type: MessageType[type], field: 'utcOffsetMinutes', value: minutes },
+        });
+      }
+      const { pump } = hostileSetup();
+      const status = statusPayload(pump);
+      expect(decodeMessage(MessageType.STATUS, patchI16(status.payload, status.offsetAt, minutes))).toMatchObject({
+        ok: false,
+        error: { kind: 'BAD_FIELD', field: 'utcOffsetMinutes', value: minutes },
+      });
+    },
+  );
 
   it('the simulated wand answers a SET_CLOCK of +15:00 with ERROR 3 and leaves the pump as it was', () => {
     const { wand, pump } = hostileSetup();
     wand.handle(frameOf(1, { type: 'HELLO', version: wand.version }));
     wand.handle(frameOf(2, { type: 'OPEN_SESSION', sessionId: new Uint8Array(16) }));
-    const payload = patchI16(encodeMessage({ type: 'SET_CLOCK', time: 830_000_000, utcOffsetMinutes: 0 }).payload, 4, 900);
+    const payload = patchI16(
+      encodeMessage({ type: 'SET_CLOCK', time: 830_000_000, utcOffsetMinutes: 0 }).payload,
+      4,
+      900,
+    );
     const answer = decodeFrame(wand.handle(rawFrame(3, MessageType.SET_CLOCK, payload)));
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
-    expect(decodeMessage(answer.frame.type, answer.frame.payload)).toMatchObject({ ok: true, message: { type: 'ERROR', code: WandErrorCode.BAD_REQUEST } });
+    expect(decodeMessage(answer.frame.type, answer.frame.payload)).toMatchObject({
+      ok: true,
+      message: { type: 'ERROR', code: WandErrorCode.BAD_REQUEST },
+    });
     expect(pump.events).toHaveLength(0);
     expect(pump.utcOffsetMinutes).toBe(0);
   });
@@ -161,17 +211,26 @@ describe('UTC offsets outside −720…+840 are refused in both directions', () 
         const s = statusPayload(pump);
         return [rawFrame(seq, MessageType.STATUS, patchI16(s.payload, s.offsetAt, 900))];
       }
-      if (request.type === 'SET_CLOCK') return [rawFrame(seq, MessageType.CLOCK_SET, patchI16(encodeMessage(answer).payload, 4, 900))];
+      if (request.type === 'SET_CLOCK')
+        return [rawFrame(seq, MessageType.CLOCK_SET, patchI16(encodeMessage(answer).payload, 4, 900))];
       return [{ seq, message: answer }];
     };
-    expect(await link.interrogate()).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', field: 'utcOffsetMinutes' } });
-    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', field: 'utcOffsetMinutes' } });
+    expect(await link.interrogate()).toMatchObject({
+      ok: false,
+      error: { code: 'COMMUNICATION_FAILED', field: 'utcOffsetMinutes' },
+    });
+    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).toMatchObject({
+      ok: false,
+      error: { code: 'COMMUNICATION_FAILED', field: 'utcOffsetMinutes' },
+    });
   });
 
   it('the simulated pump refuses one set directly, and one in its starting state', () => {
     const { pump } = hostileSetup();
     expect(() => pump.setClock(new Date('2026-03-01T08:00:00Z'), 841)).toThrow(RangeError);
-    expect(() => new SimulatedPump({ ...defaultSimulatedPump(new Date('2026-03-01T08:00:00Z')), utcOffsetMinutes: -721 })).toThrow(RangeError);
+    expect(
+      () => new SimulatedPump({ ...defaultSimulatedPump(new Date('2026-03-01T08:00:00Z')), utcOffsetMinutes: -721 }),
+    ).toThrow(RangeError);
   });
 });
 

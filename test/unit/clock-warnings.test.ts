@@ -21,7 +21,17 @@ const at = (iso: string) => new Date(iso);
 describe('clockWarnings (core)', () => {
   it('New York before 2026-03-08: a flex program is warned of the change within 7 days, with its date, time and new offset', () => {
     // The change: 2026-03-08 02:00 EST = 07:00 UTC; the clinic's clock reads 03:00 EDT from then.
-    const dst = { code: 'DST_CHANGE_SOON', params: { at: '2026-03-08T07:00:00.000Z', date: '2026-03-08', time: '03:00', from: '-05:00', to: '-04:00', timeZone: 'America/New_York' } };
+    const dst = {
+      code: 'DST_CHANGE_SOON',
+      params: {
+        at: '2026-03-08T07:00:00.000Z',
+        date: '2026-03-08',
+        time: '03:00',
+        from: '-05:00',
+        to: '-04:00',
+        timeZone: 'America/New_York',
+      },
+    };
     expect(clockWarnings(flex(-300), at('2026-03-01T12:00:00Z'), 'America/New_York')).toEqual([dst]); // 6 d 19 h before
     expect(clockWarnings(flex(-300), at('2026-03-08T06:59:00Z'), 'America/New_York')).toEqual([dst]); // a minute before
     expect(clockWarnings(flex(-300), at('2026-02-28T06:00:00Z'), 'America/New_York')).toEqual([]); // 8 d 1 h before
@@ -37,21 +47,47 @@ describe('clockWarnings (core)', () => {
 
   it('New York in autumn: 2026-11-01 back to −05:00, at 01:00 on the clinic clock', () => {
     expect(clockWarnings(flex(-240), at('2026-10-28T12:00:00Z'), 'America/New_York')).toEqual([
-      { code: 'DST_CHANGE_SOON', params: { at: '2026-11-01T06:00:00.000Z', date: '2026-11-01', time: '01:00', from: '-04:00', to: '-05:00', timeZone: 'America/New_York' } },
+      {
+        code: 'DST_CHANGE_SOON',
+        params: {
+          at: '2026-11-01T06:00:00.000Z',
+          date: '2026-11-01',
+          time: '01:00',
+          from: '-04:00',
+          to: '-05:00',
+          timeZone: 'America/New_York',
+        },
+      },
     ]);
   });
 
   it('Europe/Berlin: 2026-03-29 to +02:00, and both warnings at once when the pump is on another offset', () => {
     expect(clockWarnings(flex(0), at('2026-03-25T12:00:00Z'), 'Europe/Berlin')).toEqual([
       { code: 'PUMP_OFFSET_DIFFERS', params: { pump: '+00:00', clinic: '+01:00', timeZone: 'Europe/Berlin' } },
-      { code: 'DST_CHANGE_SOON', params: { at: '2026-03-29T01:00:00.000Z', date: '2026-03-29', time: '03:00', from: '+01:00', to: '+02:00', timeZone: 'Europe/Berlin' } },
+      {
+        code: 'DST_CHANGE_SOON',
+        params: {
+          at: '2026-03-29T01:00:00.000Z',
+          date: '2026-03-29',
+          time: '03:00',
+          from: '+01:00',
+          to: '+02:00',
+          timeZone: 'Europe/Berlin',
+        },
+      },
     ]);
   });
 
   it('warns of daylight saving only for a flex program; the offset always', () => {
     for (const mode of ['continuous', 'stopped'] as const) {
-      expect(clockWarnings({ pumpOffsetMinutes: -300, mode }, at('2026-03-05T12:00:00Z'), 'America/New_York')).toEqual([]);
-      expect(clockWarnings({ pumpOffsetMinutes: 0, mode }, at('2026-03-05T12:00:00Z'), 'America/New_York').map((w) => w.code)).toEqual(['PUMP_OFFSET_DIFFERS']);
+      expect(clockWarnings({ pumpOffsetMinutes: -300, mode }, at('2026-03-05T12:00:00Z'), 'America/New_York')).toEqual(
+        [],
+      );
+      expect(
+        clockWarnings({ pumpOffsetMinutes: 0, mode }, at('2026-03-05T12:00:00Z'), 'America/New_York').map(
+          (w) => w.code,
+        ),
+      ).toEqual(['PUMP_OFFSET_DIFFERS']);
     }
   });
 
@@ -100,7 +136,10 @@ describe('a New York pump across 2026-03-08, through the services', () => {
   it('warns before the change, warns of the stale offset after it, and is quiet once the clock is set again', async () => {
     let now = Date.parse('2026-03-03T15:00:00Z');
     const clock = () => new Date(now);
-    const pump = new SimulatedPump({ ...defaultSimulatedPump(clock()), settings: flexProgram, volumeMl: '20', volumeAt: clock() }, clock);
+    const pump = new SimulatedPump(
+      { ...defaultSimulatedPump(clock()), settings: flexProgram, volumeMl: '20', volumeAt: clock() },
+      clock,
+    );
     const { link } = trainingLink({ clock, pump });
     const audit = new AuditLog(db, new FileKeyStore(join(dir, 'keys')));
     const read = async () => {
@@ -116,12 +155,26 @@ describe('a New York pump across 2026-03-08, through the services', () => {
     expect(await setPumpClock({ db, audit, link, now: clock }, nurse)).toMatchObject({ ok: true });
     const before = await read();
     expect(before.status.utcOffsetMinutes).toBe(-300);
-    expect(before.clockWarnings).toEqual([{ code: 'DST_CHANGE_SOON', params: { at: '2026-03-08T07:00:00.000Z', date: '2026-03-08', time: '03:00', from: '-05:00', to: '-04:00', timeZone: 'America/New_York' } }]);
+    expect(before.clockWarnings).toEqual([
+      {
+        code: 'DST_CHANGE_SOON',
+        params: {
+          at: '2026-03-08T07:00:00.000Z',
+          date: '2026-03-08',
+          time: '03:00',
+          from: '-05:00',
+          to: '-04:00',
+          timeZone: 'America/New_York',
+        },
+      },
+    ]);
 
     // 2026-03-09 12:00 UTC is 08:00 EDT, but the pump's local time is still 07:00: the day step has not started.
     now = Date.parse('2026-03-09T12:00:00Z');
     const after = await read();
-    expect(after.clockWarnings).toEqual([{ code: 'PUMP_OFFSET_DIFFERS', params: { pump: '-05:00', clinic: '-04:00', timeZone: 'America/New_York' } }]);
+    expect(after.clockWarnings).toEqual([
+      { code: 'PUMP_OFFSET_DIFFERS', params: { pump: '-05:00', clinic: '-04:00', timeZone: 'America/New_York' } },
+    ]);
     expect(after.status.rate.value).toBe('0.24');
 
     expect(await setPumpClock({ db, audit, link, now: clock }, nurse)).toMatchObject({ ok: true });
@@ -131,10 +184,26 @@ describe('a New York pump across 2026-03-08, through the services', () => {
     expect(again.clockWarnings).toEqual([]);
 
     // Each clock set names the time zone and the offset it sent.
-    const sets = db.prepare(`SELECT old_json, new_json, outcome FROM audit_log WHERE action = 'pump.clock.set' ORDER BY seq`).all() as Array<{ old_json: string; new_json: string; outcome: string }>;
-    expect(sets.map((r) => ({ old: (JSON.parse(r.old_json) as { utcOffsetMinutes: number }).utcOffsetMinutes, new: JSON.parse(r.new_json) as unknown, outcome: r.outcome }))).toEqual([
-      { old: 0, new: { driftSeconds: 0, timeZone: 'America/New_York', utcOffsetMinutes: -300, utcOffset: '-05:00' }, outcome: 'confirmed' },
-      { old: -300, new: { driftSeconds: 0, timeZone: 'America/New_York', utcOffsetMinutes: -240, utcOffset: '-04:00' }, outcome: 'confirmed' },
+    const sets = db
+      .prepare(`SELECT old_json, new_json, outcome FROM audit_log WHERE action = 'pump.clock.set' ORDER BY seq`)
+      .all() as Array<{ old_json: string; new_json: string; outcome: string }>;
+    expect(
+      sets.map((r) => ({
+        old: (JSON.parse(r.old_json) as { utcOffsetMinutes: number }).utcOffsetMinutes,
+        new: JSON.parse(r.new_json) as unknown,
+        outcome: r.outcome,
+      })),
+    ).toEqual([
+      {
+        old: 0,
+        new: { driftSeconds: 0, timeZone: 'America/New_York', utcOffsetMinutes: -300, utcOffset: '-05:00' },
+        outcome: 'confirmed',
+      },
+      {
+        old: -300,
+        new: { driftSeconds: 0, timeZone: 'America/New_York', utcOffsetMinutes: -240, utcOffset: '-04:00' },
+        outcome: 'confirmed',
+      },
     ]);
   });
 });
@@ -147,14 +216,32 @@ describe('pump:interrogate answers with the clock warnings', () => {
 
   it('through the runtime dispatch (the contract every host parses): a Shanghai clinic, a pump on UTC', async () => {
     const now = () => new Date('2026-07-01T02:00:00Z');
-    const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'p.sqlite'), simulator: true, now, simulatorOptions: { clock: now }, keys: new FileKeyStore(join(dir, 'keys')) });
+    const runtime = await openRuntime({
+      host: 'web',
+      databasePath: join(dir, 'p.sqlite'),
+      simulator: true,
+      now,
+      simulatorOptions: { clock: now },
+      keys: new FileKeyStore(join(dir, 'keys')),
+    });
     try {
       setSetting(runtime.db, 'timeZone', 'Asia/Shanghai');
       await signInThrough(runtime.dispatch);
       const r = await runtime.dispatch('pump:interrogate', {});
-      expect(r).toMatchObject({ ok: true, value: { status: { utcOffsetMinutes: 0 }, clockWarnings: [{ code: 'PUMP_OFFSET_DIFFERS', params: { pump: '+00:00', clinic: '+08:00', timeZone: 'Asia/Shanghai' } }] } });
+      expect(r).toMatchObject({
+        ok: true,
+        value: {
+          status: { utcOffsetMinutes: 0 },
+          clockWarnings: [
+            { code: 'PUMP_OFFSET_DIFFERS', params: { pump: '+00:00', clinic: '+08:00', timeZone: 'Asia/Shanghai' } },
+          ],
+        },
+      });
       expect(await runtime.dispatch('pump:setClock', {})).toMatchObject({ ok: true });
-      expect(await runtime.dispatch('pump:interrogate', {})).toMatchObject({ ok: true, value: { status: { utcOffsetMinutes: 480 }, clockWarnings: [] } });
+      expect(await runtime.dispatch('pump:interrogate', {})).toMatchObject({
+        ok: true,
+        value: { status: { utcOffsetMinutes: 480 }, clockWarnings: [] },
+      });
     } finally {
       await runtime.close();
     }
@@ -162,18 +249,41 @@ describe('pump:interrogate answers with the clock warnings', () => {
 
   it('sets a pump on UTC to the clinic’s time before a flex program, so the 08:00 step runs at 08:00 in Shanghai', async () => {
     const now = () => new Date('2026-07-01T02:00:00Z'); // 10:00 in Shanghai
-    const runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'p.sqlite'), simulator: true, now, simulatorOptions: { clock: now }, keys: new FileKeyStore(join(dir, 'keys')) });
+    const runtime = await openRuntime({
+      host: 'web',
+      databasePath: join(dir, 'p.sqlite'),
+      simulator: true,
+      now,
+      simulatorOptions: { clock: now },
+      keys: new FileKeyStore(join(dir, 'keys')),
+    });
     try {
       setSetting(runtime.db, 'timeZone', 'Asia/Shanghai');
       await signInThrough(runtime.dispatch);
       await runtime.dispatch('pump:interrogate', {});
-      const preview = await runtime.dispatch('program:preview', { mode: 'flex', dailyDose: '0', steps: [{ start: '00:00', dailyDose: '2.4' }, { start: '08:00', dailyDose: '3' }] });
+      const preview = await runtime.dispatch('program:preview', {
+        mode: 'flex',
+        dailyDose: '0',
+        steps: [
+          { start: '00:00', dailyDose: '2.4' },
+          { start: '08:00', dailyDose: '3' },
+        ],
+      });
       if (!preview.ok) throw new Error(preview.error.message);
       const p = preview.value as { settings: unknown; reviewed: unknown };
-      expect(await runtime.dispatch('program:apply', { settings: p.settings, reviewed: p.reviewed })).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+      expect(await runtime.dispatch('program:apply', { settings: p.settings, reviewed: p.reviewed })).toMatchObject({
+        ok: true,
+        value: { outcome: 'confirmed' },
+      });
       // 10:00 clinic time runs the 08:00 step (0.3 mL/day); on UTC it would still be 02:00, the night step.
-      expect(await runtime.dispatch('pump:interrogate', {})).toMatchObject({ ok: true, value: { status: { utcOffsetMinutes: 480, rate: { value: '0.3' } }, clockWarnings: [] } });
-      const actions = runtime.db.prepare(`SELECT action FROM audit_log WHERE action IN ('pump.clock.set', 'pump.program') ORDER BY seq`).pluck().all();
+      expect(await runtime.dispatch('pump:interrogate', {})).toMatchObject({
+        ok: true,
+        value: { status: { utcOffsetMinutes: 480, rate: { value: '0.3' } }, clockWarnings: [] },
+      });
+      const actions = runtime.db
+        .prepare(`SELECT action FROM audit_log WHERE action IN ('pump.clock.set', 'pump.program') ORDER BY seq`)
+        .pluck()
+        .all();
       expect(actions[0]).toBe('pump.clock.set');
       expect(actions).toContain('pump.program');
     } finally {

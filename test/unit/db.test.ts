@@ -66,7 +66,9 @@ describe('migration 0001-initial', () => {
   it('creates STRICT tables, their indexes and append-only triggers', () => {
     const db = new Database(join(dir, 'm1.sqlite'));
     migrate(db, migrations.slice(0, 1));
-    const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all();
+    const tables = db
+      .prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`)
+      .all();
     expect(tables).toEqual(
       expect.arrayContaining([
         { name: 'meta', strict: 1 },
@@ -76,14 +78,20 @@ describe('migration 0001-initial', () => {
       ]),
     );
     const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all();
-    expect(indexes).toEqual(expect.arrayContaining(['audit_log_patient', 'audit_log_pump', 'audit_log_actor', 'interrogations_pump']));
+    expect(indexes).toEqual(
+      expect.arrayContaining(['audit_log_patient', 'audit_log_pump', 'audit_log_actor', 'interrogations_pump']),
+    );
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'database_id'`).pluck().get()).toMatch(/^[0-9a-f]{32}$/);
     db.close();
   });
 
   it('rolls back a failing migration as a whole', () => {
     const db = new Database(join(dir, 'rollback.sqlite'));
-    const broken = { version: 2, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE half (x INTEGER); SELECT nope FROM missing;') };
+    const broken = {
+      version: 2,
+      name: 'broken',
+      up: (d: Database.Database) => d.exec('CREATE TABLE half (x INTEGER); SELECT nope FROM missing;'),
+    };
     expect(() => migrate(db, [...migrations.slice(0, 1), broken])).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'half'`).pluck().get()).toBe(0);
@@ -93,7 +101,13 @@ describe('migration 0001-initial', () => {
   it('makes the audit log append-only in the database itself', () => {
     const db = openDatabase(join(dir, 'audit.sqlite'));
     const audit = new AuditLog(db, new FileKeyStore(join(dir, 'keys')));
-    const { seq } = audit.append({ atUtc: '2026-03-01T08:00:00.000Z', actor: 'test', action: 'pump.interrogate', pumpSerial: 'S1', outcome: 'confirmed' });
+    const { seq } = audit.append({
+      atUtc: '2026-03-01T08:00:00.000Z',
+      actor: 'test',
+      action: 'pump.interrogate',
+      pumpSerial: 'S1',
+      outcome: 'confirmed',
+    });
     expect(() => db.prepare(`UPDATE audit_log SET actor = 'x' WHERE seq = ?`).run(seq)).toThrow(/append-only/);
     expect(() => db.prepare(`DELETE FROM audit_log WHERE seq = ?`).run(seq)).toThrow(/append-only/);
     audit.checkpoint();

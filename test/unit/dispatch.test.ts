@@ -29,7 +29,9 @@ const record: InterrogationRecord = {
 };
 
 function handlers(calls: string[]): Handlers {
-  const unused = Object.fromEntries(channels.map((c) => [c, () => Promise.resolve(err(appError('INTERNAL', `${c} is not part of this test`)))])) as unknown as Handlers;
+  const unused = Object.fromEntries(
+    channels.map((c) => [c, () => Promise.resolve(err(appError('INTERNAL', `${c} is not part of this test`)))]),
+  ) as unknown as Handlers;
   return {
     ...unused,
     'app:info': () => {

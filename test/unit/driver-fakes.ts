@@ -13,7 +13,8 @@ import { manualClock } from './helpers';
 export type Answer = { seq: number; message: Message } | Uint8Array;
 
 export const frameOf = (seq: number, message: Message): Uint8Array => encodeFrame({ seq, ...encodeMessage(message) });
-export const rawFrame = (seq: number, type: number, payload: Uint8Array): Uint8Array => encodeFrame({ seq, type, payload });
+export const rawFrame = (seq: number, type: number, payload: Uint8Array): Uint8Array =>
+  encodeFrame({ seq, type, payload });
 
 const concat = (parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -39,13 +40,20 @@ export class HostileWand extends SimulatedWand {
     const request = decodeMessage(req.frame.type, req.frame.payload);
     const answer = decodeMessage(ans.frame.type, ans.frame.payload);
     if (!request.ok || !answer.ok) return genuine;
-    return concat(rewrite(request.message, answer.message, req.frame.seq).map((a) => (a instanceof Uint8Array ? a : frameOf(a.seq, a.message))));
+    return concat(
+      rewrite(request.message, answer.message, req.frame.seq).map((a) =>
+        a instanceof Uint8Array ? a : frameOf(a.seq, a.message),
+      ),
+    );
   }
 }
 
 export function hostileSetup(options: WandLinkOptions & { latencyMs?: number } = {}) {
   const clock = manualClock();
-  const pump = new SimulatedPump({ ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() }, clock.now);
+  const pump = new SimulatedPump(
+    { ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() },
+    clock.now,
+  );
   const wand = new HostileWand(pump);
   const device = new SimulatedUsbDevice(wand, options.latencyMs ?? 0);
   const link = new WandLink(device, { timeoutMs: 40, retries: 2, ...options });
@@ -210,7 +218,8 @@ export class NodeUsbLikeDevice implements UsbDeviceLike {
     const device = this.device;
     if (device === null) return Promise.reject(new Error('claimInterface error: invalid state'));
     if (!this.plugged) return Promise.reject(new Error('claimInterface error: device disconnected (errno 19)'));
-    if (this.kernelClaim !== null && this.kernelClaim !== device) return Promise.reject(new Error('claimInterface error: interface is busy (errno 16)'));
+    if (this.kernelClaim !== null && this.kernelClaim !== device)
+      return Promise.reject(new Error('claimInterface error: interface is busy (errno 16)'));
     if (this.iface !== null && this.iface !== device) this.dropInterface(this.iface);
     this.kernelClaim = device;
     this.iface = device;
@@ -228,7 +237,8 @@ export class NodeUsbLikeDevice implements UsbDeviceLike {
 
   clearHalt(direction: 'in' | 'out'): Promise<void> {
     this.log.push('clearHalt');
-    if (this.iface === null || !this.plugged || this.busyEndpoints.has(direction)) return Promise.reject(new Error('clearHalt error: endpoint not found'));
+    if (this.iface === null || !this.plugged || this.busyEndpoints.has(direction))
+      return Promise.reject(new Error('clearHalt error: endpoint not found'));
     return Promise.resolve();
   }
 
@@ -236,7 +246,8 @@ export class NodeUsbLikeDevice implements UsbDeviceLike {
   private begin(direction: 'in' | 'out'): UsbfsHandle | Error {
     const iface = this.iface;
     const call = direction === 'in' ? 'transferIn' : 'transferOut';
-    if (iface === null || !this.plugged || this.busyEndpoints.has(direction)) return new Error(`${call} error: endpoint not found`);
+    if (iface === null || !this.plugged || this.busyEndpoints.has(direction))
+      return new Error(`${call} error: endpoint not found`);
     this.busyEndpoints.add(direction);
     iface.inFlight++;
     return iface;

@@ -9,7 +9,12 @@ import { manualClock } from './helpers';
 const TX_A = '0a1b2c3d-0000-4000-8000-00000000000a';
 const TX_B = '0a1b2c3d-0000-4000-8000-00000000000b';
 const OTHER_ID = Uint8Array.from({ length: 16 }, (_v, i) => 0xf0 + (i % 16));
-const morphine = (rate: string): PumpSettings => ({ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: rate, unit: 'mL/day' } });
+const morphine = (rate: string): PumpSettings => ({
+  drug: 'morphine',
+  concentration: { value: '10', unit: 'mg/mL' },
+  mode: 'continuous',
+  rate: { value: rate, unit: 'mL/day' },
+});
 const write = (transactionId: string, rate: string) => ({ sessionId: 's', transactionId, settings: morphine(rate) });
 
 /** Rewrites only the answers to one request type; every other answer is the genuine one. */
@@ -27,7 +32,10 @@ const status = (answer: Message, change: Partial<WireStatus>): Message => {
 describe('sequence number 0 is only ever an ERROR', () => {
   it('takes a STATUS numbered 0 naming another pump for what it is: not the answer', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [{ seq: 0, message: status(answer, { serial: 'OTHER-PUMP-9' }) }, { seq, message: answer }]);
+    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [
+      { seq: 0, message: status(answer, { serial: 'OTHER-PUMP-9' }) },
+      { seq, message: answer },
+    ]);
     const r = await link.interrogate();
     expect(r).toMatchObject({ ok: true, value: { serial: 'SIM000123' } });
   });
@@ -56,13 +64,20 @@ describe('sequence number 0 is only ever an ERROR', () => {
 describe('every echoed field is checked', () => {
   it('does not report a program as applied when COMMITTED names another transaction', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('COMMIT', (_r, _a, seq) => [{ seq, message: { type: 'COMMITTED', txId: OTHER_ID, applied: true } }]);
+    wand.rewrite = on('COMMIT', (_r, _a, seq) => [
+      { seq, message: { type: 'COMMITTED', txId: OTHER_ID, applied: true } },
+    ]);
     const r = await link.program(write(TX_A, '0.36'));
     expect(r).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', field: 'COMMITTED.txId' } });
   });
 
   it.each<[string, Message['type'], (answer: Message) => Message, string]>([
-    ['SESSION_OPENED with another session id', 'OPEN_SESSION', () => ({ type: 'SESSION_OPENED', sessionId: OTHER_ID }), 'SESSION_OPENED.sessionId'],
+    [
+      'SESSION_OPENED with another session id',
+      'OPEN_SESSION',
+      () => ({ type: 'SESSION_OPENED', sessionId: OTHER_ID }),
+      'SESSION_OPENED.sessionId',
+    ],
     ['TX_BEGUN with another transaction', 'BEGIN_TX', () => ({ type: 'TX_BEGUN', txId: OTHER_ID }), 'TX_BEGUN.txId'],
     ['STAGED with another transaction', 'STAGE_PROGRAM', () => ({ type: 'STAGED', txId: OTHER_ID }), 'STAGED.txId'],
   ])('refuses %s', async (_name, type, forge, field) => {
@@ -75,26 +90,50 @@ describe('every echoed field is checked', () => {
 
   it('refuses BOLUS_STARTED naming another transaction', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('START_BOLUS', (_r, _a, seq) => [{ seq, message: { type: 'BOLUS_STARTED', txId: OTHER_ID, applied: true } }]);
+    wand.rewrite = on('START_BOLUS', (_r, _a, seq) => [
+      { seq, message: { type: 'BOLUS_STARTED', txId: OTHER_ID, applied: true } },
+    ]);
     const r = await link.startBolus({ transactionId: TX_A, kind: 'single', volumeMl: '0.1', durationMinutes: 10 });
     expect(r).toMatchObject({ ok: false, error: { field: 'BOLUS_STARTED.txId' } });
   });
 
   it('refuses CLOCK_SET with another time', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('SET_CLOCK', (request, _a, seq) => [{ seq, message: { type: 'CLOCK_SET', time: request.type === 'SET_CLOCK' ? request.time + 3600 : 0, utcOffsetMinutes: 480 } }]);
-    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).toMatchObject({ ok: false, error: { field: 'CLOCK_SET.time' } });
+    wand.rewrite = on('SET_CLOCK', (request, _a, seq) => [
+      {
+        seq,
+        message: {
+          type: 'CLOCK_SET',
+          time: request.type === 'SET_CLOCK' ? request.time + 3600 : 0,
+          utcOffsetMinutes: 480,
+        },
+      },
+    ]);
+    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).toMatchObject({
+      ok: false,
+      error: { field: 'CLOCK_SET.time' },
+    });
   });
 
   it('refuses CLOCK_SET with another UTC offset', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('SET_CLOCK', (request, _a, seq) => [{ seq, message: { type: 'CLOCK_SET', time: request.type === 'SET_CLOCK' ? request.time : 0, utcOffsetMinutes: 0 } }]);
-    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).toMatchObject({ ok: false, error: { field: 'CLOCK_SET.utcOffsetMinutes' } });
+    wand.rewrite = on('SET_CLOCK', (request, _a, seq) => [
+      {
+        seq,
+        message: { type: 'CLOCK_SET', time: request.type === 'SET_CLOCK' ? request.time : 0, utcOffsetMinutes: 0 },
+      },
+    ]);
+    expect(await link.setClock({ time: new Date('2026-03-01T08:00:00Z'), utcOffsetMinutes: 480 })).toMatchObject({
+      ok: false,
+      error: { field: 'CLOCK_SET.utcOffsetMinutes' },
+    });
   });
 
   it('refuses an EVENTS page other than the one asked for (no page read twice)', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('READ_EVENTS', (_r, _a, seq) => [{ seq, message: { type: 'EVENTS', page: 0, pages: 2, events: [{ time: 0, code: 3, detail: 'page 0' }] } }]);
+    wand.rewrite = on('READ_EVENTS', (_r, _a, seq) => [
+      { seq, message: { type: 'EVENTS', page: 0, pages: 2, events: [{ time: 0, code: 3, detail: 'page 0' }] } },
+    ]);
     expect(await link.readEvents()).toMatchObject({ ok: false, error: { field: 'EVENTS.page' } });
   });
 });
@@ -125,19 +164,40 @@ describe('flag bytes and enumerations are read strictly', () => {
 
   it('refuses an alarm code out of range', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [{ seq, message: status(answer, { alarms: [{ code: 6, since: 0 }] }) }]);
+    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [
+      { seq, message: status(answer, { alarms: [{ code: 6, since: 0 }] }) },
+    ]);
     expect(await link.interrogate()).toMatchObject({ ok: false, error: { field: 'alarms.code' } });
   });
 });
 
 describe('a flex STATUS is checked with the step rules used on send', () => {
-  const flex = (steps: WireStatus['steps']): Partial<WireStatus> => ({ mode: 2, steps, rateUlPerDay: steps[0]?.rateUlPerDay ?? 0 });
+  const flex = (steps: WireStatus['steps']): Partial<WireStatus> => ({
+    mode: 2,
+    steps,
+    rateUlPerDay: steps[0]?.rateUlPerDay ?? 0,
+  });
   it.each<[string, Partial<WireStatus>, string]>([
     ['no step', flex([]), 'steps'],
     ['14 steps', flex(Array.from({ length: 14 }, (_v, i) => ({ startMinute: i * 60, rateUlPerDay: 240 }))), 'steps'],
     ['a first step at 01:00', flex([{ startMinute: 60, rateUlPerDay: 240 }]), 'steps.0.start'],
-    ['steps not increasing', flex([{ startMinute: 0, rateUlPerDay: 240 }, { startMinute: 600, rateUlPerDay: 480 }, { startMinute: 600, rateUlPerDay: 240 }]), 'steps.2.start'],
-    ['a step at 25:00', flex([{ startMinute: 0, rateUlPerDay: 240 }, { startMinute: 1500, rateUlPerDay: 480 }]), 'steps.1.start'],
+    [
+      'steps not increasing',
+      flex([
+        { startMinute: 0, rateUlPerDay: 240 },
+        { startMinute: 600, rateUlPerDay: 480 },
+        { startMinute: 600, rateUlPerDay: 240 },
+      ]),
+      'steps.2.start',
+    ],
+    [
+      'a step at 25:00',
+      flex([
+        { startMinute: 0, rateUlPerDay: 240 },
+        { startMinute: 1500, rateUlPerDay: 480 },
+      ]),
+      'steps.1.start',
+    ],
     ['steps on a continuous program', { mode: 1, steps: [{ startMinute: 0, rateUlPerDay: 240 }] }, 'steps'],
     ['a rate on a stopped pump', { mode: 0, rateUlPerDay: 300 }, 'rate'],
   ])('refuses %s', async (_name, change, field) => {
@@ -149,8 +209,23 @@ describe('a flex STATUS is checked with the step rules used on send', () => {
   it('takes a valid flex STATUS’s daily dose from its steps, not from the rate running now', async () => {
     const { link, wand } = hostileSetup();
     // 0.24 mL/day for 12 h, 0.48 for 12 h at 10 mg/mL: 3.6 mg/day whatever the rate field says.
-    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [{ seq, message: status(answer, { mode: 2, rateUlPerDay: 480, steps: [{ startMinute: 0, rateUlPerDay: 240 }, { startMinute: 720, rateUlPerDay: 480 }] }) }]);
-    expect(await link.interrogate()).toMatchObject({ ok: true, value: { dailyDose: { value: '3.6', unit: 'mg/day' }, rate: { value: '0.48' } } });
+    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [
+      {
+        seq,
+        message: status(answer, {
+          mode: 2,
+          rateUlPerDay: 480,
+          steps: [
+            { startMinute: 0, rateUlPerDay: 240 },
+            { startMinute: 720, rateUlPerDay: 480 },
+          ],
+        }),
+      },
+    ]);
+    expect(await link.interrogate()).toMatchObject({
+      ok: true,
+      value: { dailyDose: { value: '3.6', unit: 'mg/day' }, rate: { value: '0.48' } },
+    });
   });
 });
 
@@ -182,7 +257,10 @@ describe('the pump clock', () => {
 
   it('sets the last time the wire carries', async () => {
     const { link, pump } = hostileSetup();
-    expect(await link.setClock({ time: new Date('2136-02-07T06:28:15Z'), utcOffsetMinutes: 0 })).toEqual({ ok: true, value: null });
+    expect(await link.setClock({ time: new Date('2136-02-07T06:28:15Z'), utcOffsetMinutes: 0 })).toEqual({
+      ok: true,
+      value: null,
+    });
     expect(pump.status().pumpTime).toBe('2136-02-07T06:28:15.000Z');
   });
 });
@@ -190,7 +268,12 @@ describe('the pump clock', () => {
 describe('the event log is bounded', () => {
   it('refuses a wand that claims 65,535 pages at once', async () => {
     const { link, wand, device } = hostileSetup();
-    wand.rewrite = on('READ_EVENTS', (request, _a, seq) => [{ seq, message: { type: 'EVENTS', page: request.type === 'READ_EVENTS' ? request.page : 0, pages: 0xffff, events: [] } }]);
+    wand.rewrite = on('READ_EVENTS', (request, _a, seq) => [
+      {
+        seq,
+        message: { type: 'EVENTS', page: request.type === 'READ_EVENTS' ? request.page : 0, pages: 0xffff, events: [] },
+      },
+    ]);
     const started = Date.now();
     expect(await link.readEvents()).toMatchObject({ ok: false, error: { field: 'EVENTS.pages' } });
     expect(device.requests).toBeLessThanOrEqual(4);
@@ -199,7 +282,12 @@ describe('the event log is bounded', () => {
 
   it('gives up on the whole log at its deadline, however slowly the pages come', async () => {
     const { link, wand, device } = hostileSetup({ latencyMs: 20, eventsDeadlineMs: 150, timeoutMs: 200 });
-    wand.rewrite = on('READ_EVENTS', (request, _a, seq) => [{ seq, message: { type: 'EVENTS', page: request.type === 'READ_EVENTS' ? request.page : 0, pages: 128, events: [] } }]);
+    wand.rewrite = on('READ_EVENTS', (request, _a, seq) => [
+      {
+        seq,
+        message: { type: 'EVENTS', page: request.type === 'READ_EVENTS' ? request.page : 0, pages: 128, events: [] },
+      },
+    ]);
     expect(await link.readEvents()).toMatchObject({ ok: false, error: { field: 'EVENTS.deadline' } });
     expect(device.requests).toBeLessThan(20);
   });
@@ -218,7 +306,12 @@ describe('replay protection keeps a window of applied transactions', () => {
 
   it('applies each bolus transaction once, even replayed after another', async () => {
     const { link, pump } = hostileSetup();
-    const bolus = (transactionId: string) => ({ transactionId, kind: 'single' as const, volumeMl: '0.1', durationMinutes: 10 });
+    const bolus = (transactionId: string) => ({
+      transactionId,
+      kind: 'single' as const,
+      volumeMl: '0.1',
+      durationMinutes: 10,
+    });
     expect(await link.startBolus(bolus(TX_A))).toEqual({ ok: true, value: { applied: true } });
     expect(await link.startBolus(bolus(TX_B))).toEqual({ ok: true, value: { applied: true } });
     expect(await link.startBolus(bolus(TX_A))).toEqual({ ok: true, value: { applied: false } });
@@ -259,7 +352,9 @@ describe('the protocol version is exchanged in HELLO', () => {
 describe('one pump per session', () => {
   it('refuses a STATUS naming another pump than the session found', async () => {
     const { link, wand } = hostileSetup();
-    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [{ seq, message: status(answer, { serial: 'OTHER-PUMP-9' }) }]);
+    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [
+      { seq, message: status(answer, { serial: 'OTHER-PUMP-9' }) },
+    ]);
     expect(await link.interrogate()).toMatchObject({ ok: false, error: { field: 'STATUS.serial' } });
   });
 });

@@ -9,7 +9,9 @@ import { manualClock } from './helpers';
 
 function setup() {
   const clock = manualClock();
-  const device = new NodeUsbLikeDevice(new SimulatedWand(new SimulatedPump(defaultSimulatedPump(clock.now()), clock.now)));
+  const device = new NodeUsbLikeDevice(
+    new SimulatedWand(new SimulatedPump(defaultSimulatedPump(clock.now()), clock.now)),
+  );
   return { device };
 }
 
@@ -20,7 +22,10 @@ describe("node-usb's transfer timeout (K1)", () => {
     expect(await link.interrogate()).toMatchObject({ ok: true });
     device.silent = 3;
     const lost = await link.interrogate();
-    expect(lost).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', message: expect.stringMatching(/^The pump did not answer/) as unknown } });
+    expect(lost).toMatchObject({
+      ok: false,
+      error: { code: 'COMMUNICATION_FAILED', message: expect.stringMatching(/^The pump did not answer/) as unknown },
+    });
     expect(await link.interrogate()).toMatchObject({ ok: true, value: { serial: 'SIM000123' } });
     // Every read names its own USB timeout, longer than the wait for one answer.
     expect(device.readTimeouts.length).toBeGreaterThan(0);
@@ -51,7 +56,10 @@ describe('opening again after a failure (K2)', () => {
     expect(await link.interrogate()).toMatchObject({ ok: true });
     // An error the driver cannot place: not retried, the device is opened afresh before the next request.
     device.outFailures.push('transferOut error: InvalidArgument');
-    expect(await link.interrogate()).toMatchObject({ ok: false, error: { message: expect.stringContaining('USB error') as unknown } });
+    expect(await link.interrogate()).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('USB error') as unknown },
+    });
     const r = await link.interrogate();
     expect(r).toMatchObject({ ok: true, value: { serial: 'SIM000123' } });
     expect(device.log.filter((c) => c === 'selectConfiguration')).toEqual([]); // configuration 1 is active
@@ -73,7 +81,10 @@ describe('opening again after a failure (K2)', () => {
     const first = new WandLink(device, { timeoutMs: 100, retries: 0 });
     expect(await first.interrogate()).toMatchObject({ ok: true });
     device.silent = 1;
-    expect(await first.interrogate()).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^The pump did not answer/) as unknown } });
+    expect(await first.interrogate()).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^The pump did not answer/) as unknown },
+    });
     await first.close();
     const second = new WandLink(device, { timeoutMs: 100 });
     expect(await second.interrogate()).toMatchObject({ ok: true, value: { serial: 'SIM000123' } });
@@ -91,7 +102,13 @@ describe('opening again after a failure (K2)', () => {
     const { device } = setup();
     device.claimByOtherProcess();
     const r = await new WandLink(device, { timeoutMs: 100 }).interrogate();
-    expect(r).toMatchObject({ ok: false, error: { code: 'WAND_NOT_FOUND', message: expect.stringMatching(/^Another program is using the wand/) as unknown } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'WAND_NOT_FOUND',
+        message: expect.stringMatching(/^Another program is using the wand/) as unknown,
+      },
+    });
   });
 });
 
@@ -102,7 +119,10 @@ describe('an unplugged wand on node-usb (K3)', () => {
     expect(await link.interrogate()).toMatchObject({ ok: true });
     device.unplug();
     const r = await link.interrogate();
-    expect(r).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', message: expect.stringMatching(/^The wand was unplugged/) as unknown } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'COMMUNICATION_FAILED', message: expect.stringMatching(/^The wand was unplugged/) as unknown },
+    });
   });
 
   it('a read in flight at the unplug ("Disconnected") is "the wand was unplugged"', async () => {
@@ -112,14 +132,20 @@ describe('an unplugged wand on node-usb (K3)', () => {
     device.latencyMs = 200;
     setTimeout(() => device.unplug(), 50);
     const r = await link.interrogate();
-    expect(r).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^The wand was unplugged/) as unknown } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^The wand was unplugged/) as unknown },
+    });
   });
 
   it('opening a wand that is gone ("device not found") is "the wand was unplugged"', async () => {
     const { device } = setup();
     device.unplug();
     const r = await new WandLink(device, { timeoutMs: 100 }).interrogate();
-    expect(r).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^The wand was unplugged/) as unknown } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^The wand was unplugged/) as unknown },
+    });
   });
 });
 

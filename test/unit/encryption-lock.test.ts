@@ -24,7 +24,14 @@ beforeEach(() => {
   // A database as an earlier release wrote it: plain, with a signed trail.
   const db = openDatabase(path);
   const audit = new AuditLog(db, keys, { checkpointEvery: 10 });
-  for (let i = 0; i < 30; i++) audit.append({ atUtc: '2026-03-01T08:00:00Z', actor: 'dr.li', action: 'pump.interrogate', new: { i }, outcome: 'confirmed' });
+  for (let i = 0; i < 30; i++)
+    audit.append({
+      atUtc: '2026-03-01T08:00:00Z',
+      actor: 'dr.li',
+      action: 'pump.interrogate',
+      new: { i },
+      outcome: 'confirmed',
+    });
   audit.checkpoint();
   db.close();
 });
@@ -37,7 +44,9 @@ afterEach(() => {
  * Another program (a second process, plain SQLite) with the database open: it says `ready` once it
  * has read it, and writes a setting whenever it is sent a line.
  */
-function otherProgram(file: string): Promise<{ child: ChildProcessWithoutNullStreams; write: (n: number) => Promise<string> }> {
+function otherProgram(
+  file: string,
+): Promise<{ child: ChildProcessWithoutNullStreams; write: (n: number) => Promise<string> }> {
   const script = `
     const Database = require('better-sqlite3');
     const db = new Database(${JSON.stringify(file)}, { timeout: 2000 });
@@ -80,7 +89,10 @@ describe('the one-time encryption of a plain database is locked against other pr
     const db = open();
     try {
       expect(isPlainDatabaseFile(path)).toBe(false);
-      expect(db.prepare(`SELECT key FROM site_settings WHERE key LIKE 'other.%' ORDER BY key`).pluck().all()).toEqual(['other.1', 'other.2']);
+      expect(db.prepare(`SELECT key FROM site_settings WHERE key LIKE 'other.%' ORDER BY key`).pluck().all()).toEqual([
+        'other.1',
+        'other.2',
+      ]);
       expect(verifyAudit(db, keys)).toMatchObject({ status: 'intact', records: 30 });
     } finally {
       db.close();
@@ -106,7 +118,9 @@ describe('the one-time encryption of a plain database is locked against other pr
   });
 
   it('refuses while another live process holds the encryption lock; takes over a lock its dead owner left', async () => {
-    const sleeper = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const sleeper = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     children.push(sleeper);
     writeFileSync(encryptionLockPath(path), JSON.stringify({ pid: sleeper.pid, at: new Date().toISOString() }));
     expect(open).toThrow(new RegExp(`being encrypted by another program \\(process ${sleeper.pid ?? 0}\\)`));
@@ -127,17 +141,22 @@ describe('the one-time encryption of a plain database is locked against other pr
   it('two processes encrypting at once: one encrypts, the other is refused or opens the encrypted file; the trail intact', async () => {
     // Two real processes race through the store's own code (the built test helper).
     const opener = (n: number) => {
-      const child = spawn(process.execPath, ['dist/test/store-opener.cjs', path, keys.folder, String(n)], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['dist/test/store-opener.cjs', path, keys.folder, String(n)], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       children.push(child);
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      return new Promise<{ code: number | null; out: string }>((resolve) => child.once('exit', (code) => resolve({ code, out })));
+      return new Promise<{ code: number | null; out: string }>((resolve) =>
+        child.once('exit', (code) => resolve({ code, out })),
+      );
     };
     const results = await Promise.all([opener(1), opener(2)]);
     const opened = results.filter((r) => r.code === 0);
     expect(opened.length).toBeGreaterThanOrEqual(1);
-    for (const r of results.filter((x) => x.code !== 0)) expect(r.out).toMatch(/being encrypted by another program|another program has the database open|locked/);
+    for (const r of results.filter((x) => x.code !== 0))
+      expect(r.out).toMatch(/being encrypted by another program|another program has the database open|locked/);
     const db = open();
     try {
       // Every process that said it had written finds its record in the one file that remains.

@@ -36,8 +36,23 @@ export async function signInThrough(dispatch: DispatchLike, as = 'dr.li'): Promi
   };
   await must('auth:setup', { username: 'admin', displayName: 'Site Admin', password: TEST_PASSWORD });
   await must('users:create', { username: 'dr.li', displayName: 'Dr Li', password: TEST_PASSWORD, role: 'physician' });
-  await must('users:create', { username: 'dr.chen', displayName: 'Dr Chen', password: TEST_PASSWORD, role: 'physician' });
-  await must('users:create', { username: 'nurse.wang', displayName: 'Nurse Wang', password: TEST_PASSWORD, role: 'nurse' });
-  await must('users:create', { username: 'nurse.zhao', displayName: 'Nurse Zhao', password: TEST_PASSWORD, role: 'nurse' });
+  await must('users:create', {
+    username: 'dr.chen',
+    displayName: 'Dr Chen',
+    password: TEST_PASSWORD,
+    role: 'physician',
+  });
+  await must('users:create', {
+    username: 'nurse.wang',
+    displayName: 'Nurse Wang',
+    password: TEST_PASSWORD,
+    role: 'nurse',
+  });
+  await must('users:create', {
+    username: 'nurse.zhao',
+    displayName: 'Nurse Zhao',
+    password: TEST_PASSWORD,
+    role: 'nurse',
+  });
   await must('auth:signIn', { username: as, password: TEST_PASSWORD });
 }

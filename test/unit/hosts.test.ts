@@ -10,7 +10,10 @@ import { openStoreReadOnly } from '../../db/store';
 
 // These run the built entry points (`npm test` builds before running them).
 const pumpctl = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['bin/pumpctl.cjs', ...args], { encoding: 'utf8', env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys'), ...env } });
+  spawnSync(process.execPath, ['bin/pumpctl.cjs', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PUMP_AUDIT_KEY_DIR: join(dir, 'keys'), ...env },
+  });
 
 let dir: string;
 let cleanup: () => void;
@@ -36,7 +39,9 @@ describe('pumpctl interrogate', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ recordId: 1 });
     // Encrypted at rest with the key folder's database key.
     const db = openStoreReadOnly(path, new DatabaseKeyFile(join(dir, 'keys')));
-    expect(db.prepare(`SELECT actor, action FROM audit_log`).all()).toEqual([{ actor: 'workstation:cli', action: 'pump.interrogate' }]);
+    expect(db.prepare(`SELECT actor, action FROM audit_log`).all()).toEqual([
+      { actor: 'workstation:cli', action: 'pump.interrogate' },
+    ]);
     db.close();
   });
 

@@ -22,7 +22,14 @@ describe('interrogating through the services', () => {
     const path = join(dir, 'programmer.sqlite');
     const clock = manualClock();
     const keys = new FileKeyStore(join(dir, 'keys'));
-    const runtime = await openRuntime({ host: 'web', databasePath: path, simulator: true, now: clock.now, simulatorOptions: { clock: clock.now }, keys });
+    const runtime = await openRuntime({
+      host: 'web',
+      databasePath: path,
+      simulator: true,
+      now: clock.now,
+      simulatorOptions: { clock: clock.now },
+      keys,
+    });
     await signInThrough(runtime.dispatch);
     const result = await runtime.dispatch('pump:interrogate', {});
     expect(result.ok).toBe(true);
@@ -37,8 +44,16 @@ describe('interrogating through the services', () => {
     expect(row.pump_serial).toBe('SIM000123');
     expect(row.link).toBe('simulator');
     expect(JSON.parse(row.status_json)).toMatchObject({ drug: 'morphine', dailyDose: { value: '3', unit: 'mg/day' } });
-    const audit = reader.prepare('SELECT action, outcome, actor, at_utc, pump_serial FROM audit_log WHERE seq = ?').get(row.audit_seq);
-    expect(audit).toEqual({ action: 'pump.interrogate', outcome: 'confirmed', actor: 'dr.li', at_utc: clock.now().toISOString(), pump_serial: 'SIM000123' });
+    const audit = reader
+      .prepare('SELECT action, outcome, actor, at_utc, pump_serial FROM audit_log WHERE seq = ?')
+      .get(row.audit_seq);
+    expect(audit).toEqual({
+      action: 'pump.interrogate',
+      outcome: 'confirmed',
+      actor: 'dr.li',
+      at_utc: clock.now().toISOString(),
+      pump_serial: 'SIM000123',
+    });
     reader.close();
     expect(verifyAudit(runtime.db, keys)).toMatchObject({ ok: true, records: row.audit_seq });
 

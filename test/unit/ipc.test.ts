@@ -27,7 +27,11 @@ const fileUrl = 'file:///opt/programmer/resources/app.asar/out/renderer/index.ht
 describe('Electron IPC registration', () => {
   it('registers exactly the contract channels and removes them again', () => {
     const ipc = new FakeIpcMain();
-    const unregister = registerIpc(ipc, () => Promise.resolve({ ok: true, value: null }), () => true);
+    const unregister = registerIpc(
+      ipc,
+      () => Promise.resolve({ ok: true, value: null }),
+      () => true,
+    );
     expect([...ipc.handlers.keys()].sort()).toEqual([...channels].sort());
     unregister();
     expect(ipc.handlers.size).toBe(0);
@@ -43,7 +47,10 @@ describe('Electron IPC registration', () => {
     registerIpc(ipc, dispatch, trustedUrlCheck(fileUrl, undefined));
     expect(await ipc.invoke('pump:interrogate', fileUrl, {})).toEqual({ ok: true, value: 'done' });
     for (const url of ['https://evil.example/', 'file:///tmp/other.html', null, '']) {
-      expect(await ipc.invoke('pump:interrogate', url, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ORIGIN' } });
+      expect(await ipc.invoke('pump:interrogate', url, {})).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN_ORIGIN' },
+      });
     }
     expect(seen).toEqual([['pump:interrogate', {}]]);
   });

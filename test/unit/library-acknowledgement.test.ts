@@ -22,13 +22,17 @@ async function open(withWand: boolean) {
   const made = tempDir();
   cleanup = made.cleanup;
   const clock = manualClock();
-  const device = new SimulatedUsbDevice(new SimulatedWand(new SimulatedPump(defaultSimulatedPump(clock.now()), clock.now)));
+  const device = new SimulatedUsbDevice(
+    new SimulatedWand(new SimulatedPump(defaultSimulatedPump(clock.now()), clock.now)),
+  );
   runtime = await openRuntime({
     host: 'web',
     databasePath: join(made.dir, 'db.sqlite'),
     now: clock.now,
     keys: new FileKeyStore(join(made.dir, 'keys')),
-    ...(withWand ? { usb: { getDevices: () => Promise.resolve([device]) } } : { simulator: true, simulatorOptions: { clock: clock.now } }),
+    ...(withWand
+      ? { usb: { getDevices: () => Promise.resolve([device]) } }
+      : { simulator: true, simulatorOptions: { clock: clock.now } }),
   });
   const r = runtime;
   const value = async <T>(channel: string, input: unknown = {}): Promise<T> => {
@@ -48,16 +52,33 @@ describe('a drug library no pharmacist has confirmed', () => {
     // An ordinary decrease: the only finding is the unconfirmed library.
     const preview = await value<Preview>('program:preview', { mode: 'continuous', dailyDose: '2.7' });
     expect(preview.check.findings.map((f) => `${f.code}:${f.level}`)).toEqual(['LIBRARY_UNCONFIRMED:soft']);
-    const apply = (acknowledgement?: string) => dispatch('program:apply', { settings: preview.settings, reviewed: preview.reviewed, ...(acknowledgement === undefined ? {} : { acknowledgement }) });
+    const apply = (acknowledgement?: string) =>
+      dispatch('program:apply', {
+        settings: preview.settings,
+        reviewed: preview.reviewed,
+        ...(acknowledgement === undefined ? {} : { acknowledgement }),
+      });
     expect(await apply()).toMatchObject({ ok: false, error: { code: 'ACKNOWLEDGEMENT_REQUIRED' } });
-    expect(await apply('site library in preparation; limits read against the consensus by Dr Li')).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
-    const row = db.prepare(`SELECT reason, acks_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending' ORDER BY seq DESC LIMIT 1`).get() as { reason: string; acks_json: string };
+    expect(await apply('site library in preparation; limits read against the consensus by Dr Li')).toMatchObject({
+      ok: true,
+      value: { outcome: 'confirmed' },
+    });
+    const row = db
+      .prepare(
+        `SELECT reason, acks_json FROM audit_log WHERE action = 'pump.program' AND outcome = 'pending' ORDER BY seq DESC LIMIT 1`,
+      )
+      .get() as { reason: string; acks_json: string };
     expect(row.reason).toContain('site library in preparation');
     expect(JSON.parse(row.acks_json)).toEqual([expect.objectContaining({ code: 'LIBRARY_UNCONFIRMED' })]);
 
     // The site saves its own version (administrator) and a second one, the pharmacist, confirms it: no finding then.
     await value('auth:signIn', { username: 'admin', password: TEST_PASSWORD });
-    await value('users:create', { username: 'pharm.sun', displayName: 'Pharmacist Sun', password: TEST_PASSWORD, role: 'admin' });
+    await value('users:create', {
+      username: 'pharm.sun',
+      displayName: 'Pharmacist Sun',
+      password: TEST_PASSWORD,
+      role: 'admin',
+    });
     const { library } = await value<{ library: Record<string, unknown> }>('library:get');
     const saved = await value<{ version: number }>('library:save', { library: { ...library, name: 'Site library' } });
     await value('auth:signIn', { username: 'pharm.sun', password: TEST_PASSWORD });

@@ -19,7 +19,10 @@ class FakeUsbEvents {
   }
 }
 
-const training = () => ({ link: new SimulatorLink(), info: { kind: 'simulator' as const, training: true, reason: 'NO_WAND_ATTACHED' as const } });
+const training = () => ({
+  link: new SimulatorLink(),
+  info: { kind: 'simulator' as const, training: true, reason: 'NO_WAND_ATTACHED' as const },
+});
 
 describe('hot-plug', () => {
   it('takes a wand plugged in during training mode into use, and ignores other devices', async () => {
@@ -37,7 +40,10 @@ describe('hot-plug', () => {
 
   it('never leaves training mode when the simulator was asked for', () => {
     const usb = new FakeUsbEvents();
-    const manager = new LinkManager({ ...training(), info: { kind: 'simulator', training: true, reason: 'SIMULATOR_REQUESTED' } }, { source: wandAttachEvents(usb), wandLink: () => new SimulatorLink() });
+    const manager = new LinkManager(
+      { ...training(), info: { kind: 'simulator', training: true, reason: 'SIMULATOR_REQUESTED' } },
+      { source: wandAttachEvents(usb), wandLink: () => new SimulatorLink() },
+    );
     usb.plugIn(WAND_VENDOR_ID, WAND_PRODUCT_ID);
     expect(manager.info.training).toBe(true);
   });
@@ -46,7 +52,10 @@ describe('hot-plug', () => {
     const usb = new FakeUsbEvents();
     const first = new SimulatorLink();
     let made = 0;
-    const manager = new LinkManager({ link: first, info: { kind: 'usb', training: false } }, { source: wandAttachEvents(usb), wandLink: () => (made++, new SimulatorLink()) });
+    const manager = new LinkManager(
+      { link: first, info: { kind: 'usb', training: false } },
+      { source: wandAttachEvents(usb), wandLink: () => (made++, new SimulatorLink()) },
+    );
     usb.plugIn(WAND_VENDOR_ID, WAND_PRODUCT_ID); // a second wand while the first works: ignored
     expect(made).toBe(0);
     first.unplugged = true;

@@ -15,7 +15,12 @@ describe('systemic opioids as oral morphine equivalents', () => {
       { date: '2026-03-01', omeMgPerDay: '60' },
     ]);
     // Nothing after today: a stop planned for next week is not yet a step.
-    expect(omeSteps([{ kind: 'morphine/oral', dose: '90', startDate: '2026-02-01', stopDate: '2026-03-10' }], '2026-03-01').map((s) => s.date)).toEqual(['2026-02-01', '2026-03-01']);
+    expect(
+      omeSteps(
+        [{ kind: 'morphine/oral', dose: '90', startDate: '2026-02-01', stopDate: '2026-03-10' }],
+        '2026-03-01',
+      ).map((s) => s.date),
+    ).toEqual(['2026-02-01', '2026-03-01']);
     expect(omeOnDate(records, '2026-02-22').toString()).toBe('150');
   });
 

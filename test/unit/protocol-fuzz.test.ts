@@ -4,7 +4,14 @@ import { errorCodes } from '../../core/result';
 import { bytesToUuid, fromWireStatus, toWireStatus } from '../../drivers/protocol/convert';
 import { crc16 } from '../../drivers/protocol/crc';
 import { decodeFrame, encodeFrame, HEADER_BYTES, TRAILER_BYTES, type FrameError } from '../../drivers/protocol/frame';
-import { decodeMessage, encodeMessage, MESSAGE_VERSION, MessageType, type Message, type MessageError } from '../../drivers/protocol/messages';
+import {
+  decodeMessage,
+  encodeMessage,
+  MESSAGE_VERSION,
+  MessageType,
+  type Message,
+  type MessageError,
+} from '../../drivers/protocol/messages';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { hostileSetup, rawFrame } from './driver-fakes';
@@ -50,7 +57,10 @@ type Rng = ReturnType<typeof prng>;
 function corpus(): Message[] {
   const clock = manualClock();
   const id = (n: number) => Uint8Array.from({ length: 16 }, (_v, i) => (n * 31 + i) & 0xff);
-  const pump = new SimulatedPump({ ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() }, clock.now);
+  const pump = new SimulatedPump(
+    { ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() },
+    clock.now,
+  );
   const statuses: Message[] = [];
   const addStatus = () => {
     const s = toWireStatus(pump.status(), pump.settings);
@@ -58,18 +68,23 @@ function corpus(): Message[] {
     statuses.push({ type: 'STATUS', status: s.value });
   };
   addStatus();
-  pump.apply('0a1b2c3d-0000-4000-8000-000000000001', {
-    drug: 'baclofen',
-    concentration: { value: '500', unit: 'mcg/mL' },
-    mode: 'flex',
-    rate: { value: '0.24', unit: 'mL/day' },
-    steps: [
-      { start: '00:00', rate: { value: '0.24', unit: 'mL/day' } },
-      { start: '06:30', rate: { value: '0.48', unit: 'mL/day' } },
-      { start: '22:00', rate: { value: '0.2', unit: 'mL/day' } },
-    ],
-    patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 },
-  }, '18.5', { volumeMl: '0.3', durationMinutes: 600 });
+  pump.apply(
+    '0a1b2c3d-0000-4000-8000-000000000001',
+    {
+      drug: 'baclofen',
+      concentration: { value: '500', unit: 'mcg/mL' },
+      mode: 'flex',
+      rate: { value: '0.24', unit: 'mL/day' },
+      steps: [
+        { start: '00:00', rate: { value: '0.24', unit: 'mL/day' } },
+        { start: '06:30', rate: { value: '0.48', unit: 'mL/day' } },
+        { start: '22:00', rate: { value: '0.2', unit: 'mL/day' } },
+      ],
+      patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 },
+    },
+    '18.5',
+    { volumeMl: '0.3', durationMinutes: 600 },
+  );
   addStatus();
   pump.stallMotor();
   addStatus();
@@ -83,10 +98,35 @@ function corpus(): Message[] {
     { type: 'SESSION_OPENED', sessionId: id(1) },
     { type: 'READ_STATUS' },
     { type: 'READ_EVENTS', page: 3 },
-    { type: 'EVENTS', page: 0, pages: 2, events: [{ time: 830_000_000, code: 0, detail: 'morphine 10 mg/mL continuous 0.3 mL/day' }, { time: 830_000_100, code: 6, detail: 'motor stall' }] },
+    {
+      type: 'EVENTS',
+      page: 0,
+      pages: 2,
+      events: [
+        { time: 830_000_000, code: 0, detail: 'morphine 10 mg/mL continuous 0.3 mL/day' },
+        { time: 830_000_100, code: 6, detail: 'motor stall' },
+      ],
+    },
     { type: 'BEGIN_TX', txId: id(2) },
     { type: 'TX_BEGUN', txId: id(2) },
-    { type: 'STAGE_PROGRAM', txId: id(2), settings: { drug: 0, massUnit: 0, concentrationNgPerMl: 10_000_000, mode: 2, rateUlPerDay: 240, steps: [{ startMinute: 0, rateUlPerDay: 240 }, { startMinute: 720, rateUlPerDay: 480 }], patientBolus: null }, reservoirUl: 20_000, bridge: { volumeUl: 300, durationMin: 600 } },
+    {
+      type: 'STAGE_PROGRAM',
+      txId: id(2),
+      settings: {
+        drug: 0,
+        massUnit: 0,
+        concentrationNgPerMl: 10_000_000,
+        mode: 2,
+        rateUlPerDay: 240,
+        steps: [
+          { startMinute: 0, rateUlPerDay: 240 },
+          { startMinute: 720, rateUlPerDay: 480 },
+        ],
+        patientBolus: null,
+      },
+      reservoirUl: 20_000,
+      bridge: { volumeUl: 300, durationMin: 600 },
+    },
     { type: 'STAGED', txId: id(2) },
     { type: 'COMMIT', txId: id(2) },
     { type: 'COMMITTED', txId: id(2), applied: true },
@@ -113,10 +153,15 @@ function hostile(rng: Rng, seeds: readonly Message[]): Uint8Array {
   for (let i = 0; i < mutations; i++) {
     switch (rng.int(9)) {
       case 0: // bit flips
-        if (payload.length > 0) for (let k = 1 + rng.int(4); k > 0; k--) { const at = rng.int(payload.length); payload[at] = (payload[at] ?? 0) ^ (1 << rng.int(8)); }
+        if (payload.length > 0)
+          for (let k = 1 + rng.int(4); k > 0; k--) {
+            const at = rng.int(payload.length);
+            payload[at] = (payload[at] ?? 0) ^ (1 << rng.int(8));
+          }
         break;
       case 1: // a byte set to a flag-like or extreme value
-        if (payload.length > 0) payload[rng.int(payload.length)] = rng.pick([0, 1, 2, 3, 6, 13, 14, 100, 101, 0x7f, 0x80, 0xfe, 0xff]);
+        if (payload.length > 0)
+          payload[rng.int(payload.length)] = rng.pick([0, 1, 2, 3, 6, 13, 14, 100, 101, 0x7f, 0x80, 0xfe, 0xff]);
         break;
       case 2: // truncated
         payload = payload.slice(0, rng.int(payload.length + 1));
@@ -133,11 +178,22 @@ function hostile(rng: Rng, seeds: readonly Message[]): Uint8Array {
       case 6: // spliced: the head of this payload, the tail of another message's
         {
           const other = encodeMessage(rng.pick(seeds)).payload;
-          payload = Uint8Array.from([...payload.slice(0, rng.int(payload.length + 1)), ...other.slice(rng.int(other.length + 1))]);
+          payload = Uint8Array.from([
+            ...payload.slice(0, rng.int(payload.length + 1)),
+            ...other.slice(rng.int(other.length + 1)),
+          ]);
         }
         break;
       case 7: // a u32 or u16 field at a random place set to its extremes
-        if (payload.length >= 4) payload.set(rng.pick([[0xff, 0xff, 0xff, 0xff], [0, 0, 0, 0], [0xa0, 0x05, 0, 0]]), rng.int(payload.length - 3));
+        if (payload.length >= 4)
+          payload.set(
+            rng.pick([
+              [0xff, 0xff, 0xff, 0xff],
+              [0, 0, 0, 0],
+              [0xa0, 0x05, 0, 0],
+            ]),
+            rng.int(payload.length - 3),
+          );
         break;
       default:
         seq = rng.pick([0, 1, 255]);
@@ -153,15 +209,21 @@ function hostile(rng: Rng, seeds: readonly Message[]): Uint8Array {
     else if (what === 1) {
       const at = bad.length - 1 - rng.int(TRAILER_BYTES);
       bad[at] = (bad[at] ?? 0) ^ (1 + rng.int(255));
-    }
-    else if (what === 2) return bad.slice(0, rng.int(bad.length));
+    } else if (what === 2) return bad.slice(0, rng.int(bad.length));
     else return Uint8Array.from([...bad, ...rng.bytes(1 + rng.int(8))]);
     return bad;
   }
   return frame;
 }
 
-const FRAME_ERRORS = new Set<FrameError['kind']>(['BAD_SYNC', 'BAD_VERSION', 'OVERSIZE', 'TRUNCATED', 'BAD_CRC', 'TRAILING_BYTES']);
+const FRAME_ERRORS = new Set<FrameError['kind']>([
+  'BAD_SYNC',
+  'BAD_VERSION',
+  'OVERSIZE',
+  'TRUNCATED',
+  'BAD_CRC',
+  'TRAILING_BYTES',
+]);
 const MESSAGE_ERRORS = new Set<MessageError['kind']>(['UNKNOWN_TYPE', 'BAD_PAYLOAD', 'BAD_FIELD']);
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -178,7 +240,10 @@ function check(bytes: Uint8Array): string {
     return `frame:${frame.error.kind}`;
   }
   const crcEnd = bytes.length - TRAILER_BYTES;
-  assert(crc16(bytes, 2, crcEnd) === ((bytes[crcEnd] ?? 0) | ((bytes[crcEnd + 1] ?? 0) << 8)), 'accepted a frame with a bad CRC');
+  assert(
+    crc16(bytes, 2, crcEnd) === ((bytes[crcEnd] ?? 0) | ((bytes[crcEnd + 1] ?? 0) << 8)),
+    'accepted a frame with a bad CRC',
+  );
   const decoded = decodeMessage(frame.frame.type, frame.frame.payload);
   if (!decoded.ok) {
     assert(MESSAGE_ERRORS.has(decoded.error.kind), `untyped message error ${JSON.stringify(decoded.error)}`);
@@ -186,12 +251,18 @@ function check(bytes: Uint8Array): string {
   }
   // Accepted: re-encoding gives back the very bytes, so nothing was read as absent, zero or rounded.
   const again = encodeMessage(decoded.message);
-  assert(again.type === frame.frame.type && sameBytes(again.payload, frame.frame.payload), `${decoded.message.type} does not re-encode to its own bytes`);
+  assert(
+    again.type === frame.frame.type && sameBytes(again.payload, frame.frame.payload),
+    `${decoded.message.type} does not re-encode to its own bytes`,
+  );
   if (decoded.message.type !== 'STATUS') return `ok:${decoded.message.type}`;
   const w = decoded.message.status;
   const status = fromWireStatus(w);
   if (!status.ok) {
-    assert(status.error.code === 'COMMUNICATION_FAILED' && status.error.field !== undefined, `untyped status error ${JSON.stringify(status.error)}`);
+    assert(
+      status.error.code === 'COMMUNICATION_FAILED' && status.error.field !== undefined,
+      `untyped status error ${JSON.stringify(status.error)}`,
+    );
     return 'status:refused';
   }
   const s = status.value;
@@ -215,20 +286,33 @@ describe(`fuzzing hostile frames (seed ${SEED})`, () => {
       try {
         outcome = check(bytes);
       } catch (e) {
-        throw new Error(`frame ${i} (PUMP_FUZZ_SEED=${SEED}) ${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new Error(
+          `frame ${i} (PUMP_FUZZ_SEED=${SEED}) ${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
       }
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
     // The mutations reach every layer: frame errors, each kind of message error, refused and accepted statuses.
     if (FRAMES >= 10_000) {
-      for (const k of ['frame:BAD_CRC', 'message:BAD_PAYLOAD', 'message:BAD_FIELD', 'message:UNKNOWN_TYPE', 'status:refused', 'status:ok']) expect(outcomes.get(k) ?? 0, k).toBeGreaterThan(0);
+      for (const k of [
+        'frame:BAD_CRC',
+        'message:BAD_PAYLOAD',
+        'message:BAD_FIELD',
+        'message:UNKNOWN_TYPE',
+        'status:refused',
+        'status:ok',
+      ])
+        expect(outcomes.get(k) ?? 0, k).toBeGreaterThan(0);
     }
   });
 
   it(`${FRAMES} hostile request frames to the simulated wand: always one readable answer frame`, () => {
     const rng = prng(SEED + 1);
     const clock = manualClock();
-    const wand = new SimulatedWand(new SimulatedPump({ ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() }, clock.now));
+    const wand = new SimulatedWand(
+      new SimulatedPump({ ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() }, clock.now),
+    );
     // A session open, so the requests reach the pump's own checks.
     wand.handle(encodeFrame({ seq: 1, ...encodeMessage({ type: 'HELLO', version: MESSAGE_VERSION }) }));
     wand.handle(encodeFrame({ seq: 2, ...encodeMessage({ type: 'OPEN_SESSION', sessionId: new Uint8Array(16) }) }));
@@ -236,7 +320,10 @@ describe(`fuzzing hostile frames (seed ${SEED})`, () => {
     for (let i = 0; i < count; i++) {
       const request = hostile(rng, seeds);
       const answer = decodeFrame(wand.handle(request));
-      assert(answer.ok && decodeMessage(answer.frame.type, answer.frame.payload).ok, `request ${i} (PUMP_FUZZ_SEED=${SEED}) got no readable answer`);
+      assert(
+        answer.ok && decodeMessage(answer.frame.type, answer.frame.payload).ok,
+        `request ${i} (PUMP_FUZZ_SEED=${SEED}) got no readable answer`,
+      );
     }
   });
 
@@ -261,7 +348,8 @@ describe(`fuzzing hostile frames (seed ${SEED})`, () => {
         const f = decodeFrame(next);
         const m = f.ok ? decodeMessage(f.frame.type, f.frame.payload) : undefined;
         expect(m?.ok === true && m.message.type === 'STATUS').toBe(true);
-        if (m?.ok === true && m.message.type === 'STATUS') expect(r.value).toEqual((fromWireStatus(m.message.status) as { ok: true; value: unknown }).value);
+        if (m?.ok === true && m.message.type === 'STATUS')
+          expect(r.value).toEqual((fromWireStatus(m.message.status) as { ok: true; value: unknown }).value);
       } else {
         expect(errorCodes).toContain(r.error.code);
         expect(r.error.message.length).toBeGreaterThan(0);

@@ -18,21 +18,41 @@ const settings = fc.record({
   mode: fc.integer({ min: 0, max: 2 }),
   rateUlPerDay: u32,
   steps: fc.array(fc.record({ startMinute: u16, rateUlPerDay: u32 }), { maxLength: 13 }),
-  patientBolus: fc.option(fc.record({ volumeUl: u32, durationMin: u16, lockoutMin: u16, maxPerDay: u8 }), { nil: null }),
+  patientBolus: fc.option(fc.record({ volumeUl: u32, durationMin: u16, lockoutMin: u16, maxPerDay: u8 }), {
+    nil: null,
+  }),
 });
 
 /** Every message of the protocol, with arbitrary field values. */
 const message: fc.Arbitrary<Message> = fc.oneof(
-  fc.constantFrom<Message>({ type: 'FIND_PUMP' }, { type: 'READ_STATUS' }, { type: 'ALARM_TEST' }, { type: 'ALARM_TESTED' }),
+  fc.constantFrom<Message>(
+    { type: 'FIND_PUMP' },
+    { type: 'READ_STATUS' },
+    { type: 'ALARM_TEST' },
+    { type: 'ALARM_TESTED' },
+  ),
   u8.map((version): Message => ({ type: 'HELLO', version })),
   id.map((sessionId): Message => ({ type: 'OPEN_SESSION', sessionId })),
   id.map((sessionId): Message => ({ type: 'SESSION_OPENED', sessionId })),
   u16.map((page): Message => ({ type: 'READ_EVENTS', page })),
-  fc.constantFrom('BEGIN_TX' as const, 'TX_BEGUN' as const, 'STAGED' as const, 'COMMIT' as const).chain((type) => id.map((txId): Message => ({ type, txId }))),
-  fc.record({ txId: id, settings, reservoirUl: fc.option(u32, { nil: null }), bridge: fc.option(fc.record({ volumeUl: u32, durationMin: u16 }), { nil: null }) }).map((m): Message => ({ type: 'STAGE_PROGRAM', ...m })),
-  fc.constantFrom('SET_CLOCK' as const, 'CLOCK_SET' as const).chain((type) => fc.record({ time: u32, utcOffsetMinutes: utcOffset }).map((m): Message => ({ type, ...m }))),
+  fc
+    .constantFrom('BEGIN_TX' as const, 'TX_BEGUN' as const, 'STAGED' as const, 'COMMIT' as const)
+    .chain((type) => id.map((txId): Message => ({ type, txId }))),
+  fc
+    .record({
+      txId: id,
+      settings,
+      reservoirUl: fc.option(u32, { nil: null }),
+      bridge: fc.option(fc.record({ volumeUl: u32, durationMin: u16 }), { nil: null }),
+    })
+    .map((m): Message => ({ type: 'STAGE_PROGRAM', ...m })),
+  fc
+    .constantFrom('SET_CLOCK' as const, 'CLOCK_SET' as const)
+    .chain((type) => fc.record({ time: u32, utcOffsetMinutes: utcOffset }).map((m): Message => ({ type, ...m }))),
   fc.record({ version: u8, firmware: text, wandSerial: text }).map((m): Message => ({ type: 'HELLO_ACK', ...m })),
-  fc.record({ linkQuality: fc.integer({ min: 0, max: 100 }), pumpSerial: text }).map((m): Message => ({ type: 'PUMP_FOUND', ...m })),
+  fc
+    .record({ linkQuality: fc.integer({ min: 0, max: 100 }), pumpSerial: text })
+    .map((m): Message => ({ type: 'PUMP_FOUND', ...m })),
   fc
     .record({
       model: text,
@@ -49,10 +69,18 @@ const message: fc.Arbitrary<Message> = fc.oneof(
       bridgeUl: fc.option(u32, { nil: null }),
     })
     .map(({ settings: s, ...rest }): Message => ({ type: 'STATUS', status: { ...rest, ...s } })),
-  fc.record({ page: u16, pages: u16, events: fc.array(fc.record({ time: u32, code: u8, detail: text }), { maxLength: 8 }) }).map((m): Message => ({ type: 'EVENTS', ...m })),
+  fc
+    .record({
+      page: u16,
+      pages: u16,
+      events: fc.array(fc.record({ time: u32, code: u8, detail: text }), { maxLength: 8 }),
+    })
+    .map((m): Message => ({ type: 'EVENTS', ...m })),
   fc.record({ txId: id, applied: fc.boolean() }).map((m): Message => ({ type: 'COMMITTED', ...m })),
   fc.record({ txId: id, applied: fc.boolean() }).map((m): Message => ({ type: 'BOLUS_STARTED', ...m })),
-  fc.record({ txId: id, kind: fc.integer({ min: 0, max: 2 }), volumeUl: u32, durationMin: u16 }).map((m): Message => ({ type: 'START_BOLUS', ...m })),
+  fc
+    .record({ txId: id, kind: fc.integer({ min: 0, max: 2 }), volumeUl: u32, durationMin: u16 })
+    .map((m): Message => ({ type: 'START_BOLUS', ...m })),
   fc.record({ code: u8, message: text }).map((m): Message => ({ type: 'ERROR', ...m })),
 );
 
@@ -97,7 +125,14 @@ describe('wand protocol codec', () => {
   });
 
   it('gives typed errors only for 100,000 mutated valid frames, and catches every single-bit flip', () => {
-    const mutation = fc.record({ m: message, seq: u8, at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }), cut: fc.nat(), mode: fc.constantFrom('flip', 'truncate', 'extend', 'splice') });
+    const mutation = fc.record({
+      m: message,
+      seq: u8,
+      at: fc.nat(),
+      bit: fc.integer({ min: 0, max: 7 }),
+      cut: fc.nat(),
+      mode: fc.constantFrom('flip', 'truncate', 'extend', 'splice'),
+    });
     fc.assert(
       fc.property(mutation, ({ m, seq, at, bit, cut, mode }) => {
         const { type, payload } = encodeMessage(m);
@@ -118,7 +153,10 @@ describe('wand protocol codec', () => {
             expect(decodeFrame(bad)).toMatchObject({ ok: false, error: { kind: 'TRAILING_BYTES' } });
             return;
           case 'splice':
-            bad = Uint8Array.from([...good.slice(0, at % good.length), ...good.slice((at % good.length) + 1 + (cut % 3))]);
+            bad = Uint8Array.from([
+              ...good.slice(0, at % good.length),
+              ...good.slice((at % good.length) + 1 + (cut % 3)),
+            ]);
             decodeAnything(bad);
             return;
           default:

@@ -34,10 +34,17 @@ describe('pump clock and alarm test', () => {
     expect(clockDriftSeconds(pump.status().pumpTime, clock.now())).toBe(47); // the simulated pump runs 47 s fast
     expect(await setPumpClock(deps, admin)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await setPumpClock(deps, nurse)).toEqual({ ok: true, value: { driftBefore: 47, driftAfter: 0 } });
-    const row = db.prepare(`SELECT old_json, new_json, outcome FROM audit_log WHERE action = 'pump.clock.set'`).get() as { old_json: string; new_json: string; outcome: string };
+    const row = db
+      .prepare(`SELECT old_json, new_json, outcome FROM audit_log WHERE action = 'pump.clock.set'`)
+      .get() as { old_json: string; new_json: string; outcome: string };
     // The clinic's offset is set with the clock; the pump had none before (offset 0).
     expect(JSON.parse(row.old_json)).toMatchObject({ driftSeconds: 47, utcOffsetMinutes: 0 });
-    expect(JSON.parse(row.new_json)).toEqual({ driftSeconds: 0, timeZone: 'Asia/Shanghai', utcOffsetMinutes: 480, utcOffset: '+08:00' });
+    expect(JSON.parse(row.new_json)).toEqual({
+      driftSeconds: 0,
+      timeZone: 'Asia/Shanghai',
+      utcOffsetMinutes: 480,
+      utcOffset: '+08:00',
+    });
     expect(pump.status().utcOffsetMinutes).toBe(480);
     expect(row.outcome).toBe('confirmed');
     expect(pump.events.map((e) => e.code)).toContain('CLOCK_SET');
@@ -48,7 +55,9 @@ describe('pump clock and alarm test', () => {
     try {
       const deps = { db, audit: new AuditLog(db, new FileKeyStore(join(dir, 'keys'))), link, now: () => new Date() };
       expect(await runAlarmTest(deps, nurse)).toEqual({ ok: true, value: null });
-      expect(db.prepare(`SELECT outcome FROM audit_log WHERE action = 'pump.alarmTest'`).pluck().get()).toBe('confirmed');
+      expect(db.prepare(`SELECT outcome FROM audit_log WHERE action = 'pump.alarmTest'`).pluck().get()).toBe(
+        'confirmed',
+      );
     } finally {
       await link.close();
     }

@@ -34,7 +34,14 @@ export function runtimeFixture() {
     cleanup = made.cleanup;
     fixture.clock = manualClock();
     fixture.keys = new FileKeyStore(join(made.dir, 'keys'));
-    fixture.runtime = await openRuntime({ host: 'web', databasePath: join(made.dir, 'db.sqlite'), simulator: true, now: fixture.clock.now, simulatorOptions: { clock: fixture.clock.now, pumpState }, keys: fixture.keys });
+    fixture.runtime = await openRuntime({
+      host: 'web',
+      databasePath: join(made.dir, 'db.sqlite'),
+      simulator: true,
+      now: fixture.clock.now,
+      simulatorOptions: { clock: fixture.clock.now, pumpState },
+      keys: fixture.keys,
+    });
   };
   beforeEach(async () => {
     await open();

@@ -23,13 +23,25 @@ async function value<T>(dispatch: Dispatch, channel: string, input: unknown = {}
 /** Signs a physician in and registers the training pump to a patient. */
 async function clinic(dispatch: Dispatch): Promise<void> {
   await signInThrough(dispatch, 'dr.li');
-  const { id } = await value<{ id: number }>(dispatch, 'patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'non-cancer' });
-  await value(dispatch, 'pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10' });
+  const { id } = await value<{ id: number }>(dispatch, 'patients:create', {
+    identifier: 'P-1',
+    name: 'Zhang Wei',
+    indication: 'non-cancer',
+  });
+  await value(dispatch, 'pumps:register', {
+    patientId: id,
+    serial: 'SIM000123',
+    modelId: 'sim-40',
+    implantDate: '2026-01-10',
+  });
 }
 
 /** Lowers the dose through the API, as the programming screen does. */
 async function programThroughApi(dispatch: Dispatch): Promise<{ sessionId: string }> {
-  const preview = await value<{ settings: unknown; reviewed: unknown }>(dispatch, 'program:preview', { mode: 'continuous', dailyDose: '2.4' });
+  const preview = await value<{ settings: unknown; reviewed: unknown }>(dispatch, 'program:preview', {
+    mode: 'continuous',
+    dailyDose: '2.4',
+  });
   const done = await value<{ outcome: string; sessionId: string }>(dispatch, 'program:apply', {
     settings: preview.settings,
     reviewed: preview.reviewed,
@@ -42,11 +54,14 @@ async function programThroughApi(dispatch: Dispatch): Promise<{ sessionId: strin
 
 /** The audit record that opened the session (its intent), with the transaction id it names. */
 async function intentOf(dispatch: Dispatch, sessionId: string): Promise<{ seq: number; transactionId: string }> {
-  const page = await value<{ rows: Array<{ seq: number; outcome: string }> }>(dispatch, 'audit:list', { filter: { action: 'pump.program' } });
+  const page = await value<{ rows: Array<{ seq: number; outcome: string }> }>(dispatch, 'audit:list', {
+    filter: { action: 'pump.program' },
+  });
   for (const row of page.rows) {
     const record = await value<{ newJson: string | null }>(dispatch, 'audit:record', { seq: row.seq });
     const stored = JSON.parse(record.newJson ?? '{}') as { sessionId?: string; transactionId?: string };
-    if (stored.sessionId === sessionId && stored.transactionId !== undefined) return { seq: row.seq, transactionId: stored.transactionId };
+    if (stored.sessionId === sessionId && stored.transactionId !== undefined)
+      return { seq: row.seq, transactionId: stored.transactionId };
   }
   throw new Error(`no intent record for session ${sessionId}`);
 }
@@ -76,7 +91,12 @@ describe('the raw frames of a programming session, through the app', () => {
     const { sessionId } = await programThroughApi(f.runtime.dispatch);
     const intent = await intentOf(f.runtime.dispatch, sessionId);
 
-    const count = f.runtime.db.prepare('SELECT count(*) FROM session_frames JOIN programming_sessions s ON s.id = session_id WHERE s.session_uuid = ?').pluck().get(sessionId);
+    const count = f.runtime.db
+      .prepare(
+        'SELECT count(*) FROM session_frames JOIN programming_sessions s ON s.id = session_id WHERE s.session_uuid = ?',
+      )
+      .pluck()
+      .get(sessionId);
     expect(count).toBeGreaterThan(0);
 
     const shown = await value<SessionFrames | null>(f.runtime.dispatch, 'audit:frames', { seq: intent.seq });
@@ -94,26 +114,51 @@ describe('the raw frames of a programming session, through the app', () => {
     for (const frame of shown?.frames ?? []) expect(frame.at).toBe(f.clock.now().toISOString());
 
     // The outcome record of the same session shows the same frames.
-    const outcomeSeq = f.runtime.db.prepare('SELECT outcome_audit_seq FROM programming_sessions WHERE session_uuid = ?').pluck().get(sessionId) as number;
+    const outcomeSeq = f.runtime.db
+      .prepare('SELECT outcome_audit_seq FROM programming_sessions WHERE session_uuid = ?')
+      .pluck()
+      .get(sessionId) as number;
     expect(outcomeSeq).toBeGreaterThan(intent.seq);
     expect(await value(f.runtime.dispatch, 'audit:frames', { seq: outcomeSeq })).toEqual(shown);
   });
 
   it('stores the frames of a clinician bolus given through the API, decoding to the bolus transaction', async () => {
     await signInThrough(f.runtime.dispatch, 'dr.li');
-    const { id } = await value<{ id: number }>(f.runtime.dispatch, 'patients:create', { identifier: 'P-1', name: 'Zhang Wei', indication: 'cancer' });
-    await value(f.runtime.dispatch, 'pumps:register', { patientId: id, serial: 'SIM000123', modelId: 'sim-40', implantDate: '2026-01-10', catheterModelId: 'sim-cath', catheterLengthCm: '40' });
+    const { id } = await value<{ id: number }>(f.runtime.dispatch, 'patients:create', {
+      identifier: 'P-1',
+      name: 'Zhang Wei',
+      indication: 'cancer',
+    });
+    await value(f.runtime.dispatch, 'pumps:register', {
+      patientId: id,
+      serial: 'SIM000123',
+      modelId: 'sim-40',
+      implantDate: '2026-01-10',
+      catheterModelId: 'sim-cath',
+      catheterLengthCm: '40',
+    });
     const request = { kind: 'single', dose: '0.3', durationMinutes: 10 };
     const preview = await value<{ reviewed: unknown }>(f.runtime.dispatch, 'bolus:preview', request);
-    const done = await value<{ outcome: string; sessionId: string }>(f.runtime.dispatch, 'bolus:deliver', { request, reviewed: preview.reviewed, witness: { username: 'dr.chen', password: TEST_PASSWORD } });
+    const done = await value<{ outcome: string; sessionId: string }>(f.runtime.dispatch, 'bolus:deliver', {
+      request,
+      reviewed: preview.reviewed,
+      witness: { username: 'dr.chen', password: TEST_PASSWORD },
+    });
     expect(done.outcome).toBe('confirmed');
-    const outcomeSeq = f.runtime.db.prepare('SELECT outcome_audit_seq FROM programming_sessions WHERE session_uuid = ?').pluck().get(done.sessionId) as number;
+    const outcomeSeq = f.runtime.db
+      .prepare('SELECT outcome_audit_seq FROM programming_sessions WHERE session_uuid = ?')
+      .pluck()
+      .get(done.sessionId) as number;
     const record = await value<{ newJson: string }>(f.runtime.dispatch, 'audit:record', { seq: outcomeSeq });
     const { transactionId } = JSON.parse(record.newJson) as { transactionId: string };
     const shown = await value<SessionFrames>(f.runtime.dispatch, 'audit:frames', { seq: outcomeSeq });
     expect(shown).toMatchObject({ sessionId: done.sessionId, outcome: 'confirmed' });
     const decoded = decodeAll(shown.frames);
-    expect(decoded.filter((d) => d.direction === 'out').map((d) => d.message.type)).toEqual(['READ_STATUS', 'START_BOLUS', 'READ_STATUS']);
+    expect(decoded.filter((d) => d.direction === 'out').map((d) => d.message.type)).toEqual([
+      'READ_STATUS',
+      'START_BOLUS',
+      'READ_STATUS',
+    ]);
     expect(new Set(transactionIds(decoded))).toEqual(new Set([transactionId]));
   });
 
@@ -124,7 +169,10 @@ describe('the raw frames of a programming session, through the app', () => {
     expect(signIn).toBeDefined();
     expect(await value(f.runtime.dispatch, 'audit:frames', { seq: signIn?.seq ?? 0 })).toBeNull();
     await value(f.runtime.dispatch, 'auth:signOut');
-    expect(await f.runtime.dispatch('audit:frames', { seq: signIn?.seq ?? 0 })).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(await f.runtime.dispatch('audit:frames', { seq: signIn?.seq ?? 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'SIGNED_OUT' },
+    });
   });
 
   it('keeps frames from before the session out of it', async () => {
@@ -137,7 +185,13 @@ describe('the raw frames of a programming session, through the app', () => {
     // The session starts with its own read of the pump and ends with the read-back; nothing of the
     // interrogations (and the preview's read) before it.
     const decoded = decodeAll(shown.frames);
-    expect(decoded.filter((d) => d.direction === 'out').map((d) => d.message.type)).toEqual(['READ_STATUS', 'BEGIN_TX', 'STAGE_PROGRAM', 'COMMIT', 'READ_STATUS']);
+    expect(decoded.filter((d) => d.direction === 'out').map((d) => d.message.type)).toEqual([
+      'READ_STATUS',
+      'BEGIN_TX',
+      'STAGE_PROGRAM',
+      'COMMIT',
+      'READ_STATUS',
+    ]);
     expect(new Set(transactionIds(decoded))).toEqual(new Set([intent.transactionId]));
   });
 });
@@ -146,7 +200,14 @@ describe('the raw frames of a programming session, with the wand in the link wor
   it('crosses the worker boundary: the frames exchanged in the worker are stored with the session', async () => {
     const made = tempDir();
     const clock = manualClock();
-    const runtime = await openRuntime({ host: 'web', databasePath: join(made.dir, 'db.sqlite'), simulator: true, workerFile: WORKER, now: clock.now, keys: new FileKeyStore(join(made.dir, 'keys')) });
+    const runtime = await openRuntime({
+      host: 'web',
+      databasePath: join(made.dir, 'db.sqlite'),
+      simulator: true,
+      workerFile: WORKER,
+      now: clock.now,
+      keys: new FileKeyStore(join(made.dir, 'keys')),
+    });
     try {
       expect(runtime.link.kind).toBe('simulator');
       await clinic(runtime.dispatch);
@@ -155,7 +216,9 @@ describe('the raw frames of a programming session, with the wand in the link wor
       const shown = await value<SessionFrames>(runtime.dispatch, 'audit:frames', { seq: intent.seq });
       expect(shown.frames.length).toBeGreaterThanOrEqual(8);
       const decoded = decodeAll(shown.frames);
-      expect(decoded.filter((d) => d.direction === 'out').map((d) => d.message.type)).toEqual(expect.arrayContaining(['BEGIN_TX', 'STAGE_PROGRAM', 'COMMIT']));
+      expect(decoded.filter((d) => d.direction === 'out').map((d) => d.message.type)).toEqual(
+        expect.arrayContaining(['BEGIN_TX', 'STAGE_PROGRAM', 'COMMIT']),
+      );
       expect(new Set(transactionIds(decoded))).toEqual(new Set([intent.transactionId]));
     } finally {
       await runtime.close();

@@ -29,7 +29,17 @@ describe('the renderer from the app:// scheme', () => {
   it('is a standard, secure scheme that does not bypass the CSP', () => {
     const registered: unknown[] = [];
     registerAppScheme({ registerSchemesAsPrivileged: (s) => registered.push(...s) });
-    expect(registered).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false, allowServiceWorkers: false }) as unknown }]);
+    expect(registered).toEqual([
+      {
+        scheme: 'app',
+        privileges: expect.objectContaining({
+          standard: true,
+          secure: true,
+          bypassCSP: false,
+          allowServiceWorkers: false,
+        }) as unknown,
+      },
+    ]);
   });
 
   it('serves only the built renderer, with the CSP, and nothing outside it', async () => {
@@ -46,8 +56,15 @@ describe('the renderer from the app:// scheme', () => {
     expect(RENDERER_CSP).not.toMatch(/script-src[^;]*unsafe/);
     expect(index.headers.get('content-type')).toContain('text/html');
     expect(await index.text()).toContain('<title>x</title>');
-    expect((await handle(new Request('app://programmer/assets/app.js'))).headers.get('content-type')).toContain('javascript');
-    for (const url of ['app://programmer/%2e%2e/secret.txt', 'app://programmer/..%2fsecret.txt', 'app://other/index.html', 'app://programmer/missing.js']) {
+    expect((await handle(new Request('app://programmer/assets/app.js'))).headers.get('content-type')).toContain(
+      'javascript',
+    );
+    for (const url of [
+      'app://programmer/%2e%2e/secret.txt',
+      'app://programmer/..%2fsecret.txt',
+      'app://other/index.html',
+      'app://programmer/missing.js',
+    ]) {
       expect((await handle(new Request(url))).status).toBe(404);
     }
     expect((await handle(new Request(APP_INDEX_URL, { method: 'POST', body: 'x' }))).status).toBe(404);
@@ -66,9 +83,19 @@ describe('the packaged shell', () => {
     const quit = vi.fn();
     let secondInstance: (() => void) | undefined;
     const focus = vi.fn();
-    expect(claimSingleInstance({ isPackaged: true, requestSingleInstanceLock: () => false, quit, on: () => undefined }, focus)).toBe(false);
+    expect(
+      claimSingleInstance(
+        { isPackaged: true, requestSingleInstanceLock: () => false, quit, on: () => undefined },
+        focus,
+      ),
+    ).toBe(false);
     expect(quit).toHaveBeenCalledOnce();
-    expect(claimSingleInstance({ isPackaged: true, requestSingleInstanceLock: () => true, quit, on: (_e, l) => (secondInstance = l) }, focus)).toBe(true);
+    expect(
+      claimSingleInstance(
+        { isPackaged: true, requestSingleInstanceLock: () => true, quit, on: (_e, l) => (secondInstance = l) },
+        focus,
+      ),
+    ).toBe(true);
     secondInstance?.();
     expect(focus).toHaveBeenCalledOnce();
   });
@@ -103,10 +130,16 @@ describe('the desktop app’s keys and the OS key store', () => {
   });
 
   it('refuses Linux’s basic_text fallback unless an administrator accepted it', () => {
-    expect(() => desktopKeyProtection(storage('basic_text'), { platform: 'linux', acceptBasicText: false })).toThrow(/--accept-basic-text-key-store/);
-    expect(() => desktopKeyProtection(storage('gnome_libsecret', false), { platform: 'linux', acceptBasicText: false })).toThrow(/key store/);
+    expect(() => desktopKeyProtection(storage('basic_text'), { platform: 'linux', acceptBasicText: false })).toThrow(
+      /--accept-basic-text-key-store/,
+    );
+    expect(() =>
+      desktopKeyProtection(storage('gnome_libsecret', false), { platform: 'linux', acceptBasicText: false }),
+    ).toThrow(/key store/);
     expect(desktopKeyProtection(storage('basic_text'), { platform: 'linux', acceptBasicText: true })).toBeDefined();
-    expect(desktopKeyProtection(storage('basic_text', false), { platform: 'linux', acceptBasicText: true })).toBeUndefined();
+    expect(
+      desktopKeyProtection(storage('basic_text', false), { platform: 'linux', acceptBasicText: true }),
+    ).toBeUndefined();
   });
 });
 
@@ -121,7 +154,11 @@ function electronStandIn(options: { lock: boolean; packaged: boolean; userData: 
   class BrowserWindow {
     static fromWebContents = () => null;
     readonly record: { url?: string; webPreferences: Record<string, unknown> };
-    webContents = { setWindowOpenHandler: () => undefined, on: (e: string) => calls.push(`webContents.on:${e}`), closeDevTools: () => undefined };
+    webContents = {
+      setWindowOpenHandler: () => undefined,
+      on: (e: string) => calls.push(`webContents.on:${e}`),
+      closeDevTools: () => undefined,
+    };
     constructor(o: { webPreferences: Record<string, unknown> }) {
       this.record = { webPreferences: o.webPreferences };
       windows.push(this.record);
@@ -154,12 +191,19 @@ function electronStandIn(options: { lock: boolean; packaged: boolean; userData: 
     BrowserWindow,
     Menu: { setApplicationMenu: (m: unknown) => calls.push(`setApplicationMenu:${String(m)}`) },
     protocol: {
-      registerSchemesAsPrivileged: (s: Array<{ scheme: string }>) => calls.push(`registerSchemesAsPrivileged:${s.map((x) => x.scheme).join()}`),
+      registerSchemesAsPrivileged: (s: Array<{ scheme: string }>) =>
+        calls.push(`registerSchemesAsPrivileged:${s.map((x) => x.scheme).join()}`),
       handle: (scheme: string, h: (r: Request) => Promise<Response>) => handlers.set(scheme, h),
     },
     dialog: { showErrorBox: (_t: string, m: string) => errors.push(m) },
     ipcMain: { handle: () => undefined, removeHandler: () => undefined },
-    session: { defaultSession: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined } },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: () => undefined,
+        setPermissionCheckHandler: () => undefined,
+        setDevicePermissionHandler: () => undefined,
+      },
+    },
     safeStorage: {
       isEncryptionAvailable: () => true,
       getSelectedStorageBackend: () => options.backend ?? 'gnome_libsecret',
@@ -173,14 +217,22 @@ function electronStandIn(options: { lock: boolean; packaged: boolean; userData: 
 describe('main/index.ts through an Electron stand-in', () => {
   const load = async (stand: ReturnType<typeof electronStandIn>) => {
     vi.doMock('electron', () => stand.module);
-    vi.doMock('../../drivers/usb/webusb', () => ({ nodeUsb: () => Promise.resolve(undefined), nodeUsbAttach: () => Promise.resolve(undefined) }));
+    vi.doMock('../../drivers/usb/webusb', () => ({
+      nodeUsb: () => Promise.resolve(undefined),
+      nodeUsbAttach: () => Promise.resolve(undefined),
+    }));
     await import('../../main/index');
   };
 
   it('a second instance registers the scheme, then quits without starting', async () => {
     const stand = electronStandIn({ lock: false, packaged: true, userData: dir });
     await load(stand);
-    expect(stand.calls).toEqual(['registerSchemesAsPrivileged:app', 'enableSandbox', 'requestSingleInstanceLock', 'quit']);
+    expect(stand.calls).toEqual([
+      'registerSchemesAsPrivileged:app',
+      'enableSandbox',
+      'requestSingleInstanceLock',
+      'quit',
+    ]);
   });
 
   it('the packaged app: app:// renderer, no menu, no DevTools, the store encrypted with an OS-wrapped key', async () => {
@@ -192,7 +244,10 @@ describe('main/index.ts through an Electron stand-in', () => {
       stand.ready();
       await vi.waitFor(() => expect(stand.windows).toHaveLength(1), { timeout: 10_000 });
       expect(stand.errors).toEqual([]);
-      expect(stand.windows[0]).toMatchObject({ url: APP_INDEX_URL, webPreferences: { devTools: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+      expect(stand.windows[0]).toMatchObject({
+        url: APP_INDEX_URL,
+        webPreferences: { devTools: false, sandbox: true, contextIsolation: true, nodeIntegration: false },
+      });
       expect(stand.calls).toContain('setApplicationMenu:null');
       expect(stand.calls).toContain('webContents.on:devtools-opened');
       expect(stand.handlers.has('app')).toBe(true);

@@ -31,7 +31,10 @@ describe('a crashed link worker is replaced', () => {
       try {
         expect(await link.interrogate()).toMatchObject({ ok: true });
         let started = Date.now();
-        expect(await link.alarmTest()).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', message: expect.stringContaining('stopped') as unknown } });
+        expect(await link.alarmTest()).toMatchObject({
+          ok: false,
+          error: { code: 'COMMUNICATION_FAILED', message: expect.stringContaining('stopped') as unknown },
+        });
         expect(Date.now() - started).toBeLessThan(2_000);
         expect(link.wandStatus().state).toBe('disconnected');
         started = Date.now();

@@ -10,7 +10,10 @@ const HOUR = 1 / 24;
 function pumpAtMidnight(settings?: Partial<PumpSettings>) {
   const clock = manualClock(new Date('2026-03-01T00:00:00Z'));
   const base = defaultSimulatedPump(clock.now());
-  const pump = new SimulatedPump({ ...base, clockOffsetMs: 0, volumeMl: '20', volumeAt: clock.now(), settings: { ...base.settings, ...settings } }, clock.now);
+  const pump = new SimulatedPump(
+    { ...base, clockOffsetMs: 0, volumeMl: '20', volumeAt: clock.now(), settings: { ...base.settings, ...settings } },
+    clock.now,
+  );
   return { pump, clock };
 }
 
@@ -22,7 +25,11 @@ describe('the simulated pump as a therapy model', () => {
       { start: '18:00', rate: rate('0.24') },
     ];
     const { pump, clock } = pumpAtMidnight({ mode: 'flex', steps });
-    expect(pump.status()).toMatchObject({ mode: 'flex', rate: { value: '0.24' }, dailyDose: { value: '3.6', unit: 'mg/day' } });
+    expect(pump.status()).toMatchObject({
+      mode: 'flex',
+      rate: { value: '0.24' },
+      dailyDose: { value: '3.6', unit: 'mg/day' },
+    });
     clock.advanceDays(7 * HOUR);
     expect(pump.status().rate.value).toBe('0.48');
     clock.advanceDays(17 * HOUR); // one whole day: 0.24×6/24 + 0.48×12/24 + 0.24×6/24 = 0.36 mL
@@ -30,7 +37,7 @@ describe('the simulated pump as a therapy model', () => {
   });
 
   it('delivers a bolus on top of the basal rate, once per transaction id', () => {
-    const { pump, clock } = pumpAtMidnight({ rate: rate('0') , mode: 'continuous' });
+    const { pump, clock } = pumpAtMidnight({ rate: rate('0'), mode: 'continuous' });
     expect(pump.startBolus({ transactionId: 'b1', kind: 'bridge', volumeMl: '0.5', durationMinutes: 600 })).toBe(true);
     expect(pump.startBolus({ transactionId: 'b1', kind: 'bridge', volumeMl: '0.5', durationMinutes: 600 })).toBe(false);
     clock.advanceDays(5 * HOUR); // half of the 10-hour bolus
@@ -40,7 +47,9 @@ describe('the simulated pump as a therapy model', () => {
   });
 
   it('grants patient boluses only outside the lockout and under the daily maximum', () => {
-    const { pump, clock } = pumpAtMidnight({ patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 3 } });
+    const { pump, clock } = pumpAtMidnight({
+      patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 3 },
+    });
     expect(pump.patientRequest()).toBe('granted');
     clock.advanceDays(HOUR);
     expect(pump.patientRequest()).toBe('locked-out');
@@ -50,12 +59,21 @@ describe('the simulated pump as a therapy model', () => {
     expect(pump.patientRequest()).toBe('granted');
     clock.advanceDays(2 * HOUR);
     expect(pump.patientRequest()).toBe('daily-limit');
-    expect(pump.events.filter((e) => e.code === 'PATIENT_BOLUS').map((e) => e.detail)).toEqual(['granted', 'locked-out', 'granted', 'granted', 'daily-limit']);
+    expect(pump.events.filter((e) => e.code === 'PATIENT_BOLUS').map((e) => e.detail)).toEqual([
+      'granted',
+      'locked-out',
+      'granted',
+      'granted',
+      'daily-limit',
+    ]);
   });
 
   it('raises ERI at the replacement date and EOS 90 days later', () => {
     const clock = manualClock(new Date('2031-04-30T12:00:00Z'));
-    const pump = new SimulatedPump({ ...defaultSimulatedPump(clock.now()), clockOffsetMs: 0, volumeMl: '40', volumeAt: clock.now() }, clock.now);
+    const pump = new SimulatedPump(
+      { ...defaultSimulatedPump(clock.now()), clockOffsetMs: 0, volumeMl: '40', volumeAt: clock.now() },
+      clock.now,
+    );
     expect(pump.status().alarms.map((a) => a.code)).toEqual([]);
     clock.advanceDays(1);
     expect(pump.status().alarms.map((a) => a.code)).toEqual(['ERI']);
@@ -74,7 +92,9 @@ describe('the simulated pump as a therapy model', () => {
   });
 
   it('keeps running boluses and lockouts on the pump clock when the clock is set', () => {
-    const { pump, clock } = pumpAtMidnight({ patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 6 } });
+    const { pump, clock } = pumpAtMidnight({
+      patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 6 },
+    });
     expect(pump.patientRequest()).toBe('granted');
     pump.setClock(new Date('2026-03-01T05:00:00Z'), 0); // the clock was 5 hours behind
     clock.advanceDays(HOUR);

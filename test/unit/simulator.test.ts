@@ -7,7 +7,12 @@ describe('the simulated pump', () => {
   it('drains the reservoir at the programmed rate, in exact decimals', () => {
     const clock = manualClock();
     const base = defaultSimulatedPump(clock.now());
-    const state = { ...base, volumeMl: '20', settings: { ...base.settings, rate: { value: '0.3', unit: 'mL/day' as const } }, volumeAt: clock.now() };
+    const state = {
+      ...base,
+      volumeMl: '20',
+      settings: { ...base.settings, rate: { value: '0.3', unit: 'mL/day' as const } },
+      volumeAt: clock.now(),
+    };
     const pump = new SimulatedPump(state, clock.now);
     expect(pump.status().reservoirVolume.value).toBe('20.0');
     clock.advanceDays(10);
@@ -19,7 +24,12 @@ describe('the simulated pump', () => {
   it('raises the low-reservoir alarm at the alarm volume and the empty alarm at zero', () => {
     const clock = manualClock();
     const base = defaultSimulatedPump(clock.now());
-    const state = { ...base, volumeMl: '5', settings: { ...base.settings, rate: { value: '1', unit: 'mL/day' as const } }, volumeAt: clock.now() };
+    const state = {
+      ...base,
+      volumeMl: '5',
+      settings: { ...base.settings, rate: { value: '1', unit: 'mL/day' as const } },
+      volumeAt: clock.now(),
+    };
     const pump = new SimulatedPump(state, clock.now);
     expect(pump.status().alarms).toEqual([]);
     clock.advanceDays(3);
@@ -58,9 +68,19 @@ describe('the simulated pump', () => {
     const base = defaultSimulatedPump(clock.now());
     const pump = new SimulatedPump({ ...base, volumeMl: '20', volumeAt: clock.now() }, clock.now);
     clock.advanceDays(10); // 3 mL delivered at 0.3 mL/day
-    const baclofen = { drug: 'baclofen' as const, concentration: { value: '500', unit: 'mcg/mL' as const }, mode: 'continuous' as const, rate: { value: '0.8', unit: 'mL/day' as const } };
+    const baclofen = {
+      drug: 'baclofen' as const,
+      concentration: { value: '500', unit: 'mcg/mL' as const },
+      mode: 'continuous' as const,
+      rate: { value: '0.8', unit: 'mL/day' as const },
+    };
     expect(pump.apply('tx-1', baclofen)).toBe(true);
-    expect(pump.status()).toMatchObject({ drug: 'baclofen', dailyDose: { value: '400', unit: 'mcg/day' }, reservoirVolume: { value: '17.0' }, lastTransactionId: 'tx-1' });
+    expect(pump.status()).toMatchObject({
+      drug: 'baclofen',
+      dailyDose: { value: '400', unit: 'mcg/day' },
+      reservoirVolume: { value: '17.0' },
+      lastTransactionId: 'tx-1',
+    });
     clock.advanceDays(1);
     expect(pump.apply('tx-1', { ...baclofen, rate: { value: '2', unit: 'mL/day' } })).toBe(false);
     expect(pump.status()).toMatchObject({ rate: { value: '0.8' }, reservoirVolume: { value: '16.2' } });

@@ -14,12 +14,23 @@ import { programPump, resolveUnconfirmed } from '../../services/programming';
 import { manualClock, tempDir } from './helpers';
 
 const doctor: SignedInUser = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' };
-const morphine = (rate: string): PumpSettings => ({ drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: rate, unit: 'mL/day' } });
+const morphine = (rate: string): PumpSettings => ({
+  drug: 'morphine',
+  concentration: { value: '10', unit: 'mg/mL' },
+  mode: 'continuous',
+  rate: { value: rate, unit: 'mL/day' },
+});
 
 function setup(options: { timeoutMs?: number; retries?: number } = {}) {
   const clock = manualClock();
-  const pump = new SimulatedPump({ ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() }, clock.now);
-  return { clock, ...trainingLink({ pump, clock: clock.now, timeoutMs: options.timeoutMs ?? 40, retries: options.retries ?? 2 }) };
+  const pump = new SimulatedPump(
+    { ...defaultSimulatedPump(clock.now()), volumeMl: '20', volumeAt: clock.now() },
+    clock.now,
+  );
+  return {
+    clock,
+    ...trainingLink({ pump, clock: clock.now, timeoutMs: options.timeoutMs ?? 40, retries: options.retries ?? 2 }),
+  };
 }
 
 describe('the wand driver over the simulated USB wand', () => {
@@ -42,7 +53,11 @@ describe('the wand driver over the simulated USB wand', () => {
 
   it('refuses a value the wire cannot carry exactly instead of rounding it', async () => {
     const { link } = setup();
-    const r = await link.program({ sessionId: 'a', transactionId: '6f1c7c2e-8d1a-4c39-9a51-0f1f0d5e2b10', settings: morphine('0.3605') });
+    const r = await link.program({
+      sessionId: 'a',
+      transactionId: '6f1c7c2e-8d1a-4c39-9a51-0f1f0d5e2b10',
+      settings: morphine('0.3605'),
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'rate' } });
   });
 
@@ -63,10 +78,16 @@ describe('the wand driver over the simulated USB wand', () => {
   it('names the cause and the remedy: unplugged wand, pump out of range', async () => {
     const { link, device, wand } = setup();
     wand.pumpInRange = false;
-    expect(await link.interrogate()).toMatchObject({ ok: false, error: { code: 'PUMP_NOT_FOUND', message: expect.stringContaining('Hold the wand') as unknown } });
+    expect(await link.interrogate()).toMatchObject({
+      ok: false,
+      error: { code: 'PUMP_NOT_FOUND', message: expect.stringContaining('Hold the wand') as unknown },
+    });
     wand.pumpInRange = true;
     device.unplug();
-    expect(await link.interrogate()).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', message: expect.stringContaining('unplugged') as unknown } });
+    expect(await link.interrogate()).toMatchObject({
+      ok: false,
+      error: { code: 'COMMUNICATION_FAILED', message: expect.stringContaining('unplugged') as unknown },
+    });
     expect(link.status.state).toBe('disconnected');
   });
 
@@ -81,8 +102,23 @@ describe('the wand driver over the simulated USB wand', () => {
 });
 
 // Each protocol step of one programming session, by request number on the wire.
-const STEPS = ['HELLO', 'FIND_PUMP', 'OPEN_SESSION', 'READ_STATUS (current)', 'BEGIN_TX', 'STAGE_PROGRAM', 'COMMIT', 'READ_STATUS (read-back)'] as const;
-const FAULTS: LinkFault[] = [{ kind: 'drop-response' }, { kind: 'corrupt-response' }, { kind: 'delay-response', ms: 120 }, { kind: 'unplug-before-request' }, { kind: 'unplug-after-request' }];
+const STEPS = [
+  'HELLO',
+  'FIND_PUMP',
+  'OPEN_SESSION',
+  'READ_STATUS (current)',
+  'BEGIN_TX',
+  'STAGE_PROGRAM',
+  'COMMIT',
+  'READ_STATUS (read-back)',
+] as const;
+const FAULTS: LinkFault[] = [
+  { kind: 'drop-response' },
+  { kind: 'corrupt-response' },
+  { kind: 'delay-response', ms: 120 },
+  { kind: 'unplug-before-request' },
+  { kind: 'unplug-after-request' },
+];
 
 describe('fault matrix: every protocol step × every fault, through the programming service', () => {
   let dir: string;
@@ -145,7 +181,9 @@ describe('therapy over the wire', () => {
       ],
       patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 4 },
     };
-    expect(await link.program({ sessionId: 's', transactionId: '0a1b2c3d-0000-4000-8000-000000000001', settings })).toEqual({ ok: true, value: { applied: true } });
+    expect(
+      await link.program({ sessionId: 's', transactionId: '0a1b2c3d-0000-4000-8000-000000000001', settings }),
+    ).toEqual({ ok: true, value: { applied: true } });
     expect(pump.settings).toEqual(settings);
     const status = await link.interrogate();
     // The whole day's dose, not the step running now: (0.24×12 + 0.48×12)/24 × 10 = 3.6 mg/day.
@@ -155,17 +193,35 @@ describe('therapy over the wire', () => {
 
   it('starts a bridge bolus once per transaction id', async () => {
     const { link, pump } = setup();
-    const bolus = { transactionId: '0a1b2c3d-0000-4000-8000-000000000002', kind: 'bridge' as const, volumeMl: '0.5', durationMinutes: 900 };
+    const bolus = {
+      transactionId: '0a1b2c3d-0000-4000-8000-000000000002',
+      kind: 'bridge' as const,
+      volumeMl: '0.5',
+      durationMinutes: 900,
+    };
     expect(await link.startBolus(bolus)).toEqual({ ok: true, value: { applied: true } });
     expect(await link.startBolus(bolus)).toEqual({ ok: true, value: { applied: false } });
     expect(pump.events.filter((e) => e.code === 'BOLUS_STARTED')).toHaveLength(1);
-    expect(await link.startBolus({ ...bolus, volumeMl: '0.0005' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await link.startBolus({ ...bolus, volumeMl: '0.0005' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
   });
 
   it('refuses a flex schedule with a gap before anything is sent', async () => {
     const { link, device } = setup();
     const before = device.requests;
-    const r = await link.program({ sessionId: 's', transactionId: '0a1b2c3d-0000-4000-8000-000000000003', settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'flex', rate: { value: '0.2', unit: 'mL/day' }, steps: [{ start: '01:00', rate: { value: '0.2', unit: 'mL/day' } }] } });
+    const r = await link.program({
+      sessionId: 's',
+      transactionId: '0a1b2c3d-0000-4000-8000-000000000003',
+      settings: {
+        drug: 'morphine',
+        concentration: { value: '10', unit: 'mg/mL' },
+        mode: 'flex',
+        rate: { value: '0.2', unit: 'mL/day' },
+        steps: [{ start: '01:00', rate: { value: '0.2', unit: 'mL/day' } }],
+      },
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'steps.0.start' } });
     expect(device.requests).toBe(before);
   });

@@ -16,11 +16,19 @@ beforeEach(async () => {
   ({ dir, cleanup } = tempDir());
   const rendererDir = join(dir, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<html><head><script type="module" src="./assets/app.js"></script></head></html>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<html><head><script type="module" src="./assets/app.js"></script></head></html>',
+  );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), 'not for the browser');
   writeFileSync(join(dir, 'bridge.js'), '/* bridge */');
-  runtime = await openRuntime({ host: 'web', databasePath: join(dir, 'db.sqlite'), simulator: true, keys: new FileKeyStore(join(dir, 'keys')) });
+  runtime = await openRuntime({
+    host: 'web',
+    databasePath: join(dir, 'db.sqlite'),
+    simulator: true,
+    keys: new FileKeyStore(join(dir, 'keys')),
+  });
   host = await startWebHost({ dispatch: runtime.dispatch, rendererDir, bridgeFile: join(dir, 'bridge.js') });
 });
 
@@ -33,19 +41,27 @@ afterEach(async () => {
 /** Raw HTTP so that Host and Origin headers can be set the way another page or a rebinding attack would. */
 function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
   const url = new URL(host.origin);
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = request(
-      { hostname: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = request(
+        { hostname: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: options.headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      if (options.body !== undefined) req.write(options.body);
+      req.end();
+    },
+  );
 }
 
 const api = (channel: string, body: string, headers: Record<string, string> = {}) =>
@@ -60,7 +76,9 @@ describe('the web host', () => {
     expect(host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // The type allows loopback addresses only; the run-time check must hold for untyped callers too.
     const anyAddress = '0.0.0.0' as '127.0.0.1';
-    await expect(startWebHost({ dispatch: runtime.dispatch, rendererDir: dir, bridgeFile: dir, hostname: anyAddress })).rejects.toThrow(/loopback/);
+    await expect(
+      startWebHost({ dispatch: runtime.dispatch, rendererDir: dir, bridgeFile: dir, hostname: anyAddress }),
+    ).rejects.toThrow(/loopback/);
   });
 
   it('serves the renderer with the bridge script first and a strict CSP', async () => {
@@ -113,7 +131,11 @@ describe('the web host', () => {
     const shape = await api('interrogations:list', '{"limit": -3}');
     expect(JSON.parse(shape.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'limit' } });
 
-    const badEncoding = await send('/api/pump%E0%A4%A:interrogate', { method: 'POST', body: '{}', headers: { Authorization: `Bearer ${host.token}` } });
+    const badEncoding = await send('/api/pump%E0%A4%A:interrogate', {
+      method: 'POST',
+      body: '{}',
+      headers: { Authorization: `Bearer ${host.token}` },
+    });
     expect(badEncoding.status).toBe(400);
     expect(JSON.parse(badEncoding.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
 

@@ -14,9 +14,21 @@ describe('the wand in a worker thread', () => {
       expect(status).toMatchObject({ ok: true, value: { serial: 'SIM000123' } });
       expect(link.wandStatus()).toMatchObject({ state: 'pump-found' });
       const tx = randomUUID();
-      const written = await link.program({ sessionId: 's', transactionId: tx, settings: { drug: 'morphine', concentration: { value: '10', unit: 'mg/mL' }, mode: 'continuous', rate: { value: '0.33', unit: 'mL/day' } } });
+      const written = await link.program({
+        sessionId: 's',
+        transactionId: tx,
+        settings: {
+          drug: 'morphine',
+          concentration: { value: '10', unit: 'mg/mL' },
+          mode: 'continuous',
+          rate: { value: '0.33', unit: 'mL/day' },
+        },
+      });
       expect(written).toEqual({ ok: true, value: { applied: true } });
-      expect(await link.interrogate()).toMatchObject({ ok: true, value: { rate: { value: '0.33' }, lastTransactionId: tx } });
+      expect(await link.interrogate()).toMatchObject({
+        ok: true,
+        value: { rate: { value: '0.33' }, lastTransactionId: tx },
+      });
     } finally {
       await link.close();
     }
@@ -29,7 +41,10 @@ describe('the wand in a worker thread', () => {
     try {
       const started = Date.now();
       const r = await link.interrogate();
-      expect(r).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_FAILED', message: expect.stringContaining('reset') as unknown } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'COMMUNICATION_FAILED', message: expect.stringContaining('reset') as unknown },
+      });
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(ticks).toBeGreaterThanOrEqual(5); // the event loop was never blocked
       expect(link.wandStatus().state).toBe('disconnected');

@@ -41,7 +41,10 @@ class Bridge {
   private listeners: Array<() => void> = [];
 
   constructor() {
-    this.child = fork(join(APP, 'device-bridge.cjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, UV_THREADPOOL_SIZE: '16' } });
+    this.child = fork(join(APP, 'device-bridge.cjs'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, UV_THREADPOOL_SIZE: '16' },
+    });
     this.child.on('message', (m: BridgeReport) => {
       this.reports.push({ ...m, seen: Date.now() });
       if (m.ev === 'error') emit('INFO', { bridge: m.message });
@@ -54,10 +57,17 @@ class Bridge {
   }
 
   /** The first report from `from` on that matches. */
-  async waitFor<E extends BridgeReport['ev']>(ev: E, from: number, timeoutMs = 5000, match: (r: Extract<BridgeReport, { ev: E }>) => boolean = () => true): Promise<Extract<BridgeReport, { ev: E }> & { seen: number }> {
+  async waitFor<E extends BridgeReport['ev']>(
+    ev: E,
+    from: number,
+    timeoutMs = 5000,
+    match: (r: Extract<BridgeReport, { ev: E }>) => boolean = () => true,
+  ): Promise<Extract<BridgeReport, { ev: E }> & { seen: number }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.reports.slice(from).find((r) => r.ev === ev && match(r as unknown as Extract<BridgeReport, { ev: E }>));
+      const found = this.reports
+        .slice(from)
+        .find((r) => r.ev === ev && match(r as unknown as Extract<BridgeReport, { ev: E }>));
       if (found !== undefined) return found as unknown as Extract<BridgeReport, { ev: E }> & { seen: number };
       const left = deadline - Date.now();
       if (left <= 0) throw new Failed(`the device side did not report ${ev} within ${timeoutMs} ms`);
@@ -101,7 +111,8 @@ type WebDevice = Awaited<ReturnType<WebUSB['getDevices']>>[number];
 
 /** WebUSB connect / disconnect events for the wand, with the time they came. */
 const hotplug: Array<{ type: 'connect' | 'disconnect'; at: number; device: WebDevice }> = [];
-const isWand = (d: { vendorId: number; productId: number }) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID;
+const isWand = (d: { vendorId: number; productId: number }) =>
+  d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID;
 for (const type of ['connect', 'disconnect'] as const) {
   webusb.addEventListener(type, (e: Event) => {
     const device = (e as unknown as { device: WebDevice }).device;
@@ -119,7 +130,14 @@ for (const type of ['connect', 'disconnect'] as const) {
 
 /** The parts of a WebUSB configuration the enumeration case reads. */
 interface Configuration {
-  interfaces: Array<{ interfaceNumber: number; alternates: Array<{ alternateSetting: number; interfaceClass: number; endpoints: Array<{ endpointNumber: number; direction: 'in' | 'out'; type: string; packetSize: number }> }> }>;
+  interfaces: Array<{
+    interfaceNumber: number;
+    alternates: Array<{
+      alternateSetting: number;
+      interfaceClass: number;
+      endpoints: Array<{ endpointNumber: number; direction: 'in' | 'out'; type: string; packetSize: number }>;
+    }>;
+  }>;
 }
 
 async function waitForEvent(type: 'connect' | 'disconnect', from: number, timeoutMs = 5000) {
@@ -137,7 +155,8 @@ async function waitForWand(timeoutMs = 10_000): Promise<WebDevice> {
   for (;;) {
     const found = await findWand(webusb);
     if (found.presence === 'attached') return found.device;
-    if (Date.now() > deadline) throw new Failed(`the wand was not enumerated within ${timeoutMs} ms (${found.presence})`);
+    if (Date.now() > deadline)
+      throw new Failed(`the wand was not enumerated within ${timeoutMs} ms (${found.presence})`);
     await sleep(20);
   }
 }
@@ -176,7 +195,11 @@ class Recorder implements UsbDeviceLike {
     try {
       return await p;
     } catch (e) {
-      this.rejections.push({ call, name: e instanceof Error ? e.name : typeof e, message: e instanceof Error ? e.message : String(e) });
+      this.rejections.push({
+        call,
+        name: e instanceof Error ? e.name : typeof e,
+        message: e instanceof Error ? e.message : String(e),
+      });
       throw e;
     }
   }
@@ -215,7 +238,10 @@ class Recorder implements UsbDeviceLike {
       fail = this.failOut.message;
       this.failOut = null;
     }
-    const r = await this.watch('transferOut', fail === null ? this.span(this.device.transferOut(n, data, timeoutMs)) : Promise.reject(new Error(fail)));
+    const r = await this.watch(
+      'transferOut',
+      fail === null ? this.span(this.device.transferOut(n, data, timeoutMs)) : Promise.reject(new Error(fail)),
+    );
     this.transfers.push('o');
     return r;
   }
@@ -225,7 +251,9 @@ class Recorder implements UsbDeviceLike {
       const r = await this.watch('transferIn', this.span(this.device.transferIn(n, length, timeoutMs)));
       this.transfers.push('i');
       const d = r.data;
-      this.note(`in ${d?.byteLength ?? 0} B ${d === undefined ? '' : Buffer.from(d.buffer, d.byteOffset, Math.min(6, d.byteLength)).toString('hex')}`);
+      this.note(
+        `in ${d?.byteLength ?? 0} B ${d === undefined ? '' : Buffer.from(d.buffer, d.byteOffset, Math.min(6, d.byteLength)).toString('hex')}`,
+      );
       return r;
     } catch (e) {
       this.note(`in rejected: ${e instanceof Error ? e.message : String(e)}`);
@@ -245,11 +273,18 @@ const runningProgram = (s: PumpStatus): PumpSettings => ({
   ...(s.steps === undefined ? {} : { steps: s.steps }),
   ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }),
 });
-const writeOf = (settings: PumpSettings): ProgramWrite => ({ sessionId: randomUUID(), transactionId: randomUUID(), settings });
+const writeOf = (settings: PumpSettings): ProgramWrite => ({
+  sessionId: randomUUID(),
+  transactionId: randomUUID(),
+  settings,
+});
 
 /** How the services settle an UNCONFIRMED write when the pump is read again (services/programming.ts). */
 const settle = (write: ProgramWrite, status: PumpStatus): 'confirmed' | 'rejected' =>
-  status.lastTransactionId === write.transactionId && compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status).length === 0 ? 'confirmed' : 'rejected';
+  status.lastTransactionId === write.transactionId &&
+  compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status).length === 0
+    ? 'confirmed'
+    : 'rejected';
 
 // ---------------------------------------------------------------- cases
 
@@ -274,12 +309,22 @@ const KNOWN_DEFECTS: ReadonlyArray<{ id: string; pattern: RegExp; text: string }
   // cases that found them run below as ordinary cases.
 ];
 
-async function runCase(name: string, body: () => Promise<Json | undefined>, knownDefects: string[] = []): Promise<void> {
+async function runCase(
+  name: string,
+  body: () => Promise<Json | undefined>,
+  knownDefects: string[] = [],
+): Promise<void> {
   const started = Date.now();
   try {
     const detail = (await body()) ?? {};
     results.push({ name, ok: true });
-    emit('CASE', { name, ok: true, ms: Date.now() - started, ...detail, ...(knownDefects.length > 0 ? { knownDefectsNotSeen: knownDefects } : {}) });
+    emit('CASE', {
+      name,
+      ok: true,
+      ms: Date.now() - started,
+      ...detail,
+      ...(knownDefects.length > 0 ? { knownDefectsNotSeen: knownDefects } : {}),
+    });
   } catch (e) {
     const error = e instanceof Failed ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
     const known = KNOWN_DEFECTS.filter((k) => knownDefects.includes(k.id) && k.pattern.test(error));
@@ -287,7 +332,13 @@ async function runCase(name: string, body: () => Promise<Json | undefined>, know
     const explained = error.split('; ').every((part) => known.some((k) => k.pattern.test(part)));
     if (!explained) known.length = 0;
     results.push({ name, ok: known.length > 0 });
-    emit('CASE', { name, ok: known.length > 0, known: known.map((k) => `${k.id}: ${k.text}`), ms: Date.now() - started, error });
+    emit('CASE', {
+      name,
+      ok: known.length > 0,
+      known: known.map((k) => `${k.id}: ${k.text}`),
+      ms: Date.now() - started,
+      error,
+    });
     if (current !== null) {
       if (current.recorder.trace !== null) emit('INFO', { case: name, trace: current.recorder.trace.lines });
       current.recorder.trace = null;
@@ -322,7 +373,10 @@ function attach(ctx: Context, device: WebDevice): void {
   ctx.link = new WandLink(ctx.recorder, { kind: 'usb' });
 }
 
-async function must<T>(r: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>, what: string): Promise<T> {
+async function must<T>(
+  r: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>,
+  what: string,
+): Promise<T> {
   const x = await r;
   if (!x.ok) throw new Failed(`${what}: ${x.error.code} ${x.error.message}`);
   return x.value;
@@ -334,7 +388,11 @@ function wandSysfs(): string | undefined {
   for (const d of readdirSync(base)) {
     const vid = join(base, d, 'idVendor');
     if (!existsSync(vid)) continue;
-    if (readFileSync(vid, 'utf8').trim() === '1209' && readFileSync(join(base, d, 'idProduct'), 'utf8').trim() === '0001') return join(base, d);
+    if (
+      readFileSync(vid, 'utf8').trim() === '1209' &&
+      readFileSync(join(base, d, 'idProduct'), 'utf8').trim() === '0001'
+    )
+      return join(base, d);
   }
   return undefined;
 }
@@ -356,9 +414,15 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout
  * answer left), and unbinds the gadget. After the replug, a fresh link reads the pump back and
  * the write is settled as the services settle an UNCONFIRMED session.
  */
-async function unplugDuringCommit(ctx: Context, fault: 'unplug-before-request' | 'unplug-after-request'): Promise<Json> {
+async function unplugDuringCommit(
+  ctx: Context,
+  fault: 'unplug-before-request' | 'unplug-after-request',
+): Promise<Json> {
   const before = await must(ctx.link.interrogate(), 'interrogate before');
-  const write = writeOf({ ...runningProgram(before), rate: { value: before.rate.value === '0.3' ? '0.28' : '0.3', unit: 'mL/day' } });
+  const write = writeOf({
+    ...runningProgram(before),
+    rate: { value: before.rate.value === '0.3' ? '0.28' : '0.3', unit: 'mL/day' },
+  });
   const reports = ctx.bridge.reports.length;
   const events = hotplug.length;
   ctx.bridge.send({ cmd: 'arm', message: 'COMMIT', fault: { kind: fault } });
@@ -367,7 +431,9 @@ async function unplugDuringCommit(ctx: Context, fault: 'unplug-before-request' |
   const result = await ctx.link.program(write);
   check(!result.ok, `the write was reported ${JSON.stringify(result)} although the wand was unplugged`);
   // Checked last, so that the replug and the settlement are checked whatever the clinician was told.
-  const told = result.error.message.startsWith('The wand was unplugged') ? null : `the write failed for another reason: ${result.error.message}`;
+  const told = result.error.message.startsWith('The wand was unplugged')
+    ? null
+    : `the write failed for another reason: ${result.error.message}`;
   const unplugged = await ctx.bridge.waitFor('unplugged', reports);
   const rejection = old.rejections.slice(rejectedBefore)[0];
   const disconnect = await waitForEvent('disconnect', events);
@@ -396,8 +462,15 @@ async function unplugDuringCommit(ctx: Context, fault: 'unplug-before-request' |
   const after = await must(ctx.link.interrogate(), 'interrogate after the replug');
   const outcome = settle(write, after);
   const expected = fault === 'unplug-after-request' ? 'confirmed' : 'rejected';
-  check(outcome === expected, `the write settled ${outcome}, expected ${expected} (pump applied ${after.lastTransactionId ?? 'none'}, sent ${write.transactionId})`);
-  if (fault === 'unplug-before-request') check(after.lastTransactionId === before.lastTransactionId, 'the pump changed although the COMMIT never reached it');
+  check(
+    outcome === expected,
+    `the write settled ${outcome}, expected ${expected} (pump applied ${after.lastTransactionId ?? 'none'}, sent ${write.transactionId})`,
+  );
+  if (fault === 'unplug-before-request')
+    check(
+      after.lastTransactionId === before.lastTransactionId,
+      'the pump changed although the COMMIT never reached it',
+    );
   check(told === null, told ?? '');
   return {
     outcome,
@@ -420,9 +493,21 @@ async function cases(ctx: Context): Promise<void> {
     check(alt !== undefined, 'interface 0 has no alternate setting 0');
     check(alt.interfaceClass === 0xff, `interface class 0x${alt.interfaceClass.toString(16)}`);
     const eps = alt.endpoints.map((e) => ({ n: e.endpointNumber, dir: e.direction, type: e.type, size: e.packetSize }));
-    check(eps.some((e) => e.n === (ENDPOINT_OUT & 0x0f) && e.dir === 'out' && e.type === 'bulk' && e.size === PACKET), `no bulk OUT 0x01/64: ${JSON.stringify(eps)}`);
-    check(eps.some((e) => e.n === (ENDPOINT_IN & 0x0f) && e.dir === 'in' && e.type === 'bulk' && e.size === PACKET), `no bulk IN 0x81/64: ${JSON.stringify(eps)}`);
-    return Promise.resolve({ vendorId: d.vendorId, productId: d.productId, serial: d.serialNumber, product: d.productName, endpoints: eps });
+    check(
+      eps.some((e) => e.n === (ENDPOINT_OUT & 0x0f) && e.dir === 'out' && e.type === 'bulk' && e.size === PACKET),
+      `no bulk OUT 0x01/64: ${JSON.stringify(eps)}`,
+    );
+    check(
+      eps.some((e) => e.n === (ENDPOINT_IN & 0x0f) && e.dir === 'in' && e.type === 'bulk' && e.size === PACKET),
+      `no bulk IN 0x81/64: ${JSON.stringify(eps)}`,
+    );
+    return Promise.resolve({
+      vendorId: d.vendorId,
+      productId: d.productId,
+      serial: d.serialNumber,
+      product: d.productName,
+      endpoints: eps,
+    });
   });
 
   await runCase('udev rule: device node group and mode', async () => {
@@ -448,9 +533,13 @@ async function cases(ctx: Context): Promise<void> {
     const info = await run('udevadm', ['info', '--query=property', `--name=${node}`]);
     const tags = /^(?:CURRENT_)?TAGS=(.*)$/m.exec(info.stdout)?.[1] ?? '';
     check(mode !== undefined, 'the rule sets no MODE');
-    check((st.mode & 0o777) === Number.parseInt(mode, 8), `${node} has mode ${(st.mode & 0o777).toString(8)}, the rule ${mode}`);
+    check(
+      (st.mode & 0o777) === Number.parseInt(mode, 8),
+      `${node} has mode ${(st.mode & 0o777).toString(8)}, the rule ${mode}`,
+    );
     check(st.gid === groups.get(group), `${node} has group ${st.gid}, the rule ${group}`);
-    for (const tag of rule.match(/TAG\+="([^"]+)"/g) ?? []) check(tags.includes(tag.slice(6, -1)), `${node} lacks tag ${tag}: ${tags}`);
+    for (const tag of rule.match(/TAG\+="([^"]+)"/g) ?? [])
+      check(tags.includes(tag.slice(6, -1)), `${node} lacks tag ${tag}: ${tags}`);
     return { node, mode: (st.mode & 0o777).toString(8), group, gid: st.gid, tags };
   });
 
@@ -459,7 +548,13 @@ async function cases(ctx: Context): Promise<void> {
     const pump = await ctx.bridge.pump();
     check(s.serial === 'SIM000123', `serial ${s.serial}`);
     check(s.lastTransactionId === pump.lastTransactionId, 'the status and the pump disagree on the last transaction');
-    return { serial: s.serial, drug: s.drug, rate: s.rate.value, reservoir: s.reservoirVolume.value, transfers: ctx.recorder.transfers.length };
+    return {
+      serial: s.serial,
+      drug: s.drug,
+      rate: s.rate.value,
+      reservoir: s.reservoirVolume.value,
+      transfers: ctx.recorder.transfers.length,
+    };
   });
 
   await runCase('program with read-back', async () => {
@@ -478,8 +573,12 @@ async function cases(ctx: Context): Promise<void> {
     return { transactionId: write.transactionId, replayApplied: again.applied };
   });
 
-  await runCase('unplug during a pending transfer, before COMMIT reaches the pump', () => unplugDuringCommit(ctx, 'unplug-before-request'));
-  await runCase('unplug during a pending transfer, after the pump applied COMMIT', () => unplugDuringCommit(ctx, 'unplug-after-request'));
+  await runCase('unplug during a pending transfer, before COMMIT reaches the pump', () =>
+    unplugDuringCommit(ctx, 'unplug-before-request'),
+  );
+  await runCase('unplug during a pending transfer, after the pump applied COMMIT', () =>
+    unplugDuringCommit(ctx, 'unplug-after-request'),
+  );
 
   await runCase('hot-plug: disconnect and connect events', async () => {
     await must(ctx.link.interrogate(), 'interrogate');
@@ -500,7 +599,10 @@ async function cases(ctx: Context): Promise<void> {
       onGone.push(r.ok ? 'answered' : r.error.message);
     }
     const goneRejections = ctx.recorder.rejections.slice(-2).map((r) => `${r.call}: ${r.message}`);
-    check(onGone.every((m) => m.startsWith('The wand was unplugged')), `with the wand unplugged the clinician was told: ${onGone.join(' | ')} (${goneRejections.join('; ')})`);
+    check(
+      onGone.every((m) => m.startsWith('The wand was unplugged')),
+      `with the wand unplugged the clinician was told: ${onGone.join(' | ')} (${goneRejections.join('; ')})`,
+    );
     await withTimeout(ctx.link.close(), 3000);
     ctx.bridge.send({ cmd: 'replug' });
     const replugged = await ctx.bridge.waitFor('replugged', reports);
@@ -508,7 +610,11 @@ async function cases(ctx: Context): Promise<void> {
     check(connect.device !== old, 'the replugged wand is the old device object');
     attach(ctx, connect.device);
     await must(ctx.link.interrogate(), 'interrogate after the replug');
-    return { disconnectEventMs: disconnect.at - unplugged.at, connectEventMs: connect.at - replugged.at, whileUnplugged: goneRejections };
+    return {
+      disconnectEventMs: disconnect.at - unplugged.at,
+      connectEventMs: connect.at - replugged.at,
+      whileUnplugged: goneRejections,
+    };
   });
 
   await runCase('a second claim is refused: the interface is busy', async () => {
@@ -516,9 +622,15 @@ async function cases(ctx: Context): Promise<void> {
     const r = await run('node', [join(APP, 'busy-claim.cjs')]);
     const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
     check(line !== undefined, `the second process printed nothing (exit ${r.code}): ${r.stderr.slice(0, 400)}`);
-    const second = JSON.parse(line) as { interrogate: { ok: boolean; message?: string }; claim: { name: string; message: string } | null };
+    const second = JSON.parse(line) as {
+      interrogate: { ok: boolean; message?: string };
+      claim: { name: string; message: string } | null;
+    };
     check(!second.interrogate.ok, 'the second process interrogated the pump through a claimed interface');
-    check(second.interrogate.message?.startsWith('Another program is using the wand') === true, `the second process was told: ${second.interrogate.message ?? ''}`);
+    check(
+      second.interrogate.message?.startsWith('Another program is using the wand') === true,
+      `the second process was told: ${second.interrogate.message ?? ''}`,
+    );
     check(second.claim !== null, 'the raw second claim succeeded');
     // The first link still works.
     await must(ctx.link.interrogate(), 'interrogate by the first process');
@@ -527,7 +639,10 @@ async function cases(ctx: Context): Promise<void> {
 
   await runCase('protocol: event log, alarm test, bolus and its replay', async () => {
     const events = await must(ctx.link.readEvents(), 'readEvents');
-    check(events.some((e) => e.code === 'PROGRAM_APPLIED'), 'no PROGRAM_APPLIED in the event log');
+    check(
+      events.some((e) => e.code === 'PROGRAM_APPLIED'),
+      'no PROGRAM_APPLIED in the event log',
+    );
     await must(ctx.link.alarmTest(), 'alarmTest');
     const bolus = { transactionId: randomUUID(), kind: 'single' as const, volumeMl: '0.1', durationMinutes: 10 };
     const first = await must(ctx.link.startBolus(bolus), 'startBolus');
@@ -536,73 +651,111 @@ async function cases(ctx: Context): Promise<void> {
     return { events: events.length };
   });
 
-  const faultCase = async (name: string, faults: Array<BridgeCommand & { cmd: 'inject' }>, expectDiscarded: boolean, knownDefects: string[] = []) =>
+  const faultCase = async (
+    name: string,
+    faults: Array<BridgeCommand & { cmd: 'inject' }>,
+    expectDiscarded: boolean,
+    knownDefects: string[] = [],
+  ) =>
     runCase(
       name,
       async () => {
-      await must(ctx.link.interrogate(), 'interrogate');
-      for (const fault of faults) ctx.bridge.send(fault);
-      await sleep(20);
-      ctx.recorder.trace = { t0: performance.now(), lines: [] };
-      const recorded = ctx.recorder.rejections.length;
-      const t0 = Date.now();
-      await must(ctx.link.interrogate(), 'interrogate through the fault');
-      const ms = Date.now() - t0;
-      await must(ctx.link.interrogate(), 'interrogate after the fault');
-      ctx.recorder.trace = null;
-      return { ms, expectDiscarded, rejections: ctx.recorder.rejections.slice(recorded).map((r) => `${r.call}: ${r.message}`) };
+        await must(ctx.link.interrogate(), 'interrogate');
+        for (const fault of faults) ctx.bridge.send(fault);
+        await sleep(20);
+        ctx.recorder.trace = { t0: performance.now(), lines: [] };
+        const recorded = ctx.recorder.rejections.length;
+        const t0 = Date.now();
+        await must(ctx.link.interrogate(), 'interrogate through the fault');
+        const ms = Date.now() - t0;
+        await must(ctx.link.interrogate(), 'interrogate after the fault');
+        ctx.recorder.trace = null;
+        return {
+          ms,
+          expectDiscarded,
+          rejections: ctx.recorder.rejections.slice(recorded).map((r) => `${r.call}: ${r.message}`),
+        };
       },
       knownDefects,
     );
-  await faultCase('protocol: a lost answer is asked for again', [{ cmd: 'inject', fault: { kind: 'drop-response' } }], false);
-  await faultCase('protocol: a damaged answer is asked for again', [{ cmd: 'inject', fault: { kind: 'corrupt-response' } }], false);
+  await faultCase(
+    'protocol: a lost answer is asked for again',
+    [{ cmd: 'inject', fault: { kind: 'drop-response' } }],
+    false,
+  );
+  await faultCase(
+    'protocol: a damaged answer is asked for again',
+    [{ cmd: 'inject', fault: { kind: 'corrupt-response' } }],
+    false,
+  );
   // The late answer's read outlives the transport's 500 ms and, under emulation, can reach its 1 s USB timeout (K1).
-  await faultCase('protocol: a late answer (700 ms) is discarded, the repeat is answered', [{ cmd: 'inject', fault: { kind: 'delay-response', ms: 700 } }], true);
-  await faultCase('protocol: stale input is drained before the next request', [{ cmd: 'inject', fault: { kind: 'stale-input' } }], true);
-
-  await runCase(
-    'a wand that stops answering: "the pump did not answer", then the link works again',
-    async () => {
-      await must(ctx.link.interrogate(), 'interrogate');
-      // Every attempt of the next request loses its answer (the link tries it three times).
-      for (let i = 0; i < 3; i++) ctx.bridge.send({ cmd: 'inject', fault: { kind: 'drop-response' }, offset: i });
-      await sleep(20);
-      ctx.recorder.trace = { t0: performance.now(), lines: [] };
-      const lost = await ctx.link.interrogate();
-      const again = await ctx.link.interrogate();
-      ctx.recorder.trace = null;
-      const problems: string[] = [];
-      if (lost.ok) problems.push('an interrogation answered although every answer was lost');
-      else if (!lost.error.message.startsWith('The pump did not answer')) problems.push(`the clinician was told: ${lost.error.message}`);
-      if (!again.ok) problems.push(`the next interrogation failed: ${again.error.message}`);
-      check(problems.length === 0, problems.join('; '));
-      return { told: lost.ok ? null : lost.error.message, rejections: ctx.recorder.rejections.map((r) => `${r.call}: ${r.message}`) };
-    },
+  await faultCase(
+    'protocol: a late answer (700 ms) is discarded, the repeat is answered',
+    [{ cmd: 'inject', fault: { kind: 'delay-response', ms: 700 } }],
+    true,
+  );
+  await faultCase(
+    'protocol: stale input is drained before the next request',
+    [{ cmd: 'inject', fault: { kind: 'stale-input' } }],
+    true,
   );
 
-  await runCase('reopen after a USB error with a read in flight: the wand is opened afresh, not "another program"', async () => {
+  await runCase('a wand that stops answering: "the pump did not answer", then the link works again', async () => {
     await must(ctx.link.interrogate(), 'interrogate');
-    // The next answer is lost, so its read is still in flight when the repeat's write fails with an
-    // error the driver cannot place (a USB error: the link opens the device afresh before the next request).
-    ctx.bridge.send({ cmd: 'inject', fault: { kind: 'drop-response' } });
+    // Every attempt of the next request loses its answer (the link tries it three times).
+    for (let i = 0; i < 3; i++) ctx.bridge.send({ cmd: 'inject', fault: { kind: 'drop-response' }, offset: i });
     await sleep(20);
-    ctx.recorder.failOut = { skip: 1, message: 'transferOut error: InvalidArgument' };
-    const calls = ctx.recorder.calls.length;
-    const rejected = ctx.recorder.rejections.length;
-    const failed = await ctx.link.interrogate();
-    check(!failed.ok && failed.error.message.startsWith('USB error'), `the failed request was reported ${JSON.stringify(failed)}`);
+    ctx.recorder.trace = { t0: performance.now(), lines: [] };
+    const lost = await ctx.link.interrogate();
     const again = await ctx.link.interrogate();
-    const reopen = ctx.recorder.calls.slice(calls);
-    // The injected failure, and the lost answer's read ended by its USB timeout, are expected.
-    const refused = ctx.recorder.rejections
-      .slice(rejected)
-      .filter((r) => r.call !== 'transferOut' && !(r.call === 'transferIn' && /error: Cancelled$/.test(r.message)))
-      .map((r) => `${r.call}: ${r.message}`);
-    check(again.ok, `the next interrogation failed: ${again.ok ? '' : again.error.message} (calls ${reopen.join(', ')}; refused ${refused.join('; ')})`);
-    check(!reopen.includes('selectConfiguration'), `the configuration was selected again on reopening: ${reopen.join(', ')}`);
-    check(refused.length === 0, `refused while reopening: ${refused.join('; ')}`);
-    return { reopen, told: failed.ok ? null : failed.error.message };
+    ctx.recorder.trace = null;
+    const problems: string[] = [];
+    if (lost.ok) problems.push('an interrogation answered although every answer was lost');
+    else if (!lost.error.message.startsWith('The pump did not answer'))
+      problems.push(`the clinician was told: ${lost.error.message}`);
+    if (!again.ok) problems.push(`the next interrogation failed: ${again.error.message}`);
+    check(problems.length === 0, problems.join('; '));
+    return {
+      told: lost.ok ? null : lost.error.message,
+      rejections: ctx.recorder.rejections.map((r) => `${r.call}: ${r.message}`),
+    };
   });
+
+  await runCase(
+    'reopen after a USB error with a read in flight: the wand is opened afresh, not "another program"',
+    async () => {
+      await must(ctx.link.interrogate(), 'interrogate');
+      // The next answer is lost, so its read is still in flight when the repeat's write fails with an
+      // error the driver cannot place (a USB error: the link opens the device afresh before the next request).
+      ctx.bridge.send({ cmd: 'inject', fault: { kind: 'drop-response' } });
+      await sleep(20);
+      ctx.recorder.failOut = { skip: 1, message: 'transferOut error: InvalidArgument' };
+      const calls = ctx.recorder.calls.length;
+      const rejected = ctx.recorder.rejections.length;
+      const failed = await ctx.link.interrogate();
+      check(
+        !failed.ok && failed.error.message.startsWith('USB error'),
+        `the failed request was reported ${JSON.stringify(failed)}`,
+      );
+      const again = await ctx.link.interrogate();
+      const reopen = ctx.recorder.calls.slice(calls);
+      // The injected failure, and the lost answer's read ended by its USB timeout, are expected.
+      const refused = ctx.recorder.rejections
+        .slice(rejected)
+        .filter((r) => r.call !== 'transferOut' && !(r.call === 'transferIn' && /error: Cancelled$/.test(r.message)))
+        .map((r) => `${r.call}: ${r.message}`);
+      check(
+        again.ok,
+        `the next interrogation failed: ${again.ok ? '' : again.error.message} (calls ${reopen.join(', ')}; refused ${refused.join('; ')})`,
+      );
+      check(
+        !reopen.includes('selectConfiguration'),
+        `the configuration was selected again on reopening: ${reopen.join(', ')}`,
+      );
+      check(refused.length === 0, `refused while reopening: ${refused.join('; ')}`);
+      return { reopen, told: failed.ok ? null : failed.error.message };
+    },
+  );
 }
 
 // ---------------------------------------------------------------- figures
@@ -700,13 +853,22 @@ async function figures(ctx: Context): Promise<void> {
     const dev = ctx.recorder;
     const replay = async () => {
       for (const [outs, ins] of pattern) {
-        for (let o = 0; o < outs; o++) await dev.transferOut(WAND_USB.endpointOut, new Uint8Array(PACKET).fill(o === outs - 1 ? ins : 0));
+        for (let o = 0; o < outs; o++)
+          await dev.transferOut(WAND_USB.endpointOut, new Uint8Array(PACKET).fill(o === outs - 1 ? ins : 0));
         for (let i = 0; i < ins; i++) await dev.transferIn(WAND_USB.endpointIn, PACKET);
       }
     };
     await ctx.bridge.mode('echo');
     await replay(); // warm-up
-    const runs: Array<{ driver: number; driverHost: number; simulator: number; answer: number; floor: number; floorHost: number; echoAnswer: number }> = [];
+    const runs: Array<{
+      driver: number;
+      driverHost: number;
+      simulator: number;
+      answer: number;
+      floor: number;
+      floorHost: number;
+      echoAnswer: number;
+    }> = [];
     let otherShapes = 0;
     for (let i = 0; i < N; i++) {
       await ctx.bridge.mode('wand');
@@ -729,7 +891,15 @@ async function figures(ctx: Context): Promise<void> {
       const f1 = performance.now();
       ctx.recorder.spans = null;
       const echo = await ctx.bridge.stats();
-      runs.push({ driver: t1 - t0, driverHost, simulator: device.busyMs, answer: device.answerMs, floor: f1 - f0, floorHost: hostTime(floorSpans, f0, f1), echoAnswer: echo.answerMs });
+      runs.push({
+        driver: t1 - t0,
+        driverHost,
+        simulator: device.busyMs,
+        answer: device.answerMs,
+        floor: f1 - f0,
+        floorHost: hostTime(floorSpans, f0, f1),
+        echoAnswer: echo.answerMs,
+      });
     }
     // One more run of each, traced (every transfer's submission and completion), for the console log.
     await ctx.bridge.mode('wand');
@@ -794,7 +964,11 @@ async function main(): Promise<void> {
   emit('INFO', { step: 'FunctionFS descriptors written', ms: Date.now() - t0 });
   plugGadget();
   const device = await waitForWand();
-  emit('INFO', { step: 'wand enumerated', ms: Date.now() - t0, usb: readFileSync(join(APP, 'usb-version'), 'utf8').trim() });
+  emit('INFO', {
+    step: 'wand enumerated',
+    ms: Date.now() - t0,
+    usb: readFileSync(join(APP, 'usb-version'), 'utf8').trim(),
+  });
   const recorder = new Recorder(asUsb(device));
   const ctx: Context = { bridge, device, recorder, link: new WandLink(recorder, { kind: 'usb' }) };
   current = ctx;

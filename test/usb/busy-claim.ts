@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   } catch (e) {
     claim = { name: e instanceof Error ? e.name : typeof e, message: e instanceof Error ? e.message : String(e) };
   }
-  process.stdout.write(`${JSON.stringify({ interrogate: r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message }, claim })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ interrogate: r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message }, claim })}\n`,
+  );
   process.exit(0);
 }
 

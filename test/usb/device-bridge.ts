@@ -8,7 +8,22 @@ import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pum
 import { SimulatedUsbDevice, type LinkFault } from '../../drivers/simulator/usb-device';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { WAND_USB, type UsbDeviceLike } from '../../drivers/usb/types';
-import { FFS_DIR, FFS_EVENT_BYTES, FFS_IN_FILE, FFS_OUT_FILE, FILLER_FFS_DIR, FfsEvent, PACKET, ffsDescriptors, ffsEventName, ffsStrings, fillerDescriptors, noStrings, plugGadget, unplugGadget } from './gadget';
+import {
+  FFS_DIR,
+  FFS_EVENT_BYTES,
+  FFS_IN_FILE,
+  FFS_OUT_FILE,
+  FILLER_FFS_DIR,
+  FfsEvent,
+  PACKET,
+  ffsDescriptors,
+  ffsEventName,
+  ffsStrings,
+  fillerDescriptors,
+  noStrings,
+  plugGadget,
+  unplugGadget,
+} from './gadget';
 
 /** Commands from the bench. */
 export type BridgeCommand =

@@ -11,7 +11,8 @@ export const PACKET = 64;
 /** FunctionFS event types (linux/usb/functionfs.h). */
 export const FfsEvent = { BIND: 0, UNBIND: 1, ENABLE: 2, DISABLE: 3, SETUP: 4, SUSPEND: 5, RESUME: 6 } as const;
 export const FFS_EVENT_BYTES = 12;
-export const ffsEventName = (type: number): string => Object.entries(FfsEvent).find(([, v]) => v === type)?.[0] ?? `EVENT_${type}`;
+export const ffsEventName = (type: number): string =>
+  Object.entries(FfsEvent).find(([, v]) => v === type)?.[0] ?? `EVENT_${type}`;
 
 const DESCRIPTORS_MAGIC_V2 = 3;
 const STRINGS_MAGIC = 2;

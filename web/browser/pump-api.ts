@@ -30,7 +30,10 @@ async function call(channel: string, input: unknown): Promise<Result<unknown>> {
   } catch {
     return {
       ok: false,
-      error: { code: 'COMMUNICATION_FAILED', message: 'The programmer service is not answering. Is the web host still running?' },
+      error: {
+        code: 'COMMUNICATION_FAILED',
+        message: 'The programmer service is not answering. Is the web host still running?',
+      },
     };
   }
 }

@@ -24,7 +24,10 @@ export function ClinicHeader() {
 export function SignatureLines({ lines }: { lines: Array<{ role: string; name?: string | null }> }) {
   const { t } = useTranslation();
   return (
-    <div data-testid="signatures" style={{ display: 'grid', gridTemplateColumns: `repeat(${lines.length}, 1fr)`, gap: 24, marginTop: 32 }}>
+    <div
+      data-testid="signatures"
+      style={{ display: 'grid', gridTemplateColumns: `repeat(${lines.length}, 1fr)`, gap: 24, marginTop: 32 }}
+    >
       {lines.map((l) => (
         <div key={l.role}>
           <div style={{ borderBottom: '1px solid #000', height: 40 }} />

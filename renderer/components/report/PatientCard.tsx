@@ -26,8 +26,15 @@ export function PatientCard({ card }: { card: PatientCardData }) {
   );
   return (
     <Card title={t('report.card')} style={{ maxWidth: 460, border: '2px solid #0b3d60' }} data-testid="patient-card">
-      {row(t('report.patient'), card.patient === null ? '—' : `${card.patient.name} (${t('paper.patientId')} ${card.patient.identifier})`)}
-      {row(t('paper.pump'), `${card.pumpModel ?? ''} — ${t('paper.serial')} ${card.pumpSerial}`.replace(/^ — /, ''), 'card-pump')}
+      {row(
+        t('report.patient'),
+        card.patient === null ? '—' : `${card.patient.name} (${t('paper.patientId')} ${card.patient.identifier})`,
+      )}
+      {row(
+        t('paper.pump'),
+        `${card.pumpModel ?? ''} — ${t('paper.serial')} ${card.pumpSerial}`.replace(/^ — /, ''),
+        'card-pump',
+      )}
       {row(t('status.drug'), `${t(`drug.${card.drug}`)} ${card.concentration.value} ${card.concentration.unit}`)}
       {row(t('status.dailyDose'), `${card.dailyDose.value} ${card.dailyDose.unit}`)}
       <ForecastView forecast={card.forecast} />

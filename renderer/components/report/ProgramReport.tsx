@@ -13,10 +13,23 @@ type Outcome = z.infer<typeof ProgramOutcomeSchema>;
  * witnessed, what the pump read back, and the program old beside new (`changes`, the Finish
  * screen's own table), with lines for the signatures.
  */
-export function ProgramReport({ preview, outcome, changes }: { preview: ProgramPreview; outcome: Outcome; changes: ReactNode }) {
+export function ProgramReport({
+  preview,
+  outcome,
+  changes,
+}: {
+  preview: ProgramPreview;
+  outcome: Outcome;
+  changes: ReactNode;
+}) {
   const { t, i18n } = useTranslation();
   const r = outcome.report;
-  const readBack = outcome.mismatches.length > 0 ? outcome.mismatches.join('; ') : outcome.outcome === 'confirmed' ? t('outcome.readBackMatched') : '—';
+  const readBack =
+    outcome.mismatches.length > 0
+      ? outcome.mismatches.join('; ')
+      : outcome.outcome === 'confirmed'
+        ? t('outcome.readBackMatched')
+        : '—';
   return (
     <div data-testid="program-report" className="printable" style={{ textAlign: 'left' }}>
       <Card title={t('paper.programTitle')}>
@@ -26,17 +39,60 @@ export function ProgramReport({ preview, outcome, changes }: { preview: ProgramP
           size="small"
           column={{ xs: 1, md: 2 }}
           items={[
-            { key: 'patient', label: t('report.patient'), children: preview.patient === null ? '—' : `${preview.patient.name} (${t('paper.patientId')} ${preview.patient.identifier})` },
-            { key: 'pump', label: t('paper.pump'), children: <span data-testid="report-pump">{`${r === undefined ? '' : `${r.pumpModel} — `}${t('paper.serial')} ${preview.pumpSerial}`}</span> },
-            { key: 'when', label: t('report.performedAt'), children: r === undefined ? '—' : formatDateTime(r.programmedAt, i18n.language) },
-            { key: 'by', label: t('paper.programmedBy'), children: <span data-testid="report-by">{r?.programmedBy ?? '—'}</span> },
-            { key: 'witness', label: t('report.witness'), children: <span data-testid="report-witness">{r?.witness ?? t('paper.noWitness')}</span> },
-            { key: 'outcome', label: t('paper.readBack'), children: <span data-testid="report-readback" data-outcome={outcome.outcome}>{`${t(`audit.outcome.${outcome.outcome}`)} — ${readBack}`}</span> },
-            { key: 'dose', label: t('status.dailyDose'), children: `${preview.oldDailyDose.value} ${preview.oldDailyDose.unit} → ${preview.newDailyDose.value} ${preview.newDailyDose.unit}` },
+            {
+              key: 'patient',
+              label: t('report.patient'),
+              children:
+                preview.patient === null
+                  ? '—'
+                  : `${preview.patient.name} (${t('paper.patientId')} ${preview.patient.identifier})`,
+            },
+            {
+              key: 'pump',
+              label: t('paper.pump'),
+              children: (
+                <span data-testid="report-pump">{`${r === undefined ? '' : `${r.pumpModel} — `}${t('paper.serial')} ${preview.pumpSerial}`}</span>
+              ),
+            },
+            {
+              key: 'when',
+              label: t('report.performedAt'),
+              children: r === undefined ? '—' : formatDateTime(r.programmedAt, i18n.language),
+            },
+            {
+              key: 'by',
+              label: t('paper.programmedBy'),
+              children: <span data-testid="report-by">{r?.programmedBy ?? '—'}</span>,
+            },
+            {
+              key: 'witness',
+              label: t('report.witness'),
+              children: <span data-testid="report-witness">{r?.witness ?? t('paper.noWitness')}</span>,
+            },
+            {
+              key: 'outcome',
+              label: t('paper.readBack'),
+              children: (
+                <span
+                  data-testid="report-readback"
+                  data-outcome={outcome.outcome}
+                >{`${t(`audit.outcome.${outcome.outcome}`)} — ${readBack}`}</span>
+              ),
+            },
+            {
+              key: 'dose',
+              label: t('status.dailyDose'),
+              children: `${preview.oldDailyDose.value} ${preview.oldDailyDose.unit} → ${preview.newDailyDose.value} ${preview.newDailyDose.unit}`,
+            },
           ]}
         />
         <div style={{ marginTop: 12 }}>{changes}</div>
-        <SignatureLines lines={[{ role: t('paper.programmedBy'), name: r?.programmedBy ?? null }, { role: t('report.witness'), name: r?.witness ?? null }]} />
+        <SignatureLines
+          lines={[
+            { role: t('paper.programmedBy'), name: r?.programmedBy ?? null },
+            { role: t('report.witness'), name: r?.witness ?? null },
+          ]}
+        />
       </Card>
     </div>
   );

@@ -23,31 +23,98 @@ export function RefillReportView({ report }: { report: RefillReport }) {
           size="small"
           column={{ xs: 1, md: 2 }}
           items={[
-            { key: 'patient', label: t('report.patient'), children: report.patient === null ? '—' : `${report.patient.name} (${t('paper.patientId')} ${report.patient.identifier})` },
-            { key: 'pump', label: t('paper.pump'), children: <span data-testid="report-pump">{`${report.pumpModel === undefined ? '' : `${report.pumpModel} — `}${t('paper.serial')} ${report.pumpSerial}`}</span> },
-            { key: 'when', label: t('report.performedAt'), children: formatDateTime(report.performedAt, i18n.language) },
+            {
+              key: 'patient',
+              label: t('report.patient'),
+              children:
+                report.patient === null
+                  ? '—'
+                  : `${report.patient.name} (${t('paper.patientId')} ${report.patient.identifier})`,
+            },
+            {
+              key: 'pump',
+              label: t('paper.pump'),
+              children: (
+                <span data-testid="report-pump">{`${report.pumpModel === undefined ? '' : `${report.pumpModel} — `}${t('paper.serial')} ${report.pumpSerial}`}</span>
+              ),
+            },
+            {
+              key: 'when',
+              label: t('report.performedAt'),
+              children: formatDateTime(report.performedAt, i18n.language),
+            },
             { key: 'outcome', label: t('report.outcome'), children: t(`outcome.${report.outcome}`) },
-            { key: 'drug', label: t('status.drug'), children: `${t(`drug.${report.drug}`)} ${report.concentration.value} ${report.concentration.unit}` },
-            { key: 'dose', label: t('status.dailyDose'), children: `${report.dailyDose.value} ${report.dailyDose.unit} (${report.rate.value} mL/day)` },
-            { key: 'withdrawn', label: t('refill.withdrawn'), children: <span data-testid="report-withdrawn">{ml(report.withdrawnMl)}</span> },
-            { key: 'instilled', label: t('paper.instilled'), children: <span data-testid="report-instilled">{ml(report.instilledMl)}</span> },
-            { key: 'discrepancy', label: t('refill.discrepancy'), children: <span data-flag={report.discrepancyFlag} data-testid="report-discrepancy">{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span> },
+            {
+              key: 'drug',
+              label: t('status.drug'),
+              children: `${t(`drug.${report.drug}`)} ${report.concentration.value} ${report.concentration.unit}`,
+            },
+            {
+              key: 'dose',
+              label: t('status.dailyDose'),
+              children: `${report.dailyDose.value} ${report.dailyDose.unit} (${report.rate.value} mL/day)`,
+            },
+            {
+              key: 'withdrawn',
+              label: t('refill.withdrawn'),
+              children: <span data-testid="report-withdrawn">{ml(report.withdrawnMl)}</span>,
+            },
+            {
+              key: 'instilled',
+              label: t('paper.instilled'),
+              children: <span data-testid="report-instilled">{ml(report.instilledMl)}</span>,
+            },
+            {
+              key: 'discrepancy',
+              label: t('refill.discrepancy'),
+              children: (
+                <span
+                  data-flag={report.discrepancyFlag}
+                  data-testid="report-discrepancy"
+                >{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span>
+              ),
+            },
             { key: 'reservoir', label: t('report.newReservoir'), children: `${report.newReservoirMl} mL` },
             ...(report.syringe === undefined
               ? []
               : [
-                  { key: 'lot', label: t('paper.lot'), children: <span data-testid="report-lot">{report.syringe.lot}</span> },
-                  { key: 'expiry', label: t('paper.expiry'), children: <span data-testid="report-expiry">{formatDate(report.syringe.expiry, i18n.language)}</span> },
+                  {
+                    key: 'lot',
+                    label: t('paper.lot'),
+                    children: <span data-testid="report-lot">{report.syringe.lot}</span>,
+                  },
+                  {
+                    key: 'expiry',
+                    label: t('paper.expiry'),
+                    children: (
+                      <span data-testid="report-expiry">{formatDate(report.syringe.expiry, i18n.language)}</span>
+                    ),
+                  },
                 ]),
             ...(report.concentrationChange === null
               ? []
-              : [{ key: 'bridge', label: t('refill.bridgeVolume'), children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(report.concentrationChange.bridgeMinutes), minutes: report.concentrationChange.bridgeMinutes })}` }]),
+              : [
+                  {
+                    key: 'bridge',
+                    label: t('refill.bridgeVolume'),
+                    children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(report.concentrationChange.bridgeMinutes), minutes: report.concentrationChange.bridgeMinutes })}`,
+                  },
+                ]),
             { key: 'nurse', label: t('report.nurse'), children: report.nurse },
             { key: 'witness', label: t('report.witness'), children: report.witness },
-            { key: 'forecast', label: t('dashboard.nextRefill'), children: <ForecastView forecast={report.forecast} compact /> },
+            {
+              key: 'forecast',
+              label: t('dashboard.nextRefill'),
+              children: <ForecastView forecast={report.forecast} compact />,
+            },
           ]}
         />
-        <SignatureLines lines={[{ role: t('report.nurse'), name: report.nurse }, { role: t('report.witness'), name: report.witness }]} />
+        <SignatureLines
+          lines={[
+            { role: t('report.nurse'), name: report.nurse },
+            { role: t('report.witness'), name: report.witness },
+          ]}
+        />
       </Card>
       <PatientCard card={report} />
     </div>

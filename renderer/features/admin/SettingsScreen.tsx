@@ -9,7 +9,10 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 export default function SettingsScreen() {
   const { t } = useTranslation();
   const settings = useApi(['settings:get'], () => pumpApi().settings.get({}));
-  const save = useApiMutation((v: Partial<Settings>) => pumpApi().settings.update(v), [['settings:get'], ['auth:status']]);
+  const save = useApiMutation(
+    (v: Partial<Settings>) => pumpApi().settings.update(v),
+    [['settings:get'], ['auth:status']],
+  );
   if (settings.data === undefined) return settings.error === null ? <Spin /> : <ErrorAlert error={settings.error} />;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%', maxWidth: 520 }}>
@@ -17,22 +20,47 @@ export default function SettingsScreen() {
         {t('nav.settings')}
       </Typography.Title>
       <Form layout="vertical" initialValues={settings.data} onFinish={(v: Settings) => save.mutate(v)}>
-        <Form.Item name="idleLockMinutes" label={t('settings.idleLock')} rules={[{ required: true, message: t('form.required') }]}>
+        <Form.Item
+          name="idleLockMinutes"
+          label={t('settings.idleLock')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
           <InputNumber min={1} max={60} precision={0} />
         </Form.Item>
-        <Form.Item name="maxFailedSignIns" label={t('settings.maxFailed')} rules={[{ required: true, message: t('form.required') }]}>
+        <Form.Item
+          name="maxFailedSignIns"
+          label={t('settings.maxFailed')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
           <InputNumber min={3} max={20} precision={0} />
         </Form.Item>
-        <Form.Item name="lockoutMinutes" label={t('settings.lockout')} rules={[{ required: true, message: t('form.required') }]}>
+        <Form.Item
+          name="lockoutMinutes"
+          label={t('settings.lockout')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
           <InputNumber min={1} max={1440} precision={0} />
         </Form.Item>
-        <Form.Item name="lowReservoirAlarmMl" label={t('settings.alarmVolume')} rules={[{ required: true, pattern: /^\d{1,2}(\.\d)?$/, message: t('form.decimal') }]}>
+        <Form.Item
+          name="lowReservoirAlarmMl"
+          label={t('settings.alarmVolume')}
+          rules={[{ required: true, pattern: /^\d{1,2}(\.\d)?$/, message: t('form.decimal') }]}
+        >
           <Input suffix="mL" style={{ width: 140 }} />
         </Form.Item>
-        <Form.Item name="timeZone" label={t('settings.timeZone')} extra={t('settings.timeZoneHelp')} rules={[{ required: true, message: t('form.required') }]}>
+        <Form.Item
+          name="timeZone"
+          label={t('settings.timeZone')}
+          extra={t('settings.timeZoneHelp')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
           <Input style={{ width: 240 }} />
         </Form.Item>
-        <Form.Item name="refillMarginDays" label={t('settings.refillMargin')} rules={[{ required: true, message: t('form.required') }]}>
+        <Form.Item
+          name="refillMarginDays"
+          label={t('settings.refillMargin')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
           <InputNumber min={0} max={30} precision={0} />
         </Form.Item>
         <Form.Item name="clinicName" label={t('settings.clinicName')}>
@@ -42,7 +70,13 @@ export default function SettingsScreen() {
           <Input maxLength={40} style={{ width: 240 }} />
         </Form.Item>
         <Form.Item name="language" label={t('settings.language')}>
-          <Select options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} style={{ width: 160 }} />
+          <Select
+            options={[
+              { value: 'zh-CN', label: '中文' },
+              { value: 'en', label: 'English' },
+            ]}
+            style={{ width: 160 }}
+          />
         </Form.Item>
         <ErrorAlert error={save.error} />
         {save.isSuccess && <Alert type="success" showIcon title={t('settings.saved')} style={{ marginBottom: 12 }} />}

@@ -55,7 +55,12 @@ export default function AuditScreen() {
             <Input style={{ width: 130 }} />
           </Form.Item>
           <Form.Item name="action" label={t('audit.action')}>
-            <Select style={{ width: 200 }} allowClear showSearch={{ optionFilterProp: 'label' }} options={auditActions.map((a) => ({ value: a, label: actionText(t, a) }))} />
+            <Select
+              style={{ width: 200 }}
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              options={auditActions.map((a) => ({ value: a, label: actionText(t, a) }))}
+            />
           </Form.Item>
           <Form.Item name="from" label={t('audit.from')} rules={[{ pattern: DATE, message: t('form.date') }]}>
             <Input style={{ width: 120 }} placeholder="YYYY-MM-DD" />
@@ -69,7 +74,9 @@ export default function AuditScreen() {
         </Form>
       </Card>
       <ErrorAlert error={head.error} />
-      <Typography.Text data-testid="audit-total" aria-live="polite">{t('audit.total', { count: total })}</Typography.Text>
+      <Typography.Text data-testid="audit-total" aria-live="polite">
+        {t('audit.total', { count: total })}
+      </Typography.Text>
       {/* Keyed by the filter: a new filter starts a new list at the top. */}
       <AuditTable key={JSON.stringify(filter)} filter={filter} total={total} head={head.data} onOpen={onOpen} />
       <AuditDetails seq={open} onClose={() => setOpen(undefined)} />

@@ -17,8 +17,22 @@ export function ChainStatus() {
       data-status={v.status}
       type={v.status === 'intact' ? 'success' : v.status === 'unverifiable' ? 'warning' : 'error'}
       showIcon
-      title={v.status === 'intact' ? t('audit.chainOk', { records: v.records, verified: v.checkpoints.verified }) : v.status === 'unverifiable' ? t('audit.chainUnverifiable', { records: v.records }) : t('audit.chainBroken', { seq: v.firstFailure?.seq ?? 0, problem: v.firstFailure?.problem ?? '' })}
-      description={v.status === 'intact' ? (v.checkpoints.keyAvailable ? t('audit.keyAvailable') : t('audit.keyMissing')) : v.status === 'unverifiable' ? v.unverifiableReason : v.firstFailure?.message}
+      title={
+        v.status === 'intact'
+          ? t('audit.chainOk', { records: v.records, verified: v.checkpoints.verified })
+          : v.status === 'unverifiable'
+            ? t('audit.chainUnverifiable', { records: v.records })
+            : t('audit.chainBroken', { seq: v.firstFailure?.seq ?? 0, problem: v.firstFailure?.problem ?? '' })
+      }
+      description={
+        v.status === 'intact'
+          ? v.checkpoints.keyAvailable
+            ? t('audit.keyAvailable')
+            : t('audit.keyMissing')
+          : v.status === 'unverifiable'
+            ? v.unverifiableReason
+            : v.firstFailure?.message
+      }
       action={
         <Button size="small" onClick={() => void verify.refetch()} loading={verify.isFetching}>
           {t('audit.verifyAgain')}
@@ -31,7 +45,10 @@ export function ChainStatus() {
 /** Saves the whole trail as a file (CSV, JSON or FHIR R4), readable and verifiable without the app. */
 export function ExportButtons() {
   const { t } = useTranslation();
-  const exporter = useApiMutation((format: 'csv' | 'json' | 'fhir') => pumpApi().audit.export({ format }), [['audit:list'], ['audit:verify']]);
+  const exporter = useApiMutation(
+    (format: 'csv' | 'json' | 'fhir') => pumpApi().audit.export({ format }),
+    [['audit:list'], ['audit:verify']],
+  );
   const save = (format: 'csv' | 'json' | 'fhir') =>
     exporter.mutate(format, {
       onSuccess: (file) => {

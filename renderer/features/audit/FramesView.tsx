@@ -42,24 +42,39 @@ export function FramesView({ seq }: { seq: number }) {
         <Typography.Text>{t('audit.frames.none')}</Typography.Text>
       ) : (
         // Its own scrolling region that the keyboard can reach (a table body scrolled by antd cannot be).
-        <div tabIndex={0} role="region" aria-label={t('audit.frames.title')} style={{ maxHeight: 320, overflow: 'auto' }}>
-        <Table<FrameRow>
-          size="small"
-          rowKey="index"
-          pagination={false}
-          dataSource={rows}
-          columns={[
-            { key: 'index', title: '#', dataIndex: 'index', width: 44 },
-            { key: 'at', title: t('audit.frames.time'), render: (_, f) => timeOf(f.at), width: 110 },
-            { key: 'direction', title: t('audit.frames.direction'), render: (_, f) => t(`audit.frames.${f.direction}`), width: 120 },
-            { key: 'message', title: t('audit.frames.message'), render: (_, f) => f.message ?? t('audit.frames.unreadable'), width: 150 },
-            {
-              key: 'hex',
-              title: t('audit.frames.bytes'),
-              render: (_, f) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre' }}>{hexLines(f.hex)}</pre>,
-            },
-          ]}
-        />
+        <div
+          tabIndex={0}
+          role="region"
+          aria-label={t('audit.frames.title')}
+          style={{ maxHeight: 320, overflow: 'auto' }}
+        >
+          <Table<FrameRow>
+            size="small"
+            rowKey="index"
+            pagination={false}
+            dataSource={rows}
+            columns={[
+              { key: 'index', title: '#', dataIndex: 'index', width: 44 },
+              { key: 'at', title: t('audit.frames.time'), render: (_, f) => timeOf(f.at), width: 110 },
+              {
+                key: 'direction',
+                title: t('audit.frames.direction'),
+                render: (_, f) => t(`audit.frames.${f.direction}`),
+                width: 120,
+              },
+              {
+                key: 'message',
+                title: t('audit.frames.message'),
+                render: (_, f) => f.message ?? t('audit.frames.unreadable'),
+                width: 150,
+              },
+              {
+                key: 'hex',
+                title: t('audit.frames.bytes'),
+                render: (_, f) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre' }}>{hexLines(f.hex)}</pre>,
+              },
+            ]}
+          />
         </div>
       )}
     </section>

@@ -5,10 +5,12 @@ import type { AuditRowView } from '../../../core/api/schemas';
 const actionKey = (action: string): string => action.replace(/\./g, '_');
 
 /** What happened, in the reader's language (the stored code where no translation exists). */
-export const actionText = (t: TFunction, action: string): string => t(`auditAction.${actionKey(action)}`, { defaultValue: action });
+export const actionText = (t: TFunction, action: string): string =>
+  t(`auditAction.${actionKey(action)}`, { defaultValue: action });
 
 /** A person as the reader knows them: the name, with the user name for the record. */
-export const personText = (name: string | null, username: string): string => (name === null || name === username ? username : `${name} (${username})`);
+export const personText = (name: string | null, username: string): string =>
+  name === null || name === username ? username : `${name} (${username})`;
 
 /** The patient a record is about: name and ID, or the ID alone when no record of the patient is known. */
 export const patientText = (row: Pick<AuditRowView, 'patientId' | 'patientName'>): string =>
@@ -28,15 +30,48 @@ function valueText(t: TFunction, field: string, value: string | null): string {
 /** One change as read aloud: "Daily dose: 4 mg/day → 4.2 mg/day" (a value set for the first time has no arrow). */
 export function changeText(t: TFunction, change: AuditRowView['changes'][number]): string {
   const field = t(`auditField.${change.field}`, { defaultValue: change.field });
-  if (change.old === null || change.new === null || change.old === change.new) return t('audit.value', { field, value: valueText(t, change.field, change.new ?? change.old) });
-  return t('audit.changed', { field, old: valueText(t, change.field, change.old), new: valueText(t, change.field, change.new) });
+  if (change.old === null || change.new === null || change.old === change.new)
+    return t('audit.value', { field, value: valueText(t, change.field, change.new ?? change.old) });
+  return t('audit.changed', {
+    field,
+    old: valueText(t, change.field, change.old),
+    new: valueText(t, change.field, change.new),
+  });
 }
 
-export const changesText = (t: TFunction, changes: AuditRowView['changes']): string => changes.map((c) => changeText(t, c)).join('; ');
+export const changesText = (t: TFunction, changes: AuditRowView['changes']): string =>
+  changes.map((c) => changeText(t, c)).join('; ');
 
 /** The actions a reader can search for (a prefix finds its sub-actions: a program finds its outcome too). */
 export const auditActions = [
-  'pump.interrogate', 'pump.program', 'pump.bolus', 'pump.reservoir.update', 'refill.record', 'prescription.create', 'prescription.cancel', 'pump.register', 'pump.clock.set', 'pump.alarmTest',
-  'patient.create', 'pain.record', 'screening.record', 'opioids.record', 'opioids.stop', 'user.signIn', 'user.witness', 'user.signOut', 'user.lock', 'user.unlock', 'user.create',
-  'user.disable', 'user.enable', 'user.resetPassword', 'user.changePassword', 'library.edit', 'library.confirm', 'settings.edit', 'audit.export', 'deny',
+  'pump.interrogate',
+  'pump.program',
+  'pump.bolus',
+  'pump.reservoir.update',
+  'refill.record',
+  'prescription.create',
+  'prescription.cancel',
+  'pump.register',
+  'pump.clock.set',
+  'pump.alarmTest',
+  'patient.create',
+  'pain.record',
+  'screening.record',
+  'opioids.record',
+  'opioids.stop',
+  'user.signIn',
+  'user.witness',
+  'user.signOut',
+  'user.lock',
+  'user.unlock',
+  'user.create',
+  'user.disable',
+  'user.enable',
+  'user.resetPassword',
+  'user.changePassword',
+  'library.edit',
+  'library.confirm',
+  'settings.edit',
+  'audit.export',
+  'deny',
 ] as const;

@@ -35,8 +35,15 @@ export function SetupScreen() {
   const { t } = useTranslation();
   const [v, setV] = useState({ username: '', displayName: '', password: '' });
   const [shown, setShown] = useState(false);
-  const setup = useApiMutation((input: { username: string; displayName: string; password: string }) => pumpApi().auth.setup(input), [['auth:status']]);
-  const problems = { username: v.username.trim() === '' ? t('form.required') : undefined, displayName: v.displayName.trim() === '' ? t('form.required') : undefined, password: v.password.length < 10 ? t('auth.passwordRule') : undefined };
+  const setup = useApiMutation(
+    (input: { username: string; displayName: string; password: string }) => pumpApi().auth.setup(input),
+    [['auth:status']],
+  );
+  const problems = {
+    username: v.username.trim() === '' ? t('form.required') : undefined,
+    displayName: v.displayName.trim() === '' ? t('form.required') : undefined,
+    password: v.password.length < 10 ? t('auth.passwordRule') : undefined,
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setShown(true);
@@ -44,19 +51,35 @@ export function SetupScreen() {
   };
   return (
     <section className="plain-panel" aria-labelledby="setup-title">
-      <h2 id="setup-title">
-        {t('auth.setupTitle')}
-      </h2>
+      <h2 id="setup-title">{t('auth.setupTitle')}</h2>
       <p>{t('auth.setupHint')}</p>
       <form onSubmit={submit} noValidate>
         <Field id="username" label={t('auth.username')} problem={shown ? problems.username : undefined}>
-          <input className="plain-input" id="username" autoComplete="username" value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} />
+          <input
+            className="plain-input"
+            id="username"
+            autoComplete="username"
+            value={v.username}
+            onChange={(e) => setV({ ...v, username: e.target.value })}
+          />
         </Field>
         <Field id="displayName" label={t('auth.displayName')} problem={shown ? problems.displayName : undefined}>
-          <input className="plain-input" id="displayName" value={v.displayName} onChange={(e) => setV({ ...v, displayName: e.target.value })} />
+          <input
+            className="plain-input"
+            id="displayName"
+            value={v.displayName}
+            onChange={(e) => setV({ ...v, displayName: e.target.value })}
+          />
         </Field>
         <Field id="password" label={t('auth.password')} problem={shown ? problems.password : undefined}>
-          <input type="password" className="plain-input" id="password" autoComplete="new-password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} />
+          <input
+            type="password"
+            className="plain-input"
+            id="password"
+            autoComplete="new-password"
+            value={v.password}
+            onChange={(e) => setV({ ...v, password: e.target.value })}
+          />
         </Field>
         <PlainErrorAlert error={setup.error} title={t('auth.failed')} />
         <Submit busy={setup.isPending}>{t('auth.createAdmin')}</Submit>
@@ -70,8 +93,14 @@ export function SignInScreen({ lockedUser }: { lockedUser: User | null }) {
   const { t } = useTranslation();
   const [v, setV] = useState({ username: lockedUser?.username ?? '', password: '' });
   const [shown, setShown] = useState(false);
-  const signIn = useApiMutation((input: { username: string; password: string }) => pumpApi().auth.signIn(input), [['auth:status'], ['sessions:unconfirmed']]);
-  const problems = { username: v.username.trim() === '' ? t('form.required') : undefined, password: v.password === '' ? t('form.required') : undefined };
+  const signIn = useApiMutation(
+    (input: { username: string; password: string }) => pumpApi().auth.signIn(input),
+    [['auth:status'], ['sessions:unconfirmed']],
+  );
+  const problems = {
+    username: v.username.trim() === '' ? t('form.required') : undefined,
+    password: v.password === '' ? t('form.required') : undefined,
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setShown(true);
@@ -79,9 +108,7 @@ export function SignInScreen({ lockedUser }: { lockedUser: User | null }) {
   };
   return (
     <section className="plain-panel" aria-labelledby="signin-title">
-      <h2 id="signin-title">
-        {lockedUser === null ? t('auth.signInTitle') : t('auth.lockedTitle')}
-      </h2>
+      <h2 id="signin-title">{lockedUser === null ? t('auth.signInTitle') : t('auth.lockedTitle')}</h2>
       {lockedUser !== null && (
         <div role="status" className="plain-alert warning" data-testid="lock-screen">
           {t('auth.lockedBy', { name: lockedUser.displayName })}
@@ -89,10 +116,25 @@ export function SignInScreen({ lockedUser }: { lockedUser: User | null }) {
       )}
       <form onSubmit={submit} noValidate>
         <Field id="username" label={t('auth.username')} problem={shown ? problems.username : undefined}>
-          <input className="plain-input" id="username" autoComplete="username" autoFocus={lockedUser === null} value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} />
+          <input
+            className="plain-input"
+            id="username"
+            autoComplete="username"
+            autoFocus={lockedUser === null}
+            value={v.username}
+            onChange={(e) => setV({ ...v, username: e.target.value })}
+          />
         </Field>
         <Field id="password" label={t('auth.password')} problem={shown ? problems.password : undefined}>
-          <input type="password" className="plain-input" id="password" autoComplete="current-password" autoFocus={lockedUser !== null} value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} />
+          <input
+            type="password"
+            className="plain-input"
+            id="password"
+            autoComplete="current-password"
+            autoFocus={lockedUser !== null}
+            value={v.password}
+            onChange={(e) => setV({ ...v, password: e.target.value })}
+          />
         </Field>
         <PlainErrorAlert error={signIn.error} title={t('auth.failed')} />
         <Submit busy={signIn.isPending}>{lockedUser === null ? t('auth.signIn') : t('auth.unlock')}</Submit>

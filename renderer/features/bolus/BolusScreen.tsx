@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Result as AntResult, Space, Table, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Result as AntResult,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,8 +39,13 @@ interface RequestForm {
 
 const toRequest = (v: RequestForm): BolusRequest | undefined => {
   if (v.durationMinutes == null) return undefined;
-  if (v.kind === 'single') return v.dose !== undefined && DECIMAL.test(v.dose) ? { kind: 'single', dose: v.dose, durationMinutes: v.durationMinutes } : undefined;
-  return v.primed === undefined ? undefined : { kind: 'priming', durationMinutes: v.durationMinutes, catheterPrimed: v.primed === 'yes' };
+  if (v.kind === 'single')
+    return v.dose !== undefined && DECIMAL.test(v.dose)
+      ? { kind: 'single', dose: v.dose, durationMinutes: v.durationMinutes }
+      : undefined;
+  return v.primed === undefined
+    ? undefined
+    : { kind: 'priming', durationMinutes: v.durationMinutes, catheterPrimed: v.primed === 'yes' };
 };
 
 const q = (x: { value: string; unit: string }) => `${x.value} ${x.unit}`;
@@ -37,20 +55,54 @@ function BolusReviewTable({ preview }: { preview: BolusPreview }) {
   const { t, i18n } = useTranslation();
   const s = preview.running;
   const rows: Array<{ key: string; setting: string; now: string; with: string; changed: boolean }> = [
-    { key: 'drug', setting: t('bolus.row.drug'), now: `${t(`drug.${s.drug}`)} ${q(s.concentration)}`, with: `${t(`drug.${s.drug}`)} ${q(s.concentration)}`, changed: false },
-    { key: 'program', setting: t('bolus.row.program'), now: `${t(`mode.${s.mode}`)}, ${q(s.rate)}`, with: `${t(`mode.${s.mode}`)}, ${q(s.rate)}`, changed: false },
-    ...preview.doses.map((d) => ({ key: `dose-${d.drug}`, setting: `${t('bolus.row.dose')} (${t(`drug.${d.drug}`)})`, now: '—', with: q(d.dose), changed: true })),
+    {
+      key: 'drug',
+      setting: t('bolus.row.drug'),
+      now: `${t(`drug.${s.drug}`)} ${q(s.concentration)}`,
+      with: `${t(`drug.${s.drug}`)} ${q(s.concentration)}`,
+      changed: false,
+    },
+    {
+      key: 'program',
+      setting: t('bolus.row.program'),
+      now: `${t(`mode.${s.mode}`)}, ${q(s.rate)}`,
+      with: `${t(`mode.${s.mode}`)}, ${q(s.rate)}`,
+      changed: false,
+    },
+    ...preview.doses.map((d) => ({
+      key: `dose-${d.drug}`,
+      setting: `${t('bolus.row.dose')} (${t(`drug.${d.drug}`)})`,
+      now: '—',
+      with: q(d.dose),
+      changed: true,
+    })),
     { key: 'volume', setting: t('bolus.row.volume'), now: '—', with: q(preview.volume), changed: true },
-    { key: 'duration', setting: t('bolus.row.duration'), now: '—', with: t('bolus.minutes', { n: preview.durationMinutes }), changed: true },
+    {
+      key: 'duration',
+      setting: t('bolus.row.duration'),
+      now: '—',
+      with: t('bolus.minutes', { n: preview.durationMinutes }),
+      changed: true,
+    },
     { key: 'rate', setting: t('bolus.row.rate'), now: '—', with: q(preview.rate), changed: true },
-    ...preview.doses.map((d) => ({ key: `total-${d.drug}`, setting: `${t('bolus.row.total24h')} (${t(`drug.${d.drug}`)})`, now: q(d.total24hBefore), with: q(d.total24hWith), changed: d.total24hBefore.value !== d.total24hWith.value })),
+    ...preview.doses.map((d) => ({
+      key: `total-${d.drug}`,
+      setting: `${t('bolus.row.total24h')} (${t(`drug.${d.drug}`)})`,
+      now: q(d.total24hBefore),
+      with: q(d.total24hWith),
+      changed: d.total24hBefore.value !== d.total24hWith.value,
+    })),
     // Repeated boluses are added up: each earlier clinician bolus of the window, and each drug's total of them with this one.
     ...preview.earlier.map((b, i) => ({
       key: `earlier-${i}`,
       setting: t('bolus.row.earlier', { at: formatDateTime(b.at, i18n.language) }),
       now:
         b.kind === 'single'
-          ? t('bolus.row.earlierSingle', { dose: b.doses.map((d) => q(d.dose)).join(', '), volume: q(b.volume), minutes: b.durationMinutes })
+          ? t('bolus.row.earlierSingle', {
+              dose: b.doses.map((d) => q(d.dose)).join(', '),
+              volume: q(b.volume),
+              minutes: b.durationMinutes,
+            })
           : t('bolus.row.earlierPriming', { volume: q(b.volume), minutes: b.durationMinutes }),
       with: '—',
       changed: false,
@@ -62,8 +114,24 @@ function BolusReviewTable({ preview }: { preview: BolusPreview }) {
       with: q(d.clinicianBoluses.with),
       changed: d.clinicianBoluses.before.value !== d.clinicianBoluses.with.value,
     })),
-    { key: 'reservoir', setting: t('bolus.row.reservoir'), now: q(preview.reservoir.before), with: q(preview.reservoir.after), changed: true },
-    ...(preview.catheterPrimed === undefined ? [] : [{ key: 'primed', setting: t('bolus.row.primed'), now: preview.catheterPrimed ? t('bolus.yes') : t('bolus.no'), with: '—', changed: false }]),
+    {
+      key: 'reservoir',
+      setting: t('bolus.row.reservoir'),
+      now: q(preview.reservoir.before),
+      with: q(preview.reservoir.after),
+      changed: true,
+    },
+    ...(preview.catheterPrimed === undefined
+      ? []
+      : [
+          {
+            key: 'primed',
+            setting: t('bolus.row.primed'),
+            now: preview.catheterPrimed ? t('bolus.yes') : t('bolus.no'),
+            with: '—',
+            changed: false,
+          },
+        ]),
   ];
   return (
     <Table
@@ -76,18 +144,39 @@ function BolusReviewTable({ preview }: { preview: BolusPreview }) {
       columns={[
         { title: t('bolus.setting'), dataIndex: 'setting' },
         { title: t('bolus.now'), dataIndex: 'now' },
-        { title: t('bolus.withBolus'), dataIndex: 'with', render: (v: string, r) => (r.changed ? <strong data-changed="true">{v}</strong> : v) },
+        {
+          title: t('bolus.withBolus'),
+          dataIndex: 'with',
+          render: (v: string, r) => (r.changed ? <strong data-changed="true">{v}</strong> : v),
+        },
       ]}
     />
   );
 }
 
 /** Review and give: the reason for soft findings, the witness, then what the pump did. */
-function BolusFinish({ preview, request, onBack, onDone }: { preview: BolusPreview; request: BolusRequest; onBack: () => void; onDone: () => void }) {
+function BolusFinish({
+  preview,
+  request,
+  onBack,
+  onDone,
+}: {
+  preview: BolusPreview;
+  request: BolusRequest;
+  onBack: () => void;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [form] = Form.useForm<{ acknowledged?: boolean; acknowledgement?: string; witness?: { username: string; password: string } }>();
-  const deliver = useApiMutation((input: Parameters<Api['bolus']['deliver']>[0]) => pumpApi().bolus.deliver(input), [['sessions:unconfirmed']]);
+  const [form] = Form.useForm<{
+    acknowledged?: boolean;
+    acknowledgement?: string;
+    witness?: { username: string; password: string };
+  }>();
+  const deliver = useApiMutation(
+    (input: Parameters<Api['bolus']['deliver']>[0]) => pumpApi().bolus.deliver(input),
+    [['sessions:unconfirmed']],
+  );
   const hard = preview.check.verdict === 'hard';
   const soft = preview.check.verdict === 'soft';
   if (deliver.data !== undefined) {
@@ -95,14 +184,27 @@ function BolusFinish({ preview, request, onBack, onDone }: { preview: BolusPrevi
     return (
       <AntResult
         status={d.outcome === 'confirmed' ? 'success' : d.outcome === 'rejected' ? 'warning' : 'error'}
-        title={<span data-testid="bolus-outcome" data-outcome={d.outcome}>{t(`outcome.${d.outcome}`)}</span>}
+        title={
+          <span data-testid="bolus-outcome" data-outcome={d.outcome}>
+            {t(`outcome.${d.outcome}`)}
+          </span>
+        }
         subTitle={
           <>
             <div data-testid="bolus-pump-did" data-pump-did={d.pumpDid}>
               {t(`bolus.pumpDid.${d.pumpDid}`, { volume: d.volume.value, minutes: d.durationMinutes })}
             </div>
             {d.mismatches.length > 0 && <div>{d.mismatches.join('; ')}</div>}
-            {d.recordingProblem !== undefined && <Alert type="error" showIcon role="alert" style={{ marginTop: 12, textAlign: 'left' }} title={t('outcome.recordingProblem')} description={d.recordingProblem} />}
+            {d.recordingProblem !== undefined && (
+              <Alert
+                type="error"
+                showIcon
+                role="alert"
+                style={{ marginTop: 12, textAlign: 'left' }}
+                title={t('outcome.recordingProblem')}
+                description={d.recordingProblem}
+              />
+            )}
           </>
         }
         extra={
@@ -125,7 +227,11 @@ function BolusFinish({ preview, request, onBack, onDone }: { preview: BolusPrevi
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('bolus.reviewTitle', { serial: preview.pumpSerial })}
       </Typography.Title>
-      {preview.patient !== null && <Typography.Text>{t('dashboard.patient', { name: preview.patient.name, identifier: preview.patient.identifier })}</Typography.Text>}
+      {preview.patient !== null && (
+        <Typography.Text>
+          {t('dashboard.patient', { name: preview.patient.name, identifier: preview.patient.identifier })}
+        </Typography.Text>
+      )}
       <BolusReviewTable preview={preview} />
       {preview.kind === 'priming' && <Alert type="warning" showIcon title={t('helpers.primingWarning')} />}
       <LibraryVerdict check={preview.check} />
@@ -144,10 +250,23 @@ function BolusFinish({ preview, request, onBack, onDone }: { preview: BolusPrevi
       >
         {soft && (
           <>
-            <Form.Item name="acknowledged" valuePropName="checked" rules={[{ validator: (_, v) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('review.ackRequired')))) }]}>
+            <Form.Item
+              name="acknowledged"
+              valuePropName="checked"
+              rules={[
+                {
+                  validator: (_, v) =>
+                    v === true ? Promise.resolve() : Promise.reject(new Error(t('review.ackRequired'))),
+                },
+              ]}
+            >
               <Checkbox>{t('review.acknowledge')}</Checkbox>
             </Form.Item>
-            <Form.Item name="acknowledgement" label={t('review.reason')} rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}>
+            <Form.Item
+              name="acknowledgement"
+              label={t('review.reason')}
+              rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}
+            >
               <Input.TextArea rows={2} maxLength={500} />
             </Form.Item>
           </>
@@ -158,7 +277,14 @@ function BolusFinish({ preview, request, onBack, onDone }: { preview: BolusPrevi
           <Button onClick={onBack} disabled={deliver.isPending}>
             {t('bolus.back')}
           </Button>
-          <Button type="primary" danger htmlType="submit" loading={deliver.isPending} disabled={hard} data-testid="bolus-deliver">
+          <Button
+            type="primary"
+            danger
+            htmlType="submit"
+            loading={deliver.isPending}
+            disabled={hard}
+            data-testid="bolus-deliver"
+          >
             {deliver.isPending ? t('bolus.delivering') : t('bolus.deliver')}
           </Button>
         </Space>
@@ -180,7 +306,14 @@ export default function BolusScreen({ status, onBack }: { status: PumpStatus; on
   const [reviewing, setReviewing] = useState<{ preview: BolusPreview; request: BolusRequest } | undefined>();
   const unit = status.concentration.unit.split('/')[0] ?? '';
   if (reviewing !== undefined) {
-    return <BolusFinish preview={reviewing.preview} request={reviewing.request} onBack={() => setReviewing(undefined)} onDone={onBack} />;
+    return (
+      <BolusFinish
+        preview={reviewing.preview}
+        request={reviewing.request}
+        onBack={() => setReviewing(undefined)}
+        onDone={onBack}
+      />
+    );
   }
   return (
     <Card title={t('bolus.title')} data-testid="bolus-screen">
@@ -205,13 +338,21 @@ export default function BolusScreen({ status, onBack }: { status: PumpStatus; on
           />
         </Form.Item>
         {values?.kind !== 'priming' ? (
-          <Form.Item name="dose" label={t('bolus.dose', { unit })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+          <Form.Item
+            name="dose"
+            label={t('bolus.dose', { unit })}
+            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+          >
             <Input inputMode="decimal" suffix={unit} />
           </Form.Item>
         ) : (
           <>
             <Typography.Paragraph type="secondary">{t('bolus.primingVolumeHint')}</Typography.Paragraph>
-            <Form.Item name="primed" label={t('bolus.primedQuestion')} rules={[{ required: true, message: t('bolus.primedRequired') }]}>
+            <Form.Item
+              name="primed"
+              label={t('bolus.primedQuestion')}
+              rules={[{ required: true, message: t('bolus.primedRequired') }]}
+            >
               <Radio.Group
                 options={[
                   { value: 'no', label: t('bolus.primedNo') },
@@ -221,7 +362,11 @@ export default function BolusScreen({ status, onBack }: { status: PumpStatus; on
             </Form.Item>
           </>
         )}
-        <Form.Item name="durationMinutes" label={t('bolus.duration')} rules={[{ required: true, message: t('form.required') }]}>
+        <Form.Item
+          name="durationMinutes"
+          label={t('bolus.duration')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
           <InputNumber min={1} max={1440} precision={0} />
         </Form.Item>
         <ErrorAlert error={preview.error} title={t('bolus.checkFailed')} />

@@ -13,7 +13,12 @@ const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 
 /** One line for an order: each drug with its concentration and daily dose. */
 export const orderText = (t: TFunction, order: Pick<Prescription, 'components'>): string =>
-  order.components.map((c) => `${t(`drug.${c.drug}`)} ${c.concentration.value} ${c.concentration.unit} — ${c.dailyDose.value} ${c.dailyDose.unit}`).join(' + ');
+  order.components
+    .map(
+      (c) =>
+        `${t(`drug.${c.drug}`)} ${c.concentration.value} ${c.concentration.unit} — ${c.dailyDose.value} ${c.dailyDose.unit}`,
+    )
+    .join(' + ');
 
 interface OrderForm {
   drug?: Drug;
@@ -36,12 +41,21 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
   const [form] = Form.useForm<OrderForm>();
   const drug = Form.useWatch('drug', form);
   const mass = useDrugUnit(drug);
-  const create = useApiMutation((v: PrescriptionInput) => pumpApi().prescriptions.create(v), [['patients:get', patientId]]);
+  const create = useApiMutation(
+    (v: PrescriptionInput) => pumpApi().prescriptions.create(v),
+    [['patients:get', patientId]],
+  );
   const submit = (v: OrderForm) => {
     if (v.drug === undefined || mass === undefined || v.pump === undefined) return;
     const order: PrescriptionInput = {
       patientId,
-      components: [{ drug: v.drug, concentration: { value: v.concentration, unit: `${mass}/mL` }, dailyDose: { value: v.dailyDose, unit: `${mass}/day` } }],
+      components: [
+        {
+          drug: v.drug,
+          concentration: { value: v.concentration, unit: `${mass}/mL` },
+          dailyDose: { value: v.dailyDose, unit: `${mass}/day` },
+        },
+      ],
       mode: 'continuous',
       ...(v.pump === 'any' ? { anyPump: true as const } : { pumpId: v.pump }),
       ...(v.fillVolumeMl === undefined || v.fillVolumeMl === '' ? {} : { fillVolumeMl: v.fillVolumeMl }),
@@ -51,7 +65,14 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
   };
   const unitText = mass ?? '—';
   return (
-    <Form<OrderForm> form={form} name="new-order" layout="inline" initialValues={pumps.length === 1 ? { pump: pumps[0]?.id } : {}} onFinish={submit} style={{ rowGap: 8 }}>
+    <Form<OrderForm>
+      form={form}
+      name="new-order"
+      layout="inline"
+      initialValues={pumps.length === 1 ? { pump: pumps[0]?.id } : {}}
+      onFinish={submit}
+      style={{ rowGap: 8 }}
+    >
       <Form.Item name="drug" label={t('status.drug')} rules={[{ required: true, message: t('form.required') }]}>
         <Select style={{ width: 160 }} options={drugs.map((d) => ({ value: d, label: t(`drug.${d}`) }))} />
       </Form.Item>
@@ -59,23 +80,46 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
       <Form.Item label={t('orders.unit')}>
         <span data-testid="order-unit">{unitText}</span>
       </Form.Item>
-      <Form.Item name="concentration" label={t('status.concentration')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+      <Form.Item
+        name="concentration"
+        label={t('status.concentration')}
+        rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+      >
         <Input inputMode="decimal" suffix={`${unitText}/mL`} style={{ width: 150 }} />
       </Form.Item>
-      <Form.Item name="dailyDose" label={t('status.dailyDose')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+      <Form.Item
+        name="dailyDose"
+        label={t('status.dailyDose')}
+        rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+      >
         <Input inputMode="decimal" suffix={`${unitText}/day`} style={{ width: 150 }} />
       </Form.Item>
-      <Form.Item name="fillVolumeMl" label={t('orders.fillVolume')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+      <Form.Item
+        name="fillVolumeMl"
+        label={t('orders.fillVolume')}
+        rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+      >
         <Input inputMode="decimal" suffix="mL" style={{ width: 120 }} />
       </Form.Item>
       <Form.Item name="pump" label={t('orders.pump')} rules={[{ required: true, message: t('orders.pumpRequired') }]}>
-        <Select style={{ width: 200 }} options={[...pumps.map((p) => ({ value: p.id, label: p.serial })), { value: 'any' as const, label: t('orders.anyPumpChoice') }]} />
+        <Select
+          style={{ width: 200 }}
+          options={[
+            ...pumps.map((p) => ({ value: p.id, label: p.serial })),
+            { value: 'any' as const, label: t('orders.anyPumpChoice') },
+          ]}
+        />
       </Form.Item>
       <Form.Item name="notes" label={t('patients.note')}>
         <Input style={{ width: 240 }} />
       </Form.Item>
       <Form.Item>
-        <Button type="primary" htmlType="submit" loading={create.isPending} disabled={drug !== undefined && mass === undefined}>
+        <Button
+          type="primary"
+          htmlType="submit"
+          loading={create.isPending}
+          disabled={drug !== undefined && mass === undefined}
+        >
           {t('orders.create')}
         </Button>
       </Form.Item>
@@ -89,12 +133,32 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
 function CancelOrder({ order, patientId }: { order: Prescription; patientId: number }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState<string | undefined>(undefined);
-  const cancel = useApiMutation((v: { id: number; reason: string }) => pumpApi().prescriptions.cancel(v), [['patients:get', patientId]]);
-  if (reason === undefined) return <Button size="small" onClick={() => setReason('')}>{t('orders.cancel')}</Button>;
+  const cancel = useApiMutation(
+    (v: { id: number; reason: string }) => pumpApi().prescriptions.cancel(v),
+    [['patients:get', patientId]],
+  );
+  if (reason === undefined)
+    return (
+      <Button size="small" onClick={() => setReason('')}>
+        {t('orders.cancel')}
+      </Button>
+    );
   return (
     <Space.Compact>
-      <Input size="small" aria-label={t('orders.cancelReason')} placeholder={t('orders.cancelReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
-      <Button size="small" danger disabled={reason.trim() === ''} loading={cancel.isPending} onClick={() => cancel.mutate({ id: order.id, reason })}>
+      <Input
+        size="small"
+        aria-label={t('orders.cancelReason')}
+        placeholder={t('orders.cancelReason')}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <Button
+        size="small"
+        danger
+        disabled={reason.trim() === ''}
+        loading={cancel.isPending}
+        onClick={() => cancel.mutate({ id: order.id, reason })}
+      >
         {t('orders.confirmCancel')}
       </Button>
       <ErrorAlert error={cancel.error} />
@@ -108,7 +172,8 @@ const statusColor = { open: 'blue', filled: 'default', cancelled: 'default' } as
 /** The physician's orders for the refills: written here, carried out (once) by the refill wizard. */
 export function OrdersCard({ detail, canOrder }: { detail: PatientDetail; canOrder: boolean }) {
   const { t, i18n } = useTranslation();
-  const serialOf = (id: number | null) => (id === null ? t('orders.anyPump') : (detail.pumps.find((p) => p.id === id)?.serial ?? String(id)));
+  const serialOf = (id: number | null) =>
+    id === null ? t('orders.anyPump') : (detail.pumps.find((p) => p.id === id)?.serial ?? String(id));
   return (
     <Card title={t('orders.title')} size="small" data-testid="orders">
       {canOrder && (
@@ -125,14 +190,35 @@ export function OrdersCard({ detail, canOrder }: { detail: PatientDetail; canOrd
         locale={{ emptyText: <span style={{ color: '#595959' }}>{t('orders.none')}</span> }}
         columns={[
           { title: '#', dataIndex: 'id' },
-          { title: t('orders.orderedAt'), dataIndex: 'orderedAt', render: (v: string) => formatDateTime(v, i18n.language) },
+          {
+            title: t('orders.orderedAt'),
+            dataIndex: 'orderedAt',
+            render: (v: string) => formatDateTime(v, i18n.language),
+          },
           { title: t('orders.orderedBy'), dataIndex: 'orderedBy' },
           { title: t('orders.therapy'), render: (_, o) => orderText(t, o) },
-          { title: t('orders.fillVolume'), dataIndex: 'fillVolumeMl', render: (v: string | null) => (v === null ? '—' : `${v} mL`) },
+          {
+            title: t('orders.fillVolume'),
+            dataIndex: 'fillVolumeMl',
+            render: (v: string | null) => (v === null ? '—' : `${v} mL`),
+          },
           { title: t('orders.pump'), dataIndex: 'pumpId', render: (v: number | null) => serialOf(v) },
           { title: t('patients.note'), dataIndex: 'notes' },
-          { title: t('orders.status'), dataIndex: 'status', render: (v: Prescription['status']) => <Tag color={statusColor[v]}>{t(`orders.state.${v}`)}</Tag> },
-          ...(canOrder ? [{ title: '', key: 'actions', render: (_: unknown, o: Prescription) => (o.status === 'open' ? <CancelOrder order={o} patientId={detail.patient.id} /> : null) }] : []),
+          {
+            title: t('orders.status'),
+            dataIndex: 'status',
+            render: (v: Prescription['status']) => <Tag color={statusColor[v]}>{t(`orders.state.${v}`)}</Tag>,
+          },
+          ...(canOrder
+            ? [
+                {
+                  title: '',
+                  key: 'actions',
+                  render: (_: unknown, o: Prescription) =>
+                    o.status === 'open' ? <CancelOrder order={o} patientId={detail.patient.id} /> : null,
+                },
+              ]
+            : []),
         ]}
       />
     </Card>

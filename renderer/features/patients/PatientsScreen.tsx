@@ -1,4 +1,19 @@
-import { Alert, Button, Card, Descriptions, Empty, Form, Input, InputNumber, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { TFunction } from 'i18next';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,16 +34,33 @@ const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
 function NewPatient({ onCreated }: { onCreated: (id: number) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const create = useApiMutation((v: Parameters<ReturnType<typeof pumpApi>['patients']['create']>[0]) => pumpApi().patients.create(v), [['patients:search']]);
+  const create = useApiMutation(
+    (v: Parameters<ReturnType<typeof pumpApi>['patients']['create']>[0]) => pumpApi().patients.create(v),
+    [['patients:search']],
+  );
   return (
     <Card title={t('patients.new')} size="small">
       <Form
         form={form}
         layout="vertical"
         style={{ maxWidth: 560 }}
-        onFinish={(v: { identifier: string; name: string; birthDate?: string; indication?: 'cancer' | 'non-cancer'; indicationKind?: string; spasticityOrigin?: 'spinal' | 'cerebral' }) =>
+        onFinish={(v: {
+          identifier: string;
+          name: string;
+          birthDate?: string;
+          indication?: 'cancer' | 'non-cancer';
+          indicationKind?: string;
+          spasticityOrigin?: 'spinal' | 'cerebral';
+        }) =>
           create.mutate(
-            { identifier: v.identifier, name: v.name, ...(v.birthDate ? { birthDate: v.birthDate } : {}), ...(v.indication ? { indication: v.indication } : {}), ...(v.indicationKind ? { indicationKind: v.indicationKind } : {}), ...(v.spasticityOrigin ? { spasticityOrigin: v.spasticityOrigin } : {}) },
+            {
+              identifier: v.identifier,
+              name: v.name,
+              ...(v.birthDate ? { birthDate: v.birthDate } : {}),
+              ...(v.indication ? { indication: v.indication } : {}),
+              ...(v.indicationKind ? { indicationKind: v.indicationKind } : {}),
+              ...(v.spasticityOrigin ? { spasticityOrigin: v.spasticityOrigin } : {}),
+            },
             {
               onSuccess: (r) => {
                 form.resetFields();
@@ -38,20 +70,38 @@ function NewPatient({ onCreated }: { onCreated: (id: number) => void }) {
           )
         }
       >
-        <Form.Item name="identifier" label={t('patients.identifier')} rules={[{ required: true, message: t('form.required') }]}>
+        <Form.Item
+          name="identifier"
+          label={t('patients.identifier')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
           <Input />
         </Form.Item>
         <Form.Item name="name" label={t('patients.name')} rules={[{ required: true, message: t('form.required') }]}>
           <Input />
         </Form.Item>
-        <Form.Item name="birthDate" label={t('patients.birthDate')} rules={[{ pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}>
+        <Form.Item
+          name="birthDate"
+          label={t('patients.birthDate')}
+          rules={[{ pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}
+        >
           <Input placeholder="YYYY-MM-DD" />
         </Form.Item>
         <Form.Item name="indication" label={t('patients.indication')}>
-          <Select allowClear options={(['cancer', 'non-cancer'] as const).map((v) => ({ value: v, label: t(`indication.${v}`) }))} />
+          <Select
+            allowClear
+            options={(['cancer', 'non-cancer'] as const).map((v) => ({ value: v, label: t(`indication.${v}`) }))}
+          />
         </Form.Item>
-        <Form.Item name="spasticityOrigin" label={t('patients.spasticityOrigin')} extra={t('patients.spasticityOriginHelp')}>
-          <Select allowClear options={(['spinal', 'cerebral'] as const).map((v) => ({ value: v, label: t(`spasticity.${v}`) }))} />
+        <Form.Item
+          name="spasticityOrigin"
+          label={t('patients.spasticityOrigin')}
+          extra={t('patients.spasticityOriginHelp')}
+        >
+          <Select
+            allowClear
+            options={(['spinal', 'cerebral'] as const).map((v) => ({ value: v, label: t(`spasticity.${v}`) }))}
+          />
         </Form.Item>
         <Form.Item name="indicationKind" label={t('patients.indicationKind')}>
           <Input />
@@ -68,13 +118,34 @@ function NewPatient({ onCreated }: { onCreated: (id: number) => void }) {
 function RegisterPump({ patientId }: { patientId: number }) {
   const { t } = useTranslation();
   const reading = useLastReading();
-  const register = useApiMutation((v: Parameters<ReturnType<typeof pumpApi>['pumps']['register']>[0]) => pumpApi().pumps.register(v), [['patients:get', patientId]]);
+  const register = useApiMutation(
+    (v: Parameters<ReturnType<typeof pumpApi>['pumps']['register']>[0]) => pumpApi().pumps.register(v),
+    [['patients:get', patientId]],
+  );
   return (
     <Form
       layout="inline"
-      initialValues={{ serial: reading?.status.serial ?? '', modelId: pumpModels.find((m) => m.name === reading?.status.model)?.id ?? pumpModels[pumpModels.length - 1]?.id, implantDate: new Date().toISOString().slice(0, 10), catheterModelId: catheterModels[0]?.id }}
-      onFinish={(v: { serial: string; modelId: string; implantDate: string; catheterModelId?: string; catheterLengthCm?: string }) =>
-        register.mutate({ patientId, serial: v.serial, modelId: v.modelId, implantDate: v.implantDate, ...(v.catheterModelId ? { catheterModelId: v.catheterModelId } : {}), ...(v.catheterLengthCm ? { catheterLengthCm: v.catheterLengthCm } : {}) })
+      initialValues={{
+        serial: reading?.status.serial ?? '',
+        modelId: pumpModels.find((m) => m.name === reading?.status.model)?.id ?? pumpModels[pumpModels.length - 1]?.id,
+        implantDate: new Date().toISOString().slice(0, 10),
+        catheterModelId: catheterModels[0]?.id,
+      }}
+      onFinish={(v: {
+        serial: string;
+        modelId: string;
+        implantDate: string;
+        catheterModelId?: string;
+        catheterLengthCm?: string;
+      }) =>
+        register.mutate({
+          patientId,
+          serial: v.serial,
+          modelId: v.modelId,
+          implantDate: v.implantDate,
+          ...(v.catheterModelId ? { catheterModelId: v.catheterModelId } : {}),
+          ...(v.catheterLengthCm ? { catheterLengthCm: v.catheterLengthCm } : {}),
+        })
       }
     >
       <Form.Item name="serial" label={t('status.serial')} rules={[{ required: true, message: t('form.required') }]}>
@@ -83,13 +154,25 @@ function RegisterPump({ patientId }: { patientId: number }) {
       <Form.Item name="modelId" label={t('status.model')}>
         <Select style={{ width: 200 }} options={pumpModels.map((m) => ({ value: m.id, label: m.name }))} />
       </Form.Item>
-      <Form.Item name="implantDate" label={t('patients.implantDate')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}>
+      <Form.Item
+        name="implantDate"
+        label={t('patients.implantDate')}
+        rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}
+      >
         <Input style={{ width: 130 }} />
       </Form.Item>
       <Form.Item name="catheterModelId" label={t('helpers.catheter')}>
-        <Select allowClear style={{ width: 200 }} options={catheterModels.map((c) => ({ value: c.id, label: c.name }))} />
+        <Select
+          allowClear
+          style={{ width: 200 }}
+          options={catheterModels.map((c) => ({ value: c.id, label: c.name }))}
+        />
       </Form.Item>
-      <Form.Item name="catheterLengthCm" label={t('patients.catheterLength')} rules={[{ pattern: /^\d{1,3}(\.\d)?$/, message: t('form.decimal') }]}>
+      <Form.Item
+        name="catheterLengthCm"
+        label={t('patients.catheterLength')}
+        rules={[{ pattern: /^\d{1,3}(\.\d)?$/, message: t('form.decimal') }]}
+      >
         <Input style={{ width: 90 }} suffix="cm" />
       </Form.Item>
       <Button htmlType="submit" loading={register.isPending}>
@@ -103,7 +186,11 @@ function RegisterPump({ patientId }: { patientId: number }) {
 function PainEntry({ patientId }: { patientId: number }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ vas: number; note?: string }>();
-  const record = useApiMutation((v: { vas: number; note?: string }) => pumpApi().pain.record({ patientId, vas: v.vas, ...(v.note ? { note: v.note } : {}) }), [['patients:get', patientId]]);
+  const record = useApiMutation(
+    (v: { vas: number; note?: string }) =>
+      pumpApi().pain.record({ patientId, vas: v.vas, ...(v.note ? { note: v.note } : {}) }),
+    [['patients:get', patientId]],
+  );
   return (
     <Form form={form} layout="inline" onFinish={(v) => record.mutate(v, { onSuccess: () => form.resetFields() })}>
       <Form.Item name="vas" label={t('patients.vas')} rules={[{ required: true, message: t('form.required') }]}>
@@ -158,7 +245,8 @@ function ScreeningEntry({ patientId }: { patientId: number }) {
       }),
     [['patients:get', patientId]],
   );
-  const soft = record.error instanceof ApiError && record.error.code === 'ACKNOWLEDGEMENT_REQUIRED' ? record.error : undefined;
+  const soft =
+    record.error instanceof ApiError && record.error.code === 'ACKNOWLEDGEMENT_REQUIRED' ? record.error : undefined;
   return (
     <Form
       form={form}
@@ -174,37 +262,76 @@ function ScreeningEntry({ patientId }: { patientId: number }) {
         })
       }
     >
-      <Form.Item name="trialDate" label={t('patients.trialDate')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}>
+      <Form.Item
+        name="trialDate"
+        label={t('patients.trialDate')}
+        rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}
+      >
         <Input style={{ width: 120 }} />
       </Form.Item>
-      <Form.Item name="time" label={t('patients.time')} rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: t('flex.timeRule') }]}>
+      <Form.Item
+        name="time"
+        label={t('patients.time')}
+        rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: t('flex.timeRule') }]}
+      >
         <Input style={{ width: 80 }} />
       </Form.Item>
       <Form.Item name="drug" label={t('status.drug')}>
         <Select style={{ width: 150 }} options={drugs.map((d) => ({ value: d, label: t(`drug.${d}`) }))} />
       </Form.Item>
-      <Form.Item name="dose" label={t('patients.testDose')} rules={[{ required: true, pattern: /^\d{1,6}(\.\d{1,6})?$/, message: t('form.decimal') }]}>
+      <Form.Item
+        name="dose"
+        label={t('patients.testDose')}
+        rules={[{ required: true, pattern: /^\d{1,6}(\.\d{1,6})?$/, message: t('form.decimal') }]}
+      >
         <Input style={{ width: 90 }} />
       </Form.Item>
       <Form.Item name="unit" label={t('library.unit')}>
-        <Select style={{ width: 80 }} options={[{ value: 'mg', label: 'mg' }, { value: 'mcg', label: 'mcg' }]} />
+        <Select
+          style={{ width: 80 }}
+          options={[
+            { value: 'mg', label: 'mg' },
+            { value: 'mcg', label: 'mcg' },
+          ]}
+        />
       </Form.Item>
-      <Form.Item name="vasBefore" label={t('patients.vasBefore')} rules={[{ required: true, message: t('form.required') }]}>
+      <Form.Item
+        name="vasBefore"
+        label={t('patients.vasBefore')}
+        rules={[{ required: true, message: t('form.required') }]}
+      >
         <InputNumber min={0} max={10} precision={0} />
       </Form.Item>
-      <Form.Item name="vasAfter" label={t('patients.vasAfter')} rules={[{ required: true, message: t('form.required') }]}>
+      <Form.Item
+        name="vasAfter"
+        label={t('patients.vasAfter')}
+        rules={[{ required: true, message: t('form.required') }]}
+      >
         <InputNumber min={0} max={10} precision={0} />
       </Form.Item>
       <Form.Item name="sideEffects" label={t('patients.sideEffects')}>
         <Input style={{ width: 200 }} />
       </Form.Item>
       <Form.Item name="decision" label={t('patients.decision')}>
-        <Select style={{ width: 150 }} options={(['implant', 'no-implant', 'repeat'] as const).map((d) => ({ value: d, label: t(`decision.${d}`) }))} />
+        <Select
+          style={{ width: 150 }}
+          options={(['implant', 'no-implant', 'repeat'] as const).map((d) => ({ value: d, label: t(`decision.${d}`) }))}
+        />
       </Form.Item>
       {soft !== undefined && (
         <Space orientation="vertical" style={{ width: '100%', margin: '8px 0' }} data-testid="screening-soft">
-          <Alert role="alert" type="warning" showIcon title={t('patients.screeningAckTitle')} description={findingText(t, soft)} />
-          <Form.Item name="acknowledgement" label={t('patients.screeningAckReason')} rules={[{ required: true, whitespace: true, min: 3, message: t('form.required') }]}>
+          <Alert
+            role="alert"
+            type="warning"
+            showIcon
+            title={t('patients.screeningAckTitle')}
+            description={findingText(t, soft)}
+          />
+          <Form.Item
+            name="acknowledgement"
+            label={t('patients.screeningAckReason')}
+            rules={[{ required: true, whitespace: true, min: 3, message: t('form.required') }]}
+          >
             <Input.TextArea rows={2} maxLength={500} style={{ width: 420 }} />
           </Form.Item>
         </Space>
@@ -219,7 +346,10 @@ function ScreeningEntry({ patientId }: { patientId: number }) {
 
 /** The drug library's finding an error names (its key and values), in the user's language. */
 const findingText = (t: TFunction, error: ApiError): string => {
-  const params = error.params?.['level'] === undefined ? error.params : { ...error.params, level: t(`level.${error.params['level']}`) };
+  const params =
+    error.params?.['level'] === undefined
+      ? error.params
+      : { ...error.params, level: t(`level.${error.params['level']}`) };
   return error.key === undefined ? error.message : t(error.key, { ...params, defaultValue: error.message });
 };
 
@@ -235,7 +365,12 @@ function painAgainstDose(detail: PatientDetail, language: string) {
   const omeOn = (date: string) => detail.omeHistory.filter((o) => o.date <= date).at(-1)?.omeMgPerDay;
   return points.map((p) => {
     const ome = omeOn(p.at.slice(0, 10));
-    return { label: formatDate(p.at.slice(0, 10), language), vas: p.vas, dose: p.dose, ome: ome === undefined ? null : Number(ome) };
+    return {
+      label: formatDate(p.at.slice(0, 10), language),
+      vas: p.vas,
+      dose: p.dose,
+      ome: ome === undefined ? null : Number(ome),
+    };
   });
 }
 
@@ -256,8 +391,16 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
         column={{ xs: 1, md: 2 }}
         items={[
           { key: 'id', label: t('patients.identifier'), children: d.patient.identifier },
-          { key: 'birth', label: t('patients.birthDate'), children: d.patient.birthDate === null ? '—' : formatDate(d.patient.birthDate, i18n.language) },
-          { key: 'indication', label: t('patients.indication'), children: d.patient.indication === null ? '—' : t(`indication.${d.patient.indication}`) },
+          {
+            key: 'birth',
+            label: t('patients.birthDate'),
+            children: d.patient.birthDate === null ? '—' : formatDate(d.patient.birthDate, i18n.language),
+          },
+          {
+            key: 'indication',
+            label: t('patients.indication'),
+            children: d.patient.indication === null ? '—' : t(`indication.${d.patient.indication}`),
+          },
           { key: 'kind', label: t('patients.indicationKind'), children: d.patient.indicationKind ?? '—' },
         ]}
       />
@@ -272,8 +415,16 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
             { title: t('status.serial'), dataIndex: 'serial' },
             { title: t('status.model'), dataIndex: 'modelId' },
             { title: t('patients.implantDate'), dataIndex: 'implantDate' },
-            { title: t('helpers.catheter'), dataIndex: 'catheterModelId', render: (v: string | null) => (v === null ? '—' : (catheterModels.find((c) => c.id === v)?.name ?? v)) },
-            { title: t('patients.catheterLength'), dataIndex: 'catheterLengthCm', render: (v: string | null) => (v === null ? '—' : `${v} cm`) },
+            {
+              title: t('helpers.catheter'),
+              dataIndex: 'catheterModelId',
+              render: (v: string | null) => (v === null ? '—' : (catheterModels.find((c) => c.id === v)?.name ?? v)),
+            },
+            {
+              title: t('patients.catheterLength'),
+              dataIndex: 'catheterLengthCm',
+              render: (v: string | null) => (v === null ? '—' : `${v} cm`),
+            },
             { title: t('patients.refills'), render: (_, p) => p.refills.length },
           ]}
         />
@@ -302,7 +453,12 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
             />
             {d.systemicOpioids.length > 0 && (
               <div data-testid="ome-chart">
-                <TrendChart label={t('opioids.omeChart')} data={painAgainstDose(d, i18n.language)} series={[{ key: 'ome', name: t('opioids.omeChart'), colour: '#531dab' }]} step />
+                <TrendChart
+                  label={t('opioids.omeChart')}
+                  data={painAgainstDose(d, i18n.language)}
+                  series={[{ key: 'ome', name: t('opioids.omeChart'), colour: '#531dab' }]}
+                  step
+                />
               </div>
             )}
           </Suspense>
@@ -313,8 +469,23 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
           rowKey={(r) => r.assessedAt}
           dataSource={[...d.pain].reverse()}
           columns={[
-            { title: t('patients.assessedAt'), dataIndex: 'assessedAt', render: (v: string) => formatDateTime(v, i18n.language) },
-            { title: 'VAS', dataIndex: 'vas', render: (v: number) => (v >= 6 ? <Tag color="red" style={{ color: '#000' }}>{v}</Tag> : v) },
+            {
+              title: t('patients.assessedAt'),
+              dataIndex: 'assessedAt',
+              render: (v: string) => formatDateTime(v, i18n.language),
+            },
+            {
+              title: 'VAS',
+              dataIndex: 'vas',
+              render: (v: number) =>
+                v >= 6 ? (
+                  <Tag color="red" style={{ color: '#000' }}>
+                    {v}
+                  </Tag>
+                ) : (
+                  v
+                ),
+            },
           ]}
         />
       </Card>
@@ -327,7 +498,10 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
               <Suspense fallback={<Spin />}>
                 <TrendChart
                   label={t('patients.discrepancyTrend', { serial: p.serial })}
-                  data={p.refills.map((r) => ({ label: formatDate(r.performedAt.slice(0, 10), i18n.language), discrepancy: r.discrepancyMl === null ? null : Number(r.discrepancyMl) }))}
+                  data={p.refills.map((r) => ({
+                    label: formatDate(r.performedAt.slice(0, 10), i18n.language),
+                    discrepancy: r.discrepancyMl === null ? null : Number(r.discrepancyMl),
+                  }))}
                   series={[{ key: 'discrepancy', name: `${t('refill.discrepancy')} (mL)`, colour: '#d46b08' }]}
                 />
               </Suspense>
@@ -337,9 +511,26 @@ function PatientView({ id, onClose }: { id: number; onClose: () => void }) {
                 rowKey="performedAt"
                 dataSource={p.refills}
                 columns={[
-                  { title: t('report.performedAt'), dataIndex: 'performedAt', render: (v: string) => formatDateTime(v, i18n.language) },
+                  {
+                    title: t('report.performedAt'),
+                    dataIndex: 'performedAt',
+                    render: (v: string) => formatDateTime(v, i18n.language),
+                  },
                   { title: t('refill.withdrawn'), dataIndex: 'withdrawnMl', render: (v: string) => `${v} mL` },
-                  { title: t('refill.discrepancy'), dataIndex: 'discrepancyMl', render: (v: string | null, r) => <span>{v ?? '—'} mL {r.discrepancyFlag && <Tag color="red" style={{ color: '#000' }}>{t('refill.flagged')}</Tag>}</span> },
+                  {
+                    title: t('refill.discrepancy'),
+                    dataIndex: 'discrepancyMl',
+                    render: (v: string | null, r) => (
+                      <span>
+                        {v ?? '—'} mL{' '}
+                        {r.discrepancyFlag && (
+                          <Tag color="red" style={{ color: '#000' }}>
+                            {t('refill.flagged')}
+                          </Tag>
+                        )}
+                      </span>
+                    ),
+                  },
                   { title: t('refill.instilledShort'), dataIndex: 'instilledMl', render: (v: string) => `${v} mL` },
                 ]}
               />
@@ -389,8 +580,17 @@ export default function PatientsScreen() {
         {t('nav.patients')}
       </Typography.Title>
       <Space wrap>
-        <Input.Search aria-label={t('patients.search')} placeholder={t('patients.search')} value={query} onChange={(e) => setQuery(e.target.value)} style={{ width: 320 }} allowClear />
-        {role !== undefined && may(role, 'patient.edit') && <Button onClick={() => setCreating((c) => !c)}>{t('patients.new')}</Button>}
+        <Input.Search
+          aria-label={t('patients.search')}
+          placeholder={t('patients.search')}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          style={{ width: 320 }}
+          allowClear
+        />
+        {role !== undefined && may(role, 'patient.edit') && (
+          <Button onClick={() => setCreating((c) => !c)}>{t('patients.new')}</Button>
+        )}
       </Space>
       {creating && (
         <NewPatient
@@ -410,10 +610,26 @@ export default function PatientsScreen() {
         locale={{ emptyText: <span style={{ color: '#595959' }}>{t('patients.none')}</span> }}
         onRow={(r) => ({ onClick: () => setOpen(r.id) })}
         columns={[
-          { title: t('patients.name'), dataIndex: 'name', render: (name: string, r) => <Button type="link" onClick={() => setOpen(r.id)}>{name}</Button> },
+          {
+            title: t('patients.name'),
+            dataIndex: 'name',
+            render: (name: string, r) => (
+              <Button type="link" onClick={() => setOpen(r.id)}>
+                {name}
+              </Button>
+            ),
+          },
           { title: t('patients.identifier'), dataIndex: 'identifier' },
-          { title: t('patients.birthDate'), dataIndex: 'birthDate', render: (v: string | null) => (v === null ? '—' : formatDate(v, i18n.language)) },
-          { title: t('patients.indication'), dataIndex: 'indication', render: (v: string | null) => (v === null ? '—' : t(`indication.${v}`)) },
+          {
+            title: t('patients.birthDate'),
+            dataIndex: 'birthDate',
+            render: (v: string | null) => (v === null ? '—' : formatDate(v, i18n.language)),
+          },
+          {
+            title: t('patients.indication'),
+            dataIndex: 'indication',
+            render: (v: string | null) => (v === null ? '—' : t(`indication.${v}`)),
+          },
         ]}
       />
     </Space>

@@ -1,7 +1,12 @@
 import { Alert, Button, Card, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PatientDetail } from '../../../core/api/schemas';
-import { systemicOpioidKinds, systemicOpioids, type SystemicOpioidInput, type SystemicOpioidKind } from '../../../core/opioids';
+import {
+  systemicOpioidKinds,
+  systemicOpioids,
+  type SystemicOpioidInput,
+  type SystemicOpioidKind,
+} from '../../../core/opioids';
 import { pumpApi } from '../../api/client';
 import { useApiMutation, useClinicToday } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -18,8 +23,14 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
   const { t } = useTranslation();
   const patientId = detail.patient.id;
   const today = useClinicToday();
-  const record = useApiMutation((v: SystemicOpioidInput) => pumpApi().opioids.record({ patientId, record: v }), [['patients:get', patientId]]);
-  const stop = useApiMutation((v: { id: number; stopDate: string }) => pumpApi().opioids.stop({ patientId, ...v }), [['patients:get', patientId]]);
+  const record = useApiMutation(
+    (v: SystemicOpioidInput) => pumpApi().opioids.record({ patientId, record: v }),
+    [['patients:get', patientId]],
+  );
+  const stop = useApiMutation(
+    (v: { id: number; stopDate: string }) => pumpApi().opioids.stop({ patientId, ...v }),
+    [['patients:get', patientId]],
+  );
   const [form] = Form.useForm<{ kind: SystemicOpioidKind; dose: string; startDate: string; stopDate?: string }>();
   const kindLabel = (kind: string) => t(`opioids.kind.${kind.replace('/', '_')}`, { defaultValue: kind });
   return (
@@ -27,7 +38,11 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space wrap>
           <span data-testid="ome-today">{t('opioids.omeToday', { ome: detail.omeTodayMgPerDay })}</span>
-          <Tag style={{ color: detail.opioidTolerance === 'tolerant' ? '#135200' : '#873800', background: '#fffbe6' }} data-testid="opioid-tolerance" data-tolerance={detail.opioidTolerance}>
+          <Tag
+            style={{ color: detail.opioidTolerance === 'tolerant' ? '#135200' : '#873800', background: '#fffbe6' }}
+            data-testid="opioid-tolerance"
+            data-tolerance={detail.opioidTolerance}
+          >
             {t(`opioids.tolerance.${detail.opioidTolerance}`)}
           </Tag>
         </Space>
@@ -46,20 +61,52 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
             {
               title: t('opioids.stop'),
               render: (_: unknown, r) =>
-                r.stopDate ?? (canEdit && today !== undefined ? <Button size="small" onClick={() => stop.mutate({ id: r.id, stopDate: today })}>{t('opioids.stoppedToday')}</Button> : '—'),
+                r.stopDate ??
+                (canEdit && today !== undefined ? (
+                  <Button size="small" onClick={() => stop.mutate({ id: r.id, stopDate: today })}>
+                    {t('opioids.stoppedToday')}
+                  </Button>
+                ) : (
+                  '—'
+                )),
             },
           ]}
         />
         <ErrorAlert error={stop.error} />
         {canEdit && (
-          <Form form={form} layout="inline" onFinish={(v) => record.mutate({ kind: v.kind, dose: v.dose, startDate: v.startDate, ...(v.stopDate === undefined || v.stopDate === '' ? {} : { stopDate: v.stopDate }) })}>
+          <Form
+            form={form}
+            layout="inline"
+            onFinish={(v) =>
+              record.mutate({
+                kind: v.kind,
+                dose: v.dose,
+                startDate: v.startDate,
+                ...(v.stopDate === undefined || v.stopDate === '' ? {} : { stopDate: v.stopDate }),
+              })
+            }
+          >
             <Form.Item name="kind" label={t('opioids.drug')} rules={[{ required: true, message: t('form.required') }]}>
-              <Select style={{ width: 240 }} options={systemicOpioidKinds.map((k) => ({ value: k, label: `${kindLabel(k)} (${systemicOpioids[k].unit})` }))} />
+              <Select
+                style={{ width: 240 }}
+                options={systemicOpioidKinds.map((k) => ({
+                  value: k,
+                  label: `${kindLabel(k)} (${systemicOpioids[k].unit})`,
+                }))}
+              />
             </Form.Item>
-            <Form.Item name="dose" label={t('opioids.dose')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+            <Form.Item
+              name="dose"
+              label={t('opioids.dose')}
+              rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+            >
               <Input inputMode="decimal" style={{ width: 100 }} />
             </Form.Item>
-            <Form.Item name="startDate" label={t('opioids.start')} rules={[{ required: true, pattern: DATE, message: t('form.date') }]}>
+            <Form.Item
+              name="startDate"
+              label={t('opioids.start')}
+              rules={[{ required: true, pattern: DATE, message: t('form.date') }]}
+            >
               <Input placeholder="YYYY-MM-DD" style={{ width: 130 }} />
             </Form.Item>
             <Form.Item name="stopDate" label={t('opioids.stop')} rules={[{ pattern: DATE, message: t('form.date') }]}>

@@ -26,11 +26,25 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
   const mass = massOf(status.concentration.unit);
 
   const primingResult =
-    catheter !== undefined && p?.lengthCm !== undefined && DECIMAL.test(p.lengthCm) && p.rate !== undefined && DECIMAL.test(p.rate)
-      ? primingBolus({ pump, catheter, implantedLengthCm: p.lengthCm, concentration: status.concentration, bolusRateMlPerHour: p.rate })
+    catheter !== undefined &&
+    p?.lengthCm !== undefined &&
+    DECIMAL.test(p.lengthCm) &&
+    p.rate !== undefined &&
+    DECIMAL.test(p.rate)
+      ? primingBolus({
+          pump,
+          catheter,
+          implantedLengthCm: p.lengthCm,
+          concentration: status.concentration,
+          bolusRateMlPerHour: p.rate,
+        })
       : undefined;
   const bridgeResult =
-    catheter !== undefined && b?.newConcentration !== undefined && DECIMAL.test(b.newConcentration) && b.lengthCm !== undefined && DECIMAL.test(b.lengthCm)
+    catheter !== undefined &&
+    b?.newConcentration !== undefined &&
+    DECIMAL.test(b.newConcentration) &&
+    b.lengthCm !== undefined &&
+    DECIMAL.test(b.lengthCm)
       ? bridgeBolus(
           {
             dailyDose: { value: status.dailyDose.value, unit: dailyDoseUnit(mass) },
@@ -52,14 +66,30 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
             label: t('helpers.priming'),
             children: (
               <>
-                <Form form={priming} name="priming" layout="inline" initialValues={{ catheterId: catheterModels[0]?.id, lengthCm: '', rate: '0.5' }}>
+                <Form
+                  form={priming}
+                  name="priming"
+                  layout="inline"
+                  initialValues={{ catheterId: catheterModels[0]?.id, lengthCm: '', rate: '0.5' }}
+                >
                   <Form.Item name="catheterId" label={t('helpers.catheter')}>
-                    <Select style={{ width: 220 }} options={catheterModels.map((c) => ({ value: c.id, label: c.name }))} />
+                    <Select
+                      style={{ width: 220 }}
+                      options={catheterModels.map((c) => ({ value: c.id, label: c.name }))}
+                    />
                   </Form.Item>
-                  <Form.Item name="lengthCm" label={t('helpers.length')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                  <Form.Item
+                    name="lengthCm"
+                    label={t('helpers.length')}
+                    rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                  >
                     <Input suffix="cm" style={{ width: 110 }} />
                   </Form.Item>
-                  <Form.Item name="rate" label={t('helpers.bolusRate')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                  <Form.Item
+                    name="rate"
+                    label={t('helpers.bolusRate')}
+                    rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                  >
                     <Input suffix="mL/h" style={{ width: 110 }} />
                   </Form.Item>
                 </Form>
@@ -74,13 +104,19 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                       items={[
                         { key: 'v', label: t('helpers.volume'), children: `${primingResult.value.volume.value} mL` },
                         { key: 'd', label: t('helpers.duration'), children: `${primingResult.value.durationHours} h` },
-                        { key: 'drug', label: t('helpers.drugInBolus'), children: `${primingResult.value.drugInBolus.value} ${primingResult.value.drugInBolus.unit} ${t(`drug.${status.drug}`)}` },
+                        {
+                          key: 'drug',
+                          label: t('helpers.drugInBolus'),
+                          children: `${primingResult.value.drugInBolus.value} ${primingResult.value.drugInBolus.unit} ${t(`drug.${status.drug}`)}`,
+                        },
                       ]}
                     />
                     <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t('helpers.primingWarning')} />
                   </>
                 )}
-                {primingResult?.ok === false && <Alert type="error" showIcon style={{ marginTop: 8 }} title={primingResult.error.message} />}
+                {primingResult?.ok === false && (
+                  <Alert type="error" showIcon style={{ marginTop: 8 }} title={primingResult.error.message} />
+                )}
               </>
             ),
           },
@@ -89,11 +125,24 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
             label: t('helpers.bridge'),
             children: (
               <>
-                <Form form={bridge} name="bridge" layout="inline" initialValues={{ newConcentration: '', lengthCm: '' }}>
-                  <Form.Item name="newConcentration" label={t('helpers.newConcentration')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                <Form
+                  form={bridge}
+                  name="bridge"
+                  layout="inline"
+                  initialValues={{ newConcentration: '', lengthCm: '' }}
+                >
+                  <Form.Item
+                    name="newConcentration"
+                    label={t('helpers.newConcentration')}
+                    rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                  >
                     <Input suffix={status.concentration.unit} style={{ width: 150 }} />
                   </Form.Item>
-                  <Form.Item name="lengthCm" label={t('helpers.length')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+                  <Form.Item
+                    name="lengthCm"
+                    label={t('helpers.length')}
+                    rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                  >
                     <Input suffix="cm" style={{ width: 110 }} />
                   </Form.Item>
                 </Form>
@@ -105,14 +154,32 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                     column={1}
                     style={{ marginTop: 12 }}
                     items={[
-                      { key: 'v', label: t('helpers.bridgeVolume'), children: `${bridgeResult.value.bridgeVolume.value} mL` },
-                      { key: 'd', label: t('helpers.duration'), children: `${bridgeResult.value.bridgeDurationHours} h` },
-                      { key: 'old', label: t('helpers.oldRate'), children: `${bridgeResult.value.oldRate.value} mL/day` },
-                      { key: 'new', label: t('helpers.newRate'), children: `${bridgeResult.value.newRate.value} mL/day` },
+                      {
+                        key: 'v',
+                        label: t('helpers.bridgeVolume'),
+                        children: `${bridgeResult.value.bridgeVolume.value} mL`,
+                      },
+                      {
+                        key: 'd',
+                        label: t('helpers.duration'),
+                        children: `${bridgeResult.value.bridgeDurationHours} h`,
+                      },
+                      {
+                        key: 'old',
+                        label: t('helpers.oldRate'),
+                        children: `${bridgeResult.value.oldRate.value} mL/day`,
+                      },
+                      {
+                        key: 'new',
+                        label: t('helpers.newRate'),
+                        children: `${bridgeResult.value.newRate.value} mL/day`,
+                      },
                     ]}
                   />
                 )}
-                {bridgeResult?.ok === false && <Alert type="error" showIcon style={{ marginTop: 8 }} title={bridgeResult.error.message} />}
+                {bridgeResult?.ok === false && (
+                  <Alert type="error" showIcon style={{ marginTop: 8 }} title={bridgeResult.error.message} />
+                )}
               </>
             ),
           },

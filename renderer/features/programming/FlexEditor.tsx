@@ -15,35 +15,71 @@ export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
  */
 export function FlexEditor({ unit, steps }: { unit: string; steps: Array<{ start?: string; dailyDose?: string }> }) {
   const { t } = useTranslation();
-  const sorted = steps.filter((s) => s.start !== undefined && HHMM.test(s.start) && s.dailyDose !== undefined && DECIMAL.test(s.dailyDose)).sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
+  const sorted = steps
+    .filter(
+      (s) => s.start !== undefined && HHMM.test(s.start) && s.dailyDose !== undefined && DECIMAL.test(s.dailyDose),
+    )
+    .sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
   // The chart shows each step's dose per hour, so an hourly figure typed as daily stands out.
-  const points = sorted.map((s) => ({ label: s.start ?? '', perHour: Number(dec(s.dailyDose ?? '0').div(24).toDecimalPlaces(4).toString()) }));
+  const points = sorted.map((s) => ({
+    label: s.start ?? '',
+    perHour: Number(
+      dec(s.dailyDose ?? '0')
+        .div(24)
+        .toDecimalPlaces(4)
+        .toString(),
+    ),
+  }));
   const last = points[points.length - 1];
   if (last !== undefined) points.push({ label: '24:00', perHour: last.perHour });
   return (
-    <fieldset style={{ border: '1px solid #d9d9d9', borderRadius: 8, padding: '8px 16px', marginBottom: 16 }} data-testid="flex-editor">
-      <legend style={{ width: 'auto', padding: '0 4px', fontSize: 14, marginBottom: 0, border: 0 }}>{t('flex.title')}</legend>
+    <fieldset
+      style={{ border: '1px solid #d9d9d9', borderRadius: 8, padding: '8px 16px', marginBottom: 16 }}
+      data-testid="flex-editor"
+    >
+      <legend style={{ width: 'auto', padding: '0 4px', fontSize: 14, marginBottom: 0, border: 0 }}>
+        {t('flex.title')}
+      </legend>
       <Typography.Paragraph type="secondary">{t('flex.hint', { unit })}</Typography.Paragraph>
       <Form.List name="steps">
         {(fields, { add, remove }) => (
           <>
             {fields.map((field, i) => (
               <Space key={field.key} align="baseline" wrap size="middle" data-testid="flex-step">
-                <Form.Item name={[field.name, 'start']} label={t('flex.start', { n: i + 1 })} rules={[{ required: true, pattern: HHMM, message: t('flex.timeRule') }]}>
+                <Form.Item
+                  name={[field.name, 'start']}
+                  label={t('flex.start', { n: i + 1 })}
+                  rules={[{ required: true, pattern: HHMM, message: t('flex.timeRule') }]}
+                >
                   <Input placeholder="HH:MM" style={{ width: 100 }} />
                 </Form.Item>
-                <Form.Item name={[field.name, 'dailyDose']} label={t('flex.dose', { n: i + 1, unit })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+                <Form.Item
+                  name={[field.name, 'dailyDose']}
+                  label={t('flex.dose', { n: i + 1, unit })}
+                  rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                >
                   <Input inputMode="decimal" suffix={unit} style={{ width: 160 }} />
                 </Form.Item>
                 {fields.length > 1 && (
-                  <Button danger type="text" onClick={() => remove(field.name)} aria-label={t('flex.remove', { n: i + 1 })} style={{ marginLeft: 24 }} data-testid="flex-remove">
+                  <Button
+                    danger
+                    type="text"
+                    onClick={() => remove(field.name)}
+                    aria-label={t('flex.remove', { n: i + 1 })}
+                    style={{ marginLeft: 24 }}
+                    data-testid="flex-remove"
+                  >
                     {t('flex.removeShort')}
                   </Button>
                 )}
               </Space>
             ))}
             <div style={{ marginTop: 16, paddingTop: 12, borderTop: '1px dashed #d9d9d9' }}>
-              <Button onClick={() => add({ start: '', dailyDose: '' })} disabled={fields.length >= 13} data-testid="flex-add">
+              <Button
+                onClick={() => add({ start: '', dailyDose: '' })}
+                disabled={fields.length >= 13}
+                data-testid="flex-add"
+              >
                 {t('flex.add')}
               </Button>
             </div>
@@ -52,7 +88,14 @@ export function FlexEditor({ unit, steps }: { unit: string; steps: Array<{ start
       </Form.List>
       {points.length > 1 && (
         <Suspense fallback={<Spin />}>
-          <TrendChart label={t('flex.chart')} data={points} series={[{ key: 'perHour', name: t('flex.perHour', { unit: unit.replace('/day', '/h') }), colour: '#0958d9' }]} step />
+          <TrendChart
+            label={t('flex.chart')}
+            data={points}
+            series={[
+              { key: 'perHour', name: t('flex.perHour', { unit: unit.replace('/day', '/h') }), colour: '#0958d9' },
+            ]}
+            step
+          />
         </Suspense>
       )}
     </fieldset>

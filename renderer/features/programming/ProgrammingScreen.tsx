@@ -1,4 +1,19 @@
-import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Result as AntResult, Space, Spin, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Result as AntResult,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { useFormDraft } from '../../app/drafts';
@@ -44,8 +59,20 @@ const toChange = (v: ChangeForm): Change | undefined => {
     change.steps = [...steps].sort((a, b) => a.start.localeCompare(b.start));
   }
   if (v.bolus) {
-    if (v.volumeMl === undefined || !DECIMAL.test(v.volumeMl) || v.durationMinutes == null || v.lockoutMinutes == null || v.maxPerDay == null) return undefined;
-    change.patientBolus = { volumeMl: v.volumeMl, durationMinutes: v.durationMinutes, lockoutMinutes: v.lockoutMinutes, maxPerDay: v.maxPerDay };
+    if (
+      v.volumeMl === undefined ||
+      !DECIMAL.test(v.volumeMl) ||
+      v.durationMinutes == null ||
+      v.lockoutMinutes == null ||
+      v.maxPerDay == null
+    )
+      return undefined;
+    change.patientBolus = {
+      volumeMl: v.volumeMl,
+      durationMinutes: v.durationMinutes,
+      lockoutMinutes: v.lockoutMinutes,
+      maxPerDay: v.maxPerDay,
+    };
   }
   return change;
 };
@@ -58,7 +85,9 @@ const initialValues = (s: PumpStatus): ChangeForm => {
     // A stopped pump restarts as a continuous infusion unless another mode is chosen.
     mode: s.mode === 'stopped' ? 'continuous' : s.mode,
     dailyDose: s.dailyDose.value,
-    steps: s.steps?.map((st) => ({ start: st.start, dailyDose: perDay(st.rate.value) })) ?? [{ start: '00:00', dailyDose: s.dailyDose.value }],
+    steps: s.steps?.map((st) => ({ start: st.start, dailyDose: perDay(st.rate.value) })) ?? [
+      { start: '00:00', dailyDose: s.dailyDose.value },
+    ],
     bolus: b !== undefined,
     volumeMl: b?.volumeMl ?? '',
     durationMinutes: b?.durationMinutes ?? 10,
@@ -72,10 +101,19 @@ export function ReviewTable({ preview }: { preview: ProgramPreview }) {
   const { t } = useTranslation();
   const label = (field: string) => {
     const [drugOrField = '', sub] = field.split('.');
-    return sub === undefined ? t(`review.field.${drugOrField}`) : `${t(`drug.${drugOrField}`)} — ${t(`review.field.${sub}`)}`;
+    return sub === undefined
+      ? t(`review.field.${drugOrField}`)
+      : `${t(`drug.${drugOrField}`)} — ${t(`review.field.${sub}`)}`;
   };
   // Days are whole days, never rounded up: the alarm never comes later than shown.
-  const value = (field: string, v: string | undefined) => (v === undefined ? '—' : field === 'mode' ? t(`mode.${v}`) : field === 'daysToAlarm' && /^\d+(\.\d+)?$/.test(v) ? wholeDays(v) : v);
+  const value = (field: string, v: string | undefined) =>
+    v === undefined
+      ? '—'
+      : field === 'mode'
+        ? t(`mode.${v}`)
+        : field === 'daysToAlarm' && /^\d+(\.\d+)?$/.test(v)
+          ? wholeDays(v)
+          : v;
   return (
     <Table
       data-testid="review-table"
@@ -87,11 +125,21 @@ export function ReviewTable({ preview }: { preview: ProgramPreview }) {
       columns={[
         { title: t('review.setting'), dataIndex: 'field', render: (f: string) => label(f) },
         { title: t('review.old'), dataIndex: 'old', render: (v: string | undefined, r) => value(r.field, v) },
-        { title: t('review.new'), dataIndex: 'new', render: (v: string | undefined, r) => (r.changed ? <strong data-changed="true">{value(r.field, v)}</strong> : value(r.field, v)) },
+        {
+          title: t('review.new'),
+          dataIndex: 'new',
+          render: (v: string | undefined, r) =>
+            r.changed ? <strong data-changed="true">{value(r.field, v)}</strong> : value(r.field, v),
+        },
         {
           title: t('review.change'),
           dataIndex: 'percentChange',
-          render: (p: string | undefined, r) => (r.changed ? <Tag color={p !== undefined && p.startsWith('-') ? 'blue' : 'orange'} style={{ color: '#000' }}>{p === undefined ? t('review.changed') : `${p.startsWith('-') ? '' : '+'}${p} %`}</Tag> : null),
+          render: (p: string | undefined, r) =>
+            r.changed ? (
+              <Tag color={p !== undefined && p.startsWith('-') ? 'blue' : 'orange'} style={{ color: '#000' }}>
+                {p === undefined ? t('review.changed') : `${p.startsWith('-') ? '' : '+'}${p} %`}
+              </Tag>
+            ) : null,
         },
       ]}
     />
@@ -109,7 +157,8 @@ export function Totals({ preview }: { preview: ProgramPreview }) {
           {t('review.total24h')}: {q(preview.totals.old24h)} → <strong>{q(preview.totals.new24h)}</strong>
         </span>
         <span>
-          {t('review.peakHourly')}: {q(preview.totals.oldPeakHourly)} → <strong>{q(preview.totals.newPeakHourly)}</strong>
+          {t('review.peakHourly')}: {q(preview.totals.oldPeakHourly)} →{' '}
+          <strong>{q(preview.totals.newPeakHourly)}</strong>
         </span>
       </Space>
     </Card>
@@ -119,8 +168,15 @@ export function Totals({ preview }: { preview: ProgramPreview }) {
 function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [form] = Form.useForm<{ acknowledgement?: string; acknowledged?: boolean; witness?: { username: string; password: string } }>();
-  const apply = useApiMutation((input: Parameters<ReturnType<typeof pumpApi>['program']['apply']>[0]) => pumpApi().program.apply(input), [['sessions:unconfirmed']]);
+  const [form] = Form.useForm<{
+    acknowledgement?: string;
+    acknowledged?: boolean;
+    witness?: { username: string; password: string };
+  }>();
+  const apply = useApiMutation(
+    (input: Parameters<ReturnType<typeof pumpApi>['program']['apply']>[0]) => pumpApi().program.apply(input),
+    [['sessions:unconfirmed']],
+  );
   const hard = preview.check.verdict === 'hard';
   const soft = preview.check.verdict === 'soft';
   if (apply.data !== undefined) {
@@ -128,33 +184,56 @@ function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: ()
     const outcome = apply.data;
     return (
       <Space orientation="vertical" style={{ width: '100%' }}>
-      <AntResult
-        status={o === 'confirmed' ? 'success' : o === 'rejected' ? 'warning' : 'error'}
-        title={<span data-testid="program-outcome" data-outcome={o}>{t(`outcome.${o}`)}</span>}
-        subTitle={
-          <>
-            {apply.data.mismatches.length > 0 ? apply.data.mismatches.join('; ') : t('outcome.readBackMatched')}
-            {apply.data.recordingProblem !== undefined && <Alert type="error" showIcon role="alert" data-testid="recording-problem" style={{ marginTop: 12, textAlign: 'left' }} title={t('outcome.recordingProblem')} description={apply.data.recordingProblem} />}
-          </>
-        }
-        extra={
-          <Button
-            type="primary"
-            onClick={() => {
-              apply.reset();
-              client.removeQueries({ queryKey: LAST_READING });
-              onBack();
-            }}
-          >
-            {t('programming.done')}
-          </Button>
-        }
-      />
-      {/* The session report a clinic files: printed from here, the same in both languages. */}
-      <ProgramReport preview={preview} outcome={outcome} changes={<><ReviewTable preview={preview} /><Totals preview={preview} /></>} />
-      <Button className="no-print" onClick={() => window.print()} data-testid="print-program-report">
-        {t('paper.printProgram')}
-      </Button>
+        <AntResult
+          status={o === 'confirmed' ? 'success' : o === 'rejected' ? 'warning' : 'error'}
+          title={
+            <span data-testid="program-outcome" data-outcome={o}>
+              {t(`outcome.${o}`)}
+            </span>
+          }
+          subTitle={
+            <>
+              {apply.data.mismatches.length > 0 ? apply.data.mismatches.join('; ') : t('outcome.readBackMatched')}
+              {apply.data.recordingProblem !== undefined && (
+                <Alert
+                  type="error"
+                  showIcon
+                  role="alert"
+                  data-testid="recording-problem"
+                  style={{ marginTop: 12, textAlign: 'left' }}
+                  title={t('outcome.recordingProblem')}
+                  description={apply.data.recordingProblem}
+                />
+              )}
+            </>
+          }
+          extra={
+            <Button
+              type="primary"
+              onClick={() => {
+                apply.reset();
+                client.removeQueries({ queryKey: LAST_READING });
+                onBack();
+              }}
+            >
+              {t('programming.done')}
+            </Button>
+          }
+        />
+        {/* The session report a clinic files: printed from here, the same in both languages. */}
+        <ProgramReport
+          preview={preview}
+          outcome={outcome}
+          changes={
+            <>
+              <ReviewTable preview={preview} />
+              <Totals preview={preview} />
+            </>
+          }
+        />
+        <Button className="no-print" onClick={() => window.print()} data-testid="print-program-report">
+          {t('paper.printProgram')}
+        </Button>
       </Space>
     );
   }
@@ -163,8 +242,19 @@ function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: ()
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('review.title', { serial: preview.pumpSerial })}
       </Typography.Title>
-      {preview.patient !== null && <Typography.Text>{t('dashboard.patient', { name: preview.patient.name, identifier: preview.patient.identifier })}</Typography.Text>}
-      {preview.bridgeRunning !== undefined && <Alert type="warning" showIcon data-testid="bridge-running" title={t('review.bridgeRunning', { volume: preview.bridgeRunning.value })} />}
+      {preview.patient !== null && (
+        <Typography.Text>
+          {t('dashboard.patient', { name: preview.patient.name, identifier: preview.patient.identifier })}
+        </Typography.Text>
+      )}
+      {preview.bridgeRunning !== undefined && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="bridge-running"
+          title={t('review.bridgeRunning', { volume: preview.bridgeRunning.value })}
+        />
+      )}
       <ReviewTable preview={preview} />
       <Totals preview={preview} />
       <LibraryVerdict check={preview.check} />
@@ -183,10 +273,23 @@ function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: ()
       >
         {soft && (
           <>
-            <Form.Item name="acknowledged" valuePropName="checked" rules={[{ validator: (_, v) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('review.ackRequired')))) }]}>
+            <Form.Item
+              name="acknowledged"
+              valuePropName="checked"
+              rules={[
+                {
+                  validator: (_, v) =>
+                    v === true ? Promise.resolve() : Promise.reject(new Error(t('review.ackRequired'))),
+                },
+              ]}
+            >
               <Checkbox>{t('review.acknowledge')}</Checkbox>
             </Form.Item>
-            <Form.Item name="acknowledgement" label={t('review.reason')} rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}>
+            <Form.Item
+              name="acknowledgement"
+              label={t('review.reason')}
+              rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}
+            >
               <Input.TextArea rows={2} maxLength={500} />
             </Form.Item>
           </>
@@ -197,7 +300,14 @@ function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: ()
           <Button onClick={onBack} disabled={apply.isPending}>
             {t('review.back')}
           </Button>
-          <Button type="primary" danger={soft} htmlType="submit" loading={apply.isPending} disabled={hard} data-testid="program-button">
+          <Button
+            type="primary"
+            danger={soft}
+            htmlType="submit"
+            loading={apply.isPending}
+            disabled={hard}
+            data-testid="program-button"
+          >
             {apply.isPending ? t('programming.programming') : t('programming.program')}
           </Button>
         </Space>
@@ -244,8 +354,20 @@ export default function ProgrammingScreen() {
       {s === undefined ? (
         <Alert type="info" showIcon title={t('programming.interrogateFirst')} />
       ) : (
-        <Card title={t('programming.current', { drug: t(`drug.${s.drug}`), concentration: `${s.concentration.value} ${s.concentration.unit}`, dose: `${s.dailyDose.value} ${s.dailyDose.unit}`, mode: t(`mode.${s.mode}`) })}>
-          <Form<ChangeForm> form={form} layout="vertical" initialValues={{ ...initialValues(s), ...restored }} style={{ maxWidth: 560 }}>
+        <Card
+          title={t('programming.current', {
+            drug: t(`drug.${s.drug}`),
+            concentration: `${s.concentration.value} ${s.concentration.unit}`,
+            dose: `${s.dailyDose.value} ${s.dailyDose.unit}`,
+            mode: t(`mode.${s.mode}`),
+          })}
+        >
+          <Form<ChangeForm>
+            form={form}
+            layout="vertical"
+            initialValues={{ ...initialValues(s), ...restored }}
+            style={{ maxWidth: 560 }}
+          >
             <Form.Item name="mode" label={t('programming.mode')}>
               <Radio.Group
                 options={[
@@ -256,7 +378,12 @@ export default function ProgrammingScreen() {
             </Form.Item>
             {values?.mode === 'flex' && <FlexEditor unit={unit} steps={values.steps ?? []} />}
             {values?.mode === 'continuous' && (
-              <Form.Item name="dailyDose" label={t('programming.dailyDose', { unit })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]} extra={t('programming.dailyDoseHint')}>
+              <Form.Item
+                name="dailyDose"
+                label={t('programming.dailyDose', { unit })}
+                rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                extra={t('programming.dailyDoseHint')}
+              >
                 <Input inputMode="decimal" suffix={unit} />
               </Form.Item>
             )}
@@ -265,16 +392,32 @@ export default function ProgrammingScreen() {
             </Form.Item>
             {values?.bolus === true && (
               <Space wrap>
-                <Form.Item name="volumeMl" label={t('programming.bolusVolume')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+                <Form.Item
+                  name="volumeMl"
+                  label={t('programming.bolusVolume')}
+                  rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                >
                   <Input inputMode="decimal" suffix="mL" style={{ width: 140 }} />
                 </Form.Item>
-                <Form.Item name="durationMinutes" label={t('programming.bolusDuration')} rules={[{ required: true, message: t('form.required') }]}>
+                <Form.Item
+                  name="durationMinutes"
+                  label={t('programming.bolusDuration')}
+                  rules={[{ required: true, message: t('form.required') }]}
+                >
                   <InputNumber min={1} max={1440} precision={0} />
                 </Form.Item>
-                <Form.Item name="lockoutMinutes" label={t('programming.lockout')} rules={[{ required: true, message: t('form.required') }]}>
+                <Form.Item
+                  name="lockoutMinutes"
+                  label={t('programming.lockout')}
+                  rules={[{ required: true, message: t('form.required') }]}
+                >
                   <InputNumber min={0} max={1440} precision={0} />
                 </Form.Item>
-                <Form.Item name="maxPerDay" label={t('programming.maxPerDay')} rules={[{ required: true, message: t('form.required') }]}>
+                <Form.Item
+                  name="maxPerDay"
+                  label={t('programming.maxPerDay')}
+                  rules={[{ required: true, message: t('form.required') }]}
+                >
                   <InputNumber min={0} max={24} precision={0} />
                 </Form.Item>
               </Space>
@@ -286,15 +429,27 @@ export default function ProgrammingScreen() {
               <Space orientation="vertical" style={{ width: '100%' }}>
                 <Typography.Text>
                   {live.data.settings.mode === 'flex'
-                    ? t('programming.willSendFlex', { steps: (live.data.settings.steps ?? []).map((st) => `${st.start} ${st.rate.value}`).join(', '), dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}` })
-                    : t('programming.willSend', { rate: live.data.settings.rate.value, dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}` })}
+                    ? t('programming.willSendFlex', {
+                        steps: (live.data.settings.steps ?? []).map((st) => `${st.start} ${st.rate.value}`).join(', '),
+                        dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}`,
+                      })
+                    : t('programming.willSend', {
+                        rate: live.data.settings.rate.value,
+                        dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}`,
+                      })}
                 </Typography.Text>
                 <LibraryVerdict check={live.data.check} />
               </Space>
             )}
             <ErrorAlert error={live.error} title={t('programming.checkFailed')} />
           </div>
-          <Button type="primary" style={{ marginTop: 16, marginBottom: 16 }} disabled={live.data === undefined || live.isFetching || change === undefined || !settled} onClick={() => setFinish(live.data)} data-testid="review-button">
+          <Button
+            type="primary"
+            style={{ marginTop: 16, marginBottom: 16 }}
+            disabled={live.data === undefined || live.isFetching || change === undefined || !settled}
+            onClick={() => setFinish(live.data)}
+            data-testid="review-button"
+          >
             {t('programming.review')}
           </Button>
           <Button style={{ marginBottom: 16, marginLeft: 8 }} onClick={() => setBolus(true)} data-testid="open-bolus">

@@ -23,7 +23,11 @@ export function StopAction({ status, onReview }: { status: PumpStatus; onReview:
     preview.reset();
   };
   return (
-    <section aria-labelledby="stop-title" style={{ marginTop: 32, paddingTop: 16, borderTop: '1px solid #f0f0f0' }} data-testid="stop-section">
+    <section
+      aria-labelledby="stop-title"
+      style={{ marginTop: 32, paddingTop: 16, borderTop: '1px solid #f0f0f0' }}
+      data-testid="stop-section"
+    >
       <Typography.Title level={4} id="stop-title" style={{ marginTop: 0 }}>
         {t('stopPump.title')}
       </Typography.Title>
@@ -59,8 +63,18 @@ export function StopAction({ status, onReview }: { status: PumpStatus; onReview:
           </Space>
         }
       >
-        <Alert type="warning" showIcon title={t('stopPump.consequence', { dose: `${status.dailyDose.value} ${status.dailyDose.unit}` })} description={t('stopPump.withdrawal')} />
-        <Checkbox checked={understood} onChange={(e) => setUnderstood(e.target.checked)} style={{ marginTop: 16 }} data-testid="stop-understood">
+        <Alert
+          type="warning"
+          showIcon
+          title={t('stopPump.consequence', { dose: `${status.dailyDose.value} ${status.dailyDose.unit}` })}
+          description={t('stopPump.withdrawal')}
+        />
+        <Checkbox
+          checked={understood}
+          onChange={(e) => setUnderstood(e.target.checked)}
+          style={{ marginTop: 16 }}
+          data-testid="stop-understood"
+        >
           {t('stopPump.understood')}
         </Checkbox>
         <ErrorAlert error={preview.error} />

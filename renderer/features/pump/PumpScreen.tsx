@@ -18,7 +18,14 @@ export const LAST_READING = ['pump:last'] as const;
 
 /** The last reading of this workstation, shared by the dashboard, programming and refill screens. */
 export function useLastReading(): InterrogationRecord | undefined {
-  return useQuery<InterrogationRecord | null>({ queryKey: LAST_READING, queryFn: () => null, enabled: false, gcTime: Infinity }).data ?? undefined;
+  return (
+    useQuery<InterrogationRecord | null>({
+      queryKey: LAST_READING,
+      queryFn: () => null,
+      enabled: false,
+      gcTime: Infinity,
+    }).data ?? undefined
+  );
 }
 
 /** Interrogate with progress and cancel; the reading is committed to the database before it is shown. */
@@ -36,7 +43,9 @@ export function useInterrogate() {
     setCancelled(false);
     try {
       const read = pumpApi().pump.interrogate({});
-      const aborted = new Promise<'cancelled'>((resolve) => controller.signal.addEventListener('abort', () => resolve('cancelled')));
+      const aborted = new Promise<'cancelled'>((resolve) =>
+        controller.signal.addEventListener('abort', () => resolve('cancelled')),
+      );
       const result = await Promise.race([read, aborted]);
       if (result === 'cancelled') {
         setCancelled(true);
@@ -61,7 +70,13 @@ export function InterrogateBar() {
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Space align="center" wrap>
-        <Button type="primary" size="large" loading={reading.busy} onClick={() => void reading.run()} data-testid="interrogate">
+        <Button
+          type="primary"
+          size="large"
+          loading={reading.busy}
+          onClick={() => void reading.run()}
+          data-testid="interrogate"
+        >
           {reading.busy ? t('interrogate.busy') : t('interrogate.button')}
         </Button>
         {reading.busy && <Button onClick={reading.cancel}>{t('interrogate.cancel')}</Button>}
@@ -81,7 +96,18 @@ function Forecast({ record }: { record: InterrogationRecord }) {
   return (
     <Card title={t('dashboard.reservoir')} size="small">
       <Space align="center" size="large" wrap>
-        <Progress type="dashboard" percent={percent} format={() => `${s.reservoirVolume.value} mL`} status={s.alarms.some((a) => a.code === 'LOW_RESERVOIR' || a.code === 'EMPTY_RESERVOIR') ? 'exception' : 'normal'} aria-label={t('dashboard.reservoirGauge', { volume: s.reservoirVolume.value, capacity: s.reservoirCapacity.value })} />
+        <Progress
+          type="dashboard"
+          percent={percent}
+          format={() => `${s.reservoirVolume.value} mL`}
+          status={
+            s.alarms.some((a) => a.code === 'LOW_RESERVOIR' || a.code === 'EMPTY_RESERVOIR') ? 'exception' : 'normal'
+          }
+          aria-label={t('dashboard.reservoirGauge', {
+            volume: s.reservoirVolume.value,
+            capacity: s.reservoirCapacity.value,
+          })}
+        />
         {record.forecast != null && <ForecastView forecast={record.forecast} />}
       </Space>
     </Card>
@@ -99,12 +125,22 @@ function Maintenance({ record }: { record: InterrogationRecord }) {
           <Button onClick={() => alarm.mutate(undefined)} loading={alarm.isPending}>
             {t('dashboard.alarmTest')}
           </Button>
-          <Button onClick={() => clock.mutate(undefined)} loading={clock.isPending} disabled={Math.abs(record.clockDriftSeconds) < 1}>
+          <Button
+            onClick={() => clock.mutate(undefined)}
+            loading={clock.isPending}
+            disabled={Math.abs(record.clockDriftSeconds) < 1}
+          >
             {t('dashboard.setClock')}
           </Button>
         </Space>
         {alarm.isSuccess && <Alert type="success" showIcon title={t('dashboard.alarmTestDone')} />}
-        {clock.data !== undefined && <Alert type="success" showIcon title={t('dashboard.clockSet', { before: clock.data.driftBefore, after: clock.data.driftAfter })} />}
+        {clock.data !== undefined && (
+          <Alert
+            type="success"
+            showIcon
+            title={t('dashboard.clockSet', { before: clock.data.driftBefore, after: clock.data.driftAfter })}
+          />
+        )}
         <ErrorAlert error={alarm.error ?? clock.error} />
       </Space>
     </Card>
@@ -115,7 +151,15 @@ function EventLog() {
   const { t, i18n } = useTranslation();
   const events = useApiMutation(() => pumpApi().pump.events({}));
   return (
-    <Card title={t('dashboard.events')} size="small" extra={<Button onClick={() => events.mutate(undefined)} loading={events.isPending}>{t('dashboard.readEvents')}</Button>}>
+    <Card
+      title={t('dashboard.events')}
+      size="small"
+      extra={
+        <Button onClick={() => events.mutate(undefined)} loading={events.isPending}>
+          {t('dashboard.readEvents')}
+        </Button>
+      }
+    >
       <ErrorAlert error={events.error} />
       {events.data !== undefined && (
         <Table
@@ -126,7 +170,11 @@ function EventLog() {
           dataSource={[...events.data].reverse()}
           locale={{ emptyText: t('dashboard.noEvents') }}
           columns={[
-            { title: t('dashboard.eventTime'), dataIndex: 'at', render: (v: string) => formatDateTime(v, i18n.language) },
+            {
+              title: t('dashboard.eventTime'),
+              dataIndex: 'at',
+              render: (v: string) => formatDateTime(v, i18n.language),
+            },
             { title: t('dashboard.event'), dataIndex: 'code', render: (c: string) => t(`event.${c}`) },
             { title: t('dashboard.eventDetail'), dataIndex: 'detail' },
           ]}
@@ -139,7 +187,11 @@ function EventLog() {
 export default function PumpScreen() {
   const { t, i18n } = useTranslation();
   const record = useLastReading();
-  const patient = useApi(['patients:forPump', record?.status.serial], () => pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' }), { enabled: record !== undefined });
+  const patient = useApi(
+    ['patients:forPump', record?.status.serial],
+    () => pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' }),
+    { enabled: record !== undefined },
+  );
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>

@@ -13,10 +13,20 @@ export function DiscrepancyAck() {
   return (
     <Card size="small" title={t('visit.ackTitle')} data-testid="discrepancy-ack" style={{ marginBottom: 16 }}>
       <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={t('visit.ackWhy')} />
-      <Form.Item name={['discrepancyAck', 'checked']} label={t('visit.ackChecked')} extra={t('visit.ackCheckedHint')} rules={rule}>
+      <Form.Item
+        name={['discrepancyAck', 'checked']}
+        label={t('visit.ackChecked')}
+        extra={t('visit.ackCheckedHint')}
+        rules={rule}
+      >
         <Input.TextArea rows={2} maxLength={500} />
       </Form.Item>
-      <Form.Item name={['discrepancyAck', 'patientState']} label={t('visit.ackPatientState')} extra={t('visit.ackPatientStateHint')} rules={rule}>
+      <Form.Item
+        name={['discrepancyAck', 'patientState']}
+        label={t('visit.ackPatientState')}
+        extra={t('visit.ackPatientStateHint')}
+        rules={rule}
+      >
         <Input.TextArea rows={2} maxLength={500} />
       </Form.Item>
     </Card>

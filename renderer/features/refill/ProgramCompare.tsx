@@ -12,7 +12,8 @@ type Comparison = z.infer<typeof ProgramComparisonSchema>;
  */
 export function ProgramCompare({ comparison, after }: { comparison: Comparison; after: 'sent' | 'readBack' }) {
   const { t } = useTranslation();
-  const value = (field: string, v: string) => (field === 'drug' ? t(`drug.${v}`, { defaultValue: v }) : field === 'mode' ? t(`mode.${v}`, { defaultValue: v }) : v);
+  const value = (field: string, v: string) =>
+    field === 'drug' ? t(`drug.${v}`, { defaultValue: v }) : field === 'mode' ? t(`mode.${v}`, { defaultValue: v }) : v;
   return (
     <div data-testid="program-compare" data-identical={comparison.identical}>
       <Alert
@@ -27,10 +28,28 @@ export function ProgramCompare({ comparison, after }: { comparison: Comparison; 
         rowKey={(r) => `${r.field}-${r.label ?? ''}`}
         dataSource={comparison.rows}
         columns={[
-          { key: 'field', title: t('visit.setting'), render: (_, r) => (r.field === 'step' ? t('visit.stepAt', { time: r.label ?? '' }) : t(`visit.field.${r.field}`)) },
+          {
+            key: 'field',
+            title: t('visit.setting'),
+            render: (_, r) =>
+              r.field === 'step' ? t('visit.stepAt', { time: r.label ?? '' }) : t(`visit.field.${r.field}`),
+          },
           { key: 'before', title: t('visit.before'), render: (_, r) => value(r.field, r.before) },
-          { key: 'after', title: t(after === 'sent' ? 'visit.afterSent' : 'visit.afterReadBack'), render: (_, r) => value(r.field, r.after) },
-          { key: 'same', title: t('visit.same'), render: (_, r) => (r.same ? <strong style={{ color: '#135200' }}>✓ {t('visit.sameYes')}</strong> : <strong style={{ color: '#a8071a' }}>✗ {t('visit.sameNo')}</strong>) },
+          {
+            key: 'after',
+            title: t(after === 'sent' ? 'visit.afterSent' : 'visit.afterReadBack'),
+            render: (_, r) => value(r.field, r.after),
+          },
+          {
+            key: 'same',
+            title: t('visit.same'),
+            render: (_, r) =>
+              r.same ? (
+                <strong style={{ color: '#135200' }}>✓ {t('visit.sameYes')}</strong>
+              ) : (
+                <strong style={{ color: '#a8071a' }}>✗ {t('visit.sameNo')}</strong>
+              ),
+          },
         ]}
       />
     </div>

@@ -12,9 +12,18 @@ export function PumpBanner({ patient, pump }: { patient: Patient | null | undefi
       data-testid="pump-banner"
       title={
         <Typography.Text>
-          <strong>{patient == null ? t('visit.noPatient') : t('visit.patientLine', { name: patient.name, identifier: patient.identifier })}</strong>
+          <strong>
+            {patient == null
+              ? t('visit.noPatient')
+              : t('visit.patientLine', { name: patient.name, identifier: patient.identifier })}
+          </strong>
           {' · '}
-          {t('visit.pumpLine', { serial: pump.serial, drug: t(`drug.${pump.drug}`), concentration: `${pump.concentration.value} ${pump.concentration.unit}`, dose: `${pump.dailyDose.value} ${pump.dailyDose.unit}` })}
+          {t('visit.pumpLine', {
+            serial: pump.serial,
+            drug: t(`drug.${pump.drug}`),
+            concentration: `${pump.concentration.value} ${pump.concentration.unit}`,
+            dose: `${pump.dailyDose.value} ${pump.dailyDose.unit}`,
+          })}
         </Typography.Text>
       }
     />

@@ -71,8 +71,16 @@ function Visit({ onNew }: { onNew: () => void }) {
   const record = useLastReading();
   const s = record?.status;
   const today = useClinicToday();
-  const orders = useQuery({ queryKey: ['prescriptions:open', s?.serial], queryFn: async () => unwrap(await pumpApi().prescriptions.open({ serial: s?.serial ?? '-' })), enabled: s !== undefined });
-  const patient = useQuery({ queryKey: ['patients:forPump', s?.serial], queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: s?.serial ?? '-' })), enabled: s !== undefined });
+  const orders = useQuery({
+    queryKey: ['prescriptions:open', s?.serial],
+    queryFn: async () => unwrap(await pumpApi().prescriptions.open({ serial: s?.serial ?? '-' })),
+    enabled: s !== undefined,
+  });
+  const patient = useQuery({
+    queryKey: ['patients:forPump', s?.serial],
+    queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: s?.serial ?? '-' })),
+    enabled: s !== undefined,
+  });
   useEffect(() => {
     // One open order is shown chosen; the nurse still confirms it with the patient.
     const only = orders.data?.length === 1 ? orders.data[0] : undefined;
@@ -85,8 +93,18 @@ function Visit({ onNew }: { onNew: () => void }) {
     enabled: v.orderId !== undefined && s !== undefined,
   });
   const wanted = check.data?.order.components[0];
-  const problems = syringeProblems(t, wanted, { drug: v.drug, concentration: v.concentration, concentrationUnit: v.concentrationUnit, expiry: v.expiry }, today);
-  const typed = { withdrawnMl: v.withdrawnMl ?? '', instilledMl: v.instilledMl ?? '', emptied: v.emptied === true, expiry: v.expiry ?? '' };
+  const problems = syringeProblems(
+    t,
+    wanted,
+    { drug: v.drug, concentration: v.concentration, concentrationUnit: v.concentrationUnit, expiry: v.expiry },
+    today,
+  );
+  const typed = {
+    withdrawnMl: v.withdrawnMl ?? '',
+    instilledMl: v.instilledMl ?? '',
+    emptied: v.emptied === true,
+    expiry: v.expiry ?? '',
+  };
   const previewInput = useDebounced(typed);
   const settled = JSON.stringify(previewInput) === JSON.stringify(typed);
   const preview = useQuery({
@@ -103,7 +121,10 @@ function Visit({ onNew }: { onNew: () => void }) {
       ),
     enabled: s !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2 && report === undefined,
   });
-  const perform = useApiMutation((input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input), [['sessions:unconfirmed'], ['reviews:list']]);
+  const perform = useApiMutation(
+    (input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input),
+    [['sessions:unconfirmed'], ['reviews:list']],
+  );
   useEffect(() => {
     const id = FOCUS[step];
     if (id !== undefined && report === undefined) document.getElementById(id)?.focus();
@@ -122,17 +143,39 @@ function Visit({ onNew }: { onNew: () => void }) {
     navigate('refill');
   };
   const submit = async () => {
-    await form.validateFields([['witness', 'username'], ['witness', 'password']]);
+    await form.validateFields([
+      ['witness', 'username'],
+      ['witness', 'password'],
+    ]);
     const all = form.getFieldsValue(true) as VisitForm;
     const r = await perform.mutateAsync({
       prescriptionId: all.orderId ?? 0,
       refillOnly: true,
-      syringe: { drug: all.drug ?? 'morphine', concentration: { value: all.concentration ?? '', unit: all.concentrationUnit ?? wanted?.concentration.unit ?? 'mg/mL' }, volumeMl: all.volumeMl ?? '', lot: all.lot ?? '', expiry: all.expiry ?? '', preparedBy: all.preparedBy ?? '', checkedBy: all.checkedBy ?? '', ...(all.barcode === undefined || all.barcode === '' ? {} : { barcode: all.barcode }) },
+      syringe: {
+        drug: all.drug ?? 'morphine',
+        concentration: {
+          value: all.concentration ?? '',
+          unit: all.concentrationUnit ?? wanted?.concentration.unit ?? 'mg/mL',
+        },
+        volumeMl: all.volumeMl ?? '',
+        lot: all.lot ?? '',
+        expiry: all.expiry ?? '',
+        preparedBy: all.preparedBy ?? '',
+        checkedBy: all.checkedBy ?? '',
+        ...(all.barcode === undefined || all.barcode === '' ? {} : { barcode: all.barcode }),
+      },
       withdrawnMl: all.withdrawnMl ?? '',
       reservoirEmptied: all.emptied === true,
       instilledMl: all.instilledMl ?? '',
       witness: { username: all.witness?.username ?? '', password: all.witness?.password ?? '' },
-      ...(preview.data?.discrepancyFlag === true ? { discrepancyAcknowledgement: { checked: all.discrepancyAck?.checked ?? '', patientState: all.discrepancyAck?.patientState ?? '' } } : {}),
+      ...(preview.data?.discrepancyFlag === true
+        ? {
+            discrepancyAcknowledgement: {
+              checked: all.discrepancyAck?.checked ?? '',
+              patientState: all.discrepancyAck?.patientState ?? '',
+            },
+          }
+        : {}),
     });
     // On record: the report stays (for printing after a lock); the entries go.
     dropDrafts('visit.form');
@@ -143,28 +186,53 @@ function Visit({ onNew }: { onNew: () => void }) {
   if (report !== undefined) {
     return (
       <Space orientation="vertical" style={{ width: '100%' }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>{t('nav.visit')}</Typography.Title>
-        <Alert type={report.outcome === 'confirmed' ? 'success' : 'error'} showIcon title={<span data-testid="refill-outcome" data-outcome={report.outcome}>{t(`outcome.${report.outcome}`)}</span>} />
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {t('nav.visit')}
+        </Typography.Title>
+        <Alert
+          type={report.outcome === 'confirmed' ? 'success' : 'error'}
+          showIcon
+          title={
+            <span data-testid="refill-outcome" data-outcome={report.outcome}>
+              {t(`outcome.${report.outcome}`)}
+            </span>
+          }
+        />
         {report.program != null && (
           <Card size="small" title={t('visit.programTitle')} className="no-print">
             <ProgramCompare comparison={report.program} after="readBack" />
           </Card>
         )}
-        {report.reviewId != null && <Alert type="warning" showIcon data-testid="review-opened" title={t('visit.reviewOpened')} />}
+        {report.reviewId != null && (
+          <Alert type="warning" showIcon data-testid="review-opened" title={t('visit.reviewOpened')} />
+        )}
         <RefillReportView report={report} />
         <Space className="no-print" wrap>
-          <Button type="primary" data-testid="visit-print" onClick={() => window.print()}>{t('report.print')}</Button>
-          <Button onClick={() => { dropDrafts('visit.'); onNew(); }}>{t('visit.newVisit')}</Button>
+          <Button type="primary" data-testid="visit-print" onClick={() => window.print()}>
+            {t('report.print')}
+          </Button>
+          <Button
+            onClick={() => {
+              dropDrafts('visit.');
+              onNew();
+            }}
+          >
+            {t('visit.newVisit')}
+          </Button>
         </Space>
       </Space>
     );
   }
 
-  const stepItems = ['order', 'syringe', 'withdrawn', 'instilled', 'finish'].map((k) => ({ title: t(`refill.step.${k}`) }));
+  const stepItems = ['order', 'syringe', 'withdrawn', 'instilled', 'finish'].map((k) => ({
+    title: t(`refill.step.${k}`),
+  }));
   const checkedOk = check.data?.eligible === true && patient.data != null;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Typography.Title level={2} style={{ margin: 0 }}>{t('nav.visit')}</Typography.Title>
+      <Typography.Title level={2} style={{ margin: 0 }}>
+        {t('nav.visit')}
+      </Typography.Title>
       <Steps current={step} items={stepItems} size="small" />
       {s !== undefined && <PumpBanner patient={patient.data} pump={s} />}
       <Form<VisitForm> form={form} name="visit" layout="vertical" initialValues={draft} style={{ maxWidth: 760 }}>
@@ -177,16 +245,42 @@ function Visit({ onNew }: { onNew: () => void }) {
                 <OrderStep orders={orders.data} check={check.data} checkError={check.error} onFullWizard={fullWizard} />
               </div>
             )}
-            <Button type="primary" data-testid="visit-next" disabled={!checkedOk || v.identity !== true || v.noSymptoms !== true} onClick={() => void next()}>{t('refill.next')}</Button>
+            <Button
+              type="primary"
+              data-testid="visit-next"
+              disabled={!checkedOk || v.identity !== true || v.noSymptoms !== true}
+              onClick={() => void next()}
+            >
+              {t('refill.next')}
+            </Button>
           </Card>
         )}
         {step === 1 && s !== undefined && (
           <Card title={t('refill.step.syringe')}>
-            <SyringeStep form={form} problems={problems} unit={v.concentrationUnit ?? wanted?.concentration.unit ?? s.concentration.unit} />
-            {problems.length === 0 && v.drug !== undefined && v.concentration !== undefined && <Alert type="success" showIcon data-testid="syringe-matches" style={{ marginBottom: 8 }} title={t('visit.syringeMatches')} />}
+            <SyringeStep
+              form={form}
+              problems={problems}
+              unit={v.concentrationUnit ?? wanted?.concentration.unit ?? s.concentration.unit}
+            />
+            {problems.length === 0 && v.drug !== undefined && v.concentration !== undefined && (
+              <Alert
+                type="success"
+                showIcon
+                data-testid="syringe-matches"
+                style={{ marginBottom: 8 }}
+                title={t('visit.syringeMatches')}
+              />
+            )}
             <Space style={{ marginTop: 8 }}>
               <Button onClick={() => setStep(0)}>{t('review.back')}</Button>
-              <Button type="primary" data-testid="visit-next" disabled={problems.length > 0} onClick={() => void next()}>{t('refill.next')}</Button>
+              <Button
+                type="primary"
+                data-testid="visit-next"
+                disabled={problems.length > 0}
+                onClick={() => void next()}
+              >
+                {t('refill.next')}
+              </Button>
             </Space>
           </Card>
         )}
@@ -196,7 +290,19 @@ function Visit({ onNew }: { onNew: () => void }) {
             <ErrorAlert error={preview.error} />
             <Space style={{ marginTop: 8 }}>
               <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
-              <Button type="primary" data-testid="visit-next" disabled={preview.data === undefined || preview.isFetching || !settled || (step === 3 && preview.data.forecast === null)} onClick={() => void next()}>{t('refill.next')}</Button>
+              <Button
+                type="primary"
+                data-testid="visit-next"
+                disabled={
+                  preview.data === undefined ||
+                  preview.isFetching ||
+                  !settled ||
+                  (step === 3 && preview.data.forecast === null)
+                }
+                onClick={() => void next()}
+              >
+                {t('refill.next')}
+              </Button>
             </Space>
           </Card>
         )}
@@ -208,8 +314,18 @@ function Visit({ onNew }: { onNew: () => void }) {
               <WitnessFields />
               <ErrorAlert error={perform.error} title={t('refill.failed')} />
               <Space>
-                <Button onClick={() => setStep(3)} disabled={perform.isPending}>{t('review.back')}</Button>
-                <Button type="primary" data-testid="visit-submit" loading={perform.isPending} disabled={!check.data.program.identical} onClick={() => void submit().catch(() => undefined)}>{t('visit.submit')}</Button>
+                <Button onClick={() => setStep(3)} disabled={perform.isPending}>
+                  {t('review.back')}
+                </Button>
+                <Button
+                  type="primary"
+                  data-testid="visit-submit"
+                  loading={perform.isPending}
+                  disabled={!check.data.program.identical}
+                  onClick={() => void submit().catch(() => undefined)}
+                >
+                  {t('visit.submit')}
+                </Button>
               </Space>
             </Space>
           </Card>

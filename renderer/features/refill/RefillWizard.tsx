@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Select, Space, Steps, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  Descriptions,
+  Form,
+  Input,
+  Radio,
+  Select,
+  Space,
+  Steps,
+  Typography,
+} from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -56,8 +69,20 @@ function Wizard({ onNew }: { onNew: () => void }) {
   const [step, setStep] = useDraftState('refill.step', 0);
   const [checks] = Form.useForm<{ orderId: number; identity: boolean; symptoms: 'none' | 'overdose' | 'withdrawal' }>();
   const [syringeForm] = Form.useForm<SyringeForm>();
-  const [volumes] = Form.useForm<{ withdrawnMl: string; instilledMl: string; rinseMl?: string; rinsed?: boolean; emptied?: boolean; discrepancyAck?: { checked?: string; patientState?: string } }>();
-  const [finish] = Form.useForm<{ witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }>();
+  const [volumes] = Form.useForm<{
+    withdrawnMl: string;
+    instilledMl: string;
+    rinseMl?: string;
+    rinsed?: boolean;
+    emptied?: boolean;
+    discrepancyAck?: { checked?: string; patientState?: string };
+  }>();
+  const [finish] = Form.useForm<{
+    witness: { username: string; password: string };
+    wasteMl?: string;
+    wasteWitness?: string;
+    acknowledgement?: string;
+  }>();
   const checksDraft = useFormDraft(checks, 'refill.checks');
   const syringeDraft = useFormDraft(syringeForm, 'refill.syringe');
   const volumesDraft = useFormDraft(volumes, 'refill.volumes');
@@ -74,27 +99,52 @@ function Wizard({ onNew }: { onNew: () => void }) {
   // A new concentration or drug on a pump with patient boluses: the physician decides what they become.
   const [bolusDecision, setBolusDecision] = useDraftState<'' | 'same-dose' | 'remove'>('refill.bolusDecision', '');
   const today = useClinicToday();
-  const role = useQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) }).data?.user?.role;
+  const role = useQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) })
+    .data?.user?.role;
   const canProgram = role !== undefined && may(role, 'pump.program');
   const s = record?.status;
-  const orders = useQuery({ queryKey: ['prescriptions:open', s?.serial], queryFn: async () => unwrap(await pumpApi().prescriptions.open({ serial: s?.serial ?? '-' })), enabled: s !== undefined });
+  const orders = useQuery({
+    queryKey: ['prescriptions:open', s?.serial],
+    queryFn: async () => unwrap(await pumpApi().prescriptions.open({ serial: s?.serial ?? '-' })),
+    enabled: s !== undefined,
+  });
   const order = orders.data?.find((o) => o.id === orderId);
   const wanted = order?.components[0];
   // The order against the pump: a new drug or concentration is a physician's refill with the forced bridge.
   const drugChange = s !== undefined && wanted !== undefined && wanted.drug !== s.drug;
-  const concentrationChange = s !== undefined && wanted !== undefined && !drugChange && (wanted.concentration.unit !== s.concentration.unit || !dec(wanted.concentration.value).eq(s.concentration.value));
+  const concentrationChange =
+    s !== undefined &&
+    wanted !== undefined &&
+    !drugChange &&
+    (wanted.concentration.unit !== s.concentration.unit || !dec(wanted.concentration.value).eq(s.concentration.value));
   useEffect(() => {
     // The syringe is expected to be what the order says.
     if (wanted !== undefined) syringeForm.setFieldValue('drug', wanted.drug);
   }, [wanted?.drug, syringeForm]);
   const orderProblems: string[] = [];
   if (s !== undefined && wanted !== undefined) {
-    if ((drugChange || concentrationChange) && !canProgram) orderProblems.push(t(drugChange ? 'refill.orderDrugChange' : 'refill.orderConcentrationChange'));
-    if (!drugChange && (wanted.dailyDose.unit !== s.dailyDose.unit || !dec(wanted.dailyDose.value).eq(s.dailyDose.value))) {
-      orderProblems.push(t('refill.orderDose', { ordered: `${wanted.dailyDose.value} ${wanted.dailyDose.unit}`, pump: `${s.dailyDose.value} ${s.dailyDose.unit}` }));
+    if ((drugChange || concentrationChange) && !canProgram)
+      orderProblems.push(t(drugChange ? 'refill.orderDrugChange' : 'refill.orderConcentrationChange'));
+    if (
+      !drugChange &&
+      (wanted.dailyDose.unit !== s.dailyDose.unit || !dec(wanted.dailyDose.value).eq(s.dailyDose.value))
+    ) {
+      orderProblems.push(
+        t('refill.orderDose', {
+          ordered: `${wanted.dailyDose.value} ${wanted.dailyDose.unit}`,
+          pump: `${s.dailyDose.value} ${s.dailyDose.unit}`,
+        }),
+      );
     }
   }
-  const typed = { withdrawnMl: withdrawn ?? '', instilledMl: instilled ?? '', prescriptionId: orderId ?? 0, emptied, expiry: syringe?.expiry ?? '', bolus: bolusDecision };
+  const typed = {
+    withdrawnMl: withdrawn ?? '',
+    instilledMl: instilled ?? '',
+    prescriptionId: orderId ?? 0,
+    emptied,
+    expiry: syringe?.expiry ?? '',
+    bolus: bolusDecision,
+  };
   const previewInput = useDebounced(typed);
   // Moving on waits until the figures on screen are the ones for what was typed.
   const settled = JSON.stringify(previewInput) === JSON.stringify(typed);
@@ -113,13 +163,20 @@ function Wizard({ onNew }: { onNew: () => void }) {
       ),
     enabled: record !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2,
   });
-  const patient = useQuery({ queryKey: ['patients:forPump', record?.status.serial], queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' })), enabled: record !== undefined });
-  const perform = useApiMutation(async (input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => {
-    const r = await pumpApi().refill.perform(input);
-    // The visit is on record: its entries are not kept any longer.
-    if (r.ok) dropDrafts('refill.');
-    return r;
-  }, [['sessions:unconfirmed'], ['reviews:list']]);
+  const patient = useQuery({
+    queryKey: ['patients:forPump', record?.status.serial],
+    queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: record?.status.serial ?? '-' })),
+    enabled: record !== undefined,
+  });
+  const perform = useApiMutation(
+    async (input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => {
+      const r = await pumpApi().refill.perform(input);
+      // The visit is on record: its entries are not kept any longer.
+      if (r.ok) dropDrafts('refill.');
+      return r;
+    },
+    [['sessions:unconfirmed'], ['reviews:list']],
+  );
   const host = useApi(['app:info'], () => pumpApi().app.info({})).data?.host;
   const pdf = useApiMutation((v: { fileName: string }) => pumpApi().report.pdf(v));
   const needsAck = perform.error instanceof ApiError && perform.error.code === 'ACKNOWLEDGEMENT_REQUIRED';
@@ -129,52 +186,155 @@ function Wizard({ onNew }: { onNew: () => void }) {
   // The syringe against the order (the order was checked against the pump at the first step).
   const syringeProblems = syringeProblems_(t, wanted, syringe, today);
   const rinseUsed = drugChange && rinseMl !== undefined && DECIMAL.test(rinseMl) ? rinseMl : '0';
-  const overSyringe = syringe?.volumeMl !== undefined && instilled !== undefined && DECIMAL.test(instilled) && DECIMAL.test(syringe.volumeMl) && dec(instilled).plus(rinseUsed).gt(syringe.volumeMl);
-  const rinseMissing = drugChange && (rinsed !== true || rinseMl === undefined || !DECIMAL.test(rinseMl) || dec(rinseMl).isZero());
-  const fillDiffers = order?.fillVolumeMl != null && instilled !== undefined && DECIMAL.test(instilled) && !dec(instilled).eq(order.fillVolumeMl);
+  const overSyringe =
+    syringe?.volumeMl !== undefined &&
+    instilled !== undefined &&
+    DECIMAL.test(instilled) &&
+    DECIMAL.test(syringe.volumeMl) &&
+    dec(instilled).plus(rinseUsed).gt(syringe.volumeMl);
+  const rinseMissing =
+    drugChange && (rinsed !== true || rinseMl === undefined || !DECIMAL.test(rinseMl) || dec(rinseMl).isZero());
+  const fillDiffers =
+    order?.fillVolumeMl != null &&
+    instilled !== undefined &&
+    DECIMAL.test(instilled) &&
+    !dec(instilled).eq(order.fillVolumeMl);
 
   const next = async (form?: { validateFields: () => Promise<unknown> }) => {
     if (form !== undefined) await form.validateFields();
     setStep((n) => n + 1);
   };
-  const submit = (v: { witness: { username: string; password: string }; wasteMl?: string; wasteWitness?: string; acknowledgement?: string }) => {
+  const submit = (v: {
+    witness: { username: string; password: string };
+    wasteMl?: string;
+    wasteWitness?: string;
+    acknowledgement?: string;
+  }) => {
     const sy = syringeForm.getFieldsValue(true) as SyringeForm;
-    const vol = volumes.getFieldsValue(true) as { withdrawnMl: string; instilledMl: string; rinseMl?: string; emptied?: boolean; discrepancyAck?: { checked?: string; patientState?: string } };
+    const vol = volumes.getFieldsValue(true) as {
+      withdrawnMl: string;
+      instilledMl: string;
+      rinseMl?: string;
+      emptied?: boolean;
+      discrepancyAck?: { checked?: string; patientState?: string };
+    };
     const ack = vol.discrepancyAck;
     perform.mutate({
       prescriptionId: orderId ?? 0,
       ...(drugChange && vol.rinseMl !== undefined ? { rinse: { volumeMl: vol.rinseMl } } : {}),
-      syringe: { drug: sy.drug, concentration: { value: sy.concentration, unit: wanted?.concentration.unit ?? s?.concentration.unit ?? 'mg/mL' }, volumeMl: sy.volumeMl, lot: sy.lot, expiry: sy.expiry, preparedBy: sy.preparedBy, checkedBy: sy.checkedBy, ...(sy.barcode === undefined || sy.barcode === '' ? {} : { barcode: sy.barcode }) },
+      syringe: {
+        drug: sy.drug,
+        concentration: {
+          value: sy.concentration,
+          unit: wanted?.concentration.unit ?? s?.concentration.unit ?? 'mg/mL',
+        },
+        volumeMl: sy.volumeMl,
+        lot: sy.lot,
+        expiry: sy.expiry,
+        preparedBy: sy.preparedBy,
+        checkedBy: sy.checkedBy,
+        ...(sy.barcode === undefined || sy.barcode === '' ? {} : { barcode: sy.barcode }),
+      },
       withdrawnMl: vol.withdrawnMl,
       reservoirEmptied: vol.emptied === true,
       instilledMl: vol.instilledMl,
       witness: v.witness,
-      ...(v.wasteMl !== undefined && v.wasteMl !== '' && v.wasteWitness !== undefined ? { waste: { volumeMl: v.wasteMl, witness: v.wasteWitness } } : {}),
+      ...(v.wasteMl !== undefined && v.wasteMl !== '' && v.wasteWitness !== undefined
+        ? { waste: { volumeMl: v.wasteMl, witness: v.wasteWitness } }
+        : {}),
       ...(v.acknowledgement === undefined || v.acknowledgement === '' ? {} : { acknowledgement: v.acknowledgement }),
       ...(bolusDecision === '' ? {} : { patientBolus: bolusDecision }),
-      ...(preview.data?.discrepancyFlag === true && ack?.checked !== undefined && ack.patientState !== undefined ? { discrepancyAcknowledgement: { checked: ack.checked, patientState: ack.patientState } } : {}),
+      ...(preview.data?.discrepancyFlag === true && ack?.checked !== undefined && ack.patientState !== undefined
+        ? { discrepancyAcknowledgement: { checked: ack.checked, patientState: ack.patientState } }
+        : {}),
     });
   };
   const bridgeCard =
     change === null || s === undefined ? null : (
-      <Card size="small" title={t(change.previousDrug === null ? 'refill.bridgeTitle' : 'refill.drugChangeTitle')} data-testid="bridge-plan" style={{ marginTop: 16 }}>
+      <Card
+        size="small"
+        title={t(change.previousDrug === null ? 'refill.bridgeTitle' : 'refill.drugChangeTitle')}
+        data-testid="bridge-plan"
+        style={{ marginTop: 16 }}
+      >
         <Descriptions
           size="small"
           bordered
           column={1}
           items={[
             ...(change.previousDrug === null
-              ? [{ key: 'c', label: t('status.concentration'), children: <span>{s.concentration.value} → <strong>{change.newConcentration.value} {change.newConcentration.unit}</strong></span> }]
-              : [{ key: 'drug', label: t('status.drug'), children: <span>{t(`drug.${change.previousDrug}`)} {s.concentration.value} {s.concentration.unit} → <strong>{t(`drug.${change.newDrug}`)} {change.newConcentration.value} {change.newConcentration.unit}</strong></span> }]),
-            { key: 'dose', label: t('status.dailyDose'), children: change.previousDrug === null ? `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` : <span>{s.dailyDose.value} {s.dailyDose.unit} → <strong>{change.newDailyDose.value} {change.newDailyDose.unit}</strong></span> },
+              ? [
+                  {
+                    key: 'c',
+                    label: t('status.concentration'),
+                    children: (
+                      <span>
+                        {s.concentration.value} →{' '}
+                        <strong>
+                          {change.newConcentration.value} {change.newConcentration.unit}
+                        </strong>
+                      </span>
+                    ),
+                  },
+                ]
+              : [
+                  {
+                    key: 'drug',
+                    label: t('status.drug'),
+                    children: (
+                      <span>
+                        {t(`drug.${change.previousDrug}`)} {s.concentration.value} {s.concentration.unit} →{' '}
+                        <strong>
+                          {t(`drug.${change.newDrug}`)} {change.newConcentration.value} {change.newConcentration.unit}
+                        </strong>
+                      </span>
+                    ),
+                  },
+                ]),
+            {
+              key: 'dose',
+              label: t('status.dailyDose'),
+              children:
+                change.previousDrug === null ? (
+                  `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})`
+                ) : (
+                  <span>
+                    {s.dailyDose.value} {s.dailyDose.unit} →{' '}
+                    <strong>
+                      {change.newDailyDose.value} {change.newDailyDose.unit}
+                    </strong>
+                  </span>
+                ),
+            },
             { key: 'dead', label: t('refill.deadVolume'), children: `${change.deadVolume.value} mL` },
-            { key: 'bridge', label: t('refill.bridgeVolume'), children: <strong>{`${change.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(change.bridgeMinutes), minutes: change.bridgeMinutes })}`}</strong> },
+            {
+              key: 'bridge',
+              label: t('refill.bridgeVolume'),
+              children: (
+                <strong>{`${change.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(change.bridgeMinutes), minutes: change.bridgeMinutes })}`}</strong>
+              ),
+            },
             { key: 'old', label: t('helpers.oldRate'), children: `${change.oldRate.value} mL/day` },
             { key: 'new', label: t('helpers.newRate'), children: <strong>{change.newRate.value} mL/day</strong> },
           ]}
         />
-        <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t(change.previousDrug === null ? 'refill.bridgeForced' : 'refill.drugBridgeForced', { drug: t(`drug.${change.previousDrug ?? change.newDrug}`) })} />
-        {change.patientBolus !== null && <BolusDecision bolus={change.patientBolus} concentration={change.newConcentration} oldConcentration={s.concentration} value={bolusDecision} onChange={setBolusDecision} />}
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 8 }}
+          title={t(change.previousDrug === null ? 'refill.bridgeForced' : 'refill.drugBridgeForced', {
+            drug: t(`drug.${change.previousDrug ?? change.newDrug}`),
+          })}
+        />
+        {change.patientBolus !== null && (
+          <BolusDecision
+            bolus={change.patientBolus}
+            concentration={change.newConcentration}
+            oldConcentration={s.concentration}
+            value={bolusDecision}
+            onChange={setBolusDecision}
+          />
+        )}
         <div style={{ marginTop: 8 }}>
           <LibraryVerdict check={change.check} />
         </div>
@@ -184,7 +344,15 @@ function Wizard({ onNew }: { onNew: () => void }) {
   if (perform.data !== undefined) {
     return (
       <Space orientation="vertical" style={{ width: '100%' }}>
-        <Alert type={perform.data.outcome === 'confirmed' ? 'success' : 'error'} showIcon title={<span data-testid="refill-outcome" data-outcome={perform.data.outcome}>{t(`outcome.${perform.data.outcome}`)}</span>} />
+        <Alert
+          type={perform.data.outcome === 'confirmed' ? 'success' : 'error'}
+          showIcon
+          title={
+            <span data-testid="refill-outcome" data-outcome={perform.data.outcome}>
+              {t(`outcome.${perform.data.outcome}`)}
+            </span>
+          }
+        />
         <RefillReportView report={perform.data} />
         <ErrorAlert error={pdf.error} />
         <Space className="no-print" wrap>
@@ -193,11 +361,20 @@ function Wizard({ onNew }: { onNew: () => void }) {
           </Button>
           {/* The desktop app saves the page as a PDF itself; a browser's print dialog offers "Save as PDF". */}
           {host === 'electron' && (
-            <Button loading={pdf.isPending} onClick={() => pdf.mutate({ fileName: `refill-${perform.data?.pumpSerial ?? 'pump'}-${(perform.data?.performedAt ?? '').slice(0, 10)}.pdf` })}>
+            <Button
+              loading={pdf.isPending}
+              onClick={() =>
+                pdf.mutate({
+                  fileName: `refill-${perform.data?.pumpSerial ?? 'pump'}-${(perform.data?.performedAt ?? '').slice(0, 10)}.pdf`,
+                })
+              }
+            >
               {t('report.savePdf')}
             </Button>
           )}
-          {host === 'electron' && pdf.data?.savedTo != null && <span role="status">{t('report.savedTo', { path: pdf.data.savedTo })}</span>}
+          {host === 'electron' && pdf.data?.savedTo != null && (
+            <span role="status">{t('report.savedTo', { path: pdf.data.savedTo })}</span>
+          )}
           {host === 'web' && <Typography.Text type="secondary">{t('report.pdfHint')}</Typography.Text>}
           <Button
             onClick={() => {
@@ -214,7 +391,9 @@ function Wizard({ onNew }: { onNew: () => void }) {
     );
   }
 
-  const stepItems = ['order', 'syringe', 'withdrawn', 'instilled', 'finish'].map((k) => ({ title: t(`refill.step.${k}`) }));
+  const stepItems = ['order', 'syringe', 'withdrawn', 'instilled', 'finish'].map((k) => ({
+    title: t(`refill.step.${k}`),
+  }));
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
@@ -227,25 +406,92 @@ function Wizard({ onNew }: { onNew: () => void }) {
           {s !== undefined && (
             <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }}>
               {patient.data === null && <Alert type="error" showIcon title={t('dashboard.unregistered')} />}
-              {patient.data != null && <Typography.Text strong data-testid="refill-patient">{t('dashboard.patient', { name: patient.data.name, identifier: patient.data.identifier })}</Typography.Text>}
+              {patient.data != null && (
+                <Typography.Text strong data-testid="refill-patient">
+                  {t('dashboard.patient', { name: patient.data.name, identifier: patient.data.identifier })}
+                </Typography.Text>
+              )}
               <Typography.Text>
-                {t('refill.pumpHolds', { drug: t(`drug.${s.drug}`), concentration: `${s.concentration.value} ${s.concentration.unit}`, dose: `${s.dailyDose.value} ${s.dailyDose.unit}`, volume: s.reservoirVolume.value })}
+                {t('refill.pumpHolds', {
+                  drug: t(`drug.${s.drug}`),
+                  concentration: `${s.concentration.value} ${s.concentration.unit}`,
+                  dose: `${s.dailyDose.value} ${s.dailyDose.unit}`,
+                  volume: s.reservoirVolume.value,
+                })}
               </Typography.Text>
               <Form form={checks} layout="vertical" initialValues={checksDraft}>
-                <Form.Item name="orderId" label={t('refill.order')} rules={[{ required: true, message: t('refill.chooseOrder') }]}>
-                  <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 4 }} options={(orders.data ?? []).map((o) => ({ value: o.id, label: <span data-testid="refill-order">{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span> }))} />
+                <Form.Item
+                  name="orderId"
+                  label={t('refill.order')}
+                  rules={[{ required: true, message: t('refill.chooseOrder') }]}
+                >
+                  <Radio.Group
+                    style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+                    options={(orders.data ?? []).map((o) => ({
+                      value: o.id,
+                      label: (
+                        <span data-testid="refill-order">{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span>
+                      ),
+                    }))}
+                  />
                 </Form.Item>
-                <Form.Item name="identity" valuePropName="checked" rules={[{ validator: (_, v) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required')))) }]}>
+                <Form.Item
+                  name="identity"
+                  valuePropName="checked"
+                  rules={[
+                    {
+                      validator: (_, v) =>
+                        v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required'))),
+                    },
+                  ]}
+                >
                   <Checkbox>{t('refill.identity')}</Checkbox>
                 </Form.Item>
-                <Form.Item name="symptoms" label={t('refill.symptoms')} rules={[{ required: true, message: t('form.required') }]}>
-                  <Radio.Group options={(['none', 'overdose', 'withdrawal'] as const).map((v) => ({ value: v, label: t(`refill.symptom.${v}`) }))} />
+                <Form.Item
+                  name="symptoms"
+                  label={t('refill.symptoms')}
+                  rules={[{ required: true, message: t('form.required') }]}
+                >
+                  <Radio.Group
+                    options={(['none', 'overdose', 'withdrawal'] as const).map((v) => ({
+                      value: v,
+                      label: t(`refill.symptom.${v}`),
+                    }))}
+                  />
                 </Form.Item>
               </Form>
-              {orders.data?.length === 0 && <Alert type="error" showIcon role="alert" data-testid="no-order" title={t('refill.noOrder')} />}
-              {orderProblems.length > 0 && <Alert type="error" showIcon role="alert" data-testid="order-problem" title={<ul style={{ margin: 0, paddingLeft: 20 }}>{orderProblems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
-              {(symptoms === 'overdose' || symptoms === 'withdrawal') && <Alert type="error" showIcon title={t('refill.callPhysician')} />}
-              <Button type="primary" disabled={patient.data == null || order === undefined || orderProblems.length > 0 || identity !== true || symptoms === undefined} onClick={() => void next(checks)}>
+              {orders.data?.length === 0 && (
+                <Alert type="error" showIcon role="alert" data-testid="no-order" title={t('refill.noOrder')} />
+              )}
+              {orderProblems.length > 0 && (
+                <Alert
+                  type="error"
+                  showIcon
+                  role="alert"
+                  data-testid="order-problem"
+                  title={
+                    <ul style={{ margin: 0, paddingLeft: 20 }}>
+                      {orderProblems.map((p) => (
+                        <li key={p}>{p}</li>
+                      ))}
+                    </ul>
+                  }
+                />
+              )}
+              {(symptoms === 'overdose' || symptoms === 'withdrawal') && (
+                <Alert type="error" showIcon title={t('refill.callPhysician')} />
+              )}
+              <Button
+                type="primary"
+                disabled={
+                  patient.data == null ||
+                  order === undefined ||
+                  orderProblems.length > 0 ||
+                  identity !== true ||
+                  symptoms === undefined
+                }
+                onClick={() => void next(checks)}
+              >
                 {t('refill.next')}
               </Button>
             </Space>
@@ -254,115 +500,224 @@ function Wizard({ onNew }: { onNew: () => void }) {
       </div>
       {s !== undefined && (
         <div hidden={step !== 1}>
-        <Card title={t('refill.step.syringe')}>
-          <Form<SyringeForm> form={syringeForm} layout="vertical" style={{ maxWidth: 560 }} initialValues={{ drug: wanted?.drug ?? s.drug, ...syringeDraft }}>
-            <Form.Item name="barcode" label={t('refill.barcode')} extra={t('refill.barcodeHint')}>
-              <Input
-                onChange={(e) => {
-                  const parsed = parseGs1(e.target.value);
-                  if (parsed.lot !== undefined) syringeForm.setFieldValue('lot', parsed.lot);
-                  if (parsed.expiry !== undefined) syringeForm.setFieldValue('expiry', parsed.expiry);
-                }}
+          <Card title={t('refill.step.syringe')}>
+            <Form<SyringeForm>
+              form={syringeForm}
+              layout="vertical"
+              style={{ maxWidth: 560 }}
+              initialValues={{ drug: wanted?.drug ?? s.drug, ...syringeDraft }}
+            >
+              <Form.Item name="barcode" label={t('refill.barcode')} extra={t('refill.barcodeHint')}>
+                <Input
+                  onChange={(e) => {
+                    const parsed = parseGs1(e.target.value);
+                    if (parsed.lot !== undefined) syringeForm.setFieldValue('lot', parsed.lot);
+                    if (parsed.expiry !== undefined) syringeForm.setFieldValue('expiry', parsed.expiry);
+                  }}
+                />
+              </Form.Item>
+              <Form.Item name="drug" label={t('status.drug')} rules={[{ required: true, message: t('form.required') }]}>
+                <Select options={drugs.map((d) => ({ value: d, label: t(`drug.${d}`) }))} />
+              </Form.Item>
+              <Form.Item
+                name="concentration"
+                label={t('status.concentration')}
+                rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+              >
+                <Input inputMode="decimal" suffix={`${mass}/mL`} />
+              </Form.Item>
+              <Form.Item
+                name="volumeMl"
+                label={t('refill.syringeVolume')}
+                rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+              >
+                <Input inputMode="decimal" suffix="mL" />
+              </Form.Item>
+              <Form.Item name="lot" label={t('refill.lot')} rules={[{ required: true, message: t('form.required') }]}>
+                <Input />
+              </Form.Item>
+              <Form.Item
+                name="expiry"
+                label={t('refill.expiry')}
+                rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}
+              >
+                <Input placeholder="YYYY-MM-DD" />
+              </Form.Item>
+              <Form.Item
+                name="preparedBy"
+                label={t('refill.preparedBy')}
+                rules={[{ required: true, message: t('form.required') }]}
+              >
+                <Input />
+              </Form.Item>
+              <Form.Item
+                name="checkedBy"
+                label={t('refill.checkedBy')}
+                rules={[{ required: true, message: t('form.required') }]}
+              >
+                <Input />
+              </Form.Item>
+            </Form>
+            {concentrationChange && wanted !== undefined && syringeProblems.length === 0 && (
+              <Alert
+                type="info"
+                showIcon
+                data-testid="concentration-change"
+                style={{ marginBottom: 8 }}
+                title={t('refill.concentrationChange', {
+                  from: `${s.concentration.value} ${s.concentration.unit}`,
+                  to: `${wanted.concentration.value} ${wanted.concentration.unit}`,
+                })}
               />
-            </Form.Item>
-            <Form.Item name="drug" label={t('status.drug')} rules={[{ required: true, message: t('form.required') }]}>
-              <Select options={drugs.map((d) => ({ value: d, label: t(`drug.${d}`) }))} />
-            </Form.Item>
-            <Form.Item name="concentration" label={t('status.concentration')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
-              <Input inputMode="decimal" suffix={`${mass}/mL`} />
-            </Form.Item>
-            <Form.Item name="volumeMl" label={t('refill.syringeVolume')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
-              <Input inputMode="decimal" suffix="mL" />
-            </Form.Item>
-            <Form.Item name="lot" label={t('refill.lot')} rules={[{ required: true, message: t('form.required') }]}>
-              <Input />
-            </Form.Item>
-            <Form.Item name="expiry" label={t('refill.expiry')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}>
-              <Input placeholder="YYYY-MM-DD" />
-            </Form.Item>
-            <Form.Item name="preparedBy" label={t('refill.preparedBy')} rules={[{ required: true, message: t('form.required') }]}>
-              <Input />
-            </Form.Item>
-            <Form.Item name="checkedBy" label={t('refill.checkedBy')} rules={[{ required: true, message: t('form.required') }]}>
-              <Input />
-            </Form.Item>
-          </Form>
-          {concentrationChange && wanted !== undefined && syringeProblems.length === 0 && (
-            <Alert type="info" showIcon data-testid="concentration-change" style={{ marginBottom: 8 }} title={t('refill.concentrationChange', { from: `${s.concentration.value} ${s.concentration.unit}`, to: `${wanted.concentration.value} ${wanted.concentration.unit}` })} />
-          )}
-          {drugChange && wanted !== undefined && syringeProblems.length === 0 && (
-            <Alert type="warning" showIcon data-testid="drug-change" style={{ marginBottom: 8 }} title={t('refill.drugChange', { from: t(`drug.${s.drug}`), to: t(`drug.${wanted.drug}`) })} />
-          )}
-          {syringeProblems.length > 0 && (
-            <Alert type="error" showIcon role="alert" data-testid="syringe-mismatch" title={t('refill.syringeMismatch')} description={<ul style={{ margin: 0, paddingLeft: 20 }}>{syringeProblems.map((p) => <li key={p}>{p}</li>)}</ul>} />
-          )}
-          <Space style={{ marginTop: 16 }}>
-            <Button onClick={() => setStep(0)}>{t('review.back')}</Button>
-            <Button type="primary" disabled={syringeProblems.length > 0 || wanted === undefined} onClick={() => void next(syringeForm)}>
-              {t('refill.next')}
-            </Button>
-          </Space>
-        </Card>
+            )}
+            {drugChange && wanted !== undefined && syringeProblems.length === 0 && (
+              <Alert
+                type="warning"
+                showIcon
+                data-testid="drug-change"
+                style={{ marginBottom: 8 }}
+                title={t('refill.drugChange', { from: t(`drug.${s.drug}`), to: t(`drug.${wanted.drug}`) })}
+              />
+            )}
+            {syringeProblems.length > 0 && (
+              <Alert
+                type="error"
+                showIcon
+                role="alert"
+                data-testid="syringe-mismatch"
+                title={t('refill.syringeMismatch')}
+                description={
+                  <ul style={{ margin: 0, paddingLeft: 20 }}>
+                    {syringeProblems.map((p) => (
+                      <li key={p}>{p}</li>
+                    ))}
+                  </ul>
+                }
+              />
+            )}
+            <Space style={{ marginTop: 16 }}>
+              <Button onClick={() => setStep(0)}>{t('review.back')}</Button>
+              <Button
+                type="primary"
+                disabled={syringeProblems.length > 0 || wanted === undefined}
+                onClick={() => void next(syringeForm)}
+              >
+                {t('refill.next')}
+              </Button>
+            </Space>
+          </Card>
         </div>
       )}
       {s !== undefined && (
         <div hidden={step !== 2 && step !== 3}>
-        <Card title={t(step === 3 ? 'refill.step.instilled' : 'refill.step.withdrawn')}>
-          <Alert type="warning" showIcon title={t('refill.septumWarning')} style={{ marginBottom: 16 }} />
-          <Form form={volumes} layout="vertical" style={{ maxWidth: 560 }} initialValues={volumesDraft}>
-            <Form.Item name="withdrawnMl" label={t('refill.withdrawn')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]} hidden={step !== 2}>
-              <Input inputMode="decimal" suffix="mL" />
-            </Form.Item>
-            <Form.Item name="emptied" valuePropName="checked" hidden={step !== 2} extra={t('refill.emptiedHelp')}>
-              <Checkbox data-testid="reservoir-emptied">{t('refill.emptied')}</Checkbox>
-            </Form.Item>
-            {drugChange && (
-              <Card size="small" title={t('refill.rinseTitle')} data-testid="rinse" hidden={step !== 2} style={{ marginBottom: 16 }}>
-                <Typography.Paragraph>{t('refill.rinseHow', { drug: wanted === undefined ? '' : t(`drug.${wanted.drug}`) })}</Typography.Paragraph>
-                <Form.Item name="rinseMl" label={t('refill.rinseVolume')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
-                  <Input inputMode="decimal" suffix="mL" style={{ width: 160 }} />
-                </Form.Item>
-                <Form.Item name="rinsed" valuePropName="checked" rules={[{ validator: (_, v) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required')))) }]}>
-                  <Checkbox>{t('refill.rinsed')}</Checkbox>
-                </Form.Item>
-              </Card>
-            )}
-            {step === 2 && preview.data?.discrepancyFlag === true && <DiscrepancyAck />}
-            {step >= 3 && (
-              <Form.Item name="instilledMl" label={t('refill.instilled', { capacity: s.reservoirCapacity.value })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+          <Card title={t(step === 3 ? 'refill.step.instilled' : 'refill.step.withdrawn')}>
+            <Alert type="warning" showIcon title={t('refill.septumWarning')} style={{ marginBottom: 16 }} />
+            <Form form={volumes} layout="vertical" style={{ maxWidth: 560 }} initialValues={volumesDraft}>
+              <Form.Item
+                name="withdrawnMl"
+                label={t('refill.withdrawn')}
+                rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                hidden={step !== 2}
+              >
                 <Input inputMode="decimal" suffix="mL" />
               </Form.Item>
-            )}
-          </Form>
-          <div aria-live="polite">
-            {preview.data !== undefined && (
-              <Space orientation="vertical" style={{ width: '100%' }}>
-                <Alert
-                  data-testid="discrepancy"
-                  data-flag={preview.data.discrepancyFlag}
-                  type={preview.data.discrepancyFlag ? 'error' : 'success'}
-                  showIcon
-                  title={t(preview.data.discrepancyFlag ? 'refill.discrepancyFlagged' : 'refill.discrepancyOk', { expected: preview.data.expectedResidualMl, discrepancy: preview.data.discrepancyMl, threshold: preview.data.thresholdMl })}
-                />
-                {step === 3 && fillDiffers && order?.fillVolumeMl != null && <Alert type="warning" showIcon data-testid="fill-differs" title={t('refill.fillDiffers', { ordered: order.fillVolumeMl, instilled })} />}
-                {step === 3 && preview.data.forecast !== null && (
-                  <div data-testid="refill-forecast">
-                    <ForecastView forecast={preview.data.forecast} compact />
-                  </div>
-                )}
-              </Space>
-            )}
-            {step === 3 && bridgeCard}
-            {overSyringe && <Alert type="error" showIcon role="alert" title={t('refill.overSyringe')} />}
-            <ErrorAlert error={preview.error} />
-          </div>
-          <Space style={{ marginTop: 16 }}>
-            <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
-            <Button type="primary" disabled={preview.data === undefined || preview.isFetching || !settled || overSyringe || (step === 2 && rinseMissing) || (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))} onClick={() => void next(volumes)}>
-              {t('refill.next')}
-            </Button>
-          </Space>
-        </Card>
+              <Form.Item name="emptied" valuePropName="checked" hidden={step !== 2} extra={t('refill.emptiedHelp')}>
+                <Checkbox data-testid="reservoir-emptied">{t('refill.emptied')}</Checkbox>
+              </Form.Item>
+              {drugChange && (
+                <Card
+                  size="small"
+                  title={t('refill.rinseTitle')}
+                  data-testid="rinse"
+                  hidden={step !== 2}
+                  style={{ marginBottom: 16 }}
+                >
+                  <Typography.Paragraph>
+                    {t('refill.rinseHow', { drug: wanted === undefined ? '' : t(`drug.${wanted.drug}`) })}
+                  </Typography.Paragraph>
+                  <Form.Item
+                    name="rinseMl"
+                    label={t('refill.rinseVolume')}
+                    rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                  >
+                    <Input inputMode="decimal" suffix="mL" style={{ width: 160 }} />
+                  </Form.Item>
+                  <Form.Item
+                    name="rinsed"
+                    valuePropName="checked"
+                    rules={[
+                      {
+                        validator: (_, v) =>
+                          v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required'))),
+                      },
+                    ]}
+                  >
+                    <Checkbox>{t('refill.rinsed')}</Checkbox>
+                  </Form.Item>
+                </Card>
+              )}
+              {step === 2 && preview.data?.discrepancyFlag === true && <DiscrepancyAck />}
+              {step >= 3 && (
+                <Form.Item
+                  name="instilledMl"
+                  label={t('refill.instilled', { capacity: s.reservoirCapacity.value })}
+                  rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                >
+                  <Input inputMode="decimal" suffix="mL" />
+                </Form.Item>
+              )}
+            </Form>
+            <div aria-live="polite">
+              {preview.data !== undefined && (
+                <Space orientation="vertical" style={{ width: '100%' }}>
+                  <Alert
+                    data-testid="discrepancy"
+                    data-flag={preview.data.discrepancyFlag}
+                    type={preview.data.discrepancyFlag ? 'error' : 'success'}
+                    showIcon
+                    title={t(preview.data.discrepancyFlag ? 'refill.discrepancyFlagged' : 'refill.discrepancyOk', {
+                      expected: preview.data.expectedResidualMl,
+                      discrepancy: preview.data.discrepancyMl,
+                      threshold: preview.data.thresholdMl,
+                    })}
+                  />
+                  {step === 3 && fillDiffers && order?.fillVolumeMl != null && (
+                    <Alert
+                      type="warning"
+                      showIcon
+                      data-testid="fill-differs"
+                      title={t('refill.fillDiffers', { ordered: order.fillVolumeMl, instilled })}
+                    />
+                  )}
+                  {step === 3 && preview.data.forecast !== null && (
+                    <div data-testid="refill-forecast">
+                      <ForecastView forecast={preview.data.forecast} compact />
+                    </div>
+                  )}
+                </Space>
+              )}
+              {step === 3 && bridgeCard}
+              {overSyringe && <Alert type="error" showIcon role="alert" title={t('refill.overSyringe')} />}
+              <ErrorAlert error={preview.error} />
+            </div>
+            <Space style={{ marginTop: 16 }}>
+              <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
+              <Button
+                type="primary"
+                disabled={
+                  preview.data === undefined ||
+                  preview.isFetching ||
+                  !settled ||
+                  overSyringe ||
+                  (step === 2 && rinseMissing) ||
+                  (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))
+                }
+                onClick={() => void next(volumes)}
+              >
+                {t('refill.next')}
+              </Button>
+            </Space>
+          </Card>
         </div>
       )}
       {step === 4 && s !== undefined && preview.data !== undefined && (
@@ -372,21 +727,68 @@ function Wizard({ onNew }: { onNew: () => void }) {
             size="small"
             column={1}
             items={[
-              { key: 'order', label: t('refill.order'), children: order === undefined ? '—' : `#${order.id} ${orderText(t, order)} (${order.orderedBy})` },
-              { key: 'drug', label: t('status.drug'), children: change === null ? `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})` : `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} → ${t(`drug.${change.newDrug}`)} ${change.newConcentration.value} ${change.newConcentration.unit}` },
-              { key: 'dose', label: t('status.dailyDose'), children: change === null || change.previousDrug === null ? `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})` : `${s.dailyDose.value} ${s.dailyDose.unit} → ${change.newDailyDose.value} ${change.newDailyDose.unit}` },
-              ...(drugChange ? [{ key: 'rinse', label: t('refill.rinseVolume'), children: `${rinseMl ?? ''} mL` }] : []),
-              { key: 'reservoir', label: t('status.reservoir'), children: <span>{preview.data.expectedResidualMl} mL → <strong>{instilled} mL</strong></span> },
+              {
+                key: 'order',
+                label: t('refill.order'),
+                children: order === undefined ? '—' : `#${order.id} ${orderText(t, order)} (${order.orderedBy})`,
+              },
+              {
+                key: 'drug',
+                label: t('status.drug'),
+                children:
+                  change === null
+                    ? `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})`
+                    : `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} → ${t(`drug.${change.newDrug}`)} ${change.newConcentration.value} ${change.newConcentration.unit}`,
+              },
+              {
+                key: 'dose',
+                label: t('status.dailyDose'),
+                children:
+                  change === null || change.previousDrug === null
+                    ? `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})`
+                    : `${s.dailyDose.value} ${s.dailyDose.unit} → ${change.newDailyDose.value} ${change.newDailyDose.unit}`,
+              },
+              ...(drugChange
+                ? [{ key: 'rinse', label: t('refill.rinseVolume'), children: `${rinseMl ?? ''} mL` }]
+                : []),
+              {
+                key: 'reservoir',
+                label: t('status.reservoir'),
+                children: (
+                  <span>
+                    {preview.data.expectedResidualMl} mL → <strong>{instilled} mL</strong>
+                  </span>
+                ),
+              },
               { key: 'withdrawn', label: t('refill.withdrawn'), children: `${withdrawn} mL` },
-              { key: 'discrepancy', label: t('refill.discrepancy'), children: `${preview.data.discrepancyMl} mL${preview.data.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}` },
-              { key: 'next', label: t('dashboard.nextRefill'), children: preview.data.forecast === null ? '—' : <ForecastView forecast={preview.data.forecast} compact /> },
+              {
+                key: 'discrepancy',
+                label: t('refill.discrepancy'),
+                children: `${preview.data.discrepancyMl} mL${preview.data.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`,
+              },
+              {
+                key: 'next',
+                label: t('dashboard.nextRefill'),
+                children:
+                  preview.data.forecast === null ? '—' : <ForecastView forecast={preview.data.forecast} compact />,
+              },
             ]}
           />
           {bridgeCard}
-          <Form form={finish} layout="vertical" style={{ maxWidth: 560, marginTop: 16 }} onFinish={submit} initialValues={finishDraft}>
+          <Form
+            form={finish}
+            layout="vertical"
+            style={{ maxWidth: 560, marginTop: 16 }}
+            onFinish={submit}
+            initialValues={finishDraft}
+          >
             <WitnessFields />
             <Space wrap style={{ marginTop: 12 }}>
-              <Form.Item name="wasteMl" label={t('refill.waste')} rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}>
+              <Form.Item
+                name="wasteMl"
+                label={t('refill.waste')}
+                rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+              >
                 <Input inputMode="decimal" suffix="mL" style={{ width: 140 }} />
               </Form.Item>
               <Form.Item name="wasteWitness" label={t('refill.wasteWitness')}>
@@ -394,7 +796,11 @@ function Wizard({ onNew }: { onNew: () => void }) {
               </Form.Item>
             </Space>
             {(needsAck || change?.check.verdict === 'soft') && (
-              <Form.Item name="acknowledgement" label={t('review.reason')} rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}>
+              <Form.Item
+                name="acknowledgement"
+                label={t('review.reason')}
+                rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}
+              >
                 <Input.TextArea rows={2} maxLength={500} />
               </Form.Item>
             )}
@@ -403,7 +809,13 @@ function Wizard({ onNew }: { onNew: () => void }) {
               <Button onClick={() => setStep(3)} disabled={perform.isPending}>
                 {t('review.back')}
               </Button>
-              <Button type="primary" htmlType="submit" loading={perform.isPending} disabled={change?.check.verdict === 'hard'} data-testid="refill-submit">
+              <Button
+                type="primary"
+                htmlType="submit"
+                loading={perform.isPending}
+                disabled={change?.check.verdict === 'hard'}
+                data-testid="refill-submit"
+              >
                 {t('refill.update')}
               </Button>
             </Space>
@@ -418,7 +830,19 @@ type PatientBolusPlan = NonNullable<NonNullable<RefillPreview['concentrationChan
 type Conc = { value: string; unit: string };
 
 /** The patient bolus old beside new at a concentration or drug change; the physician chooses. */
-function BolusDecision({ bolus, concentration, oldConcentration, value, onChange }: { bolus: PatientBolusPlan; concentration: Conc; oldConcentration: Conc; value: '' | 'same-dose' | 'remove'; onChange: (v: 'same-dose' | 'remove') => void }) {
+function BolusDecision({
+  bolus,
+  concentration,
+  oldConcentration,
+  value,
+  onChange,
+}: {
+  bolus: PatientBolusPlan;
+  concentration: Conc;
+  oldConcentration: Conc;
+  value: '' | 'same-dose' | 'remove';
+  onChange: (v: 'same-dose' | 'remove') => void;
+}) {
   const { t } = useTranslation();
   const mass = oldConcentration.unit.split('/')[0] ?? '';
   const doseOf = (volumeMl: string, c: Conc) => `${dec(volumeMl).mul(c.value).toDecimalPlaces(4).toString()} ${mass}`;
@@ -431,7 +855,16 @@ function BolusDecision({ bolus, concentration, oldConcentration, value, onChange
         bordered
         column={1}
         items={[
-          { key: 'old', label: t('refill.bolusOld'), children: t('refill.bolusSettings', { volume: old.volumeMl, dose: doseOf(old.volumeMl, oldConcentration), perDay: old.maxPerDay, lockout: old.lockoutMinutes }) },
+          {
+            key: 'old',
+            label: t('refill.bolusOld'),
+            children: t('refill.bolusSettings', {
+              volume: old.volumeMl,
+              dose: doseOf(old.volumeMl, oldConcentration),
+              perDay: old.maxPerDay,
+              lockout: old.lockoutMinutes,
+            }),
+          },
           {
             key: 'new',
             label: t('refill.bolusNew'),
@@ -439,14 +872,28 @@ function BolusDecision({ bolus, concentration, oldConcentration, value, onChange
               value === 'remove' || value === '' || bolus.sameDose === null ? (
                 <strong>{value === '' ? t('refill.bolusUndecided') : t('refill.bolusNone')}</strong>
               ) : (
-                <strong>{t('refill.bolusSettings', { volume: bolus.sameDose.volumeMl, dose: doseOf(bolus.sameDose.volumeMl, concentration), perDay: bolus.sameDose.maxPerDay, lockout: bolus.sameDose.lockoutMinutes })}</strong>
+                <strong>
+                  {t('refill.bolusSettings', {
+                    volume: bolus.sameDose.volumeMl,
+                    dose: doseOf(bolus.sameDose.volumeMl, concentration),
+                    perDay: bolus.sameDose.maxPerDay,
+                    lockout: bolus.sameDose.lockoutMinutes,
+                  })}
+                </strong>
               ),
           },
         ]}
       />
-      <Radio.Group aria-label={t('refill.bolusTitle')} value={value === '' ? undefined : value} onChange={(e) => onChange(e.target.value as 'same-dose' | 'remove')} style={{ marginTop: 8 }}>
+      <Radio.Group
+        aria-label={t('refill.bolusTitle')}
+        value={value === '' ? undefined : value}
+        onChange={(e) => onChange(e.target.value as 'same-dose' | 'remove')}
+        style={{ marginTop: 8 }}
+      >
         <Space orientation="vertical">
-          {bolus.sameDose !== null && <Radio value="same-dose">{t('refill.bolusSameDose', { volume: bolus.sameDose.volumeMl })}</Radio>}
+          {bolus.sameDose !== null && (
+            <Radio value="same-dose">{t('refill.bolusSameDose', { volume: bolus.sameDose.volumeMl })}</Radio>
+          )}
           <Radio value="remove">{t('refill.bolusRemove')}</Radio>
         </Space>
       </Radio.Group>

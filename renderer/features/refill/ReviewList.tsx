@@ -20,7 +20,8 @@ type Review = z.infer<typeof PumpReviewSchema>;
 export default function ReviewList() {
   const { t } = useTranslation();
   const reviews = useApi(['reviews:list'], () => pumpApi().reviews.list({}));
-  const role = useQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) }).data?.user?.role;
+  const role = useQuery({ queryKey: ['auth:status'], queryFn: async () => unwrap(await pumpApi().auth.status({})) })
+    .data?.user?.role;
   const canClear = role !== undefined && may(role, 'review.clear');
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -30,7 +31,9 @@ export default function ReviewList() {
       <Typography.Paragraph>{t('reviews.intro')}</Typography.Paragraph>
       <ErrorAlert error={reviews.error} />
       {reviews.data?.length === 0 && <Empty description={t('reviews.none')} />}
-      {reviews.data?.map((r) => <ReviewCard key={r.id} review={r} canClear={canClear} />)}
+      {reviews.data?.map((r) => (
+        <ReviewCard key={r.id} review={r} canClear={canClear} />
+      ))}
     </Space>
   );
 }
@@ -38,10 +41,17 @@ export default function ReviewList() {
 function ReviewCard({ review, canClear }: { review: Review; canClear: boolean }) {
   const { t, i18n } = useTranslation();
   const [clearing, setClearing] = useState(false);
-  const clear = useApiMutation((input: { id: number; note: string }) => pumpApi().reviews.clear(input), [['reviews:list']]);
+  const clear = useApiMutation(
+    (input: { id: number; note: string }) => pumpApi().reviews.clear(input),
+    [['reviews:list']],
+  );
   const who = review.patient === null ? '—' : `${review.patient.name} (${review.patient.identifier})`;
   return (
-    <Card title={<span>{t('reviews.cardTitle', { patient: who, serial: review.pumpSerial })}</span>} data-testid="review" data-serial={review.pumpSerial}>
+    <Card
+      title={<span>{t('reviews.cardTitle', { patient: who, serial: review.pumpSerial })}</span>}
+      data-testid="review"
+      data-serial={review.pumpSerial}
+    >
       <Descriptions
         bordered
         size="small"
@@ -49,7 +59,15 @@ function ReviewCard({ review, canClear }: { review: Review; canClear: boolean })
         items={[
           { key: 'when', label: t('reviews.flaggedAt'), children: formatDateTime(review.flaggedAt, i18n.language) },
           { key: 'nurse', label: t('report.nurse'), children: review.nurse },
-          { key: 'volumes', label: t('refill.discrepancy'), children: t('reviews.volumes', { expected: review.expectedMl, withdrawn: review.withdrawnMl, discrepancy: review.discrepancyMl }) },
+          {
+            key: 'volumes',
+            label: t('refill.discrepancy'),
+            children: t('reviews.volumes', {
+              expected: review.expectedMl,
+              withdrawn: review.withdrawnMl,
+              discrepancy: review.discrepancyMl,
+            }),
+          },
           { key: 'checked', label: t('visit.ackChecked'), children: review.checked },
           { key: 'state', label: t('visit.ackPatientState'), children: review.patientState },
         ]}
@@ -60,8 +78,17 @@ function ReviewCard({ review, canClear }: { review: Review; canClear: boolean })
         </Button>
       )}
       {canClear && clearing && (
-        <Form layout="vertical" style={{ marginTop: 12, maxWidth: 560 }} onFinish={(v: { note: string }) => clear.mutate({ id: review.id, note: v.note })}>
-          <Form.Item name="note" label={t('reviews.note')} extra={t('reviews.noteHint')} rules={[{ required: true, whitespace: true, min: 3, message: t('reviews.noteRequired') }]}>
+        <Form
+          layout="vertical"
+          style={{ marginTop: 12, maxWidth: 560 }}
+          onFinish={(v: { note: string }) => clear.mutate({ id: review.id, note: v.note })}
+        >
+          <Form.Item
+            name="note"
+            label={t('reviews.note')}
+            extra={t('reviews.noteHint')}
+            rules={[{ required: true, whitespace: true, min: 3, message: t('reviews.noteRequired') }]}
+          >
             <Input.TextArea rows={3} maxLength={1000} autoFocus />
           </Form.Item>
           <ErrorAlert error={clear.error} />

@@ -14,16 +14,44 @@ import type { FormInstance } from 'antd';
 export const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 type Check = z.infer<typeof VisitCheckSchema>;
-type Preview = { expectedResidualMl: string; discrepancyMl: string; discrepancyFlag: boolean; thresholdMl: string; forecast: RefillReport['forecast'] | null };
+type Preview = {
+  expectedResidualMl: string;
+  discrepancyMl: string;
+  discrepancyFlag: boolean;
+  thresholdMl: string;
+  forecast: RefillReport['forecast'] | null;
+};
 
 /** Order and patient: the open orders, the visit's verdict on the chosen one, the two checks. */
-export function OrderStep({ orders, check, checkError, onFullWizard }: { orders: Prescription[] | undefined; check: Check | undefined; checkError: unknown; onFullWizard: () => void }) {
+export function OrderStep({
+  orders,
+  check,
+  checkError,
+  onFullWizard,
+}: {
+  orders: Prescription[] | undefined;
+  check: Check | undefined;
+  checkError: unknown;
+  onFullWizard: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const required = (v: unknown) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required'))));
   return (
     <>
-      <Form.Item name="orderId" label={t('refill.order')} rules={[{ required: true, message: t('refill.chooseOrder') }]}>
-        <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 4 }} options={(orders ?? []).map((o) => ({ value: o.id, label: <span data-testid="visit-order">{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span> }))} />
+      <Form.Item
+        name="orderId"
+        label={t('refill.order')}
+        rules={[{ required: true, message: t('refill.chooseOrder') }]}
+      >
+        <Radio.Group
+          style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+          options={(orders ?? []).map((o) => ({
+            value: o.id,
+            label: (
+              <span data-testid="visit-order">{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span>
+            ),
+          }))}
+        />
       </Form.Item>
       {orders?.length === 0 && <Alert type="error" showIcon role="alert" title={t('refill.noOrder')} />}
       {check !== undefined && !check.eligible && (
@@ -51,11 +79,22 @@ export function OrderStep({ orders, check, checkError, onFullWizard }: { orders:
       <ErrorAlert error={checkError} />
       {check?.eligible === true && (
         <>
-          <Alert type="success" showIcon style={{ marginBottom: 16 }} data-testid="visit-possible" title={t('visit.possible')} />
+          <Alert
+            type="success"
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="visit-possible"
+            title={t('visit.possible')}
+          />
           <Form.Item name="identity" valuePropName="checked" rules={[{ validator: (_, v) => required(v) }]}>
             <Checkbox>{t('visit.identity')}</Checkbox>
           </Form.Item>
-          <Form.Item name="noSymptoms" valuePropName="checked" rules={[{ validator: (_, v) => required(v) }]} extra={t('visit.symptomsHint')}>
+          <Form.Item
+            name="noSymptoms"
+            valuePropName="checked"
+            rules={[{ validator: (_, v) => required(v) }]}
+            extra={t('visit.symptomsHint')}
+          >
             <Checkbox>{t('refill.symptom.none')}</Checkbox>
           </Form.Item>
         </>
@@ -70,7 +109,12 @@ export function SyringeStep({ form, problems, unit }: { form: FormInstance; prob
   const scanned = (text: string) => {
     const label = parseGs1(text);
     const { concentration, ...rest } = label;
-    form.setFieldsValue({ ...rest, ...(concentration === undefined ? {} : { concentration: concentration.value, concentrationUnit: concentration.unit }) });
+    form.setFieldsValue({
+      ...rest,
+      ...(concentration === undefined
+        ? {}
+        : { concentration: concentration.value, concentrationUnit: concentration.unit }),
+    });
   };
   const required = [{ required: true, message: t('form.required') }];
   return (
@@ -85,12 +129,20 @@ export function SyringeStep({ form, problems, unit }: { form: FormInstance; prob
           </Form.Item>
         </Col>
         <Col span={12}>
-          <Form.Item name="concentration" label={t('status.concentration')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+          <Form.Item
+            name="concentration"
+            label={t('status.concentration')}
+            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+          >
             <Input inputMode="decimal" suffix={unit} />
           </Form.Item>
         </Col>
         <Col span={8}>
-          <Form.Item name="volumeMl" label={t('refill.syringeVolume')} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+          <Form.Item
+            name="volumeMl"
+            label={t('refill.syringeVolume')}
+            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+          >
             <Input inputMode="decimal" suffix="mL" />
           </Form.Item>
         </Col>
@@ -100,7 +152,11 @@ export function SyringeStep({ form, problems, unit }: { form: FormInstance; prob
           </Form.Item>
         </Col>
         <Col span={8}>
-          <Form.Item name="expiry" label={t('refill.expiry')} rules={[{ required: true, pattern: ISO_DATE, message: t('form.date') }]}>
+          <Form.Item
+            name="expiry"
+            label={t('refill.expiry')}
+            rules={[{ required: true, pattern: ISO_DATE, message: t('form.date') }]}
+          >
             <Input placeholder="YYYY-MM-DD" />
           </Form.Item>
         </Col>
@@ -116,26 +172,56 @@ export function SyringeStep({ form, problems, unit }: { form: FormInstance; prob
         </Col>
       </Row>
       {problems.length > 0 ? (
-        <Alert type="error" showIcon role="alert" data-testid="syringe-mismatch" title={t('refill.syringeMismatch')} description={<ul style={{ margin: 0, paddingLeft: 20 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          data-testid="syringe-mismatch"
+          title={t('refill.syringeMismatch')}
+          description={
+            <ul style={{ margin: 0, paddingLeft: 20 }}>
+              {problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          }
+        />
       ) : null}
     </>
   );
 }
 
 /** Withdrawn volume (the discrepancy, and its acknowledgement when flagged), then the fill. */
-export function VolumeStep({ step, preview, capacityMl }: { step: 2 | 3; preview: Preview | undefined; capacityMl: string }) {
+export function VolumeStep({
+  step,
+  preview,
+  capacityMl,
+}: {
+  step: 2 | 3;
+  preview: Preview | undefined;
+  capacityMl: string;
+}) {
   const { t } = useTranslation();
   return (
     <>
       <Alert type="warning" showIcon title={t('refill.septumWarning')} style={{ marginBottom: 16 }} />
-      <Form.Item name="withdrawnMl" label={t('refill.withdrawn')} hidden={step !== 2} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+      <Form.Item
+        name="withdrawnMl"
+        label={t('refill.withdrawn')}
+        hidden={step !== 2}
+        rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+      >
         <Input inputMode="decimal" suffix="mL" />
       </Form.Item>
       <Form.Item name="emptied" valuePropName="checked" hidden={step !== 2} extra={t('refill.emptiedHelp')}>
         <Checkbox data-testid="reservoir-emptied">{t('refill.emptied')}</Checkbox>
       </Form.Item>
       {step === 3 && (
-        <Form.Item name="instilledMl" label={t('refill.instilled', { capacity: capacityMl })} rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}>
+        <Form.Item
+          name="instilledMl"
+          label={t('refill.instilled', { capacity: capacityMl })}
+          rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+        >
           <Input inputMode="decimal" suffix="mL" />
         </Form.Item>
       )}
@@ -147,7 +233,11 @@ export function VolumeStep({ step, preview, capacityMl }: { step: 2 | 3; preview
             type={preview.discrepancyFlag ? 'error' : 'success'}
             showIcon
             style={{ marginBottom: 16 }}
-            title={t(preview.discrepancyFlag ? 'refill.discrepancyFlagged' : 'refill.discrepancyOk', { expected: preview.expectedResidualMl, discrepancy: preview.discrepancyMl, threshold: preview.thresholdMl })}
+            title={t(preview.discrepancyFlag ? 'refill.discrepancyFlagged' : 'refill.discrepancyOk', {
+              expected: preview.expectedResidualMl,
+              discrepancy: preview.discrepancyMl,
+              threshold: preview.thresholdMl,
+            })}
           />
         )}
         {step === 3 && preview?.forecast != null && (
@@ -162,7 +252,19 @@ export function VolumeStep({ step, preview, capacityMl }: { step: 2 | 3; preview
 }
 
 /** What the Finish screen sums up besides the program: the volumes, the syringe, the next refill. */
-export function VisitSummary({ values, preview }: { values: { withdrawnMl?: string; instilledMl?: string; lot?: string; expiry?: string; discrepancyAck?: { checked?: string; patientState?: string } }; preview: Preview }) {
+export function VisitSummary({
+  values,
+  preview,
+}: {
+  values: {
+    withdrawnMl?: string;
+    instilledMl?: string;
+    lot?: string;
+    expiry?: string;
+    discrepancyAck?: { checked?: string; patientState?: string };
+  };
+  preview: Preview;
+}) {
   const { t } = useTranslation();
   return (
     <Descriptions
@@ -170,12 +272,42 @@ export function VisitSummary({ values, preview }: { values: { withdrawnMl?: stri
       size="small"
       column={2}
       items={[
-        { key: 'reservoir', label: t('status.reservoir'), children: <span>{preview.expectedResidualMl} mL → <strong>{values.instilledMl} mL</strong></span> },
+        {
+          key: 'reservoir',
+          label: t('status.reservoir'),
+          children: (
+            <span>
+              {preview.expectedResidualMl} mL → <strong>{values.instilledMl} mL</strong>
+            </span>
+          ),
+        },
         { key: 'withdrawn', label: t('refill.withdrawn'), children: `${values.withdrawnMl ?? ''} mL` },
-        { key: 'discrepancy', label: t('refill.discrepancy'), children: `${preview.discrepancyMl} mL${preview.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}` },
-        { key: 'syringe', label: t('refill.lot'), children: `${values.lot ?? ''} (${t('refill.expiry')} ${values.expiry ?? ''})` },
-        ...(preview.discrepancyFlag ? [{ key: 'ack', label: t('visit.ackTitle'), span: 2, children: `${values.discrepancyAck?.checked ?? ''} — ${values.discrepancyAck?.patientState ?? ''}` }] : []),
-        { key: 'next', label: t('dashboard.nextRefill'), span: 2, children: preview.forecast === null ? '—' : <ForecastView forecast={preview.forecast} compact /> },
+        {
+          key: 'discrepancy',
+          label: t('refill.discrepancy'),
+          children: `${preview.discrepancyMl} mL${preview.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`,
+        },
+        {
+          key: 'syringe',
+          label: t('refill.lot'),
+          children: `${values.lot ?? ''} (${t('refill.expiry')} ${values.expiry ?? ''})`,
+        },
+        ...(preview.discrepancyFlag
+          ? [
+              {
+                key: 'ack',
+                label: t('visit.ackTitle'),
+                span: 2,
+                children: `${values.discrepancyAck?.checked ?? ''} — ${values.discrepancyAck?.patientState ?? ''}`,
+              },
+            ]
+          : []),
+        {
+          key: 'next',
+          label: t('dashboard.nextRefill'),
+          span: 2,
+          children: preview.forecast === null ? '—' : <ForecastView forecast={preview.forecast} compact />,
+        },
       ]}
     />
   );

@@ -32,11 +32,17 @@ export function parseGs1(text: string): Gs1Label {
       const expiry = expiryDate(value);
       if (expiry !== undefined) out.expiry = expiry;
     }
-    if (/^315[0-6]$/.test(ai) && /^\d{6}$/.test(value) && !dec(value).isZero()) out.volumeMl = str(dec(value).div(dec(10).pow(Number(ai[3]))).mul(1000));
+    if (/^315[0-6]$/.test(ai) && /^\d{6}$/.test(value) && !dec(value).isZero())
+      out.volumeMl = str(
+        dec(value)
+          .div(dec(10).pow(Number(ai[3])))
+          .mul(1000),
+      );
     const drug = value.toLowerCase();
     if (ai === '91' && (drugs as readonly string[]).includes(drug)) out.drug = drug as Drug;
     const c = /^(\d{1,6}(?:\.\d{1,6})?)\s*(MG|MCG)\/ML$/i.exec(value);
-    if (ai === '92' && c?.[1] !== undefined && c[2] !== undefined) out.concentration = { value: str(dec(c[1])), unit: c[2].toLowerCase() === 'mg' ? 'mg/mL' : 'mcg/mL' };
+    if (ai === '92' && c?.[1] !== undefined && c[2] !== undefined)
+      out.concentration = { value: str(dec(c[1])), unit: c[2].toLowerCase() === 'mg' ? 'mg/mL' : 'mcg/mL' };
     if (ai === '93' && value !== '') out.preparedBy = value.slice(0, 60);
     if (ai === '94' && value !== '') out.checkedBy = value.slice(0, 60);
   }

@@ -10,14 +10,37 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * the drug, the concentration, and the expiry on the clinic's date. One list of plain sentences,
  * empty when the syringe matches; the refill wizard and the refill-only visit both show it.
  */
-export function syringeProblems(t: TFunction, wanted: Prescription['components'][number] | undefined, syringe: { drug?: string | undefined; concentration?: string | undefined; concentrationUnit?: string | undefined; expiry?: string | undefined } | undefined, today: string | undefined): string[] {
+export function syringeProblems(
+  t: TFunction,
+  wanted: Prescription['components'][number] | undefined,
+  syringe:
+    | {
+        drug?: string | undefined;
+        concentration?: string | undefined;
+        concentrationUnit?: string | undefined;
+        expiry?: string | undefined;
+      }
+    | undefined,
+  today: string | undefined,
+): string[] {
   const problems: string[] = [];
   if (wanted === undefined || syringe === undefined) return problems;
-  if (syringe.drug !== undefined && syringe.drug !== wanted.drug) problems.push(t('refill.wrongDrug', { syringe: t(`drug.${syringe.drug}`), pump: t(`drug.${wanted.drug}`) }));
+  if (syringe.drug !== undefined && syringe.drug !== wanted.drug)
+    problems.push(t('refill.wrongDrug', { syringe: t(`drug.${syringe.drug}`), pump: t(`drug.${wanted.drug}`) }));
   const unit = syringe.concentrationUnit ?? wanted.concentration.unit;
-  if (syringe.concentration !== undefined && DECIMAL.test(syringe.concentration) && (unit !== wanted.concentration.unit || !dec(syringe.concentration).eq(wanted.concentration.value))) {
-    problems.push(t('refill.wrongConcentration', { syringe: `${syringe.concentration} ${unit}`, pump: `${wanted.concentration.value} ${wanted.concentration.unit}` }));
+  if (
+    syringe.concentration !== undefined &&
+    DECIMAL.test(syringe.concentration) &&
+    (unit !== wanted.concentration.unit || !dec(syringe.concentration).eq(wanted.concentration.value))
+  ) {
+    problems.push(
+      t('refill.wrongConcentration', {
+        syringe: `${syringe.concentration} ${unit}`,
+        pump: `${wanted.concentration.value} ${wanted.concentration.unit}`,
+      }),
+    );
   }
-  if (syringe.expiry !== undefined && ISO_DATE.test(syringe.expiry) && today !== undefined && syringe.expiry < today) problems.push(t('refill.expired', { date: syringe.expiry }));
+  if (syringe.expiry !== undefined && ISO_DATE.test(syringe.expiry) && today !== undefined && syringe.expiry < today)
+    problems.push(t('refill.expired', { date: syringe.expiry }));
   return problems;
 }

@@ -24,7 +24,7 @@ import { useApiMutation } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LibraryVerdict } from '../../components/FindingsList';
 import { WitnessFields } from '../../components/WitnessFields';
-import { LAST_READING } from '../pump/PumpScreen';
+import { LAST_READING } from '../pump/lastReading';
 
 type BolusRequest = z.input<typeof BolusRequestSchema>;
 type Api = ReturnType<typeof pumpApi>;

@@ -25,7 +25,7 @@ import { ApiError, pumpApi } from '../../api/client';
 import { useApi, useApiMutation, useClinicToday, useDebounced } from '../../api/hooks';
 import { formatDate, formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { useLastReading } from '../pump/PumpScreen';
+import { useLastReading } from '../pump/lastReading';
 import { OrdersCard } from './Orders';
 import { SystemicOpioidsCard } from './SystemicOpioids';
 

@@ -1,10 +1,8 @@
 import { Alert, Button, Card, Col, Progress, Row, Space, Table, Typography } from 'antd';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InterrogationRecord } from '../../../core/api/contract';
 import { dec } from '../../../core/decimal';
-import { ApiError, pumpApi, unwrap } from '../../api/client';
+import { pumpApi } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
 import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -12,100 +10,32 @@ import { ForecastView } from '../../components/ForecastView';
 import { ClockWarnings } from '../../components/ClockWarnings';
 import { StoppedPumps } from '../../components/StoppedPumps';
 import { PumpStatusView } from '../../components/PumpStatusView';
-import { WandStatusTag } from '../../components/WandStatusTag';
-
-export const LAST_READING = ['pump:last'] as const;
-
-/** The last reading of this workstation, shared by the dashboard, programming and refill screens. */
-export function useLastReading(): InterrogationRecord | undefined {
-  return (
-    useQuery<InterrogationRecord | null>({
-      queryKey: LAST_READING,
-      queryFn: () => null,
-      enabled: false,
-      gcTime: Infinity,
-    }).data ?? undefined
-  );
-}
-
-/** Interrogate with progress and cancel; the reading is committed to the database before it is shown. */
-export function useInterrogate() {
-  const client = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [cancelled, setCancelled] = useState(false);
-  const abort = useRef<AbortController | null>(null);
-  const run = async () => {
-    const controller = new AbortController();
-    abort.current = controller;
-    setBusy(true);
-    setError(null);
-    setCancelled(false);
-    try {
-      const read = pumpApi().pump.interrogate({});
-      const aborted = new Promise<'cancelled'>((resolve) =>
-        controller.signal.addEventListener('abort', () => resolve('cancelled')),
-      );
-      const result = await Promise.race([read, aborted]);
-      if (result === 'cancelled') {
-        setCancelled(true);
-        return;
-      }
-      client.setQueryData(LAST_READING, unwrap(result));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-      await client.invalidateQueries({ queryKey: ['wand:status'] });
-      await client.invalidateQueries({ queryKey: ['sessions:unconfirmed'] });
-    }
-  };
-  return { run, busy, error, cancelled, cancel: () => abort.current?.abort() };
-}
-
-export function InterrogateBar() {
-  const { t } = useTranslation();
-  const wand = useApi(['wand:status'], () => pumpApi().wand.status({}), { refetchInterval: 5000 });
-  const reading = useInterrogate();
-  return (
-    <Space orientation="vertical" style={{ width: '100%' }}>
-      <Space align="center" wrap>
-        <Button
-          type="primary"
-          size="large"
-          loading={reading.busy}
-          onClick={() => void reading.run()}
-          data-testid="interrogate"
-        >
-          {reading.busy ? t('interrogate.busy') : t('interrogate.button')}
-        </Button>
-        {reading.busy && <Button onClick={reading.cancel}>{t('interrogate.cancel')}</Button>}
-        <Typography.Text type="secondary">{t('interrogate.hint')}</Typography.Text>
-        {wand.data !== undefined && <WandStatusTag status={wand.data} />}
-      </Space>
-      {reading.cancelled && <Alert type="info" showIcon title={t('interrogate.cancelled')} />}
-      <ErrorAlert error={reading.error} />
-    </Space>
-  );
-}
+import { InterrogateBar } from './InterrogateBar';
+import { useLastReading } from './lastReading';
 
 function Forecast({ record }: { record: InterrogationRecord }) {
   const { t } = useTranslation();
-  const s = record.status;
-  const percent = dec(s.reservoirVolume.value).div(s.reservoirCapacity.value).mul(100).toDecimalPlaces(0).toNumber();
+  const status = record.status;
+  const percent = dec(status.reservoirVolume.value)
+    .div(status.reservoirCapacity.value)
+    .mul(100)
+    .toDecimalPlaces(0)
+    .toNumber();
   return (
     <Card title={t('dashboard.reservoir')} size="small">
       <Space align="center" size="large" wrap>
         <Progress
           type="dashboard"
           percent={percent}
-          format={() => `${s.reservoirVolume.value} mL`}
+          format={() => `${status.reservoirVolume.value} mL`}
           status={
-            s.alarms.some((a) => a.code === 'LOW_RESERVOIR' || a.code === 'EMPTY_RESERVOIR') ? 'exception' : 'normal'
+            status.alarms.some((a) => a.code === 'LOW_RESERVOIR' || a.code === 'EMPTY_RESERVOIR')
+              ? 'exception'
+              : 'normal'
           }
           aria-label={t('dashboard.reservoirGauge', {
-            volume: s.reservoirVolume.value,
-            capacity: s.reservoirCapacity.value,
+            volume: status.reservoirVolume.value,
+            capacity: status.reservoirCapacity.value,
           })}
         />
         {record.forecast != null && <ForecastView forecast={record.forecast} />}
@@ -226,5 +156,3 @@ export default function PumpScreen() {
     </Space>
   );
 }
-
-export const isApiError = (e: unknown, code: string): boolean => e instanceof ApiError && e.code === code;

@@ -10,7 +10,8 @@ import { dropDrafts, useDraftState, useFormDraft, writeDraft } from '../../app/d
 import { useNavigate } from '../../app/navigate';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { WitnessFields } from '../../components/WitnessFields';
-import { InterrogateBar, useLastReading } from '../pump/PumpScreen';
+import { InterrogateBar } from '../pump/InterrogateBar';
+import { useLastReading } from '../pump/lastReading';
 import { PumpBanner } from './PumpBanner';
 import { ProgramCompare } from './ProgramCompare';
 import { RefillReportView } from './RefillWizard';

@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { findBrowser, NO_BROWSER } from './scripts/browser.mjs';
 
-/** The browser: PUMP_BROWSER when set, then Debian's Chromium, then Playwright's own. */
-function browserPath(): string | undefined {
-  const fromEnv = process.env['PUMP_BROWSER'];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  return undefined;
+const executablePath = findBrowser();
+if (executablePath === undefined) {
+  process.stderr.write(`${NO_BROWSER}\n`);
+  process.exit(1);
 }
-
-const executablePath = browserPath();
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -26,7 +22,7 @@ export default defineConfig({
     browserName: 'chromium',
     viewport: { width: 1280, height: 860 },
     launchOptions: {
-      ...(executablePath === undefined ? {} : { executablePath }),
+      executablePath,
       args: [
         '--no-sandbox',
         '--disable-gpu',

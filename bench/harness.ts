@@ -1,5 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { findBrowser, NO_BROWSER } from '../scripts/browser.mjs';
 
 export interface BenchResult {
   name: string;
@@ -65,27 +65,6 @@ export const formatLine = (r: BenchResult, options: RunOptions = { smoke: false 
   return `${line}  ${target}: ${options.smoke ? 'not judged in smoke mode' : targetMet(r) === true ? 'met' : 'MISSED'}`;
 };
 
-/**
- * The Chromium the renderer benchmarks drive, found as the Playwright configuration finds it:
- * PUMP_BROWSER when set, then Debian's Chromium, then Playwright's own (launched by its path,
- * so a full Chromium serves even where its separate headless shell is not installed).
- * Undefined when there is none.
- */
-export function findBrowser(): string | undefined {
-  const fromEnv = process.env['PUMP_BROWSER'];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  try {
-    const own = chromium.executablePath();
-    if (own !== '' && existsSync(own)) return own;
-  } catch {
-    // No Playwright browser for this platform.
-  }
-  return undefined;
-}
-
-const NO_BROWSER = "no browser found (PUMP_BROWSER, /usr/bin/chromium, or Playwright's own Chromium)";
-
 export async function runAll(
   benchmarks: Benchmark[],
   options: { filter?: string | undefined; json?: string | undefined; smoke?: boolean | undefined },
@@ -97,9 +76,9 @@ export async function runAll(
     // A full run exists to print every figure: say so before spending minutes on the others.
     if (!run.smoke)
       throw new Error(
-        `${NO_BROWSER}: the renderer benchmarks need one (${withBrowser.map((b) => b.name).join('; ')}); set PUMP_BROWSER or use --filter`,
+        `${NO_BROWSER} The renderer benchmarks need one (${withBrowser.map((b) => b.name).join('; ')}); set PUMP_BROWSER or use --filter`,
       );
-    process.stdout.write(`not run, ${NO_BROWSER}: ${withBrowser.map((b) => b.name).join('; ')}\n`);
+    process.stdout.write(`${NO_BROWSER} Not run: ${withBrowser.map((b) => b.name).join('; ')}\n`);
     selected = selected.filter((b) => b.needsBrowser !== true);
   }
   const results: BenchResult[] = [];

@@ -9,7 +9,8 @@ import { FileKeyStore } from '../db/audit/keys';
 import { createFirstAdmin, createUser } from '../services/auth/accounts';
 import { openRuntime, type Runtime } from '../services/runtime';
 import { startWebHost } from '../web/server';
-import { findBrowser, median, type Benchmark, type RunOptions } from './harness';
+import { findBrowser, NO_BROWSER } from '../scripts/browser.mjs';
+import { median, type Benchmark, type RunOptions } from './harness';
 
 const ROOT = resolve(__dirname, '..', '..');
 const APP_DIR = join(ROOT, 'out', 'renderer');
@@ -79,7 +80,7 @@ function staticServer(dir: string): Promise<{ url: string; server: Server }> {
 
 const launch = (): Promise<Browser> => {
   const executablePath = findBrowser();
-  if (executablePath === undefined) throw new Error('no browser found: set PUMP_BROWSER to a Chromium');
+  if (executablePath === undefined) throw new Error(NO_BROWSER);
   return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 };
 

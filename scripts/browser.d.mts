@@ -1,0 +1,2 @@
+export declare const NO_BROWSER: string;
+export declare function findBrowser(): string | undefined;

@@ -50,7 +50,7 @@ import type { Handlers } from './dispatch';
 import { interrogate, recentInterrogations } from './interrogation';
 import { activeLibrary, confirmLibrary, saveLibrary } from './library';
 import type { LinkManager } from './link-manager';
-import { reviewProgram, settingsOfStatus } from './program-review';
+import { reviewProgram, scheduleStepOf as stepOf, settingsOfStatus } from './program-review';
 import { reviewContext, stoppedPumpList } from './safety-context';
 import { recordSystemicOpioid, stopSystemicOpioid, systemicOpioidView } from './opioids';
 import { currentForecast, refillForecastFor } from './forecast';
@@ -504,6 +504,8 @@ export function createHandlers(ctx: HandlerContext): {
         },
         check: r.check,
         witnessRequired: r.increase,
+        // The pump's drug (the first component), step by step, from the therapy model.
+        schedule: { old: r.schedule.old.map(stepOf), new: r.schedule.new.map(stepOf) },
         ...(status.bridge === undefined ? {} : { bridgeRunning: status.bridge.remaining }),
       };
       return ok(preview);

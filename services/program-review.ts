@@ -12,10 +12,12 @@ import { compareReadBack } from './read-back';
 import type { PumpModel } from '../core/models';
 import {
   diffPrograms,
+  programSchedule,
   summarizeProgram,
   type ComponentSummary,
   type ProgramDiffRow,
   type ProgramSummary,
+  type ScheduleStep,
   type TherapyProgram,
 } from '../core/program';
 import type { Drug, PumpSettings, PumpStatus } from '../core/pump';
@@ -34,6 +36,8 @@ export interface ProgramReview {
   newPeakHourly: HourlyDoseQ;
   /** A dose increase needs the independent double check. */
   increase: boolean;
+  /** Both programs' days as steps, from the therapy model. */
+  schedule: { old: ScheduleStep[]; new: ScheduleStep[] };
 }
 
 const bolusOf = (s: PumpSettings): TherapyProgram['patientBolus'] =>
@@ -161,6 +165,10 @@ export function reviewProgram(
     alarmVolume: old.lowReservoirAlarmVolume,
   });
   if (!after.ok) return after;
+  const oldSchedule = programSchedule(running, model);
+  if (!oldSchedule.ok) return oldSchedule;
+  const newSchedule = programSchedule(programOfSettings(s), model);
+  if (!newSchedule.ok) return newSchedule;
   const o = before.value.components[0];
   const n = after.value.components[0];
   if (o === undefined || n === undefined) return err(appError('INTERNAL', 'no dose for the program'));
@@ -198,8 +206,23 @@ export function reviewProgram(
     oldPeakHourly: o.peakHourlyDose,
     newPeakHourly: n.peakHourlyDose,
     increase,
+    schedule: { old: oldSchedule.value, new: newSchedule.value },
   });
 }
+
+/** A step of the schedule for the API: the pump's drug (its only component), as the Finish screen shows it. */
+export const scheduleStepOf = (step: ScheduleStep) => {
+  const d = step.doses[0];
+  const none = { value: '0', unit: '' };
+  return {
+    start: step.start,
+    end: step.end,
+    rate: step.rate,
+    dailyDose: d?.dailyDose ?? none,
+    hourlyDose: d?.hourlyDose ?? none,
+    stepDose: d?.stepDose ?? none,
+  };
+};
 
 /** The pump would run exactly what it runs now (a refill re-sends its program). */
 const sameProgram = (old: PumpStatus, s: PumpSettings): boolean =>

@@ -229,6 +229,18 @@ export const ProgramChangeSchema = z.strictObject({
 });
 
 const QuantitySchema = z.strictObject({ value: z.string(), unit: z.string() });
+/** One step of a program's day for the pump's drug, from the therapy model (core/program.ts programSchedule). */
+const ScheduleStepSchema = z.strictObject({
+  start: z.string(),
+  /** "24:00" for the last step. */
+  end: z.string(),
+  rate: QuantitySchema,
+  /** The step's rate as a dose per day, per hour, and what the step delivers from start to end. */
+  dailyDose: QuantitySchema,
+  hourlyDose: QuantitySchema,
+  stepDose: QuantitySchema,
+});
+
 export const ProgramPreviewSchema = z.strictObject({
   pumpSerial: z.string(),
   patient: PatientSchema.nullable(),
@@ -269,6 +281,8 @@ export const ProgramPreviewSchema = z.strictObject({
     oldPeakHourly: QuantitySchema,
     newPeakHourly: QuantitySchema,
   }),
+  /** The program's day as steps, old beside new: what the witness signs on for a flex program. */
+  schedule: z.strictObject({ old: z.array(ScheduleStepSchema), new: z.array(ScheduleStepSchema) }),
   check: DoseCheckSchema,
   witnessRequired: z.boolean(),
   /** A bridge bolus still running on the pump: it goes on after this change, and the Finish screen says so. */

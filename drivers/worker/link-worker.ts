@@ -5,7 +5,7 @@ import { appError, err } from '../../core/result';
 import type { PumpLink } from '../link';
 import { trainingLink } from '../simulator/training';
 import { WandLink } from '../wand-link';
-import { WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../usb/detect';
+import { AttachedWandLink, type UsbBus } from '../usb/attached-wand';
 import type { UsbDeviceLike } from '../usb/types';
 import type { LinkFrame, LinkRequest, LinkResponse, LinkWorkerData } from './messages';
 
@@ -16,16 +16,14 @@ if (port === null) throw new Error('link-worker must run as a worker thread');
 async function usbLink(): Promise<PumpLink> {
   const { WebUSB } = await import('usb');
   const usb = new WebUSB({ allowAllDevices: true });
-  const devices = await usb.getDevices();
-  const device = devices.find((d) => d.vendorId === WAND_VENDOR_ID && d.productId === WAND_PRODUCT_ID);
-  if (device === undefined) throw new Error('no wand attached');
+  // The wand whichever device object it is now: a replugged wand is found again and opened afresh.
   // node-usb's USBDevice implements the W3C interface the transport uses.
-  const link = new WandLink(device as unknown as UsbDeviceLike, { kind: 'usb', ...frameOption });
-  // Hot-plug: report a detached wand at once, not at the next timeout.
-  usb.addEventListener('disconnect', () =>
-    post({ id: -1, method: 'status', wand: { state: 'disconnected', linkQuality: null, pumpSerial: null } }),
+  return new AttachedWandLink(
+    usb as unknown as UsbBus<UsbDeviceLike>,
+    (device) => new WandLink(device, { kind: 'usb', ...frameOption }),
+    // Hot-plug: report a detached wand at once, not at the next timeout.
+    () => post({ id: -1, method: 'status', wand: { state: 'disconnected', linkQuality: null, pumpSerial: null } }),
   );
-  return link;
 }
 
 const post = (m: LinkResponse) => port.postMessage(m);

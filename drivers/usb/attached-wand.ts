@@ -1,0 +1,154 @@
+import type { BolusWrite, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../../core/pump';
+import { appError, err, ok, type Result } from '../../core/result';
+import type { PumpClockSetting, PumpLink } from '../link';
+import { findWand, WAND_PRODUCT_ID, WAND_VENDOR_ID } from './detect';
+import type { UsbDeviceLike } from './types';
+
+type HotplugListener<D> = (event: { device: D }) => void;
+
+/** The part of a W3C `USB` object (node-usb's WebUSB) the link needs: the devices and the hot-plug events. */
+export interface UsbBus<D extends UsbDeviceLike> {
+  getDevices(): Promise<ReadonlyArray<D>>;
+  addEventListener(type: 'connect' | 'disconnect', listener: HotplugListener<D>): void;
+  removeEventListener(type: 'connect' | 'disconnect', listener: HotplugListener<D>): void;
+}
+
+/** A link over one device (a `WandLink`). */
+export type DeviceLink = PumpLink & Required<Pick<PumpLink, 'startBolus' | 'setClock' | 'alarmTest' | 'readEvents'>>;
+
+const DISCONNECTED: WandStatus = { state: 'disconnected', linkQuality: null, pumpSerial: null };
+
+/** Whether a device is the wand; node-usb can throw reading the ids of a device one of its calls holds. */
+function isWand(device: { vendorId: number; productId: number }): boolean | undefined {
+  try {
+    return device.vendorId === WAND_VENDOR_ID && device.productId === WAND_PRODUCT_ID;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The wand on a USB bus, whichever device object it is now. A replugged wand is a new device (WebUSB
+ * hands out a new object per connection): when the wand's device goes (a `disconnect` event), its
+ * link is closed and dropped, and the next request finds the wand again and opens it afresh. With no
+ * wand attached a request fails at once with `WAND_NOT_FOUND`, nothing sent; a wand plugged in later
+ * is found by the next request. The link worker uses it (drivers/worker/link-worker.ts).
+ */
+export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
+  readonly kind = 'usb' as const;
+  private current: { device: D; link: DeviceLink } | null = null;
+  /** The link of a device that went, still closing: a new link waits for it (its claim and reads end first). */
+  private closing: Promise<void> = Promise.resolve();
+  private readonly onDisconnect: HotplugListener<D>;
+  private readonly onConnect: HotplugListener<D>;
+
+  constructor(
+    private readonly bus: UsbBus<D>,
+    private readonly open: (device: D) => DeviceLink,
+    /** Called when the wand in use is unplugged. */
+    private readonly unplugged?: () => void,
+  ) {
+    this.onDisconnect = ({ device }) => {
+      if (this.current?.device !== device) return;
+      this.drop();
+      this.unplugged?.();
+    };
+    // A wand connected while another device object is in use (its disconnect event missed): the old one is gone.
+    this.onConnect = ({ device }) => {
+      if (this.current !== null && this.current.device !== device && isWand(device) !== false) this.drop();
+    };
+    bus.addEventListener('disconnect', this.onDisconnect);
+    bus.addEventListener('connect', this.onConnect);
+  }
+
+  /** The device in use now (undefined when none is). */
+  get device(): D | undefined {
+    return this.current?.device;
+  }
+
+  private drop(): void {
+    const gone = this.current;
+    this.current = null;
+    if (gone !== null) {
+      const closed = gone.link.close().catch(() => undefined);
+      this.closing = Promise.all([this.closing, closed]).then(() => undefined);
+    }
+  }
+
+  /** The link in use (read afresh after each wait: an event or another request may have changed it). */
+  private inUse(): DeviceLink | undefined {
+    return this.current?.link;
+  }
+
+  private async link(): Promise<Result<DeviceLink>> {
+    let inUse = this.inUse();
+    if (inUse !== undefined) return ok(inUse);
+    await this.closing;
+    inUse = this.inUse();
+    if (inUse !== undefined) return ok(inUse);
+    const found = await findWand(this.bus);
+    if (found.presence !== 'attached')
+      return err(
+        appError(
+          'WAND_NOT_FOUND',
+          found.presence === 'absent'
+            ? 'No wand is attached. Plug the wand in and try again.'
+            : 'USB is not available on this computer.',
+        ),
+      );
+    // Another request may have opened it while this one searched.
+    inUse = this.inUse();
+    if (inUse !== undefined) return ok(inUse);
+    const link = this.open(found.device);
+    this.current = { device: found.device, link };
+    return ok(link);
+  }
+
+  /**
+   * Runs one request on the wand's link. A link that found its device gone (its state
+   * `disconnected` after the request: the unplug's event may come later, or never) is dropped, so
+   * the next request looks for the wand again.
+   */
+  private async run<T>(request: (link: DeviceLink) => Promise<Result<T>>): Promise<Result<T>> {
+    const l = await this.link();
+    if (!l.ok) return l;
+    const r = await request(l.value);
+    if (this.current?.link === l.value && l.value.wandStatus().state === 'disconnected') this.drop();
+    return r;
+  }
+
+  interrogate(signal?: AbortSignal): Promise<Result<PumpStatus>> {
+    return this.run((l) => l.interrogate(signal));
+  }
+
+  program(write: ProgramWrite): Promise<Result<{ applied: boolean }>> {
+    return this.run((l) => l.program(write));
+  }
+
+  startBolus(write: BolusWrite): Promise<Result<{ applied: boolean }>> {
+    return this.run((l) => l.startBolus(write));
+  }
+
+  setClock(clock: PumpClockSetting): Promise<Result<null>> {
+    return this.run((l) => l.setClock(clock));
+  }
+
+  alarmTest(): Promise<Result<null>> {
+    return this.run((l) => l.alarmTest());
+  }
+
+  readEvents(): Promise<Result<PumpEvent[]>> {
+    return this.run((l) => l.readEvents());
+  }
+
+  wandStatus(): WandStatus {
+    return this.current === null ? { ...DISCONNECTED } : this.current.link.wandStatus();
+  }
+
+  async close(): Promise<void> {
+    this.bus.removeEventListener('disconnect', this.onDisconnect);
+    this.bus.removeEventListener('connect', this.onConnect);
+    this.drop();
+    await this.closing;
+  }
+}

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { KeyProtection } from '../db/audit/keys';
+import { RENDERER_CSP, rendererFileHeaders } from '../services/renderer-assets';
 
 // The desktop shell's policies, kept free of the Electron module so that tests can drive them
 // with stand-ins (the Electron binary does not run here); main/index.ts wires the real objects.
@@ -10,30 +11,6 @@ export const APP_SCHEME = 'app';
 const APP_HOST = 'programmer';
 const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
-
-/** The renderer's policy, sent with every page and script the scheme serves (the page repeats it in a meta tag). */
-export const RENDERER_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // antd writes its styles at run time (CSS-in-JS); no script may be inline.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export interface ProtocolLike {
   registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>): void;
@@ -102,12 +79,7 @@ export function appRequestHandler(rendererDir: string): (request: Request) => Pr
     }
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
       status: 200,
-      headers: {
-        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
-        'Content-Security-Policy': RENDERER_CSP,
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store',
-      },
+      headers: { ...rendererFileHeaders(extname(file)), 'Cache-Control': 'no-store' },
     });
   };
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { MAX_PAYLOAD_BYTES } from '../core/api/channels';
 import { appError, err, type AppError, type Result } from '../core/result';
 import type { Dispatch } from '../services/dispatch';
+import { rendererFileHeaders } from '../services/renderer-assets';
 
 export interface WebHostOptions {
   dispatch: Dispatch;
@@ -29,29 +30,6 @@ export interface WebHost {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
-
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // antd writes its styles at run time (CSS-in-JS); no script may be inline.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 /**
  * Serves the built renderer and the API contract over loopback HTTP. Every API request needs the
@@ -151,9 +129,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 }
 
 const securityHeaders = (ext: string): Record<string, string> => ({
-  'Content-Type': MIME[ext] ?? 'application/octet-stream',
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'X-Content-Type-Options': 'nosniff',
+  ...rendererFileHeaders(ext),
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',

@@ -10,9 +10,9 @@ import {
   desktopKeyProtection,
   forbidDevTools,
   registerAppScheme,
-  RENDERER_CSP,
   type SafeStorageLike,
 } from '../../main/shell';
+import { RENDERER_CSP } from '../../services/renderer-assets';
 import { trustedUrlCheck } from '../../main/ipc/register';
 import { tempDir } from './helpers';
 

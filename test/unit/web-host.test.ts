@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { openRuntime, type Runtime } from '../../services/runtime';
 import { startWebHost, type WebHost } from '../../web/server';
 import { signInThrough, tempDir } from './helpers';
 import { FileKeyStore } from '../../db/audit/keys';
+import { RENDERER_CSP } from '../../services/renderer-assets';
 
 let dir: string;
 let cleanup: () => void;
@@ -85,9 +86,18 @@ describe('the web host', () => {
     const page = await send('/');
     expect(page.status).toBe(200);
     expect(page.body.indexOf('pump-api.js')).toBeLessThan(page.body.indexOf('assets/app.js'));
-    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    // The same policy as the desktop shell's, and the one the page repeats in its meta tag.
+    expect(page.headers['content-security-policy']).toBe(RENDERER_CSP);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect((await send('/pump-api.js')).body).toBe('/* bridge */');
     expect((await send('/assets/app.js')).status).toBe(200);
+  });
+
+  it('keeps the meta-tag policy of the page equal to the one both hosts send (less frame-ancestors)', () => {
+    const html = readFileSync(join(import.meta.dirname, '../../renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    const sent = RENDERER_CSP.split('; ').filter((directive) => !directive.startsWith('frame-ancestors'));
+    expect(meta?.split('; ')).toEqual(sent);
   });
 
   it('never serves files outside the renderer folder', async () => {

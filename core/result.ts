@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ServerMessageKey } from './messages';
 
 /**
  * Error codes that cross every host boundary (IPC, HTTP, CLI). The renderer translates them;
@@ -70,10 +71,16 @@ export const err = <E = AppError>(error: E): Result<never, E> => ({ ok: false, e
 export const appError = (code: ErrorCode, message: string, field?: string): AppError =>
   field === undefined ? { code, message } : { code, message, field };
 
+/**
+ * The name of a message: a key of the services' table (core/messages.ts, under `serverMessage` in
+ * the UI), or a key with a dot naming a table of its own (`finding.CODE`, `auth.policy.CODE`).
+ */
+export type MessageKey = ServerMessageKey | `${string}.${string}`;
+
 /** An error the UI says in the user's language: `key` names the message, `params` fill it; `message` is the English text. */
 export const namedError = (
   code: ErrorCode,
-  key: string,
+  key: MessageKey,
   params: Record<string, string>,
   message: string,
   field?: string,
@@ -86,10 +93,59 @@ export const resultSchema = <T extends z.ZodType>(value: T) =>
     z.object({ ok: z.literal(false), error: AppErrorSchema }),
   ]);
 
-/** Turns a zod failure into one INVALID_INPUT error naming the first offending field. */
+/**
+ * Turns a zod failure into one INVALID_INPUT error naming the first offending field: its English
+ * `message` keeps zod's words for logs and the CLI; `key` and `params` let the UI say it in the
+ * user's language, naming the field (`params.field`, the property a person would recognise).
+ */
 export const fromZodError = (error: z.ZodError): AppError => {
   const first = error.issues[0];
   const field = first && first.path.length > 0 ? first.path.join('.') : undefined;
   const message = first ? `${field ?? 'input'}: ${first.message}` : 'invalid input';
-  return appError('INVALID_INPUT', message, field);
+  const named = first === undefined ? { key: 'inputInvalid' as const, params: { field: 'input' } } : namedIssue(first);
+  return { ...appError('INVALID_INPUT', message, field), ...named };
 };
+
+/** The property a person would recognise: the last name in the path that is not an index or `value`. */
+const fieldLabel = (path: readonly PropertyKey[]): string => {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i];
+    if (typeof segment === 'string' && segment !== 'value' && !/^\d+$/.test(segment)) return segment;
+  }
+  return 'input';
+};
+
+function namedIssue(issue: z.core.$ZodIssue): { key: MessageKey; params: Record<string, string> } {
+  const field = fieldLabel(issue.path);
+  switch (issue.code) {
+    case 'invalid_type':
+      return /received undefined$/.test(issue.message)
+        ? { key: 'inputRequired', params: { field } }
+        : { key: 'inputInvalid', params: { field } };
+    case 'too_big': {
+      const limit = String(issue.maximum);
+      return issue.origin === 'string'
+        ? { key: 'inputTooLong', params: { field, limit } }
+        : { key: 'inputTooLarge', params: { field, limit } };
+    }
+    case 'too_small': {
+      const limit = String(issue.minimum);
+      if (issue.origin === 'string')
+        return limit === '1'
+          ? { key: 'inputRequired', params: { field } }
+          : { key: 'inputTooShort', params: { field, limit } };
+      return { key: 'inputTooSmall', params: { field, limit } };
+    }
+    case 'invalid_value':
+      return { key: 'inputNotAllowed', params: { field } };
+    case 'unrecognized_keys':
+      return { key: 'inputUnexpected', params: { field: issue.keys[0] ?? field } };
+    case 'custom':
+    case 'invalid_element':
+    case 'invalid_format':
+    case 'invalid_key':
+    case 'invalid_union':
+    case 'not_multiple_of':
+      return { key: 'inputInvalid', params: { field } };
+  }
+}

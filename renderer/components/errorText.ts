@@ -1,6 +1,31 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/client';
 
+/**
+ * The values of a named message that are words, not figures, said in the user's language: a drug
+ * (`drug`, `oldDrug`…), a therapy mode, a unit (`unit`, `pumpUnit`…), an input field, a role, an
+ * order's state, a limit's level. Anything without a translation is shown as sent.
+ */
+function translatedParams(t: TFunction, params: Record<string, string>): Record<string, string> {
+  const table = (name: string): string | undefined => {
+    if (name === 'level') return 'level';
+    if (name === 'mode') return 'mode';
+    if (name === 'role') return 'role';
+    if (name === 'status') return 'orders.state';
+    if (name === 'field') return 'fieldName';
+    if (name === 'drug' || name.endsWith('Drug')) return 'drug';
+    if (name === 'unit' || name.endsWith('Unit')) return 'unitName';
+    return undefined;
+  };
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const at = table(name);
+    // A unit such as mg/day has no dot, a field such as `concentration` none either: each is one key.
+    out[name] = at === undefined || value.includes('.') ? value : t(`${at}.${value}`, { defaultValue: value });
+  }
+  return out;
+}
+
 /** A failed action in the user's language: what happened and what to do (the English detail is the fallback). */
 export function errorText(t: TFunction, error: unknown): string {
   if (error instanceof ApiError) {
@@ -8,10 +33,7 @@ export function errorText(t: TFunction, error: unknown): string {
     // A key with a dot names a table of its own (a drug-library finding: `finding.CODE`); a plain one, a server message.
     const key =
       error.key === undefined ? undefined : error.key.includes('.') ? error.key : `serverMessage.${error.key}`;
-    const params =
-      error.params?.['level'] === undefined
-        ? error.params
-        : { ...error.params, level: t(`level.${error.params['level']}`) };
+    const params = error.params === undefined ? undefined : translatedParams(t, error.params);
     const message = key === undefined ? error.message : t(key, { ...params, defaultValue: error.message });
     return t(`error.${error.code}`, { message, defaultValue: message });
   }

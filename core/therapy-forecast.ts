@@ -1,5 +1,5 @@
 import { dec } from './decimal';
-import { forecast, type Forecast } from './calc/refill';
+import { forecast, type Forecast, type ForecastInput } from './calc/refill';
 import type { DrugLibrary } from './library/schema';
 import type { ProgramSummary } from './program';
 import type { Drug } from './pump';
@@ -35,43 +35,30 @@ export function stabilityDaysFor(
   return days;
 }
 
-export interface TherapyForecastInput {
+/** The forecast's own input, with the program given as the therapy model's figures and the volumes as decimal strings. */
+export type TherapyForecastInput = Omit<
+  ForecastInput,
+  'capacity' | 'alarmVolume' | 'fillVolume' | 'dailyVolume' | 'bolusVolumePerDay'
+> & {
   /** The therapy model's figures of the program that will run (after the visit). */
   summary: ProgramSummary;
   capacityMl: string;
   alarmVolumeMl: string;
   /** The reservoir volume the forecast starts from. */
   fillVolumeMl: string;
-  /** The clinic's date the forecast starts from. */
-  fillDate: string;
-  stabilityDays?: number | undefined;
-  beyondUseDate?: string | undefined;
-  replaceByDate?: string | undefined;
-  endOfService?: boolean | undefined;
-  electiveReplacement?: boolean | undefined;
-  eriToEosDays?: number | undefined;
-  marginDays?: number | undefined;
-}
+};
 
 /** The forecast of a program: every screen, report and the CLI take their dates from here. */
 export const therapyForecast = (input: TherapyForecastInput): Result<Forecast> => {
   const dailyVolume = input.summary.mode === 'stopped' ? dec(0) : dec(input.summary.dailyVolume.value);
+  const { summary, capacityMl, alarmVolumeMl, fillVolumeMl, ...dates } = input;
   return forecast({
-    capacity: dec(input.capacityMl),
-    alarmVolume: dec(input.alarmVolumeMl),
-    fillVolume: dec(input.fillVolumeMl),
+    ...dates,
+    capacity: dec(capacityMl),
+    alarmVolume: dec(alarmVolumeMl),
+    fillVolume: dec(fillVolumeMl),
     dailyVolume,
     bolusVolumePerDay:
-      input.summary.mode === 'stopped'
-        ? dec(0)
-        : dec(input.summary.maxDailyVolume.value).minus(input.summary.dailyVolume.value),
-    fillDate: input.fillDate,
-    stabilityDays: input.stabilityDays,
-    beyondUseDate: input.beyondUseDate,
-    replaceByDate: input.replaceByDate,
-    endOfService: input.endOfService,
-    electiveReplacement: input.electiveReplacement,
-    eriToEosDays: input.eriToEosDays,
-    marginDays: input.marginDays,
+      summary.mode === 'stopped' ? dec(0) : dec(summary.maxDailyVolume.value).minus(summary.dailyVolume.value),
   });
 };

@@ -29,10 +29,10 @@ function isWand(device: { vendorId: number; productId: number }): boolean | unde
 
 /**
  * The wand on a USB bus, whichever device object it is now. A replugged wand is a new device (WebUSB
- * hands out a new object per connection): when the wand's device goes (a `disconnect` event), its
- * link is closed and dropped, and the next request finds the wand again and opens it afresh. With no
- * wand attached a request fails at once with `WAND_NOT_FOUND`, nothing sent; a wand plugged in later
- * is found by the next request. The link worker uses it (drivers/worker/link-worker.ts).
+ * hands out a new object per connection): when the wand's device goes (a `disconnect` event, or
+ * the bus no longer listing it at the next request), its link is closed and dropped, and the wand
+ * is found again and opened afresh. With no wand attached a request fails at once with
+ * `WAND_NOT_FOUND`, nothing sent; a wand plugged in later is found by the next request. The link worker uses it (drivers/worker/link-worker.ts).
  */
 export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
   readonly kind = 'usb' as const;
@@ -75,18 +75,21 @@ export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
     }
   }
 
-  /** The link in use (read afresh after each wait: an event or another request may have changed it). */
-  private inUse(): DeviceLink | undefined {
-    return this.current?.link;
-  }
-
+  /**
+   * The link to the wand as it is attached now. The bus is asked at every request: node-usb's
+   * hot-plug events are not delivered to every thread (the kernel bench found a worker thread that
+   * never saw the unplug), so a link whose device is no longer on the bus, or no longer the wand's
+   * device object, is dropped here whatever the events said.
+   */
   private async link(): Promise<Result<DeviceLink>> {
-    let inUse = this.inUse();
-    if (inUse !== undefined) return ok(inUse);
-    await this.closing;
-    inUse = this.inUse();
-    if (inUse !== undefined) return ok(inUse);
     const found = await findWand(this.bus);
+    const inUse = this.current;
+    if (inUse !== null) {
+      // No answer from the bus (no-usb-subsystem): keep what works.
+      if (found.presence !== 'absent' && (found.presence !== 'attached' || found.device === inUse.device))
+        return ok(inUse.link);
+      this.drop();
+    }
     if (found.presence !== 'attached')
       return err(
         appError(
@@ -96,9 +99,12 @@ export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
             : 'USB is not available on this computer.',
         ),
       );
-    // Another request may have opened it while this one searched.
-    inUse = this.inUse();
-    if (inUse !== undefined) return ok(inUse);
+    // The link of a device that went ends first (its claim and reads), then the new one opens.
+    await this.closing;
+    // Another request may have opened it meanwhile.
+    const now = this.current;
+    if (now !== null && now.device === found.device) return ok(now.link);
+    if (now !== null) this.drop();
     const link = this.open(found.device);
     this.current = { device: found.device, link };
     return ok(link);

@@ -93,6 +93,8 @@ export const serverMessages = {
   bolusProgramChangedSinceReview:
     'pump {{serial}} no longer runs the program that was reviewed: review the bolus again; nothing was sent',
   flexStepsNotReported: 'the pump did not report its flex steps; interrogate it again; nothing was sent',
+  flexStepsNotReportedRefill:
+    'the pump did not report its flex steps: interrogate it again; the program was not changed',
   flexStepsNeeded: 'a flex program needs its steps',
   drugChangeNeedsRefill:
     'a drug change needs the refill workflow with the reservoir rinse and the forced bridge bolus; nothing was sent',
@@ -143,7 +145,7 @@ export const serverMessages = {
   syringeNotTheOrder:
     'the syringe holds {{drug}} {{concentration}} {{unit}} but order #{{id}} is for {{orderDrug}} {{orderConcentration}} {{orderUnit}}: do not fill; check the syringe and the order',
   orderDoseNotRunning:
-    'order #{{id}} is for {{dose}} {{unit}} but the pump delivers {{pumpDose}} {{pumpUnit}}: a physician changes the dose in Programming (or the order) before the refill-only visit',
+    'order #{{id}} is for {{dose}} {{unit}} but the pump delivers {{pumpDose}} {{pumpUnit}}: a physician changes the dose in Programming (or the order) before the refill',
   orderChangesDrug:
     'order #{{id}} changes the drug: the refill-only visit re-sends the running program unchanged; use the full refill',
   orderChangesConcentration:

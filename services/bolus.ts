@@ -19,7 +19,7 @@ import {
 } from '../core/library/validate';
 import { defaultPumpModel } from '../core/models';
 import type { BolusWrite, ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
-import { appError, err, ok, type Result } from '../core/result';
+import { appError, err, ok, type AppError, type Result } from '../core/result';
 import { massOf, volumeQ, type VolumeQ } from '../core/units';
 import type { AuditEntry } from '../db/audit/record';
 import { findPumpBySerial } from '../db/queries/records';
@@ -35,9 +35,11 @@ import {
   reviewedOf,
   signIfDue,
   writingSession,
+  hardLimitError,
   type ProgrammingDeps,
   type ReviewedProgram,
 } from './programming';
+import { said } from '../core/messages';
 import { reviewContext } from './safety-context';
 
 const HOUR_MS = 3_600_000;
@@ -169,20 +171,11 @@ export function reviewBolus(
   const blocked = openSessions(deps.db, status.serial)[0];
   if (blocked !== undefined) {
     return err(
-      appError(
-        'PROGRAMMING_BLOCKED',
-        `session ${blocked.sessionUuid} on pump ${status.serial} is ${blocked.outcome}: interrogate to resolve it first`,
-      ),
+      said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial: status.serial }),
     );
   }
   if (status.mode === 'flex' && status.steps === undefined)
-    return err(
-      appError(
-        'COMMUNICATION_FAILED',
-        'the pump did not report its flex steps; interrogate it again; nothing was sent',
-        'pump',
-      ),
-    );
+    return err(said('COMMUNICATION_FAILED', 'flexStepsNotReported', {}, 'pump'));
   const model = deps.model ?? defaultPumpModel();
   const registered = findPumpBySerial(deps.db, status.serial);
   const plan = planClinicianBolus(bolus, status.concentration, model, registered);
@@ -276,8 +269,7 @@ const sameAsReviewed = (status: PumpStatus, reviewed: ReviewedProgram): boolean 
 export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest): Promise<Result<BolusResult>> {
   const allowed = authorize(request.actor, 'pump.program');
   if (!allowed.ok) return allowed;
-  if (deps.link.startBolus === undefined)
-    return err(appError('NOT_AVAILABLE', 'this link cannot start a bolus; nothing was sent'));
+  if (deps.link.startBolus === undefined) return err(said('NOT_AVAILABLE', 'bolusNotSupported', {}));
   retryBookkeeping(deps);
   deps.frames?.take(); // frames from before this session are not part of it
   const read = await deps.link.interrogate();
@@ -285,20 +277,10 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
   const old = read.value;
   const blocked = openSessions(deps.db, old.serial)[0];
   if (blocked !== undefined) {
-    return err(
-      appError(
-        'PROGRAMMING_BLOCKED',
-        `session ${blocked.sessionUuid} on pump ${old.serial} is ${blocked.outcome}: interrogate to resolve it first`,
-      ),
-    );
+    return err(said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial: old.serial }));
   }
   if (request.reviewed !== undefined && !sameAsReviewed(old, request.reviewed)) {
-    return err(
-      appError(
-        'CONFLICT',
-        `pump ${old.serial} no longer runs the program that was reviewed: review the bolus again; nothing was sent`,
-      ),
-    );
+    return err(said('CONFLICT', 'bolusProgramChangedSinceReview', { serial: old.serial }));
   }
   const reviewed = reviewBolus(deps, old, request.bolus);
   if (!reviewed.ok) return reviewed;
@@ -334,32 +316,25 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
     reservoirAfter: review.reservoir.after,
     ...(review.catheterPrimed === undefined ? {} : { catheterPrimed: review.catheterPrimed }),
   };
-  const refuse = (code: 'HARD_LIMIT' | 'ACKNOWLEDGEMENT_REQUIRED' | 'WITNESS_REQUIRED', message: string) => {
+  const refuse = (error: AppError) => {
     try {
       deps.audit.append({
         ...base,
         old: oldValues,
         new: bolusValues,
         acknowledgements: check.findings,
-        reason: message,
+        reason: error.message,
         outcome: 'rejected',
       });
     } catch {
       // Nothing was sent: the refusal stands even if it cannot be recorded.
     }
-    return err(appError(code, message));
+    return err(error);
   };
-  if (check.verdict === 'hard')
-    return refuse(
-      'HARD_LIMIT',
-      check.findings
-        .filter((f) => f.level === 'hard')
-        .map((f) => f.message)
-        .join('; '),
-    );
+  if (check.verdict === 'hard') return refuse(hardLimitError(check.findings));
   if (check.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3)
-    return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
-  if (request.witness === undefined) return refuse('WITNESS_REQUIRED', 'a clinician bolus needs a witness');
+    return refuse(said('ACKNOWLEDGEMENT_REQUIRED', 'softLimitsNeedReason', {}));
+  if (request.witness === undefined) return refuse(said('WITNESS_REQUIRED', 'bolusNeedsWitness', {}));
 
   const sessionId = randomUUID();
   const transactionId = randomUUID();
@@ -398,12 +373,7 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
       })
       .immediate();
   } catch (e) {
-    return err(
-      appError(
-        'STORAGE_FAILED',
-        `The bolus could not be recorded, so it was not sent to the pump: ${(e as Error).message}`,
-      ),
-    );
+    return err(said('STORAGE_FAILED', 'bolusNotRecordedNotSent', { detail: (e as Error).message }));
   }
   // From here the pump may act: this call owns the session until its outcome is recorded.
   writingSession.begin(sessionId);

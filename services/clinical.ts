@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { DrugSchema, type Drug } from '../core/pump';
 import { opioidDrugs } from '../core/opioids';
 import { appError, err, fromZodError, namedError, ok, type Result } from '../core/result';
+import { said } from '../core/messages';
 import {
   PrescriptionInputSchema,
   type Prescription,
@@ -79,12 +80,10 @@ export function recordScreeningTrial(deps: RecordsDeps, actor: SignedInUser, inp
   const findings: Array<Finding & { dose: number }> = [];
   for (const [i, d] of t.doses.entries()) {
     if (dec(d.dose.value).isZero())
-      return err(appError('INVALID_INPUT', 'a test dose must be greater than zero', `doses.${i}.dose.value`));
+      return err(said('INVALID_INPUT', 'testDoseNotPositive', {}, `doses.${i}.dose.value`));
     const found = checkScreeningDose(library, d.drug, d.dose);
     if (found === undefined)
-      return err(
-        appError('INVALID_INPUT', `${d.drug} is not in the drug library "${library.name}"`, `doses.${i}.drug`),
-      );
+      return err(said('INVALID_INPUT', 'drugNotInLibrary', { drug: d.drug, library: library.name }, `doses.${i}.drug`));
     findings.push(...found.map((f) => ({ ...f, dose: i })));
   }
   const hard = findings.find((f) => f.level === 'hard');
@@ -171,7 +170,7 @@ export function recordScreeningVisit(deps: RecordsDeps, actor: SignedInUser, inp
             'time',
           ),
         )
-      : err(appError('INVALID_INPUT', `${input.trialDate} ${input.time} is not a date and time`, 'time'));
+      : err(said('INVALID_INPUT', 'notADateTime', { date: input.trialDate, time: input.time }, 'time'));
   }
   return recordScreeningTrial(deps, actor, {
     patientId: input.patientId,
@@ -285,7 +284,7 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
     }
   }
   // An order that replaces one opioid with another is measured in morphine equivalents, as at the pump.
-  const hardRotation: string[] = [];
+  const hardRotation: Array<{ code: string; message: string; params: Record<string, string> }> = [];
   const opioid = <T extends { drug: Drug }>(list: readonly T[]): T[] =>
     list.filter((d) => opioidDrugs.includes(d.drug));
   const rotation = checkOpioidRotation(
@@ -297,12 +296,22 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
       now: context.now,
     },
     context.patient,
-    (_code, level, message) => {
-      if (level === 'hard') hardRotation.push(message);
+    (code, level, message, params) => {
+      if (level === 'hard') hardRotation.push({ code, message, params });
     },
   );
   if (!rotation.ok) return rotation;
-  if (hardRotation.length > 0) return err(appError('HARD_LIMIT', hardRotation.join('; '), 'components.0'));
+  const rotationHard = hardRotation[0];
+  if (rotationHard !== undefined)
+    return err(
+      namedError(
+        'HARD_LIMIT',
+        `finding.${rotationHard.code}`,
+        { ...rotationHard.params, level: 'hard' },
+        hardRotation.map((f) => f.message).join('; '),
+        'components.0',
+      ),
+    );
   const orderedAt = deps.now().toISOString();
   return deps.audit.commit(() => {
     const id = insertPrescription(deps.db, {

@@ -1,6 +1,7 @@
 import { contract, type ApiParsedInput, type ApiResult } from '../core/api/contract';
 import { MAX_PAYLOAD_BYTES, isChannel, type Channel } from '../core/api/channels';
-import { appError, err, fromZodError, type AppError, type Result } from '../core/result';
+import { err, fromZodError, type AppError, type Result } from '../core/result';
+import { said } from '../core/messages';
 
 export type Handlers = { [C in Channel]: (input: ApiParsedInput<C>) => Promise<ApiResult<C>> };
 export type Dispatch = (channel: unknown, input: unknown) => Promise<Result<unknown>>;
@@ -16,13 +17,16 @@ export function createDispatcher(
   gate: (channel: Channel) => AppError | undefined = () => undefined,
 ): Dispatch {
   return async (channel, input) => {
-    if (!isChannel(channel)) return err(appError('UNKNOWN_CHANNEL', `Unknown channel ${String(channel).slice(0, 64)}`));
+    if (!isChannel(channel))
+      return err(said('UNKNOWN_CHANNEL', 'unknownChannel', { channel: String(channel).slice(0, 64) }));
     const refused = gate(channel);
     if (refused !== undefined) return err(refused);
     const size = payloadSize(input);
-    if (size === undefined) return err(appError('INVALID_INPUT', 'The request is not plain JSON data.'));
+    if (size === undefined) return err(said('INVALID_INPUT', 'notPlainJson', {}));
     if (size > MAX_PAYLOAD_BYTES) {
-      return err(appError('PAYLOAD_TOO_LARGE', `The request is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}.`));
+      return err(
+        said('PAYLOAD_TOO_LARGE', 'payloadTooLarge', { size: String(size), limit: String(MAX_PAYLOAD_BYTES) }),
+      );
     }
     return run(channel, input, handlers, log);
   };
@@ -41,9 +45,7 @@ async function run<C extends Channel>(
     return await handler(parsed.data);
   } catch (e) {
     log(e);
-    return err(
-      appError('INTERNAL', 'An unexpected error occurred; nothing was sent to the pump. See the log for details.'),
-    );
+    return err(said('INTERNAL', 'unexpectedError', {}));
   }
 }
 

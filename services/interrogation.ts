@@ -1,6 +1,6 @@
 import type { InterrogationRecord } from '../core/api/contract';
 import { PumpStatusSchema, type LinkKind } from '../core/pump';
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import { insertInterrogation, listInterrogations, type InterrogationRow } from '../db/queries/interrogations';
@@ -9,6 +9,7 @@ import { clockWarnings } from '../core/clock-warnings';
 import { siteSettings } from './auth/settings';
 import { clockDriftSeconds } from './pump-maintenance';
 import { settleOpenSessions } from './programming';
+import { said } from '../core/messages';
 
 export interface InterrogationDeps {
   db: Db;
@@ -81,7 +82,7 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
       clockWarnings: warnings,
     });
   } catch (e) {
-    return err(appError('STORAGE_FAILED', `The reading could not be saved: ${(e as Error).message}`));
+    return err(said('STORAGE_FAILED', 'readingNotSaved', { detail: (e as Error).message }));
   }
 }
 

@@ -1,10 +1,11 @@
 import { defaultLibrary } from '../core/library/defaults';
 import { libraryHash } from '../core/library/hash';
 import { DrugLibrarySchema, type DrugLibrary } from '../core/library/schema';
-import { appError, err, fromZodError, ok, type Result } from '../core/result';
+import { err, fromZodError, ok, type Result } from '../core/result';
 import { confirmLibraryVersion, insertLibraryVersion, latestLibrary, libraryByVersion } from '../db/queries/clinical';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { RecordsDeps } from './records';
+import { said } from '../core/messages';
 
 /** The library in force: the newest stored version, or the built-in defaults before any edit. */
 export function activeLibrary(deps: Pick<RecordsDeps, 'db'>): DrugLibrary {
@@ -62,15 +63,13 @@ export function confirmLibrary(deps: RecordsDeps, actor: SignedInUser, version: 
   const allowed = authorize(actor, 'library.confirm');
   if (!allowed.ok) return allowed;
   const row = libraryByVersion(deps.db, version);
-  if (row === undefined) return err(appError('INVALID_INPUT', `no library version ${version}`, 'version'));
+  if (row === undefined)
+    return err(said('INVALID_INPUT', 'noSuchLibraryVersion', { version: String(version) }, 'version'));
   if (row.confirmedBy !== null)
-    return err(appError('CONFLICT', `version ${version} was confirmed by ${row.confirmedBy}`));
+    return err(said('CONFLICT', 'libraryAlreadyConfirmed', { version: String(version), user: row.confirmedBy }));
   if (row.createdBy === actor.username)
     return err(
-      appError(
-        'SECOND_PERSON_REQUIRED',
-        `version ${version} was saved by ${actor.username}: a second administrator or pharmacist confirms it`,
-      ),
+      said('SECOND_PERSON_REQUIRED', 'librarySecondPerson', { version: String(version), user: actor.username }),
     );
   deps.audit.commit(() => {
     confirmLibraryVersion(deps.db, version, actor.username, deps.now().toISOString());

@@ -1,14 +1,15 @@
 import type { LinkInfo } from '../core/api/contract';
 import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../core/pump';
-import { appError, err, type Result } from '../core/result';
+import { err, type Result } from '../core/result';
 import type { PumpClockSetting, PumpLink } from '../drivers/link';
 import type { LinkChoice } from './link-select';
 
 import type { WandAttachSource } from '../drivers/usb/detect';
+import { said } from '../core/messages';
 
 export type { WandAttachSource };
 
-const unsupported = () => err(appError('COMMUNICATION_FAILED', 'this link does not support the request'));
+const unsupported = () => err(said('COMMUNICATION_FAILED', 'linkNotSupported', {}));
 
 /**
  * The link the services use, which can change while the app runs: when a wand is plugged in

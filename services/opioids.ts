@@ -8,7 +8,7 @@ import {
   type SystemicOpioidInput,
 } from '../core/opioids';
 import { str, toPlaces } from '../core/decimal';
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
 import type { OpioidTolerance } from '../core/library/schema';
 import {
   findPatient,
@@ -21,6 +21,7 @@ import { findPumpModel, defaultPumpModel } from '../core/models';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { RecordsDeps } from './records';
 import { doseHistory, intrathecalOpioidDays, systemicRecordsOf } from './safety-context';
+import { said } from '../core/messages';
 
 const DAY_MS = 86_400_000;
 
@@ -34,7 +35,7 @@ export function recordSystemicOpioid(
   const allowed = authorize(actor, 'patient.edit');
   if (!allowed.ok) return allowed;
   const patient = findPatient(deps.db, patientId);
-  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
+  if (patient === undefined) return err(said('INVALID_INPUT', 'noSuchPatient', {}, 'patientId'));
   const [drug, route] = record.kind.split('/') as [string, string];
   return ok(
     deps.audit.commit(() => {
@@ -73,14 +74,14 @@ export function stopSystemicOpioid(
   const allowed = authorize(actor, 'patient.edit');
   if (!allowed.ok) return allowed;
   const patient = findPatient(deps.db, input.patientId);
-  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
+  if (patient === undefined) return err(said('INVALID_INPUT', 'noSuchPatient', {}, 'patientId'));
   const row = systemicOpioidsOf(deps.db, input.patientId).find((r) => r.id === input.id);
-  if (row === undefined) return err(appError('INVALID_INPUT', `the patient has no systemic opioid #${input.id}`, 'id'));
+  if (row === undefined) return err(said('INVALID_INPUT', 'noSuchSystemicOpioid', { id: String(input.id) }, 'id'));
   if (input.stopDate < row.startDate)
-    return err(appError('INVALID_INPUT', `the stop date is before the start (${row.startDate})`, 'stopDate'));
+    return err(said('INVALID_INPUT', 'stopBeforeStart', { start: row.startDate }, 'stopDate'));
   return deps.audit.commit(() => {
     if (!setSystemicOpioidStop(deps.db, input.id, input.patientId, input.stopDate))
-      return err(appError('CONFLICT', 'the record changed; read the patient again'));
+      return err(said('CONFLICT', 'recordChanged', {}));
     deps.audit.append({
       atUtc: deps.now().toISOString(),
       actor: actor.username,

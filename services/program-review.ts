@@ -23,6 +23,7 @@ import {
 import type { Drug, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
 import { concentrationIn, massOf, type DailyDoseQ, type HourlyDoseQ } from '../core/units';
+import { said } from '../core/messages';
 
 /** Everything the Finish screen shows and the write relies on: one computation for both. */
 export interface ProgramReview {
@@ -118,39 +119,21 @@ export function reviewProgram(
   options: { bridged?: boolean } = {},
 ): Result<ProgramReview> {
   if (old.mode === 'flex' && old.steps === undefined) {
-    return err(
-      appError(
-        'COMMUNICATION_FAILED',
-        'the pump did not report its flex steps; interrogate it again; nothing was sent',
-        'pump',
-      ),
-    );
+    return err(said('COMMUNICATION_FAILED', 'flexStepsNotReported', {}, 'pump'));
   }
   if (s.mode === 'flex' && (s.steps === undefined || s.steps.length === 0))
-    return err(appError('INVALID_INPUT', 'a flex program needs its steps', 'settings.steps'));
+    return err(said('INVALID_INPUT', 'flexStepsNeeded', {}, 'settings.steps'));
   // A new drug or concentration is only ever sent by the refill workflow, with its forced bridge bolus.
   const drugChange = s.drug !== old.drug;
   if (drugChange && options.bridged !== true) {
-    return err(
-      appError(
-        'INVALID_INPUT',
-        'a drug change needs the refill workflow with the reservoir rinse and the forced bridge bolus; nothing was sent',
-        'settings.drug',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'drugChangeNeedsRefill', {}, 'settings.drug'));
   }
   const mass = massOf(s.concentration.unit);
   const sameConcentration =
     massOf(old.concentration.unit) === mass &&
     concentrationIn(s.concentration, mass).eq(concentrationIn(old.concentration, mass));
   if (!sameConcentration && options.bridged !== true) {
-    return err(
-      appError(
-        'INVALID_INPUT',
-        'a concentration change needs the refill workflow with its forced bridge bolus',
-        'settings.concentration',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'concentrationChangeNeedsRefill', {}, 'settings.concentration'));
   }
   const running = programOfStatus(old);
   const before = summarizeProgram(running, {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { dec } from '../core/decimal';
 import type { DrugLibrary } from '../core/library/schema';
-import type { DoseCheck } from '../core/library/validate';
+import type { DoseCheck, Finding } from '../core/library/validate';
 import { reviewProgram } from './program-review';
 import { compareReadBack } from './read-back';
 import { defaultPumpModel, type PumpModel } from '../core/models';
 import type { ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
-import { appError, err, ok, type Result } from '../core/result';
+import { appError, err, namedError, ok, type AppError, type Result } from '../core/result';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import type { AuditEntry } from '../db/audit/record';
@@ -19,6 +19,7 @@ import { siteSettings, workstationTimeZone } from './auth/settings';
 import { clockDriftSeconds, setPumpClock } from './pump-maintenance';
 import { utcOffsetMinutes } from '../core/clock';
 import { reviewContext } from './safety-context';
+import { said } from '../core/messages';
 
 export interface ProgrammingDeps {
   db: Db;
@@ -119,20 +120,12 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   const blocked = openSessions(deps.db, old.serial);
   if (blocked.length > 0) {
     return err(
-      appError(
-        'PROGRAMMING_BLOCKED',
-        `session ${blocked[0]?.sessionUuid ?? ''} on pump ${old.serial} is ${blocked[0]?.outcome ?? 'open'}: interrogate to resolve it first`,
-      ),
+      said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked[0]?.sessionUuid ?? '', serial: old.serial }),
     );
   }
   const s = normalised(request.settings);
   if (request.reviewed !== undefined && !sameAsReviewed(old, request.reviewed)) {
-    return err(
-      appError(
-        'CONFLICT',
-        `pump ${old.serial} no longer runs the program that was reviewed: review the change again; nothing was sent`,
-      ),
-    );
+    return err(said('CONFLICT', 'programChangedSinceReview', { serial: old.serial }));
   }
   // Everything that is sent is validated: the infusion and the patient bolus settings.
   const context = reviewContext(
@@ -175,29 +168,22 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
       : { reservoirVolume: { value: request.reservoirVolumeMl, unit: 'mL' } }),
     ...(request.bridge === undefined ? {} : { bridge: request.bridge }),
   };
-  const refuse = (code: 'HARD_LIMIT' | 'ACKNOWLEDGEMENT_REQUIRED' | 'WITNESS_REQUIRED', message: string) => {
+  const refuse = (error: AppError) => {
     deps.audit.append({
       ...base,
       old: oldValues,
       new: newValues,
       acknowledgements: check.value.findings,
-      reason: message,
+      reason: error.message,
       outcome: 'rejected',
     });
-    return err(appError(code, message));
+    return err(error);
   };
-  if (check.value.verdict === 'hard')
-    return refuse(
-      'HARD_LIMIT',
-      check.value.findings
-        .filter((f) => f.level === 'hard')
-        .map((f) => f.message)
-        .join('; '),
-    );
+  if (check.value.verdict === 'hard') return refuse(hardLimitError(check.value.findings));
   if (check.value.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3)
-    return refuse('ACKNOWLEDGEMENT_REQUIRED', 'soft limits need an acknowledgement with a reason');
+    return refuse(said('ACKNOWLEDGEMENT_REQUIRED', 'softLimitsNeedReason', {}));
   if ((increase || request.requireWitness === true) && request.witness === undefined)
-    return refuse('WITNESS_REQUIRED', increase ? 'a dose increase needs a witness' : 'this change needs a witness');
+    return refuse(said('WITNESS_REQUIRED', increase ? 'increaseNeedsWitness' : 'changeNeedsWitness', {}));
   // Flex steps run by the pump's clock plus its UTC offset: a pump that is not on the clinic's
   // time is set first (its own audited write), so each step runs at the hour it was written for.
   const clock = await clockForFlex(deps, request.actor, old, s);
@@ -236,12 +222,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
       .immediate();
   } catch (e) {
     // No record, no write: nothing reaches the pump unless its intent is on disk first.
-    return err(
-      appError(
-        'STORAGE_FAILED',
-        `The change could not be recorded, so it was not sent to the pump: ${(e as Error).message}`,
-      ),
-    );
+    return err(said('STORAGE_FAILED', 'notRecordedNotSent', { detail: (e as Error).message }));
   }
   // From here the write may reach the pump: this call owns the session until its outcome is
   // recorded (an interrogation meanwhile must not settle it), and no failure of bookkeeping may
@@ -302,13 +283,7 @@ async function clockForFlex(
   if ((old.utcOffsetMinutes ?? 0) === offset && drift <= FLEX_CLOCK_TOLERANCE_SECONDS) return ok(null);
   const set = await setPumpClock(deps, actor);
   if (!set.ok) {
-    return err(
-      appError(
-        set.error.code,
-        `the pump's clock had to be set to the clinic's time before a flex program and that did not succeed (${set.error.message}); the program was not sent: read the pump and set its clock`,
-        'clock',
-      ),
-    );
+    return err(said(set.error.code, 'clockNotSetNotSent', { detail: set.error.message }, 'clock'));
   }
   return ok(null);
 }
@@ -330,8 +305,21 @@ export async function guarded<T>(call: () => Promise<Result<T>>): Promise<Result
   try {
     return await call();
   } catch (e) {
-    return err(appError('COMMUNICATION_FAILED', `the wand failed during the exchange: ${(e as Error).message}`));
+    return err(said('COMMUNICATION_FAILED', 'wandFailedDuringExchange', { detail: (e as Error).message }));
   }
+}
+
+/**
+ * A refusal at the drug library's hard limit: every hard finding in the English text, the first by
+ * its code and values (`finding.CODE`) for the UI to say in the user's language.
+ */
+export function hardLimitError(findings: readonly Finding[], field?: string): AppError {
+  const hard = findings.filter((f) => f.level === 'hard');
+  const message = hard.map((f) => f.message).join('; ');
+  const first = hard[0];
+  return first === undefined
+    ? appError('HARD_LIMIT', message, field)
+    : namedError('HARD_LIMIT', `finding.${first.code}`, { ...first.params, level: 'hard' }, message, field);
 }
 
 /** Sessions a live `programPump` call is writing, by session id: from its intent to its outcome, only that call settles them. */

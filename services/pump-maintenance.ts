@@ -1,10 +1,11 @@
 import { offsetText, utcOffsetMinutes } from '../core/clock';
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import type { PumpLink } from '../drivers/link';
 import { authorize, type SignedInUser } from './auth/accounts';
 import { siteSettings } from './auth/settings';
+import { said } from '../core/messages';
 
 export interface MaintenanceDeps {
   db: Db;
@@ -29,8 +30,7 @@ export async function setPumpClock(
 ): Promise<Result<{ driftBefore: number; driftAfter: number }>> {
   const allowed = authorize(actor, 'pump.clock.set');
   if (!allowed.ok) return allowed;
-  if (deps.link.setClock === undefined)
-    return err(appError('COMMUNICATION_FAILED', 'this link cannot set the pump clock'));
+  if (deps.link.setClock === undefined) return err(said('COMMUNICATION_FAILED', 'clockNotSupported', {}));
   const before = await deps.link.interrogate();
   if (!before.ok) return before;
   const driftBefore = clockDriftSeconds(before.value.pumpTime, deps.now());
@@ -58,13 +58,13 @@ export async function setPumpClock(
     outcome: confirmed ? 'confirmed' : set.ok ? 'unconfirmed' : 'rejected',
   });
   if (!set.ok) return set;
-  if (driftAfter === null)
-    return err(appError('COMMUNICATION_FAILED', 'the clock was sent but could not be read back; interrogate the pump'));
+  if (driftAfter === null) return err(said('COMMUNICATION_FAILED', 'clockNotReadBack', {}));
   if (offsetAfter !== offset) {
     return err(
-      appError(
+      said(
         'COMMUNICATION_FAILED',
-        `the pump reports a UTC offset of ${offsetAfter === undefined ? 'none' : offsetText(offsetAfter)} after it was set to ${offsetText(offset)} (${timeZone}); set the clock again`,
+        'clockOffsetMismatch',
+        { after: offsetAfter === undefined ? '—' : offsetText(offsetAfter), offset: offsetText(offset), timeZone },
         'utcOffsetMinutes',
       ),
     );
@@ -76,8 +76,7 @@ export async function setPumpClock(
 export async function runAlarmTest(deps: MaintenanceDeps, actor: SignedInUser): Promise<Result<null>> {
   const allowed = authorize(actor, 'pump.alarmTest');
   if (!allowed.ok) return allowed;
-  if (deps.link.alarmTest === undefined)
-    return err(appError('COMMUNICATION_FAILED', 'this link cannot run the alarm test'));
+  if (deps.link.alarmTest === undefined) return err(said('COMMUNICATION_FAILED', 'alarmTestNotSupported', {}));
   const r = await deps.link.alarmTest();
   deps.audit.append({
     atUtc: deps.now().toISOString(),

@@ -1,11 +1,12 @@
 import type { Prescription } from '../core/api/schemas';
 import { str, dec } from '../core/decimal';
 import type { PumpStatus } from '../core/pump';
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
 import { sameDailyDose } from '../core/program';
 import type { Db } from '../db/connection';
 import { findPumpBySerial } from '../db/queries/records';
 import { orderFor, sameConcentration } from './refill';
+import { said } from '../core/messages';
 
 /** Why an order cannot be carried out by the refill-only visit: the full refill wizard does it. */
 export type VisitBlocker = 'admixture' | 'drugChange' | 'concentrationChange' | 'doseChange';
@@ -79,8 +80,7 @@ export function compareProgram(before: PumpStatus, after: PumpStatus): { rows: P
  */
 export function visitCheck(deps: { db: Db }, pump: PumpStatus, prescriptionId: number): Result<VisitCheck> {
   const registered = findPumpBySerial(deps.db, pump.serial);
-  if (registered === undefined)
-    return err(appError('INVALID_INPUT', `pump ${pump.serial} is not registered to a patient`, 'pump'));
+  if (registered === undefined) return err(said('INVALID_INPUT', 'pumpNotRegistered', { serial: pump.serial }, 'pump'));
   const ordered = orderFor(deps, prescriptionId, registered);
   if (!ordered.ok) return ordered;
   const order = ordered.value;

@@ -28,6 +28,7 @@ import { prescriptionOfRow } from './clinical';
 import { closePrescription, findPrescription } from '../db/queries/clinical';
 import { insertReview } from '../db/queries/reviews';
 import type { Prescription } from '../core/api/schemas';
+import { said } from '../core/messages';
 
 export interface RefillRequest {
   nurse: SignedInUser;
@@ -133,11 +134,7 @@ function withPatientBolus(
     sameDose = scaled.ok ? scaled.value : undefined;
   } else if (decision === 'same-dose') {
     return err(
-      appError(
-        'INVALID_INPUT',
-        `a patient bolus of ${pump.drug} has no equal dose of ${plan.settings.drug}: remove it now; a physician sets a new one in Programming`,
-        'patientBolus',
-      ),
+      said('INVALID_INPUT', 'patientBolusOtherDrug', { oldDrug: pump.drug, drug: plan.settings.drug }, 'patientBolus'),
     );
   }
   const settings =
@@ -157,13 +154,7 @@ export const sameConcentration = (a: ConcentrationQ, b: ConcentrationQ): boolean
 function catheterDeadVolume(pump: PumpStatus, registered: ImplantedPumpRow, model: PumpModel): Result<VolumeQ> {
   const catheter = registered.catheterModelId === null ? undefined : findCatheterModel(registered.catheterModelId);
   if (catheter === undefined || registered.catheterLengthCm === null) {
-    return err(
-      appError(
-        'INVALID_INPUT',
-        `register the catheter model and implanted length of pump ${pump.serial}: the bridge bolus needs the catheter volume`,
-        'catheter',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'catheterNeededForBridge', { serial: pump.serial }, 'catheter'));
   }
   return ok(deadVolume(model, str(dec(catheter.volumeMlPerCm).mul(registered.catheterLengthCm))));
 }
@@ -179,13 +170,7 @@ export function planConcentrationChange(
   fallbackModel: PumpModel,
 ): Result<ConcentrationChange> {
   if (pump.mode !== 'continuous')
-    return err(
-      appError(
-        'INVALID_INPUT',
-        `a concentration change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`,
-        'pump.mode',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'concentrationChangeNeedsContinuous', { mode: pump.mode }, 'pump.mode'));
   const model = findPumpModel(registered.modelId) ?? fallbackModel;
   const dead = catheterDeadVolume(pump, registered, model);
   if (!dead.ok) return dead;
@@ -221,26 +206,13 @@ export function planDrugChange(
   fallbackModel: PumpModel,
 ): Result<ConcentrationChange> {
   if (pump.mode !== 'continuous')
-    return err(
-      appError(
-        'INVALID_INPUT',
-        `a drug change is planned for a pump running simple continuous infusion; this pump is ${pump.mode}`,
-        'pump.mode',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'drugChangeNeedsContinuous', { mode: pump.mode }, 'pump.mode'));
   const model = findPumpModel(registered.modelId) ?? fallbackModel;
   const dead = catheterDeadVolume(pump, registered, model);
   if (!dead.ok) return dead;
   const rate = rateForDose({ concentration: order.concentration, dailyDose: order.dailyDose }, model);
   if (!rate.ok) return rate;
-  if (dec(pump.rate.value).isZero())
-    return err(
-      appError(
-        'INVALID_INPUT',
-        'the pump is not delivering: the old drug in the catheter cannot be bridged at its rate',
-        'pump.rate',
-      ),
-    );
+  if (dec(pump.rate.value).isZero()) return err(said('INVALID_INPUT', 'pumpNotDeliveringNoBridge', {}, 'pump.rate'));
   return ok({
     previousDrug: pump.drug,
     dailyDose: rate.value.deliveredDailyDose,
@@ -277,34 +249,16 @@ export function orderFor(
   registered: ImplantedPumpRow,
 ): Result<Prescription> {
   const row = findPrescription(deps.db, id);
-  if (row === undefined) return err(appError('INVALID_INPUT', `there is no order #${id}`, 'prescriptionId'));
+  if (row === undefined) return err(said('INVALID_INPUT', 'noSuchOrder', { id: String(id) }, 'prescriptionId'));
   if (row.status !== 'open')
-    return err(
-      appError(
-        'CONFLICT',
-        `order #${id} is already ${row.status}: ask the physician for a new order`,
-        'prescriptionId',
-      ),
-    );
+    return err(said('CONFLICT', 'orderNotOpenForRefill', { id: String(id), status: row.status }, 'prescriptionId'));
   if (row.patientId !== registered.patientId)
-    return err(
-      appError(
-        'INVALID_INPUT',
-        `order #${id} is for another patient: check the patient and the order`,
-        'prescriptionId',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'orderOtherPatient', { id: String(id) }, 'prescriptionId'));
   if (row.pumpId !== null && row.pumpId !== registered.id)
-    return err(appError('INVALID_INPUT', `order #${id} is for another pump of this patient`, 'prescriptionId'));
+    return err(said('INVALID_INPUT', 'orderOtherPump', { id: String(id) }, 'prescriptionId'));
   const order = prescriptionOfRow(row);
   if (order.components.length !== 1)
-    return err(
-      appError(
-        'INVALID_INPUT',
-        `order #${id} is an admixture; this pump holds one drug: ask the physician`,
-        'prescriptionId',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'orderIsAdmixture', { id: String(id) }, 'prescriptionId'));
   return ok(order);
 }
 
@@ -339,31 +293,43 @@ export function reservoirAfterFill(
     // A pocket fill at the last visit leaves the reservoir truly empty with less out than counted;
     // a reservoir not really emptied overfills. Only the nurse at the septum knows: she says so.
     return err(
-      appError(
+      said(
         'ACKNOWLEDGEMENT_REQUIRED',
-        `the pump counted ${pump.reservoirVolume.value} mL but ${fill.withdrawnMl} mL came out: with ${str(unaccounted)} mL unaccounted for, ${str(instilled)} mL only fits if the reservoir is truly empty. Record what was checked (aspirated until nothing came, no swelling at the pocket) as the reason, or fill less`,
+        'fillOnlyIfEmpty',
+        {
+          counted: pump.reservoirVolume.value,
+          withdrawn: fill.withdrawnMl,
+          unaccounted: str(unaccounted),
+          instilled: str(instilled),
+        },
         'instilledMl',
       ),
     );
   }
   if (worstCase.gt(capacity)) {
     const left = emptied ? dec(0) : unaccounted;
-    const what = left.isZero()
-      ? `${str(instilled)} mL`
-      : `${str(left)} mL still in the reservoir (not recorded as emptied) + ${str(instilled)} mL instilled`;
     return err(
-      appError(
-        'OUT_OF_RANGE',
-        `${what} is more than the reservoir capacity of ${str(capacity)} mL: overfilling is refused`,
-        'instilledMl',
-      ),
+      left.isZero()
+        ? said(
+            'OUT_OF_RANGE',
+            'fillAboveCapacity',
+            { instilled: str(instilled), capacity: str(capacity) },
+            'instilledMl',
+          )
+        : said(
+            'OUT_OF_RANGE',
+            'fillAboveCapacityWithLeft',
+            { left: str(left), instilled: str(instilled), capacity: str(capacity) },
+            'instilledMl',
+          ),
     );
   }
   if (after.lte(pump.lowReservoirAlarmVolume.value)) {
     return err(
-      appError(
+      said(
         'OUT_OF_RANGE',
-        `a reservoir of ${str(after)} mL is at or below the low-reservoir alarm volume of ${pump.lowReservoirAlarmVolume.value} mL: fill more`,
+        'fillAtOrBelowAlarm',
+        { after: str(after), alarm: pump.lowReservoirAlarmVolume.value },
         'instilledMl',
       ),
     );
@@ -384,20 +350,13 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   if (!status.ok) return status;
   const pump = status.value;
   const registered = findPumpBySerial(deps.db, pump.serial);
-  if (registered === undefined)
-    return err(appError('INVALID_INPUT', `pump ${pump.serial} is not registered to a patient`, 'pump'));
+  if (registered === undefined) return err(said('INVALID_INPUT', 'pumpNotRegistered', { serial: pump.serial }, 'pump'));
   const patient = findPatient(deps.db, registered.patientId);
 
   // The reservoir update re-sends the running program exactly as the pump reported it: flex steps
   // and patient bolus settings included, so a refill never changes the therapy.
   if (pump.mode === 'flex' && pump.steps === undefined) {
-    return err(
-      appError(
-        'COMMUNICATION_FAILED',
-        'the pump did not report its flex steps: interrogate it again; the program was not changed',
-        'pump',
-      ),
-    );
+    return err(said('COMMUNICATION_FAILED', 'flexStepsNotReportedRefill', {}, 'pump'));
   }
   const s = request.syringe;
   const ordered = orderFor(deps, request.prescriptionId, registered);
@@ -408,9 +367,18 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   // The syringe is checked against the order (and, below, against the drug the pump holds).
   if (s.drug !== wanted.drug || !sameConcentration(s.concentration, wanted.concentration)) {
     return err(
-      appError(
+      said(
         'INVALID_INPUT',
-        `the syringe holds ${s.drug} ${s.concentration.value} ${s.concentration.unit} but order #${order.id} is for ${wanted.drug} ${wanted.concentration.value} ${wanted.concentration.unit}: do not fill; check the syringe and the order`,
+        'syringeNotTheOrder',
+        {
+          drug: s.drug,
+          concentration: s.concentration.value,
+          unit: s.concentration.unit,
+          id: String(order.id),
+          orderDrug: wanted.drug,
+          orderConcentration: wanted.concentration.value,
+          orderUnit: wanted.concentration.unit,
+        },
         'syringe',
       ),
     );
@@ -419,18 +387,26 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   const concentrationChange = !drugChange && !sameConcentration(s.concentration, pump.concentration);
   if (!drugChange && !sameDailyDose(wanted.dailyDose, pump.dailyDose)) {
     return err(
-      appError(
+      said(
         'INVALID_INPUT',
-        `order #${order.id} is for ${wanted.dailyDose.value} ${wanted.dailyDose.unit} but the pump delivers ${pump.dailyDose.value} ${pump.dailyDose.unit}: a physician changes the dose in Programming (or the order) before the refill`,
+        'orderDoseNotRunning',
+        {
+          id: String(order.id),
+          dose: wanted.dailyDose.value,
+          unit: wanted.dailyDose.unit,
+          pumpDose: pump.dailyDose.value,
+          pumpUnit: pump.dailyDose.unit,
+        },
         'prescriptionId',
       ),
     );
   }
   if (request.refillOnly === true && (drugChange || concentrationChange)) {
     return err(
-      appError(
+      said(
         'INVALID_INPUT',
-        `order #${order.id} changes the ${drugChange ? 'drug' : 'concentration'}: the refill-only visit re-sends the running program unchanged; use the full refill`,
+        drugChange ? 'orderChangesDrug' : 'orderChangesConcentration',
+        { id: String(order.id) },
         'prescriptionId',
       ),
     );
@@ -440,15 +416,20 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     // A new drug or concentration: a physician reprograms, with the forced bridge bolus.
     const physician = authorize(request.nurse, 'pump.program');
     if (!physician.ok) {
-      const what = drugChange
-        ? `the syringe holds ${s.drug} but the pump holds ${pump.drug}: a drug change`
-        : `the syringe is ${s.concentration.value} ${s.concentration.unit} but the pump holds ${pump.concentration.value} ${pump.concentration.unit}: a concentration change`;
       return err(
-        appError(
-          'FORBIDDEN',
-          `${what} is programmed by a physician`,
-          drugChange ? 'syringe.drug' : 'syringe.concentration',
-        ),
+        drugChange
+          ? said('FORBIDDEN', 'drugChangeByPhysician', { drug: s.drug, pumpDrug: pump.drug }, 'syringe.drug')
+          : said(
+              'FORBIDDEN',
+              'concentrationChangeByPhysician',
+              {
+                concentration: s.concentration.value,
+                unit: s.concentration.unit,
+                pumpConcentration: pump.concentration.value,
+                pumpUnit: pump.concentration.unit,
+              },
+              'syringe.concentration',
+            ),
       );
     }
     const plan = planForOrder(pump, registered, wanted, deps.model ?? defaultPumpModel(), request.patientBolus);
@@ -456,60 +437,48 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     change = plan.value;
     const bolus = change?.patientBolus;
     if (bolus !== undefined && bolus.decision === undefined) {
-      const same =
-        bolus.sameDose === undefined
-          ? ''
-          : ` or keep the same dose (${bolus.sameDose.volumeMl} mL at the new concentration)`;
       return err(
-        appError(
-          'INVALID_INPUT',
-          `the pump gives patient boluses of ${bolus.old.volumeMl} mL: decide whether to remove them${same}; the new concentration changes what each bolus gives`,
-          'patientBolus',
-        ),
+        bolus.sameDose === undefined
+          ? said('INVALID_INPUT', 'patientBolusDecision', { volume: bolus.old.volumeMl }, 'patientBolus')
+          : said(
+              'INVALID_INPUT',
+              'patientBolusDecisionSameDose',
+              { volume: bolus.old.volumeMl, sameVolume: bolus.sameDose.volumeMl },
+              'patientBolus',
+            ),
       );
     }
   }
   if (change !== undefined && !request.reservoirEmptied) {
-    return err(
-      appError(
-        'INVALID_INPUT',
-        'a new drug or concentration goes into an empty reservoir only: empty it completely and record that it was emptied',
-        'reservoirEmptied',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'emptyReservoirFirst', {}, 'reservoirEmptied'));
   }
   if (drugChange && request.rinse === undefined) {
-    return err(
-      appError(
-        'INVALID_INPUT',
-        `a drug change from ${pump.drug} to ${s.drug}: rinse the emptied reservoir with the new drug, withdraw the rinse, and record its volume before filling`,
-        'rinse',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'rinseNeeded', { oldDrug: pump.drug, drug: s.drug }, 'rinse'));
   }
   const rinseMl = drugChange ? (request.rinse?.volumeMl ?? '0') : '0';
-  if (drugChange && dec(rinseMl).isZero())
-    return err(appError('INVALID_INPUT', 'the rinse volume must be greater than zero', 'rinse.volumeMl'));
+  if (drugChange && dec(rinseMl).isZero()) return err(said('INVALID_INPUT', 'rinseNotPositive', {}, 'rinse.volumeMl'));
   if (dec(rinseMl).gt(pump.reservoirCapacity.value))
     return err(
-      appError(
+      said(
         'OUT_OF_RANGE',
-        `a rinse of ${rinseMl} mL is more than the reservoir capacity of ${pump.reservoirCapacity.value} mL`,
+        'rinseAboveCapacity',
+        { rinse: rinseMl, capacity: pump.reservoirCapacity.value },
         'rinse.volumeMl',
       ),
     );
   if (dec(rinseMl).plus(request.instilledMl).gt(s.volumeMl))
     return err(
-      appError(
+      said(
         'INVALID_INPUT',
-        `the rinse (${rinseMl} mL) and the fill (${request.instilledMl} mL) are more than the syringe held (${s.volumeMl} mL)`,
+        'rinseAndFillAboveSyringe',
+        { rinse: rinseMl, instilled: request.instilledMl, syringe: s.volumeMl },
         'instilledMl',
       ),
     );
   const today = clinicDate(deps.now(), deps.timeZone ?? workstationTimeZone());
-  if (s.expiry < today) return err(appError('INVALID_INPUT', `the syringe expired on ${s.expiry}`, 'syringe.expiry'));
+  if (s.expiry < today) return err(said('INVALID_INPUT', 'syringeExpired', { expiry: s.expiry }, 'syringe.expiry'));
   if (dec(request.instilledMl).gt(s.volumeMl))
-    return err(appError('INVALID_INPUT', 'more was instilled than the syringe held', 'instilledMl'));
+    return err(said('INVALID_INPUT', 'instilledAboveSyringe', {}, 'instilledMl'));
   const fill = reservoirAfterFill(pump, {
     ...request,
     acknowledged:
@@ -522,9 +491,10 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
   const discrepancyAck = request.discrepancyAcknowledgement;
   if (flag && !acknowledges(discrepancyAck)) {
     return err(
-      appError(
+      said(
         'DISCREPANCY_UNACKNOWLEDGED',
-        `the pump counted ${pump.reservoirVolume.value} mL but ${request.withdrawnMl} mL came out (${str(discrepancy)} mL): record what was checked and the patient's state before the refill completes`,
+        'discrepancyNeedsAcknowledgement',
+        { counted: pump.reservoirVolume.value, withdrawn: request.withdrawnMl, discrepancy: str(discrepancy) },
         'discrepancyAcknowledgement',
       ),
     );

@@ -3,7 +3,7 @@ import { type PumpModel } from '../models';
 import { summarizeProgram, type ProgramSummary, type TherapyProgram } from '../program';
 import type { Drug } from '../pump';
 import { dec } from '../decimal';
-import { appError, err, ok, type Result } from '../result';
+import { err, ok, type Result } from '../result';
 import type { DrugLibrary } from './schema';
 import { opioidDrugs } from '../opioids';
 import {
@@ -17,6 +17,7 @@ import {
   type OpioidDose,
   type PatientContext,
 } from './validate';
+import { said } from '../messages';
 
 /** The battery state that limits what may be programmed: at end of service only a stop. */
 export type BatteryState = 'ok' | 'elective-replacement' | 'end-of-service';
@@ -60,13 +61,7 @@ export function checkTherapy(library: DrugLibrary, input: SafetyInput, model: Pu
   // Nothing delivered is a stop, with a stop's own rules (a reason, the withdrawal warning, the
   // stopped-pumps list): a running program at zero is never sent. (A pump may report one; reading it is not refused.)
   if (summary.value.mode !== 'stopped' && dec(summary.value.dailyVolume.value).isZero()) {
-    return err(
-      appError(
-        'INVALID_INPUT',
-        'a program that delivers nothing is a stop: use Stop (a reason is asked for and the pump is listed as stopped)',
-        summary.value.mode === 'continuous' ? 'rate' : 'steps',
-      ),
-    );
+    return err(said('INVALID_INPUT', 'stopIsNotAMode', {}, summary.value.mode === 'continuous' ? 'rate' : 'steps'));
   }
   const running = input.running === undefined ? undefined : summarizeProgram(input.running, { model });
   if (running !== undefined && !running.ok) return running;

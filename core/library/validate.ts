@@ -16,6 +16,7 @@ import {
 import { ROUNDING } from '../calc/rounding';
 import { libraryId } from './hash';
 import type { Bound, DrugEntry, DrugLibrary, Indication, OpioidTolerance, SpasticityOrigin } from './schema';
+import { said } from '../messages';
 
 /** The findings a clinician bolus itself raises (the others concern the program around it). */
 export const clinicianBolusFindingCodes = [
@@ -170,7 +171,7 @@ export type AddFinding = (code: FindingCode, level: Level, message: string, para
 export const findEntry = (library: DrugLibrary, drug: Drug): Result<DrugEntry> => {
   const entry = library.entries.find((e) => e.drug === drug);
   return entry === undefined
-    ? err(appError('INVALID_INPUT', `${drug} is not in the drug library "${library.name}"`, 'drug'))
+    ? err(said('INVALID_INPUT', 'drugNotInLibrary', { drug, library: library.name }, 'drug'))
     : ok(entry);
 };
 
@@ -214,8 +215,7 @@ export function checkComponent(
   const entry = found.value;
   const unit = entry.unit;
   const c = concentrationIn(facts.concentration, unit);
-  if (c.isZero())
-    return err(appError('INVALID_INPUT', 'concentration must be greater than zero', 'concentration.value'));
+  if (c.isZero()) return err(said('INVALID_INPUT', 'concentrationNotPositive', {}, 'concentration.value'));
   const dose = dailyDoseIn(facts.dailyDose, unit);
   const previous = facts.previousDailyDose === undefined ? undefined : dailyDoseIn(facts.previousDailyDose, unit);
 

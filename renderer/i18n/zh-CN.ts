@@ -824,6 +824,7 @@ export const zhCN: Messages = {
     bolusProgramChangedSinceReview:
       '泵 {{serial}} 当前运行的程序已不是审核时的程序：请重新审核此次推注。未向泵发送任何指令',
     flexStepsNotReported: '泵未报告其分时段方案：请重新读取泵信息。未向泵发送任何指令',
+    flexStepsNotReportedRefill: '泵未报告其分时段方案：请重新读取泵信息。程序未作更改',
     flexStepsNeeded: '分时段可变输注须设定时段',
     drugChangeNeedsRefill: '更换药物须通过加药流程进行（储药囊冲洗和强制桥接推注）。未向泵发送任何指令',
     concentrationChangeNeedsRefill: '更换浓度须通过加药流程进行（含强制桥接推注）',
@@ -864,7 +865,7 @@ export const zhCN: Messages = {
     syringeNotTheOrder:
       '注射器内为{{drug}} {{concentration}} {{unit}}，但第 {{id}} 号医嘱为{{orderDrug}} {{orderConcentration}} {{orderUnit}}：请勿注入；请核对注射器和医嘱',
     orderDoseNotRunning:
-      '第 {{id}} 号医嘱剂量为 {{dose}} {{unit}}，但泵当前输注 {{pumpDose}} {{pumpUnit}}：单纯加药前须由医生在“程控”中调整剂量（或修改医嘱）',
+      '第 {{id}} 号医嘱剂量为 {{dose}} {{unit}}，但泵当前输注 {{pumpDose}} {{pumpUnit}}：加药前须由医生在“程控”中调整剂量（或修改医嘱）',
     orderChangesDrug: '第 {{id}} 号医嘱更换药物：单纯加药只按原程序重新发送，请使用完整加药流程',
     orderChangesConcentration: '第 {{id}} 号医嘱更换浓度：单纯加药只按原程序重新发送，请使用完整加药流程',
     drugChangeByPhysician: '注射器内为{{drug}}，而泵内为{{pumpDrug}}：更换药物须由医生程控',

@@ -1,5 +1,5 @@
 import { may, type Operation, type Role } from '../../core/permissions';
-import { appError, err, ok, type Result } from '../../core/result';
+import { err, ok, type Result } from '../../core/result';
 import type { Db } from '../../db/connection';
 import type { AuditLog } from '../../db/audit/log';
 import {
@@ -16,8 +16,9 @@ import {
   signInAttempts,
   type UserRow,
 } from '../../db/queries/users';
-import { dummyHash, hashPassword, needsRehash, passwordProblem, verifyPassword } from './password';
+import { dummyHash, hashPassword, needsRehash, passwordRefusal, verifyPassword } from './password';
 import { siteSettings } from './settings';
+import { said } from '../../core/messages';
 
 export interface SignedInUser {
   id: number;
@@ -55,24 +56,14 @@ async function validateNewUser(
   db: Db,
   input: { username: string; password: string; displayName: string },
 ): Promise<Result<string>> {
-  if (!USERNAME.test(input.username))
-    return err(
-      appError('INVALID_INPUT', 'a user name is 2–40 letters, digits, dots, dashes or underscores', 'username'),
-    );
+  if (!USERNAME.test(input.username)) return err(said('INVALID_INPUT', 'userNameFormat', {}, 'username'));
   if (input.displayName.trim() === '' || input.displayName.length > 100)
-    return err(appError('INVALID_INPUT', 'a display name is 1–100 characters', 'displayName'));
-  if (UNSAFE_NAME.test(input.displayName))
-    return err(
-      appError(
-        'INVALID_INPUT',
-        'a display name cannot contain control characters or bidirectional overrides',
-        'displayName',
-      ),
-    );
-  const problem = passwordProblem(input.password, input.username);
-  if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'password'));
+    return err(said('INVALID_INPUT', 'displayNameLength', {}, 'displayName'));
+  if (UNSAFE_NAME.test(input.displayName)) return err(said('INVALID_INPUT', 'displayNameUnsafe', {}, 'displayName'));
+  const problem = passwordRefusal(input.password, input.username, 'password');
+  if (problem !== undefined) return err(problem);
   if (findUser(db, input.username) !== undefined)
-    return err(appError('CONFLICT', `the user name ${input.username} is taken`, 'username'));
+    return err(said('CONFLICT', 'userNameTaken', { username: input.username }, 'username'));
   return ok(await hashPassword(input.password));
 }
 
@@ -85,7 +76,7 @@ export async function createFirstAdmin(
   deps: AccountDeps,
   input: { username: string; displayName: string; password: string },
 ): Promise<Result<SignedInUser>> {
-  if (!needsSetup(deps.db)) return err(appError('CONFLICT', 'the first administrator already exists'));
+  if (!needsSetup(deps.db)) return err(said('CONFLICT', 'firstAdminExists', {}));
   const hash = await validateNewUser(deps.db, input);
   if (!hash.ok) return hash;
   const id = deps.audit.commit(() => {
@@ -107,7 +98,7 @@ export async function createFirstAdmin(
     });
     return userId;
   });
-  if (id === undefined) return err(appError('CONFLICT', 'the first administrator already exists'));
+  if (id === undefined) return err(said('CONFLICT', 'firstAdminExists', {}));
   return ok({ id, username: input.username, displayName: input.displayName, role: 'admin' });
 }
 
@@ -140,7 +131,7 @@ export async function createUser(
     });
     return userId;
   });
-  if (id === undefined) return err(appError('CONFLICT', `the user name ${input.username} is taken`, 'username'));
+  if (id === undefined) return err(said('CONFLICT', 'userNameTaken', { username: input.username }, 'username'));
   return ok({ id, username: input.username, displayName: input.displayName, role: input.role });
 }
 
@@ -157,17 +148,10 @@ export function setAccountDisabled(
   const allowed = authorize(actor, 'users.manage');
   if (!allowed.ok) return allowed;
   const row = findUser(deps.db, username);
-  if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${username}`, 'username'));
-  if (disabled && row.id === actor.id)
-    return err(appError('CONFLICT', 'you cannot disable your own account while signed in with it', 'username'));
+  if (row === undefined) return err(said('INVALID_INPUT', 'noSuchUser', { username }, 'username'));
+  if (disabled && row.id === actor.id) return err(said('CONFLICT', 'cannotDisableSelf', {}, 'username'));
   if (disabled && row.role === 'admin' && row.disabled === 0 && countEnabledAdmins(deps.db) <= 1) {
-    return err(
-      appError(
-        'CONFLICT',
-        'this is the last active administrator: create or enable another administrator first',
-        'username',
-      ),
-    );
+    return err(said('CONFLICT', 'lastAdministrator', {}, 'username'));
   }
   if ((row.disabled === 1) === disabled) return ok(null);
   deps.audit.commit(() => {
@@ -199,9 +183,9 @@ export async function resetPassword(
   const allowed = authorize(actor, 'users.manage');
   if (!allowed.ok) return allowed;
   const row = findUser(deps.db, username);
-  if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${username}`, 'username'));
-  const problem = passwordProblem(password, row.username);
-  if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'password'));
+  if (row === undefined) return err(said('INVALID_INPUT', 'noSuchUser', { username }, 'username'));
+  const problem = passwordRefusal(password, row.username, 'password');
+  if (problem !== undefined) return err(problem);
   const hash = await hashPassword(password);
   deps.audit.commit(() => {
     setPasswordHash(deps.db, row.id, hash, true);
@@ -230,10 +214,10 @@ export async function changePassword(
   deps: AccountDeps,
   input: { username: string; password: string; newPassword: string },
 ): Promise<Result<null>> {
-  const problem = passwordProblem(input.newPassword, input.username);
-  if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'newPassword'));
+  const problem = passwordRefusal(input.newPassword, input.username, 'newPassword');
+  if (problem !== undefined) return err(problem);
   if (input.newPassword.normalize('NFC') === input.password.normalize('NFC'))
-    return err(appError('INVALID_INPUT', 'the new password must differ from the current one', 'newPassword'));
+    return err(said('INVALID_INPUT', 'newPasswordSame', {}, 'newPassword'));
   const checked = await checkCredentials(deps, input, 'user.changePassword');
   if (!checked.ok) return checked;
   const row = checked.value;
@@ -258,7 +242,8 @@ export async function changePassword(
  */
 export function unlockUser(deps: AccountDeps, actor: string, username: string): Result<{ wasLocked: boolean }> {
   const row = findUser(deps.db, username);
-  if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${recordable(username)}`, 'username'));
+  if (row === undefined)
+    return err(said('INVALID_INPUT', 'noSuchUser', { username: recordable(username) }, 'username'));
   const wasLocked = deps.audit.commit(() => {
     const before = signInAttempts(deps.db, row.username);
     clearAttempts(deps.db, row.username);
@@ -289,9 +274,10 @@ export async function recoverPassword(
   password: string,
 ): Promise<Result<{ disabled: boolean }>> {
   const row = findUser(deps.db, username);
-  if (row === undefined) return err(appError('INVALID_INPUT', `there is no user ${recordable(username)}`, 'username'));
-  const problem = passwordProblem(password, row.username);
-  if (problem !== undefined) return err(appError('INVALID_INPUT', problem, 'password'));
+  if (row === undefined)
+    return err(said('INVALID_INPUT', 'noSuchUser', { username: recordable(username) }, 'username'));
+  const problem = passwordRefusal(password, row.username, 'password');
+  if (problem !== undefined) return err(problem);
   const hash = await hashPassword(password);
   deps.audit.commit(() => {
     const before = signInAttempts(deps.db, row.username);
@@ -309,9 +295,8 @@ export async function recoverPassword(
   return ok({ disabled: row.disabled === 1 });
 }
 
-const lockedError = (until: string) =>
-  appError('ACCOUNT_LOCKED', `too many failed sign-ins with this user name: locked until ${until}`);
-const wrongCredentials = () => appError('WRONG_CREDENTIALS', 'wrong user name or password');
+const lockedError = (until: string) => said('ACCOUNT_LOCKED', 'accountLocked', { until });
+const wrongCredentials = () => said('WRONG_CREDENTIALS', 'wrongCredentials', {});
 
 /**
  * Checks a user name and password with the lock-out rule, recording every failure (never the
@@ -398,8 +383,7 @@ export async function signIn(
   input: { username: string; password: string },
   purpose: 'sign-in' | 'witness' = 'sign-in',
 ): Promise<Result<SignedInUser>> {
-  if (needsSetup(deps.db))
-    return err(appError('SETUP_REQUIRED', 'no account exists yet: create the first administrator'));
+  if (needsSetup(deps.db)) return err(said('SETUP_REQUIRED', 'noAccountYet', {}));
   const action = purpose === 'witness' ? 'user.witness' : 'user.signIn';
   const checked = await checkCredentials(deps, input, action);
   if (!checked.ok) return checked;
@@ -430,25 +414,17 @@ export async function witnessSignOff(
   input: { username: string; password: string },
 ): Promise<Result<SignedInUser>> {
   if (input.username.toLowerCase() === actor.username.toLowerCase()) {
-    return err(
-      appError('FORBIDDEN', 'the witness must be a second person, not the user making the change', 'username'),
-    );
+    return err(said('FORBIDDEN', 'witnessSamePerson', {}, 'username'));
   }
   const witness = await signIn(deps, input, 'witness');
   if (!witness.ok) return witness;
   // A password an administrator set is known to the administrator: it signs nothing until changed.
   if (passwordChangeRequired(deps.db, witness.value.username)) {
-    return err(
-      appError(
-        'PASSWORD_CHANGE_REQUIRED',
-        'the witness must first sign in and choose their own password (it was set by an administrator)',
-        'username',
-      ),
-    );
+    return err(said('PASSWORD_CHANGE_REQUIRED', 'witnessMustChangePassword', {}, 'username'));
   }
   return authorize(witness.value, 'witness.sign');
 }
 
 export function authorize(user: SignedInUser, operation: Operation): Result<SignedInUser> {
-  return may(user.role, operation) ? ok(user) : err(appError('FORBIDDEN', `a ${user.role} may not ${operation}`));
+  return may(user.role, operation) ? ok(user) : err(said('FORBIDDEN', 'roleMayNot', { role: user.role, operation }));
 }

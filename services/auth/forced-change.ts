@@ -1,6 +1,7 @@
 import type { Channel } from '../../core/api/channels';
-import { appError, err, type AppError } from '../../core/result';
+import { err, type AppError } from '../../core/result';
 import type { Handlers } from '../dispatch';
+import { said } from '../../core/messages';
 
 /**
  * What a user whose password an administrator set may still do: see where they stand, choose
@@ -17,11 +18,7 @@ export const ALLOWED_BEFORE_PASSWORD_CHANGE: ReadonlySet<Channel> = new Set<Chan
   'app:info',
 ]);
 
-const passwordChangeRequiredError = () =>
-  appError(
-    'PASSWORD_CHANGE_REQUIRED',
-    'your password was set by an administrator: choose your own password (auth:changePassword) before doing anything else',
-  );
+const passwordChangeRequiredError = () => said('PASSWORD_CHANGE_REQUIRED', 'passwordChangeRequired', {});
 
 /**
  * Wraps every handler outside `ALLOWED_BEFORE_PASSWORD_CHANGE`: while the signed-in user must

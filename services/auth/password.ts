@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { passwordPolicyProblem, passwordProblemText } from '../../core/auth/password-policy';
+import { namedError, type AppError } from '../../core/result';
 
 /**
  * scrypt at the OWASP parameters (N = 2^17, r = 8, p = 1): 128 MiB and a few hundred ms per
@@ -95,6 +96,14 @@ export const needsRehash = (stored: string): boolean => {
 };
 
 /** Site rule for new passwords (docs/security.md, `core/auth/password-policy.ts`); the message is shown as is. */
+/** A refused new password as an error naming the rule (`auth.policy.CODE`, the UI's words for it); undefined when it passes. */
+export function passwordRefusal(password: string, username: string, field: string): AppError | undefined {
+  const problem = passwordPolicyProblem(password, username);
+  return problem === undefined
+    ? undefined
+    : namedError('INVALID_INPUT', `auth.policy.${problem}`, {}, passwordProblemText[problem], field);
+}
+
 export function passwordProblem(password: string, username?: string): string | undefined {
   const problem = passwordPolicyProblem(password, username);
   return problem === undefined ? undefined : passwordProblemText[problem];

@@ -14,7 +14,7 @@ import { InterrogateBar } from '../pump/InterrogateBar';
 import { useLastReading } from '../pump/lastReading';
 import { PumpBanner } from './PumpBanner';
 import { ProgramCompare } from './ProgramCompare';
-import { RefillReportView } from './RefillWizard';
+import { RefillReportView } from '../../components/report/RefillReport';
 import { syringeProblems } from './syringeCheck';
 import { DECIMAL, OrderStep, SyringeStep, VisitSummary, VolumeStep } from './VisitSteps';
 

@@ -1,0 +1,134 @@
+import { Alert, Button, Card, Form, Input, Select, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { drugs } from '../../../core/pump';
+import { parseGs1 } from './gs1';
+import { DECIMAL, type RefillWizardState, type SyringeForm } from './useRefillWizard';
+
+/** The second step: the syringe as labelled (a GS1 barcode fills lot and expiry), checked against the order. */
+export function WizardSyringeStep({ wizard }: { wizard: RefillWizardState }) {
+  const { t } = useTranslation();
+  const {
+    step,
+    setStep,
+    next,
+    status,
+    wanted,
+    syringeForm,
+    syringeDraft,
+    syringeProblems,
+    mass,
+    drugChange,
+    concentrationChange,
+  } = wizard;
+  if (status === undefined) return null;
+  return (
+    <div hidden={step !== 1}>
+      <Card title={t('refill.step.syringe')}>
+        <Form<SyringeForm>
+          form={syringeForm}
+          layout="vertical"
+          style={{ maxWidth: 560 }}
+          initialValues={{ drug: wanted?.drug ?? status.drug, ...syringeDraft }}
+        >
+          <Form.Item name="barcode" label={t('refill.barcode')} extra={t('refill.barcodeHint')}>
+            <Input
+              onChange={(e) => {
+                const parsed = parseGs1(e.target.value);
+                if (parsed.lot !== undefined) syringeForm.setFieldValue('lot', parsed.lot);
+                if (parsed.expiry !== undefined) syringeForm.setFieldValue('expiry', parsed.expiry);
+              }}
+            />
+          </Form.Item>
+          <Form.Item name="drug" label={t('status.drug')} rules={[{ required: true, message: t('form.required') }]}>
+            <Select options={drugs.map((d) => ({ value: d, label: t(`drug.${d}`) }))} />
+          </Form.Item>
+          <Form.Item
+            name="concentration"
+            label={t('status.concentration')}
+            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+          >
+            <Input inputMode="decimal" suffix={`${mass}/mL`} />
+          </Form.Item>
+          <Form.Item
+            name="volumeMl"
+            label={t('refill.syringeVolume')}
+            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+          >
+            <Input inputMode="decimal" suffix="mL" />
+          </Form.Item>
+          <Form.Item name="lot" label={t('refill.lot')} rules={[{ required: true, message: t('form.required') }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item
+            name="expiry"
+            label={t('refill.expiry')}
+            rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('form.date') }]}
+          >
+            <Input placeholder="YYYY-MM-DD" />
+          </Form.Item>
+          <Form.Item
+            name="preparedBy"
+            label={t('refill.preparedBy')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item
+            name="checkedBy"
+            label={t('refill.checkedBy')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Input />
+          </Form.Item>
+        </Form>
+        {concentrationChange && wanted !== undefined && syringeProblems.length === 0 && (
+          <Alert
+            type="info"
+            showIcon
+            data-testid="concentration-change"
+            style={{ marginBottom: 8 }}
+            title={t('refill.concentrationChange', {
+              from: `${status.concentration.value} ${status.concentration.unit}`,
+              to: `${wanted.concentration.value} ${wanted.concentration.unit}`,
+            })}
+          />
+        )}
+        {drugChange && wanted !== undefined && syringeProblems.length === 0 && (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="drug-change"
+            style={{ marginBottom: 8 }}
+            title={t('refill.drugChange', { from: t(`drug.${status.drug}`), to: t(`drug.${wanted.drug}`) })}
+          />
+        )}
+        {syringeProblems.length > 0 && (
+          <Alert
+            type="error"
+            showIcon
+            role="alert"
+            data-testid="syringe-mismatch"
+            title={t('refill.syringeMismatch')}
+            description={
+              <ul style={{ margin: 0, paddingLeft: 20 }}>
+                {syringeProblems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            }
+          />
+        )}
+        <Space style={{ marginTop: 16 }}>
+          <Button onClick={() => setStep(0)}>{t('review.back')}</Button>
+          <Button
+            type="primary"
+            disabled={syringeProblems.length > 0 || wanted === undefined}
+            onClick={() => void next(syringeForm)}
+          >
+            {t('refill.next')}
+          </Button>
+        </Space>
+      </Card>
+    </div>
+  );
+}

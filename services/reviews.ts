@@ -1,4 +1,5 @@
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
+import { said } from '../core/messages';
 import type { Patient } from '../core/api/schemas';
 import { findPatient } from '../db/queries/records';
 import { clearReviewRow, findReview, openReviews, type ReviewRow } from '../db/queries/reviews';
@@ -48,11 +49,11 @@ export function clearReview(deps: RecordsDeps, user: SignedInUser, input: { id: 
   if (!allowed.ok) return allowed;
   const note = input.note.trim();
   if (note.length < 3)
-    return err(appError('INVALID_INPUT', 'write what was reviewed and decided (at least 3 characters)', 'note'));
+    return err(said('INVALID_INPUT', 'reviewNoteTooShort', {}, 'note'));
   const row = findReview(deps.db, input.id);
-  if (row === undefined) return err(appError('INVALID_INPUT', `there is no review #${input.id}`, 'id'));
+  if (row === undefined) return err(said('INVALID_INPUT', 'noSuchReview', { id: String(input.id) }, 'id'));
   if (row.clearedAt !== null)
-    return err(appError('CONFLICT', `review #${input.id} was already cleared by ${row.clearedBy ?? ''}`, 'id'));
+    return err(said('CONFLICT', 'reviewAlreadyCleared', { id: String(input.id), user: row.clearedBy ?? '' }, 'id'));
   const patient = findPatient(deps.db, row.patientId);
   return deps.audit.commit(() => {
     const at = deps.now().toISOString();

@@ -1,4 +1,5 @@
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
+import { said } from '../core/messages';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
 import { setSetting } from '../db/queries/users';
@@ -17,7 +18,7 @@ export function updateSettings(
     change.lowReservoirAlarmMl !== undefined &&
     alarmVolume(change.lowReservoirAlarmMl) !== change.lowReservoirAlarmMl
   ) {
-    return err(appError('OUT_OF_RANGE', 'the alarm volume is a volume in mL such as 2 or 3.0', 'lowReservoirAlarmMl'));
+    return err(said('OUT_OF_RANGE', 'alarmVolumeFormat', {}, 'lowReservoirAlarmMl'));
   }
   const before = siteSettings(deps.db);
   deps.audit.commit(() => {

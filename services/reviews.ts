@@ -48,8 +48,7 @@ export function clearReview(deps: RecordsDeps, user: SignedInUser, input: { id: 
   const allowed = authorize(user, 'review.clear');
   if (!allowed.ok) return allowed;
   const note = input.note.trim();
-  if (note.length < 3)
-    return err(said('INVALID_INPUT', 'reviewNoteTooShort', {}, 'note'));
+  if (note.length < 3) return err(said('INVALID_INPUT', 'reviewNoteTooShort', {}, 'note'));
   const row = findReview(deps.db, input.id);
   if (row === undefined) return err(said('INVALID_INPUT', 'noSuchReview', { id: String(input.id) }, 'id'));
   if (row.clearedAt !== null)

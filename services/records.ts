@@ -1,7 +1,8 @@
 import type { PatientInput } from '../core/api/schemas';
 import { findCatheterModel, findPumpModel } from '../core/models';
 import { dec } from '../core/decimal';
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
+import { said } from '../core/messages';
 import { isValidDate } from '../core/calc/dates';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
@@ -19,11 +20,10 @@ const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constrai
 export function createPatient(deps: RecordsDeps, actor: SignedInUser, input: PatientInput): Result<number> {
   const allowed = authorize(actor, 'patient.edit');
   if (!allowed.ok) return allowed;
-  if (input.identifier.trim() === '')
-    return err(appError('INVALID_INPUT', 'the patient identifier is required', 'identifier'));
-  if (input.name.trim() === '') return err(appError('INVALID_INPUT', 'the patient name is required', 'name'));
+  if (input.identifier.trim() === '') return err(said('INVALID_INPUT', 'patientIdentifierRequired', {}, 'identifier'));
+  if (input.name.trim() === '') return err(said('INVALID_INPUT', 'patientNameRequired', {}, 'name'));
   if (input.birthDate !== undefined && !isValidDate(input.birthDate))
-    return err(appError('INVALID_INPUT', 'date of birth is a date YYYY-MM-DD', 'birthDate'));
+    return err(said('INVALID_INPUT', 'birthDateFormat', {}, 'birthDate'));
   try {
     return ok(
       deps.audit.commit(() => {
@@ -56,7 +56,7 @@ export function createPatient(deps: RecordsDeps, actor: SignedInUser, input: Pat
     );
   } catch (e) {
     if (isUniqueViolation(e))
-      return err(appError('CONFLICT', `a patient with identifier ${input.identifier} exists`, 'identifier'));
+      return err(said('CONFLICT', 'patientIdentifierTaken', { identifier: input.identifier }, 'identifier'));
     throw e;
   }
 }
@@ -70,9 +70,9 @@ export function recordPain(
   const allowed = authorize(actor, 'pain.record');
   if (!allowed.ok) return allowed;
   if (!Number.isInteger(input.vas) || input.vas < 0 || input.vas > 10)
-    return err(appError('INVALID_INPUT', 'the VAS score is a whole number from 0 to 10', 'vas'));
+    return err(said('INVALID_INPUT', 'vasRange', {}, 'vas'));
   const patient = findPatient(deps.db, input.patientId);
-  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
+  if (patient === undefined) return err(said('INVALID_INPUT', 'noSuchPatient', {}, 'patientId'));
   return ok(
     deps.audit.commit(() => {
       const id = insertPain(deps.db, {
@@ -107,21 +107,24 @@ function checkCatheter(input: {
   if (input.catheterModelId === undefined) {
     return input.catheterLengthCm === undefined
       ? ok(null)
-      : err(appError('INVALID_INPUT', 'a catheter length needs the catheter model', 'catheterModelId'));
+      : err(said('INVALID_INPUT', 'catheterModelNeeded', {}, 'catheterModelId'));
   }
   const model = findCatheterModel(input.catheterModelId);
   if (model === undefined)
-    return err(appError('INVALID_INPUT', `unknown catheter model ${input.catheterModelId}`, 'catheterModelId'));
+    return err(said('INVALID_INPUT', 'unknownCatheterModel', { model: input.catheterModelId }, 'catheterModelId'));
   if (input.catheterLengthCm === undefined)
-    return err(
-      appError('INVALID_INPUT', 'the implanted catheter length is needed (after trimming), in cm', 'catheterLengthCm'),
-    );
+    return err(said('INVALID_INPUT', 'catheterLengthNeeded', {}, 'catheterLengthCm'));
   const length = dec(input.catheterLengthCm);
   if (length.lte(0) || length.gt(model.maxLengthCm)) {
     return err(
-      appError(
+      said(
         'OUT_OF_RANGE',
-        `a ${input.catheterLengthCm} cm catheter is outside what the ${model.name} can be (more than 0, at most ${model.maxLengthCm} cm): check the implanted length`,
+        'catheterLengthRange',
+        {
+          length: input.catheterLengthCm,
+          model: model.name,
+          max: String(model.maxLengthCm),
+        },
         'catheterLengthCm',
       ),
     );
@@ -145,11 +148,10 @@ export function registerPump(
   const allowed = authorize(actor, 'patient.edit');
   if (!allowed.ok) return allowed;
   if (findPumpModel(input.modelId) === undefined)
-    return err(appError('INVALID_INPUT', `unknown pump model ${input.modelId}`, 'modelId'));
+    return err(said('INVALID_INPUT', 'unknownPumpModel', { model: input.modelId }, 'modelId'));
   const patient = findPatient(deps.db, input.patientId);
-  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'patientId'));
-  if (!isValidDate(input.implantDate))
-    return err(appError('INVALID_INPUT', 'implant date is a date YYYY-MM-DD', 'implantDate'));
+  if (patient === undefined) return err(said('INVALID_INPUT', 'noSuchPatient', {}, 'patientId'));
+  if (!isValidDate(input.implantDate)) return err(said('INVALID_INPUT', 'implantDateFormat', {}, 'implantDate'));
   const catheter = checkCatheter(input);
   if (!catheter.ok) return catheter;
   try {
@@ -178,7 +180,7 @@ export function registerPump(
       }),
     );
   } catch (e) {
-    if (isUniqueViolation(e)) return err(appError('CONFLICT', `pump ${input.serial} is already registered`, 'serial'));
+    if (isUniqueViolation(e)) return err(said('CONFLICT', 'pumpSerialTaken', { serial: input.serial }, 'serial'));
     throw e;
   }
 }

@@ -1,4 +1,4 @@
-import { dec, str, type Dec } from '../../core/decimal';
+import { dec } from '../../core/decimal';
 import { formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
 import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../../core/result';
@@ -136,10 +136,20 @@ export function toWireSettings(s: PumpSettings): Result<WireSettings> {
 }
 
 /**
- * A wire integer scaled down by a power of ten, exactly: written in exponent notation and read by
- * decimal.js as it stands (no division, which decimal.js works out digit by digit to 50 digits).
+ * A wire integer scaled down by a power of ten, exactly, as decimal text: the decimal point moved
+ * `exponent` digits left in the integer's digits, trailing fraction zeros dropped — the text
+ * `str(dec(`${n}e-${exponent}`))` gives (test/unit/protocol-exact-text.test.ts), without a
+ * decimal.js number. Only integers: the decoder gives unsigned wire integers.
  */
-const shifted = (n: number, exponent: 3 | 6): Dec => dec(`${n}e-${exponent}`);
+export function shiftedText(n: number, exponent: 3 | 6): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a wire integer: ${n}`);
+  const digits = String(n).padStart(exponent + 1, '0');
+  const cut = digits.length - exponent;
+  let end = digits.length;
+  while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
+  const whole = digits.slice(0, cut);
+  return end === cut ? whole : `${whole}.${digits.slice(cut, end)}`;
+}
 
 /** A problem in what the wand sent: typed, naming the field, never taken as absent or zero. */
 const received = (message: string, field: string): AppError =>
@@ -160,10 +170,10 @@ export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
     return err(received(`${w.steps.length} flex step(s) for a ${mode} program`, 'steps'));
   if (mode === 'stopped' && w.rateUlPerDay !== 0)
     return err(received(`a rate of ${w.rateUlPerDay} µL/day for a stopped pump`, 'rate'));
-  const ml = (ul: number) => str(shifted(ul, 3));
+  const ml = (ul: number) => shiftedText(ul, 3);
   const settings: PumpSettings = {
     drug,
-    concentration: { value: str(shifted(w.concentrationNgPerMl, mcg ? 3 : 6)), unit: mcg ? 'mcg/mL' : 'mg/mL' },
+    concentration: { value: shiftedText(w.concentrationNgPerMl, mcg ? 3 : 6), unit: mcg ? 'mcg/mL' : 'mg/mL' },
     mode,
     rate: { value: ml(w.rateUlPerDay), unit: 'mL/day' },
   };
@@ -192,9 +202,9 @@ export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
 }
 
 /** Exact microlitres as mL, with at least the one decimal place the pump's 0.1 mL display shows. */
-const exactMl = (ul: number): string => {
-  const v = shifted(ul, 3);
-  return v.toFixed(Math.max(1, v.decimalPlaces()));
+export const exactMl = (ul: number): string => {
+  const v = shiftedText(ul, 3);
+  return v.includes('.') ? v : `${v}.0`;
 };
 
 export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
@@ -222,8 +232,8 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     rate: s.rate,
     dailyDose: dose.value,
     reservoirVolume: { value: exactMl(w.reservoirUl), unit: 'mL' },
-    reservoirCapacity: { value: str(shifted(w.capacityUl, 3)), unit: 'mL' },
-    lowReservoirAlarmVolume: { value: str(shifted(w.alarmVolumeUl, 3)), unit: 'mL' },
+    reservoirCapacity: { value: shiftedText(w.capacityUl, 3), unit: 'mL' },
+    lowReservoirAlarmVolume: { value: shiftedText(w.alarmVolumeUl, 3), unit: 'mL' },
     replaceByDate: fromWireDay(w.replaceByDay),
     alarms,
     lastTransactionId: w.lastTx === null ? null : bytesToUuid(w.lastTx),
@@ -231,7 +241,7 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
     ...(s.patientBolus === undefined ? {} : { patientBolus: s.patientBolus }),
     ...(w.bridgeUl === null
       ? {}
-      : { bridge: { remaining: { value: str(shifted(w.bridgeUl, 3)), unit: 'mL' as const } } }),
+      : { bridge: { remaining: { value: shiftedText(w.bridgeUl, 3), unit: 'mL' as const } } }),
   });
 }
 

@@ -35,8 +35,9 @@ export const buildDir = process.env.USB_BENCH_BUILD ?? join(root, 'node_modules'
 
 /** Kernel modules, in load order (the package has no modules.dep). */
 export const MODULES = ['usb-common', 'usbcore', 'udc-core', 'configfs', 'libcomposite', 'usb_f_fs', 'dummy_hcd'];
-/** Guest programs: TypeScript entry points under test/usb/. */
+/** Guest programs: TypeScript entry points under test/usb/, and the app's link worker (run by the bench as the app runs it). */
 const ENTRIES = ['device-bridge', 'bench', 'busy-claim'];
+const WORKER = join('drivers', 'worker', 'link-worker.ts');
 
 const log = (text) => process.stderr.write(`usb-bench: ${text}\n`);
 const run = (cmd, args, options = {}) =>
@@ -119,7 +120,10 @@ async function buildApp() {
   const dir = join(buildDir, 'app');
   rmSync(dir, { recursive: true, force: true });
   await build({
-    entryPoints: Object.fromEntries(ENTRIES.map((e) => [e, join(root, 'test', 'usb', `${e}.ts`)])),
+    entryPoints: {
+      ...Object.fromEntries(ENTRIES.map((e) => [e, join(root, 'test', 'usb', `${e}.ts`)])),
+      'link-worker': join(root, WORKER),
+    },
     outdir: dir,
     outExtension: { '.js': '.cjs' },
     bundle: true,

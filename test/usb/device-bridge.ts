@@ -44,7 +44,14 @@ export type BridgeReport =
   | { ev: 'unplugged'; at: number }
   | { ev: 'replugged'; at: number }
   | { ev: 'mode'; mode: 'wand' | 'echo' }
-  | { ev: 'pump'; lastTransactionId: string | null; requests: number }
+  | {
+      ev: 'pump';
+      lastTransactionId: string | null;
+      requests: number;
+      /** The pump's clock (ISO, UTC) and the UTC offset it runs flex steps by, as the pump holds them. */
+      pumpTime: string;
+      utcOffsetMinutes: number;
+    }
   /** busyMs: the simulated wand's computation; answerMs: from each request's last packet to its answer's first write. */
   | { ev: 'stats'; packets: number; busyMs: number; answerMs: number }
   | { ev: 'error'; message: string };
@@ -250,7 +257,13 @@ process.on('message', (m: BridgeCommand) => {
       replug().catch((e: unknown) => send({ ev: 'error', message: `replug: ${String(e)}` }));
       break;
     case 'pump':
-      send({ ev: 'pump', lastTransactionId: pump.lastTransactionId, requests: device.requests });
+      send({
+        ev: 'pump',
+        lastTransactionId: pump.lastTransactionId,
+        requests: device.requests,
+        pumpTime: pump.status().pumpTime,
+        utcOffsetMinutes: pump.utcOffsetMinutes,
+      });
       break;
     case 'stats':
       send({ ev: 'stats', packets: stats.packets, busyMs: stats.busyMs, answerMs: stats.answerMs });

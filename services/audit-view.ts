@@ -1,5 +1,7 @@
 import type { AuditRecordView, AuditRowView } from '../core/api/schemas';
+import type { ApiOutput } from '../core/api/contract';
 import type { AuditListRow } from '../db/queries/audit';
+import type { AuditVerifyReport } from '../db/audit/verify';
 
 type Json = Record<string, unknown>;
 
@@ -126,4 +128,15 @@ export const auditRecordView = (
   libraryVersion: row.libraryVersion,
   oldJson: row.oldJson,
   newJson: row.newJson,
+});
+
+/** The verification of the whole trail as the audit viewer shows it. */
+export const auditVerifyView = (report: AuditVerifyReport): ApiOutput<'audit:verify'> => ({
+  ok: report.ok,
+  status: report.status,
+  ...(report.unverifiableReason === undefined ? {} : { unverifiableReason: report.unverifiableReason }),
+  records: report.records,
+  ...(report.firstFailure === undefined ? {} : { firstFailure: report.firstFailure }),
+  checkpoints: report.checkpoints,
+  unprotectedTail: report.unprotectedTail,
 });

@@ -1,3 +1,4 @@
+import type { ApiParsedInput } from '../core/api/contract';
 import type { PatientInput } from '../core/api/schemas';
 import { findCatheterModel, findPumpModel } from '../core/models';
 import { dec } from '../core/decimal';
@@ -65,7 +66,7 @@ export function createPatient(deps: RecordsDeps, actor: SignedInUser, input: Pat
 export function recordPain(
   deps: RecordsDeps,
   actor: SignedInUser,
-  input: { patientId: number; vas: number; note?: string },
+  input: ApiParsedInput<'pain:record'>,
 ): Result<number> {
   const allowed = authorize(actor, 'pain.record');
   if (!allowed.ok) return allowed;
@@ -120,11 +121,7 @@ function checkCatheter(input: {
       said(
         'OUT_OF_RANGE',
         'catheterLengthRange',
-        {
-          length: input.catheterLengthCm,
-          model: model.name,
-          max: String(model.maxLengthCm),
-        },
+        { length: input.catheterLengthCm, model: model.name, max: String(model.maxLengthCm) },
         'catheterLengthCm',
       ),
     );
@@ -135,15 +132,8 @@ function checkCatheter(input: {
 export function registerPump(
   deps: RecordsDeps,
   actor: SignedInUser,
-  input: {
-    patientId: number;
-    modelId: string;
-    serial: string;
-    implantDate: string;
-    catheterModelId?: string;
-    catheterLengthCm?: string;
-    replaceByDate?: string;
-  },
+  /** The registration form; the demo clinic also sets the date the pump's battery is due for replacement. */
+  input: ApiParsedInput<'pumps:register'> & { replaceByDate?: string | undefined },
 ): Result<number> {
   const allowed = authorize(actor, 'patient.edit');
   if (!allowed.ok) return allowed;

@@ -1,39 +1,25 @@
 import { err, ok, type Result } from '../core/result';
-import { said } from '../core/messages';
-import type { Patient } from '../core/api/schemas';
+import type { ApiOutput } from '../core/api/contract';
 import { findPatient } from '../db/queries/records';
 import { clearReviewRow, findReview, openReviews, type ReviewRow } from '../db/queries/reviews';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { RecordsDeps } from './records';
+import { said } from '../core/messages';
 
-export interface PumpReview {
-  id: number;
-  pumpSerial: string;
-  patient: Patient | null;
-  refillId: number;
-  flaggedAt: string;
-  nurse: string;
-  expectedMl: string;
-  withdrawnMl: string;
-  discrepancyMl: string;
-  checked: string;
-  patientState: string;
-}
+/** A pump on the review list as the API shows it (the contract's schema). */
+export type PumpReview = ApiOutput<'reviews:list'>[number];
 
-const viewOf = (deps: Pick<RecordsDeps, 'db'>, r: ReviewRow): PumpReview => {
-  return {
-    id: r.id,
-    pumpSerial: r.pumpSerial,
-    patient: findPatient(deps.db, r.patientId) ?? null,
-    refillId: r.refillId,
-    flaggedAt: r.flaggedAt,
-    nurse: r.nurse,
-    expectedMl: r.expectedMl,
-    withdrawnMl: r.withdrawnMl,
-    discrepancyMl: r.discrepancyMl,
-    checked: r.checked,
-    patientState: r.patientState,
-  };
+/** A review row without the columns the list does not show. */
+type ShownColumns = Omit<ReviewRow, 'pumpId' | 'patientId' | 'auditSeq' | 'clearedBy' | 'clearedAt' | 'clearNote'>;
+/** Fails to compile when the row gains a column the view does not have: show it or leave it out above. */
+type OnlyViewColumns = ShownColumns & Record<Exclude<keyof ShownColumns, keyof PumpReview>, never>;
+
+/** The review row as the list shows it: its columns, and the pump's patient in full. */
+const viewOf = (deps: Pick<RecordsDeps, 'db'>, row: ReviewRow): PumpReview => {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the columns left out of the view
+  const { pumpId, patientId, auditSeq, clearedBy, clearedAt, clearNote, ...shown } = row;
+  const view: OnlyViewColumns = shown;
+  return { ...view, patient: findPatient(deps.db, patientId) ?? null };
 };
 
 /** The pumps that need a physician's review: a refill flagged a discrepancy the nurse acknowledged. */

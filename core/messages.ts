@@ -24,7 +24,6 @@ export const serverMessages = {
     'order #{{id}} for pump {{pump}} is still open. Cancel it (with the reason) before writing another order for this pump.',
   orderAlreadyOpenAnyPump:
     'order #{{id}} for any of the patient’s pumps is still open. Cancel it (with the reason) before writing another order.',
-  rotationHardLimit: 'the opioid rotation is beyond the drug library’s hard limit: {{detail}}',
   // Pump limits and the clinic clock
   rateBelowPumpMin: '{{rate}} mL/day is below the pump’s minimum rate of {{limit}} mL/day',
   rateAbovePumpMax: '{{rate}} mL/day is above the pump’s maximum rate of {{limit}} mL/day',

@@ -768,7 +768,6 @@ export const zhCN: Messages = {
     orderAlreadyOpen: '泵 {{pump}} 的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再为此泵开具新医嘱。',
     orderAlreadyOpenAnyPump:
       '适用于该患者任一泵的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再开具新医嘱。',
-    rotationHardLimit: '阿片类药物转换超出药物库硬限制：{{detail}}',
     rateBelowPumpMin: '{{rate}} mL/天 低于泵的最小输注速率 {{limit}} mL/天',
     rateAbovePumpMax: '{{rate}} mL/天 超过泵的最大输注速率 {{limit}} mL/天',
     rateNotPumpStep: '{{rate}} mL/天 不是泵速率步长 {{limit}} mL/天 的整数倍',

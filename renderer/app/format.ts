@@ -19,3 +19,7 @@ export const formatDateTime = (iso: string, language: string): string =>
 
 export const formatDate = (isoDate: string, language: string): string =>
   formatter(language, 'date').format(new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate));
+
+/** A quantity as the pump and the service give it: its exact decimal string and its unit. */
+export const formatQuantity = (quantity: { value: string; unit: string }): string =>
+  `${quantity.value} ${quantity.unit}`;

@@ -1,11 +1,9 @@
 import { Descriptions, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PumpStatus } from '../../core/pump';
-import type { Quantity } from '../../core/quantity';
+import { formatQuantity } from '../app/format';
 
 /** Decimal strings are shown exactly as the pump reported them: no float round trip. */
-const q = (quantity: Quantity): string => `${quantity.value} ${quantity.unit}`;
-
 export function PumpStatusView({
   status,
   locale,
@@ -20,16 +18,16 @@ export function PumpStatusView({
     { key: 'model', label: t('status.model'), children: status.model },
     { key: 'serial', label: t('status.serial'), children: status.serial },
     { key: 'drug', label: t('status.drug'), children: t(`drug.${status.drug}`) },
-    { key: 'concentration', label: t('status.concentration'), children: q(status.concentration) },
+    { key: 'concentration', label: t('status.concentration'), children: formatQuantity(status.concentration) },
     { key: 'mode', label: t('status.mode'), children: t(`mode.${status.mode}`) },
-    { key: 'rate', label: t('status.rate'), children: q(status.rate) },
-    { key: 'dailyDose', label: t('status.dailyDose'), children: q(status.dailyDose) },
+    { key: 'rate', label: t('status.rate'), children: formatQuantity(status.rate) },
+    { key: 'dailyDose', label: t('status.dailyDose'), children: formatQuantity(status.dailyDose) },
     {
       key: 'reservoir',
       label: t('status.reservoir'),
       children: (
         <span>
-          <strong>{q(status.reservoirVolume)}</strong>{' '}
+          <strong>{formatQuantity(status.reservoirVolume)}</strong>{' '}
           {t('status.capacity', {
             capacity: status.reservoirCapacity.value,
             alarm: status.lowReservoirAlarmVolume.value,

@@ -5,7 +5,7 @@ import { defaultLibrary } from '../../core/library/defaults';
 import { openDatabase } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
-import { SimulatorLink } from '../../drivers/simulator/link';
+import { SimulatorLink } from './simulator-link';
 import { programPump } from '../../services/programming';
 
 const [databasePath, keyDir] = process.argv.slice(2);

@@ -7,7 +7,7 @@ import { openDatabase } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog, databaseLocation } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
-import { SimulatorLink } from '../../drivers/simulator/link';
+import { SimulatorLink } from '../support/simulator-link';
 import type { SignedInUser } from '../../services/auth/accounts';
 import { programPump, retryBookkeeping } from '../../services/programming';
 import { openRuntime, type Runtime } from '../../services/runtime';

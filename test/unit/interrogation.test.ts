@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRuntime } from '../../services/runtime';
 import { selectLink } from '../../services/link-select';
 import { WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../../drivers/usb/detect';
-import { SimulatorLink } from '../../drivers/simulator/link';
+import { SimulatorLink } from '../support/simulator-link';
 import { interrogate } from '../../services/interrogation';
 import { openDatabase } from '../../db/connection';
 import { AuditLog } from '../../db/audit/log';

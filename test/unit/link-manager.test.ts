@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatorLink } from '../../drivers/simulator/link';
+import { SimulatorLink } from '../support/simulator-link';
 import { wandAttachEvents, WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../../drivers/usb/detect';
 import { LinkManager } from '../../services/link-manager';
 

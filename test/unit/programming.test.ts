@@ -6,7 +6,7 @@ import { openDatabase, type Db } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
-import { SimulatorLink } from '../../drivers/simulator/link';
+import { SimulatorLink } from '../support/simulator-link';
 import type { SignedInUser } from '../../services/auth/accounts';
 import { compareReadBack, programPump, resolveUnconfirmed, type ProgrammingDeps } from '../../services/programming';
 import { manualClock, tempDir } from './helpers';

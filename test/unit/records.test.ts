@@ -7,7 +7,7 @@ import { AuditLog } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
 import { painHistory, refillHistory, searchPatients } from '../../db/queries/records';
 import { prescriptionsOf } from '../../db/queries/clinical';
-import { SimulatorLink } from '../../drivers/simulator/link';
+import { SimulatorLink } from '../support/simulator-link';
 import type { SignedInUser } from '../../services/auth/accounts';
 import { runDemo } from '../../services/demo';
 import { createFirstAdmin } from '../../services/auth/accounts';

@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../../db/connection';
 import { FileKeyStore, type AuditKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
-import { SimulatorLink } from '../../drivers/simulator/link';
+import { SimulatorLink } from '../support/simulator-link';
 import type { SignedInUser } from '../../services/auth/accounts';
 import { programPump, retryBookkeeping, settleOpenSessions, type ProgrammingDeps } from '../../services/programming';
 import { manualClock, signInThrough, tempDir } from './helpers';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
-import { SimulatorLink } from '../../drivers/simulator/link';
+import { SimulatorLink } from '../support/simulator-link';
 import { manualClock } from './helpers';
 
 describe('the simulated pump', () => {

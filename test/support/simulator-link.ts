@@ -1,7 +1,7 @@
-import type { PumpLink } from '../link';
+import type { PumpLink } from '../../drivers/link';
 import type { ProgramWrite, PumpStatus, WandStatus } from '../../core/pump';
 import { appError, err, ok, type Result } from '../../core/result';
-import { SimulatedPump, defaultSimulatedPump, type Clock } from './pump';
+import { SimulatedPump, defaultSimulatedPump, type Clock } from '../../drivers/simulator/pump';
 
 export interface SimulatorLinkOptions {
   clock?: Clock;
@@ -10,7 +10,10 @@ export interface SimulatorLinkOptions {
   pump?: SimulatedPump;
 }
 
-/** The simulated pump behind the same link interface as a wand, for training mode and tests. */
+/**
+ * A test double: the simulated pump behind the link interface directly, without the wand codec
+ * (training mode uses the simulated wand and the real codec), with faults injected for a program write.
+ */
 export class SimulatorLink implements PumpLink {
   readonly kind = 'simulator' as const;
   private readonly simulated: SimulatedPump;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../connection';
 import type { AuditKeyStore, SignedHead } from './keys';
 import { assertSafeIdentifiers, checkpointMac, genesisHash, hashRow, toRow, type AuditEntry } from './record';
@@ -12,10 +13,12 @@ export const databaseId = (db: Db): string => {
 };
 
 /** "sha256:" + hex SHA-256 of the JSON array of every `meta` row as [key, value], ordered by key. */
-export const metaDigest = (db: Db): string => {
-  const rows = db.prepare('SELECT key, value FROM meta ORDER BY key').raw(true).all();
-  return `sha256:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
-};
+export const metaDigest = (db: Db): string => digestOfMeta(db.prepare('SELECT key, value FROM meta ORDER BY key'));
+
+const digestOfMeta = (rows: Statement): string =>
+  `sha256:${createHash('sha256')
+    .update(JSON.stringify(rows.raw(true).all()))
+    .digest('hex')}`;
 
 /** Where a database file lives (its real path): its signed head is kept under this name. Undefined in memory. */
 export const databaseLocation = (db: Db): string | undefined => {
@@ -56,6 +59,13 @@ export class AuditLog {
   signingProblem: string | undefined;
   private due = false;
   private readonly head;
+  private readonly metaRows;
+  /** One record in its own write transaction, signed in that transaction when a checkpoint falls due. */
+  private readonly appendTx;
+  /** A caller's work in one write transaction, signed in it when a checkpoint falls due. */
+  private readonly commitTx;
+  /** The checkpoint row, in a savepoint: a signature that cannot be stored never undoes the records. */
+  private readonly storeCheckpoint;
   private readonly insert;
   private readonly insertCheckpoint;
   private readonly lastCheckpoint;
@@ -64,7 +74,17 @@ export class AuditLog {
   constructor(
     private readonly db: Db,
     private readonly keys: AuditKeyStore,
-    private readonly options: { checkpointEvery?: number; now?: () => Date; location?: string } = {},
+    private readonly options: {
+      checkpointEvery?: number;
+      now?: () => Date;
+      location?: string;
+      /**
+       * Called, instead of throwing, when records were committed by `append()` or `commit()` but
+       * the signature due after them could not be made (a full or read-only key folder): the host
+       * records the debt and retries it. Without it, the call throws after its records committed.
+       */
+      onSigningFailure?: (error: unknown) => void;
+    } = {},
   ) {
     this.databaseId = databaseId(db);
     this.location = options.location ?? databaseLocation(db);
@@ -82,6 +102,18 @@ export class AuditLog {
       'SELECT seq, head_hash, mac, meta_hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
     );
     this.recordHash = db.prepare<[number], string>('SELECT hash FROM audit_log WHERE seq = ?').pluck();
+    this.metaRows = db.prepare('SELECT key, value FROM meta ORDER BY key');
+    this.appendTx = db.transaction((entry: AuditEntry) => {
+      const record = this.write(entry);
+      return { record, signed: this.signDueInside() };
+    });
+    this.commitTx = db.transaction(<T>(fn: () => T) => {
+      const value = fn();
+      return { value, signed: this.signDueInside() };
+    });
+    this.storeCheckpoint = db.transaction((head: SignedHead, atUtc: string) => {
+      this.insertCheckpoint.run(head.seq, head.hash, atUtc, head.mac, head.metaHash);
+    });
     this.establishKey();
   }
 
@@ -121,33 +153,67 @@ export class AuditLog {
   /**
    * Appends one record and returns its sequence number. Inside a caller's transaction the record
    * commits with it; call `commit()` (or `checkpoint()`) afterwards to sign a due checkpoint.
+   * On its own, the record commits in one write transaction, which also stores the checkpoint
+   * when one falls due; the signed head is written outside the database after that commit.
    */
   append(entry: AuditEntry): { seq: number; hash: string } {
     assertSafeIdentifiers(entry);
-    const write = () => {
-      const last = this.head.get();
-      const seq = (last?.seq ?? 0) + 1;
-      const row = toRow(seq, entry, last?.hash ?? genesisHash(this.databaseId));
-      const hash = hashRow(row);
-      this.insert.run(...row, hash);
-      if (seq % (this.options.checkpointEvery ?? 64) === 0 || SIGN_AFTER.has(entry.action)) this.due = true;
-      return { seq, hash };
-    };
-    if (this.db.inTransaction) return write();
-    const result = this.db.transaction(write).immediate();
-    this.checkpointIfDue();
-    return result;
+    if (this.db.inTransaction) return this.write(entry);
+    const { record, signed } = this.appendTx.immediate(entry);
+    this.afterCommit(signed);
+    return record;
   }
 
-  /** Runs `fn` in one write transaction (records and data commit together), then signs if due. */
+  /** Runs `fn` in one write transaction (records and data commit together, with a due checkpoint), then writes the signed head. */
   commit<T>(fn: () => T): T {
-    const result = this.db.transaction(fn).immediate();
-    this.checkpointIfDue();
-    return result;
+    // Nested in a caller's transaction: a savepoint; signing waits for the outer commit.
+    if (this.db.inTransaction) return this.db.transaction(fn)();
+    const { value, signed } = this.commitTx.immediate(fn) as { value: T; signed: SignedHead | undefined };
+    this.afterCommit(signed);
+    return value;
   }
 
   checkpointIfDue(): void {
     if (this.due && !this.db.inTransaction) this.checkpoint();
+  }
+
+  private write(entry: AuditEntry): { seq: number; hash: string } {
+    const last = this.head.get();
+    const seq = (last?.seq ?? 0) + 1;
+    const row = toRow(seq, entry, last?.hash ?? genesisHash(this.databaseId));
+    const hash = hashRow(row);
+    this.insert.run(...row, hash);
+    if (seq % (this.options.checkpointEvery ?? 64) === 0 || SIGN_AFTER.has(entry.action)) this.due = true;
+    return { seq, hash };
+  }
+
+  /**
+   * Inside the write transaction that made a checkpoint due: signs the head and stores the
+   * checkpoint with the records (one commit, one sync, instead of a second transaction). Anything
+   * that goes wrong leaves the checkpoint due, to be made after the commit as `checkpoint()` does,
+   * so the records commit whatever happens to their signature.
+   */
+  private signDueInside(): SignedHead | undefined {
+    if (!this.due) return undefined;
+    try {
+      const head = this.sign();
+      if (head !== undefined) this.storeCheckpoint(head, this.now().toISOString());
+      this.due = false;
+      return head;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** After the commit: the head signed in it is written outside the database; a checkpoint still due is made now. */
+  private afterCommit(signed: SignedHead | undefined): void {
+    try {
+      if (signed !== undefined) this.publish(signed);
+      else this.checkpointIfDue();
+    } catch (e) {
+      if (this.options.onSigningFailure === undefined) throw e;
+      this.options.onSigningFailure(e);
+    }
   }
 
   /**
@@ -160,19 +226,30 @@ export class AuditLog {
   checkpoint(): SignedHead | undefined {
     if (this.db.inTransaction) throw new Error('checkpoint after the transaction commits, never inside it');
     this.due = false;
+    const head = this.sign();
+    if (head === undefined) return undefined;
+    this.insertCheckpoint.run(head.seq, head.hash, this.now().toISOString(), head.mac, head.metaHash);
+    this.publish(head);
+    return head;
+  }
+
+  /** The signed current head, or undefined (and why, in `signingProblem`) when it must not be signed. Writes nothing. */
+  private sign(): SignedHead | undefined {
     const last = this.head.get();
     if (last === undefined) return undefined;
     const key = this.keys.existingKey(this.databaseId);
     if (key === undefined) return this.refuse(`the audit key of database ${this.databaseId} is not in the key store`);
-    const problem = this.disagreement(key);
+    const metaHash = digestOfMeta(this.metaRows);
+    const problem = this.disagreement(key, metaHash);
     if (problem !== undefined) return this.refuse(problem);
-    const metaHash = metaDigest(this.db);
     const mac = checkpointMac(key, this.databaseId, last.seq, last.hash, metaHash);
-    this.insertCheckpoint.run(last.seq, last.hash, this.now().toISOString(), mac, metaHash);
-    const head: SignedHead = { databaseId: this.databaseId, seq: last.seq, hash: last.hash, metaHash, mac };
+    return { databaseId: this.databaseId, seq: last.seq, hash: last.hash, metaHash, mac };
+  }
+
+  /** The head just stored in the database, written outside it (after its commit: it never names an uncommitted record). */
+  private publish(head: SignedHead): void {
     if (this.location !== undefined) this.keys.writeHead(this.location, head);
     this.signingProblem = undefined;
-    return head;
   }
 
   /**
@@ -211,7 +288,7 @@ export class AuditLog {
   }
 
   /** Why the trail no longer agrees with its last signature, if it does not. */
-  private disagreement(key: Buffer): string | undefined {
+  private disagreement(key: Buffer, currentMeta: string): string | undefined {
     const signed: Array<{
       what: string;
       databaseId: string;
@@ -240,7 +317,6 @@ export class AuditLog {
       }
       if (external !== undefined) signed.push({ what: 'the signed head kept outside the database', ...external });
     }
-    const currentMeta = metaDigest(this.db);
     for (const s of signed) {
       if (s.databaseId !== this.databaseId)
         return `${s.what} belongs to database ${s.databaseId}, not ${this.databaseId}`;

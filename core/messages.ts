@@ -112,6 +112,32 @@ export const serverMessages = {
   stopIsNotAMode:
     'a program that delivers nothing is a stop: use Stop (a reason is asked for and the pump is listed as stopped)',
   concentrationNotPositive: 'concentration must be greater than zero',
+  // Programs and boluses as entered (the calculations)
+  programNoDrug: 'a program needs at least one drug',
+  admixtureTooMany: 'an admixture has at most 4 drugs',
+  admixtureDrugTwice: '{{drug}} appears twice in the admixture',
+  patientBolusPerDayRange: 'max boluses per day is a whole number from 0 to 24',
+  patientBolusDurationMin: 'bolus duration is at least 1 minute',
+  patientBolusLockoutShort: 'the lockout interval must be at least as long as the bolus',
+  patientBolusTooMany: 'that many boluses cannot fit in a day with this lockout interval',
+  patientBolusVolumeNotPositive: 'the bolus volume must be greater than zero',
+  patientBolusTooFast:
+    '{{volume}} mL over {{minutes}} min is {{rate}} mL/day, faster than the pump’s maximum rate of {{limit}} mL/day: lengthen the bolus',
+  bolusDurationRange: 'bolus duration is a whole number of minutes from 1 to 1440',
+  bolusVolumeNotPositive: 'bolus volume must be greater than zero',
+  pumpReportsNoConcentration: 'the pump reports no concentration',
+  bolusBelowMicrolitre:
+    '{{dose}} {{unit}} is less than one microlitre at {{concentration}} {{concentrationUnit}}: the pump cannot deliver it',
+  primingNeedsCatheter:
+    'the pump has no registered catheter model and implanted length: register them on the patient’s page; the priming volume is never typed in',
+  sameBolusBelowMinimum:
+    'at the new concentration the same bolus dose is less than the smallest volume the pump can give: remove the patient bolus',
+  flexNoStep: 'a flex schedule needs at least one step',
+  flexTooManySteps: 'a flex schedule has at most {{max}} steps; this one has {{count}}',
+  flexStepTimeFormat: 'step {{step}} start "{{start}}" is not a time HH:MM from 00:00 to 23:59',
+  flexFirstStepMidnight: 'the first step must start at 00:00 so the schedule covers the whole day',
+  flexStepsOrder:
+    'step {{step}} starts at {{start}}, not after step {{previous}}: steps must be in time order without overlaps',
   // Pump clock and alarm test
   clockNotSupported: 'this link cannot set the pump clock',
   clockNotReadBack: 'the clock was sent but could not be read back; interrogate the pump',

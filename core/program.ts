@@ -1,14 +1,13 @@
 import { dec, maxOf, str, toPlaces, type Dec } from './decimal';
 import { bridgeBolus, type Bridge } from './calc/bridge';
 import { percentChange } from './calc/dose';
-import { invalid, outOfRange } from './calc/errors';
 import { checkPumpRate } from './calc/limits';
 import { exactDailyVolume, formatMinutes, stepDurations, type FlexStep } from './calc/flex';
 import { daysToAlarm } from './calc/refill';
 import { ROUNDING } from './calc/rounding';
 import { defaultPumpModel, type PumpModel } from './models';
 import type { Drug } from './pump';
-import { ok, type Result } from './result';
+import { err, ok, type Result } from './result';
 import {
   concentrationIn,
   dailyDoseQ,
@@ -23,6 +22,7 @@ import {
   type RateQ,
   type VolumeQ,
 } from './units';
+import { said } from './messages';
 
 /** One drug of the solution in the reservoir; an admixture has several. */
 export interface Component {
@@ -76,14 +76,15 @@ export function validateProgram(
   program: TherapyProgram,
   model: PumpModel = defaultPumpModel(),
 ): Result<{ dailyVolume: Dec; peakRate: Dec }> {
-  if (program.components.length === 0) return invalid('components', 'a program needs at least one drug');
-  if (program.components.length > 4) return invalid('components', 'an admixture has at most 4 drugs');
+  if (program.components.length === 0) return err(said('INVALID_INPUT', 'programNoDrug', {}, 'components'));
+  if (program.components.length > 4) return err(said('INVALID_INPUT', 'admixtureTooMany', {}, 'components'));
   const seen = new Set<Drug>();
   for (const [i, c] of program.components.entries()) {
-    if (seen.has(c.drug)) return invalid(`components.${i}.drug`, `${c.drug} appears twice in the admixture`);
+    if (seen.has(c.drug))
+      return err(said('INVALID_INPUT', 'admixtureDrugTwice', { drug: c.drug }, `components.${i}.drug`));
     seen.add(c.drug);
     if (dec(c.concentration.value).isZero())
-      return invalid(`components.${i}.concentration.value`, 'concentration must be greater than zero');
+      return err(said('INVALID_INPUT', 'concentrationNotPositive', {}, `components.${i}.concentration.value`));
   }
   let dailyVolume: Dec;
   let peakRate: Dec;
@@ -120,22 +121,31 @@ export function validateProgram(
   const bolus = program.patientBolus;
   if (bolus !== undefined) {
     if (!Number.isInteger(bolus.maxPerDay) || bolus.maxPerDay < 0 || bolus.maxPerDay > 24)
-      return invalid('patientBolus.maxPerDay', 'max boluses per day is a whole number from 0 to 24');
+      return err(said('INVALID_INPUT', 'patientBolusPerDayRange', {}, 'patientBolus.maxPerDay'));
     if (!Number.isInteger(bolus.durationMinutes) || bolus.durationMinutes < 1)
-      return invalid('patientBolus.durationMinutes', 'bolus duration is at least 1 minute');
+      return err(said('INVALID_INPUT', 'patientBolusDurationMin', {}, 'patientBolus.durationMinutes'));
     if (!Number.isInteger(bolus.lockoutMinutes) || bolus.lockoutMinutes < bolus.durationMinutes) {
-      return invalid('patientBolus.lockoutMinutes', 'the lockout interval must be at least as long as the bolus');
+      return err(said('INVALID_INPUT', 'patientBolusLockoutShort', {}, 'patientBolus.lockoutMinutes'));
     }
     if (bolus.maxPerDay * bolus.lockoutMinutes > 1440)
-      return invalid('patientBolus.maxPerDay', 'that many boluses cannot fit in a day with this lockout interval');
+      return err(said('INVALID_INPUT', 'patientBolusTooMany', {}, 'patientBolus.maxPerDay'));
     const volume = dec(bolus.volume.value);
     if (volume.isZero() || volume.isNegative())
-      return invalid('patientBolus.volume.value', 'the bolus volume must be greater than zero');
+      return err(said('INVALID_INPUT', 'patientBolusVolumeNotPositive', {}, 'patientBolus.volume.value'));
     const rate = bolusRate(volume, bolus.durationMinutes);
     if (rate.gt(model.maxRateMlPerDay)) {
-      return outOfRange(
-        'patientBolus.durationMinutes',
-        `${str(volume)} mL over ${bolus.durationMinutes} min is ${str(toPlaces(rate, 3))} mL/day, faster than the pump's maximum rate of ${model.maxRateMlPerDay} mL/day: lengthen the bolus`,
+      return err(
+        said(
+          'OUT_OF_RANGE',
+          'patientBolusTooFast',
+          {
+            volume: str(volume),
+            minutes: String(bolus.durationMinutes),
+            rate: str(toPlaces(rate, 3)),
+            limit: model.maxRateMlPerDay,
+          },
+          'patientBolus.durationMinutes',
+        ),
       );
     }
   }

@@ -1,8 +1,8 @@
 import { dec, ROUND_DOWN, str, toPlaces } from '../decimal';
-import { ok, type Result } from '../result';
+import { err, ok, type Result } from '../result';
 import { concentrationIn, massOf, type ConcentrationQ, type MassUnit, type VolumeQ } from '../units';
-import { invalid } from './errors';
 import { ROUNDING } from './rounding';
+import { said } from '../messages';
 
 /**
  * A single (clinician) bolus: a volume over a duration. Shows what each drug of the solution
@@ -17,9 +17,9 @@ export function singleBolus(input: {
   doses: Array<{ drug: string; dose: { value: string; unit: MassUnit } }>;
 }> {
   const volume = dec(input.volume.value);
-  if (volume.isZero()) return invalid('volume.value', 'bolus volume must be greater than zero');
+  if (volume.isZero()) return err(said('INVALID_INPUT', 'bolusVolumeNotPositive', {}, 'volume.value'));
   if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 1 || input.durationMinutes > 1440) {
-    return invalid('durationMinutes', 'bolus duration is a whole number of minutes from 1 to 1440');
+    return err(said('INVALID_INPUT', 'bolusDurationRange', {}, 'durationMinutes'));
   }
   return ok({
     rateMlPerHour: str(toPlaces(volume.mul(60).div(input.durationMinutes), ROUNDING.volumePlaces)),
@@ -54,10 +54,6 @@ export function sameBolusDose<B extends { volumeMl: string }>(
     .mul(concentrationIn(oldConcentration, mass))
     .div(concentrationIn(newConcentration, mass))
     .toDecimalPlaces(BOLUS_VOLUME_PLACES, ROUND_DOWN);
-  if (volume.isZero())
-    return invalid(
-      'patientBolus',
-      'at the new concentration the same bolus dose is less than the smallest volume the pump can give: remove the patient bolus',
-    );
+  if (volume.isZero()) return err(said('INVALID_INPUT', 'sameBolusBelowMinimum', {}, 'patientBolus'));
   return ok({ ...bolus, volumeMl: str(volume) });
 }

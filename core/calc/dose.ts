@@ -13,9 +13,9 @@ import {
   type HourlyDoseQ,
   type RateQ,
 } from '../units';
-import { invalid } from './errors';
 import { rateBreach } from './limits';
 import { ROUNDING } from './rounding';
+import { said } from '../messages';
 
 /** R = D / C, rounded to the pump's rate resolution; D' = R × C is what the pump will deliver. */
 export function rateForDose(
@@ -24,7 +24,7 @@ export function rateForDose(
 ): Result<{ rate: RateQ; deliveredDailyDose: DailyDoseQ }> {
   const mass = massOf(input.dailyDose.unit);
   const c = concentrationIn(input.concentration, mass);
-  if (c.isZero()) return invalid('concentration.value', 'concentration must be greater than zero');
+  if (c.isZero()) return err(said('INVALID_INPUT', 'concentrationNotPositive', {}, 'concentration.value'));
   const rate = roundRate(dailyDoseIn(input.dailyDose, mass).div(c), model);
   // A rate the pump cannot run is never offered as an answer.
   const breach = rateBreach(rate, model);

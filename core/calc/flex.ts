@@ -1,6 +1,6 @@
 import { dec, maxOf, toPlaces, type Dec } from '../decimal';
 import { defaultPumpModel, type PumpModel } from '../models';
-import { ok, type Result } from '../result';
+import { err, ok, type Result } from '../result';
 import {
   concentrationIn,
   dailyDoseQ,
@@ -13,9 +13,9 @@ import {
   type RateQ,
   type VolumeQ,
 } from '../units';
-import { invalid } from './errors';
 import { checkPumpRate } from './limits';
 import { ROUNDING } from './rounding';
+import { said } from '../messages';
 
 export interface FlexStep {
   /** "HH:MM", 00:00–23:59; the step runs until the next one starts, the last until midnight. */
@@ -42,21 +42,33 @@ export function stepDurations(
   steps: readonly FlexStep[],
   model: PumpModel = defaultPumpModel(),
 ): Result<Array<{ rate: Dec; minutes: number }>> {
-  if (steps.length === 0) return invalid('steps', 'a flex schedule needs at least one step');
+  if (steps.length === 0) return err(said('INVALID_INPUT', 'flexNoStep', {}, 'steps'));
   if (steps.length > model.maxFlexSteps)
-    return invalid('steps', `a flex schedule has at most ${model.maxFlexSteps} steps; this one has ${steps.length}`);
+    return err(
+      said(
+        'INVALID_INPUT',
+        'flexTooManySteps',
+        { max: String(model.maxFlexSteps), count: String(steps.length) },
+        'steps',
+      ),
+    );
   const starts: number[] = [];
   for (const [i, step] of steps.entries()) {
     const minutes = minutesOf(step.start);
     if (minutes === undefined)
-      return invalid(`steps.${i}.start`, `step ${i + 1} start "${step.start}" is not a time HH:MM from 00:00 to 23:59`);
-    if (i === 0 && minutes !== 0)
-      return invalid('steps.0.start', 'the first step must start at 00:00 so the schedule covers the whole day');
+      return err(
+        said('INVALID_INPUT', 'flexStepTimeFormat', { step: String(i + 1), start: step.start }, `steps.${i}.start`),
+      );
+    if (i === 0 && minutes !== 0) return err(said('INVALID_INPUT', 'flexFirstStepMidnight', {}, 'steps.0.start'));
     const previous = starts[i - 1];
     if (previous !== undefined && minutes <= previous) {
-      return invalid(
-        `steps.${i}.start`,
-        `step ${i + 1} starts at ${step.start}, not after step ${i}: steps must be in time order without overlaps`,
+      return err(
+        said(
+          'INVALID_INPUT',
+          'flexStepsOrder',
+          { step: String(i + 1), start: step.start, previous: String(i) },
+          `steps.${i}.start`,
+        ),
       );
     }
     starts.push(minutes);
@@ -86,7 +98,7 @@ export function flexSummary(
   if (!durations.ok) return durations;
   const mass = massOf(input.concentration.unit);
   const c = concentrationIn(input.concentration, mass);
-  if (c.isZero()) return invalid('concentration.value', 'concentration must be greater than zero');
+  if (c.isZero()) return err(said('INVALID_INPUT', 'concentrationNotPositive', {}, 'concentration.value'));
   // Every step at a rate the pump can run (a step at zero stops delivery until the next one).
   for (const [i, step] of durations.value.entries()) {
     const limit = checkPumpRate(step.rate, model, `steps.${i}.rate.value`, {

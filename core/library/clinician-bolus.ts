@@ -1,11 +1,10 @@
 import { dec, ROUND_DOWN, ROUND_UP, str, toPlaces, type Dec } from '../decimal';
 import { primingBolus } from '../calc/priming';
 import { ROUNDING } from '../calc/rounding';
-import { invalid } from '../calc/errors';
 import { findCatheterModel, type PumpModel } from '../models';
 import { bolusRate, type ProgramSummary } from '../program';
 import type { Drug } from '../pump';
-import { ok, type Result } from '../result';
+import { err, ok, type Result } from '../result';
 import {
   concentrationIn,
   convertMass,
@@ -20,6 +19,7 @@ import {
 } from '../units';
 import type { DrugLibrary, OpioidTolerance } from './schema';
 import type { AddFinding } from './validate';
+import { said } from '../messages';
 
 /** The pump takes bolus volumes in whole microlitres (docs/wand-protocol.md). */
 const WIRE_VOLUME_PLACES = 3;
@@ -58,26 +58,32 @@ export function planClinicianBolus(
   registration: CatheterRegistration | undefined,
 ): Result<PlannedBolus> {
   if (!Number.isInteger(request.durationMinutes) || request.durationMinutes < 1 || request.durationMinutes > 1440) {
-    return invalid('durationMinutes', 'the bolus duration is a whole number of minutes from 1 to 1440');
+    return err(said('INVALID_INPUT', 'bolusDurationRange', {}, 'durationMinutes'));
   }
   if (request.kind === 'single') {
     const mass = massOf(concentration.unit);
     const c = concentrationIn(concentration, mass);
-    if (c.isZero()) return invalid('concentration', 'the pump reports no concentration');
+    if (c.isZero()) return err(said('INVALID_INPUT', 'pumpReportsNoConcentration', {}, 'concentration'));
     const volume = toPlaces(dec(request.dose).div(c), WIRE_VOLUME_PLACES, ROUND_DOWN);
     if (volume.isZero())
-      return invalid(
-        'dose',
-        `${request.dose} ${mass} is less than one microlitre at ${concentration.value} ${concentration.unit}: the pump cannot deliver it`,
+      return err(
+        said(
+          'INVALID_INPUT',
+          'bolusBelowMicrolitre',
+          {
+            dose: request.dose,
+            unit: mass,
+            concentration: concentration.value,
+            concentrationUnit: concentration.unit,
+          },
+          'dose',
+        ),
       );
     return ok({ kind: 'single', volume: volumeQ(volume), durationMinutes: request.durationMinutes });
   }
   const catheter = registration?.catheterModelId == null ? undefined : findCatheterModel(registration.catheterModelId);
   if (catheter === undefined || registration?.catheterLengthCm == null) {
-    return invalid(
-      'catheter',
-      'the pump has no registered catheter model and implanted length: register them on the patient’s page; the priming volume is never typed in',
-    );
+    return err(said('INVALID_INPUT', 'primingNeedsCatheter', {}, 'catheter'));
   }
   const primed = primingBolus({
     pump: model,

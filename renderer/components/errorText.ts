@@ -1,5 +1,14 @@
 import type { TFunction } from 'i18next';
-import { ApiError } from '../api/client';
+import { errorCodes, type ErrorCode } from '../../core/result';
+
+/** What the screens need of a refusal from the host (`ApiError` in api/client.ts has this shape). */
+interface NamedFailure extends Error {
+  code: ErrorCode;
+  key?: string | undefined;
+  params?: Record<string, string> | undefined;
+}
+const isNamedFailure = (error: unknown): error is NamedFailure =>
+  error instanceof Error && errorCodes.includes((error as { code?: unknown }).code as ErrorCode);
 
 /**
  * The values of a named message that are words, not figures, said in the user's language: a drug
@@ -28,7 +37,7 @@ function translatedParams(t: TFunction, params: Record<string, string>): Record<
 
 /** A failed action in the user's language: what happened and what to do (the English detail is the fallback). */
 export function errorText(t: TFunction, error: unknown): string {
-  if (error instanceof ApiError) {
+  if (isNamedFailure(error)) {
     // A named message in the user's language; the English text only where no translation exists.
     // A key with a dot names a table of its own (a drug-library finding: `finding.CODE`); a plain one, a server message.
     const key =
@@ -40,4 +49,4 @@ export function errorText(t: TFunction, error: unknown): string {
   return error instanceof Error ? error.message : t('error.INTERNAL');
 }
 
-export const errorCode = (error: unknown): string | undefined => (error instanceof ApiError ? error.code : undefined);
+export const errorCode = (error: unknown): string | undefined => (isNamedFailure(error) ? error.code : undefined);

@@ -1,7 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppError } from '../../core/result';
-import { ApiError } from '../../renderer/api/client';
 import { errorText } from '../../renderer/components/errorText';
 import { en } from '../../renderer/i18n/en';
 import { zhCN } from '../../renderer/i18n/zh-CN';
@@ -32,7 +31,9 @@ async function refused(channel: string, input: unknown): Promise<AppError> {
   if (r.ok) throw new Error(`${channel} was accepted`);
   return r.error;
 }
-const shown = (t: TFunction, e: AppError) => errorText(t, new ApiError(e.code, e.message, e.key, e.params));
+/** The error as the renderer's api/client.ts throws it (ApiError: an Error with the code, key and values). */
+const shown = (t: TFunction, e: AppError) =>
+  errorText(t, Object.assign(new Error(e.message), { code: e.code, key: e.key, params: e.params }));
 /** No English sentence: at most a stray code or unit, never three Latin words in a row. */
 const noEnglish = (text: string) => expect(text).not.toMatch(/[A-Za-z]+[ ,;:]+[A-Za-z]+[ ,;:]+[A-Za-z]+/);
 

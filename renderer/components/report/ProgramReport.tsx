@@ -1,10 +1,11 @@
-import { Card, Descriptions } from 'antd';
+import { Card } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { ProgramOutcomeSchema, ProgramPreview } from '../../../core/api/schemas';
 import { formatDateTime } from '../../app/format';
-import { ClinicHeader, SignatureLines } from './ClinicHeader';
+import { SignatureLines } from './ClinicHeader';
+import { ReportDetails } from './ReportDetails';
 
 type Outcome = z.infer<typeof ProgramOutcomeSchema>;
 
@@ -23,7 +24,7 @@ export function ProgramReport({
   changes: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
-  const r = outcome.report;
+  const session = outcome.report;
   const readBack =
     outcome.mismatches.length > 0
       ? outcome.mismatches.join('; ')
@@ -33,41 +34,25 @@ export function ProgramReport({
   return (
     <div data-testid="program-report" className="printable" style={{ textAlign: 'left' }}>
       <Card title={t('paper.programTitle')}>
-        <ClinicHeader />
-        <Descriptions
-          bordered
-          size="small"
-          column={{ xs: 1, md: 2 }}
+        <ReportDetails
+          patient={preview.patient}
+          pumpModel={session?.pumpModel}
+          pumpSerial={preview.pumpSerial}
           items={[
-            {
-              key: 'patient',
-              label: t('report.patient'),
-              children:
-                preview.patient === null
-                  ? '—'
-                  : `${preview.patient.name} (${t('paper.patientId')} ${preview.patient.identifier})`,
-            },
-            {
-              key: 'pump',
-              label: t('paper.pump'),
-              children: (
-                <span data-testid="report-pump">{`${r === undefined ? '' : `${r.pumpModel} — `}${t('paper.serial')} ${preview.pumpSerial}`}</span>
-              ),
-            },
             {
               key: 'when',
               label: t('report.performedAt'),
-              children: r === undefined ? '—' : formatDateTime(r.programmedAt, i18n.language),
+              children: session === undefined ? '—' : formatDateTime(session.programmedAt, i18n.language),
             },
             {
               key: 'by',
               label: t('paper.programmedBy'),
-              children: <span data-testid="report-by">{r?.programmedBy ?? '—'}</span>,
+              children: <span data-testid="report-by">{session?.programmedBy ?? '—'}</span>,
             },
             {
               key: 'witness',
               label: t('report.witness'),
-              children: <span data-testid="report-witness">{r?.witness ?? t('paper.noWitness')}</span>,
+              children: <span data-testid="report-witness">{session?.witness ?? t('paper.noWitness')}</span>,
             },
             {
               key: 'outcome',
@@ -89,8 +74,8 @@ export function ProgramReport({
         <div style={{ marginTop: 12 }}>{changes}</div>
         <SignatureLines
           lines={[
-            { role: t('paper.programmedBy'), name: r?.programmedBy ?? null },
-            { role: t('report.witness'), name: r?.witness ?? null },
+            { role: t('paper.programmedBy'), name: session?.programmedBy ?? null },
+            { role: t('report.witness'), name: session?.witness ?? null },
           ]}
         />
       </Card>

@@ -1,10 +1,11 @@
-import { Card, Descriptions } from 'antd';
+import { Card } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { RefillReport } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
 import { formatDate, formatDateTime } from '../../app/format';
 import { ForecastView } from '../ForecastView';
-import { ClinicHeader, SignatureLines } from './ClinicHeader';
+import { SignatureLines } from './ClinicHeader';
+import { ReportDetails } from './ReportDetails';
 import { PatientCard } from './PatientCard';
 
 /** A bridge's duration in hours, one decimal, from its whole minutes (decimal arithmetic, as every figure shown). */
@@ -17,27 +18,11 @@ export function RefillReportView({ report }: { report: RefillReport }) {
   return (
     <div data-testid="refill-report" className="printable">
       <Card title={t('report.title')} style={{ marginBottom: 16 }}>
-        <ClinicHeader />
-        <Descriptions
-          bordered
-          size="small"
-          column={{ xs: 1, md: 2 }}
+        <ReportDetails
+          patient={report.patient}
+          pumpModel={report.pumpModel}
+          pumpSerial={report.pumpSerial}
           items={[
-            {
-              key: 'patient',
-              label: t('report.patient'),
-              children:
-                report.patient === null
-                  ? '—'
-                  : `${report.patient.name} (${t('paper.patientId')} ${report.patient.identifier})`,
-            },
-            {
-              key: 'pump',
-              label: t('paper.pump'),
-              children: (
-                <span data-testid="report-pump">{`${report.pumpModel === undefined ? '' : `${report.pumpModel} — `}${t('paper.serial')} ${report.pumpSerial}`}</span>
-              ),
-            },
             {
               key: 'when',
               label: t('report.performedAt'),

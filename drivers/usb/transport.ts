@@ -142,6 +142,7 @@ export const MAX_READS = 256;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const ignore = (): void => undefined;
 const EMPTY = new Uint8Array(0);
+
 const NOW: Promise<'timeout'> = Promise.resolve('timeout');
 /** How long a read left pending may take to end once closing (beyond its own timeout). */
 const SETTLE_MARGIN_MS = 250;
@@ -361,6 +362,15 @@ export class WandTransport {
     try {
       for (let reads = 0; ;) {
         const need = frameLength(this.buffer);
+        if (need !== undefined && typeof need !== 'number' && need.kind === 'BAD_SYNC') {
+          // Input that does not start a frame: the tail of an earlier answer that came after the
+          // drain (a wand answering just past the deadline), or noise. A frame starts a packet, so
+          // this input cannot hold this answer's start: it is dropped, and the answer awaited within
+          // the same deadline (the frame checks apply to whatever is taken as the answer).
+          this.buffer = EMPTY;
+          this.discarded++;
+          continue;
+        }
         if (need !== undefined && typeof need !== 'number') {
           this.buffer = EMPTY;
           return { ok: false, error: { kind: 'FRAME', error: need } };

@@ -422,28 +422,38 @@ export function signIfDue(deps: OutcomeDeps): string | undefined {
     deps.audit.checkpointIfDue();
     return undefined;
   } catch (e) {
-    const backlog = backlogOf(deps);
-    backlog.signatureOwed = true;
-    backlog.problem = message(e);
-    const problem = `the audit trail could not be signed (${message(e)}): signing is retried`;
-    try {
-      deps.db
-        .transaction(() =>
-          deps.audit.append({
-            atUtc: new Date().toISOString(),
-            actor: 'system',
-            action: 'audit.checkpointFailed',
-            new: { error: message(e) },
-            outcome: 'rejected',
-          }),
-        )
-        .immediate();
-    } catch {
-      // The database cannot be written either: the retry records it.
-    }
-    scheduleRetry(backlog);
-    return problem;
+    return signingFailed(deps, e);
   }
+}
+
+/**
+ * A signature that could not be made after its records committed (a full or read-only key
+ * folder): recorded in the trail (audit.checkpointFailed), alarmed (app:info) and retried.
+ * Never throws; returns what failed. Hosts pass it to the AuditLog (onSigningFailure), so no
+ * action that appends (a sign-out, a lock) fails or loses the debt when its signature does.
+ */
+export function signingFailed(deps: OutcomeDeps, e: unknown): string {
+  const backlog = backlogOf(deps);
+  backlog.signatureOwed = true;
+  backlog.problem = message(e);
+  const problem = `the audit trail could not be signed (${message(e)}): signing is retried`;
+  try {
+    deps.db
+      .transaction(() =>
+        deps.audit.append({
+          atUtc: new Date().toISOString(),
+          actor: 'system',
+          action: 'audit.checkpointFailed',
+          new: { error: message(e) },
+          outcome: 'rejected',
+        }),
+      )
+      .immediate();
+  } catch {
+    // The database cannot be written either: the retry records it.
+  }
+  scheduleRetry(backlog);
+  return problem;
 }
 
 function scheduleRetry(backlog: Backlog): void {

@@ -12,7 +12,7 @@ import type { WorkstationSession } from './auth/session';
 import { selectLink, type TrainingOptions } from './link-select';
 import { LinkManager, type WandAttachSource } from './link-manager';
 import { auditKeyDir } from './paths';
-import { resumeOwedSignature, retryBookkeeping } from './programming';
+import { resumeOwedSignature, retryBookkeeping, signingFailed } from './programming';
 
 export interface RuntimeOptions {
   host: AppInfo['host'];
@@ -81,7 +81,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
         },
   );
   const now = options.now ?? (() => new Date());
-  const audit = new AuditLog(db, keys, { now });
+  // A signature that fails after its records committed (a full or read-only key folder) is
+  // recorded, alarmed and retried: the action that appended (a sign-out, a lock) still completes.
+  const audit: AuditLog = new AuditLog(db, keys, { now, onSigningFailure: (e) => signingFailed({ db, audit }, e) });
   // A signature owed before the last restart (a full or read-only key folder) is made now, or
   // retried and alarmed (app:info) until it is.
   const owed = resumeOwedSignature({ db, audit });

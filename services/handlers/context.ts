@@ -44,6 +44,8 @@ export interface AreaContext extends HandlerContext {
   forecastDeps: () => ForecastDeps;
   /** What the drug-library check of a change on this pump needs besides the change. */
   contextOf: (status: PumpStatus) => ReviewContext;
+  /** Reads the pump, then answers from what it reported (or says why it could not be read). */
+  readPump: <T>(then: (status: PumpStatus) => Result<T>) => Promise<Result<T>>;
   /** What the drug-library check of a change on this pump needs, and the pump's patient. */
   reviewDeps: (status: PumpStatus) => ReviewDeps;
   /**
@@ -104,6 +106,10 @@ export function areaContext(ctx: HandlerContext, session: WorkstationSession): A
       marginDays: siteSettings(db).refillMarginDays,
     }),
     contextOf,
+    readPump: async (then) => {
+      const read = await link.interrogate();
+      return read.ok ? then(read.value) : read;
+    },
     reviewDeps: (status) => ({
       db,
       library: activeLibrary(deps),

@@ -7,7 +7,7 @@ import type { GatedHandlers } from './gates';
 
 /** Changing the program and giving a clinician bolus: each previewed on the Finish screen, then sent. */
 export const programmingHandlers = ({
-  link,
+  readPump,
   now,
   modelOf,
   patientOf,
@@ -16,11 +16,7 @@ export const programmingHandlers = ({
   atThePump,
 }: AreaContext) =>
   ({
-    'program:preview': async (input) => {
-      const read = await link.interrogate();
-      if (!read.ok) return read;
-      return previewProgram(reviewDeps(read.value), read.value, input);
-    },
+    'program:preview': (input) => readPump((status) => previewProgram(reviewDeps(status), status, input)),
     'program:apply': async (input, actor) => {
       const at = await atThePump(actor, input.witness);
       if (!at.ok) return at;
@@ -43,12 +39,11 @@ export const programmingHandlers = ({
       });
     },
 
-    'bolus:preview': async (input) => {
-      const read = await link.interrogate();
-      if (!read.ok) return read;
-      const r = reviewBolus(programmingDeps(read.value), read.value, input);
-      return r.ok ? ok({ ...r.value, patient: patientOf(read.value.serial) ?? null }) : r;
-    },
+    'bolus:preview': (input) =>
+      readPump((status) => {
+        const r = reviewBolus(programmingDeps(status), status, input);
+        return r.ok ? ok({ ...r.value, patient: patientOf(status.serial) ?? null }) : r;
+      }),
     'bolus:deliver': async (input, actor) => {
       const at = await atThePump(actor, input.witness);
       if (!at.ok) return at;

@@ -19,13 +19,11 @@ export const refillHandlers = ({
   programmingDeps,
   forecastDeps,
   reviewDeps,
+  readPump,
 }: AreaContext) =>
   ({
-    'refill:preview': async (input) => {
-      const read = await link.interrogate();
-      if (!read.ok) return read;
-      return previewRefill({ ...reviewDeps(read.value), forecast: forecastDeps() }, read.value, input);
-    },
+    'refill:preview': (input) =>
+      readPump((status) => previewRefill({ ...reviewDeps(status), forecast: forecastDeps() }, status, input)),
     'refill:perform': async (input, nurse) => {
       const witness = await witnessSignOff(deps, nurse, input.witness);
       if (!witness.ok) return witness;
@@ -52,13 +50,12 @@ export const refillHandlers = ({
       const people = { nurse, witness: witness.value, patient: patientOf(r.value.pump.serial) };
       return ok(refillReport(r.value, input, people, modelOf(r.value.pump)));
     },
-    'refill:visitCheck': async (input) => {
-      const read = await link.interrogate();
-      if (!read.ok) return read;
-      const checked = visitCheck({ db }, read.value, input.prescriptionId);
-      if (!checked.ok) return checked;
-      return ok({ ...checked.value, pumpSerial: read.value.serial, patient: patientOf(read.value.serial) ?? null });
-    },
+    'refill:visitCheck': (input) =>
+      readPump((status) => {
+        const checked = visitCheck({ db }, status, input.prescriptionId);
+        if (!checked.ok) return checked;
+        return ok({ ...checked.value, pumpSerial: status.serial, patient: patientOf(status.serial) ?? null });
+      }),
     'reviews:list': (_input, actor) => reviewList({ db }, actor),
     'reviews:clear': (input, actor) => clearReview({ db, audit, now }, actor, input),
   }) satisfies Partial<GatedHandlers>;

@@ -25,10 +25,10 @@ function lateTailDevice() {
     },
     open: () => inner.open(),
     close: () => inner.close(),
-    selectConfiguration: (n) => inner.selectConfiguration(n),
-    claimInterface: (n) => inner.claimInterface(n),
-    releaseInterface: (n) => inner.releaseInterface(n),
-    clearHalt: (d, n) => inner.clearHalt(d, n),
+    selectConfiguration: () => inner.selectConfiguration(),
+    claimInterface: () => inner.claimInterface(),
+    releaseInterface: () => inner.releaseInterface(),
+    clearHalt: () => inner.clearHalt(),
     transferIn: (n, length) => inner.transferIn(n, length),
     async transferOut(n, data) {
       const r = await inner.transferOut(n, data);

@@ -15,8 +15,16 @@ import { SimulatedWand } from '../../drivers/simulator/wand';
 import { findWand, WAND_PRODUCT_ID, WAND_VENDOR_ID } from '../../drivers/usb/detect';
 import { WAND_USB, type UsbDeviceLike, type UsbInResult, type UsbOutResult } from '../../drivers/usb/types';
 import { WandLink } from '../../drivers/wand-link';
-import { decodeFrame, encodeFrame, frameLength, packetize } from '../../drivers/protocol/frame';
-import { decodeMessage, MessageType, WandErrorCode } from '../../drivers/protocol/messages';
+import {
+  decodeFrame,
+  encodeFrame,
+  frameLength,
+  HEADER_BYTES,
+  packetize,
+  TRAILER_BYTES,
+} from '../../drivers/protocol/frame';
+import { decodeMessage, encodeMessage, MessageType, WandErrorCode } from '../../drivers/protocol/messages';
+import { uuidToBytes } from '../../drivers/protocol/convert';
 import { WorkerLink } from '../../drivers/worker/worker-link';
 import { compareReadBack } from '../../services/read-back';
 import type { BridgeCommand, BridgeReport } from './device-bridge';
@@ -234,7 +242,10 @@ class Recorder implements UsbDeviceLike {
     p.then(done, done);
     return p;
   }
+  /** When set, a copy of every OUT packet sent. */
+  outData: Uint8Array[] | null = null;
   async transferOut(n: number, data: Uint8Array, timeoutMs?: number): Promise<UsbOutResult> {
+    this.outData?.push(data.slice());
     this.note(`out ${data.length} B ${Buffer.from(data.subarray(0, 6)).toString('hex')}`);
     let fail: string | null = null;
     if (this.failOut !== null && this.failOut.skip-- === 0) {
@@ -1042,6 +1053,23 @@ async function figures(ctx: Context): Promise<void> {
     }
     const pattern = [...shapes.values()].sort((a, b) => b.count - a.count)[0]?.pattern ?? [];
     const key = JSON.stringify(pattern);
+    // The driver's request frames, from a run of that shape, for the floor on the same device.
+    let requests: Uint8Array[] = [];
+    for (let i = 0; i < 10 && requests.length === 0; i++) {
+      ctx.recorder.transfers = [];
+      ctx.recorder.outData = [];
+      await op();
+      const packets = ctx.recorder.outData;
+      ctx.recorder.outData = null;
+      if (JSON.stringify(exchangesOf(ctx.recorder.transfers)) !== key) continue;
+      let at = 0;
+      requests = pattern.map(([outs]) => {
+        const frame = Buffer.concat(packets.slice(at, at + outs));
+        at += outs;
+        return new Uint8Array(frame);
+      });
+    }
+    check(requests.length > 0, 'no driver run of the most frequent shape to take the requests from');
     // The raw floor: the same exchanges as 64-byte transfers on the same device, answered at once,
     // through the same recording wrapper as the driver's.
     const dev = ctx.recorder;
@@ -1052,6 +1080,43 @@ async function figures(ctx: Context): Promise<void> {
         for (let i = 0; i < ins; i++) await dev.transferIn(WAND_USB.endpointIn, PACKET);
       }
     };
+    // The raw floor on the same device: the driver's own request frames (a fresh transaction id
+    // in each run, so the pump does the same work as for the driver), sent as raw 64-byte
+    // packets to the simulated wand, and its answers read as raw packets up to each frame's
+    // length, nothing decoded or checked. The device side's answer time is in both this and the
+    // driver's run; what differs is the host: the driver's encoding, decoding and checks.
+    const prepared = () => {
+      const fresh = new Map<string, Uint8Array>();
+      return requests.map((bytes) => {
+        const frame = decodeFrame(bytes);
+        check(frame.ok, 'a recorded request is not a frame');
+        const m = decodeMessage(frame.frame.type, frame.frame.payload);
+        check(m.ok, 'a recorded request is not a message');
+        if (!('txId' in m.message)) return packetize(bytes);
+        const old = Buffer.from(m.message.txId).toString('hex');
+        const txId = fresh.get(old) ?? uuidToBytes(randomUUID());
+        fresh.set(old, txId);
+        const e = encodeMessage({ ...m.message, txId });
+        return packetize(encodeFrame({ seq: frame.frame.seq, ...e }));
+      });
+    };
+    const sameDevice = async (frames: Uint8Array[][]) => {
+      for (const packets of frames) {
+        for (const p of packets) await dev.transferOut(WAND_USB.endpointOut, p, 5000);
+        let have = 0;
+        let need = Number.POSITIVE_INFINITY;
+        while (have < need) {
+          const r = await dev.transferIn(WAND_USB.endpointIn, PACKET, 5000);
+          const d = r.data;
+          if (d === undefined) continue;
+          // The frame's length field (bytes 3 and 4) from its first packet.
+          if (have === 0 && d.byteLength >= 5) need = HEADER_BYTES + d.getUint16(3, true) + TRAILER_BYTES;
+          have += d.byteLength;
+        }
+      }
+    };
+    await ctx.bridge.mode('wand');
+    await sameDevice(prepared()); // warm-up
     await ctx.bridge.mode('echo');
     await replay(); // warm-up
     const runs: Array<{
@@ -1062,6 +1127,10 @@ async function figures(ctx: Context): Promise<void> {
       floor: number;
       floorHost: number;
       echoAnswer: number;
+      same: number;
+      sameHost: number;
+      sameAnswer: number;
+      sameSimulator: number;
     }> = [];
     let otherShapes = 0;
     for (let i = 0; i < N; i++) {
@@ -1085,7 +1154,21 @@ async function figures(ctx: Context): Promise<void> {
       const f1 = performance.now();
       ctx.recorder.spans = null;
       const echo = await ctx.bridge.stats();
+      await ctx.bridge.mode('wand');
+      const frames = prepared();
+      const sameSpans: Array<[number, number]> = [];
+      ctx.recorder.spans = sameSpans;
+      await ctx.bridge.stats();
+      const s0 = performance.now();
+      await sameDevice(frames);
+      const s1 = performance.now();
+      ctx.recorder.spans = null;
+      const sameStats = await ctx.bridge.stats();
       runs.push({
+        same: s1 - s0,
+        sameHost: hostTime(sameSpans, s0, s1),
+        sameAnswer: sameStats.answerMs,
+        sameSimulator: sameStats.busyMs,
         driver: t1 - t0,
         driverHost,
         simulator: device.busyMs,
@@ -1124,6 +1207,11 @@ async function figures(ctx: Context): Promise<void> {
       deviceAnswerMs: m((r) => r.answer),
       echoAnswerMs: m((r) => r.echoAnswer),
       ratioWithoutDevice: m((r) => (r.driver - r.answer) / (r.floor - r.echoAnswer)),
+      sameDeviceFloorMs: m((r) => r.same),
+      sameDeviceFloorHostMs: m((r) => r.sameHost),
+      sameDeviceAnswerMs: m((r) => r.sameAnswer),
+      sameDeviceSimulatorMs: m((r) => r.sameSimulator),
+      ratioSameDevice: m((r) => r.driver / r.same),
       pairs,
       perPairMs: m((r) => r.floor / pairs),
       runs: N,

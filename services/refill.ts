@@ -52,7 +52,7 @@ export interface RefillRequest {
   /** The nurse aspirated until nothing more came; otherwise what the pump expected minus what was withdrawn is still inside. */
   reservoirEmptied: boolean;
   instilledMl: string;
-  waste?: { volumeMl: string; witness: string };
+  waste?: { volumeMl: string; witness: string } | undefined;
   /** The reason given when the running dose is beyond a soft limit of the library. */
   acknowledgement?: string | undefined;
   /** A flagged discrepancy: what the nurse checked and the patient's state (required; puts the pump on the review list). */

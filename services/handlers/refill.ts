@@ -40,7 +40,7 @@ export const refillHandlers = ({
         withdrawnMl: input.withdrawnMl,
         reservoirEmptied: input.reservoirEmptied,
         instilledMl: input.instilledMl,
-        ...(input.waste === undefined ? {} : { waste: input.waste }),
+        waste: input.waste,
         acknowledgement: input.acknowledgement,
         discrepancyAcknowledgement: input.discrepancyAcknowledgement,
         refillOnly: input.refillOnly,

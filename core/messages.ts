@@ -138,6 +138,8 @@ export const serverMessages = {
   flexFirstStepMidnight: 'the first step must start at 00:00 so the schedule covers the whole day',
   flexStepsOrder:
     'step {{step}} starts at {{start}}, not after step {{previous}}: steps must be in time order without overlaps',
+  doseBelowSmallestRate: '{{dose}} {{unit}} is below the smallest rate the pump can deliver at this concentration',
+  pdfDesktopOnly: 'a PDF is saved by the desktop app; in a browser, use Print and choose "Save as PDF"',
   // Pump clock and alarm test
   clockNotSupported: 'this link cannot set the pump clock',
   clockNotReadBack: 'the clock was sent but could not be read back; interrogate the pump',

@@ -1,10 +1,11 @@
 import type { PatientDetail } from '../core/api/schemas';
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
 import { doseHistory } from '../db/queries/audit';
 import { findPatient, painHistory, pumpsOfPatient, refillVisits, screeningTrials } from '../db/queries/records';
 import { prescriptionsOfPatient } from './clinical';
 import { systemicOpioidView } from './opioids';
 import type { RecordsDeps } from './records';
+import { said } from '../core/messages';
 
 /** A patient's record as the patient page shows it: pumps and refills, pain, doses, screening, orders, opioids. */
 export function patientDetail(
@@ -14,7 +15,7 @@ export function patientDetail(
 ): Result<PatientDetail> {
   const { db } = deps;
   const patient = findPatient(db, id);
-  if (patient === undefined) return err(appError('INVALID_INPUT', 'no such patient', 'id'));
+  if (patient === undefined) return err(said('INVALID_INPUT', 'noSuchPatient', {}, 'id'));
   const pumps = pumpsOfPatient(db, patient.id);
   return ok({
     patient,

@@ -5,13 +5,14 @@ import { dec } from '../core/decimal';
 import type { DrugLibrary } from '../core/library/schema';
 import type { PumpModel } from '../core/models';
 import type { PumpSettings, PumpStatus } from '../core/pump';
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
 import { dailyDoseUnit, massOf, type RateQ } from '../core/units';
 import type { Db } from '../db/connection';
 import type { PatientRow } from '../db/queries/records';
 import { openSessions } from '../db/queries/sessions';
 import { reviewProgram, scheduleStepOf, type ReviewContext } from './program-review';
 import { reviewedOf } from './programming';
+import { said } from '../core/messages';
 
 /** The programming screen's change: the mode and the daily doses, as the clinician types them. */
 export type ProgramChange = ApiParsedInput<'program:preview'>;
@@ -29,9 +30,10 @@ export function settingsForChange(status: PumpStatus, model: PumpModel, change: 
     if (!r.ok) return r;
     if (dec(r.value.rate.value).isZero())
       return err(
-        appError(
+        said(
           'OUT_OF_RANGE',
-          `${dailyDose} is below the smallest rate the pump can deliver at this concentration`,
+          'doseBelowSmallestRate',
+          { dose: dailyDose, unit: dailyDoseUnit(massOf(status.concentration.unit)) },
           field,
         ),
       );
@@ -51,7 +53,7 @@ export function settingsForChange(status: PumpStatus, model: PumpModel, change: 
     if (!rate.ok) return rate;
     steps.push({ start: step.start, rate: rate.value });
   }
-  if (steps.length === 0) return err(appError('INVALID_INPUT', 'a flex program needs at least one step', 'steps'));
+  if (steps.length === 0) return err(said('INVALID_INPUT', 'flexNoStep', {}, 'steps'));
   return ok({ ...base, mode: 'flex', rate: steps[0]?.rate ?? { value: '0', unit: 'mL/day' }, steps, ...bolus });
 }
 
@@ -72,10 +74,7 @@ export function previewProgram(deps: ReviewDeps, status: PumpStatus, change: Pro
   const blocked = openSessions(deps.db, status.serial)[0];
   if (blocked !== undefined)
     return err(
-      appError(
-        'PROGRAMMING_BLOCKED',
-        `session ${blocked.sessionUuid} on pump ${status.serial} is ${blocked.outcome}: interrogate to resolve it first`,
-      ),
+      said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial: status.serial }),
     );
   const settings = settingsForChange(status, deps.model, change);
   if (!settings.ok) return settings;

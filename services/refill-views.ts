@@ -3,7 +3,7 @@ import { discrepancyThreshold, refillDiscrepancy } from '../core/calc/refill';
 import { dec, str } from '../core/decimal';
 import type { PumpModel } from '../core/models';
 import type { PumpStatus } from '../core/pump';
-import { appError, err, ok, type Result } from '../core/result';
+import { err, ok, type Result } from '../core/result';
 import { findPumpBySerial, type PatientRow } from '../db/queries/records';
 import type { SignedInUser } from './auth/accounts';
 import { refillForecastFor, type ForecastDeps } from './forecast';
@@ -11,6 +11,7 @@ import { reviewProgram, settingsOfStatus } from './program-review';
 import { orderFor, planForOrder, reservoirAfterFill, type ConcentrationChange, type RefillResult } from './refill';
 import { compareProgram } from './refill-visit';
 import type { ReviewDeps } from './program-preview';
+import { said } from '../core/messages';
 
 export interface RefillPreviewDeps extends ReviewDeps {
   forecast: ForecastDeps;
@@ -33,7 +34,7 @@ export function previewRefill(
   let plan: Result<ConcentrationChange | undefined> = ok(undefined);
   if (input.prescriptionId !== undefined) {
     if (registered === undefined)
-      return err(appError('INVALID_INPUT', `pump ${status.serial} is not registered to a patient`, 'pump'));
+      return err(said('INVALID_INPUT', 'pumpNotRegistered', { serial: status.serial }, 'pump'));
     const order = orderFor(deps, input.prescriptionId, registered);
     if (!order.ok) return order;
     const wanted = order.value.components[0];

@@ -861,6 +861,8 @@ export const zhCN: Messages = {
     flexStepTimeFormat: '第 {{step}} 时段的开始时间“{{start}}”不是 00:00 至 23:59 的 HH:MM 时间',
     flexFirstStepMidnight: '第一个时段须从 00:00 开始，以覆盖全天',
     flexStepsOrder: '第 {{step}} 时段开始于 {{start}}，未晚于第 {{previous}} 时段：各时段须按时间顺序排列且不重叠',
+    doseBelowSmallestRate: '{{dose}} {{unit}} 低于该浓度下泵可输注的最小速率',
+    pdfDesktopOnly: 'PDF 由桌面程序保存；在浏览器中请使用“打印”，并选择“另存为 PDF”',
     clockNotSupported: '此连接无法校准泵时钟',
     clockNotReadBack: '泵时钟已发送，但未能回读：请读取泵信息',
     clockOffsetMismatch: '泵时钟设为 {{offset}}（{{timeZone}}）后，泵报告的 UTC 偏移为 {{after}}：请重新校准泵时钟',

@@ -1,23 +1,18 @@
-import { appError, err, ok } from '../../core/result';
+import { err, ok } from '../../core/result';
 import { allOpenSessions } from '../../db/queries/sessions';
 import { activeLibrary } from '../library';
 import { bookkeepingProblem, resolveUnconfirmed } from '../programming';
 import { appVersion } from '../version';
 import type { AreaContext } from './context';
 import type { GatedHandlers } from './gates';
+import { said } from '../../core/messages';
 
 /** The app, the wand and the programming sessions whose outcome is still open. */
 export const appHandlers = ({ db, audit, link, now, deps, host, databasePath }: AreaContext) =>
   ({
     // Polled by the UI: these never count as activity for the idle lock.
     // The desktop app answers this itself (it prints its own window); other hosts cannot.
-    'report:pdf': () =>
-      err(
-        appError(
-          'NOT_AVAILABLE',
-          'a PDF is saved by the desktop app; in a browser, use Print and choose "Save as PDF"',
-        ),
-      ),
+    'report:pdf': () => err(said('NOT_AVAILABLE', 'pdfDesktopOnly', {})),
     'app:info': () => {
       const owed = bookkeepingProblem(audit);
       return ok({

@@ -1,10 +1,11 @@
 import type { Channel } from '../../core/api/channels';
 import type { ApiParsedInput, ApiResult } from '../../core/api/contract';
 import type { Operation } from '../../core/permissions';
-import { appError, err, ok, type Result } from '../../core/result';
+import { err, ok, type Result } from '../../core/result';
 import { authorize, type SignedInUser } from '../auth/accounts';
 import type { WorkstationSession } from '../auth/session';
 import type { Handlers } from '../dispatch';
+import { said } from '../../core/messages';
 
 /**
  * Who may call a channel: anyone (`open`: polled status, signing in and out), any signed-in,
@@ -84,9 +85,7 @@ export function signedInUser(session: WorkstationSession, operation?: Operation)
   const current = session.current();
   if (current === undefined) {
     return err(
-      session.isLocked()
-        ? appError('SESSION_LOCKED', 'the workstation is locked: sign in again to continue')
-        : appError('SIGNED_OUT', 'sign in first'),
+      session.isLocked() ? said('SESSION_LOCKED', 'workstationLocked', {}) : said('SIGNED_OUT', 'signInFirst', {}),
     );
   }
   return operation === undefined ? ok(current) : authorize(current, operation);

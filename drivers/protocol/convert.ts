@@ -68,14 +68,24 @@ export const fromWireTime = (seconds: number): string => new Date(EPOCH_MS + sec
 export const toWireDay = (date: string): number => Math.round((Date.parse(`${date}T00:00:00Z`) - EPOCH_MS) / DAY_MS);
 export const fromWireDay = (days: number): string => new Date(EPOCH_MS + days * DAY_MS).toISOString().slice(0, 10);
 
+/** Two hex digits of each byte value. */
+const HEX = Array.from({ length: 256 }, (_v, i) => i.toString(16).padStart(2, '0'));
+
+/** A UUID's 16 bytes: 32 hex digits once its hyphens are taken out, anything else refused. */
 export const uuidToBytes = (uuid: string): Uint8Array => {
   const hex = uuid.replace(/-/g, '');
   if (!/^[0-9a-f]{32}$/i.test(hex)) throw new RangeError(`not a UUID: ${uuid}`);
-  return Uint8Array.from({ length: 16 }, (_v, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
 };
 export const bytesToUuid = (b: Uint8Array): string => {
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  let h = '';
+  for (let i = 0; i < b.length; i++) {
+    h += HEX[b[i] ?? 0];
+    if (i === 3 || i === 5 || i === 7 || i === 9) h += '-';
+  }
+  return h;
 };
 
 /** An exact fixed-point integer, or an error: a value the wire cannot carry exactly is refused, never rounded. */

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec, str } from '../../core/decimal';
-import { exactMl, shiftedText } from '../../drivers/protocol/convert';
+import { bytesToUuid, exactMl, shiftedText, uuidToBytes } from '../../drivers/protocol/convert';
 
 const U32_MAX = 0xffff_ffff;
 const byDecimal = (n: number, e: 3 | 6) => str(dec(`${n}e-${e}`));
@@ -63,5 +63,24 @@ describe('wire integers as exact decimal text', () => {
   it('refuses what is not a wire integer', () => {
     for (const n of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])
       expect(() => shiftedText(n, 3)).toThrow(RangeError);
+  });
+});
+
+describe('transaction ids on the wire', () => {
+  it('bytesToUuid and uuidToBytes give what the straightforward conversions give', () => {
+    const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (b) => {
+        const h = hexOf(b);
+        const text = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+        expect(bytesToUuid(b)).toBe(text);
+        expect(uuidToBytes(text)).toEqual(b);
+        expect(uuidToBytes(text.toUpperCase())).toEqual(b);
+        expect(uuidToBytes(h)).toEqual(b);
+      }),
+      { numRuns: 5_000 },
+    );
+    for (const bad of ['', 'not-a-uuid', '0123456789abcdef0123456789abcde', '0123456789abcdef0123456789abcdefg'])
+      expect(() => uuidToBytes(bad)).toThrow(RangeError);
   });
 });

@@ -3,7 +3,6 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RefillReport } from '../../../core/api/schemas';
-import type { Drug } from '../../../core/pump';
 import { pumpApi, unwrap } from '../../api/client';
 import { useApiMutation, useClinicToday, useDebounced } from '../../api/hooks';
 import { dropDrafts, useDraftState, useFormDraft, writeDraft } from '../../app/drafts';
@@ -14,40 +13,11 @@ import { InterrogateBar } from '../pump/InterrogateBar';
 import { useLastReading } from '../pump/lastReading';
 import { PumpBanner } from './PumpBanner';
 import { ProgramCompare } from './ProgramCompare';
-import { RefillReportView } from '../../components/report/RefillReport';
 import { syringeProblems } from './syringeCheck';
-import { DECIMAL, OrderStep, SyringeStep, VisitSummary, VolumeStep } from './VisitSteps';
-
-interface VisitForm {
-  orderId?: number;
-  identity?: boolean;
-  noSymptoms?: boolean;
-  barcode?: string;
-  drug?: Drug;
-  concentration?: string;
-  concentrationUnit?: 'mg/mL' | 'mcg/mL';
-  volumeMl?: string;
-  lot?: string;
-  expiry?: string;
-  preparedBy?: string;
-  checkedBy?: string;
-  withdrawnMl?: string;
-  emptied?: boolean;
-  discrepancyAck?: { checked?: string; patientState?: string };
-  instilledMl?: string;
-  witness?: { username: string; password: string };
-}
-
-/** The fields each step checks before the next one; the first field of each step takes the focus. */
-const STEP_FIELDS = [
-  ['orderId', 'identity', 'noSymptoms'],
-  ['drug', 'concentration', 'volumeMl', 'lot', 'expiry', 'preparedBy', 'checkedBy'],
-  ['withdrawnMl', ['discrepancyAck', 'checked'], ['discrepancyAck', 'patientState']],
-  ['instilledMl'],
-] as const;
-const FOCUS = [undefined, 'visit_barcode', 'visit_withdrawnMl', 'visit_instilledMl', 'visit_witness_username'];
-/** Passwords are never kept across a lock. */
-const NOT_KEPT = ['witness'] as const;
+import { VisitDone } from './VisitDone';
+import { FOCUS, NOT_KEPT, STEP_FIELDS, type VisitForm } from './visitForm';
+import { VisitOrderStep } from './VisitOrderStep';
+import { DECIMAL, SyringeStep, VisitSummary, VolumeStep } from './VisitSteps';
 
 /** The refill-only visit; a new visit starts with a fresh form. */
 export default function RefillVisit() {
@@ -149,7 +119,7 @@ function Visit({ onNew }: { onNew: () => void }) {
       ['witness', 'password'],
     ]);
     const all = form.getFieldsValue(true) as VisitForm;
-    const r = await perform.mutateAsync({
+    const result = await perform.mutateAsync({
       prescriptionId: all.orderId ?? 0,
       refillOnly: true,
       syringe: {
@@ -181,49 +151,10 @@ function Visit({ onNew }: { onNew: () => void }) {
     // On record: the report stays (for printing after a lock); the entries go.
     dropDrafts('visit.form');
     dropDrafts('visit.step');
-    setReport(r);
+    setReport(result);
   };
 
-  if (report !== undefined) {
-    return (
-      <Space orientation="vertical" style={{ width: '100%' }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('nav.visit')}
-        </Typography.Title>
-        <Alert
-          type={report.outcome === 'confirmed' ? 'success' : 'error'}
-          showIcon
-          title={
-            <span data-testid="refill-outcome" data-outcome={report.outcome}>
-              {t(`outcome.${report.outcome}`)}
-            </span>
-          }
-        />
-        {report.program != null && (
-          <Card size="small" title={t('visit.programTitle')} className="no-print">
-            <ProgramCompare comparison={report.program} after="readBack" />
-          </Card>
-        )}
-        {report.reviewId != null && (
-          <Alert type="warning" showIcon data-testid="review-opened" title={t('visit.reviewOpened')} />
-        )}
-        <RefillReportView report={report} />
-        <Space className="no-print" wrap>
-          <Button type="primary" data-testid="visit-print" onClick={() => window.print()}>
-            {t('report.print')}
-          </Button>
-          <Button
-            onClick={() => {
-              dropDrafts('visit.');
-              onNew();
-            }}
-          >
-            {t('visit.newVisit')}
-          </Button>
-        </Space>
-      </Space>
-    );
-  }
+  if (report !== undefined) return <VisitDone report={report} onNew={onNew} />;
 
   const stepItems = ['order', 'syringe', 'withdrawn', 'instilled', 'finish'].map((k) => ({
     title: t(`refill.step.${k}`),
@@ -243,7 +174,12 @@ function Visit({ onNew }: { onNew: () => void }) {
             {s !== undefined && (
               <div style={{ marginTop: 16 }}>
                 {patient.data === null && <Alert type="error" showIcon title={t('dashboard.unregistered')} />}
-                <OrderStep orders={orders.data} check={check.data} checkError={check.error} onFullWizard={fullWizard} />
+                <VisitOrderStep
+                  orders={orders.data}
+                  check={check.data}
+                  checkError={check.error}
+                  onFullWizard={fullWizard}
+                />
               </div>
             )}
             <Button

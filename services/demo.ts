@@ -135,7 +135,7 @@ export async function runDemo(
   for (let i = 0; i < options.sessions; i++) {
     const { patientId, link, pump, frames } = pumps[i % pumps.length] ?? fail();
     time += Math.round((2 + random() * 12) * 86_400_000);
-    const deps2 = { ...base, link, library: defaultLibrary, model, frames };
+    const sessionDeps = { ...base, link, library: defaultLibrary, model, frames };
     await interrogate({ db: deps.db, audit: deps.audit, link, actor: users.nurse.username, now });
     recordPain(base, users.nurse, { patientId, vas: Math.min(10, Math.floor(2 + random() * 6)) });
     const status = pump.status();
@@ -154,7 +154,7 @@ export async function runDemo(
         fillVolumeMl: '36',
       });
       if (!order.ok) throw new Error(order.error.message);
-      const r = await performRefill(deps2, {
+      const r = await performRefill(sessionDeps, {
         nurse: users.nurse,
         prescriptionId: order.value,
         witness: users.nurse2,
@@ -178,7 +178,7 @@ export async function runDemo(
       const factor = dec(1).plus(dec(random() * 0.3 - 0.1).toDecimalPlaces(2));
       const stepped = toStep(current.mul(factor), model.rateResolutionMlPerDay);
       const rate = stepped.lt(model.minRateMlPerDay) ? dec(model.minRateMlPerDay) : stepped;
-      const r = await programPump(deps2, {
+      const r = await programPump(sessionDeps, {
         actor: users.doctor,
         witness: users.nurse,
         settings: {

@@ -11,11 +11,12 @@ export function parseDate(value: string): number | undefined {
   return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? t : undefined;
 }
 
-export const formatDate = (t: number): string => new Date(t).toISOString().slice(0, 10);
+/** The `YYYY-MM-DD` of a UTC instant in milliseconds (the inverse of parseDate). */
+const isoDateOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 export const addDays = (date: string, days: number): string | undefined => {
   const t = parseDate(date);
-  return t === undefined ? undefined : formatDate(t + days * 86_400_000);
+  return t === undefined ? undefined : isoDateOf(t + days * 86_400_000);
 };
 
 export const isValidDate = (value: string): boolean => parseDate(value) !== undefined;

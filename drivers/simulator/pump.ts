@@ -31,8 +31,8 @@ export interface SimulatedPumpState {
   lastTransactionId: string | null;
 }
 
-/** One entry of the pump's own event log (read in pages over the wand). */
-export interface PumpEvent {
+/** One entry of the simulated pump's own event log, as it keeps it (read in pages over the wand; core's PumpEvent is the decoded entry). */
+export interface SimulatedEventEntry {
   /** Pump clock time. */
   at: Date;
   code: (typeof PUMP_EVENT_CODES)[number];
@@ -80,7 +80,7 @@ export const defaultSimulatedPump = (now: Date, model = defaultPumpModel()): Sim
  * EOS) and motor-stall alarms follow from the state. All volume arithmetic is decimal.
  */
 export class SimulatedPump {
-  readonly events: PumpEvent[] = [];
+  readonly events: SimulatedEventEntry[] = [];
   private boluses: RunningBolus[] = [];
   private patientGrants: number[] = [];
   private motorStalled = false;
@@ -272,7 +272,7 @@ export class SimulatedPump {
     this.log('MOTOR_STALL', 'motor stall detected; delivery stopped');
   }
 
-  private log(code: PumpEvent['code'], detail: string): void {
+  private log(code: SimulatedEventEntry['code'], detail: string): void {
     this.events.push({ at: new Date(this.pumpMs()), code, detail });
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
   }

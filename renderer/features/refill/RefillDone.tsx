@@ -1,10 +1,11 @@
-import { Alert, Button, Space, Typography } from 'antd';
+import { Button, Space, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { dropDrafts } from '../../app/drafts';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RefillReportView } from '../../components/report/RefillReport';
 import { LAST_READING } from '../pump/lastReading';
+import { RefillOutcome } from './RefillParts';
 import type { RefillWizardState } from './useRefillWizard';
 
 /** After the refill: what the pump did, the report to print or save, and a new visit. */
@@ -16,15 +17,7 @@ export function RefillDone({ wizard, onNew }: { wizard: RefillWizardState; onNew
   const report = perform.data;
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Alert
-        type={report.outcome === 'confirmed' ? 'success' : 'error'}
-        showIcon
-        title={
-          <span data-testid="refill-outcome" data-outcome={report.outcome}>
-            {t(`outcome.${report.outcome}`)}
-          </span>
-        }
-      />
+      <RefillOutcome outcome={report.outcome} />
       <RefillReportView report={report} />
       <ErrorAlert error={pdf.error} />
       <Space className="no-print" wrap>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { RefillReport } from '../../../core/api/schemas';
 import { dropDrafts } from '../../app/drafts';
 import { ProgramCompare } from './ProgramCompare';
+import { RefillOutcome } from './RefillParts';
 import { RefillReportView } from '../../components/report/RefillReport';
 
 /** After a refill-only visit: what the pump did, the program read back, the report to print, and a new visit. */
@@ -13,15 +14,7 @@ export function VisitDone({ report, onNew }: { report: RefillReport; onNew: () =
       <Typography.Title level={2} style={{ margin: 0 }}>
         {t('nav.visit')}
       </Typography.Title>
-      <Alert
-        type={report.outcome === 'confirmed' ? 'success' : 'error'}
-        showIcon
-        title={
-          <span data-testid="refill-outcome" data-outcome={report.outcome}>
-            {t(`outcome.${report.outcome}`)}
-          </span>
-        }
-      />
+      <RefillOutcome outcome={report.outcome} />
       {report.program != null && (
         <Card size="small" title={t('visit.programTitle')} className="no-print">
           <ProgramCompare comparison={report.program} after="readBack" />

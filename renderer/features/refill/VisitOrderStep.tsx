@@ -1,10 +1,9 @@
-import { Alert, Button, Checkbox, Form, Radio, Space } from 'antd';
+import { Alert, Button, Checkbox, Form, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { OrderChoice } from './RefillParts';
 import type { Prescription, VisitCheckSchema } from '../../../core/api/schemas';
 import type { z } from 'zod';
-import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { orderText } from '../patients/Orders';
 
 type Check = z.infer<typeof VisitCheckSchema>;
 
@@ -20,25 +19,11 @@ export function VisitOrderStep({
   checkError: unknown;
   onFullWizard: () => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const required = (v: unknown) => (v === true ? Promise.resolve() : Promise.reject(new Error(t('form.required'))));
   return (
     <>
-      <Form.Item
-        name="orderId"
-        label={t('refill.order')}
-        rules={[{ required: true, message: t('refill.chooseOrder') }]}
-      >
-        <Radio.Group
-          style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-          options={(orders ?? []).map((o) => ({
-            value: o.id,
-            label: (
-              <span data-testid="visit-order">{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span>
-            ),
-          }))}
-        />
-      </Form.Item>
+      <OrderChoice orders={orders} testId="visit-order" />
       {orders?.length === 0 && <Alert type="error" showIcon role="alert" title={t('refill.noOrder')} />}
       {check !== undefined && !check.eligible && (
         <Alert

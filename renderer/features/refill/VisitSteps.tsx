@@ -5,6 +5,7 @@ import { drugs } from '../../../core/pump';
 import { ForecastView } from '../../components/ForecastView';
 import { DiscrepancyAck } from './DiscrepancyAck';
 import { parseGs1 } from './gs1';
+import { SyringeMismatch } from './RefillParts';
 import type { FormInstance } from 'antd';
 
 export const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
@@ -85,22 +86,7 @@ export function SyringeStep({ form, problems, unit }: { form: FormInstance; prob
           </Form.Item>
         </Col>
       </Row>
-      {problems.length > 0 ? (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          data-testid="syringe-mismatch"
-          title={t('refill.syringeMismatch')}
-          description={
-            <ul style={{ margin: 0, paddingLeft: 20 }}>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          }
-        />
-      ) : null}
+      {problems.length > 0 ? <SyringeMismatch problems={problems} /> : null}
     </>
   );
 }

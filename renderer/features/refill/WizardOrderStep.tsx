@@ -1,8 +1,7 @@
 import { Alert, Button, Card, Checkbox, Form, Radio, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { formatDateTime } from '../../app/format';
 import { InterrogateBar } from '../pump/InterrogateBar';
-import { orderText } from '../patients/Orders';
+import { OrderChoice } from './RefillParts';
 import type { RefillWizardState } from './useRefillWizard';
 
 /**
@@ -11,7 +10,7 @@ import type { RefillWizardState } from './useRefillWizard';
  * not make) is named and stops the visit here.
  */
 export function WizardOrderStep({ wizard }: { wizard: RefillWizardState }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { step, status, patient, checks, checksDraft, orders, order, orderProblems, identity, symptoms, next } = wizard;
   return (
     <div hidden={step !== 0}>
@@ -34,21 +33,7 @@ export function WizardOrderStep({ wizard }: { wizard: RefillWizardState }) {
               })}
             </Typography.Text>
             <Form form={checks} layout="vertical" initialValues={checksDraft}>
-              <Form.Item
-                name="orderId"
-                label={t('refill.order')}
-                rules={[{ required: true, message: t('refill.chooseOrder') }]}
-              >
-                <Radio.Group
-                  style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-                  options={(orders.data ?? []).map((o) => ({
-                    value: o.id,
-                    label: (
-                      <span data-testid="refill-order">{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span>
-                    ),
-                  }))}
-                />
-              </Form.Item>
+              <OrderChoice orders={orders.data} testId="refill-order" />
               <Form.Item
                 name="identity"
                 valuePropName="checked"

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Form, Input, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { drugs } from '../../../core/pump';
 import { parseGs1 } from './gs1';
+import { SyringeMismatch } from './RefillParts';
 import { DECIMAL, type RefillWizardState, type SyringeForm } from './useRefillWizard';
 
 /** The second step: the syringe as labelled (a GS1 barcode fills lot and expiry), checked against the order. */
@@ -102,22 +103,7 @@ export function WizardSyringeStep({ wizard }: { wizard: RefillWizardState }) {
             title={t('refill.drugChange', { from: t(`drug.${status.drug}`), to: t(`drug.${wanted.drug}`) })}
           />
         )}
-        {syringeProblems.length > 0 && (
-          <Alert
-            type="error"
-            showIcon
-            role="alert"
-            data-testid="syringe-mismatch"
-            title={t('refill.syringeMismatch')}
-            description={
-              <ul style={{ margin: 0, paddingLeft: 20 }}>
-                {syringeProblems.map((p) => (
-                  <li key={p}>{p}</li>
-                ))}
-              </ul>
-            }
-          />
-        )}
+        {syringeProblems.length > 0 && <SyringeMismatch problems={syringeProblems} />}
         <Space style={{ marginTop: 16 }}>
           <Button onClick={() => setStep(0)}>{t('review.back')}</Button>
           <Button

@@ -38,19 +38,19 @@ function Visit({ onNew }: { onNew: () => void }) {
   const draft = useFormDraft(form, 'visit.form', NOT_KEPT);
   const [step, setStep] = useDraftState('visit.step', 0);
   const [report, setReport] = useDraftState<RefillReport | undefined>('visit.report', undefined);
-  const v = (Form.useWatch([], { form, preserve: true }) as VisitForm | undefined) ?? draft;
+  const values = (Form.useWatch([], { form, preserve: true }) as VisitForm | undefined) ?? draft;
   const record = useLastReading();
-  const s = record?.status;
+  const status = record?.status;
   const today = useClinicToday();
   const orders = useQuery({
-    queryKey: ['prescriptions:open', s?.serial],
-    queryFn: async () => unwrap(await pumpApi().prescriptions.open({ serial: s?.serial ?? '-' })),
-    enabled: s !== undefined,
+    queryKey: ['prescriptions:open', status?.serial],
+    queryFn: async () => unwrap(await pumpApi().prescriptions.open({ serial: status?.serial ?? '-' })),
+    enabled: status !== undefined,
   });
   const patient = useQuery({
-    queryKey: ['patients:forPump', s?.serial],
-    queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: s?.serial ?? '-' })),
-    enabled: s !== undefined,
+    queryKey: ['patients:forPump', status?.serial],
+    queryFn: async () => unwrap(await pumpApi().patients.forPump({ serial: status?.serial ?? '-' })),
+    enabled: status !== undefined,
   });
   useEffect(() => {
     // One open order is shown chosen; the nurse still confirms it with the patient.
@@ -59,38 +59,43 @@ function Visit({ onNew }: { onNew: () => void }) {
   }, [orders.data, form]);
   // Decided when the order is chosen, before anything is withdrawn.
   const check = useQuery({
-    queryKey: ['refill:visitCheck', v.orderId, record?.id],
-    queryFn: async () => unwrap(await pumpApi().refill.visitCheck({ prescriptionId: v.orderId ?? 0 })),
-    enabled: v.orderId !== undefined && s !== undefined,
+    queryKey: ['refill:visitCheck', values.orderId, record?.id],
+    queryFn: async () => unwrap(await pumpApi().refill.visitCheck({ prescriptionId: values.orderId ?? 0 })),
+    enabled: values.orderId !== undefined && status !== undefined,
   });
   const wanted = check.data?.order.components[0];
   const problems = syringeProblems(
     t,
     wanted,
-    { drug: v.drug, concentration: v.concentration, concentrationUnit: v.concentrationUnit, expiry: v.expiry },
+    {
+      drug: values.drug,
+      concentration: values.concentration,
+      concentrationUnit: values.concentrationUnit,
+      expiry: values.expiry,
+    },
     today,
   );
   const typed = {
-    withdrawnMl: v.withdrawnMl ?? '',
-    instilledMl: v.instilledMl ?? '',
-    emptied: v.emptied === true,
-    expiry: v.expiry ?? '',
+    withdrawnMl: values.withdrawnMl ?? '',
+    instilledMl: values.instilledMl ?? '',
+    emptied: values.emptied === true,
+    expiry: values.expiry ?? '',
   };
   const previewInput = useDebounced(typed);
   const settled = JSON.stringify(previewInput) === JSON.stringify(typed);
   const preview = useQuery({
-    queryKey: ['refill:preview', 'visit', v.orderId, step >= 3, previewInput],
+    queryKey: ['refill:preview', 'visit', values.orderId, step >= 3, previewInput],
     queryFn: async () =>
       unwrap(
         await pumpApi().refill.preview({
           withdrawnMl: previewInput.withdrawnMl,
           ...(DECIMAL.test(previewInput.instilledMl) && step >= 3 ? { instilledMl: previewInput.instilledMl } : {}),
-          ...(v.orderId === undefined ? {} : { prescriptionId: v.orderId }),
+          ...(values.orderId === undefined ? {} : { prescriptionId: values.orderId }),
           reservoirEmptied: previewInput.emptied,
           ...(/^\d{4}-\d{2}-\d{2}$/.test(previewInput.expiry) ? { beyondUseDate: previewInput.expiry } : {}),
         }),
       ),
-    enabled: s !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2 && report === undefined,
+    enabled: status !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2 && report === undefined,
   });
   const perform = useApiMutation(
     (input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input),
@@ -109,7 +114,7 @@ function Visit({ onNew }: { onNew: () => void }) {
   const fullWizard = () => {
     // The order goes with the nurse to the full wizard; nothing of the visit is kept.
     dropDrafts('refill.');
-    writeDraft('refill.checks', { orderId: v.orderId });
+    writeDraft('refill.checks', { orderId: values.orderId });
     dropDrafts('visit.');
     navigate('refill');
   };
@@ -166,12 +171,12 @@ function Visit({ onNew }: { onNew: () => void }) {
         {t('nav.visit')}
       </Typography.Title>
       <Steps current={step} items={stepItems} size="small" />
-      {s !== undefined && <PumpBanner patient={patient.data} pump={s} />}
+      {status !== undefined && <PumpBanner patient={patient.data} pump={status} />}
       <Form<VisitForm> form={form} name="visit" layout="vertical" initialValues={draft} style={{ maxWidth: 760 }}>
         {step === 0 && (
           <Card title={t('refill.step.order')}>
             <InterrogateBar />
-            {s !== undefined && (
+            {status !== undefined && (
               <div style={{ marginTop: 16 }}>
                 {patient.data === null && <Alert type="error" showIcon title={t('dashboard.unregistered')} />}
                 <VisitOrderStep
@@ -185,21 +190,21 @@ function Visit({ onNew }: { onNew: () => void }) {
             <Button
               type="primary"
               data-testid="visit-next"
-              disabled={!checkedOk || v.identity !== true || v.noSymptoms !== true}
+              disabled={!checkedOk || values.identity !== true || values.noSymptoms !== true}
               onClick={() => void next()}
             >
               {t('refill.next')}
             </Button>
           </Card>
         )}
-        {step === 1 && s !== undefined && (
+        {step === 1 && status !== undefined && (
           <Card title={t('refill.step.syringe')}>
             <SyringeStep
               form={form}
               problems={problems}
-              unit={v.concentrationUnit ?? wanted?.concentration.unit ?? s.concentration.unit}
+              unit={values.concentrationUnit ?? wanted?.concentration.unit ?? status.concentration.unit}
             />
-            {problems.length === 0 && v.drug !== undefined && v.concentration !== undefined && (
+            {problems.length === 0 && values.drug !== undefined && values.concentration !== undefined && (
               <Alert
                 type="success"
                 showIcon
@@ -221,9 +226,9 @@ function Visit({ onNew }: { onNew: () => void }) {
             </Space>
           </Card>
         )}
-        {(step === 2 || step === 3) && s !== undefined && (
+        {(step === 2 || step === 3) && status !== undefined && (
           <Card title={t(step === 3 ? 'refill.step.instilled' : 'refill.step.withdrawn')}>
-            <VolumeStep step={step} preview={preview.data} capacityMl={s.reservoirCapacity.value} />
+            <VolumeStep step={step} preview={preview.data} capacityMl={status.reservoirCapacity.value} />
             <ErrorAlert error={preview.error} />
             <Space style={{ marginTop: 8 }}>
               <Button onClick={() => setStep(step - 1)}>{t('review.back')}</Button>
@@ -243,11 +248,11 @@ function Visit({ onNew }: { onNew: () => void }) {
             </Space>
           </Card>
         )}
-        {step === 4 && s !== undefined && check.data !== undefined && preview.data !== undefined && (
+        {step === 4 && status !== undefined && check.data !== undefined && preview.data !== undefined && (
           <Card title={t('visit.finishTitle')} data-testid="visit-finish">
             <Space orientation="vertical" style={{ width: '100%' }}>
               <ProgramCompare comparison={check.data.program} after="sent" />
-              <VisitSummary values={v} preview={preview.data} />
+              <VisitSummary values={values} preview={preview.data} />
               <WitnessFields />
               <ErrorAlert error={perform.error} title={t('refill.failed')} />
               <Space>

@@ -48,7 +48,7 @@ const quantity = <U extends readonly [string, ...string[]]>(units: U, label: str
   );
 
 /** Quantity schemas as they arrive from a clinician, a file or stdin: strict, decimal strings only. */
-export const Q = {
+export const StrictQuantity = {
   concentration: quantity(concentrationUnits, 'concentration'),
   dailyDose: quantity(dailyDoseUnits, 'daily dose'),
   hourlyDose: quantity(hourlyDoseUnits, 'hourly dose'),

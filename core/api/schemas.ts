@@ -4,7 +4,7 @@ import { DrugSchema, PumpStatusSchema } from '../pump';
 import { isValidTimeZone } from '../clock';
 import { SystemicOpioidInputSchema } from '../opioids';
 import { IndicationSchema, SpasticityOriginSchema } from '../library/schema';
-import { Q } from '../units';
+import { StrictQuantity } from '../units';
 
 /**
  * Wire schemas of the clinician workflows: what the renderer sends and receives. Every decimal
@@ -87,7 +87,13 @@ export const PrescriptionInputSchema = z.strictObject({
   /** The order stands for any of the patient's pumps: an explicit choice, required when no pump is named. */
   anyPump: z.literal(true).optional(),
   components: z
-    .array(z.strictObject({ drug: DrugSchema, concentration: Q.concentration, dailyDose: Q.dailyDose }))
+    .array(
+      z.strictObject({
+        drug: DrugSchema,
+        concentration: StrictQuantity.concentration,
+        dailyDose: StrictQuantity.dailyDose,
+      }),
+    )
     .min(1)
     .max(4),
   mode: z.enum(['continuous', 'flex']),
@@ -247,11 +253,11 @@ export const ProgramPreviewSchema = z.strictObject({
   /** The settings exactly as they will be sent: the rate rounded to the pump's resolution. */
   settings: z.strictObject({
     drug: DrugSchema,
-    concentration: Q.concentration,
+    concentration: StrictQuantity.concentration,
     mode: z.enum(['stopped', 'continuous', 'flex']),
-    rate: Q.rate,
+    rate: StrictQuantity.rate,
     steps: z
-      .array(z.strictObject({ start: HHMM, rate: Q.rate }))
+      .array(z.strictObject({ start: HHMM, rate: StrictQuantity.rate }))
       .max(13)
       .optional(),
     patientBolus: PatientBolusInputSchema.optional(),
@@ -286,7 +292,7 @@ export const ProgramPreviewSchema = z.strictObject({
   check: DoseCheckSchema,
   witnessRequired: z.boolean(),
   /** A bridge bolus still running on the pump: it goes on after this change, and the Finish screen says so. */
-  bridgeRunning: Q.volume.optional(),
+  bridgeRunning: StrictQuantity.volume.optional(),
 });
 export type ProgramPreview = z.infer<typeof ProgramPreviewSchema>;
 
@@ -393,7 +399,7 @@ export const BolusOutcomeSchema = z.strictObject({
 
 export const SyringeSchema = z.strictObject({
   drug: DrugSchema,
-  concentration: Q.concentration,
+  concentration: StrictQuantity.concentration,
   volumeMl: Decimal,
   lot: Text(40).min(1),
   expiry: IsoDate,
@@ -423,12 +429,12 @@ export const ConcentrationChangeSchema = z.strictObject({
   /** The drug the pump held, when the drug changes (then the reservoir is rinsed first). */
   previousDrug: DrugSchema.nullable(),
   newDrug: DrugSchema,
-  newDailyDose: Q.dailyDose,
-  newConcentration: Q.concentration,
-  oldRate: Q.rate,
-  newRate: Q.rate,
-  deadVolume: Q.volume,
-  bridgeVolume: Q.volume,
+  newDailyDose: StrictQuantity.dailyDose,
+  newConcentration: StrictQuantity.concentration,
+  oldRate: StrictQuantity.rate,
+  newRate: StrictQuantity.rate,
+  deadVolume: StrictQuantity.volume,
+  bridgeVolume: StrictQuantity.volume,
   bridgeMinutes: z.number().int(),
   /** The patient bolus the pump gives now, the same dose at the new concentration (none for a new drug), and the decision taken. */
   patientBolus: z
@@ -526,9 +532,9 @@ export const RefillReportSchema = z.strictObject({
   patient: PatientSchema.nullable(),
   pumpSerial: z.string(),
   drug: DrugSchema,
-  concentration: Q.concentration,
+  concentration: StrictQuantity.concentration,
   dailyDose: QuantitySchema,
-  rate: Q.rate,
+  rate: StrictQuantity.rate,
   newReservoirMl: z.string(),
   nurse: z.string(),
   witness: z.string(),

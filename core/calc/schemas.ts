@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DrugSchema } from '../pump';
 import { IndicationSchema, OpioidToleranceSchema, SpasticityOriginSchema } from '../library/schema';
-import { Q } from '../units';
+import { StrictQuantity } from '../units';
 
 /**
  * Inputs of the calculations as `pumpctl calc` and `pumpctl check` read them (CONTRACTS.md):
@@ -17,34 +17,38 @@ const wholeDays = z.union([
     .transform(Number),
 ]);
 
-export const RateInputSchema = z.strictObject({ concentration: Q.concentration, dailyDose: Q.dailyDose, pumpModel });
+export const RateInputSchema = z.strictObject({
+  concentration: StrictQuantity.concentration,
+  dailyDose: StrictQuantity.dailyDose,
+  pumpModel,
+});
 
 export const BridgeInputSchema = z.strictObject({
-  dailyDose: Q.dailyDose,
-  oldConcentration: Q.concentration,
-  newConcentration: Q.concentration,
-  deadVolume: Q.volume,
+  dailyDose: StrictQuantity.dailyDose,
+  oldConcentration: StrictQuantity.concentration,
+  newConcentration: StrictQuantity.concentration,
+  deadVolume: StrictQuantity.volume,
   pumpModel,
 });
 
 export const FlexInputSchema = z.strictObject({
-  concentration: Q.concentration,
+  concentration: StrictQuantity.concentration,
   steps: z
-    .array(z.strictObject({ start: z.string().max(5), rate: Q.rate }))
+    .array(z.strictObject({ start: z.string().max(5), rate: StrictQuantity.rate }))
     .min(1)
     .max(48),
   pumpModel,
 });
 
 export const RefillInputSchema = z.strictObject({
-  capacity: Q.volume,
-  alarmVolume: Q.volume,
-  fillVolume: Q.volume,
-  rate: Q.rate,
+  capacity: StrictQuantity.volume,
+  alarmVolume: StrictQuantity.volume,
+  fillVolume: StrictQuantity.volume,
+  rate: StrictQuantity.rate,
   fillDate: date,
-  expectedResidual: Q.volume.optional(),
-  withdrawnVolume: Q.volume.optional(),
-  maxBolusVolumePerDay: Q.rate.optional(),
+  expectedResidual: StrictQuantity.volume.optional(),
+  withdrawnVolume: StrictQuantity.volume.optional(),
+  maxBolusVolumePerDay: StrictQuantity.rate.optional(),
   stabilityDays: wholeDays.optional(),
   replaceByDate: date.optional(),
   pumpModel,
@@ -52,14 +56,14 @@ export const RefillInputSchema = z.strictObject({
 
 export const CheckInputSchema = z.strictObject({
   drug: DrugSchema,
-  concentration: Q.concentration,
-  dailyDose: Q.dailyDose,
-  previousDailyDose: Q.dailyDose.optional(),
+  concentration: StrictQuantity.concentration,
+  dailyDose: StrictQuantity.dailyDose,
+  previousDailyDose: StrictQuantity.dailyDose.optional(),
   indication: IndicationSchema.optional(),
   tolerance: OpioidToleranceSchema.optional(),
   spasticityOrigin: SpasticityOriginSchema.optional(),
   history: z
-    .array(z.strictObject({ at: z.iso.datetime({ offset: true }), dailyDose: Q.dailyDose }))
+    .array(z.strictObject({ at: z.iso.datetime({ offset: true }), dailyDose: StrictQuantity.dailyDose }))
     .max(500)
     .optional(),
   now: z.iso.datetime({ offset: true }).optional(),

@@ -24,7 +24,7 @@ export function AuditDetails({ seq, onClose }: { seq: number | undefined; onClos
   const record = useApi(['audit:record', seq], () => pumpApi().audit.record({ seq: seq ?? 1 }), {
     enabled: seq !== undefined,
   });
-  const r = record.data;
+  const entry = record.data;
   return (
     <Modal
       open={seq !== undefined}
@@ -35,7 +35,7 @@ export function AuditDetails({ seq, onClose }: { seq: number | undefined; onClos
       destroyOnHidden
     >
       <ErrorAlert error={record.error} />
-      {r === undefined || r.seq !== seq ? (
+      {entry === undefined || entry.seq !== seq ? (
         record.error === null && <Spin />
       ) : (
         <div data-testid="audit-record">
@@ -44,27 +44,29 @@ export function AuditDetails({ seq, onClose }: { seq: number | undefined; onClos
             size="small"
             column={1}
             items={[
-              { key: 'action', label: t('audit.col.action'), children: actionText(t, r.action) },
-              { key: 'time', label: t('audit.col.time'), children: formatDateTime(r.atUtc, i18n.language) },
-              ...(r.pumpTime === null ? [] : [{ key: 'pumpTime', label: t('audit.pumpTime'), children: r.pumpTime }]),
-              { key: 'patient', label: t('audit.col.patient'), children: patientText(r) || '—' },
-              { key: 'pump', label: t('audit.col.pump'), children: r.pumpSerial ?? '—' },
+              { key: 'action', label: t('audit.col.action'), children: actionText(t, entry.action) },
+              { key: 'time', label: t('audit.col.time'), children: formatDateTime(entry.atUtc, i18n.language) },
+              ...(entry.pumpTime === null
+                ? []
+                : [{ key: 'pumpTime', label: t('audit.pumpTime'), children: entry.pumpTime }]),
+              { key: 'patient', label: t('audit.col.patient'), children: patientText(entry) || '—' },
+              { key: 'pump', label: t('audit.col.pump'), children: entry.pumpSerial ?? '—' },
               {
                 key: 'user',
                 label: t('audit.col.user'),
-                children: `${personText(r.actorName, r.actor)}${r.role === null ? '' : ` — ${t(`role.${r.role}`, { defaultValue: r.role })}`}`,
+                children: `${personText(entry.actorName, entry.actor)}${entry.role === null ? '' : ` — ${t(`role.${entry.role}`, { defaultValue: entry.role })}`}`,
               },
               {
                 key: 'witness',
                 label: t('audit.col.witness'),
-                children: r.witness === null ? '—' : personText(r.witnessName, r.witness),
+                children: entry.witness === null ? '—' : personText(entry.witnessName, entry.witness),
               },
               {
                 key: 'outcome',
                 label: t('audit.col.outcome'),
                 children: (
-                  <span style={{ color: outcomeColour[r.outcome] ?? '#000', fontWeight: 600 }}>
-                    {t(`audit.outcome.${r.outcome}`, { defaultValue: r.outcome })}
+                  <span style={{ color: outcomeColour[entry.outcome] ?? '#000', fontWeight: 600 }}>
+                    {t(`audit.outcome.${entry.outcome}`, { defaultValue: entry.outcome })}
                   </span>
                 ),
               },
@@ -72,20 +74,20 @@ export function AuditDetails({ seq, onClose }: { seq: number | undefined; onClos
                 key: 'changes',
                 label: t('audit.col.change'),
                 children:
-                  r.changes.length === 0 ? (
+                  entry.changes.length === 0 ? (
                     '—'
                   ) : (
                     <ul style={{ margin: 0, paddingLeft: 18 }} data-testid="audit-record-changes">
-                      {r.changes.map((c) => (
+                      {entry.changes.map((c) => (
                         <li key={c.field}>{changeText(t, c)}</li>
                       ))}
                     </ul>
                   ),
               },
-              { key: 'reason', label: t('audit.reason'), children: r.reason ?? '—' },
-              ...(r.libraryVersion === null
+              { key: 'reason', label: t('audit.reason'), children: entry.reason ?? '—' },
+              ...(entry.libraryVersion === null
                 ? []
-                : [{ key: 'library', label: t('audit.libraryVersion'), children: r.libraryVersion }]),
+                : [{ key: 'library', label: t('audit.libraryVersion'), children: entry.libraryVersion }]),
             ]}
           />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -94,8 +96,8 @@ export function AuditDetails({ seq, onClose }: { seq: number | undefined; onClos
           <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 8 }}>
             {(
               [
-                ['old', r.oldJson],
-                ['new', r.newJson],
+                ['old', entry.oldJson],
+                ['new', entry.newJson],
               ] as const
             ).map(([k, json]) => (
               <figure key={k} style={{ margin: 0 }}>
@@ -116,7 +118,7 @@ export function AuditDetails({ seq, onClose }: { seq: number | undefined; onClos
               </figure>
             ))}
           </div>
-          <FramesView seq={r.seq} />
+          <FramesView seq={entry.seq} />
         </div>
       )}
     </Modal>

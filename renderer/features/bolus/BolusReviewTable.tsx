@@ -6,20 +6,20 @@ import { formatDateTime, formatQuantity } from '../../app/format';
 /** The program the pump runs beside the bolus: what stays, what the bolus adds, the 24-hour total and the reservoir. */
 export function BolusReviewTable({ preview }: { preview: BolusPreview }) {
   const { t, i18n } = useTranslation();
-  const s = preview.running;
+  const running = preview.running;
   const rows: Array<{ key: string; setting: string; now: string; with: string; changed: boolean }> = [
     {
       key: 'drug',
       setting: t('bolus.row.drug'),
-      now: `${t(`drug.${s.drug}`)} ${formatQuantity(s.concentration)}`,
-      with: `${t(`drug.${s.drug}`)} ${formatQuantity(s.concentration)}`,
+      now: `${t(`drug.${running.drug}`)} ${formatQuantity(running.concentration)}`,
+      with: `${t(`drug.${running.drug}`)} ${formatQuantity(running.concentration)}`,
       changed: false,
     },
     {
       key: 'program',
       setting: t('bolus.row.program'),
-      now: `${t(`mode.${s.mode}`)}, ${formatQuantity(s.rate)}`,
-      with: `${t(`mode.${s.mode}`)}, ${formatQuantity(s.rate)}`,
+      now: `${t(`mode.${running.mode}`)}, ${formatQuantity(running.rate)}`,
+      with: `${t(`mode.${running.mode}`)}, ${formatQuantity(running.rate)}`,
       changed: false,
     },
     ...preview.doses.map((d) => ({

@@ -19,24 +19,26 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
   const { t } = useTranslation();
   const [priming] = Form.useForm<{ catheterId: string; lengthCm: string; rate: string }>();
   const [bridge] = Form.useForm<{ newConcentration: string; lengthCm: string }>();
-  const p = Form.useWatch([], priming) as { catheterId?: string; lengthCm?: string; rate?: string } | undefined;
+  const primingValues = Form.useWatch([], priming) as
+    { catheterId?: string; lengthCm?: string; rate?: string } | undefined;
   const b = Form.useWatch([], bridge) as { newConcentration?: string; lengthCm?: string } | undefined;
   const pump = pumpModels.find((m) => m.name === status.model) ?? defaultPumpModel();
-  const catheter = catheterModels.find((c) => c.id === (p?.catheterId ?? catheterModels[0]?.id)) ?? catheterModels[0];
+  const catheter =
+    catheterModels.find((c) => c.id === (primingValues?.catheterId ?? catheterModels[0]?.id)) ?? catheterModels[0];
   const mass = massOf(status.concentration.unit);
 
   const primingResult =
     catheter !== undefined &&
-    p?.lengthCm !== undefined &&
-    DECIMAL.test(p.lengthCm) &&
-    p.rate !== undefined &&
-    DECIMAL.test(p.rate)
+    primingValues?.lengthCm !== undefined &&
+    DECIMAL.test(primingValues.lengthCm) &&
+    primingValues.rate !== undefined &&
+    DECIMAL.test(primingValues.rate)
       ? primingBolus({
           pump,
           catheter,
-          implantedLengthCm: p.lengthCm,
+          implantedLengthCm: primingValues.lengthCm,
           concentration: status.concentration,
-          bolusRateMlPerHour: p.rate,
+          bolusRateMlPerHour: primingValues.rate,
         })
       : undefined;
   const bridgeResult =

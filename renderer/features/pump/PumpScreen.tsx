@@ -156,6 +156,3 @@ export default function PumpScreen() {
     </Space>
   );
 }
-
-/** The last reading moved to ./lastReading; this re-export keeps imports written before the move working. */
-export { LAST_READING } from './lastReading';

@@ -1,20 +1,5 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Checkbox,
-  Form,
-  Input,
-  InputNumber,
-  Radio,
-  Result as AntResult,
-  Space,
-  Spin,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Space, Spin, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { useFormDraft } from '../../app/drafts';
 import { useTranslation } from 'react-i18next';
@@ -23,17 +8,15 @@ import type { ProgramChangeSchema, ProgramPreview } from '../../../core/api/sche
 import { dec } from '../../../core/decimal';
 import type { PumpStatus } from '../../../core/pump';
 import { pumpApi, unwrap } from '../../api/client';
-import { useApiMutation, useDebounced } from '../../api/hooks';
+import { useDebounced } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LibraryVerdict } from '../../components/FindingsList';
-import { WitnessFields } from '../../components/WitnessFields';
 import { InterrogateBar } from '../pump/InterrogateBar';
-import { LAST_READING, useLastReading } from '../pump/lastReading';
+import { useLastReading } from '../pump/lastReading';
 import { BolusHelpers } from './BolusHelpers';
-import { wholeDays } from '../../components/ForecastView';
+import { FinishScreen } from './FinishScreen';
 import { DECIMAL, FlexEditor, HHMM } from './FlexEditor';
 import { StopAction } from './StopAction';
-import { ProgramReport } from '../../components/report/ProgramReport';
 
 const BolusScreen = lazy(() => import('../bolus/BolusScreen'));
 
@@ -96,227 +79,6 @@ const initialValues = (s: PumpStatus): ChangeForm => {
     maxPerDay: b?.maxPerDay ?? 4,
   };
 };
-
-/** The old-beside-new review: every setting, the changed ones highlighted with their % change. */
-export function ReviewTable({ preview }: { preview: ProgramPreview }) {
-  const { t } = useTranslation();
-  const label = (field: string) => {
-    const [drugOrField = '', sub] = field.split('.');
-    return sub === undefined
-      ? t(`review.field.${drugOrField}`)
-      : `${t(`drug.${drugOrField}`)} — ${t(`review.field.${sub}`)}`;
-  };
-  // Days are whole days, never rounded up: the alarm never comes later than shown.
-  const value = (field: string, v: string | undefined) =>
-    v === undefined
-      ? '—'
-      : field === 'mode'
-        ? t(`mode.${v}`)
-        : field === 'daysToAlarm' && /^\d+(\.\d+)?$/.test(v)
-          ? wholeDays(v)
-          : v;
-  return (
-    <Table
-      data-testid="review-table"
-      size="small"
-      pagination={false}
-      rowKey="field"
-      dataSource={preview.rows}
-      rowClassName={(r) => (r.changed ? 'changed-row' : '')}
-      columns={[
-        { title: t('review.setting'), dataIndex: 'field', render: (f: string) => label(f) },
-        { title: t('review.old'), dataIndex: 'old', render: (v: string | undefined, r) => value(r.field, v) },
-        {
-          title: t('review.new'),
-          dataIndex: 'new',
-          render: (v: string | undefined, r) =>
-            r.changed ? <strong data-changed="true">{value(r.field, v)}</strong> : value(r.field, v),
-        },
-        {
-          title: t('review.change'),
-          dataIndex: 'percentChange',
-          render: (p: string | undefined, r) =>
-            r.changed ? (
-              <Tag color={p !== undefined && p.startsWith('-') ? 'blue' : 'orange'} style={{ color: '#000' }}>
-                {p === undefined ? t('review.changed') : `${p.startsWith('-') ? '' : '+'}${p} %`}
-              </Tag>
-            ) : null,
-        },
-      ]}
-    />
-  );
-}
-
-/** 24-h total and peak hourly dose, old beside new: the 60 mcg/h-for-60 mcg/day error shows here. */
-export function Totals({ preview }: { preview: ProgramPreview }) {
-  const { t } = useTranslation();
-  const q = (x: { value: string; unit: string }) => `${x.value} ${x.unit}`;
-  return (
-    <Card size="small" title={t('review.totals')} data-testid="totals">
-      <Space size="large" wrap>
-        <span>
-          {t('review.total24h')}: {q(preview.totals.old24h)} → <strong>{q(preview.totals.new24h)}</strong>
-        </span>
-        <span>
-          {t('review.peakHourly')}: {q(preview.totals.oldPeakHourly)} →{' '}
-          <strong>{q(preview.totals.newPeakHourly)}</strong>
-        </span>
-      </Space>
-    </Card>
-  );
-}
-
-function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onBack: () => void }) {
-  const { t } = useTranslation();
-  const client = useQueryClient();
-  const [form] = Form.useForm<{
-    acknowledgement?: string;
-    acknowledged?: boolean;
-    witness?: { username: string; password: string };
-  }>();
-  const apply = useApiMutation(
-    (input: Parameters<ReturnType<typeof pumpApi>['program']['apply']>[0]) => pumpApi().program.apply(input),
-    [['sessions:unconfirmed']],
-  );
-  const hard = preview.check.verdict === 'hard';
-  const soft = preview.check.verdict === 'soft';
-  if (apply.data !== undefined) {
-    const o = apply.data.outcome;
-    const outcome = apply.data;
-    return (
-      <Space orientation="vertical" style={{ width: '100%' }}>
-        <AntResult
-          status={o === 'confirmed' ? 'success' : o === 'rejected' ? 'warning' : 'error'}
-          title={
-            <span data-testid="program-outcome" data-outcome={o}>
-              {t(`outcome.${o}`)}
-            </span>
-          }
-          subTitle={
-            <>
-              {apply.data.mismatches.length > 0 ? apply.data.mismatches.join('; ') : t('outcome.readBackMatched')}
-              {apply.data.recordingProblem !== undefined && (
-                <Alert
-                  type="error"
-                  showIcon
-                  role="alert"
-                  data-testid="recording-problem"
-                  style={{ marginTop: 12, textAlign: 'left' }}
-                  title={t('outcome.recordingProblem')}
-                  description={apply.data.recordingProblem}
-                />
-              )}
-            </>
-          }
-          extra={
-            <Button
-              type="primary"
-              onClick={() => {
-                apply.reset();
-                client.removeQueries({ queryKey: LAST_READING });
-                onBack();
-              }}
-            >
-              {t('programming.done')}
-            </Button>
-          }
-        />
-        {/* The session report a clinic files: printed from here, the same in both languages. */}
-        <ProgramReport
-          preview={preview}
-          outcome={outcome}
-          changes={
-            <>
-              <ReviewTable preview={preview} />
-              <Totals preview={preview} />
-            </>
-          }
-        />
-        <Button className="no-print" onClick={() => window.print()} data-testid="print-program-report">
-          {t('paper.printProgram')}
-        </Button>
-      </Space>
-    );
-  }
-  return (
-    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="finish-screen">
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t('review.title', { serial: preview.pumpSerial })}
-      </Typography.Title>
-      {preview.patient !== null && (
-        <Typography.Text>
-          {t('dashboard.patient', { name: preview.patient.name, identifier: preview.patient.identifier })}
-        </Typography.Text>
-      )}
-      {preview.bridgeRunning !== undefined && (
-        <Alert
-          type="warning"
-          showIcon
-          data-testid="bridge-running"
-          title={t('review.bridgeRunning', { volume: preview.bridgeRunning.value })}
-        />
-      )}
-      <ReviewTable preview={preview} />
-      <Totals preview={preview} />
-      <LibraryVerdict check={preview.check} />
-      <Form
-        form={form}
-        layout="vertical"
-        disabled={hard || apply.isPending}
-        onFinish={(v) =>
-          apply.mutate({
-            settings: preview.settings,
-            reviewed: preview.reviewed,
-            ...(soft && v.acknowledgement !== undefined ? { acknowledgement: v.acknowledgement } : {}),
-            ...(preview.witnessRequired && v.witness !== undefined ? { witness: v.witness } : {}),
-          })
-        }
-      >
-        {soft && (
-          <>
-            <Form.Item
-              name="acknowledged"
-              valuePropName="checked"
-              rules={[
-                {
-                  validator: (_, v) =>
-                    v === true ? Promise.resolve() : Promise.reject(new Error(t('review.ackRequired'))),
-                },
-              ]}
-            >
-              <Checkbox>{t('review.acknowledge')}</Checkbox>
-            </Form.Item>
-            <Form.Item
-              name="acknowledgement"
-              label={t('review.reason')}
-              rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}
-            >
-              <Input.TextArea rows={2} maxLength={500} />
-            </Form.Item>
-          </>
-        )}
-        {preview.witnessRequired && !hard && <WitnessFields />}
-        <ErrorAlert error={apply.error} title={t('programming.failed')} />
-        <Space style={{ marginTop: 12 }}>
-          <Button onClick={onBack} disabled={apply.isPending}>
-            {t('review.back')}
-          </Button>
-          <Button
-            type="primary"
-            danger={soft}
-            htmlType="submit"
-            loading={apply.isPending}
-            disabled={hard}
-            data-testid="program-button"
-          >
-            {apply.isPending ? t('programming.programming') : t('programming.program')}
-          </Button>
-        </Space>
-        {hard && <Alert style={{ marginTop: 12 }} type="error" showIcon title={t('review.hardStop')} />}
-      </Form>
-    </Space>
-  );
-}
 
 export default function ProgrammingScreen() {
   const { t } = useTranslation();

@@ -1,0 +1,141 @@
+import { Button, Card, Col, Descriptions, Form, Input, Row, Space } from 'antd';
+import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { ForecastView } from '../../components/ForecastView';
+import { WitnessFields } from '../../components/WitnessFields';
+import { orderText } from '../patients/Orders';
+import { PumpBanner } from './PumpBanner';
+import { DECIMAL, type RefillWizardState } from './useRefillWizard';
+
+/**
+ * The refill wizard's Finish step, made to fit a 1366×768 clinic screen without scrolling: the
+ * patient and pump, what the refill changes (old → new), the witness and the button that updates
+ * the pump. Opened at the top of the page.
+ */
+export function WizardFinish({ wizard, bridgePlan }: { wizard: RefillWizardState; bridgePlan: ReactNode }) {
+  const { t } = useTranslation();
+  const {
+    setStep,
+    status: s,
+    patient,
+    order,
+    drugChange,
+    rinseMl,
+    withdrawn,
+    instilled,
+    preview,
+    change,
+    finish,
+    finishDraft,
+    needsAck,
+    submit,
+    perform,
+  } = wizard;
+  useEffect(() => window.scrollTo(0, 0), []);
+  if (s === undefined || preview.data === undefined) return null;
+  return (
+    <Card size="small" title={t('refill.step.finish')} data-testid="refill-finish">
+      <Space orientation="vertical" size="small" style={{ width: '100%' }}>
+        <PumpBanner patient={patient.data} pump={s} />
+        <Descriptions
+          bordered
+          size="small"
+          column={2}
+          className="finish-compact-descriptions"
+          items={[
+            {
+              key: 'order',
+              label: t('refill.order'),
+              children: order === undefined ? '—' : `#${order.id} ${orderText(t, order)} (${order.orderedBy})`,
+            },
+            {
+              key: 'drug',
+              label: t('status.drug'),
+              children:
+                change === null
+                  ? `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})`
+                  : `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} → ${t(`drug.${change.newDrug}`)} ${change.newConcentration.value} ${change.newConcentration.unit}`,
+            },
+            {
+              key: 'dose',
+              label: t('status.dailyDose'),
+              children:
+                change === null || change.previousDrug === null
+                  ? `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})`
+                  : `${s.dailyDose.value} ${s.dailyDose.unit} → ${change.newDailyDose.value} ${change.newDailyDose.unit}`,
+            },
+            ...(drugChange ? [{ key: 'rinse', label: t('refill.rinseVolume'), children: `${rinseMl ?? ''} mL` }] : []),
+            {
+              key: 'reservoir',
+              label: t('status.reservoir'),
+              children: (
+                <span>
+                  {preview.data.expectedResidualMl} mL → <strong>{instilled} mL</strong>
+                </span>
+              ),
+            },
+            { key: 'withdrawn', label: t('refill.withdrawn'), children: `${withdrawn} mL` },
+            {
+              key: 'discrepancy',
+              label: t('refill.discrepancy'),
+              children: `${preview.data.discrepancyMl} mL${preview.data.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`,
+            },
+            {
+              key: 'next',
+              label: t('dashboard.nextRefill'),
+              children:
+                preview.data.forecast === null ? '—' : <ForecastView forecast={preview.data.forecast} compact />,
+            },
+          ]}
+        />
+        {bridgePlan}
+        <Form form={finish} layout="vertical" className="finish-form" onFinish={submit} initialValues={finishDraft}>
+          <Row gutter={16} wrap={false}>
+            <Col flex="55%" style={{ minWidth: 0 }}>
+              <WitnessFields inline />
+            </Col>
+            <Col flex="auto" style={{ minWidth: 0 }}>
+              <Space wrap>
+                <Form.Item
+                  name="wasteMl"
+                  label={t('refill.waste')}
+                  rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                >
+                  <Input inputMode="decimal" suffix="mL" style={{ width: 140 }} />
+                </Form.Item>
+                <Form.Item name="wasteWitness" label={t('refill.wasteWitness')}>
+                  <Input />
+                </Form.Item>
+              </Space>
+              {(needsAck || change?.check.verdict === 'soft') && (
+                <Form.Item
+                  name="acknowledgement"
+                  label={t('review.reason')}
+                  rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}
+                >
+                  <Input.TextArea rows={2} maxLength={500} />
+                </Form.Item>
+              )}
+              <ErrorAlert error={perform.error} title={t('refill.failed')} />
+              <Space>
+                <Button onClick={() => setStep(3)} disabled={perform.isPending}>
+                  {t('review.back')}
+                </Button>
+                <Button
+                  type="primary"
+                  htmlType="submit"
+                  loading={perform.isPending}
+                  disabled={change?.check.verdict === 'hard'}
+                  data-testid="refill-submit"
+                >
+                  {t('refill.update')}
+                </Button>
+              </Space>
+            </Col>
+          </Row>
+        </Form>
+      </Space>
+    </Card>
+  );
+}

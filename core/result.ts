@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ServerMessageKey } from './messages';
+import type { ServerMessageKey } from './message-table';
 
 /**
  * Error codes that cross every host boundary (IPC, HTTP, CLI). The renderer translates them;
@@ -72,7 +72,7 @@ export const appError = (code: ErrorCode, message: string, field?: string): AppE
   field === undefined ? { code, message } : { code, message, field };
 
 /**
- * The name of a message: a key of the services' table (core/messages.ts, under `serverMessage` in
+ * The name of a message: a key of the services' table (core/message-table.ts, under `serverMessage` in
  * the UI), or a key with a dot naming a table of its own (`finding.CODE`, `auth.policy.CODE`).
  */
 export type MessageKey = ServerMessageKey | `${string}.${string}`;

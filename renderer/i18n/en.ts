@@ -819,7 +819,7 @@ export const en = {
     keepRunning: 'Keep it running',
     review: 'Review the stop',
   },
-  /** Messages the services name (`key` of an error), with their values: the services' own English (core/messages.ts). */
+  /** Messages the services name (`key` of an error), with their values: the services' own English (core/message-table.ts). */
   serverMessage: serverMessages,
   /** Input fields a request may name when it is refused (validation). */
   fieldName: {

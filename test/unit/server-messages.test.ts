@@ -43,7 +43,7 @@ const everyQuotedName = (): Set<string> =>
   );
 
 describe('every message the server names is translated', () => {
-  it.each(tables)('%s has each key of core/messages.ts, with the same values in {{…}}', (language, table) => {
+  it.each(tables)('%s has each key of core/message-table.ts, with the same values in {{…}}', (language, table) => {
     const messages = table.serverMessage as Record<string, string>;
     expect(Object.keys(messages).sort()).toEqual(Object.keys(serverMessages).sort());
     for (const [key, english] of Object.entries(serverMessages)) {

@@ -17,8 +17,10 @@ export async function startBuiltWebHost(
   extraArgs: string[] = [],
   prepare?: (databasePath: string, keyDir: string) => void,
   clock?: string,
+  /** A folder of the test's own (database and key folder), kept when the host stops: a later host process opens them again. */
+  place?: { dir: string },
 ): Promise<RunningHost> {
-  const dir = mkdtempSync(join(tmpdir(), 'pump-e2e-'));
+  const dir = place?.dir ?? mkdtempSync(join(tmpdir(), 'pump-e2e-'));
   const databasePath = join(dir, 'programmer.sqlite');
   prepare?.(databasePath, join(dir, 'keys'));
   const command = [process.execPath, 'dist/web/server.cjs', '--port', '0', '--db', databasePath, ...extraArgs];
@@ -57,7 +59,7 @@ export async function startBuiltWebHost(
       new Promise<void>((resolve) => {
         child.removeAllListeners('exit');
         child.once('exit', () => {
-          rmSync(dir, { recursive: true, force: true });
+          if (place === undefined) rmSync(dir, { recursive: true, force: true });
           resolve();
         });
         child.kill('SIGTERM');

@@ -390,7 +390,7 @@ export const zhCN: Messages = {
     pumpDid: {
       started: '泵已开始推注：{{volume}} mL，历时 {{minutes}} 分钟。',
       'not-started': '泵未开始推注。',
-      unknown: '无法确认泵是否已开始推注。请查询泵：在此之前该泵的程控被锁定。',
+      unknown: '无法确认泵是否已开始推注。请读取泵信息：确认前禁止对该泵程控。',
     },
     done: '完成',
   },

@@ -128,3 +128,19 @@ test('管理员：药物库与站点设置', async ({ page }) => {
   await expect(page.getByText('设置已保存并记录到审计追踪。')).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 });
+
+test('服务器拒绝以中文显示：患者编号已存在，不出现英文句子', async ({ page }) => {
+  await signIn(page, host, 'dr.li', 'zh-CN');
+  await openNav(page, '患者');
+  await page.getByRole('button', { name: '新建患者' }).click();
+  await page.getByLabel('患者编号', { exact: true }).fill('P-0001');
+  await page.getByLabel('姓名', { exact: true }).fill('张伟');
+  await page.getByRole('button', { name: '创建患者' }).click();
+  const alert = page.getByTestId('error-alert');
+  await expect(alert).toHaveAttribute('data-code', 'CONFLICT');
+  await expect(alert).toContainText('与已有记录冲突：患者编号 P-0001 已存在');
+  await expect(alert).not.toContainText(/[A-Za-z]+[ ,;:]+[A-Za-z]+[ ,;:]+[A-Za-z]+/);
+  // Nothing was written: the search finds one P-0001.
+  await page.getByLabel('按姓名或患者编号搜索').fill('P-0001');
+  await expect(page.getByTestId('patients-table').getByRole('row').filter({ hasText: 'P-0001' })).toHaveCount(1);
+});

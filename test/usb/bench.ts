@@ -1045,6 +1045,7 @@ async function figures(ctx: Context): Promise<void> {
   const measureOp = async (name: string, opOn: (link: WandLink) => Promise<void>) => {
     const op = () => opOn(ctx.link);
     const computeMs = await driverCompute(opOn, N);
+    emit('INFO', { figure: name, step: 'computed without USB' });
     await ctx.bridge.mode('wand');
     await op(); // warm-up
     // The floor replays the most frequent shape of the driver's exchanges (as completed transfers) in the warm-up runs.
@@ -1110,7 +1111,8 @@ async function figures(ctx: Context): Promise<void> {
         for (const p of packets) await dev.transferOut(WAND_USB.endpointOut, p, 5000);
         let have = 0;
         let need = Number.POSITIVE_INFINITY;
-        while (have < need) {
+        for (let reads = 0; have < need; reads++) {
+          check(reads < 40, `no whole answer in 40 reads (${have} bytes)`);
           const r = await dev.transferIn(WAND_USB.endpointIn, PACKET, 5000);
           const d = r.data;
           if (d === undefined) continue;
@@ -1122,6 +1124,7 @@ async function figures(ctx: Context): Promise<void> {
     };
     await ctx.bridge.mode('wand');
     await sameDevice(prepared()); // warm-up
+    emit('INFO', { figure: name, step: 'same-device floor warmed up' });
     await ctx.bridge.mode('echo');
     await replay(); // warm-up
     const runs: Array<{
@@ -1138,7 +1141,9 @@ async function figures(ctx: Context): Promise<void> {
       sameSimulator: number;
     }> = [];
     let otherShapes = 0;
+    emit('INFO', { figure: name, step: 'echo floor warmed up; the runs' });
     for (let i = 0; i < N; i++) {
+      if (i % 7 === 0) emit('INFO', { figure: name, run: i });
       await ctx.bridge.mode('wand');
       await ctx.bridge.stats();
       ctx.recorder.transfers = [];

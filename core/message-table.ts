@@ -200,6 +200,8 @@ export const serverMessages = {
   notPlainJson: 'the request is not plain JSON data',
   payloadTooLarge: 'the request is {{size}} bytes; the limit is {{limit}}',
   unexpectedError: 'an unexpected error occurred; nothing was sent to the pump. See the log for details.',
+  unexpectedErrorAfterPump:
+    'an unexpected error occurred while the pump was being programmed: the command may have reached the pump. Read the pump to see what it runs before anything else. See the log for details.',
   inputRequired: '{{field}}: required',
   inputInvalid: '{{field}}: not a valid value',
   inputTooLong: '{{field}}: at most {{limit}} characters',

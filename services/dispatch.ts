@@ -1,5 +1,5 @@
 import { contract, type ApiParsedInput, type ApiResult } from '../core/api/contract';
-import { MAX_PAYLOAD_BYTES, isChannel, type Channel } from '../core/api/channels';
+import { MAX_PAYLOAD_BYTES, PUMP_COMMAND_CHANNELS, isChannel, type Channel } from '../core/api/channels';
 import { err, fromZodError, type AppError, type Result } from '../core/result';
 import { said } from '../core/messages';
 
@@ -45,9 +45,20 @@ async function run<C extends Channel>(
     return await handler(parsed.data);
   } catch (e) {
     log(e);
-    return err(said('INTERNAL', 'unexpectedError', {}));
+    return err(unforeseenFailure(channel));
   }
 }
+
+/**
+ * The answer to a failure no service foresaw: only a channel that sends no command to the pump may
+ * say that nothing was sent; on the others the command may have reached the pump before it.
+ */
+export const unforeseenFailure = (channel: Channel): AppError =>
+  said(
+    'INTERNAL',
+    (PUMP_COMMAND_CHANNELS as readonly Channel[]).includes(channel) ? 'unexpectedErrorAfterPump' : 'unexpectedError',
+    {},
+  );
 
 const payloadSize = (input: unknown): number | undefined => {
   try {

@@ -57,6 +57,20 @@ export const channels = [
   'library:save',
   'library:confirm',
 ] as const;
+/**
+ * The channels that may send a command to the pump (not only read it). A failure the service did
+ * not foresee on one of these must never be answered with "nothing was sent": the command may have
+ * reached the pump before it (services/dispatch.ts).
+ */
+export const PUMP_COMMAND_CHANNELS = [
+  'program:apply',
+  'bolus:deliver',
+  'refill:perform',
+  'pump:setClock',
+  'pump:alarmTest',
+  'sessions:resolve',
+] as const satisfies readonly (typeof channels)[number][];
+
 export type Channel = (typeof channels)[number];
 
 export const isChannel = (name: unknown): name is Channel =>

@@ -46,7 +46,7 @@ export function errorText(t: TFunction, error: unknown): string {
     const message = key === undefined ? error.message : t(key, { ...params, defaultValue: error.message });
     return t(`error.${error.code}`, { message, defaultValue: message });
   }
-  return error instanceof Error ? error.message : t('error.INTERNAL');
+  return error instanceof Error ? error.message : t('error.INTERNAL', { message: String(error) });
 }
 
 export const errorCode = (error: unknown): string | undefined => (isNamedFailure(error) ? error.code : undefined);

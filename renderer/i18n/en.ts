@@ -191,7 +191,8 @@ export const en = {
     PUMP_NOT_FOUND: 'No pump answered. Hold the wand over the pump and try again.',
     COMMUNICATION_FAILED: 'Communication with the pump failed. Check the wand connection and try again.',
     STORAGE_FAILED: 'It could not be saved: {{message}}. Check the disk; nothing was changed on the pump.',
-    INTERNAL: 'An unexpected error occurred. Nothing was sent to the pump.',
+    // Whether anything reached the pump is the message's to say (the dispatcher knows the channel).
+    INTERNAL: 'Something went wrong: {{message}}',
   },
   bookkeeping: {
     title:

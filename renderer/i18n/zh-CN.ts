@@ -173,7 +173,7 @@ export const zhCN: Messages = {
     PUMP_NOT_FOUND: '泵无应答。请将程控头置于泵上方后重试。',
     COMMUNICATION_FAILED: '与泵通信失败。请检查程控头连接后重试。',
     STORAGE_FAILED: '未能保存（{{message}}）。请检查磁盘；泵上的数据未受影响。',
-    INTERNAL: '发生意外错误。未向泵发送任何内容。',
+    INTERNAL: '发生意外错误：{{message}}',
   },
   bookkeeping: {
     title:
@@ -910,7 +910,9 @@ export const zhCN: Messages = {
     unknownChannel: '本版本不提供此操作（{{channel}}）',
     notPlainJson: '请求不是纯 JSON 数据',
     payloadTooLarge: '请求大小为 {{size}} 字节，上限为 {{limit}} 字节',
-    unexpectedError: '发生意外错误；未向泵发送任何指令。详情见日志。',
+    unexpectedError: '未向泵发送任何指令。详情见日志。',
+    unexpectedErrorAfterPump:
+      '指令可能已到达泵。请先读取泵信息，确认泵正在运行的程序，然后再进行其他操作。详情见日志。',
     inputRequired: '“{{field}}”为必填项',
     inputInvalid: '“{{field}}”的输入无效',
     inputTooLong: '“{{field}}”最多 {{limit}} 个字符',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { channels } from '../../core/api/channels';
+import { channels, PUMP_COMMAND_CHANNELS } from '../../core/api/channels';
 import { appError, err, ok } from '../../core/result';
-import { createDispatcher, type Handlers } from '../../services/dispatch';
+import { createDispatcher, unforeseenFailure, type Handlers } from '../../services/dispatch';
 import type { InterrogationRecord } from '../../core/api/contract';
 
 const record: InterrogationRecord = {
@@ -97,8 +97,31 @@ describe('the API dispatcher shared by every host', () => {
     const h = handlers([]);
     h['pump:interrogate'] = () => Promise.reject(new Error('boom'));
     const result = await createDispatcher(h, (e) => logged.push(e))('pump:interrogate', {});
-    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL', key: 'unexpectedError' } });
     expect(logged).toHaveLength(1);
+  });
+
+  it.each(['pump:setClock', 'pump:alarmTest', 'sessions:resolve'] as const)(
+    'never says "nothing was sent" when %s fails unforeseen: the command may have reached the pump',
+    async (channel) => {
+      const failing = { ...handlers([]), [channel]: () => Promise.reject(new Error('failed after the write')) };
+      const result = await createDispatcher(failing as Handlers)(channel, {});
+      expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL', key: 'unexpectedErrorAfterPump' } });
+      expect(result.ok ? '' : result.error.message).not.toMatch(/nothing was sent/i);
+    },
+  );
+
+  it('says "nothing was sent" after an unforeseen failure only on channels that send the pump no command', () => {
+    const commands: readonly string[] = PUMP_COMMAND_CHANNELS;
+    for (const channel of channels) {
+      const { message } = unforeseenFailure(channel);
+      if (commands.includes(channel)) expect(message, channel).toMatch(/may have reached the pump/);
+      else expect(message, channel).toMatch(/nothing was sent to the pump/);
+    }
+    // Every channel whose service writes to the pump is among them.
+    expect(commands).toEqual(
+      expect.arrayContaining(['program:apply', 'bolus:deliver', 'refill:perform', 'pump:setClock', 'pump:alarmTest']),
+    );
   });
 
   it('answers any JSON value on any channel name with a result, never an exception', async () => {

@@ -2,6 +2,7 @@ import i18next, { type TFunction } from 'i18next';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppError } from '../../core/result';
 import { errorText } from '../../renderer/components/errorText';
+import { unforeseenFailure } from '../../services/dispatch';
 import { en } from '../../renderer/i18n/en';
 import { zhCN } from '../../renderer/i18n/zh-CN';
 import { runtimeFixture } from './runtime-fixture';
@@ -130,5 +131,17 @@ describe('server refusals carry their message’s name and values, said in Chine
     const e = await refused('prescriptions:cancel', { id: 42, reason: 'entered twice' });
     expect(e).toMatchObject({ code: 'INVALID_INPUT', key: 'noSuchOrder', params: { id: '42' } });
     expect(shown(zh, e)).toBe('请求无效：没有第 42 号医嘱');
+  });
+
+  it('an unforeseen failure on a programming channel says in both languages that the command may have reached the pump', () => {
+    const e = unforeseenFailure('program:apply');
+    const chinese = shown(zh, e);
+    expect(chinese).toContain('指令可能已到达泵');
+    expect(chinese).not.toContain('未向泵发送');
+    noEnglish(chinese);
+    expect(shown(english, e)).toMatch(/may have reached the pump/);
+    expect(shown(english, e)).not.toMatch(/nothing was sent/i);
+    // A channel that only reads says that nothing was sent, in the user's language too.
+    expect(shown(zh, unforeseenFailure('pump:interrogate'))).toContain('未向泵发送任何指令');
   });
 });

@@ -502,8 +502,13 @@ function retryBacklog(backlog: Backlog): boolean {
     backlog.outcomes.shift();
   }
   try {
-    if (backlog.signatureOwed) deps.audit.checkpoint();
-    else deps.audit.checkpointIfDue();
+    if (backlog.signatureOwed) {
+      // A refusal to sign (the trail changed since it was signed, a key that is not this trail's) pays nothing.
+      if (deps.audit.checkpoint() === undefined) {
+        backlog.problem = deps.audit.signingProblem ?? 'the audit trail could not be signed';
+        return false;
+      }
+    } else deps.audit.checkpointIfDue();
     backlog.signatureOwed = false;
     backlog.problem = undefined;
   } catch (e) {

@@ -58,6 +58,12 @@ export class AuditLog {
   /** Why the last checkpoint was not signed, if it was not. */
   signingProblem: string | undefined;
   private due = false;
+  /**
+   * Checkpoints this process signed and stored in the database but could not write to the head
+   * file outside it (a full or read-only key folder): their record and chain hash, kept in memory
+   * so a retry can tell that the database still holds exactly what was signed before signing again.
+   */
+  private readonly unpublished = new Map<number, string>();
   private readonly head;
   private readonly metaRows;
   /** One record in its own write transaction, signed in that transaction when a checkpoint falls due. */
@@ -70,6 +76,7 @@ export class AuditLog {
   private readonly insertCheckpoint;
   private readonly lastCheckpoint;
   private readonly recordHash;
+  private readonly checkpointAt;
 
   constructor(
     private readonly db: Db,
@@ -102,6 +109,9 @@ export class AuditLog {
       'SELECT seq, head_hash, mac, meta_hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
     );
     this.recordHash = db.prepare<[number], string>('SELECT hash FROM audit_log WHERE seq = ?').pluck();
+    this.checkpointAt = db
+      .prepare<[number, string], number>('SELECT count(*) FROM audit_checkpoints WHERE seq = ? AND head_hash = ?')
+      .pluck();
     this.metaRows = db.prepare('SELECT key, value FROM meta ORDER BY key');
     this.appendTx = db.transaction((entry: AuditEntry) => {
       const record = this.write(entry);
@@ -239,6 +249,8 @@ export class AuditLog {
     if (last === undefined) return undefined;
     const key = this.keys.existingKey(this.databaseId);
     if (key === undefined) return this.refuse(`the audit key of database ${this.databaseId} is not in the key store`);
+    const changed = this.changedSinceSigned();
+    if (changed !== undefined) return this.refuse(changed);
     const metaHash = digestOfMeta(this.metaRows);
     const problem = this.disagreement(key, metaHash);
     if (problem !== undefined) return this.refuse(problem);
@@ -248,8 +260,25 @@ export class AuditLog {
 
   /** The head just stored in the database, written outside it (after its commit: it never names an uncommitted record). */
   private publish(head: SignedHead): void {
-    if (this.location !== undefined) this.keys.writeHead(this.location, head);
+    if (this.location !== undefined) {
+      // Until the head file holds it, only this process's memory says what was signed.
+      this.unpublished.set(head.seq, head.hash);
+      this.keys.writeHead(this.location, head);
+      for (const seq of [...this.unpublished.keys()]) if (seq <= head.seq) this.unpublished.delete(seq);
+    }
     this.signingProblem = undefined;
+  }
+
+  /**
+   * Why the database no longer holds what this process signed but could not write to the head
+   * file (its checkpoint row, and the record's hash at that sequence number), if it does not.
+   */
+  private changedSinceSigned(): string | undefined {
+    for (const [seq, hash] of this.unpublished) {
+      if (this.checkpointAt.get(seq, hash) === 0 || this.recordHash.get(seq) !== hash)
+        return `the audit trail changed since it was signed: the checkpoint at record ${seq} signed by this process is no longer in the database as it was signed`;
+    }
+    return undefined;
   }
 
   /**

@@ -77,6 +77,8 @@ export const serverMessages = {
   witnessSamePerson: 'the witness must be a second person, not the user making the change',
   witnessMustChangePassword:
     'the witness must first sign in and choose their own password (it was set by an administrator)',
+  witnessRoleMayNot:
+    'the witness must be a physician or a nurse: {{witness}} ({{role}}) cannot witness; ask a physician or a nurse to sign',
   roleMayNot: 'a {{role}} may not {{operation}}',
   passwordChangeRequired:
     'your password was set by an administrator: choose your own password (auth:changePassword) before doing anything else',
@@ -175,6 +177,10 @@ export const serverMessages = {
     'order #{{id}} changes the drug: the refill-only visit re-sends the running program unchanged; use the full refill',
   orderChangesConcentration:
     'order #{{id}} changes the concentration: the refill-only visit re-sends the running program unchanged; use the full refill',
+  orderChangesMode:
+    'order #{{id}} is for another delivery mode than the pump runs (continuous or flex): the refill-only visit re-sends the running program unchanged; use the full refill (a physician changes the mode in Programming)',
+  orderChangesSchedule:
+    'order #{{id}} names other flex steps than the pump runs: the refill-only visit re-sends the running program unchanged; use the full refill (a physician changes the steps in Programming)',
   drugChangeByPhysician:
     'the syringe holds {{drug}} but the pump holds {{pumpDrug}}: a drug change is programmed by a physician',
   concentrationChangeByPhysician:
@@ -213,3 +219,13 @@ export const serverMessages = {
 } as const;
 
 export type ServerMessageKey = keyof typeof serverMessages;
+
+/**
+ * Refusals of the witness, not of the signed-in user: the screens say them in their own words
+ * rather than under the error code's sentence (which speaks to the user: "your role…").
+ */
+export const witnessMessageKeys: readonly string[] = [
+  'witnessSamePerson',
+  'witnessMustChangePassword',
+  'witnessRoleMayNot',
+] satisfies readonly ServerMessageKey[];

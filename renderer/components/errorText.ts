@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { witnessMessageKeys } from '../../core/message-table';
 import { errorCodes, type ErrorCode } from '../../core/result';
 
 /** What the screens need of a refusal from the host (`ApiError` in api/client.ts has this shape). */
@@ -44,6 +45,8 @@ export function errorText(t: TFunction, error: unknown): string {
       error.key === undefined ? undefined : error.key.includes('.') ? error.key : `serverMessage.${error.key}`;
     const params = error.params === undefined ? undefined : translatedParams(t, error.params);
     const message = key === undefined ? error.message : t(key, { ...params, defaultValue: error.message });
+    // The witness's refusal names the witness; the code's sentence ("your role…") would blame the user.
+    if (error.key !== undefined && witnessMessageKeys.includes(error.key)) return message;
     return t(`error.${error.code}`, { message, defaultValue: message });
   }
   return error instanceof Error ? error.message : t('error.INTERNAL', { message: String(error) });

@@ -816,6 +816,7 @@ export const zhCN: Messages = {
     witnessMustChangePassword: '核对人的密码由管理员设置：核对人须先登录并设置本人密码',
     roleMayNot: '{{role}}无权执行此操作（{{operation}}）',
     passwordChangeRequired: '您的密码由管理员设置：请先设置您自己的密码，然后才能进行其他操作',
+    witnessRoleMayNot: '核对人须为医生或护士：{{witness}}（{{role}}）不能核对，请医生或护士登录核对',
     workstationLocked: '工作站已锁定：请重新登录后继续',
     signInFirst: '请先登录',
     sessionUnresolved: '泵 {{serial}} 的程控会话 {{session}} 结果未确认：请先读取泵信息予以确认。未向泵发送任何指令',

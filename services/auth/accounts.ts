@@ -422,7 +422,17 @@ export async function witnessSignOff(
   if (passwordChangeRequired(deps.db, witness.value.username)) {
     return err(said('PASSWORD_CHANGE_REQUIRED', 'witnessMustChangePassword', {}, 'username'));
   }
-  return authorize(witness.value, 'witness.sign');
+  // The witness is refused for their role, not the person making the change: the message names them.
+  return may(witness.value.role, 'witness.sign')
+    ? ok(witness.value)
+    : err(
+        said(
+          'FORBIDDEN',
+          'witnessRoleMayNot',
+          { witness: witness.value.username, role: witness.value.role },
+          'username',
+        ),
+      );
 }
 
 export function authorize(user: SignedInUser, operation: Operation): Result<SignedInUser> {

@@ -105,6 +105,45 @@ describe('server refusals carry their message’s name and values, said in Chine
     expect(read.status.dailyDose.value).toBe('3');
   });
 
+  it('a witness whose role may not witness is named, in Chinese and English; the user is not blamed', async () => {
+    await registerTrainingPump();
+    await value('pump:interrogate');
+    const preview = await value<{ settings: unknown; reviewed: unknown }>('program:preview', {
+      mode: 'continuous',
+      dailyDose: '4.2',
+    });
+    const e = await refused('program:apply', {
+      settings: preview.settings,
+      reviewed: preview.reviewed,
+      acknowledgement: 'pain uncontrolled',
+      witness: { username: 'admin', password: TEST_PASSWORD },
+    });
+    expect(e).toMatchObject({
+      code: 'FORBIDDEN',
+      key: 'witnessRoleMayNot',
+      params: { witness: 'admin', role: 'admin' },
+    });
+    const text = shown(zh, e);
+    expect(text).toBe('核对人须为医生或护士：admin（管理员 / 药师）不能核对，请医生或护士登录核对');
+    expect(text).not.toContain('您的角色');
+    noEnglish(text);
+    expect(shown(english, e)).toBe(
+      'the witness must be a physician or a nurse: admin (Administrator / pharmacist) cannot witness; ask a physician or a nurse to sign',
+    );
+    // The witness as the user making the change is said in its own words too, not as the user's role.
+    const same = await refused('program:apply', {
+      settings: preview.settings,
+      reviewed: preview.reviewed,
+      acknowledgement: 'pain uncontrolled',
+      witness: { username: 'dr.li', password: TEST_PASSWORD },
+    });
+    expect(same).toMatchObject({ code: 'FORBIDDEN', key: 'witnessSamePerson' });
+    expect(shown(zh, same)).toBe('核对人须为另一人，不能是执行此更改的用户本人');
+    // Nothing was sent: the pump still runs what it ran.
+    const read = await value<{ status: { dailyDose: { value: string } } }>('pump:interrogate');
+    expect(read.status.dailyDose.value).toBe('3');
+  });
+
   it('a dose beyond the hard limit is refused as the first finding, with its values and units in Chinese', async () => {
     await registerTrainingPump();
     await value('pump:interrogate');

@@ -194,7 +194,7 @@ export function recordScreeningVisit(deps: RecordsDeps, actor: SignedInUser, inp
 
 /** Stored orders as the API shows them (the program is kept as JSON). */
 export function prescriptionOfRow(row: PrescriptionRow): Prescription {
-  const program = JSON.parse(row.programJson) as Pick<Prescription, 'components' | 'mode'>;
+  const program = JSON.parse(row.programJson) as Pick<Prescription, 'components' | 'mode' | 'steps'>;
   return {
     id: row.id,
     patientId: row.patientId,
@@ -203,6 +203,7 @@ export function prescriptionOfRow(row: PrescriptionRow): Prescription {
     orderedBy: row.orderedBy,
     components: program.components,
     mode: program.mode,
+    ...(program.steps === undefined ? {} : { steps: program.steps }),
     fillVolumeMl: row.fillVolumeMl,
     notes: row.notes,
     status: row.status,
@@ -319,7 +320,11 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
       pumpId: p.pumpId ?? null,
       orderedAt,
       orderedBy: actor.username,
-      programJson: JSON.stringify({ components: p.components, mode: p.mode }),
+      programJson: JSON.stringify({
+        components: p.components,
+        mode: p.mode,
+        ...(p.mode === 'flex' && p.steps !== undefined ? { steps: p.steps } : {}),
+      }),
       fillVolumeMl: p.fillVolumeMl ?? null,
       notes: p.notes ?? null,
     });
@@ -328,6 +333,8 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
       actor: actor.username,
       role: actor.role,
       patientId: patient.identifier,
+      // The order names its pump: the record does too, so a search by serial finds it.
+      pumpSerial: pumpsOfPatient(deps.db, p.patientId).find((pump) => pump.id === p.pumpId)?.serial ?? null,
       action: 'prescription.create',
       new: { id, ...p },
       outcome: 'confirmed',
@@ -413,6 +420,10 @@ export function cancelPrescription(deps: RecordsDeps, actor: SignedInUser, id: n
       actor: actor.username,
       role: actor.role,
       patientId: patient?.identifier ?? null,
+      pumpSerial:
+        row.pumpId === null
+          ? null
+          : (pumpsOfPatient(deps.db, row.patientId).find((pump) => pump.id === row.pumpId)?.serial ?? null),
       action: 'prescription.cancel',
       old: { id, status: row.status },
       new: { id, status: 'cancelled' },

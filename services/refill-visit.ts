@@ -2,14 +2,19 @@ import type { Prescription } from '../core/api/schemas';
 import { str, dec } from '../core/decimal';
 import type { PumpStatus } from '../core/pump';
 import { err, ok, type Result } from '../core/result';
-import { sameDailyDose } from '../core/program';
+import { summarizeProgram } from '../core/program';
+import type { DailyDoseQ } from '../core/units';
 import type { Db } from '../db/connection';
 import { findPumpBySerial } from '../db/queries/records';
-import { orderFor, sameConcentration } from './refill';
+import { orderFor, visitBlockers, type VisitBlocker } from './refill';
+import { programOfSettings, settingsOfStatus } from './program-review';
+import type { PumpSettings } from '../core/pump';
 import { said } from '../core/messages';
 
-/** Why an order cannot be carried out by the refill-only visit: the full refill wizard does it. */
-export type VisitBlocker = 'admixture' | 'drugChange' | 'concentrationChange' | 'doseChange';
+export type { VisitBlocker };
+
+/** One side of the comparison: a program as settings, with its daily dose. */
+export type ProgramSide = PumpSettings & { dailyDose: DailyDoseQ };
 
 /** One line of the program, as shown before and after: every value in its canonical form. */
 export interface ProgramRow {
@@ -25,13 +30,14 @@ export interface VisitCheck {
   eligible: boolean;
   blockers: VisitBlocker[];
   order: Prescription;
-  /** The program as read now beside the program the refill re-sends (the same, for a visit). */
+  /** The program as read now beside the program the visit sends (settingsOfStatus, as performRefill re-sends it). */
   program: { rows: ProgramRow[]; identical: boolean };
 }
 
 /** A program's values as text that compares equal exactly when the therapy is the same. */
-function programValues(s: PumpStatus): Array<Omit<ProgramRow, 'after' | 'same'>> {
-  const n = (v: string) => str(dec(v));
+function programValues(s: ProgramSide): Array<Omit<ProgramRow, 'after' | 'same'>> {
+  // A dose the therapy model could not compute shows as '—' (and so differs).
+  const n = (v: string) => (/^-?\d/.test(v) ? str(dec(v)) : v);
   const rows: Array<Omit<ProgramRow, 'after' | 'same'>> = [
     { field: 'drug', before: s.drug },
     { field: 'concentration', before: `${n(s.concentration.value)} ${s.concentration.unit}` },
@@ -57,7 +63,7 @@ const rowKey = (r: { field: string; label?: string | undefined }) => `${r.field}
  * The program before beside the program after, row by row: the rows of either side, in order,
  * each marked the same or not. Identical only when every row of both sides is the same.
  */
-export function compareProgram(before: PumpStatus, after: PumpStatus): { rows: ProgramRow[]; identical: boolean } {
+export function compareProgram(before: ProgramSide, after: ProgramSide): { rows: ProgramRow[]; identical: boolean } {
   const a = programValues(before);
   const b = new Map(programValues(after).map((r) => [rowKey(r), r.before]));
   const rows: ProgramRow[] = a.map((r) => {
@@ -73,10 +79,21 @@ export function compareProgram(before: PumpStatus, after: PumpStatus): { rows: P
 }
 
 /**
+ * The program the refill-only visit sends: the running program as performRefill re-sends it
+ * (settingsOfStatus), its daily dose computed from those settings by the therapy model, not copied
+ * from the reading, so that the comparison with the reading can show a difference.
+ */
+export function visitProgram(pump: PumpStatus): ProgramSide {
+  const settings = settingsOfStatus(pump);
+  const summary = summarizeProgram(programOfSettings(settings));
+  const dose = summary.ok ? summary.value.components[0]?.dailyDose : undefined;
+  return { ...settings, dailyDose: dose ?? { value: '—', unit: pump.dailyDose.unit } };
+}
+
+/**
  * Whether the order can be carried out by the refill-only visit, decided when it is chosen and
- * before anything is withdrawn: one drug, the drug, concentration and daily dose the pump runs.
- * Anything else (a new dose, a new concentration or drug, an admixture) is the full wizard's.
- * The refill itself still goes through `performRefill`, which applies every rule again.
+ * before anything is withdrawn: the order is the running therapy as a whole (visitBlockers, the
+ * rule performRefill applies again with refillOnly). Anything else is the full wizard's.
  */
 export function visitCheck(deps: { db: Db }, pump: PumpStatus, prescriptionId: number): Result<VisitCheck> {
   const registered = findPumpBySerial(deps.db, pump.serial);
@@ -84,15 +101,7 @@ export function visitCheck(deps: { db: Db }, pump: PumpStatus, prescriptionId: n
   const ordered = orderFor(deps, prescriptionId, registered);
   if (!ordered.ok) return ordered;
   const order = ordered.value;
-  const blockers: VisitBlocker[] = [];
-  const wanted = order.components[0];
-  if (order.components.length !== 1 || wanted === undefined) blockers.push('admixture');
-  else if (wanted.drug !== pump.drug) blockers.push('drugChange');
-  else {
-    if (!sameConcentration(wanted.concentration, pump.concentration)) blockers.push('concentrationChange');
-    if (!sameDailyDose(wanted.dailyDose, pump.dailyDose)) blockers.push('doseChange');
-  }
-  // The visit re-sends the running program unchanged: after is the program as read.
-  const program = compareProgram(pump, pump);
-  return ok({ eligible: blockers.length === 0, blockers, order, program });
+  const blockers = visitBlockers(order, pump);
+  const program = compareProgram(pump, visitProgram(pump));
+  return ok({ eligible: blockers.length === 0 && program.identical, blockers, order, program });
 }

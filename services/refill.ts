@@ -16,14 +16,14 @@ import {
 import { rateForDose } from '../core/calc/dose';
 import { bridgeBolus } from '../core/calc/bridge';
 import { defaultPumpModel, findCatheterModel, findPumpModel, type PumpModel } from '../core/models';
-import { deadVolume, sameDailyDose } from '../core/program';
+import { deadVolume, programSchedule, sameDailyDose } from '../core/program';
 import type { Drug, PatientBolusSettings, PumpSettings, PumpStatus } from '../core/pump';
 import { sameBolusDose } from '../core/calc/bolus';
-import { appError, err, ok, type Result } from '../core/result';
+import { appError, err, ok, type AppError, type Result } from '../core/result';
 import { findPatient, findPumpBySerial, insertRefill, type ImplantedPumpRow } from '../db/queries/records';
 import { authorize, type SignedInUser } from './auth/accounts';
 import { programPump, type ProgrammingDeps } from './programming';
-import { settingsOfStatus } from './program-review';
+import { programOfStatus, settingsOfStatus } from './program-review';
 import { prescriptionOfRow } from './clinical';
 import { closePrescription, findPrescription } from '../db/queries/clinical';
 import { insertReview } from '../db/queries/reviews';
@@ -262,6 +262,59 @@ export function orderFor(
   return ok(order);
 }
 
+/** Why an order is not the therapy the pump runs, as a whole: the full refill wizard does it. */
+export type VisitBlocker =
+  'admixture' | 'drugChange' | 'concentrationChange' | 'modeChange' | 'doseChange' | 'scheduleChange';
+
+/**
+ * The one rule of the refill-only visit (checked when the order is chosen and again when the
+ * refill is performed): the order is the running therapy as a whole, the same drug and
+ * concentration, the same mode, the same daily dose and, for a flex order that names its steps,
+ * the same steps (each step's start and its dose per day, from the therapy model's
+ * programSchedule, compared as sameDailyDose compares doses). A flex order without steps keeps the
+ * running schedule. Empty when the visit may re-send the running program unchanged.
+ */
+export function visitBlockers(order: Prescription, pump: PumpStatus): VisitBlocker[] {
+  const wanted = order.components[0];
+  if (order.components.length !== 1 || wanted === undefined) return ['admixture'];
+  if (wanted.drug !== pump.drug) return ['drugChange'];
+  const blockers: VisitBlocker[] = [];
+  if (!sameConcentration(wanted.concentration, pump.concentration)) blockers.push('concentrationChange');
+  if (order.mode !== pump.mode) blockers.push('modeChange');
+  if (!sameDailyDose(wanted.dailyDose, pump.dailyDose)) blockers.push('doseChange');
+  if (order.mode === 'flex' && pump.mode === 'flex' && order.steps !== undefined) {
+    const running = programSchedule(programOfStatus(pump));
+    const same =
+      running.ok &&
+      running.value.length === order.steps.length &&
+      running.value.every((step, i) => {
+        const ordered = order.steps?.[i];
+        const dose = step.doses[0]?.dailyDose;
+        return (
+          ordered !== undefined &&
+          dose !== undefined &&
+          ordered.start === step.start &&
+          sameDailyDose({ value: ordered.dailyDose, unit: wanted.dailyDose.unit }, dose)
+        );
+      });
+    if (!same) blockers.push('scheduleChange');
+  }
+  return blockers;
+}
+
+/** The refusal of `performRefill` with `refillOnly`: plain words, routing to the full refill. */
+function visitRefusal(order: Prescription, pump: PumpStatus): AppError | undefined {
+  const id = String(order.id);
+  for (const blocker of visitBlockers(order, pump)) {
+    if (blocker === 'drugChange') return said('INVALID_INPUT', 'orderChangesDrug', { id }, 'prescriptionId');
+    if (blocker === 'concentrationChange')
+      return said('INVALID_INPUT', 'orderChangesConcentration', { id }, 'prescriptionId');
+    if (blocker === 'modeChange') return said('INVALID_INPUT', 'orderChangesMode', { id }, 'prescriptionId');
+    if (blocker === 'scheduleChange') return said('INVALID_INPUT', 'orderChangesSchedule', { id }, 'prescriptionId');
+  }
+  return undefined;
+}
+
 /**
  * What the reservoir holds after the fill: the instilled volume, plus what is still inside when
  * the nurse has not recorded that it was emptied (the pump's expected residual less what was
@@ -401,16 +454,9 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
       ),
     );
   }
-  if (request.refillOnly === true && (drugChange || concentrationChange)) {
-    return err(
-      said(
-        'INVALID_INPUT',
-        drugChange ? 'orderChangesDrug' : 'orderChangesConcentration',
-        { id: String(order.id) },
-        'prescriptionId',
-      ),
-    );
-  }
+  // The refill-only visit: the order must be the running therapy as a whole (the visit's own rule).
+  const refusal = request.refillOnly === true ? visitRefusal(order, pump) : undefined;
+  if (refusal !== undefined) return err(refusal);
   let change: ConcentrationChange | undefined;
   if (drugChange || concentrationChange) {
     // A new drug or concentration: a physician reprograms, with the forced bridge bolus.

@@ -97,6 +97,17 @@ export const PrescriptionInputSchema = z.strictObject({
     .min(1)
     .max(4),
   mode: z.enum(['continuous', 'flex']),
+  /** A flex order may name its day: each step's start and its dose as a daily rate (the refill-only visit compares them). */
+  steps: z
+    .array(
+      z.strictObject({
+        start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM'),
+        dailyDose: Decimal,
+      }),
+    )
+    .min(1)
+    .max(13)
+    .optional(),
   fillVolumeMl: Decimal.optional(),
   notes: Text(4000).optional(),
 });
@@ -480,7 +491,9 @@ export const ProgramComparisonSchema = z.strictObject({
 /** Whether an order can be carried out by the refill-only visit, decided when it is chosen. */
 export const VisitCheckSchema = z.strictObject({
   eligible: z.boolean(),
-  blockers: z.array(z.enum(['admixture', 'drugChange', 'concentrationChange', 'doseChange'])),
+  blockers: z.array(
+    z.enum(['admixture', 'drugChange', 'concentrationChange', 'modeChange', 'doseChange', 'scheduleChange']),
+  ),
   order: PrescriptionSchema,
   pumpSerial: z.string(),
   patient: PatientSchema.nullable(),

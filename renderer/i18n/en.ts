@@ -591,6 +591,9 @@ export const en = {
       drugChange: 'The order is for another drug than the pump holds.',
       concentrationChange: 'The order is for another concentration than the pump holds.',
       doseChange: 'The order is for another daily dose than the pump delivers.',
+      modeChange:
+        'The order is for another delivery mode (continuous or flex) than the pump runs: a physician changes the mode in Programming.',
+      scheduleChange: 'The order names other flex steps than the pump runs: a physician changes the steps in Programming.',
     },
     openFullRefill: 'Open the full refill with this order',
     identity: 'Patient and order checked (two identifiers)',

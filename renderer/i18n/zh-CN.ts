@@ -539,6 +539,8 @@ export const zhCN: Messages = {
       drugChange: '医嘱药物与泵内药物不同。',
       concentrationChange: '医嘱浓度与泵内浓度不同。',
       doseChange: '医嘱日剂量与泵当前输注剂量不同。',
+      modeChange: '医嘱输注模式（简单持续或分时段可变）与泵当前模式不同：更改模式须由医生在“程控”中进行。',
+      scheduleChange: '医嘱的分时段设置与泵当前不同：更改时段须由医生在“程控”中进行。',
     },
     openFullRefill: '按此医嘱打开完整加药流程',
     identity: '已核对患者和医嘱（两种身份识别信息）',
@@ -892,6 +894,10 @@ export const zhCN: Messages = {
       '第 {{id}} 号医嘱剂量为 {{dose}} {{unit}}，但泵当前输注 {{pumpDose}} {{pumpUnit}}：加药前须由医生在“程控”中调整剂量（或修改医嘱）',
     orderChangesDrug: '第 {{id}} 号医嘱更换药物：单纯加药只按原程序重新发送，请使用完整加药流程',
     orderChangesConcentration: '第 {{id}} 号医嘱更换浓度：单纯加药只按原程序重新发送，请使用完整加药流程',
+    orderChangesMode:
+      '第 {{id}} 号医嘱的输注模式（简单持续或分时段可变）与泵当前模式不同：单纯加药只按原程序重新发送，请使用完整加药流程（更改模式须由医生在“程控”中进行）',
+    orderChangesSchedule:
+      '第 {{id}} 号医嘱的分时段设置与泵当前不同：单纯加药只按原程序重新发送，请使用完整加药流程（更改时段须由医生在“程控”中进行）',
     drugChangeByPhysician: '注射器内为{{drug}}，而泵内为{{pumpDrug}}：更换药物须由医生程控',
     concentrationChangeByPhysician:
       '注射器浓度为 {{concentration}} {{unit}}，而泵内为 {{pumpConcentration}} {{pumpUnit}}：更换浓度须由医生程控',

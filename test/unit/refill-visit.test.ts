@@ -3,6 +3,8 @@ import { dec } from '../../core/decimal';
 import { verifyAudit } from '../../db/audit/verify';
 import { runtimeFixture } from './runtime-fixture';
 import { signInThrough, TEST_PASSWORD } from './helpers';
+import { compareProgram, visitProgram } from '../../services/refill-visit';
+import type { PumpStatus } from '../../core/pump';
 
 const f = runtimeFixture();
 const call = (channel: string, input: unknown = {}) => f.call(channel, input);
@@ -58,7 +60,13 @@ async function setUp(): Promise<void> {
  * Dr Li's order for the pump (one open order per pump: the one before is cancelled): the running
  * therapy (3 mg/day at 10 mg/mL), a new dose, a new concentration or a new drug. Signed in as `as` after.
  */
-async function order(key: keyof typeof ORDERS, as = 'nurse.wang'): Promise<number> {
+async function order(
+  key: keyof typeof ORDERS,
+  as = 'nurse.wang',
+  program: { mode: 'continuous' | 'flex'; steps?: Array<{ start: string; dailyDose: string }> } = {
+    mode: 'continuous',
+  },
+): Promise<number> {
   await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
   for (const open of await value<Array<{ id: number }>>('prescriptions:open', { serial: 'SIM000123' }))
     await value('prescriptions:cancel', { id: open.id, reason: 'another order' });
@@ -67,7 +75,7 @@ async function order(key: keyof typeof ORDERS, as = 'nurse.wang'): Promise<numbe
     patientId: 1,
     pumpId: 1,
     components: [{ drug, concentration: { value: c, unit: 'mg/mL' }, dailyDose: { value: dose, unit: 'mg/day' } }],
-    mode: 'continuous',
+    ...program,
   });
   await value('auth:signIn', { username: as, password: TEST_PASSWORD });
   return id;
@@ -266,5 +274,148 @@ describe('a flagged discrepancy', () => {
       checked: ack.checked,
     });
     expect(verifyAudit(f.runtime.db, f.keys).ok).toBe(true);
+  });
+});
+
+describe('the refill-only visit: the order is the running therapy as a whole', () => {
+  const perform = (prescriptionId: number) =>
+    expectedResidual().then((residual) =>
+      call('refill:perform', {
+        prescriptionId,
+        syringe: syringe('10'),
+        withdrawnMl: residual,
+        reservoirEmptied: true,
+        instilledMl: '20',
+        witness,
+        refillOnly: true,
+      }),
+    );
+  const readPump = () =>
+    value<{ status: { mode: string; reservoirVolume: { value: string }; steps?: unknown[] } }>('pump:interrogate');
+
+  /** The pump programmed flex by Dr Li: 2 mg/day from 00:00, 4 mg/day from 12:00 (3 mg/day over the day). */
+  async function flexPump(): Promise<void> {
+    await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
+    const preview = await value<{ settings: unknown; reviewed: unknown }>('program:preview', {
+      mode: 'flex',
+      dailyDose: '0',
+      steps: [
+        { start: '00:00', dailyDose: '2' },
+        { start: '12:00', dailyDose: '4' },
+      ],
+    });
+    expect(
+      await value('program:apply', {
+        settings: preview.settings,
+        reviewed: preview.reviewed,
+        witness: { username: 'dr.chen', password: TEST_PASSWORD },
+      }),
+    ).toMatchObject({ outcome: 'confirmed' });
+    expect((await readPump()).status.mode).toBe('flex');
+    await value('auth:signIn', { username: 'nurse.wang', password: TEST_PASSWORD });
+  }
+
+  it('refuses a flex order for a continuous pump (same drug, concentration and dose) when chosen and when performed', async () => {
+    await setUp();
+    const prescriptionId = await order('same', 'nurse.wang', { mode: 'flex' });
+    expect(await value('refill:visitCheck', { prescriptionId })).toMatchObject({
+      eligible: false,
+      blockers: ['modeChange'],
+    });
+    const before = await readPump();
+    expect(await perform(prescriptionId)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', key: 'orderChangesMode', field: 'prescriptionId' },
+    });
+    const after = await readPump();
+    expect(after.status.mode).toBe('continuous');
+    expect(after.status.reservoirVolume.value).toBe(before.status.reservoirVolume.value);
+  });
+
+  it('refuses a flex order naming other steps for a flex pump; the same steps (or none named) are the visit', async () => {
+    await setUp();
+    await flexPump();
+    const other = await order('same', 'nurse.wang', {
+      mode: 'flex',
+      steps: [
+        { start: '00:00', dailyDose: '4' },
+        { start: '12:00', dailyDose: '2' },
+      ],
+    });
+    expect(await value('refill:visitCheck', { prescriptionId: other })).toMatchObject({
+      eligible: false,
+      blockers: ['scheduleChange'],
+    });
+    const before = await readPump();
+    expect(await perform(other)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', key: 'orderChangesSchedule', field: 'prescriptionId' },
+    });
+    expect((await readPump()).status.reservoirVolume.value).toBe(before.status.reservoirVolume.value);
+    const later = await order('same', 'nurse.wang', {
+      mode: 'flex',
+      steps: [
+        { start: '00:00', dailyDose: '2' },
+        { start: '06:00', dailyDose: '4' },
+      ],
+    });
+    expect(await value('refill:visitCheck', { prescriptionId: later })).toMatchObject({
+      eligible: false,
+      // The same doses at another time of day: other steps.
+      blockers: ['scheduleChange'],
+    });
+    const same = await order('same', 'nurse.wang', {
+      mode: 'flex',
+      steps: [
+        { start: '00:00', dailyDose: '2' },
+        { start: '12:00', dailyDose: '4' },
+      ],
+    });
+    expect(await value('refill:visitCheck', { prescriptionId: same })).toMatchObject({ eligible: true, blockers: [] });
+    const unnamed = await order('same', 'nurse.wang', { mode: 'flex' });
+    expect(await value('refill:visitCheck', { prescriptionId: unnamed })).toMatchObject({
+      eligible: true,
+      blockers: [],
+    });
+    const continuous = await order('same');
+    expect(await value('refill:visitCheck', { prescriptionId: continuous })).toMatchObject({
+      eligible: false,
+      blockers: ['modeChange'],
+    });
+    const again = await order('same', 'nurse.wang', {
+      mode: 'flex',
+      steps: [
+        { start: '00:00', dailyDose: '2' },
+        { start: '12:00', dailyDose: '4' },
+      ],
+    });
+    expect(await perform(again)).toMatchObject({
+      ok: true,
+      value: { outcome: 'confirmed', program: { identical: true } },
+    });
+  });
+});
+
+describe('the visit’s before and after', () => {
+  it('compares the reading with the program the visit sends, computed from the settings re-sent, not the reading twice', async () => {
+    await setUp();
+    const { status } = await value<{ status: PumpStatus }>('pump:interrogate');
+    // As read: the same program on both sides.
+    expect(compareProgram(status, visitProgram(status)).identical).toBe(true);
+    // A reading whose reported daily dose disagrees with its own rate (0.3 mL/day at 10 mg/mL is 3 mg/day):
+    // the after side's dose comes from the settings that are sent, so the difference shows.
+    const odd: PumpStatus = { ...status, dailyDose: { value: '4', unit: 'mg/day' } };
+    const compared = compareProgram(odd, visitProgram(odd));
+    expect(compared.identical).toBe(false);
+    expect(compared.rows).toContainEqual({ field: 'dailyDose', before: '4 mg/day', after: '3 mg/day', same: false });
+    expect(compared.rows).toContainEqual({ field: 'rate', before: '0.3 mL/day', after: '0.3 mL/day', same: true });
+    // Another program on the after side shows row by row (here the mode).
+    const flex: PumpStatus = { ...status, mode: 'flex', steps: [{ start: '00:00', rate: status.rate }] };
+    expect(compareProgram(status, visitProgram(flex)).rows).toContainEqual({
+      field: 'mode',
+      before: 'continuous',
+      after: 'flex',
+      same: false,
+    });
   });
 });

@@ -102,6 +102,10 @@ export function reportVerification(io: Io, json: boolean, report: AuditVerifyRep
         `${report.unprotectedTail} record(s) after the last checkpoint are chained but not yet signed: removing them from the end could not be detected.\n`,
       );
   }
+  if (report.headBehind !== undefined)
+    io.err(
+      `pumpctl: warning: the signed head kept outside the database names record ${report.headBehind.headSeq}, behind the last checkpoint in the database (record ${report.headBehind.lastCheckpointSeq}): the head file was not written after that checkpoint, so removing the records after record ${report.headBehind.headSeq} together with their checkpoints could not be detected. The app writes the head when it next signs the trail.\n`,
+    );
   return EXIT.ok;
 }
 

@@ -35,6 +35,13 @@ export interface AuditVerifyReport {
   lastCheckpointSeq: number;
   /** Records after the last signed checkpoint: a truncation there cannot be told from a shorter log. */
   unprotectedTail: number;
+  /**
+   * The signed head kept outside the database names an earlier record than the last checkpoint in
+   * it: the head file was not written after that checkpoint (a crash between the commit and the
+   * head write, a full or read-only key folder). The trail still verifies, but removing the records
+   * and checkpoints after the head could not be detected; the app writes the head when it next signs.
+   */
+  headBehind?: { headSeq: number; lastCheckpointSeq: number };
   databaseId: string;
 }
 
@@ -184,6 +191,10 @@ export function verifyAudit(db: Db, keys?: AuditKeyStore, options: { location?: 
         `the meta table (database id and settings of the trail) differs from the one signed at record ${latest.seq}`,
       );
     }
+  }
+  if (report.ok && external !== undefined) {
+    const lastInDb = checkpoints.reduce((max, c) => Math.max(max, c.seq), 0);
+    if (lastInDb > external.seq) report.headBehind = { headSeq: external.seq, lastCheckpointSeq: lastInDb };
   }
   if (report.ok) {
     report.unprotectedTail = key === undefined ? report.records : report.records - report.lastCheckpointSeq;

@@ -1,14 +1,17 @@
 /** Dates and times in the interface language's format; decimal quantities stay exact strings. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatter = (language: string, kind: 'date' | 'dateTime'): Intl.DateTimeFormat => {
+const styles: Record<'date' | 'dateTime' | 'dateTimeShort', Intl.DateTimeFormatOptions> = {
+  date: { dateStyle: 'medium', timeZone: 'UTC' },
+  dateTime: { dateStyle: 'medium', timeStyle: 'short' },
+  // A narrow column (the audit list): 2026/12/1 23:05, 12/1/26, 11:05 PM.
+  dateTimeShort: { dateStyle: 'short', timeStyle: 'short' },
+};
+const formatter = (language: string, kind: keyof typeof styles): Intl.DateTimeFormat => {
   const key = `${language}|${kind}`;
   let f = formatters.get(key);
   if (f === undefined) {
     // Building a formatter costs far more than using one: one per language and kind, kept.
-    f = new Intl.DateTimeFormat(
-      language,
-      kind === 'date' ? { dateStyle: 'medium', timeZone: 'UTC' } : { dateStyle: 'medium', timeStyle: 'short' },
-    );
+    f = new Intl.DateTimeFormat(language, styles[kind]);
     formatters.set(key, f);
   }
   return f;
@@ -16,6 +19,10 @@ const formatter = (language: string, kind: 'date' | 'dateTime'): Intl.DateTimeFo
 
 export const formatDateTime = (iso: string, language: string): string =>
   formatter(language, 'dateTime').format(new Date(iso));
+
+/** A date and time in few characters, for a narrow column; the full form belongs in its title or details. */
+export const formatDateTimeShort = (iso: string, language: string): string =>
+  formatter(language, 'dateTimeShort').format(new Date(iso));
 
 export const formatDate = (isoDate: string, language: string): string =>
   formatter(language, 'date').format(new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate));

@@ -1029,6 +1029,15 @@ export const en = {
   },
   auditField: {
     drug: 'Drug',
+  auditReason: {
+    wrongPassword: 'wrong password',
+    unknownUser: 'unknown or disabled user',
+    accountLocked: 'account locked',
+    lockedAfterWrongCurrent: 'account locked after wrong current passwords',
+    refillDiscrepancy: 'refill discrepancy above threshold: check for pocket fill or pump malfunction',
+    lockedUntil: '{{why}}; locked until {{until}}',
+    replacedBy: 'replaced by {{user}}',
+  },
     concentration: 'Concentration',
     dailyDose: 'Daily dose',
     mode: 'Mode',

@@ -1130,6 +1130,15 @@ export const zhCN: Messages = {
     deny: '拒绝（无权限）',
   },
   auditField: {
+  auditReason: {
+    wrongPassword: '密码错误',
+    unknownUser: '用户名不存在或账户已停用',
+    accountLocked: '账户已锁定',
+    lockedAfterWrongCurrent: '当前密码多次输入错误，账户已锁定',
+    refillDiscrepancy: '加药偏差超过阈值：请检查是否误注入囊袋（皮下）或泵故障',
+    lockedUntil: '{{why}}；锁定至 {{until}}',
+    replacedBy: '{{user}} 登录，接替本会话',
+  },
     drug: '药物',
     concentration: '浓度',
     dailyDose: '日剂量',

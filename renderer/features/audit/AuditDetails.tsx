@@ -4,7 +4,7 @@ import { pumpApi } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { actionText, changeText, patientText, personText } from './describe';
+import { actionText, changeText, patientText, personText, reasonText } from './describe';
 import { outcomeColour } from './AuditTable';
 import { FramesView } from './FramesView';
 
@@ -84,7 +84,11 @@ export function AuditDetails({ seq, onClose }: { seq: number | undefined; onClos
                     </ul>
                   ),
               },
-              { key: 'reason', label: t('audit.reason'), children: entry.reason ?? '—' },
+              {
+                key: 'reason',
+                label: t('audit.reason'),
+                children: entry.reason === null ? '—' : reasonText(t, entry.reason, i18n.language),
+              },
               ...(entry.libraryVersion === null
                 ? []
                 : [{ key: 'library', label: t('audit.libraryVersion'), children: entry.libraryVersion }]),

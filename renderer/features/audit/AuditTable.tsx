@@ -6,8 +6,8 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { AuditFilter, AuditPage, AuditRowView } from '../../../core/api/schemas';
 import { pumpApi, unwrap } from '../../api/client';
-import { formatDateTime } from '../../app/format';
-import { actionText, changesText, patientText, personText } from './describe';
+import { formatDateTime, formatDateTimeShort } from '../../app/format';
+import { actionText, changesText, patientText, personText, reasonText } from './describe';
 
 /** Rows fetched per request; only the pages under the viewport are ever requested. */
 export const AUDIT_PAGE = 200;
@@ -43,12 +43,17 @@ const Row = memo(function Row({
 }) {
   const { t } = useTranslation();
   const what = actionText(t, row.action);
-  const changed = row.changes.length > 0 ? changesText(t, row.changes) : (row.reason ?? '');
+  const changed =
+    row.changes.length > 0
+      ? changesText(t, row.changes)
+      : row.reason === null
+        ? ''
+        : reasonText(t, row.reason, language);
   return (
     <>
       <span role="cell">{row.seq}</span>
-      <span role="cell" style={cell}>
-        {formatDateTime(row.atUtc, language)}
+      <span role="cell" style={cell} title={formatDateTime(row.atUtc, language)} data-testid="audit-time">
+        {formatDateTimeShort(row.atUtc, language)}
       </span>
       <span role="cell" style={cell} title={what}>
         {what}

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { AuditRowView } from '../../../core/api/schemas';
+import { formatDateTime } from '../../app/format';
 
 /** i18next reads dots as nesting: an action code's key has underscores instead. */
 const actionKey = (action: string): string => action.replace(/\./g, '_');
@@ -37,6 +38,34 @@ export function changeText(t: TFunction, change: AuditRowView['changes'][number]
     old: valueText(t, change.field, change.old),
     new: valueText(t, change.field, change.new),
   });
+}
+
+/**
+ * The reasons the programmer itself records (a failed sign-in, unlock or witness sign-off, a
+ * replaced session, a flagged refill), each under its key in `auditReason`; what a person wrote
+ * as a reason is shown as written.
+ */
+const recordedReasons: Record<string, string> = {
+  'wrong password': 'wrongPassword',
+  'unknown or disabled user': 'unknownUser',
+  'account locked': 'accountLocked',
+  'account locked after wrong current passwords': 'lockedAfterWrongCurrent',
+  'refill discrepancy above threshold: check for pocket fill or pump malfunction': 'refillDiscrepancy',
+};
+
+/** A recorded reason in the reader's language: "wrong password; locked until 2026-12-01T23:20:00Z" as 密码错误；锁定至 …. */
+export function reasonText(t: TFunction, reason: string, language: string): string {
+  const known = recordedReasons[reason];
+  if (known !== undefined) return t(`auditReason.${known}`);
+  const locked = /^(.*); locked until (\d{4}-\d{2}-\d{2}T[0-9:.]+Z)$/.exec(reason);
+  if (locked !== null && recordedReasons[locked[1] ?? ''] !== undefined)
+    return t('auditReason.lockedUntil', {
+      why: t(`auditReason.${recordedReasons[locked[1] ?? '']}`),
+      until: formatDateTime(locked[2] ?? '', language),
+    });
+  const replaced = /^replaced by (\S+)$/.exec(reason);
+  if (replaced !== null) return t('auditReason.replacedBy', { user: replaced[1] });
+  return reason;
 }
 
 export const changesText = (t: TFunction, changes: AuditRowView['changes']): string =>

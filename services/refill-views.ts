@@ -108,6 +108,15 @@ export function refillReport(
     forecast: v.forecast,
     program: v.readBack === undefined ? null : compareProgram(v.pump, v.readBack),
     reviewId: v.reviewId ?? null,
+    ...(input.refillOnly === true ? { refillOnly: true } : {}),
+    ...(v.discrepancyFlag && input.discrepancyAcknowledgement !== undefined
+      ? {
+          discrepancyAcknowledgement: {
+            checked: input.discrepancyAcknowledgement.checked.trim(),
+            patientState: input.discrepancyAcknowledgement.patientState.trim(),
+          },
+        }
+      : {}),
   };
 }
 

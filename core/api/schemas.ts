@@ -563,6 +563,10 @@ export const RefillReportSchema = z.strictObject({
   program: ProgramComparisonSchema.nullable().optional(),
   /** The physician review a flagged discrepancy opened, or null. */
   reviewId: z.number().int().nullable().optional(),
+  /** A refill-only visit: the running program was re-sent unchanged. */
+  refillOnly: z.boolean().optional(),
+  /** A flagged discrepancy: what the nurse checked and the patient's state, as acknowledged. */
+  discrepancyAcknowledgement: z.strictObject({ checked: z.string(), patientState: z.string() }).optional(),
 });
 export type RefillReport = z.infer<typeof RefillReportSchema>;
 export type RefillPreview = z.infer<typeof RefillPreviewSchema>;

@@ -624,6 +624,7 @@ export const en = {
       patientBolus: 'Patient bolus (volume / duration / lockout / per day)',
     },
     submit: 'Refill the pump (program unchanged)',
+    outcomeUnchanged: 'Confirmed: the program was re-sent unchanged and read back identical; only the reservoir volume changed',
     newVisit: 'Next patient',
     reviewOpened: 'The discrepancy is recorded with your acknowledgement; the pump is on the physician’s review list.',
     noPatient: 'Not registered to a patient',

@@ -570,6 +570,7 @@ export const zhCN: Messages = {
       patientBolus: '患者自控推注（容量 / 时长 / 锁定时间 / 每日次数）',
     },
     submit: '为泵加药（程序不变）',
+    outcomeUnchanged: '已确认：程序原样重新发送，回读与原程序完全相同；仅储药囊药量改变',
     newVisit: '下一位患者',
     reviewOpened: '偏差及您的确认已记录；该泵已列入待医生审核清单。',
     noPatient: '未登记到患者',

@@ -179,7 +179,9 @@ describe('the refill-only visit', () => {
       newReservoirMl: '20',
       reviewId: null,
       program: { identical: true },
+      refillOnly: true,
     });
+    expect(report).not.toHaveProperty('discrepancyAcknowledgement');
     expect(report.program.rows.length).toBeGreaterThanOrEqual(5);
     expect(JSON.parse(auditOf('refill.record')[0]?.newJson ?? '{}')).toMatchObject({
       refillOnly: true,
@@ -230,6 +232,8 @@ describe('a flagged discrepancy', () => {
       outcome: 'confirmed',
       discrepancyFlag: true,
       reviewId: expect.any(Number) as unknown,
+      // The printed report carries the acknowledgement, not just the flag.
+      discrepancyAcknowledgement: ack,
     });
     expect(JSON.parse(auditOf('refill.record')[0]?.newJson ?? '{}')).toMatchObject({
       discrepancyFlag: true,

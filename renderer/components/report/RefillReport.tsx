@@ -7,6 +7,7 @@ import { ForecastView } from '../ForecastView';
 import { SignatureLines } from './ClinicHeader';
 import { ReportDetails } from './ReportDetails';
 import { PatientCard } from './PatientCard';
+import { refillOutcomeKey } from '../../features/refill/RefillParts';
 
 /** A bridge's duration in hours, one decimal, from its whole minutes (decimal arithmetic, as every figure shown). */
 export const bridgeHours = (minutes: number): string => dec(minutes).div(60).toFixed(1);
@@ -28,7 +29,11 @@ export function RefillReportView({ report }: { report: RefillReport }) {
               label: t('report.performedAt'),
               children: formatDateTime(report.performedAt, i18n.language),
             },
-            { key: 'outcome', label: t('report.outcome'), children: t(`outcome.${report.outcome}`) },
+            {
+              key: 'outcome',
+              label: t('report.outcome'),
+              children: t(refillOutcomeKey(report.outcome, report.refillOnly)),
+            },
             {
               key: 'drug',
               label: t('status.drug'),
@@ -59,6 +64,24 @@ export function RefillReportView({ report }: { report: RefillReport }) {
                 >{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span>
               ),
             },
+            ...(report.discrepancyAcknowledgement === undefined
+              ? []
+              : [
+                  {
+                    key: 'ackChecked',
+                    label: t('visit.ackChecked'),
+                    children: <span data-testid="report-ack-checked">{report.discrepancyAcknowledgement.checked}</span>,
+                  },
+                  {
+                    key: 'ackPatientState',
+                    label: t('visit.ackPatientState'),
+                    children: (
+                      <span data-testid="report-ack-patient-state">
+                        {report.discrepancyAcknowledgement.patientState}
+                      </span>
+                    ),
+                  },
+                ]),
             { key: 'reservoir', label: t('report.newReservoir'), children: `${report.newReservoirMl} mL` },
             ...(report.syringe === undefined
               ? []

@@ -45,8 +45,18 @@ export function SyringeMismatch({ problems }: { problems: string[] }) {
   );
 }
 
+/** The words of a refill's outcome: a refill-only visit kept the program, it did not run a new one. */
+export const refillOutcomeKey = (outcome: RefillReport['outcome'], refillOnly: boolean | undefined): string =>
+  refillOnly === true && outcome === 'confirmed' ? 'visit.outcomeUnchanged' : `outcome.${outcome}`;
+
 /** What the refill came to, as the pump confirmed it or not. */
-export function RefillOutcome({ outcome }: { outcome: RefillReport['outcome'] }) {
+export function RefillOutcome({
+  outcome,
+  refillOnly,
+}: {
+  outcome: RefillReport['outcome'];
+  refillOnly?: boolean | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <Alert
@@ -54,7 +64,7 @@ export function RefillOutcome({ outcome }: { outcome: RefillReport['outcome'] })
       showIcon
       title={
         <span data-testid="refill-outcome" data-outcome={outcome}>
-          {t(`outcome.${outcome}`)}
+          {t(refillOutcomeKey(outcome, refillOnly))}
         </span>
       }
     />

@@ -14,7 +14,7 @@ export function VisitDone({ report, onNew }: { report: RefillReport; onNew: () =
       <Typography.Title level={2} style={{ margin: 0 }}>
         {t('nav.visit')}
       </Typography.Title>
-      <RefillOutcome outcome={report.outcome} />
+      <RefillOutcome outcome={report.outcome} refillOnly={report.refillOnly} />
       {report.program != null && (
         <Card size="small" title={t('visit.programTitle')} className="no-print">
           <ProgramCompare comparison={report.program} after="readBack" />

@@ -123,6 +123,66 @@ function syncDir(dir: string): void {
   }
 }
 
+/** How long a writer waits for another process's lock on a head file before giving up (the retry writes it later). */
+const LOCK_WAIT_MS = 5000;
+/** A lock file older than this is left over by a process that stopped while holding it. */
+const LOCK_STALE_MS = 30000;
+
+const sleepSync = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/** True when the lock at `path` was left by a process that no longer runs (or is older than LOCK_STALE_MS). */
+function lockIsStale(path: string): boolean {
+  let text: string;
+  let age: number;
+  try {
+    text = readFileSync(path, 'utf8');
+    age = Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return false; // released meanwhile: just try again
+  }
+  if (age > LOCK_STALE_MS) return true;
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0) return age > 1000; // being written, or damaged
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Runs `fn` holding an exclusive lock file (created with O_EXCL, holding this process's id) shared by every process. */
+function withLockFile<T>(path: string, fn: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let fd: number | undefined;
+  while (fd === undefined) {
+    try {
+      fd = openSync(path, 'wx', 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (lockIsStale(path)) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new KeyFileError(`The head file is locked by another process (${path})`);
+      sleepSync(10);
+    }
+  }
+  try {
+    try {
+      writeSync(fd, String(process.pid));
+    } finally {
+      closeSync(fd);
+    }
+    return fn();
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
 /** Key files with owner-only permissions (0600 in a 0700 folder), as the CLI and web host use. */
 export class FileKeyStore implements AuditKeyStore {
   constructor(
@@ -188,9 +248,25 @@ export class FileKeyStore implements AuditKeyStore {
     return head;
   }
 
+  /**
+   * Writes the head of the file at `location`, never moving it backwards: under a lock shared by
+   * every process using this key folder, a stored head of the same database with the same or a
+   * later record is kept (another process signed further meanwhile). A damaged head is replaced.
+   */
   writeHead(location: string, head: SignedHead): void {
     ensurePrivateDir(this.dir);
-    writeFileDurably(this.headPath(location), JSON.stringify({ ...head, location }), this.dir);
+    const path = this.headPath(location);
+    withLockFile(`${path}.lock`, () => {
+      let stored: SignedHead | undefined;
+      try {
+        stored = this.readHead(location);
+      } catch (e) {
+        if (!(e instanceof KeyFileError)) throw e;
+        stored = undefined;
+      }
+      if (stored !== undefined && stored.databaseId === head.databaseId && stored.seq >= head.seq) return;
+      writeFileDurably(path, JSON.stringify({ ...head, location }), this.dir);
+    });
   }
 
   removeHead(location: string): void {

@@ -216,6 +216,11 @@ export const serverMessages = {
   inputTooSmall: '{{field}}: at least {{limit}}',
   inputNotAllowed: '{{field}}: not one of the allowed choices',
   inputUnexpected: '{{field}}: not expected in this request',
+  // Sign-out and lock when the audit trail cannot be written
+  signOutNotRecorded:
+    'you are signed out, but the sign-out could not be recorded in the audit trail ({{error}}): tell the administrator',
+  lockNotRecorded:
+    'the workstation is locked, but the lock could not be recorded in the audit trail ({{error}}): tell the administrator',
 } as const;
 
 export type ServerMessageKey = keyof typeof serverMessages;

@@ -929,6 +929,8 @@ export const zhCN: Messages = {
     inputTooSmall: '“{{field}}”不能小于 {{limit}}',
     inputNotAllowed: '“{{field}}”不是允许的选项之一',
     inputUnexpected: '此请求不应包含“{{field}}”',
+    signOutNotRecorded: '您已退出登录，但退出登录未能写入审计记录（{{error}}）：请告知管理员',
+    lockNotRecorded: '工作站已锁定，但锁定未能写入审计记录（{{error}}）：请告知管理员',
   },
   fieldName: {
     acknowledgement: '确认理由',

@@ -1,4 +1,5 @@
-import { ok } from '../../core/result';
+import { said } from '../../core/messages';
+import { err, ok } from '../../core/result';
 import { listUsers } from '../../db/queries/users';
 import {
   changePassword,
@@ -13,6 +14,8 @@ import {
 import { siteSettings } from '../auth/settings';
 import type { AreaContext } from './context';
 import type { GatedHandlers } from './gates';
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Signing in and out, the workstation's lock, passwords and the user accounts. */
 export const authHandlers = ({ db, audit, now, session, deps }: AreaContext) =>
@@ -53,9 +56,13 @@ export const authHandlers = ({ db, audit, now, session, deps }: AreaContext) =>
       session.start(signed.value);
       return ok(signed.value);
     },
+    // The session ends (or locks) whatever happens to its record; a record that cannot be written
+    // (the database's disk full or read-only) is said in the answer, never a reason to stay signed in.
     'auth:signOut': () => {
       const current = session.peek() ?? session.lockedUser();
-      if (current !== undefined)
+      session.end();
+      if (current === undefined) return ok(null);
+      try {
         audit.append({
           atUtc: now().toISOString(),
           actor: current.username,
@@ -63,13 +70,16 @@ export const authHandlers = ({ db, audit, now, session, deps }: AreaContext) =>
           action: 'user.signOut',
           outcome: 'confirmed',
         });
-      session.end();
+      } catch (e) {
+        return err(said('STORAGE_FAILED', 'signOutNotRecorded', { error: errorText(e) }));
+      }
       return ok(null);
     },
     'auth:lock': () => {
       const current = session.peek();
-      if (current !== undefined) {
-        session.lock();
+      if (current === undefined) return ok(null);
+      session.lock();
+      try {
         audit.append({
           atUtc: now().toISOString(),
           actor: current.username,
@@ -77,6 +87,8 @@ export const authHandlers = ({ db, audit, now, session, deps }: AreaContext) =>
           action: 'user.lock',
           outcome: 'confirmed',
         });
+      } catch (e) {
+        return err(said('STORAGE_FAILED', 'lockNotRecorded', { error: errorText(e) }));
       }
       return ok(null);
     },

@@ -36,6 +36,16 @@ export default tseslint.config(
         'error',
         { object: 'Number', property: 'parseFloat', message: 'Use decimal.js for clinical quantities.' },
       ],
+      // React calls whatever an effect returns as its cleanup: an expression body returns its value
+      // (window.scrollTo returns a Promise in current Chromium, and the unmount then throws).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.name=/^use(Layout|Insertion)?Effect$/] > ArrowFunctionExpression[expression=true][body.type!='ArrowFunctionExpression']",
+          message: 'Give the effect a block body: an expression body is returned and called as the cleanup.',
+        },
+      ],
     },
   },
   {

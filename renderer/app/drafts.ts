@@ -38,7 +38,9 @@ export function dropDrafts(prefix: string): void {
 /** `useState` whose value outlives a lock. */
 export function useDraftState<T>(key: string, initial: T): [T, (next: T | ((old: T) => T)) => void] {
   const [value, setValue] = useState<T>(() => readDraft<T>(key) ?? initial);
-  useEffect(() => writeDraft(key, value), [key, value]);
+  useEffect(() => {
+    writeDraft(key, value);
+  }, [key, value]);
   return [value, setValue];
 }
 

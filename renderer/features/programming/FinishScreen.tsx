@@ -128,7 +128,9 @@ export function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onB
     [['sessions:unconfirmed']],
   );
   // It replaces a long form: opened at its top, title and patient first, never scrolled past them.
-  useEffect(() => window.scrollTo(0, 0), []);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, []);
   const hard = preview.check.verdict === 'hard';
   const soft = preview.check.verdict === 'soft';
   if (apply.data !== undefined) {

@@ -32,7 +32,9 @@ export function WizardFinish({ wizard, bridgePlan }: { wizard: RefillWizardState
     submit,
     perform,
   } = wizard;
-  useEffect(() => window.scrollTo(0, 0), []);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, []);
   if (s === undefined || preview.data === undefined) return null;
   return (
     <Card size="small" title={t('refill.step.finish')} data-testid="refill-finish">

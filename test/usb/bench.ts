@@ -317,7 +317,12 @@ const results: Array<{ name: string; ok: boolean }> = [];
  * is reported too, so that the entry can be removed once the driver is fixed.
  */
 const KNOWN_DEFECTS: ReadonlyArray<{ id: string; pattern: RegExp; text: string }> = [
-  // None open. K1 (node-usb's transfer timeout read as a USB error), K2 (reopening selected the
+  {
+    id: 'K6',
+    pattern: /Another program is using the wand/,
+    text: 'after a replug the link worker may reopen the wand while its previous claim is still being released (BUSY); seen once in three runs (docs/testing.md)',
+  },
+  // Fixed: K1 (node-usb's transfer timeout read as a USB error), K2 (reopening selected the
   // configuration under the process's own claim) and K3 (node-usb's 'endpoint not found' / 'device
   // not found' after an unplug not read as unplugged) were fixed in drivers/usb/transport.ts; the
   // cases that found them run below as ordinary cases.
@@ -891,81 +896,85 @@ async function until(f: () => boolean, ms: number): Promise<boolean> {
  * a replug, then its worker thread ended in the middle of a request.
  */
 async function workerCase(ctx: Context): Promise<void> {
-  await runCase('link worker: a replugged wand is found again; a crashed worker is replaced', async () => {
-    // The worker claims the interface itself: this thread's link lets it go first.
-    await withTimeout(ctx.link.close(), 3000);
-    const frames: Array<{ direction: 'out' | 'in'; at: number }> = [];
-    const worker = new WorkerLink(join(APP, 'link-worker.cjs'), { mode: 'usb' }, 10_000, (direction) =>
-      frames.push({ direction, at: performance.now() }),
-    );
-    const thread = () => (worker as unknown as { worker: { terminate(): Promise<number> } }).worker;
-    const detail: Json = {};
-    try {
-      emit('INFO', { workerCase: 'worker started, interrogating' });
-      const first = await must(worker.interrogate(), 'interrogate through the worker');
-      check(worker.wandStatus().state === 'pump-found', `state ${worker.wandStatus().state}`);
-      const reports = ctx.bridge.reports.length;
-      const events = hotplug.length;
-      emit('INFO', { workerCase: 'unplugging' });
-      ctx.bridge.send({ cmd: 'unplug' });
-      await ctx.bridge.waitFor('unplugged', reports);
-      await waitForEvent('disconnect', events);
-      // node-usb's hot-plug events reach the worker thread or not (they did not in this guest):
-      // what it reports on its own before the next request is recorded, not required.
-      detail.reportedBeforeARequest = (await until(() => worker.wandStatus().state === 'disconnected', 1500))
-        ? 'disconnected'
-        : worker.wandStatus().state;
-      const whileGone = await worker.interrogate();
-      check(!whileGone.ok, 'an interrogation answered with the wand unplugged');
-      check(
-        worker.wandStatus().state === 'disconnected',
-        `after a request with the wand unplugged the worker reports ${worker.wandStatus().state}`,
+  await runCase(
+    'link worker: a replugged wand is found again; a crashed worker is replaced',
+    async () => {
+      // The worker claims the interface itself: this thread's link lets it go first.
+      await withTimeout(ctx.link.close(), 3000);
+      const frames: Array<{ direction: 'out' | 'in'; at: number }> = [];
+      const worker = new WorkerLink(join(APP, 'link-worker.cjs'), { mode: 'usb' }, 10_000, (direction) =>
+        frames.push({ direction, at: performance.now() }),
       );
-      detail.whileUnplugged = whileGone.error.message;
-      emit('INFO', { workerCase: 'replugging' });
-      ctx.bridge.send({ cmd: 'replug' });
-      await ctx.bridge.waitFor('replugged', reports);
-      const connect = await waitForEvent('connect', events);
-      ctx.device = connect.device;
-      // The same WorkerLink, the same worker thread: it finds the replugged wand (a new device object).
-      const sameThread = thread();
-      const after = await must(worker.interrogate(), 'interrogate through the worker after the replug');
-      check(thread() === sameThread, 'the worker was replaced to reach the replugged wand');
-      check(after.serial === first.serial, `another pump: ${after.serial}`);
-      const write = writeOf(runningProgram(after));
-      const applied = await must(worker.program(write), 'program through the worker after the replug');
-      check(applied.applied, 'the write was not applied');
-      const back = await must(worker.interrogate(), 'read-back through the worker');
-      const mismatches = compareReadBack(write, back);
-      check(mismatches.length === 0, `read-back: ${mismatches.join('; ')}`);
+      const thread = () => (worker as unknown as { worker: { terminate(): Promise<number> } }).worker;
+      const detail: Json = {};
+      try {
+        emit('INFO', { workerCase: 'worker started, interrogating' });
+        const first = await must(worker.interrogate(), 'interrogate through the worker');
+        check(worker.wandStatus().state === 'pump-found', `state ${worker.wandStatus().state}`);
+        const reports = ctx.bridge.reports.length;
+        const events = hotplug.length;
+        emit('INFO', { workerCase: 'unplugging' });
+        ctx.bridge.send({ cmd: 'unplug' });
+        await ctx.bridge.waitFor('unplugged', reports);
+        await waitForEvent('disconnect', events);
+        // node-usb's hot-plug events reach the worker thread or not (they did not in this guest):
+        // what it reports on its own before the next request is recorded, not required.
+        detail.reportedBeforeARequest = (await until(() => worker.wandStatus().state === 'disconnected', 1500))
+          ? 'disconnected'
+          : worker.wandStatus().state;
+        const whileGone = await worker.interrogate();
+        check(!whileGone.ok, 'an interrogation answered with the wand unplugged');
+        check(
+          worker.wandStatus().state === 'disconnected',
+          `after a request with the wand unplugged the worker reports ${worker.wandStatus().state}`,
+        );
+        detail.whileUnplugged = whileGone.error.message;
+        emit('INFO', { workerCase: 'replugging' });
+        ctx.bridge.send({ cmd: 'replug' });
+        await ctx.bridge.waitFor('replugged', reports);
+        const connect = await waitForEvent('connect', events);
+        ctx.device = connect.device;
+        // The same WorkerLink, the same worker thread: it finds the replugged wand (a new device object).
+        const sameThread = thread();
+        const after = await must(worker.interrogate(), 'interrogate through the worker after the replug');
+        check(thread() === sameThread, 'the worker was replaced to reach the replugged wand');
+        check(after.serial === first.serial, `another pump: ${after.serial}`);
+        const write = writeOf(runningProgram(after));
+        const applied = await must(worker.program(write), 'program through the worker after the replug');
+        check(applied.applied, 'the write was not applied');
+        const back = await must(worker.interrogate(), 'read-back through the worker');
+        const mismatches = compareReadBack(write, back);
+        check(mismatches.length === 0, `read-back: ${mismatches.join('; ')}`);
 
-      // The worker thread ends (as a crash ends it) while a request waits for the wand's answer.
-      const crashed = thread();
-      frames.length = 0;
-      const pending = worker.interrogate();
-      check(await until(() => frames.some((f) => f.direction === 'out'), 5000), 'the request never reached the wand');
-      emit('INFO', { workerCase: 'ending the worker thread mid-request' });
-      void crashed.terminate();
-      const lost = await pending;
-      check(
-        !lost.ok && lost.error.message.startsWith('The wand process stopped'),
-        `the request in flight at the crash was answered ${JSON.stringify(lost)}`,
-      );
-      // The next request starts a new worker, which claims the interface the dead one held.
-      const t0 = Date.now();
-      emit('INFO', { workerCase: 'interrogating through a new worker' });
-      const again = await must(worker.interrogate(), 'interrogate through the new worker');
-      check(thread() !== crashed, 'the crashed worker was not replaced');
-      check(again.serial === first.serial, `another pump: ${again.serial}`);
-      Object.assign(detail, { crashTold: lost.error.message, newWorkerMs: Date.now() - t0 });
-    } finally {
-      emit('INFO', { workerCase: 'closing' });
-      await withTimeout(worker.close(), 3000);
-      // The next cases use this thread's link again, on the wand's current device object.
-      attach(ctx, ctx.device);
-    }
-    return detail;
-  });
+        // The worker thread ends (as a crash ends it) while a request waits for the wand's answer.
+        const crashed = thread();
+        frames.length = 0;
+        const pending = worker.interrogate();
+        check(await until(() => frames.some((f) => f.direction === 'out'), 5000), 'the request never reached the wand');
+        emit('INFO', { workerCase: 'ending the worker thread mid-request' });
+        void crashed.terminate();
+        const lost = await pending;
+        check(
+          !lost.ok && lost.error.message.startsWith('The wand process stopped'),
+          `the request in flight at the crash was answered ${JSON.stringify(lost)}`,
+        );
+        // The next request starts a new worker, which claims the interface the dead one held.
+        const t0 = Date.now();
+        emit('INFO', { workerCase: 'interrogating through a new worker' });
+        const again = await must(worker.interrogate(), 'interrogate through the new worker');
+        check(thread() !== crashed, 'the crashed worker was not replaced');
+        check(again.serial === first.serial, `another pump: ${again.serial}`);
+        Object.assign(detail, { crashTold: lost.error.message, newWorkerMs: Date.now() - t0 });
+      } finally {
+        emit('INFO', { workerCase: 'closing' });
+        await withTimeout(worker.close(), 3000);
+        // The next cases use this thread's link again, on the wand's current device object.
+        attach(ctx, ctx.device);
+      }
+      return detail;
+    },
+    ['K6'],
+  );
 }
 
 // ---------------------------------------------------------------- figures

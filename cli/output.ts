@@ -1,6 +1,6 @@
 import type { AppError, ErrorCode } from '../core/result';
 
-/** Exit codes promised in CONTRACTS.md. */
+/** Exit codes promised in docs/cli.md. */
 export const EXIT = { ok: 0, usage: 1, invalid: 2, communication: 3, integrity: 4, unverifiable: 5 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -36,7 +36,7 @@ export interface CatheterModel {
 }
 
 const SIM_SOURCE =
-  'Simulated training pump defined by this project (docs/calculations.md); minimum rate as the reference pump (PRODUCT.md).';
+  'Simulated training pump defined by this project (docs/calculations.md); minimum rate as the reference pump (docs/calculations.md).';
 
 /** The simulated pumps differ only in their reservoir. */
 const simulatedPump = (capacityMl: '20' | '40'): PumpModel => ({

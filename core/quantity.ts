@@ -2,7 +2,7 @@ import * as z from 'zod';
 
 /**
  * Quantities travel as decimal strings, never as binary floating point numbers, so the value a
- * clinician reviews is the exact value stored and sent (see docs and CONTRACTS.md).
+ * clinician reviews is the exact value stored and sent (docs/cli.md).
  */
 export const DecimalStringSchema = z
   .string()

@@ -4,7 +4,7 @@ import { DecimalStringSchema } from './quantity';
 
 /**
  * Units of the clinical quantities. Mass is mg or mcg (1 mg = 1000 mcg); every quantity keeps
- * the mass unit the clinician entered, and outputs use it too (CONTRACTS.md).
+ * the mass unit the clinician entered, and outputs use it too (docs/cli.md).
  */
 export type MassUnit = 'mg' | 'mcg';
 const concentrationUnits = ['mg/mL', 'mcg/mL'] as const;

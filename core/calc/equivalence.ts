@@ -29,6 +29,6 @@ export function morphineEquivalence(route: keyof typeof RATIO, dose: DailyDoseQ)
     parenteral: at('parenteral'),
     intrathecal: at('intrathecal'),
     source:
-      'Commonly cited ratio oral:parenteral:intrathecal morphine ≈ 300:100:1 (PRODUCT.md); individual response varies widely.',
+      'Commonly cited ratio oral:parenteral:intrathecal morphine ≈ 300:100:1 (docs/calculations.md); individual response varies widely.',
   };
 }

@@ -4,7 +4,7 @@ import { IndicationSchema, OpioidToleranceSchema, SpasticityOriginSchema } from 
 import { StrictQuantity } from '../units';
 
 /**
- * Inputs of the calculations as `pumpctl calc` and `pumpctl check` read them (CONTRACTS.md):
+ * Inputs of the calculations as `pumpctl calc` and `pumpctl check` read them (docs/cli.md):
  * strict objects (an unknown field is an error), quantities as decimal strings with units.
  */
 const pumpModel = z.string().min(1).max(40).optional();

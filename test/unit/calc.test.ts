@@ -14,7 +14,7 @@ import { validateProgram } from '../../core/program';
 const mL = (value: string) => ({ value, unit: 'mL' as const });
 const perDay = (value: string) => ({ value, unit: 'mL/day' as const });
 
-describe('worked examples from PRODUCT.md', () => {
+describe('worked examples from docs/calculations.md', () => {
   it('ziconotide at 25 mcg/mL cannot go below 1.2 mcg/day (0.048 mL/day)', () => {
     expect(minimumDeliverableDose({ value: '25', unit: 'mcg/mL' })).toEqual({ value: '1.2', unit: 'mcg/day' });
     expect(

@@ -27,6 +27,15 @@ export const formatDateTimeShort = (iso: string, language: string): string =>
 export const formatDate = (isoDate: string, language: string): string =>
   formatter(language, 'date').format(new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate));
 
-/** A quantity as the pump and the service give it: its exact decimal string and its unit. */
-export const formatQuantity = (quantity: { value: string; unit: string }): string =>
-  `${quantity.value} ${quantity.unit}`;
+/** Translates a key with a default (i18next's TFunction, kept structural so this file needs no i18n import). */
+type Translate = (key: string, options: { defaultValue: string }) => string;
+
+/** A unit as clinicians write it in the interface language (`unitName`: mg/天, μg/天 in Chinese); unknown units as given. */
+export const unitText = (t: Translate, unit: string): string => t(`unitName.${unit}`, { defaultValue: unit });
+
+/**
+ * A quantity as the pump and the service give it: its exact decimal string and its unit, the unit
+ * said through `unitName` when a translation is given (every screen and paper should pass one).
+ */
+export const formatQuantity = (quantity: { value: string; unit: string }, t?: Translate): string =>
+  `${quantity.value} ${t === undefined ? quantity.unit : unitText(t, quantity.unit)}`;

@@ -12,7 +12,16 @@ export const wholeDays = (days: string): string => dec(days).floor().toString();
  * low-reservoir alarm date, or "replace the pump" when the battery is spent. From the server's
  * one forecast, never recomputed here.
  */
-export function ForecastView({ forecast, compact = false }: { forecast: Forecast; compact?: boolean }) {
+export function ForecastView({
+  forecast,
+  compact = false,
+  labelled = true,
+}: {
+  forecast: Forecast;
+  compact?: boolean;
+  /** False in a row already labelled "next refill" (a report or a Finish table): the label is not said twice. */
+  labelled?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const d = (date: string) => formatDate(date, i18n.language);
   if (forecast.replacePump) {
@@ -25,8 +34,9 @@ export function ForecastView({ forecast, compact = false }: { forecast: Forecast
   if (compact) {
     return (
       <span data-testid="forecast-text" data-next={forecast.nextRefillDate} data-limit={forecast.limitingFactor}>
-        {t('dashboard.nextRefill')}: <strong>{d(forecast.nextRefillDate)}</strong> —{' '}
-        {t(`limiting.${forecast.limitingFactor}`)}; {t('dashboard.alarmDate')}: {alarm}
+        {labelled ? `${t('dashboard.nextRefill')}: ` : ''}
+        <strong>{d(forecast.nextRefillDate)}</strong> — {t(`limiting.${forecast.limitingFactor}`)};{' '}
+        {t('dashboard.alarmDate')}: {alarm}
       </span>
     );
   }

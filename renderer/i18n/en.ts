@@ -800,6 +800,8 @@ export const en = {
   paper: {
     phone: 'Tel. {{phone}}',
     date: 'Date',
+    clinicNameNotSet: 'Clinic name not set',
+    clinicPhoneNotSet: 'clinic phone not set (an administrator enters it in the site settings)',
     patientId: 'ID',
     pump: 'Pump',
     serial: 'serial no.',

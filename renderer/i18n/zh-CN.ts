@@ -735,6 +735,8 @@ export const zhCN: Messages = {
     },
   },
   paper: {
+    clinicNameNotSet: '诊所名称未设置',
+    clinicPhoneNotSet: '诊所电话未设置（请管理员在站点设置中填写）',
     phone: '电话 {{phone}}',
     date: '日期',
     patientId: '患者编号',

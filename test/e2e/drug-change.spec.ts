@@ -76,6 +76,10 @@ test('a drug change at a refill: the physician rinses the reservoir; the old dru
   await expect(page.getByTestId('refill-outcome')).toHaveAttribute('data-outcome', 'confirmed');
   await expect(page.getByTestId('patient-card')).toContainText('Drug: Baclofen 500 mcg/mL');
   await expect(page.getByTestId('patient-card')).toContainText('Daily dose: 200 mcg/day');
+  // No clinic name or phone in the site settings: the card says so rather than leaving a blank to call.
+  await expect(page.getByTestId('card-clinic')).toHaveText(
+    'Clinic name not set — clinic phone not set (an administrator enters it in the site settings)',
+  );
 
   const db = readStore(host.databasePath);
   try {

@@ -305,12 +305,15 @@ for (const language of ['en', 'zh-CN'] as const) {
     await expect(report.getByTestId('signatures')).toContainText(zh ? '执行人' : 'Performed by');
     await expect(report.getByTestId('signatures')).toContainText(zh ? '核对人' : 'Witness');
     await expect(report.getByTestId('clinic')).toContainText('City Pain Clinic');
+    await expect(report.getByTestId('clinic')).toContainText(zh ? '电话 010-8888 6666' : 'Tel. 010-8888 6666');
+    await expect(report.getByTestId('clinic-phone-not-set')).toHaveCount(0);
     const card = page.getByTestId('patient-card');
     await expect(card).toContainText('Zhang Wei');
     await expect(card).toContainText('P-0001');
     await expect(card.getByTestId('card-pump')).toContainText('SIM000123');
     await expect(card).toContainText(zh ? '吗啡 10 mg/mL' : 'Morphine 10 mg/mL');
-    await expect(card).toContainText('3.6 mg/day');
+    // Units as clinicians write them in each language (unitName): mg/天 in Chinese.
+    await expect(card).toContainText(zh ? '3.6 mg/天' : '3.6 mg/day');
     await expect(card.getByTestId('forecast')).toBeVisible();
     await expect(card.getByTestId('card-clinic')).toContainText('City Pain Clinic');
     await expect(card.getByTestId('card-clinic')).toContainText(zh ? '电话 010-8888 6666' : 'Tel. 010-8888 6666');

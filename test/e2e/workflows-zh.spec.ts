@@ -69,6 +69,18 @@ test('护士加药：偏差标记、核对人、打印报告', async ({ page }) 
   await page.getByTestId('refill-submit').click();
   await expect(page.getByTestId('refill-report')).toContainText('加药记录报告');
   await expect(page.getByTestId('patient-card')).toContainText('最晚加药日期');
+  // Units as written in Chinese on the card and the report; the report's next-refill row says its label once.
+  await expect(page.getByTestId('patient-card')).toContainText('mg/天');
+  await expect(page.getByTestId('patient-card')).not.toContainText('mg/day');
+  await expect(page.getByTestId('refill-report')).toContainText('mL/天');
+  await expect(page.getByTestId('refill-report').getByTestId('forecast-text').first()).not.toContainText(
+    '最晚加药日期',
+  );
+  // No clinic name or phone in the site settings: the card and the report say so, visibly.
+  await expect(page.getByTestId('card-clinic')).toHaveText(
+    '诊所名称未设置 — 诊所电话未设置（请管理员在站点设置中填写）',
+  );
+  await expect(page.getByTestId('refill-report').getByTestId('clinic')).toContainText('诊所电话未设置');
   await page.screenshot({ path: 'docs/screenshots/refill-report-zh-CN.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
 });

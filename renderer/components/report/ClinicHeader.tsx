@@ -3,21 +3,48 @@ import { pumpApi } from '../../api/client';
 import { useApi } from '../../api/hooks';
 
 /** The clinic's name and phone from the site settings, as every printed page and the patient card carry them. */
-export function useClinic(): { name: string; phone: string } {
+export function useClinic(): { loaded: boolean; name: string; phone: string } {
   const settings = useApi(['settings:get'], () => pumpApi().settings.get({}));
-  return { name: settings.data?.clinicName ?? '', phone: settings.data?.clinicPhone ?? '' };
+  return {
+    loaded: settings.data !== undefined,
+    name: settings.data?.clinicName ?? '',
+    phone: settings.data?.clinicPhone ?? '',
+  };
+}
+
+/**
+ * The clinic's name and phone as printed. A setting left empty is printed as not set, visibly: a
+ * card that says "contact the clinic" with no one to contact must not look complete.
+ */
+export function ClinicContact({ testId, strong }: { testId: string; strong?: boolean }) {
+  const { t } = useTranslation();
+  const clinic = useClinic();
+  // Not yet read: nothing rather than a false "not set".
+  if (!clinic.loaded) return null;
+  const missing = { color: '#a8071a', fontWeight: 600 };
+  return (
+    <p data-testid={testId} style={{ margin: '0 0 12px', fontWeight: strong === true ? 600 : undefined }}>
+      {clinic.name === '' ? (
+        <span style={missing} data-testid="clinic-name-not-set">
+          {t('paper.clinicNameNotSet')}
+        </span>
+      ) : (
+        <strong>{clinic.name}</strong>
+      )}
+      {' — '}
+      {clinic.phone === '' ? (
+        <span style={missing} data-testid="clinic-phone-not-set">
+          {t('paper.clinicPhoneNotSet')}
+        </span>
+      ) : (
+        t('paper.phone', { phone: clinic.phone })
+      )}
+    </p>
+  );
 }
 
 export function ClinicHeader() {
-  const { t } = useTranslation();
-  const clinic = useClinic();
-  if (clinic.name === '' && clinic.phone === '') return null;
-  return (
-    <p data-testid="clinic" style={{ margin: '0 0 12px', fontWeight: 600 }}>
-      {clinic.name}
-      {clinic.phone === '' ? '' : ` — ${t('paper.phone', { phone: clinic.phone })}`}
-    </p>
-  );
+  return <ClinicContact testId="clinic" strong />;
 }
 
 /** Lines for handwritten signatures, each with its role, a name where it is known, and the date. */

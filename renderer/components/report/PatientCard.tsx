@@ -1,8 +1,9 @@
 import { Card } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ForecastView as Forecast, Patient } from '../../../core/api/schemas';
+import { formatQuantity } from '../../app/format';
 import { ForecastView } from '../ForecastView';
-import { useClinic } from './ClinicHeader';
+import { ClinicContact } from './ClinicHeader';
 
 export interface PatientCardData {
   patient: Patient | null;
@@ -17,7 +18,6 @@ export interface PatientCardData {
 /** The card the patient carries: who, which pump, what it gives, when to come back, whom to call. */
 export function PatientCard({ card }: { card: PatientCardData }) {
   const { t } = useTranslation();
-  const clinic = useClinic();
   const row = (label: string, value: string, testId?: string) => (
     <p style={{ margin: '2px 0' }} data-testid={testId}>
       <span style={{ color: '#434343' }}>{label}: </span>
@@ -35,13 +35,12 @@ export function PatientCard({ card }: { card: PatientCardData }) {
         `${card.pumpModel ?? ''} — ${t('paper.serial')} ${card.pumpSerial}`.replace(/^ — /, ''),
         'card-pump',
       )}
-      {row(t('status.drug'), `${t(`drug.${card.drug}`)} ${card.concentration.value} ${card.concentration.unit}`)}
-      {row(t('status.dailyDose'), `${card.dailyDose.value} ${card.dailyDose.unit}`)}
+      {row(t('status.drug'), `${t(`drug.${card.drug}`)} ${formatQuantity(card.concentration, t)}`)}
+      {row(t('status.dailyDose'), formatQuantity(card.dailyDose, t))}
       <ForecastView forecast={card.forecast} />
-      <p style={{ marginTop: 8, marginBottom: 4 }} data-testid="card-clinic">
-        <strong>{clinic.name}</strong>
-        {clinic.phone === '' ? '' : ` — ${t('paper.phone', { phone: clinic.phone })}`}
-      </p>
+      <div style={{ marginTop: 8 }}>
+        <ClinicContact testId="card-clinic" />
+      </div>
       <p style={{ fontSize: 12, margin: 0 }}>{t('report.cardNote')}</p>
     </Card>
   );

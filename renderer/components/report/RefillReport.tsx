@@ -2,7 +2,7 @@ import { Card } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { RefillReport } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
-import { formatDate, formatDateTime } from '../../app/format';
+import { formatDate, formatDateTime, formatQuantity } from '../../app/format';
 import { ForecastView } from '../ForecastView';
 import { SignatureLines } from './ClinicHeader';
 import { ReportDetails } from './ReportDetails';
@@ -37,12 +37,12 @@ export function RefillReportView({ report }: { report: RefillReport }) {
             {
               key: 'drug',
               label: t('status.drug'),
-              children: `${t(`drug.${report.drug}`)} ${report.concentration.value} ${report.concentration.unit}`,
+              children: `${t(`drug.${report.drug}`)} ${formatQuantity(report.concentration, t)}`,
             },
             {
               key: 'dose',
               label: t('status.dailyDose'),
-              children: `${report.dailyDose.value} ${report.dailyDose.unit} (${report.rate.value} mL/day)`,
+              children: `${formatQuantity(report.dailyDose, t)} (${formatQuantity({ value: report.rate.value, unit: 'mL/day' }, t)})`,
             },
             {
               key: 'withdrawn',
@@ -113,7 +113,7 @@ export function RefillReportView({ report }: { report: RefillReport }) {
             {
               key: 'forecast',
               label: t('dashboard.nextRefill'),
-              children: <ForecastView forecast={report.forecast} compact />,
+              children: <ForecastView forecast={report.forecast} compact labelled={false} />,
             },
           ]}
         />

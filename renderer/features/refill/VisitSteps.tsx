@@ -206,7 +206,8 @@ export function VisitSummary({
           key: 'next',
           label: t('dashboard.nextRefill'),
           span: 2,
-          children: preview.forecast === null ? '—' : <ForecastView forecast={preview.forecast} compact />,
+          children:
+            preview.forecast === null ? '—' : <ForecastView forecast={preview.forecast} compact labelled={false} />,
         },
       ]}
     />

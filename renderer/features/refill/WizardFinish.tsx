@@ -87,7 +87,11 @@ export function WizardFinish({ wizard, bridgePlan }: { wizard: RefillWizardState
               key: 'next',
               label: t('dashboard.nextRefill'),
               children:
-                preview.data.forecast === null ? '—' : <ForecastView forecast={preview.data.forecast} compact />,
+                preview.data.forecast === null ? (
+                  '—'
+                ) : (
+                  <ForecastView forecast={preview.data.forecast} compact labelled={false} />
+                ),
             },
           ]}
         />

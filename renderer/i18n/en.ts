@@ -798,10 +798,10 @@ export const en = {
     },
   },
   paper: {
-    phone: 'Tel. {{phone}}',
-    date: 'Date',
     clinicNameNotSet: 'Clinic name not set',
     clinicPhoneNotSet: 'clinic phone not set (an administrator enters it in the site settings)',
+    phone: 'Tel. {{phone}}',
+    date: 'Date',
     patientId: 'ID',
     pump: 'Pump',
     serial: 'serial no.',
@@ -1030,8 +1030,6 @@ export const en = {
     audit_restore: 'Database restored from a backup',
     deny: 'Refused (not permitted)',
   },
-  auditField: {
-    drug: 'Drug',
   auditReason: {
     wrongPassword: 'wrong password',
     unknownUser: 'unknown or disabled user',
@@ -1041,6 +1039,8 @@ export const en = {
     lockedUntil: '{{why}}; locked until {{until}}',
     replacedBy: 'replaced by {{user}}',
   },
+  auditField: {
+    drug: 'Drug',
     concentration: 'Concentration',
     dailyDose: 'Daily dose',
     mode: 'Mode',

@@ -1134,7 +1134,6 @@ export const zhCN: Messages = {
     audit_restore: '从备份恢复数据库',
     deny: '拒绝（无权限）',
   },
-  auditField: {
   auditReason: {
     wrongPassword: '密码错误',
     unknownUser: '用户名不存在或账户已停用',
@@ -1144,6 +1143,7 @@ export const zhCN: Messages = {
     lockedUntil: '{{why}}；锁定至 {{until}}',
     replacedBy: '{{user}} 登录，接替本会话',
   },
+  auditField: {
     drug: '药物',
     concentration: '浓度',
     dailyDose: '日剂量',

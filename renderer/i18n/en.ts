@@ -593,7 +593,8 @@ export const en = {
       doseChange: 'The order is for another daily dose than the pump delivers.',
       modeChange:
         'The order is for another delivery mode (continuous or flex) than the pump runs: a physician changes the mode in Programming.',
-      scheduleChange: 'The order names other flex steps than the pump runs: a physician changes the steps in Programming.',
+      scheduleChange:
+        'The order names other flex steps than the pump runs: a physician changes the steps in Programming.',
     },
     openFullRefill: 'Open the full refill with this order',
     identity: 'Patient and order checked (two identifiers)',
@@ -624,7 +625,8 @@ export const en = {
       patientBolus: 'Patient bolus (volume / duration / lockout / per day)',
     },
     submit: 'Refill the pump (program unchanged)',
-    outcomeUnchanged: 'Confirmed: the program was re-sent unchanged and read back identical; only the reservoir volume changed',
+    outcomeUnchanged:
+      'Confirmed: the program was re-sent unchanged and read back identical; only the reservoir volume changed',
     newVisit: 'Next patient',
     reviewOpened: 'The discrepancy is recorded with your acknowledgement; the pump is on the physician’s review list.',
     noPatient: 'Not registered to a patient',

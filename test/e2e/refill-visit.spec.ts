@@ -3,7 +3,9 @@ import { expectNoSeriousA11yViolations } from './a11y';
 import { clinicPerSpec, openNav, PASSWORD, signIn, writeOrder } from './clinic';
 import { readStore } from './store';
 
-// One clinic, in order: each visit refills the training pump (morphine 10 mg/mL, 3 mg/day).
+// One clinic, in order: each visit refills the training pump (morphine 10 mg/mL, 3 mg/day), on a
+// 1366×768 clinic screen.
+test.use({ viewport: { width: 1366, height: 768 } });
 test.describe.configure({ mode: 'serial' });
 // Whole visits with several sign-ins and accessibility scans: more than the default time on a busy machine.
 test.slow();
@@ -129,6 +131,17 @@ for (const language of ['en', 'zh-CN'] as const) {
     await expect(finish.getByTestId('program-compare')).toContainText('3 mg/day');
     await expect(finish.getByTestId('program-compare')).toContainText('0.3 mL/day');
     await expect(page.locator('#visit_witness_username')).toBeFocused();
+    // The Finish opens at the top: the title, the patient and pump, the comparison, the witness and
+    // the button all in view on the 1366×768 screen, without scrolling.
+    expect(await page.evaluate<number>('window.scrollY')).toBe(0);
+    for (const [what, locator] of [
+      ['title', page.getByRole('heading', { level: 2, name: w.nav })],
+      ['patient and pump', page.getByTestId('pump-banner')],
+      ['program before and after', finish.getByTestId('program-compare')],
+      ['witness', page.locator('#visit_witness_username')],
+      ['button', page.getByTestId('visit-submit')],
+    ] as const)
+      await expect(locator, what).toBeInViewport({ ratio: 1 });
     await page.keyboard.type('nurse.zhao');
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);

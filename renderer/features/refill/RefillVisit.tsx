@@ -1,4 +1,5 @@
-import { Alert, Button, Card, Form, Space, Steps, Typography } from 'antd';
+import { DECIMAL_INPUT } from '../../../core/quantity';
+import { Alert, Button, Card, Col, Form, Row, Space, Steps, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +18,7 @@ import { syringeProblems } from './syringeCheck';
 import { VisitDone } from './VisitDone';
 import { FOCUS, NOT_KEPT, STEP_FIELDS, type VisitForm } from './visitForm';
 import { VisitOrderStep } from './VisitOrderStep';
-import { DECIMAL, SyringeStep, VisitSummary, VolumeStep } from './VisitSteps';
+import { SyringeStep, VisitSummary, VolumeStep } from './VisitSteps';
 
 /** The refill-only visit; a new visit starts with a fresh form. */
 export default function RefillVisit() {
@@ -89,13 +90,15 @@ function Visit({ onNew }: { onNew: () => void }) {
       unwrap(
         await pumpApi().refill.preview({
           withdrawnMl: previewInput.withdrawnMl,
-          ...(DECIMAL.test(previewInput.instilledMl) && step >= 3 ? { instilledMl: previewInput.instilledMl } : {}),
+          ...(DECIMAL_INPUT.test(previewInput.instilledMl) && step >= 3
+            ? { instilledMl: previewInput.instilledMl }
+            : {}),
           ...(values.orderId === undefined ? {} : { prescriptionId: values.orderId }),
           reservoirEmptied: previewInput.emptied,
           ...(/^\d{4}-\d{2}-\d{2}$/.test(previewInput.expiry) ? { beyondUseDate: previewInput.expiry } : {}),
         }),
       ),
-    enabled: status !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2 && report === undefined,
+    enabled: status !== undefined && DECIMAL_INPUT.test(previewInput.withdrawnMl) && step >= 2 && report === undefined,
   });
   const perform = useApiMutation(
     (input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input),
@@ -103,7 +106,12 @@ function Visit({ onNew }: { onNew: () => void }) {
   );
   useEffect(() => {
     const id = FOCUS[step];
-    if (id !== undefined && report === undefined) document.getElementById(id)?.focus();
+    if (id === undefined || report !== undefined) return;
+    // The Finish step opens at the top (title, patient and pump in view on a 1366×768 screen): its
+    // first field takes the focus without scrolling the page past them.
+    const finish = step === FOCUS.length - 1;
+    document.getElementById(id)?.focus({ preventScroll: finish });
+    if (finish) window.scrollTo(0, 0);
   }, [step, report]);
 
   const next = async () => {
@@ -166,13 +174,19 @@ function Visit({ onNew }: { onNew: () => void }) {
   }));
   const checkedOk = check.data?.eligible === true && patient.data != null;
   return (
-    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size={step === 4 ? 'small' : 'middle'} style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
         {t('nav.visit')}
       </Typography.Title>
       <Steps current={step} items={stepItems} size="small" />
       {status !== undefined && <PumpBanner patient={patient.data} pump={status} />}
-      <Form<VisitForm> form={form} name="visit" layout="vertical" initialValues={draft} style={{ maxWidth: 760 }}>
+      <Form<VisitForm>
+        form={form}
+        name="visit"
+        layout="vertical"
+        initialValues={draft}
+        style={{ maxWidth: step === 4 ? undefined : 760 }}
+      >
         {step === 0 && (
           <Card title={t('refill.step.order')}>
             <InterrogateBar />
@@ -249,27 +263,43 @@ function Visit({ onNew }: { onNew: () => void }) {
           </Card>
         )}
         {step === 4 && status !== undefined && check.data !== undefined && preview.data !== undefined && (
-          <Card title={t('visit.finishTitle')} data-testid="visit-finish">
-            <Space orientation="vertical" style={{ width: '100%' }}>
-              <ProgramCompare comparison={check.data.program} after="sent" />
-              <VisitSummary values={values} preview={preview.data} />
-              <WitnessFields />
-              <ErrorAlert error={perform.error} title={t('refill.failed')} />
-              <Space>
-                <Button onClick={() => setStep(3)} disabled={perform.isPending}>
-                  {t('review.back')}
-                </Button>
-                <Button
-                  type="primary"
-                  data-testid="visit-submit"
-                  loading={perform.isPending}
-                  disabled={!check.data.program.identical}
-                  onClick={() => void submit().catch(() => undefined)}
-                >
-                  {t('visit.submit')}
-                </Button>
-              </Space>
-            </Space>
+          <Card
+            size="small"
+            title={t('visit.finishTitle')}
+            data-testid="visit-finish"
+            className="finish-compact finish-form"
+          >
+            {/* One view on a 1366×768 screen: the program before and after beside the volumes, then the witness beside the button. */}
+            <Row gutter={[16, 8]}>
+              <Col xs={24} xl={11}>
+                <ProgramCompare comparison={check.data.program} after="sent" />
+              </Col>
+              <Col xs={24} xl={13}>
+                <VisitSummary values={values} preview={preview.data} />
+              </Col>
+              <Col xs={24} xl={14}>
+                <WitnessFields inline />
+              </Col>
+              <Col xs={24} xl={10}>
+                <Space orientation="vertical" style={{ width: '100%' }}>
+                  <ErrorAlert error={perform.error} title={t('refill.failed')} />
+                  <Space>
+                    <Button onClick={() => setStep(3)} disabled={perform.isPending}>
+                      {t('review.back')}
+                    </Button>
+                    <Button
+                      type="primary"
+                      data-testid="visit-submit"
+                      loading={perform.isPending}
+                      disabled={!check.data.program.identical}
+                      onClick={() => void submit().catch(() => undefined)}
+                    >
+                      {t('visit.submit')}
+                    </Button>
+                  </Space>
+                </Space>
+              </Col>
+            </Row>
           </Card>
         )}
       </Form>

@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Alert, Checkbox, Col, Descriptions, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { RefillReport } from '../../../core/api/schemas';
@@ -8,7 +9,6 @@ import { parseGs1 } from './gs1';
 import { SyringeMismatch } from './RefillParts';
 import type { FormInstance } from 'antd';
 
-export const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 type Preview = {
   expectedResidualMl: string;
@@ -47,7 +47,7 @@ export function SyringeStep({ form, problems, unit }: { form: FormInstance; prob
           <Form.Item
             name="concentration"
             label={t('status.concentration')}
-            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+            rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
           >
             <Input inputMode="decimal" suffix={unit} />
           </Form.Item>
@@ -56,7 +56,7 @@ export function SyringeStep({ form, problems, unit }: { form: FormInstance; prob
           <Form.Item
             name="volumeMl"
             label={t('refill.syringeVolume')}
-            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+            rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
           >
             <Input inputMode="decimal" suffix="mL" />
           </Form.Item>
@@ -109,7 +109,7 @@ export function VolumeStep({
         name="withdrawnMl"
         label={t('refill.withdrawn')}
         hidden={step !== 2}
-        rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+        rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
       >
         <Input inputMode="decimal" suffix="mL" />
       </Form.Item>
@@ -120,7 +120,7 @@ export function VolumeStep({
         <Form.Item
           name="instilledMl"
           label={t('refill.instilled', { capacity: capacityMl })}
-          rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+          rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
         >
           <Input inputMode="decimal" suffix="mL" />
         </Form.Item>

@@ -9,6 +9,12 @@ export const DecimalStringSchema = z
   .max(40)
   .regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a non-negative decimal number written with a dot, e.g. "12.5"');
 
+/**
+ * The grammar of a quantity typed into a form and sent on the wire (core/api/schemas.ts): up to six
+ * digits before and after the dot. The one pattern the screens check their fields with.
+ */
+export const DECIMAL_INPUT = /^\d{1,6}(\.\d{1,6})?$/;
+
 export const units = ['mg/mL', 'mcg/mL', 'mg/day', 'mcg/day', 'mg/h', 'mcg/h', 'mL/day', 'mL'] as const;
 export const UnitSchema = z.enum(units);
 export type Unit = z.infer<typeof UnitSchema>;

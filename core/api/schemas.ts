@@ -5,13 +5,14 @@ import { isValidTimeZone } from '../clock';
 import { SystemicOpioidInputSchema } from '../opioids';
 import { IndicationSchema, SpasticityOriginSchema } from '../library/schema';
 import { StrictQuantity } from '../units';
+import { DECIMAL_INPUT } from '../quantity';
 
 /**
  * Wire schemas of the clinician workflows: what the renderer sends and receives. Every decimal
  * quantity travels as a decimal string; the services do the arithmetic.
  */
 
-const Decimal = z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, 'a decimal number such as 12.5');
+const Decimal = z.string().regex(DECIMAL_INPUT, 'a decimal number such as 12.5');
 const IsoDate = z.iso.date();
 const Text = (max: number) => z.string().trim().max(max);
 

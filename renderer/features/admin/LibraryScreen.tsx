@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Alert, Button, Input, InputNumber, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +10,6 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 
 type Library = z.infer<typeof DrugLibrarySchema>;
 type Entry = Library['entries'][number];
-const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 const EDIT_SOURCE = 'Edited by the site administrator / pharmacist';
 
 /** One limit cell: soft and hard thresholds, blank for none. */
@@ -32,7 +32,7 @@ function BoundCell({
         aria-label={`${label} ${t('level.soft')}`}
         prefix={t('level.soft')}
         value={soft}
-        status={soft === '' || DECIMAL.test(soft) ? '' : 'error'}
+        status={soft === '' || DECIMAL_INPUT.test(soft) ? '' : 'error'}
         onChange={(e) => onChange(e.target.value, hard)}
         style={{ width: 130 }}
       />
@@ -41,7 +41,7 @@ function BoundCell({
         aria-label={`${label} ${t('level.hard')}`}
         prefix={t('level.hard')}
         value={hard}
-        status={hard === '' || DECIMAL.test(hard) ? '' : 'error'}
+        status={hard === '' || DECIMAL_INPUT.test(hard) ? '' : 'error'}
         onChange={(e) => onChange(soft, e.target.value)}
         style={{ width: 130 }}
       />
@@ -72,7 +72,7 @@ export default function LibraryScreen() {
     setDraft({ ...library, entries: library.entries.map((e) => (e.drug === drug ? change(e) : e)) });
   const malformed = library.entries.some((e) =>
     [e.dailyDose.max?.soft, e.dailyDose.max?.hard, e.concentration.max?.soft, e.concentration.max?.hard].some(
-      (v) => v !== undefined && !DECIMAL.test(v),
+      (v) => v !== undefined && !DECIMAL_INPUT.test(v),
     ),
   );
   // The service's own schema says what is wrong (a soft limit above its hard one, a first fill

@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Button, Card, Form, Input, InputNumber, Radio, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +11,6 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { BolusFinish } from './BolusFinish';
 
 type BolusRequest = z.input<typeof BolusRequestSchema>;
-const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 
 interface RequestForm {
   kind: 'single' | 'priming';
@@ -22,7 +22,7 @@ interface RequestForm {
 const toRequest = (v: RequestForm): BolusRequest | undefined => {
   if (v.durationMinutes == null) return undefined;
   if (v.kind === 'single')
-    return v.dose !== undefined && DECIMAL.test(v.dose)
+    return v.dose !== undefined && DECIMAL_INPUT.test(v.dose)
       ? { kind: 'single', dose: v.dose, durationMinutes: v.durationMinutes }
       : undefined;
   return v.primed === undefined
@@ -77,7 +77,7 @@ export default function BolusScreen({ status, onBack }: { status: PumpStatus; on
           <Form.Item
             name="dose"
             label={t('bolus.dose', { unit })}
-            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+            rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
           >
             <Input inputMode="decimal" suffix={unit} />
           </Form.Item>

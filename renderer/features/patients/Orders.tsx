@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Button, Card, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,8 +9,6 @@ import { pumpApi } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
 import { formatDateTime } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
-
-const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 
 /** One line for an order: each drug with its concentration and daily dose. */
 export const orderText = (t: TFunction, order: Pick<Prescription, 'components'>): string =>
@@ -83,21 +82,21 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
       <Form.Item
         name="concentration"
         label={t('status.concentration')}
-        rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+        rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
       >
         <Input inputMode="decimal" suffix={`${unitText}/mL`} style={{ width: 150 }} />
       </Form.Item>
       <Form.Item
         name="dailyDose"
         label={t('status.dailyDose')}
-        rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+        rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
       >
         <Input inputMode="decimal" suffix={`${unitText}/day`} style={{ width: 150 }} />
       </Form.Item>
       <Form.Item
         name="fillVolumeMl"
         label={t('orders.fillVolume')}
-        rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+        rules={[{ pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
       >
         <Input inputMode="decimal" suffix="mL" style={{ width: 120 }} />
       </Form.Item>

@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Alert, Button, Card, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PatientDetail } from '../../../core/api/schemas';
@@ -12,7 +13,6 @@ import { useApiMutation, useClinicToday } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DECIMAL = /^\d+(\.\d+)?$/;
 
 /**
  * The systemic opioids a patient takes before and after the implant, each with its oral morphine
@@ -98,7 +98,7 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
             <Form.Item
               name="dose"
               label={t('opioids.dose')}
-              rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+              rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
             >
               <Input inputMode="decimal" style={{ width: 100 }} />
             </Form.Item>

@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Alert, Card, Descriptions, Form, Input, Select, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { bridgeBolus } from '../../../core/calc/bridge';
@@ -7,8 +8,6 @@ import { deadVolume } from '../../../core/program';
 import { catheterModels, defaultPumpModel, pumpModels } from '../../../core/models';
 import type { PumpStatus } from '../../../core/pump';
 import { dailyDoseUnit, massOf } from '../../../core/units';
-
-const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 
 /**
  * The priming and bridge bolus calculators, from the pump and catheter model data and the pump's
@@ -30,9 +29,9 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
   const primingResult =
     catheter !== undefined &&
     primingValues?.lengthCm !== undefined &&
-    DECIMAL.test(primingValues.lengthCm) &&
+    DECIMAL_INPUT.test(primingValues.lengthCm) &&
     primingValues.rate !== undefined &&
-    DECIMAL.test(primingValues.rate)
+    DECIMAL_INPUT.test(primingValues.rate)
       ? primingBolus({
           pump,
           catheter,
@@ -44,9 +43,9 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
   const bridgeResult =
     catheter !== undefined &&
     b?.newConcentration !== undefined &&
-    DECIMAL.test(b.newConcentration) &&
+    DECIMAL_INPUT.test(b.newConcentration) &&
     b.lengthCm !== undefined &&
-    DECIMAL.test(b.lengthCm)
+    DECIMAL_INPUT.test(b.lengthCm)
       ? bridgeBolus(
           {
             dailyDose: { value: status.dailyDose.value, unit: dailyDoseUnit(mass) },
@@ -83,14 +82,14 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                   <Form.Item
                     name="lengthCm"
                     label={t('helpers.length')}
-                    rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                    rules={[{ pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                   >
                     <Input suffix="cm" style={{ width: 110 }} />
                   </Form.Item>
                   <Form.Item
                     name="rate"
                     label={t('helpers.bolusRate')}
-                    rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                    rules={[{ pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                   >
                     <Input suffix="mL/h" style={{ width: 110 }} />
                   </Form.Item>
@@ -136,14 +135,14 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                   <Form.Item
                     name="newConcentration"
                     label={t('helpers.newConcentration')}
-                    rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                    rules={[{ pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                   >
                     <Input suffix={status.concentration.unit} style={{ width: 150 }} />
                   </Form.Item>
                   <Form.Item
                     name="lengthCm"
                     label={t('helpers.length')}
-                    rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                    rules={[{ pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                   >
                     <Input suffix="cm" style={{ width: 110 }} />
                   </Form.Item>

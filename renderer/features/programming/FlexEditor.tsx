@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Button, Form, Input, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -5,7 +6,6 @@ import { dec } from '../../../core/decimal';
 
 const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
 
-export const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /**
@@ -17,7 +17,8 @@ export function FlexEditor({ unit, steps }: { unit: string; steps: Array<{ start
   const { t } = useTranslation();
   const sorted = steps
     .filter(
-      (s) => s.start !== undefined && HHMM.test(s.start) && s.dailyDose !== undefined && DECIMAL.test(s.dailyDose),
+      (s) =>
+        s.start !== undefined && HHMM.test(s.start) && s.dailyDose !== undefined && DECIMAL_INPUT.test(s.dailyDose),
     )
     .sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
   // The chart shows each step's dose per hour, so an hourly figure typed as daily stands out.
@@ -56,7 +57,7 @@ export function FlexEditor({ unit, steps }: { unit: string; steps: Array<{ start
                 <Form.Item
                   name={[field.name, 'dailyDose']}
                   label={t('flex.dose', { n: i + 1, unit })}
-                  rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                  rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                 >
                   <Input inputMode="decimal" suffix={unit} style={{ width: 160 }} />
                 </Form.Item>

@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Space, Spin, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
@@ -15,7 +16,7 @@ import { InterrogateBar } from '../pump/InterrogateBar';
 import { useLastReading } from '../pump/lastReading';
 import { BolusHelpers } from './BolusHelpers';
 import { FinishScreen } from './FinishScreen';
-import { DECIMAL, FlexEditor, HHMM } from './FlexEditor';
+import { FlexEditor, HHMM } from './FlexEditor';
 import { StopAction } from './StopAction';
 
 const BolusScreen = lazy(() => import('../bolus/BolusScreen'));
@@ -35,17 +36,18 @@ interface ChangeForm {
 }
 
 const toChange = (v: ChangeForm): Change | undefined => {
-  if (v.mode === 'continuous' && !DECIMAL.test(v.dailyDose)) return undefined;
+  if (v.mode === 'continuous' && !DECIMAL_INPUT.test(v.dailyDose)) return undefined;
   const change: Change = { mode: v.mode, dailyDose: v.mode === 'continuous' ? v.dailyDose : '0' };
   if (v.mode === 'flex') {
     const steps = (v.steps ?? []).map((s) => ({ start: s.start ?? '', dailyDose: s.dailyDose ?? '' }));
-    if (steps.length === 0 || steps.some((s) => !HHMM.test(s.start) || !DECIMAL.test(s.dailyDose))) return undefined;
+    if (steps.length === 0 || steps.some((s) => !HHMM.test(s.start) || !DECIMAL_INPUT.test(s.dailyDose)))
+      return undefined;
     change.steps = [...steps].sort((a, b) => a.start.localeCompare(b.start));
   }
   if (v.bolus) {
     if (
       v.volumeMl === undefined ||
-      !DECIMAL.test(v.volumeMl) ||
+      !DECIMAL_INPUT.test(v.volumeMl) ||
       v.durationMinutes == null ||
       v.lockoutMinutes == null ||
       v.maxPerDay == null
@@ -144,7 +146,7 @@ export default function ProgrammingScreen() {
               <Form.Item
                 name="dailyDose"
                 label={t('programming.dailyDose', { unit })}
-                rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                 extra={t('programming.dailyDoseHint')}
               >
                 <Input inputMode="decimal" suffix={unit} />
@@ -158,7 +160,7 @@ export default function ProgrammingScreen() {
                 <Form.Item
                   name="volumeMl"
                   label={t('programming.bolusVolume')}
-                  rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                  rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                 >
                   <Input inputMode="decimal" suffix="mL" style={{ width: 140 }} />
                 </Form.Item>

@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Button, Card, Col, Descriptions, Form, Input, Row, Space } from 'antd';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +7,7 @@ import { ForecastView } from '../../components/ForecastView';
 import { WitnessFields } from '../../components/WitnessFields';
 import { orderText } from '../patients/Orders';
 import { PumpBanner } from './PumpBanner';
-import { DECIMAL, type RefillWizardState } from './useRefillWizard';
+import { type RefillWizardState } from './useRefillWizard';
 
 /**
  * The refill wizard's Finish step, made to fit a 1366×768 clinic screen without scrolling: the
@@ -106,7 +107,7 @@ export function WizardFinish({ wizard, bridgePlan }: { wizard: RefillWizardState
                 <Form.Item
                   name="wasteMl"
                   label={t('refill.waste')}
-                  rules={[{ pattern: DECIMAL, message: t('form.decimal') }]}
+                  rules={[{ pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                 >
                   <Input inputMode="decimal" suffix="mL" style={{ width: 140 }} />
                 </Form.Item>

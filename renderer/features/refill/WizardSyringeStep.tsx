@@ -1,9 +1,10 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Alert, Button, Card, Form, Input, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { drugs } from '../../../core/pump';
 import { parseGs1 } from './gs1';
 import { SyringeMismatch } from './RefillParts';
-import { DECIMAL, type RefillWizardState, type SyringeForm } from './useRefillWizard';
+import { type RefillWizardState, type SyringeForm } from './useRefillWizard';
 
 /** The second step: the syringe as labelled (a GS1 barcode fills lot and expiry), checked against the order. */
 export function WizardSyringeStep({ wizard }: { wizard: RefillWizardState }) {
@@ -46,14 +47,14 @@ export function WizardSyringeStep({ wizard }: { wizard: RefillWizardState }) {
           <Form.Item
             name="concentration"
             label={t('status.concentration')}
-            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+            rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
           >
             <Input inputMode="decimal" suffix={`${mass}/mL`} />
           </Form.Item>
           <Form.Item
             name="volumeMl"
             label={t('refill.syringeVolume')}
-            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+            rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
           >
             <Input inputMode="decimal" suffix="mL" />
           </Form.Item>

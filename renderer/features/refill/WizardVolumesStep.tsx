@@ -1,10 +1,11 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Alert, Button, Card, Checkbox, Form, Input, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ForecastView } from '../../components/ForecastView';
 import { DiscrepancyAck } from './DiscrepancyAck';
-import { DECIMAL, type RefillWizardState } from './useRefillWizard';
+import { type RefillWizardState } from './useRefillWizard';
 
 /**
  * The withdrawn (step 2) and instilled (step 3) volumes on one form: the rinse at a drug change,
@@ -39,7 +40,7 @@ export function WizardVolumesStep({ wizard, bridgePlan }: { wizard: RefillWizard
           <Form.Item
             name="withdrawnMl"
             label={t('refill.withdrawn')}
-            rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+            rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
             hidden={step !== 2}
           >
             <Input inputMode="decimal" suffix="mL" />
@@ -61,7 +62,7 @@ export function WizardVolumesStep({ wizard, bridgePlan }: { wizard: RefillWizard
               <Form.Item
                 name="rinseMl"
                 label={t('refill.rinseVolume')}
-                rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+                rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
               >
                 <Input inputMode="decimal" suffix="mL" style={{ width: 160 }} />
               </Form.Item>
@@ -84,7 +85,7 @@ export function WizardVolumesStep({ wizard, bridgePlan }: { wizard: RefillWizard
             <Form.Item
               name="instilledMl"
               label={t('refill.instilled', { capacity: status.reservoirCapacity.value })}
-              rules={[{ required: true, pattern: DECIMAL, message: t('form.decimal') }]}
+              rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
             >
               <Input inputMode="decimal" suffix="mL" />
             </Form.Item>
@@ -133,7 +134,7 @@ export function WizardVolumesStep({ wizard, bridgePlan }: { wizard: RefillWizard
               !settled ||
               overSyringe ||
               (step === 2 && rinseMissing) ||
-              (step === 3 && (instilled === undefined || !DECIMAL.test(instilled)))
+              (step === 3 && (instilled === undefined || !DECIMAL_INPUT.test(instilled)))
             }
             onClick={() => void next(volumes)}
           >

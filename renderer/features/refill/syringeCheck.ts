@@ -1,8 +1,8 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import type { TFunction } from 'i18next';
 import type { Prescription } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
 
-const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -30,7 +30,7 @@ export function syringeProblems(
   const unit = syringe.concentrationUnit ?? wanted.concentration.unit;
   if (
     syringe.concentration !== undefined &&
-    DECIMAL.test(syringe.concentration) &&
+    DECIMAL_INPUT.test(syringe.concentration) &&
     (unit !== wanted.concentration.unit || !dec(syringe.concentration).eq(wanted.concentration.value))
   ) {
     problems.push(

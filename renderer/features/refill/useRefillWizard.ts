@@ -1,3 +1,4 @@
+import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Form } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -13,7 +14,6 @@ import { useLastReading } from '../pump/lastReading';
 import { syringeProblems as syringeProblemsOf } from './syringeCheck';
 
 /** A decimal as the refill forms accept it (the contract's grammar). */
-export const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Passwords are never kept across a lock. */
@@ -141,14 +141,14 @@ export function useRefillWizard() {
       unwrap(
         await pumpApi().refill.preview({
           withdrawnMl: previewInput.withdrawnMl,
-          ...(DECIMAL.test(previewInput.instilledMl) ? { instilledMl: previewInput.instilledMl } : {}),
+          ...(DECIMAL_INPUT.test(previewInput.instilledMl) ? { instilledMl: previewInput.instilledMl } : {}),
           ...(previewInput.prescriptionId === 0 ? {} : { prescriptionId: previewInput.prescriptionId }),
           reservoirEmptied: previewInput.emptied,
           ...(ISO_DATE.test(previewInput.expiry) ? { beyondUseDate: previewInput.expiry } : {}),
           ...(previewInput.bolus === '' ? {} : { patientBolus: previewInput.bolus }),
         }),
       ),
-    enabled: record !== undefined && DECIMAL.test(previewInput.withdrawnMl) && step >= 2,
+    enabled: record !== undefined && DECIMAL_INPUT.test(previewInput.withdrawnMl) && step >= 2,
   });
   const patient = useQuery({
     queryKey: ['patients:forPump', record?.status.serial],
@@ -172,19 +172,19 @@ export function useRefillWizard() {
   const change = preview.data?.concentrationChange ?? null;
   // The syringe against the order (the order was checked against the pump at the first step).
   const syringeProblems = syringeProblemsOf(t, wanted, syringe, today);
-  const rinseUsed = drugChange && rinseMl !== undefined && DECIMAL.test(rinseMl) ? rinseMl : '0';
+  const rinseUsed = drugChange && rinseMl !== undefined && DECIMAL_INPUT.test(rinseMl) ? rinseMl : '0';
   const overSyringe =
     syringe?.volumeMl !== undefined &&
     instilled !== undefined &&
-    DECIMAL.test(instilled) &&
-    DECIMAL.test(syringe.volumeMl) &&
+    DECIMAL_INPUT.test(instilled) &&
+    DECIMAL_INPUT.test(syringe.volumeMl) &&
     dec(instilled).plus(rinseUsed).gt(syringe.volumeMl);
   const rinseMissing =
-    drugChange && (rinsed !== true || rinseMl === undefined || !DECIMAL.test(rinseMl) || dec(rinseMl).isZero());
+    drugChange && (rinsed !== true || rinseMl === undefined || !DECIMAL_INPUT.test(rinseMl) || dec(rinseMl).isZero());
   const fillDiffers =
     order?.fillVolumeMl != null &&
     instilled !== undefined &&
-    DECIMAL.test(instilled) &&
+    DECIMAL_INPUT.test(instilled) &&
     !dec(instilled).eq(order.fillVolumeMl);
 
   const next = async (form?: { validateFields: () => Promise<unknown> }) => {

@@ -69,6 +69,9 @@ export const catheterModels: readonly CatheterModel[] = [
 export const DEFAULT_PUMP_MODEL_ID = 'sim-40';
 
 export const findPumpModel = (id: string): PumpModel | undefined => pumpModels.find((m) => m.id === id);
+/** The pump model a pump names in its status (the default model when the name is not in the table). */
+export const pumpModelNamed = (name: string | undefined): PumpModel =>
+  pumpModels.find((m) => m.name === name) ?? defaultPumpModel();
 export const findCatheterModel = (id: string): CatheterModel | undefined => catheterModels.find((m) => m.id === id);
 
 export const defaultPumpModel = (): PumpModel => {

@@ -1,14 +1,10 @@
 import { dec } from '../core/decimal';
-import { defaultPumpModel, pumpModels, type PumpModel } from '../core/models';
+import type { PumpModel } from '../core/models';
 import { summarizeProgram, type Infusion, type TherapyProgram } from '../core/program';
 import type { PumpSettings } from '../core/pump';
 import { err, ok, type Result } from '../core/result';
 import type { DailyDoseQ } from '../core/units';
 import { volumeQ } from '../core/units';
-
-/** The pump model a pump names in its status (the default model when the name is not in the table). */
-export const pumpModelNamed = (name: string): PumpModel =>
-  pumpModels.find((m) => m.name === name) ?? defaultPumpModel();
 
 /** A pump's settings as the one therapy model (`core/program.ts`) reads them. */
 function therapyOf(s: PumpSettings): TherapyProgram {

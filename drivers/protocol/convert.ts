@@ -2,7 +2,8 @@ import { dec } from '../../core/decimal';
 import { formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
 import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../../core/result';
-import { programDailyDose, pumpModelNamed } from '../therapy';
+import { pumpModelNamed } from '../../core/models';
+import { programDailyDose } from '../therapy';
 import {
   ALARM_CODES,
   DRUG_CODES,

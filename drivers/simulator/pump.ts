@@ -5,7 +5,8 @@ import type { Result } from '../../core/result';
 import type { DailyDoseQ } from '../../core/units';
 import { offsetText } from '../../core/clock';
 import { EVENTS_PER_PAGE, isWireUtcOffset, MAX_EVENT_PAGES } from '../protocol/messages';
-import { programDailyDose, pumpModelNamed } from '../therapy';
+import { pumpModelNamed } from '../../core/models';
+import { programDailyDose } from '../therapy';
 import { basalRate, deliveredBetween, type RunningBolus } from './delivery';
 
 export type Clock = () => Date;

@@ -1,8 +1,8 @@
 import { Button, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { catheterModels, pumpModels } from '../../../core/models';
+import { catheterModels, pumpModelNamed, pumpModels } from '../../../core/models';
 import { pumpApi } from '../../api/client';
-import { useApiMutation } from '../../api/hooks';
+import { useApiMutation, useClinicToday } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useLastReading } from '../pump/lastReading';
 
@@ -10,17 +10,21 @@ import { useLastReading } from '../pump/lastReading';
 export function RegisterPump({ patientId }: { patientId: number }) {
   const { t } = useTranslation();
   const reading = useLastReading();
+  const today = useClinicToday();
   const register = useApiMutation(
     (v: Parameters<ReturnType<typeof pumpApi>['pumps']['register']>[0]) => pumpApi().pumps.register(v),
     [['patients:get', patientId]],
   );
+  // The form starts with the clinic's today: it waits for the site settings that name its time zone.
+  if (today === undefined) return null;
   return (
     <Form
       layout="inline"
       initialValues={{
         serial: reading?.status.serial ?? '',
-        modelId: pumpModels.find((m) => m.name === reading?.status.model)?.id ?? pumpModels[pumpModels.length - 1]?.id,
-        implantDate: new Date().toISOString().slice(0, 10),
+        modelId: pumpModelNamed(reading?.status.model).id,
+        // The clinic's date, not the UTC one (before 08:00 in Shanghai that is still yesterday).
+        implantDate: today,
         catheterModelId: catheterModels[0]?.id,
       }}
       onFinish={(v: {

@@ -5,7 +5,7 @@ import { bridgeBolus } from '../../../core/calc/bridge';
 import { primingBolus } from '../../../core/calc/priming';
 import { dec, str } from '../../../core/decimal';
 import { deadVolume } from '../../../core/program';
-import { catheterModels, defaultPumpModel, pumpModels } from '../../../core/models';
+import { catheterModels, pumpModelNamed } from '../../../core/models';
 import type { PumpStatus } from '../../../core/pump';
 import { dailyDoseUnit, massOf } from '../../../core/units';
 
@@ -21,7 +21,7 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
   const primingValues = Form.useWatch([], priming) as
     { catheterId?: string; lengthCm?: string; rate?: string } | undefined;
   const b = Form.useWatch([], bridge) as { newConcentration?: string; lengthCm?: string } | undefined;
-  const pump = pumpModels.find((m) => m.name === status.model) ?? defaultPumpModel();
+  const pump = pumpModelNamed(status.model);
   const catheter =
     catheterModels.find((c) => c.id === (primingValues?.catheterId ?? catheterModels[0]?.id)) ?? catheterModels[0];
   const mass = massOf(status.concentration.unit);

@@ -105,7 +105,7 @@ describe('the API dispatcher shared by every host', () => {
     'never says "nothing was sent" when %s fails unforeseen: the command may have reached the pump',
     async (channel) => {
       const failing = { ...handlers([]), [channel]: () => Promise.reject(new Error('failed after the write')) };
-      const result = await createDispatcher(failing as Handlers)(channel, {});
+      const result = await createDispatcher(failing)(channel, {});
       expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL', key: 'unexpectedErrorAfterPump' } });
       expect(result.ok ? '' : result.error.message).not.toMatch(/nothing was sent/i);
     },

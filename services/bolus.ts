@@ -10,13 +10,8 @@ import {
   type PlannedBolus,
 } from '../core/library/clinician-bolus';
 import { checkTherapy } from '../core/library/safety';
-import {
-  clinicianBolusFindingCodes,
-  verdictOf,
-  type DoseCheck,
-  type Finding,
-  type FindingCode,
-} from '../core/library/validate';
+import { clinicianBolusFindingCodes, verdictOf, type Finding, type FindingCode } from '../core/library/findings';
+import { type DoseCheck } from '../core/library/facts';
 import { defaultPumpModel } from '../core/models';
 import type { BolusWrite, ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type AppError, type Result } from '../core/result';

@@ -12,7 +12,7 @@ import {
 import { clinicLocalToUtc } from '../core/clock';
 import { libraryId } from '../core/library/hash';
 import { checkScreeningDose } from '../core/library/screening';
-import type { Finding } from '../core/library/validate';
+import type { Finding } from '../core/library/findings';
 import { dec, str, toPlaces } from '../core/decimal';
 import { concentrationIn, dailyDoseIn, massOf } from '../core/units';
 import { siteSettings } from './auth/settings';
@@ -27,7 +27,8 @@ import {
   type PrescriptionRow,
 } from '../db/queries/clinical';
 import { findPatient, pumpsOfPatient } from '../db/queries/records';
-import { checkDose, checkOpioidRotation } from '../core/library/validate';
+import { checkDose } from '../core/library/validate';
+import { checkOpioidRotation } from '../core/library/opioid-rotation';
 import { activeLibrary } from './library';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { RecordsDeps } from './records';

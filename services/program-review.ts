@@ -1,13 +1,8 @@
 import { dec } from '../core/decimal';
 import type { DrugLibrary } from '../core/library/schema';
 import { checkTherapy, type BatteryState, type TherapyCheck } from '../core/library/safety';
-import {
-  verdictOf,
-  type DoseCheck,
-  type DoseHistoryEntry,
-  type Finding,
-  type PatientContext,
-} from '../core/library/validate';
+import { verdictOf, type Finding } from '../core/library/findings';
+import { type DoseCheck, type DoseHistoryEntry, type PatientContext } from '../core/library/facts';
 import { compareReadBack } from './read-back';
 import type { PumpModel } from '../core/models';
 import {

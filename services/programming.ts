@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { dec } from '../core/decimal';
 import type { DrugLibrary } from '../core/library/schema';
-import type { DoseCheck, Finding } from '../core/library/validate';
+import type { DoseCheck } from '../core/library/facts';
+import type { Finding } from '../core/library/findings';
 import { reviewProgram } from './program-review';
 import { compareReadBack } from './read-back';
 import { defaultPumpModel, type PumpModel } from '../core/models';

@@ -1,6 +1,6 @@
 import { clinicDate } from '../core/clock';
 import type { DrugLibrary } from '../core/library/schema';
-import type { PatientContext } from '../core/library/validate';
+import type { PatientContext } from '../core/library/facts';
 import { defaultPumpModel, findPumpModel, type PumpModel } from '../core/models';
 import {
   opioidDrugs,

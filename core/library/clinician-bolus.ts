@@ -18,7 +18,7 @@ import {
   type VolumeQ,
 } from '../units';
 import type { DrugLibrary, OpioidTolerance } from './schema';
-import type { AddFinding } from './validate';
+import type { AddFinding } from './findings';
 import { said } from '../messages';
 
 /** The pump takes bolus volumes in whole microlitres (docs/wand-protocol.md). */

@@ -6,17 +6,10 @@ import { dec } from '../decimal';
 import { err, ok, type Result } from '../result';
 import type { DrugLibrary } from './schema';
 import { opioidDrugs } from '../opioids';
-import {
-  checkComponent,
-  checkOpioidRotation,
-  libraryOf,
-  verdictOf,
-  type DoseCheck,
-  type DoseHistoryEntry,
-  type Finding,
-  type OpioidDose,
-  type PatientContext,
-} from './validate';
+import { checkComponent, libraryOf } from './validate';
+import { checkOpioidRotation, type OpioidDose } from './opioid-rotation';
+import { verdictOf, type Finding } from './findings';
+import { type DoseCheck, type DoseHistoryEntry, type PatientContext } from './facts';
 import { said } from '../messages';
 
 /** The battery state that limits what may be programmed: at end of service only a stop. */

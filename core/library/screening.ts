@@ -2,7 +2,7 @@ import { dec, str } from '../decimal';
 import type { Drug } from '../pump';
 import { convertMass, type MassUnit } from '../units';
 import type { Bound, DrugEntry, DrugLibrary } from './schema';
-import type { Finding } from './validate';
+import type { Finding } from './findings';
 
 /**
  * The drug library's limit on one intrathecal bolus of a drug: the clinician-bolus entry

@@ -6,7 +6,8 @@ import { flexSummary, formatMinutes, stepDurations } from '../../core/calc/flex'
 import { refillForecast } from '../../core/calc/refill';
 import { dec, str } from '../../core/decimal';
 import { defaultLibrary } from '../../core/library/defaults';
-import { checkDose, verdictRank } from '../../core/library/validate';
+import { checkDose } from '../../core/library/validate';
+import { verdictRank } from '../../core/library/findings';
 import { drugs } from '../../core/pump';
 import { defaultPumpModel } from '../../core/models';
 import { convertMass } from '../../core/units';

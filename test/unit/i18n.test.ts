@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '../../core/result';
-import { findingCodes } from '../../core/library/validate';
+import { findingCodes } from '../../core/library/findings';
 import { en } from '../../renderer/i18n/en';
 import { zhCN } from '../../renderer/i18n/zh-CN';
 

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { defaultLibrary } from '../../core/library/defaults';
 import { canonicalJson, libraryHash } from '../../core/library/hash';
 import { DrugLibrarySchema, libraryRules } from '../../core/library/schema';
-import { checkDose, type DoseCheckInput } from '../../core/library/validate';
+import { checkDose } from '../../core/library/validate';
+import { type DoseCheckInput } from '../../core/library/facts';
 
 const check = (input: DoseCheckInput) => {
   const r = checkDose(defaultLibrary, input);

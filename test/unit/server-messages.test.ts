@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../core/api/contract';
-import { findingCodes } from '../../core/library/validate';
+import { findingCodes } from '../../core/library/findings';
 import { placeholdersOf, serverMessages } from '../../core/messages';
 import { en } from '../../renderer/i18n/en';
 import { zhCN } from '../../renderer/i18n/zh-CN';

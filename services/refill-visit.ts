@@ -6,7 +6,7 @@ import { summarizeProgram } from '../core/program';
 import type { DailyDoseQ } from '../core/units';
 import type { Db } from '../db/connection';
 import { findPumpBySerial } from '../db/queries/records';
-import { orderFor, visitBlockers, type VisitBlocker } from './refill';
+import { orderFor, visitBlockers, type VisitBlocker } from './refill-order';
 import { programOfSettings, settingsOfStatus } from './program-review';
 import type { PumpSettings } from '../core/pump';
 import { said } from '../core/messages';

@@ -15,7 +15,8 @@ import { createPatient, recordPain, registerPump } from '../../services/records'
 import { cancelPrescription, createPrescription } from '../../services/clinical';
 import type { Drug } from '../../core/pump';
 import type { ConcentrationQ, DailyDoseQ } from '../../core/units';
-import { performRefill, type RefillRequest } from '../../services/refill';
+import { performRefill } from '../../services/refill';
+import { type RefillRequest } from '../../services/refill-request';
 import { interrogate } from '../../services/interrogation';
 import { manualClock, tempDir } from './helpers';
 

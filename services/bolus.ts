@@ -23,17 +23,9 @@ import { authorize, type SignedInUser } from './auth/accounts';
 import { workstationTimeZone } from './auth/settings';
 import { batteryOf, programOfStatus, settingsOfStatus } from './program-review';
 import { compareReadBack } from './read-back';
-import {
-  guarded,
-  recordOutcome,
-  retryBookkeeping,
-  reviewedOf,
-  signIfDue,
-  writingSession,
-  hardLimitError,
-  type ProgrammingDeps,
-  type ReviewedProgram,
-} from './programming';
+import { guarded, hardLimitError } from './programming';
+import { recordOutcome, retryBookkeeping, signIfDue, writingSession } from './session-outcomes';
+import { reviewedOf, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
 import { said } from '../core/messages';
 import { reviewContext } from './safety-context';
 

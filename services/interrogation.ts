@@ -8,7 +8,7 @@ import type { PumpLink } from '../drivers/link';
 import { clockWarnings } from '../core/clock-warnings';
 import { siteSettings } from './auth/settings';
 import { clockDriftSeconds } from './pump-maintenance';
-import { settleOpenSessions } from './programming';
+import { settleOpenSessions } from './open-sessions';
 import { said } from '../core/messages';
 
 export interface InterrogationDeps {

@@ -11,7 +11,7 @@ import type { Db } from '../db/connection';
 import type { PatientRow } from '../db/queries/records';
 import { openSessions } from '../db/queries/sessions';
 import { reviewProgram, scheduleStepOf, type ReviewContext } from './program-review';
-import { reviewedOf } from './programming';
+import { reviewedOf } from './programming-request';
 import { said } from '../core/messages';
 
 /** The programming screen's change: the mode and the daily doses, as the clinician types them. */

@@ -2,7 +2,7 @@ import { programSchedule, sameDailyDose } from '../core/program';
 import type { PumpStatus } from '../core/pump';
 import { err, ok, type AppError, type Result } from '../core/result';
 import type { ImplantedPumpRow } from '../db/queries/records';
-import type { ProgrammingDeps } from './programming';
+import type { ProgrammingDeps } from './programming-request';
 import { programOfStatus } from './program-review';
 import { prescriptionOfRow } from './clinical';
 import { findPrescription } from '../db/queries/clinical';

@@ -4,7 +4,7 @@ import type { PumpStatus } from '../core/pump';
 import { insertRefill, type ImplantedPumpRow } from '../db/queries/records';
 import { closePrescription } from '../db/queries/clinical';
 import { insertReview } from '../db/queries/reviews';
-import type { ProgrammingDeps, ProgramResult } from './programming';
+import type { ProgrammingDeps, ProgramResult } from './programming-request';
 import type { ConcentrationChange } from './refill-plan';
 import type { RefillRequest } from './refill-request';
 

@@ -12,7 +12,7 @@ import type { WorkstationSession } from './auth/session';
 import { selectLink, type TrainingOptions } from './link-select';
 import { LinkManager, type WandAttachSource } from './link-manager';
 import { auditKeyDir } from './paths';
-import { resumeOwedSignature, retryBookkeeping, signingFailed } from './programming';
+import { resumeOwedSignature, retryBookkeeping, signingFailed } from './session-outcomes';
 
 export interface RuntimeOptions {
   host: AppInfo['host'];
@@ -116,6 +116,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       // Closing signs the trail's head; on a full disk that fails, and is recorded when the
       // store is next opened with space: closing never throws and always closes the database.
       try {
+        // A head file write still in progress finishes first (a failure is recorded as any other).
+        await audit.settled();
         retryBookkeeping({ audit });
         audit.checkpoint();
       } catch (e) {

@@ -1,7 +1,8 @@
 import { err, ok } from '../../core/result';
 import { allOpenSessions } from '../../db/queries/sessions';
 import { activeLibrary } from '../library';
-import { bookkeepingProblem, resolveUnconfirmed } from '../programming';
+import { bookkeepingProblem } from '../session-outcomes';
+import { resolveUnconfirmed } from '../open-sessions';
 import { appVersion } from '../version';
 import type { AreaContext } from './context';
 import type { GatedHandlers } from './gates';

@@ -14,7 +14,7 @@ import type { ForecastDeps } from '../forecast';
 import { activeLibrary } from '../library';
 import type { LinkManager } from '../link-manager';
 import type { ReviewDeps } from '../program-preview';
-import type { ProgrammingDeps } from '../programming';
+import type { ProgrammingDeps } from '../programming-request';
 import type { ReviewContext } from '../program-review';
 import { reviewContext } from '../safety-context';
 

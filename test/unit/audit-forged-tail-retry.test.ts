@@ -7,7 +7,7 @@ import { FileKeyStore } from '../../db/audit/keys';
 import { databaseLocation } from '../../db/audit/log';
 import { AUDIT_COLUMNS, hashRow } from '../../db/audit/record';
 import { verifyAudit } from '../../db/audit/verify';
-import { bookkeepingProblem, retryBookkeeping } from '../../services/programming';
+import { bookkeepingProblem, retryBookkeeping } from '../../services/session-outcomes';
 import { openRuntime, type Runtime } from '../../services/runtime';
 import { signInThrough, tempDir, TEST_PASSWORD } from './helpers';
 

@@ -9,7 +9,8 @@ import { AuditLog, databaseLocation } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
 import { SimulatorLink } from '../support/simulator-link';
 import type { SignedInUser } from '../../services/auth/accounts';
-import { programPump, retryBookkeeping } from '../../services/programming';
+import { programPump } from '../../services/programming';
+import { retryBookkeeping } from '../../services/session-outcomes';
 import { openRuntime, type Runtime } from '../../services/runtime';
 import { manualClock, tempDir } from './helpers';
 

@@ -8,7 +8,10 @@ import { AuditLog } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
 import { SimulatorLink } from '../support/simulator-link';
 import type { SignedInUser } from '../../services/auth/accounts';
-import { compareReadBack, programPump, resolveUnconfirmed, type ProgrammingDeps } from '../../services/programming';
+import { compareReadBack } from '../../services/read-back';
+import { programPump } from '../../services/programming';
+import { resolveUnconfirmed } from '../../services/open-sessions';
+import { type ProgrammingDeps } from '../../services/programming-request';
 import { manualClock, tempDir } from './helpers';
 
 let dir: string;

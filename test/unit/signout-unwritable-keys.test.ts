@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../../db/audit/keys';
 import { databaseLocation } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
-import { retryBookkeeping } from '../../services/programming';
+import { retryBookkeeping } from '../../services/session-outcomes';
 import { openRuntime, type Runtime } from '../../services/runtime';
 import { signInThrough, tempDir } from './helpers';
 

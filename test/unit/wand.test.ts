@@ -10,7 +10,8 @@ import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pum
 import { trainingLink } from '../../drivers/simulator/training';
 import type { LinkFault } from '../../drivers/simulator/usb-device';
 import type { SignedInUser } from '../../services/auth/accounts';
-import { programPump, resolveUnconfirmed } from '../../services/programming';
+import { programPump } from '../../services/programming';
+import { resolveUnconfirmed } from '../../services/open-sessions';
 import { manualClock, tempDir } from './helpers';
 
 const doctor: SignedInUser = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' };

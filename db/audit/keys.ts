@@ -14,6 +14,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The latest signed chain head of one database file, kept outside it. */
@@ -41,6 +42,12 @@ export interface AuditKeyStore {
   /** The head signed for the database file at `location`; throws KeyFileError when the file is damaged. */
   readHead(location: string): SignedHead | undefined;
   writeHead(location: string, head: SignedHead): void;
+  /**
+   * The same as `writeHead`, with the slow part (writing and syncing the file) off the calling
+   * thread: the promise settles once the head is durably in place (or refused as older than the
+   * stored one). Stores without it are written with `writeHead`.
+   */
+  writeHeadAsync?(location: string, head: SignedHead): Promise<void>;
   removeHead(location: string): void;
 }
 
@@ -257,16 +264,57 @@ export class FileKeyStore implements AuditKeyStore {
     ensurePrivateDir(this.dir);
     const path = this.headPath(location);
     withLockFile(`${path}.lock`, () => {
-      let stored: SignedHead | undefined;
-      try {
-        stored = this.readHead(location);
-      } catch (e) {
-        if (!(e instanceof KeyFileError)) throw e;
-        stored = undefined;
-      }
-      if (stored !== undefined && stored.databaseId === head.databaseId && stored.seq >= head.seq) return;
+      if (this.storedIsAtLeast(location, head)) return;
       writeFileDurably(path, JSON.stringify({ ...head, location }), this.dir);
     });
+  }
+
+  /**
+   * `writeHead` with the temporary file written and fsynced, and the folder synced after the
+   * rename, on libuv's thread pool; only the lock, the comparison with the stored head and the
+   * rename run on the calling thread (synchronously, so no lock is ever held across an await).
+   */
+  async writeHeadAsync(location: string, head: SignedHead): Promise<void> {
+    ensurePrivateDir(this.dir);
+    const path = this.headPath(location);
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    let renamed = false;
+    try {
+      const file = await open(tmp, 'wx', 0o600);
+      try {
+        await file.writeFile(JSON.stringify({ ...head, location }));
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      renamed = withLockFile(`${path}.lock`, () => {
+        if (this.storedIsAtLeast(location, head)) return false;
+        renameSync(tmp, path);
+        return true;
+      });
+    } finally {
+      // A full disk, or a later head already in place, leaves no temporary file behind.
+      if (!renamed) rmSync(tmp, { force: true });
+    }
+    if (process.platform === 'win32') return;
+    const folder = await open(this.dir, 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
+
+  /** True when the stored head is of the same database and names the same or a later record (a damaged one is not). */
+  private storedIsAtLeast(location: string, head: SignedHead): boolean {
+    let stored: SignedHead | undefined;
+    try {
+      stored = this.readHead(location);
+    } catch (e) {
+      if (!(e instanceof KeyFileError)) throw e;
+      stored = undefined;
+    }
+    return stored !== undefined && stored.databaseId === head.databaseId && stored.seq >= head.seq;
   }
 
   removeHead(location: string): void {

@@ -34,6 +34,12 @@ export const databaseLocation = (db: Db): string | undefined => {
 /** Actions after which the chain head is signed at once (the end of a user's session). */
 const SIGN_AFTER = new Set(['user.signOut']);
 
+/** A head signed in a write transaction, and why it was due. */
+interface Signed {
+  head: SignedHead;
+  why: 'count' | 'session';
+}
+
 interface CheckpointRow {
   seq: number;
   head_hash: string;
@@ -57,7 +63,17 @@ export class AuditLog {
   readonly location: string | undefined;
   /** Why the last checkpoint was not signed, if it was not. */
   signingProblem: string | undefined;
-  private due = false;
+  /** A checkpoint is due: 'count' every `checkpointEvery` records, 'session' after a sign-out. */
+  private due: 'count' | 'session' | undefined;
+  /**
+   * The last record this process committed on its own (not inside a caller's transaction), so the
+   * next append need not read the head first: its INSERT checks in the same statement that this
+   * is still the last record (any other writer, or a changed tail, makes it fall back).
+   */
+  private last: { seq: number; hash: string } | undefined;
+  /** The head file write in progress off the append path, and the latest head waiting for it. */
+  private headWrite: Promise<void> | undefined;
+  private nextHead: SignedHead | undefined;
   /**
    * Checkpoints this process signed and stored in the database but could not write to the head
    * file outside it (a full or read-only key folder): their record and chain hash, kept in memory
@@ -73,6 +89,7 @@ export class AuditLog {
   /** The checkpoint row, in a savepoint: a signature that cannot be stored never undoes the records. */
   private readonly storeCheckpoint;
   private readonly insert;
+  private readonly insertAfter;
   private readonly insertCheckpoint;
   private readonly lastCheckpoint;
   private readonly recordHash;
@@ -101,6 +118,11 @@ export class AuditLog {
     this.insert = db.prepare(
       `INSERT INTO audit_log (seq, at_utc, pump_time, actor, role, witness, patient_id, pump_serial, action, old_json, new_json,
          reason, acks_json, library_version, outcome, prev_hash, hash) VALUES (${Array(17).fill('?').join(', ')})`,
+    );
+    this.insertAfter = db.prepare(
+      `INSERT INTO audit_log (seq, at_utc, pump_time, actor, role, witness, patient_id, pump_serial, action, old_json, new_json,
+         reason, acks_json, library_version, outcome, prev_hash, hash) SELECT ${Array(17).fill('?').join(', ')}
+       WHERE EXISTS (SELECT 1 FROM audit_log WHERE seq = ? AND hash = ?) AND NOT EXISTS (SELECT 1 FROM audit_log WHERE seq > ?)`,
     );
     this.insertCheckpoint = db.prepare(
       'INSERT INTO audit_checkpoints (seq, head_hash, at_utc, mac, meta_hash) VALUES (?, ?, ?, ?, ?)',
@@ -168,23 +190,58 @@ export class AuditLog {
    */
   append(entry: AuditEntry): { seq: number; hash: string } {
     assertSafeIdentifiers(entry);
-    if (this.db.inTransaction) return this.write(entry);
+    if (this.db.inTransaction) {
+      // The caller's transaction may still roll back: what it writes is not remembered as the last record.
+      this.last = undefined;
+      return this.write(entry);
+    }
+    const quick = this.appendAfterLast(entry);
+    if (quick !== undefined) return quick;
     const { record, signed } = this.appendTx.immediate(entry);
+    this.last = record;
     this.afterCommit(signed);
     return record;
+  }
+
+  /**
+   * The common append, one statement in its own (autocommit) transaction: chained to the last
+   * record this process committed, inserted only if that record is still the last one with that
+   * hash (checked by the INSERT itself, under the write lock). Undefined when it did not apply —
+   * another process appended, the tail changed, or this record makes a checkpoint due — and the
+   * record is then appended after reading the head, as always.
+   */
+  private appendAfterLast(entry: AuditEntry): { seq: number; hash: string } | undefined {
+    const last = this.last;
+    if (last === undefined || this.due !== undefined) return undefined;
+    const seq = last.seq + 1;
+    if (this.dueAfter(seq, entry) !== undefined) return undefined;
+    const row = toRow(seq, entry, last.hash);
+    const hash = hashRow(row);
+    if (this.insertAfter.run(...row, hash, last.seq, last.hash, last.seq).changes !== 1) {
+      this.last = undefined;
+      return undefined;
+    }
+    this.last = { seq, hash };
+    return this.last;
+  }
+
+  /** Whether appending record `seq` makes a checkpoint due, and why. */
+  private dueAfter(seq: number, entry: AuditEntry): 'count' | 'session' | undefined {
+    if (SIGN_AFTER.has(entry.action)) return 'session';
+    return seq % (this.options.checkpointEvery ?? 64) === 0 ? 'count' : undefined;
   }
 
   /** Runs `fn` in one write transaction (records and data commit together, with a due checkpoint), then writes the signed head. */
   commit<T>(fn: () => T): T {
     // Nested in a caller's transaction: a savepoint; signing waits for the outer commit.
     if (this.db.inTransaction) return this.db.transaction(fn)();
-    const { value, signed } = this.commitTx.immediate(fn) as { value: T; signed: SignedHead | undefined };
+    const { value, signed } = this.commitTx.immediate(fn) as { value: T; signed: Signed | undefined };
     this.afterCommit(signed);
     return value;
   }
 
   checkpointIfDue(): void {
-    if (this.due && !this.db.inTransaction) this.checkpoint();
+    if (this.due !== undefined && !this.db.inTransaction) this.checkpoint();
   }
 
   private write(entry: AuditEntry): { seq: number; hash: string } {
@@ -193,7 +250,8 @@ export class AuditLog {
     const row = toRow(seq, entry, last?.hash ?? genesisHash(this.databaseId));
     const hash = hashRow(row);
     this.insert.run(...row, hash);
-    if (seq % (this.options.checkpointEvery ?? 64) === 0 || SIGN_AFTER.has(entry.action)) this.due = true;
+    const due = this.dueAfter(seq, entry);
+    if (due === 'session' || (due === 'count' && this.due === undefined)) this.due = due;
     return { seq, hash };
   }
 
@@ -203,27 +261,71 @@ export class AuditLog {
    * that goes wrong leaves the checkpoint due, to be made after the commit as `checkpoint()` does,
    * so the records commit whatever happens to their signature.
    */
-  private signDueInside(): SignedHead | undefined {
-    if (!this.due) return undefined;
+  private signDueInside(): Signed | undefined {
+    const why = this.due;
+    if (why === undefined) return undefined;
     try {
       const head = this.sign();
       if (head !== undefined) this.storeCheckpoint(head, this.now().toISOString());
-      this.due = false;
-      return head;
+      this.due = undefined;
+      return head === undefined ? undefined : { head, why };
     } catch {
       return undefined;
     }
   }
 
-  /** After the commit: the head signed in it is written outside the database; a checkpoint still due is made now. */
-  private afterCommit(signed: SignedHead | undefined): void {
+  /**
+   * After the commit: the head signed in it is written outside the database; a checkpoint still
+   * due is made now. The head of a checkpoint due by count is written off the append path when the
+   * host takes signing failures (`onSigningFailure`, called when the write fails): the append
+   * returns after its commit, and the head file is written and synced meanwhile. A session's end
+   * (sign-out) is written before it returns.
+   */
+  private afterCommit(signed: Signed | undefined): void {
     try {
-      if (signed !== undefined) this.publish(signed);
-      else this.checkpointIfDue();
+      if (signed === undefined) this.checkpointIfDue();
+      else if (signed.why === 'count' && this.options.onSigningFailure !== undefined) this.publishLater(signed.head);
+      else this.publish(signed.head);
     } catch (e) {
       if (this.options.onSigningFailure === undefined) throw e;
       this.options.onSigningFailure(e);
     }
+  }
+
+  /**
+   * Writes `head` to the head file without waiting for it: one write at a time, and of the heads
+   * signed meanwhile only the latest (the head file never moves backwards, so the earlier ones
+   * would be skipped anyway). Until a head is written, `unpublished` remembers it, as for a write
+   * that failed; a failure goes to `onSigningFailure`, which records and retries it.
+   */
+  private publishLater(head: SignedHead): void {
+    const location = this.location;
+    if (location === undefined) return;
+    this.unpublished.set(head.seq, head.hash);
+    if (this.headWrite !== undefined) {
+      this.nextHead = head;
+      return;
+    }
+    const write =
+      this.keys.writeHeadAsync?.(location, head) ?? Promise.resolve().then(() => this.keys.writeHead(location, head));
+    this.headWrite = write
+      .then(
+        () => {
+          for (const seq of [...this.unpublished.keys()]) if (seq <= head.seq) this.unpublished.delete(seq);
+        },
+        (e: unknown) => this.options.onSigningFailure?.(e),
+      )
+      .finally(() => {
+        this.headWrite = undefined;
+        const next = this.nextHead;
+        this.nextHead = undefined;
+        if (next !== undefined) this.publishLater(next);
+      });
+  }
+
+  /** Resolves when no head file write is in progress (before closing the database, or to read the head file). */
+  async settled(): Promise<void> {
+    while (this.headWrite !== undefined) await this.headWrite;
   }
 
   /**
@@ -235,7 +337,7 @@ export class AuditLog {
    */
   checkpoint(): SignedHead | undefined {
     if (this.db.inTransaction) throw new Error('checkpoint after the transaction commits, never inside it');
-    this.due = false;
+    this.due = undefined;
     const head = this.sign();
     if (head === undefined) return undefined;
     this.insertCheckpoint.run(head.seq, head.hash, this.now().toISOString(), head.mac, head.metaHash);

@@ -56,4 +56,5 @@ export const allBundles = () => [
   { ...node, entryPoints: ['test/support/unconfirmed-session.ts'], outfile: 'dist/test/unconfirmed-session.cjs' },
   { ...node, entryPoints: ['test/support/seed-clinic.ts'], outfile: 'dist/test/seed-clinic.cjs' },
   { ...node, entryPoints: ['test/support/store-opener.ts'], outfile: 'dist/test/store-opener.cjs' },
+  { ...node, entryPoints: ['test/support/fake-node-usb.ts'], outfile: 'dist/test/fake-node-usb.cjs' },
 ];

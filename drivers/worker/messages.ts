@@ -16,6 +16,13 @@ export interface LinkWorkerData {
   stallMs?: number;
   /** Post every frame exchanged with the wand to the host (kept with the programming session). */
   frames?: boolean;
+  /**
+   * The worker's node-usb calls in flight, shared with the host (a `NativeGate`'s cell, over a
+   * SharedArrayBuffer): the host ends the thread only after locking it at 0.
+   */
+  nativeCalls?: Int32Array;
+  /** Test hook: a module to take `WebUSB` from instead of node-usb (its file path). */
+  usbModule?: string;
 }
 
 export type LinkRequest =

@@ -3,21 +3,49 @@ import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandSta
 import { appError, err, type Result } from '../../core/result';
 import type { PumpClockSetting, PumpLink } from '../link';
 import type { LinkFrame, LinkRequest, LinkResponse, LinkWorkerData } from './messages';
+import { NativeGate } from './native-gate';
 
 type Pending = { resolve: (r: LinkResponse) => void; timer: NodeJS.Timeout };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** How long a worker asked to end may take to end itself before the host ends it (when it safely can). */
+const RETIRE_GRACE_MS = 3_000;
+/** How long the next request or `close()` waits for a worker that is ending (its claim is released then). */
+const RETIRE_WAIT_MS = 8_000;
+const RESET =
+  'The wand did not answer in time and was reset. Check the wand connection and try again; if a program was being sent, interrogate the pump to confirm what it applied.';
+const STOPPED =
+  'The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.';
+
+interface Started {
+  worker: Worker;
+  gate: NativeGate;
+  exited: Promise<number>;
+  /** Asked to end: what it says or does from then on belongs to requests already failed. */
+  ended: boolean;
+}
 
 /**
  * A pump link whose wand lives in a worker thread. A request the worker does not answer in time
  * (a stalled USB stack) fails with a typed error and the worker is replaced; the host's event loop
  * is never blocked.
+ *
+ * A worker is never ended while a node-usb call is pending in it (that aborts the whole process:
+ * K7, docs/testing.md). To end one, it is asked to (`close`): it ends its link — its transfers end
+ * by their USB timeouts, the interface is released and the device closed — and exits. A worker
+ * that has not exited after `RETIRE_GRACE_MS` (its JavaScript stuck) is ended by the host only
+ * once its gate shows no node-usb call in flight and is locked, so that none can start; until
+ * then it is left to finish. The next request waits for the ended worker (at most
+ * `RETIRE_WAIT_MS`), so that the new one finds the interface released.
  */
 export class WorkerLink implements PumpLink {
   readonly kind: LinkKind;
-  private worker: Worker;
+  private current: Started;
   private next = 1;
   private readonly pending = new Map<number, Pending>();
   private status: WandStatus = { state: 'disconnected', linkQuality: null, pumpSerial: null };
+  /** Workers asked to end that have not exited yet. */
+  private readonly retiring = new Set<Promise<number>>();
 
   constructor(
     private readonly file: string,
@@ -27,32 +55,43 @@ export class WorkerLink implements PumpLink {
     private readonly onFrame?: (direction: 'out' | 'in', bytes: Uint8Array) => void,
   ) {
     this.kind = data.mode === 'usb' ? 'usb' : 'simulator';
-    this.worker = this.start();
+    this.current = this.start();
   }
 
-  /** False once the worker crashed or exited: the next request starts a new one at once. */
+  /** The worker thread in use (the kernel bench watches it). */
+  get worker(): Worker {
+    return this.current.worker;
+  }
+
+  /** False once the worker crashed or exited: the next request starts a new one. */
   private alive = true;
   private closing = false;
 
-  private start(): Worker {
+  private start(): Started {
+    const gate = new NativeGate();
     const worker = new Worker(this.file, {
-      workerData: this.onFrame === undefined ? this.data : { ...this.data, frames: true },
+      workerData: { ...this.data, nativeCalls: gate.cell, ...(this.onFrame === undefined ? {} : { frames: true }) },
     });
     this.alive = true;
-    // A crashed worker fails what it was asked at once and is replaced for the next request.
-    const died = (message: string) => {
-      if (worker !== this.worker) return;
+    const started: Started = {
+      worker,
+      gate,
+      exited: new Promise<number>((resolve) => worker.once('exit', resolve)),
+      ended: false,
+    };
+    // A worker that stopped fails what it was asked at once and is replaced for the next request.
+    const died = () => {
+      if (started !== this.current || started.ended) return;
       this.alive = false;
       this.status = { state: 'disconnected', linkQuality: null, pumpSerial: null };
-      this.failAll(message);
+      this.failAll(STOPPED);
     };
     worker.on('exit', () => {
-      if (!this.closing)
-        died(
-          'The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.',
-        );
+      if (!this.closing) died();
     });
     worker.on('message', (m: LinkResponse | LinkFrame) => {
+      // A worker being ended may still answer: what it says belongs to requests already failed.
+      if (started !== this.current || started.ended) return;
       if (m.method === 'frame') {
         this.onFrame?.(m.direction, m.bytes);
         return;
@@ -64,13 +103,54 @@ export class WorkerLink implements PumpLink {
       this.pending.delete(m.id);
       p.resolve(m);
     });
-    worker.on('error', () =>
-      died(
-        'The wand process stopped with an error; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.',
-      ),
-    );
+    // An error the worker did not catch ends it; 'exit' follows and reports it.
+    worker.on('error', () => undefined);
     worker.unref();
-    return worker;
+    return started;
+  }
+
+  /**
+   * Asks a worker to end (see the class comment); resolves when it has exited, or after
+   * `RETIRE_WAIT_MS` while it is still finishing (it is ended later, when it safely can).
+   */
+  private retire(w: Started): Promise<void> {
+    w.ended = true;
+    w.worker.postMessage({ id: 0, method: 'close' } satisfies LinkRequest);
+    const asked = Date.now();
+    const poll = setInterval(() => {
+      if (Date.now() - asked >= RETIRE_GRACE_MS && w.gate.lockIfIdle()) {
+        clearInterval(poll);
+        void w.worker.terminate();
+      }
+    }, 100);
+    poll.unref();
+    const exited = w.exited.finally(() => {
+      clearInterval(poll);
+      this.retiring.delete(exited);
+    });
+    this.retiring.add(exited);
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      exited.then(() => undefined),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, RETIRE_WAIT_MS);
+        timer.unref();
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  /** Waits for the workers being ended (bounded): the new one must find the wand's interface released. */
+  private async retired(): Promise<void> {
+    if (this.retiring.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.retiring),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, RETIRE_WAIT_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private lastFailure = '';
@@ -84,22 +164,39 @@ export class WorkerLink implements PumpLink {
     this.pending.clear();
   }
 
-  private request(message: WithoutId<LinkRequest>): Promise<LinkResponse> {
+  private starting: Promise<void> | null = null;
+
+  /** The worker to ask: a new one (once the ended ones have exited) after a crash or a timeout. */
+  private async ready(): Promise<Started> {
+    while (this.starting !== null) await this.starting;
+    if (!this.alive && !this.closing) {
+      this.starting = (async () => {
+        await this.retired();
+        this.current = this.start();
+      })().finally(() => (this.starting = null));
+      await this.starting;
+    }
+    return this.current;
+  }
+
+  private async request(message: WithoutId<LinkRequest>): Promise<LinkResponse> {
+    const w = await this.ready();
     const id = this.next++;
-    if (!this.alive && !this.closing) this.worker = this.start();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
+        // The worker is stuck (e.g. a USB stall): everything asked of it fails now, and it is
+        // ended (safely: see `retire`) and replaced for the next request.
         this.pending.delete(id);
-        // The worker is stuck (e.g. a USB stall): replace it rather than wait on it.
-        void this.worker.terminate();
-        this.worker = this.start();
         this.status = { state: 'disconnected', linkQuality: null, pumpSerial: null };
-        this.lastFailure =
-          'The wand did not answer in time and was reset. Check the wand connection and try again; if a program was being sent, interrogate the pump to confirm what it applied.';
+        this.failAll(RESET);
+        if (w === this.current && this.alive) {
+          this.alive = false;
+          void this.retire(w);
+        }
         resolve({ id: -1, method: 'status', wand: this.status });
       }, this.timeoutMs);
       this.pending.set(id, { resolve, timer });
-      this.worker.postMessage({ ...message, id });
+      w.worker.postMessage({ ...message, id });
     });
   }
 
@@ -145,13 +242,12 @@ export class WorkerLink implements PumpLink {
     return { ...this.status };
   }
 
+  /** Ends the worker (safely, see the class comment) and waits for it, bounded. */
   async close(): Promise<void> {
-    if (!this.alive) {
-      this.closing = true;
-      return;
-    }
+    if (this.closing) return;
     this.closing = true;
-    await Promise.race([this.request({ method: 'close' }), new Promise((r) => setTimeout(r, 1000))]);
-    await this.worker.terminate();
+    this.failAll('The wand link was closed.');
+    if (this.alive) await this.retire(this.current);
+    await this.retired();
   }
 }

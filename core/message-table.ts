@@ -221,6 +221,13 @@ export const serverMessages = {
     'you are signed out, but the sign-out could not be recorded in the audit trail ({{error}}): tell the administrator',
   lockNotRecorded:
     'the workstation is locked, but the lock could not be recorded in the audit trail ({{error}}): tell the administrator',
+  // The bookkeeping alarm (app:info): what the audit trail still owes after a storage failure
+  bookkeepingOutcomeNotRecorded: 'the outcome of session {{session}} is not recorded yet ({{detail}})',
+  bookkeepingNotSigned: 'the audit trail is not signed yet ({{detail}})',
+  bookkeepingTrailChanged:
+    'the audit trail is not signed yet, and will not be: it changed since it was signed ({{detail}}). Tell the administrator: verify the trail.',
+  bookkeepingNoKey:
+    'the audit trail is not signed yet: its key is not in the key folder ({{detail}}). Restore the key folder from its backup.',
 } as const;
 
 export type ServerMessageKey = keyof typeof serverMessages;

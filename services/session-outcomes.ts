@@ -1,3 +1,4 @@
+import { englishOf } from '../core/messages';
 import type { AuditLog } from '../db/audit/log';
 import type { AuditEntry } from '../db/audit/record';
 import { openSessions, setSessionOutcome, type SessionOutcome } from '../db/queries/sessions';
@@ -37,6 +38,8 @@ interface Backlog {
   delayMs: number;
   /** Why the owed signature failed, for the alarm. */
   problem?: string | undefined;
+  /** Set when the last try was refused by the audit trail itself (no key, or the trail changed since it was signed). */
+  refusal?: AuditLog['signingRefusal'];
 }
 const backlogs = new WeakMap<AuditLog, Backlog>();
 const RETRY_FIRST_MS = 1_000;
@@ -190,14 +193,17 @@ function retryBacklog(backlog: Backlog): boolean {
       // A refusal to sign (the trail changed since it was signed, a key that is not this trail's) pays nothing.
       if (deps.audit.checkpoint() === undefined) {
         backlog.problem = deps.audit.signingProblem ?? 'the audit trail could not be signed';
+        backlog.refusal = deps.audit.signingRefusal;
         return false;
       }
     } else deps.audit.checkpointIfDue();
     backlog.signatureOwed = false;
     backlog.problem = undefined;
+    backlog.refusal = undefined;
   } catch (e) {
     backlog.signatureOwed = true;
     backlog.problem = message(e);
+    backlog.refusal = undefined;
     return false;
   }
   backlog.delayMs = RETRY_FIRST_MS;
@@ -225,17 +231,37 @@ export function resumeOwedSignature(deps: OutcomeDeps): string | undefined {
   return owed;
 }
 
+/** One thing the trail still owes, as a named message (core/message-table.ts) the UI says in the user's language. */
+export interface BookkeepingMessage {
+  key: 'bookkeepingOutcomeNotRecorded' | 'bookkeepingNotSigned' | 'bookkeepingTrailChanged' | 'bookkeepingNoKey';
+  /** `detail` is the cause as the system gave it (e.g. "EROFS: read-only file system"), shown as it is. */
+  params: Record<string, string>;
+}
+
 /** What this trail still owes (an outcome not yet on disk, a signature not yet made), for the alarm; undefined when nothing. */
-export function bookkeepingProblem(audit: AuditLog): string | undefined {
+export function bookkeepingMessages(audit: AuditLog): BookkeepingMessage[] | undefined {
   const backlog = backlogs.get(audit);
   if (backlog === undefined || (backlog.outcomes.length === 0 && !backlog.signatureOwed)) return undefined;
-  const outcomes = backlog.outcomes.map(
-    (o) => `the outcome of session ${o.session.uuid} is not recorded yet (${o.error})`,
-  );
-  const signature = backlog.signatureOwed
-    ? [`the audit trail is not signed yet${backlog.problem === undefined ? '' : ` (${backlog.problem})`}`]
-    : [];
-  return [...outcomes, ...signature].join('; ');
+  const outcomes = backlog.outcomes.map((o): BookkeepingMessage => ({
+    key: 'bookkeepingOutcomeNotRecorded',
+    params: { session: o.session.uuid, detail: o.error },
+  }));
+  const detail = backlog.problem ?? 'retrying';
+  const signature: BookkeepingMessage[] = !backlog.signatureOwed
+    ? []
+    : backlog.refusal === 'trailChanged'
+      ? [{ key: 'bookkeepingTrailChanged', params: { detail } }]
+      : backlog.refusal === 'noKey'
+        ? [{ key: 'bookkeepingNoKey', params: { detail } }]
+        : [{ key: 'bookkeepingNotSigned', params: { detail } }];
+  return [...outcomes, ...signature];
+}
+
+/** The same in English (logs, the CLI, support). */
+export function bookkeepingProblem(audit: AuditLog): string | undefined {
+  return bookkeepingMessages(audit)
+    ?.map((m) => englishOf(m.key, m.params as never))
+    .join('; ');
 }
 
 /**

@@ -51,8 +51,15 @@ export const AppInfoSchema = z.strictObject({
   host: z.enum(['electron', 'web', 'cli']),
   link: LinkInfoSchema,
   databasePath: z.string(),
-  /** Bookkeeping still owed after a failure (an outcome not on disk, the audit trail not signed): alarmed until done. */
-  bookkeeping: z.string().optional(),
+  /**
+   * Bookkeeping still owed after a failure (an outcome not on disk, the audit trail not signed):
+   * alarmed until done. Each item names a message of core/message-table.ts (`bookkeeping…`) and
+   * its values, said in the user's language.
+   */
+  bookkeeping: z
+    .array(z.strictObject({ key: z.string(), params: z.record(z.string(), z.string()) }))
+    .min(1)
+    .optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

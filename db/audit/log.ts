@@ -63,6 +63,8 @@ export class AuditLog {
   readonly location: string | undefined;
   /** Why the last checkpoint was not signed, if it was not. */
   signingProblem: string | undefined;
+  /** What kind of refusal `signingProblem` is: the key is not here, or the trail no longer agrees with what was signed. */
+  signingRefusal: 'noKey' | 'trailChanged' | undefined;
   /** A checkpoint is due: 'count' every `checkpointEvery` records, 'session' after a sign-out. */
   private due: 'count' | 'session' | undefined;
   /**
@@ -350,12 +352,13 @@ export class AuditLog {
     const last = this.head.get();
     if (last === undefined) return undefined;
     const key = this.keys.existingKey(this.databaseId);
-    if (key === undefined) return this.refuse(`the audit key of database ${this.databaseId} is not in the key store`);
+    if (key === undefined)
+      return this.refuse('noKey', `the audit key of database ${this.databaseId} is not in the key store`);
     const changed = this.changedSinceSigned();
-    if (changed !== undefined) return this.refuse(changed);
+    if (changed !== undefined) return this.refuse('trailChanged', changed);
     const metaHash = digestOfMeta(this.metaRows);
     const problem = this.disagreement(key, metaHash);
-    if (problem !== undefined) return this.refuse(problem);
+    if (problem !== undefined) return this.refuse('trailChanged', problem);
     const mac = checkpointMac(key, this.databaseId, last.seq, last.hash, metaHash);
     return { databaseId: this.databaseId, seq: last.seq, hash: last.hash, metaHash, mac };
   }
@@ -369,6 +372,7 @@ export class AuditLog {
       for (const seq of [...this.unpublished.keys()]) if (seq <= head.seq) this.unpublished.delete(seq);
     }
     this.signingProblem = undefined;
+    this.signingRefusal = undefined;
   }
 
   /**
@@ -413,7 +417,8 @@ export class AuditLog {
     return undefined;
   }
 
-  private refuse(problem: string): undefined {
+  private refuse(kind: 'noKey' | 'trailChanged', problem: string): undefined {
+    this.signingRefusal = kind;
     this.signingProblem = problem;
     return undefined;
   }

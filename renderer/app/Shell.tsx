@@ -158,7 +158,11 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
                   role="alert"
                   data-testid="bookkeeping-alarm"
                   title={t('bookkeeping.title')}
-                  description={info.data.bookkeeping}
+                  description={info.data.bookkeeping.map((m) => (
+                    <div key={`${m.key}:${m.params['session'] ?? ''}`}>
+                      {t(`serverMessage.${m.key}`, { ...m.params, defaultValue: m.key })}
+                    </div>
+                  ))}
                 />
               )}
               {link?.training === true && (

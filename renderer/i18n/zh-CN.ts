@@ -933,6 +933,11 @@ export const zhCN: Messages = {
     inputUnexpected: '此请求不应包含“{{field}}”',
     signOutNotRecorded: '您已退出登录，但退出登录未能写入审计记录（{{error}}）：请告知管理员',
     lockNotRecorded: '工作站已锁定，但锁定未能写入审计记录（{{error}}）：请告知管理员',
+    bookkeepingOutcomeNotRecorded: '会话 {{session}} 的结果尚未记录（{{detail}}）',
+    bookkeepingNotSigned: '审计追踪尚未签名（{{detail}}）',
+    bookkeepingTrailChanged:
+      '审计追踪尚未签名，也不会再签名：签名之后追踪已被更改（{{detail}}）。请告知管理员核验审计追踪。',
+    bookkeepingNoKey: '审计追踪尚未签名：其密钥不在密钥文件夹中（{{detail}}）。请从备份恢复密钥文件夹。',
   },
   fieldName: {
     acknowledgement: '确认理由',

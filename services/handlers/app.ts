@@ -1,7 +1,7 @@
 import { err, ok } from '../../core/result';
 import { allOpenSessions } from '../../db/queries/sessions';
 import { activeLibrary } from '../library';
-import { bookkeepingProblem } from '../session-outcomes';
+import { bookkeepingMessages } from '../session-outcomes';
 import { resolveUnconfirmed } from '../open-sessions';
 import { appVersion } from '../version';
 import type { AreaContext } from './context';
@@ -15,7 +15,7 @@ export const appHandlers = ({ db, audit, link, now, deps, host, databasePath }: 
     // The desktop app answers this itself (it prints its own window); other hosts cannot.
     'report:pdf': () => err(said('NOT_AVAILABLE', 'pdfDesktopOnly', {})),
     'app:info': () => {
-      const owed = bookkeepingProblem(audit);
+      const owed = bookkeepingMessages(audit);
       return ok({
         version: appVersion,
         host,

@@ -107,7 +107,14 @@ describe('a tail forged while its signature is owed', () => {
     expect(bookkeepingProblem(audit)).toMatch(/not signed yet.*changed since it was signed/);
     expect(await dispatch('app:info', {})).toMatchObject({
       ok: true,
-      value: { bookkeeping: expect.stringMatching(/changed since it was signed/) as unknown },
+      value: {
+        bookkeeping: [
+          {
+            key: 'bookkeepingTrailChanged',
+            params: { detail: expect.stringMatching(/changed since it was signed/) as unknown },
+          },
+        ],
+      },
     });
     // Nothing signed the forgery: no checkpoint names it, the head file stays where it was.
     expect(db.prepare('SELECT count(*) FROM audit_checkpoints WHERE seq > ?').pluck().get(signedHead)).toBe(0);

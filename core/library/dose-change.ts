@@ -13,6 +13,18 @@ const increasePercentBound = (entry: DrugEntry, indication: Indication | undefin
       : entry.increasePercent?.unknown;
 
 /**
+ * The starting-dose limit for a patient: the opioid-tolerant one where the library has one and the
+ * patient is known to be tolerant, else the (stricter) one for the opioid-naive.
+ */
+export const startDoseBound = (
+  entry: DrugEntry,
+  tolerance: OpioidTolerance | undefined,
+): { bound: Bound | undefined; tolerant: boolean } => {
+  const tolerant = tolerance === 'tolerant' && entry.startDoseTolerant !== undefined;
+  return { bound: tolerant ? entry.startDoseTolerant : entry.startDose, tolerant };
+};
+
+/**
  * A start (no dose of this drug runs now): the daily dose, and the most with every allowed patient
  * bolus, against the starting-dose limit — a large bolus is a higher start by another door.
  */
@@ -23,8 +35,7 @@ export function checkStart(
   tolerance: OpioidTolerance | undefined,
   add: AddFinding,
 ): void {
-  const tolerant = tolerance === 'tolerant' && entry.startDoseTolerant !== undefined;
-  const bound = tolerant ? entry.startDoseTolerant : entry.startDose;
+  const { bound, tolerant } = startDoseBound(entry, tolerance);
   const who = tolerant
     ? 'opioid-tolerant'
     : entry.startDoseTolerant === undefined

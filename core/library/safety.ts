@@ -1,4 +1,5 @@
-import { checkClinicianBolus, type ClinicianBolusFigures, type ClinicianBolusInput } from './clinician-bolus';
+import type { ClinicianBolusFigures, ClinicianBolusInput } from './clinician-bolus';
+import { checkClinicianBolus } from './clinician-bolus-check';
 import { type PumpModel } from '../models';
 import { summarizeProgram, type ProgramSummary, type TherapyProgram } from '../program';
 import type { Drug } from '../pump';

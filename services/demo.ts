@@ -13,7 +13,7 @@ import { createFirstAdmin, createUser, needsSetup, signIn, type SignedInUser } f
 import { interrogate } from './interrogation';
 import { programPump } from './programming';
 import { createPatient, recordPain, registerPump } from './records';
-import { createPrescription } from './clinical';
+import { createPrescription } from './orders';
 import { performRefill } from './refill';
 
 export interface DemoResult {

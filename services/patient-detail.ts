@@ -2,7 +2,7 @@ import type { PatientDetail } from '../core/api/schemas';
 import { err, ok, type Result } from '../core/result';
 import { doseHistory } from '../db/queries/audit';
 import { findPatient, painHistory, pumpsOfPatient, refillVisits, screeningTrials } from '../db/queries/records';
-import { prescriptionsOfPatient } from './clinical';
+import { prescriptionsOfPatient } from './orders';
 import { systemicOpioidView } from './opioids';
 import type { RecordsDeps } from './records';
 import { said } from '../core/messages';

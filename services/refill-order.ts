@@ -4,7 +4,7 @@ import { err, ok, type AppError, type Result } from '../core/result';
 import type { ImplantedPumpRow } from '../db/queries/records';
 import type { ProgrammingDeps } from './programming-request';
 import { programOfStatus } from './program-review';
-import { prescriptionOfRow } from './clinical';
+import { prescriptionOfRow } from './orders';
 import { findPrescription } from '../db/queries/clinical';
 import type { Prescription } from '../core/api/schemas';
 import { said } from '../core/messages';

@@ -1,6 +1,7 @@
 import { ok } from '../../core/result';
 import { findPumpBySerial, searchPatients } from '../../db/queries/records';
-import { cancelPrescription, createPrescription, prescriptionsOfPatient, recordScreeningVisit } from '../clinical';
+import { cancelPrescription, createPrescription, prescriptionsOfPatient } from '../orders';
+import { recordScreeningVisit } from '../screening';
 import { recordSystemicOpioid, stopSystemicOpioid } from '../opioids';
 import { patientDetail } from '../patient-detail';
 import { createPatient, recordPain, registerPump } from '../records';

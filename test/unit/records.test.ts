@@ -12,7 +12,7 @@ import type { SignedInUser } from '../../services/auth/accounts';
 import { runDemo } from '../../services/demo';
 import { createFirstAdmin } from '../../services/auth/accounts';
 import { createPatient, recordPain, registerPump } from '../../services/records';
-import { cancelPrescription, createPrescription } from '../../services/clinical';
+import { cancelPrescription, createPrescription } from '../../services/orders';
 import type { Drug } from '../../core/pump';
 import type { ConcentrationQ, DailyDoseQ } from '../../core/units';
 import { performRefill } from '../../services/refill';

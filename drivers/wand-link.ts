@@ -8,7 +8,8 @@ import {
   type PumpStatus,
   type WandStatus,
 } from '../core/pump';
-import { appError, err, ok, type AppError, type Result } from '../core/result';
+import { said } from '../core/messages';
+import { err, ok, type AppError, type Result } from '../core/result';
 import type { PumpClockSetting, PumpLink } from './link';
 import {
   fromWireStatus,
@@ -44,47 +45,35 @@ export interface WandLinkOptions {
   eventsDeadlineMs?: number;
   /** Every frame exchanged, for the programming session record and support. */
   onFrame?: (direction: 'out' | 'in', bytes: Uint8Array) => void;
+  /**
+   * This process let a claim of this wand go a moment ago (another link on it closed): a claim
+   * refused BUSY within this time is that claim still being released, and the wand is opened
+   * again every 100 ms until then (K6). Only the first opening of the link; 0 by default.
+   */
+  busyRetryMs?: number;
 }
 
 /** Cause and remedy for each transport failure, as the clinician reads them. */
 function describeTransportError(e: TransportError): AppError {
   switch (e.kind) {
     case 'DISCONNECTED':
-      return appError(
-        'COMMUNICATION_FAILED',
-        'The wand was unplugged. Plug it in again; if a program was being sent, interrogate the pump to confirm what it applied.',
-      );
+      return said('COMMUNICATION_FAILED', 'wandUnplugged', {});
     case 'TIMEOUT':
-      return appError(
-        'COMMUNICATION_FAILED',
-        'The pump did not answer. Hold the wand directly over the pump and try again.',
-      );
+      return said('COMMUNICATION_FAILED', 'pumpDidNotAnswer', {});
     case 'FRAME':
-      return appError(
-        'COMMUNICATION_FAILED',
-        `Interference on the wand link (${e.error.kind}). Move away from other equipment and try again.`,
-      );
+      return said('COMMUNICATION_FAILED', 'wandInterference', { detail: e.error.kind });
     case 'BUSY':
-      return appError('WAND_NOT_FOUND', 'Another program is using the wand. Close it and try again.');
+      return said('WAND_NOT_FOUND', 'wandBusy', {});
     case 'ACCESS':
-      return appError(
-        'WAND_NOT_FOUND',
-        'No permission to use the wand. On Linux install the udev rule (docs/udev/70-pump-wand.rules) and replug the wand.',
-      );
+      return said('WAND_NOT_FOUND', 'wandNoPermission', {});
     case 'STATE':
-      return appError(
-        'COMMUNICATION_FAILED',
-        `The wand was not ready (${e.message}). Try again; if it persists, replug the wand.`,
-      );
+      return said('COMMUNICATION_FAILED', 'wandNotReady', { detail: e.message });
     case 'TRANSFER':
-      return appError(
-        'COMMUNICATION_FAILED',
-        `A USB transfer to the wand failed (${e.message}). Try again; if it persists, replug the wand.`,
-      );
+      return said('COMMUNICATION_FAILED', 'wandTransferFailed', { detail: e.message });
     case 'STALL':
-      return appError('COMMUNICATION_FAILED', `The wand stopped answering on USB (${e.message}). Replug the wand.`);
+      return said('COMMUNICATION_FAILED', 'wandStalled', { detail: e.message });
     case 'USB':
-      return appError('COMMUNICATION_FAILED', `USB error: ${e.message}`);
+      return said('COMMUNICATION_FAILED', 'wandUsbError', { detail: e.message });
     default: {
       const never: never = e;
       return never;
@@ -96,11 +85,7 @@ function describeTransportError(e: TransportError): AppError {
 type Failure = TransportError | { kind: 'UNREAD'; message: string } | { kind: 'MESSAGE'; error: MessageError };
 
 function describeFailure(f: Failure): AppError {
-  if (f.kind === 'UNREAD')
-    return appError(
-      'COMMUNICATION_FAILED',
-      `The wand could not read the request (${f.message}). Move away from other equipment and try again.`,
-    );
+  if (f.kind === 'UNREAD') return said('COMMUNICATION_FAILED', 'wandUnreadable', { detail: f.message });
   if (f.kind !== 'MESSAGE') return describeTransportError(f);
   const e = f.error;
   if (e.kind === 'BAD_FIELD')
@@ -115,14 +100,12 @@ function describeFailure(f: Failure): AppError {
 
 /** The wand broke the protocol: a typed error naming the wire field (`field`). */
 const protocolViolation = (detail: string, field: string): AppError =>
-  appError(
-    'COMMUNICATION_FAILED',
-    `The wand broke the protocol: ${detail}. Replug the wand and try again; if it persists, the wand needs service.`,
-    field,
-  );
+  said('COMMUNICATION_FAILED', 'wandProtocolViolation', { detail }, field);
 
 /** Retried: a lost or damaged answer, a failed transfer, an answer that could not be read (reads change nothing; writes name their transaction). */
 const RETRYABLE = new Set<Failure['kind']>(['TIMEOUT', 'FRAME', 'TRANSFER', 'UNREAD', 'MESSAGE']);
+/** How often a claim refused BUSY right after this process let the wand go is tried again. */
+const BUSY_RETRY_EVERY_MS = 100;
 /** After these the device is opened and claimed afresh before the next request. */
 const REOPEN = new Set<Failure['kind']>(['BUSY', 'ACCESS', 'STATE', 'STALL', 'USB']);
 
@@ -133,6 +116,7 @@ export class WandLink implements PumpLink {
   private readonly retries: number;
   private session: Uint8Array | null = null;
   private opened = false;
+  private busyRetryMs: number;
   status: WandStatus = { state: 'disconnected', linkQuality: null, pumpSerial: null };
 
   constructor(
@@ -142,6 +126,7 @@ export class WandLink implements PumpLink {
     this.kind = options.kind ?? 'usb';
     this.transport = new WandTransport(device, options.timeoutMs ?? 500);
     this.retries = options.retries ?? 2;
+    this.busyRetryMs = options.busyRetryMs ?? 0;
   }
 
   private async call<N extends MessageName>(
@@ -195,10 +180,10 @@ export class WandLink implements PumpLink {
   private wandError(code: number, message: string): AppError {
     if (code === WandErrorCode.NO_PUMP) {
       this.status = { ...this.status, state: 'searching', pumpSerial: null };
-      return appError('PUMP_NOT_FOUND', 'No pump answered. Hold the wand directly over the pump and try again.');
+      return said('PUMP_NOT_FOUND', 'noPumpAnswered', {});
     }
     if (code === WandErrorCode.NO_SESSION || code === WandErrorCode.VERSION_MISMATCH) this.session = null;
-    return appError('COMMUNICATION_FAILED', `The wand refused the request: ${message}`);
+    return said('COMMUNICATION_FAILED', 'wandRefused', { detail: message });
   }
 
   private reset(state: WandState): void {
@@ -211,7 +196,13 @@ export class WandLink implements PumpLink {
   private async connect(): Promise<Result<null>> {
     if (this.session !== null) return ok(null);
     if (!this.opened) {
-      const opened = await this.transport.open();
+      let opened = await this.transport.open();
+      const until = Date.now() + this.busyRetryMs;
+      this.busyRetryMs = 0;
+      while (!opened.ok && opened.error.kind === 'BUSY' && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, BUSY_RETRY_EVERY_MS));
+        opened = await this.transport.open();
+      }
       if (!opened.ok) return err(describeTransportError(opened.error));
       this.opened = true;
       this.status = { state: 'connected', linkQuality: null, pumpSerial: null };
@@ -220,9 +211,10 @@ export class WandLink implements PumpLink {
     if (!hello.ok) return hello;
     if (hello.value.version !== MESSAGE_VERSION) {
       return err(
-        appError(
+        said(
           'COMMUNICATION_FAILED',
-          `The wand speaks protocol version ${hello.value.version}; this programmer speaks version ${MESSAGE_VERSION}. Update the wand or the programmer.`,
+          'wandProtocolVersion',
+          { wand: String(hello.value.version), programmer: String(MESSAGE_VERSION) },
           'HELLO_ACK.version',
         ),
       );
@@ -277,9 +269,7 @@ export class WandLink implements PumpLink {
       if (!ul.ok) return ul;
       const minutes = write.bridge.durationMinutes;
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 0xffff)
-        return err(
-          appError('INVALID_INPUT', 'the bridge duration is a whole number of minutes', 'bridge.durationMinutes'),
-        );
+        return err(said('INVALID_INPUT', 'bridgeDurationWhole', {}, 'bridge.durationMinutes'));
       bridge = { volumeUl: ul.value, durationMin: minutes };
     }
     const connected = await this.connect();
@@ -302,7 +292,7 @@ export class WandLink implements PumpLink {
     const volume = toMicroLitres(write.volumeMl, 'volumeMl');
     if (!volume.ok) return volume;
     if (!Number.isInteger(write.durationMinutes) || write.durationMinutes < 1 || write.durationMinutes > 0xffff) {
-      return err(appError('INVALID_INPUT', 'bolus duration is a whole number of minutes', 'durationMinutes'));
+      return err(said('INVALID_INPUT', 'bolusDurationWhole', {}, 'durationMinutes'));
     }
     const connected = await this.connect();
     if (!connected.ok) return connected;
@@ -353,9 +343,10 @@ export class WandLink implements PumpLink {
     for (let page = 0, pages = 1; page < pages; page++) {
       if (Date.now() > deadline)
         return err(
-          appError(
+          said(
             'COMMUNICATION_FAILED',
-            `The pump's event log was not read within ${deadlineMs / 1000} s (page ${page + 1} of ${pages}). Hold the wand over the pump and try again.`,
+            'eventLogDeadline',
+            { seconds: String(deadlineMs / 1000), page: String(page + 1), pages: String(pages) },
             'EVENTS.deadline',
           ),
         );

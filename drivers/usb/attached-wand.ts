@@ -1,5 +1,6 @@
 import type { BolusWrite, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../../core/pump';
-import { appError, err, ok, type Result } from '../../core/result';
+import { said } from '../../core/messages';
+import { err, ok, type Result } from '../../core/result';
 import type { PumpClockSetting, PumpLink } from '../link';
 import { findWand, WAND_PRODUCT_ID, WAND_VENDOR_ID } from './detect';
 import type { UsbDeviceLike } from './types';
@@ -28,6 +29,36 @@ function isWand(device: { vendorId: number; productId: number }): boolean | unde
 }
 
 /**
+ * A device's identity on the bus, when it has one: node-usb's `handle` (nusb's id of the device,
+ * its bus and address), else `bus` and `address`. A replugged device gets another address.
+ */
+function busIdentity(device: object): string | undefined {
+  try {
+    const { handle, bus, address } = device as { handle?: unknown; bus?: unknown; address?: unknown };
+    if (typeof handle === 'string' && handle !== '') return `handle ${handle}`;
+    if ((typeof bus === 'string' || typeof bus === 'number') && typeof address === 'number')
+      return `bus ${bus} address ${address}`;
+  } catch {
+    // node-usb can throw reading a device one of its calls holds: no identity then.
+  }
+  return undefined;
+}
+
+/**
+ * Whether two device objects are the same device on the bus (the same connection). node-usb's
+ * `getDevices()` hands out new objects at every call for devices that did not change (K6), so the
+ * object alone does not tell; a device without a bus identity is compared as an object.
+ */
+export function sameDevice(a: object, b: object): boolean {
+  if (a === b) return true;
+  const id = busIdentity(a);
+  return id !== undefined && id === busIdentity(b);
+}
+
+/** After this long, a claim refused BUSY is not retried: another program holds the wand. */
+export const OWN_RELEASE_MS = 1_500;
+
+/**
  * The wand on a USB bus, whichever device object it is now. A replugged wand is a new device (WebUSB
  * hands out a new object per connection): when the wand's device goes (a `disconnect` event, or
  * the bus no longer listing it at the next request), its link is closed and dropped, and the wand
@@ -44,18 +75,23 @@ export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
 
   constructor(
     private readonly bus: UsbBus<D>,
-    private readonly open: (device: D) => DeviceLink,
+    /**
+     * Opens a link on a device. `busyRetryMs` is set when this link let a claim of the wand go a
+     * moment ago: a claim refused BUSY then is this process's own, still being released, and is
+     * retried for that long (K6).
+     */
+    private readonly open: (device: D, options: { busyRetryMs: number }) => DeviceLink,
     /** Called when the wand in use is unplugged. */
     private readonly unplugged?: () => void,
   ) {
     this.onDisconnect = ({ device }) => {
-      if (this.current?.device !== device) return;
+      if (this.current === null || !sameDevice(this.current.device, device)) return;
       this.drop();
       this.unplugged?.();
     };
     // A wand connected while another device object is in use (its disconnect event missed): the old one is gone.
     this.onConnect = ({ device }) => {
-      if (this.current !== null && this.current.device !== device && isWand(device) !== false) this.drop();
+      if (this.current !== null && !sameDevice(this.current.device, device) && isWand(device) !== false) this.drop();
     };
     bus.addEventListener('disconnect', this.onDisconnect);
     bus.addEventListener('connect', this.onConnect);
@@ -66,11 +102,19 @@ export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
     return this.current?.device;
   }
 
+  /** When the link of a dropped device last finished closing (its claim let go). */
+  private releasedAt = -Infinity;
+
   private drop(): void {
     const gone = this.current;
     this.current = null;
     if (gone !== null) {
-      const closed = gone.link.close().catch(() => undefined);
+      const closed = gone.link
+        .close()
+        .catch(() => undefined)
+        .then(() => {
+          this.releasedAt = Date.now();
+        });
       this.closing = Promise.all([this.closing, closed]).then(() => undefined);
     }
   }
@@ -78,34 +122,29 @@ export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
   /**
    * The link to the wand as it is attached now. The bus is asked at every request: node-usb's
    * hot-plug events are not delivered to every thread (the kernel bench found a worker thread that
-   * never saw the unplug), so a link whose device is no longer on the bus, or no longer the wand's
-   * device object, is dropped here whatever the events said.
+   * never saw the unplug), so a link whose device is no longer on the bus, or is another device
+   * than the wand now attached (by bus identity: `sameDevice`), is dropped here whatever the
+   * events said.
    */
   private async link(): Promise<Result<DeviceLink>> {
     const found = await findWand(this.bus);
     const inUse = this.current;
     if (inUse !== null) {
       // No answer from the bus (no-usb-subsystem): keep what works.
-      if (found.presence !== 'absent' && (found.presence !== 'attached' || found.device === inUse.device))
+      if (found.presence !== 'absent' && (found.presence !== 'attached' || sameDevice(found.device, inUse.device)))
         return ok(inUse.link);
       this.drop();
     }
     if (found.presence !== 'attached')
-      return err(
-        appError(
-          'WAND_NOT_FOUND',
-          found.presence === 'absent'
-            ? 'No wand is attached. Plug the wand in and try again.'
-            : 'USB is not available on this computer.',
-        ),
-      );
+      return err(said('WAND_NOT_FOUND', found.presence === 'absent' ? 'noWandAttached' : 'noUsb', {}));
     // The link of a device that went ends first (its claim and reads), then the new one opens.
     await this.closing;
     // Another request may have opened it meanwhile.
     const now = this.current;
-    if (now !== null && now.device === found.device) return ok(now.link);
+    if (now !== null && sameDevice(now.device, found.device)) return ok(now.link);
     if (now !== null) this.drop();
-    const link = this.open(found.device);
+    const sinceRelease = Date.now() - this.releasedAt;
+    const link = this.open(found.device, { busyRetryMs: Math.max(0, OWN_RELEASE_MS - sinceRelease) });
     this.current = { device: found.device, link };
     return ok(link);
   }

@@ -3,7 +3,8 @@
 import { pathToFileURL } from 'node:url';
 import type * as NodeUsb from 'usb';
 import { parentPort, workerData } from 'node:worker_threads';
-import { appError, err } from '../../core/result';
+import { said } from '../../core/messages';
+import { err } from '../../core/result';
 import type { PumpLink } from '../link';
 import { trainingLink } from '../simulator/training';
 import { WandLink } from '../wand-link';
@@ -28,7 +29,7 @@ async function usbLink(): Promise<PumpLink> {
   // node-usb's USBDevice implements the W3C interface the transport uses.
   return new AttachedWandLink(
     gatedBus(usb as unknown as UsbBus<UsbDeviceLike>, gate),
-    (device) => new WandLink(device, { kind: 'usb', ...frameOption }),
+    (device, { busyRetryMs }) => new WandLink(device, { kind: 'usb', busyRetryMs, ...frameOption }),
     // Hot-plug: report a detached wand at once, not at the next timeout.
     () => post({ id: -1, method: 'status', wand: { state: 'disconnected', linkQuality: null, pumpSerial: null } }),
   );
@@ -45,7 +46,7 @@ const frameOption =
           port.postMessage({ id: -1, method: 'frame', direction, bytes: bytes.slice() } satisfies LinkFrame),
       }
     : {};
-const unsupported = () => err(appError('COMMUNICATION_FAILED', 'this link does not support the request'));
+const unsupported = () => err(said('COMMUNICATION_FAILED', 'linkNotSupported', {}));
 const linkReady: Promise<PumpLink> =
   data.mode === 'usb'
     ? usbLink()

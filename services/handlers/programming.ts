@@ -1,5 +1,6 @@
 import { ok } from '../../core/result';
-import { deliverBolus, reviewBolus } from '../bolus';
+import { deliverBolus } from '../bolus';
+import { reviewBolus } from '../bolus-review';
 import { previewProgram } from '../program-preview';
 import { programPump } from '../programming';
 import type { AreaContext } from './context';

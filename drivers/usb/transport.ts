@@ -352,6 +352,8 @@ export class WandTransport {
   private async awaitAnswer(bytesOut: Uint8Array, stallsSoFar: number): Promise<Exchange> {
     let stalls = stallsSoFar;
     let late = false;
+    /** A packet was read and the event loop has not turned since. */
+    let yieldOwed = false;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {
@@ -394,6 +396,10 @@ export class WandTransport {
         if (late) return { ok: false, error: { kind: 'TIMEOUT' } };
         if (++reads > MAX_READS)
           return { ok: false, error: { kind: 'TRANSFER', message: `no whole answer in ${MAX_READS} packets` } };
+        // Every packet read is followed by a turn of the event loop before the next read: a wand that
+        // sends without end (frames for other requests, noise) cannot starve it.
+        if (yieldOwed) await yieldToEventLoop();
+        yieldOwed = false;
         const packet = await this.readPacket(deadline);
         if (packet === 'timeout') return { ok: false, error: { kind: 'TIMEOUT' } };
         if (packet === 'stall') {
@@ -402,9 +408,15 @@ export class WandTransport {
           continue;
         }
         if (packet !== 'expired') this.append(packet);
+        if (packet !== 'expired' && !this.needsMore()) {
+          // A whole frame (or input that is none): checked at once, without a turn of the event loop
+          // between the answer and the caller; the turn is owed to the next read, if there is one.
+          yieldOwed = true;
+          continue;
+        }
         // The answer is not whole yet: the next read is submitted before yielding, so that the turn
         // of the event loop overlaps the transfer instead of delaying it.
-        if (this.needsMore()) void this.submitRead();
+        void this.submitRead();
         await yieldToEventLoop();
       }
     } finally {

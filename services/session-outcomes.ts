@@ -218,17 +218,24 @@ function retryBacklog(backlog: Backlog): boolean {
 export function resumeOwedSignature(deps: OutcomeDeps): string | undefined {
   const owed = deps.audit.signatureOwed();
   if (owed === undefined) return undefined;
+  const backlog = (problem: string, refusal?: Backlog['refusal']): string => {
+    const b = backlogOf(deps);
+    b.signatureOwed = true;
+    b.problem = problem;
+    b.refusal = refusal;
+    scheduleRetry(b);
+    return problem;
+  };
   try {
-    deps.audit.checkpoint();
-    if (deps.audit.signatureOwed() === undefined) return undefined;
+    const signed = deps.audit.checkpoint();
+    // Refused (the trail changed since it was signed, or its key is not here): alarmed, never signed over.
+    if (signed === undefined)
+      return backlog(`${owed}: ${deps.audit.signingProblem ?? 'not signed'}`, deps.audit.signingRefusal);
+    const still = deps.audit.signatureOwed();
+    return still === undefined ? undefined : backlog(still);
   } catch (e) {
-    const backlog = backlogOf(deps);
-    backlog.signatureOwed = true;
-    backlog.problem = `${owed}: ${message(e)}`;
-    scheduleRetry(backlog);
-    return backlog.problem;
+    return backlog(`${owed}: ${message(e)}`);
   }
-  return owed;
 }
 
 /** One thing the trail still owes, as a named message (core/message-table.ts) the UI says in the user's language. */

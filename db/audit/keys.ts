@@ -1,21 +1,30 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  chmodSync,
   closeSync,
   existsSync,
   fsyncSync,
-  linkSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  assertOwnerOnly,
+  ensurePrivateDir,
+  KeyFileError,
+  type KeyProtection,
+  syncDir,
+  writeExclusive,
+  writeFileDurably,
+} from './files';
+import { withLockFile } from './lock-file';
+
+export { KeyFileError, type KeyProtection };
+export { DatabaseKeyFile } from './database-key';
 
 /** The latest signed chain head of one database file, kept outside it. */
 export interface SignedHead {
@@ -51,145 +60,8 @@ export interface AuditKeyStore {
   removeHead(location: string): void;
 }
 
-/** Optional wrapping of the key at rest (Electron's safeStorage in the desktop app). */
-export interface KeyProtection {
-  encrypt(plain: Buffer): Buffer;
-  decrypt(stored: Buffer): Buffer;
-}
-
-export class KeyFileError extends Error {}
-
-/** Writes `content` to `path` durably: a temporary file, fsync, then an atomic rename (and the folder synced). */
-function writeFileDurably(path: string, content: Buffer | string, dir: string): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    try {
-      writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    // A full disk leaves no half-written temporary file behind; the caller retries.
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  syncDir(dir);
-}
-
-/**
- * Writes `content` to `path` only if no file is there: a synced temporary file linked into place,
- * so two processes starting together agree on one file and nobody reads a half-written one.
- * Returns false when another process created it first.
- */
-function writeExclusive(path: string, content: Buffer, dir: string): boolean {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    linkSync(tmp, path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-  syncDir(dir);
-  return true;
-}
-
-/** The key folder: created owner-only (0700), and an existing one of ours narrowed to it. */
-function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (process.platform === 'win32') return;
-  const st = statSync(dir);
-  if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, 0o700);
-}
-
-/** Refuses a secret file that other users can read. */
-function assertOwnerOnly(path: string, what: string): void {
-  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
-    throw new KeyFileError(`The ${what} ${path} can be read by other users; restrict it with: chmod 600 "${path}"`);
-  }
-}
-
-function syncDir(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** How long a writer waits for another process's lock on a head file before giving up (the retry writes it later). */
-const LOCK_WAIT_MS = 5000;
-/** A lock file older than this is left over by a process that stopped while holding it. */
-const LOCK_STALE_MS = 30000;
-
-const sleepSync = (ms: number): void => {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-};
-
-/** True when the lock at `path` was left by a process that no longer runs (or is older than LOCK_STALE_MS). */
-function lockIsStale(path: string): boolean {
-  let text: string;
-  let age: number;
-  try {
-    text = readFileSync(path, 'utf8');
-    age = Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return false; // released meanwhile: just try again
-  }
-  if (age > LOCK_STALE_MS) return true;
-  const pid = Number(text.trim());
-  if (!Number.isInteger(pid) || pid <= 0) return age > 1000; // being written, or damaged
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-/** Runs `fn` holding an exclusive lock file (created with O_EXCL, holding this process's id) shared by every process. */
-function withLockFile<T>(path: string, fn: () => T): T {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  let fd: number | undefined;
-  while (fd === undefined) {
-    try {
-      fd = openSync(path, 'wx', 0o600);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if (lockIsStale(path)) {
-        rmSync(path, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new KeyFileError(`The head file is locked by another process (${path})`);
-      sleepSync(10);
-    }
-  }
-  try {
-    try {
-      writeSync(fd, String(process.pid));
-    } finally {
-      closeSync(fd);
-    }
-    return fn();
-  } finally {
-    rmSync(path, { force: true });
-  }
-}
-
+/** The size of each of the two in-place slots of a head (a head with its location is far smaller). */
+const SLOT_BYTES = 2048;
 /** Key files with owner-only permissions (0600 in a 0700 folder), as the CLI and web host use. */
 export class FileKeyStore implements AuditKeyStore {
   constructor(
@@ -236,7 +108,20 @@ export class FileKeyStore implements AuditKeyStore {
     return winner;
   }
 
+  /**
+   * The latest signed head of the file at `location`: the head file's, or a later one kept in its
+   * slots (written in place when the head file could not be written, below).
+   */
   readHead(location: string): SignedHead | undefined {
+    const file = this.readHeadFile(location);
+    const slots = this.readSlots(location).filter((h) => file === undefined || h.databaseId === file.databaseId);
+    return [file, ...slots].reduce<SignedHead | undefined>(
+      (latest, h) => (h !== undefined && (latest === undefined || h.seq > latest.seq) ? h : latest),
+      undefined,
+    );
+  }
+
+  private readHeadFile(location: string): SignedHead | undefined {
     const path = this.headPath(location);
     if (!existsSync(path)) return undefined;
     const text = readFileSync(path, 'utf8');
@@ -263,10 +148,16 @@ export class FileKeyStore implements AuditKeyStore {
   writeHead(location: string, head: SignedHead): void {
     ensurePrivateDir(this.dir);
     const path = this.headPath(location);
-    withLockFile(`${path}.lock`, () => {
-      if (this.storedIsAtLeast(location, head)) return;
-      writeFileDurably(path, JSON.stringify({ ...head, location }), this.dir);
-    });
+    try {
+      withLockFile(`${path}.lock`, () => {
+        if (this.storedIsAtLeast(location, head)) return;
+        writeFileDurably(path, JSON.stringify({ ...head, location }), this.dir);
+        this.ensureSlots(location);
+      });
+    } catch (e) {
+      this.writeSlot(location, head);
+      throw e;
+    }
   }
 
   /**
@@ -292,16 +183,80 @@ export class FileKeyStore implements AuditKeyStore {
         renameSync(tmp, path);
         return true;
       });
+    } catch (e) {
+      this.writeSlot(location, head);
+      throw e;
     } finally {
       // A full disk, or a later head already in place, leaves no temporary file behind.
       if (!renamed) rmSync(tmp, { force: true });
     }
-    if (process.platform === 'win32') return;
-    const folder = await open(this.dir, 'r');
+    if (process.platform !== 'win32') {
+      const folder = await open(this.dir, 'r');
+      try {
+        await folder.sync();
+      } finally {
+        await folder.close();
+      }
+    }
+    if (renamed) this.ensureSlots(location);
+  }
+
+  private slotsPath = (location: string) => join(this.dir, `db-${locationTag(location)}.slots`);
+
+  /**
+   * The slots file of a head file: two fixed places of SLOT_BYTES each, made (and synced) while the
+   * key folder can be written, so that a head that cannot be written as a new file later — a full
+   * disk, a folder whose permissions no longer allow new files — can still be written *in place*
+   * into blocks the file already has, and a restart does not forget what was signed.
+   */
+  private ensureSlots(location: string): void {
+    const path = this.slotsPath(location);
+    if (!existsSync(path)) writeExclusive(path, Buffer.alloc(2 * SLOT_BYTES, 0x20), this.dir);
+  }
+
+  /** The heads in the two slots, by place (undefined: never written, or torn by a crash mid-write). */
+  private slotHeads(location: string): Array<SignedHead | undefined> {
+    const path = this.slotsPath(location);
+    if (!existsSync(path)) return [];
+    const bytes = readFileSync(path);
+    return [0, 1].map((i) => {
+      try {
+        const h: unknown = JSON.parse(bytes.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES).toString('utf8'));
+        return isSignedHead(h) && (h as { location?: unknown }).location === location ? h : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  private readSlots(location: string): SignedHead[] {
+    return this.slotHeads(location).filter((h): h is SignedHead => h !== undefined);
+  }
+
+  /**
+   * Writes `head` in place into the older of the two slots (the other keeps the previous head if
+   * this write is torn) and syncs it; does nothing if the stored head is already the same or later,
+   * or if even this cannot be written (a read-only file system: then only the process that signed
+   * remembers it). Never throws: the caller reports the failure of the head write.
+   */
+  private writeSlot(location: string, head: SignedHead): void {
     try {
-      await folder.sync();
-    } finally {
-      await folder.close();
+      if (this.storedIsAtLeast(location, head)) return;
+      const text = Buffer.from(JSON.stringify({ ...head, location }));
+      const [a, b] = this.slotHeads(location);
+      if (text.length > SLOT_BYTES) return;
+      const index = a === undefined ? 0 : b === undefined ? 1 : a.seq <= b.seq ? 0 : 1;
+      const fd = openSync(this.slotsPath(location), 'r+');
+      try {
+        const buffer = Buffer.alloc(SLOT_BYTES, 0x20);
+        text.copy(buffer);
+        writeSync(fd, buffer, 0, SLOT_BYTES, index * SLOT_BYTES);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // a read-only file system, or no slots file yet
     }
   }
 
@@ -318,10 +273,11 @@ export class FileKeyStore implements AuditKeyStore {
   }
 
   removeHead(location: string): void {
-    const path = this.headPath(location);
-    if (existsSync(path)) {
-      unlinkSync(path);
-      syncDir(this.dir);
+    for (const path of [this.headPath(location), this.slotsPath(location)]) {
+      if (existsSync(path)) {
+        unlinkSync(path);
+        syncDir(this.dir);
+      }
     }
   }
 }
@@ -349,76 +305,3 @@ const safeId = (id: string): string => {
   if (!/^[0-9a-f]{32}$/.test(id)) throw new KeyFileError(`unexpected database id ${id}`);
   return id;
 };
-
-/** The first line of a database key wrapped by the operating system's key store (the desktop app). */
-const OS_PROTECTED = 'os-key-store:v1\n';
-
-/**
- * The key that encrypts the databases kept with this key folder (`database.key`, beside the audit
- * keys): 32 random bytes, used as SQLCipher's raw key. The CLI and the web host keep it as hex,
- * 0600 in a 0700 folder; the desktop app wraps it with the operating system's key store
- * (Electron safeStorage), which only the desktop app can unwrap.
- */
-export class DatabaseKeyFile {
-  static readonly FILE = 'database.key';
-
-  constructor(
-    readonly dir: string,
-    private readonly protection?: KeyProtection,
-  ) {}
-
-  get path(): string {
-    return join(this.dir, DatabaseKeyFile.FILE);
-  }
-
-  /** The key, or undefined when there is none; a key others can read, a damaged one or one this process cannot unwrap is refused. */
-  read(): Buffer | undefined {
-    const path = this.path;
-    if (!existsSync(path)) return undefined;
-    assertOwnerOnly(path, 'database key');
-    const stored = readFileSync(path);
-    let key: Buffer;
-    if (stored.subarray(0, OS_PROTECTED.length).toString('latin1') === OS_PROTECTED) {
-      if (this.protection === undefined) {
-        throw new KeyFileError(
-          `The database key ${path} is protected by the desktop app's operating-system key store (Electron safeStorage): only the desktop app can read it, so this tool cannot open its database. Use the desktop app, or keep this tool's databases with a key folder of their own (PUMP_AUDIT_KEY_DIR).`,
-        );
-      }
-      try {
-        key = this.protection.decrypt(
-          Buffer.from(stored.subarray(OS_PROTECTED.length).toString('latin1').trim(), 'base64'),
-        );
-      } catch (e) {
-        throw new KeyFileError(
-          `The database key ${path} could not be unwrapped by the operating system's key store: ${(e as Error).message}`,
-        );
-      }
-    } else {
-      const hex = stored.toString('utf8').trim();
-      if (!/^[0-9a-f]{64}$/i.test(hex))
-        throw new KeyFileError(`The database key ${path} is damaged (expected 64 hex digits).`);
-      key = Buffer.from(hex, 'hex');
-    }
-    if (key.length !== 32) throw new KeyFileError(`The database key ${path} is damaged (expected 32 bytes).`);
-    return key;
-  }
-
-  /** The key, created (exclusively: two processes starting together agree on one) when there is none. */
-  create(): Buffer {
-    const existing = this.read();
-    if (existing !== undefined) return existing;
-    ensurePrivateDir(this.dir);
-    const key = randomBytes(32);
-    const content =
-      this.protection === undefined
-        ? Buffer.from(`${key.toString('hex')}\n`)
-        : Buffer.concat([
-            Buffer.from(OS_PROTECTED, 'latin1'),
-            Buffer.from(`${this.protection.encrypt(key).toString('base64')}\n`, 'latin1'),
-          ]);
-    if (writeExclusive(this.path, content, this.dir)) return key;
-    const winner = this.read();
-    if (winner === undefined) throw new KeyFileError(`The database key ${this.path} could not be created`);
-    return winner;
-  }
-}

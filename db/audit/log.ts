@@ -404,16 +404,21 @@ export class AuditLog {
         .get(cp) ?? null;
     if (failed !== null)
       return `the signature that failed at record ${failed} is not made yet (the last signed record is ${cp})`;
-    if (this.location === undefined || cp === 0) return undefined;
+    if (this.location === undefined) return undefined;
     let head: SignedHead | undefined;
     try {
       head = this.keys.readHead(this.location);
     } catch {
       return undefined; // a damaged head is an integrity failure for verification, not a debt
     }
-    if (head === undefined) return `the signed head of this file (record ${cp}) was not written outside the database`;
+    if (head === undefined)
+      return cp === 0 ? undefined : `the signed head of this file (record ${cp}) was not written outside the database`;
     if (head.databaseId === this.databaseId && head.seq < cp)
       return `the signed head kept outside the database names record ${head.seq}, behind the last checkpoint (record ${cp})`;
+    // Never so for a trail as it was written (the head is written after its checkpoint commits):
+    // checkpoints were removed from the database. Signing is refused; verification fails.
+    if (head.databaseId === this.databaseId && head.seq > cp)
+      return `the signed head kept outside the database names record ${head.seq}, beyond the last checkpoint in the database (record ${cp}): the trail changed since it was signed`;
     return undefined;
   }
 

@@ -1,8 +1,7 @@
 import { dec, maxOf, str, toPlaces, type Dec } from './decimal';
 import { bridgeBolus, type Bridge } from './calc/bridge';
-import { percentChange } from './calc/dose';
 import { checkPumpRate } from './calc/limits';
-import { exactDailyVolume, formatMinutes, stepDurations, type FlexStep } from './calc/flex';
+import { exactDailyVolume, stepDurations, type FlexStep } from './calc/flex';
 import { daysToAlarm } from './calc/refill';
 import { ROUNDING } from './calc/rounding';
 import { defaultPumpModel, type PumpModel } from './models';
@@ -18,7 +17,6 @@ import {
   type ConcentrationQ,
   type DailyDoseQ,
   type HourlyDoseQ,
-  type MassUnit,
   type RateQ,
   type VolumeQ,
 } from './units';
@@ -214,117 +212,6 @@ export function summarizeProgram(
     );
   }
   return ok(result);
-}
-
-/** One step of a program's day, per drug: what the witness signs on, step by step. */
-export interface ScheduleStep {
-  /** "HH:MM" the step starts and ends (the last ends at "24:00"). */
-  start: string;
-  end: string;
-  rate: RateQ;
-  doses: Array<{
-    drug: Drug;
-    /** The step's rate as a dose per day: what the physician types for a flex step. */
-    dailyDose: DailyDoseQ;
-    /** The same per hour: a per-hour figure typed as per-day shows here. */
-    hourlyDose: HourlyDoseQ;
-    /** What the step delivers from its start to its end. */
-    stepDose: { value: string; unit: MassUnit };
-  }>;
-}
-
-/**
- * A program's 24 hours as steps, the one definition of a step's dose (shown on the Finish screen
- * and its chart): a continuous program is one step from 00:00 to 24:00, a stopped pump one step at
- * 0 mL/day. Doses rounded to ROUNDING.dosePlaces, as every other figure of the summary.
- */
-export function programSchedule(
-  program: TherapyProgram,
-  model: PumpModel = defaultPumpModel(),
-): Result<ScheduleStep[]> {
-  const valid = validateProgram(program, model);
-  if (!valid.ok) return valid;
-  const infusion = program.infusion;
-  let steps: Array<{ start: string; rate: Dec; minutes: number }>;
-  if (infusion.mode === 'flex') {
-    const durations = stepDurations(infusion.steps, model);
-    if (!durations.ok) return durations;
-    steps = durations.value.map((d, i) => ({ start: infusion.steps[i]?.start ?? '00:00', ...d }));
-  } else {
-    steps = [
-      { start: '00:00', rate: infusion.mode === 'continuous' ? dec(infusion.rate.value) : dec(0), minutes: 1440 },
-    ];
-  }
-  let from = 0;
-  return ok(
-    steps.map((step): ScheduleStep => {
-      from += step.minutes;
-      return {
-        start: step.start,
-        end: formatMinutes(from),
-        rate: rateQ(step.rate),
-        doses: program.components.map((c) => {
-          const mass = massOf(c.concentration.unit);
-          const perDay = step.rate.mul(concentrationIn(c.concentration, mass));
-          return {
-            drug: c.drug,
-            dailyDose: dailyDoseQ(toPlaces(perDay, ROUNDING.dosePlaces), mass),
-            hourlyDose: hourlyDoseQ(toPlaces(perDay.div(24), ROUNDING.dosePlaces), mass),
-            stepDose: { value: str(toPlaces(perDay.mul(step.minutes).div(1440), ROUNDING.dosePlaces)), unit: mass },
-          };
-        }),
-      };
-    }),
-  );
-}
-
-/** One line of the Finish screen: a setting, its old and new value, and the change. */
-export interface ProgramDiffRow {
-  field: string;
-  old: string | undefined;
-  new: string | undefined;
-  changed: boolean;
-  /** Percent change of a numeric value, when both sides are numbers in the same unit. */
-  percentChange?: string;
-}
-
-const quantityText = (q: { value: string; unit: string } | undefined): string | undefined =>
-  q === undefined ? undefined : `${q.value} ${q.unit}`;
-
-/** Field-by-field comparison of two program summaries, for the old-beside-new review. */
-export function diffPrograms(before: ProgramSummary | undefined, after: ProgramSummary): ProgramDiffRow[] {
-  const rows: ProgramDiffRow[] = [];
-  const add = (
-    field: string,
-    o: { value: string; unit: string } | string | undefined,
-    n: { value: string; unit: string } | string | undefined,
-  ) => {
-    const oldText = typeof o === 'string' || o === undefined ? o : quantityText(o);
-    const newText = typeof n === 'string' || n === undefined ? n : quantityText(n);
-    const row: ProgramDiffRow = { field, old: oldText, new: newText, changed: oldText !== newText };
-    if (typeof o === 'object' && typeof n === 'object' && o.unit === n.unit) {
-      const p = percentChange(dec(o.value), dec(n.value));
-      if (p !== undefined) row.percentChange = p;
-    }
-    rows.push(row);
-  };
-  add('mode', before?.mode, after.mode);
-  add('dailyVolume', before?.dailyVolume, after.dailyVolume);
-  add('peakRate', before?.peakRate, after.peakRate);
-  add('maxDailyVolume', before?.maxDailyVolume, after.maxDailyVolume);
-  const drugsInOrder = [
-    ...new Set([...(before?.components ?? []).map((c) => c.drug), ...after.components.map((c) => c.drug)]),
-  ];
-  for (const drug of drugsInOrder) {
-    const o = before?.components.find((c) => c.drug === drug);
-    const n = after.components.find((c) => c.drug === drug);
-    add(`${drug}.concentration`, o?.concentration, n?.concentration);
-    add(`${drug}.dailyDose`, o?.dailyDose, n?.dailyDose);
-    add(`${drug}.peakHourlyDose`, o?.peakHourlyDose, n?.peakHourlyDose);
-    add(`${drug}.maxDailyDoseWithBoluses`, o?.maxDailyDoseWithBoluses, n?.maxDailyDoseWithBoluses);
-  }
-  add('daysToAlarm', before?.daysToAlarm, after.daysToAlarm);
-  return rows;
 }
 
 /**

@@ -5,16 +5,9 @@ import { verdictOf, type Finding } from '../core/library/findings';
 import { type DoseCheck, type DoseHistoryEntry, type PatientContext } from '../core/library/facts';
 import { compareReadBack } from './read-back';
 import type { PumpModel } from '../core/models';
-import {
-  diffPrograms,
-  programSchedule,
-  summarizeProgram,
-  type ComponentSummary,
-  type ProgramDiffRow,
-  type ProgramSummary,
-  type ScheduleStep,
-  type TherapyProgram,
-} from '../core/program';
+import { diffPrograms, type ProgramDiffRow } from '../core/program-diff';
+import { programSchedule, type ScheduleStep } from '../core/program-schedule';
+import { summarizeProgram, type ComponentSummary, type ProgramSummary, type TherapyProgram } from '../core/program';
 import type { Drug, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
 import { concentrationIn, massOf, type DailyDoseQ, type HourlyDoseQ } from '../core/units';

@@ -1,4 +1,5 @@
-import { programSchedule, sameDailyDose } from '../core/program';
+import { programSchedule } from '../core/program-schedule';
+import { sameDailyDose } from '../core/program';
 import type { PumpStatus } from '../core/pump';
 import { err, ok, type AppError, type Result } from '../core/result';
 import type { ImplantedPumpRow } from '../db/queries/records';

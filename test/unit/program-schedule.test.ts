@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec, str } from '../../core/decimal';
-import { programSchedule, summarizeProgram, type TherapyProgram } from '../../core/program';
+import { programSchedule } from '../../core/program-schedule';
+import { summarizeProgram, type TherapyProgram } from '../../core/program';
 import { formatMinutes } from '../../core/calc/flex';
 
 const morphine = (value: string) => ({ drug: 'morphine' as const, concentration: { value, unit: 'mg/mL' as const } });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { singleBolus } from '../../core/calc/bolus';
-import { deadVolume, diffPrograms, requiredBridges, summarizeProgram, type TherapyProgram } from '../../core/program';
+import { deadVolume, requiredBridges, summarizeProgram, type TherapyProgram } from '../../core/program';
+import { diffPrograms } from '../../core/program-diff';
 import { defaultPumpModel } from '../../core/models';
 
 const rate = (value: string) => ({ value, unit: 'mL/day' as const });

@@ -31,7 +31,8 @@ import {
   type MessageError,
   type MessageName,
 } from './protocol/messages';
-import { WandTransport, type TransportError } from './usb/transport';
+import { WandTransport } from './usb/transport';
+import type { TransportError } from './usb/usb-errors';
 import type { UsbDeviceLike } from './usb/types';
 
 export type WandState = WandStatus['state'];

@@ -1,5 +1,5 @@
 import type { Db } from '../connection';
-import { databaseId } from './log';
+import { databaseId } from './meta';
 import { AUDIT_COLUMNS, genesisHash } from './record';
 
 const HASH_RULE =

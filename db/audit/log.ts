@@ -1,35 +1,11 @@
-import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../connection';
+import { HeadWriter } from './head-writer';
 import type { AuditKeyStore, SignedHead } from './keys';
+import { databaseId, databaseLocation, digestOfMeta } from './meta';
 import { assertSafeIdentifiers, checkpointMac, genesisHash, hashRow, toRow, type AuditEntry } from './record';
+import { disagreement, owedSignature } from './trail-checks';
 
-export const databaseId = (db: Db): string => {
-  const id = db.prepare<[], string>(`SELECT value FROM meta WHERE key = 'database_id'`).pluck().get();
-  if (id === undefined) throw new Error('the database has no database_id');
-  return id;
-};
-
-/** "sha256:" + hex SHA-256 of the JSON array of every `meta` row as [key, value], ordered by key. */
-export const metaDigest = (db: Db): string => digestOfMeta(db.prepare('SELECT key, value FROM meta ORDER BY key'));
-
-const digestOfMeta = (rows: Statement): string =>
-  `sha256:${createHash('sha256')
-    .update(JSON.stringify(rows.raw(true).all()))
-    .digest('hex')}`;
-
-/** Where a database file lives (its real path): its signed head is kept under this name. Undefined in memory. */
-export const databaseLocation = (db: Db): string | undefined => {
-  if (db.memory || db.name === '' || db.name === ':memory:') return undefined;
-  const path = resolve(db.name);
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-};
+export { databaseId, databaseLocation, metaDigest } from './meta';
 
 /** Actions after which the chain head is signed at once (the end of a user's session). */
 const SIGN_AFTER = new Set(['user.signOut']);
@@ -38,13 +14,6 @@ const SIGN_AFTER = new Set(['user.signOut']);
 interface Signed {
   head: SignedHead;
   why: 'count' | 'session';
-}
-
-interface CheckpointRow {
-  seq: number;
-  head_hash: string;
-  mac: string;
-  meta_hash: string | null;
 }
 
 /**
@@ -73,16 +42,9 @@ export class AuditLog {
    * is still the last record (any other writer, or a changed tail, makes it fall back).
    */
   private last: { seq: number; hash: string } | undefined;
-  /** The head file write in progress off the append path, and the latest head waiting for it. */
-  private headWrite: Promise<void> | undefined;
-  private nextHead: SignedHead | undefined;
-  /**
-   * Checkpoints this process signed and stored in the database but could not write to the head
-   * file outside it (a full or read-only key folder): their record and chain hash, kept in memory
-   * so a retry can tell that the database still holds exactly what was signed before signing again.
-   */
-  private readonly unpublished = new Map<number, string>();
   private readonly head;
+  /** The head file: what was signed is written outside the database, and remembered until it is. */
+  private readonly heads: HeadWriter;
   private readonly metaRows;
   /** One record in its own write transaction, signed in that transaction when a checkpoint falls due. */
   private readonly appendTx;
@@ -94,8 +56,6 @@ export class AuditLog {
   private readonly insertAfter;
   private readonly insertCheckpoint;
   private readonly lastCheckpoint;
-  private readonly recordHash;
-  private readonly checkpointAt;
 
   constructor(
     private readonly db: Db,
@@ -129,13 +89,8 @@ export class AuditLog {
     this.insertCheckpoint = db.prepare(
       'INSERT INTO audit_checkpoints (seq, head_hash, at_utc, mac, meta_hash) VALUES (?, ?, ?, ?, ?)',
     );
-    this.lastCheckpoint = db.prepare<[], CheckpointRow>(
-      'SELECT seq, head_hash, mac, meta_hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
-    );
-    this.recordHash = db.prepare<[number], string>('SELECT hash FROM audit_log WHERE seq = ?').pluck();
-    this.checkpointAt = db
-      .prepare<[number, string], number>('SELECT count(*) FROM audit_checkpoints WHERE seq = ? AND head_hash = ?')
-      .pluck();
+    this.lastCheckpoint = db.prepare<[], { seq: number }>('SELECT seq FROM audit_checkpoints ORDER BY id DESC LIMIT 1');
+    this.heads = new HeadWriter(db, keys, this.location);
     this.metaRows = db.prepare('SELECT key, value FROM meta ORDER BY key');
     this.appendTx = db.transaction((entry: AuditEntry) => {
       const record = this.write(entry);
@@ -286,7 +241,8 @@ export class AuditLog {
   private afterCommit(signed: Signed | undefined): void {
     try {
       if (signed === undefined) this.checkpointIfDue();
-      else if (signed.why === 'count' && this.options.onSigningFailure !== undefined) this.publishLater(signed.head);
+      else if (signed.why === 'count' && this.options.onSigningFailure !== undefined)
+        this.heads.writeLater(signed.head, this.options.onSigningFailure);
       else this.publish(signed.head);
     } catch (e) {
       if (this.options.onSigningFailure === undefined) throw e;
@@ -294,40 +250,9 @@ export class AuditLog {
     }
   }
 
-  /**
-   * Writes `head` to the head file without waiting for it: one write at a time, and of the heads
-   * signed meanwhile only the latest (the head file never moves backwards, so the earlier ones
-   * would be skipped anyway). Until a head is written, `unpublished` remembers it, as for a write
-   * that failed; a failure goes to `onSigningFailure`, which records and retries it.
-   */
-  private publishLater(head: SignedHead): void {
-    const location = this.location;
-    if (location === undefined) return;
-    this.unpublished.set(head.seq, head.hash);
-    if (this.headWrite !== undefined) {
-      this.nextHead = head;
-      return;
-    }
-    const write =
-      this.keys.writeHeadAsync?.(location, head) ?? Promise.resolve().then(() => this.keys.writeHead(location, head));
-    this.headWrite = write
-      .then(
-        () => {
-          for (const seq of [...this.unpublished.keys()]) if (seq <= head.seq) this.unpublished.delete(seq);
-        },
-        (e: unknown) => this.options.onSigningFailure?.(e),
-      )
-      .finally(() => {
-        this.headWrite = undefined;
-        const next = this.nextHead;
-        this.nextHead = undefined;
-        if (next !== undefined) this.publishLater(next);
-      });
-  }
-
   /** Resolves when no head file write is in progress (before closing the database, or to read the head file). */
   async settled(): Promise<void> {
-    while (this.headWrite !== undefined) await this.headWrite;
+    await this.heads.settled();
   }
 
   /**
@@ -354,10 +279,10 @@ export class AuditLog {
     const key = this.keys.existingKey(this.databaseId);
     if (key === undefined)
       return this.refuse('noKey', `the audit key of database ${this.databaseId} is not in the key store`);
-    const changed = this.changedSinceSigned();
+    const changed = this.heads.changedSinceSigned();
     if (changed !== undefined) return this.refuse('trailChanged', changed);
     const metaHash = digestOfMeta(this.metaRows);
-    const problem = this.disagreement(key, metaHash);
+    const problem = disagreement(this.trail, key, metaHash);
     if (problem !== undefined) return this.refuse('trailChanged', problem);
     const mac = checkpointMac(key, this.databaseId, last.seq, last.hash, metaHash);
     return { databaseId: this.databaseId, seq: last.seq, hash: last.hash, metaHash, mac };
@@ -365,107 +290,26 @@ export class AuditLog {
 
   /** The head just stored in the database, written outside it (after its commit: it never names an uncommitted record). */
   private publish(head: SignedHead): void {
-    if (this.location !== undefined) {
-      // Until the head file holds it, only this process's memory says what was signed.
-      this.unpublished.set(head.seq, head.hash);
-      this.keys.writeHead(this.location, head);
-      for (const seq of [...this.unpublished.keys()]) if (seq <= head.seq) this.unpublished.delete(seq);
-    }
+    this.heads.write(head);
     this.signingProblem = undefined;
     this.signingRefusal = undefined;
   }
 
   /**
-   * Why the database no longer holds what this process signed but could not write to the head
-   * file (its checkpoint row, and the record's hash at that sequence number), if it does not.
-   */
-  private changedSinceSigned(): string | undefined {
-    for (const [seq, hash] of this.unpublished) {
-      if (this.checkpointAt.get(seq, hash) === 0 || this.recordHash.get(seq) !== hash)
-        return `the audit trail changed since it was signed: the checkpoint at record ${seq} signed by this process is no longer in the database as it was signed`;
-    }
-    return undefined;
-  }
-
-  /**
-   * A signature this trail still owes, re-derived from what is on disk (so a restart does not
-   * forget it): a signature that failed after the last checkpoint (an `audit.checkpointFailed`
-   * record after it), or a head kept outside the database that is missing or behind the last
-   * checkpoint (the head file could not be written). Undefined when nothing is owed, or nothing
-   * can be signed here (no key: the trail is unverifiable anyway).
+   * A signature this trail still owes, re-derived from what is on disk so a restart does not forget
+   * it (`owedSignature`); undefined when nothing is owed.
    */
   signatureOwed(): string | undefined {
-    if (this.keys.existingKey(this.databaseId) === undefined) return undefined;
-    const cp = this.db.prepare<[], { seq: number }>('SELECT max(seq) AS seq FROM audit_checkpoints').get()?.seq ?? 0;
-    const failed =
-      this.db
-        .prepare<[number], number>(`SELECT max(seq) FROM audit_log WHERE action = 'audit.checkpointFailed' AND seq > ?`)
-        .pluck()
-        .get(cp) ?? null;
-    if (failed !== null)
-      return `the signature that failed at record ${failed} is not made yet (the last signed record is ${cp})`;
-    if (this.location === undefined) return undefined;
-    let head: SignedHead | undefined;
-    try {
-      head = this.keys.readHead(this.location);
-    } catch {
-      return undefined; // a damaged head is an integrity failure for verification, not a debt
-    }
-    if (head === undefined)
-      return cp === 0 ? undefined : `the signed head of this file (record ${cp}) was not written outside the database`;
-    if (head.databaseId === this.databaseId && head.seq < cp)
-      return `the signed head kept outside the database names record ${head.seq}, behind the last checkpoint (record ${cp})`;
-    // Never so for a trail as it was written (the head is written after its checkpoint commits):
-    // checkpoints were removed from the database. Signing is refused; verification fails.
-    if (head.databaseId === this.databaseId && head.seq > cp)
-      return `the signed head kept outside the database names record ${head.seq}, beyond the last checkpoint in the database (record ${cp}): the trail changed since it was signed`;
-    return undefined;
+    return owedSignature(this.trail);
+  }
+
+  private get trail() {
+    return { db: this.db, keys: this.keys, databaseId: this.databaseId, location: this.location };
   }
 
   private refuse(kind: 'noKey' | 'trailChanged', problem: string): undefined {
     this.signingRefusal = kind;
     this.signingProblem = problem;
-    return undefined;
-  }
-
-  /** Why the trail no longer agrees with its last signature, if it does not. */
-  private disagreement(key: Buffer, currentMeta: string): string | undefined {
-    const signed: Array<{
-      what: string;
-      databaseId: string;
-      seq: number;
-      hash: string;
-      mac: string;
-      metaHash: string | null;
-    }> = [];
-    const cp = this.lastCheckpoint.get();
-    if (cp !== undefined)
-      signed.push({
-        what: 'the last checkpoint',
-        databaseId: this.databaseId,
-        seq: cp.seq,
-        hash: cp.head_hash,
-        mac: cp.mac,
-        metaHash: cp.meta_hash,
-      });
-    if (this.location !== undefined) {
-      let external: SignedHead | undefined;
-      try {
-        external = this.keys.readHead(this.location);
-      } catch {
-        // A damaged head file protects nothing; the next head written replaces it.
-        external = undefined;
-      }
-      if (external !== undefined) signed.push({ what: 'the signed head kept outside the database', ...external });
-    }
-    for (const s of signed) {
-      if (s.databaseId !== this.databaseId)
-        return `${s.what} belongs to database ${s.databaseId}, not ${this.databaseId}`;
-      if (this.recordHash.get(s.seq) !== s.hash) return `${s.what} (record ${s.seq}) no longer matches the trail`;
-      if (checkpointMac(key, this.databaseId, s.seq, s.hash, s.metaHash) !== s.mac)
-        return `${s.what} was not signed with this key`;
-      if (s.metaHash !== null && s.metaHash !== currentMeta) return `the meta table changed since ${s.what} was signed`;
-    }
     return undefined;
   }
 }

@@ -22,17 +22,23 @@ import {
 } from './protocol/convert';
 import { echoMismatch } from './protocol/echo';
 import {
+  describeFailure,
+  describeTransportError,
+  protocolViolation,
+  REOPEN,
+  RETRYABLE,
+  type Failure,
+} from './wand-failures';
+import {
   decodeMessage,
   encodeMessage,
   MAX_EVENT_PAGES,
   MESSAGE_VERSION,
   WandErrorCode,
   type Message,
-  type MessageError,
   type MessageName,
 } from './protocol/messages';
 import { WandTransport } from './usb/transport';
-import type { TransportError } from './usb/usb-errors';
 import type { UsbDeviceLike } from './usb/types';
 
 export type WandState = WandStatus['state'];
@@ -54,61 +60,8 @@ export interface WandLinkOptions {
   busyRetryMs?: number;
 }
 
-/** Cause and remedy for each transport failure, as the clinician reads them. */
-function describeTransportError(e: TransportError): AppError {
-  switch (e.kind) {
-    case 'DISCONNECTED':
-      return said('COMMUNICATION_FAILED', 'wandUnplugged', {});
-    case 'TIMEOUT':
-      return said('COMMUNICATION_FAILED', 'pumpDidNotAnswer', {});
-    case 'FRAME':
-      return said('COMMUNICATION_FAILED', 'wandInterference', { detail: e.error.kind });
-    case 'BUSY':
-      return said('WAND_NOT_FOUND', 'wandBusy', {});
-    case 'ACCESS':
-      return said('WAND_NOT_FOUND', 'wandNoPermission', {});
-    case 'STATE':
-      return said('COMMUNICATION_FAILED', 'wandNotReady', { detail: e.message });
-    case 'TRANSFER':
-      return said('COMMUNICATION_FAILED', 'wandTransferFailed', { detail: e.message });
-    case 'STALL':
-      return said('COMMUNICATION_FAILED', 'wandStalled', { detail: e.message });
-    case 'USB':
-      return said('COMMUNICATION_FAILED', 'wandUsbError', { detail: e.message });
-    default: {
-      const never: never = e;
-      return never;
-    }
-  }
-}
-
-/** Why an exchange gave no usable answer: the transport's failures, and answers that could not be read. */
-type Failure = TransportError | { kind: 'UNREAD'; message: string } | { kind: 'MESSAGE'; error: MessageError };
-
-function describeFailure(f: Failure): AppError {
-  if (f.kind === 'UNREAD') return said('COMMUNICATION_FAILED', 'wandUnreadable', { detail: f.message });
-  if (f.kind !== 'MESSAGE') return describeTransportError(f);
-  const e = f.error;
-  if (e.kind === 'BAD_FIELD')
-    return protocolViolation(
-      `field ${e.field} of message type 0x${e.type.toString(16)} holds ${e.value}, which the protocol does not allow`,
-      e.field,
-    );
-  if (e.kind === 'BAD_PAYLOAD')
-    return protocolViolation(`message type 0x${e.type.toString(16)}: ${e.reason}`, 'payload');
-  return protocolViolation(`unknown message type 0x${e.type.toString(16)}`, 'type');
-}
-
-/** The wand broke the protocol: a typed error naming the wire field (`field`). */
-const protocolViolation = (detail: string, field: string): AppError =>
-  said('COMMUNICATION_FAILED', 'wandProtocolViolation', { detail }, field);
-
-/** Retried: a lost or damaged answer, a failed transfer, an answer that could not be read (reads change nothing; writes name their transaction). */
-const RETRYABLE = new Set<Failure['kind']>(['TIMEOUT', 'FRAME', 'TRANSFER', 'UNREAD', 'MESSAGE']);
 /** How often a claim refused BUSY right after this process let the wand go is tried again. */
 const BUSY_RETRY_EVERY_MS = 100;
-/** After these the device is opened and claimed afresh before the next request. */
-const REOPEN = new Set<Failure['kind']>(['BUSY', 'ACCESS', 'STATE', 'STALL', 'USB']);
 
 /** The pump link over a programmer wand speaking the open wand protocol (docs/wand-protocol.md). */
 export class WandLink implements PumpLink {

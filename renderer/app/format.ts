@@ -35,7 +35,21 @@ export const unitText = (t: Translate, unit: string): string => t(`unitName.${un
 
 /**
  * A quantity as the pump and the service give it: its exact decimal string and its unit, the unit
- * said through `unitName` when a translation is given (every screen and paper should pass one).
+ * said through `unitName` in the interface language (3.6 mg/天, 150 μg/天). The one way a screen or
+ * paper writes a quantity: never `${value} ${unit}` by hand.
  */
-export const formatQuantity = (quantity: { value: string; unit: string }, t?: Translate): string =>
-  `${quantity.value} ${t === undefined ? quantity.unit : unitText(t, quantity.unit)}`;
+export const formatQuantity = (quantity: { value: string; unit: string }, t: Translate): string =>
+  `${quantity.value} ${unitText(t, quantity.unit)}`;
+
+/** A volume in mL, as typed or recorded (a bare decimal string); '—' when there is none. */
+export const formatMl = (value: string | null | undefined, t: Translate): string =>
+  value === null || value === undefined || value === '' ? '—' : formatQuantity({ value, unit: 'mL' }, t);
+
+/**
+ * A quantity the service sent already written out ("4 mg/day", a row of the Finish screen's
+ * comparison), its unit said in the interface language; any other text as given.
+ */
+export const formatQuantityText = (text: string, t: Translate): string => {
+  const m = /^(-?\d+(?:\.\d+)?) (\S+)$/.exec(text);
+  return m === null ? text : formatQuantity({ value: m[1] ?? '', unit: m[2] ?? '' }, t);
+};

@@ -2,6 +2,7 @@ import { Alert } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { DoseCheckSchema } from '../../core/api/schemas';
+import { translatedParams } from './errorText';
 
 type DoseCheck = z.infer<typeof DoseCheckSchema>;
 
@@ -23,7 +24,11 @@ export function LibraryVerdict({ check }: { check: DoseCheck }) {
               {check.findings.map((f) => (
                 <li key={`${f.code}-${f.level}-${f.params['component'] ?? ''}`} data-level={f.level} data-code={f.code}>
                   <strong>{t(`level.${f.level}`)}</strong>:{' '}
-                  {t(`finding.${f.code}`, { ...f.params, level: t(`level.${f.level}`), defaultValue: f.message })}
+                  {t(`finding.${f.code}`, {
+                    ...translatedParams(t, f.params),
+                    level: t(`level.${f.level}`),
+                    defaultValue: f.message,
+                  })}
                   {f.params['running'] === 'true' && ` ${t('verdict.running')}`}
                 </li>
               ))}

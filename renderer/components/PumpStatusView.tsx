@@ -18,16 +18,16 @@ export function PumpStatusView({
     { key: 'model', label: t('status.model'), children: status.model },
     { key: 'serial', label: t('status.serial'), children: status.serial },
     { key: 'drug', label: t('status.drug'), children: t(`drug.${status.drug}`) },
-    { key: 'concentration', label: t('status.concentration'), children: formatQuantity(status.concentration) },
+    { key: 'concentration', label: t('status.concentration'), children: formatQuantity(status.concentration, t) },
     { key: 'mode', label: t('status.mode'), children: t(`mode.${status.mode}`) },
-    { key: 'rate', label: t('status.rate'), children: formatQuantity(status.rate) },
-    { key: 'dailyDose', label: t('status.dailyDose'), children: formatQuantity(status.dailyDose) },
+    { key: 'rate', label: t('status.rate'), children: formatQuantity(status.rate, t) },
+    { key: 'dailyDose', label: t('status.dailyDose'), children: formatQuantity(status.dailyDose, t) },
     {
       key: 'reservoir',
       label: t('status.reservoir'),
       children: (
         <span>
-          <strong>{formatQuantity(status.reservoirVolume)}</strong>{' '}
+          <strong>{formatQuantity(status.reservoirVolume, t)}</strong>{' '}
           {t('status.capacity', {
             capacity: status.reservoirCapacity.value,
             alarm: status.lowReservoirAlarmVolume.value,

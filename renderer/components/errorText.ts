@@ -16,7 +16,7 @@ const isNamedFailure = (error: unknown): error is NamedFailure =>
  * (`drug`, `oldDrug`…), a therapy mode, a unit (`unit`, `pumpUnit`…), an input field, a role, an
  * order's state, a limit's level. Anything without a translation is shown as sent.
  */
-function translatedParams(t: TFunction, params: Record<string, string>): Record<string, string> {
+export function translatedParams(t: TFunction, params: Record<string, string>): Record<string, string> {
   const table = (name: string): string | undefined => {
     if (name === 'level') return 'level';
     if (name === 'mode') return 'mode';

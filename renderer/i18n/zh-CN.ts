@@ -106,7 +106,7 @@ export const zhCN: Messages = {
     CLINICIAN_BOLUS_NO_LIMIT: '药物库未设定该药物的临床推注上限：请对照患者病历核对剂量。',
     CLINICIAN_BOLUS_DOSE_ABOVE_MAX: '临床推注 {{dose}} {{unit}}，超过{{level}}上限 {{max}} {{unit}}。',
     SCREENING_DOSE_ABOVE_MAX:
-      '试验剂量 {{dose}} {{unit}}（{{doseInLimitUnit}} {{limitUnit}}）超过药物库单次鞘内推注的{{level}}上限 {{max}} {{limitUnit}}。请核对单位（mg 或 mcg）和剂量。',
+      '试验剂量 {{dose}} {{unit}}（{{doseInLimitUnit}} {{limitUnit}}）超过药物库单次鞘内推注的{{level}}上限 {{max}} {{limitUnit}}。请核对单位（mg 或 μg）和剂量。',
     SCREENING_DOSE_NO_LIMIT:
       '药物库未设定该药物的单次推注上限：请对照试验方案核对试验剂量 {{dose}} {{unit}} 及其单位。',
     BOLUS_DAILY_TOTAL_ABOVE_MAX:
@@ -282,7 +282,7 @@ export const zhCN: Messages = {
   opioids: {
     omeChart: '全身用阿片类药物，口服吗啡当量（mg/天）',
     title: '全身用阿片类药物（口服吗啡当量）',
-    omeToday: '今日：口服吗啡当量 {{ome}} mg/day',
+    omeToday: '今日：口服吗啡当量 {{ome}}',
     tolerance: { tolerant: '阿片耐受', naive: '阿片未耐受', unknown: '耐受情况未知：按未耐受处理' },
     displayOnly: '仅用于显示及判断阿片耐受：绝不用于泵程控。',
     none: '无记录',
@@ -324,8 +324,8 @@ export const zhCN: Messages = {
     bolusDuration: '持续时间（分钟）',
     lockout: '锁定时间（分钟）',
     maxPerDay: '每日最大推注次数',
-    willSend: '将发送 {{rate}} mL/day，输注 {{dose}}。',
-    willSendFlex: '将发送各时段 {{steps}}（mL/day），24 小时共输注 {{dose}}。',
+    willSend: '将发送 {{rate}}，输注 {{dose}}。',
+    willSendFlex: '将发送各时段 {{steps}}（{{unit}}），24 小时共输注 {{dose}}。',
     checkFailed: '无法核查此更改',
     review: '在程控确认页核对',
     program: '程控泵',
@@ -1092,6 +1092,8 @@ export const zhCN: Messages = {
     mg: 'mg',
     mcg: 'μg',
     'mL/day': 'mL/天',
+    'mL/h': 'mL/h',
+    h: '小时',
     mL: 'mL',
   },
   auditAction: {
@@ -1236,12 +1238,9 @@ export const zhCN: Messages = {
     now: '当前',
     new: '新',
     time: '时段',
-    rate: 'mL/day',
-    dose: '{{unit}}/day',
-    perHour: '{{unit}}/h',
     inStep: '本时段 {{unit}}',
     chart: '24 小时每小时剂量：当前与新方案',
-    nowLine: '当前（{{unit}}/h）',
-    newLine: '新（{{unit}}/h）',
+    nowLine: '当前（{{unit}}）',
+    newLine: '新（{{unit}}）',
   },
 };

@@ -81,7 +81,7 @@ test.describe('a clinician single bolus with a witness', () => {
     // The bolus just given is listed, counted in the 24-hour total and in the clinician boluses' own total.
     await expect(table.locator('tr[data-row-key="earlier-0"]')).toContainText('单次推注 0.3 mg：0.03 mL，10 分钟');
     await expect(table.getByRole('row').filter({ hasText: l.total }).locator('[data-changed="true"]')).toHaveText(
-      '3.6 mg/day',
+      '3.6 mg/天',
     );
     const clinician = table.locator('tr[data-row-key="clinician-morphine"]');
     await expect(clinician).toContainText('最近 24 小时的临床推注（此前 1 次）');

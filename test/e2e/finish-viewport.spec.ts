@@ -113,6 +113,8 @@ const en = {
   add: 'Add step',
   title: /^Finish screen — pump SIM000123/,
   chart: 'Dose per hour over 24 hours, now and new',
+  /** A unit as the screen writes it in this language. */
+  u: (unit: string) => unit,
 };
 const zh = {
   programming: '程控',
@@ -124,6 +126,8 @@ const zh = {
   add: '添加时段',
   title: /^程控确认 — 泵 SIM000123/,
   chart: '24 小时每小时剂量：当前与新方案',
+  /** Units as Chinese clinicians write them: mg/天, μg/天. */
+  u: (unit: string) => unit.replace('mcg', 'μg').replace('/day', '/天'),
 };
 
 test.describe('a morphine pump running continuously (10 mg/mL, 3 mg/day)', () => {
@@ -137,14 +141,14 @@ test.describe('a morphine pump running continuously (10 mg/mL, 3 mg/day)', () =>
       await signIn(page, host, 'dr.li', language);
       await openNav(page, w.programming);
       await interrogate(page);
-      await page.getByLabel(w.dose('mg/day')).fill('3.3');
+      await page.getByLabel(w.dose(w.u('mg/day'))).fill('3.3');
       await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toBeVisible();
       // Scrolled down to the button, as a physician is after filling the form.
       await page.getByTestId('review-button').scrollIntoViewIfNeeded();
       await page.getByTestId('review-button').click();
       await expectFinishInView(
         page,
-        { drug, old: '3 mg/day', new: '3.3 mg/day', title: w.title },
+        { drug, old: `3 ${w.u('mg/day')}`, new: `3.3 ${w.u('mg/day')}`, title: w.title },
         false,
         `finish-1366-continuous-${language}`,
       );
@@ -160,16 +164,16 @@ test.describe('a morphine pump running continuously (10 mg/mL, 3 mg/day)', () =>
       await interrogate(page);
       await page.getByRole('radio', { name: w.flex }).check();
       const editor = page.getByTestId('flex-editor');
-      await editor.getByLabel(w.stepDose(1, 'mg/day')).fill('3');
+      await editor.getByLabel(w.stepDose(1, w.u('mg/day'))).fill('3');
       await editor.getByRole('button', { name: w.add }).click();
       await editor.getByLabel(w.stepStart(2)).fill('08:00');
-      await editor.getByLabel(w.stepDose(2, 'mg/day')).fill('3.6');
+      await editor.getByLabel(w.stepDose(2, w.u('mg/day'))).fill('3.6');
       await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toBeVisible();
       await page.getByTestId('review-button').scrollIntoViewIfNeeded();
       await page.getByTestId('review-button').click();
       await expectFinishInView(
         page,
-        { drug, old: '3 mg/day', new: '3.4 mg/day', title: w.title },
+        { drug, old: `3 ${w.u('mg/day')}`, new: `3.4 ${w.u('mg/day')}`, title: w.title },
         true,
         `finish-1366-flex-${language}`,
       );
@@ -304,14 +308,14 @@ test.describe('a baclofen flex pump (500 mcg/mL, three steps)', () => {
       await interrogate(page);
       const editor = page.getByTestId('flex-editor');
       // The form starts from the pump's steps: 400, 250 and 400 mcg/day; the daytime step goes to 300.
-      await expect(editor.getByLabel(w.stepDose(2, 'mcg/day'))).toHaveValue('250');
-      await editor.getByLabel(w.stepDose(2, 'mcg/day')).fill('300');
+      await expect(editor.getByLabel(w.stepDose(2, w.u('mcg/day')))).toHaveValue('250');
+      await editor.getByLabel(w.stepDose(2, w.u('mcg/day'))).fill('300');
       await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toBeVisible();
       await page.getByTestId('review-button').scrollIntoViewIfNeeded();
       await page.getByTestId('review-button').click();
       await expectFinishInView(
         page,
-        { drug, old: '306.25 mcg/day', new: '337.5 mcg/day', title: w.title },
+        { drug, old: `306.25 ${w.u('mcg/day')}`, new: `337.5 ${w.u('mcg/day')}`, title: w.title },
         true,
         `finish-1366-flex-baclofen-${language}`,
       );

@@ -14,6 +14,8 @@ const words = {
     patients: 'Patients',
     audit: 'Audit trail',
     dose: 'New daily dose (mg/day)',
+    mgPerDay: 'mg/day',
+    mcg: 'mcg',
     witness: 'Witness user name',
     witnessPassword: 'Witness password',
     reason: 'Reason (recorded in the audit trail)',
@@ -47,7 +49,9 @@ const words = {
     refill: '加药',
     patients: '患者',
     audit: '审计追踪',
-    dose: '新日剂量（mg/day）',
+    dose: '新日剂量（mg/天）',
+    mgPerDay: 'mg/天',
+    mcg: 'μg',
     witness: '核对人用户名',
     witnessPassword: '核对人密码',
     reason: '理由（记录到审计追踪）',
@@ -110,7 +114,7 @@ async function program(page: Page, w: (typeof words)[Language], dose: string) {
 }
 
 for (const [language, dose, old] of [
-  ['zh-CN', '3.3', '3 mg/day'],
+  ['zh-CN', '3.3', '3 mg/天'],
   ['en', '3.6', '3.3 mg/day'],
 ] as const) {
   const w = words[language];
@@ -131,7 +135,7 @@ for (const [language, dose, old] of [
     await expect(report.getByTestId('report-witness')).toHaveText(w.witnessName);
     await expect(report.getByTestId('report-readback')).toContainText(w.readBack);
     await expect(report.getByTestId('review-table')).toContainText(old);
-    await expect(report.getByTestId('review-table')).toContainText(`${dose} mg/day`);
+    await expect(report.getByTestId('review-table')).toContainText(`${dose} ${w.mgPerDay}`);
     // Days to the alarm in whole days, old and new (never "42.72").
     const days = report
       .getByTestId('review-table')
@@ -192,7 +196,7 @@ for (const [language, dose, old] of [
     await expect(
       page
         .getByTestId('audit-changes')
-        .filter({ hasText: `${w.dailyDose}${w.sep}${old} → ${dose} mg/day` })
+        .filter({ hasText: `${w.dailyDose}${w.sep}${old} → ${dose} ${w.mgPerDay}` })
         .first(),
     ).toBeVisible();
     // Li Na has records of her own, none of which is Zhang Wei's.
@@ -220,7 +224,7 @@ for (const [language, dose, old] of [
     await page.getByRole('button', { name: 'Zhang Wei' }).click();
     const form = page.getByTestId('orders');
     await chooseOption(page, form.getByLabel(w.drug, { exact: true }), w.baclofen);
-    await expect(form.getByTestId('order-unit')).toHaveText('mcg');
+    await expect(form.getByTestId('order-unit')).toHaveText(w.mcg);
     await chooseOption(page, form.getByLabel(w.drug, { exact: true }), w.morphine);
     await expect(form.getByTestId('order-unit')).toHaveText('mg');
     await form.getByLabel(w.concentration, { exact: true }).fill('10');

@@ -72,12 +72,16 @@ const words = {
     identity: 'Patient and order checked (two identifiers)',
     noSymptoms: 'No signs of overdose or withdrawal',
     nextRefill: 'Next refill by',
+    mgPerDay: 'mg/day',
+    mlPerDay: 'mL/day',
   },
   'zh-CN': {
     nav: '单纯加药',
     identity: '已核对患者和医嘱（两种身份识别信息）',
     noSymptoms: '无过量或戒断征象',
     nextRefill: '最晚加药日期',
+    mgPerDay: 'mg/天',
+    mlPerDay: 'mL/天',
   },
 } as const;
 
@@ -128,8 +132,8 @@ for (const language of ['en', 'zh-CN'] as const) {
     // Finish: the program before and after, identical, row by row; the witness signs.
     const finish = page.getByTestId('visit-finish');
     await expect(finish.getByTestId('program-compare')).toHaveAttribute('data-identical', 'true');
-    await expect(finish.getByTestId('program-compare')).toContainText('3 mg/day');
-    await expect(finish.getByTestId('program-compare')).toContainText('0.3 mL/day');
+    await expect(finish.getByTestId('program-compare')).toContainText(`3 ${w.mgPerDay}`);
+    await expect(finish.getByTestId('program-compare')).toContainText(`0.3 ${w.mlPerDay}`);
     await expect(page.locator('#visit_witness_username')).toBeFocused();
     // The Finish opens at the top: the title, the patient and pump, the comparison, the witness and
     // the button all in view on the 1366×768 screen, without scrolling.

@@ -50,10 +50,10 @@ test.describe('a baclofen flex pump', () => {
     await openNav(page, '程控');
     await interrogate(page);
     await page.getByRole('radio', { name: '简单持续输注' }).check();
-    await page.getByLabel('新日剂量（mcg/day）').fill('4000');
+    await page.getByLabel('新日剂量（μg/天）').fill('4000');
     const verdict = page.getByTestId('live-check').getByTestId('library-verdict');
     await expect(verdict).toHaveAttribute('data-verdict', 'hard');
-    await expect(verdict).toContainText('日剂量 4000 mcg/day 超过硬限制上限 2000 mcg/day');
+    await expect(verdict).toContainText('日剂量 4000 μg/天 超过硬限制上限 2000 μg/天');
   });
 
   test('the refill forecast takes the whole flex day, not its first step (en, then 中文)', async ({ page: first }) => {
@@ -72,7 +72,7 @@ test.describe('a baclofen flex pump', () => {
       await signIn(page, host, 'nurse.wang', language);
       await openNav(page, en ? 'Refill' : '加药');
       await interrogate(page);
-      await page.getByRole('radio', { name: en ? /Baclofen 500 mcg\/mL/ : /巴氯芬 500 mcg\/mL/ }).check();
+      await page.getByRole('radio', { name: en ? /Baclofen 500 mcg\/mL/ : /巴氯芬 500 μg\/mL/ }).check();
       await page
         .getByLabel(
           en
@@ -135,7 +135,7 @@ test.describe('a titration window over the pump’s own history', () => {
     await signIn(page, host, 'dr.li', 'zh-CN');
     await openNav(page, '程控');
     await interrogate(page);
-    await page.getByLabel('新日剂量（mg/day）').fill('7.5');
+    await page.getByLabel('新日剂量（mg/天）').fill('7.5');
     const verdict = page.getByTestId('live-check').getByTestId('library-verdict');
     await expect(verdict).toHaveAttribute('data-verdict', 'hard');
     await expect(verdict.locator('[data-code="WINDOW_INCREASE_PERCENT_ABOVE_MAX"]')).toContainText(

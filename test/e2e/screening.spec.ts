@@ -58,7 +58,7 @@ test('a soft limit (0.8 mg morphine) asks for the reason and records it with the
   const soft = detail.getByTestId('screening-soft');
   await expect(soft).toContainText('达到药物库软限制：须填写理由才能记录此次试验');
   await expect(soft).toContainText(
-    '试验剂量 0.8 mg（0.8 mg）超过药物库单次鞘内推注的软限制上限 0.5 mg。请核对单位（mg 或 mcg）和剂量。',
+    '试验剂量 0.8 mg（0.8 mg）超过药物库单次鞘内推注的软限制上限 0.5 mg。请核对单位（mg 或 μg）和剂量。',
   );
   await expectNoSeriousA11yViolations(page);
   // Without a reason the form does not go.

@@ -10,7 +10,7 @@ test('医生调整剂量：软限制确认、核对人签名、回读确认', as
   await signIn(page, host, 'dr.li', 'zh-CN');
   await openNav(page, '程控');
   await interrogate(page);
-  await page.getByLabel('新日剂量（mg/day）').fill('4.2');
+  await page.getByLabel('新日剂量（mg/天）').fill('4.2');
   await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'soft');
   await page.getByTestId('review-button').click();
   const finish = page.getByTestId('finish-screen');
@@ -31,7 +31,7 @@ test('硬限制阻止更改', async ({ page }) => {
   await signIn(page, host, 'dr.li', 'zh-CN');
   await openNav(page, '程控');
   await interrogate(page);
-  await page.getByLabel('新日剂量（mg/day）').fill('30');
+  await page.getByLabel('新日剂量（mg/天）').fill('30');
   await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toContainText('硬限制');
   await page.getByTestId('review-button').click();
   await expect(page.getByTestId('program-button')).toBeDisabled();

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { ProgramOutcomeSchema, ProgramPreview } from '../../../core/api/schemas';
-import { formatDateTime } from '../../app/format';
+import { formatDateTime, formatQuantity } from '../../app/format';
 import { SignatureLines } from './ClinicHeader';
 import { ReportDetails } from './ReportDetails';
 
@@ -67,7 +67,7 @@ export function ProgramReport({
             {
               key: 'dose',
               label: t('status.dailyDose'),
-              children: `${preview.oldDailyDose.value} ${preview.oldDailyDose.unit} → ${preview.newDailyDose.value} ${preview.newDailyDose.unit}`,
+              children: `${formatQuantity(preview.oldDailyDose, t)} → ${formatQuantity(preview.newDailyDose, t)}`,
             },
           ]}
         />

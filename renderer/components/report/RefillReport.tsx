@@ -2,7 +2,7 @@ import { Card } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { RefillReport } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
-import { formatDate, formatDateTime, formatQuantity } from '../../app/format';
+import { formatDate, formatDateTime, formatMl, formatQuantity } from '../../app/format';
 import { ForecastView } from '../ForecastView';
 import { SignatureLines } from './ClinicHeader';
 import { ReportDetails } from './ReportDetails';
@@ -15,7 +15,7 @@ export const bridgeHours = (minutes: number): string => dec(minutes).div(60).toF
 /** The refill session report and the patient card, laid out for printing (the browser's print, or PDF in the app). */
 export function RefillReportView({ report }: { report: RefillReport }) {
   const { t, i18n } = useTranslation();
-  const ml = (v: string | undefined) => (v === undefined ? '—' : `${v} mL`);
+  const ml = (v: string | undefined) => formatMl(v, t);
   return (
     <div data-testid="refill-report" className="printable">
       <Card title={t('report.title')} style={{ marginBottom: 16 }}>
@@ -61,7 +61,7 @@ export function RefillReportView({ report }: { report: RefillReport }) {
                 <span
                   data-flag={report.discrepancyFlag}
                   data-testid="report-discrepancy"
-                >{`${report.discrepancyMl} mL${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span>
+                >{`${ml(report.discrepancyMl)}${report.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`}</span>
               ),
             },
             ...(report.discrepancyAcknowledgement === undefined
@@ -82,7 +82,7 @@ export function RefillReportView({ report }: { report: RefillReport }) {
                     ),
                   },
                 ]),
-            { key: 'reservoir', label: t('report.newReservoir'), children: `${report.newReservoirMl} mL` },
+            { key: 'reservoir', label: t('report.newReservoir'), children: ml(report.newReservoirMl) },
             ...(report.syringe === undefined
               ? []
               : [
@@ -105,7 +105,7 @@ export function RefillReportView({ report }: { report: RefillReport }) {
                   {
                     key: 'bridge',
                     label: t('refill.bridgeVolume'),
-                    children: `${report.concentrationChange.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(report.concentrationChange.bridgeMinutes), minutes: report.concentrationChange.bridgeMinutes })}`,
+                    children: `${formatQuantity(report.concentrationChange.bridgeVolume, t)} — ${t('refill.bridgeDuration', { hours: bridgeHours(report.concentrationChange.bridgeMinutes), minutes: report.concentrationChange.bridgeMinutes })}`,
                   },
                 ]),
             { key: 'nurse', label: t('report.nurse'), children: report.nurse },

@@ -7,6 +7,7 @@ import { DrugLibrarySchema, libraryRules } from '../../../core/library/schema';
 import { pumpApi } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { unitText } from '../../app/format';
 
 type Library = z.infer<typeof DrugLibrarySchema>;
 type Entry = Library['entries'][number];
@@ -146,7 +147,11 @@ export default function LibraryScreen() {
               />
             ),
           },
-          { title: t('library.unit'), dataIndex: 'unit', render: (u: string) => `${u}/mL · ${u}/day` },
+          {
+            title: t('library.unit'),
+            dataIndex: 'unit',
+            render: (u: string) => `${unitText(t, `${u}/mL`)} · ${unitText(t, `${u}/day`)}`,
+          },
           {
             title: t('library.stability'),
             render: (_, e) => (

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { AuditRowView } from '../../../core/api/schemas';
-import { formatDateTime } from '../../app/format';
+import { formatDateTime, formatQuantityText } from '../../app/format';
 
 /** i18next reads dots as nesting: an action code's key has underscores instead. */
 const actionKey = (action: string): string => action.replace(/\./g, '_');
@@ -17,7 +17,7 @@ export const personText = (name: string | null, username: string): string =>
 export const patientText = (row: Pick<AuditRowView, 'patientId' | 'patientName'>): string =>
   row.patientId === null ? '' : row.patientName === null ? row.patientId : `${row.patientName} (${row.patientId})`;
 
-/** One value of a change, with words translated (drugs, modes, roles, states) and figures as recorded, with their units. */
+/** One value of a change, with words translated (drugs, modes, roles, states) and figures as recorded, with their units as the reader writes them. */
 function valueText(t: TFunction, field: string, value: string | null): string {
   if (value === null) return '—';
   if (field === 'drug' || field === 'newDrug') return t(`drug.${value}`, { defaultValue: value });
@@ -25,7 +25,7 @@ function valueText(t: TFunction, field: string, value: string | null): string {
   if (field === 'role') return t(`role.${value}`, { defaultValue: value });
   if (field === 'status') return t(`orders.state.${value}`, { defaultValue: value });
   if (value === 'true' || value === 'false') return t(`audit.${value === 'true' ? 'yes' : 'no'}`);
-  return value;
+  return formatQuantityText(value, t);
 }
 
 /** One change as read aloud: "Daily dose: 4 mg/day → 4.2 mg/day" (a value set for the first time has no arrow). */

@@ -11,25 +11,25 @@ export function BolusReviewTable({ preview }: { preview: BolusPreview }) {
     {
       key: 'drug',
       setting: t('bolus.row.drug'),
-      now: `${t(`drug.${running.drug}`)} ${formatQuantity(running.concentration)}`,
-      with: `${t(`drug.${running.drug}`)} ${formatQuantity(running.concentration)}`,
+      now: `${t(`drug.${running.drug}`)} ${formatQuantity(running.concentration, t)}`,
+      with: `${t(`drug.${running.drug}`)} ${formatQuantity(running.concentration, t)}`,
       changed: false,
     },
     {
       key: 'program',
       setting: t('bolus.row.program'),
-      now: `${t(`mode.${running.mode}`)}, ${formatQuantity(running.rate)}`,
-      with: `${t(`mode.${running.mode}`)}, ${formatQuantity(running.rate)}`,
+      now: `${t(`mode.${running.mode}`)}, ${formatQuantity(running.rate, t)}`,
+      with: `${t(`mode.${running.mode}`)}, ${formatQuantity(running.rate, t)}`,
       changed: false,
     },
     ...preview.doses.map((d) => ({
       key: `dose-${d.drug}`,
       setting: `${t('bolus.row.dose')} (${t(`drug.${d.drug}`)})`,
       now: '—',
-      with: formatQuantity(d.dose),
+      with: formatQuantity(d.dose, t),
       changed: true,
     })),
-    { key: 'volume', setting: t('bolus.row.volume'), now: '—', with: formatQuantity(preview.volume), changed: true },
+    { key: 'volume', setting: t('bolus.row.volume'), now: '—', with: formatQuantity(preview.volume, t), changed: true },
     {
       key: 'duration',
       setting: t('bolus.row.duration'),
@@ -37,12 +37,12 @@ export function BolusReviewTable({ preview }: { preview: BolusPreview }) {
       with: t('bolus.minutes', { n: preview.durationMinutes }),
       changed: true,
     },
-    { key: 'rate', setting: t('bolus.row.rate'), now: '—', with: formatQuantity(preview.rate), changed: true },
+    { key: 'rate', setting: t('bolus.row.rate'), now: '—', with: formatQuantity(preview.rate, t), changed: true },
     ...preview.doses.map((d) => ({
       key: `total-${d.drug}`,
       setting: `${t('bolus.row.total24h')} (${t(`drug.${d.drug}`)})`,
-      now: formatQuantity(d.total24hBefore),
-      with: formatQuantity(d.total24hWith),
+      now: formatQuantity(d.total24hBefore, t),
+      with: formatQuantity(d.total24hWith, t),
       changed: d.total24hBefore.value !== d.total24hWith.value,
     })),
     // Repeated boluses are added up: each earlier clinician bolus of the window, and each drug's total of them with this one.
@@ -52,26 +52,26 @@ export function BolusReviewTable({ preview }: { preview: BolusPreview }) {
       now:
         b.kind === 'single'
           ? t('bolus.row.earlierSingle', {
-              dose: b.doses.map((d) => formatQuantity(d.dose)).join(', '),
-              volume: formatQuantity(b.volume),
+              dose: b.doses.map((d) => formatQuantity(d.dose, t)).join(', '),
+              volume: formatQuantity(b.volume, t),
               minutes: b.durationMinutes,
             })
-          : t('bolus.row.earlierPriming', { volume: formatQuantity(b.volume), minutes: b.durationMinutes }),
+          : t('bolus.row.earlierPriming', { volume: formatQuantity(b.volume, t), minutes: b.durationMinutes }),
       with: '—',
       changed: false,
     })),
     ...preview.doses.map((d) => ({
       key: `clinician-${d.drug}`,
       setting: `${t('bolus.row.clinicianTotal', { hours: d.clinicianBoluses.hours, count: d.clinicianBoluses.count })} (${t(`drug.${d.drug}`)})`,
-      now: formatQuantity(d.clinicianBoluses.before),
-      with: formatQuantity(d.clinicianBoluses.with),
+      now: formatQuantity(d.clinicianBoluses.before, t),
+      with: formatQuantity(d.clinicianBoluses.with, t),
       changed: d.clinicianBoluses.before.value !== d.clinicianBoluses.with.value,
     })),
     {
       key: 'reservoir',
       setting: t('bolus.row.reservoir'),
-      now: formatQuantity(preview.reservoir.before),
-      with: formatQuantity(preview.reservoir.after),
+      now: formatQuantity(preview.reservoir.before, t),
+      with: formatQuantity(preview.reservoir.after, t),
       changed: true,
     },
     ...(preview.catheterPrimed === undefined

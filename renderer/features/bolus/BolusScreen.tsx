@@ -8,6 +8,7 @@ import type { PumpStatus } from '../../../core/pump';
 import { pumpApi } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { unitText } from '../../app/format';
 import { BolusFinish } from './BolusFinish';
 
 type BolusRequest = z.input<typeof BolusRequestSchema>;
@@ -40,7 +41,7 @@ export default function BolusScreen({ status, onBack }: { status: PumpStatus; on
   const values = Form.useWatch([], form) as RequestForm | undefined;
   const preview = useApiMutation((input: BolusRequest) => pumpApi().bolus.preview(input));
   const [reviewing, setReviewing] = useState<{ preview: BolusPreview; request: BolusRequest } | undefined>();
-  const unit = status.concentration.unit.split('/')[0] ?? '';
+  const unit = unitText(t, status.concentration.unit.split('/')[0] ?? '');
   if (reviewing !== undefined) {
     return (
       <BolusFinish

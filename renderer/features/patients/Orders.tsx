@@ -7,16 +7,13 @@ import type { PatientDetail, Prescription, PrescriptionInput } from '../../../co
 import { drugs, type Drug } from '../../../core/pump';
 import { pumpApi } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
-import { formatDateTime } from '../../app/format';
+import { formatDateTime, formatMl, formatQuantity, unitText } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** One line for an order: each drug with its concentration and daily dose. */
 export const orderText = (t: TFunction, order: Pick<Prescription, 'components'>): string =>
   order.components
-    .map(
-      (c) =>
-        `${t(`drug.${c.drug}`)} ${c.concentration.value} ${c.concentration.unit} — ${c.dailyDose.value} ${c.dailyDose.unit}`,
-    )
+    .map((c) => `${t(`drug.${c.drug}`)} ${formatQuantity(c.concentration, t)} — ${formatQuantity(c.dailyDose, t)}`)
     .join(' + ');
 
 interface OrderForm {
@@ -62,7 +59,7 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
     };
     create.mutate(order, { onSuccess: () => form.resetFields() });
   };
-  const unitText = mass ?? '—';
+  const massText = mass === undefined ? '—' : unitText(t, mass);
   return (
     <Form<OrderForm>
       form={form}
@@ -77,21 +74,29 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
       </Form.Item>
       {/* The unit is the drug library's for the drug, never a separate choice that could disagree with it. */}
       <Form.Item label={t('orders.unit')}>
-        <span data-testid="order-unit">{unitText}</span>
+        <span data-testid="order-unit">{massText}</span>
       </Form.Item>
       <Form.Item
         name="concentration"
         label={t('status.concentration')}
         rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
       >
-        <Input inputMode="decimal" suffix={`${unitText}/mL`} style={{ width: 150 }} />
+        <Input
+          inputMode="decimal"
+          suffix={mass === undefined ? '—' : unitText(t, `${mass}/mL`)}
+          style={{ width: 150 }}
+        />
       </Form.Item>
       <Form.Item
         name="dailyDose"
         label={t('status.dailyDose')}
         rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
       >
-        <Input inputMode="decimal" suffix={`${unitText}/day`} style={{ width: 150 }} />
+        <Input
+          inputMode="decimal"
+          suffix={mass === undefined ? '—' : unitText(t, `${mass}/day`)}
+          style={{ width: 150 }}
+        />
       </Form.Item>
       <Form.Item
         name="fillVolumeMl"
@@ -199,7 +204,7 @@ export function OrdersCard({ detail, canOrder }: { detail: PatientDetail; canOrd
           {
             title: t('orders.fillVolume'),
             dataIndex: 'fillVolumeMl',
-            render: (v: string | null) => (v === null ? '—' : `${v} mL`),
+            render: (v: string | null) => formatMl(v, t),
           },
           { title: t('orders.pump'), dataIndex: 'pumpId', render: (v: number | null) => serialOf(v) },
           { title: t('patients.note'), dataIndex: 'notes' },

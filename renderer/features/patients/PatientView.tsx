@@ -6,7 +6,7 @@ import { catheterModels } from '../../../core/models';
 import { may } from '../../../core/permissions';
 import { pumpApi } from '../../api/client';
 import { useApi } from '../../api/hooks';
-import { formatDate, formatDateTime } from '../../app/format';
+import { formatDate, formatDateTime, formatMl, unitText } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { OrdersCard } from './Orders';
 import { SystemicOpioidsCard } from './SystemicOpioids';
@@ -108,7 +108,7 @@ export function PatientView({ id, onClose }: { id: number; onClose: () => void }
               label={t('patients.painAndDose')}
               data={painAgainstDose(d, i18n.language)}
               series={[
-                { key: 'dose', name: `${t('status.dailyDose')} (${doseUnit})`, colour: '#0958d9' },
+                { key: 'dose', name: `${t('status.dailyDose')} (${unitText(t, doseUnit)})`, colour: '#0958d9' },
                 { key: 'vas', name: 'VAS', colour: '#a8071a', axis: 'right' },
               ]}
               rightDomain={[0, 10]}
@@ -164,7 +164,13 @@ export function PatientView({ id, onClose }: { id: number; onClose: () => void }
                     label: formatDate(r.performedAt.slice(0, 10), i18n.language),
                     discrepancy: r.discrepancyMl === null ? null : Number(r.discrepancyMl),
                   }))}
-                  series={[{ key: 'discrepancy', name: `${t('refill.discrepancy')} (mL)`, colour: '#d46b08' }]}
+                  series={[
+                    {
+                      key: 'discrepancy',
+                      name: `${t('refill.discrepancy')} (${unitText(t, 'mL')})`,
+                      colour: '#d46b08',
+                    },
+                  ]}
                 />
               </Suspense>
               <Table
@@ -178,13 +184,13 @@ export function PatientView({ id, onClose }: { id: number; onClose: () => void }
                     dataIndex: 'performedAt',
                     render: (v: string) => formatDateTime(v, i18n.language),
                   },
-                  { title: t('refill.withdrawn'), dataIndex: 'withdrawnMl', render: (v: string) => `${v} mL` },
+                  { title: t('refill.withdrawn'), dataIndex: 'withdrawnMl', render: (v: string) => formatMl(v, t) },
                   {
                     title: t('refill.discrepancy'),
                     dataIndex: 'discrepancyMl',
                     render: (v: string | null, r) => (
                       <span>
-                        {v ?? '—'} mL{' '}
+                        {formatMl(v, t)}{' '}
                         {r.discrepancyFlag && (
                           <Tag color="red" style={{ color: '#000' }}>
                             {t('refill.flagged')}
@@ -193,7 +199,11 @@ export function PatientView({ id, onClose }: { id: number; onClose: () => void }
                       </span>
                     ),
                   },
-                  { title: t('refill.instilledShort'), dataIndex: 'instilledMl', render: (v: string) => `${v} mL` },
+                  {
+                    title: t('refill.instilledShort'),
+                    dataIndex: 'instilledMl',
+                    render: (v: string) => formatMl(v, t),
+                  },
                 ]}
               />
             </>

@@ -6,6 +6,7 @@ import { drugs } from '../../../core/pump';
 import { ApiError, pumpApi } from '../../api/client';
 import { useApiMutation, useClinicToday } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { unitText } from '../../app/format';
 
 interface ScreeningForm {
   trialDate: string;
@@ -90,8 +91,8 @@ export function ScreeningEntry({ patientId }: { patientId: number }) {
         <Select
           style={{ width: 80 }}
           options={[
-            { value: 'mg', label: 'mg' },
-            { value: 'mcg', label: 'mcg' },
+            { value: 'mg', label: unitText(t, 'mg') },
+            { value: 'mcg', label: unitText(t, 'mcg') },
           ]}
         />
       </Form.Item>

@@ -11,6 +11,7 @@ import {
 import { pumpApi } from '../../api/client';
 import { useApiMutation, useClinicToday } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatQuantity, unitText } from '../../app/format';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -37,7 +38,9 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
     <Card title={t('opioids.title')} size="small" data-testid="systemic-opioids">
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space wrap>
-          <span data-testid="ome-today">{t('opioids.omeToday', { ome: detail.omeTodayMgPerDay })}</span>
+          <span data-testid="ome-today">
+            {t('opioids.omeToday', { ome: formatQuantity({ value: detail.omeTodayMgPerDay, unit: 'mg/day' }, t) })}
+          </span>
           <Tag
             style={{ color: detail.opioidTolerance === 'tolerant' ? '#135200' : '#873800', background: '#fffbe6' }}
             data-testid="opioid-tolerance"
@@ -55,8 +58,12 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
           locale={{ emptyText: <span style={{ color: '#595959' }}>{t('opioids.none')}</span> }}
           columns={[
             { title: t('opioids.drug'), dataIndex: 'kind', render: kindLabel },
-            { title: t('opioids.dose'), render: (_: unknown, r) => `${r.dose} ${r.unit}` },
-            { title: t('opioids.ome'), dataIndex: 'omeMgPerDay', render: (v: string) => `${v} mg/day` },
+            { title: t('opioids.dose'), render: (_: unknown, r) => formatQuantity({ value: r.dose, unit: r.unit }, t) },
+            {
+              title: t('opioids.ome'),
+              dataIndex: 'omeMgPerDay',
+              render: (v: string) => formatQuantity({ value: v, unit: 'mg/day' }, t),
+            },
             { title: t('opioids.start'), dataIndex: 'startDate' },
             {
               title: t('opioids.stop'),
@@ -91,7 +98,7 @@ export function SystemicOpioidsCard({ detail, canEdit }: { detail: PatientDetail
                 style={{ width: 240 }}
                 options={systemicOpioidKinds.map((k) => ({
                   value: k,
-                  label: `${kindLabel(k)} (${systemicOpioids[k].unit})`,
+                  label: `${kindLabel(k)} (${unitText(t, systemicOpioids[k].unit)})`,
                 }))}
               />
             </Form.Item>

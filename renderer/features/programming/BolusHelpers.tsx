@@ -8,6 +8,7 @@ import { deadVolume } from '../../../core/program';
 import { catheterModels, pumpModelNamed } from '../../../core/models';
 import type { PumpStatus } from '../../../core/pump';
 import { dailyDoseUnit, massOf } from '../../../core/units';
+import { formatQuantity, unitText } from '../../app/format';
 
 /**
  * The priming and bridge bolus calculators, from the pump and catheter model data and the pump's
@@ -91,7 +92,7 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                     label={t('helpers.bolusRate')}
                     rules={[{ pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                   >
-                    <Input suffix="mL/h" style={{ width: 110 }} />
+                    <Input suffix={unitText(t, 'mL/h')} style={{ width: 110 }} />
                   </Form.Item>
                 </Form>
                 {primingResult?.ok === true && (
@@ -103,12 +104,20 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                       column={1}
                       style={{ marginTop: 12 }}
                       items={[
-                        { key: 'v', label: t('helpers.volume'), children: `${primingResult.value.volume.value} mL` },
-                        { key: 'd', label: t('helpers.duration'), children: `${primingResult.value.durationHours} h` },
+                        {
+                          key: 'v',
+                          label: t('helpers.volume'),
+                          children: formatQuantity(primingResult.value.volume, t),
+                        },
+                        {
+                          key: 'd',
+                          label: t('helpers.duration'),
+                          children: `${primingResult.value.durationHours} ${unitText(t, 'h')}`,
+                        },
                         {
                           key: 'drug',
                           label: t('helpers.drugInBolus'),
-                          children: `${primingResult.value.drugInBolus.value} ${primingResult.value.drugInBolus.unit} ${t(`drug.${status.drug}`)}`,
+                          children: `${formatQuantity(primingResult.value.drugInBolus, t)} ${t(`drug.${status.drug}`)}`,
                         },
                       ]}
                     />
@@ -137,7 +146,7 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                     label={t('helpers.newConcentration')}
                     rules={[{ pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
                   >
-                    <Input suffix={status.concentration.unit} style={{ width: 150 }} />
+                    <Input suffix={unitText(t, status.concentration.unit)} style={{ width: 150 }} />
                   </Form.Item>
                   <Form.Item
                     name="lengthCm"
@@ -158,22 +167,22 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                       {
                         key: 'v',
                         label: t('helpers.bridgeVolume'),
-                        children: `${bridgeResult.value.bridgeVolume.value} mL`,
+                        children: formatQuantity(bridgeResult.value.bridgeVolume, t),
                       },
                       {
                         key: 'd',
                         label: t('helpers.duration'),
-                        children: `${bridgeResult.value.bridgeDurationHours} h`,
+                        children: `${bridgeResult.value.bridgeDurationHours} ${unitText(t, 'h')}`,
                       },
                       {
                         key: 'old',
                         label: t('helpers.oldRate'),
-                        children: `${bridgeResult.value.oldRate.value} mL/day`,
+                        children: formatQuantity(bridgeResult.value.oldRate, t),
                       },
                       {
                         key: 'new',
                         label: t('helpers.newRate'),
-                        children: `${bridgeResult.value.newRate.value} mL/day`,
+                        children: formatQuantity(bridgeResult.value.newRate, t),
                       },
                     ]}
                   />

@@ -25,6 +25,7 @@ import { ProgramReport } from '../../components/report/ProgramReport';
 import { WitnessFields } from '../../components/WitnessFields';
 import { LAST_READING } from '../pump/lastReading';
 import { ScheduleCompare } from './ScheduleCompare';
+import { formatQuantity, formatQuantityText } from '../../app/format';
 
 /**
  * The old-beside-new review: every setting, the changed ones highlighted with their % change (in a
@@ -46,7 +47,7 @@ export function ReviewTable({ preview, narrow = false }: { preview: ProgramPrevi
         ? t(`mode.${v}`)
         : field === 'daysToAlarm' && /^\d+(\.\d+)?$/.test(v)
           ? wholeDays(v)
-          : v;
+          : formatQuantityText(v, t);
   const change = (r: ProgramPreview['rows'][number]) => {
     if (!r.changed) return null;
     const p = r.percentChange;
@@ -101,7 +102,7 @@ export function ReviewTable({ preview, narrow = false }: { preview: ProgramPrevi
 /** 24-h total and peak hourly dose, old beside new: the 60 mcg/h-for-60 mcg/day error shows here. */
 export function Totals({ preview }: { preview: ProgramPreview }) {
   const { t } = useTranslation();
-  const q = (x: { value: string; unit: string }) => `${x.value} ${x.unit}`;
+  const q = (x: { value: string; unit: string }) => formatQuantity(x, t);
   return (
     <div className="finish-totals" data-testid="totals" role="group" aria-label={t('review.totals')}>
       <strong>{t('review.totals')}</strong>
@@ -208,7 +209,7 @@ export function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onB
             {t('finish.pumpLine', {
               serial: preview.pumpSerial,
               drug: t(`drug.${preview.settings.drug}`),
-              concentration: `${preview.settings.concentration.value} ${preview.settings.concentration.unit}`,
+              concentration: formatQuantity(preview.settings.concentration, t),
             })}
           </span>
         </Typography.Text>

@@ -3,6 +3,7 @@ import { Button, Form, Input, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dec } from '../../../core/decimal';
+import { unitText } from '../../app/format';
 
 const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
 
@@ -13,8 +14,16 @@ export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
  * "Remove" sits at the far end of its own step, apart from the fields, and "Add step" on a row of
  * its own below the list: a destructive button is never next to another one.
  */
-export function FlexEditor({ unit, steps }: { unit: string; steps: Array<{ start?: string; dailyDose?: string }> }) {
+export function FlexEditor({
+  unit: doseUnit,
+  steps,
+}: {
+  /** The daily dose unit of the drug (mg/day, mcg/day), said here in the interface language. */
+  unit: string;
+  steps: Array<{ start?: string; dailyDose?: string }>;
+}) {
   const { t } = useTranslation();
+  const unit = unitText(t, doseUnit);
   const sorted = steps
     .filter(
       (s) =>
@@ -93,7 +102,11 @@ export function FlexEditor({ unit, steps }: { unit: string; steps: Array<{ start
             label={t('flex.chart')}
             data={points}
             series={[
-              { key: 'perHour', name: t('flex.perHour', { unit: unit.replace('/day', '/h') }), colour: '#0958d9' },
+              {
+                key: 'perHour',
+                name: t('flex.perHour', { unit: unitText(t, doseUnit.replace('/day', '/h')) }),
+                colour: '#0958d9',
+              },
             ]}
             step
           />

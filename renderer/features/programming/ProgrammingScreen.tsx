@@ -18,6 +18,7 @@ import { BolusHelpers } from './BolusHelpers';
 import { FinishScreen } from './FinishScreen';
 import { FlexEditor, HHMM } from './FlexEditor';
 import { StopAction } from './StopAction';
+import { formatQuantity, unitText } from '../../app/format';
 
 const BolusScreen = lazy(() => import('../bolus/BolusScreen'));
 
@@ -109,7 +110,9 @@ export default function ProgrammingScreen() {
       </Suspense>
     );
   }
-  const unit = s === undefined ? '' : `${s.concentration.unit.split('/')[0] ?? ''}/day`;
+  // The daily dose unit of the pump's drug (mg/day, mcg/day), said in the interface language.
+  const doseUnit = s === undefined ? '' : `${s.concentration.unit.split('/')[0] ?? ''}/day`;
+  const unit = unitText(t, doseUnit);
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
@@ -122,8 +125,8 @@ export default function ProgrammingScreen() {
         <Card
           title={t('programming.current', {
             drug: t(`drug.${s.drug}`),
-            concentration: `${s.concentration.value} ${s.concentration.unit}`,
-            dose: `${s.dailyDose.value} ${s.dailyDose.unit}`,
+            concentration: formatQuantity(s.concentration, t),
+            dose: formatQuantity(s.dailyDose, t),
             mode: t(`mode.${s.mode}`),
           })}
         >
@@ -141,7 +144,7 @@ export default function ProgrammingScreen() {
                 ]}
               />
             </Form.Item>
-            {values?.mode === 'flex' && <FlexEditor unit={unit} steps={values.steps ?? []} />}
+            {values?.mode === 'flex' && <FlexEditor unit={doseUnit} steps={values.steps ?? []} />}
             {values?.mode === 'continuous' && (
               <Form.Item
                 name="dailyDose"
@@ -196,11 +199,12 @@ export default function ProgrammingScreen() {
                   {live.data.settings.mode === 'flex'
                     ? t('programming.willSendFlex', {
                         steps: (live.data.settings.steps ?? []).map((st) => `${st.start} ${st.rate.value}`).join(', '),
-                        dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}`,
+                        unit: unitText(t, 'mL/day'),
+                        dose: formatQuantity(live.data.newDailyDose, t),
                       })
                     : t('programming.willSend', {
-                        rate: live.data.settings.rate.value,
-                        dose: `${live.data.newDailyDose.value} ${live.data.newDailyDose.unit}`,
+                        rate: formatQuantity(live.data.settings.rate, t),
+                        dose: formatQuantity(live.data.newDailyDose, t),
                       })}
                 </Typography.Text>
                 <LibraryVerdict check={live.data.check} />

@@ -2,17 +2,16 @@ import { Spin, Table, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProgramPreview } from '../../../core/api/schemas';
+import { unitText } from '../../app/format';
 
 const ScheduleChart = lazy(() => import('../../components/charts/ScheduleChart'));
 
 type Step = ProgramPreview['schedule']['new'][number];
 
-/** The mass unit of a dose ("mg/day" → "mg"). */
-const massOf = (steps: readonly Step[]): string => steps[0]?.dailyDose.unit.split('/')[0] ?? '';
-
 function StepsTable({ steps, caption, testId }: { steps: readonly Step[]; caption: string; testId: string }) {
   const { t } = useTranslation();
-  const unit = massOf(steps);
+  const first = steps[0];
+  const unit = (pick: (s: Step) => string): string => (first === undefined ? '' : unitText(t, pick(first)));
   return (
     <Table<Step>
       data-testid={testId}
@@ -32,10 +31,15 @@ function StepsTable({ steps, caption, testId }: { steps: readonly Step[]; captio
           ),
           render: (_, s) => `${s.start}–${s.end}`,
         },
-        { key: 'rate', title: t('finish.rate'), align: 'right', render: (_, s) => s.rate.value },
-        { key: 'dose', title: t('finish.dose', { unit }), align: 'right', render: (_, s) => s.dailyDose.value },
-        { key: 'hour', title: t('finish.perHour', { unit }), align: 'right', render: (_, s) => s.hourlyDose.value },
-        { key: 'step', title: t('finish.inStep', { unit }), align: 'right', render: (_, s) => s.stepDose.value },
+        { key: 'rate', title: unit((s) => s.rate.unit), align: 'right', render: (_, s) => s.rate.value },
+        { key: 'dose', title: unit((s) => s.dailyDose.unit), align: 'right', render: (_, s) => s.dailyDose.value },
+        { key: 'hour', title: unit((s) => s.hourlyDose.unit), align: 'right', render: (_, s) => s.hourlyDose.value },
+        {
+          key: 'step',
+          title: t('finish.inStep', { unit: unit((s) => s.stepDose.unit) }),
+          align: 'right',
+          render: (_, s) => s.stepDose.value,
+        },
       ]}
     />
   );
@@ -47,7 +51,7 @@ function StepsTable({ steps, caption, testId }: { steps: readonly Step[]; captio
  */
 export function ScheduleCompare({ schedule }: { schedule: ProgramPreview['schedule'] }) {
   const { t } = useTranslation();
-  const unit = massOf(schedule.new);
+  const perHour = (steps: readonly Step[]): string => unitText(t, steps[0]?.hourlyDose.unit ?? '');
   return (
     <section aria-label={t('finish.schedule')} data-testid="finish-schedule">
       <Typography.Text strong>{t('finish.schedule')}</Typography.Text>
@@ -58,8 +62,8 @@ export function ScheduleCompare({ schedule }: { schedule: ProgramPreview['schedu
           label={t('finish.chart')}
           old={schedule.old.map((s) => ({ start: s.start, perHour: s.hourlyDose.value }))}
           new={schedule.new.map((s) => ({ start: s.start, perHour: s.hourlyDose.value }))}
-          oldName={t('finish.nowLine', { unit: massOf(schedule.old) })}
-          newName={t('finish.newLine', { unit })}
+          oldName={t('finish.nowLine', { unit: perHour(schedule.old) })}
+          newName={t('finish.newLine', { unit: perHour(schedule.new) })}
         />
       </Suspense>
     </section>

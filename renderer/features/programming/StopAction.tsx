@@ -6,6 +6,7 @@ import type { PumpStatus } from '../../../core/pump';
 import { pumpApi } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatQuantity } from '../../app/format';
 
 /**
  * Stopping the pump: an action of its own, apart from the modes and the other buttons, asked for
@@ -66,7 +67,7 @@ export function StopAction({ status, onReview }: { status: PumpStatus; onReview:
         <Alert
           type="warning"
           showIcon
-          title={t('stopPump.consequence', { dose: `${status.dailyDose.value} ${status.dailyDose.unit}` })}
+          title={t('stopPump.consequence', { dose: formatQuantity(status.dailyDose, t) })}
           description={t('stopPump.withdrawal')}
         />
         <Checkbox

@@ -4,7 +4,7 @@ import type { InterrogationRecord } from '../../../core/api/contract';
 import { dec } from '../../../core/decimal';
 import { pumpApi } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
-import { formatDateTime } from '../../app/format';
+import { formatDateTime, formatQuantity } from '../../app/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ForecastView } from '../../components/ForecastView';
 import { ClockWarnings } from '../../components/ClockWarnings';
@@ -27,7 +27,7 @@ function Forecast({ record }: { record: InterrogationRecord }) {
         <Progress
           type="dashboard"
           percent={percent}
-          format={() => `${status.reservoirVolume.value} mL`}
+          format={() => formatQuantity(status.reservoirVolume, t)}
           status={
             status.alarms.some((a) => a.code === 'LOW_RESERVOIR' || a.code === 'EMPTY_RESERVOIR')
               ? 'exception'

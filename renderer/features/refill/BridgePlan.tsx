@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { RefillPreview } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
 import type { PumpStatus } from '../../../core/pump';
+import { formatQuantity, unitText } from '../../app/format';
 import { LibraryVerdict } from '../../components/FindingsList';
 import { bridgeHours } from '../../components/report/RefillReport';
 import type { BolusChoice } from './useRefillWizard';
@@ -44,10 +45,7 @@ export function BridgePlan({
                   label: t('status.concentration'),
                   children: (
                     <span>
-                      {status.concentration.value} →{' '}
-                      <strong>
-                        {change.newConcentration.value} {change.newConcentration.unit}
-                      </strong>
+                      {status.concentration.value} → <strong>{formatQuantity(change.newConcentration, t)}</strong>
                     </span>
                   ),
                 },
@@ -58,9 +56,9 @@ export function BridgePlan({
                   label: t('status.drug'),
                   children: (
                     <span>
-                      {t(`drug.${change.previousDrug}`)} {status.concentration.value} {status.concentration.unit} →{' '}
+                      {t(`drug.${change.previousDrug}`)} {formatQuantity(status.concentration, t)} →{' '}
                       <strong>
-                        {t(`drug.${change.newDrug}`)} {change.newConcentration.value} {change.newConcentration.unit}
+                        {t(`drug.${change.newDrug}`)} {formatQuantity(change.newConcentration, t)}
                       </strong>
                     </span>
                   ),
@@ -71,26 +69,23 @@ export function BridgePlan({
             label: t('status.dailyDose'),
             children:
               change.previousDrug === null ? (
-                `${status.dailyDose.value} ${status.dailyDose.unit} (${t('review.unchanged')})`
+                `${formatQuantity(status.dailyDose, t)} (${t('review.unchanged')})`
               ) : (
                 <span>
-                  {status.dailyDose.value} {status.dailyDose.unit} →{' '}
-                  <strong>
-                    {change.newDailyDose.value} {change.newDailyDose.unit}
-                  </strong>
+                  {formatQuantity(status.dailyDose, t)} → <strong>{formatQuantity(change.newDailyDose, t)}</strong>
                 </span>
               ),
           },
-          { key: 'dead', label: t('refill.deadVolume'), children: `${change.deadVolume.value} mL` },
+          { key: 'dead', label: t('refill.deadVolume'), children: formatQuantity(change.deadVolume, t) },
           {
             key: 'bridge',
             label: t('refill.bridgeVolume'),
             children: (
-              <strong>{`${change.bridgeVolume.value} mL — ${t('refill.bridgeDuration', { hours: bridgeHours(change.bridgeMinutes), minutes: change.bridgeMinutes })}`}</strong>
+              <strong>{`${formatQuantity(change.bridgeVolume, t)} — ${t('refill.bridgeDuration', { hours: bridgeHours(change.bridgeMinutes), minutes: change.bridgeMinutes })}`}</strong>
             ),
           },
-          { key: 'old', label: t('helpers.oldRate'), children: `${change.oldRate.value} mL/day` },
-          { key: 'new', label: t('helpers.newRate'), children: <strong>{change.newRate.value} mL/day</strong> },
+          { key: 'old', label: t('helpers.oldRate'), children: formatQuantity(change.oldRate, t) },
+          { key: 'new', label: t('helpers.newRate'), children: <strong>{formatQuantity(change.newRate, t)}</strong> },
         ]}
       />
       <Alert
@@ -136,7 +131,8 @@ function BolusDecision({
 }) {
   const { t } = useTranslation();
   const mass = oldConcentration.unit.split('/')[0] ?? '';
-  const doseOf = (volumeMl: string, c: Conc) => `${dec(volumeMl).mul(c.value).toDecimalPlaces(4).toString()} ${mass}`;
+  const doseOf = (volumeMl: string, c: Conc) =>
+    `${dec(volumeMl).mul(c.value).toDecimalPlaces(4).toString()} ${unitText(t, mass)}`;
   const old = bolus.old;
   return (
     <div data-testid="bolus-decision" style={{ marginTop: 8 }}>

@@ -2,18 +2,23 @@ import { Alert, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { ProgramComparisonSchema } from '../../../core/api/schemas';
+import { formatQuantityText } from '../../app/format';
 
 type Comparison = z.infer<typeof ProgramComparisonSchema>;
 
 /**
  * The program before beside the program after, row by row, and whether they are identical: the
  * proof on the refill-only visit's Finish screen (and its report, from the read-back) that the
- * therapy is unchanged. Values come canonical from the service; only their names are translated.
+ * therapy is unchanged. Values come canonical from the service; only their names and units are translated.
  */
 export function ProgramCompare({ comparison, after }: { comparison: Comparison; after: 'sent' | 'readBack' }) {
   const { t } = useTranslation();
   const value = (field: string, v: string) =>
-    field === 'drug' ? t(`drug.${v}`, { defaultValue: v }) : field === 'mode' ? t(`mode.${v}`, { defaultValue: v }) : v;
+    field === 'drug'
+      ? t(`drug.${v}`, { defaultValue: v })
+      : field === 'mode'
+        ? t(`mode.${v}`, { defaultValue: v })
+        : formatQuantityText(v, t);
   return (
     <div data-testid="program-compare" data-identical={comparison.identical}>
       <Alert

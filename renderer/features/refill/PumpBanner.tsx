@@ -2,6 +2,7 @@ import { Alert, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Patient } from '../../../core/api/schemas';
 import type { PumpStatus } from '../../../core/pump';
+import { formatQuantity } from '../../app/format';
 
 /** The patient and the pump acted on, in view on every step: name, ID, pump serial, drug and dose. */
 export function PumpBanner({ patient, pump }: { patient: Patient | null | undefined; pump: PumpStatus }) {
@@ -21,8 +22,8 @@ export function PumpBanner({ patient, pump }: { patient: Patient | null | undefi
           {t('visit.pumpLine', {
             serial: pump.serial,
             drug: t(`drug.${pump.drug}`),
-            concentration: `${pump.concentration.value} ${pump.concentration.unit}`,
-            dose: `${pump.dailyDose.value} ${pump.dailyDose.unit}`,
+            concentration: formatQuantity(pump.concentration, t),
+            dose: formatQuantity(pump.dailyDose, t),
           })}
         </Typography.Text>
       }

@@ -1,7 +1,7 @@
 import { Alert, Form, Radio } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Prescription, RefillReport } from '../../../core/api/schemas';
-import { formatDateTime } from '../../app/format';
+import { formatDateTime, formatMl } from '../../app/format';
 import { orderText } from '../patients/Orders';
 
 /** The open orders of the pump to choose from (field `orderId`), as the full refill and the refill-only visit show them. */
@@ -16,7 +16,7 @@ export function OrderChoice({ orders, testId }: { orders: Prescription[] | undef
           label: (
             <span
               data-testid={testId}
-            >{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${o.fillVolumeMl} mL`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span>
+            >{`#${o.id} ${orderText(t, o)}${o.fillVolumeMl === null ? '' : ` — ${t('orders.fillVolume')} ${formatMl(o.fillVolumeMl, t)}`} (${o.orderedBy}, ${formatDateTime(o.orderedAt, i18n.language)})`}</span>
           ),
         }))}
       />

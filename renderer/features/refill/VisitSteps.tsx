@@ -3,6 +3,7 @@ import { Alert, Checkbox, Col, Descriptions, Form, Input, Row, Select } from 'an
 import { useTranslation } from 'react-i18next';
 import type { RefillReport } from '../../../core/api/schemas';
 import { drugs } from '../../../core/pump';
+import { formatMl, unitText } from '../../app/format';
 import { ForecastView } from '../../components/ForecastView';
 import { DiscrepancyAck } from './DiscrepancyAck';
 import { parseGs1 } from './gs1';
@@ -49,7 +50,7 @@ export function SyringeStep({ form, problems, unit }: { form: FormInstance; prob
             label={t('status.concentration')}
             rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
           >
-            <Input inputMode="decimal" suffix={unit} />
+            <Input inputMode="decimal" suffix={unitText(t, unit)} />
           </Form.Item>
         </Col>
         <Col span={8}>
@@ -177,15 +178,15 @@ export function VisitSummary({
           label: t('status.reservoir'),
           children: (
             <span>
-              {preview.expectedResidualMl} mL → <strong>{values.instilledMl} mL</strong>
+              {formatMl(preview.expectedResidualMl, t)} → <strong>{formatMl(values.instilledMl, t)}</strong>
             </span>
           ),
         },
-        { key: 'withdrawn', label: t('refill.withdrawn'), children: `${values.withdrawnMl ?? ''} mL` },
+        { key: 'withdrawn', label: t('refill.withdrawn'), children: formatMl(values.withdrawnMl, t) },
         {
           key: 'discrepancy',
           label: t('refill.discrepancy'),
-          children: `${preview.discrepancyMl} mL${preview.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`,
+          children: `${formatMl(preview.discrepancyMl, t)}${preview.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`,
         },
         {
           key: 'syringe',

@@ -8,6 +8,7 @@ import { WitnessFields } from '../../components/WitnessFields';
 import { orderText } from '../patients/Orders';
 import { PumpBanner } from './PumpBanner';
 import { type RefillWizardState } from './useRefillWizard';
+import { formatMl, formatQuantity } from '../../app/format';
 
 /**
  * The refill wizard's Finish step, made to fit a 1366×768 clinic screen without scrolling: the
@@ -57,32 +58,32 @@ export function WizardFinish({ wizard, bridgePlan }: { wizard: RefillWizardState
               label: t('status.drug'),
               children:
                 change === null
-                  ? `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} (${t('review.unchanged')})`
-                  : `${t(`drug.${s.drug}`)} ${s.concentration.value} ${s.concentration.unit} → ${t(`drug.${change.newDrug}`)} ${change.newConcentration.value} ${change.newConcentration.unit}`,
+                  ? `${t(`drug.${s.drug}`)} ${formatQuantity(s.concentration, t)} (${t('review.unchanged')})`
+                  : `${t(`drug.${s.drug}`)} ${formatQuantity(s.concentration, t)} → ${t(`drug.${change.newDrug}`)} ${formatQuantity(change.newConcentration, t)}`,
             },
             {
               key: 'dose',
               label: t('status.dailyDose'),
               children:
                 change === null || change.previousDrug === null
-                  ? `${s.dailyDose.value} ${s.dailyDose.unit} (${t('review.unchanged')})`
-                  : `${s.dailyDose.value} ${s.dailyDose.unit} → ${change.newDailyDose.value} ${change.newDailyDose.unit}`,
+                  ? `${formatQuantity(s.dailyDose, t)} (${t('review.unchanged')})`
+                  : `${formatQuantity(s.dailyDose, t)} → ${formatQuantity(change.newDailyDose, t)}`,
             },
-            ...(drugChange ? [{ key: 'rinse', label: t('refill.rinseVolume'), children: `${rinseMl ?? ''} mL` }] : []),
+            ...(drugChange ? [{ key: 'rinse', label: t('refill.rinseVolume'), children: formatMl(rinseMl, t) }] : []),
             {
               key: 'reservoir',
               label: t('status.reservoir'),
               children: (
                 <span>
-                  {preview.data.expectedResidualMl} mL → <strong>{instilled} mL</strong>
+                  {formatMl(preview.data.expectedResidualMl, t)} → <strong>{formatMl(instilled, t)}</strong>
                 </span>
               ),
             },
-            { key: 'withdrawn', label: t('refill.withdrawn'), children: `${withdrawn} mL` },
+            { key: 'withdrawn', label: t('refill.withdrawn'), children: formatMl(withdrawn, t) },
             {
               key: 'discrepancy',
               label: t('refill.discrepancy'),
-              children: `${preview.data.discrepancyMl} mL${preview.data.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`,
+              children: `${formatMl(preview.data.discrepancyMl, t)}${preview.data.discrepancyFlag ? ` — ${t('refill.flagged')}` : ''}`,
             },
             {
               key: 'next',

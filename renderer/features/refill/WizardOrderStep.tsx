@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { InterrogateBar } from '../pump/InterrogateBar';
 import { OrderChoice } from './RefillParts';
 import type { RefillWizardState } from './useRefillWizard';
+import { formatQuantity } from '../../app/format';
 
 /**
  * The first step: read the pump, then the order to fill, the patient's identity and symptoms; an
@@ -27,8 +28,8 @@ export function WizardOrderStep({ wizard }: { wizard: RefillWizardState }) {
             <Typography.Text>
               {t('refill.pumpHolds', {
                 drug: t(`drug.${status.drug}`),
-                concentration: `${status.concentration.value} ${status.concentration.unit}`,
-                dose: `${status.dailyDose.value} ${status.dailyDose.unit}`,
+                concentration: formatQuantity(status.concentration, t),
+                dose: formatQuantity(status.dailyDose, t),
                 volume: status.reservoirVolume.value,
               })}
             </Typography.Text>

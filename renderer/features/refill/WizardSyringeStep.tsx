@@ -5,6 +5,7 @@ import { drugs } from '../../../core/pump';
 import { parseGs1 } from './gs1';
 import { SyringeMismatch } from './RefillParts';
 import { type RefillWizardState, type SyringeForm } from './useRefillWizard';
+import { formatQuantity, unitText } from '../../app/format';
 
 /** The second step: the syringe as labelled (a GS1 barcode fills lot and expiry), checked against the order. */
 export function WizardSyringeStep({ wizard }: { wizard: RefillWizardState }) {
@@ -49,7 +50,7 @@ export function WizardSyringeStep({ wizard }: { wizard: RefillWizardState }) {
             label={t('status.concentration')}
             rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
           >
-            <Input inputMode="decimal" suffix={`${mass}/mL`} />
+            <Input inputMode="decimal" suffix={unitText(t, `${mass}/mL`)} />
           </Form.Item>
           <Form.Item
             name="volumeMl"
@@ -90,8 +91,8 @@ export function WizardSyringeStep({ wizard }: { wizard: RefillWizardState }) {
             data-testid="concentration-change"
             style={{ marginBottom: 8 }}
             title={t('refill.concentrationChange', {
-              from: `${status.concentration.value} ${status.concentration.unit}`,
-              to: `${wanted.concentration.value} ${wanted.concentration.unit}`,
+              from: formatQuantity(status.concentration, t),
+              to: formatQuantity(wanted.concentration, t),
             })}
           />
         )}

@@ -2,6 +2,7 @@ import { DECIMAL_INPUT } from '../../../core/quantity';
 import type { TFunction } from 'i18next';
 import type { Prescription } from '../../../core/api/schemas';
 import { dec } from '../../../core/decimal';
+import { formatQuantity } from '../../app/format';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -36,7 +37,7 @@ export function syringeProblems(
     problems.push(
       t('refill.wrongConcentration', {
         syringe: `${syringe.concentration} ${unit}`,
-        pump: `${wanted.concentration.value} ${wanted.concentration.unit}`,
+        pump: formatQuantity(wanted.concentration, t),
       }),
     );
   }

@@ -12,6 +12,7 @@ import { useApi, useApiMutation, useClinicToday, useDebounced } from '../../api/
 import { dropDrafts, useDraftState, useFormDraft } from '../../app/drafts';
 import { useLastReading } from '../pump/lastReading';
 import { syringeProblems as syringeProblemsOf } from './syringeCheck';
+import { formatQuantity } from '../../app/format';
 
 /** A decimal as the refill forms accept it (the contract's grammar). */
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -118,8 +119,8 @@ export function useRefillWizard() {
     ) {
       orderProblems.push(
         t('refill.orderDose', {
-          ordered: `${wanted.dailyDose.value} ${wanted.dailyDose.unit}`,
-          pump: `${status.dailyDose.value} ${status.dailyDose.unit}`,
+          ordered: formatQuantity(wanted.dailyDose, t),
+          pump: formatQuantity(status.dailyDose, t),
         }),
       );
     }

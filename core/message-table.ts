@@ -103,12 +103,13 @@ export const serverMessages = {
   changeNeedsWitness: 'this change needs a witness',
   bolusNeedsWitness: 'a clinician bolus needs a witness',
   bolusNotSupported: 'this link cannot start a bolus; nothing was sent',
-  notRecordedNotSent: 'the change could not be recorded, so it was not sent to the pump: {{detail}}',
-  bolusNotRecordedNotSent: 'the bolus could not be recorded, so it was not sent to the pump: {{detail}}',
+  notRecordedNotSent: 'the change could not be recorded, so it was not sent to the pump (technical detail: {{detail}})',
+  bolusNotRecordedNotSent:
+    'the bolus could not be recorded, so it was not sent to the pump (technical detail: {{detail}})',
   clockNotSetNotSent:
-    'the pump’s clock had to be set to the clinic’s time before a flex program and that did not succeed ({{detail}}); the program was not sent: read the pump and set its clock',
+    'the pump’s clock had to be set to the clinic’s time before a flex program and that did not succeed ({{cause}}); the program was not sent: read the pump and set its clock',
   wandFailedDuringExchange:
-    'the wand failed during the exchange ({{detail}}): interrogate the pump to see what it applied',
+    'the wand failed during the exchange (technical detail: {{detail}}): interrogate the pump to see what it applied',
   stopIsNotAMode:
     'a program that delivers nothing is a stop: use Stop (a reason is asked for and the pump is listed as stopped)',
   concentrationNotPositive: 'concentration must be greater than zero',
@@ -147,7 +148,7 @@ export const serverMessages = {
     'the pump reports a UTC offset of {{after}} after it was set to {{offset}} ({{timeZone}}); set the clock again',
   alarmTestNotSupported: 'this link cannot run the alarm test',
   linkNotSupported: 'this link does not support the request',
-  readingNotSaved: 'the reading could not be saved: {{detail}}',
+  readingNotSaved: 'the reading could not be saved (technical detail: {{detail}})',
   // Refill
   patientBolusOtherDrug:
     'a patient bolus of {{oldDrug}} has no equal dose of {{drug}}: remove it now; a physician sets a new one in Programming',
@@ -216,6 +217,72 @@ export const serverMessages = {
   inputTooSmall: '{{field}}: at least {{limit}}',
   inputNotAllowed: '{{field}}: not one of the allowed choices',
   inputUnexpected: '{{field}}: not expected in this request',
+  // The wand and the pump link: each cause with what to do (a value in parentheses is the technical detail)
+  wandUnplugged:
+    'The wand was unplugged. Plug it in again; if a program was being sent, interrogate the pump to confirm what it applied.',
+  pumpDidNotAnswer: 'The pump did not answer. Hold the wand directly over the pump and try again.',
+  wandInterference: 'Interference on the wand link ({{detail}}). Move away from other equipment and try again.',
+  wandBusy: 'Another program is using the wand. Close it and try again.',
+  wandNoPermission:
+    'No permission to use the wand. On Linux install the udev rule (docs/udev/70-pump-wand.rules) and replug the wand.',
+  wandNotReady: 'The wand was not ready ({{detail}}). Try again; if it persists, replug the wand.',
+  wandTransferFailed: 'A USB transfer to the wand failed ({{detail}}). Try again; if it persists, replug the wand.',
+  wandStalled: 'The wand stopped answering on USB ({{detail}}). Replug the wand.',
+  wandUsbError: 'USB error: {{detail}}. Replug the wand and try again.',
+  wandUnreadable: 'The wand could not read the request ({{detail}}). Move away from other equipment and try again.',
+  wandProtocolViolation:
+    'The wand broke the protocol: {{detail}}. Replug the wand and try again; if it persists, the wand needs service.',
+  noPumpAnswered: 'No pump answered. Hold the wand directly over the pump and try again.',
+  wandRefused: 'The wand refused the request: {{detail}}',
+  wandProtocolVersion:
+    'The wand speaks protocol version {{wand}}; this programmer speaks version {{programmer}}. Update the wand or the programmer.',
+  eventLogDeadline:
+    'The pump’s event log was not read within {{seconds}} s (page {{page}} of {{pages}}). Hold the wand over the pump and try again.',
+  noWandAttached: 'No wand is attached. Plug the wand in and try again.',
+  noUsb: 'USB is not available on this computer.',
+  wandSentInvalid: 'the wand sent {{detail}}',
+  bridgeDurationWhole: 'the bridge duration is a whole number of minutes',
+  bolusDurationWhole: 'bolus duration is a whole number of minutes',
+  wandReset:
+    'The wand did not answer in time and was reset. Check the wand connection and try again; if a program was being sent, interrogate the pump to confirm what it applied.',
+  wandProcessStopped:
+    'The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.',
+  wandLinkClosed: 'The wand link was closed.',
+  notExactOnWire: '{{field}} {{value}} cannot be sent exactly (resolution 1/{{scale}})',
+  pumpClockRange: 'the pump clock runs from 2000-01-01T00:00:00Z to {{last}}; {{time}} is outside it',
+  pumpUtcOffsetRange: 'the pump takes a UTC offset of whole minutes from {{min}} to +{{max}}; {{offset}} is outside it',
+  // Calculations (pumpctl calc and the bolus calculators)
+  bridgeDoseNotPositive: 'daily dose must be greater than zero for a bridge',
+  oldConcentrationNotPositive: 'old concentration must be greater than zero',
+  newConcentrationNotPositive: 'new concentration must be greater than zero',
+  deadVolumeNotPositive: 'dead volume must be greater than zero',
+  capacityNotPositive: 'capacity must be greater than zero',
+  fillVolumeAboveCapacity:
+    'fill volume {{fill}} mL is more than the reservoir capacity of {{capacity}} mL: overfilling is refused',
+  alarmNotBelowCapacity: 'the alarm volume must be below the reservoir capacity',
+  dateFieldFormat: '{{field}} "{{value}}" is not a date YYYY-MM-DD',
+  forecastNeedsLimit: 'nothing leaves the reservoir and no other limit is known: give the drug’s stability',
+  forecastNeverAlarms: 'rate and patient boluses are both zero: the reservoir never reaches the alarm',
+  residualWithWithdrawn: 'expectedResidual and withdrawnVolume are given together, to compute the discrepancy',
+  implantedLengthNotPositive: 'implanted catheter length must be greater than zero',
+  implantedLengthAboveCatheter: '{{length}} cm is longer than the {{catheter}} ({{max}} cm)',
+  bolusRateNotPositive: 'the bolus rate must be greater than zero',
+  pumpModelsDiffer: '--pump-model {{option}} and "pumpModel": "{{input}}" name different pump models',
+  unknownPumpModelKnown: 'unknown pump model "{{model}}" (known: {{known}})',
+  // The web host and the desktop shell
+  hostInternalError: 'the programmer could not answer this request; see its log',
+  hostUnexpectedHost: 'the request named another host than this programmer’s address',
+  hostBadAddress: 'the address is not validly encoded',
+  hostMethodNotAllowed: 'this address does not take a {{method}} request',
+  hostOtherOrigin: 'requests from other web pages are refused',
+  hostWrongToken: 'this page is not connected to the programmer: open the address the web host printed',
+  hostNotJson: 'the request body is not valid JSON',
+  hostNotFound: 'there is nothing at this address',
+  hostUnreadable: 'the request could not be read',
+  ipcUntrustedFrame: 'a request from a page the programmer does not trust was refused',
+  pdfLayoutFailed: 'the report could not be laid out as a PDF ({{detail}})',
+  pdfNotWritten:
+    'the PDF could not be written to {{path}} ({{detail}}). Choose another folder or free some disk space; nothing else was changed',
   // Sign-out and lock when the audit trail cannot be written
   signOutNotRecorded:
     'you are signed out, but the sign-out could not be recorded in the audit trail ({{error}}): tell the administrator',

@@ -25,3 +25,21 @@ export const said = <K extends ServerMessageKey>(
   params: ServerMessageParams<K>,
   field?: string,
 ): AppError => namedError(code, key, params, englishOf(key, params), field);
+
+/**
+ * A named message with the cause it failed with, itself a named message (e.g. the wand's): `{{cause}}`
+ * is the cause's English text; `causeKey` and the cause's values (each as `cause_<name>`) let the UI
+ * say the cause in the user's language too, never the English of it.
+ */
+export const saidWithCause = <K extends ServerMessageKey>(
+  code: ErrorCode,
+  key: K,
+  params: Omit<ServerMessageParams<K>, 'cause'>,
+  cause: AppError,
+  field?: string,
+): AppError => {
+  const error = said(code, key, { ...params, cause: cause.message } as ServerMessageParams<K>, field);
+  if (cause.key === undefined) return error;
+  const causeParams = Object.fromEntries(Object.entries(cause.params ?? {}).map(([n, v]) => [`cause_${n}`, v]));
+  return { ...error, params: { ...error.params, ...causeParams, causeKey: cause.key } };
+};

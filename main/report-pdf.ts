@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appError, err, ok, type Result } from '../core/result';
+import { said } from '../core/messages';
+import { err, ok, type Result } from '../core/result';
 
 /** The parts of Electron a PDF report needs; tests pass stand-ins (the Electron binary does not run here). */
 export interface PdfHost {
@@ -41,7 +42,7 @@ export async function saveReportPdf(
       margins: { top: 0.6, bottom: 0.6, left: 0.6, right: 0.6 },
     });
   } catch (e) {
-    return err(appError('INTERNAL', `the report could not be laid out as a PDF: ${(e as Error).message}`));
+    return err(said('INTERNAL', 'pdfLayoutFailed', { detail: (e as Error).message }));
   }
   const choice = await host.showSaveDialog({
     title: 'Save the report as PDF',
@@ -52,12 +53,7 @@ export async function saveReportPdf(
   try {
     await write(choice.filePath, data);
   } catch (e) {
-    return err(
-      appError(
-        'STORAGE_FAILED',
-        `the PDF could not be written to ${choice.filePath}: ${(e as Error).message}. Choose another folder or free some disk space; nothing else was changed`,
-      ),
-    );
+    return err(said('STORAGE_FAILED', 'pdfNotWritten', { path: choice.filePath, detail: (e as Error).message }));
   }
   return ok({ savedTo: choice.filePath });
 }

@@ -11,7 +11,7 @@ import { siteSettings, workstationTimeZone } from './auth/settings';
 import { clockDriftSeconds, setPumpClock } from './pump-maintenance';
 import { utcOffsetMinutes } from '../core/clock';
 import { reviewContext } from './safety-context';
-import { said } from '../core/messages';
+import { said, saidWithCause } from '../core/messages';
 import { recordOutcome, retryBookkeeping, signIfDue, writingSession } from './session-outcomes';
 import { sameAsReviewed, type ProgramRequest, type ProgramResult, type ProgrammingDeps } from './programming-request';
 
@@ -198,7 +198,7 @@ async function clockForFlex(
   if ((old.utcOffsetMinutes ?? 0) === offset && drift <= FLEX_CLOCK_TOLERANCE_SECONDS) return ok(null);
   const set = await setPumpClock(deps, actor);
   if (!set.ok) {
-    return err(said(set.error.code, 'clockNotSetNotSent', { detail: set.error.message }, 'clock'));
+    return err(saidWithCause(set.error.code, 'clockNotSetNotSent', {}, set.error, 'clock'));
   }
   return ok(null);
 }

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve as resolvePath, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { MAX_PAYLOAD_BYTES } from '../core/api/channels';
-import { appError, err, type AppError, type Result } from '../core/result';
+import { said } from '../core/messages';
+import { err, type AppError, type Result } from '../core/result';
 import type { Dispatch } from '../services/dispatch';
 import { rendererFileHeaders } from '../services/renderer-assets';
 
@@ -42,7 +43,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const rendererDir = resolvePath(options.rendererDir);
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => sendJson(res, 500, err(appError('INTERNAL', 'Internal error'))));
+    handle(req, res).catch(() => sendJson(res, 500, err(said('INTERNAL', 'hostInternalError', {}))));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -56,42 +57,39 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts.has(req.headers.host ?? '')) {
-      return sendJson(res, 403, err(appError('FORBIDDEN_ORIGIN', 'Unexpected Host header')));
+      return sendJson(res, 403, err(said('FORBIDDEN_ORIGIN', 'hostUnexpectedHost', {})));
     }
     const url = new URL(req.url ?? '/', origin);
     try {
       decodeURIComponent(url.pathname);
     } catch {
-      return sendJson(res, 400, err(appError('INVALID_INPUT', 'The address is not validly encoded')));
+      return sendJson(res, 400, err(said('INVALID_INPUT', 'hostBadAddress', {})));
     }
     if (url.pathname.startsWith('/api/')) {
       return handleApi(req, res, decodeURIComponent(url.pathname.slice('/api/'.length)));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return sendJson(res, 405, err(appError('INVALID_INPUT', 'Method not allowed')));
+      return sendJson(res, 405, err(said('INVALID_INPUT', 'hostMethodNotAllowed', { method: req.method ?? '' })));
     return serveStatic(res, url.pathname);
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     const requestOrigin = req.headers.origin;
     if (requestOrigin !== undefined && !allowedOrigins.has(requestOrigin)) {
-      return sendJson(res, 403, err(appError('FORBIDDEN_ORIGIN', 'Requests from other origins are refused')));
+      return sendJson(res, 403, err(said('FORBIDDEN_ORIGIN', 'hostOtherOrigin', {})));
     }
     if (!tokenMatches(req.headers.authorization, token)) {
-      return sendJson(
-        res,
-        401,
-        err(appError('UNAUTHORIZED', 'Missing or wrong access token; open the URL the web host printed')),
-      );
+      return sendJson(res, 401, err(said('UNAUTHORIZED', 'hostWrongToken', {})));
     }
-    if (req.method !== 'POST') return sendJson(res, 405, err(appError('INVALID_INPUT', 'Use POST')));
+    if (req.method !== 'POST')
+      return sendJson(res, 405, err(said('INVALID_INPUT', 'hostMethodNotAllowed', { method: req.method ?? '' })));
     const body = await readBody(req);
     if (!body.ok) return sendJson(res, body.error.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400, body);
     let input: unknown;
     try {
       input = body.value.length === 0 ? {} : JSON.parse(body.value);
     } catch {
-      return sendJson(res, 400, err(appError('INVALID_INPUT', 'The request body is not valid JSON')));
+      return sendJson(res, 400, err(said('INVALID_INPUT', 'hostNotJson', {})));
     }
     const result = await options.dispatch(channel, input);
     return sendJson(res, 200, result);
@@ -102,7 +100,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const relative = pathname === '/' ? 'index.html' : normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '');
     const file = join(rendererDir, relative);
     if (!file.startsWith(rendererDir + sep) || relative.split(/[/\\]/).includes('..')) {
-      return sendJson(res, 404, err(appError('INVALID_INPUT', 'Not found')));
+      return sendJson(res, 404, err(said('INVALID_INPUT', 'hostNotFound', {})));
     }
     if (relative === 'index.html') {
       const html = await readFile(file, 'utf8');
@@ -141,7 +139,7 @@ async function sendFile(res: ServerResponse, file: string): Promise<void> {
     res.writeHead(200, securityHeaders(extname(file)));
     res.end(content);
   } catch {
-    sendJson(res, 404, err(appError('INVALID_INPUT', 'Not found')));
+    sendJson(res, 404, err(said('INVALID_INPUT', 'hostNotFound', {})));
   }
 }
 
@@ -167,7 +165,9 @@ function readBody(req: IncomingMessage): Promise<Result<string, AppError>> {
       size += chunk.length;
       if (size > MAX_PAYLOAD_BYTES) {
         done = true;
-        resolve(err(appError('PAYLOAD_TOO_LARGE', `The request is larger than ${MAX_PAYLOAD_BYTES} bytes`)));
+        resolve(
+          err(said('PAYLOAD_TOO_LARGE', 'payloadTooLarge', { size: String(size), limit: String(MAX_PAYLOAD_BYTES) })),
+        );
         return;
       }
       chunks.push(chunk);
@@ -176,7 +176,7 @@ function readBody(req: IncomingMessage): Promise<Result<string, AppError>> {
       if (!done) resolve({ ok: true, value: Buffer.concat(chunks).toString('utf8') });
     });
     req.on('error', () => {
-      if (!done) resolve(err(appError('INVALID_INPUT', 'The request could not be read')));
+      if (!done) resolve(err(said('INVALID_INPUT', 'hostUnreadable', {})));
     });
   });
 }

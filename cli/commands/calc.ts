@@ -6,7 +6,8 @@ import { flexSummary } from '../../core/calc/flex';
 import { refillForecast } from '../../core/calc/refill';
 import { BridgeInputSchema, FlexInputSchema, RateInputSchema, RefillInputSchema } from '../../core/calc/schemas';
 import { defaultPumpModel, findPumpModel, pumpModels, type PumpModel } from '../../core/models';
-import { appError, err, fromZodError, type Result } from '../../core/result';
+import { said } from '../../core/messages';
+import { err, fromZodError, type Result } from '../../core/result';
 import { EXIT, fail, UsageError, type ExitCode, type Io } from '../output';
 import { readJsonStdin } from '../stdin';
 
@@ -24,21 +25,16 @@ const calculation =
     if (!parsed.success) return err(fromZodError(parsed.error));
     const fromInput = (parsed.data as { pumpModel?: string }).pumpModel;
     if (fromInput !== undefined && modelOption !== undefined && fromInput !== modelOption) {
-      return err(
-        appError(
-          'INVALID_INPUT',
-          `--pump-model ${modelOption} and "pumpModel": "${fromInput}" name different pump models`,
-          'pumpModel',
-        ),
-      );
+      return err(said('INVALID_INPUT', 'pumpModelsDiffer', { option: modelOption, input: fromInput }, 'pumpModel'));
     }
     const modelId = modelOption ?? fromInput;
     const model = modelId === undefined ? defaultPumpModel() : findPumpModel(modelId);
     if (model === undefined)
       return err(
-        appError(
+        said(
           'INVALID_INPUT',
-          `unknown pump model "${modelId}" (known: ${pumpModels.map((m) => m.id).join(', ')})`,
+          'unknownPumpModelKnown',
+          { model: modelId ?? '', known: pumpModels.map((m) => m.id).join(', ') },
           'pumpModel',
         ),
       );

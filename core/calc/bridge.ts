@@ -44,11 +44,11 @@ export function bridgeBolus(input: BridgeInput, model: PumpModel = defaultPumpMo
   const perDay = dailyDoseIn(input.dailyDose, mass);
   const cOld = concentrationIn(input.oldConcentration, mass);
   const cNew = concentrationIn(input.newConcentration, mass);
-  if (perDay.isZero()) return invalid('dailyDose.value', 'daily dose must be greater than zero for a bridge');
-  if (cOld.isZero()) return invalid('oldConcentration.value', 'old concentration must be greater than zero');
-  if (cNew.isZero()) return invalid('newConcentration.value', 'new concentration must be greater than zero');
+  if (perDay.isZero()) return invalid('dailyDose.value', 'bridgeDoseNotPositive', {});
+  if (cOld.isZero()) return invalid('oldConcentration.value', 'oldConcentrationNotPositive', {});
+  if (cNew.isZero()) return invalid('newConcentration.value', 'newConcentrationNotPositive', {});
   const volume = dec(input.deadVolume.value);
-  if (volume.isZero()) return invalid('deadVolume.value', 'dead volume must be greater than zero');
+  if (volume.isZero()) return invalid('deadVolume.value', 'deadVolumeNotPositive', {});
   const oldRate = roundRate(perDay.div(cOld), model);
   const newRate = roundRate(perDay.div(cNew), model);
   // Both rates are run by the pump: the bridge at the old one, the therapy after it at the new one.

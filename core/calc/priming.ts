@@ -27,15 +27,16 @@ export function primingBolus(input: {
   bolusRateMlPerHour: string;
 }): Result<PrimingBolus> {
   const length = dec(input.implantedLengthCm);
-  if (length.isZero()) return invalid('implantedLengthCm', 'implanted catheter length must be greater than zero');
+  if (length.isZero()) return invalid('implantedLengthCm', 'implantedLengthNotPositive', {});
   if (length.gt(input.catheter.maxLengthCm)) {
-    return outOfRange(
-      'implantedLengthCm',
-      `${str(length)} cm is longer than the ${input.catheter.name} (${input.catheter.maxLengthCm} cm)`,
-    );
+    return outOfRange('implantedLengthCm', 'implantedLengthAboveCatheter', {
+      length: str(length),
+      catheter: input.catheter.name,
+      max: String(input.catheter.maxLengthCm),
+    });
   }
   const rate = dec(input.bolusRateMlPerHour);
-  if (rate.isZero()) return invalid('bolusRateMlPerHour', 'the bolus rate must be greater than zero');
+  if (rate.isZero()) return invalid('bolusRateMlPerHour', 'bolusRateNotPositive', {});
   const volume: Dec = dec(input.pump.tubingVolumeMl).plus(dec(input.catheter.volumeMlPerCm).mul(length));
   const mass = massOf(input.concentration.unit);
   return ok({

@@ -99,23 +99,22 @@ export interface Forecast {
  * date before the fill: a battery past its date, or at end of service, says "replace the pump".
  */
 export function forecast(input: ForecastInput): Result<Forecast> {
-  if (input.capacity.isZero()) return invalid('capacity.value', 'capacity must be greater than zero');
+  if (input.capacity.isZero()) return invalid('capacity.value', 'capacityNotPositive', {});
   if (input.fillVolume.gt(input.capacity)) {
-    return outOfRange(
-      'fillVolume.value',
-      `fill volume ${str(input.fillVolume)} mL is more than the reservoir capacity of ${str(input.capacity)} mL: overfilling is refused`,
-    );
+    return outOfRange('fillVolume.value', 'fillVolumeAboveCapacity', {
+      fill: str(input.fillVolume),
+      capacity: str(input.capacity),
+    });
   }
-  if (input.alarmVolume.gte(input.capacity))
-    return outOfRange('alarmVolume.value', 'the alarm volume must be below the reservoir capacity');
+  if (input.alarmVolume.gte(input.capacity)) return outOfRange('alarmVolume.value', 'alarmNotBelowCapacity', {});
   if (parseDate(input.fillDate) === undefined)
-    return invalid('fillDate', `fillDate "${input.fillDate}" is not a date YYYY-MM-DD`);
+    return invalid('fillDate', 'dateFieldFormat', { field: 'fillDate', value: input.fillDate });
   for (const [field, value] of [
     ['replaceByDate', input.replaceByDate],
     ['beyondUseDate', input.beyondUseDate],
   ] as const) {
     if (value !== undefined && parseDate(value) === undefined)
-      return invalid(field, `${field} "${value}" is not a date YYYY-MM-DD`);
+      return invalid(field, 'dateFieldFormat', { field, value });
   }
   const perDay = input.dailyVolume.plus(input.bolusVolumePerDay);
   const days = perDay.isZero() ? undefined : daysToAlarm(input.fillVolume, input.alarmVolume, perDay);
@@ -149,8 +148,7 @@ export function forecast(input: ForecastInput): Result<Forecast> {
     (expectedEos !== undefined && expectedEos <= input.fillDate);
   const base = { daysToAlarm: days === undefined ? null : str(days), alarmDate: alarmDate ?? null };
   if (batteryGone) return ok({ ...base, nextRefillDate: input.fillDate, limitingFactor: 'battery', replacePump: true });
-  if (earliest === undefined)
-    return invalid('rate.value', "nothing leaves the reservoir and no other limit is known: give the drug's stability");
+  if (earliest === undefined) return invalid('rate.value', 'forecastNeedsLimit', {});
   // A date before the fill (a margin longer than the reservoir lasts) is today: refill now.
   const next = earliest[0] < input.fillDate ? input.fillDate : earliest[0];
   return ok({ ...base, nextRefillDate: next, limitingFactor: earliest[1], replacePump: false });
@@ -163,8 +161,7 @@ export function forecast(input: ForecastInput): Result<Forecast> {
  */
 export function refillForecast(input: RefillInput, model: PumpModel = defaultPumpModel()): Result<RefillForecast> {
   const bolus = dec(input.maxBolusVolumePerDay === undefined ? 0 : input.maxBolusVolumePerDay.value);
-  if (dec(input.rate.value).plus(bolus).isZero())
-    return invalid('rate.value', 'rate and patient boluses are both zero: the reservoir never reaches the alarm');
+  if (dec(input.rate.value).plus(bolus).isZero()) return invalid('rate.value', 'forecastNeverAlarms', {});
   // The 24-hour volume of a program this pump model can run (zero: patient boluses only), and no
   // more reservoir than the model has.
   const limit = checkPumpRate(dec(input.rate.value), model, 'rate.value', {
@@ -186,7 +183,8 @@ export function refillForecast(input: RefillInput, model: PumpModel = defaultPum
   if ((input.expectedResidual === undefined) !== (input.withdrawnVolume === undefined)) {
     return invalid(
       input.expectedResidual === undefined ? 'expectedResidual' : 'withdrawnVolume',
-      'expectedResidual and withdrawnVolume are given together, to compute the discrepancy',
+      'residualWithWithdrawn',
+      {},
     );
   }
   const f = forecast({

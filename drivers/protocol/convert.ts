@@ -1,7 +1,8 @@
 import { dec } from '../../core/decimal';
 import { formatMinutes, minutesOf, stepDurations } from '../../core/calc/flex';
 import type { Alarm, PumpSettings, PumpStatus } from '../../core/pump';
-import { appError, err, ok, type AppError, type Result } from '../../core/result';
+import { said } from '../../core/messages';
+import { err, ok, type AppError, type Result } from '../../core/result';
 import { pumpModelNamed } from '../../core/models';
 import { programDailyDose } from '../therapy';
 import {
@@ -31,13 +32,7 @@ export function wireTime(time: Date, field = 'time'): Result<number> {
   const seconds = Math.floor((ms - EPOCH_MS) / 1000);
   if (!Number.isFinite(ms) || seconds < 0 || seconds > U32_MAX) {
     const shown = Number.isFinite(ms) ? time.toISOString() : 'an invalid date';
-    return err(
-      appError(
-        'OUT_OF_RANGE',
-        `the pump clock runs from 2000-01-01T00:00:00Z to ${LAST_WIRE_TIME.toISOString()}; ${shown} is outside it`,
-        field,
-      ),
-    );
+    return err(said('OUT_OF_RANGE', 'pumpClockRange', { last: LAST_WIRE_TIME.toISOString(), time: shown }, field));
   }
   return ok(seconds);
 }
@@ -49,9 +44,10 @@ export function wireTime(time: Date, field = 'time'): Result<number> {
 export function wireUtcOffset(minutes: number, field = 'utcOffsetMinutes'): Result<number> {
   if (!isWireUtcOffset(minutes)) {
     return err(
-      appError(
+      said(
         'OUT_OF_RANGE',
-        `the pump takes a UTC offset of whole minutes from ${MIN_UTC_OFFSET_MINUTES} to +${MAX_UTC_OFFSET_MINUTES}; ${minutes} is outside it`,
+        'pumpUtcOffsetRange',
+        { min: String(MIN_UTC_OFFSET_MINUTES), max: String(MAX_UTC_OFFSET_MINUTES), offset: String(minutes) },
         field,
       ),
     );
@@ -93,7 +89,7 @@ export const bytesToUuid = (b: Uint8Array): string => {
 function fixed(value: string, scale: number, field: string): Result<number> {
   const scaled = dec(value).mul(scale);
   if (!scaled.isInteger() || scaled.isNegative() || scaled.gt(U32_MAX)) {
-    return err(appError('INVALID_INPUT', `${field} ${value} cannot be sent exactly (resolution 1/${scale})`, field));
+    return err(said('INVALID_INPUT', 'notExactOnWire', { field, value, scale: String(scale) }, field));
   }
   return ok(scaled.toNumber());
 }
@@ -164,7 +160,7 @@ export function shiftedText(n: number, exponent: 3 | 6): string {
 
 /** A problem in what the wand sent: typed, naming the field, never taken as absent or zero. */
 const received = (message: string, field: string): AppError =>
-  appError('COMMUNICATION_FAILED', `the wand sent ${message}`, field);
+  said('COMMUNICATION_FAILED', 'wandSentInvalid', { detail: message }, field);
 
 /**
  * A settings block as received, checked with the same rules the host applies before sending:

@@ -135,8 +135,10 @@ export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
         return ok(inUse.link);
       this.drop();
     }
-    if (found.presence !== 'attached')
-      return err(said('WAND_NOT_FOUND', found.presence === 'absent' ? 'noWandAttached' : 'noUsb', {}));
+    if (found.presence !== 'attached') {
+      const cause = found.presence === 'absent' ? 'noWandAttached' : 'noUsb';
+      return err(said('WAND_NOT_FOUND', cause, {}));
+    }
     // The link of a device that went ends first (its claim and reads), then the new one opens.
     await this.closing;
     // Another request may have opened it meanwhile.

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BolusWrite, LinkKind, ProgramWrite, PumpEvent, PumpStatus, WandStatus } from '../../core/pump';
-import { appError, err, type Result } from '../../core/result';
+import { said } from '../../core/messages';
+import { err, type Result } from '../../core/result';
 import type { PumpClockSetting, PumpLink } from '../link';
 import type { LinkFrame, LinkRequest, LinkResponse, LinkWorkerData } from './messages';
 import { NativeGate } from './native-gate';
@@ -12,10 +13,10 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 const RETIRE_GRACE_MS = 3_000;
 /** How long the next request or `close()` waits for a worker that is ending (its claim is released then). */
 const RETIRE_WAIT_MS = 8_000;
-const RESET =
-  'The wand did not answer in time and was reset. Check the wand connection and try again; if a program was being sent, interrogate the pump to confirm what it applied.';
-const STOPPED =
-  'The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.';
+/** Why the requests asked of a worker failed: a named message each (core/message-table.ts). */
+type LinkFailure = 'wandReset' | 'wandProcessStopped' | 'wandLinkClosed';
+const RESET: LinkFailure = 'wandReset';
+const STOPPED: LinkFailure = 'wandProcessStopped';
 
 interface Started {
   worker: Worker;
@@ -153,9 +154,9 @@ export class WorkerLink implements PumpLink {
     clearTimeout(timer);
   }
 
-  private lastFailure = '';
+  private lastFailure: LinkFailure = 'wandLinkClosed';
 
-  private failAll(message: string): void {
+  private failAll(message: LinkFailure): void {
     this.lastFailure = message;
     for (const [, p] of this.pending) {
       clearTimeout(p.timer);
@@ -201,7 +202,7 @@ export class WorkerLink implements PumpLink {
   }
 
   private failed(): Result<never> {
-    return err(appError('COMMUNICATION_FAILED', this.lastFailure));
+    return err(said('COMMUNICATION_FAILED', this.lastFailure, {}));
   }
 
   async interrogate(): Promise<Result<PumpStatus>> {
@@ -246,7 +247,7 @@ export class WorkerLink implements PumpLink {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.failAll('The wand link was closed.');
+    this.failAll('wandLinkClosed');
     if (this.alive) await this.retire(this.current);
     await this.retired();
   }

@@ -1,6 +1,7 @@
 import { channels, type Channel } from '../../core/api/channels';
 import { contract, type ApiOutput, type ApiParsedInput } from '../../core/api/contract';
-import { appError, err, fromZodError, type Result } from '../../core/result';
+import { said } from '../../core/messages';
+import { err, fromZodError, type Result } from '../../core/result';
 import type { Dispatch } from '../../services/dispatch';
 
 export interface IpcEventLike {
@@ -33,15 +34,15 @@ export function registerIpc<E extends IpcEventLike>(
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, input) => {
       const url = event.senderFrame?.url ?? '';
-      if (!isTrustedUrl(url)) return err(appError('FORBIDDEN_ORIGIN', 'IPC from an untrusted frame was refused'));
+      if (!isTrustedUrl(url)) return err(said('FORBIDDEN_ORIGIN', 'ipcUntrustedFrame', {}));
       const mine = own[channel] as ((event: E, input: unknown) => Promise<Result<unknown>>) | undefined;
       if (mine === undefined) return dispatch(channel, input);
       const parsed = contract[channel].input.safeParse(input);
       if (!parsed.success) return err(fromZodError(parsed.error));
       const status = await dispatch('auth:status', {});
       const session = status.ok ? (status.value as { user: unknown; locked: boolean }) : undefined;
-      if (session === undefined || session.user === null) return err(appError('SIGNED_OUT', 'sign in first'));
-      if (session.locked) return err(appError('SESSION_LOCKED', 'the workstation is locked'));
+      if (session === undefined || session.user === null) return err(said('SIGNED_OUT', 'signInFirst', {}));
+      if (session.locked) return err(said('SESSION_LOCKED', 'workstationLocked', {}));
       return mine(event, parsed.data);
     });
   }

@@ -1,11 +1,15 @@
 import i18next, { type TFunction } from 'i18next';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { primingBolus } from '../../core/calc/priming';
+import { said, saidWithCause } from '../../core/messages';
+import { catheterModels, defaultPumpModel } from '../../core/models';
 import type { AppError } from '../../core/result';
 import { errorText } from '../../renderer/components/errorText';
 import { unforeseenFailure } from '../../services/dispatch';
 import { en } from '../../renderer/i18n/en';
 import { zhCN } from '../../renderer/i18n/zh-CN';
 import { runtimeFixture } from './runtime-fixture';
+import { hostileSetup } from './driver-fakes';
 import { signInThrough, TEST_PASSWORD } from './helpers';
 
 const f = runtimeFixture();
@@ -182,5 +186,64 @@ describe('server refusals carry their message’s name and values, said in Chine
     expect(shown(english, e)).not.toMatch(/nothing was sent/i);
     // A channel that only reads says that nothing was sent, in the user's language too.
     expect(shown(zh, unforeseenFailure('pump:interrogate'))).toContain('未向泵发送任何指令');
+  });
+});
+
+describe('the wand’s causes, the calculators’ refusals and a failure with its cause, said in Chinese', () => {
+  it('a wand unplugged mid-request and a pump out of reach: the driver’s cause and remedy, not the code’s general sentence', async () => {
+    const { link, device } = hostileSetup();
+    expect(await link.interrogate()).toMatchObject({ ok: true });
+    device.inject({ kind: 'unplug-before-request' });
+    const unplugged = await link.interrogate();
+    if (unplugged.ok) throw new Error('the unplugged wand answered');
+    expect(unplugged.error).toMatchObject({ code: 'COMMUNICATION_FAILED', key: 'wandUnplugged' });
+    expect(shown(zh, unplugged.error)).toContain('程控头已拔出');
+    noEnglish(shown(zh, unplugged.error));
+    expect(shown(english, unplugged.error)).toMatch(/^The wand was unplugged/);
+
+    const far = hostileSetup();
+    far.device.inject({ kind: 'drop-response' });
+    far.device.inject({ kind: 'drop-response' }, 1);
+    far.device.inject({ kind: 'drop-response' }, 2);
+    const silent = await far.link.interrogate();
+    if (silent.ok) throw new Error('the pump answered');
+    expect(silent.error.key).toBe('pumpDidNotAnswer');
+    expect(shown(zh, silent.error)).toBe('泵无应答。请将程控头直接置于泵上方后重试。');
+  });
+
+  it('the bolus calculators (pumpctl calc) refuse in the user’s language', () => {
+    const catheter = catheterModels[0];
+    if (catheter === undefined) throw new Error('no catheter model');
+    const r = primingBolus({
+      pump: defaultPumpModel(),
+      catheter,
+      implantedLengthCm: '999',
+      concentration: { value: '10', unit: 'mg/mL' },
+      bolusRateMlPerHour: '0.5',
+    });
+    if (r.ok) throw new Error('a 999 cm catheter was accepted');
+    expect(r.error).toMatchObject({ code: 'OUT_OF_RANGE', key: 'implantedLengthAboveCatheter' });
+    // The catheter model's name is a product name; the sentence around it is Chinese.
+    expect(shown(zh, r.error)).toContain('999 cm 超过');
+    expect(shown(zh, r.error)).not.toContain('is longer than');
+    const rate = primingBolus({
+      pump: defaultPumpModel(),
+      catheter,
+      implantedLengthCm: '40',
+      concentration: { value: '10', unit: 'mg/mL' },
+      bolusRateMlPerHour: '0',
+    });
+    if (rate.ok) throw new Error('a bolus rate of zero was accepted');
+    expect(shown(zh, rate.error)).toBe('请求无效：推注速率须大于零');
+  });
+
+  it('a failure with the wand’s named cause says the cause in Chinese, not its English text', () => {
+    const cause = said('WAND_NOT_FOUND', 'wandBusy', {});
+    const e = saidWithCause('WAND_NOT_FOUND', 'clockNotSetNotSent', {}, cause, 'clock');
+    expect(e.message).toContain('(Another program is using the wand. Close it and try again.)');
+    const text = shown(zh, e);
+    expect(text).toContain('另一个程序正在使用程控头');
+    expect(text).toContain('程序未发送');
+    noEnglish(text);
   });
 });

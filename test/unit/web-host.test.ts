@@ -1,7 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import i18next from 'i18next';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppError } from '../../core/result';
+import { errorText } from '../../renderer/components/errorText';
+import { en } from '../../renderer/i18n/en';
+import { zhCN } from '../../renderer/i18n/zh-CN';
 import { openRuntime, type Runtime } from '../../services/runtime';
 import { startWebHost, type WebHost } from '../../web/server';
 import { signInThrough, tempDir } from './helpers';
@@ -158,5 +163,35 @@ describe('the web host', () => {
 
     // The host is still serving after all of the above.
     expect((await api('pump:interrogate', '{}')).status).toBe(200);
+  });
+
+  it('names every refusal, so that a Chinese user reads it in Chinese (not the host’s English)', async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({
+      resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+      lng: 'zh-CN',
+      fallbackLng: 'en',
+      interpolation: { escapeValue: false },
+    });
+    const zh = i18n.getFixedT('zh-CN');
+    const refusals = [
+      await send('/api/pump:interrogate', { method: 'POST', body: '{}' }),
+      await api('pump:interrogate', '{}', { Origin: 'http://evil.example' }),
+      await api('pump:interrogate', '{}', { Host: 'evil.example' }),
+      await api('pump:interrogate', '{not json'),
+      await send('/api/pump:interrogate', { headers: { Authorization: `Bearer ${host.token}` } }),
+      await send('/api/pump%E0%A4%A:interrogate', { method: 'POST', body: '{}' }),
+      await send('/../secret.txt'),
+      await send('/', { method: 'DELETE' }),
+      await api('pump:interrogate', JSON.stringify({ x: 'y'.repeat(200_000) })),
+    ];
+    for (const res of refusals) {
+      const { error } = JSON.parse(res.body) as { error: AppError };
+      expect(error.key, error.message).toEqual(expect.any(String));
+      const text = errorText(zh, Object.assign(new Error(error.message), error));
+      // No English sentence: at most a stray word such as a method name, never three Latin words in a row.
+      expect(text, error.message).not.toMatch(/[A-Za-z]+[ ,;:]+[A-Za-z]+[ ,;:]+[A-Za-z]+/);
+      expect(text).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 });

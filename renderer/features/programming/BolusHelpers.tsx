@@ -9,6 +9,7 @@ import { catheterModels, pumpModelNamed } from '../../../core/models';
 import type { PumpStatus } from '../../../core/pump';
 import { dailyDoseUnit, massOf } from '../../../core/units';
 import { formatQuantity, unitText } from '../../app/format';
+import { appErrorText } from '../../components/errorText';
 
 /**
  * The priming and bridge bolus calculators, from the pump and catheter model data and the pump's
@@ -125,7 +126,7 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                   </>
                 )}
                 {primingResult?.ok === false && (
-                  <Alert type="error" showIcon style={{ marginTop: 8 }} title={primingResult.error.message} />
+                  <Alert type="error" showIcon style={{ marginTop: 8 }} title={appErrorText(t, primingResult.error)} />
                 )}
               </>
             ),
@@ -188,7 +189,7 @@ export function BolusHelpers({ status }: { status: PumpStatus }) {
                   />
                 )}
                 {bridgeResult?.ok === false && (
-                  <Alert type="error" showIcon style={{ marginTop: 8 }} title={bridgeResult.error.message} />
+                  <Alert type="error" showIcon style={{ marginTop: 8 }} title={appErrorText(t, bridgeResult.error)} />
                 )}
               </>
             ),

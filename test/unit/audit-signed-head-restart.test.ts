@@ -3,7 +3,8 @@ import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSy
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileKeyStore } from '../../db/audit/keys';
+import { applyKey } from '../../db/connection';
+import { DatabaseKeyFile, FileKeyStore } from '../../db/audit/keys';
 import { databaseLocation } from '../../db/audit/log';
 import { AUDIT_COLUMNS, hashRow } from '../../db/audit/record';
 import { openRuntime, type Runtime } from '../../services/runtime';
@@ -168,7 +169,10 @@ describe('a signed head the head file could not take', () => {
     // A new host process starts (its retry finds the debt) and closes (which signs): neither signs the forgery.
     const log = await runHost(dbPath);
     expect(log).toMatch(/changed since it was signed/);
+    // (The web host encrypted the plain database at its start: it is read with the database key.)
     const after = new Database(dbPath, { readonly: true });
+    const databaseKey = new DatabaseKeyFile(keyDir).read();
+    if (databaseKey !== undefined) applyKey(after, databaseKey);
     expect(after.prepare('SELECT count(*) FROM audit_checkpoints WHERE seq > ?').pluck().get(signedHead)).toBe(0);
     after.close();
     expect(keys.readHead(location)).toEqual(signed);

@@ -113,7 +113,8 @@ export type LocalInstant =
   { ok: true; instant: Date; ambiguous: boolean } | { ok: false; reason: 'invalid' | 'nonexistent' };
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** A time of day, `HH:MM` from 00:00 to 23:59: the one grammar of a clinic wall-clock time (core/api uses it too). */
+export const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const DAY_MS = 86_400_000;
 
 /**
@@ -125,7 +126,7 @@ const DAY_MS = 86_400_000;
  */
 export function clinicLocalToUtc(date: string, time: string, timeZone: string): LocalInstant {
   const d = LOCAL_DATE.exec(date);
-  const t = LOCAL_TIME.exec(time);
+  const t = TIME_OF_DAY.exec(time);
   if (d === null || t === null) return { ok: false, reason: 'invalid' };
   const asUtc = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
   if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 10) !== date)

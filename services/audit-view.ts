@@ -1,4 +1,4 @@
-import type { AuditRecordView, AuditRowView } from '../core/api/schemas';
+import type { AuditRecordView, AuditRowView } from '../core/api/audit-schemas';
 import type { ApiOutput } from '../core/api/contract';
 import type { AuditListRow } from '../db/queries/audit';
 import type { AuditVerifyReport } from '../db/audit/verify';

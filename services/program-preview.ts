@@ -1,5 +1,5 @@
 import type { ApiParsedInput } from '../core/api/contract';
-import type { ProgramPreview } from '../core/api/schemas';
+import type { ProgramPreview } from '../core/api/program-schemas';
 import { rateForDose } from '../core/calc/dose';
 import { dec } from '../core/decimal';
 import type { DrugLibrary } from '../core/library/schema';

@@ -1,4 +1,4 @@
-import type { SessionFrames } from '../core/api/schemas';
+import type { SessionFrames } from '../core/api/audit-schemas';
 import type { Db } from '../db/connection';
 import { framesOfSession, sessionOfAuditRecord } from '../db/queries/frames';
 import { decodeFrame } from '../drivers/protocol/frame';

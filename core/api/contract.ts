@@ -9,6 +9,9 @@ import {
   AuditPageSchema,
   AuditRecordSchema,
   AuditVerifySchema,
+  SessionFramesSchema,
+} from './audit-schemas';
+import {
   AuthStatusSchema,
   CredentialsSchema,
   NewUserSchema,
@@ -19,23 +22,21 @@ import {
   PatientSchema,
   ForecastSchema,
   SystemicOpioidRecordSchema,
-  ProgramApplySchema,
-  ProgramChangeSchema,
-  ProgramOutcomeSchema,
-  ProgramPreviewSchema,
   PumpRegistrationSchema,
+  ScreeningInputSchema,
+  SettingsSchema,
+  UserSchema,
+} from './schemas';
+import { ProgramApplySchema, ProgramChangeSchema, ProgramOutcomeSchema, ProgramPreviewSchema } from './program-schemas';
+import {
   RefillInputSchema,
   RefillPreviewInputSchema,
   RefillPreviewSchema,
   RefillReportSchema,
-  ScreeningInputSchema,
-  SettingsSchema,
-  UserSchema,
   VisitCheckSchema,
   PumpReviewSchema,
-  SessionFramesSchema,
-} from './schemas';
-import { BolusDeliverSchema, BolusOutcomeSchema, BolusPreviewSchema, BolusRequestSchema } from './schemas';
+} from './refill-schemas';
+import { BolusDeliverSchema, BolusOutcomeSchema, BolusPreviewSchema, BolusRequestSchema } from './program-schemas';
 
 export const LinkInfoSchema = z.strictObject({
   kind: LinkKindSchema,

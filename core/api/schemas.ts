@@ -1,20 +1,16 @@
 import * as z from 'zod';
 import { roles } from '../permissions';
-import { DrugSchema, PumpStatusSchema } from '../pump';
+import { DrugSchema } from '../pump';
 import { isValidTimeZone } from '../clock';
 import { SystemicOpioidInputSchema } from '../opioids';
 import { IndicationSchema, SpasticityOriginSchema } from '../library/schema';
 import { StrictQuantity } from '../units';
-import { DECIMAL_INPUT } from '../quantity';
+import { Decimal, HHMM, IsoDate, Text } from './primitives';
 
 /**
  * Wire schemas of the clinician workflows: what the renderer sends and receives. Every decimal
  * quantity travels as a decimal string; the services do the arithmetic.
  */
-
-const Decimal = z.string().regex(DECIMAL_INPUT, 'a decimal number such as 12.5');
-const IsoDate = z.iso.date();
-const Text = (max: number) => z.string().trim().max(max);
 
 export const UserSchema = z.strictObject({
   id: z.number().int(),
@@ -102,7 +98,7 @@ export const PrescriptionInputSchema = z.strictObject({
   steps: z
     .array(
       z.strictObject({
-        start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM'),
+        start: HHMM,
         dailyDose: Decimal,
       }),
     )
@@ -177,7 +173,7 @@ export const SystemicOpioidRecordSchema = z.strictObject({
 export const ScreeningInputSchema = z.strictObject({
   patientId: z.number().int().positive(),
   trialDate: IsoDate,
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  time: HHMM,
   drug: DrugSchema,
   dose: Decimal,
   unit: z.enum(['mg', 'mcg']),
@@ -211,7 +207,7 @@ export const ForecastSchema = z.strictObject({
 });
 export type ForecastView = z.infer<typeof ForecastSchema>;
 
-const FindingSchema = z.strictObject({
+export const FindingSchema = z.strictObject({
   code: z.string(),
   level: z.enum(['soft', 'hard']),
   message: z.string(),
@@ -228,421 +224,6 @@ export const PatientBolusInputSchema = z.strictObject({
   durationMinutes: z.number().int().min(1).max(1440),
   lockoutMinutes: z.number().int().min(0).max(1440),
   maxPerDay: z.number().int().min(0).max(24),
-});
-
-/** A dose or mode change as the physician enters it: the daily dose, not the rate. */
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM');
-
-export const ProgramChangeSchema = z.strictObject({
-  mode: z.enum(['stopped', 'continuous', 'flex']),
-  /** In the unit of the pump's drug per day (mg/day or mcg/day). */
-  dailyDose: Decimal,
-  /** Flex: each step from its start until the next (the last until midnight), its dose as a daily rate. */
-  steps: z
-    .array(z.strictObject({ start: HHMM, dailyDose: Decimal }))
-    .min(1)
-    .max(13)
-    .optional(),
-  patientBolus: PatientBolusInputSchema.optional(),
-});
-
-const QuantitySchema = z.strictObject({ value: z.string(), unit: z.string() });
-/** One step of a program's day for the pump's drug, from the therapy model (core/program.ts programSchedule). */
-const ScheduleStepSchema = z.strictObject({
-  start: z.string(),
-  /** "24:00" for the last step. */
-  end: z.string(),
-  rate: QuantitySchema,
-  /** The step's rate as a dose per day, per hour, and what the step delivers from start to end. */
-  dailyDose: QuantitySchema,
-  hourlyDose: QuantitySchema,
-  stepDose: QuantitySchema,
-});
-
-export const ProgramPreviewSchema = z.strictObject({
-  pumpSerial: z.string(),
-  patient: PatientSchema.nullable(),
-  /** The settings exactly as they will be sent: the rate rounded to the pump's resolution. */
-  settings: z.strictObject({
-    drug: DrugSchema,
-    concentration: StrictQuantity.concentration,
-    mode: z.enum(['stopped', 'continuous', 'flex']),
-    rate: StrictQuantity.rate,
-    steps: z
-      .array(z.strictObject({ start: HHMM, rate: StrictQuantity.rate }))
-      .max(13)
-      .optional(),
-    patientBolus: PatientBolusInputSchema.optional(),
-  }),
-  /** The reviewed old program: the write is refused if the pump no longer runs it. */
-  reviewed: z.strictObject({
-    mode: z.string(),
-    rate: z.string(),
-    drug: z.string(),
-    concentration: z.string(),
-    lastTransactionId: z.string().nullable(),
-  }),
-  rows: z.array(
-    z.strictObject({
-      field: z.string(),
-      old: z.string().optional(),
-      new: z.string().optional(),
-      changed: z.boolean(),
-      percentChange: z.string().optional(),
-    }),
-  ),
-  oldDailyDose: QuantitySchema,
-  newDailyDose: QuantitySchema,
-  totals: z.strictObject({
-    old24h: QuantitySchema,
-    new24h: QuantitySchema,
-    oldPeakHourly: QuantitySchema,
-    newPeakHourly: QuantitySchema,
-  }),
-  /** The program's day as steps, old beside new: what the witness signs on for a flex program. */
-  schedule: z.strictObject({ old: z.array(ScheduleStepSchema), new: z.array(ScheduleStepSchema) }),
-  check: DoseCheckSchema,
-  witnessRequired: z.boolean(),
-  /** A bridge bolus still running on the pump: it goes on after this change, and the Finish screen says so. */
-  bridgeRunning: StrictQuantity.volume.optional(),
-});
-export type ProgramPreview = z.infer<typeof ProgramPreviewSchema>;
-
-export const ProgramApplySchema = z.strictObject({
-  settings: ProgramPreviewSchema.shape.settings,
-  reviewed: ProgramPreviewSchema.shape.reviewed,
-  acknowledgement: Text(500).optional(),
-  witness: CredentialsSchema.optional(),
-});
-
-export const ProgramOutcomeSchema = z.strictObject({
-  outcome: z.enum(['confirmed', 'rejected', 'unconfirmed']),
-  sessionId: z.string(),
-  mismatches: z.array(z.string()),
-  /** The pump was written but the record of its outcome could not be kept yet: retried; the outcome above stands. */
-  recordingProblem: z.string().optional(),
-  /** For the printed session report: when, the pump's model, who programmed and who witnessed (by name). */
-  report: z
-    .strictObject({
-      programmedAt: z.string(),
-      pumpModel: z.string(),
-      programmedBy: z.string(),
-      witness: z.string().nullable(),
-    })
-    .optional(),
-});
-
-/** A clinician bolus as the physician asks for it: a single bolus by its dose, or a priming bolus of the registered catheter. */
-export const BolusRequestSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('single'),
-    /** In the mass unit of the pump's drug (mg or mcg). */
-    dose: Decimal,
-    durationMinutes: z.number().int().min(1).max(1440),
-  }),
-  z.strictObject({
-    kind: z.literal('priming'),
-    durationMinutes: z.number().int().min(1).max(1440),
-    /** The physician's explicit answer to "is the catheter already primed?". */
-    catheterPrimed: z.boolean(),
-  }),
-]);
-
-/** The review of a bolus, the program the pump runs beside what the bolus adds. */
-export const BolusPreviewSchema = z.strictObject({
-  pumpSerial: z.string(),
-  patient: PatientSchema.nullable(),
-  kind: z.enum(['single', 'priming']),
-  volume: QuantitySchema,
-  durationMinutes: z.number().int(),
-  rate: QuantitySchema,
-  doses: z.array(
-    z.strictObject({
-      drug: DrugSchema,
-      dose: QuantitySchema,
-      total24hBefore: QuantitySchema,
-      total24hWith: QuantitySchema,
-      /** The clinician single boluses of this drug within the library's window, before and with this one. */
-      clinicianBoluses: z.strictObject({
-        hours: z.number().int(),
-        count: z.number().int(),
-        before: QuantitySchema,
-        with: QuantitySchema,
-      }),
-    }),
-  ),
-  /** The clinician boluses this pump confirmed within the last 24 h (or the library's longest window), oldest first. */
-  earlier: z.array(
-    z.strictObject({
-      at: z.string(),
-      kind: z.enum(['single', 'priming']),
-      volume: QuantitySchema,
-      durationMinutes: z.number().int(),
-      doses: z.array(z.strictObject({ drug: DrugSchema, dose: QuantitySchema })),
-    }),
-  ),
-  reservoir: z.strictObject({ before: QuantitySchema, after: QuantitySchema }),
-  catheterPrimed: z.boolean().optional(),
-  /** The program the pump runs (unchanged by the bolus). */
-  running: ProgramPreviewSchema.shape.settings,
-  reviewed: ProgramPreviewSchema.shape.reviewed,
-  check: DoseCheckSchema,
-  witnessRequired: z.boolean(),
-});
-export type BolusPreview = z.infer<typeof BolusPreviewSchema>;
-
-export const BolusDeliverSchema = z.strictObject({
-  request: BolusRequestSchema,
-  reviewed: ProgramPreviewSchema.shape.reviewed,
-  acknowledgement: Text(500).optional(),
-  witness: CredentialsSchema.optional(),
-});
-
-export const BolusOutcomeSchema = z.strictObject({
-  outcome: z.enum(['confirmed', 'rejected', 'unconfirmed']),
-  sessionId: z.string(),
-  /** What the pump did, as far as it is known. */
-  pumpDid: z.enum(['started', 'not-started', 'unknown']),
-  volume: QuantitySchema,
-  durationMinutes: z.number().int(),
-  mismatches: z.array(z.string()),
-  recordingProblem: z.string().optional(),
-});
-
-export const SyringeSchema = z.strictObject({
-  drug: DrugSchema,
-  concentration: StrictQuantity.concentration,
-  volumeMl: Decimal,
-  lot: Text(40).min(1),
-  expiry: IsoDate,
-  preparedBy: Text(60).min(1),
-  checkedBy: Text(60).min(1),
-  barcode: Text(200).optional(),
-});
-
-/** What becomes of the patient bolus at a concentration or drug change: the same dose, or none. */
-export const PatientBolusDecisionSchema = z.enum(['same-dose', 'remove']);
-const PatientBolusStatusSchema = PumpStatusSchema.shape.patientBolus.unwrap();
-
-/** The refill's figures before anything is sent; with the order, a new drug or concentration is planned with its bridge. */
-export const RefillPreviewInputSchema = z.strictObject({
-  withdrawnMl: Decimal,
-  instilledMl: Decimal.optional(),
-  prescriptionId: z.number().int().positive().optional(),
-  reservoirEmptied: z.boolean().optional(),
-  /** The syringe's expiry: its beyond-use date limits the next refill. */
-  beyondUseDate: IsoDate.optional(),
-  /** A concentration or drug change on a pump with patient boluses: the physician's decision. */
-  patientBolus: PatientBolusDecisionSchema.optional(),
-});
-
-/** A concentration change planned at a refill: same daily dose, new rate, the forced bridge bolus. */
-export const ConcentrationChangeSchema = z.strictObject({
-  /** The drug the pump held, when the drug changes (then the reservoir is rinsed first). */
-  previousDrug: DrugSchema.nullable(),
-  newDrug: DrugSchema,
-  newDailyDose: StrictQuantity.dailyDose,
-  newConcentration: StrictQuantity.concentration,
-  oldRate: StrictQuantity.rate,
-  newRate: StrictQuantity.rate,
-  deadVolume: StrictQuantity.volume,
-  bridgeVolume: StrictQuantity.volume,
-  bridgeMinutes: z.number().int(),
-  /** The patient bolus the pump gives now, the same dose at the new concentration (none for a new drug), and the decision taken. */
-  patientBolus: z
-    .strictObject({
-      old: PatientBolusStatusSchema,
-      sameDose: PatientBolusStatusSchema.nullable(),
-      decision: PatientBolusDecisionSchema.nullable(),
-    })
-    .nullable(),
-});
-export const RefillPreviewSchema = z.strictObject({
-  pumpSerial: z.string(),
-  patient: PatientSchema.nullable(),
-  expectedResidualMl: z.string(),
-  discrepancyMl: z.string(),
-  discrepancyFlag: z.boolean(),
-  thresholdMl: z.string(),
-  capacityMl: z.string(),
-  forecast: ForecastSchema.nullable(),
-  concentrationChange: ConcentrationChangeSchema.extend({ check: DoseCheckSchema }).nullable(),
-});
-
-/** A flagged refill discrepancy, acknowledged by the nurse: what was checked and the patient's state. */
-export const DiscrepancyAcknowledgementSchema = z.strictObject({
-  checked: Text(500).min(3),
-  patientState: Text(500).min(3),
-});
-
-/** The program before beside the program after, row by row (values canonical: equal text is the same therapy). */
-export const ProgramComparisonSchema = z.strictObject({
-  rows: z.array(
-    z.strictObject({
-      field: z.enum(['drug', 'concentration', 'mode', 'rate', 'dailyDose', 'step', 'patientBolus']),
-      label: z.string().optional(),
-      before: z.string(),
-      after: z.string(),
-      same: z.boolean(),
-    }),
-  ),
-  identical: z.boolean(),
-});
-
-/** Whether an order can be carried out by the refill-only visit, decided when it is chosen. */
-export const VisitCheckSchema = z.strictObject({
-  eligible: z.boolean(),
-  blockers: z.array(
-    z.enum(['admixture', 'drugChange', 'concentrationChange', 'modeChange', 'doseChange', 'scheduleChange']),
-  ),
-  order: PrescriptionSchema,
-  pumpSerial: z.string(),
-  patient: PatientSchema.nullable(),
-  /** The program as read now beside the program the visit re-sends. */
-  program: ProgramComparisonSchema,
-});
-
-/** A pump on the physician's review list after a flagged refill discrepancy. */
-export const PumpReviewSchema = z.strictObject({
-  id: z.number().int(),
-  pumpSerial: z.string(),
-  patient: PatientSchema.nullable(),
-  refillId: z.number().int(),
-  flaggedAt: z.string(),
-  nurse: z.string(),
-  expectedMl: z.string(),
-  withdrawnMl: z.string(),
-  discrepancyMl: z.string(),
-  checked: z.string(),
-  patientState: z.string(),
-});
-
-export const RefillInputSchema = z.strictObject({
-  /** The physician's order this refill carries out: the syringe is checked against it. */
-  prescriptionId: z.number().int().positive(),
-  syringe: SyringeSchema,
-  /** A drug change: the reservoir was rinsed with the new drug and the rinse withdrawn. */
-  rinse: z.strictObject({ volumeMl: Decimal }).optional(),
-  withdrawnMl: Decimal,
-  /** The nurse aspirated until nothing more came: the reservoir holds only what is instilled. */
-  reservoirEmptied: z.boolean(),
-  instilledMl: Decimal,
-  waste: z.strictObject({ volumeMl: Decimal, witness: Text(60).min(1) }).optional(),
-  witness: CredentialsSchema,
-  acknowledgement: Text(500).optional(),
-  /** Required when the discrepancy is flagged: recorded, and the pump goes on the physician's review list. */
-  discrepancyAcknowledgement: DiscrepancyAcknowledgementSchema.optional(),
-  /** The refill-only visit: refused unless the running program is re-sent unchanged. */
-  refillOnly: z.boolean().optional(),
-  /** A concentration or drug change on a pump with patient boluses: the physician's decision. */
-  patientBolus: PatientBolusDecisionSchema.optional(),
-});
-
-export const RefillReportSchema = z.strictObject({
-  refillId: z.number().int(),
-  outcome: z.enum(['confirmed', 'rejected', 'unconfirmed']),
-  discrepancyMl: z.string(),
-  discrepancyFlag: z.boolean(),
-  patient: PatientSchema.nullable(),
-  pumpSerial: z.string(),
-  drug: DrugSchema,
-  concentration: StrictQuantity.concentration,
-  dailyDose: QuantitySchema,
-  rate: StrictQuantity.rate,
-  newReservoirMl: z.string(),
-  nurse: z.string(),
-  witness: z.string(),
-  performedAt: z.string(),
-  /** For the printed report: the pump's model, the volumes, the syringe's lot and expiry. */
-  pumpModel: z.string().optional(),
-  withdrawnMl: z.string().optional(),
-  instilledMl: z.string().optional(),
-  syringe: z.strictObject({ lot: z.string(), expiry: z.string() }).optional(),
-  concentrationChange: ConcentrationChangeSchema.nullable(),
-  forecast: ForecastSchema,
-  /** The program as read before the refill beside the program read back after it (null when the read-back did not answer). */
-  program: ProgramComparisonSchema.nullable().optional(),
-  /** The physician review a flagged discrepancy opened, or null. */
-  reviewId: z.number().int().nullable().optional(),
-  /** A refill-only visit: the running program was re-sent unchanged. */
-  refillOnly: z.boolean().optional(),
-  /** A flagged discrepancy: what the nurse checked and the patient's state, as acknowledged. */
-  discrepancyAcknowledgement: z.strictObject({ checked: z.string(), patientState: z.string() }).optional(),
-});
-export type RefillReport = z.infer<typeof RefillReportSchema>;
-export type RefillPreview = z.infer<typeof RefillPreviewSchema>;
-
-export const AuditFilterSchema = z.strictObject({
-  patientId: Text(40).optional(),
-  /** The patient's name (any part of it) or ID. */
-  patient: Text(100).optional(),
-  pumpSerial: Text(32).optional(),
-  actor: Text(40).optional(),
-  action: Text(60).optional(),
-  from: IsoDate.optional(),
-  to: IsoDate.optional(),
-});
-export type AuditFilter = z.infer<typeof AuditFilterSchema>;
-
-export const AuditRowSchema = z.strictObject({
-  seq: z.number().int(),
-  atUtc: z.string(),
-  actor: z.string(),
-  role: z.string().nullable(),
-  witness: z.string().nullable(),
-  patientId: z.string().nullable(),
-  pumpSerial: z.string().nullable(),
-  action: z.string(),
-  outcome: z.string(),
-  reason: z.string().nullable(),
-  /** The names of the people in the record (null where the trail names no one the records know). */
-  patientName: z.string().nullable(),
-  actorName: z.string().nullable(),
-  witnessName: z.string().nullable(),
-  /** What changed, old → new, each value with its unit where the record carries one. */
-  changes: z.array(z.strictObject({ field: z.string(), old: z.string().nullable(), new: z.string().nullable() })),
-});
-export type AuditRowView = z.infer<typeof AuditRowSchema>;
-
-/** One record in full for its details: the stored old and new values as written, the pump's clock, the library version. */
-export const AuditRecordSchema = AuditRowSchema.extend({
-  pumpTime: z.string().nullable(),
-  libraryVersion: z.string().nullable(),
-  oldJson: z.string().nullable(),
-  newJson: z.string().nullable(),
-});
-export type AuditRecordView = z.infer<typeof AuditRecordSchema>;
-
-/** The raw frames of the programming session an audit record belongs to, for support and replay. */
-export const SessionFramesSchema = z.strictObject({
-  sessionId: z.string(),
-  pumpSerial: z.string(),
-  outcome: z.enum(['pending', 'confirmed', 'rejected', 'unconfirmed']),
-  frames: z.array(
-    z.strictObject({
-      at: z.string(),
-      direction: z.enum(['out', 'in']),
-      /** The frame's bytes as they crossed the USB link, in lower-case hex. */
-      hex: z.string(),
-      /** The message the frame carries, as the wand codec reads it (null when it cannot). */
-      message: z.string().nullable(),
-    }),
-  ),
-});
-export type SessionFrames = z.infer<typeof SessionFramesSchema>;
-
-export const AuditPageSchema = z.strictObject({ total: z.number().int(), rows: z.array(AuditRowSchema) });
-export type AuditPage = z.infer<typeof AuditPageSchema>;
-
-export const AuditVerifySchema = z.strictObject({
-  ok: z.boolean(),
-  /** `unverifiable`: the chain holds but nothing could be checked against its key; never shown as intact. */
-  status: z.enum(['intact', 'unverifiable', 'failed']),
-  unverifiableReason: z.string().optional(),
-  records: z.number().int(),
-  firstFailure: z.strictObject({ seq: z.number().int(), problem: z.string(), message: z.string() }).optional(),
-  checkpoints: z.strictObject({ total: z.number().int(), verified: z.number().int(), keyAvailable: z.boolean() }),
-  unprotectedTail: z.number().int(),
 });
 
 export const NewUserSchema = z.strictObject({

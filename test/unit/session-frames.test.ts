@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SessionFrames } from '../../core/api/schemas';
+import type { SessionFrames } from '../../core/api/audit-schemas';
 import { FileKeyStore } from '../../db/audit/keys';
 import { bytesToUuid } from '../../drivers/protocol/convert';
 import { decodeFrame } from '../../drivers/protocol/frame';

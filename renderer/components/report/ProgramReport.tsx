@@ -2,7 +2,7 @@ import { Card } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { ProgramOutcomeSchema, ProgramPreview } from '../../../core/api/schemas';
+import type { ProgramOutcomeSchema, ProgramPreview } from '../../../core/api/program-schemas';
 import { formatDateTime, formatQuantity } from '../../app/format';
 import { SignatureLines } from './ClinicHeader';
 import { ReportDetails } from './ReportDetails';

@@ -1,6 +1,6 @@
 import { Card } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { RefillReport } from '../../../core/api/schemas';
+import type { RefillReport } from '../../../core/api/refill-schemas';
 import { dec } from '../../../core/decimal';
 import { formatDate, formatDateTime, formatMl, formatQuantity } from '../../app/format';
 import { ForecastView } from '../ForecastView';

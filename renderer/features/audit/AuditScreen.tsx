@@ -1,7 +1,7 @@
 import { Button, Card, Form, Input, Select, Space, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditFilter } from '../../../core/api/schemas';
+import type { AuditFilter } from '../../../core/api/audit-schemas';
 import { pumpApi } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { may } from '../../../core/permissions';

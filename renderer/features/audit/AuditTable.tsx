@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef, type CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { AuditFilter, AuditPage, AuditRowView } from '../../../core/api/schemas';
+import type { AuditFilter, AuditPage, AuditRowView } from '../../../core/api/audit-schemas';
 import { pumpApi, unwrap } from '../../api/client';
 import { formatDateTime, formatDateTimeShort } from '../../app/format';
 import { actionText, changesText, patientText, personText, reasonText } from './describe';

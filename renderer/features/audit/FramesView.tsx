@@ -1,6 +1,6 @@
 import { Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { SessionFrames } from '../../../core/api/schemas';
+import type { SessionFrames } from '../../../core/api/audit-schemas';
 import { pumpApi } from '../../api/client';
 import { useApi } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { AuditRowView } from '../../../core/api/schemas';
+import type { AuditRowView } from '../../../core/api/audit-schemas';
 import { formatDateTime, formatQuantityText } from '../../app/format';
 
 /** i18next reads dots as nesting: an action code's key has underscores instead. */

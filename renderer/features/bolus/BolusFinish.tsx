@@ -2,7 +2,7 @@ import { Alert, Button, Form, Result as AntResult, Space } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { BolusPreview, BolusRequestSchema } from '../../../core/api/schemas';
+import type { BolusPreview, BolusRequestSchema } from '../../../core/api/program-schemas';
 import { pumpApi } from '../../api/client';
 import { AcknowledgeFields } from '../../components/AcknowledgeFields';
 import { ReviewHeading } from '../../components/ReviewHeading';

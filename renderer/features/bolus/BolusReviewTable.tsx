@@ -1,6 +1,6 @@
 import { Table } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { BolusPreview } from '../../../core/api/schemas';
+import type { BolusPreview } from '../../../core/api/program-schemas';
 import { formatDateTime, formatQuantity } from '../../app/format';
 
 /** The program the pump runs beside the bolus: what stays, what the bolus adds, the 24-hour total and the reservoir. */

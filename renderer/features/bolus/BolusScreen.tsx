@@ -3,7 +3,7 @@ import { Button, Card, Form, Input, InputNumber, Radio, Space, Typography } from
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { BolusPreview, BolusRequestSchema } from '../../../core/api/schemas';
+import type { BolusPreview, BolusRequestSchema } from '../../../core/api/program-schemas';
 import type { PumpStatus } from '../../../core/pump';
 import { pumpApi } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';

@@ -15,7 +15,7 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ProgramPreview } from '../../../core/api/schemas';
+import type { ProgramPreview } from '../../../core/api/program-schemas';
 import { pumpApi } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';

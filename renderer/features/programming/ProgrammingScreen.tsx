@@ -5,7 +5,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useFormDraft } from '../../app/drafts';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { ProgramChangeSchema, ProgramPreview } from '../../../core/api/schemas';
+import type { ProgramChangeSchema, ProgramPreview } from '../../../core/api/program-schemas';
 import { dec } from '../../../core/decimal';
 import type { PumpStatus } from '../../../core/pump';
 import { pumpApi, unwrap } from '../../api/client';

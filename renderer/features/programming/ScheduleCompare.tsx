@@ -1,7 +1,7 @@
 import { Spin, Table, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ProgramPreview } from '../../../core/api/schemas';
+import type { ProgramPreview } from '../../../core/api/program-schemas';
 import { unitText } from '../../app/format';
 
 const ScheduleChart = lazy(() => import('../../components/charts/ScheduleChart'));

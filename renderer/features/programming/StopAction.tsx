@@ -1,7 +1,7 @@
 import { Alert, Button, Checkbox, Modal, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ProgramPreview } from '../../../core/api/schemas';
+import type { ProgramPreview } from '../../../core/api/program-schemas';
 import type { PumpStatus } from '../../../core/pump';
 import { pumpApi } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';

@@ -1,6 +1,6 @@
 import { Alert, Card, Descriptions, Radio, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { RefillPreview } from '../../../core/api/schemas';
+import type { RefillPreview } from '../../../core/api/refill-schemas';
 import { dec } from '../../../core/decimal';
 import type { PumpStatus } from '../../../core/pump';
 import { formatQuantity, unitText } from '../../app/format';

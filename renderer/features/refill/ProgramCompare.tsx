@@ -1,7 +1,7 @@
 import { Alert, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { ProgramComparisonSchema } from '../../../core/api/schemas';
+import type { ProgramComparisonSchema } from '../../../core/api/refill-schemas';
 import { formatQuantityText } from '../../app/format';
 
 type Comparison = z.infer<typeof ProgramComparisonSchema>;

@@ -1,6 +1,7 @@
 import { Alert, Form, Radio } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Prescription, RefillReport } from '../../../core/api/schemas';
+import type { Prescription } from '../../../core/api/schemas';
+import type { RefillReport } from '../../../core/api/refill-schemas';
 import { formatDateTime, formatMl } from '../../app/format';
 import { orderText } from '../patients/Orders';
 

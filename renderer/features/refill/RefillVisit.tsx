@@ -3,7 +3,7 @@ import { Alert, Button, Card, Col, Form, Row, Space, Steps, Typography } from 'a
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RefillReport } from '../../../core/api/schemas';
+import type { RefillReport } from '../../../core/api/refill-schemas';
 import { pumpApi, unwrap } from '../../api/client';
 import { useApiMutation, useClinicToday, useDebounced } from '../../api/hooks';
 import { dropDrafts, useDraftState, useFormDraft, writeDraft } from '../../app/drafts';

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { PumpReviewSchema } from '../../../core/api/schemas';
+import type { PumpReviewSchema } from '../../../core/api/refill-schemas';
 import { may } from '../../../core/permissions';
 import { pumpApi, unwrap } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { RefillReport } from '../../../core/api/schemas';
+import type { RefillReport } from '../../../core/api/refill-schemas';
 import { dropDrafts } from '../../app/drafts';
 import { ProgramCompare } from './ProgramCompare';
 import { RefillOutcome } from './RefillParts';

@@ -1,7 +1,8 @@
 import { Alert, Button, Checkbox, Form, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { OrderChoice } from './RefillParts';
-import type { Prescription, VisitCheckSchema } from '../../../core/api/schemas';
+import type { Prescription } from '../../../core/api/schemas';
+import type { VisitCheckSchema } from '../../../core/api/refill-schemas';
 import type { z } from 'zod';
 import { ErrorAlert } from '../../components/ErrorAlert';
 

@@ -1,7 +1,7 @@
 import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Alert, Checkbox, Col, Descriptions, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { RefillReport } from '../../../core/api/schemas';
+import type { RefillReport } from '../../../core/api/refill-schemas';
 import { drugs } from '../../../core/pump';
 import { formatMl, unitText } from '../../app/format';
 import { ForecastView } from '../../components/ForecastView';

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { SyringeSchema } from '../../../core/api/schemas';
+import type { SyringeSchema } from '../../../core/api/refill-schemas';
 import { dec } from '../../../core/decimal';
 import { may } from '../../../core/permissions';
 import { ApiError, pumpApi, unwrap } from '../../api/client';

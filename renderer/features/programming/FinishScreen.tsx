@@ -1,23 +1,11 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Col,
-  Form,
-  Input,
-  Result as AntResult,
-  Row,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Button, Col, Form, Result as AntResult, Row, Space, Table, Tag, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProgramPreview } from '../../../core/api/program-schemas';
 import { pumpApi } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
+import { AcknowledgeFields } from '../../components/AcknowledgeFields';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LibraryVerdict } from '../../components/FindingsList';
 import { wholeDays } from '../../components/ForecastView';
@@ -250,29 +238,7 @@ export function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onB
               })
             }
           >
-            {soft && (
-              <>
-                <Form.Item
-                  name="acknowledged"
-                  valuePropName="checked"
-                  rules={[
-                    {
-                      validator: (_, v) =>
-                        v === true ? Promise.resolve() : Promise.reject(new Error(t('review.ackRequired'))),
-                    },
-                  ]}
-                >
-                  <Checkbox>{t('review.acknowledge')}</Checkbox>
-                </Form.Item>
-                <Form.Item
-                  name="acknowledgement"
-                  label={t('review.reason')}
-                  rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}
-                >
-                  <Input.TextArea rows={2} maxLength={500} />
-                </Form.Item>
-              </>
-            )}
+            {soft && <AcknowledgeFields />}
             {preview.witnessRequired && !hard && <WitnessFields inline={!flex} />}
             <ErrorAlert error={apply.error} title={t('programming.failed')} />
             <Space style={{ marginTop: 8 }}>

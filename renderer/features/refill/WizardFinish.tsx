@@ -2,6 +2,7 @@ import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Button, Card, Col, Descriptions, Form, Input, Row, Space } from 'antd';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AcknowledgeFields } from '../../components/AcknowledgeFields';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ForecastView } from '../../components/ForecastView';
 import { WitnessFields } from '../../components/WitnessFields';
@@ -116,15 +117,7 @@ export function WizardFinish({ wizard, bridgePlan }: { wizard: RefillWizardState
                   <Input />
                 </Form.Item>
               </Space>
-              {(needsAck || change?.check.verdict === 'soft') && (
-                <Form.Item
-                  name="acknowledgement"
-                  label={t('review.reason')}
-                  rules={[{ required: true, min: 3, message: t('review.reasonRequired') }]}
-                >
-                  <Input.TextArea rows={2} maxLength={500} />
-                </Form.Item>
-              )}
+              {(needsAck || change?.check.verdict === 'soft') && <AcknowledgeFields reasonOnly />}
               <ErrorAlert error={perform.error} title={t('refill.failed')} />
               <Space>
                 <Button onClick={() => setStep(3)} disabled={perform.isPending}>

@@ -158,3 +158,20 @@ export async function refillSyringeDetails(page: Page, syringe: { gs1: string; v
   await page.getByLabel('Prepared by').fill('Pharmacist Sun');
   await page.getByLabel('Checked by').fill('Pharmacist Zhou');
 }
+
+/**
+ * The patient (id 1) takes oral morphine 90 mg/day, recorded by Dr Li through the page's API as a
+ * clinician records it: the patient is then opioid-tolerant, and an order for the 3 mg/day the
+ * training pump runs is within the library.
+ */
+export async function recordOpioidTolerance(page: Page, host: RunningHost): Promise<void> {
+  await signIn(page, host, 'dr.li');
+  type Api = { opioids: { record: (r: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
+  const r = await page.evaluate(async () =>
+    (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({
+      patientId: 1,
+      record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' },
+    }),
+  );
+  if (!r.ok) throw new Error(r.error?.message ?? 'the opioid was not recorded');
+}

@@ -9,6 +9,7 @@ import {
   signIn,
   startClinic,
   writeOrder,
+  recordOpioidTolerance,
 } from './clinic';
 
 // The programming Finish screen on a 1366×768 clinic screen: its title, the patient, the pump, the
@@ -203,19 +204,6 @@ test.describe('a morphine pump running continuously (10 mg/mL, 3 mg/day)', () =>
 test.describe('the refill wizard’s Finish (morphine 10 mg/mL, 3 mg/day, the order for what the pump runs)', () => {
   const host = clinicPerSpec();
 
-  /** The patient takes oral morphine 90 mg/day (opioid tolerant): the order for 3 mg/day is then within the library. */
-  async function recordOpioidTolerance(page: Page): Promise<void> {
-    await signIn(page, host, 'dr.li');
-    type Api = { opioids: { record: (r: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
-    const r = await page.evaluate(async () =>
-      (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({
-        patientId: 1,
-        record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' },
-      }),
-    );
-    if (!r.ok) throw new Error(r.error?.message ?? 'the opioid was not recorded');
-  }
-
   /** Title, patient, pump, the changes (reservoir old → new, drug and dose unchanged) and the button, each in view. */
   async function expectWizardFinishInView(
     page: Page,
@@ -243,7 +231,7 @@ test.describe('the refill wizard’s Finish (morphine 10 mg/mL, 3 mg/day, the or
   }
 
   test('the refill wizard’s Finish fits 1366×768 (en)', async ({ page }) => {
-    await recordOpioidTolerance(page);
+    await recordOpioidTolerance(page, host);
     await writeOrder(page, host, { concentration: '10', dailyDose: '3', fillVolumeMl: '20' });
     await signIn(page, host, 'nurse.wang');
     await openNav(page, 'Refill');

@@ -9,6 +9,7 @@ import {
   refillSyringeDetails,
   signIn,
   writeOrder,
+  recordOpioidTolerance,
 } from './clinic';
 import { readStore } from './store';
 
@@ -27,22 +28,6 @@ const rows = (sql: string) => {
   }
 };
 
-/**
- * The patient takes oral morphine 90 mg/day (opioid tolerant), recorded through the page's API as a
- * nurse records it: the order for the 3 mg/day the pump already runs is then within the library.
- */
-async function recordOpioidTolerance(page: Page): Promise<void> {
-  await signIn(page, host, 'dr.li');
-  type Api = { opioids: { record: (r: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
-  const r = await page.evaluate(async () =>
-    (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({
-      patientId: 1,
-      record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' },
-    }),
-  );
-  if (!r.ok) throw new Error(r.error?.message ?? 'the opioid was not recorded');
-}
-
 /** Locks the workstation by hand (the idle lock calls the same), then whoever is named signs in on the lock screen. */
 async function lockAndSignIn(page: Page, username: string): Promise<void> {
   await page.locator('header').getByRole('button', { name: 'Lock' }).click();
@@ -57,7 +42,7 @@ async function lockAndSignIn(page: Page, username: string): Promise<void> {
 test('a lock mid-refill keeps every entry for the nurse who made them, and shows none to another user', async ({
   page,
 }) => {
-  await recordOpioidTolerance(page);
+  await recordOpioidTolerance(page, host);
   await writeOrder(page, host, { concentration: '10', dailyDose: '3', fillVolumeMl: '20' });
   await signIn(page, host, 'nurse.wang');
   await openNav(page, 'Refill');

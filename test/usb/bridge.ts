@@ -1,0 +1,75 @@
+// The device side, as the host side of the bench sees it: the bridge process (device-bridge.ts)
+// that serves the simulated wand through FunctionFS, and its reports.
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { BridgeCommand, BridgeReport } from './device-bridge';
+import { emit, APP, Failed } from './bench-support';
+
+export class Bridge {
+  readonly reports: Array<BridgeReport & { seen: number }> = [];
+  private readonly child: ChildProcess;
+  private listeners: Array<() => void> = [];
+
+  constructor() {
+    this.child = fork(join(APP, 'device-bridge.cjs'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, UV_THREADPOOL_SIZE: '16' },
+    });
+    this.child.on('message', (m: BridgeReport) => {
+      this.reports.push({ ...m, seen: Date.now() });
+      if (m.ev === 'error') emit('INFO', { bridge: m.message });
+      for (const l of this.listeners.splice(0)) l();
+    });
+  }
+
+  send(command: BridgeCommand): void {
+    this.child.send(command);
+  }
+
+  /** The first report from `from` on that matches. */
+  async waitFor<E extends BridgeReport['ev']>(
+    ev: E,
+    from: number,
+    timeoutMs = 5000,
+    match: (r: Extract<BridgeReport, { ev: E }>) => boolean = () => true,
+  ): Promise<Extract<BridgeReport, { ev: E }> & { seen: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.reports
+        .slice(from)
+        .find((r) => r.ev === ev && match(r as unknown as Extract<BridgeReport, { ev: E }>));
+      if (found !== undefined) return found as unknown as Extract<BridgeReport, { ev: E }> & { seen: number };
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Failed(`the device side did not report ${ev} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.listeners.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async pump(): Promise<Extract<BridgeReport, { ev: 'pump' }>> {
+    const from = this.reports.length;
+    this.send({ cmd: 'pump' });
+    return this.waitFor('pump', from);
+  }
+
+  async stats(): Promise<{ packets: number; busyMs: number; answerMs: number }> {
+    const from = this.reports.length;
+    this.send({ cmd: 'stats' });
+    return this.waitFor('stats', from);
+  }
+
+  async mode(mode: 'wand' | 'echo'): Promise<void> {
+    const from = this.reports.length;
+    this.send({ cmd: 'mode', mode });
+    await this.waitFor('mode', from);
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}

@@ -1,0 +1,294 @@
+// The kernel bench's figures: the driver beside the raw transfer floors on the same device.
+import { randomUUID } from 'node:crypto';
+import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
+import { SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
+import { SimulatedWand } from '../../drivers/simulator/wand';
+import { WAND_USB } from '../../drivers/usb/types';
+import { WandLink } from '../../drivers/wand-link';
+import { decodeFrame, encodeFrame, HEADER_BYTES, packetize, TRAILER_BYTES } from '../../drivers/protocol/frame';
+import { decodeMessage, encodeMessage } from '../../drivers/protocol/messages';
+import { uuidToBytes } from '../../drivers/protocol/convert';
+import { compareReadBack } from '../../services/read-back';
+import { PACKET } from './gadget';
+import { type Json, emit, check } from './bench-support';
+import { runningProgram, writeOf } from './host';
+import { type Context, runCase, must } from './case-runner';
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+
+/** Groups completed transfers into exchanges: [OUT packets, IN packets]. */
+export function exchangesOf(transfers: Array<'o' | 'i'>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const t of transfers) {
+    const last = out.at(-1);
+    if (t === 'o' && (last === undefined || last[1] > 0)) out.push([1, 0]);
+    else if (t === 'o' && last !== undefined) last[0]++;
+    else if (last !== undefined) last[1]++;
+  }
+  return out;
+}
+
+/** The time within [t0, t1] during which no transfer was in flight: the host's own time. */
+export function hostTime(spans: Array<[number, number]>, t0: number, t1: number): number {
+  const sorted = [...spans].sort((x, y) => x[0] - y[0]);
+  let busy = 0;
+  let end = t0;
+  for (const [a, b] of sorted) {
+    const from = Math.max(a, end);
+    const to = Math.min(b, t1);
+    if (to > from) busy += to - from;
+    end = Math.max(end, b);
+  }
+  return t1 - t0 - busy;
+}
+
+/**
+ * Each operation runs N times through the driver (device side: the simulated wand), each run
+ * followed at once by the raw floor (device side: echo), so that both meet the same load on the
+ * shared machine; the ratios are the medians of the per-run ratios. "Host" is the time in which no
+ * transfer was in flight: encoding, decoding, checks, event-loop turns (driver) or loop overhead
+ * (floor).
+ */
+/** The simulated wand, timing its own work. */
+export class TimedWand extends SimulatedWand {
+  busyMs = 0;
+  override handle(bytes: Uint8Array): Uint8Array {
+    const t0 = performance.now();
+    try {
+      return super.handle(bytes);
+    } finally {
+      this.busyMs += performance.now() - t0;
+    }
+  }
+}
+
+/**
+ * The driver's own computation per operation in this guest: the same operation through WandLink
+ * on the in-memory device (answers at once, no USB), less the simulated wand's time.
+ */
+export async function driverCompute(op: (link: WandLink) => Promise<void>, runs: number): Promise<number> {
+  const wand = new TimedWand(new SimulatedPump(defaultSimulatedPump(new Date())));
+  const link = new WandLink(new SimulatedUsbDevice(wand), { kind: 'usb' });
+  for (let i = 0; i < 2; i++) await op(link);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    wand.busyMs = 0;
+    const t0 = performance.now();
+    await op(link);
+    times.push(performance.now() - t0 - wand.busyMs);
+  }
+  return median(times);
+}
+
+export async function figures(ctx: Context): Promise<void> {
+  const N = 21;
+  const rows: Json[] = [];
+  const measureOp = async (name: string, opOn: (link: WandLink) => Promise<void>) => {
+    const op = () => opOn(ctx.link);
+    const computeMs = await driverCompute(opOn, N);
+    emit('INFO', { figure: name, step: 'computed without USB' });
+    await ctx.bridge.mode('wand');
+    await op(); // warm-up
+    // The floor replays the most frequent shape of the driver's exchanges (as completed transfers) in the warm-up runs.
+    const shapes = new Map<string, { pattern: Array<[number, number]>; count: number }>();
+    for (let i = 0; i < 5; i++) {
+      ctx.recorder.transfers = [];
+      await op();
+      const p = exchangesOf(ctx.recorder.transfers);
+      const k = JSON.stringify(p);
+      shapes.set(k, { pattern: p, count: (shapes.get(k)?.count ?? 0) + 1 });
+    }
+    const pattern = [...shapes.values()].sort((a, b) => b.count - a.count)[0]?.pattern ?? [];
+    // The driver's request frames, from a run with the same requests (the packets out per exchange;
+    // how an answer splits into packets in varies with timing), for the floor on the same device.
+    const outsOf = (exchanges: Array<[number, number]>) => JSON.stringify(exchanges.map(([outs]) => outs));
+    const key = outsOf(pattern);
+    let requests: Uint8Array[] = [];
+    for (let i = 0; i < 10 && requests.length === 0; i++) {
+      ctx.recorder.transfers = [];
+      ctx.recorder.outData = [];
+      await op();
+      const packets = ctx.recorder.outData;
+      ctx.recorder.outData = null;
+      if (outsOf(exchangesOf(ctx.recorder.transfers)) !== key) continue;
+      let at = 0;
+      requests = pattern.map(([outs]) => {
+        const frame = Buffer.concat(packets.slice(at, at + outs));
+        at += outs;
+        return new Uint8Array(frame);
+      });
+    }
+    check(requests.length > 0, 'no driver run with the requests of the most frequent shape to take them from');
+    // The raw floor: the same exchanges as 64-byte transfers on the same device, answered at once,
+    // through the same recording wrapper as the driver's.
+    const dev = ctx.recorder;
+    const replay = async () => {
+      for (const [outs, ins] of pattern) {
+        for (let o = 0; o < outs; o++)
+          await dev.transferOut(WAND_USB.endpointOut, new Uint8Array(PACKET).fill(o === outs - 1 ? ins : 0));
+        for (let i = 0; i < ins; i++) await dev.transferIn(WAND_USB.endpointIn, PACKET);
+      }
+    };
+    // The raw floor on the same device: the driver's own request frames (a fresh transaction id
+    // in each run, so the pump does the same work as for the driver), sent as raw 64-byte
+    // packets to the simulated wand, and its answers read as raw packets up to each frame's
+    // length, nothing decoded or checked. The device side's answer time is in both this and the
+    // driver's run; what differs is the host: the driver's encoding, decoding and checks.
+    const prepared = () => {
+      const fresh = new Map<string, Uint8Array>();
+      return requests.map((bytes) => {
+        const frame = decodeFrame(bytes);
+        check(frame.ok, 'a recorded request is not a frame');
+        const m = decodeMessage(frame.frame.type, frame.frame.payload);
+        check(m.ok, 'a recorded request is not a message');
+        if (!('txId' in m.message)) return packetize(bytes);
+        const old = Buffer.from(m.message.txId).toString('hex');
+        const txId = fresh.get(old) ?? uuidToBytes(randomUUID());
+        fresh.set(old, txId);
+        const e = encodeMessage({ ...m.message, txId });
+        return packetize(encodeFrame({ seq: frame.frame.seq, ...e }));
+      });
+    };
+    const sameDevice = async (frames: Uint8Array[][]) => {
+      for (const packets of frames) {
+        for (const p of packets) await dev.transferOut(WAND_USB.endpointOut, p, 5000);
+        let have = 0;
+        let need = Number.POSITIVE_INFINITY;
+        for (let reads = 0; have < need; reads++) {
+          check(reads < 40, `no whole answer in 40 reads (${have} bytes)`);
+          const r = await dev.transferIn(WAND_USB.endpointIn, PACKET, 5000);
+          const d = r.data;
+          if (d === undefined) continue;
+          // The frame's length field (bytes 3 and 4) from its first packet.
+          if (have === 0 && d.byteLength >= 5) need = HEADER_BYTES + d.getUint16(3, true) + TRAILER_BYTES;
+          have += d.byteLength;
+        }
+      }
+    };
+    await ctx.bridge.mode('wand');
+    await sameDevice(prepared()); // warm-up
+    emit('INFO', { figure: name, step: 'same-device floor warmed up' });
+    await ctx.bridge.mode('echo');
+    await replay(); // warm-up
+    const runs: Array<{
+      driver: number;
+      driverHost: number;
+      simulator: number;
+      answer: number;
+      floor: number;
+      floorHost: number;
+      echoAnswer: number;
+      same: number;
+      sameHost: number;
+      sameAnswer: number;
+      sameSimulator: number;
+    }> = [];
+    let otherShapes = 0;
+    emit('INFO', { figure: name, step: 'echo floor warmed up; the runs' });
+    for (let i = 0; i < N; i++) {
+      if (i % 7 === 0) emit('INFO', { figure: name, run: i });
+      await ctx.bridge.mode('wand');
+      await ctx.bridge.stats();
+      ctx.recorder.transfers = [];
+      ctx.recorder.spans = [];
+      const t0 = performance.now();
+      await op();
+      const t1 = performance.now();
+      const driverHost = hostTime(ctx.recorder.spans, t0, t1);
+      ctx.recorder.spans = null;
+      if (JSON.stringify(exchangesOf(ctx.recorder.transfers)) !== key) otherShapes++;
+      const device = await ctx.bridge.stats();
+      await ctx.bridge.mode('echo');
+      const floorSpans: Array<[number, number]> = [];
+      ctx.recorder.spans = floorSpans;
+      await ctx.bridge.stats();
+      const f0 = performance.now();
+      await replay();
+      const f1 = performance.now();
+      ctx.recorder.spans = null;
+      const echo = await ctx.bridge.stats();
+      await ctx.bridge.mode('wand');
+      const frames = prepared();
+      const sameSpans: Array<[number, number]> = [];
+      ctx.recorder.spans = sameSpans;
+      await ctx.bridge.stats();
+      const s0 = performance.now();
+      await sameDevice(frames);
+      const s1 = performance.now();
+      ctx.recorder.spans = null;
+      const sameStats = await ctx.bridge.stats();
+      runs.push({
+        same: s1 - s0,
+        sameHost: hostTime(sameSpans, s0, s1),
+        sameAnswer: sameStats.answerMs,
+        sameSimulator: sameStats.busyMs,
+        driver: t1 - t0,
+        driverHost,
+        simulator: device.busyMs,
+        answer: device.answerMs,
+        floor: f1 - f0,
+        floorHost: hostTime(floorSpans, f0, f1),
+        echoAnswer: echo.answerMs,
+      });
+    }
+    // One more run of each, traced (every transfer's submission and completion), for the console log.
+    await ctx.bridge.mode('wand');
+    ctx.recorder.trace = { t0: performance.now(), lines: [] };
+    await op();
+    const driverTrace = ctx.recorder.trace.lines;
+    await ctx.bridge.mode('echo');
+    ctx.recorder.trace = { t0: performance.now(), lines: [] };
+    await replay();
+    const floorTrace = ctx.recorder.trace.lines;
+    ctx.recorder.trace = null;
+    emit('INFO', { figure: name, driverTrace, floorTrace });
+    await ctx.bridge.mode('wand');
+    const pairs = pattern.reduce((n, [o, i]) => n + Math.max(o, i), 0);
+    const m = (f: (r: (typeof runs)[number]) => number, digits = 2) => +median(runs.map(f)).toFixed(digits);
+    const row = {
+      operation: name,
+      exchanges: pattern.length,
+      packets: pattern.map(([o, i]) => `${o}+${i}`).join(' '),
+      driverMs: m((r) => r.driver),
+      simulatorMs: m((r) => r.simulator),
+      driverHostMs: m((r) => r.driverHost),
+      driverComputeMs: +computeMs.toFixed(2),
+      floorMs: m((r) => r.floor),
+      floorHostMs: m((r) => r.floorHost),
+      ratio: m((r) => r.driver / r.floor),
+      ratioWithoutSimulator: m((r) => (r.driver - r.simulator) / r.floor),
+      deviceAnswerMs: m((r) => r.answer),
+      echoAnswerMs: m((r) => r.echoAnswer),
+      ratioWithoutDevice: m((r) => (r.driver - r.answer) / (r.floor - r.echoAnswer)),
+      sameDeviceFloorMs: m((r) => r.same),
+      sameDeviceFloorHostMs: m((r) => r.sameHost),
+      sameDeviceAnswerMs: m((r) => r.sameAnswer),
+      sameDeviceSimulatorMs: m((r) => r.sameSimulator),
+      ratioSameDevice: m((r) => r.driver / r.same),
+      pairs,
+      perPairMs: m((r) => r.floor / pairs),
+      runs: N,
+      otherShapes,
+    };
+    emit('FIGURE', row);
+    rows.push(row);
+  };
+  await runCase('benchmarks: driver beside the raw transfer floor', async () => {
+    const status = await must(ctx.link.interrogate(), 'interrogate');
+    const settings = runningProgram(status);
+    await measureOp('interrogation (READ_STATUS)', async (link) => {
+      await must(link.interrogate(), 'interrogate');
+    });
+    await measureOp('program + read-back (BEGIN_TX, STAGE_PROGRAM, COMMIT, READ_STATUS)', async (link) => {
+      const write = writeOf(settings);
+      const r = await must(link.program(write), 'program');
+      check(r.applied, 'not applied');
+      const back = await must(link.interrogate(), 'read-back');
+      check(compareReadBack(write, back).length === 0, 'read-back differs');
+    });
+    return { figures: rows };
+  });
+}

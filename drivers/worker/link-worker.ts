@@ -86,8 +86,11 @@ function end(code: number, answer?: () => LinkResponse): Promise<void> {
 
 // An error nothing caught must not end the thread as it stands (a transfer may be pending): the
 // link is ended first. The host reports the exit as a stopped wand process and starts another.
-process.on('uncaughtException', () => void end(1));
-process.on('unhandledRejection', () => void end(1));
+for (const event of ['uncaughtException', 'unhandledRejection'] as const)
+  process.on(event, (e: unknown) => {
+    console.error(`link worker: ${event}:`, e);
+    void end(1);
+  });
 
 port.on('message', (request: LinkRequest) => {
   if (ending !== null) return; // the host fails what it asked once the thread has exited

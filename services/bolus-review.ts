@@ -9,7 +9,13 @@ import {
   type PlannedBolus,
 } from '../core/library/clinician-bolus';
 import { checkTherapy } from '../core/library/safety';
-import { clinicianBolusFindingCodes, verdictOf, type Finding, type FindingCode } from '../core/library/findings';
+import {
+  asRunningFinding,
+  clinicianBolusFindingCodes,
+  verdictOf,
+  type Finding,
+  type FindingCode,
+} from '../core/library/findings';
 import { type DoseCheck } from '../core/library/facts';
 import { defaultPumpModel } from '../core/models';
 import type { ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
@@ -62,17 +68,7 @@ export interface BolusIntent extends ProgramWrite {
 }
 
 /** A pump's hard findings about the program it already runs stay visible, but only the bolus's own can stop it (except end of service). */
-const asRunning = (findings: Finding[]): Finding[] =>
-  findings.map((f): Finding =>
-    f.level === 'hard' && !bolusCodes.has(f.code) && f.code !== 'PUMP_END_OF_SERVICE'
-      ? {
-          ...f,
-          level: 'soft',
-          params: { ...f.params, running: 'true' },
-          message: `the program the pump runs now: ${f.message}`,
-        }
-      : f,
-  );
+const asRunning = (findings: Finding[]): Finding[] => findings.map((f) => asRunningFinding(f, bolusCodes));
 
 /** When the pump's last confirmed refill was (a program session that set the reservoir volume), or null. */
 function lastRefillAt(deps: Pick<ProgrammingDeps, 'db'>, serial: string): string | null {

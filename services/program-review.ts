@@ -1,7 +1,7 @@
 import { dec } from '../core/decimal';
 import type { DrugLibrary } from '../core/library/schema';
 import { checkTherapy, type BatteryState, type TherapyCheck } from '../core/library/safety';
-import { verdictOf, type Finding } from '../core/library/findings';
+import { asRunningFinding, verdictOf } from '../core/library/findings';
 import { type DoseCheck, type DoseHistoryEntry, type PatientContext } from '../core/library/facts';
 import { compareReadBack } from './read-back';
 import type { PumpModel } from '../core/models';
@@ -205,16 +205,7 @@ const sameProgram = (old: PumpStatus, s: PumpSettings): boolean =>
  * (soft), and the physician is told; only the battery's end of service stays hard.
  */
 const asRunning = (check: TherapyCheck): TherapyCheck => {
-  const findings = check.findings.map((f): Finding =>
-    f.level === 'hard' && f.code !== 'PUMP_END_OF_SERVICE'
-      ? {
-          ...f,
-          level: 'soft',
-          params: { ...f.params, running: 'true' },
-          message: `the program the pump runs now: ${f.message}`,
-        }
-      : f,
-  );
+  const findings = check.findings.map((f) => asRunningFinding(f));
   return { ...check, findings, verdict: verdictOf(findings) };
 };
 

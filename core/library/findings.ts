@@ -94,3 +94,18 @@ export const levelBelow = (value: Dec, bound: Bound | undefined): { level: Level
 export const pct = (v: Dec): string => str(toPlaces(v, ROUNDING.percentPlaces));
 
 export type AddFinding = (code: FindingCode, level: Level, message: string, params: Record<string, string>) => void;
+
+/**
+ * A hard finding about the program the pump already runs stays visible but does not refuse what is
+ * done now: it is shown as soft and marked `running` (end of service stays hard, and so do the
+ * codes `ownCodes` names: what the action itself raises).
+ */
+export const asRunningFinding = (f: Finding, ownCodes?: ReadonlySet<FindingCode>): Finding =>
+  f.level === 'hard' && ownCodes?.has(f.code) !== true && f.code !== 'PUMP_END_OF_SERVICE'
+    ? {
+        ...f,
+        level: 'soft',
+        params: { ...f.params, running: 'true' },
+        message: `the program the pump runs now: ${f.message}`,
+      }
+    : f;

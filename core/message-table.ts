@@ -20,6 +20,8 @@ export const serverMessages = {
   noSuchAuditRecord: 'there is no audit record #{{seq}}',
   orderAlreadyOpen:
     'order #{{id}} for pump {{pump}} is still open. Cancel it (with the reason) before writing another order for this pump.',
+  orderStepsNotFlex:
+    'steps belong to a flex order, and this order is {{mode}}: choose Flex for a day in steps, or leave the steps out',
   orderAlreadyOpenAnyPump:
     'order #{{id}} for any of the patient’s pumps is still open. Cancel it (with the reason) before writing another order.',
   // Pump limits and the clinic clock

@@ -15,6 +15,8 @@ import {
 } from '../db/queries/clinical';
 import { findPatient, pumpsOfPatient } from '../db/queries/records';
 import { checkDose } from '../core/library/validate';
+import { stepStarts } from '../core/calc/flex';
+import { said } from '../core/messages';
 import { checkOpioidRotation } from '../core/library/opioid-rotation';
 import { activeLibrary } from './library';
 import { authorize, type SignedInUser } from './auth/accounts';
@@ -67,6 +69,13 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
         'pumpId',
       ),
     );
+  }
+  // Steps are the day of a flex order: sent with another mode they would be dropped, so they are
+  // refused; on a flex order they follow the one rule of a flex day (core/calc/flex.ts).
+  if (p.steps !== undefined) {
+    if (p.mode !== 'flex') return err(said('INVALID_INPUT', 'orderStepsNotFlex', { mode: p.mode }, 'steps'));
+    const day = stepStarts(p.steps);
+    if (!day.ok) return day;
   }
   // Synchronous from here to the insert: no other order can be written in between.
   const open = openOrderFor(deps, p.patientId, p.pumpId ?? null);
@@ -151,7 +160,7 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
       programJson: JSON.stringify({
         components: p.components,
         mode: p.mode,
-        ...(p.mode === 'flex' && p.steps !== undefined ? { steps: p.steps } : {}),
+        ...(p.steps === undefined ? {} : { steps: p.steps }),
       }),
       fillVolumeMl: p.fillVolumeMl ?? null,
       notes: p.notes ?? null,

@@ -1,4 +1,4 @@
-import { dec, maxOf, toPlaces, type Dec } from '../decimal';
+import { dec, maxOf, str, toPlaces, type Dec } from '../decimal';
 import { defaultPumpModel, type PumpModel } from '../models';
 import { err, ok, type Result } from '../result';
 import {
@@ -30,18 +30,23 @@ export interface FlexSummary {
 }
 
 const MINUTES_PER_DAY = 1440;
-const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** A step's start: a time of day HH:MM from 00:00 to 23:59 (the one pattern the screens check with too). */
+export const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export const minutesOf = (hhmm: string): number | undefined => {
   const m = HHMM.exec(hhmm);
   return m === null ? undefined : Number(m[1]) * 60 + Number(m[2]);
 };
 
-/** Each step with its length in minutes, or a typed error naming the step that breaks the day. */
-export function stepDurations(
-  steps: readonly FlexStep[],
+/**
+ * The rules of a flex day, for a program and for a physician's order alike: at least one step, at
+ * most the model's, the first at 00:00, each start a time HH:MM after the one before. Each step's
+ * start in minutes, or a typed error naming the step that breaks the day.
+ */
+export function stepStarts(
+  steps: ReadonlyArray<{ start: string }>,
   model: PumpModel = defaultPumpModel(),
-): Result<Array<{ rate: Dec; minutes: number }>> {
+): Result<number[]> {
   if (steps.length === 0) return err(said('INVALID_INPUT', 'flexNoStep', {}, 'steps'));
   if (steps.length > model.maxFlexSteps)
     return err(
@@ -73,6 +78,37 @@ export function stepDurations(
     }
     starts.push(minutes);
   }
+  return ok(starts);
+}
+
+/**
+ * The 24-hour dose of a day given as steps, each step's dose a daily rate (a physician's flex
+ * order): Σ dose × minutes / 1440, to the places of a program's dose. The steps follow the one rule
+ * of a flex day (`stepStarts`).
+ */
+export function stepsDailyDose(
+  steps: ReadonlyArray<{ start: string; dailyDose: string }>,
+  model: PumpModel = defaultPumpModel(),
+): Result<string> {
+  const starts = stepStarts(steps, model);
+  if (!starts.ok) return starts;
+  const total = steps
+    .reduce(
+      (sum, s, i) => sum.plus(dec(s.dailyDose).mul((starts.value[i + 1] ?? MINUTES_PER_DAY) - (starts.value[i] ?? 0))),
+      dec(0),
+    )
+    .div(MINUTES_PER_DAY);
+  return ok(str(toPlaces(total, ROUNDING.dosePlaces)));
+}
+
+/** Each step with its length in minutes, or a typed error naming the step that breaks the day. */
+export function stepDurations(
+  steps: readonly FlexStep[],
+  model: PumpModel = defaultPumpModel(),
+): Result<Array<{ rate: Dec; minutes: number }>> {
+  const checked = stepStarts(steps, model);
+  if (!checked.ok) return checked;
+  const starts = checked.value;
   return ok(
     steps.map((step, i) => ({
       rate: dec(step.rate.value),

@@ -691,6 +691,8 @@ export const en = {
     cancel: 'Cancel order',
     cancelReason: 'Reason for cancelling',
     confirmCancel: 'Cancel it',
+    mode: 'Delivery mode',
+    flexDose: '24-hour dose of the steps: {{dose}}',
   },
   patients: {
     search: 'Search by name or identifier',

@@ -632,6 +632,8 @@ export const zhCN: Messages = {
     cancel: '取消医嘱',
     cancelReason: '取消原因',
     confirmCancel: '确认取消',
+    mode: '输注模式',
+    flexDose: '各时段合计 24 小时剂量：{{dose}}',
   },
   patients: {
     search: '按姓名或患者编号搜索',
@@ -771,6 +773,8 @@ export const zhCN: Messages = {
     orderNotOpen: '第 {{id}} 号医嘱已不是待执行状态（{{status}}）',
     noSuchAuditRecord: '没有第 {{seq}} 条审计记录',
     orderAlreadyOpen: '泵 {{pump}} 的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再为此泵开具新医嘱。',
+    orderStepsNotFlex:
+      '分时段只属于分时段可变输注医嘱，而此医嘱为{{mode}}：如需按时段给药请选择分时段可变输注，否则请删除各时段',
     orderAlreadyOpenAnyPump:
       '适用于该患者任一泵的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再开具新医嘱。',
     rateBelowPumpMin: '{{rate}} mL/天 低于泵的最小输注速率 {{limit}} mL/天',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runtimeFixture } from './runtime-fixture';
 import { signInThrough } from './helpers';
+import { stepsDailyDose } from '../../core/calc/flex';
 
 const f = runtimeFixture();
 const call = (channel: string, input: unknown = {}) => f.call(channel, input);
@@ -156,6 +157,72 @@ describe('a refused order says why in the user’s language', () => {
     expect(await call('prescriptions:cancel', { id: 42, reason: 'x' })).toMatchObject({
       ok: false,
       error: { key: 'noSuchOrder', params: { id: '42' } },
+    });
+  });
+});
+
+describe('a flex order’s steps', () => {
+  const day = [
+    { start: '00:00', dailyDose: '3' },
+    { start: '08:00', dailyDose: '3.6' },
+  ];
+
+  it('are refused on a continuous order (translated), not dropped: nothing is written', async () => {
+    const { en } = await import('../../renderer/i18n/en');
+    const { zhCN } = await import('../../renderer/i18n/zh-CN');
+    const { patientId, first } = await clinic();
+    const r = await call('prescriptions:create', {
+      patientId,
+      pumpId: first,
+      components: morphine('3'),
+      mode: 'continuous',
+      steps: day,
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', field: 'steps', key: 'orderStepsNotFlex', params: { mode: 'continuous' } },
+    });
+    expect(orders()).toEqual([]);
+    expect(en.serverMessage.orderStepsNotFlex).toContain('{{mode}}');
+    expect(zhCN.serverMessage.orderStepsNotFlex).toContain('{{mode}}');
+  });
+
+  it('follow the one rule of a flex day (first at 00:00, in time order), and are kept on a flex order', async () => {
+    const { patientId, first } = await clinic();
+    const late = await call('prescriptions:create', {
+      patientId,
+      pumpId: first,
+      components: morphine('3.4'),
+      mode: 'flex',
+      steps: [{ start: '08:00', dailyDose: '3' }],
+    });
+    expect(late).toMatchObject({ ok: false, error: { key: 'flexFirstStepMidnight', field: 'steps.0.start' } });
+    const backwards = await call('prescriptions:create', {
+      patientId,
+      pumpId: first,
+      components: morphine('3.4'),
+      mode: 'flex',
+      steps: [day[0], { start: '00:00', dailyDose: '4' }],
+    });
+    expect(backwards).toMatchObject({ ok: false, error: { key: 'flexStepsOrder', field: 'steps.1.start' } });
+    expect(orders()).toEqual([]);
+    await value('prescriptions:create', {
+      patientId,
+      pumpId: first,
+      components: morphine('3.4'),
+      mode: 'flex',
+      steps: day,
+    });
+    expect(
+      await value<Array<{ mode: string; steps?: unknown }>>('prescriptions:open', { serial: 'SIM000123' }),
+    ).toEqual([expect.objectContaining({ mode: 'flex', steps: day })]);
+  });
+
+  it('give the order its 24-hour dose: 3 for 8 h and 3.6 for 16 h is 3.4 a day', () => {
+    expect(stepsDailyDose(day)).toEqual({ ok: true, value: '3.4' });
+    expect(stepsDailyDose([{ start: '01:00', dailyDose: '3' }])).toMatchObject({
+      ok: false,
+      error: { key: 'flexFirstStepMidnight' },
     });
   });
 });

@@ -1,5 +1,5 @@
 import { DECIMAL_INPUT } from '../../../core/quantity';
-import { Button, Card, Form, Input, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Form, Input, Radio, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -8,7 +8,10 @@ import { drugs, type Drug } from '../../../core/pump';
 import { pumpApi } from '../../api/client';
 import { useApi, useApiMutation } from '../../api/hooks';
 import { formatDateTime, formatMl, formatQuantity, unitText } from '../../app/format';
+import { stepsDailyDose } from '../../../core/calc/flex';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { appErrorText } from '../../components/errorText';
+import { FlexEditor } from '../programming/FlexEditor';
 
 /** One line for an order: each drug with its concentration and daily dose. */
 export const orderText = (t: TFunction, order: Pick<Prescription, 'components'>): string =>
@@ -19,7 +22,11 @@ export const orderText = (t: TFunction, order: Pick<Prescription, 'components'>)
 interface OrderForm {
   drug?: Drug;
   concentration: string;
-  dailyDose: string;
+  /** Continuous: the daily dose typed; flex: the steps', computed. */
+  dailyDose?: string;
+  mode: 'continuous' | 'flex';
+  /** A flex order's day, edited as on the programming screen: each start and its dose as a daily rate. */
+  steps?: Array<{ start?: string; dailyDose?: string }>;
   /** A pump of the patient's, or "any" chosen explicitly. */
   pump?: number | 'any';
   fillVolumeMl?: string;
@@ -36,23 +43,39 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
   const { t } = useTranslation();
   const [form] = Form.useForm<OrderForm>();
   const drug = Form.useWatch('drug', form);
+  const mode = Form.useWatch('mode', form) ?? 'continuous';
+  const steps = Form.useWatch('steps', form);
   const mass = useDrugUnit(drug);
+  // A flex order's daily dose is its steps' day, by the one rule of a flex day (core/calc/flex.ts).
+  const flexDose =
+    mode === 'flex' && steps !== undefined
+      ? stepsDailyDose(
+          steps.map((s) => ({
+            start: s.start ?? '',
+            dailyDose: DECIMAL_INPUT.test(s.dailyDose ?? '') ? (s.dailyDose ?? '0') : '0',
+          })),
+        )
+      : undefined;
   const create = useApiMutation(
     (v: PrescriptionInput) => pumpApi().prescriptions.create(v),
     [['patients:get', patientId]],
   );
   const submit = (v: OrderForm) => {
     if (v.drug === undefined || mass === undefined || v.pump === undefined) return;
+    const flex = v.mode === 'flex';
+    const dose = flex ? (flexDose?.ok === true ? flexDose.value : undefined) : v.dailyDose;
+    if (dose === undefined) return;
     const order: PrescriptionInput = {
       patientId,
       components: [
         {
           drug: v.drug,
           concentration: { value: v.concentration, unit: `${mass}/mL` },
-          dailyDose: { value: v.dailyDose, unit: `${mass}/day` },
+          dailyDose: { value: dose, unit: `${mass}/day` },
         },
       ],
-      mode: 'continuous',
+      mode: v.mode,
+      ...(flex ? { steps: (v.steps ?? []).map((s) => ({ start: s.start ?? '', dailyDose: s.dailyDose ?? '' })) } : {}),
       ...(v.pump === 'any' ? { anyPump: true as const } : { pumpId: v.pump }),
       ...(v.fillVolumeMl === undefined || v.fillVolumeMl === '' ? {} : { fillVolumeMl: v.fillVolumeMl }),
       ...(v.notes === undefined || v.notes === '' ? {} : { notes: v.notes }),
@@ -65,7 +88,7 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
       form={form}
       name="new-order"
       layout="inline"
-      initialValues={pumps.length === 1 ? { pump: pumps[0]?.id } : {}}
+      initialValues={{ mode: 'continuous', ...(pumps.length === 1 ? { pump: pumps[0]?.id } : {}) }}
       onFinish={submit}
       style={{ rowGap: 8 }}
     >
@@ -87,17 +110,54 @@ function NewOrder({ patientId, pumps }: { patientId: number; pumps: PatientDetai
           style={{ width: 150 }}
         />
       </Form.Item>
-      <Form.Item
-        name="dailyDose"
-        label={t('status.dailyDose')}
-        rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
-      >
-        <Input
-          inputMode="decimal"
-          suffix={mass === undefined ? '—' : unitText(t, `${mass}/day`)}
-          style={{ width: 150 }}
+      <Form.Item name="mode" label={t('orders.mode')}>
+        <Radio.Group
+          onChange={(e) => {
+            // A flex order starts with its first step at midnight, as a flex day must.
+            if (e.target.value === 'flex' && (steps ?? []).length === 0)
+              form.setFieldValue('steps', [{ start: '00:00', dailyDose: '' }]);
+          }}
+          options={[
+            { value: 'continuous', label: t('mode.continuous') },
+            { value: 'flex', label: t('mode.flex') },
+          ]}
         />
       </Form.Item>
+      {mode === 'continuous' && (
+        <Form.Item
+          name="dailyDose"
+          label={t('status.dailyDose')}
+          rules={[{ required: true, pattern: DECIMAL_INPUT, message: t('form.decimal') }]}
+        >
+          <Input
+            inputMode="decimal"
+            suffix={mass === undefined ? '—' : unitText(t, `${mass}/day`)}
+            style={{ width: 150 }}
+          />
+        </Form.Item>
+      )}
+      {mode === 'flex' && (
+        <div style={{ flexBasis: '100%' }} data-testid="order-flex">
+          {/* The programming screen's step editor: the same fields, checks and 24-hour chart. */}
+          <FlexEditor unit={`${mass ?? 'mg'}/day`} steps={steps ?? []} />
+          {flexDose?.ok === true && (
+            <div data-testid="order-flex-dose" style={{ marginBottom: 8 }}>
+              {t('orders.flexDose', {
+                dose: formatQuantity({ value: flexDose.value, unit: `${mass ?? 'mg'}/day` }, t),
+              })}
+            </div>
+          )}
+          {flexDose?.ok === false && (
+            <Alert
+              type="error"
+              showIcon
+              data-testid="order-flex-problem"
+              style={{ marginBottom: 8 }}
+              title={appErrorText(t, flexDose.error)}
+            />
+          )}
+        </div>
+      )}
       <Form.Item
         name="fillVolumeMl"
         label={t('orders.fillVolume')}

@@ -7,7 +7,10 @@ import { unitText } from '../../app/format';
 
 const TrendChart = lazy(() => import('../../components/charts/TrendChart'));
 
-export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+import { HHMM } from '../../../core/calc/flex';
+
+/** A step's start as the core checks it (one pattern for the screens and the services). */
+export { HHMM };
 
 /**
  * Flex steps: each from its start to the next (the last until midnight), with the 24-hour picture.

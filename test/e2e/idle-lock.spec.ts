@@ -8,7 +8,6 @@ import {
   refillSyringeDetails,
   signIn,
   writeOrder,
-  recordOpioidTolerance,
 } from './clinic';
 
 // The idle lock, not the Lock button: the site's idle timeout (1 minute, the smallest the settings
@@ -30,6 +29,19 @@ async function idleLockOneMinute(page: Page): Promise<void> {
   if (!r.ok) throw new Error(r.error?.message ?? 'the setting was refused');
 }
 
+/** The patient takes oral morphine 90 mg/day (opioid tolerant): the refill's order is then within the library. */
+async function recordOpioidTolerance(page: Page): Promise<void> {
+  await signIn(page, host, 'dr.li');
+  type Api = { opioids: { record: (r: unknown) => Reply } };
+  const r = await page.evaluate(async () =>
+    (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({
+      patientId: 1,
+      record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' },
+    }),
+  );
+  if (!r.ok) throw new Error(r.error?.message ?? 'the opioid was not recorded');
+}
+
 /** Nobody touches the page for `ms` of its clock. */
 const idle = (page: Page, ms: number) => page.clock.fastForward(ms);
 
@@ -44,7 +56,7 @@ test('the idle timeout locks the workstation mid-refill; the same nurse finds ev
   page,
 }) => {
   await idleLockOneMinute(page);
-  await recordOpioidTolerance(page, host);
+  await recordOpioidTolerance(page);
   await writeOrder(page, host, { concentration: '10', dailyDose: '3', fillVolumeMl: '20' });
   // The page's timers on Playwright's clock from here on (installed before the page loads again).
   await page.clock.install();

@@ -108,6 +108,10 @@ if (figures.length > 0) {
     out(
       `    raw floor on the same device (the driver's requests, answered by the simulated wand, nothing decoded) ${f.sameDeviceFloorMs} ms (device answer ${f.sameDeviceAnswerMs} ms, of which the simulated wand ${f.sameDeviceSimulatorMs} ms; host between transfers ${f.sameDeviceFloorHostMs} ms): driver ${f.ratioSameDevice}x`,
     );
+    if (f.sameDeviceReadFirstMs !== undefined)
+      out(
+        `    the same with each answer's first read submitted before the request ${f.sameDeviceReadFirstMs} ms (device answer ${f.sameDeviceReadFirstAnswerMs} ms; host between transfers ${f.sameDeviceReadFirstHostMs} ms): read first / read after ${f.readFirstOverAfter}x, driver ${f.ratioSameDeviceReadFirst}x`,
+      );
     out(
       `    ratio ${f.ratio}x, ${f.ratioWithoutSimulator}x without the simulated wand's computation, ${f.ratioWithoutDevice}x without the device side's answer time | packets per exchange ${f.packets} | ${f.runs} runs${f.otherShapes > 0 ? `, ${f.otherShapes} of another shape` : ''}`,
     );

@@ -152,14 +152,19 @@ export async function figures(ctx: Context): Promise<void> {
         return packetize(encodeFrame({ seq: frame.frame.seq, ...e }));
       });
     };
-    const sameDevice = async (frames: Uint8Array[][]) => {
+    // `readFirst`: the answer's first read is submitted before the request is sent (pending while
+    // the wand computes), as the driver does; otherwise only after the request's last packet.
+    const sameDevice = async (frames: Uint8Array[][], readFirst = false) => {
       for (const packets of frames) {
+        let first = readFirst ? dev.transferIn(WAND_USB.endpointIn, PACKET, 5000) : null;
+        first?.catch(() => undefined); // awaited below; a send failing first must not leave it unhandled
         for (const p of packets) await dev.transferOut(WAND_USB.endpointOut, p, 5000);
         let have = 0;
         let need = Number.POSITIVE_INFINITY;
         for (let reads = 0; have < need; reads++) {
           check(reads < 40, `no whole answer in 40 reads (${have} bytes)`);
-          const r = await dev.transferIn(WAND_USB.endpointIn, PACKET, 5000);
+          const r = await (first ?? dev.transferIn(WAND_USB.endpointIn, PACKET, 5000));
+          first = null;
           const d = r.data;
           if (d === undefined) continue;
           // The frame's length field (bytes 3 and 4) from its first packet.
@@ -185,6 +190,9 @@ export async function figures(ctx: Context): Promise<void> {
       sameHost: number;
       sameAnswer: number;
       sameSimulator: number;
+      sameReadFirst: number;
+      sameReadFirstHost: number;
+      sameReadFirstAnswer: number;
     }> = [];
     let otherShapes = 0;
     emit('INFO', { figure: name, step: 'echo floor warmed up; the runs' });
@@ -199,7 +207,7 @@ export async function figures(ctx: Context): Promise<void> {
       const t1 = performance.now();
       const driverHost = hostTime(ctx.recorder.spans, t0, t1);
       ctx.recorder.spans = null;
-      if (JSON.stringify(exchangesOf(ctx.recorder.transfers)) !== key) otherShapes++;
+      if (JSON.stringify(exchangesOf(ctx.recorder.transfers)) !== JSON.stringify(pattern)) otherShapes++;
       const device = await ctx.bridge.stats();
       await ctx.bridge.mode('echo');
       const floorSpans: Array<[number, number]> = [];
@@ -211,20 +219,33 @@ export async function figures(ctx: Context): Promise<void> {
       ctx.recorder.spans = null;
       const echo = await ctx.bridge.stats();
       await ctx.bridge.mode('wand');
-      const frames = prepared();
-      const sameSpans: Array<[number, number]> = [];
-      ctx.recorder.spans = sameSpans;
-      await ctx.bridge.stats();
-      const s0 = performance.now();
-      await sameDevice(frames);
-      const s1 = performance.now();
-      ctx.recorder.spans = null;
-      const sameStats = await ctx.bridge.stats();
+      // The same-device floor in both orders (read after the request, read submitted first), in
+      // alternating order from run to run.
+      const sameRun = async (readFirst: boolean) => {
+        const frames = prepared();
+        const spans: Array<[number, number]> = [];
+        ctx.recorder.spans = spans;
+        await ctx.bridge.stats();
+        const s0 = performance.now();
+        await sameDevice(frames, readFirst);
+        const s1 = performance.now();
+        ctx.recorder.spans = null;
+        const stats = await ctx.bridge.stats();
+        return { ms: s1 - s0, host: hostTime(spans, s0, s1), stats };
+      };
+      const [after, first] =
+        i % 2 === 0
+          ? [await sameRun(false), await sameRun(true)]
+          : await sameRun(true).then(async (f) => [await sameRun(false), f] as const);
+      const sameStats = after.stats;
       runs.push({
-        same: s1 - s0,
-        sameHost: hostTime(sameSpans, s0, s1),
+        same: after.ms,
+        sameHost: after.host,
         sameAnswer: sameStats.answerMs,
         sameSimulator: sameStats.busyMs,
+        sameReadFirst: first.ms,
+        sameReadFirstHost: first.host,
+        sameReadFirstAnswer: first.stats.answerMs,
         driver: t1 - t0,
         driverHost,
         simulator: device.busyMs,
@@ -268,6 +289,11 @@ export async function figures(ctx: Context): Promise<void> {
       sameDeviceAnswerMs: m((r) => r.sameAnswer),
       sameDeviceSimulatorMs: m((r) => r.sameSimulator),
       ratioSameDevice: m((r) => r.driver / r.same),
+      sameDeviceReadFirstMs: m((r) => r.sameReadFirst),
+      sameDeviceReadFirstHostMs: m((r) => r.sameReadFirstHost),
+      sameDeviceReadFirstAnswerMs: m((r) => r.sameReadFirstAnswer),
+      readFirstOverAfter: m((r) => r.sameReadFirst / r.same),
+      ratioSameDeviceReadFirst: m((r) => r.driver / r.sameReadFirst),
       pairs,
       perPairMs: m((r) => r.floor / pairs),
       runs: N,

@@ -290,6 +290,24 @@ export const serverMessages = {
     'you are signed out, but the sign-out could not be recorded in the audit trail ({{error}}): tell the administrator',
   lockNotRecorded:
     'the workstation is locked, but the lock could not be recorded in the audit trail ({{error}}): tell the administrator',
+  // Read-back: what the pump reported after a write, where it differs from what was sent
+  readBackFailed: 'read-back failed: {{cause}}',
+  readBackTransaction: 'transaction: the pump names {{applied}} as its last, {{sent}} was sent',
+  readBackNoTransaction: 'transaction: the pump names none as its last, {{sent}} was sent',
+  readBackDrug: 'drug: {{readDrug}} read back, {{sentDrug}} sent',
+  readBackConcentration: 'concentration: {{read}} {{readUnit}} read back, {{sent}} {{sentUnit}} sent',
+  readBackMode: 'mode: {{readMode}} read back, {{sentMode}} sent',
+  readBackStepCount: 'flex steps: {{read}} read back, {{sent}} sent',
+  readBackStep:
+    'flex step {{step}}: {{readStart}} at {{readRate}} {{rateUnit}} read back, {{start}} at {{rate}} {{rateUnit}} sent',
+  readBackStepMissing: 'flex step {{step}}: none read back, {{start}} at {{rate}} {{rateUnit}} sent',
+  readBackRate: 'rate: {{read}} {{rateUnit}} read back, {{sent}} {{rateUnit}} sent',
+  readBackBolusMissing: 'patient bolus: sent, but none read back',
+  readBackBolusUnexpected: 'patient bolus: read back, but none was sent',
+  readBackBolusSettings: 'patient bolus: its settings read back differ from those sent',
+  readBackBridgeNotRunning: 'bridge: not running',
+  readBackBridgeMore: 'bridge: {{left}} {{volumeUnit}} left, more than the {{sent}} {{volumeUnit}} sent',
+  readBackReservoir: 'reservoir: {{read}} {{volumeUnit}} read back, {{sent}} {{volumeUnit}} sent',
   // The bookkeeping alarm (app:info): what the audit trail still owes after a storage failure
   bookkeepingOutcomeNotRecorded: 'the outcome of session {{session}} is not recorded yet ({{detail}})',
   bookkeepingNotSigned: 'the audit trail is not signed yet ({{detail}})',

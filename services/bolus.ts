@@ -9,7 +9,7 @@ import { compareReadBack } from './read-back';
 import { guarded, hardLimitError } from './programming';
 import { recordOutcome, retryBookkeeping, signIfDue, writingSession } from './session-outcomes';
 import { sameAsReviewed, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
-import { said } from '../core/messages';
+import { englishText, namedWithCause, said, type NamedMessage } from '../core/messages';
 
 import { reviewBolus, type BolusIntent, type BolusReview } from './bolus-review';
 
@@ -27,7 +27,7 @@ export interface BolusResult {
   sessionId: string;
   /** What the pump did, as far as it is known: started the bolus, did not, or unknown until it is read again. */
   pumpDid: 'started' | 'not-started' | 'unknown';
-  mismatches: string[];
+  mismatches: NamedMessage[];
   review: BolusReview;
   recordingProblem?: string;
 }
@@ -166,10 +166,10 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
     );
     const readBack = await guarded(() => deps.link.interrogate());
     let outcome: BolusResult['outcome'];
-    let mismatches: string[];
+    let mismatches: NamedMessage[];
     if (!readBack.ok) {
       outcome = 'unconfirmed';
-      mismatches = [`read-back failed: ${readBack.error.message}`];
+      mismatches = [namedWithCause('readBackFailed', {}, readBack.error)];
     } else {
       // The pump names the bolus as its last transaction and still runs the program it ran.
       mismatches = compareReadBack(intent, readBack.value);
@@ -189,7 +189,7 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
         sessionId,
         transactionId,
         pumpDid,
-        mismatches,
+        mismatches: mismatches.map(englishText),
         ack: sent.ok ? 'received' : sent.error.message,
       }),
     );

@@ -1,3 +1,4 @@
+import { englishText } from '../core/messages';
 import type { ProgramWrite, PumpStatus } from '../core/pump';
 import { ok, type Result } from '../core/result';
 import { openSessions } from '../db/queries/sessions';
@@ -53,7 +54,7 @@ export function settleOpenSessions(
         action: write.bolus === undefined ? 'pump.program.resolve' : 'pump.bolus.resolve',
       },
       outcome,
-      { sessionId: session.sessionUuid, applied, mismatches },
+      { sessionId: session.sessionUuid, applied, mismatches: mismatches.map(englishText) },
     );
     resolved.push({ sessionId: session.sessionUuid, outcome });
   }

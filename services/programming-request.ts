@@ -1,6 +1,7 @@
 import { dec } from '../core/decimal';
 import type { DrugLibrary } from '../core/library/schema';
 import type { DoseCheck } from '../core/library/facts';
+import type { NamedMessage } from '../core/messages';
 import type { PumpModel } from '../core/models';
 import type { PumpSettings, PumpStatus } from '../core/pump';
 import type { Db } from '../db/connection';
@@ -78,7 +79,7 @@ export interface ProgramResult {
   sessionId: string;
   check: DoseCheck;
   /** Field-by-field read-back differences (empty when confirmed). */
-  mismatches: string[];
+  mismatches: NamedMessage[];
   status?: PumpStatus;
   /**
    * Set when the pump was written but the bookkeeping afterwards failed (the outcome record, a

@@ -11,7 +11,7 @@ import { siteSettings, workstationTimeZone } from './auth/settings';
 import { clockDriftSeconds, setPumpClock } from './pump-maintenance';
 import { utcOffsetMinutes } from '../core/clock';
 import { reviewContext } from './safety-context';
-import { said, saidWithCause } from '../core/messages';
+import { englishText, namedWithCause, said, saidWithCause, type NamedMessage } from '../core/messages';
 import { recordOutcome, retryBookkeeping, signIfDue, writingSession } from './session-outcomes';
 import { sameAsReviewed, type ProgramRequest, type ProgramResult, type ProgrammingDeps } from './programming-request';
 
@@ -149,10 +149,10 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
     const sent = await guarded(() => deps.link.program(write));
     const readBack = await guarded(() => deps.link.interrogate());
     let outcome: ProgramResult['outcome'];
-    let mismatches: string[];
+    let mismatches: NamedMessage[];
     if (!readBack.ok) {
       outcome = 'unconfirmed';
-      mismatches = [`read-back failed: ${readBack.error.message}`];
+      mismatches = [namedWithCause('readBackFailed', {}, readBack.error)];
     } else if (readBack.value.lastTransactionId !== write.transactionId) {
       // The pump did not apply this write: its old program still runs.
       outcome = sent.ok ? 'unconfirmed' : 'rejected';
@@ -164,7 +164,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
     problems.push(
       recordOutcome(deps, { id: sessionRow, uuid: sessionId }, { ...base, atUtc: deps.now().toISOString() }, outcome, {
         sessionId,
-        mismatches,
+        mismatches: mismatches.map(englishText),
         ack: sent.ok ? 'received' : sent.error.message,
       }),
     );

@@ -4,6 +4,7 @@ import { resultSchema, type Result } from '../result';
 import type { Channel } from './channels';
 import { DrugLibrarySchema } from '../library/schema';
 import { ClockWarningSchema } from '../clock-warnings';
+import { NamedMessageSchema } from './primitives';
 import {
   AuditFilterSchema,
   AuditPageSchema,
@@ -57,10 +58,7 @@ export const AppInfoSchema = z.strictObject({
    * alarmed until done. Each item names a message of core/message-table.ts (`bookkeeping…`) and
    * its values, said in the user's language.
    */
-  bookkeeping: z
-    .array(z.strictObject({ key: z.string(), params: z.record(z.string(), z.string()) }))
-    .min(1)
-    .optional(),
+  bookkeeping: z.array(NamedMessageSchema).min(1).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

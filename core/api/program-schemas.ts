@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DrugSchema } from '../pump';
 import { StrictQuantity } from '../units';
-import { Decimal, HHMM, QuantitySchema, Text } from './primitives';
+import { Decimal, HHMM, NamedMessageSchema, QuantitySchema, Text } from './primitives';
 import { CredentialsSchema, DoseCheckSchema, PatientBolusInputSchema, PatientSchema } from './schemas';
 
 // Wire schemas of programming: a dose or mode change, its Finish screen, the write and its outcome; the clinician bolus.
@@ -91,7 +91,8 @@ export const ProgramApplySchema = z.strictObject({
 export const ProgramOutcomeSchema = z.strictObject({
   outcome: z.enum(['confirmed', 'rejected', 'unconfirmed']),
   sessionId: z.string(),
-  mismatches: z.array(z.string()),
+  /** Where the read-back differs from what was sent, each a named message. */
+  mismatches: z.array(NamedMessageSchema),
   /** The pump was written but the record of its outcome could not be kept yet: retried; the outcome above stands. */
   recordingProblem: z.string().optional(),
   /** For the printed session report: when, the pump's model, who programmed and who witnessed (by name). */
@@ -178,6 +179,6 @@ export const BolusOutcomeSchema = z.strictObject({
   pumpDid: z.enum(['started', 'not-started', 'unknown']),
   volume: QuantitySchema,
   durationMinutes: z.number().int(),
-  mismatches: z.array(z.string()),
+  mismatches: z.array(NamedMessageSchema),
   recordingProblem: z.string().optional(),
 });

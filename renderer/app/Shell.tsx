@@ -10,6 +10,7 @@ import { may, type Operation } from '../../core/permissions';
 import { pumpApi } from '../api/client';
 import { useApi } from '../api/hooks';
 import { TrainingBanner } from '../components/TrainingBanner';
+import { messageText } from '../components/errorText';
 import { UnconfirmedBanner } from '../components/UnconfirmedBanner';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { useIdleTimer } from './idle';
@@ -159,9 +160,7 @@ function SignedIn({ user, idleLockMinutes }: { user: User; idleLockMinutes: numb
                   data-testid="bookkeeping-alarm"
                   title={t('bookkeeping.title')}
                   description={info.data.bookkeeping.map((m) => (
-                    <div key={`${m.key}:${m.params['session'] ?? ''}`}>
-                      {t(`serverMessage.${m.key}`, { ...m.params, defaultValue: m.key })}
-                    </div>
+                    <div key={`${m.key}:${m.params['session'] ?? ''}`}>{messageText(t, m)}</div>
                   ))}
                 />
               )}

@@ -19,7 +19,7 @@ const isNamedFailure = (error: unknown): error is NamedFailure =>
 export function translatedParams(t: TFunction, params: Record<string, string>): Record<string, string> {
   const table = (name: string): string | undefined => {
     if (name === 'level') return 'level';
-    if (name === 'mode') return 'mode';
+    if (name === 'mode' || name.endsWith('Mode')) return 'mode';
     if (name === 'role') return 'role';
     if (name === 'status') return 'orders.state';
     if (name === 'field') return 'fieldName';
@@ -77,5 +77,15 @@ export function errorText(t: TFunction, error: unknown): string {
 /** A refusal a screen computed itself (core's calculations), said like one from the host. */
 export const appErrorText = (t: TFunction, error: AppError): string =>
   errorText(t, Object.assign(new Error(error.message), error));
+
+/** A named message from the host (a read-back difference, the bookkeeping alarm) in the user's language. */
+export const messageText = (t: TFunction, m: { key: string; params: Record<string, string> }): string =>
+  t(messageKey(m.key), { ...translatedParams(t, m.params), defaultValue: m.key });
+
+/** A list of named messages as one line. */
+export const messagesText = (
+  t: TFunction,
+  ms: ReadonlyArray<{ key: string; params: Record<string, string> }>,
+): string => ms.map((m) => messageText(t, m)).join('; ');
 
 export const errorCode = (error: unknown): string | undefined => (isNamedFailure(error) ? error.code : undefined);

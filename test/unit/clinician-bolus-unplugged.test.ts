@@ -40,7 +40,13 @@ describe('the wand unplugged while the bolus is sent', () => {
       value: {
         outcome: 'unconfirmed',
         pumpDid: 'unknown',
-        mismatches: [expect.stringContaining('read-back failed') as unknown],
+        mismatches: [
+          // The wand's cause travels as its own named message, for the screen to say in the user's language.
+          expect.objectContaining({
+            key: 'readBackFailed',
+            params: expect.objectContaining({ causeKey: expect.any(String) as unknown }) as unknown,
+          }) as unknown,
+        ],
       },
     });
     const sessionId = r.ok ? (r.value as Outcome).sessionId : '';

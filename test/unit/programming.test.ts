@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultLibrary } from '../../core/library/defaults';
+import { englishText } from '../../core/messages';
 import type { PumpSettings } from '../../core/pump';
 import { openDatabase, type Db } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
@@ -142,13 +143,22 @@ describe('safe programming', () => {
     const moved = [steps[0], { start: '09:00', rate: { value: '0.4', unit: 'mL/day' as const } }].filter(
       (x) => x !== undefined,
     );
-    expect(
-      read.ok &&
-        compareReadBack(
+    const differences = read.ok
+      ? compareReadBack(
           { sessionId: 's', transactionId: read.value.lastTransactionId ?? '', settings: { ...flex, steps: moved } },
           read.value,
-        ),
-    ).toEqual(['step 2: 08:00 0.4 ≠ 09:00 0.4 mL/day']);
+        )
+      : [];
+    // A named message the screens say in the user's language; the audit trail keeps its English.
+    expect(differences).toEqual([
+      {
+        key: 'readBackStep',
+        params: { step: '2', start: '09:00', rate: '0.4', rateUnit: 'mL/day', readStart: '08:00', readRate: '0.4' },
+      },
+    ]);
+    expect(differences.map(englishText)).toEqual([
+      'flex step 2: 08:00 at 0.4 mL/day read back, 09:00 at 0.4 mL/day sent',
+    ]);
   });
 
   it('validates the patient bolus settings it sends', async () => {

@@ -1,10 +1,12 @@
 import i18next, { type TFunction } from 'i18next';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { primingBolus } from '../../core/calc/priming';
-import { said, saidWithCause } from '../../core/messages';
+import { englishText, namedWithCause, said, saidWithCause } from '../../core/messages';
+import type { ProgramWrite, PumpStatus } from '../../core/pump';
 import { catheterModels, defaultPumpModel } from '../../core/models';
 import type { AppError } from '../../core/result';
-import { errorText } from '../../renderer/components/errorText';
+import { errorText, messageText } from '../../renderer/components/errorText';
+import { compareReadBack } from '../../services/read-back';
 import { unforeseenFailure } from '../../services/dispatch';
 import { en } from '../../renderer/i18n/en';
 import { zhCN } from '../../renderer/i18n/zh-CN';
@@ -245,5 +247,57 @@ describe('the wand’s causes, the calculators’ refusals and a failure with it
     expect(text).toContain('另一个程序正在使用程控头');
     expect(text).toContain('程序未发送');
     noEnglish(text);
+  });
+
+  it('every read-back difference is said in Chinese, units as Chinese clinicians write them, the wand’s cause too', () => {
+    const sent = {
+      sessionId: 's',
+      transactionId: 'T2',
+      settings: {
+        drug: 'baclofen' as const,
+        concentration: { value: '2000', unit: 'mcg/mL' as const },
+        mode: 'flex' as const,
+        steps: [
+          { start: '00:00', rate: { value: '0.3', unit: 'mL/day' as const } },
+          { start: '08:00', rate: { value: '0.5', unit: 'mL/day' as const } },
+        ],
+        patientBolus: { volumeMl: '0.02', durationMinutes: 10, lockoutMinutes: 60, maxPerDay: 4 },
+      },
+      bridge: { volumeMl: '0.1' },
+      reservoirVolumeMl: '20',
+    } as unknown as ProgramWrite;
+    const read = {
+      lastTransactionId: 'T1',
+      drug: 'morphine',
+      concentration: { value: '1000', unit: 'mcg/mL' },
+      mode: 'continuous',
+      rate: { value: '0.3', unit: 'mL/day' },
+      steps: [{ start: '00:00', rate: { value: '0.4', unit: 'mL/day' } }],
+      reservoirVolume: { value: '12.5', unit: 'mL' },
+    } as unknown as PumpStatus;
+    const differences = compareReadBack(sent, read);
+    expect(differences.map((d) => d.key)).toEqual([
+      'readBackTransaction',
+      'readBackDrug',
+      'readBackConcentration',
+      'readBackMode',
+      'readBackStepCount',
+      'readBackStep',
+      'readBackStepMissing',
+      'readBackBolusMissing',
+      'readBackBridgeNotRunning',
+      'readBackReservoir',
+    ]);
+    const failed = namedWithCause('readBackFailed', {}, said('WAND_NOT_FOUND', 'wandUnplugged', {}));
+    for (const m of [...differences, failed]) {
+      const text = messageText(zh, m);
+      noEnglish(text);
+      expect(text, m.key).not.toMatch(/mL\/day|mcg|baclofen|morphine|flex|continuous/);
+      // English names drugs and modes as the screens do; every value is filled in.
+      expect(messageText(english, m)).not.toMatch(/\{\{|^readBack/);
+      expect(englishText(m)).not.toContain('{{');
+    }
+    expect(messageText(zh, failed)).toContain('程控头已拔出');
+    expect(differences.map((d) => messageText(zh, d)).join('; ')).toContain('mL/天');
   });
 });

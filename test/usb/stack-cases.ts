@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findWand } from '../../drivers/usb/detect';
 import { WAND_USB } from '../../drivers/usb/types';
+import { englishText } from '../../core/messages';
 import { compareReadBack } from '../../services/read-back';
 import { ENDPOINT_IN, ENDPOINT_OUT, PACKET } from './gadget';
 import { type Json, withTimeout, APP, check } from './bench-support';
@@ -192,7 +193,7 @@ export async function stackCases(ctx: Context): Promise<void> {
     check(r.applied, 'the pump did not apply the write');
     const after = await must(ctx.link.interrogate(), 'read-back');
     const mismatches = compareReadBack(write, after);
-    check(mismatches.length === 0, `read-back: ${mismatches.join('; ')}`);
+    check(mismatches.length === 0, `read-back: ${mismatches.map(englishText).join('; ')}`);
     const pump = await ctx.bridge.pump();
     check(pump.lastTransactionId === write.transactionId, 'the simulated pump holds another transaction');
     // The same COMMIT again is answered and never applied twice.

@@ -1,6 +1,7 @@
 // The kernel bench's link-worker case: the app's own worker thread on the real stack (K4, K6, K7).
 import { join } from 'node:path';
 import { WorkerLink } from '../../drivers/worker/worker-link';
+import { englishText } from '../../core/messages';
 import { compareReadBack } from '../../services/read-back';
 import { type Json, emit, sleep, withTimeout, APP, check } from './bench-support';
 import { hotplug, waitForEvent, runningProgram, writeOf } from './host';
@@ -60,7 +61,7 @@ export async function workerCase(ctx: Context): Promise<void> {
         check(applied.applied, 'the write was not applied');
         const back = await must(worker.interrogate(), 'read-back through the worker');
         const mismatches = compareReadBack(write, back);
-        check(mismatches.length === 0, `read-back: ${mismatches.join('; ')}`);
+        check(mismatches.length === 0, `read-back: ${mismatches.map(englishText).join('; ')}`);
 
         // A request outlives WorkerLink's timeout while a transfer is pending in the worker (three
         // answers lost; the timeout cut to 1.2 s, less than the link's 1.5 s of attempts): the app's

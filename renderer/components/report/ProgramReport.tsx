@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { ProgramOutcomeSchema, ProgramPreview } from '../../../core/api/program-schemas';
 import { formatDateTime, formatQuantity } from '../../app/format';
+import { messagesText } from '../errorText';
 import { SignatureLines } from './ClinicHeader';
 import { ReportDetails } from './ReportDetails';
 
@@ -27,7 +28,7 @@ export function ProgramReport({
   const session = outcome.report;
   const readBack =
     outcome.mismatches.length > 0
-      ? outcome.mismatches.join('; ')
+      ? messagesText(t, outcome.mismatches)
       : outcome.outcome === 'confirmed'
         ? t('outcome.readBackMatched')
         : '—';

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { BolusPreview, BolusRequestSchema } from '../../../core/api/program-schemas';
 import { pumpApi } from '../../api/client';
 import { AcknowledgeFields } from '../../components/AcknowledgeFields';
+import { messagesText } from '../../components/errorText';
 import { ReviewHeading } from '../../components/ReviewHeading';
 import { useApiMutation } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -56,7 +57,7 @@ export function BolusFinish({
             <div data-testid="bolus-pump-did" data-pump-did={d.pumpDid}>
               {t(`bolus.pumpDid.${d.pumpDid}`, { volume: d.volume.value, minutes: d.durationMinutes })}
             </div>
-            {d.mismatches.length > 0 && <div>{d.mismatches.join('; ')}</div>}
+            {d.mismatches.length > 0 && <div>{messagesText(t, d.mismatches)}</div>}
             {d.recordingProblem !== undefined && (
               <Alert
                 type="error"

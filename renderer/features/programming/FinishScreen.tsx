@@ -6,6 +6,7 @@ import type { ProgramPreview } from '../../../core/api/program-schemas';
 import { pumpApi } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { AcknowledgeFields } from '../../components/AcknowledgeFields';
+import { messagesText } from '../../components/errorText';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LibraryVerdict } from '../../components/FindingsList';
 import { wholeDays } from '../../components/ForecastView';
@@ -136,7 +137,7 @@ export function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onB
           }
           subTitle={
             <>
-              {apply.data.mismatches.length > 0 ? apply.data.mismatches.join('; ') : t('outcome.readBackMatched')}
+              {apply.data.mismatches.length > 0 ? messagesText(t, apply.data.mismatches) : t('outcome.readBackMatched')}
               {apply.data.recordingProblem !== undefined && (
                 <Alert
                   type="error"

@@ -206,6 +206,12 @@ export class WandTransport {
       for (let drained = 0; ; drained++) {
         if (drained > MAX_DRAIN_PACKETS)
           return { ok: false, error: { kind: 'TRANSFER', message: 'the wand sends without end' } };
+        // With no read in flight (the last answer was read whole, nothing left pending by a
+        // deadline) the request goes first: a read submitted now is not answered by the USB stack
+        // within microtasks, so it would only be pending while the request is sent. The answer's
+        // first read is submitted after the request (the wand queues its answer until it is read);
+        // input that arrives unasked is dropped there, by its sequence number or as no frame.
+        if (this.pendingIn === null && drained === 0) break;
         // A deadline already passed only asks "has a packet already arrived?": answered within microtasks.
         const p = await this.readPacket(NOW);
         if (p === 'timeout') break;

@@ -22,6 +22,8 @@ export const serverMessages = {
     'order #{{id}} for pump {{pump}} is still open. Cancel it (with the reason) before writing another order for this pump.',
   orderStepsNotFlex:
     'steps belong to a flex order, and this order is {{mode}}: choose Flex for a day in steps, or leave the steps out',
+  orderStepsDoseDiffers:
+    'the steps of this flex order add up to {{steps}} {{unit}} a day, but the order says {{dose}} {{unit}}: make the dose the steps’ 24-hour total',
   orderAlreadyOpenAnyPump:
     'order #{{id}} for any of the patient’s pumps is still open. Cancel it (with the reason) before writing another order.',
   // Pump limits and the clinic clock

@@ -15,7 +15,8 @@ import {
 } from '../db/queries/clinical';
 import { findPatient, pumpsOfPatient } from '../db/queries/records';
 import { checkDose } from '../core/library/validate';
-import { stepStarts } from '../core/calc/flex';
+import { stepsDailyDose } from '../core/calc/flex';
+import { dec } from '../core/decimal';
 import { said } from '../core/messages';
 import { checkOpioidRotation } from '../core/library/opioid-rotation';
 import { activeLibrary } from './library';
@@ -74,8 +75,20 @@ export function createPrescription(deps: RecordsDeps, actor: SignedInUser, input
   // refused; on a flex order they follow the one rule of a flex day (core/calc/flex.ts).
   if (p.steps !== undefined) {
     if (p.mode !== 'flex') return err(said('INVALID_INPUT', 'orderStepsNotFlex', { mode: p.mode }, 'steps'));
-    const day = stepStarts(p.steps);
+    // The order's daily dose is its day's: steps that add up to another dose are refused, not
+    // left to disagree with it (the first drug's dose; an admixture's others follow its rate).
+    const day = stepsDailyDose(p.steps);
     if (!day.ok) return day;
+    const ordered = p.components[0]?.dailyDose;
+    if (ordered !== undefined && !dec(day.value).eq(ordered.value))
+      return err(
+        said(
+          'INVALID_INPUT',
+          'orderStepsDoseDiffers',
+          { steps: day.value, dose: ordered.value, unit: ordered.unit },
+          'steps',
+        ),
+      );
   }
   // Synchronous from here to the insert: no other order can be written in between.
   const open = openOrderFor(deps, p.patientId, p.pumpId ?? null);

@@ -16,6 +16,7 @@ import {
 import { checkPumpRate } from './limits';
 import { ROUNDING } from './rounding';
 import { said } from '../messages';
+import { TIME_OF_DAY } from '../clock';
 
 export interface FlexStep {
   /** "HH:MM", 00:00–23:59; the step runs until the next one starts, the last until midnight. */
@@ -30,8 +31,8 @@ export interface FlexSummary {
 }
 
 const MINUTES_PER_DAY = 1440;
-/** A step's start: a time of day HH:MM from 00:00 to 23:59 (the one pattern the screens check with too). */
-export const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** A step's start: a time of day HH:MM from 00:00 to 23:59, the one grammar of core/clock.ts (the screens check with it too). */
+export const HHMM = TIME_OF_DAY;
 
 export const minutesOf = (hhmm: string): number | undefined => {
   const m = HHMM.exec(hhmm);

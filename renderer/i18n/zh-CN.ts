@@ -775,6 +775,8 @@ export const zhCN: Messages = {
     orderAlreadyOpen: '泵 {{pump}} 的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再为此泵开具新医嘱。',
     orderStepsNotFlex:
       '分时段只属于分时段可变输注医嘱，而此医嘱为{{mode}}：如需按时段给药请选择分时段可变输注，否则请删除各时段',
+    orderStepsDoseDiffers:
+      '此分时段医嘱各时段合计日剂量为 {{steps}} {{unit}}，但医嘱写的是 {{dose}} {{unit}}：请以各时段 24 小时合计为日剂量',
     orderAlreadyOpenAnyPump:
       '适用于该患者任一泵的第 {{id}} 号医嘱仍待执行。请先取消该医嘱（并填写原因），再开具新医嘱。',
     rateBelowPumpMin: '{{rate}} mL/天 低于泵的最小输注速率 {{limit}} mL/天',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runtimeFixture } from './runtime-fixture';
 import { signInThrough } from './helpers';
 import { stepsDailyDose } from '../../core/calc/flex';
+import { zhCN } from '../../renderer/i18n/zh-CN';
 
 const f = runtimeFixture();
 const call = (channel: string, input: unknown = {}) => f.call(channel, input);
@@ -115,7 +116,6 @@ describe('the physician’s orders: one open order per pump, the pump chosen', (
 describe('a refused order says why in the user’s language', () => {
   it('names its message and values, and both languages have the message', async () => {
     const { en } = await import('../../renderer/i18n/en');
-    const { zhCN } = await import('../../renderer/i18n/zh-CN');
     const { patientId, first } = await clinic();
     const hard = await call('prescriptions:create', {
       patientId,
@@ -169,7 +169,6 @@ describe('a flex order’s steps', () => {
 
   it('are refused on a continuous order (translated), not dropped: nothing is written', async () => {
     const { en } = await import('../../renderer/i18n/en');
-    const { zhCN } = await import('../../renderer/i18n/zh-CN');
     const { patientId, first } = await clinic();
     const r = await call('prescriptions:create', {
       patientId,
@@ -216,6 +215,24 @@ describe('a flex order’s steps', () => {
     expect(
       await value<Array<{ mode: string; steps?: unknown }>>('prescriptions:open', { serial: 'SIM000123' }),
     ).toEqual([expect.objectContaining({ mode: 'flex', steps: day })]);
+  });
+
+  it('that add up to another daily dose than the order says are refused, and nothing is written', async () => {
+    const { patientId, first } = await clinic();
+    // Morphine 3 mg/day for 8 h and 3.6 for 16 h is 3.4 a day, not the 3.6 the order claims.
+    const r = await call('prescriptions:create', {
+      patientId,
+      pumpId: first,
+      components: morphine('3.6'),
+      mode: 'flex',
+      steps: day,
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { key: 'orderStepsDoseDiffers', field: 'steps', params: { steps: '3.4', dose: '3.6', unit: 'mg/day' } },
+    });
+    expect(orders()).toEqual([]);
+    expect(zhCN.serverMessage.orderStepsDoseDiffers).toMatch(/\{\{steps\}\}.*\{\{dose\}\}/);
   });
 
   it('give the order its 24-hour dose: 3 for 8 h and 3.6 for 16 h is 3.4 a day', () => {

@@ -9,7 +9,7 @@
 import { appendFileSync, existsSync, openSync, closeSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { NodeUsbLikeDevice } from '../unit/driver-fakes';
+import { NodeUsbLikeDevice } from '../unit/driver-fakes-node-usb';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 

@@ -5,7 +5,7 @@ import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pum
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { AttachedWandLink, type UsbBus } from '../../drivers/usb/attached-wand';
 import { WandLink } from '../../drivers/wand-link';
-import { NodeUsbLikeDevice } from './driver-fakes';
+import { NodeUsbLikeDevice } from './driver-fakes-node-usb';
 import { manualClock } from './helpers';
 
 type Listener = (event: { device: NodeUsbLikeDevice }) => void;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { WandLink } from '../../drivers/wand-link';
-import { NodeUsbLikeDevice } from './driver-fakes';
+import { NodeUsbLikeDevice } from './driver-fakes-node-usb';
 import { manualClock } from './helpers';
 
 function setup() {

@@ -86,11 +86,12 @@ describe('the refill-only visit: the order is the running therapy as a whole', (
       steps: [
         { start: '00:00', dailyDose: '2' },
         { start: '06:00', dailyDose: '4' },
+        { start: '18:00', dailyDose: '2' },
       ],
     });
     expect(await value('refill:visitCheck', { prescriptionId: later })).toMatchObject({
       eligible: false,
-      // The same doses at another time of day: other steps.
+      // The same doses and daily total at other times of day: other steps.
       blockers: ['scheduleChange'],
     });
     const same = await order('same', 'nurse.wang', {

@@ -1,3 +1,4 @@
+import { UNSAFE_TEXT } from '../unsafe-text';
 /**
  * The site's rule for new passwords (docs/security.md), pure so that the services enforce it and
  * the screens explain it in the user's language before anything is sent.
@@ -7,10 +8,6 @@ export type PasswordProblem =
 
 const PASSWORD_MIN_LENGTH = 10;
 const PASSWORD_MAX_LENGTH = 200;
-
-/** NUL and the Unicode bidirectional overrides and isolates. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000\u202A-\u202E\u2066-\u2069]/;
 
 /**
  * The passwords attackers try first (leaked-password lists, keyboard walks, the product's own
@@ -150,7 +147,7 @@ const COMMON_SET = new Set(COMMON.map(normalise));
 export function passwordPolicyProblem(password: string, username?: string): PasswordProblem | undefined {
   if (password.length < PASSWORD_MIN_LENGTH) return 'TOO_SHORT';
   if (password.length > PASSWORD_MAX_LENGTH) return 'TOO_LONG';
-  if (UNSAFE.test(password)) return 'UNSAFE_CHARACTERS';
+  if (UNSAFE_TEXT.test(password)) return 'UNSAFE_CHARACTERS';
   const n = normalise(password);
   if (COMMON_SET.has(n)) return 'COMMON';
   if (new Set(n).size <= 2) return 'FEW_CHARACTERS';

@@ -1,3 +1,4 @@
+import { UNSAFE_TEXT } from '../../core/unsafe-text';
 import { createHash, createHmac, hash } from 'node:crypto';
 
 export type AuditOutcome = 'confirmed' | 'rejected' | 'unconfirmed' | 'pending';
@@ -116,10 +117,6 @@ export const checkpointMac = (
   `hmac-sha256:${createHmac('sha256', key)
     .update(metaHash === null ? `${databaseId}:${seq}:${headHash}` : `v2:${databaseId}:${seq}:${headHash}:${metaHash}`)
     .digest('hex')}`;
-
-/** Characters refused in identifiers: NUL and the Unicode bidirectional overrides and isolates. */
-// eslint-disable-next-line no-control-regex
-export const UNSAFE_TEXT = /[\u0000\u202A-\u202E\u2066-\u2069]/;
 
 /** The identifying columns of an entry (who, which patient and pump, what): none may carry unsafe text. */
 export function assertSafeIdentifiers(entry: AuditEntry): void {

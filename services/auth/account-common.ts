@@ -1,3 +1,4 @@
+import { UNSAFE_NAME } from '../../core/unsafe-text';
 import type { Role } from '../../core/permissions';
 import type { Db } from '../../db/connection';
 import type { AuditLog } from '../../db/audit/log';
@@ -19,9 +20,6 @@ export interface AccountDeps {
 }
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/i;
-/** C0 controls, DEL, and the Unicode bidirectional overrides and isolates: never in a name shown to others. */
-// eslint-disable-next-line no-control-regex
-export const UNSAFE_NAME = /[\u0000-\u001f\u007f\u202A-\u202E\u2066-\u2069]/;
 export const toUser = (row: UserRow): SignedInUser => ({
   id: row.id,
   username: row.username,

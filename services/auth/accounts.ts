@@ -11,7 +11,8 @@ import {
   setUserDisabled,
   signInAttempts,
 } from '../../db/queries/users';
-import { type AccountDeps, needsSetup, recordable, type SignedInUser, UNSAFE_NAME, USERNAME } from './account-common';
+import { UNSAFE_NAME } from '../../core/unsafe-text';
+import { type AccountDeps, needsSetup, recordable, type SignedInUser, USERNAME } from './account-common';
 import { authorize, checkCredentials } from './credentials';
 import { hashPassword, passwordRefusal } from './password';
 import { said } from '../../core/messages';

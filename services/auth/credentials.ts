@@ -1,3 +1,4 @@
+import { UNSAFE_NAME } from '../../core/unsafe-text';
 import { may, type Operation } from '../../core/permissions';
 import { err, ok, type Result } from '../../core/result';
 import { said } from '../../core/messages';
@@ -17,7 +18,6 @@ import {
   recordable,
   type SignedInUser,
   toUser,
-  UNSAFE_NAME,
 } from './account-common';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { siteSettings } from './settings';

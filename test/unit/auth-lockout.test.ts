@@ -5,7 +5,7 @@ import { usersCommand } from '../../cli/commands/users';
 import { openDatabase, type Db } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
-import { UNSAFE_TEXT } from '../../db/audit/record';
+import { UNSAFE_TEXT } from '../../core/unsafe-text';
 import { verifyAudit } from '../../db/audit/verify';
 import { setSetting } from '../../db/queries/users';
 import { createFirstAdmin, createUser, signIn, type AccountDeps } from '../../services/auth/accounts';

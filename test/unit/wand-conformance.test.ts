@@ -1,0 +1,108 @@
+// The wand conformance suite (test/conformance/) against the simulator's in-memory USBDevice; the
+// kernel bench runs the same suite against the kernel device (test/usb/conformance-cases.ts). Then
+// the suite against wands broken on purpose: each must fail it, on the item the defect breaks.
+import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from '../../drivers/protocol/frame';
+import { decodeMessage, encodeMessage, type Message } from '../../drivers/protocol/messages';
+import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
+import { SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
+import { SimulatedWand } from '../../drivers/simulator/wand';
+import { conformanceCases, runConformance, type ConformanceTarget } from '../conformance/suite';
+
+/** The simulated wand and pump behind the in-memory device, as a conformance target. */
+function simulator(options: { reservoirResolutionUl?: number } = {}) {
+  const pump = new SimulatedPump(defaultSimulatedPump(new Date()));
+  const wand = new SimulatedWand(pump);
+  const device = new SimulatedUsbDevice(wand);
+  const target: ConformanceTarget = {
+    device: () => Promise.resolve(device),
+    pumpInRange: (inRange) => {
+      wand.pumpInRange = inRange;
+      return Promise.resolve();
+    },
+    logEvents: (count) => {
+      for (let i = 0; i < count; i++) pump.alarmTest();
+      return Promise.resolve();
+    },
+    // The simulated pump reports its reservoir rounded down to 0.1 mL (docs/wand-protocol.md, "Conformance").
+    reservoirResolutionUl: options.reservoirResolutionUl ?? 100,
+  };
+  return { pump, wand, device, target };
+}
+
+/** Rewrites every answer the wand gives: decoded, changed by `change`, encoded again. */
+function rewriteAnswers(wand: SimulatedWand, change: (seq: number, m: Message) => [number, Message]): void {
+  const handle = wand.handle.bind(wand);
+  wand.handle = (bytes) => {
+    const answer = decodeFrame(handle(bytes));
+    if (!answer.ok) throw new Error('the simulated wand answered a bad frame');
+    const m = decodeMessage(answer.frame.type, answer.frame.payload);
+    if (!m.ok) throw new Error('the simulated wand answered a bad message');
+    const [seq, changed] = change(answer.frame.seq, m.message);
+    return encodeFrame({ seq, ...encodeMessage(changed) });
+  };
+}
+
+describe('the wand conformance suite on the simulator', () => {
+  for (const c of conformanceCases)
+    it(`${c.items.join(', ')}: ${c.name}`, async () => {
+      const { target, device } = simulator();
+      await c.run(target);
+      // The suite closes what it opened.
+      expect(device.opened).toBe(false);
+    });
+
+  it('every case in order on one wand, as the kernel bench runs them', async () => {
+    expect(await runConformance(simulator().target)).toEqual([]);
+  });
+});
+
+describe('a wand that breaks the protocol fails the suite on the item it breaks', () => {
+  const failuresOf = async (s: ReturnType<typeof simulator>) =>
+    (await runConformance(s.target)).map((f) => f.error.split(':')[0]);
+
+  it('W5: a pump that remembers only its last transaction applies an older one replayed', async () => {
+    const s = simulator();
+    s.pump.hasApplied = (id) => id === s.pump.lastTransactionId;
+    expect(await failuresOf(s)).toEqual(['W5']);
+  });
+
+  it('W2: COMMITTED naming another transaction', async () => {
+    const s = simulator();
+    rewriteAnswers(s.wand, (seq, m) => [seq, m.type === 'COMMITTED' ? { ...m, txId: m.txId.map((b) => b ^ 1) } : m]);
+    // The driver refuses the answer too (protocol violation, COMMITTED.txId).
+    expect(new Set(await failuresOf(s))).toEqual(new Set(['W2', 'driver']));
+  });
+
+  it('W1, W6: an ERROR about a payload that does not decode numbered 0 instead of the request’s number', async () => {
+    const s = simulator();
+    rewriteAnswers(s.wand, (seq, m) => [m.type === 'ERROR' && m.message.startsWith('bad message') ? 0 : seq, m]);
+    // The two cases that send such payloads (a short one, a SET_CLOCK offset out of range).
+    expect(await failuresOf(s)).toEqual(['W1', 'W1']);
+  });
+
+  it('W7: a wand that states version 1 in HELLO_ACK', async () => {
+    const s = simulator();
+    rewriteAnswers(s.wand, (seq, m) => [seq, m.type === 'HELLO_ACK' ? { ...m, version: 1 } : m]);
+    expect(new Set(await failuresOf(s))).toEqual(new Set(['W7', 'driver']));
+  });
+
+  it('W8: EVENTS claiming one page more than the log holds', async () => {
+    const s = simulator();
+    rewriteAnswers(s.wand, (seq, m) => [seq, m.type === 'EVENTS' ? { ...m, pages: m.pages + 1 } : m]);
+    // The driver asks for the page that is not there and is refused.
+    expect(new Set(await failuresOf(s))).toEqual(new Set(['W8', 'driver']));
+  });
+
+  it('W11: a pump that runs flex steps by its UTC clock, ignoring the offset', async () => {
+    const s = simulator();
+    const setClock = s.pump.setClock.bind(s.pump);
+    s.pump.setClock = (time) => setClock(time, 0);
+    expect(new Set(await failuresOf(s))).toEqual(new Set(['W11']));
+  });
+
+  it('W4: the simulated pump’s reservoir rounded to 0.1 mL is not "to the µL" (its known deviation)', async () => {
+    const s = simulator({ reservoirResolutionUl: 1 });
+    expect(await failuresOf(s)).toEqual(['W4']);
+  });
+});

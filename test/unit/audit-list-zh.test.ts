@@ -1,11 +1,10 @@
-import i18next, { type TFunction } from 'i18next';
+import { type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDateTimeShort } from '../../renderer/app/format';
 import { reasonText } from '../../renderer/features/audit/describe';
-import { en } from '../../renderer/i18n/en';
-import { zhCN } from '../../renderer/i18n/zh-CN';
 import { runtimeFixture } from './runtime-fixture';
 import { signInThrough, TEST_PASSWORD } from './helpers';
+import { translators } from './i18n-support';
 
 const f = runtimeFixture();
 const value = <T = Record<string, unknown>>(channel: string, input: unknown = {}) => f.value<T>(channel, input);
@@ -22,15 +21,7 @@ type Page = { total: number; rows: Row[] };
 let zh: TFunction;
 let english: TFunction;
 beforeAll(async () => {
-  const i18n = i18next.createInstance();
-  await i18n.init({
-    resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
-    lng: 'zh-CN',
-    fallbackLng: 'en',
-    interpolation: { escapeValue: false },
-  });
-  zh = i18n.getFixedT('zh-CN');
-  english = i18n.getFixedT('en');
+  ({ zh, english } = await translators());
 });
 
 describe('the audit list in Chinese', () => {

@@ -1,17 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { type ClinicianBolusRequest } from '../core/library/clinician-bolus';
-import type { BolusWrite } from '../core/pump';
-import { appError, err, ok, type AppError, type Result } from '../core/result';
-import type { AuditEntry } from '../db/audit/record';
-import { insertSession, openSessions } from '../db/queries/sessions';
+import { appError, err, ok, type Result } from '../core/result';
 import { authorize, type SignedInUser } from './auth/accounts';
-import { compareReadBack } from './read-back';
-import { guarded, hardLimitError } from './programming';
-import { recordOutcome, retryBookkeeping, signIfDue, writingSession } from './session-outcomes';
-import { sameAsReviewed, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
-import { englishText, namedWithCause, said, type NamedMessage } from '../core/messages';
-
+import { type ProgrammingDeps, type ReviewedProgram } from './programming-request';
+import { said, type NamedMessage } from '../core/messages';
 import { reviewBolus, type BolusIntent, type BolusReview } from './bolus-review';
+import { readForWrite, safeWrite } from './safe-write';
 
 export interface BolusRequest {
   actor: SignedInUser;
@@ -37,172 +30,81 @@ export interface BolusResult {
  * the one safety check; a reason for soft findings and a witness always; the intent committed to
  * the audit trail and a session opened BEFORE anything is sent; the bolus started with its own
  * transaction id; the pump read back (it must name that transaction and still run its program);
- * the outcome recorded. An outcome that cannot be confirmed is UNCONFIRMED and blocks programming
- * of the pump until it is read again (`settleOpenSessions`).
+ * the outcome recorded — through the same write path as a program (`safeWrite`). An outcome that
+ * cannot be confirmed is UNCONFIRMED and blocks programming of the pump until it is read again
+ * (`settleOpenSessions`).
  */
 export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest): Promise<Result<BolusResult>> {
   const allowed = authorize(request.actor, 'pump.program');
   if (!allowed.ok) return allowed;
   if (deps.link.startBolus === undefined) return err(said('NOT_AVAILABLE', 'bolusNotSupported', {}));
-  retryBookkeeping(deps);
-  deps.frames?.take(); // frames from before this session are not part of it
-  const read = await deps.link.interrogate();
+  const read = await readForWrite(deps, request.reviewed, 'bolusProgramChangedSinceReview');
   if (!read.ok) return read;
-  const old = read.value;
-  const blocked = openSessions(deps.db, old.serial)[0];
-  if (blocked !== undefined) {
-    return err(said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial: old.serial }));
-  }
-  if (request.reviewed !== undefined && !sameAsReviewed(old, request.reviewed)) {
-    return err(said('CONFLICT', 'bolusProgramChangedSinceReview', { serial: old.serial }));
-  }
-  const reviewed = reviewBolus(deps, old, request.bolus);
+  const reviewed = reviewBolus(deps, read.value, request.bolus);
   if (!reviewed.ok) return reviewed;
   const review = reviewed.value;
-  const check = review.check;
-
-  const atUtc = deps.now().toISOString();
-  const base: Omit<AuditEntry, 'outcome'> = {
-    atUtc,
-    pumpTime: old.pumpTime,
-    actor: request.actor.username,
-    role: request.actor.role,
-    witness: request.witness?.username ?? null,
-    patientId: request.patientId ?? null,
-    pumpSerial: old.serial,
+  const written = await safeWrite({
+    deps,
+    actor: request.actor,
+    witness: request.witness,
+    patientId: request.patientId,
     action: 'pump.bolus',
-    libraryVersion: `${check.library.version}:${check.library.hash}`,
-  };
-  const oldValues = {
-    drug: old.drug,
-    concentration: old.concentration,
-    mode: old.mode,
-    rate: old.rate,
-    dailyDose: old.dailyDose,
-    reservoirVolume: old.reservoirVolume,
-  };
-  const bolusValues = {
-    kind: review.kind,
-    volume: review.volume,
-    durationMinutes: review.durationMinutes,
-    rate: review.rate,
-    doses: review.doses,
-    reservoirAfter: review.reservoir.after,
-    ...(review.catheterPrimed === undefined ? {} : { catheterPrimed: review.catheterPrimed }),
-  };
-  const refuse = (error: AppError) => {
-    try {
-      deps.audit.append({
-        ...base,
-        old: oldValues,
-        new: bolusValues,
-        acknowledgements: check.findings,
-        reason: error.message,
-        outcome: 'rejected',
-      });
-    } catch {
-      // Nothing was sent: the refusal stands even if it cannot be recorded.
-    }
-    return err(error);
-  };
-  if (check.verdict === 'hard') return refuse(hardLimitError(check.findings));
-  if (check.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3)
-    return refuse(said('ACKNOWLEDGEMENT_REQUIRED', 'softLimitsNeedReason', {}));
-  if (request.witness === undefined) return refuse(said('WITNESS_REQUIRED', 'bolusNeedsWitness', {}));
-
-  const sessionId = randomUUID();
-  const transactionId = randomUUID();
-  const intent: BolusIntent = {
-    sessionId,
-    transactionId,
-    settings: review.running,
-    bolus: {
+    old: read.value,
+    check: review.check,
+    newValues: {
       kind: review.kind,
-      volumeMl: review.volume.value,
+      volume: review.volume,
       durationMinutes: review.durationMinutes,
+      rate: review.rate,
+      doses: review.doses,
+      reservoirAfter: review.reservoir.after,
       ...(review.catheterPrimed === undefined ? {} : { catheterPrimed: review.catheterPrimed }),
     },
-  };
-  let sessionRow: number;
-  try {
-    sessionRow = deps.db
-      .transaction(() => {
-        const record = deps.audit.append({
-          ...base,
-          old: oldValues,
-          new: { ...bolusValues, sessionId, transactionId },
-          reason: request.acknowledgement ?? null,
-          acknowledgements: check.verdict === 'soft' ? check.findings : null,
-          outcome: 'pending',
-        });
-        return insertSession(deps.db, {
-          sessionUuid: sessionId,
-          pumpSerial: old.serial,
-          startedAt: atUtc,
-          actor: request.actor.username,
-          witness: request.witness?.username ?? null,
-          intentJson: JSON.stringify(intent),
-          intentAuditSeq: record.seq,
-        });
-      })
-      .immediate();
-  } catch (e) {
-    return err(said('STORAGE_FAILED', 'bolusNotRecordedNotSent', { detail: (e as Error).message }));
-  }
-  // From here the pump may act: this call owns the session until its outcome is recorded.
-  writingSession.begin(sessionId);
-  try {
-    const problems = [signIfDue(deps)];
-    const write: BolusWrite = {
-      transactionId,
-      kind: review.kind,
-      volumeMl: review.volume.value,
-      durationMinutes: review.durationMinutes,
-    };
-    const sent = await guarded(
-      () =>
-        deps.link.startBolus?.(write) ??
-        Promise.resolve(err(appError('NOT_AVAILABLE', 'this link cannot start a bolus'))),
-    );
-    const readBack = await guarded(() => deps.link.interrogate());
-    let outcome: BolusResult['outcome'];
-    let mismatches: NamedMessage[];
-    if (!readBack.ok) {
-      outcome = 'unconfirmed';
-      mismatches = [namedWithCause('readBackFailed', {}, readBack.error)];
-    } else {
-      // The pump names the bolus as its last transaction and still runs the program it ran.
-      mismatches = compareReadBack(intent, readBack.value);
-      if (readBack.value.lastTransactionId !== transactionId) outcome = sent.ok ? 'unconfirmed' : 'rejected';
-      else outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
-    }
-    const pumpDid: BolusResult['pumpDid'] =
-      outcome === 'confirmed'
-        ? 'started'
-        : outcome === 'rejected'
-          ? 'not-started'
-          : readBack.ok && readBack.value.lastTransactionId === transactionId
-            ? 'started'
-            : 'unknown';
-    problems.push(
-      recordOutcome(deps, { id: sessionRow, uuid: sessionId }, { ...base, atUtc: deps.now().toISOString() }, outcome, {
-        sessionId,
-        transactionId,
-        pumpDid,
-        mismatches: mismatches.map(englishText),
-        ack: sent.ok ? 'received' : sent.error.message,
-      }),
-    );
-    const recordingProblem = problems.filter((p) => p !== undefined).join('; ');
-    return ok({
-      outcome,
-      sessionId,
-      pumpDid,
-      mismatches,
-      review,
-      ...(recordingProblem === '' ? {} : { recordingProblem }),
-    });
-  } finally {
-    writingSession.end(sessionId);
-  }
+    acknowledgement: request.acknowledgement,
+    // Every clinician bolus gives drug on top of the program: a second clinician signs, always.
+    witnessNeeded: 'bolusNeedsWitness',
+    // The session's intent: the program the pump runs (unchanged, read back) and the bolus on top of it.
+    intent: (ids): BolusIntent => ({
+      ...ids,
+      settings: review.running,
+      bolus: {
+        kind: review.kind,
+        volumeMl: review.volume.value,
+        durationMinutes: review.durationMinutes,
+        ...(review.catheterPrimed === undefined ? {} : { catheterPrimed: review.catheterPrimed }),
+      },
+    }),
+    notRecordedKey: 'bolusNotRecordedNotSent',
+    send: (intent) =>
+      deps.link.startBolus?.({
+        transactionId: intent.transactionId,
+        kind: review.kind,
+        volumeMl: review.volume.value,
+        durationMinutes: review.durationMinutes,
+      }) ?? Promise.resolve(err(appError('NOT_AVAILABLE', 'this link cannot start a bolus'))),
+    outcomeDetail: (outcome, readBack, intent) => ({
+      transactionId: intent.transactionId,
+      pumpDid: pumpDidOf(outcome, readBack.ok && readBack.value.lastTransactionId === intent.transactionId),
+    }),
+  });
+  if (!written.ok) return written;
+  const { outcome, intent, mismatches, readBack, recordingProblem } = written.value;
+  return ok({
+    outcome,
+    sessionId: intent.sessionId,
+    pumpDid: pumpDidOf(outcome, readBack.ok && readBack.value.lastTransactionId === intent.transactionId),
+    mismatches,
+    review,
+    ...(recordingProblem === undefined ? {} : { recordingProblem }),
+  });
 }
+
+/** What the pump did with a bolus: started it (it names the bolus's transaction), did not, or unknown until it is read again. */
+const pumpDidOf = (outcome: BolusResult['outcome'], namesTransaction: boolean): BolusResult['pumpDid'] =>
+  outcome === 'confirmed'
+    ? 'started'
+    : outcome === 'rejected'
+      ? 'not-started'
+      : namesTransaction
+        ? 'started'
+        : 'unknown';

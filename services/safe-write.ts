@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import type { DoseCheck } from '../core/library/facts';
+import type { Finding } from '../core/library/findings';
+import { englishText, namedWithCause, said, type NamedMessage } from '../core/messages';
+import type { ProgramWrite, PumpStatus } from '../core/pump';
+import { appError, err, namedError, ok, type AppError, type Result } from '../core/result';
+import type { AuditEntry } from '../db/audit/record';
+import { insertSession, openSessions, type SessionOutcome } from '../db/queries/sessions';
+import type { SignedInUser } from './auth/accounts';
+import { sameAsReviewed, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
+import { compareReadBack } from './read-back';
+import { recordOutcome, retryBookkeeping, signIfDue, writingSession } from './session-outcomes';
+
+/*
+ * The one write path to the pump. A program (a dose change, a refill, a stop) and a clinician or
+ * priming bolus both go through it, so each rule of a write is written once:
+ *   readForWrite  — owed bookkeeping first, the pump read, no open session, still the reviewed program;
+ *   safeWrite     — hard limit / reason / witness refused and recorded; the intent committed to the
+ *                   audit trail with its session BEFORE a byte is sent; one send; read back and
+ *                   compared field by field; the outcome (confirmed / rejected / UNCONFIRMED,
+ *                   which blocks the pump until it is read again) recorded, bookkeeping retried.
+ */
+
+export type WriteOutcome = Exclude<SessionOutcome, 'pending'>;
+
+/**
+ * The pump read for a write: bookkeeping still owed is written first, frames from before are
+ * dropped, an open (UNCONFIRMED) session of this pump refuses the write, and the pump must still run
+ * the program the clinician reviewed (`changedKey` says so in the user's language).
+ */
+export async function readForWrite(
+  deps: ProgrammingDeps,
+  reviewed: ReviewedProgram | undefined,
+  changedKey: 'programChangedSinceReview' | 'bolusProgramChangedSinceReview',
+): Promise<Result<PumpStatus>> {
+  retryBookkeeping(deps);
+  deps.frames?.take(); // frames from before this session are not part of it
+  const read = await deps.link.interrogate();
+  if (!read.ok) return read;
+  const old = read.value;
+  const blocked = openSessions(deps.db, old.serial)[0];
+  if (blocked !== undefined) {
+    return err(said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial: old.serial }));
+  }
+  if (reviewed !== undefined && !sameAsReviewed(old, reviewed)) {
+    return err(said('CONFLICT', changedKey, { serial: old.serial }));
+  }
+  return ok(old);
+}
+
+/** A write, as reviewed: who, on which pump as read, what it changes, and the safety check's verdict. */
+export interface WritePlan<I extends ProgramWrite> {
+  deps: ProgrammingDeps;
+  actor: SignedInUser;
+  witness?: SignedInUser | undefined;
+  patientId?: string | undefined;
+  action: 'pump.program' | 'pump.reservoir.update' | 'pump.bolus';
+  /** The pump as `readForWrite` returned it. */
+  old: PumpStatus;
+  check: DoseCheck;
+  /** What the write sets, as the audit trail records it. */
+  newValues: Record<string, unknown>;
+  /** The reason given for soft findings. */
+  acknowledgement?: string | undefined;
+  /** Set when a second clinician must sign: the message that says why, when none did. */
+  witnessNeeded?: 'increaseNeedsWitness' | 'changeNeedsWitness' | 'bolusNeedsWitness' | undefined;
+  /** Runs after every refusal and before the intent is recorded (a flex program sets the pump clock). */
+  beforeIntent?: () => Promise<Result<null>>;
+  /** The session's intent (what read-back compares with), built on the session and transaction ids. */
+  intent: (ids: { sessionId: string; transactionId: string }) => I;
+  /** Said when the intent cannot be recorded (and so nothing is sent). */
+  notRecordedKey: 'notRecordedNotSent' | 'bolusNotRecordedNotSent';
+  /** Sends the intent to the pump: the only call that may change it. */
+  send: (intent: I) => Promise<Result<unknown>>;
+  /** More of the outcome record (first, after the session id), from what is known once it is read back. */
+  outcomeDetail?: (outcome: WriteOutcome, readBack: Result<PumpStatus>, intent: I) => Record<string, unknown>;
+}
+
+export interface WriteResult<I extends ProgramWrite> {
+  outcome: WriteOutcome;
+  intent: I;
+  /** Field-by-field read-back differences (empty when confirmed). */
+  mismatches: NamedMessage[];
+  readBack: Result<PumpStatus>;
+  /** Set when the pump was written but the bookkeeping afterwards failed; `outcome` still says what the pump did. */
+  recordingProblem?: string;
+}
+
+/**
+ * Writes to the pump the safe way (see the top of this file). Answers an error only when nothing
+ * was sent; once the send may have reached the pump, the answer says what the pump did.
+ */
+export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Promise<Result<WriteResult<I>>> {
+  const { deps, old, check } = plan;
+  const atUtc = deps.now().toISOString();
+  const base: Omit<AuditEntry, 'outcome'> = {
+    atUtc,
+    pumpTime: old.pumpTime,
+    actor: plan.actor.username,
+    role: plan.actor.role,
+    witness: plan.witness?.username ?? null,
+    patientId: plan.patientId ?? null,
+    pumpSerial: old.serial,
+    action: plan.action,
+    libraryVersion: `${check.library.version}:${check.library.hash}`,
+  };
+  const oldValues = {
+    drug: old.drug,
+    concentration: old.concentration,
+    mode: old.mode,
+    rate: old.rate,
+    dailyDose: old.dailyDose,
+    reservoirVolume: old.reservoirVolume,
+  };
+  const refusal = refusalOf(plan);
+  if (refusal !== undefined) {
+    try {
+      deps.audit.append({
+        ...base,
+        old: oldValues,
+        new: plan.newValues,
+        acknowledgements: check.findings,
+        reason: refusal.message,
+        outcome: 'rejected',
+      });
+    } catch {
+      // Nothing was sent: the refusal stands even if it cannot be recorded.
+    }
+    return err(refusal);
+  }
+  if (plan.beforeIntent !== undefined) {
+    const ready = await plan.beforeIntent();
+    if (!ready.ok) return ready;
+  }
+
+  const ids = { sessionId: randomUUID(), transactionId: randomUUID() };
+  const intent = plan.intent(ids);
+  let sessionRow: number;
+  try {
+    sessionRow = deps.db
+      .transaction(() => {
+        const record = deps.audit.append({
+          ...base,
+          old: oldValues,
+          new: { ...plan.newValues, ...ids },
+          reason: plan.acknowledgement ?? null,
+          acknowledgements: check.verdict === 'soft' ? check.findings : null,
+          outcome: 'pending',
+        });
+        return insertSession(deps.db, {
+          sessionUuid: ids.sessionId,
+          pumpSerial: old.serial,
+          startedAt: atUtc,
+          actor: plan.actor.username,
+          witness: plan.witness?.username ?? null,
+          intentJson: JSON.stringify(intent),
+          intentAuditSeq: record.seq,
+        });
+      })
+      .immediate();
+  } catch (e) {
+    // No record, no write: nothing reaches the pump unless its intent is on disk first.
+    return err(said('STORAGE_FAILED', plan.notRecordedKey, { detail: (e as Error).message }));
+  }
+  // From here the write may reach the pump: this call owns the session until its outcome is
+  // recorded (an interrogation meanwhile must not settle it), and no failure of bookkeeping may
+  // turn the answer into "nothing was sent".
+  writingSession.begin(ids.sessionId);
+  try {
+    // The intent is on disk; a signature that cannot be written now is retried, not a reason to stop.
+    const problems = [signIfDue(deps)];
+    const sent = await guarded(() => plan.send(intent));
+    const readBack = await guarded(() => deps.link.interrogate());
+    let outcome: WriteOutcome;
+    let mismatches: NamedMessage[];
+    if (!readBack.ok) {
+      outcome = 'unconfirmed';
+      mismatches = [namedWithCause('readBackFailed', {}, readBack.error)];
+    } else {
+      mismatches = compareReadBack(intent, readBack.value);
+      // The pump does not name this write as its last transaction: its old program still runs.
+      if (readBack.value.lastTransactionId !== ids.transactionId) outcome = sent.ok ? 'unconfirmed' : 'rejected';
+      else outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
+    }
+    problems.push(
+      recordOutcome(
+        deps,
+        { id: sessionRow, uuid: ids.sessionId },
+        { ...base, atUtc: deps.now().toISOString() },
+        outcome,
+        {
+          sessionId: ids.sessionId,
+          ...plan.outcomeDetail?.(outcome, readBack, intent),
+          mismatches: mismatches.map(englishText),
+          ack: sent.ok ? 'received' : sent.error.message,
+        },
+      ),
+    );
+    const recordingProblem = problems.filter((p) => p !== undefined).join('; ');
+    return ok({ outcome, intent, mismatches, readBack, ...(recordingProblem === '' ? {} : { recordingProblem }) });
+  } finally {
+    writingSession.end(ids.sessionId);
+  }
+}
+
+/** Why a reviewed write may not be sent: a hard limit, soft findings without a reason, a witness missing. */
+function refusalOf(
+  plan: Pick<WritePlan<ProgramWrite>, 'check' | 'acknowledgement' | 'witnessNeeded' | 'witness'>,
+): AppError | undefined {
+  const { check } = plan;
+  if (check.verdict === 'hard') return hardLimitError(check.findings);
+  if (check.verdict === 'soft' && (plan.acknowledgement ?? '').trim().length < 3)
+    return said('ACKNOWLEDGEMENT_REQUIRED', 'softLimitsNeedReason', {});
+  if (plan.witnessNeeded !== undefined && plan.witness === undefined)
+    return said('WITNESS_REQUIRED', plan.witnessNeeded, {});
+  return undefined;
+}
+
+/** A link that throws instead of answering is a failed exchange, never "nothing was sent". */
+export async function guarded<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await call();
+  } catch (e) {
+    return err(said('COMMUNICATION_FAILED', 'wandFailedDuringExchange', { detail: (e as Error).message }));
+  }
+}
+
+/**
+ * A refusal at the drug library's hard limit: every hard finding in the English text, the first by
+ * its code and values (`finding.CODE`) for the UI to say in the user's language.
+ */
+export function hardLimitError(findings: readonly Finding[], field?: string): AppError {
+  const hard = findings.filter((f) => f.level === 'hard');
+  const message = hard.map((f) => f.message).join('; ');
+  const first = hard[0];
+  return first === undefined
+    ? appError('HARD_LIMIT', message, field)
+    : namedError('HARD_LIMIT', `finding.${first.code}`, { ...first.params, level: 'hard' }, message, field);
+}

@@ -15,6 +15,7 @@ import { stackCases } from './stack-cases';
 import { protocolCases } from './protocol-cases';
 import { clockCases } from './clock-cases';
 import { workerCase } from './worker-case';
+import { conformanceCases } from './conformance-cases';
 import { figures } from './figures';
 
 async function main(): Promise<void> {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   await stackCases(ctx);
   await protocolCases(ctx);
   await clockCases(ctx);
+  await conformanceCases(ctx);
   await figures(ctx);
   // Last: it ends worker threads that hold node-usb (K7, docs/testing.md); the steps it reaches are
   // printed on the console.

@@ -2,7 +2,7 @@
 // that serves the simulated wand through FunctionFS, and its reports.
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { BridgeCommand, BridgeReport } from './device-bridge';
+import type { BridgeCommand, BridgeReport } from './bridge-messages';
 import { emit, APP, Failed } from './bench-support';
 
 export class Bridge {
@@ -67,6 +67,20 @@ export class Bridge {
     const from = this.reports.length;
     this.send({ cmd: 'mode', mode });
     await this.waitFor('mode', from);
+  }
+
+  /** The pump leaves the wand's range (false) or comes back (true). */
+  async pumpInRange(inRange: boolean): Promise<void> {
+    const from = this.reports.length;
+    this.send({ cmd: 'range', inRange });
+    await this.waitFor('range', from);
+  }
+
+  /** The pump logs `count` alarm tests (to fill its event log without the wire). */
+  async logEvents(count: number): Promise<void> {
+    const from = this.reports.length;
+    this.send({ cmd: 'log', count });
+    await this.waitFor('logged', from);
   }
 
   stop(): void {

@@ -5,7 +5,8 @@
 // that unplugs the device unbinds the gadget from the UDC: the host sees a real disconnect.
 import { closeSync, openSync, read, readSync, write, writeSync } from 'node:fs';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
-import { SimulatedUsbDevice, type LinkFault } from '../../drivers/simulator/usb-device';
+import { SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
+import type { BridgeCommand, BridgeReport } from './bridge-messages';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { WAND_USB, type UsbDeviceLike } from '../../drivers/usb/types';
 import {
@@ -25,36 +26,7 @@ import {
   unplugGadget,
 } from './gadget';
 
-/** Commands from the bench. */
-export type BridgeCommand =
-  | { cmd: 'arm'; message: string; fault: LinkFault }
-  | { cmd: 'inject'; fault: LinkFault; offset?: number }
-  /** `echo`: every OUT packet is answered by `packet[0]` IN packets of 64 bytes (the raw floor). */
-  | { cmd: 'mode'; mode: 'wand' | 'echo' }
-  | { cmd: 'unplug' }
-  | { cmd: 'replug' }
-  | { cmd: 'pump' }
-  /** Time spent answering requests (the simulated wand and pump) since the last `stats`. */
-  | { cmd: 'stats' };
-
-/** Reports to the bench. */
-export type BridgeReport =
-  | { ev: 'ready' }
-  | { ev: 'ffs'; type: string; at: number }
-  | { ev: 'unplugged'; at: number }
-  | { ev: 'replugged'; at: number }
-  | { ev: 'mode'; mode: 'wand' | 'echo' }
-  | {
-      ev: 'pump';
-      lastTransactionId: string | null;
-      requests: number;
-      /** The pump's clock (ISO, UTC) and the UTC offset it runs flex steps by, as the pump holds them. */
-      pumpTime: string;
-      utcOffsetMinutes: number;
-    }
-  /** busyMs: the simulated wand's computation; answerMs: from each request's last packet to its answer's first write. */
-  | { ev: 'stats'; packets: number; busyMs: number; answerMs: number }
-  | { ev: 'error'; message: string };
+export type { BridgeCommand, BridgeReport } from './bridge-messages';
 
 const send = (r: BridgeReport): void => {
   process.send?.(r);
@@ -264,6 +236,14 @@ process.on('message', (m: BridgeCommand) => {
         pumpTime: pump.status().pumpTime,
         utcOffsetMinutes: pump.utcOffsetMinutes,
       });
+      break;
+    case 'range':
+      wand.pumpInRange = m.inRange;
+      send({ ev: 'range', inRange: m.inRange });
+      break;
+    case 'log':
+      for (let i = 0; i < m.count; i++) pump.alarmTest();
+      send({ ev: 'logged', events: pump.events.length });
       break;
     case 'stats':
       send({ ev: 'stats', packets: stats.packets, busyMs: stats.busyMs, answerMs: stats.answerMs });

@@ -1,6 +1,6 @@
 // The kernel bench's protocol cases: the driver's exchanges and its recovery from faults on the line.
 import { randomUUID } from 'node:crypto';
-import type { BridgeCommand } from './device-bridge';
+import type { BridgeCommand } from './bridge-messages';
 import { sleep, check } from './bench-support';
 import { type Context, runCase, must } from './case-runner';
 

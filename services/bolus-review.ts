@@ -22,12 +22,13 @@ import type { ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
 import { appError, err, ok, type Result } from '../core/result';
 import { massOf, volumeQ, type VolumeQ } from '../core/units';
 import { findPumpBySerial } from '../db/queries/records';
-import { confirmedBoluses, openSessions } from '../db/queries/sessions';
+import { confirmedBoluses } from '../db/queries/sessions';
 import { workstationTimeZone } from './auth/settings';
 import { batteryOf, programOfStatus, settingsOfStatus } from './program-review';
 import { reviewedOf, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
 import { said } from '../core/messages';
 import { reviewContext } from './safety-context';
+import { unresolvedSession } from './safe-write';
 
 const HOUR_MS = 3_600_000;
 
@@ -126,12 +127,8 @@ export function reviewBolus(
   status: PumpStatus,
   bolus: ClinicianBolusRequest,
 ): Result<BolusReview> {
-  const blocked = openSessions(deps.db, status.serial)[0];
-  if (blocked !== undefined) {
-    return err(
-      said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial: status.serial }),
-    );
-  }
+  const blocked = unresolvedSession(deps.db, status.serial);
+  if (blocked !== undefined) return err(blocked);
   if (status.mode === 'flex' && status.steps === undefined)
     return err(said('COMMUNICATION_FAILED', 'flexStepsNotReported', {}, 'pump'));
   const model = deps.model ?? defaultPumpModel();

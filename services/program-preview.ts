@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../core/result';
 import { dailyDoseUnit, massOf, type RateQ } from '../core/units';
 import type { Db } from '../db/connection';
 import type { PatientRow } from '../db/queries/records';
-import { openSessions } from '../db/queries/sessions';
+import { unresolvedSession } from './safe-write';
 import { reviewProgram, scheduleStepOf, type ReviewContext } from './program-review';
 import { reviewedOf } from './programming-request';
 import { said } from '../core/messages';
@@ -71,11 +71,8 @@ export interface ReviewDeps {
  * new, and the drug-library check; refused while an earlier session on this pump is unresolved.
  */
 export function previewProgram(deps: ReviewDeps, status: PumpStatus, change: ProgramChange): Result<ProgramPreview> {
-  const blocked = openSessions(deps.db, status.serial)[0];
-  if (blocked !== undefined)
-    return err(
-      said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial: status.serial }),
-    );
+  const blocked = unresolvedSession(deps.db, status.serial);
+  if (blocked !== undefined) return err(blocked);
   const settings = settingsForChange(status, deps.model, change);
   if (!settings.ok) return settings;
   const review = reviewProgram(deps.library, deps.model, status, settings.value, deps.context);

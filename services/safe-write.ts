@@ -5,6 +5,7 @@ import { englishText, namedWithCause, said, type NamedMessage } from '../core/me
 import type { ProgramWrite, PumpStatus } from '../core/pump';
 import { appError, err, namedError, ok, type AppError, type Result } from '../core/result';
 import type { AuditEntry } from '../db/audit/record';
+import type { Db } from '../db/connection';
 import { insertSession, openSessions, type SessionOutcome } from '../db/queries/sessions';
 import type { SignedInUser } from './auth/accounts';
 import { sameAsReviewed, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
@@ -38,14 +39,23 @@ export async function readForWrite(
   const read = await deps.link.interrogate();
   if (!read.ok) return read;
   const old = read.value;
-  const blocked = openSessions(deps.db, old.serial)[0];
-  if (blocked !== undefined) {
-    return err(said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial: old.serial }));
-  }
+  const blocked = unresolvedSession(deps.db, old.serial);
+  if (blocked !== undefined) return err(blocked);
   if (reviewed !== undefined && !sameAsReviewed(old, reviewed)) {
     return err(said('CONFLICT', changedKey, { serial: old.serial }));
   }
   return ok(old);
+}
+
+/**
+ * An earlier session on this pump whose outcome is not known (pending, or UNCONFIRMED) blocks every
+ * write to it, and the previews of one, until the pump is read again; undefined when none is open.
+ */
+export function unresolvedSession(db: Db, serial: string): AppError | undefined {
+  const blocked = openSessions(db, serial)[0];
+  return blocked === undefined
+    ? undefined
+    : said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial });
 }
 
 /** A write, as reviewed: who, on which pump as read, what it changes, and the safety check's verdict. */

@@ -5,11 +5,11 @@ import { openSessions, setSessionOutcome, type SessionOutcome } from '../db/quer
 import { insertFrame } from '../db/queries/clinical';
 import type { ProgrammingDeps } from './programming-request';
 
-/** Sessions a live `programPump` call is writing, by session id: from its intent to its outcome, only that call settles them. */
+/** Sessions a live `safeWrite` call (a program or a clinician bolus) is writing, by session id: from its intent to its outcome, only that call settles them. */
 const writing = new Set<string>();
-/** True while a live write path owns the session: only that call settles it. */
+/** True while a live write owns the session: only that call settles it. */
 export const isBeingWritten = (sessionId: string): boolean => writing.has(sessionId);
-/** Another write path (a clinician bolus) owns its session the same way, from its intent to its outcome. */
+/** A write (services/safe-write.ts) owns its session from its intent to its outcome. */
 export const writingSession = {
   begin: (sessionId: string): void => void writing.add(sessionId),
   end: (sessionId: string): void => void writing.delete(sessionId),

@@ -16,9 +16,8 @@ import { manualClock } from './helpers';
 /**
  * Seeded fuzzing of hostile frames through the real decoder and driver. PUMP_FUZZ_FRAMES sets the
  * number of decoder frames (default 100,000, the least a run may check: the test fails below it),
- * PUMP_FUZZ_DRIVER_FRAMES those sent through the
- * whole driver (default 2,000), PUMP_FUZZ_SEED the seed (a failure prints the seed and index to
- * replay it).
+ * PUMP_FUZZ_DRIVER_FRAMES those sent through the whole driver (default 2,000), PUMP_FUZZ_SEED the
+ * seed (a failure prints the seed and index to replay it).
  */
 const envInt = (name: string, fallback: number): number => {
   const raw = process.env[name];

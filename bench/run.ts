@@ -6,7 +6,8 @@ import { runAll } from './harness';
 import { codecBench, interrogateWandBench, programWandBench } from './wand';
 import { interrogateThroughApi } from './interrogate';
 import { webHostStart } from './web-host';
-import { auditLongTaskBench, auditRowsBench, bundleBench, ttiBench } from './renderer';
+import { bundleBench, ttiBench } from './renderer';
+import { auditLongTaskBench, auditRowsBench } from './renderer-audit-viewer';
 import { safetyCheckBench } from './safety';
 
 // `npm run bench [-- --filter TEXT] [--json FILE] [--smoke]`: each line is a figure beside a

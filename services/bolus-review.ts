@@ -23,11 +23,9 @@ import { appError, err, ok, type Result } from '../core/result';
 import { massOf, volumeQ, type VolumeQ } from '../core/units';
 import { findPumpBySerial } from '../db/queries/records';
 import { confirmedBoluses } from '../db/queries/sessions';
-import { workstationTimeZone } from './auth/settings';
 import { batteryOf, programOfStatus, settingsOfStatus } from './program-review';
-import { reviewedOf, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
+import { reviewedOf, writeReviewContext, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
 import { said } from '../core/messages';
-import { reviewContext } from './safety-context';
 import { unresolvedSession } from './safe-write';
 
 const HOUR_MS = 3_600_000;
@@ -135,12 +133,7 @@ export function reviewBolus(
   const registered = findPumpBySerial(deps.db, status.serial);
   const plan = planClinicianBolus(bolus, status.concentration, model, registered);
   if (!plan.ok) return plan;
-  const context = reviewContext(
-    { db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link },
-    deps.library,
-    model,
-    status.serial,
-  );
+  const context = writeReviewContext(deps, model, status.serial);
   const running = programOfStatus(status);
   const refilledAt = lastRefillAt(deps, status.serial);
   const checked = checkTherapy(

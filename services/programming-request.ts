@@ -10,6 +10,9 @@ import type { SessionOutcome } from '../db/queries/sessions';
 import type { PumpLink } from '../drivers/link';
 import type { FrameLog } from '../drivers/frame-log';
 import type { SignedInUser } from './auth/accounts';
+import { workstationTimeZone } from './auth/settings';
+import type { ReviewContext } from './program-review';
+import { reviewContext } from './safety-context';
 
 /** What every write to the pump needs: the store, the audit trail, the link, the library and the clock. */
 export interface ProgrammingDeps {
@@ -26,6 +29,15 @@ export interface ProgrammingDeps {
   /** Days before the forecast alarm a refill is planned (site setting). */
   marginDays?: number;
 }
+
+/** The safety check's context for a write to this pump, in the clinic's time zone (the workstation's when not given). */
+export const writeReviewContext = (deps: ProgrammingDeps, model: PumpModel, serial: string): ReviewContext =>
+  reviewContext(
+    { db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link },
+    deps.library,
+    model,
+    serial,
+  );
 
 export interface ProgramRequest {
   actor: SignedInUser;

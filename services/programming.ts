@@ -3,12 +3,16 @@ import { defaultPumpModel } from '../core/models';
 import type { ProgramWrite, PumpSettings, PumpStatus } from '../core/pump';
 import { err, ok, type Result } from '../core/result';
 import { authorize, type SignedInUser } from './auth/accounts';
-import { siteSettings, workstationTimeZone } from './auth/settings';
+import { siteSettings } from './auth/settings';
 import { clockDriftSeconds, setPumpClock } from './pump-maintenance';
 import { utcOffsetMinutes } from '../core/clock';
-import { reviewContext } from './safety-context';
 import { saidWithCause } from '../core/messages';
-import { type ProgramRequest, type ProgramResult, type ProgrammingDeps } from './programming-request';
+import {
+  writeReviewContext,
+  type ProgramRequest,
+  type ProgramResult,
+  type ProgrammingDeps,
+} from './programming-request';
 import { readForWrite, safeWrite } from './safe-write';
 
 /**
@@ -28,12 +32,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   const old = read.value;
   const s = normalised(request.settings);
   // Everything that is sent is validated: the infusion and the patient bolus settings.
-  const context = reviewContext(
-    { db: deps.db, now: deps.now, timeZone: deps.timeZone ?? workstationTimeZone(), link: deps.link },
-    deps.library,
-    model,
-    old.serial,
-  );
+  const context = writeReviewContext(deps, model, old.serial);
   const review = reviewProgram(deps.library, model, old, s, context, { bridged: request.bridge !== undefined });
   if (!review.ok) return review;
   const { check, increase } = review.value;

@@ -1,10 +1,17 @@
-import { spawnSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { SEEDED_CLINIC } from './global-setup';
 import { startBuiltWebHost, type RunningHost } from './web-host';
 
 export const PASSWORD = 'correct horse battery';
 
-/** A web host on a database seeded through the real services (users, a patient, the training pump registered). */
+/**
+ * A web host on a database seeded through the real services (users, a patient, the training pump
+ * registered): a copy of the clinic seeded once for the run (global-setup.ts), database and keys.
+ * The copy leaves out the head file, which names the seeded file's own path: the host writes the
+ * head of its copy at its first checkpoint, as for a database moved before its first use.
+ */
 export function startClinic(
   extraArgs: string[] = [],
   after?: (db: string, keys: string) => void,
@@ -13,8 +20,14 @@ export function startClinic(
   return startBuiltWebHost(
     extraArgs,
     (db, keys) => {
-      const run = spawnSync(process.execPath, ['dist/test/seed-clinic.cjs', db, keys], { encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(run.stderr);
+      const seeded = process.env[SEEDED_CLINIC];
+      if (seeded === undefined)
+        throw new Error('the clinic is seeded by test/e2e/global-setup.ts (playwright.config.ts)');
+      cpSync(join(seeded, 'programmer.sqlite'), db);
+      cpSync(join(seeded, 'keys'), keys, {
+        recursive: true,
+        filter: (source) => !/[\\/]db-[0-9a-f]+\.(head|slots)$/.test(source),
+      });
       after?.(db, keys);
     },
     clock,

@@ -11,7 +11,7 @@ import { decodeMessage } from '../../drivers/protocol/messages';
 import { trainingLink } from '../../drivers/simulator/training';
 import type { SignedInUser } from '../../services/auth/accounts';
 import { deliverBolus } from '../../services/bolus';
-import { resolveUnconfirmed } from '../../services/open-sessions';
+import { resolveUnconfirmed, settleOpenSessions } from '../../services/open-sessions';
 import { programPump } from '../../services/programming';
 import type { ProgrammingDeps } from '../../services/programming-request';
 import { manualClock, tempDir } from './helpers';
@@ -43,6 +43,8 @@ let db: Db;
 let deps: ProgrammingDeps;
 let training: ReturnType<typeof trainingLink>;
 let seen: Seen[];
+/** Run as a request that can change the pump reaches the wand, before the wand handles it. */
+let onWrite: ((type: string) => void) | undefined;
 
 beforeEach(() => {
   ({ dir, cleanup } = tempDir());
@@ -51,6 +53,7 @@ beforeEach(() => {
   const clock = manualClock();
   training = trainingLink({ clock: clock.now });
   seen = [];
+  onWrite = undefined;
   // Every request the wand receives, and for a write what was already committed to the file by then.
   const handle = training.wand.handle.bind(training.wand);
   training.wand.handle = (bytes: Uint8Array) => {
@@ -76,6 +79,7 @@ beforeEach(() => {
       }
     }
     seen.push(entry);
+    if (entry.onDisk !== undefined) onWrite?.(entry.type);
     return handle(bytes);
   };
   deps = {
@@ -115,6 +119,19 @@ describe.each(channels)('the $name goes through the one write path', ({ write, s
     for (const w of writes) expect(w.onDisk).toEqual({ session: 'pending', intent: 'pending' });
     // Read back after the write: the last request the wand saw is a status read.
     expect(seen.at(-1)?.type).toBe('READ_STATUS');
+  });
+
+  it('owns its session while it writes: the pump read meanwhile (still the old program) does not settle it', async () => {
+    const settledMeanwhile: unknown[] = [];
+    onWrite = (type) => {
+      if (type === breakOn)
+        settledMeanwhile.push(
+          ...settleOpenSessions(deps, training.pump.status(), { username: 'nurse.wang', role: 'nurse' }),
+        );
+    };
+    expect(await write()).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    expect(settledMeanwhile).toEqual([]);
+    expect(db.prepare(`SELECT outcome FROM audit_log ORDER BY seq`).pluck().all()).toEqual(['pending', 'confirmed']);
   });
 
   it('sends nothing when its intent cannot be recorded', async () => {

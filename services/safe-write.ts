@@ -17,9 +17,10 @@ import { recordOutcome, retryBookkeeping, signIfDue, writingSession } from './se
  * priming bolus both go through it, so each rule of a write is written once:
  *   readForWrite  — owed bookkeeping first, the pump read, no open session, still the reviewed program;
  *   safeWrite     — hard limit / reason / witness refused and recorded; the intent committed to the
- *                   audit trail with its session BEFORE a byte is sent; one send; read back and
- *                   compared field by field; the outcome (confirmed / rejected / UNCONFIRMED,
- *                   which blocks the pump until it is read again) recorded, bookkeeping retried.
+ *                   audit trail with its session BEFORE anything that can change the pump is
+ *                   sent; one send; read back and compared field by field; the outcome
+ *                   (confirmed / rejected / UNCONFIRMED, which blocks the pump until it is read
+ *                   again) recorded, bookkeeping retried.
  */
 
 export type WriteOutcome = Exclude<SessionOutcome, 'pending'>;
@@ -74,7 +75,7 @@ export interface WritePlan<I extends ProgramWrite> {
   acknowledgement?: string | undefined;
   /** Set when a second clinician must sign: the message that says why, when none did. */
   witnessNeeded?: 'increaseNeedsWitness' | 'changeNeedsWitness' | 'bolusNeedsWitness' | undefined;
-  /** Runs after every refusal and before the intent is recorded (a flex program sets the pump clock). */
+  /** Runs once the write has passed every refusal, before its intent is recorded (a flex program sets the pump clock). */
   beforeIntent?: () => Promise<Result<null>>;
   /** The session's intent (what read-back compares with), built on the session and transaction ids. */
   intent: (ids: { sessionId: string; transactionId: string }) => I;

@@ -5,7 +5,8 @@
 // test can see whether a thread ended with a call in flight (a thread that is ended runs no more
 // JavaScript: the call's end is never written). The interface claim is a file in that directory,
 // so a second worker thread is refused (EBUSY) while the first holds it, as usbfs refuses a second
-// process. The first thread to load the module has its first FAKE_NODE_USB_SILENT answers dropped.
+// process. The first thread to load the module has its first FAKE_NODE_USB_SILENT answers dropped,
+// and throws an uncaught error when told to (below).
 import { appendFileSync, existsSync, openSync, closeSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -110,6 +111,18 @@ class LoggedDevice {
   transferIn(endpoint: number, length: number, timeoutMs?: number) {
     return this.logged('transferIn', () => this.inner.transferIn(endpoint, length, timeoutMs));
   }
+}
+
+// In the first thread, an error nothing catches, thrown outside any request once the test creates
+// `throw-now` in FAKE_NODE_USB_DIR (as node-usb's own event handling might throw).
+if (first) {
+  const poll = setInterval(() => {
+    if (!existsSync(join(dir, 'throw-now'))) return;
+    clearInterval(poll);
+    rmSync(join(dir, 'throw-now'));
+    throw new Error('node-usb stand-in: an error outside any request');
+  }, 20);
+  poll.unref();
 }
 
 let device: LoggedDevice | undefined;

@@ -45,9 +45,7 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
   const review = reviewed.value;
   const written = await safeWrite({
     deps,
-    actor: request.actor,
-    witness: request.witness,
-    patientId: request.patientId,
+    request,
     action: 'pump.bolus',
     old: read.value,
     check: review.check,
@@ -60,7 +58,6 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
       reservoirAfter: review.reservoir.after,
       ...(review.catheterPrimed === undefined ? {} : { catheterPrimed: review.catheterPrimed }),
     },
-    acknowledgement: request.acknowledgement,
     // Every clinician bolus gives drug on top of the program: a second clinician signs, always.
     witnessNeeded: 'bolusNeedsWitness',
     // The session's intent: the program the pump runs (unchanged, read back) and the bolus on top of it.

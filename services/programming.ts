@@ -38,9 +38,7 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
   const { check, increase } = review.value;
   const written = await safeWrite({
     deps,
-    actor: request.actor,
-    witness: request.witness,
-    patientId: request.patientId,
+    request,
     action,
     old,
     check,
@@ -52,7 +50,6 @@ export async function programPump(deps: ProgrammingDeps, request: ProgramRequest
         : { reservoirVolume: { value: request.reservoirVolumeMl, unit: 'mL' } }),
       ...(request.bridge === undefined ? {} : { bridge: request.bridge }),
     },
-    acknowledgement: request.acknowledgement,
     witnessNeeded: increase
       ? 'increaseNeedsWitness'
       : request.requireWitness === true

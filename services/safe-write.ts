@@ -60,19 +60,24 @@ export function unresolvedSession(db: Db, serial: string): AppError | undefined 
 }
 
 /** A write, as reviewed: who, on which pump as read, what it changes, and the safety check's verdict. */
-export interface WritePlan<I extends ProgramWrite> {
-  deps: ProgrammingDeps;
+/** Who asks for a write, who signs as witness, for which patient, and the reason given for soft findings. */
+export interface WriteRequest {
   actor: SignedInUser;
   witness?: SignedInUser | undefined;
   patientId?: string | undefined;
+  acknowledgement?: string | undefined;
+}
+
+export interface WritePlan<I extends ProgramWrite> {
+  deps: ProgrammingDeps;
+  /** The program or bolus request: who, the witness, the patient and the reason. */
+  request: WriteRequest;
   action: 'pump.program' | 'pump.reservoir.update' | 'pump.bolus';
   /** The pump as `readForWrite` returned it. */
   old: PumpStatus;
   check: DoseCheck;
   /** What the write sets, as the audit trail records it. */
   newValues: Record<string, unknown>;
-  /** The reason given for soft findings. */
-  acknowledgement?: string | undefined;
   /** Set when a second clinician must sign: the message that says why, when none did. */
   witnessNeeded?: 'increaseNeedsWitness' | 'changeNeedsWitness' | 'bolusNeedsWitness' | undefined;
   /** Runs once the write has passed every refusal, before its intent is recorded (a flex program sets the pump clock). */
@@ -102,15 +107,15 @@ export interface WriteResult<I extends ProgramWrite> {
  * was sent; once the send may have reached the pump, the answer says what the pump did.
  */
 export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Promise<Result<WriteResult<I>>> {
-  const { deps, old, check } = plan;
+  const { deps, old, check, request } = plan;
   const atUtc = deps.now().toISOString();
   const base: Omit<AuditEntry, 'outcome'> = {
     atUtc,
     pumpTime: old.pumpTime,
-    actor: plan.actor.username,
-    role: plan.actor.role,
-    witness: plan.witness?.username ?? null,
-    patientId: plan.patientId ?? null,
+    actor: request.actor.username,
+    role: request.actor.role,
+    witness: request.witness?.username ?? null,
+    patientId: request.patientId ?? null,
     pumpSerial: old.serial,
     action: plan.action,
     libraryVersion: `${check.library.version}:${check.library.hash}`,
@@ -154,7 +159,7 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
           ...base,
           old: oldValues,
           new: { ...plan.newValues, ...ids },
-          reason: plan.acknowledgement ?? null,
+          reason: request.acknowledgement ?? null,
           acknowledgements: check.verdict === 'soft' ? check.findings : null,
           outcome: 'pending',
         });
@@ -162,8 +167,8 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
           sessionUuid: ids.sessionId,
           pumpSerial: old.serial,
           startedAt: atUtc,
-          actor: plan.actor.username,
-          witness: plan.witness?.username ?? null,
+          actor: request.actor.username,
+          witness: request.witness?.username ?? null,
           intentJson: JSON.stringify(intent),
           intentAuditSeq: record.seq,
         });
@@ -215,14 +220,12 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
 }
 
 /** Why a reviewed write may not be sent: a hard limit, soft findings without a reason, a witness missing. */
-function refusalOf(
-  plan: Pick<WritePlan<ProgramWrite>, 'check' | 'acknowledgement' | 'witnessNeeded' | 'witness'>,
-): AppError | undefined {
-  const { check } = plan;
+function refusalOf(plan: Pick<WritePlan<ProgramWrite>, 'check' | 'request' | 'witnessNeeded'>): AppError | undefined {
+  const { check, request } = plan;
   if (check.verdict === 'hard') return hardLimitError(check.findings);
-  if (check.verdict === 'soft' && (plan.acknowledgement ?? '').trim().length < 3)
+  if (check.verdict === 'soft' && (request.acknowledgement ?? '').trim().length < 3)
     return said('ACKNOWLEDGEMENT_REQUIRED', 'softLimitsNeedReason', {});
-  if (plan.witnessNeeded !== undefined && plan.witness === undefined)
+  if (plan.witnessNeeded !== undefined && request.witness === undefined)
     return said('WITNESS_REQUIRED', plan.witnessNeeded, {});
   return undefined;
 }

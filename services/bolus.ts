@@ -79,17 +79,17 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
         volumeMl: review.volume.value,
         durationMinutes: review.durationMinutes,
       }) ?? Promise.resolve(err(appError('NOT_AVAILABLE', 'this link cannot start a bolus'))),
-    outcomeDetail: (outcome, readBack, intent) => ({
+    outcomeDetail: (outcome, applied, intent) => ({
       transactionId: intent.transactionId,
-      pumpDid: pumpDidOf(outcome, readBack.ok && readBack.value.lastTransactionId === intent.transactionId),
+      pumpDid: pumpDidOf(outcome, applied),
     }),
   });
   if (!written.ok) return written;
-  const { outcome, intent, mismatches, readBack, recordingProblem } = written.value;
+  const { outcome, intent, mismatches, applied, recordingProblem } = written.value;
   return ok({
     outcome,
     sessionId: intent.sessionId,
-    pumpDid: pumpDidOf(outcome, readBack.ok && readBack.value.lastTransactionId === intent.transactionId),
+    pumpDid: pumpDidOf(outcome, applied),
     mismatches,
     review,
     ...(recordingProblem === undefined ? {} : { recordingProblem }),
@@ -97,11 +97,5 @@ export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest)
 }
 
 /** What the pump did with a bolus: started it (it names the bolus's transaction), did not, or unknown until it is read again. */
-const pumpDidOf = (outcome: BolusResult['outcome'], namesTransaction: boolean): BolusResult['pumpDid'] =>
-  outcome === 'confirmed'
-    ? 'started'
-    : outcome === 'rejected'
-      ? 'not-started'
-      : namesTransaction
-        ? 'started'
-        : 'unknown';
+const pumpDidOf = (outcome: BolusResult['outcome'], applied: boolean): BolusResult['pumpDid'] =>
+  outcome === 'confirmed' ? 'started' : outcome === 'rejected' ? 'not-started' : applied ? 'started' : 'unknown';

@@ -89,7 +89,7 @@ export interface WritePlan<I extends ProgramWrite> {
   /** Sends the intent to the pump: the only call that may change it. */
   send: (intent: I) => Promise<Result<unknown>>;
   /** More of the outcome record (first, after the session id), from what is known once it is read back. */
-  outcomeDetail?: (outcome: WriteOutcome, readBack: Result<PumpStatus>, intent: I) => Record<string, unknown>;
+  outcomeDetail?: (outcome: WriteOutcome, applied: boolean, intent: I) => Record<string, unknown>;
 }
 
 export interface WriteResult<I extends ProgramWrite> {
@@ -98,6 +98,8 @@ export interface WriteResult<I extends ProgramWrite> {
   /** Field-by-field read-back differences (empty when confirmed). */
   mismatches: NamedMessage[];
   readBack: Result<PumpStatus>;
+  /** The pump read back names this write as its last transaction: it acted on it (whatever the outcome). */
+  applied: boolean;
   /** Set when the pump was written but the bookkeeping afterwards failed; `outcome` still says what the pump did. */
   recordingProblem?: string;
 }
@@ -187,6 +189,7 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
     const problems = [signIfDue(deps)];
     const sent = await guarded(() => plan.send(intent));
     const readBack = await guarded(() => deps.link.interrogate());
+    const applied = readBack.ok && readBack.value.lastTransactionId === ids.transactionId;
     let outcome: WriteOutcome;
     let mismatches: NamedMessage[];
     if (!readBack.ok) {
@@ -195,7 +198,7 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
     } else {
       mismatches = compareReadBack(intent, readBack.value);
       // The pump does not name this write as its last transaction: its old program still runs.
-      if (readBack.value.lastTransactionId !== ids.transactionId) outcome = sent.ok ? 'unconfirmed' : 'rejected';
+      if (!applied) outcome = sent.ok ? 'unconfirmed' : 'rejected';
       else outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
     }
     problems.push(
@@ -206,14 +209,21 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
         outcome,
         {
           sessionId: ids.sessionId,
-          ...plan.outcomeDetail?.(outcome, readBack, intent),
+          ...plan.outcomeDetail?.(outcome, applied, intent),
           mismatches: mismatches.map(englishText),
           ack: sent.ok ? 'received' : sent.error.message,
         },
       ),
     );
     const recordingProblem = problems.filter((p) => p !== undefined).join('; ');
-    return ok({ outcome, intent, mismatches, readBack, ...(recordingProblem === '' ? {} : { recordingProblem }) });
+    return ok({
+      outcome,
+      intent,
+      mismatches,
+      readBack,
+      applied,
+      ...(recordingProblem === '' ? {} : { recordingProblem }),
+    });
   } finally {
     writingSession.end(ids.sessionId);
   }

@@ -1,17 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import {
-  clinicPerSpec,
-  interrogate,
-  openNav,
-  PASSWORD,
-  refillOrderStep,
-  refillSyringeDetails,
-  signIn,
-  writeOrder,
-  recordOpioidTolerance,
-} from './clinic';
-import { readStore } from './store';
+import { clinicPerSpec, interrogate, openNav, PASSWORD, recordOpioidTolerance, signIn, writeOrder } from './clinic';
+import { expectNoRefillEntries, expectRefillEntriesKept, refillUpToWithdrawn, unlockAs } from './refill-steps';
+import { storeRows } from './store-rows';
 
 // One clinic, in order: a refill interrupted by a lock, then a flagged discrepancy a physician reviews.
 test.describe.configure({ mode: 'serial' });
@@ -19,24 +10,14 @@ test.describe.configure({ mode: 'serial' });
 test.slow();
 const host = clinicPerSpec();
 
-const rows = (sql: string) => {
-  const db = readStore(host.databasePath);
-  try {
-    return db.prepare(sql).all() as Array<Record<string, unknown>>;
-  } finally {
-    db.close();
-  }
-};
+const rows = (sql: string) => storeRows(host, sql);
 
 /** Locks the workstation by hand (the idle lock calls the same), then whoever is named signs in on the lock screen. */
 async function lockAndSignIn(page: Page, username: string): Promise<void> {
   await page.locator('header').getByRole('button', { name: 'Lock' }).click();
   await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Workstation locked' })).toBeVisible();
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('form button[type="submit"]').click();
-  await expect(page.getByTestId('signed-in-user')).toBeVisible();
+  await unlockAs(page, username);
 }
 
 test('a lock mid-refill keeps every entry for the nurse who made them, and shows none to another user', async ({
@@ -44,45 +25,16 @@ test('a lock mid-refill keeps every entry for the nurse who made them, and shows
 }) => {
   await recordOpioidTolerance(page, host);
   await writeOrder(page, host, { concentration: '10', dailyDose: '3', fillVolumeMl: '20' });
-  await signIn(page, host, 'nurse.wang');
-  await openNav(page, 'Refill');
-  await refillOrderStep(page, /Morphine 10 mg\/mL — 3 mg\/day/);
-  await page.getByLabel('Concentration').fill('10');
-  await refillSyringeDetails(page, { gs1: '(17)301231(10)MOR-LOCK1', volumeMl: '20' });
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByLabel('Volume withdrawn').fill('16.1');
-  await page.getByTestId('reservoir-emptied').check();
+  await refillUpToWithdrawn(page, host, 'MOR-LOCK1');
   await expect(page.getByTestId('discrepancy')).toBeVisible();
 
   await lockAndSignIn(page, 'nurse.wang');
   // Back where she was: the refill, at the withdrawn volume, every entry as typed.
-  await expect(page.getByRole('heading', { name: 'Refill', exact: true })).toBeVisible();
-  await expect(page.getByLabel('Volume withdrawn')).toHaveValue('16.1');
-  await expect(page.getByTestId('reservoir-emptied')).toBeChecked();
-  await page.getByRole('button', { name: 'Back' }).click();
-  await expect(page.getByLabel('Lot')).toHaveValue('MOR-LOCK1');
-  await expect(page.getByLabel('Expiry')).toHaveValue('2030-12-31');
-  await expect(page.getByLabel('Concentration')).toHaveValue('10');
-  await expect(page.getByLabel('Syringe volume')).toHaveValue('20');
-  await expect(page.getByLabel('Prepared by')).toHaveValue('Pharmacist Sun');
-  await expect(page.getByLabel('Checked by')).toHaveValue('Pharmacist Zhou');
-  await page.getByRole('button', { name: 'Back' }).click();
-  await expect(page.getByRole('radio', { name: /Morphine 10 mg\/mL — 3 mg\/day/ })).toBeChecked();
-  await expect(page.getByLabel('Patient identity checked against the order (two identifiers)')).toBeChecked();
+  await expectRefillEntriesKept(page, 'MOR-LOCK1');
 
   // Someone else at the locked workstation starts afresh: nothing of hers is shown.
   await lockAndSignIn(page, 'nurse.zhao');
-  await expect(page.getByRole('heading', { name: 'Refill', exact: true })).toHaveCount(0);
-  await openNav(page, 'Refill');
-  await expect(page.getByRole('radio', { name: /Morphine 10 mg\/mL — 3 mg\/day/ })).toHaveCount(0);
-  await interrogate(page);
-  await expect(page.getByRole('radio', { name: /Morphine 10 mg\/mL — 3 mg\/day/ })).not.toBeChecked();
-  await expect(page.getByLabel('Patient identity checked against the order (two identifiers)')).not.toBeChecked();
-  await page.getByRole('radio', { name: /Morphine 10 mg\/mL — 3 mg\/day/ }).check();
-  await page.getByLabel('Patient identity checked against the order (two identifiers)').check();
-  await page.getByLabel('No signs of overdose or withdrawal').check();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await expect(page.getByLabel('Lot')).toHaveValue('');
+  await expectNoRefillEntries(page);
 });
 
 test('a lock keeps a physician’s program entries and a refill-only visit’s scan for the same user', async ({

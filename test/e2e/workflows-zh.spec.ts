@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
 import { chooseOption, clinicPerSpec, interrogate, openNav, PASSWORD, signIn, writeOrder } from './clinic';
+import { refillUpToWithdrawnZh } from './refill-steps';
 
 // Every clinical workflow once in Chinese, on its own clinic database.
 test.describe.configure({ mode: 'serial' });
@@ -40,19 +41,7 @@ test('硬限制阻止更改', async ({ page }) => {
 
 test('护士加药：偏差标记、核对人、打印报告', async ({ page }) => {
   await writeOrder(page, host, { concentration: '10', dailyDose: '4.2', fillVolumeMl: '20' }, 'zh-CN');
-  await signIn(page, host, 'nurse.wang', 'zh-CN');
-  await openNav(page, '加药');
-  await interrogate(page);
-  await page.getByRole('radio', { name: /吗啡 10 mg\/mL/ }).check();
-  await page.getByLabel('已按医嘱核对患者身份（姓名和患者编号）').check();
-  await page.getByLabel('无过量或戒断征象').check();
-  await page.getByRole('button', { name: '下一步' }).click();
-  await page.getByLabel('浓度').fill('10');
-  await page.getByLabel('标签扫描（GS1）').fill('(17)301231(10)MOR-9');
-  await page.getByLabel('注射器容量').fill('20');
-  await page.getByLabel('配制人').fill('孙药师');
-  await page.getByLabel('复核人', { exact: true }).fill('周药师');
-  await page.getByRole('button', { name: '下一步' }).click();
+  await refillUpToWithdrawnZh(page, host, 'MOR-9');
   await page.getByLabel('抽出量').fill('11');
   await page.getByTestId('reservoir-emptied').check();
   await expect(page.getByTestId('discrepancy')).toContainText('囊袋误注');

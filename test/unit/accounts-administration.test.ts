@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createUser, resetPassword, setAccountDisabled, signIn, witnessSignOff } from '../../services/auth/accounts';
-import { realPasswordCost } from '../support/password-cost';
 import { accountsFixture } from './accounts-support';
-
-// What is tested here depends on the real work factor (N = 2^17).
-realPasswordCost();
 
 const f = accountsFixture();
 

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../core/permissions';
 import { createUser, witnessSignOff } from '../../services/auth/accounts';
-import { realPasswordCost } from '../support/password-cost';
 import { accountsFixture } from './accounts-support';
-
-// What is tested here depends on the real work factor (N = 2^17).
-realPasswordCost();
 
 const f = accountsFixture();
 

@@ -1,87 +1,13 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
 import { chooseOption, clinicPerSpec, interrogate, openNav, PASSWORD, signIn, writeOrder } from './clinic';
+import { words } from './paper-audit-words';
+import { programWithWitness } from './program-steps';
 
 // The paper a clinic files, the audit trail people read, and the guards on the programming and
 // order screens: each in Chinese and in English, on one clinic database, in order.
 test.describe.configure({ mode: 'serial' });
 const host = clinicPerSpec();
-
-const words = {
-  en: {
-    programming: 'Programming',
-    refill: 'Refill',
-    patients: 'Patients',
-    audit: 'Audit trail',
-    dose: 'New daily dose (mg/day)',
-    mgPerDay: 'mg/day',
-    mcg: 'mcg',
-    witness: 'Witness user name',
-    witnessPassword: 'Witness password',
-    reason: 'Reason (recorded in the audit trail)',
-    programReport: 'Programming session report',
-    by: 'Dr Li Ming',
-    witnessName: 'Dr Chen Jing',
-    readBack: 'Confirmed',
-    phone: 'Tel. 010-8888 6666',
-    patientSearch: 'Patient name or ID',
-    search: 'Search',
-    details: 'Details',
-    dailyDose: 'Daily dose',
-    stopped: 'Stopped',
-    flex: 'Flex (periodic)',
-    drug: 'Drug',
-    pump: 'Pump',
-    daysToAlarm: 'Days to low-reservoir alarm',
-    sep: ': ',
-    back: 'Back',
-    signatures: 'Programmed by',
-    refillReport: 'Refill session report',
-    serial: 'serial no.',
-    openOrder: 'is still open',
-    baclofen: 'Baclofen',
-    morphine: 'Morphine',
-    write: 'Write order',
-    concentration: 'Concentration',
-  },
-  'zh-CN': {
-    programming: '程控',
-    refill: '加药',
-    patients: '患者',
-    audit: '审计追踪',
-    dose: '新日剂量（mg/天）',
-    mgPerDay: 'mg/天',
-    mcg: 'μg',
-    witness: '核对人用户名',
-    witnessPassword: '核对人密码',
-    reason: '理由（记录到审计追踪）',
-    programReport: '程控记录报告',
-    by: 'Dr Li Ming',
-    witnessName: 'Dr Chen Jing',
-    readBack: '已确认',
-    phone: '电话 010-8888 6666',
-    patientSearch: '患者姓名或编号',
-    search: '查询',
-    details: '详情',
-    dailyDose: '日剂量',
-    stopped: '已停止',
-    flex: '分时段可变输注',
-    drug: '药物',
-    pump: '泵',
-    daysToAlarm: '距低药量报警天数',
-    sep: '：',
-    back: '返回',
-    signatures: '程控医生',
-    refillReport: '加药记录报告',
-    serial: '序列号',
-    openOrder: '仍待执行',
-    baclofen: '巴氯芬',
-    morphine: '吗啡',
-    write: '开具医嘱',
-    concentration: '浓度',
-  },
-} as const;
-type Language = keyof typeof words;
 
 test('the administrator records the clinic’s name and phone (printed on the report and card)', async ({ page }) => {
   await signIn(page, host, 'admin');
@@ -95,24 +21,6 @@ test('the administrator records the clinic’s name and phone (printed on the re
   expect(saved.ok).toBe(true);
 });
 
-/** Dr Li changes the dose with Dr Chen as witness, from the programming screen, and reaches the outcome. */
-async function program(page: Page, w: (typeof words)[Language], dose: string) {
-  await openNav(page, w.programming);
-  await interrogate(page);
-  await page.getByLabel(w.dose).fill(dose);
-  await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toBeVisible();
-  await page.getByTestId('review-button').click();
-  const finish = page.getByTestId('finish-screen');
-  if ((await finish.getByRole('checkbox').count()) > 0) {
-    await finish.getByRole('checkbox').check();
-    await finish.getByLabel(w.reason).fill('Pain not controlled; discussed with the patient');
-  }
-  await finish.getByLabel(w.witness).fill('dr.chen');
-  await finish.getByLabel(w.witnessPassword).fill(PASSWORD);
-  await page.getByTestId('program-button').click();
-  await expect(page.getByTestId('program-outcome')).toHaveAttribute('data-outcome', 'confirmed');
-}
-
 for (const [language, dose, old] of [
   ['zh-CN', '3.3', '3 mg/天'],
   ['en', '3.6', '3.3 mg/day'],
@@ -123,7 +31,7 @@ for (const [language, dose, old] of [
     page,
   }) => {
     await signIn(page, host, 'dr.li', language);
-    await program(page, w, dose);
+    await programWithWitness(page, w, dose);
     const report = page.getByTestId('program-report');
     await expect(report).toContainText(w.programReport);
     await expect(report).toContainText('Zhang Wei');

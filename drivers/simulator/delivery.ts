@@ -82,3 +82,21 @@ export function deliveredBetween(
   }
   return total;
 }
+
+/** The boluses still running at `pumpNow`, each with only what it has left to deliver from then on. */
+export function bolusesLeft(boluses: readonly RunningBolus[], pumpNow: number): RunningBolus[] {
+  return boluses
+    .filter((b) => b.end > pumpNow)
+    .map((b) =>
+      b.start < pumpNow
+        ? {
+            ...b,
+            volumeMl: new Decimal(b.volumeMl)
+              .mul(b.end - pumpNow)
+              .div(b.end - b.start)
+              .toString(),
+            start: pumpNow,
+          }
+        : b,
+    );
+}

@@ -16,7 +16,7 @@ import {
 import { isWireUtcOffset } from '../protocol/messages';
 import { pumpModelNamed } from '../../core/models';
 import { programDailyDose } from '../therapy';
-import { basalRate, deliveredBetween, type RunningBolus } from './delivery';
+import { basalRate, bolusesLeft, deliveredBetween, type RunningBolus } from './delivery';
 
 export * from './pump-state';
 
@@ -106,21 +106,7 @@ export class SimulatedPump {
   private settle(now: Date): void {
     this.state.volumeMl = this.remaining(now).toString();
     this.state.volumeAt = now;
-    const pumpNow = this.pumpMs(now);
-    this.boluses = this.boluses
-      .filter((b) => b.end > pumpNow)
-      .map((b) =>
-        b.start < pumpNow
-          ? {
-              ...b,
-              volumeMl: new Decimal(b.volumeMl)
-                .mul(b.end - pumpNow)
-                .div(b.end - b.start)
-                .toString(),
-              start: pumpNow,
-            }
-          : b,
-      );
+    this.boluses = bolusesLeft(this.boluses, this.pumpMs(now));
   }
 
   /**

@@ -1,12 +1,4 @@
-import {
-  decodeFrame,
-  encodeFrame,
-  frameLength,
-  MAX_FRAME,
-  packetize,
-  PACKET_BYTES,
-  type Frame,
-} from '../protocol/frame';
+import { decodeFrame, encodeFrame, frameLength, packetize, PACKET_BYTES } from '../protocol/frame';
 import { MessageType } from '../protocol/messages';
 import { WAND_USB, type UsbDeviceLike, type UsbInResult } from './types';
 import {
@@ -17,40 +9,23 @@ import {
   type TransportError,
   type UsbStep,
 } from './usb-errors';
+import {
+  activeConfiguration,
+  EMPTY,
+  type Exchange,
+  ignore,
+  MAX_DRAIN_PACKETS,
+  MAX_READS,
+  MAX_STALLS,
+  TransportFailure,
+  yieldToEventLoop,
+} from './transport-bounds';
 
-export type Exchange =
-  { ok: true; frame: Frame; bytesOut: Uint8Array; bytesIn: Uint8Array } | { ok: false; error: TransportError };
-
-/** Stalls cleared per exchange before the endpoint is given up on. */
-export const MAX_STALLS = 3;
-/** Packets drained before a request: more means the wand sends without end. */
-export const MAX_DRAIN_PACKETS = 2 * Math.ceil(MAX_FRAME / PACKET_BYTES);
-/** Packets read while waiting for one answer (late answers, empty packets included). */
-export const MAX_READS = 256;
-
-/** Lets timers and I/O run between reads: a device that answers at once must not starve the event loop. */
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const ignore = (): void => undefined;
-const EMPTY = new Uint8Array(0);
+export { type Exchange, MAX_DRAIN_PACKETS, MAX_READS, MAX_STALLS } from './transport-bounds';
 
 const NOW: Promise<'timeout'> = Promise.resolve('timeout');
 /** How long a read left pending may take to end once closing (beyond its own timeout). */
 const SETTLE_MARGIN_MS = 250;
-
-class TransportFailure extends Error {
-  constructor(readonly error: TransportError) {
-    super(error.kind);
-  }
-}
-
-/** The active configuration, or undefined when the device cannot say (node-usb's getter may throw). */
-function activeConfiguration(device: UsbDeviceLike): number | undefined {
-  try {
-    return device.configuration?.configurationValue;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Frames over USB bulk transfers: one request, one response, each with a sequence number. Every

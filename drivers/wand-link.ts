@@ -11,15 +11,8 @@ import {
 import { said } from '../core/messages';
 import { err, ok, type AppError, type Result } from '../core/result';
 import type { PumpClockSetting, PumpLink } from './link';
-import {
-  fromWireStatus,
-  fromWireTime,
-  toMicroLitres,
-  toWireSettings,
-  uuidToBytes,
-  wireTime,
-  wireUtcOffset,
-} from './protocol/convert';
+import { fromWireStatus, fromWireTime, uuidToBytes, wireTime, wireUtcOffset } from './protocol/convert';
+import { bolusRequest, stageRequest } from './wand-writes';
 import { echoMismatch } from './protocol/echo';
 import {
   describeFailure,
@@ -209,32 +202,14 @@ export class WandLink implements PumpLink {
 
   /** BEGIN → STAGE → COMMIT; the pump applies the staged program at COMMIT, at most once per id. */
   async program(write: ProgramWrite): Promise<Result<{ applied: boolean }>> {
-    const settings = toWireSettings(write.settings);
-    if (!settings.ok) return settings;
-    let reservoirUl: number | null = null;
-    if (write.reservoirVolumeMl !== undefined) {
-      const ul = toMicroLitres(write.reservoirVolumeMl, 'reservoirVolumeMl');
-      if (!ul.ok) return ul;
-      reservoirUl = ul.value;
-    }
-    let bridge: { volumeUl: number; durationMin: number } | null = null;
-    if (write.bridge !== undefined) {
-      const ul = toMicroLitres(write.bridge.volumeMl, 'bridge.volumeMl');
-      if (!ul.ok) return ul;
-      const minutes = write.bridge.durationMinutes;
-      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 0xffff)
-        return err(said('INVALID_INPUT', 'bridgeDurationWhole', {}, 'bridge.durationMinutes'));
-      bridge = { volumeUl: ul.value, durationMin: minutes };
-    }
+    const stage = stageRequest(write);
+    if (!stage.ok) return stage;
     const connected = await this.connect();
     if (!connected.ok) return connected;
-    const txId = uuidToBytes(write.transactionId);
+    const txId = stage.value.txId;
     const begun = await this.call({ type: 'BEGIN_TX', txId }, 'TX_BEGUN');
     if (!begun.ok) return begun;
-    const staged = await this.call(
-      { type: 'STAGE_PROGRAM', txId, settings: settings.value, reservoirUl, bridge },
-      'STAGED',
-    );
+    const staged = await this.call(stage.value, 'STAGED');
     if (!staged.ok) return staged;
     const committed = await this.call({ type: 'COMMIT', txId }, 'COMMITTED');
     if (!committed.ok) return committed;
@@ -243,24 +218,11 @@ export class WandLink implements PumpLink {
 
   /** Starts a single, priming or bridge bolus; like a program write, at most once per transaction id. */
   async startBolus(write: BolusWrite): Promise<Result<{ applied: boolean }>> {
-    const volume = toMicroLitres(write.volumeMl, 'volumeMl');
-    if (!volume.ok) return volume;
-    if (!Number.isInteger(write.durationMinutes) || write.durationMinutes < 1 || write.durationMinutes > 0xffff) {
-      return err(said('INVALID_INPUT', 'bolusDurationWhole', {}, 'durationMinutes'));
-    }
+    const request = bolusRequest(write);
+    if (!request.ok) return request;
     const connected = await this.connect();
     if (!connected.ok) return connected;
-    const kind = ['single', 'priming', 'bridge'].indexOf(write.kind);
-    const r = await this.call(
-      {
-        type: 'START_BOLUS',
-        txId: uuidToBytes(write.transactionId),
-        kind,
-        volumeUl: volume.value,
-        durationMin: write.durationMinutes,
-      },
-      'BOLUS_STARTED',
-    );
+    const r = await this.call(request.value, 'BOLUS_STARTED');
     return r.ok ? ok({ applied: r.value.applied }) : r;
   }
 

@@ -1,10 +1,7 @@
 // The kernel bench's figures: the driver beside the raw transfer floors on the same device.
 import { randomUUID } from 'node:crypto';
-import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
-import { SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
-import { SimulatedWand } from '../../drivers/simulator/wand';
 import { WAND_USB } from '../../drivers/usb/types';
-import { WandLink } from '../../drivers/wand-link';
+import type { WandLink } from '../../drivers/wand-link';
 import { decodeFrame, encodeFrame, HEADER_BYTES, packetize, TRAILER_BYTES } from '../../drivers/protocol/frame';
 import { decodeMessage, encodeMessage } from '../../drivers/protocol/messages';
 import { uuidToBytes } from '../../drivers/protocol/convert';
@@ -13,37 +10,7 @@ import { PACKET } from './gadget';
 import { type Json, emit, check } from './bench-support';
 import { runningProgram, writeOf } from './host';
 import { type Context, runCase, must } from './case-runner';
-
-export const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
-
-/** Groups completed transfers into exchanges: [OUT packets, IN packets]. */
-export function exchangesOf(transfers: Array<'o' | 'i'>): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const t of transfers) {
-    const last = out.at(-1);
-    if (t === 'o' && (last === undefined || last[1] > 0)) out.push([1, 0]);
-    else if (t === 'o' && last !== undefined) last[0]++;
-    else if (last !== undefined) last[1]++;
-  }
-  return out;
-}
-
-/** The time within [t0, t1] during which no transfer was in flight: the host's own time. */
-export function hostTime(spans: Array<[number, number]>, t0: number, t1: number): number {
-  const sorted = [...spans].sort((x, y) => x[0] - y[0]);
-  let busy = 0;
-  let end = t0;
-  for (const [a, b] of sorted) {
-    const from = Math.max(a, end);
-    const to = Math.min(b, t1);
-    if (to > from) busy += to - from;
-    end = Math.max(end, b);
-  }
-  return t1 - t0 - busy;
-}
+import { driverCompute, exchangesOf, hostTime, median } from './figure-parts';
 
 /**
  * Each operation runs N times through the driver (device side: the simulated wand), each run
@@ -52,37 +19,6 @@ export function hostTime(spans: Array<[number, number]>, t0: number, t1: number)
  * transfer was in flight: encoding, decoding, checks, event-loop turns (driver) or loop overhead
  * (floor).
  */
-/** The simulated wand, timing its own work. */
-export class TimedWand extends SimulatedWand {
-  busyMs = 0;
-  override handle(bytes: Uint8Array): Uint8Array {
-    const t0 = performance.now();
-    try {
-      return super.handle(bytes);
-    } finally {
-      this.busyMs += performance.now() - t0;
-    }
-  }
-}
-
-/**
- * The driver's own computation per operation in this guest: the same operation through WandLink
- * on the in-memory device (answers at once, no USB), less the simulated wand's time.
- */
-export async function driverCompute(op: (link: WandLink) => Promise<void>, runs: number): Promise<number> {
-  const wand = new TimedWand(new SimulatedPump(defaultSimulatedPump(new Date())));
-  const link = new WandLink(new SimulatedUsbDevice(wand), { kind: 'usb' });
-  for (let i = 0; i < 2; i++) await op(link);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    wand.busyMs = 0;
-    const t0 = performance.now();
-    await op(link);
-    times.push(performance.now() - t0 - wand.busyMs);
-  }
-  return median(times);
-}
-
 export async function figures(ctx: Context): Promise<void> {
   const N = 21;
   const rows: Json[] = [];

@@ -10,6 +10,7 @@ import {
   refillSyringeDetails,
   writeOrder,
 } from './clinic';
+import { acknowledgeDiscrepancy } from './refill-steps';
 
 const host = clinicPerSpec();
 
@@ -36,14 +37,7 @@ test('a drug change at a refill: the physician rinses the reservoir; the old dru
   await page.getByLabel('Volume withdrawn').fill('19');
   await page.getByTestId('reservoir-emptied').check();
   // A flagged discrepancy is acknowledged before the refill can complete: what was checked, the patient's state.
-  await page
-    .getByTestId('discrepancy-ack')
-    .getByLabel('What was checked')
-    .fill('Aspirated until nothing more came; no swelling at the pocket');
-  await page
-    .getByTestId('discrepancy-ack')
-    .getByLabel('The patient’s state')
-    .fill('Alert, no signs of overdose or withdrawal');
+  await acknowledgeDiscrepancy(page);
   const next = page.getByRole('button', { name: 'Next' });
   await expect(page.getByTestId('rinse')).toContainText('Baclofen');
   await expect(next).toBeDisabled();

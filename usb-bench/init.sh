@@ -51,7 +51,7 @@ mount -t functionfs filler /dev/ffs-filler || fail "mount functionfs"
 mount -t functionfs wand /dev/ffs-wand || fail "mount functionfs"
 
 cd /app
-UV_THREADPOOL_SIZE=16 timeout 110 node bench.cjs $(sed -n 's/.*usbbench=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+UV_THREADPOOL_SIZE=16 timeout 130 node bench.cjs $(sed -n 's/.*usbbench=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
 status=$?
 # The kernel's view, kept in the console log for diagnosis when something failed.
 [ $status -ne 0 ] && dmesg | tail -n 80 | sed 's/^/dmesg: /'

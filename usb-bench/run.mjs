@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { buildAll, buildDir } from './build.mjs';
 
 const verbose = process.argv.includes('--verbose');
-const TIMEOUT_MS = Number(process.env.USB_BENCH_TIMEOUT_MS ?? 140_000);
+const TIMEOUT_MS = Number(process.env.USB_BENCH_TIMEOUT_MS ?? 160_000);
 const out = (text) => process.stdout.write(`${text}\n`);
 
 const started = Date.now();

@@ -110,6 +110,10 @@ export const serverMessages = {
   notRecordedNotSent: 'the change could not be recorded, so it was not sent to the pump (technical detail: {{detail}})',
   bolusNotRecordedNotSent:
     'the bolus could not be recorded, so it was not sent to the pump (technical detail: {{detail}})',
+  clockNotRecordedNotSent:
+    'setting the pump’s clock could not be recorded, so nothing was sent to the pump (technical detail: {{detail}})',
+  clockOutcomeNotRecorded:
+    'the pump was sent the new clock and now reads {{pumpTime}} (UTC offset {{offset}}), but this could not be recorded in the audit trail (technical detail: {{detail}}): free disk space, then read the pump',
   clockNotSetNotSent:
     'the pump’s clock had to be set to the clinic’s time before a flex program and that did not succeed ({{cause}}); the program was not sent: read the pump and set its clock',
   wandFailedDuringExchange:

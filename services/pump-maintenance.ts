@@ -21,8 +21,11 @@ export const clockDriftSeconds = (pumpTime: string, at: Date): number =>
 /**
  * Sets the pump's clock to the computer's with the clinic's UTC offset now (from the site's time
  * zone: the pump runs flex step times by clock + offset), reads it back, and records the drift
- * before and after, the time zone and the offset in the audit trail. Confirmed when the read-back
- * clock is within 2 s and the pump reports the offset sent.
+ * before and after, the time zone and the offset in the audit trail. The clock decides when flex
+ * steps run, so, as for a program, what is about to be sent is committed to the trail first
+ * (outcome pending): if it cannot be, nothing is sent. The outcome follows as its own record
+ * (`pump.clock.set.outcome`): confirmed when the read-back clock is within 2 s and the pump reports
+ * the offset sent. If that record cannot be written, the answer still says what the pump did.
  */
 export async function setPumpClock(
   deps: MaintenanceDeps,
@@ -37,26 +40,51 @@ export async function setPumpClock(
   const { timeZone } = siteSettings(deps.db);
   const time = deps.now();
   const offset = utcOffsetMinutes(time, timeZone);
+  const base = { actor: actor.username, role: actor.role, pumpSerial: before.value.serial };
+  const old = {
+    pumpTime: before.value.pumpTime,
+    driftSeconds: driftBefore,
+    utcOffsetMinutes: before.value.utcOffsetMinutes ?? null,
+  };
+  const sent = { time: time.toISOString(), timeZone, utcOffsetMinutes: offset, utcOffset: offsetText(offset) };
+  try {
+    deps.audit.append({
+      ...base,
+      atUtc: time.toISOString(),
+      pumpTime: before.value.pumpTime,
+      action: 'pump.clock.set',
+      old,
+      new: sent,
+      outcome: 'pending',
+    });
+  } catch (e) {
+    return err(said('STORAGE_FAILED', 'clockNotRecordedNotSent', { detail: (e as Error).message }));
+  }
   const set = await deps.link.setClock({ time, utcOffsetMinutes: offset });
   const after = await deps.link.interrogate();
   const driftAfter = after.ok ? clockDriftSeconds(after.value.pumpTime, deps.now()) : null;
   const offsetAfter = after.ok ? after.value.utcOffsetMinutes : undefined;
   const confirmed = set.ok && driftAfter !== null && Math.abs(driftAfter) <= 2 && offsetAfter === offset;
-  deps.audit.append({
-    atUtc: deps.now().toISOString(),
-    pumpTime: after.ok ? after.value.pumpTime : before.value.pumpTime,
-    actor: actor.username,
-    role: actor.role,
-    pumpSerial: before.value.serial,
-    action: 'pump.clock.set',
-    old: {
-      pumpTime: before.value.pumpTime,
-      driftSeconds: driftBefore,
-      utcOffsetMinutes: before.value.utcOffsetMinutes ?? null,
-    },
-    new: { driftSeconds: driftAfter, timeZone, utcOffsetMinutes: offset, utcOffset: offsetText(offset) },
-    outcome: confirmed ? 'confirmed' : set.ok ? 'unconfirmed' : 'rejected',
-  });
+  try {
+    deps.audit.append({
+      ...base,
+      atUtc: deps.now().toISOString(),
+      pumpTime: after.ok ? after.value.pumpTime : before.value.pumpTime,
+      action: 'pump.clock.set.outcome',
+      old,
+      new: { ...sent, driftSeconds: driftAfter },
+      outcome: confirmed ? 'confirmed' : set.ok ? 'unconfirmed' : 'rejected',
+    });
+  } catch (e) {
+    // The pump may have acted: the answer says what it reads now, and that the record is missing.
+    return err(
+      said('STORAGE_FAILED', 'clockOutcomeNotRecorded', {
+        pumpTime: after.ok ? after.value.pumpTime : '—',
+        offset: offsetAfter === undefined ? '—' : offsetText(offsetAfter),
+        detail: (e as Error).message,
+      }),
+    );
+  }
   if (!set.ok) return set;
   if (driftAfter === null) return err(said('COMMUNICATION_FAILED', 'clockNotReadBack', {}));
   if (offsetAfter !== offset) {

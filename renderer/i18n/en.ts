@@ -1007,6 +1007,7 @@ export const en = {
     pump_reservoir_update_outcomeNotRecorded: 'Reservoir update outcome recorded late',
     pump_register: 'Pump registered to the patient',
     pump_clock_set: 'Pump clock set',
+    pump_clock_set_outcome: 'Pump clock set: outcome (read back)',
     pump_alarmTest: 'Pump alarm tested',
     refill_record: 'Refill recorded',
     prescription_create: 'Physician’s order written',

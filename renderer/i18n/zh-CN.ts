@@ -846,6 +846,9 @@ export const zhCN: Messages = {
     bolusNotSupported: '此连接无法启动推注。未向泵发送任何指令',
     notRecordedNotSent: '此更改未能记录，因此未发送至泵（技术细节：{{detail}}）',
     bolusNotRecordedNotSent: '此次推注未能记录，因此未发送至泵（技术细节：{{detail}}）',
+    clockNotRecordedNotSent: '泵时钟校准未能记录，因此未向泵发送任何指令（技术细节：{{detail}}）',
+    clockOutcomeNotRecorded:
+      '已向泵发送新时钟，泵现读数为 {{pumpTime}}（UTC 偏移 {{offset}}），但此操作未能记入审计追踪（技术细节：{{detail}}）：请释放磁盘空间后读取泵信息',
     clockNotSetNotSent:
       '分时段可变输注程控前须将泵时钟校准为诊所时间，但校准未成功（{{cause}}）；程序未发送：请读取泵信息并校准泵时钟',
     wandFailedDuringExchange: '通信过程中程控头出错（技术细节：{{detail}}）：请读取泵信息，确认泵实际执行了什么',
@@ -1192,6 +1195,7 @@ export const zhCN: Messages = {
     pump_reservoir_update_outcomeNotRecorded: '储药囊容量更新结果补记',
     pump_register: '泵登记至患者',
     pump_clock_set: '设置泵时钟',
+    pump_clock_set_outcome: '泵时钟校准结果（回读）',
     pump_alarmTest: '泵报警测试',
     refill_record: '加药记录',
     prescription_create: '开具医嘱',

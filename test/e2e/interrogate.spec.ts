@@ -51,12 +51,14 @@ test('a nurse interrogates the simulated pump: the dashboard, and the reading on
     expect(JSON.parse(row?.status_json ?? '{}')).toMatchObject({ dailyDose: { value: '3', unit: 'mg/day' } });
     const actions = db
       .prepare(
-        `SELECT action, actor, outcome FROM audit_log WHERE action IN ('pump.interrogate', 'pump.clock.set', 'pump.alarmTest') ORDER BY seq`,
+        `SELECT action, actor, outcome FROM audit_log WHERE action IN ('pump.interrogate', 'pump.clock.set', 'pump.clock.set.outcome', 'pump.alarmTest') ORDER BY seq`,
       )
       .all();
     expect(actions).toEqual([
       { action: 'pump.interrogate', actor: 'nurse.wang', outcome: 'confirmed' },
-      { action: 'pump.clock.set', actor: 'nurse.wang', outcome: 'confirmed' },
+      // What was about to be sent is recorded before the pump is told, then what it read back.
+      { action: 'pump.clock.set', actor: 'nurse.wang', outcome: 'pending' },
+      { action: 'pump.clock.set.outcome', actor: 'nurse.wang', outcome: 'confirmed' },
       { action: 'pump.alarmTest', actor: 'nurse.wang', outcome: 'confirmed' },
     ]);
   } finally {

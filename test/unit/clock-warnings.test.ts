@@ -183,9 +183,9 @@ describe('a New York pump across 2026-03-08, through the services', () => {
     expect(again.status.rate.value).toBe('0.48'); // 08:00 on the clinic's clock and the pump's
     expect(again.clockWarnings).toEqual([]);
 
-    // Each clock set names the time zone and the offset it sent.
+    // Each clock set's outcome names the time zone and the offset it sent.
     const sets = db
-      .prepare(`SELECT old_json, new_json, outcome FROM audit_log WHERE action = 'pump.clock.set' ORDER BY seq`)
+      .prepare(`SELECT old_json, new_json, outcome FROM audit_log WHERE action = 'pump.clock.set.outcome' ORDER BY seq`)
       .all() as Array<{ old_json: string; new_json: string; outcome: string }>;
     expect(
       sets.map((r) => ({
@@ -196,12 +196,24 @@ describe('a New York pump across 2026-03-08, through the services', () => {
     ).toEqual([
       {
         old: 0,
-        new: { driftSeconds: 0, timeZone: 'America/New_York', utcOffsetMinutes: -300, utcOffset: '-05:00' },
+        new: {
+          time: '2026-03-03T15:00:00.000Z',
+          driftSeconds: 0,
+          timeZone: 'America/New_York',
+          utcOffsetMinutes: -300,
+          utcOffset: '-05:00',
+        },
         outcome: 'confirmed',
       },
       {
         old: -300,
-        new: { driftSeconds: 0, timeZone: 'America/New_York', utcOffsetMinutes: -240, utcOffset: '-04:00' },
+        new: {
+          time: '2026-03-09T12:00:00.000Z',
+          driftSeconds: 0,
+          timeZone: 'America/New_York',
+          utcOffsetMinutes: -240,
+          utcOffset: '-04:00',
+        },
         outcome: 'confirmed',
       },
     ]);

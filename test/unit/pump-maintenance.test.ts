@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../db/connection';
+import { Database, openDatabase, type Db } from '../../db/connection';
+import { decodeFrame } from '../../drivers/protocol/frame';
+import { decodeMessage } from '../../drivers/protocol/messages';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { setSetting } from '../../db/queries/users';
@@ -34,20 +36,95 @@ describe('pump clock and alarm test', () => {
     expect(clockDriftSeconds(pump.status().pumpTime, clock.now())).toBe(47); // the simulated pump runs 47 s fast
     expect(await setPumpClock(deps, admin)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await setPumpClock(deps, nurse)).toEqual({ ok: true, value: { driftBefore: 47, driftAfter: 0 } });
-    const row = db
-      .prepare(`SELECT old_json, new_json, outcome FROM audit_log WHERE action = 'pump.clock.set'`)
-      .get() as { old_json: string; new_json: string; outcome: string };
+    const rows = db
+      .prepare(
+        `SELECT action, old_json, new_json, outcome FROM audit_log WHERE action LIKE 'pump.clock.set%' ORDER BY seq`,
+      )
+      .all() as Array<{ action: string; old_json: string; new_json: string; outcome: string }>;
+    // What was about to be sent, then what the pump read back.
+    expect(rows.map((r) => [r.action, r.outcome])).toEqual([
+      ['pump.clock.set', 'pending'],
+      ['pump.clock.set.outcome', 'confirmed'],
+    ]);
     // The clinic's offset is set with the clock; the pump had none before (offset 0).
-    expect(JSON.parse(row.old_json)).toMatchObject({ driftSeconds: 47, utcOffsetMinutes: 0 });
-    expect(JSON.parse(row.new_json)).toEqual({
-      driftSeconds: 0,
+    for (const r of rows) expect(JSON.parse(r.old_json)).toMatchObject({ driftSeconds: 47, utcOffsetMinutes: 0 });
+    const sent = {
+      time: '2026-03-01T09:00:00.000Z',
       timeZone: 'Asia/Shanghai',
       utcOffsetMinutes: 480,
       utcOffset: '+08:00',
-    });
+    };
+    expect(JSON.parse(rows[0]?.new_json ?? '')).toEqual(sent);
+    expect(JSON.parse(rows[1]?.new_json ?? '')).toEqual({ ...sent, driftSeconds: 0 });
     expect(pump.status().utcOffsetMinutes).toBe(480);
-    expect(row.outcome).toBe('confirmed');
     expect(pump.events.map((e) => e.code)).toContain('CLOCK_SET');
+  });
+
+  /** A training link whose wand reports, as SET_CLOCK reaches it, the clock records another connection sees on disk. */
+  const watched = () => {
+    const clock = manualClock(new Date('2026-03-01T09:00:00Z'));
+    const training = trainingLink({ clock: clock.now });
+    const seen: Array<string[]> = [];
+    const handle = training.wand.handle.bind(training.wand);
+    training.wand.handle = (bytes: Uint8Array) => {
+      const frame = decodeFrame(bytes);
+      const decoded = frame.ok ? decodeMessage(frame.frame.type, frame.frame.payload) : undefined;
+      if (decoded?.ok === true && decoded.message.type === 'SET_CLOCK') {
+        const reader = new Database(join(dir, 'm.sqlite'), { readonly: true });
+        try {
+          seen.push(
+            reader
+              .prepare(
+                `SELECT action || ' ' || outcome FROM audit_log WHERE action LIKE 'pump.clock.set%' ORDER BY seq`,
+              )
+              .pluck()
+              .all() as string[],
+          );
+        } finally {
+          reader.close();
+        }
+      }
+      return handle(bytes);
+    };
+    setSetting(db, 'timeZone', 'Asia/Shanghai');
+    const deps = {
+      db,
+      audit: new AuditLog(db, new FileKeyStore(join(dir, 'keys'))),
+      link: training.link,
+      now: clock.now,
+    };
+    return { deps, pump: training.pump, seen };
+  };
+
+  it('commits what it is about to send before SET_CLOCK reaches the wand', async () => {
+    const { deps, seen } = watched();
+    expect(await setPumpClock(deps, nurse)).toMatchObject({ ok: true });
+    expect(seen).toEqual([['pump.clock.set pending']]);
+  });
+
+  it('sends nothing when that cannot be recorded, and says so', async () => {
+    const { deps, pump, seen } = watched();
+    db.exec(
+      `CREATE TRIGGER full_disk BEFORE INSERT ON audit_log WHEN NEW.action = 'pump.clock.set' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`,
+    );
+    expect(await setPumpClock(deps, nurse)).toMatchObject({
+      ok: false,
+      error: { code: 'STORAGE_FAILED', key: 'clockNotRecordedNotSent' },
+    });
+    expect(seen).toEqual([]);
+    expect(pump.status().utcOffsetMinutes).toBe(0);
+  });
+
+  it('says what the pump now reads when the outcome cannot be recorded after the clock was sent', async () => {
+    const { deps, pump } = watched();
+    db.exec(
+      `CREATE TRIGGER full_disk BEFORE INSERT ON audit_log WHEN NEW.action = 'pump.clock.set.outcome' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`,
+    );
+    const r = await setPumpClock(deps, nurse);
+    expect(r).toMatchObject({ ok: false, error: { code: 'STORAGE_FAILED', key: 'clockOutcomeNotRecorded' } });
+    expect(pump.status().utcOffsetMinutes).toBe(480); // the pump acted
+    expect(r.ok ? '' : r.error.message).toContain('+08:00');
+    expect(r.ok ? '' : r.error.message).toContain(pump.status().pumpTime);
   });
 
   it('runs the alarm test through the wand worker and records it', async () => {

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { clinicPerSpec, openNav, PASSWORD, signIn, writeOrder } from './clinic';
+import { clinicPerSpec, openNav, PASSWORD, recordOpioidTolerance, signIn, writeOrder } from './clinic';
 import { readStore } from './store';
 
 // One clinic, in order: each visit refills the training pump (morphine 10 mg/mL, 3 mg/day), on a
@@ -41,22 +41,6 @@ async function countTaps(page: Page): Promise<void> {
 const taps = (page: Page) => page.evaluate<number>('window.taps');
 const printed = (page: Page) => page.evaluate<number>('window.printed');
 
-/**
- * The patient takes oral morphine 90 mg/day (opioid tolerant), recorded through the page's API as a
- * nurse records it: the order for the 3 mg/day the pump already runs is then within the library.
- */
-async function recordOpioidTolerance(page: Page): Promise<void> {
-  await signIn(page, host, 'dr.li');
-  type Api = { opioids: { record: (r: unknown) => Promise<{ ok: boolean; error?: { message: string } }> } };
-  const r = await page.evaluate(async () =>
-    (globalThis as unknown as { pumpApi: Api }).pumpApi.opioids.record({
-      patientId: 1,
-      record: { kind: 'morphine/oral', dose: '90', startDate: '2026-01-01' },
-    }),
-  );
-  if (!r.ok) throw new Error(r.error?.message ?? 'the opioid was not recorded');
-}
-
 /** What the pump counts in its reservoir now (the refill preview's expected residual), read through the page's API. */
 async function expectedResidual(page: Page): Promise<string> {
   type Api = { refill: { preview: (i: unknown) => Promise<{ ok: boolean; value?: { expectedResidualMl: string } }> } };
@@ -90,7 +74,7 @@ for (const language of ['en', 'zh-CN'] as const) {
     page,
   }) => {
     const w = words[language];
-    if (language === 'en') await recordOpioidTolerance(page);
+    if (language === 'en') await recordOpioidTolerance(page, host);
     await writeOrder(page, host, { concentration: '10', dailyDose: '3', fillVolumeMl: '20' }, language);
     await signIn(page, host, 'nurse.wang', language);
     await countTaps(page);

@@ -35,11 +35,16 @@ test('the idle timeout locks the workstation mid-refill; the same nurse finds ev
   await refillUpToWithdrawn(page, host, 'MOR-IDLE1');
   await expect(page.getByTestId('discrepancy')).toBeVisible();
 
+  // The page's clock stopped, then a key pressed: her last touch is at a known instant (with the
+  // clock running, the real seconds spent waiting for the screen would count as idle too).
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+  await page.keyboard.press('Shift');
   // 59 s untouched: still hers. A minute untouched: locked, by the timer alone.
   await idle(page, 59_000);
   await expect(page.getByTestId('signed-in-user')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Workstation locked' })).toHaveCount(0);
   await idle(page, 2_000);
+  await page.clock.resume(); // the lock's own work (its request, the screen's update) runs on timers
   await expect(page.getByRole('heading', { name: 'Workstation locked' })).toBeVisible();
   await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
   await expect(page.getByLabel('Volume withdrawn')).toHaveCount(0);

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { keyOf, openDatabaseReadOnly, type Db } from './connection';
-import type { AuditKeyStore } from './audit/keys';
+import type { AuditKeyStore } from './audit/key-store';
 import { verifyAudit, type AuditVerifyReport } from './audit/verify';
 
 export interface BackupReport {

@@ -20,7 +20,8 @@ import {
   openDatabaseReadOnly,
   type Db,
 } from './connection';
-import { type DatabaseKeyFile, KeyFileError, type AuditKeyStore } from './audit/keys';
+import type { AuditKeyStore } from './audit/key-store';
+import { type DatabaseKeyFile, KeyFileError } from './audit/keys';
 import { verifyAudit, type AuditVerifyReport } from './audit/verify';
 
 export interface StoreOptions {

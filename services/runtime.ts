@@ -1,7 +1,8 @@
 import type { AppInfo } from '../core/api/contract';
 import { openDatabase, type Db } from '../db/connection';
 import { AuditLog } from '../db/audit/log';
-import { DatabaseKeyFile, FileKeyStore, type AuditKeyStore } from '../db/audit/keys';
+import type { AuditKeyStore } from '../db/audit/key-store';
+import { DatabaseKeyFile, FileKeyStore } from '../db/audit/keys';
 import { openStore } from '../db/store';
 import type { UsbDeviceSource } from '../drivers/usb/detect';
 import { WorkerLink } from '../drivers/worker/worker-link';

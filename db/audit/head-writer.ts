@@ -1,5 +1,5 @@
 import type { Db } from '../connection';
-import type { AuditKeyStore, SignedHead } from './keys';
+import type { AuditKeyStore, SignedHead } from './key-store';
 
 /**
  * Writes the signed heads of one database file outside it (the key store's head file), and

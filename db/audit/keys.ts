@@ -21,44 +21,11 @@ import {
   writeExclusive,
   writeFileDurably,
 } from './files';
+import { isSignedHead, type SignedHead, type AuditKeyStore } from './key-store';
 import { withLockFile } from './lock-file';
 
 export { KeyFileError, type KeyProtection };
 export { DatabaseKeyFile } from './database-key';
-
-/** The latest signed chain head of one database file, kept outside it. */
-export interface SignedHead {
-  databaseId: string;
-  seq: number;
-  hash: string;
-  /** Digest of the `meta` table the head was signed with (null: signed before meta was bound). */
-  metaHash: string | null;
-  mac: string;
-}
-
-/**
- * Where the checkpoint key of each database lives: outside the database, so that whoever can
- * edit the file cannot re-sign a re-computed chain. The latest signed head of each database
- * *file* (by its location) is kept beside the keys, so a truncated log (records and checkpoints
- * deleted together) or a changed database id is still detected, while a copy of the file that
- * goes on being used elsewhere keeps a head of its own.
- */
-export interface AuditKeyStore {
-  /** The key if it exists. Nothing ever creates a key as a side effect of reading one. */
-  existingKey(databaseId: string): Buffer | undefined;
-  /** Creates the key of a new database (exclusive: an existing key is returned, never replaced). */
-  createKey(databaseId: string): Buffer;
-  /** The head signed for the database file at `location`; throws KeyFileError when the file is damaged. */
-  readHead(location: string): SignedHead | undefined;
-  writeHead(location: string, head: SignedHead): void;
-  /**
-   * The same as `writeHead`, with the slow part (writing and syncing the file) off the calling
-   * thread: the promise settles once the head is durably in place (or refused as older than the
-   * stored one). Stores without it are written with `writeHead`.
-   */
-  writeHeadAsync?(location: string, head: SignedHead): Promise<void>;
-  removeHead(location: string): void;
-}
 
 /** The size of each of the two in-place slots of a head (a head with its location is far smaller). */
 const SLOT_BYTES = 2048;
@@ -281,19 +248,6 @@ export class FileKeyStore implements AuditKeyStore {
     }
   }
 }
-
-const isSignedHead = (v: unknown): v is SignedHead => {
-  if (typeof v !== 'object' || v === null) return false;
-  const h = v as Record<string, unknown>;
-  return (
-    typeof h['databaseId'] === 'string' &&
-    typeof h['seq'] === 'number' &&
-    Number.isInteger(h['seq']) &&
-    typeof h['hash'] === 'string' &&
-    typeof h['mac'] === 'string' &&
-    (h['metaHash'] === null || typeof h['metaHash'] === 'string')
-  );
-};
 
 /** A stable name for a database file's location (its real path; case-folded where the file system folds case). */
 const locationTag = (location: string): string => {

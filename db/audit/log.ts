@@ -1,6 +1,6 @@
 import type { Db } from '../connection';
 import { HeadWriter } from './head-writer';
-import type { AuditKeyStore, SignedHead } from './keys';
+import type { AuditKeyStore, SignedHead } from './key-store';
 import { databaseId, databaseLocation, digestOfMeta } from './meta';
 import { assertSafeIdentifiers, checkpointMac, genesisHash, hashRow, toRow, type AuditEntry } from './record';
 import { disagreement, owedSignature } from './trail-checks';

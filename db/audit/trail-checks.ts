@@ -1,5 +1,5 @@
 import type { Db } from '../connection';
-import type { AuditKeyStore, SignedHead } from './keys';
+import type { AuditKeyStore, SignedHead } from './key-store';
 import { checkpointMac } from './record';
 
 // What the trail must agree with before it is signed again, and what it still owes: read from

@@ -1,5 +1,6 @@
 import type { Db } from '../connection';
-import { KeyFileError, type AuditKeyStore, type SignedHead } from './keys';
+import type { AuditKeyStore, SignedHead } from './key-store';
+import { KeyFileError } from './keys';
 import { databaseId as readDatabaseId, databaseLocation, metaDigest } from './meta';
 import { AUDIT_COLUMNS, checkpointMac, genesisHash, hashRow, hashText } from './record';
 

@@ -4,7 +4,7 @@ import type { PumpStatus } from '../../core/pump';
 import { ok, type Result } from '../../core/result';
 import type { Db } from '../../db/connection';
 import type { AuditLog } from '../../db/audit/log';
-import type { AuditKeyStore } from '../../db/audit/keys';
+import type { AuditKeyStore } from '../../db/audit/key-store';
 import { findPatient, findPumpBySerial, type PatientRow } from '../../db/queries/records';
 import type { FrameLog } from '../../drivers/frame-log';
 import { witnessSignOff, type SignedInUser } from '../auth/accounts';

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { defaultLibrary } from '../../core/library/defaults';
 import type { PumpSettings } from '../../core/pump';
 import { openDatabase, type Db } from '../../db/connection';
-import { FileKeyStore, type AuditKeyStore } from '../../db/audit/keys';
+import type { AuditKeyStore } from '../../db/audit/key-store';
+import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
 import { SimulatorLink } from '../support/simulator-link';

@@ -1,5 +1,6 @@
 import type { Db } from '../connection';
 import { HeadWriter } from './head-writer';
+import { prepareLogStatements, type LogStatements } from './log-statements';
 import type { AuditKeyStore, SignedHead } from './key-store';
 import { databaseId, databaseLocation, digestOfMeta } from './meta';
 import { assertSafeIdentifiers, checkpointMac, genesisHash, hashRow, toRow, type AuditEntry } from './record';
@@ -42,20 +43,15 @@ export class AuditLog {
    * is still the last record (any other writer, or a changed tail, makes it fall back).
    */
   private last: { seq: number; hash: string } | undefined;
-  private readonly head;
+  private readonly sql: LogStatements;
   /** The head file: what was signed is written outside the database, and remembered until it is. */
   private readonly heads: HeadWriter;
-  private readonly metaRows;
   /** One record in its own write transaction, signed in that transaction when a checkpoint falls due. */
   private readonly appendTx;
   /** A caller's work in one write transaction, signed in it when a checkpoint falls due. */
   private readonly commitTx;
   /** The checkpoint row, in a savepoint: a signature that cannot be stored never undoes the records. */
   private readonly storeCheckpoint;
-  private readonly insert;
-  private readonly insertAfter;
-  private readonly insertCheckpoint;
-  private readonly lastCheckpoint;
 
   constructor(
     private readonly db: Db,
@@ -74,24 +70,8 @@ export class AuditLog {
   ) {
     this.databaseId = databaseId(db);
     this.location = options.location ?? databaseLocation(db);
-    this.head = db.prepare<[], { seq: number; hash: string }>(
-      'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
-    );
-    this.insert = db.prepare(
-      `INSERT INTO audit_log (seq, at_utc, pump_time, actor, role, witness, patient_id, pump_serial, action, old_json, new_json,
-         reason, acks_json, library_version, outcome, prev_hash, hash) VALUES (${Array(17).fill('?').join(', ')})`,
-    );
-    this.insertAfter = db.prepare(
-      `INSERT INTO audit_log (seq, at_utc, pump_time, actor, role, witness, patient_id, pump_serial, action, old_json, new_json,
-         reason, acks_json, library_version, outcome, prev_hash, hash) SELECT ${Array(17).fill('?').join(', ')}
-       WHERE EXISTS (SELECT 1 FROM audit_log WHERE seq = ? AND hash = ?) AND NOT EXISTS (SELECT 1 FROM audit_log WHERE seq > ?)`,
-    );
-    this.insertCheckpoint = db.prepare(
-      'INSERT INTO audit_checkpoints (seq, head_hash, at_utc, mac, meta_hash) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.lastCheckpoint = db.prepare<[], { seq: number }>('SELECT seq FROM audit_checkpoints ORDER BY id DESC LIMIT 1');
+    this.sql = prepareLogStatements(db);
     this.heads = new HeadWriter(db, keys, this.location);
-    this.metaRows = db.prepare('SELECT key, value FROM meta ORDER BY key');
     this.appendTx = db.transaction((entry: AuditEntry) => {
       const record = this.write(entry);
       return { record, signed: this.signDueInside() };
@@ -101,7 +81,7 @@ export class AuditLog {
       return { value, signed: this.signDueInside() };
     });
     this.storeCheckpoint = db.transaction((head: SignedHead, atUtc: string) => {
-      this.insertCheckpoint.run(head.seq, head.hash, atUtc, head.mac, head.metaHash);
+      this.sql.insertCheckpoint.run(head.seq, head.hash, atUtc, head.mac, head.metaHash);
     });
     this.establishKey();
   }
@@ -113,7 +93,7 @@ export class AuditLog {
   /** A new database (no record, no checkpoint) gets its key; an existing trail never gets one silently. */
   private establishKey(): void {
     if (this.keys.existingKey(this.databaseId) !== undefined) return;
-    const empty = this.head.get() === undefined && this.lastCheckpoint.get() === undefined;
+    const empty = this.sql.head.get() === undefined && this.sql.lastCheckpoint.get() === undefined;
     if (!empty) return;
     this.keys.createKey(this.databaseId);
     if (this.location === undefined) return;
@@ -174,7 +154,7 @@ export class AuditLog {
     if (this.dueAfter(seq, entry) !== undefined) return undefined;
     const row = toRow(seq, entry, last.hash);
     const hash = hashRow(row);
-    if (this.insertAfter.run(...row, hash, last.seq, last.hash, last.seq).changes !== 1) {
+    if (this.sql.insertAfter.run(...row, hash, last.seq, last.hash, last.seq).changes !== 1) {
       this.last = undefined;
       return undefined;
     }
@@ -202,11 +182,11 @@ export class AuditLog {
   }
 
   private write(entry: AuditEntry): { seq: number; hash: string } {
-    const last = this.head.get();
+    const last = this.sql.head.get();
     const seq = (last?.seq ?? 0) + 1;
     const row = toRow(seq, entry, last?.hash ?? genesisHash(this.databaseId));
     const hash = hashRow(row);
-    this.insert.run(...row, hash);
+    this.sql.insert.run(...row, hash);
     const due = this.dueAfter(seq, entry);
     if (due === 'session' || (due === 'count' && this.due === undefined)) this.due = due;
     return { seq, hash };
@@ -267,21 +247,21 @@ export class AuditLog {
     this.due = undefined;
     const head = this.sign();
     if (head === undefined) return undefined;
-    this.insertCheckpoint.run(head.seq, head.hash, this.now().toISOString(), head.mac, head.metaHash);
+    this.sql.insertCheckpoint.run(head.seq, head.hash, this.now().toISOString(), head.mac, head.metaHash);
     this.publish(head);
     return head;
   }
 
   /** The signed current head, or undefined (and why, in `signingProblem`) when it must not be signed. Writes nothing. */
   private sign(): SignedHead | undefined {
-    const last = this.head.get();
+    const last = this.sql.head.get();
     if (last === undefined) return undefined;
     const key = this.keys.existingKey(this.databaseId);
     if (key === undefined)
       return this.refuse('noKey', `the audit key of database ${this.databaseId} is not in the key store`);
     const changed = this.heads.changedSinceSigned();
     if (changed !== undefined) return this.refuse('trailChanged', changed);
-    const metaHash = digestOfMeta(this.metaRows);
+    const metaHash = digestOfMeta(this.sql.metaRows);
     const problem = disagreement(this.trail, key, metaHash);
     if (problem !== undefined) return this.refuse('trailChanged', problem);
     const mac = checkpointMac(key, this.databaseId, last.seq, last.hash, metaHash);

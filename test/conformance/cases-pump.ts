@@ -1,39 +1,23 @@
-// Conformance cases of the pump behind the wand: transactions and their atomicity, the replay
-// window, volumes and times on the wire, the UTC offset and flex schedule, the event log, and the
-// project's driver end to end (docs/wand-protocol.md, "Conformance").
+// Conformance cases of the pump behind the wand: the UTC offset and flex schedule, the project's
+// driver end to end, and the event log (docs/wand-protocol.md, "Conformance").
 import { randomUUID } from 'node:crypto';
-import { exactMl, toWireTime } from '../../drivers/protocol/convert';
-import { MessageType, WandErrorCode, type Message, type WireSettings } from '../../drivers/protocol/messages';
+import { toWireTime } from '../../drivers/protocol/convert';
+import { MessageType, WandErrorCode } from '../../drivers/protocol/messages';
 import { compareReadBack } from '../../services/read-back';
 import {
   anotherProgram,
   type ConformanceCase,
-  freshTx,
   openSession,
   programOf,
-  programText,
-  programTextOf,
   readStatus,
   wireSettings,
   withLink,
   withWire,
+  write,
 } from './helpers';
 import { conform, said, type Wire } from './wire';
 
-const { BAD_REQUEST, TX_MISMATCH, PUMP_REFUSED } = WandErrorCode;
-
-const stage = (txId: Uint8Array, settings: WireSettings, extra: Partial<Message> = {}): Message =>
-  ({ type: 'STAGE_PROGRAM', txId, settings, reservoirUl: null, bridge: null, ...extra }) as Message;
-
-/** BEGIN_TX, STAGE_PROGRAM, COMMIT of a fresh transaction; whether the pump applied it. */
-async function write(wire: Wire, settings: WireSettings, extra: Partial<Message> = {}): Promise<string> {
-  const tx = freshTx();
-  await wire.expect('W2', { type: 'BEGIN_TX', txId: tx.bytes }, 'TX_BEGUN');
-  await wire.expect('W2', stage(tx.bytes, settings, extra), 'STAGED');
-  const c = await wire.expect('W2', { type: 'COMMIT', txId: tx.bytes }, 'COMMITTED');
-  conform(c.applied, 'W5', () => 'a fresh transaction was answered applied=0');
-  return tx.id;
-}
+const { BAD_REQUEST } = WandErrorCode;
 
 /** A SET_CLOCK with an offset outside −720…+840, written byte for byte (the codec refuses to): ERROR 3 with its number. */
 async function offsetRefused(wire: Wire, minutes: number): Promise<void> {
@@ -59,152 +43,6 @@ const offsetFor = (time: Date, minute: number): number => {
 };
 
 export const pumpCases: ConformanceCase[] = [
-  {
-    items: ['W5', 'W6'],
-    name: 'staging changes nothing, COMMIT applies the whole program; ERROR 4 for a transaction not begun or not staged, ERROR 5 for a program the pump cannot run',
-    run: (t) =>
-      withWire(t, async (wire) => {
-        const serial = await openSession(wire);
-        const s0 = await readStatus(wire, serial);
-        const p1 = wireSettings(anotherProgram(s0.status));
-        const [t1, t2] = [freshTx(), freshTx()];
-        await wire.refused('W6', stage(t1.bytes, p1), TX_MISMATCH);
-        await wire.refused('W6', { type: 'COMMIT', txId: t1.bytes }, TX_MISMATCH);
-        await wire.expect('W2', { type: 'BEGIN_TX', txId: t1.bytes }, 'TX_BEGUN');
-        await wire.expect('W2', stage(t1.bytes, p1), 'STAGED');
-        const s1 = await readStatus(wire, serial);
-        conform(
-          programText(s1.wire) === programText(s0.wire) && s1.status.lastTransactionId === s0.status.lastTransactionId,
-          'W5',
-          () => 'staging a program changed what the pump runs',
-        );
-        // A new BEGIN_TX discards the transaction staged: its COMMIT is a mismatch, nothing applied.
-        await wire.expect('W2', { type: 'BEGIN_TX', txId: t2.bytes }, 'TX_BEGUN');
-        await wire.refused('W5', { type: 'COMMIT', txId: t1.bytes }, TX_MISMATCH);
-        conform(
-          programText((await readStatus(wire)).wire) === programText(s0.wire),
-          'W5',
-          () => 'a discarded stage ran',
-        );
-        await wire.expect('W2', stage(t2.bytes, p1), 'STAGED');
-        const c = await wire.expect('W2', { type: 'COMMIT', txId: t2.bytes }, 'COMMITTED');
-        conform(c.applied, 'W5', () => 'the COMMIT of the staged transaction was answered applied=0');
-        const s2 = await readStatus(wire, serial);
-        conform(
-          programText(s2.wire) === programTextOf(p1) && s2.status.lastTransactionId === t2.id,
-          'W5',
-          () => `after COMMIT the pump runs ${programText(s2.wire)} (last ${s2.status.lastTransactionId ?? 'none'})`,
-        );
-        const refusals: Array<[string, WireSettings]> = [
-          ['a rate above the pump model’s', { ...p1, rateUlPerDay: 100_000 }],
-          ['a stopped program with a rate', { ...p1, mode: 0, rateUlPerDay: 300 }],
-          ['flex steps not starting at 00:00', { ...p1, mode: 2, steps: [{ startMinute: 60, rateUlPerDay: 300 }] }],
-          ['steps in a continuous program', { ...p1, steps: [{ startMinute: 0, rateUlPerDay: 300 }] }],
-        ];
-        for (const [what, settings] of refusals) {
-          const tx = freshTx();
-          await wire.expect('W2', { type: 'BEGIN_TX', txId: tx.bytes }, 'TX_BEGUN');
-          const a = await wire.ask('W6', stage(tx.bytes, settings));
-          conform(
-            a.message.type === 'ERROR' && a.message.code === PUMP_REFUSED,
-            'W6',
-            () => `STAGE_PROGRAM of ${what} was answered ${said(a)}, not ERROR 5`,
-          );
-        }
-        conform(programText((await readStatus(wire)).wire) === programTextOf(p1), 'W5', () => 'a refused program ran');
-        await write(wire, wireSettings(programOf(s0.status)));
-      }),
-  },
-  {
-    items: ['W4', 'W2'],
-    name: 'volumes to the µL (reservoir set at COMMIT, a bridge bolus’s volume left) and times as UTC seconds since 2000',
-    run: (t) =>
-      withWire(t, async (wire) => {
-        const serial = await openSession(wire);
-        const s0 = await readStatus(wire, serial);
-        const reservoirUl = Math.min(17_051, s0.wire.capacityUl - 949);
-        await write(wire, wireSettings(programOf(s0.status)), { reservoirUl, bridge: { volumeUl: 5, durationMin: 1 } });
-        const s1 = await readStatus(wire, serial);
-        const got = s1.wire.reservoirUl;
-        // At most the value set; below it only by the pump's resolution and what ran since (well under 2 µL).
-        const resolution = t.reservoirResolutionUl ?? 1;
-        conform(
-          got <= reservoirUl && got > reservoirUl - resolution - 2,
-          'W4',
-          () => `the reservoir set to ${reservoirUl} µL reads ${got} µL (resolution ${resolution} µL)`,
-        );
-        conform(
-          s1.status.reservoirVolume.value === exactMl(got),
-          'W4',
-          () => `the host reads ${got} µL as ${s1.status.reservoirVolume.value} mL`,
-        );
-        const bridge = s1.wire.bridgeUl;
-        conform(
-          bridge !== null && bridge <= 5 && bridge >= 3,
-          'W4',
-          () => `a bridge of 5 µL over a minute reads ${String(bridge)} µL left`,
-        );
-        const time = toWireTime(new Date());
-        const offset = s1.wire.utcOffsetMinutes;
-        const sent = Date.now();
-        await wire.expect('W2', { type: 'SET_CLOCK', time, utcOffsetMinutes: offset }, 'CLOCK_SET');
-        const s2 = await readStatus(wire, serial);
-        const elapsed = Math.ceil((Date.now() - sent) / 1000);
-        conform(
-          s2.wire.pumpTime >= time && s2.wire.pumpTime <= time + elapsed + 1,
-          'W4',
-          () => `the clock set to ${time} s reads ${s2.wire.pumpTime} s ${elapsed} s later`,
-        );
-      }),
-  },
-  {
-    items: ['W5'],
-    name: 'replay window: a COMMIT or START_BOLUS of any of the last 64 transactions applied is answered applied=0 and changes nothing',
-    run: (t) =>
-      withWire(t, async (wire) => {
-        const serial = await openSession(wire);
-        const s0 = await readStatus(wire, serial);
-        const pA = wireSettings(anotherProgram(s0.status));
-        const a = freshTx();
-        await wire.expect('W2', { type: 'BEGIN_TX', txId: a.bytes }, 'TX_BEGUN');
-        await wire.expect('W2', stage(a.bytes, pA), 'STAGED');
-        await wire.expect('W2', { type: 'COMMIT', txId: a.bytes }, 'COMMITTED');
-        // 63 boluses after it: A is the oldest of the last 64 transactions applied.
-        const boluses = Array.from({ length: 63 }, () => freshTx());
-        for (const b of boluses) {
-          const r = await wire.expect(
-            'W2',
-            { type: 'START_BOLUS', txId: b.bytes, kind: 0, volumeUl: 1, durationMin: 1 },
-            'BOLUS_STARTED',
-          );
-          conform(r.applied, 'W5', () => 'a fresh bolus was answered applied=0');
-        }
-        const last = boluses.at(-1)?.id;
-        const replayed = await wire.expect('W5', { type: 'COMMIT', txId: a.bytes }, 'COMMITTED');
-        conform(!replayed.applied, 'W5', () => 'a COMMIT of the transaction 64 back was applied again');
-        // Staged afresh with another program, the same id is still not applied.
-        await wire.expect('W2', { type: 'BEGIN_TX', txId: a.bytes }, 'TX_BEGUN');
-        await wire.expect('W2', stage(a.bytes, wireSettings(programOf(s0.status))), 'STAGED');
-        const again = await wire.expect('W5', { type: 'COMMIT', txId: a.bytes }, 'COMMITTED');
-        conform(!again.applied, 'W5', () => 'a replayed COMMIT, staged anew, was applied');
-        for (const id of [a, boluses[0] ?? a]) {
-          const r = await wire.expect(
-            'W5',
-            { type: 'START_BOLUS', txId: id.bytes, kind: 0, volumeUl: 1, durationMin: 1 },
-            'BOLUS_STARTED',
-          );
-          conform(!r.applied, 'W5', () => `START_BOLUS of the applied ${id.id} was applied again`);
-        }
-        const s1 = await readStatus(wire, serial);
-        conform(
-          programText(s1.wire) === programTextOf(pA) && s1.status.lastTransactionId === last,
-          'W5',
-          () =>
-            `after the replays the pump runs ${programText(s1.wire)}, last ${s1.status.lastTransactionId ?? 'none'}`,
-        );
-        await write(wire, wireSettings(programOf(s0.status)));
-      }),
-  },
   {
     items: ['W11', 'W2'],
     name: 'the UTC offset of SET_CLOCK: reported in STATUS, flex steps run by clock + offset; one outside −720…+840 is ERROR 3 and changes nothing',

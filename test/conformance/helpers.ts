@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PumpSettings, PumpStatus } from '../../core/pump';
 import { fromWireStatus, toWireSettings, uuidToBytes } from '../../drivers/protocol/convert';
-import { MESSAGE_VERSION, type WireSettings, type WireStatus } from '../../drivers/protocol/messages';
+import { MESSAGE_VERSION, type Message, type WireSettings, type WireStatus } from '../../drivers/protocol/messages';
 import type { UsbDeviceLike } from '../../drivers/usb/types';
 import { WandLink } from '../../drivers/wand-link';
 import { conform, Wire } from './wire';
@@ -130,3 +130,17 @@ export const programTextOf = (s: WireSettings): string =>
     patientBolus: s.patientBolus,
     ...(s.mode === 2 ? {} : { rate: s.rateUlPerDay }),
   });
+
+/** A STAGE_PROGRAM of `settings` in transaction `txId`. */
+export const stage = (txId: Uint8Array, settings: WireSettings, extra: Partial<Message> = {}): Message =>
+  ({ type: 'STAGE_PROGRAM', txId, settings, reservoirUl: null, bridge: null, ...extra }) as Message;
+
+/** BEGIN_TX, STAGE_PROGRAM, COMMIT of a fresh transaction; whether the pump applied it. */
+export async function write(wire: Wire, settings: WireSettings, extra: Partial<Message> = {}): Promise<string> {
+  const tx = freshTx();
+  await wire.expect('W2', { type: 'BEGIN_TX', txId: tx.bytes }, 'TX_BEGUN');
+  await wire.expect('W2', stage(tx.bytes, settings, extra), 'STAGED');
+  const c = await wire.expect('W2', { type: 'COMMIT', txId: tx.bytes }, 'COMMITTED');
+  conform(c.applied, 'W5', () => 'a fresh transaction was answered applied=0');
+  return tx.id;
+}

@@ -5,13 +5,14 @@
 // (test/usb/conformance-cases.ts).
 import { exchangeCases } from './cases-exchanges';
 import { pumpCases } from './cases-pump';
+import { transactionCases } from './cases-transactions';
 import type { ConformanceCase, ConformanceTarget } from './helpers';
 
 export type { ConformanceCase, ConformanceTarget } from './helpers';
 export { Nonconformance } from './wire';
 
 /** Every case, in the order the kernel bench runs them on one wand (the event log is filled last). */
-export const conformanceCases: readonly ConformanceCase[] = [...exchangeCases, ...pumpCases];
+export const conformanceCases: readonly ConformanceCase[] = [...exchangeCases, ...transactionCases, ...pumpCases];
 
 /** Runs every case in order on one wand; the failures, each with its case's name. */
 export async function runConformance(target: ConformanceTarget): Promise<Array<{ name: string; error: string }>> {

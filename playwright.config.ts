@@ -12,7 +12,10 @@ export default defineConfig({
   globalSetup: './test/e2e/global-setup.ts',
   outputDir: 'test-results',
   fullyParallel: false,
-  workers: 1,
+  // Two spec files at a time, each with its own web host and database: most of a browser test is
+  // waiting (for the host's password checks, the simulated wand, the page). Tests within a spec
+  // run in order on their spec's host.
+  workers: 2,
   forbidOnly: true,
   retries: 0,
   timeout: 90_000,

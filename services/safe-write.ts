@@ -59,7 +59,6 @@ export function unresolvedSession(db: Db, serial: string): AppError | undefined 
     : said('PROGRAMMING_BLOCKED', 'sessionUnresolved', { session: blocked.sessionUuid, serial });
 }
 
-/** A write, as reviewed: who, on which pump as read, what it changes, and the safety check's verdict. */
 /** Who asks for a write, who signs as witness, for which patient, and the reason given for soft findings. */
 export interface WriteRequest {
   actor: SignedInUser;

@@ -152,6 +152,8 @@ export const serverMessages = {
   // Pump clock and alarm test
   clockNotSupported: 'this link cannot set the pump clock',
   clockNotReadBack: 'the clock was sent but could not be read back; interrogate the pump',
+  clockDriftAfterSet:
+    'the clock was sent, but the pump now reads {{pumpTime}}, {{drift}} s from this computer: set the pump clock again',
   clockOffsetMismatch:
     'the pump reports a UTC offset of {{after}} after it was set to {{offset}} ({{timeZone}}); set the clock again',
   alarmTestNotSupported: 'this link cannot run the alarm test',
@@ -298,6 +300,8 @@ export const serverMessages = {
     'the workstation is locked, but the lock could not be recorded in the audit trail ({{error}}): tell the administrator',
   // Read-back: what the pump reported after a write, where it differs from what was sent
   readBackFailed: 'read-back failed: {{cause}}',
+  readBackOtherPump:
+    'the wand read back pump {{read}}, not pump {{serial}} that was written: what that pump did is not known',
   readBackTransaction: 'transaction: the pump names {{applied}} as its last, {{sent}} was sent',
   readBackNoTransaction: 'transaction: the pump names none as its last, {{sent}} was sent',
   readBackDrug: 'drug: {{readDrug}} read back, {{sentDrug}} sent',

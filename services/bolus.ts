@@ -5,6 +5,7 @@ import { type ProgrammingDeps, type ReviewedProgram } from './programming-reques
 import { said, type NamedMessage } from '../core/messages';
 import { reviewBolus, type BolusIntent, type BolusReview } from './bolus-review';
 import { readForWrite, safeWrite } from './safe-write';
+import { withPumpLock } from './pump-lock';
 
 export interface BolusRequest {
   actor: SignedInUser;
@@ -34,7 +35,10 @@ export interface BolusResult {
  * cannot be confirmed is UNCONFIRMED and blocks programming of the pump until it is read again
  * (`settleOpenSessions`).
  */
-export async function deliverBolus(deps: ProgrammingDeps, request: BolusRequest): Promise<Result<BolusResult>> {
+export const deliverBolus = (deps: ProgrammingDeps, request: BolusRequest): Promise<Result<BolusResult>> =>
+  withPumpLock(deps.link, () => bolus(deps, request));
+
+async function bolus(deps: ProgrammingDeps, request: BolusRequest): Promise<Result<BolusResult>> {
   const allowed = authorize(request.actor, 'pump.program');
   if (!allowed.ok) return allowed;
   if (deps.link.startBolus === undefined) return err(said('NOT_AVAILABLE', 'bolusNotSupported', {}));

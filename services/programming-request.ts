@@ -59,6 +59,8 @@ export interface ProgramRequest {
 
 /** What the clinician saw as the old program on the Finish screen. */
 export interface ReviewedProgram {
+  /** The pump reviewed: another pump within the wand's reach is never written with its review. */
+  serial?: string | undefined;
   mode: string;
   rate: string;
   drug: string;
@@ -67,6 +69,7 @@ export interface ReviewedProgram {
 }
 
 export const reviewedOf = (status: PumpStatus): ReviewedProgram => ({
+  serial: status.serial,
   mode: status.mode,
   rate: status.rate.value,
   drug: status.drug,
@@ -74,10 +77,11 @@ export const reviewedOf = (status: PumpStatus): ReviewedProgram => ({
   lastTransactionId: status.lastTransactionId,
 });
 
-/** The pump still runs the program the clinician reviewed (the same mode, rate, drug, concentration and last transaction). */
+/** The pump still runs the program the clinician reviewed (the same pump, mode, rate, drug, concentration and last transaction). */
 export const sameAsReviewed = (status: PumpStatus, reviewed: ReviewedProgram): boolean => {
   const now = reviewedOf(status);
   return (
+    (reviewed.serial === undefined || now.serial === reviewed.serial) &&
     now.mode === reviewed.mode &&
     dec(now.rate).eq(reviewed.rate) &&
     now.drug === reviewed.drug &&

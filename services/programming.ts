@@ -14,6 +14,7 @@ import {
   type ProgrammingDeps,
 } from './programming-request';
 import { readForWrite, safeWrite } from './safe-write';
+import { withPumpLock } from './pump-lock';
 
 /**
  * Programs the pump: permission, the pump read for a write and the drug-library review of the new
@@ -22,7 +23,10 @@ import { readForWrite, safeWrite } from './safe-write';
  * outcome recorded. An outcome that cannot be confirmed is UNCONFIRMED and blocks further
  * programming of that pump until `resolveUnconfirmed` settles it.
  */
-export async function programPump(deps: ProgrammingDeps, request: ProgramRequest): Promise<Result<ProgramResult>> {
+export const programPump = (deps: ProgrammingDeps, request: ProgramRequest): Promise<Result<ProgramResult>> =>
+  withPumpLock(deps.link, () => program(deps, request));
+
+async function program(deps: ProgrammingDeps, request: ProgramRequest): Promise<Result<ProgramResult>> {
   const action = request.action ?? 'pump.program';
   const allowed = authorize(request.actor, action === 'pump.program' ? 'pump.program' : 'pump.reservoir.update');
   if (!allowed.ok) return allowed;

@@ -6,6 +6,8 @@ import type { PumpLink } from '../drivers/link';
 import { authorize, type SignedInUser } from './auth/accounts';
 import { siteSettings } from './auth/settings';
 import { said } from '../core/messages';
+import { withPumpLock } from './pump-lock';
+import { unresolvedSession } from './safe-write';
 
 export interface MaintenanceDeps {
   db: Db;
@@ -27,7 +29,12 @@ export const clockDriftSeconds = (pumpTime: string, at: Date): number =>
  * (`pump.clock.set.outcome`): confirmed when the read-back clock is within 2 s and the pump reports
  * the offset sent. If that record cannot be written, the answer still says what the pump did.
  */
-export async function setPumpClock(
+export const setPumpClock = (
+  deps: MaintenanceDeps,
+  actor: SignedInUser,
+): Promise<Result<{ driftBefore: number; driftAfter: number }>> => withPumpLock(deps.link, () => setClock(deps, actor));
+
+async function setClock(
   deps: MaintenanceDeps,
   actor: SignedInUser,
 ): Promise<Result<{ driftBefore: number; driftAfter: number }>> {
@@ -36,6 +43,9 @@ export async function setPumpClock(
   if (deps.link.setClock === undefined) return err(said('COMMUNICATION_FAILED', 'clockNotSupported', {}));
   const before = await deps.link.interrogate();
   if (!before.ok) return before;
+  // The clock decides when flex steps run: like a program, it waits until an open session is settled.
+  const blocked = unresolvedSession(deps.db, before.value.serial);
+  if (blocked !== undefined) return err(blocked);
   const driftBefore = clockDriftSeconds(before.value.pumpTime, deps.now());
   const { timeZone } = siteSettings(deps.db);
   const time = deps.now();
@@ -86,7 +96,12 @@ export async function setPumpClock(
     );
   }
   if (!set.ok) return set;
-  if (driftAfter === null) return err(said('COMMUNICATION_FAILED', 'clockNotReadBack', {}));
+  if (driftAfter === null || !after.ok) return err(said('COMMUNICATION_FAILED', 'clockNotReadBack', {}));
+  if (Math.abs(driftAfter) > 2) {
+    return err(
+      said('COMMUNICATION_FAILED', 'clockDriftAfterSet', { pumpTime: after.value.pumpTime, drift: String(driftAfter) }),
+    );
+  }
   if (offsetAfter !== offset) {
     return err(
       said(
@@ -101,7 +116,10 @@ export async function setPumpClock(
 }
 
 /** The pump plays its alarm tones so the patient learns them; recorded in the audit trail. */
-export async function runAlarmTest(deps: MaintenanceDeps, actor: SignedInUser): Promise<Result<null>> {
+export const runAlarmTest = (deps: MaintenanceDeps, actor: SignedInUser): Promise<Result<null>> =>
+  withPumpLock(deps.link, () => alarmTest(deps, actor));
+
+async function alarmTest(deps: MaintenanceDeps, actor: SignedInUser): Promise<Result<null>> {
   const allowed = authorize(actor, 'pump.alarmTest');
   if (!allowed.ok) return allowed;
   if (deps.link.alarmTest === undefined) return err(said('COMMUNICATION_FAILED', 'alarmTestNotSupported', {}));

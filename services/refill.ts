@@ -9,7 +9,8 @@ import { appError, err, ok, type Result } from '../core/result';
 import { findPatient, findPumpBySerial } from '../db/queries/records';
 import { authorize } from './auth/accounts';
 import { programPump } from './programming';
-import { type ProgrammingDeps } from './programming-request';
+import { withPumpLock } from './pump-lock';
+import { reviewedOf, type ProgrammingDeps } from './programming-request';
 import { settingsOfStatus } from './program-review';
 import { said } from '../core/messages';
 import { planForOrder, sameConcentration, type ConcentrationChange } from './refill-plan';
@@ -24,7 +25,10 @@ import { acknowledges, type RefillRequest, type RefillResult } from './refill-re
  * the fill against the capacity; then the new reservoir volume goes to the pump through the safe
  * programming path, and the refill is recorded with the session's outcome.
  */
-export async function performRefill(deps: ProgrammingDeps, request: RefillRequest): Promise<Result<RefillResult>> {
+export const performRefill = (deps: ProgrammingDeps, request: RefillRequest): Promise<Result<RefillResult>> =>
+  withPumpLock(deps.link, () => refill(deps, request));
+
+async function refill(deps: ProgrammingDeps, request: RefillRequest): Promise<Result<RefillResult>> {
   const allowed = authorize(request.nurse, 'refill.record');
   if (!allowed.ok) return allowed;
   const status = await deps.link.interrogate();
@@ -167,6 +171,8 @@ export async function performRefill(deps: ProgrammingDeps, request: RefillReques
     reservoirVolumeMl: newReservoirMl,
     acknowledgement: request.acknowledgement,
     action: change === undefined ? 'pump.reservoir.update' : 'pump.program',
+    // Everything above was decided on this reading: the write is refused if the pump changed since.
+    reviewed: reviewedOf(pump),
   });
   if (!programmed.ok) return programmed;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DoseCheck } from '../core/library/facts';
 import type { Finding } from '../core/library/findings';
-import { englishText, namedWithCause, said, type NamedMessage } from '../core/messages';
+import { englishText, named, namedWithCause, said, type NamedMessage } from '../core/messages';
 import type { ProgramWrite, PumpStatus } from '../core/pump';
 import { appError, err, namedError, ok, type AppError, type Result } from '../core/result';
 import type { AuditEntry } from '../db/audit/record';
@@ -152,10 +152,14 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
 
   const ids = { sessionId: randomUUID(), transactionId: randomUUID() };
   const intent = plan.intent(ids);
-  let sessionRow: number;
+  let sessionRow: number | AppError;
   try {
     sessionRow = deps.db
-      .transaction(() => {
+      .transaction((): number | AppError => {
+        // Checked again where it is decided: another process on this database may have opened a
+        // session on this pump since the read (in this process the pump's lock keeps them apart).
+        const blocked = unresolvedSession(deps.db, old.serial);
+        if (blocked !== undefined) return blocked;
         const record = deps.audit.append({
           ...base,
           old: oldValues,
@@ -170,7 +174,9 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
           startedAt: atUtc,
           actor: request.actor.username,
           witness: request.witness?.username ?? null,
-          intentJson: JSON.stringify(intent),
+          // With the transaction the pump named as its last before this write: the one fact that
+          // says, when it is read again, that this write was not applied.
+          intentJson: JSON.stringify({ ...intent, previousTransactionId: old.lastTransactionId }),
           intentAuditSeq: record.seq,
         });
       })
@@ -179,6 +185,7 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
     // No record, no write: nothing reaches the pump unless its intent is on disk first.
     return err(said('STORAGE_FAILED', plan.notRecordedKey, { detail: (e as Error).message }));
   }
+  if (typeof sessionRow !== 'number') return err(sessionRow);
   // From here the write may reach the pump: this call owns the session until its outcome is
   // recorded (an interrogation meanwhile must not settle it), and no failure of bookkeeping may
   // turn the answer into "nothing was sent".
@@ -188,18 +195,7 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
     const problems = [signIfDue(deps)];
     const sent = await guarded(() => plan.send(intent));
     const readBack = await guarded(() => deps.link.interrogate());
-    const applied = readBack.ok && readBack.value.lastTransactionId === ids.transactionId;
-    let outcome: WriteOutcome;
-    let mismatches: NamedMessage[];
-    if (!readBack.ok) {
-      outcome = 'unconfirmed';
-      mismatches = [namedWithCause('readBackFailed', {}, readBack.error)];
-    } else {
-      mismatches = compareReadBack(intent, readBack.value);
-      // The pump does not name this write as its last transaction: its old program still runs.
-      if (!applied) outcome = sent.ok ? 'unconfirmed' : 'rejected';
-      else outcome = mismatches.length === 0 ? 'confirmed' : 'unconfirmed';
-    }
+    const { outcome, applied, mismatches } = judge(intent, old, sent.ok, readBack);
     problems.push(
       recordOutcome(
         deps,
@@ -226,6 +222,42 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
   } finally {
     writingSession.end(ids.sessionId);
   }
+}
+
+/**
+ * What the read-back says the pump did with a write. Confirmed: the pump names the write as its
+ * last transaction and runs exactly what was sent. Rejected only when that is known: the send
+ * failed and the pump still names the transaction it named before the write. Anything else — no
+ * read-back, another pump answering, a failed send with the pump naming a third transaction, an
+ * acknowledged send the pump does not name, a program that differs — is UNCONFIRMED.
+ */
+export function judge(
+  intent: ProgramWrite,
+  old: PumpStatus,
+  sentOk: boolean,
+  readBack: Result<PumpStatus>,
+): { outcome: WriteOutcome; applied: boolean; mismatches: NamedMessage[] } {
+  if (!readBack.ok) {
+    return {
+      outcome: 'unconfirmed',
+      applied: false,
+      mismatches: [namedWithCause('readBackFailed', {}, readBack.error)],
+    };
+  }
+  const status = readBack.value;
+  if (status.serial !== old.serial) {
+    // The wand found another pump: nothing it reports says what this pump did.
+    return {
+      outcome: 'unconfirmed',
+      applied: false,
+      mismatches: [named('readBackOtherPump', { read: status.serial, serial: old.serial })],
+    };
+  }
+  const applied = status.lastTransactionId === intent.transactionId;
+  const mismatches = compareReadBack(intent, status);
+  if (applied) return { outcome: mismatches.length === 0 ? 'confirmed' : 'unconfirmed', applied, mismatches };
+  const notApplied = !sentOk && status.lastTransactionId === old.lastTransactionId;
+  return { outcome: notApplied ? 'rejected' : 'unconfirmed', applied, mismatches };
 }
 
 /** Why a reviewed write may not be sent: a hard limit, soft findings without a reason, a witness missing. */

@@ -49,6 +49,8 @@ export const ProgramPreviewSchema = z.strictObject({
   }),
   /** The reviewed old program: the write is refused if the pump no longer runs it. */
   reviewed: z.strictObject({
+    /** The pump reviewed (absent in requests from before it was sent: then not compared). */
+    serial: z.string().optional(),
     mode: z.string(),
     rate: z.string(),
     drug: z.string(),

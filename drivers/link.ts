@@ -24,6 +24,11 @@ export interface PumpLink {
   program(write: ProgramWrite): Promise<Result<{ applied: boolean }>>;
   /** Single, priming or bridge bolus, where the link supports it. */
   startBolus?(write: BolusWrite): Promise<Result<{ applied: boolean }>>;
+  /**
+   * Whether the pump applied a transaction still in its replay window (its last 64 transactions),
+   * asked without changing anything; refused when the wand finds another pump than `serial`.
+   */
+  wasApplied?(transactionId: string, serial: string): Promise<Result<boolean>>;
   /** Sets the pump's clock and the clinic's UTC offset its flex schedule runs by. */
   setClock?(clock: PumpClockSetting): Promise<Result<null>>;
   /** The pump plays its alarm tones so the patient learns them. */

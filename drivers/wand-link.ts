@@ -63,6 +63,8 @@ export class WandLink implements PumpLink {
   private readonly retries: number;
   private session: Uint8Array | null = null;
   private opened = false;
+  /** The code of the last ERROR the wand answered (read by `wasApplied`). */
+  private lastRefusal: number | undefined;
   private busyRetryMs: number;
   status: WandStatus = { state: 'disconnected', linkQuality: null, pumpSerial: null };
 
@@ -125,6 +127,7 @@ export class WandLink implements PumpLink {
   }
 
   private wandError(code: number, message: string): AppError {
+    this.lastRefusal = code;
     if (code === WandErrorCode.NO_PUMP) {
       this.status = { ...this.status, state: 'searching', pumpSerial: null };
       return said('PUMP_NOT_FOUND', 'noPumpAnswered', {});
@@ -214,6 +217,31 @@ export class WandLink implements PumpLink {
     const committed = await this.call({ type: 'COMMIT', txId }, 'COMMITTED');
     if (!committed.ok) return committed;
     return ok({ applied: committed.value.applied });
+  }
+
+  /**
+   * Whether the pump applied a transaction that is still in its replay window (its last 64): asked
+   * with a COMMIT naming it in a session of its own, where nothing is staged (a new session discards
+   * anything staged). The pump answers `COMMITTED applied=0` for an id in the window and ERROR 4 for
+   * one that is not (never applied, or older than the window); it never applies anything. Refused
+   * when the wand finds another pump than `serial`.
+   */
+  async wasApplied(transactionId: string, serial: string): Promise<Result<boolean>> {
+    const txId = uuidToBytes(transactionId);
+    this.session = null;
+    const connected = await this.connect();
+    if (!connected.ok) return connected;
+    if (this.status.pumpSerial !== serial)
+      return err(said('CONFLICT', 'probeOtherPump', { found: this.status.pumpSerial ?? '—', serial }));
+    this.lastRefusal = undefined;
+    const r = await this.call({ type: 'COMMIT', txId }, 'COMMITTED');
+    if (r.ok) {
+      if (!r.value.applied) return ok(true);
+      // Nothing was staged in this session: a pump that applies this COMMIT breaks the protocol.
+      return err(this.violation('it applied a COMMIT of a transaction that was not staged', 'COMMITTED.applied'));
+    }
+    if (this.lastRefusal === WandErrorCode.TX_MISMATCH) return ok(false);
+    return r;
   }
 
   /** Starts a single, priming or bridge bolus; like a program write, at most once per transaction id. */

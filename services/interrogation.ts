@@ -8,7 +8,7 @@ import type { PumpLink } from '../drivers/link';
 import { clockWarnings } from '../core/clock-warnings';
 import { siteSettings } from './auth/settings';
 import { clockDriftSeconds } from './pump-maintenance';
-import { settleOpenSessions } from './open-sessions';
+import { askAboutOpenSessions, settleOpenSessions } from './open-sessions';
 import { said } from '../core/messages';
 
 export interface InterrogationDeps {
@@ -71,8 +71,12 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
         auditSeq: seq,
       });
     });
-    // Reading the pump also settles any programming outcome left unconfirmed on it.
-    settleOpenSessions(deps, status, { username: deps.actor, role: deps.role ?? null });
+    // Reading the pump also settles any programming outcome left unconfirmed on it; where its status
+    // cannot tell (another programmer wrote since), the pump is asked. A failed question leaves the
+    // session open (and the pump blocked), never the reading unanswered.
+    const who = { username: deps.actor, role: deps.role ?? null };
+    settleOpenSessions(deps, status, who);
+    await askAboutOpenSessions(deps, status, who);
     return ok({
       id,
       recordedAt,

@@ -66,6 +66,11 @@ export class LinkManager implements PumpLink {
     return link.readEvents === undefined ? Promise.resolve(unsupported()) : link.readEvents();
   }
 
+  wasApplied(transactionId: string, serial: string): Promise<Result<boolean>> {
+    const link = this.choice.link;
+    return link.wasApplied === undefined ? Promise.resolve(unsupported()) : link.wasApplied(transactionId, serial);
+  }
+
   alarmTest(): Promise<Result<null>> {
     const link = this.choice.link;
     return link.alarmTest === undefined ? Promise.resolve(unsupported()) : link.alarmTest();

@@ -1,28 +1,32 @@
 import { englishText } from '../core/messages';
 import type { ProgramWrite, PumpStatus } from '../core/pump';
 import { ok, type Result } from '../core/result';
-import { openSessions } from '../db/queries/sessions';
+import { openSessions, type SessionRow } from '../db/queries/sessions';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { ProgrammingDeps } from './programming-request';
 import { compareReadBack } from './read-back';
 import { withPumpLock } from './pump-lock';
 import { isBeingWritten, recordOutcome, retryBookkeeping, type OutcomeDeps } from './session-outcomes';
 
+type Settled = { sessionId: string; outcome: 'confirmed' | 'rejected' };
+type Actor = { username: string; role: string | null };
+type SessionWrite = ProgramWrite & { bolus?: unknown; previousTransactionId?: string | null };
+
 /**
- * Settles every pending or UNCONFIRMED session of the pump by re-interrogating it: the pump
- * reports the last transaction it applied, so each session is either confirmed or rejected.
+ * Settles every pending or UNCONFIRMED session of the pump by reading it again (and, where its
+ * status cannot tell, asking it about the session's transaction): each is confirmed or rejected.
  */
-export async function resolveUnconfirmed(
-  deps: ProgrammingDeps,
-  actor: SignedInUser,
-): Promise<Result<Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }>>> {
+export async function resolveUnconfirmed(deps: ProgrammingDeps, actor: SignedInUser): Promise<Result<Settled[]>> {
   const allowed = authorize(actor, 'session.resolve');
   if (!allowed.ok) return allowed;
   // A write in progress on this wand finishes (and settles its own session) first.
   return withPumpLock(deps.link, async () => {
     const status = await deps.link.interrogate();
     if (!status.ok) return status;
-    return ok(settleOpenSessions(deps, status.value, { username: actor.username, role: actor.role }));
+    const who = { username: actor.username, role: actor.role };
+    const settled = settleOpenSessions(deps, status.value, who);
+    const asked = await askAboutOpenSessions(deps, status.value, who);
+    return asked.ok ? ok([...settled, ...asked.value]) : asked;
   });
 }
 
@@ -35,55 +39,95 @@ export async function resolveUnconfirmed(
  *   dose history, even when its program has changed since (an alarm stop, a bridge that ended);
  *   what differs now is recorded with it (`changedSince`).
  * - The pump still names the transaction it named just before the write: not applied — rejected.
- * - It names a third transaction (another programmer wrote to it since): whether this write was
- *   applied cannot be told from the pump's status, so the session stays UNCONFIRMED and the pump
- *   stays blocked until the pump is asked about that transaction (`docs/audit.md`, "Open sessions").
+ * - It names a third transaction (another programmer wrote to it since): its status cannot tell;
+ *   the session stays open for `askAboutOpenSessions`.
  */
 export function settleOpenSessions(
   deps: OutcomeDeps & { now: () => Date },
   status: PumpStatus,
-  actor: { username: string; role: string | null },
-): Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }> {
+  actor: Actor,
+): Settled[] {
   retryBookkeeping(deps);
-  const resolved: Array<{ sessionId: string; outcome: 'confirmed' | 'rejected' }> = [];
-  for (const session of openSessions(deps.db, status.serial)) {
-    // A session whose write is still in progress belongs to that request: its read-back decides.
-    if (isBeingWritten(session.sessionUuid)) continue;
-    const write = JSON.parse(session.intentJson) as ProgramWrite & {
-      bolus?: unknown;
-      previousTransactionId?: string | null;
-    };
+  const resolved: Settled[] = [];
+  for (const { session, write } of sessionsToSettle(deps, status.serial)) {
     const applied = status.lastTransactionId === write.transactionId;
     // Sessions recorded before the previous transaction was kept with the intent: not applied is rejected.
     const notApplied =
       !applied &&
       (write.previousTransactionId === undefined || status.lastTransactionId === write.previousTransactionId);
     if (!applied && !notApplied) continue;
-    // Read later, the reservoir has drained and a bridge may have ended: the program fields say what changed since.
-    const changedSince = applied
-      ? compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status)
-      : [];
-    const outcome = applied ? 'confirmed' : 'rejected';
-    recordOutcome(
-      deps,
-      { id: session.id, uuid: session.sessionUuid },
-      {
-        atUtc: deps.now().toISOString(),
-        pumpTime: status.pumpTime,
-        actor: actor.username,
-        role: actor.role,
-        pumpSerial: status.serial,
-        action: write.bolus === undefined ? 'pump.program.resolve' : 'pump.bolus.resolve',
-      },
-      outcome,
-      {
-        sessionId: session.sessionUuid,
-        applied,
-        lastTransactionId: status.lastTransactionId,
-        ...(changedSince.length === 0 ? {} : { changedSince: changedSince.map(englishText) }),
-      },
-    );
-    resolved.push({ sessionId: session.sessionUuid, outcome });
+    resolved.push(record(deps, status, actor, session, write, applied, {}));
   }
   return resolved;
+}
+
+/**
+ * The sessions of the pump still open after its status was read (its last transaction is a third
+ * one): the pump is asked about each session's transaction, which it answers from its replay window
+ * without changing anything (docs/wand-protocol.md, "Asking about a transaction"). Holds the pump's
+ * lock while asking. With a link that cannot ask, the sessions stay open.
+ */
+export async function askAboutOpenSessions(
+  deps: Pick<ProgrammingDeps, 'db' | 'audit' | 'frames' | 'link' | 'now'>,
+  status: PumpStatus,
+  actor: Actor,
+): Promise<Result<Settled[]>> {
+  const ask = deps.link.wasApplied?.bind(deps.link);
+  if (ask === undefined || sessionsToSettle(deps, status.serial).length === 0) return ok([]);
+  return withPumpLock(deps.link, async () => {
+    const resolved: Settled[] = [];
+    for (const { session, write } of sessionsToSettle(deps, status.serial)) {
+      const answer = await ask(write.transactionId, status.serial);
+      if (!answer.ok) return answer;
+      resolved.push(record(deps, status, actor, session, write, answer.value, { askedPump: true }));
+    }
+    return ok(resolved);
+  });
+}
+
+/** The open sessions of a pump that no live write owns, with their intents. */
+const sessionsToSettle = (deps: Pick<OutcomeDeps, 'db'>, serial: string) =>
+  openSessions(deps.db, serial)
+    // A session whose write is still in progress belongs to that request: its read-back decides.
+    .filter((session) => !isBeingWritten(session.sessionUuid))
+    .map((session) => ({ session, write: JSON.parse(session.intentJson) as SessionWrite }));
+
+/** Records a session's outcome as the pump told it: applied is confirmed, with what has changed since. */
+function record(
+  deps: OutcomeDeps & { now: () => Date },
+  status: PumpStatus,
+  actor: Actor,
+  session: SessionRow,
+  write: SessionWrite,
+  applied: boolean,
+  more: Record<string, unknown>,
+): Settled {
+  // Read later, the reservoir has drained and a bridge may have ended: the program fields say what changed since.
+  const changedSince = applied
+    ? compareReadBack({ ...write, reservoirVolumeMl: undefined, bridge: undefined }, status).filter(
+        (m) => m.key !== 'readBackTransaction',
+      )
+    : [];
+  const outcome = applied ? 'confirmed' : 'rejected';
+  recordOutcome(
+    deps,
+    { id: session.id, uuid: session.sessionUuid },
+    {
+      atUtc: deps.now().toISOString(),
+      pumpTime: status.pumpTime,
+      actor: actor.username,
+      role: actor.role,
+      pumpSerial: status.serial,
+      action: write.bolus === undefined ? 'pump.program.resolve' : 'pump.bolus.resolve',
+    },
+    outcome,
+    {
+      sessionId: session.sessionUuid,
+      applied,
+      lastTransactionId: status.lastTransactionId,
+      ...more,
+      ...(changedSince.length === 0 ? {} : { changedSince: changedSince.map(englishText) }),
+    },
+  );
+  return { sessionId: session.sessionUuid, outcome };
 }

@@ -15,7 +15,8 @@ export interface UsbBus<D extends UsbDeviceLike> {
 }
 
 /** A link over one device (a `WandLink`). */
-export type DeviceLink = PumpLink & Required<Pick<PumpLink, 'startBolus' | 'setClock' | 'alarmTest' | 'readEvents'>>;
+export type DeviceLink = PumpLink &
+  Required<Pick<PumpLink, 'startBolus' | 'setClock' | 'alarmTest' | 'readEvents' | 'wasApplied'>>;
 
 const DISCONNECTED: WandStatus = { state: 'disconnected', linkQuality: null, pumpSerial: null };
 
@@ -182,6 +183,10 @@ export class AttachedWandLink<D extends UsbDeviceLike> implements PumpLink {
 
   alarmTest(): Promise<Result<null>> {
     return this.run((l) => l.alarmTest());
+  }
+
+  wasApplied(transactionId: string, serial: string): Promise<Result<boolean>> {
+    return this.run((l) => l.wasApplied(transactionId, serial));
   }
 
   readEvents(): Promise<Result<PumpEvent[]>> {

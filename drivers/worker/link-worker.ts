@@ -134,6 +134,14 @@ port.on('message', (request: LinkRequest) => {
           wand: link.wandStatus(),
         });
         return;
+      case 'wasApplied':
+        post({
+          id: request.id,
+          method: 'wasApplied',
+          result: (await link.wasApplied?.(request.transactionId, request.serial)) ?? unsupported(),
+          wand: link.wandStatus(),
+        });
+        return;
       case 'readEvents':
         post({
           id: request.id,

@@ -31,6 +31,7 @@ export type LinkRequest =
   | { id: number; method: 'startBolus'; write: BolusWrite }
   | { id: number; method: 'setClock'; time: string; utcOffsetMinutes: number }
   | { id: number; method: 'alarmTest' }
+  | { id: number; method: 'wasApplied'; transactionId: string; serial: string }
   | { id: number; method: 'readEvents' }
   | { id: number; method: 'close' };
 
@@ -38,6 +39,7 @@ export type LinkResponse =
   | { id: number; method: 'interrogate'; result: Result<PumpStatus>; wand: WandStatus }
   | { id: number; method: 'program' | 'startBolus'; result: Result<{ applied: boolean }>; wand: WandStatus }
   | { id: number; method: 'setClock' | 'alarmTest'; result: Result<null>; wand: WandStatus }
+  | { id: number; method: 'wasApplied'; result: Result<boolean>; wand: WandStatus }
   | { id: number; method: 'readEvents'; result: Result<PumpEvent[]>; wand: WandStatus }
   | { id: number; method: 'close'; wand: WandStatus }
   | { id: -1; method: 'status'; wand: WandStatus };

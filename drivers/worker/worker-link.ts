@@ -234,6 +234,11 @@ export class WorkerLink implements PumpLink {
     return r.method === 'readEvents' ? r.result : this.failed();
   }
 
+  async wasApplied(transactionId: string, serial: string): Promise<Result<boolean>> {
+    const r = await this.request({ method: 'wasApplied', transactionId, serial });
+    return r.method === 'wasApplied' ? r.result : this.failed();
+  }
+
   async alarmTest(): Promise<Result<null>> {
     const r = await this.request({ method: 'alarmTest' });
     return r.method === 'alarmTest' ? r.result : this.failed();

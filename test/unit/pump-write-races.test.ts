@@ -12,7 +12,8 @@ import { decodeMessage } from '../../drivers/protocol/messages';
 import { trainingLink } from '../../drivers/simulator/training';
 import type { SignedInUser } from '../../services/auth/accounts';
 import { deliverBolus } from '../../services/bolus';
-import { settleOpenSessions } from '../../services/open-sessions';
+import { askAboutOpenSessions, resolveUnconfirmed, settleOpenSessions } from '../../services/open-sessions';
+import { interrogate } from '../../services/interrogation';
 import { setPumpClock } from '../../services/pump-maintenance';
 import { programPump } from '../../services/programming';
 import { reviewedOf, type ProgrammingDeps } from '../../services/programming-request';
@@ -190,6 +191,51 @@ describe('what a read says the pump did with a write', () => {
     await unconfirmedWrite();
     const foreign = { ...training.pump.status(), lastTransactionId: randomUUID() };
     expect(settle(foreign)).toEqual([]);
+    expect(sessions()).toEqual(['unconfirmed']);
+  });
+
+  it('asked when its status cannot tell: the pump applied it (in its replay window) — confirmed, nothing changed', async () => {
+    await unconfirmedWrite();
+    // Another programmer's write since: the pump names that one as its last.
+    training.pump.apply(randomUUID(), { ...lower, rate: { value: '0.25', unit: 'mL/day' } });
+    const before = training.pump.status();
+    const r = await resolveUnconfirmed(deps, doctor);
+    expect(r).toMatchObject({ ok: true, value: [{ outcome: 'confirmed' }] });
+    expect(requests.filter((t) => t === 'COMMIT')).toHaveLength(2); // the write's, and the question
+    expect(training.pump.status()).toMatchObject({ lastTransactionId: before.lastTransactionId, rate: before.rate });
+    const detail = JSON.parse(
+      db
+        .prepare(`SELECT new_json FROM audit_log WHERE action = 'pump.program.resolve.outcome'`)
+        .pluck()
+        .get() as string,
+    ) as { applied: boolean; askedPump?: boolean };
+    expect(detail).toMatchObject({ applied: true, askedPump: true });
+    expect(confirmedPrograms(db, before.serial, '2000-01-01')).toHaveLength(1);
+  });
+
+  it('asked when its status cannot tell: a write the pump never applied — rejected, and the pump is free again', async () => {
+    training.device.armOnMessage('COMMIT', { kind: 'unplug-before-request' });
+    const r = await programPump(deps, { actor: doctor, witness: second, settings: lower });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'unconfirmed' } });
+    training.device.replug();
+    training.pump.apply(randomUUID(), { ...lower, rate: { value: '0.25', unit: 'mL/day' } });
+    const read = await interrogate({ ...deps, actor: 'nurse.wang', role: 'nurse' });
+    expect(read.ok).toBe(true);
+    expect(sessions()).toEqual(['rejected']);
+    expect(await programPump(deps, { actor: doctor, witness: second, settings: lower })).toMatchObject({
+      ok: true,
+      value: { outcome: 'confirmed' },
+    });
+  });
+
+  it('asked through a wand that now finds another pump: no answer, the session stays open', async () => {
+    await unconfirmedWrite();
+    const status = { ...training.pump.status(), lastTransactionId: randomUUID() };
+    const asked = await askAboutOpenSessions(deps, { ...status, serial: 'OTHER01' }, { username: 'x', role: null });
+    expect(asked).toMatchObject({ ok: true, value: [] }); // no open session of that pump
+    training.pump.apply(randomUUID(), lower);
+    const answer = await training.link.wasApplied(randomUUID(), 'OTHER01');
+    expect(answer).toMatchObject({ ok: false, error: { key: 'probeOtherPump' } });
     expect(sessions()).toEqual(['unconfirmed']);
   });
 

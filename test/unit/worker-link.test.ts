@@ -34,6 +34,27 @@ describe('the wand in a worker thread', () => {
     }
   });
 
+  it('asks the pump about a transaction through the worker: applied, never applied, another pump', async () => {
+    const link = new WorkerLink(WORKER, { mode: 'training' });
+    try {
+      const tx = randomUUID();
+      const settings = {
+        drug: 'morphine' as const,
+        concentration: { value: '10', unit: 'mg/mL' as const },
+        mode: 'continuous' as const,
+        rate: { value: '0.33', unit: 'mL/day' as const },
+      };
+      expect(await link.program({ sessionId: 's', transactionId: tx, settings })).toMatchObject({ ok: true });
+      expect(await link.wasApplied(tx, 'SIM000123')).toEqual({ ok: true, value: true });
+      expect(await link.wasApplied(randomUUID(), 'SIM000123')).toEqual({ ok: true, value: false });
+      expect(await link.wasApplied(tx, 'OTHER01')).toMatchObject({ ok: false, error: { key: 'probeOtherPump' } });
+      // Asking changed nothing.
+      expect(await link.interrogate()).toMatchObject({ ok: true, value: { lastTransactionId: tx } });
+    } finally {
+      await link.close();
+    }
+  });
+
   it('fails a stalled request with a typed error while the host keeps running', async () => {
     const link = new WorkerLink(WORKER, { mode: 'training', stallMs: 5_000 }, 300);
     let ticks = 0;

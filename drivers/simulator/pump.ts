@@ -13,6 +13,7 @@ import {
   type SimulatedEventEntry,
   type SimulatedPumpState,
 } from './pump-state';
+import { exactMl } from '../protocol/convert';
 import { isWireUtcOffset } from '../protocol/messages';
 import { pumpModelNamed } from '../../core/models';
 import { programDailyDose } from '../therapy';
@@ -89,7 +90,7 @@ export class SimulatedPump {
     return this.utcOffsetMinutes * 60_000;
   }
 
-  /** The exact volume left now (before the pump's 0.1 mL reporting resolution). */
+  /** The exact volume left now (before the pump's 1 µL reporting resolution). */
   private remaining(now: Date): Decimal {
     if (this.motorStalled) return new Decimal(this.state.volumeMl);
     const delivered = deliveredBetween(
@@ -246,8 +247,9 @@ export class SimulatedPump {
     const rate = this.motorStalled
       ? new Decimal(0)
       : new Decimal(basalRate(settings, pumpTime.getTime() + this.localOffsetMs).toString());
-    // The pump reports volumes to 0.1 mL; rounding down never overstates what is left.
-    const reservoir = this.remaining(now).toDecimalPlaces(1, Decimal.ROUND_DOWN);
+    // The pump reports its reservoir to the µL (docs/wand-protocol.md, "volume"); rounding down
+    // never overstates what is left. The alarms follow the figure reported.
+    const reservoir = this.remaining(now).toDecimalPlaces(3, Decimal.ROUND_DOWN);
     const since = pumpTime.toISOString();
     const alarms: Alarm[] = [];
     if (reservoir.isZero()) alarms.push({ code: 'EMPTY_RESERVOIR', since });
@@ -269,7 +271,8 @@ export class SimulatedPump {
       mode: settings.mode,
       rate: { value: rate.toString(), unit: 'mL/day' },
       dailyDose: dailyDose.value,
-      reservoirVolume: { value: reservoir.toFixed(1), unit: 'mL' },
+      // Written as the host writes what the wire carries: 17.05, 17.0, never 17.050.
+      reservoirVolume: { value: exactMl(reservoir.mul(1000).toNumber()), unit: 'mL' },
       reservoirCapacity: { value: this.state.capacityMl, unit: 'mL' },
       lowReservoirAlarmVolume: { value: this.state.lowReservoirAlarmMl, unit: 'mL' },
       replaceByDate: this.state.replaceByDate,

@@ -20,11 +20,6 @@ export interface ConformanceTarget {
   pumpInRange(inRange: boolean): Promise<void>;
   /** Lets the pump log `count` more events (alarm tests) without the wire, to fill its event log past its bound. */
   logEvents(count: number): Promise<void>;
-  /**
-   * The pump's reservoir resolution in µL (docs: "reported to the µL", so 1). The simulated pump
-   * reports its reservoir rounded down to 0.1 mL (100), a known deviation (docs/wand-protocol.md).
-   */
-  reservoirResolutionUl?: number;
 }
 
 export interface ConformanceCase {

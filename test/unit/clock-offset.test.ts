@@ -80,7 +80,7 @@ describe('the simulated pump runs flex steps by its local time: UTC clock + UTC 
     expect(await link.interrogate()).toMatchObject({ ok: true, value: { rate: { value: '0.24' } } });
   });
 
-  it('delivers the day rate from 00:00 UTC: 8 hours at 2.4 mL/day leave 19.2 mL, not the 19.9 mL of a pump on UTC', async () => {
+  it('delivers the day rate from 00:00 UTC: 8 hours at 2.4 mL/day leave 19.2 mL, not the 19.92 mL of a pump on UTC', async () => {
     const beijing = setup('2026-03-02T00:00:00Z');
     expect((await beijing.link.setClock({ time: beijing.clock.now(), utcOffsetMinutes: 480 })).ok).toBe(true);
     await program(beijing.link, '0a1b2c3d-0000-4000-8000-000000000002');
@@ -98,7 +98,8 @@ describe('the simulated pump runs flex steps by its local time: UTC clock + UTC 
     utc.clock.set('2026-03-02T08:00:00Z');
     expect(await utc.link.interrogate()).toMatchObject({
       ok: true,
-      value: { utcOffsetMinutes: 0, rate: { value: '2.4' }, reservoirVolume: { value: '19.9' } },
+      // 8 h at 0.24 mL/day: 0.08 mL.
+      value: { utcOffsetMinutes: 0, rate: { value: '2.4' }, reservoirVolume: { value: '19.92' } },
     });
   });
 
@@ -111,7 +112,7 @@ describe('the simulated pump runs flex steps by its local time: UTC clock + UTC 
     expect(pump.status()).toMatchObject({
       utcOffsetMinutes: 480,
       rate: { value: '2.4' },
-      reservoirVolume: { value: '19.5' },
+      reservoirVolume: { value: '19.56' },
     });
     expect(pump.events.at(-1)).toMatchObject({
       code: 'CLOCK_SET',

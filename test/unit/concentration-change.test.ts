@@ -128,7 +128,7 @@ describe('a concentration change at a refill: same daily dose, the forced bridge
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD }); // the idle lock came down meanwhile
     const later = await value<typeof read>('pump:interrogate');
     expect(later.status.bridge?.remaining.value).toBe('0.15');
-    expect(dec(later.status.reservoirVolume.value).toString()).toBe('19.8');
+    expect(dec(later.status.reservoirVolume.value).toString()).toBe('19.85'); // 20 − 0.15, to the µL
     f.clock.advanceDays(0.6);
     await value('auth:signIn', { username: 'dr.li', password: TEST_PASSWORD });
     expect((await value<typeof read>('pump:interrogate')).status.bridge).toBeUndefined();

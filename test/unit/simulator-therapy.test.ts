@@ -33,7 +33,7 @@ describe('the simulated pump as a therapy model', () => {
     clock.advanceDays(7 * HOUR);
     expect(pump.status().rate.value).toBe('0.48');
     clock.advanceDays(17 * HOUR); // one whole day: 0.24×6/24 + 0.48×12/24 + 0.24×6/24 = 0.36 mL
-    expect(pump.status().reservoirVolume.value).toBe('19.6');
+    expect(pump.status().reservoirVolume.value).toBe('19.64');
   });
 
   it('delivers a bolus on top of the basal rate, once per transaction id', () => {
@@ -41,7 +41,7 @@ describe('the simulated pump as a therapy model', () => {
     expect(pump.startBolus({ transactionId: 'b1', kind: 'bridge', volumeMl: '0.5', durationMinutes: 600 })).toBe(true);
     expect(pump.startBolus({ transactionId: 'b1', kind: 'bridge', volumeMl: '0.5', durationMinutes: 600 })).toBe(false);
     clock.advanceDays(5 * HOUR); // half of the 10-hour bolus
-    expect(pump.status().reservoirVolume.value).toBe('19.7'); // 20 − 0.25, reported rounded down
+    expect(pump.status().reservoirVolume.value).toBe('19.75'); // 20 − 0.25, reported to the µL
     clock.advanceDays(10 * HOUR);
     expect(pump.status().reservoirVolume.value).toBe('19.5');
   });

@@ -10,7 +10,7 @@ import { SimulatedWand } from '../../drivers/simulator/wand';
 import { conformanceCases, runConformance, type ConformanceTarget } from '../conformance/suite';
 
 /** The simulated wand and pump behind the in-memory device, as a conformance target. */
-function simulator(options: { reservoirResolutionUl?: number } = {}) {
+function simulator() {
   const pump = new SimulatedPump(defaultSimulatedPump(new Date()));
   const wand = new SimulatedWand(pump);
   const device = new SimulatedUsbDevice(wand);
@@ -24,8 +24,6 @@ function simulator(options: { reservoirResolutionUl?: number } = {}) {
       for (let i = 0; i < count; i++) pump.alarmTest();
       return Promise.resolve();
     },
-    // The simulated pump reports its reservoir rounded down to 0.1 mL (docs/wand-protocol.md, "Conformance").
-    reservoirResolutionUl: options.reservoirResolutionUl ?? 100,
   };
   return { pump, wand, device, target };
 }
@@ -101,8 +99,14 @@ describe('a wand that breaks the protocol fails the suite on the item it breaks'
     expect(new Set(await failuresOf(s))).toEqual(new Set(['W11']));
   });
 
-  it('W4: the simulated pump’s reservoir rounded to 0.1 mL is not "to the µL" (its known deviation)', async () => {
-    const s = simulator({ reservoirResolutionUl: 1 });
+  it('W4: a pump that reports its reservoir rounded down to 0.1 mL, not to the µL', async () => {
+    const s = simulator();
+    rewriteAnswers(s.wand, (seq, m) => [
+      seq,
+      m.type === 'STATUS'
+        ? { ...m, status: { ...m.status, reservoirUl: m.status.reservoirUl - (m.status.reservoirUl % 100) } }
+        : m,
+    ]);
     expect(await failuresOf(s)).toEqual(['W4']);
   });
 });

@@ -13,8 +13,6 @@ export async function conformanceCases(ctx: Context): Promise<void> {
     device: () => Promise.resolve(ctx.recorder),
     pumpInRange: (inRange) => ctx.bridge.pumpInRange(inRange),
     logEvents: (count) => ctx.bridge.logEvents(count),
-    // The device side is the same simulated pump (its reservoir to 0.1 mL: docs/wand-protocol.md).
-    reservoirResolutionUl: 100,
   };
   for (const c of cases)
     await runCase(`conformance ${c.items.join(', ')}: ${c.name}`, async () => {

@@ -30,7 +30,8 @@ export const backupUsage = `pumpctl backup --db FILE --out FILE [--json]
 
 export const restoreUsage = `pumpctl restore --db FILE --from BACKUP [--json]
   Replaces the database with a verified backup (the replaced file is kept beside it), records the
-  restore in the restored trail and signs it, so that the trail verifies afterwards.`;
+  restore in the restored trail and signs it, so that the trail verifies afterwards. Programming
+  sessions made since the backup are carried over (dose history, open sessions).`;
 
 export const usersUsage = `pumpctl users unlock --db FILE --user NAME [--json]
   Lifts the sign-in lock-out of a user (e.g. the only administrator), recorded in the audit trail.

@@ -8,6 +8,7 @@ import { openDatabase, openDatabaseReadOnly } from '../../db/connection';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { verifyAudit } from '../../db/audit/verify';
+import { confirmedPrograms, insertSession, openSessions, setSessionOutcome } from '../../db/queries/sessions';
 import { tempDir } from './helpers';
 
 let dir: string;
@@ -115,6 +116,56 @@ describe('restoring a backup', () => {
     expect(run.code).toBe(5);
     expect(existsSync(live)).toBe(true);
     expect(verify(live)).toMatchObject({ status: 'intact', records: 100 });
+  });
+});
+
+describe('restoring a backup older than the last programming', () => {
+  /** A programming session as the write path records it: its intent record, then the session. */
+  const program = (file: string, uuid: string, outcome: 'confirmed' | 'unconfirmed') => {
+    const db = openDatabase(file);
+    const audit = new AuditLog(db, keys);
+    const at = new Date(Date.UTC(2026, 2, 2, 9, 0, 0)).toISOString();
+    const intent = { sessionId: uuid, transactionId: `tx-${uuid}`, settings: { mode: 'continuous' } };
+    const { seq } = audit.append({ ...entry(0), atUtc: at, action: 'pump.program', outcome: 'pending' });
+    const id = insertSession(db, {
+      sessionUuid: uuid,
+      pumpSerial: 'SIM000123',
+      startedAt: at,
+      actor: 'dr.li',
+      witness: null,
+      intentJson: JSON.stringify(intent),
+      intentAuditSeq: seq,
+    });
+    if (outcome === 'confirmed') {
+      const done = audit.append({ ...entry(0), atUtc: at, action: 'pump.program.outcome', outcome });
+      setSessionOutcome(db, id, outcome, at, done.seq);
+    } else {
+      db.prepare(`UPDATE programming_sessions SET outcome = 'unconfirmed' WHERE id = ?`).run(id);
+    }
+    audit.checkpoint();
+    db.close();
+  };
+
+  it('carries the sessions made since the backup over: the dose history keeps them, an open one still blocks', async () => {
+    program(live, 'after-confirmed', 'confirmed');
+    program(live, 'after-open', 'unconfirmed');
+    const run = await restore(['--db', live, '--from', backup]);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('2 programming session(s) made since the backup were carried over');
+    expect(run.out).toContain('1 of them still open');
+    expect(verify(live)).toMatchObject({ status: 'intact' });
+    const db = openDatabaseReadOnly(live);
+    try {
+      expect(confirmedPrograms(db, 'SIM000123', '2000-01-01')).toHaveLength(1);
+      expect(openSessions(db, 'SIM000123').map((s) => s.sessionUuid)).toEqual(['after-open']);
+      const record = JSON.parse(
+        db.prepare(`SELECT new_json FROM audit_log WHERE action = 'audit.restore'`).pluck().get() as string,
+      ) as { carriedSessions: Array<{ sessionId: string }> };
+      expect(record.carriedSessions.map((s) => s.sessionId)).toEqual(['after-confirmed', 'after-open']);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -22,6 +22,9 @@ test('a nurse interrogates the simulated pump: the dashboard, and the reading on
   await expect(status.locator('[data-field="mode"]')).toHaveText('Simple continuous');
   await expect(status.locator('[data-field="dailyDose"]')).toHaveText('3 mg/day');
   await expect(status.locator('[data-field="reservoir"]')).toContainText('mL');
+  // The reservoir as the pump reported it, to the µL and never rounded to 0.1 mL (checked below against the record).
+  const reservoirShown = await status.locator('[data-field="reservoir"] strong').textContent();
+  expect(reservoirShown).toMatch(/^\d+\.\d{1,3} mL$/);
   await expect(status.locator('[data-field="alarms"]')).toHaveText('None');
   await expect(status.locator('[data-field="pumpTime"]')).toContainText('ahead of this computer'); // the simulated pump runs fast
   await expect(page.getByTestId('pump-patient')).toContainText('Zhang Wei (P-0001)');
@@ -48,7 +51,9 @@ test('a nurse interrogates the simulated pump: the dashboard, and the reading on
     const row = db.prepare('SELECT pump_serial, status_json FROM interrogations WHERE id = ?').get(recordId) as
       { pump_serial: string; status_json: string } | undefined;
     expect(row?.pump_serial).toBe('SIM000123');
-    expect(JSON.parse(row?.status_json ?? '{}')).toMatchObject({ dailyDose: { value: '3', unit: 'mg/day' } });
+    const recorded = JSON.parse(row?.status_json ?? '{}') as { reservoirVolume?: { value: string } };
+    expect(recorded).toMatchObject({ dailyDose: { value: '3', unit: 'mg/day' } });
+    expect(reservoirShown).toBe(`${recorded.reservoirVolume?.value ?? '?'} mL`);
     const actions = db
       .prepare(
         `SELECT action, actor, outcome FROM audit_log WHERE action IN ('pump.interrogate', 'pump.clock.set', 'pump.clock.set.outcome', 'pump.alarmTest') ORDER BY seq`,

@@ -300,6 +300,8 @@ export const serverMessages = {
     'the workstation is locked, but the lock could not be recorded in the audit trail ({{error}}): tell the administrator',
   // Read-back: what the pump reported after a write, where it differs from what was sent
   readBackFailed: 'read-back failed: {{cause}}',
+  writeOtherPump:
+    'nothing was sent: the wand now finds pump {{found}}, not pump {{serial}} that was reviewed. Hold the wand over pump {{serial}}, read it and review again',
   probeOtherPump:
     'the wand found pump {{found}}, not pump {{serial}}: hold the wand over pump {{serial}} and read it again',
   readBackOtherPump:

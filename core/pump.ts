@@ -117,6 +117,8 @@ export interface PumpSettings {
 /** A clinician-started bolus: single, priming (fills tubing and catheter) or bridge (concentration change). */
 export interface BolusWrite {
   transactionId: string;
+  /** The pump the bolus was reviewed for: the link sends nothing to another. */
+  pumpSerial?: string | undefined;
   kind: 'single' | 'priming' | 'bridge';
   volumeMl: string;
   durationMinutes: number;
@@ -126,6 +128,8 @@ export interface BolusWrite {
 export interface ProgramWrite {
   sessionId: string;
   transactionId: string;
+  /** The pump the write was reviewed for: the link sends nothing to another. */
+  pumpSerial?: string | undefined;
   settings: PumpSettings;
   /** Set after a refill: the reservoir volume from now on. */
   reservoirVolumeMl?: string | undefined;

@@ -8,6 +8,8 @@ import type { Result } from '../core/result';
 export interface PumpClockSetting {
   time: Date;
   utcOffsetMinutes: number;
+  /** The pump the clock is meant for: the link sends nothing to another. */
+  pumpSerial?: string | undefined;
 }
 
 /**

@@ -79,6 +79,7 @@ async function bolus(deps: ProgrammingDeps, request: BolusRequest): Promise<Resu
     send: (intent) =>
       deps.link.startBolus?.({
         transactionId: intent.transactionId,
+        pumpSerial: intent.pumpSerial,
         kind: review.kind,
         volumeMl: review.volume.value,
         durationMinutes: review.durationMinutes,

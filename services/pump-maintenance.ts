@@ -1,4 +1,5 @@
 import { offsetText, utcOffsetMinutes } from '../core/clock';
+import type { PumpStatus } from '../core/pump';
 import { err, ok, type Result } from '../core/result';
 import type { Db } from '../db/connection';
 import type { AuditLog } from '../db/audit/log';
@@ -70,11 +71,26 @@ async function setClock(
   } catch (e) {
     return err(said('STORAGE_FAILED', 'clockNotRecordedNotSent', { detail: (e as Error).message }));
   }
-  const set = await deps.link.setClock({ time, utcOffsetMinutes: offset });
-  const after = await deps.link.interrogate();
+  const set = await deps.link.setClock({ time, utcOffsetMinutes: offset, pumpSerial: before.value.serial });
+  const read = await deps.link.interrogate();
+  // Only a read-back of the same pump says what its clock is now.
+  const after: Result<PumpStatus> =
+    read.ok && read.value.serial !== before.value.serial
+      ? err(said('CONFLICT', 'readBackOtherPump', { read: read.value.serial, serial: before.value.serial }))
+      : read;
   const driftAfter = after.ok ? clockDriftSeconds(after.value.pumpTime, deps.now()) : null;
   const offsetAfter = after.ok ? after.value.utcOffsetMinutes : undefined;
-  const confirmed = set.ok && driftAfter !== null && Math.abs(driftAfter) <= 2 && offsetAfter === offset;
+  // Judged by the read-back, not the wand's answer: the pump reads the time and offset sent (even
+  // when the answer was lost) — confirmed; the send failed and the pump still reads its old clock
+  // and offset — rejected; anything else is not known.
+  const confirmed = driftAfter !== null && Math.abs(driftAfter) <= 2 && offsetAfter === offset;
+  const unchanged =
+    driftAfter !== null &&
+    Math.abs(driftAfter - driftBefore) <= 2 &&
+    offsetAfter === (before.value.utcOffsetMinutes ?? 0);
+  // A wand that found another pump sends nothing (WandLink refuses before the request).
+  const notSent = !set.ok && set.error.key === 'writeOtherPump';
+  const rejected = !confirmed && !set.ok && (unchanged || notSent);
   try {
     deps.audit.append({
       ...base,
@@ -83,7 +99,7 @@ async function setClock(
       action: 'pump.clock.set.outcome',
       old,
       new: { ...sent, driftSeconds: driftAfter },
-      outcome: confirmed ? 'confirmed' : set.ok ? 'unconfirmed' : 'rejected',
+      outcome: confirmed ? 'confirmed' : rejected ? 'rejected' : 'unconfirmed',
     });
   } catch (e) {
     // The pump may have acted: the answer says what it reads now, and that the record is missing.
@@ -95,7 +111,8 @@ async function setClock(
       }),
     );
   }
-  if (!set.ok) return set;
+  if (confirmed) return ok({ driftBefore, driftAfter });
+  if (rejected && !set.ok) return set;
   if (driftAfter === null || !after.ok) return err(said('COMMUNICATION_FAILED', 'clockNotReadBack', {}));
   if (Math.abs(driftAfter) > 2) {
     return err(

@@ -151,7 +151,8 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
   }
 
   const ids = { sessionId: randomUUID(), transactionId: randomUUID() };
-  const intent = plan.intent(ids);
+  // The write names the pump it was reviewed for: the link sends nothing to another pump.
+  const intent: I = { ...plan.intent(ids), pumpSerial: old.serial };
   let sessionRow: number | AppError;
   try {
     sessionRow = deps.db
@@ -195,7 +196,7 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
     const problems = [signIfDue(deps)];
     const sent = await guarded(() => plan.send(intent));
     const readBack = await guarded(() => deps.link.interrogate());
-    const { outcome, applied, mismatches } = judge(intent, old, sent.ok, readBack);
+    const { outcome, applied, mismatches } = judge(intent, old, sent, readBack);
     problems.push(
       recordOutcome(
         deps,
@@ -226,17 +227,28 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
 
 /**
  * What the read-back says the pump did with a write. Confirmed: the pump names the write as its
- * last transaction and runs exactly what was sent. Rejected only when that is known: the send
- * failed and the pump still names the transaction it named before the write. Anything else — no
- * read-back, another pump answering, a failed send with the pump naming a third transaction, an
- * acknowledged send the pump does not name, a program that differs — is UNCONFIRMED.
+ * last transaction and runs exactly what was sent. Rejected only when that is known: the link
+ * refused to send it to another pump than the one reviewed, or the send failed and the pump still
+ * names the transaction it named before the write. Anything else — no read-back, another pump
+ * answering, a failed send with the pump naming a third transaction, an acknowledged send the pump
+ * does not name, a program that differs — is UNCONFIRMED.
  */
 export function judge(
   intent: ProgramWrite,
   old: PumpStatus,
-  sentOk: boolean,
+  sent: Result<unknown>,
   readBack: Result<PumpStatus>,
 ): { outcome: WriteOutcome; applied: boolean; mismatches: NamedMessage[] } {
+  // The wand found another pump before anything was sent (drivers/wand-link.ts: otherPump).
+  if (!sent.ok && sent.error.key === 'writeOtherPump') {
+    const found = String(sent.error.params?.['found'] ?? '—');
+    return {
+      outcome: 'rejected',
+      applied: false,
+      mismatches: [named('writeOtherPump', { found, serial: old.serial })],
+    };
+  }
+  const sentOk = sent.ok;
   if (!readBack.ok) {
     return {
       outcome: 'unconfirmed',

@@ -121,8 +121,11 @@ port.on('message', (request: LinkRequest) => {
           id: request.id,
           method: 'setClock',
           result:
-            (await link.setClock?.({ time: new Date(request.time), utcOffsetMinutes: request.utcOffsetMinutes })) ??
-            unsupported(),
+            (await link.setClock?.({
+              time: new Date(request.time),
+              utcOffsetMinutes: request.utcOffsetMinutes,
+              pumpSerial: request.pumpSerial,
+            })) ?? unsupported(),
           wand: link.wandStatus(),
         });
         return;

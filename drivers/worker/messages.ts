@@ -29,7 +29,7 @@ export type LinkRequest =
   | { id: number; method: 'interrogate' }
   | { id: number; method: 'program'; write: ProgramWrite }
   | { id: number; method: 'startBolus'; write: BolusWrite }
-  | { id: number; method: 'setClock'; time: string; utcOffsetMinutes: number }
+  | { id: number; method: 'setClock'; time: string; utcOffsetMinutes: number; pumpSerial?: string | undefined }
   | { id: number; method: 'alarmTest' }
   | { id: number; method: 'wasApplied'; transactionId: string; serial: string }
   | { id: number; method: 'readEvents' }

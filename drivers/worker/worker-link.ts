@@ -225,6 +225,7 @@ export class WorkerLink implements PumpLink {
       method: 'setClock',
       time: clock.time.toISOString(),
       utcOffsetMinutes: clock.utcOffsetMinutes,
+      pumpSerial: clock.pumpSerial,
     });
     return r.method === 'setClock' ? r.result : this.failed();
   }

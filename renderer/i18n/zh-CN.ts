@@ -944,6 +944,8 @@ export const zhCN: Messages = {
     signOutNotRecorded: '您已退出登录，但退出登录未能写入审计记录（{{error}}）：请告知管理员',
     lockNotRecorded: '工作站已锁定，但锁定未能写入审计记录（{{error}}）：请告知管理员',
     readBackFailed: '回读失败：{{cause}}',
+    writeOtherPump:
+      '未发送任何指令：程控仪现在找到的是泵 {{found}}，而非已审核的泵 {{serial}}。请将程控仪置于泵 {{serial}} 上方，读取后重新审核',
     probeOtherPump: '程控仪找到的是泵 {{found}}，而非泵 {{serial}}：请将程控仪置于泵 {{serial}} 上方后重新读取',
     readBackOtherPump: '程控仪回读到的是泵 {{read}}，而非被写入的泵 {{serial}}：该泵的执行情况未知',
     readBackTransaction: '事务：泵记录的最后一项为 {{applied}}，发送的是 {{sent}}',

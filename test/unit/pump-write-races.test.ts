@@ -254,19 +254,21 @@ describe('what a read says the pump did with a write', () => {
     const intent = { sessionId: 's', transactionId: 'tx-new', settings: lower };
     const old = (): PumpStatus => ({ ...training.pump.status(), lastTransactionId: 'tx-old' });
     const read = (over: Partial<PumpStatus>) => ({ ok: true as const, value: { ...old(), ...over } });
+    const failed = { ok: false as const, error: { code: 'COMMUNICATION_FAILED' as const, message: 'no answer' } };
+    const sentOk = { ok: true as const, value: { applied: true } };
 
     it('another pump answering the read-back is UNCONFIRMED, whatever it reports', () => {
-      const j = judge(intent, old(), false, read({ serial: 'OTHER01', lastTransactionId: 'tx-old' }));
+      const j = judge(intent, old(), failed, read({ serial: 'OTHER01', lastTransactionId: 'tx-old' }));
       expect(j.outcome).toBe('unconfirmed');
       expect(j.mismatches[0]?.key).toBe('readBackOtherPump');
     });
     it('a failed send is rejected only when the pump still names its transaction from before', () => {
-      expect(judge(intent, old(), false, read({})).outcome).toBe('rejected');
-      expect(judge(intent, old(), false, read({ lastTransactionId: 'tx-third' })).outcome).toBe('unconfirmed');
-      expect(judge(intent, old(), false, read({ lastTransactionId: null })).outcome).toBe('unconfirmed');
+      expect(judge(intent, old(), failed, read({})).outcome).toBe('rejected');
+      expect(judge(intent, old(), failed, read({ lastTransactionId: 'tx-third' })).outcome).toBe('unconfirmed');
+      expect(judge(intent, old(), failed, read({ lastTransactionId: null })).outcome).toBe('unconfirmed');
     });
     it('an acknowledged send the pump does not name is UNCONFIRMED', () => {
-      expect(judge(intent, old(), true, read({})).outcome).toBe('unconfirmed');
+      expect(judge(intent, old(), sentOk, read({})).outcome).toBe('unconfirmed');
     });
   });
 });

@@ -7,11 +7,11 @@ import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pum
 import { trainingLink } from '../../drivers/simulator/training';
 import { manualClock } from './helpers';
 
-/** A pump filled with 20 mL now, running 0.3 mL/day, behind the real driver. */
-function filledPump() {
+/** A pump filled with `volumeMl` (20 mL) now, running 0.3 mL/day, behind the real driver. */
+function filledPump(volumeMl = '20') {
   const clock = manualClock();
   const base = defaultSimulatedPump(clock.now());
-  const pump = new SimulatedPump({ ...base, volumeMl: '20', volumeAt: clock.now() }, clock.now);
+  const pump = new SimulatedPump({ ...base, volumeMl, volumeAt: clock.now() }, clock.now);
   const { link } = trainingLink({ clock: clock.now, pump });
   return { clock, link };
 }
@@ -45,6 +45,34 @@ describe('the simulated reservoir read through the driver', () => {
       expect(await reservoirRead(link)).toEqual({ value: '17.0', unit: 'mL' });
     } finally {
       await link.close();
+    }
+  });
+
+  it('raises its alarms on the µL reading: low at the 2 mL alarm volume, empty only when nothing is left', async () => {
+    const alarmsOf = async (link: ReturnType<typeof filledPump>['link']) => {
+      const read = await link.interrogate();
+      if (!read.ok) throw new Error(read.error.message);
+      return { reservoir: read.value.reservoirVolume.value, alarms: read.value.alarms.map((a) => a.code) };
+    };
+    const low = filledPump('2.05');
+    try {
+      // Above the alarm volume (a 0.1 mL reading would say 2.0 and alarm already).
+      expect(await alarmsOf(low.link)).toEqual({ reservoir: '2.05', alarms: [] });
+      low.clock.advanceMinutes(235); // 0.04895833… mL delivered: 2.00104166… left
+      expect(await alarmsOf(low.link)).toEqual({ reservoir: '2.001', alarms: [] });
+      low.clock.advanceMinutes(4); // 0.04979166… mL delivered: 2.00020833… left
+      expect(await alarmsOf(low.link)).toEqual({ reservoir: '2.0', alarms: ['LOW_RESERVOIR'] });
+    } finally {
+      await low.link.close();
+    }
+    const empty = filledPump('0.05');
+    try {
+      // 50 µL left is low, not empty (a 0.1 mL reading would say 0.0, empty).
+      expect(await alarmsOf(empty.link)).toEqual({ reservoir: '0.05', alarms: ['LOW_RESERVOIR'] });
+      empty.clock.advanceMinutes(239); // 0.04979166… mL delivered: 0.00020833… left, under 1 µL
+      expect(await alarmsOf(empty.link)).toEqual({ reservoir: '0.0', alarms: ['EMPTY_RESERVOIR'] });
+    } finally {
+      await empty.link.close();
     }
   });
 });

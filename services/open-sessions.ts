@@ -51,10 +51,14 @@ export function settleOpenSessions(
   const resolved: Settled[] = [];
   for (const { session, write } of sessionsToSettle(deps, status.serial)) {
     const applied = status.lastTransactionId === write.transactionId;
-    // Sessions recorded before the previous transaction was kept with the intent: not applied is rejected.
+    // Not applied: the pump still names the transaction from before the write (a session recorded
+    // before that was kept with its intent is asked about instead), and no other process may still
+    // be writing it.
     const notApplied =
       !applied &&
-      (write.previousTransactionId === undefined || status.lastTransactionId === write.previousTransactionId);
+      write.previousTransactionId !== undefined &&
+      status.lastTransactionId === write.previousTransactionId &&
+      !mayStillBeWritten(session, deps.now());
     if (!applied && !notApplied) continue;
     resolved.push(record(deps, status, actor, session, write, applied, {}));
   }
@@ -73,10 +77,12 @@ export async function askAboutOpenSessions(
   actor: Actor,
 ): Promise<Result<Settled[]>> {
   const ask = deps.link.wasApplied?.bind(deps.link);
-  if (ask === undefined || sessionsToSettle(deps, status.serial).length === 0) return ok([]);
+  const toAsk = () =>
+    sessionsToSettle(deps, status.serial).filter(({ session }) => !mayStillBeWritten(session, deps.now()));
+  if (ask === undefined || toAsk().length === 0) return ok([]);
   return withPumpLock(deps.link, async () => {
     const resolved: Settled[] = [];
-    for (const { session, write } of sessionsToSettle(deps, status.serial)) {
+    for (const { session, write } of toAsk()) {
       const answer = await ask(write.transactionId, status.serial);
       if (!answer.ok) return answer;
       resolved.push(record(deps, status, actor, session, write, answer.value, { askedPump: true }));
@@ -84,6 +90,16 @@ export async function askAboutOpenSessions(
     return ok(resolved);
   });
 }
+
+/**
+ * How long a pending session may still be in another process's hands: from its intent to its
+ * outcome, a write takes its read, one send and one read-back, each bounded by the driver and the
+ * link worker (15 s per request). Until then only the pump naming it settles it; another process's
+ * read must not record "not applied" for a write whose COMMIT may still be on its way.
+ */
+export const WRITE_LEASE_MS = 120_000;
+const mayStillBeWritten = (session: SessionRow, now: Date): boolean =>
+  session.outcome === 'pending' && now.getTime() - Date.parse(session.startedAt) < WRITE_LEASE_MS;
 
 /** The open sessions of a pump that no live write owns, with their intents. */
 const sessionsToSettle = (deps: Pick<OutcomeDeps, 'db'>, serial: string) =>

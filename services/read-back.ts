@@ -74,7 +74,7 @@ export function compareReadBack(sent: ProgramWrite, status: PumpStatus): NamedMe
       );
   }
   if (sent.reservoirVolumeMl !== undefined) {
-    // The pump reports 0.1 mL steps, rounded down, and has drained a little since the write.
+    // The pump reports to the µL, rounded down, and has drained a little since the write (up to 0.2 mL is accepted).
     const reported = dec(status.reservoirVolume.value);
     if (reported.gt(sent.reservoirVolumeMl) || reported.lt(dec(sent.reservoirVolumeMl).minus('0.2')))
       out.push(

@@ -6,7 +6,7 @@ import type { ProgramWrite, PumpStatus } from '../core/pump';
 import { appError, err, namedError, ok, type AppError, type Result } from '../core/result';
 import type { AuditEntry } from '../db/audit/record';
 import type { Db } from '../db/connection';
-import { insertSession, openSessions, type SessionOutcome } from '../db/queries/sessions';
+import { insertSession, lastSessionId, openSessions, type SessionOutcome } from '../db/queries/sessions';
 import type { SignedInUser } from './auth/accounts';
 import { sameAsReviewed, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
 import { compareReadBack } from './read-back';
@@ -37,16 +37,23 @@ export async function readForWrite(
 ): Promise<Result<PumpStatus>> {
   retryBookkeeping(deps);
   deps.frames?.take(); // frames from before this session are not part of it
+  // The newest session before the read: a session newer than this when the intent is recorded was
+  // made by another process while this one read and reviewed (the pump is not known before the read).
+  const mark = lastSessionId(deps.db);
   const read = await deps.link.interrogate();
   if (!read.ok) return read;
   const old = read.value;
   const blocked = unresolvedSession(deps.db, old.serial);
   if (blocked !== undefined) return err(blocked);
+  readAt.set(old, mark);
   if (reviewed !== undefined && !sameAsReviewed(old, reviewed)) {
     return err(said('CONFLICT', changedKey, { serial: old.serial }));
   }
   return ok(old);
 }
+
+/** The pump's newest session when a status was read for a write (see `safeWrite`'s session insert). */
+const readAt = new WeakMap<PumpStatus, number>();
 
 /**
  * An earlier session on this pump whose outcome is not known (pending, or UNCONFIRMED) blocks every
@@ -158,9 +165,17 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
     sessionRow = deps.db
       .transaction((): number | AppError => {
         // Checked again where it is decided: another process on this database may have opened a
-        // session on this pump since the read (in this process the pump's lock keeps them apart).
+        // session on this pump since the read, or written it and settled (in this process the
+        // pump's lock keeps writes apart). Either way this write was reviewed on a reading that may
+        // be out of date, and its history check did not see that write.
         const blocked = unresolvedSession(deps.db, old.serial);
         if (blocked !== undefined) return blocked;
+        if (lastSessionId(deps.db) > (readAt.get(old) ?? Number.MAX_SAFE_INTEGER))
+          return said(
+            'CONFLICT',
+            plan.action === 'pump.bolus' ? 'bolusProgramChangedSinceReview' : 'programChangedSinceReview',
+            { serial: old.serial },
+          );
         const record = deps.audit.append({
           ...base,
           old: oldValues,

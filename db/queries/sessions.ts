@@ -41,13 +41,16 @@ export function setSessionOutcome(
   resolvedAt: string,
   auditSeq: number,
 ): void {
-  db.prepare('UPDATE programming_sessions SET outcome = ?, resolved_at = ?, outcome_audit_seq = ? WHERE id = ?').run(
-    outcome,
-    resolvedAt,
-    auditSeq,
-    id,
-  );
+  // Only an open session: one already settled (by another process reading the pump) keeps its
+  // outcome; the later record stays in the trail beside it.
+  db.prepare(
+    `UPDATE programming_sessions SET outcome = ?, resolved_at = ?, outcome_audit_seq = ? WHERE id = ? AND outcome IN ('pending', 'unconfirmed')`,
+  ).run(outcome, resolvedAt, auditSeq, id);
 }
+
+/** The newest session (its row id; 0 when there is none): a write refuses if one is newer than its read. */
+export const lastSessionId = (db: Db): number =>
+  db.prepare<[], number | null>('SELECT max(id) FROM programming_sessions').pluck().get() ?? 0;
 
 /** Sessions of a pump whose outcome is not known: they block programming (on `programming_sessions_pump`). */
 export const openSessions = (db: Db, pumpSerial: string): SessionRow[] =>

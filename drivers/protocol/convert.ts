@@ -144,7 +144,7 @@ export function fromWireSettings(w: WireSettings): Result<PumpSettings> {
   return ok(settings);
 }
 
-/** Exact microlitres as mL, with at least the one decimal place the pump's 0.1 mL display shows. */
+/** Exact microlitres as mL, written with at least one decimal place (17.0, 16.253). */
 export const exactMl = (ul: number): string => {
   const v = shiftedText(ul, 3);
   return v.includes('.') ? v : `${v}.0`;

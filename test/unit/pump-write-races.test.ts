@@ -162,6 +162,20 @@ describe('the pump clock before a flex program', () => {
     expect(direct).toMatchObject({ ok: false, error: { key: 'clockDriftAfterSet' } });
   });
 
+  it('the wand’s answer lost after the pump took the time: confirmed by the read-back, the flex program goes on', async () => {
+    slowClock();
+    const setClock = training.link.setClock.bind(training.link);
+    training.link.setClock = async (c) => {
+      await setClock(c);
+      return { ok: false, error: { code: 'COMMUNICATION_FAILED', message: 'no answer from the wand' } };
+    };
+    const r = await programPump(deps, { actor: doctor, witness: second, settings: flex });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+    expect(db.prepare(`SELECT outcome FROM audit_log WHERE action = 'pump.clock.set.outcome'`).pluck().all()).toEqual([
+      'confirmed',
+    ]);
+  });
+
   it('an open session blocks setting the clock: nothing is sent until the pump is read again', async () => {
     await unconfirmedWrite();
     expect(await setPumpClock(deps, doctor)).toMatchObject({ ok: false, error: { code: 'PROGRAMMING_BLOCKED' } });

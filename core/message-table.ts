@@ -110,6 +110,8 @@ export const serverMessages = {
   notRecordedNotSent: 'the change could not be recorded, so it was not sent to the pump (technical detail: {{detail}})',
   bolusNotRecordedNotSent:
     'the bolus could not be recorded, so it was not sent to the pump (technical detail: {{detail}})',
+  alarmTestNotRecorded:
+    'the pump played its alarm tones, but this could not be recorded in the audit trail (technical detail: {{detail}}): free disk space',
   clockNotRecordedNotSent:
     'setting the pump’s clock could not be recorded, so nothing was sent to the pump (technical detail: {{detail}})',
   clockOutcomeNotRecorded:

@@ -141,14 +141,20 @@ async function alarmTest(deps: MaintenanceDeps, actor: SignedInUser): Promise<Re
   if (!allowed.ok) return allowed;
   if (deps.link.alarmTest === undefined) return err(said('COMMUNICATION_FAILED', 'alarmTestNotSupported', {}));
   const r = await deps.link.alarmTest();
-  deps.audit.append({
-    atUtc: deps.now().toISOString(),
-    actor: actor.username,
-    role: actor.role,
-    action: 'pump.alarmTest',
-    pumpSerial: deps.link.wandStatus().pumpSerial,
-    outcome: r.ok ? 'confirmed' : 'rejected',
-    reason: r.ok ? null : r.error.message,
-  });
+  try {
+    deps.audit.append({
+      atUtc: deps.now().toISOString(),
+      actor: actor.username,
+      role: actor.role,
+      action: 'pump.alarmTest',
+      // The pump of the wand's session: the one that played the tones (or refused to).
+      pumpSerial: deps.link.wandStatus().pumpSerial,
+      outcome: r.ok ? 'confirmed' : 'rejected',
+      reason: r.ok ? null : r.error.message,
+    });
+  } catch (e) {
+    // The pump has played (or not): the answer says so, and that the record is missing.
+    if (r.ok) return err(said('STORAGE_FAILED', 'alarmTestNotRecorded', { detail: (e as Error).message }));
+  }
   return r;
 }

@@ -847,6 +847,7 @@ export const zhCN: Messages = {
     notRecordedNotSent: '此更改未能记录，因此未发送至泵（技术细节：{{detail}}）',
     bolusNotRecordedNotSent: '此次推注未能记录，因此未发送至泵（技术细节：{{detail}}）',
     clockNotRecordedNotSent: '泵时钟校准未能记录，因此未向泵发送任何指令（技术细节：{{detail}}）',
+    alarmTestNotRecorded: '泵已播放报警提示音，但此操作未能记入审计追踪（技术细节：{{detail}}）：请释放磁盘空间',
     clockOutcomeNotRecorded:
       '已向泵发送新时钟，泵现读数为 {{pumpTime}}（UTC 偏移 {{offset}}），但此操作未能记入审计追踪（技术细节：{{detail}}）：请释放磁盘空间后读取泵信息',
     clockNotSetNotSent:

@@ -127,6 +127,18 @@ describe('pump clock and alarm test', () => {
     expect(r.ok ? '' : r.error.message).toContain(pump.status().pumpTime);
   });
 
+  it('an alarm test that cannot be recorded after the pump played: says the pump played', async () => {
+    const clock = manualClock();
+    const { link, pump } = trainingLink({ clock: clock.now });
+    const deps = { db, audit: new AuditLog(db, new FileKeyStore(join(dir, 'keys'))), link, now: clock.now };
+    db.exec(
+      `CREATE TRIGGER full_disk BEFORE INSERT ON audit_log WHEN NEW.action = 'pump.alarmTest' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`,
+    );
+    const r = await runAlarmTest(deps, nurse);
+    expect(r).toMatchObject({ ok: false, error: { code: 'STORAGE_FAILED', key: 'alarmTestNotRecorded' } });
+    expect(pump.events.map((e) => e.code)).toContain('ALARM_TEST');
+  });
+
   it('runs the alarm test through the wand worker and records it', async () => {
     const link = new WorkerLink(resolve('dist/worker/link-worker.cjs'), { mode: 'training' });
     try {

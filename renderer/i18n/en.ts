@@ -460,6 +460,8 @@ export const en = {
     hardStop: 'A hard limit stops this change. Nothing will be sent to the pump.',
     bridgeRunning:
       'A bridge bolus is still running ({{volume}} mL left). It goes on after this change: the new rate starts when the bridge ends.',
+    bridgeStops:
+      'A bridge bolus is still running ({{volume}} mL left). The stop ends it with every other delivery: that volume is not given.',
     back: 'Back',
     field: {
       mode: 'Mode',

@@ -428,6 +428,7 @@ export const zhCN: Messages = {
     reasonRequired: '理由至少 3 个字符',
     hardStop: '药物库硬限制阻止此更改。不会向泵发送任何指令。',
     bridgeRunning: '桥接推注仍在进行（剩余 {{volume}} mL），本次更改后将继续：桥接结束后才开始新速率。',
+    bridgeStops: '桥接推注仍在进行（剩余 {{volume}} mL）。停泵将终止桥接及所有输注：剩余量不再给予。',
     back: '返回',
     field: {
       mode: '输注模式',

@@ -167,4 +167,35 @@ export const transactionCases: ConformanceCase[] = [
         await write(wire, wireSettings(programOf(s0.status)));
       }),
   },
+  {
+    items: ['W12', 'W9'],
+    name: 'asking about a transaction: in a new session, with nothing staged, COMMIT of an applied id is applied=0 and of another id ERROR 4; nothing changes, not even a program staged before the new session',
+    run: (t) =>
+      withWire(t, async (wire) => {
+        const serial = await openSession(wire);
+        const s0 = await readStatus(wire, serial);
+        const pA = wireSettings(anotherProgram(s0.status));
+        const a = freshTx();
+        await wire.expect('W2', { type: 'BEGIN_TX', txId: a.bytes }, 'TX_BEGUN');
+        await wire.expect('W2', stage(a.bytes, pA), 'STAGED');
+        await wire.expect('W2', { type: 'COMMIT', txId: a.bytes }, 'COMMITTED');
+        // A program staged (not committed) in this session; the new session must discard it.
+        const staged = freshTx();
+        await wire.expect('W2', { type: 'BEGIN_TX', txId: staged.bytes }, 'TX_BEGUN');
+        await wire.expect('W2', stage(staged.bytes, wireSettings(programOf(s0.status))), 'STAGED');
+        await openSession(wire);
+        const asked = await wire.expect('W12', { type: 'COMMIT', txId: a.bytes }, 'COMMITTED');
+        conform(!asked.applied, 'W12', () => 'a COMMIT asking about an applied transaction was answered applied=1');
+        await wire.refused('W12', { type: 'COMMIT', txId: freshTx().bytes }, TX_MISMATCH);
+        await wire.refused('W9', { type: 'COMMIT', txId: staged.bytes }, TX_MISMATCH);
+        const s1 = await readStatus(wire, serial);
+        conform(
+          programText(s1.wire) === programTextOf(pA) && s1.status.lastTransactionId === a.id,
+          'W12',
+          () =>
+            `after the questions the pump runs ${programText(s1.wire)}, last ${s1.status.lastTransactionId ?? 'none'}`,
+        );
+        await write(wire, wireSettings(programOf(s0.status)));
+      }),
+  },
 ];

@@ -23,7 +23,7 @@ export interface ConformanceTarget {
 }
 
 export interface ConformanceCase {
-  /** The items of docs/wand-protocol.md's "Conformance" (wand side, W1…W11) the case checks. */
+  /** The items of docs/wand-protocol.md's "Conformance" (wand side, W1…W12) the case checks. */
   items: string[];
   name: string;
   run(target: ConformanceTarget): Promise<void>;

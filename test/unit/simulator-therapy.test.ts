@@ -46,6 +46,21 @@ describe('the simulated pump as a therapy model', () => {
     expect(pump.status().reservoirVolume.value).toBe('19.5');
   });
 
+  it('stops every delivery at a stop: a running bolus and a bridge end with it; another program leaves them running', () => {
+    const { pump, clock } = pumpAtMidnight({ rate: rate('0'), mode: 'continuous' });
+    pump.startBolus({ transactionId: 'b1', kind: 'bridge', volumeMl: '0.5', durationMinutes: 600 });
+    clock.advanceDays(5 * HOUR); // half of the 10-hour bridge delivered
+    // A program change (still delivering) leaves the bolus running.
+    pump.apply('p1', { ...pump.settings, mode: 'continuous', rate: rate('0') });
+    clock.advanceDays(2 * HOUR);
+    expect(pump.status().reservoirVolume.value).toBe('19.65'); // 0.35 mL of the bridge so far
+    expect(pump.status().bridge).toMatchObject({ remaining: { value: '0.15' } });
+    pump.apply('stop', { ...pump.settings, mode: 'stopped', rate: rate('0') });
+    clock.advanceDays(10 * HOUR);
+    expect(pump.status()).toMatchObject({ mode: 'stopped', reservoirVolume: { value: '19.65' } });
+    expect(pump.status().bridge).toBeUndefined();
+  });
+
   it('grants patient boluses only outside the lockout and under the daily maximum', () => {
     const { pump, clock } = pumpAtMidnight({
       patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 3 },

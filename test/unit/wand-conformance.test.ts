@@ -92,6 +92,47 @@ describe('a wand that breaks the protocol fails the suite on the item it breaks'
     expect(new Set(await failuresOf(s))).toEqual(new Set(['W8', 'driver']));
   });
 
+  it('W9: a wand that keeps a staged program across a new session (a COMMIT asking about it would apply it)', async () => {
+    const s = simulator();
+    const wand = s.wand as unknown as { staged: unknown; begun: unknown };
+    const handle = s.wand.handle.bind(s.wand);
+    s.wand.handle = (bytes: Uint8Array) => {
+      const kept = { staged: wand.staged, begun: wand.begun };
+      const answer = handle(bytes);
+      const frame = decodeFrame(bytes);
+      const m = frame.ok ? decodeMessage(frame.frame.type, frame.frame.payload) : undefined;
+      if (m?.ok === true && (m.message.type === 'OPEN_SESSION' || m.message.type === 'HELLO'))
+        Object.assign(wand, kept);
+      return answer;
+    };
+    expect(new Set(await failuresOf(s))).toContain('W9');
+  });
+
+  it('W12: a wand that answers every COMMIT with nothing staged as already applied', async () => {
+    const s = simulator();
+    const handle = s.wand.handle.bind(s.wand);
+    s.wand.handle = (bytes: Uint8Array) => {
+      const answer = handle(bytes);
+      const request = decodeFrame(bytes);
+      const m = request.ok ? decodeMessage(request.frame.type, request.frame.payload) : undefined;
+      const a = decodeFrame(answer);
+      const reply = a.ok ? decodeMessage(a.frame.type, a.frame.payload) : undefined;
+      if (
+        request.ok &&
+        m?.ok === true &&
+        m.message.type === 'COMMIT' &&
+        reply?.ok === true &&
+        reply.message.type === 'ERROR'
+      )
+        return encodeFrame({
+          seq: request.frame.seq,
+          ...encodeMessage({ type: 'COMMITTED', txId: m.message.txId, applied: false }),
+        });
+      return answer;
+    };
+    expect(new Set(await failuresOf(s))).toContain('W12');
+  });
+
   it('W11: a pump that runs flex steps by its UTC clock, ignoring the offset', async () => {
     const s = simulator();
     const setClock = s.pump.setClock.bind(s.pump);

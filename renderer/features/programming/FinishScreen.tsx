@@ -208,7 +208,9 @@ export function FinishScreen({ preview, onBack }: { preview: ProgramPreview; onB
           type="warning"
           showIcon
           data-testid="bridge-running"
-          title={t('review.bridgeRunning', { volume: preview.bridgeRunning.value })}
+          title={t(preview.settings.mode === 'stopped' ? 'review.bridgeStops' : 'review.bridgeRunning', {
+            volume: preview.bridgeRunning.value,
+          })}
         />
       )}
       <Row gutter={16} wrap={false} className="finish-columns">

@@ -302,6 +302,8 @@ export const serverMessages = {
     'the workstation is locked, but the lock could not be recorded in the audit trail ({{error}}): tell the administrator',
   // Read-back: what the pump reported after a write, where it differs from what was sent
   readBackFailed: 'read-back failed: {{cause}}',
+  sessionSettledElsewhere:
+    'nothing was sent: this write was held up so long that another programmer read the pump and recorded session {{session}} as {{outcome}}. Read the pump and review again',
   writeOtherPump:
     'nothing was sent: the wand now finds pump {{found}}, not pump {{serial}} that was reviewed. Hold the wand over pump {{serial}}, read it and review again',
   probeOtherPump:

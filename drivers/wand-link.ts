@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   pumpEventCodes,
   type BolusWrite,
@@ -69,6 +70,10 @@ export class WandLink extends WandSession implements PumpLink {
     if (!connected.ok) return connected;
     if (this.status.pumpSerial !== serial)
       return err(said('CONFLICT', 'probeOtherPump', { found: this.status.pumpSerial ?? '—', serial }));
+    // Defence in depth: a transaction begun afresh (never staged) discards anything a wand that
+    // breaks W9 might still hold staged, so the question's COMMIT can find nothing to apply.
+    const begun = await this.call({ type: 'BEGIN_TX', txId: uuidToBytes(randomUUID()) }, 'TX_BEGUN');
+    if (!begun.ok) return begun;
     this.lastRefusal = undefined;
     const r = await this.call({ type: 'COMMIT', txId }, 'COMMITTED');
     if (r.ok) {

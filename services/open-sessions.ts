@@ -98,8 +98,12 @@ export async function askAboutOpenSessions(
  * read must not record "not applied" for a write whose COMMIT may still be on its way.
  */
 export const WRITE_LEASE_MS = 120_000;
-const mayStillBeWritten = (session: SessionRow, now: Date): boolean =>
-  session.outcome === 'pending' && now.getTime() - Date.parse(session.startedAt) < WRITE_LEASE_MS;
+const mayStillBeWritten = (session: SessionRow, now: Date): boolean => {
+  if (session.outcome !== 'pending') return false;
+  const age = now.getTime() - Date.parse(session.startedAt);
+  // A start in the future (a writer whose clock ran ahead) does not hold the pump beyond the lease.
+  return age >= 0 && age < WRITE_LEASE_MS;
+};
 
 /** The open sessions of a pump that no live write owns, with their intents. */
 const sessionsToSettle = (deps: Pick<OutcomeDeps, 'db'>, serial: string) =>

@@ -6,7 +6,14 @@ import type { ProgramWrite, PumpStatus } from '../core/pump';
 import { appError, err, namedError, ok, type AppError, type Result } from '../core/result';
 import type { AuditEntry } from '../db/audit/record';
 import type { Db } from '../db/connection';
-import { insertSession, lastSessionId, openSessions, type SessionOutcome } from '../db/queries/sessions';
+import {
+  insertSession,
+  lastSessionId,
+  openSessions,
+  sessionOutcome,
+  sessionsSince,
+  type SessionOutcome,
+} from '../db/queries/sessions';
 import type { SignedInUser } from './auth/accounts';
 import { sameAsReviewed, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
 import { compareReadBack } from './read-back';
@@ -170,7 +177,7 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
         // be out of date, and its history check did not see that write.
         const blocked = unresolvedSession(deps.db, old.serial);
         if (blocked !== undefined) return blocked;
-        if (lastSessionId(deps.db) > (readAt.get(old) ?? Number.MAX_SAFE_INTEGER))
+        if (sessionsSince(deps.db, readAt.get(old) ?? lastSessionId(deps.db), old.serial))
           return said(
             'CONFLICT',
             plan.action === 'pump.bolus' ? 'bolusProgramChangedSinceReview' : 'programChangedSinceReview',
@@ -187,7 +194,9 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
         return insertSession(deps.db, {
           sessionUuid: ids.sessionId,
           pumpSerial: old.serial,
-          startedAt: atUtc,
+          // When the intent is on disk (after the clock set a flex program may make first): the
+          // start of the time another process gives this write before it settles it (WRITE_LEASE_MS).
+          startedAt: deps.now().toISOString(),
           actor: request.actor.username,
           witness: request.witness?.username ?? null,
           // With the transaction the pump named as its last before this write: the one fact that
@@ -209,6 +218,13 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
   try {
     // The intent is on disk; a signature that cannot be written now is retried, not a reason to stop.
     const problems = [signIfDue(deps)];
+    // A write held up past its lease (a machine asleep) may have been settled by another process
+    // reading the pump, which may then have written it: this one is not sent any more.
+    const now = sessionOutcome(deps.db, sessionRow);
+    if (now !== 'pending')
+      return err(
+        said('PROGRAMMING_BLOCKED', 'sessionSettledElsewhere', { session: ids.sessionId, outcome: now ?? 'removed' }),
+      );
     const sent = await guarded(() => plan.send(intent));
     const readBack = await guarded(() => deps.link.interrogate());
     const { outcome, applied, mismatches } = judge(intent, old, sent, readBack);

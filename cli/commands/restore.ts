@@ -45,6 +45,8 @@ const SESSION_COLUMNS = 'session_uuid, pump_serial, started_at, actor, witness, 
 function sessionsSinceBackup(
   live: string,
   backup: Database,
+  keys: FileKeyStore,
+  databaseId: string,
 ): { sessions: SessionCopy[]; problem?: undefined } | { sessions: []; problem: string } {
   if (!existsSync(live)) return { sessions: [] };
   let target;
@@ -54,6 +56,13 @@ function sessionsSinceBackup(
     return { sessions: [], problem: describeStartupError(e, live) };
   }
   try {
+    // Only from the same database, and only from a trail that verifies: sessions written into the
+    // file by hand would otherwise be signed into the restored trail.
+    const report = verifyAudit(target.db, keys, { location: target.location });
+    if (report.databaseId !== databaseId)
+      return { sessions: [], problem: `the replaced file is another database (${report.databaseId})` };
+    if (report.status !== 'intact')
+      return { sessions: [], problem: `the replaced file's audit trail does not verify (${report.status})` };
     const known = new Set(backup.prepare('SELECT session_uuid FROM programming_sessions').pluck().all() as string[]);
     const all = target.db
       .prepare<[], SessionCopy>(`SELECT ${SESSION_COLUMNS} FROM programming_sessions ORDER BY id`)
@@ -117,7 +126,7 @@ export async function restoreCommand(argv: string[], io: Io): Promise<ExitCode> 
       .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
       .get();
     restored = { databaseId: report.databaseId, seq: last?.seq ?? 0, hash: last?.hash };
-    since = sessionsSinceBackup(live, source.db);
+    since = sessionsSinceBackup(live, source.db, keys, report.databaseId);
     await copyDatabase(source.db, staged);
     fsyncPath(staged, 'r+');
   } catch (e) {

@@ -48,7 +48,18 @@ export function setSessionOutcome(
   ).run(outcome, resolvedAt, auditSeq, id);
 }
 
-/** The newest session (its row id; 0 when there is none): a write refuses if one is newer than its read. */
+/** A session's outcome now (another process may have settled it). */
+export const sessionOutcome = (db: Db, id: number): SessionOutcome | undefined =>
+  db.prepare<[number], SessionOutcome>('SELECT outcome FROM programming_sessions WHERE id = ?').pluck().get(id);
+
+/** Whether a pump has a session newer than the row id `since` (made by another process since a read). */
+export const sessionsSince = (db: Db, since: number, pumpSerial: string): boolean =>
+  db
+    .prepare<[number, string], number>('SELECT 1 FROM programming_sessions WHERE id > ? AND pump_serial = ? LIMIT 1')
+    .pluck()
+    .get(since, pumpSerial) !== undefined;
+
+/** The newest session (its row id; 0 when there is none): a write refuses if one of its pump is newer than its read. */
 export const lastSessionId = (db: Db): number =>
   db.prepare<[], number | null>('SELECT max(id) FROM programming_sessions').pluck().get() ?? 0;
 

@@ -946,6 +946,8 @@ export const zhCN: Messages = {
     signOutNotRecorded: '您已退出登录，但退出登录未能写入审计记录（{{error}}）：请告知管理员',
     lockNotRecorded: '工作站已锁定，但锁定未能写入审计记录（{{error}}）：请告知管理员',
     readBackFailed: '回读失败：{{cause}}',
+    sessionSettledElsewhere:
+      '未发送任何指令：此次写入耽搁过久，另一台程控仪已读取泵并将会话 {{session}} 记为 {{outcome}}。请读取泵信息后重新审核',
     writeOtherPump:
       '未发送任何指令：程控仪现在找到的是泵 {{found}}，而非已审核的泵 {{serial}}。请将程控仪置于泵 {{serial}} 上方，读取后重新审核',
     probeOtherPump: '程控仪找到的是泵 {{found}}，而非泵 {{serial}}：请将程控仪置于泵 {{serial}} 上方后重新读取',

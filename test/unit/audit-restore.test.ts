@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { restoreCommand } from '../../cli/commands/restore';
@@ -166,6 +166,56 @@ describe('restoring a backup older than the last programming', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('restoring a backup over a file whose sessions cannot be trusted', () => {
+  const carried = () => {
+    const db = openDatabaseReadOnly(live);
+    try {
+      return JSON.parse(
+        db.prepare(`SELECT new_json FROM audit_log WHERE action = 'audit.restore'`).pluck().get() as string,
+      ) as { carriedSessions: unknown[]; sessionsNotRead?: string };
+    } finally {
+      db.close();
+    }
+  };
+
+  it('a replaced file whose trail was changed by hand: its sessions are not carried, and the output says why', async () => {
+    const plain = new Database(live);
+    plain.exec(
+      `INSERT INTO programming_sessions (session_uuid, pump_serial, started_at, actor, intent_json, outcome, intent_audit_seq)
+       VALUES ('forged', 'SIM000123', '2026-03-02T09:00:00Z', 'dr.li', '{}', 'confirmed', 70);
+       DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone' WHERE seq = 70;`,
+    );
+    plain.close();
+    const run = await restore(['--db', live, '--from', backup]);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('audit trail does not verify');
+    const record = carried();
+    expect(record.carriedSessions).toEqual([]);
+    expect(record.sessionsNotRead).toContain('does not verify');
+    expect(verify(live)).toMatchObject({ status: 'intact' });
+  });
+
+  it('a replaced file that is another database: none of its sessions is carried', async () => {
+    rmSync(live, { force: true });
+    for (const side of ['-wal', '-shm']) rmSync(`${live}${side}`, { force: true });
+    const other = openDatabase(live);
+    const audit = new AuditLog(other, keys);
+    audit.append(entry(1));
+    audit.checkpoint();
+    other
+      .prepare(
+        `INSERT INTO programming_sessions (session_uuid, pump_serial, started_at, actor, intent_json, outcome, intent_audit_seq)
+         VALUES ('other-db', 'SIM000123', '2026-03-02T09:00:00Z', 'dr.li', '{}', 'pending', 1)`,
+      )
+      .run();
+    other.close();
+    const run = await restore(['--db', live, '--from', backup]);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('another database');
+    expect(carried().carriedSessions).toEqual([]);
   });
 });
 

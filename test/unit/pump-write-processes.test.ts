@@ -124,6 +124,62 @@ describe('two programmer processes on one database', () => {
     expect(outcomes()).toEqual(['confirmed']);
   });
 
+  it('a write held up past its lease after its intent, settled meanwhile by the other process: nothing is sent', async () => {
+    const B = await otherProcess();
+    // B's intent is on disk; B is then held up (a machine asleep) for three minutes before it
+    // sends, and meanwhile A reads the pump (the settling is the synchronous part of a reading).
+    const checkpoint = depsB.audit.checkpointIfDue.bind(depsB.audit);
+    depsB.audit.checkpointIfDue = () => {
+      clock.advanceMinutes(3);
+      settleOpenSessions(depsA, pump.status(), { username: 'nurse.wang', role: 'nurse' });
+      return checkpoint();
+    };
+    const sent = b.link.program.bind(b.link);
+    let bSent = 0;
+    b.link.program = (w) => {
+      bSent += 1;
+      return sent(w);
+    };
+    const r = await B.programming.programPump(depsB, { actor: second, witness: doctor, settings: higher });
+    expect(r).toMatchObject({ ok: false, error: { code: 'PROGRAMMING_BLOCKED', key: 'sessionSettledElsewhere' } });
+    expect(bSent).toBe(0);
+    expect(outcomes()).toEqual(['rejected']);
+    // A writes the pump on its own reading.
+    expect(await programPump(depsA, { actor: doctor, witness: second, settings: lower })).toMatchObject({
+      ok: true,
+      value: { outcome: 'confirmed' },
+    });
+    expect(pump.status().rate.value).toBe('0.27');
+  });
+
+  it('a session made by the other process on another pump does not refuse this write', async () => {
+    const B = await otherProcess();
+    const other = new SimulatedPump({ ...defaultSimulatedPump(clock.now()), serial: 'SIM000999' }, clock.now);
+    const c = trainingLink({ clock: clock.now, pump: other });
+    try {
+      const read = a.link.interrogate.bind(a.link);
+      let reads = 0;
+      a.link.interrogate = async () => {
+        const r = await read();
+        reads += 1;
+        if (reads === 1)
+          expect(
+            await B.programming.programPump(
+              { ...depsB, link: c.link },
+              { actor: second, witness: doctor, settings: higher },
+            ),
+          ).toMatchObject({ ok: true, value: { outcome: 'confirmed' } });
+        return r;
+      };
+      expect(await programPump(depsA, { actor: doctor, witness: second, settings: lower })).toMatchObject({
+        ok: true,
+        value: { outcome: 'confirmed' },
+      });
+    } finally {
+      await c.link.close();
+    }
+  });
+
   it('a pending session left by a process that stopped is settled once its write cannot still be in flight', async () => {
     // A process recorded its intent and stopped before sending (the pump still names nothing new).
     a.device.armOnMessage('BEGIN_TX', { kind: 'unplug-before-request' });
@@ -133,6 +189,16 @@ describe('two programmer processes on one database', () => {
     const who = { username: 'nurse.wang', role: 'nurse' };
     expect(settleOpenSessions(depsB, pump.status(), who)).toEqual([]);
     clock.advanceMinutes(3);
+    expect(settleOpenSessions(depsB, pump.status(), who).map((s) => s.outcome)).toEqual(['rejected']);
+  });
+
+  it('a pending session stamped in the future (a writer whose clock ran ahead) does not hold the pump', async () => {
+    a.device.armOnMessage('BEGIN_TX', { kind: 'unplug-before-request' });
+    expect((await programPump(depsA, { actor: doctor, witness: second, settings: lower })).ok).toBe(true);
+    dbA
+      .prepare(`UPDATE programming_sessions SET outcome = 'pending', started_at = ?`)
+      .run(new Date(clock.now().getTime() + 86_400_000).toISOString());
+    const who = { username: 'nurse.wang', role: 'nurse' };
     expect(settleOpenSessions(depsB, pump.status(), who).map((s) => s.outcome)).toEqual(['rejected']);
   });
 });

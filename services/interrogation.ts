@@ -76,7 +76,10 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
     // session open (and the pump blocked), never the reading unanswered.
     const who = { username: deps.actor, role: deps.role ?? null };
     settleOpenSessions(deps, status, who);
-    await askAboutOpenSessions(deps, status, who);
+    const asked = await askAboutOpenSessions(deps, status, who);
+    // A wand that applied the question's COMMIT broke the protocol and may have changed the pump:
+    // the reading above is no longer what the pump runs, so it is not the answer.
+    if (!asked.ok && asked.error.field === 'COMMITTED.applied') return asked;
     return ok({
       id,
       recordedAt,

@@ -126,9 +126,7 @@ export class SimulatedPump {
     if (!valid.ok) throw new RangeError(`the simulated pump cannot run this program: ${valid.error.message}`);
     const now = this.clock();
     this.settle(now);
-    // A stop stops every delivery: a running clinician bolus, bridge or patient bolus ends with it
-    // (what it delivered up to now is booked). Any other program leaves them running.
-    if (settings.mode === 'stopped') this.boluses = [];
+    if (settings.mode === 'stopped') this.boluses = []; // a stop ends every running bolus and bridge too
     if (reservoirVolumeMl !== undefined) this.state.volumeMl = reservoirVolumeMl;
     this.state.settings = { ...settings };
     this.remember(transactionId);

@@ -12,6 +12,7 @@ import {
 import { bytesToUuid, fromWireSettings, toWireStatus, toWireTime } from '../protocol/convert';
 import { dec, str } from '../../core/decimal';
 import { PUMP_EVENT_CODES, type SimulatedPump } from './pump';
+import { refusesDelivery, refusesFill } from './pump-limits';
 
 /**
  * The wand's firmware as a model: takes one request frame, answers one response frame, talking to
@@ -54,6 +55,13 @@ export class SimulatedWand {
   private reply(seq: number, message: Message): Uint8Array {
     const { type, payload } = encodeMessage(message);
     return encodeFrame({ seq, type, payload });
+  }
+
+  /** A bridge staged with a program: refused with a stop (a stopped pump delivers nothing) or when the pump refuses its delivery. */
+  private refusesBridge(mode: string, m: Extract<Message, { type: 'STAGE_PROGRAM' }>): string | undefined {
+    if (m.bridge === null) return undefined;
+    if (mode === 'stopped') return 'a bridge with a stopped program';
+    return refusesDelivery(this.pump, m.bridge.volumeUl, m.bridge.durationMin, m.reservoirUl);
   }
 
   private error(code: number, message: string): Message {
@@ -138,6 +146,8 @@ export class SimulatedWand {
         if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
         const runnable = this.pump.check(settings.value);
         if (!runnable.ok) return this.error(WandErrorCode.PUMP_REFUSED, runnable.error.message);
+        const refused = refusesFill(this.pump, m.reservoirUl) ?? this.refusesBridge(settings.value.mode, m);
+        if (refused !== undefined) return this.error(WandErrorCode.PUMP_REFUSED, refused);
         this.staged = { txId: this.begun, message: m };
         return { type: 'STAGED', txId: m.txId };
       }
@@ -170,6 +180,10 @@ export class SimulatedWand {
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
         const kind = BOLUS_KINDS[m.kind];
         if (kind === undefined) return this.error(WandErrorCode.BAD_REQUEST, `unknown bolus kind ${m.kind}`);
+        if (!this.pump.hasApplied(bytesToUuid(m.txId))) {
+          const refused = refusesDelivery(this.pump, m.volumeUl, m.durationMin, null);
+          if (refused !== undefined) return this.error(WandErrorCode.PUMP_REFUSED, refused);
+        }
         const applied = this.pump.startBolus({
           transactionId: bytesToUuid(m.txId),
           kind,

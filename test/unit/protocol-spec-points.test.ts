@@ -234,4 +234,34 @@ describe('patient boluses', () => {
       'granted',
     ]);
   });
+
+  it('a bolus or a bridge with nothing to deliver, no time, more than is left, a bridge with a stop, a fill above the capacity: ERROR 5, nothing changed', () => {
+    const r = rig();
+    r.open();
+    const left = (() => {
+      const s = r.send({ type: 'READ_STATUS' });
+      return s.type === 'STATUS' ? s.status.reservoirUl : 0;
+    })();
+    const bolus = (volumeUl: number, durationMin: number) =>
+      r.errorCode({ type: 'START_BOLUS', txId: uuidToBytes(TX2), kind: 0, volumeUl, durationMin });
+    expect([bolus(0, 10), bolus(100, 0), bolus(left + 1, 10)]).toEqual([5, 5, 5]);
+    r.send({ type: 'BEGIN_TX', txId: uuidToBytes(TX) });
+    const stopped: WireSettings = { ...CONTINUOUS, mode: 0, rateUlPerDay: 0 };
+    const refusedStages = [
+      r.stage(TX, stopped, { bridge: { volumeUl: 500, durationMin: 60 } }),
+      r.stage(TX, CONTINUOUS, { bridge: { volumeUl: 0, durationMin: 60 } }),
+      r.stage(TX, CONTINUOUS, { bridge: { volumeUl: 500, durationMin: 0 } }),
+      r.stage(TX, CONTINUOUS, { reservoirUl: 20_000, bridge: { volumeUl: 20_001, durationMin: 60 } }),
+      r.stage(TX, CONTINUOUS, { reservoirUl: 40_001 }),
+    ];
+    expect(refusedStages.map((a) => (a.type === 'ERROR' ? a.code : a.type))).toEqual([5, 5, 5, 5, 5]);
+    expect(r.pump.lastTransactionId).toBeNull();
+    // At the limits: accepted.
+    expect(bolus(left, 10)).toBe('BOLUS_STARTED');
+    expect(
+      r.stage(TX, CONTINUOUS, { reservoirUl: 40_000, bridge: { volumeUl: 40_000, durationMin: 1 } }),
+    ).toMatchObject({
+      type: 'STAGED',
+    });
+  });
 });

@@ -19,6 +19,23 @@ import { refusesDelivery, refusesFill } from './pump-limits';
  * the simulated pump. Sessions, staged transactions and error replies follow the protocol
  * document, so a hardware wand can be tested against the same expectations.
  */
+/** The longest event text on the wire, in UTF-8 bytes: 8 events of it fit one page (5 + 8 × (6 + 121) ≤ 1024). */
+export const MAX_EVENT_TEXT_BYTES = 121;
+
+/** The longest start of `text` that is at most `bytes` bytes of UTF-8, cut between characters. */
+export function utf8Prefix(text: string, bytes: number): string {
+  const encoder = new TextEncoder();
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const size = encoder.encode(ch).length;
+    if (used + size > bytes) break;
+    out += ch;
+    used += size;
+  }
+  return out;
+}
+
 export class SimulatedWand {
   private session: Uint8Array | null = null;
   private staged: { txId: string; message: Extract<Message, { type: 'STAGE_PROGRAM' }> } | null = null;
@@ -119,7 +136,7 @@ export class SimulatedWand {
           events: slice.map((e) => ({
             time: toWireTime(e.at),
             code: PUMP_EVENT_CODES.indexOf(e.code),
-            detail: e.detail.slice(0, 200),
+            detail: utf8Prefix(e.detail, MAX_EVENT_TEXT_BYTES),
           })),
         };
       }
@@ -146,6 +163,10 @@ export class SimulatedWand {
         if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
         const runnable = this.pump.check(settings.value);
         if (!runnable.ok) return this.error(WandErrorCode.PUMP_REFUSED, runnable.error.message);
+        // In flex the rate field carries the first step's rate (docs/wand-protocol.md, "The rate field").
+        const first = m.settings.steps[0];
+        if (settings.value.mode === 'flex' && first !== undefined && m.settings.rateUlPerDay !== first.rateUlPerDay)
+          return this.error(WandErrorCode.PUMP_REFUSED, 'a flex rate field other than the first step’s rate');
         const refused = refusesFill(this.pump, m.reservoirUl) ?? this.refusesBridge(settings.value.mode, m);
         if (refused !== undefined) return this.error(WandErrorCode.PUMP_REFUSED, refused);
         this.staged = { txId: this.begun, message: m };

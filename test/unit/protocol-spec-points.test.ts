@@ -7,7 +7,7 @@ import { decodeFrame, encodeFrame } from '../../drivers/protocol/frame';
 import { decodeMessage, encodeMessage, type Message, type WireSettings } from '../../drivers/protocol/messages';
 import { uuidToBytes } from '../../drivers/protocol/convert';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
-import { SimulatedWand } from '../../drivers/simulator/wand';
+import { MAX_EVENT_TEXT_BYTES, SimulatedWand, utf8Prefix } from '../../drivers/simulator/wand';
 import { manualClock } from './helpers';
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
@@ -263,5 +263,26 @@ describe('patient boluses', () => {
     ).toMatchObject({
       type: 'STAGED',
     });
+  });
+
+  it('a flex STAGE_PROGRAM whose rate field is not its first step’s rate is ERROR 5; event texts are cut to 121 UTF-8 bytes between characters', () => {
+    const r = rig();
+    r.open();
+    r.send({ type: 'BEGIN_TX', txId: uuidToBytes(TX) });
+    const steps = [
+      { startMinute: 0, rateUlPerDay: 200 },
+      { startMinute: 720, rateUlPerDay: 400 },
+    ];
+    const flexWire: WireSettings = { ...CONTINUOUS, mode: 2, rateUlPerDay: 200, steps };
+    expect(r.stage(TX, { ...flexWire, rateUlPerDay: 400 })).toMatchObject({ type: 'ERROR', code: 5 });
+    expect(r.stage(TX, flexWire)).toMatchObject({ type: 'STAGED' });
+    expect(utf8Prefix('é'.repeat(100), MAX_EVENT_TEXT_BYTES)).toBe('é'.repeat(60));
+    expect(new TextEncoder().encode(utf8Prefix('a'.repeat(300), MAX_EVENT_TEXT_BYTES)).length).toBe(121);
+    // A page of 8 events with the longest texts fits the payload.
+    for (let i = 0; i < 8; i++) r.pump.events.push({ at: r.clock.now(), code: 'ALARM_TEST', detail: '漢'.repeat(200) });
+    const first = r.send({ type: 'READ_EVENTS', page: 0 });
+    const pages = first.type === 'EVENTS' ? first.pages : 0;
+    const last = r.send({ type: 'READ_EVENTS', page: pages - 1 });
+    expect(last.type === 'EVENTS' && last.events.at(-1)?.detail).toBe('漢'.repeat(40));
   });
 });

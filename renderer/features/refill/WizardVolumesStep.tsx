@@ -131,6 +131,7 @@ export function WizardVolumesStep({ wizard, bridgePlan }: { wizard: RefillWizard
             disabled={
               preview.data === undefined ||
               preview.isFetching ||
+              preview.isPlaceholderData ||
               !settled ||
               overSyringe ||
               (step === 2 && rinseMissing) ||

@@ -1,6 +1,6 @@
 import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Form } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -150,6 +150,9 @@ export function useRefillWizard() {
         }),
       ),
     enabled: record !== undefined && DECIMAL_INPUT.test(previewInput.withdrawnMl) && step >= 2,
+    // The figures (and the discrepancy acknowledgement they call for) stay on screen while the
+    // preview of what was typed since is fetched; moving on still waits for it (`settled`, isFetching).
+    placeholderData: keepPreviousData,
   });
   const patient = useQuery({
     queryKey: ['patients:forPump', record?.status.serial],

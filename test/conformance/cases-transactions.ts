@@ -1,6 +1,6 @@
 // Conformance cases of the pump behind the wand: transactions and their atomicity, volumes and
 // times on the wire, and the replay window (docs/wand-protocol.md, "Conformance").
-import { exactMl, toWireTime } from '../../drivers/protocol/convert';
+import { exactMl, toWireTime, uuidToBytes } from '../../drivers/protocol/convert';
 import { WandErrorCode, type WireSettings } from '../../drivers/protocol/messages';
 import {
   anotherProgram,
@@ -175,22 +175,19 @@ export const transactionCases: ConformanceCase[] = [
         const serial = await openSession(wire);
         const s0 = await readStatus(wire, serial);
         const pA = wireSettings(anotherProgram(s0.status));
-        const a = freshTx();
-        await wire.expect('W2', { type: 'BEGIN_TX', txId: a.bytes }, 'TX_BEGUN');
-        await wire.expect('W2', stage(a.bytes, pA), 'STAGED');
-        await wire.expect('W2', { type: 'COMMIT', txId: a.bytes }, 'COMMITTED');
+        const a = await write(wire, pA);
         // A program staged (not committed) in this session; the new session must discard it.
         const staged = freshTx();
         await wire.expect('W2', { type: 'BEGIN_TX', txId: staged.bytes }, 'TX_BEGUN');
         await wire.expect('W2', stage(staged.bytes, wireSettings(programOf(s0.status))), 'STAGED');
         await openSession(wire);
-        const asked = await wire.expect('W12', { type: 'COMMIT', txId: a.bytes }, 'COMMITTED');
+        const asked = await wire.expect('W12', { type: 'COMMIT', txId: uuidToBytes(a) }, 'COMMITTED');
         conform(!asked.applied, 'W12', () => 'a COMMIT asking about an applied transaction was answered applied=1');
         await wire.refused('W12', { type: 'COMMIT', txId: freshTx().bytes }, TX_MISMATCH);
         await wire.refused('W9', { type: 'COMMIT', txId: staged.bytes }, TX_MISMATCH);
         const s1 = await readStatus(wire, serial);
         conform(
-          programText(s1.wire) === programTextOf(pA) && s1.status.lastTransactionId === a.id,
+          programText(s1.wire) === programTextOf(pA) && s1.status.lastTransactionId === a,
           'W12',
           () =>
             `after the questions the pump runs ${programText(s1.wire)}, last ${s1.status.lastTransactionId ?? 'none'}`,

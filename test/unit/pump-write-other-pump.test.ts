@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultLibrary } from '../../core/library/defaults';
-import type { PumpSettings } from '../../core/pump';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { openDatabase, type Db } from '../../db/connection';
@@ -9,13 +8,13 @@ import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pum
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { AttachedWandLink, type UsbBus } from '../../drivers/usb/attached-wand';
 import { WandLink } from '../../drivers/wand-link';
-import type { SignedInUser } from '../../services/auth/accounts';
 import { deliverBolus } from '../../services/bolus';
 import { programPump } from '../../services/programming';
 import type { ProgrammingDeps } from '../../services/programming-request';
 import { setPumpClock } from '../../services/pump-maintenance';
 import { NodeUsbLikeDevice } from './driver-fakes-node-usb';
 import { manualClock, tempDir } from './helpers';
+import { doctor, lower, second } from './pump-write-setup';
 
 // A wand taken off pump A and put on pump B between the read that decided a write and its send:
 // a replugged wand is a new link that finds whichever pump is in range. Over the attached-wand
@@ -37,14 +36,6 @@ class Bus implements UsbBus<NodeUsbLikeDevice> {
   }
 }
 
-const doctor: SignedInUser = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' };
-const second: SignedInUser = { id: 3, username: 'dr.chen', displayName: 'Dr Chen', role: 'physician' };
-const lower: PumpSettings = {
-  drug: 'morphine',
-  concentration: { value: '10', unit: 'mg/mL' },
-  mode: 'continuous',
-  rate: { value: '0.27', unit: 'mL/day' },
-};
 /** A wand on a patient's pump: the library's soft finding (not confirmed by a pharmacist) needs a reason. */
 const ack = 'agreed with the team';
 const START = Date.parse('2026-03-01T08:00:00Z');

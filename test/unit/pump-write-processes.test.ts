@@ -9,24 +9,16 @@ import { openDatabase, type Db } from '../../db/connection';
 import { confirmedPrograms } from '../../db/queries/sessions';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { trainingLink } from '../../drivers/simulator/training';
-import type { SignedInUser } from '../../services/auth/accounts';
 import { resolveUnconfirmed, settleOpenSessions } from '../../services/open-sessions';
 import { programPump } from '../../services/programming';
 import type { ProgrammingDeps } from '../../services/programming-request';
 import { manualClock, tempDir } from './helpers';
+import { doctor, lower, second } from './pump-write-setup';
 
 // Two programmer processes on one database, each with its own wand over the same pump. The second
 // process is this test's second copy of the services (fresh modules: its own pump locks and its
 // own record of the writes it is making), with its own connection to the SQLite file.
 
-const doctor: SignedInUser = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' };
-const second: SignedInUser = { id: 3, username: 'dr.chen', displayName: 'Dr Chen', role: 'physician' };
-const lower: PumpSettings = {
-  drug: 'morphine',
-  concentration: { value: '10', unit: 'mg/mL' },
-  mode: 'continuous',
-  rate: { value: '0.27', unit: 'mL/day' },
-};
 const higher: PumpSettings = { ...lower, rate: { value: '0.33', unit: 'mL/day' } };
 
 let dir: string;

@@ -1,28 +1,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLibrary } from '../../core/library/defaults';
-import type { PumpSettings } from '../../core/pump';
 import { FileKeyStore } from '../../db/audit/keys';
 import { AuditLog } from '../../db/audit/log';
 import { openDatabase } from '../../db/connection';
 import { trainingLink } from '../../drivers/simulator/training';
-import type { SignedInUser } from '../../services/auth/accounts';
 import { interrogate } from '../../services/interrogation';
 import { programPump } from '../../services/programming';
 import { manualClock, tempDir } from './helpers';
+import { doctor, lower, second } from './pump-write-setup';
 
 // One request at a time on the wand: a reading (which does not take the pump's lock) started while
 // a program write is between its frames waits for it, instead of both requests' frames meeting on
 // one transport (the reading failed as "interference", or the write as a protocol violation).
-
-const doctor: SignedInUser = { id: 2, username: 'dr.li', displayName: 'Dr Li', role: 'physician' };
-const second: SignedInUser = { id: 3, username: 'dr.chen', displayName: 'Dr Chen', role: 'physician' };
-const lower: PumpSettings = {
-  drug: 'morphine',
-  concentration: { value: '10', unit: 'mg/mL' },
-  mode: 'continuous',
-  rate: { value: '0.27', unit: 'mL/day' },
-};
 
 describe.each([0, 1, 2, 3, 5, 8, 12])('a pump reading %i ms into a program write over the same wand', (delay) => {
   it('is answered, and the write is confirmed', async () => {

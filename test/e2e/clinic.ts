@@ -72,15 +72,24 @@ export async function signIn(
   await page.goto(host.url);
   // The workstation keeps its session across pages: whoever is still signed in signs out first.
   const signedIn = page.getByTestId('signed-in-user');
-  await expect(page.locator('#username').or(signedIn)).toBeVisible();
-  if (await signedIn.isVisible()) {
-    await page.locator('header').getByRole('button').last().click();
-    await expect(signedIn).toBeHidden(); // the sign-in form, not a form of the screen signed out of
-  }
+  const form = page.locator('#username');
+  await expect(form.or(signedIn)).toBeVisible();
+  // A sign-out still on its way (from before this page load) may end the session under the click:
+  // tried again until the sign-in form shows, not a form of the screen signed out of.
+  await expect(async () => {
+    if (await signedIn.isVisible()) await page.locator('header').getByRole('button').last().click({ timeout: 5000 });
+    await expect(form).toBeVisible({ timeout: 5000 });
+  }).toPass();
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(PASSWORD);
   await page.locator('form button[type="submit"]').click();
   await expect(page.getByTestId('signed-in-user')).toBeVisible();
+}
+
+/** Signs out from the header and waits until the page shows the sign-in form: the server has ended the session. */
+export async function signOut(page: Page): Promise<void> {
+  await page.locator('header').getByRole('button').last().click();
+  await expect(page.locator('#username')).toBeVisible();
 }
 
 export async function openNav(page: Page, name: string): Promise<void> {

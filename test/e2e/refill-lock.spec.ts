@@ -1,6 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './a11y';
-import { clinicPerSpec, interrogate, openNav, PASSWORD, recordOpioidTolerance, signIn, writeOrder } from './clinic';
+import {
+  clinicPerSpec,
+  interrogate,
+  openNav,
+  PASSWORD,
+  recordOpioidTolerance,
+  signIn,
+  signOut,
+  writeOrder,
+} from './clinic';
 import { expectNoRefillEntries, expectRefillEntriesKept, refillUpToWithdrawn, unlockAs } from './refill-steps';
 import { storeRows } from './store-rows';
 
@@ -61,7 +70,7 @@ test('a lock keeps a physician’s program entries and a refill-only visit’s s
   await expect(page.locator('#visit_preparedBy')).toHaveValue('Pharmacist Sun');
   await expect(page.getByTestId('pump-banner')).toContainText('Zhang Wei');
   // Signing out drops it all: signed in again, the visit starts at the order.
-  await page.locator('header').getByRole('button').last().click();
+  await signOut(page);
   await signIn(page, host, 'dr.li');
   await openNav(page, 'Refill-only visit');
   await expect(page.locator('#visit_lot')).toHaveCount(0);

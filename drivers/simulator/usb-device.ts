@@ -21,6 +21,13 @@ const messageType = (bytes: Uint8Array): string | undefined => {
   return decoded.ok ? decoded.message.type : undefined;
 };
 
+/**
+ * How long the wand waits for the next bulk OUT packet of a frame it holds only part of; a packet
+ * arriving later finds the part dropped and is read as the start of a new frame
+ * (docs/wand-protocol.md, Framing, W13). The host writes a frame's packets back to back.
+ */
+export const PARTIAL_FRAME_LIMIT_MS = 200;
+
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 /** What WebUSB rejects with once the device is gone: a NotFoundError. */
@@ -55,6 +62,8 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
   readonly faults = new Map<number, LinkFault>();
   private claimed = false;
   private outBuffer = new Uint8Array(0);
+  /** When the last bulk OUT packet arrived (by `now`), for the partial-frame limit. */
+  private lastOutAt = 0;
   private readonly inbox: Uint8Array[] = [];
   private waiting: Array<(packet: Uint8Array | Error) => void> = [];
 
@@ -62,6 +71,8 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
     private readonly wand: SimulatedWand,
     /** Telemetry latency per frame exchange, in milliseconds. */
     private readonly latencyMs = 0,
+    /** A monotonic clock in milliseconds (injectable: tests pass the partial-frame limit without waiting). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Faults waiting for a request of a given message type (e.g. the next COMMIT), each applied once. */
@@ -137,6 +148,10 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
     } catch (e) {
       return Promise.reject(asError(e));
     }
+    const at = this.now();
+    // A frame begun but not finished within the limit is dropped: this packet starts afresh.
+    if (this.outBuffer.length > 0 && at - this.lastOutAt > PARTIAL_FRAME_LIMIT_MS) this.outBuffer = new Uint8Array(0);
+    this.lastOutAt = at;
     const joined = new Uint8Array(this.outBuffer.length + data.length);
     joined.set(this.outBuffer);
     joined.set(data, this.outBuffer.length);

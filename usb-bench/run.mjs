@@ -99,7 +99,7 @@ if (figures.length > 0) {
   for (const f of figures) {
     out(`  ${f.operation}`);
     out(
-      `    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms, the host between transfers ${f.driverHostMs} ms; the driver's computation without USB ${f.driverComputeMs} ms)`,
+      `    driver ${f.driverMs} ms (of which the simulated wand ${f.simulatorMs} ms, the host between transfers ${f.driverHostMs} ms; the driver's computation without USB ${f.driverComputeMs} ms after ${f.warmups} runs to warm up, ${f.driverComputeColdMs} ms after two)`,
     );
     out(
       `    raw floor ${f.floorMs} ms (${f.pairs} transfer pairs, ${f.perPairMs} ms each; host between transfers ${f.floorHostMs} ms)`,

@@ -51,18 +51,30 @@ export class TimedWand extends SimulatedWand {
 
 /**
  * The driver's own computation per operation in this guest: the same operation through WandLink
- * on the in-memory device (answers at once, no USB), less the simulated wand's time.
+ * on the in-memory device (answers at once, no USB), less the simulated wand's time. Measured
+ * twice: first after two runs ("cold": the engine still runs most of the driver's code unoptimised,
+ * as in the first minutes of a clinic session), then after `warmups` more runs, when the engine has
+ * optimised the code that runs every time ("warm"). The USB runs that follow are warm on both sides.
  */
-export async function driverCompute(op: (link: WandLink) => Promise<void>, runs: number): Promise<number> {
+export async function driverCompute(
+  op: (link: WandLink) => Promise<void>,
+  runs: number,
+  warmups: number,
+): Promise<{ coldMs: number; warmMs: number }> {
   const wand = new TimedWand(new SimulatedPump(defaultSimulatedPump(new Date())));
   const link = new WandLink(new SimulatedUsbDevice(wand), { kind: 'usb' });
+  const measure = async () => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      wand.busyMs = 0;
+      const t0 = performance.now();
+      await op(link);
+      times.push(performance.now() - t0 - wand.busyMs);
+    }
+    return median(times);
+  };
   for (let i = 0; i < 2; i++) await op(link);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    wand.busyMs = 0;
-    const t0 = performance.now();
-    await op(link);
-    times.push(performance.now() - t0 - wand.busyMs);
-  }
-  return median(times);
+  const coldMs = await measure();
+  for (let i = 0; i < warmups; i++) await op(link);
+  return { coldMs, warmMs: await measure() };
 }

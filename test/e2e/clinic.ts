@@ -96,9 +96,17 @@ export async function openNav(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation').getByRole('menuitem', { name, exact: true }).click();
 }
 
+/**
+ * Clicks Interrogate and waits until the reading is on screen: the host has answered and the
+ * button has left its loading state (the reading is put in place in the same update). A busy
+ * Ant Design button is not disabled, so the button being enabled says nothing about the reading.
+ */
 export async function interrogate(page: Page): Promise<void> {
-  await page.getByTestId('interrogate').first().click();
-  await expect(page.getByTestId('interrogate').first()).toBeEnabled();
+  const button = page.getByTestId('interrogate').first();
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/api/pump%3Ainterrogate'));
+  await button.click();
+  await answered;
+  await expect(button).not.toHaveClass(/\bant-btn-loading\b/);
 }
 
 /**

@@ -68,6 +68,8 @@ async function signInByKeyboard(page: Page, username: string, displayName: strin
       `document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === 'Sign out'`,
     );
     await page.keyboard.press('Enter');
+    // Tabbing on waits for the sign-in form: the sign-out has ended the session.
+    await expect(page.locator('#username')).toBeVisible();
   }
   await tabTo(page, `document.activeElement?.id === 'username'`);
   await page.keyboard.type(username);
@@ -102,7 +104,12 @@ test('keyboard only: the menu, a dose change and its Finish screen, to the read-
   const doseId = (await dose.getAttribute('id')) ?? 'no id';
   await tabTo(page, `document.activeElement?.id === ${JSON.stringify(doseId)}`);
   await page.keyboard.type('3.3');
-  await expect(page.getByTestId('live-check').getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'ok');
+  // The check of 3.3 mg/day, not the one of the dose the form started with (shown until the new one
+  // is fetched): the review button can be tabbed to only once it is enabled for what was typed.
+  const live = page.getByTestId('live-check');
+  await expect(live).toContainText('0.33 mL/day');
+  await expect(live.getByTestId('library-verdict')).toHaveAttribute('data-verdict', 'ok');
+  await expect(page.getByTestId('review-button')).toBeEnabled();
   await tabTo(page, focusedIs('review-button'));
   expect(await focusMarked(page)).toBe(true);
   await page.keyboard.press('Enter');

@@ -6,6 +6,9 @@ import type { TherapyMode } from './pump';
  * Warnings about the pump's clock against the clinic's: codes with their parameters as text, for
  * the interface to translate.
  *
+ * - `PUMP_CLOCK_LOST`: the pump has no clock (never set, or lost: `STATUS` time 0). It runs a flex
+ *   program at the schedule's mean rate and refuses a new one until the clock is set.
+ *
  * - `PUMP_OFFSET_DIFFERS`: the UTC offset the pump runs its flex schedule by is not the clinic's
  *   offset now (the clock was set in another season, in another zone, or never with an offset).
  *   Flex steps then start at the wrong clinic time until the clock is set again.
@@ -14,6 +17,8 @@ import type { TherapyMode } from './pump';
  *   the clock is set again.
  */
 export const ClockWarningSchema = z.discriminatedUnion('code', [
+  /** The clinic's time zone (IANA name), whose time and offset setting the clock gives the pump. */
+  z.strictObject({ code: z.literal('PUMP_CLOCK_LOST'), params: z.strictObject({ timeZone: z.string() }) }),
   z.strictObject({
     code: z.literal('PUMP_OFFSET_DIFFERS'),
     /** Offsets as `+08:00` text; the clinic's time zone by its IANA name. */
@@ -46,6 +51,8 @@ export interface ClockWarningInput {
   /** The offset the pump reports it runs its flex schedule by; undefined when the reading carries none. */
   pumpOffsetMinutes: number | undefined;
   mode: TherapyMode;
+  /** False when the pump reports no clock; absent is taken as a clock. */
+  pumpHasClock?: boolean;
 }
 
 /**
@@ -55,6 +62,7 @@ export interface ClockWarningInput {
 export function clockWarnings(pump: ClockWarningInput, now: Date, timeZone: string): ClockWarning[] {
   const warnings: ClockWarning[] = [];
   const clinic = utcOffsetMinutes(now, timeZone);
+  if (pump.pumpHasClock === false) warnings.push({ code: 'PUMP_CLOCK_LOST', params: { timeZone } });
   if (pump.pumpOffsetMinutes !== undefined && pump.pumpOffsetMinutes !== clinic) {
     warnings.push({
       code: 'PUMP_OFFSET_DIFFERS',

@@ -154,6 +154,9 @@ export const serverMessages = {
   // Pump clock and alarm test
   clockNotSupported: 'this link cannot set the pump clock',
   clockNotReadBack: 'the clock was sent but could not be read back; interrogate the pump',
+  clockStillNotSet: 'the clock was sent, but the pump still reports no clock: set the pump clock again',
+  flexNeedsPumpClock:
+    'the pump has no clock and this link cannot set it: a flex program was not sent (set the pump clock first)',
   clockDriftAfterSet:
     'the clock was sent, but the pump now reads {{pumpTime}}, {{drift}} s from this computer: set the pump clock again',
   clockOffsetMismatch:
@@ -261,7 +264,8 @@ export const serverMessages = {
     'The wand process stopped; it is restarted for the next request. Try again; if a program was being sent, interrogate the pump to confirm what it applied.',
   wandLinkClosed: 'The wand link was closed.',
   notExactOnWire: '{{field}} {{value}} cannot be sent exactly (resolution 1/{{scale}})',
-  pumpClockRange: 'the pump clock runs from 2000-01-01T00:00:00Z to {{last}}; {{time}} is outside it',
+  pumpClockRange:
+    'the pump clock runs from 2000-01-01T00:00:01Z to {{last}} (2000-01-01T00:00:00Z means no clock); {{time}} is outside it',
   pumpUtcOffsetRange: 'the pump takes a UTC offset of whole minutes from {{min}} to +{{max}}; {{offset}} is outside it',
   // Calculations (pumpctl calc and the bolus calculators)
   bridgeDoseNotPositive: 'daily dose must be greater than zero for a bridge',

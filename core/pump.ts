@@ -19,11 +19,19 @@ const therapyModes = ['stopped', 'continuous', 'flex'] as const;
 const TherapyModeSchema = z.enum(therapyModes);
 export type TherapyMode = z.infer<typeof TherapyModeSchema>;
 
-const alarmCodes = ['LOW_RESERVOIR', 'EMPTY_RESERVOIR', 'ERI', 'EOS', 'MOTOR_STALL', 'MEMORY_ERROR'] as const;
+const alarmCodes = [
+  'LOW_RESERVOIR',
+  'EMPTY_RESERVOIR',
+  'ERI',
+  'EOS',
+  'MOTOR_STALL',
+  'MEMORY_ERROR',
+  'CLOCK_LOST',
+] as const;
 const AlarmSchema = z.strictObject({
   code: z.enum(alarmCodes),
-  /** Pump clock time the alarm became active (ISO 8601). */
-  since: z.iso.datetime(),
+  /** Pump clock time the alarm became active (ISO 8601); null when the pump has no clock. */
+  since: z.iso.datetime().nullable(),
 });
 export type Alarm = z.infer<typeof AlarmSchema>;
 
@@ -33,8 +41,11 @@ const IsoDate = z.iso.date();
 export const PumpStatusSchema = z.strictObject({
   model: z.string().min(1).max(64),
   serial: z.string().min(1).max(32),
-  /** The pump's own clock at the time of reading (ISO 8601, UTC). */
-  pumpTime: z.iso.datetime(),
+  /**
+   * The pump's own clock at the time of reading (ISO 8601, UTC); null when the pump has no clock
+   * (never set, or lost: it reports time 0 and raises `CLOCK_LOST`, docs/wand-protocol.md).
+   */
+  pumpTime: z.iso.datetime().nullable(),
   /**
    * The UTC offset in minutes (−720…+840) the pump runs its flex schedule by: its local time is
    * `pumpTime` plus this. Set with the clock from the clinic's time zone; 0 on a pump never given one.
@@ -82,8 +93,8 @@ export const pumpEventCodes = [
   'MOTOR_STALL',
 ] as const;
 export const PumpEventSchema = z.strictObject({
-  /** Pump clock time (ISO 8601). */
-  at: z.iso.datetime(),
+  /** Pump clock time (ISO 8601); null for an event logged while the pump had no clock (time 0). */
+  at: z.iso.datetime().nullable(),
   /** UNKNOWN: a code this version does not know (a newer pump); the detail text is still shown. */
   code: z.enum([...pumpEventCodes, 'UNKNOWN']),
   detail: z.string().max(200),

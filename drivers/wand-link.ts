@@ -10,7 +10,7 @@ import {
 import { said } from '../core/messages';
 import { err, ok, type AppError, type Result } from '../core/result';
 import type { PumpClockSetting, PumpLink } from './link';
-import { fromWireStatus, fromWireTime, uuidToBytes, wireTime, wireUtcOffset } from './protocol/convert';
+import { fromWireStatus, fromWireClock, uuidToBytes, wireTime, wireUtcOffset } from './protocol/convert';
 import { bolusRequest, stageRequest } from './wand-writes';
 import { MAX_EVENT_PAGES, WandErrorCode } from './protocol/messages';
 import { WandSession } from './wand-session';
@@ -152,7 +152,7 @@ export class WandLink extends WandSession implements PumpLink {
         return err(this.violation(`page ${page} is past the ${r.value.pages} pages it claims`, 'EVENTS.pages'));
       pages = r.value.pages;
       for (const e of r.value.events)
-        events.push({ at: fromWireTime(e.time), code: pumpEventCodes[e.code] ?? 'UNKNOWN', detail: e.detail });
+        events.push({ at: fromWireClock(e.time), code: pumpEventCodes[e.code] ?? 'UNKNOWN', detail: e.detail });
     }
     return ok(events);
   }

@@ -43,7 +43,7 @@ export async function interrogate(deps: InterrogationDeps, signal?: AbortSignal)
     }
     const status = read.value;
     const warnings = clockWarnings(
-      { pumpOffsetMinutes: status.utcOffsetMinutes, mode: status.mode },
+      { pumpOffsetMinutes: status.utcOffsetMinutes, mode: status.mode, pumpHasClock: status.pumpTime !== null },
       new Date(recordedAt),
       siteSettings(deps.db).timeZone,
     );

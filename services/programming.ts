@@ -6,7 +6,7 @@ import { authorize, type SignedInUser } from './auth/accounts';
 import { siteSettings } from './auth/settings';
 import { clockDriftSeconds, setPumpClock } from './pump-maintenance';
 import { utcOffsetMinutes } from '../core/clock';
-import { saidWithCause } from '../core/messages';
+import { said, saidWithCause } from '../core/messages';
 import {
   writeReviewContext,
   type ProgramRequest,
@@ -86,17 +86,24 @@ async function program(deps: ProgrammingDeps, request: ProgramRequest): Promise<
 /** A pump clock this far from the computer's is set before a flex program (flex steps are whole minutes). */
 const FLEX_CLOCK_TOLERANCE_SECONDS = 60;
 
-/** Sets the pump's clock and UTC offset to the clinic's before a flex program, when they differ. */
+/**
+ * Sets the pump's clock and UTC offset to the clinic's before a flex program, when they differ or
+ * the pump has no clock (it refuses a flex program then: docs/wand-protocol.md); a link that cannot
+ * set the clock sends no flex program to a pump without one.
+ */
 async function clockForFlex(
   deps: ProgrammingDeps,
   actor: SignedInUser,
   old: PumpStatus,
   s: PumpSettings,
 ): Promise<Result<null>> {
-  if (s.mode !== 'flex' || deps.link.setClock === undefined) return ok(null);
+  if (s.mode !== 'flex') return ok(null);
+  if (deps.link.setClock === undefined)
+    return old.pumpTime === null ? err(said('CONFLICT', 'flexNeedsPumpClock', {}, 'clock')) : ok(null);
   const offset = utcOffsetMinutes(deps.now(), siteSettings(deps.db).timeZone);
-  const drift = Math.abs(clockDriftSeconds(old.pumpTime, deps.now()));
-  if ((old.utcOffsetMinutes ?? 0) === offset && drift <= FLEX_CLOCK_TOLERANCE_SECONDS) return ok(null);
+  const drift = clockDriftSeconds(old.pumpTime, deps.now());
+  if (drift !== null && (old.utcOffsetMinutes ?? 0) === offset && Math.abs(drift) <= FLEX_CLOCK_TOLERANCE_SECONDS)
+    return ok(null);
   const set = await setPumpClock(deps, actor);
   if (!set.ok) {
     return err(saidWithCause(set.error.code, 'clockNotSetNotSent', {}, set.error, 'clock'));

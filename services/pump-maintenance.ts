@@ -17,9 +17,9 @@ export interface MaintenanceDeps {
   now: () => Date;
 }
 
-/** Pump clock minus computer clock, in whole seconds (pumps drift). */
-export const clockDriftSeconds = (pumpTime: string, at: Date): number =>
-  Math.round((Date.parse(pumpTime) - at.getTime()) / 1000);
+/** Pump clock minus computer clock, in whole seconds (pumps drift); null for a pump without a clock. */
+export const clockDriftSeconds = (pumpTime: string | null, at: Date): number | null =>
+  pumpTime === null ? null : Math.round((Date.parse(pumpTime) - at.getTime()) / 1000);
 
 /**
  * Sets the pump's clock to the computer's with the clinic's UTC offset now (from the site's time
@@ -33,12 +33,13 @@ export const clockDriftSeconds = (pumpTime: string, at: Date): number =>
 export const setPumpClock = (
   deps: MaintenanceDeps,
   actor: SignedInUser,
-): Promise<Result<{ driftBefore: number; driftAfter: number }>> => withPumpLock(deps.link, () => setClock(deps, actor));
+): Promise<Result<{ driftBefore: number | null; driftAfter: number }>> =>
+  withPumpLock(deps.link, () => setClock(deps, actor));
 
 async function setClock(
   deps: MaintenanceDeps,
   actor: SignedInUser,
-): Promise<Result<{ driftBefore: number; driftAfter: number }>> {
+): Promise<Result<{ driftBefore: number | null; driftAfter: number }>> {
   const allowed = authorize(actor, 'pump.clock.set');
   if (!allowed.ok) return allowed;
   if (deps.link.setClock === undefined) return err(said('COMMUNICATION_FAILED', 'clockNotSupported', {}));
@@ -84,10 +85,12 @@ async function setClock(
   // when the answer was lost) — confirmed; the send failed and the pump still reads its old clock
   // and offset — rejected; anything else is not known.
   const confirmed = driftAfter !== null && Math.abs(driftAfter) <= 2 && offsetAfter === offset;
-  const unchanged =
-    driftAfter !== null &&
-    Math.abs(driftAfter - driftBefore) <= 2 &&
-    offsetAfter === (before.value.utcOffsetMinutes ?? 0);
+  // A pump that had no clock is unchanged when it still has none.
+  const clockUnchanged =
+    driftBefore === null
+      ? after.ok && after.value.pumpTime === null
+      : driftAfter !== null && Math.abs(driftAfter - driftBefore) <= 2;
+  const unchanged = clockUnchanged && offsetAfter === (before.value.utcOffsetMinutes ?? 0);
   // A wand that found another pump sends nothing (WandLink refuses before the request).
   const notSent = !set.ok && set.error.key === 'writeOtherPump';
   const rejected = !confirmed && !set.ok && (unchanged || notSent);
@@ -105,7 +108,7 @@ async function setClock(
     // The pump may have acted: the answer says what it reads now, and that the record is missing.
     return err(
       said('STORAGE_FAILED', 'clockOutcomeNotRecorded', {
-        pumpTime: after.ok ? after.value.pumpTime : '—',
+        pumpTime: (after.ok ? after.value.pumpTime : null) ?? '—',
         offset: offsetAfter === undefined ? '—' : offsetText(offsetAfter),
         detail: (e as Error).message,
       }),
@@ -113,10 +116,14 @@ async function setClock(
   }
   if (confirmed) return ok({ driftBefore, driftAfter });
   if (rejected && !set.ok) return set;
-  if (driftAfter === null || !after.ok) return err(said('COMMUNICATION_FAILED', 'clockNotReadBack', {}));
+  if (!after.ok) return err(said('COMMUNICATION_FAILED', 'clockNotReadBack', {}));
+  if (driftAfter === null) return err(said('COMMUNICATION_FAILED', 'clockStillNotSet', {}));
   if (Math.abs(driftAfter) > 2) {
     return err(
-      said('COMMUNICATION_FAILED', 'clockDriftAfterSet', { pumpTime: after.value.pumpTime, drift: String(driftAfter) }),
+      said('COMMUNICATION_FAILED', 'clockDriftAfterSet', {
+        pumpTime: after.value.pumpTime ?? '—',
+        drift: String(driftAfter),
+      }),
     );
   }
   if (offsetAfter !== offset) {

@@ -122,7 +122,7 @@ const formatStatus = (s: PumpStatus, training: boolean, recordId: number | undef
     ['Mode', training ? 'TRAINING (simulated pump)' : 'wand'],
     ['Model', s.model],
     ['Serial', s.serial],
-    ['Pump clock', s.pumpTime],
+    ['Pump clock', s.pumpTime ?? 'no clock (set the pump clock)'],
     ['Drug', `${s.drug} ${s.concentration.value} ${s.concentration.unit}`],
     ['Therapy', `${s.mode}, ${s.rate.value} ${s.rate.unit}`],
     ['Daily dose', `${s.dailyDose.value} ${s.dailyDose.unit}`],

@@ -69,7 +69,8 @@ export const InterrogationRecordSchema = z.strictObject({
   link: LinkKindSchema,
   status: PumpStatusSchema,
   /** Pump clock minus computer clock at the reading, in seconds. */
-  clockDriftSeconds: z.number().int(),
+  /** Null for a pump without a clock. */
+  clockDriftSeconds: z.number().int().nullable(),
   /** The pump's clock against the clinic's time zone at the reading (`core/clock-warnings.ts`); set on a fresh interrogation. */
   clockWarnings: z.array(ClockWarningSchema).optional(),
   /** The refill forecast from this reading (the dashboard's); absent where no forecast applies. */
@@ -188,7 +189,7 @@ export const contract = {
   'pumps:register': { input: PumpRegistrationSchema, output: z.strictObject({ id: z.number().int() }) },
   'pump:setClock': {
     input: Empty,
-    output: z.strictObject({ driftBefore: z.number().int(), driftAfter: z.number().int() }),
+    output: z.strictObject({ driftBefore: z.number().int().nullable(), driftAfter: z.number().int() }),
   },
   'pump:alarmTest': { input: Empty, output: z.null() },
   /** The pump's own event log, oldest first. */

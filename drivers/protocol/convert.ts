@@ -8,10 +8,11 @@ import { programDailyDose } from '../therapy';
 import { ALARM_CODES, DRUG_CODES, type WireSettings, type WireStatus } from './messages';
 import {
   bytesToUuid,
+  fromWireClock,
   fromWireDay,
-  fromWireTime,
+  NO_CLOCK,
+  toWireClock,
   toWireDay,
-  toWireTime,
   uuidToBytes,
   wireTime,
   wireUtcOffset,
@@ -158,7 +159,7 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
   for (const a of w.alarms) {
     const code = ALARM_CODES[a.code];
     if (code === undefined) return err(received(`an unknown alarm code ${a.code}`, 'alarms.code'));
-    alarms.push({ code, since: fromWireTime(a.since) });
+    alarms.push({ code, since: fromWireClock(a.since) });
   }
   // The daily dose is the whole day's (a flex program's steps, not the step running now), from the one therapy model.
   const dose = programDailyDose(s, pumpModelNamed(w.model));
@@ -167,7 +168,8 @@ export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
   return ok({
     model: w.model,
     serial: w.serial,
-    pumpTime: fromWireTime(w.pumpTime),
+    // Time 0 is no clock (never set, or lost): null, never read as 2000-01-01.
+    pumpTime: fromWireClock(w.pumpTime),
     utcOffsetMinutes: w.utcOffsetMinutes,
     drug: s.drug,
     concentration: s.concentration,
@@ -219,16 +221,23 @@ export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<Wire
   if (!alarm.ok) return alarm;
   const bridge = s.bridge === undefined ? undefined : ul(s.bridge.remaining.value, 'bridge.remaining');
   if (bridge?.ok === false) return bridge;
-  const pumpTime = wireTime(new Date(s.pumpTime), 'pumpTime');
+  // A pump without a clock reports time 0 (NO_CLOCK).
+  const pumpTime = s.pumpTime === null ? ok(NO_CLOCK) : wireTime(new Date(s.pumpTime), 'pumpTime');
   if (!pumpTime.ok) return pumpTime;
   // A pump never given an offset runs its flex schedule at offset 0 and reports 0.
   const offset = wireUtcOffset(s.utcOffsetMinutes ?? 0);
   if (!offset.ok) return offset;
-  // In STATUS the rate field of a flex program is the rate of the step running now by the pump's local time (docs).
+  // In STATUS the rate field of a flex program is the rate of the step running now by the pump's
+  // local time; without a clock, the rate it delivers instead (the schedule's mean, to the µL/day
+  // rounded down) (docs).
+  const noClockRate = s.pumpTime === null && settings.value.mode === 2 ? fixed(s.rate.value, 1000, 'rate') : null;
+  if (noClockRate?.ok === false) return noClockRate;
   const rateUlPerDay =
-    settings.value.mode === 2
-      ? (stepAt(settings.value.steps, pumpTime.value, offset.value)?.rateUlPerDay ?? 0)
-      : settings.value.rateUlPerDay;
+    noClockRate !== null
+      ? noClockRate.value
+      : settings.value.mode === 2
+        ? (stepAt(settings.value.steps, pumpTime.value, offset.value)?.rateUlPerDay ?? 0)
+        : settings.value.rateUlPerDay;
   return ok({
     model: s.model,
     serial: s.serial,
@@ -240,7 +249,7 @@ export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<Wire
     capacityUl: capacity.value,
     alarmVolumeUl: alarm.value,
     replaceByDay: toWireDay(s.replaceByDate),
-    alarms: s.alarms.map((a) => ({ code: ALARM_CODES.indexOf(a.code), since: toWireTime(new Date(a.since)) })),
+    alarms: s.alarms.map((a) => ({ code: ALARM_CODES.indexOf(a.code), since: toWireClock(a.since) })),
     lastTx: s.lastTransactionId === null ? null : uuidToBytes(s.lastTransactionId),
     bridgeUl: bridge === undefined ? null : bridge.value,
   });

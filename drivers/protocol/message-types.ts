@@ -47,7 +47,15 @@ export type WandErrorCode = (typeof WandErrorCode)[keyof typeof WandErrorCode];
 
 /** Drug codes on the wire are the positions in the core's drug list (new drugs are appended only). */
 export const DRUG_CODES = drugs;
-export const ALARM_CODES = ['LOW_RESERVOIR', 'EMPTY_RESERVOIR', 'ERI', 'EOS', 'MOTOR_STALL', 'MEMORY_ERROR'] as const;
+export const ALARM_CODES = [
+  'LOW_RESERVOIR',
+  'EMPTY_RESERVOIR',
+  'ERI',
+  'EOS',
+  'MOTOR_STALL',
+  'MEMORY_ERROR',
+  'CLOCK_LOST',
+] as const;
 export const BOLUS_KINDS = ['single', 'priming', 'bridge'] as const;
 
 /**

@@ -12,14 +12,18 @@ const U32_MAX = 0xffffffff;
 /** The last instant the wire's u32 clock can carry (2136-02-07T06:28:15Z). */
 export const LAST_WIRE_TIME = new Date(EPOCH_MS + U32_MAX * 1000);
 
+/** The wire's pump time 0 (2000-01-01T00:00:00Z) is reserved: the pump has no clock (docs/wand-protocol.md). */
+export const NO_CLOCK = 0;
+
 /**
- * A clock time as the wire's u32 seconds since 2000-01-01T00:00:00Z, or an error: a time before
- * the epoch or after `LAST_WIRE_TIME` is refused, never wrapped round.
+ * A clock time as the wire's u32 seconds since 2000-01-01T00:00:00Z, or an error: a time in the
+ * first second of 2000 (time 0 is `NO_CLOCK`), before it or after `LAST_WIRE_TIME` is refused,
+ * never wrapped round.
  */
 export function wireTime(time: Date, field = 'time'): Result<number> {
   const ms = time.getTime();
   const seconds = Math.floor((ms - EPOCH_MS) / 1000);
-  if (!Number.isFinite(ms) || seconds < 0 || seconds > U32_MAX) {
+  if (!Number.isFinite(ms) || seconds <= NO_CLOCK || seconds > U32_MAX) {
     const shown = Number.isFinite(ms) ? time.toISOString() : 'an invalid date';
     return err(said('OUT_OF_RANGE', 'pumpClockRange', { last: LAST_WIRE_TIME.toISOString(), time: shown }, field));
   }
@@ -51,6 +55,10 @@ export const toWireTime = (time: Date): number => {
   return t.value;
 };
 export const fromWireTime = (seconds: number): string => new Date(EPOCH_MS + seconds * 1000).toISOString();
+/** A time the pump stamps by its clock (`STATUS` pump time, an alarm's since): `NO_CLOCK` is null, never a date. */
+export const fromWireClock = (seconds: number): string | null => (seconds === NO_CLOCK ? null : fromWireTime(seconds));
+/** The pump side of `fromWireClock`: null (no clock) is `NO_CLOCK`. */
+export const toWireClock = (time: string | null): number => (time === null ? NO_CLOCK : toWireTime(new Date(time)));
 export const toWireDay = (date: string): number => Math.round((Date.parse(`${date}T00:00:00Z`) - EPOCH_MS) / DAY_MS);
 export const fromWireDay = (days: number): string => new Date(EPOCH_MS + days * DAY_MS).toISOString().slice(0, 10);
 

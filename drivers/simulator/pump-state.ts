@@ -23,14 +23,20 @@ export interface SimulatedPumpState {
    * schedule by its local time, clock plus this offset. Absent: never given one, so 0.
    */
   utcOffsetMinutes?: number;
+  /**
+   * True while the pump has no clock (never set, or lost): it reports time 0, raises CLOCK_LOST and
+   * delivers a flex program at its mean rate until SET_CLOCK (docs/wand-protocol.md). It still
+   * counts elapsed time, so durations run on.
+   */
+  clockLost?: boolean;
   /** The last write transaction the pump applied: a repeated write with this id changes nothing. */
   lastTransactionId: string | null;
 }
 
 /** One entry of the simulated pump's own event log, as it keeps it (read in pages over the wand; core's PumpEvent is the decoded entry). */
 export interface SimulatedEventEntry {
-  /** Pump clock time. */
-  at: Date;
+  /** Pump clock time; null when the pump had no clock (sent as time 0). */
+  at: Date | null;
   code: (typeof PUMP_EVENT_CODES)[number];
   detail: string;
 }

@@ -17,6 +17,7 @@ import { exactMl } from '../protocol/convert';
 import { isWireUtcOffset } from '../protocol/messages';
 import { pumpModelNamed } from '../../core/models';
 import { programDailyDose } from '../therapy';
+import { exactDailyVolume, stepDurations } from '../../core/calc/flex';
 import { basalRate, bolusesLeft, deliveredBetween, type RunningBolus } from './delivery';
 
 export * from './pump-state';
@@ -80,6 +81,24 @@ export class SimulatedPump {
     return at.getTime() + this.state.clockOffsetMs;
   }
 
+  /** Whether the pump has a clock (false: never set, or lost, until SET_CLOCK). */
+  get hasClock(): boolean {
+    return this.state.clockLost !== true;
+  }
+
+  /**
+   * The program as the pump runs it: without a clock a flex program cannot follow its schedule, so
+   * it delivers the schedule's daily volume evenly (its mean rate: the day's dose as reviewed, never
+   * above its highest step, never a stop) until the clock is set.
+   */
+  private get running(): PumpSettings {
+    const s = this.state.settings;
+    if (this.hasClock || s.mode !== 'flex' || s.steps === undefined) return s;
+    const durations = stepDurations(s.steps, pumpModelNamed(this.state.model));
+    if (!durations.ok) throw new RangeError(durations.error.message); // never: checked when applied
+    return { ...s, mode: 'continuous', rate: { value: exactDailyVolume(durations.value).toString(), unit: 'mL/day' } };
+  }
+
   /** The UTC offset the pump runs its flex schedule by (0 until the clock is first set with one). */
   get utcOffsetMinutes(): number {
     return this.state.utcOffsetMinutes ?? 0;
@@ -94,7 +113,7 @@ export class SimulatedPump {
   private remaining(now: Date): Decimal {
     if (this.motorStalled) return new Decimal(this.state.volumeMl);
     const delivered = deliveredBetween(
-      this.state.settings,
+      this.running,
       this.boluses,
       this.pumpMs(this.state.volumeAt),
       this.pumpMs(now),
@@ -201,6 +220,16 @@ export class SimulatedPump {
     return answer;
   }
 
+  /**
+   * Fault injection: the pump loses its clock (e.g. a reset with a flat clock cell). What ran until
+   * now is booked first; from now on it reports time 0, raises CLOCK_LOST and runs a flex program
+   * at its mean rate, until SET_CLOCK.
+   */
+  loseClock(): void {
+    this.settle(this.clock());
+    this.state.clockLost = true;
+  }
+
   /** Fault injection: the motor stalls; delivery stops and the pump raises its alarm. */
   stallMotor(): void {
     this.settle(this.clock());
@@ -209,7 +238,7 @@ export class SimulatedPump {
   }
 
   private log(code: SimulatedEventEntry['code'], detail: string): void {
-    this.events.push({ at: new Date(this.pumpMs()), code, detail });
+    this.events.push({ at: this.hasClock ? new Date(this.pumpMs()) : null, code, detail });
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
   }
 
@@ -224,15 +253,17 @@ export class SimulatedPump {
     const now = this.clock();
     this.settle(now);
     const before = new Date(this.pumpMs(now));
+    const hadClock = this.hasClock;
     const offsetBefore = this.utcOffsetMinutes;
     const shift = time.getTime() - before.getTime();
     this.state.clockOffsetMs += shift;
     this.state.utcOffsetMinutes = utcOffsetMinutes;
+    this.state.clockLost = false;
     this.boluses = this.boluses.map((b) => ({ ...b, start: b.start + shift, end: b.end + shift }));
     this.patientGrants = this.patientGrants.map((t) => t + shift);
     this.log(
       'CLOCK_SET',
-      `from ${before.toISOString()} UTC${offsetText(offsetBefore)}; offset now UTC${offsetText(utcOffsetMinutes)}`,
+      `from ${hadClock ? `${before.toISOString()} UTC${offsetText(offsetBefore)}` : 'no clock'}; offset now UTC${offsetText(utcOffsetMinutes)}`,
     );
   }
 
@@ -245,13 +276,18 @@ export class SimulatedPump {
     const now = this.clock();
     const pumpTime = new Date(this.pumpMs(now));
     const { settings } = this.state;
+    // Without a clock a flex program runs at its mean rate, reported to the µL/day rounded down.
     const rate = this.motorStalled
       ? new Decimal(0)
-      : new Decimal(basalRate(settings, pumpTime.getTime() + this.localOffsetMs).toString());
+      : new Decimal(basalRate(this.running, pumpTime.getTime() + this.localOffsetMs).toString()).toDecimalPlaces(
+          3,
+          Decimal.ROUND_DOWN,
+        );
     // The pump reports its reservoir to the µL (docs/wand-protocol.md, "volume"); rounding down
     // never overstates what is left. The alarms follow the figure reported.
     const reservoir = this.remaining(now).toDecimalPlaces(3, Decimal.ROUND_DOWN);
-    const since = pumpTime.toISOString();
+    // Alarms are stamped by the pump's clock: without one, no time (sent as 0).
+    const since = this.hasClock ? pumpTime.toISOString() : null;
     const alarms: Alarm[] = [];
     if (reservoir.isZero()) alarms.push({ code: 'EMPTY_RESERVOIR', since });
     else if (reservoir.lte(this.state.lowReservoirAlarmMl)) alarms.push({ code: 'LOW_RESERVOIR', since });
@@ -259,13 +295,14 @@ export class SimulatedPump {
     if (pumpTime.getTime() >= replaceBy + ERI_TO_EOS_MS) alarms.push({ code: 'EOS', since });
     else if (pumpTime.getTime() >= replaceBy) alarms.push({ code: 'ERI', since });
     if (this.motorStalled) alarms.push({ code: 'MOTOR_STALL', since });
+    if (!this.hasClock) alarms.push({ code: 'CLOCK_LOST', since });
     const dailyDose = this.check(settings);
     // Never reached: the constructor and `apply` accept only programs the therapy model runs.
     if (!dailyDose.ok) throw new RangeError(dailyDose.error.message);
     return {
       model: this.state.model,
       serial: this.state.serial,
-      pumpTime: pumpTime.toISOString(),
+      pumpTime: this.hasClock ? pumpTime.toISOString() : null,
       utcOffsetMinutes: this.utcOffsetMinutes,
       drug: settings.drug,
       concentration: settings.concentration,

@@ -9,7 +9,7 @@ import {
   WandErrorCode,
   type Message,
 } from '../protocol/messages';
-import { bytesToUuid, fromWireSettings, toWireStatus, toWireTime } from '../protocol/convert';
+import { bytesToUuid, fromWireSettings, NO_CLOCK, toWireStatus, toWireTime } from '../protocol/convert';
 import { dec, str } from '../../core/decimal';
 import { PUMP_EVENT_CODES, type SimulatedPump } from './pump';
 import { refusesDelivery, refusesFill } from './pump-limits';
@@ -85,6 +85,11 @@ export class SimulatedWand {
     return { type: 'ERROR', code, message };
   }
 
+  /** A flex program needs the pump's clock: refused while it has none (docs/wand-protocol.md). */
+  private noClockForFlex(): Message {
+    return this.error(WandErrorCode.PUMP_REFUSED, 'the pump has no clock: set the clock before a flex program');
+  }
+
   private endSession(): void {
     this.session = null;
     this.staged = null;
@@ -134,7 +139,7 @@ export class SimulatedWand {
           page: m.page,
           pages,
           events: slice.map((e) => ({
-            time: toWireTime(e.at),
+            time: e.at === null ? NO_CLOCK : toWireTime(e.at),
             code: PUMP_EVENT_CODES.indexOf(e.code),
             detail: utf8Prefix(e.detail, MAX_EVENT_TEXT_BYTES),
           })),
@@ -143,6 +148,8 @@ export class SimulatedWand {
       case 'SET_CLOCK':
         if (this.session === null) return this.error(WandErrorCode.NO_SESSION, 'open a session first');
         // The offset was checked by the decoder (−720…+840); the pump runs flex steps by clock + offset from now on.
+        // Time 0 means "no clock": it cannot set one.
+        if (m.time === NO_CLOCK) return this.error(WandErrorCode.PUMP_REFUSED, 'time 0 means no clock');
         this.pump.setClock(new Date(Date.UTC(2000, 0, 1) + m.time * 1000), m.utcOffsetMinutes);
         return { type: 'CLOCK_SET', time: m.time, utcOffsetMinutes: m.utcOffsetMinutes };
       case 'ALARM_TEST':
@@ -163,6 +170,7 @@ export class SimulatedWand {
         if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
         const runnable = this.pump.check(settings.value);
         if (!runnable.ok) return this.error(WandErrorCode.PUMP_REFUSED, runnable.error.message);
+        if (settings.value.mode === 'flex' && !this.pump.hasClock) return this.noClockForFlex();
         // In flex the rate field carries the first step's rate (docs/wand-protocol.md, "The rate field").
         const first = m.settings.steps[0];
         if (settings.value.mode === 'flex' && first !== undefined && m.settings.rateUlPerDay !== first.rateUlPerDay)
@@ -183,6 +191,7 @@ export class SimulatedWand {
         if (!settings.ok) return this.error(WandErrorCode.PUMP_REFUSED, settings.error.message);
         const runnable = this.pump.check(settings.value);
         if (!runnable.ok) return this.error(WandErrorCode.PUMP_REFUSED, runnable.error.message);
+        if (settings.value.mode === 'flex' && !this.pump.hasClock) return this.noClockForFlex();
         const reservoir = this.staged.message.reservoirUl;
         const bridge = this.staged.message.bridge;
         const applied = this.pump.apply(

@@ -11,7 +11,8 @@ export function PumpStatusView({
 }: {
   status: PumpStatus;
   locale: string;
-  clockDriftSeconds: number;
+  /** Null for a pump without a clock. */
+  clockDriftSeconds: number | null;
 }) {
   const { t } = useTranslation();
   const items = [
@@ -38,7 +39,10 @@ export function PumpStatusView({
     {
       key: 'pumpTime',
       label: t('status.pumpTime'),
-      children: `${new Date(status.pumpTime).toLocaleString(locale)} (${clockDriftSeconds === 0 ? t('status.clockExact') : t(clockDriftSeconds > 0 ? 'status.clockAhead' : 'status.clockBehind', { seconds: Math.abs(clockDriftSeconds) })})`,
+      children:
+        status.pumpTime === null || clockDriftSeconds === null
+          ? t('status.noClock')
+          : `${new Date(status.pumpTime).toLocaleString(locale)} (${clockDriftSeconds === 0 ? t('status.clockExact') : t(clockDriftSeconds > 0 ? 'status.clockAhead' : 'status.clockBehind', { seconds: Math.abs(clockDriftSeconds) })})`,
     },
     { key: 'replaceBy', label: t('status.replaceBy'), children: status.replaceByDate },
     {

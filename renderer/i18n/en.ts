@@ -38,6 +38,7 @@ export const en = {
     clockAhead: '{{seconds}} s ahead of this computer',
     clockBehind: '{{seconds}} s behind this computer',
     clockExact: 'same as this computer',
+    noClock: 'No clock (never set or lost): set the pump clock',
     drug: 'Drug',
     concentration: 'Concentration',
     mode: 'Mode',
@@ -67,6 +68,7 @@ export const en = {
     EOS: 'End of service',
     MOTOR_STALL: 'Motor stall',
     MEMORY_ERROR: 'Memory error',
+    CLOCK_LOST: 'No clock',
   },
   finding: {
     CONCENTRATION_ABOVE_MAX:
@@ -265,6 +267,7 @@ export const en = {
     alarmTestDone: 'The pump played its alarm tones. Recorded in the audit trail.',
     setClock: 'Set pump clock',
     clockSet: 'Pump clock set: was {{before}} s off, now {{after}} s. Recorded in the audit trail.',
+    clockSetFromNone: 'Pump clock set: the pump had no clock, now {{after}} s off. Recorded in the audit trail.',
     patient: 'Patient: {{name}} ({{identifier}})',
     unregistered: 'This pump is not registered to a patient. Register it on the patient’s page before a refill.',
     events: 'Pump event log',
@@ -291,6 +294,8 @@ export const en = {
     battery: 'battery replacement',
   },
   clockWarning: {
+    PUMP_CLOCK_LOST:
+      'The pump has no clock (never set, or lost): it runs a flex program at the schedule’s mean rate, not by its steps, and takes no new flex program until the clock is set. Set the pump clock (to the clinic’s time, {{timeZone}}).',
     PUMP_OFFSET_DIFFERS:
       'The pump runs its flex steps by UTC {{pump}}, but the clinic ({{timeZone}}) is at UTC {{clinic}} now: set the pump clock so the steps start at clinic time.',
     DST_CHANGE_SOON:

@@ -38,6 +38,7 @@ export const zhCN: Messages = {
     clockAhead: '比本机快 {{seconds}} 秒',
     clockBehind: '比本机慢 {{seconds}} 秒',
     clockExact: '与本机一致',
+    noClock: '无时钟（从未设置或已丢失）：请校准泵时钟',
     drug: '药物',
     concentration: '浓度',
     mode: '输注模式',
@@ -67,6 +68,7 @@ export const zhCN: Messages = {
     EOS: '电池耗竭 (EOS)',
     MOTOR_STALL: '电机停转',
     MEMORY_ERROR: '存储器错误',
+    CLOCK_LOST: '无时钟',
   },
   finding: {
     CONCENTRATION_ABOVE_MAX: '浓度 {{concentration}} {{unit}} 超过{{level}}上限 {{max}} {{unit}}。',
@@ -245,6 +247,7 @@ export const zhCN: Messages = {
     alarmTestDone: '泵已播放报警音。已记录到审计追踪。',
     setClock: '校准泵时钟',
     clockSet: '泵时钟已校准：原偏差 {{before}} 秒，现为 {{after}} 秒。已记录到审计追踪。',
+    clockSetFromNone: '泵时钟已校准：泵原无时钟，现偏差 {{after}} 秒。已记录到审计追踪。',
     patient: '患者：{{name}}（{{identifier}}）',
     unregistered: '此泵尚未登记到患者。加药前请在患者页面登记此泵。',
     events: '泵事件日志',
@@ -266,6 +269,8 @@ export const zhCN: Messages = {
   },
   limiting: { alarm: '低药量报警', stability: '药物在泵内的稳定期', expiry: '药液有效期', battery: '电池更换' },
   clockWarning: {
+    PUMP_CLOCK_LOST:
+      '泵无时钟（从未设置或已丢失）：分时段程序按各时段的平均速率输注，而非按时段运行；在校准时钟前不接受新的分时段程序。请校准泵时钟（设为诊所时间，{{timeZone}}）。',
     PUMP_OFFSET_DIFFERS:
       '泵按 UTC {{pump}} 运行分时段步骤，但诊所（{{timeZone}}）当前为 UTC {{clinic}}：请校准泵时钟，使各时段按诊所时间开始。',
     DST_CHANGE_SOON:
@@ -882,6 +887,8 @@ export const zhCN: Messages = {
     pdfDesktopOnly: 'PDF 由桌面程序保存；在浏览器中请使用“打印”，并选择“另存为 PDF”',
     clockNotSupported: '此连接无法校准泵时钟',
     clockNotReadBack: '泵时钟已发送，但未能回读：请读取泵信息',
+    clockStillNotSet: '泵时钟已发送，但泵仍报告无时钟：请重新校准泵时钟',
+    flexNeedsPumpClock: '泵无时钟，且此连接无法校准时钟：分时段程序未发送（请先校准泵时钟）',
     clockDriftAfterSet: '泵时钟已发送，但泵现在显示 {{pumpTime}}，与本机相差 {{drift}} 秒：请重新校准泵时钟',
     clockOffsetMismatch: '泵时钟设为 {{offset}}（{{timeZone}}）后，泵报告的 UTC 偏移为 {{after}}：请重新校准泵时钟',
     alarmTestNotSupported: '此连接无法进行报警测试',
@@ -1000,7 +1007,8 @@ export const zhCN: Messages = {
       '程控头进程已停止，下次请求时将重新启动。请重试；如正在发送程序，请读取泵信息，确认泵实际执行了什么。',
     wandLinkClosed: '与程控头的连接已关闭。',
     notExactOnWire: '{{field}} {{value}} 无法精确发送（分辨率 1/{{scale}}）',
-    pumpClockRange: '泵时钟的范围为 2000-01-01T00:00:00Z 至 {{last}}；{{time}} 超出此范围',
+    pumpClockRange:
+      '泵时钟的范围为 2000-01-01T00:00:01Z 至 {{last}}（2000-01-01T00:00:00Z 表示无时钟）；{{time}} 超出此范围',
     pumpUtcOffsetRange: '泵接受的 UTC 时差为 {{min}} 至 +{{max}} 分钟（整数分钟）；{{offset}} 超出此范围',
     bridgeDoseNotPositive: '桥接推注的日剂量须大于零',
     oldConcentrationNotPositive: '原浓度须大于零',

@@ -31,7 +31,7 @@ describe('flag bytes and enumerations are read strictly', () => {
   it('refuses an alarm code out of range', async () => {
     const { link, wand } = hostileSetup();
     wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [
-      { seq, message: status(answer, { alarms: [{ code: 6, since: 0 }] }) },
+      { seq, message: status(answer, { alarms: [{ code: 7, since: 0 }] }) },
     ]);
     expect(await link.interrogate()).toMatchObject({ ok: false, error: { field: 'alarms.code' } });
   });

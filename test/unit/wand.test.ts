@@ -39,7 +39,10 @@ describe('the wand driver over the simulated USB wand', () => {
     const { link, pump } = setup();
     const r = await link.interrogate();
     const direct = pump.status();
-    expect(r).toMatchObject({ ok: true, value: { ...direct, pumpTime: `${direct.pumpTime.slice(0, 19)}.000Z` } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: { ...direct, pumpTime: `${direct.pumpTime?.slice(0, 19) ?? ''}.000Z` },
+    });
     expect(link.status).toMatchObject({ state: 'pump-found', pumpSerial: 'SIM000123' });
   });
 

@@ -40,6 +40,7 @@ export async function clockCases(ctx: Context): Promise<void> {
   await runCase('SET_CLOCK: the pump clock and the clinic UTC offset (v2), read back in STATUS', async () => {
     const before = await must(ctx.link.interrogate(), 'interrogate');
     // The simulated pump's clock runs 47 s ahead until it is set.
+    check(before.pumpTime !== null, 'the pump reported no clock before it was set');
     const aheadMs = Date.parse(before.pumpTime) - Date.now();
     check(Math.abs(aheadMs) > 20_000, `the pump clock was already right (${aheadMs} ms) before it was set`);
     const sets: Json[] = [];
@@ -49,6 +50,7 @@ export async function clockCases(ctx: Context): Promise<void> {
       await must(ctx.link.setClock({ time, utcOffsetMinutes }), `setClock ${utcOffsetMinutes}`);
       const back = await must(ctx.link.interrogate(), 'read-back');
       const pump = await ctx.bridge.pump();
+      check(back.pumpTime !== null, 'the pump reported no clock after it was set');
       const offByMs = Date.parse(back.pumpTime) - Date.now();
       // STATUS carries whole seconds; the exchanges take well under a second.
       check(Math.abs(offByMs) <= 2000, `the pump clock read back is ${offByMs} ms off after the set`);

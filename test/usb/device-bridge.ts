@@ -233,7 +233,8 @@ process.on('message', (m: BridgeCommand) => {
         ev: 'pump',
         lastTransactionId: pump.lastTransactionId,
         requests: device.requests,
-        pumpTime: pump.status().pumpTime,
+        // The bench's pump always has a clock (it is never made to lose it).
+        pumpTime: pump.status().pumpTime ?? 'no clock',
         utcOffsetMinutes: pump.utcOffsetMinutes,
       });
       break;

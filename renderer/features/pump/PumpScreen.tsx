@@ -58,7 +58,7 @@ function Maintenance({ record }: { record: InterrogationRecord }) {
           <Button
             onClick={() => clock.mutate(undefined)}
             loading={clock.isPending}
-            disabled={Math.abs(record.clockDriftSeconds) < 1}
+            disabled={record.clockDriftSeconds !== null && Math.abs(record.clockDriftSeconds) < 1}
           >
             {t('dashboard.setClock')}
           </Button>
@@ -68,7 +68,11 @@ function Maintenance({ record }: { record: InterrogationRecord }) {
           <Alert
             type="success"
             showIcon
-            title={t('dashboard.clockSet', { before: clock.data.driftBefore, after: clock.data.driftAfter })}
+            title={
+              clock.data.driftBefore === null
+                ? t('dashboard.clockSetFromNone', { after: clock.data.driftAfter })
+                : t('dashboard.clockSet', { before: clock.data.driftBefore, after: clock.data.driftAfter })
+            }
           />
         )}
         <ErrorAlert error={alarm.error ?? clock.error} />
@@ -103,7 +107,7 @@ function EventLog() {
             {
               title: t('dashboard.eventTime'),
               dataIndex: 'at',
-              render: (v: string) => formatDateTime(v, i18n.language),
+              render: (v: string | null) => (v === null ? t('status.noClock') : formatDateTime(v, i18n.language)),
             },
             { title: t('dashboard.event'), dataIndex: 'code', render: (c: string) => t(`event.${c}`) },
             { title: t('dashboard.eventDetail'), dataIndex: 'detail' },

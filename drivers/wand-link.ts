@@ -182,10 +182,13 @@ export class WandLink extends WandSession implements PumpLink {
   }
 
   private queue: Promise<unknown> = Promise.resolve();
-  private one<T>(request: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(request, request);
-    this.queue = run.catch(() => undefined);
-    return run;
+  /** Closed by its owner: a request still queued (or made later) sends nothing and reopens nothing. */
+  private closed = false;
+  private one<T>(request: () => Promise<Result<T>>): Promise<Result<T>> {
+    const run = () => (this.closed ? Promise.resolve(err(said('WAND_NOT_FOUND', 'noWandAttached', {}))) : request());
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /**
@@ -202,6 +205,7 @@ export class WandLink extends WandSession implements PumpLink {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.transport.close();
     this.reset('disconnected');
   }

@@ -66,6 +66,9 @@ test('a soft limit (0.8 mg morphine) asks for the reason and records it with the
   await expect(soft).toContainText('必填');
   await soft.getByLabel('给予该试验剂量的理由').fill('阿片耐受：口服吗啡 120 mg/天');
   await detail.getByRole('button', { name: '记录筛选试验' }).click();
+  // Recorded: the form starts afresh once the trial is in. (The soft-limit panel goes as soon as the
+  // request is sent, before the answer: its going alone says nothing about the record.)
+  await expect(detail.getByLabel('试验剂量')).toHaveValue('');
   await expect(soft).toHaveCount(0);
   const audit = rows(
     `SELECT reason, acks_json FROM audit_log WHERE action = 'screening.record' ORDER BY seq DESC LIMIT 1`,

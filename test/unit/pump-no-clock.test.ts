@@ -186,8 +186,13 @@ describe('the host with a pump without a clock', () => {
       value: {
         status: { pumpTime: null, alarms: [{ code: 'CLOCK_LOST', since: null }] },
         clockDriftSeconds: null,
-        clockWarnings: [{ code: 'PUMP_CLOCK_LOST', params: { timeZone: 'Asia/Shanghai' } }],
       },
+    });
+    // Its offset (0, never set) is not the clinic's either: both are warned of.
+    expect(read.ok && read.value.clockWarnings?.map((w) => w.code)).toEqual(['PUMP_CLOCK_LOST', 'PUMP_OFFSET_DIFFERS']);
+    expect(read.ok && read.value.clockWarnings?.[0]).toEqual({
+      code: 'PUMP_CLOCK_LOST',
+      params: { timeZone: 'Asia/Shanghai' },
     });
     expect(await setPumpClock({ db, audit, link, now: clock.now }, nurse)).toEqual({
       ok: true,

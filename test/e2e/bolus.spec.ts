@@ -16,6 +16,7 @@ const labels = {
     password: 'Witness password',
     total: '24-hour total',
     started: 'The pump started the bolus: 0.03 mL over 10 min.',
+    required: 'Required',
   },
   'zh-CN': {
     nav: '程控',
@@ -26,6 +27,7 @@ const labels = {
     password: '核对人密码',
     total: '24 小时总量',
     started: '泵已开始推注：0.03 mL，历时 10 分钟。',
+    required: '必填',
   },
 } as const;
 
@@ -50,6 +52,8 @@ async function giveSingleBolus(page: Page, language: 'en' | 'zh-CN', totalBefore
   await expectNoSeriousA11yViolations(page);
   // Without the witness's sign-in nothing is sent.
   await page.getByTestId('bolus-deliver').click();
+  // Refused on the page: both witness fields are asked for (checked once the refusal is shown), nothing is sent.
+  await expect(review.getByText(l.required, { exact: true })).toHaveCount(2);
   await expect(page.getByTestId('bolus-outcome')).toHaveCount(0);
   await review.getByLabel(l.witness).fill('dr.chen');
   await review.getByLabel(l.password).fill(PASSWORD);

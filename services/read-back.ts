@@ -5,12 +5,40 @@ import type { ProgramWrite, PumpStatus } from '../core/pump';
 const sameQuantity = (a: { value: string; unit: string }, b: { value: string; unit: string }) =>
   a.unit === b.unit && dec(a.value).eq(b.value);
 
+/** The pump reports its reservoir to the µL, rounded down. */
+const REPORTED_RESOLUTION_ML = '0.001';
+
+/**
+ * The least reservoir a pump that took the write can report `elapsedMs` after it was sent: the
+ * volume set at COMMIT, less what the bridge bolus has delivered since (from the status: sent less
+ * what is left), less the new program's fastest rate over the elapsed time, less the pump's
+ * rounding to the µL. Anything lower is a reservoir the pump did not set as sent.
+ */
+export function lowestReservoir(sent: ProgramWrite, status: PumpStatus, elapsedMs: number) {
+  const s = sent.settings;
+  const rates =
+    s.mode === 'stopped' ? [] : s.mode === 'flex' ? (s.steps ?? []).map((x) => x.rate.value) : [s.rate.value];
+  const fastest = rates.reduce((m, r) => (dec(r).gt(m) ? dec(r) : m), dec(0));
+  const basal = fastest.times(Math.max(0, elapsedMs)).div(86_400_000);
+  const bridge =
+    sent.bridge === undefined
+      ? dec(0)
+      : dec(sent.bridge.volumeMl).minus(status.bridge === undefined ? 0 : status.bridge.remaining.value);
+  // One µL for each figure the pump rounds: the reservoir, and the bridge's volume left.
+  const rounding = dec(REPORTED_RESOLUTION_ML).times(sent.bridge === undefined ? 1 : 2);
+  return dec(sent.reservoirVolumeMl ?? 0)
+    .minus(bridge.gt(0) ? bridge : 0)
+    .minus(basal)
+    .minus(rounding);
+}
+
 /**
  * Read-back: each programmed field compared with what was sent, exactly. Each difference is a
  * named message (core/message-table.ts, `readBack…`): the screens say it in the user's language,
- * the audit trail keeps its English (`englishText`).
+ * the audit trail keeps its English (`englishText`). `elapsedMs`: from just before the write was
+ * sent to the reading; it bounds what the pump may have delivered from a reservoir the write set.
  */
-export function compareReadBack(sent: ProgramWrite, status: PumpStatus): NamedMessage[] {
+export function compareReadBack(sent: ProgramWrite, status: PumpStatus, elapsedMs = 0): NamedMessage[] {
   const out: NamedMessage[] = [];
   if (status.lastTransactionId !== sent.transactionId)
     out.push(
@@ -74,9 +102,8 @@ export function compareReadBack(sent: ProgramWrite, status: PumpStatus): NamedMe
       );
   }
   if (sent.reservoirVolumeMl !== undefined) {
-    // The pump reports to the µL, rounded down, and has drained a little since the write (up to 0.2 mL is accepted).
     const reported = dec(status.reservoirVolume.value);
-    if (reported.gt(sent.reservoirVolumeMl) || reported.lt(dec(sent.reservoirVolumeMl).minus('0.2')))
+    if (reported.gt(sent.reservoirVolumeMl) || reported.lt(lowestReservoir(sent, status, elapsedMs)))
       out.push(
         named('readBackReservoir', { read: reported.toString(), sent: sent.reservoirVolumeMl, volumeUnit: 'mL' }),
       );

@@ -225,9 +225,11 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
       return err(
         said('PROGRAMMING_BLOCKED', 'sessionSettledElsewhere', { session: ids.sessionId, outcome: now ?? 'removed' }),
       );
+    const sendingAt = deps.now().getTime();
     const sent = await guarded(() => plan.send(intent));
     const readBack = await guarded(() => deps.link.interrogate());
-    const { outcome, applied, mismatches } = judge(intent, old, sent, readBack);
+    const elapsedMs = deps.now().getTime() - sendingAt;
+    const { outcome, applied, mismatches } = judge(intent, old, sent, readBack, elapsedMs);
     problems.push(
       recordOutcome(
         deps,
@@ -269,6 +271,7 @@ export function judge(
   old: PumpStatus,
   sent: Result<unknown>,
   readBack: Result<PumpStatus>,
+  elapsedMs = 0,
 ): { outcome: WriteOutcome; applied: boolean; mismatches: NamedMessage[] } {
   // The wand found another pump before anything was sent (drivers/wand-link.ts: otherPump).
   if (!sent.ok && sent.error.key === 'writeOtherPump') {
@@ -297,7 +300,7 @@ export function judge(
     };
   }
   const applied = status.lastTransactionId === intent.transactionId;
-  const mismatches = compareReadBack(intent, status);
+  const mismatches = compareReadBack(intent, status, elapsedMs);
   if (applied) return { outcome: mismatches.length === 0 ? 'confirmed' : 'unconfirmed', applied, mismatches };
   const notApplied = !sentOk && status.lastTransactionId === old.lastTransactionId;
   return { outcome: notApplied ? 'rejected' : 'unconfirmed', applied, mismatches };

@@ -16,7 +16,12 @@ describe('a wand link closed while requests wait their turn', () => {
     const lastTx = t.pump.status().lastTransactionId;
 
     const reading = t.link.interrogate();
-    const program = t.link.program({ transactionId: randomUUID(), settings: lower, pumpSerial: 'SIM000123' });
+    const program = t.link.program({
+      sessionId: randomUUID(),
+      transactionId: randomUUID(),
+      settings: lower,
+      pumpSerial: 'SIM000123',
+    });
     await new Promise((r) => setTimeout(r, 1));
     const requestsAtClose = t.device.requests;
     await t.link.close();

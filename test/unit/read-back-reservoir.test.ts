@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { dec } from '../../core/decimal';
+import type { ProgramWrite, PumpStatus } from '../../core/pump';
+import { performRefill } from '../../services/refill';
+import { compareReadBack, lowestReservoir } from '../../services/read-back';
+import { clock, recordsFixture, refillVisit } from './records-support';
+
+// The reservoir a refill sets is read back to the µL: the pump may only have delivered, since the
+// write was sent, what the new program's fastest rate and the bridge bolus account for.
+
+const write = (settings: ProgramWrite['settings'], over: Partial<ProgramWrite> = {}): ProgramWrite => ({
+  sessionId: 's',
+  transactionId: 't',
+  settings,
+  reservoirVolumeMl: '20',
+  ...over,
+});
+/** What a pump running exactly the written program reports, with this reservoir. */
+const status = (w: ProgramWrite, reservoir: string, over: Partial<PumpStatus> = {}) =>
+  ({
+    ...w.settings,
+    rate: w.settings.mode === 'flex' ? (w.settings.steps?.[0]?.rate ?? w.settings.rate) : w.settings.rate,
+    lastTransactionId: 't',
+    reservoirVolume: { value: reservoir, unit: 'mL' },
+    ...over,
+  }) as PumpStatus;
+
+describe('the least reservoir a pump that took the write can report', () => {
+  it('baclofen flex: the fastest step over the time since the send, and the µL the pump rounds down', () => {
+    const baclofen: ProgramWrite['settings'] = {
+      drug: 'baclofen',
+      concentration: { value: '2000', unit: 'mcg/mL' },
+      mode: 'flex',
+      rate: { value: '0.1', unit: 'mL/day' },
+      steps: [
+        { start: '00:00', rate: { value: '0.1', unit: 'mL/day' } },
+        { start: '08:00', rate: { value: '0.864', unit: 'mL/day' } },
+        { start: '20:00', rate: { value: '0.2', unit: 'mL/day' } },
+      ],
+    };
+    // 0.864 mL/day for 10 s is 0.1 µL.
+    expect(lowestReservoir(write(baclofen), status(write(baclofen), '20'), 10_000).toString()).toBe('19.9989');
+    expect(compareReadBack(write(baclofen), status(write(baclofen), '19.999'), 10_000)).toEqual([]);
+    // 0.1 mL short: a fill the pump did not set as sent (accepted before, within 0.2 mL).
+    expect(compareReadBack(write(baclofen), status(write(baclofen), '19.9'), 10_000).map((m) => m.key)).toEqual([
+      'readBackReservoir',
+    ]);
+    // More than was set is never accepted.
+    expect(compareReadBack(write(baclofen), status(write(baclofen), '20.001'), 10_000).map((m) => m.key)).toEqual([
+      'readBackReservoir',
+    ]);
+  });
+
+  it('hydromorphone with a bridge bolus: what the bridge delivered is read from what it has left', () => {
+    const hydromorphone: ProgramWrite['settings'] = {
+      drug: 'hydromorphone',
+      concentration: { value: '10', unit: 'mg/mL' },
+      mode: 'continuous',
+      rate: { value: '0.2', unit: 'mL/day' },
+    };
+    const w = write(hydromorphone, { bridge: { volumeMl: '0.5', durationMinutes: 60 } });
+    const running = (left: string) => ({ bridge: { remaining: { value: left, unit: 'mL' as const } } });
+    // The bridge has 0.49 mL left: 0.01 mL went, so 19.99 less the basal's 0.023 µL over 10 s and a µL
+    // for each rounded figure (the reservoir, the bridge left).
+    expect(lowestReservoir(w, status(w, '19.99', running('0.49')), 10_000).toFixed(6)).toBe('19.987977');
+    expect(compareReadBack(w, status(w, '19.988', running('0.49')), 10_000)).toEqual([]);
+    expect(compareReadBack(w, status(w, '19.95', running('0.49')), 10_000).map((m) => m.key)).toEqual([
+      'readBackReservoir',
+    ]);
+  });
+
+  it('a stopped pump delivers nothing: only the µL of rounding', () => {
+    const stopped: ProgramWrite['settings'] = {
+      drug: 'ziconotide',
+      concentration: { value: '25', unit: 'mcg/mL' },
+      mode: 'stopped',
+      rate: { value: '0', unit: 'mL/day' },
+    };
+    expect(lowestReservoir(write(stopped), status(write(stopped), '20'), 3_600_000).toString()).toBe('19.999');
+  });
+});
+
+const f = recordsFixture();
+const v = refillVisit(f);
+
+describe('a refill whose reservoir the pump did not set as sent', () => {
+  it('is UNCONFIRMED when the pump reports 0.1 mL less than the fill', async () => {
+    const send = v.link.program.bind(v.link);
+    v.link.program = (w) =>
+      send({
+        ...w,
+        reservoirVolumeMl: dec(w.reservoirVolumeMl ?? '0')
+          .minus('0.1')
+          .toString(),
+      });
+    const expected = v.link.pump.status().reservoirVolume.value;
+    const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
+    expect(r.ok && r.value.outcome).toBe('unconfirmed');
+    const outcome = f.db
+      .prepare("SELECT new_json FROM audit_log WHERE action LIKE '%outcome%' ORDER BY seq DESC LIMIT 1")
+      .pluck()
+      .get() as string;
+    expect(outcome).toContain('reservoir: 37.9 mL read back, 38 mL sent');
+  });
+
+  it('is confirmed when the read-back comes ten minutes after the send, the pump having delivered meanwhile', async () => {
+    const read = v.link.interrogate.bind(v.link);
+    let sent = false;
+    const send = v.link.program.bind(v.link);
+    v.link.program = async (w) => {
+      const r = await send(w);
+      sent = true;
+      return r;
+    };
+    v.link.interrogate = async (signal) => {
+      if (sent) clock.advanceMinutes(10); // 0.3 mL/day for 10 minutes: about 2 µL delivered before the reading
+      return read(signal);
+    };
+    const expected = v.link.pump.status().reservoirVolume.value;
+    const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
+    expect(r.ok && r.value.outcome).toBe('confirmed');
+    expect(v.link.pump.status().reservoirVolume.value).not.toBe('38.0');
+  });
+});

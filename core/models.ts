@@ -15,7 +15,7 @@ export interface PumpModel {
   maxRateMlPerDay: string;
   /** Rates are programmed in steps of this size; every rate is rounded to it before review. */
   rateResolutionMlPerDay: string;
-  /** The pump reports reservoir volume in steps of this size. */
+  /** The pump reports its reservoir (and a bridge's volume left) in steps of this size, rounded down. */
   volumeResolutionMl: string;
   /** Drug held between the reservoir and the catheter port: part of every bridge and priming volume. */
   tubingVolumeMl: string;
@@ -46,7 +46,7 @@ const simulatedPump = (capacityMl: '20' | '40'): PumpModel => ({
   minRateMlPerDay: '0.048',
   maxRateMlPerDay: '24',
   rateResolutionMlPerDay: '0.001',
-  volumeResolutionMl: '0.1',
+  volumeResolutionMl: '0.001',
   tubingVolumeMl: '0.2',
   lowReservoirAlarmDefaultMl: '2',
   maxFlexSteps: 13,

@@ -1,12 +1,10 @@
 import { dec } from '../core/decimal';
 import { named, type NamedMessage } from '../core/messages';
+import { pumpModelNamed } from '../core/models';
 import type { ProgramWrite, PumpStatus } from '../core/pump';
 
 const sameQuantity = (a: { value: string; unit: string }, b: { value: string; unit: string }) =>
   a.unit === b.unit && dec(a.value).eq(b.value);
-
-/** The pump reports its reservoir to the µL, rounded down. */
-const REPORTED_RESOLUTION_ML = '0.001';
 
 /**
  * The least reservoir a pump that took the write can report `elapsedMs` after it was sent: the
@@ -24,8 +22,9 @@ export function lowestReservoir(sent: ProgramWrite, status: PumpStatus, elapsedM
     sent.bridge === undefined
       ? dec(0)
       : dec(sent.bridge.volumeMl).minus(status.bridge === undefined ? 0 : status.bridge.remaining.value);
-  // One µL for each figure the pump rounds: the reservoir, and the bridge's volume left.
-  const rounding = dec(REPORTED_RESOLUTION_ML).times(sent.bridge === undefined ? 1 : 2);
+  // One step of the model's volume resolution (a µL) for each figure the pump rounds: the
+  // reservoir, and the bridge's volume left.
+  const rounding = dec(pumpModelNamed(status.model).volumeResolutionMl).times(sent.bridge === undefined ? 1 : 2);
   return dec(sent.reservoirVolumeMl ?? 0)
     .minus(bridge.gt(0) ? bridge : 0)
     .minus(basal)

@@ -203,6 +203,25 @@ describe('the host with a pump without a clock', () => {
     expect(again.ok && again.value.clockWarnings?.map((w) => w.code)).toEqual([]);
   });
 
+  it('a clock set that never reached such a pump is recorded rejected: it still has no clock', async () => {
+    const clock = manualClock(new Date('2026-03-01T09:00:00Z'));
+    const { link, pump, device } = trainingLink({ clock: clock.now });
+    pump.loseClock();
+    // The wand comes off just before SET_CLOCK reaches it and is plugged in again at once.
+    device.armOnMessage('SET_CLOCK', { kind: 'unplug-before-request' });
+    device.onUnplug = () => device.replug();
+    const r = await setPumpClock({ db, audit, link, now: clock.now }, nurse);
+    expect(r.ok).toBe(false);
+    expect(pump.hasClock).toBe(false);
+    const rows = db
+      .prepare(`SELECT action, outcome FROM audit_log WHERE action LIKE 'pump.clock.set%' ORDER BY seq`)
+      .all();
+    expect(rows).toEqual([
+      { action: 'pump.clock.set', outcome: 'pending' },
+      { action: 'pump.clock.set.outcome', outcome: 'rejected' },
+    ]);
+  });
+
   it('a flex program to such a pump: the clock is set first, then the program is sent and confirmed', async () => {
     const clock = manualClock(new Date('2026-03-01T09:00:00Z'));
     const { link, pump, device } = trainingLink({ clock: clock.now });

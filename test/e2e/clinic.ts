@@ -103,9 +103,10 @@ export async function openNav(page: Page, name: string): Promise<void> {
  */
 export async function interrogate(page: Page): Promise<void> {
   const button = page.getByTestId('interrogate').first();
-  const answered = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/api/pump%3Ainterrogate'));
-  await button.click();
-  await answered;
+  await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/api/pump%3Ainterrogate')),
+    button.click(),
+  ]);
   await expect(button).not.toHaveClass(/\bant-btn-loading\b/);
 }
 

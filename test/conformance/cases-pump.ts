@@ -1,15 +1,17 @@
 // Conformance cases of the pump behind the wand: the UTC offset and flex schedule, the project's
-// driver end to end, and the event log (docs/wand-protocol.md, "Conformance").
+// driver end to end, a pump without a clock, and the event log (docs/wand-protocol.md, "Conformance").
 import { randomUUID } from 'node:crypto';
 import { toWireTime } from '../../drivers/protocol/convert';
-import { MessageType, WandErrorCode } from '../../drivers/protocol/messages';
+import { ALARM_CODES, MessageType, WandErrorCode, type WireStatus } from '../../drivers/protocol/messages';
 import { compareReadBack } from '../../services/read-back';
 import {
   anotherProgram,
   type ConformanceCase,
+  freshTx,
   openSession,
   programOf,
   readStatus,
+  stage,
   wireSettings,
   withLink,
   withWire,
@@ -17,7 +19,11 @@ import {
 } from './helpers';
 import { conform, said, type Wire } from './wire';
 
-const { BAD_REQUEST } = WandErrorCode;
+const { BAD_REQUEST, PUMP_REFUSED } = WandErrorCode;
+const CLOCK_LOST = ALARM_CODES.indexOf('CLOCK_LOST');
+
+/** The clock-lost alarms a STATUS reports, for a failure message. */
+const clockAlarms = (w: WireStatus): string => JSON.stringify(w.alarms.filter((a) => a.code === CLOCK_LOST));
 
 /** A SET_CLOCK with an offset outside −720…+840, written byte for byte (the codec refuses to): ERROR 3 with its number. */
 async function offsetRefused(wire: Wire, minutes: number): Promise<void> {
@@ -137,6 +143,113 @@ export const pumpCases: ConformanceCase[] = [
         );
         await must('restore', link.program({ ...programWrite, transactionId: randomUUID(), settings: programOf(s0) }));
       }),
+  },
+  {
+    items: ['W14', 'W2'],
+    name: 'a pump without a clock: STATUS time 0 and alarm 6 since 0, a flex program run at its mean rate, a new one refused (ERROR 5) and SET_CLOCK time 0 refused (ERROR 5); SET_CLOCK gives the clock back and clears the alarm',
+    run: async (t) => {
+      let clockBack = false;
+      try {
+        await withWire(t, async (wire) => {
+          const serial = await openSession(wire);
+          const s0 = await readStatus(wire, serial);
+          const offset = s0.wire.utcOffsetMinutes;
+          const rate = (value: string) => ({ value, unit: 'mL/day' as const });
+          const flex = (first: string, second: string) =>
+            wireSettings({
+              drug: s0.status.drug,
+              concentration: s0.status.concentration,
+              mode: 'flex',
+              rate: rate(first),
+              steps: [
+                { start: '00:00', rate: rate(first) },
+                { start: '12:00', rate: rate(second) },
+              ],
+            });
+          // 0.3 mL/day for 12 hours and 0.35 for 12: a mean of 325 µL/day, neither step's rate.
+          await write(wire, flex('0.3', '0.35'));
+          await t.loseClock();
+          const s1 = await readStatus(wire, serial);
+          conform(
+            s1.wire.pumpTime === 0,
+            'W14',
+            () => `a pump without a clock reports time ${s1.wire.pumpTime}, not 0`,
+          );
+          conform(
+            s1.wire.alarms.some((a) => a.code === CLOCK_LOST && a.since === 0),
+            'W14',
+            () => `a pump without a clock reports the clock-lost alarms ${clockAlarms(s1.wire)}, not one since 0`,
+          );
+          conform(
+            s1.wire.rateUlPerDay === 325,
+            'W14',
+            () =>
+              `a flex program of 300 and 350 µL/day without a clock runs at ${s1.wire.rateUlPerDay}, not the mean 325`,
+          );
+          conform(
+            s1.wire.utcOffsetMinutes === offset,
+            'W14',
+            () => `losing the clock changed the UTC offset to ${s1.wire.utcOffsetMinutes} from ${offset}`,
+          );
+          // A new flex program is refused at STAGE_PROGRAM; nothing changes.
+          const tx = freshTx();
+          const another = flex('0.28', '0.32');
+          await wire.expect('W2', { type: 'BEGIN_TX', txId: tx.bytes }, 'TX_BEGUN');
+          const a = await wire.ask('W14', stage(tx.bytes, another));
+          conform(
+            a.message.type === 'ERROR' && a.message.code === PUMP_REFUSED,
+            'W14',
+            () => `STAGE_PROGRAM of a flex program to a pump without a clock was answered ${said(a)}, not ERROR 5`,
+          );
+          // Time 0 sets no clock.
+          await wire.refused('W14', { type: 'SET_CLOCK', time: 0, utcOffsetMinutes: offset }, PUMP_REFUSED);
+          const s2 = await readStatus(wire, serial);
+          conform(
+            s2.wire.pumpTime === 0 && s2.wire.alarms.some((x) => x.code === CLOCK_LOST),
+            'W14',
+            () =>
+              `after SET_CLOCK time 0 was refused the pump reports time ${s2.wire.pumpTime}, alarms ${clockAlarms(s2.wire)}`,
+          );
+          conform(
+            s2.wire.rateUlPerDay === 325 && s2.status.lastTransactionId === s1.status.lastTransactionId,
+            'W14',
+            () => 'a refused flex program changed what the pump runs',
+          );
+          const time = toWireTime(new Date());
+          const sent = Date.now();
+          await wire.expect('W2', { type: 'SET_CLOCK', time, utcOffsetMinutes: offset }, 'CLOCK_SET');
+          const s3 = await readStatus(wire, serial);
+          clockBack = s3.wire.pumpTime !== 0;
+          const elapsed = Math.ceil((Date.now() - sent) / 1000);
+          conform(
+            s3.wire.pumpTime >= time && s3.wire.pumpTime <= time + elapsed + 1,
+            'W14',
+            () => `the clock set to ${time} s on a pump without one reads ${s3.wire.pumpTime} s ${elapsed} s later`,
+          );
+          conform(
+            !s3.wire.alarms.some((x) => x.code === CLOCK_LOST),
+            'W14',
+            () => `SET_CLOCK left the clock-lost alarms ${clockAlarms(s3.wire)}`,
+          );
+          // With its clock the pump takes the flex program it refused.
+          await wire.expect('W2', { type: 'BEGIN_TX', txId: tx.bytes }, 'TX_BEGUN');
+          await wire.expect('W14', stage(tx.bytes, another), 'STAGED');
+          await write(wire, wireSettings(programOf(s0.status)));
+        });
+      } finally {
+        // The cases after this one need a pump with its clock, whatever happened here.
+        if (!clockBack)
+          await withWire(t, async (wire) => {
+            await openSession(wire);
+            const { wire: s } = await readStatus(wire);
+            await wire.ask('W14', {
+              type: 'SET_CLOCK',
+              time: toWireTime(new Date()),
+              utcOffsetMinutes: s.utcOffsetMinutes,
+            });
+          }).catch(() => undefined);
+      }
+    },
   },
   {
     items: ['W8', 'W2'],

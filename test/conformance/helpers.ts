@@ -20,10 +20,12 @@ export interface ConformanceTarget {
   pumpInRange(inRange: boolean): Promise<void>;
   /** Lets the pump log `count` more events (alarm tests) without the wire, to fill its event log past its bound. */
   logEvents(count: number): Promise<void>;
+  /** Makes the pump lose its clock without the wire (as a reset with a flat clock cell would): W14. */
+  loseClock(): Promise<void>;
 }
 
 export interface ConformanceCase {
-  /** The items of docs/wand-protocol.md's "Conformance" (wand side, W1…W12) the case checks. */
+  /** The items of docs/wand-protocol.md's "Conformance" (wand side, W1…W14) the case checks. */
   items: string[];
   name: string;
   run(target: ConformanceTarget): Promise<void>;

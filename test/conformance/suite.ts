@@ -1,4 +1,4 @@
-// The wand conformance suite: what docs/wand-protocol.md ("Conformance", wand side W1…W12) asks of a
+// The wand conformance suite: what docs/wand-protocol.md ("Conformance", wand side W1…W14) asks of a
 // wand and its pump, checked through the WebUSB `USBDevice` interface alone, with raw frames and
 // with the project's driver. Run against the simulator's in-memory device
 // (test/unit/wand-conformance.test.ts) and against the kernel device in the kernel bench

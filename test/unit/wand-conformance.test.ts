@@ -3,7 +3,7 @@
 // the suite against wands broken on purpose: each must fail it, on the item the defect breaks.
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from '../../drivers/protocol/frame';
-import { decodeMessage, encodeMessage, type Message } from '../../drivers/protocol/messages';
+import { decodeMessage, encodeMessage, WandErrorCode, type Message } from '../../drivers/protocol/messages';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
 import { SimulatedWand } from '../../drivers/simulator/wand';
@@ -22,6 +22,10 @@ function simulator() {
     },
     logEvents: (count) => {
       for (let i = 0; i < count; i++) pump.alarmTest();
+      return Promise.resolve();
+    },
+    loseClock: () => {
+      pump.loseClock();
       return Promise.resolve();
     },
   };
@@ -149,5 +153,39 @@ describe('a wand that breaks the protocol fails the suite on the item it breaks'
         : m,
     ]);
     expect(await failuresOf(s)).toEqual(['W4']);
+  });
+
+  it('W14: a pump without a clock that reports the time since its reset instead of time 0', async () => {
+    const s = simulator();
+    rewriteAnswers(s.wand, (seq, m) => [
+      seq,
+      m.type === 'STATUS' && m.status.pumpTime === 0 ? { ...m, status: { ...m.status, pumpTime: 3600 } } : m,
+    ]);
+    expect(await failuresOf(s)).toEqual(['W14']);
+  });
+
+  it('W14: a wand that stages a flex program for a pump without a clock', async () => {
+    const s = simulator();
+    const handle = s.wand.handle.bind(s.wand);
+    s.wand.handle = (bytes: Uint8Array) => {
+      const answer = handle(bytes);
+      const request = decodeFrame(bytes);
+      const m = request.ok ? decodeMessage(request.frame.type, request.frame.payload) : undefined;
+      const a = decodeFrame(answer);
+      const reply = a.ok ? decodeMessage(a.frame.type, a.frame.payload) : undefined;
+      if (
+        request.ok &&
+        m?.ok === true &&
+        m.message.type === 'STAGE_PROGRAM' &&
+        m.message.settings.mode === 2 &&
+        !s.pump.hasClock &&
+        reply?.ok === true &&
+        reply.message.type === 'ERROR' &&
+        reply.message.code === WandErrorCode.PUMP_REFUSED
+      )
+        return encodeFrame({ seq: request.frame.seq, ...encodeMessage({ type: 'STAGED', txId: m.message.txId }) });
+      return answer;
+    };
+    expect(await failuresOf(s)).toEqual(['W14']);
   });
 });

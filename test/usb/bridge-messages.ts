@@ -14,6 +14,8 @@ export type BridgeCommand =
   | { cmd: 'range'; inRange: boolean }
   /** The pump logs `count` alarm tests (to fill its event log without the wire). */
   | { cmd: 'log'; count: number }
+  /** The pump loses its clock (a conformance case, W14, gives it back by SET_CLOCK). */
+  | { cmd: 'lose-clock' }
   /** Time spent answering requests (the simulated wand and pump) since the last `stats`. */
   | { cmd: 'stats' };
 
@@ -36,4 +38,5 @@ export type BridgeReport =
   | { ev: 'stats'; packets: number; busyMs: number; answerMs: number }
   | { ev: 'range'; inRange: boolean }
   | { ev: 'logged'; events: number }
+  | { ev: 'clock-lost' }
   | { ev: 'error'; message: string };

@@ -83,6 +83,13 @@ export class Bridge {
     await this.waitFor('logged', from);
   }
 
+  /** The pump loses its clock (until a SET_CLOCK gives it back). */
+  async loseClock(): Promise<void> {
+    const from = this.reports.length;
+    this.send({ cmd: 'lose-clock' });
+    await this.waitFor('clock-lost', from);
+  }
+
   stop(): void {
     this.child.kill();
   }

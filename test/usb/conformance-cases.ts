@@ -13,6 +13,7 @@ export async function conformanceCases(ctx: Context): Promise<void> {
     device: () => Promise.resolve(ctx.recorder),
     pumpInRange: (inRange) => ctx.bridge.pumpInRange(inRange),
     logEvents: (count) => ctx.bridge.logEvents(count),
+    loseClock: () => ctx.bridge.loseClock(),
   };
   for (const c of cases)
     await runCase(`conformance ${c.items.join(', ')}: ${c.name}`, async () => {

@@ -233,7 +233,7 @@ process.on('message', (m: BridgeCommand) => {
         ev: 'pump',
         lastTransactionId: pump.lastTransactionId,
         requests: device.requests,
-        // The bench's pump always has a clock (it is never made to lose it).
+        // Without a clock only within the conformance suite's W14 case, which gives it back.
         pumpTime: pump.status().pumpTime ?? 'no clock',
         utcOffsetMinutes: pump.utcOffsetMinutes,
       });
@@ -245,6 +245,10 @@ process.on('message', (m: BridgeCommand) => {
     case 'log':
       for (let i = 0; i < m.count; i++) pump.alarmTest();
       send({ ev: 'logged', events: pump.events.length });
+      break;
+    case 'lose-clock':
+      pump.loseClock();
+      send({ ev: 'clock-lost' });
       break;
     case 'stats':
       send({ ev: 'stats', packets: stats.packets, busyMs: stats.busyMs, answerMs: stats.answerMs });

@@ -1,9 +1,16 @@
 // Conformance cases of the wand's exchanges: every request answered, sequence numbers, frames it
-// cannot read, sessions, a lost pump, the message version (docs/wand-protocol.md, "Conformance").
+// cannot read, a frame begun but not finished, sessions, a lost pump, the message version
+// (docs/wand-protocol.md, "Conformance").
 import { crc16 } from '../../drivers/protocol/crc';
 import { toWireTime } from '../../drivers/protocol/convert';
-import { encodeFrame } from '../../drivers/protocol/frame';
-import { MESSAGE_VERSION, MessageType, WandErrorCode, type Message } from '../../drivers/protocol/messages';
+import { encodeFrame, PACKET_BYTES } from '../../drivers/protocol/frame';
+import {
+  encodeMessage,
+  MESSAGE_VERSION,
+  MessageType,
+  WandErrorCode,
+  type Message,
+} from '../../drivers/protocol/messages';
 import {
   type ConformanceCase,
   freshTx,
@@ -12,11 +19,12 @@ import {
   programOf,
   programText,
   readStatus,
+  stage,
   wireSettings,
   withLink,
   withWire,
 } from './helpers';
-import { conform, said, type Wire } from './wire';
+import { conform, hex, Nonconformance, said, sleep, type Wire } from './wire';
 
 const { NO_PUMP, NO_SESSION, BAD_REQUEST, TX_MISMATCH, VERSION_MISMATCH } = WandErrorCode;
 
@@ -61,6 +69,38 @@ async function undecodable(wire: Wire, what: string, type: number, payload: Uint
     a.message.type === 'ERROR' && a.message.code === BAD_REQUEST,
     'W6',
     () => `${what} numbered ${seq} was answered ${said(a)}, not ERROR 3 numbered ${seq}`,
+  );
+}
+
+/**
+ * The wait after half a frame, well past the wand's 200 ms (W13), and the gap between a frame's
+ * packets that must continue it, well within it: packets cross a loaded or emulated USB stack
+ * late by tens of milliseconds, so neither is near the limit.
+ */
+const PAST_THE_LIMIT_MS = 400;
+const WITHIN_THE_LIMIT_MS = 20;
+
+/** Writes `frame` as its 64-byte packets with `gapMs` between them, and reads its answer: STAGED numbered `seq`. */
+async function staged(
+  wire: Wire,
+  what: string,
+  seq: number,
+  txId: Uint8Array,
+  frame: Uint8Array,
+  gapMs: number,
+): Promise<void> {
+  for (let at = 0; at < frame.length; at += PACKET_BYTES) {
+    if (at > 0) await sleep(gapMs);
+    await wire.send(frame.slice(at, at + PACKET_BYTES));
+  }
+  const a = await wire.receive('W13').catch((e: unknown) => {
+    // No answer: the wand dropped a part of the frame, or all of it.
+    throw new Nonconformance('W13', `${what} was not answered (${e instanceof Error ? e.message : String(e)})`);
+  });
+  conform(
+    a.seq === seq && a.message.type === 'STAGED' && hex(a.message.txId) === hex(txId),
+    'W13',
+    () => `${what} was answered ${said(a)}, not STAGED numbered ${seq}`,
   );
 }
 
@@ -141,6 +181,72 @@ export const exchangeCases: ConformanceCase[] = [
         await undecodable(wire, 'START_BOLUS of bolus kind 3', MessageType.START_BOLUS, bolus);
         // The wand goes on answering.
         await wire.expect('W1', { type: 'FIND_PUMP' }, 'PUMP_FOUND');
+      }),
+  },
+  {
+    items: ['W13', 'W1'],
+    name: 'a frame begun but not finished: its part dropped when the next packet comes more than 200 ms later (the repeat is read whole), kept when it comes within',
+    run: (t) =>
+      withWire(t, async (wire) => {
+        const serial = await openSession(wire);
+        const s0 = await readStatus(wire, serial);
+        const rate = (value: string) => ({ value, unit: 'mL/day' as const });
+        // A flex program of five steps: its STAGE_PROGRAM is a frame of two packets (70 bytes).
+        const settings = wireSettings({
+          drug: s0.status.drug,
+          concentration: s0.status.concentration,
+          mode: 'flex',
+          rate: rate('0.3'),
+          steps: [
+            { start: '00:00', rate: rate('0.3') },
+            { start: '06:00', rate: rate('0.32') },
+            { start: '12:00', rate: rate('0.35') },
+            { start: '18:00', rate: rate('0.28') },
+            { start: '21:00', rate: rate('0.3') },
+          ],
+        });
+        const frameOf = (txId: Uint8Array) => {
+          const seq = wire.nextSeq();
+          return { seq, frame: encodeFrame({ seq, ...encodeMessage(stage(txId, settings)) }) };
+        };
+        const tx = freshTx();
+        await wire.expect('W2', { type: 'BEGIN_TX', txId: tx.bytes }, 'TX_BEGUN');
+        const cut = frameOf(tx.bytes);
+        conform(cut.frame.length > PACKET_BYTES, 'suite', () => `the frame is ${cut.frame.length} bytes, one packet`);
+        // The first packet alone, as a host whose write stopped there; then, past the limit, the
+        // request repeated whole. Were the part kept, the repeat's first bytes would complete it
+        // (its CRC fails: ERROR 3 numbered 0).
+        await wire.send(cut.frame.slice(0, PACKET_BYTES));
+        await sleep(PAST_THE_LIMIT_MS);
+        const repeat = frameOf(tx.bytes);
+        await staged(
+          wire,
+          `a STAGE_PROGRAM sent whole ${PAST_THE_LIMIT_MS} ms after the first packet of another`,
+          repeat.seq,
+          tx.bytes,
+          repeat.frame,
+          0,
+        );
+        // Another transaction's, its two packets 20 ms apart: one frame.
+        const tx2 = freshTx();
+        await wire.expect('W2', { type: 'BEGIN_TX', txId: tx2.bytes }, 'TX_BEGUN');
+        const slow = frameOf(tx2.bytes);
+        await staged(
+          wire,
+          `a STAGE_PROGRAM whose packets came ${WITHIN_THE_LIMIT_MS} ms apart`,
+          slow.seq,
+          tx2.bytes,
+          slow.frame,
+          WITHIN_THE_LIMIT_MS,
+        );
+        // Nothing of either frame is left over: the wand answers in step, and nothing was committed.
+        await wire.expect('W2', { type: 'BEGIN_TX', txId: freshTx().bytes }, 'TX_BEGUN');
+        const s1 = await readStatus(wire, serial);
+        conform(
+          programText(s1.wire) === programText(s0.wire) && s1.status.lastTransactionId === s0.status.lastTransactionId,
+          'W13',
+          () => 'staging the program changed what the pump runs',
+        );
       }),
   },
   {

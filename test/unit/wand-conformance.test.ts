@@ -9,11 +9,14 @@ import { SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { conformanceCases, runConformance, type ConformanceTarget } from '../conformance/suite';
 
-/** The simulated wand and pump behind the in-memory device, as a conformance target. */
-function simulator() {
+/**
+ * The simulated wand and pump behind the in-memory device, as a conformance target; `now` is the
+ * device's monotonic clock (by default the real one: the suite waits in real time).
+ */
+function simulator(now?: () => number) {
   const pump = new SimulatedPump(defaultSimulatedPump(new Date()));
   const wand = new SimulatedWand(pump);
-  const device = new SimulatedUsbDevice(wand);
+  const device = new SimulatedUsbDevice(wand, 0, now);
   const target: ConformanceTarget = {
     device: () => Promise.resolve(device),
     pumpInRange: (inRange) => {
@@ -153,6 +156,25 @@ describe('a wand that breaks the protocol fails the suite on the item it breaks'
         : m,
     ]);
     expect(await failuresOf(s)).toEqual(['W4']);
+  });
+
+  it('W13: a wand that keeps the part of a frame however long the next packet takes', async () => {
+    // Its clock stands still: no gap is ever over the limit.
+    const s = simulator(() => 0);
+    expect(await failuresOf(s)).toEqual(['W13']);
+  });
+
+  it('W13: a wand that drops the part of a frame after 10 ms, not 200', async () => {
+    // Its clock runs 20 times fast: the 20 ms between two packets of a frame are 400 ms to it.
+    // The W13 case alone: the frame it then never answers leaves a read pending on the in-memory
+    // device, which would take the next case's first answer.
+    const s = simulator(() => performance.now() * 20);
+    const w13 = conformanceCases.filter((c) => c.items.includes('W13'));
+    expect(w13).toHaveLength(1);
+    for (const c of w13)
+      await expect(c.run(s.target)).rejects.toThrow(
+        /^W13: a STAGE_PROGRAM whose packets came 20 ms apart was not answered/,
+      );
   });
 
   it('W14: a pump without a clock that reports the time since its reset instead of time 0', async () => {

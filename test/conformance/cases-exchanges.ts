@@ -74,8 +74,8 @@ async function undecodable(wire: Wire, what: string, type: number, payload: Uint
 
 /**
  * The wait after half a frame, well past the wand's 200 ms (W13), and the gap between a frame's
- * packets that must continue it, well within it: packets cross a loaded or emulated USB stack
- * late by tens of milliseconds, so neither is near the limit.
+ * packets that must continue it, well within it: neither is near the limit, for a loaded or
+ * emulated USB stack may delay a packet.
  */
 const PAST_THE_LIMIT_MS = 400;
 const WITHIN_THE_LIMIT_MS = 20;

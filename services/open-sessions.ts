@@ -112,6 +112,19 @@ const sessionsToSettle = (deps: Pick<OutcomeDeps, 'db'>, serial: string) =>
     .filter((session) => !isBeingWritten(session.sessionUuid))
     .map((session) => ({ session, write: JSON.parse(session.intentJson) as SessionWrite }));
 
+/**
+ * A fill the pump did not set as sent, seen when a refill's session is settled later: while the
+ * pump still names that write as its last, its reservoir can be no lower than the fill less what it
+ * can have delivered since the session began (an upper bound of the time since the send), and
+ * never higher. The transaction was applied, so the session is confirmed; the record says the
+ * reservoir is not what was sent.
+ */
+function reservoirNotAsSent(write: SessionWrite, status: PumpStatus, session: SessionRow, now: Date) {
+  if (write.reservoirVolumeMl === undefined || status.lastTransactionId !== write.transactionId) return undefined;
+  const since = Math.max(0, now.getTime() - Date.parse(session.startedAt));
+  return compareReadBack(write, status, since).find((m) => m.key === 'readBackReservoir');
+}
+
 /** Records a session's outcome as the pump told it: applied is confirmed, with what has changed since. */
 function record(
   deps: OutcomeDeps & { now: () => Date },
@@ -128,6 +141,8 @@ function record(
         (m) => m.key !== 'readBackTransaction',
       )
     : [];
+  const reservoir = applied ? reservoirNotAsSent(write, status, session, deps.now()) : undefined;
+  if (reservoir !== undefined) changedSince.push(reservoir);
   const outcome = applied ? 'confirmed' : 'rejected';
   recordOutcome(
     deps,
@@ -147,6 +162,7 @@ function record(
       lastTransactionId: status.lastTransactionId,
       ...more,
       ...(changedSince.length === 0 ? {} : { changedSince: changedSince.map(englishText) }),
+      ...(reservoir === undefined ? {} : { reservoirNotAsSent: true }),
     },
   );
   return { sessionId: session.sessionUuid, outcome };

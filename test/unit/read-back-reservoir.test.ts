@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../core/decimal';
 import type { ProgramWrite, PumpStatus } from '../../core/pump';
+import { interrogate } from '../../services/interrogation';
 import { performRefill } from '../../services/refill';
 import { compareReadBack, lowestReservoir } from '../../services/read-back';
-import { clock, recordsFixture, refillVisit } from './records-support';
+import { clock, nurse, recordsFixture, refillVisit } from './records-support';
 
 // The reservoir a refill sets is read back to the µL: the pump may only have delivered, since the
 // write was sent, what the new program's fastest rate and the bridge bolus account for.
@@ -120,5 +121,52 @@ describe('a refill whose reservoir the pump did not set as sent', () => {
     const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
     expect(r.ok && r.value.outcome).toBe('confirmed');
     expect(v.link.pump.status().reservoirVolume.value).not.toBe('38.0');
+  });
+
+  const lastOutcome = () =>
+    JSON.parse(
+      f.db
+        .prepare(
+          "SELECT new_json FROM audit_log WHERE action = 'pump.program.resolve.outcome' ORDER BY seq DESC LIMIT 1",
+        )
+        .pluck()
+        .get() as string,
+    ) as { changedSince?: string[]; reservoirNotAsSent?: boolean };
+
+  it('settled at the next interrogation, it is applied, and the record says the reservoir is not what was sent', async () => {
+    const send = v.link.program.bind(v.link);
+    v.link.program = (w) =>
+      send({
+        ...w,
+        reservoirVolumeMl: dec(w.reservoirVolumeMl ?? '0')
+          .minus('0.1')
+          .toString(),
+      });
+    const expected = v.link.pump.status().reservoirVolume.value;
+    const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
+    expect(r.ok && r.value.outcome).toBe('unconfirmed');
+    clock.advanceMinutes(30);
+    const read = await interrogate({ ...v.programmingDeps(), actor: nurse.username, role: nurse.role });
+    expect(read.ok).toBe(true);
+    const settled = lastOutcome();
+    expect(settled.reservoirNotAsSent).toBe(true);
+    expect(settled.changedSince).toContainEqual(
+      expect.stringMatching(/^reservoir: 37\.89\d* mL read back, 38 mL sent/),
+    );
+  });
+
+  it('a fill set as sent whose acknowledgement was lost is settled a day later without a reservoir finding', async () => {
+    v.link.writeFault = 'ack-lost';
+    const expected = v.link.pump.status().reservoirVolume.value;
+    const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
+    v.link.writeFault = 'none';
+    v.link.unplugged = false; // the wand plugged in again
+    expect(r.ok && r.value.outcome).toBe('unconfirmed');
+    clock.advanceDays(1);
+    const read = await interrogate({ ...v.programmingDeps(), actor: nurse.username, role: nurse.role });
+    expect(read.ok ? 'read' : read.error.message).toBe('read');
+    const settled = lastOutcome();
+    expect(settled.reservoirNotAsSent).toBeUndefined();
+    expect(v.link.pump.status().reservoirVolume.value).not.toBe('38.0'); // it drained meanwhile
   });
 });

@@ -156,16 +156,30 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
     joined.set(this.outBuffer);
     joined.set(data, this.outBuffer.length);
     this.outBuffer = joined;
-    const need = frameLength(this.outBuffer);
-    if (typeof need === 'number' && this.outBuffer.length >= need) {
+    this.takeFrames();
+    return Promise.resolve({ bytesWritten: data.length, status: 'ok' });
+  }
+
+  /**
+   * Serves every whole frame held, in order: bytes after a frame in the same transfer begin the
+   * next (docs/wand-protocol.md, Framing). What is held is checked at once after each frame taken:
+   * bytes that cannot begin a frame (not `A5 5A`, or L > 1024) are dropped then, not held until the
+   * next packet.
+   */
+  private takeFrames(): void {
+    while (!this.unplugged) {
+      const need = frameLength(this.outBuffer);
+      if (need === undefined) return; // too few bytes to tell: wait for the next packet
+      if (typeof need !== 'number') {
+        // Garbage on the line: the wand resynchronises by discarding what it has.
+        this.outBuffer = new Uint8Array(0);
+        return;
+      }
+      if (this.outBuffer.length < need) return;
       const request = this.outBuffer.slice(0, need);
       this.outBuffer = this.outBuffer.slice(need);
       this.dispatch(request);
-    } else if (need !== undefined && typeof need !== 'number') {
-      // Garbage on the line: the wand resynchronises by discarding what it has.
-      this.outBuffer = new Uint8Array(0);
     }
-    return Promise.resolve({ bytesWritten: data.length, status: 'ok' });
   }
 
   private dispatch(request: Uint8Array): void {

@@ -206,6 +206,17 @@ export function stepAt(
   return running;
 }
 
+/**
+ * A flex schedule's mean rate in µL/day, rounded down: Σ step rate × step minutes / 1440, each step
+ * running until the next, the last until midnight. What a pump without a clock delivers and reports.
+ */
+export function meanRateUlPerDay(steps: WireSettings['steps']): number {
+  let total = 0;
+  for (const [i, step] of steps.entries())
+    total += step.rateUlPerDay * ((steps[i + 1]?.startMinute ?? 1440) - step.startMinute);
+  return (total - (total % 1440)) / 1440; // exact: integers far below 2^53
+}
+
 /** The pump side of the wire (simulator and firmware reference): a status as the wand sends it. */
 export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<WireStatus> {
   const settings = toWireSettings(
@@ -228,16 +239,15 @@ export function toWireStatus(s: PumpStatus, program?: PumpSettings): Result<Wire
   const offset = wireUtcOffset(s.utcOffsetMinutes ?? 0);
   if (!offset.ok) return offset;
   // In STATUS the rate field of a flex program is the rate of the step running now by the pump's
-  // local time; without a clock, the rate it delivers instead (the schedule's mean, to the µL/day
-  // rounded down) (docs).
-  const noClockRate = s.pumpTime === null && settings.value.mode === 2 ? fixed(s.rate.value, 1000, 'rate') : null;
-  if (noClockRate?.ok === false) return noClockRate;
+  // local time; without a clock, the rate it delivers instead: the schedule's mean, from its steps,
+  // to the µL/day rounded down. Never the rate the status reports as delivered now: a motor stall
+  // is reported by its alarm, not by this field (docs, "The rate field").
   const rateUlPerDay =
-    noClockRate !== null
-      ? noClockRate.value
-      : settings.value.mode === 2
-        ? (stepAt(settings.value.steps, pumpTime.value, offset.value)?.rateUlPerDay ?? 0)
-        : settings.value.rateUlPerDay;
+    settings.value.mode !== 2
+      ? settings.value.rateUlPerDay
+      : s.pumpTime === null
+        ? meanRateUlPerDay(settings.value.steps)
+        : (stepAt(settings.value.steps, pumpTime.value, offset.value)?.rateUlPerDay ?? 0);
   return ok({
     model: s.model,
     serial: s.serial,

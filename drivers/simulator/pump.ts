@@ -34,6 +34,12 @@ export class SimulatedPump {
   private boluses: RunningBolus[] = [];
   private patientGrants: number[] = [];
   private motorStalled = false;
+  /**
+   * When each alarm now raised was raised, by the pump's clock (null: raised while it had none):
+   * filled when a code first appears in a status, removed when it clears. An alarm keeps its time
+   * until it clears, a null one included after SET_CLOCK (docs/wand-protocol.md, alarm `since`).
+   */
+  private readonly raisedAt = new Map<Alarm['code'], string | null>();
   /** The ids of the last `REPLAY_WINDOW` transactions applied, oldest first. */
   private readonly applied: string[] = [];
 
@@ -234,6 +240,9 @@ export class SimulatedPump {
   stallMotor(): void {
     this.settle(this.clock());
     this.motorStalled = true;
+    // Raised now (a status read later names this time).
+    if (!this.raisedAt.has('MOTOR_STALL'))
+      this.raisedAt.set('MOTOR_STALL', this.hasClock ? new Date(this.pumpMs()).toISOString() : null);
     this.log('MOTOR_STALL', 'motor stall detected; delivery stopped');
   }
 
@@ -286,16 +295,21 @@ export class SimulatedPump {
     // The pump reports its reservoir to the µL (docs/wand-protocol.md, "volume"); rounding down
     // never overstates what is left. The alarms follow the figure reported.
     const reservoir = this.remaining(now).toDecimalPlaces(3, Decimal.ROUND_DOWN);
-    // Alarms are stamped by the pump's clock: without one, no time (sent as 0).
-    const since = this.hasClock ? pumpTime.toISOString() : null;
-    const alarms: Alarm[] = [];
-    if (reservoir.isZero()) alarms.push({ code: 'EMPTY_RESERVOIR', since });
-    else if (reservoir.lte(this.state.lowReservoirAlarmMl)) alarms.push({ code: 'LOW_RESERVOIR', since });
+    const codes: Alarm['code'][] = [];
+    if (reservoir.isZero()) codes.push('EMPTY_RESERVOIR');
+    else if (reservoir.lte(this.state.lowReservoirAlarmMl)) codes.push('LOW_RESERVOIR');
     const replaceBy = Date.parse(`${this.state.replaceByDate}T00:00:00Z`);
-    if (pumpTime.getTime() >= replaceBy + ERI_TO_EOS_MS) alarms.push({ code: 'EOS', since });
-    else if (pumpTime.getTime() >= replaceBy) alarms.push({ code: 'ERI', since });
-    if (this.motorStalled) alarms.push({ code: 'MOTOR_STALL', since });
-    if (!this.hasClock) alarms.push({ code: 'CLOCK_LOST', since });
+    if (pumpTime.getTime() >= replaceBy + ERI_TO_EOS_MS) codes.push('EOS');
+    else if (pumpTime.getTime() >= replaceBy) codes.push('ERI');
+    if (this.motorStalled) codes.push('MOTOR_STALL');
+    if (!this.hasClock) codes.push('CLOCK_LOST');
+    // Each alarm is stamped by the pump's clock when it is raised (without one: no time, sent as 0)
+    // and keeps that time until it clears.
+    for (const code of this.raisedAt.keys()) if (!codes.includes(code)) this.raisedAt.delete(code);
+    const alarms: Alarm[] = codes.map((code) => {
+      if (!this.raisedAt.has(code)) this.raisedAt.set(code, this.hasClock ? pumpTime.toISOString() : null);
+      return { code, since: this.raisedAt.get(code) ?? null };
+    });
     const dailyDose = this.check(settings);
     // Never reached: the constructor and `apply` accept only programs the therapy model runs.
     if (!dailyDose.ok) throw new RangeError(dailyDose.error.message);

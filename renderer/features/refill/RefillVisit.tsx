@@ -131,6 +131,7 @@ function Visit({ onNew }: { onNew: () => void }) {
                 disabled={
                   preview.data === undefined ||
                   preview.isFetching ||
+                  preview.isPlaceholderData ||
                   !settled ||
                   (step === 3 && preview.data.forecast === null)
                 }

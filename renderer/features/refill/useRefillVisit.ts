@@ -1,6 +1,6 @@
 import { DECIMAL_INPUT } from '../../../core/quantity';
 import { Form } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RefillReport } from '../../../core/api/refill-schemas';
@@ -84,6 +84,9 @@ export function useRefillVisit() {
         }),
       ),
     enabled: status !== undefined && DECIMAL_INPUT.test(previewInput.withdrawnMl) && step >= 2 && report === undefined,
+    // The figures (and the discrepancy acknowledgement they call for, with the field being typed
+    // in) stay on screen while the preview of what was typed since is fetched; Next waits for it.
+    placeholderData: keepPreviousData,
   });
   const perform = useApiMutation(
     (input: Parameters<ReturnType<typeof pumpApi>['refill']['perform']>[0]) => pumpApi().refill.perform(input),

@@ -10,7 +10,14 @@ import {
 import { said } from '../core/messages';
 import { err, ok, type AppError, type Result } from '../core/result';
 import type { PumpClockSetting, PumpLink } from './link';
-import { fromWireStatus, fromWireClock, uuidToBytes, wireTime, wireUtcOffset } from './protocol/convert';
+import {
+  fromWireStatus,
+  fromWireClock,
+  statusContradiction,
+  uuidToBytes,
+  wireTime,
+  wireUtcOffset,
+} from './protocol/convert';
 import { bolusRequest, stageRequest } from './wand-writes';
 import { MAX_EVENT_PAGES, WandErrorCode } from './protocol/messages';
 import { WandSession } from './wand-session';
@@ -33,6 +40,8 @@ export class WandLink extends WandSession implements PumpLink {
           'STATUS.serial',
         ),
       );
+    const contradiction = statusContradiction(status.value.status);
+    if (contradiction !== undefined) return err(this.violation(contradiction.detail, contradiction.field));
     const decoded = fromWireStatus(status.value.status);
     if (!decoded.ok) this.session = null;
     return decoded;

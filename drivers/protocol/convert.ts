@@ -151,6 +151,30 @@ export const exactMl = (ul: number): string => {
   return v.includes('.') ? v : `${v}.0`;
 };
 
+/**
+ * What a `STATUS` contradicts itself in, as the protocol violation the host reports (the field is
+ * the wire field): an alarm named twice; pump time 0 (no clock) without the clock-lost alarm, or
+ * the clock-lost alarm with a time (docs, "Validation on receive"). Undefined when it does not.
+ */
+export function statusContradiction(w: WireStatus): { detail: string; field: string } | undefined {
+  const codes = w.alarms.map((a) => a.code);
+  const twice = codes.find((c, i) => codes.indexOf(c) !== i);
+  if (twice !== undefined)
+    return { detail: `the status names the alarm ${ALARM_CODES[twice] ?? twice} twice`, field: 'STATUS.alarms' };
+  const clockLost = codes.includes(ALARM_CODES.indexOf('CLOCK_LOST'));
+  if (w.pumpTime === NO_CLOCK && !clockLost)
+    return {
+      detail: 'the status reports pump time 0 (no clock) without the clock-lost alarm',
+      field: 'STATUS.pumpTime',
+    };
+  if (w.pumpTime !== NO_CLOCK && clockLost)
+    return {
+      detail: `the status raises the clock-lost alarm with a pump time of ${w.pumpTime} s, not 0`,
+      field: 'STATUS.pumpTime',
+    };
+  return undefined;
+}
+
 export function fromWireStatus(w: WireStatus): Result<PumpStatus> {
   const settings = fromWireSettings(w);
   if (!settings.ok) return settings;

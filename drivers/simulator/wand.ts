@@ -192,6 +192,12 @@ export class SimulatedWand {
         const runnable = this.pump.check(settings.value);
         if (!runnable.ok) return this.error(WandErrorCode.PUMP_REFUSED, runnable.error.message);
         if (settings.value.mode === 'flex' && !this.pump.hasClock) return this.noClockForFlex();
+        // The fill and bridge limits again, against the reservoir at this instant: the pump has
+        // delivered since STAGE_PROGRAM, so a bridge it accepted then may now be more than is left.
+        const refused =
+          refusesFill(this.pump, this.staged.message.reservoirUl) ??
+          this.refusesBridge(settings.value.mode, this.staged.message);
+        if (refused !== undefined) return this.error(WandErrorCode.PUMP_REFUSED, refused);
         const reservoir = this.staged.message.reservoirUl;
         const bridge = this.staged.message.bridge;
         const applied = this.pump.apply(

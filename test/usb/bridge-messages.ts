@@ -39,4 +39,6 @@ export type BridgeReport =
   | { ev: 'range'; inRange: boolean }
   | { ev: 'logged'; events: number }
   | { ev: 'clock-lost' }
+  | { ev: 'injected' }
+  | { ev: 'armed' }
   | { ev: 'error'; message: string };

@@ -63,6 +63,24 @@ export class Bridge {
     return this.waitFor('stats', from);
   }
 
+  /**
+   * Faults for the requests `offset` from now (each command's own offset), in place on the device
+   * side before this returns: the next request meets them, however loaded the machine.
+   */
+  async inject(...faults: Array<Extract<BridgeCommand, { cmd: 'inject' }>>): Promise<void> {
+    const from = this.reports.length;
+    for (const f of faults) this.send(f);
+    let at = from;
+    for (let i = 0; i < faults.length; i++) at = this.reports.indexOf(await this.waitFor('injected', at)) + 1;
+  }
+
+  /** A fault for the request carrying `message`, in place on the device side before this returns. */
+  async arm(message: string, fault: Extract<BridgeCommand, { cmd: 'arm' }>['fault']): Promise<void> {
+    const from = this.reports.length;
+    this.send({ cmd: 'arm', message, fault });
+    await this.waitFor('armed', from);
+  }
+
   async mode(mode: 'wand' | 'echo'): Promise<void> {
     const from = this.reports.length;
     this.send({ cmd: 'mode', mode });

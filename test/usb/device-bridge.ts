@@ -213,9 +213,11 @@ process.on('message', (m: BridgeCommand) => {
   switch (m.cmd) {
     case 'arm':
       device.armOnMessage(m.message, m.fault);
+      send({ ev: 'armed' });
       break;
     case 'inject':
       device.inject(m.fault, m.offset ?? 0);
+      send({ ev: 'injected' });
       break;
     case 'mode':
       mode = m.mode;

@@ -1,7 +1,7 @@
 // The kernel bench's protocol cases: the driver's exchanges and its recovery from faults on the line.
 import { randomUUID } from 'node:crypto';
 import type { BridgeCommand } from './bridge-messages';
-import { sleep, check } from './bench-support';
+import { check } from './bench-support';
 import { type Context, runCase, must } from './case-runner';
 
 /** The protocol through usbfs: every exchange, lost, damaged, late and stale answers, a silent wand, a reopen. */
@@ -30,8 +30,7 @@ export async function protocolCases(ctx: Context): Promise<void> {
       name,
       async () => {
         await must(ctx.link.interrogate(), 'interrogate');
-        for (const fault of faults) ctx.bridge.send(fault);
-        await sleep(20);
+        await ctx.bridge.inject(...faults);
         ctx.recorder.trace = { t0: performance.now(), lines: [] };
         const recorded = ctx.recorder.rejections.length;
         const t0 = Date.now();
@@ -72,8 +71,9 @@ export async function protocolCases(ctx: Context): Promise<void> {
   await runCase('a wand that stops answering: "the pump did not answer", then the link works again', async () => {
     await must(ctx.link.interrogate(), 'interrogate');
     // Every attempt of the next request loses its answer (the link tries it three times).
-    for (let i = 0; i < 3; i++) ctx.bridge.send({ cmd: 'inject', fault: { kind: 'drop-response' }, offset: i });
-    await sleep(20);
+    await ctx.bridge.inject(
+      ...[0, 1, 2].map((offset) => ({ cmd: 'inject' as const, fault: { kind: 'drop-response' as const }, offset })),
+    );
     ctx.recorder.trace = { t0: performance.now(), lines: [] };
     const lost = await ctx.link.interrogate();
     const again = await ctx.link.interrogate();
@@ -96,8 +96,7 @@ export async function protocolCases(ctx: Context): Promise<void> {
       await must(ctx.link.interrogate(), 'interrogate');
       // The next answer is lost, so its read is still in flight when the repeat's write fails with an
       // error the driver cannot place (a USB error: the link opens the device afresh before the next request).
-      ctx.bridge.send({ cmd: 'inject', fault: { kind: 'drop-response' } });
-      await sleep(20);
+      await ctx.bridge.inject({ cmd: 'inject', fault: { kind: 'drop-response' } });
       ctx.recorder.failOut = { skip: 1, message: 'transferOut error: InvalidArgument' };
       const calls = ctx.recorder.calls.length;
       const rejected = ctx.recorder.rejections.length;

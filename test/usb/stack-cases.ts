@@ -53,7 +53,7 @@ export async function unplugDuringCommit(
   });
   const reports = ctx.bridge.reports.length;
   const events = hotplug.length;
-  ctx.bridge.send({ cmd: 'arm', message: 'COMMIT', fault: { kind: fault } });
+  await ctx.bridge.arm('COMMIT', { kind: fault });
   const rejectedBefore = ctx.recorder.rejections.length;
   const old = ctx.recorder;
   const result = await ctx.link.program(write);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WorkerLink } from '../../drivers/worker/worker-link';
 import { englishText } from '../../core/messages';
 import { compareReadBack } from '../../services/read-back';
-import { type Json, emit, sleep, withTimeout, APP, check } from './bench-support';
+import { type Json, emit, withTimeout, APP, check } from './bench-support';
 import { hotplug, waitForEvent, runningProgram, writeOf } from './host';
 import { type Context, runCase, attach, must, until } from './case-runner';
 
@@ -70,8 +70,9 @@ export async function workerCase(ctx: Context): Promise<void> {
         const stuckThread = thread();
         const exitCode = new Promise<number>((r) => stuckThread.once('exit', r));
         (worker as unknown as { timeoutMs: number }).timeoutMs = 1_200;
-        for (let i = 0; i < 3; i++) ctx.bridge.send({ cmd: 'inject', fault: { kind: 'drop-response' }, offset: i });
-        await sleep(20);
+        await ctx.bridge.inject(
+          ...[0, 1, 2].map((offset) => ({ cmd: 'inject' as const, fault: { kind: 'drop-response' as const }, offset })),
+        );
         const before = (await ctx.bridge.pump()).requests;
         emit('INFO', { workerCase: 'a request outlives the worker timeout with a transfer pending' });
         const stuck = await worker.interrogate();

@@ -1,7 +1,7 @@
 // W13 (docs/wand-protocol.md, Framing): a wand drops the part of a frame it holds when the next
 // bulk OUT packet comes more than PARTIAL_FRAME_LIMIT_MS after the one before. The device's clock
-// is injected, so the limit passes without waiting; on a real wand it needs real time, which is why
-// this is not in the conformance suite.
+// is injected, so the limit and its edges (200 and 201 ms) are checked without waiting; the
+// conformance suite checks the same rule on any device in real time (cases-exchanges.ts).
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, PACKET_BYTES } from '../../drivers/protocol/frame';
 import { encodeMessage, MESSAGE_VERSION, type Message } from '../../drivers/protocol/messages';

@@ -99,9 +99,11 @@ function EventLog() {
         <Table
           data-testid="event-log"
           size="small"
-          rowKey={(e) => `${e.at}-${e.code}-${e.detail}`}
+          // Keyed by the event's place in the pump's log: identical events (a pump without a clock
+          // logs them all at no time) are still rows of their own.
+          rowKey="position"
           pagination={{ pageSize: 10 }}
-          dataSource={[...events.data].reverse()}
+          dataSource={events.data.map((e, position) => ({ ...e, position })).reverse()}
           locale={{ emptyText: t('dashboard.noEvents') }}
           columns={[
             {

@@ -105,6 +105,12 @@ export function nextOffsetChange(
 }
 
 /** `+08:00` style text of an offset in minutes. */
+/**
+ * No pump clock is set from a computer whose clock reads earlier than this (a workstation whose
+ * clock was reset, to 2000 or to 1970): the pump would run its flex steps by a wrong day and time.
+ */
+export const EARLIEST_PLAUSIBLE_CLOCK = '2025-01-01T00:00:00Z';
+
 export const offsetText = (minutes: number): string =>
   `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
 

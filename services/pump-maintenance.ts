@@ -1,4 +1,4 @@
-import { offsetText, utcOffsetMinutes } from '../core/clock';
+import { EARLIEST_PLAUSIBLE_CLOCK, offsetText, utcOffsetMinutes } from '../core/clock';
 import type { PumpStatus } from '../core/pump';
 import { err, ok, type Result } from '../core/result';
 import type { Db } from '../db/connection';
@@ -43,6 +43,8 @@ async function setClock(
   const allowed = authorize(actor, 'pump.clock.set');
   if (!allowed.ok) return allowed;
   if (deps.link.setClock === undefined) return err(said('COMMUNICATION_FAILED', 'clockNotSupported', {}));
+  if (deps.now().getTime() < Date.parse(EARLIEST_PLAUSIBLE_CLOCK))
+    return err(said('OUT_OF_RANGE', 'workstationClockImplausible', { time: deps.now().toISOString() }));
   const before = await deps.link.interrogate();
   if (!before.ok) return before;
   // The clock decides when flex steps run: like a program, it waits until an open session is settled.

@@ -28,6 +28,30 @@ afterEach(() => {
 });
 
 describe('pump clock and alarm test', () => {
+  it('sets no pump clock from a workstation whose own clock was reset (to 2000 or to 1970): nothing sent, nothing recorded', async () => {
+    const clinic = manualClock(new Date('2026-03-01T09:00:00Z'));
+    const { link, pump } = trainingLink({ clock: clinic.now });
+    for (const reset of ['2000-01-01T00:05:00Z', '1970-01-01T00:00:00Z', '2024-12-31T23:59:59Z']) {
+      const deps = {
+        db,
+        audit: new AuditLog(db, new FileKeyStore(join(dir, 'keys'))),
+        link,
+        now: () => new Date(reset),
+      };
+      const before = pump.status().pumpTime;
+      expect(await setPumpClock(deps, nurse)).toMatchObject({
+        ok: false,
+        error: {
+          code: 'OUT_OF_RANGE',
+          key: 'workstationClockImplausible',
+          params: { time: new Date(reset).toISOString() },
+        },
+      });
+      expect(pump.status().pumpTime).toBe(before);
+    }
+    expect(db.prepare(`SELECT count(*) FROM audit_log WHERE action LIKE 'pump.clock.set%'`).pluck().get()).toBe(0);
+  });
+
   it('shows the drift, sets the clock, reads it back and records both drifts', async () => {
     const clock = manualClock(new Date('2026-03-01T09:00:00Z'));
     const { link, pump } = trainingLink({ clock: clock.now });

@@ -114,8 +114,11 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
     this.claimed = false;
     return Promise.resolve();
   }
+  /** SET_CONFIGURATION: the wand drops the bytes of a frame it holds part of (docs, W13); its session stays. */
   selectConfiguration(): Promise<void> {
-    return this.unplugged ? Promise.reject(new DeviceUnplugged()) : Promise.resolve();
+    if (this.unplugged) return Promise.reject(new DeviceUnplugged());
+    this.outBuffer = new Uint8Array(0);
+    return Promise.resolve();
   }
   claimInterface(): Promise<void> {
     if (this.unplugged) return Promise.reject(new DeviceUnplugged());
@@ -148,6 +151,8 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
     } catch (e) {
       return Promise.reject(asError(e));
     }
+    // A zero-length packet is no packet: it neither continues a frame nor restarts the W13 timer.
+    if (data.length === 0) return Promise.resolve({ bytesWritten: 0, status: 'ok' });
     const at = this.now();
     // A frame begun but not finished within the limit is dropped: this packet starts afresh.
     if (this.outBuffer.length > 0 && at - this.lastOutAt > PARTIAL_FRAME_LIMIT_MS) this.outBuffer = new Uint8Array(0);

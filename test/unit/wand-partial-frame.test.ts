@@ -100,3 +100,47 @@ describe('W13: a frame begun but not finished', () => {
     expect(await link.interrogate()).toMatchObject({ ok: true, value: { serial: 'SIM000123' } });
   });
 });
+
+describe('W13: what the timer counts', () => {
+  it('a zero-length packet is ignored: it does not restart the timer, so the part is still dropped', async () => {
+    const { device, wire, out, pass } = rig();
+    await wire.open();
+    const long = longFrame(9, 60);
+    await out(long.slice(0, PACKET_BYTES));
+    pass(150);
+    await out(new Uint8Array(0));
+    pass(150); // 300 ms after the last packet the wand accepted
+    await out(long.slice(PACKET_BYTES)); // read as the start of a frame: not A5 5A, discarded
+    expect(device.requests).toBe(0);
+    const a = await wire.ask('W13', { type: 'HELLO', version: MESSAGE_VERSION });
+    expect(a.message).toMatchObject({ type: 'HELLO_ACK' });
+    expect(device.requests).toBe(1);
+    await wire.close();
+  });
+
+  it('a zero-length packet within the limit neither ends nor continues the frame', async () => {
+    const { device, wire, out, pass } = rig();
+    await wire.open();
+    const long = longFrame(9, 60);
+    await out(long.slice(0, PACKET_BYTES));
+    pass(PARTIAL_FRAME_LIMIT_MS);
+    await out(new Uint8Array(0));
+    await out(long.slice(PACKET_BYTES));
+    expect(device.requests).toBe(1);
+    const a = await wire.receive('W13');
+    expect(a.seq).toBe(9);
+    expect(a.message).toMatchObject({ type: 'ERROR', code: 3 });
+    await wire.close();
+  });
+
+  it('SET_CONFIGURATION clears the bytes held: the next frame is read whole, within the limit', async () => {
+    const { device, wire, out, pass } = rig();
+    await wire.open();
+    await out(longFrame(9, 60).slice(0, PACKET_BYTES));
+    pass(1);
+    await device.selectConfiguration();
+    const a = await wire.ask('W13', { type: 'HELLO', version: MESSAGE_VERSION });
+    expect(a.message).toMatchObject({ type: 'HELLO_ACK' });
+    await wire.close();
+  });
+});

@@ -209,6 +209,12 @@ export const exchangeCases: ConformanceCase[] = [
           const seq = wire.nextSeq();
           return { seq, frame: encodeFrame({ seq, ...encodeMessage(stage(txId, settings)) }) };
         };
+        // A pump without a clock refuses a flex program (W14): the clock is set first.
+        await wire.expect(
+          'W2',
+          { type: 'SET_CLOCK', time: toWireTime(new Date()), utcOffsetMinutes: s0.wire.utcOffsetMinutes },
+          'CLOCK_SET',
+        );
         const tx = freshTx();
         await wire.expect('W2', { type: 'BEGIN_TX', txId: tx.bytes }, 'TX_BEGUN');
         const cut = frameOf(tx.bytes);

@@ -67,6 +67,8 @@ export const pumpCases: ConformanceCase[] = [
             { start: '12:00', rate: rate('0.35') },
           ],
         });
+        // A pump without a clock refuses a flex program (W14): the clock is set first.
+        await wire.expect('W2', { type: 'SET_CLOCK', time: toWireTime(new Date()), utcOffsetMinutes: 0 }, 'CLOCK_SET');
         await write(wire, flex);
         let offset = 0;
         // Local 06:00 runs the first step, local 18:00 the second, whatever the UTC time.
@@ -166,7 +168,13 @@ export const pumpCases: ConformanceCase[] = [
                 { start: '12:00', rate: rate(second) },
               ],
             });
-          // 0.3 mL/day for 12 hours and 0.35 for 12: a mean of 325 µL/day, neither step's rate.
+          // 0.3 mL/day for 12 hours and 0.35 for 12: a mean of 325 µL/day, neither step's rate. Written
+          // with the clock set first: the pump may have had none when the case began.
+          await wire.expect(
+            'W2',
+            { type: 'SET_CLOCK', time: toWireTime(new Date()), utcOffsetMinutes: offset },
+            'CLOCK_SET',
+          );
           await write(wire, flex('0.3', '0.35'));
           await t.loseClock();
           const s1 = await readStatus(wire, serial);

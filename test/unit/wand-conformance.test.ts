@@ -57,6 +57,14 @@ describe('the wand conformance suite on the simulator', () => {
       expect(device.opened).toBe(false);
     });
 
+  // A correct pump may have no clock when the suite starts (W14): every case passes on it alone.
+  for (const c of conformanceCases)
+    it(`${c.items.join(', ')} on a pump that has lost its clock: ${c.name}`, async () => {
+      const { target, pump } = simulator();
+      pump.loseClock();
+      await c.run(target);
+    });
+
   it('every case in order on one wand, as the kernel bench runs them', async () => {
     expect(await runConformance(simulator().target)).toEqual([]);
   });

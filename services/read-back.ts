@@ -9,8 +9,8 @@ const sameQuantity = (a: { value: string; unit: string }, b: { value: string; un
 /**
  * The least reservoir a pump that took the write can report `elapsedMs` after it was sent: the
  * volume set at COMMIT, less what the bridge bolus has delivered since (from the status: sent less
- * what is left), less the new program's fastest rate over the elapsed time, less the pump's
- * rounding to the µL. Anything lower is a reservoir the pump did not set as sent.
+ * what is left), less the new program's fastest rate over the elapsed time, less the patient
+ * boluses its settings allow in that time, less the pump's rounding to the µL. Anything lower is a reservoir the pump did not set as sent.
  */
 export function lowestReservoir(sent: ProgramWrite, status: PumpStatus, elapsedMs: number) {
   const s = sent.settings;
@@ -22,12 +22,24 @@ export function lowestReservoir(sent: ProgramWrite, status: PumpStatus, elapsedM
     sent.bridge === undefined
       ? dec(0)
       : dec(sent.bridge.volumeMl).minus(status.bridge === undefined ? 0 : status.bridge.remaining.value);
+  // Patient boluses (STATUS does not report one running): as many as the lockout and the daily
+  // maximum allow over the elapsed time, one of them possibly granted just before the write.
+  const pb = s.patientBolus;
+  const grants =
+    pb === undefined
+      ? 0
+      : Math.min(
+          pb.maxPerDay * (1 + Math.floor(Math.max(0, elapsedMs) / 86_400_000)),
+          1 + Math.floor(Math.max(0, elapsedMs) / Math.max(1, pb.lockoutMinutes * 60_000)),
+        );
+  const patient = pb === undefined ? dec(0) : dec(pb.volumeMl).times(grants);
   // One step of the model's volume resolution (a µL) for each figure the pump rounds: the
   // reservoir, and the bridge's volume left.
   const rounding = dec(pumpModelNamed(status.model).volumeResolutionMl).times(sent.bridge === undefined ? 1 : 2);
   return dec(sent.reservoirVolumeMl ?? 0)
     .minus(bridge.gt(0) ? bridge : 0)
     .minus(basal)
+    .minus(patient)
     .minus(rounding);
 }
 

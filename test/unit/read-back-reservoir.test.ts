@@ -70,6 +70,23 @@ describe('the least reservoir a pump that took the write can report', () => {
     ]);
   });
 
+  it('patient boluses the program allows (one possibly running at the write) count: STATUS does not report them', () => {
+    const withPtm: ProgramWrite['settings'] = {
+      drug: 'hydromorphone',
+      concentration: { value: '10', unit: 'mg/mL' },
+      mode: 'continuous',
+      rate: { value: '0.2', unit: 'mL/day' },
+      patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 60, maxPerDay: 4 },
+    };
+    const w = write(withPtm);
+    // 10 s: one bolus (0.05 mL) besides the basal's 0.023 µL and the µL of rounding.
+    expect(lowestReservoir(w, status(w, '20'), 10_000).toFixed(6)).toBe('19.948977');
+    expect(compareReadBack(w, status(w, '19.95'), 10_000)).toEqual([]);
+    // Three hours: four grants (one every hour from the write, the lockout), not more than the day's four.
+    expect(lowestReservoir(w, status(w, '20'), 3 * 3_600_000).toFixed(6)).toBe('19.774000');
+    expect(lowestReservoir(w, status(w, '20'), 10 * 3_600_000).toFixed(6)).toBe('19.715667');
+  });
+
   it('a stopped pump delivers nothing: only the µL of rounding', () => {
     const stopped: ProgramWrite['settings'] = {
       drug: 'ziconotide',

@@ -141,6 +141,7 @@ export class SimulatedUsbDevice implements UsbDeviceLike {
   /** Unplugs the wand: every pending and future transfer fails as on real hardware. */
   unplug(): void {
     this.unplugged = true;
+    this.wand.powerLost();
     for (const w of this.waiting.splice(0)) w(new DeviceUnplugged());
     this.onUnplug?.();
   }

@@ -96,6 +96,15 @@ export class SimulatedWand {
     this.begun = null;
   }
 
+  /**
+   * The wand lost power (unplugged; it is powered by the bus): its session, anything begun or
+   * staged and the host's HELLO are gone, as after power-up. The pump keeps its own state.
+   */
+  powerLost(): void {
+    this.endSession();
+    this.hostVersion = null;
+  }
+
   private respond(m: Message): Message {
     if (m.type === 'HELLO') {
       // HELLO restarts the conversation: any open session and staged transaction end here.

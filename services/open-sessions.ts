@@ -4,13 +4,19 @@ import { ok, type Result } from '../core/result';
 import { openSessions, type SessionRow } from '../db/queries/sessions';
 import { authorize, type SignedInUser } from './auth/accounts';
 import type { ProgrammingDeps } from './programming-request';
-import { compareReadBack } from './read-back';
+import { compareReadBack, pumpElapsedMs, type DeliveryBefore } from './read-back';
 import { withPumpLock } from './pump-lock';
 import { isBeingWritten, recordOutcome, retryBookkeeping, type OutcomeDeps } from './session-outcomes';
 
 type Settled = { sessionId: string; outcome: 'confirmed' | 'rejected' };
 type Actor = { username: string; role: string | null };
-type SessionWrite = ProgramWrite & { bolus?: unknown; previousTransactionId?: string | null };
+type SessionWrite = ProgramWrite & {
+  bolus?: unknown;
+  previousTransactionId?: string | null;
+  /** For a fill: the pump's clock at the reading before the write, and what was delivering then. */
+  pumpTimeAtRead?: string | null;
+  deliveryBefore?: DeliveryBefore;
+};
 
 /**
  * Settles every pending or UNCONFIRMED session of the pump by reading it again (and, where its
@@ -115,14 +121,17 @@ const sessionsToSettle = (deps: Pick<OutcomeDeps, 'db'>, serial: string) =>
 /**
  * A fill the pump did not set as sent, seen when a refill's session is settled later: while the
  * pump still names that write as its last, its reservoir can be no lower than the fill less what it
- * can have delivered since the session began (an upper bound of the time since the send), and
- * never higher. The transaction was applied, so the session is confirmed; the record says the
+ * can have delivered since the reading before the write (by the pump's clock; else since the
+ * session began), and never higher. The transaction was applied, so the session is confirmed; the record says the
  * reservoir is not what was sent.
  */
 function reservoirNotAsSent(write: SessionWrite, status: PumpStatus, session: SessionRow, now: Date) {
   if (write.reservoirVolumeMl === undefined || status.lastTransactionId !== write.transactionId) return undefined;
-  const since = Math.max(0, now.getTime() - Date.parse(session.startedAt));
-  return compareReadBack(write, status, since).find((m) => m.key === 'readBackReservoir');
+  // By the pump's own clock where it has one (a workstation clock off at the write or since does
+  // not move it); else from the session's start on the workstation's.
+  const since =
+    pumpElapsedMs(write.pumpTimeAtRead, status.pumpTime) ?? Math.max(0, now.getTime() - Date.parse(session.startedAt));
+  return compareReadBack(write, status, since, write.deliveryBefore).find((m) => m.key === 'readBackReservoir');
 }
 
 /** Records a session's outcome as the pump told it: applied is confirmed, with what has changed since. */

@@ -1,18 +1,59 @@
 import { dec } from '../core/decimal';
 import { named, type NamedMessage } from '../core/messages';
 import { pumpModelNamed } from '../core/models';
+import type { Db } from '../db/connection';
+import { confirmedBoluses } from '../db/queries/sessions';
 import type { ProgramWrite, PumpStatus } from '../core/pump';
 
 const sameQuantity = (a: { value: string; unit: string }, b: { value: string; unit: string }) =>
   a.unit === b.unit && dec(a.value).eq(b.value);
 
+/** What may still have been delivering from the reservoir when the write was sent, in mL. */
+export interface DeliveryBefore {
+  runningMl: string;
+}
+const NOTHING_RUNNING: DeliveryBefore = { runningMl: '0' };
+
+/**
+ * What may still be delivering from the pump's reservoir at `at`, from the reading before a write
+ * and this host's records: the earlier bridge's volume left (STATUS), and the whole volume of
+ * each clinician bolus it confirmed on this pump that has not run its full duration by then.
+ */
+export function deliveryBefore(db: Db, old: PumpStatus, at: Date): DeliveryBefore {
+  let running = dec(old.bridge?.remaining.value ?? '0');
+  for (const b of confirmedBoluses(db, old.serial, new Date(at.getTime() - 86_400_000).toISOString())) {
+    const bolus = (JSON.parse(b.intentJson) as { bolus?: { volumeMl: string; durationMinutes: number } }).bolus;
+    if (bolus !== undefined && Date.parse(b.startedAt) + bolus.durationMinutes * 60_000 > at.getTime())
+      running = running.plus(bolus.volumeMl);
+  }
+  return { runningMl: running.toString() };
+}
+
+/**
+ * The time between two readings of one pump by its own clock, when both have one and it ran
+ * forward; else undefined (the caller falls back to the workstation's). A workstation clock
+ * stepped between the send and the reading does not move it.
+ */
+export const pumpElapsedMs = (from: string | null | undefined, to: string | null): number | undefined => {
+  if (from === null || from === undefined || to === null) return undefined;
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+};
+
 /**
  * The least reservoir a pump that took the write can report `elapsedMs` after it was sent: the
  * volume set at COMMIT, less what the bridge bolus has delivered since (from the status: sent less
  * what is left), less the new program's fastest rate over the elapsed time, less the patient
- * boluses its settings allow in that time, less the pump's rounding to the µL. Anything lower is a reservoir the pump did not set as sent.
+ * boluses its settings allow in that time, less what was still running before the write and
+ * may have gone on (`before`: an earlier bridge's volume left, clinician boluses not yet over;
+ * STATUS reports neither once the write is in), less the pump's rounding to the µL. Anything lower is a reservoir the pump did not set as sent.
  */
-export function lowestReservoir(sent: ProgramWrite, status: PumpStatus, elapsedMs: number) {
+export function lowestReservoir(
+  sent: ProgramWrite,
+  status: PumpStatus,
+  elapsedMs: number,
+  before: DeliveryBefore = NOTHING_RUNNING,
+) {
   const s = sent.settings;
   const rates =
     s.mode === 'stopped' ? [] : s.mode === 'flex' ? (s.steps ?? []).map((x) => x.rate.value) : [s.rate.value];
@@ -40,6 +81,7 @@ export function lowestReservoir(sent: ProgramWrite, status: PumpStatus, elapsedM
     .minus(bridge.gt(0) ? bridge : 0)
     .minus(basal)
     .minus(patient)
+    .minus(before.runningMl)
     .minus(rounding);
 }
 
@@ -49,7 +91,12 @@ export function lowestReservoir(sent: ProgramWrite, status: PumpStatus, elapsedM
  * the audit trail keeps its English (`englishText`). `elapsedMs`: from just before the write was
  * sent to the reading; it bounds what the pump may have delivered from a reservoir the write set.
  */
-export function compareReadBack(sent: ProgramWrite, status: PumpStatus, elapsedMs = 0): NamedMessage[] {
+export function compareReadBack(
+  sent: ProgramWrite,
+  status: PumpStatus,
+  elapsedMs = 0,
+  before: DeliveryBefore = NOTHING_RUNNING,
+): NamedMessage[] {
   const out: NamedMessage[] = [];
   if (status.lastTransactionId !== sent.transactionId)
     out.push(
@@ -114,7 +161,7 @@ export function compareReadBack(sent: ProgramWrite, status: PumpStatus, elapsedM
   }
   if (sent.reservoirVolumeMl !== undefined) {
     const reported = dec(status.reservoirVolume.value);
-    if (reported.gt(sent.reservoirVolumeMl) || reported.lt(lowestReservoir(sent, status, elapsedMs)))
+    if (reported.gt(sent.reservoirVolumeMl) || reported.lt(lowestReservoir(sent, status, elapsedMs, before)))
       out.push(
         named('readBackReservoir', { read: reported.toString(), sent: sent.reservoirVolumeMl, volumeUnit: 'mL' }),
       );

@@ -16,7 +16,7 @@ import {
 } from '../db/queries/sessions';
 import type { SignedInUser } from './auth/accounts';
 import { sameAsReviewed, type ProgrammingDeps, type ReviewedProgram } from './programming-request';
-import { compareReadBack } from './read-back';
+import { compareReadBack, deliveryBefore, pumpElapsedMs, type DeliveryBefore } from './read-back';
 import { recordOutcome, retryBookkeeping, signIfDue, writingSession } from './session-outcomes';
 
 /*
@@ -200,8 +200,15 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
           actor: request.actor.username,
           witness: request.witness?.username ?? null,
           // With the transaction the pump named as its last before this write: the one fact that
-          // says, when it is read again, that this write was not applied.
-          intentJson: JSON.stringify({ ...intent, previousTransactionId: old.lastTransactionId }),
+          // says, when it is read again, that this write was not applied. And, for a fill judged
+          // later, the pump's clock at that reading and what was still delivering then.
+          intentJson: JSON.stringify({
+            ...intent,
+            previousTransactionId: old.lastTransactionId,
+            ...(intent.reservoirVolumeMl === undefined
+              ? {}
+              : { pumpTimeAtRead: old.pumpTime, deliveryBefore: deliveryBefore(deps.db, old, deps.now()) }),
+          }),
           intentAuditSeq: record.seq,
         });
       })
@@ -225,11 +232,16 @@ export async function safeWrite<I extends ProgramWrite>(plan: WritePlan<I>): Pro
       return err(
         said('PROGRAMMING_BLOCKED', 'sessionSettledElsewhere', { session: ids.sessionId, outcome: now ?? 'removed' }),
       );
-    const sendingAt = deps.now().getTime();
+    const sendingAt = deps.now();
+    const before = deliveryBefore(deps.db, old, sendingAt);
     const sent = await guarded(() => plan.send(intent));
     const readBack = await guarded(() => deps.link.interrogate());
-    const elapsedMs = deps.now().getTime() - sendingAt;
-    const { outcome, applied, mismatches } = judge(intent, old, sent, readBack, elapsedMs);
+    // By the pump's own clock from the reading before the write, when it has one: a workstation
+    // clock stepped meanwhile does not widen or narrow what the pump may have delivered.
+    const elapsedMs =
+      pumpElapsedMs(old.pumpTime, readBack.ok ? readBack.value.pumpTime : null) ??
+      Math.max(0, deps.now().getTime() - sendingAt.getTime());
+    const { outcome, applied, mismatches } = judge(intent, old, sent, readBack, elapsedMs, before);
     problems.push(
       recordOutcome(
         deps,
@@ -272,6 +284,7 @@ export function judge(
   sent: Result<unknown>,
   readBack: Result<PumpStatus>,
   elapsedMs = 0,
+  before?: DeliveryBefore,
 ): { outcome: WriteOutcome; applied: boolean; mismatches: NamedMessage[] } {
   // The wand found another pump before anything was sent (drivers/wand-link.ts: otherPump).
   if (!sent.ok && sent.error.key === 'writeOtherPump') {
@@ -300,7 +313,7 @@ export function judge(
     };
   }
   const applied = status.lastTransactionId === intent.transactionId;
-  const mismatches = compareReadBack(intent, status, elapsedMs);
+  const mismatches = compareReadBack(intent, status, elapsedMs, before);
   if (applied) return { outcome: mismatches.length === 0 ? 'confirmed' : 'unconfirmed', applied, mismatches };
   const notApplied = !sentOk && status.lastTransactionId === old.lastTransactionId;
   return { outcome: notApplied ? 'rejected' : 'unconfirmed', applied, mismatches };

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../core/decimal';
 import type { ProgramWrite, PumpStatus } from '../../core/pump';
+import { insertSession, setSessionOutcome } from '../../db/queries/sessions';
 import { interrogate } from '../../services/interrogation';
 import { performRefill } from '../../services/refill';
 import { compareReadBack, lowestReservoir } from '../../services/read-back';
-import { clock, nurse, recordsFixture, refillVisit } from './records-support';
+import { clock, doctor, nurse, recordsFixture, refillVisit } from './records-support';
 
 // The reservoir a refill sets is read back to the µL: the pump may only have delivered, since the
 // write was sent, what the new program's fastest rate and the bridge bolus account for.
@@ -185,5 +186,74 @@ describe('a refill whose reservoir the pump did not set as sent', () => {
     const settled = lastOutcome();
     expect(settled.reservoirNotAsSent).toBeUndefined();
     expect(v.link.pump.status().reservoirVolume.value).not.toBe('38.0'); // it drained meanwhile
+  });
+
+  /** A clinician bolus this host gave on the pump (its confirmed session), running on the pump. */
+  const bolusGiven = (volumeMl: string, durationMinutes: number) => {
+    const transactionId = `bolus-${clock.now().getTime()}`;
+    const s = v.link.pump.status();
+    const at = clock.now().toISOString();
+    const seq = f.audit.append({ atUtc: at, actor: doctor.username, action: 'pump.bolus', outcome: 'pending' }).seq;
+    const id = insertSession(f.db, {
+      sessionUuid: `s-${transactionId}`,
+      pumpSerial: v.link.pump.serial,
+      startedAt: at,
+      actor: doctor.username,
+      witness: nurse.username,
+      // As the bolus path writes it: the program the pump runs, and the bolus on top of it.
+      intentJson: JSON.stringify({
+        transactionId,
+        settings: { drug: s.drug, concentration: s.concentration, mode: s.mode, rate: s.rate },
+        bolus: { kind: 'single', volumeMl, durationMinutes },
+      }),
+      intentAuditSeq: seq,
+    });
+    setSessionOutcome(f.db, id, 'confirmed', at, seq);
+    v.link.pump.startBolus({ transactionId, kind: 'single', volumeMl, durationMinutes });
+  };
+
+  it('a refill while the clinician bolus this host gave 5 minutes before still runs is confirmed', async () => {
+    bolusGiven('0.1', 60);
+    clock.advanceMinutes(5);
+    const read = v.link.interrogate.bind(v.link);
+    let sent = false;
+    const send = v.link.program.bind(v.link);
+    v.link.program = async (w) => {
+      const r = await send(w);
+      sent = true;
+      return r;
+    };
+    // Read back 10 minutes after the send: the bolus delivered about 17 µL meanwhile, the basal 2.
+    v.link.interrogate = async (signal) => {
+      if (sent) clock.advanceMinutes(10);
+      return read(signal);
+    };
+    const expected = v.link.pump.status().reservoirVolume.value;
+    const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
+    expect(r.ok && r.value.outcome).toBe('confirmed');
+  });
+
+  it('a fill 0.2 mL short is found when settled, though the workstation clock was 10 days slow at the write', async () => {
+    const slow = () => new Date(clock.now().getTime() - 10 * 86_400_000);
+    const send = v.link.program.bind(v.link);
+    v.link.program = (w) =>
+      send({
+        ...w,
+        reservoirVolumeMl: dec(w.reservoirVolumeMl ?? '0')
+          .minus('0.2')
+          .toString(),
+      });
+    v.link.writeFault = 'ack-lost';
+    const expected = v.link.pump.status().reservoirVolume.value;
+    const r = await performRefill({ ...v.programmingDeps(), now: slow }, v.request({ withdrawnMl: expected }));
+    expect(r.ok && r.value.outcome).toBe('unconfirmed');
+    v.link.writeFault = 'none';
+    v.link.unplugged = false;
+    // Two days later, the workstation's clock corrected: by its clock the write was 12 days ago,
+    // by the pump's 2 days (0.6 mL at 0.3 mL/day, well short of the 0.2 mL missing plus that).
+    clock.advanceDays(2);
+    const read = await interrogate({ ...v.programmingDeps(), actor: nurse.username, role: nurse.role });
+    expect(read.ok ? 'read' : read.error.message).toBe('read');
+    expect(lastOutcome().reservoirNotAsSent).toBe(true);
   });
 });

@@ -172,6 +172,12 @@ export function statusContradiction(w: WireStatus): { detail: string; field: str
       detail: `the status raises the clock-lost alarm with a pump time of ${w.pumpTime} s, not 0`,
       field: 'STATUS.pumpTime',
     };
+  // Raised without a clock, the clock-lost alarm is stamped 0 (a stamp from an uptime counter
+  // taken for a clock is the usual cause of anything else). Other alarms may be stamped after the
+  // pump time: raised before a SET_CLOCK that set the clock back, they keep their stamp.
+  const stamped = w.alarms.find((a) => a.code === ALARM_CODES.indexOf('CLOCK_LOST') && a.since !== NO_CLOCK);
+  if (stamped !== undefined)
+    return { detail: `the clock-lost alarm is stamped ${stamped.since} s, not 0`, field: 'STATUS.alarms.since' };
   return undefined;
 }
 

@@ -94,4 +94,21 @@ describe('a STATUS whose time and clock-lost alarm disagree, or that names an al
       },
     });
   });
+
+  it('CLOCK_LOST stamped other than 0 (an uptime counter): STATUS.alarms.since', async () => {
+    const { link, wand } = hostileSetup();
+    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => [
+      { seq, message: status(answer, { pumpTime: 0, alarms: [{ code: CLOCK_LOST, since: 192 }] }) },
+    ]);
+    expect(await link.interrogate()).toMatchObject({ ok: false, error: { field: 'STATUS.alarms.since' } });
+  });
+
+  it('an alarm stamped after the pump time is accepted: raised before a SET_CLOCK that set the clock back', async () => {
+    const { link, wand } = hostileSetup();
+    wand.rewrite = on('READ_STATUS', (_r, answer, seq) => {
+      const time = answer.type === 'STATUS' ? answer.status.pumpTime : 1;
+      return [{ seq, message: status(answer, { alarms: [{ code: LOW, since: time + 47 }] }) }];
+    });
+    expect(await link.interrogate()).toMatchObject({ ok: true, value: { alarms: [{ code: 'LOW_RESERVOIR' }] } });
+  });
 });

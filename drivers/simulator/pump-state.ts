@@ -44,7 +44,7 @@ export interface SimulatedEventEntry {
 /** Event codes in wire order (docs/wand-protocol.md). */
 export const PUMP_EVENT_CODES = pumpEventCodes;
 
-export type PatientBolusAnswer = 'granted' | 'locked-out' | 'daily-limit' | 'not-configured';
+export type PatientBolusAnswer = 'granted' | 'locked-out' | 'daily-limit' | 'not-configured' | 'stopped';
 
 export const DAY_MS = 86_400_000;
 /** How many applied transaction ids the pump remembers: a COMMIT or START_BOLUS naming any of them is a replay (docs). */

@@ -201,10 +201,17 @@ export class SimulatedPump {
     return true;
   }
 
-  /** The patient presses the remote: granted only outside the lockout and under the daily maximum. */
+  /**
+   * The patient presses the remote: granted only outside the lockout and under the daily maximum,
+   * and never while the pump is stopped (a stopped pump delivers nothing until it is restarted).
+   */
   patientRequest(): PatientBolusAnswer {
     const settings = this.state.settings.patientBolus;
     if (settings === undefined) return 'not-configured';
+    if (this.state.settings.mode === 'stopped') {
+      this.log('PATIENT_BOLUS', 'stopped');
+      return 'stopped';
+    }
     const now = this.clock();
     const pumpNow = this.pumpMs(now);
     const last = this.patientGrants.at(-1);

@@ -83,6 +83,18 @@ describe('the simulated pump as a therapy model', () => {
     ]);
   });
 
+  it('grants no patient bolus while stopped, even with the remote configured: nothing leaves the reservoir', () => {
+    const { pump, clock } = pumpAtMidnight({
+      patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 3 },
+    });
+    pump.apply('stop', { ...pump.settings, mode: 'stopped', rate: rate('0') });
+    const before = pump.status().reservoirVolume.value;
+    expect(pump.patientRequest()).toBe('stopped');
+    clock.advanceDays(HOUR);
+    expect(pump.status().reservoirVolume.value).toBe(before);
+    expect(pump.events.at(-1)).toMatchObject({ code: 'PATIENT_BOLUS', detail: 'stopped' });
+  });
+
   it('raises ERI at the replacement date and EOS 90 days later', () => {
     const clock = manualClock(new Date('2031-04-30T12:00:00Z'));
     const pump = new SimulatedPump(

@@ -154,7 +154,7 @@ export const serverMessages = {
   // Pump clock and alarm test
   clockNotSupported: 'this link cannot set the pump clock',
   workstationClockImplausible:
-    "this computer's clock reads {{time}}, earlier than any date this programmer can be in use: correct the computer's date and time, then set the pump clock (nothing was sent)",
+    "this computer's clock reads {{time}}, earlier than any date this programmer can be in use: correct the computer's date and time first (nothing was sent to the pump)",
   clockNotReadBack: 'the clock was sent but could not be read back; interrogate the pump',
   clockStillNotSet: 'the clock was sent, but the pump still reports no clock: set the pump clock again',
   flexNeedsPumpClock:

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EARLIEST_PLAUSIBLE_CLOCK } from '../core/clock';
 import type { DoseCheck } from '../core/library/facts';
 import type { Finding } from '../core/library/findings';
 import { englishText, named, namedWithCause, said, type NamedMessage } from '../core/messages';
@@ -42,6 +43,10 @@ export async function readForWrite(
   reviewed: ReviewedProgram | undefined,
   changedKey: 'programChangedSinceReview' | 'bolusProgramChangedSinceReview',
 ): Promise<Result<PumpStatus>> {
+  // Every record of the write is stamped by this computer's clock, and a flex program sets the
+  // pump's from it: a clock reset to 2000 or 1970 writes nothing.
+  if (deps.now().getTime() < Date.parse(EARLIEST_PLAUSIBLE_CLOCK))
+    return err(said('OUT_OF_RANGE', 'workstationClockImplausible', { time: deps.now().toISOString() }));
   retryBookkeeping(deps);
   deps.frames?.take(); // frames from before this session are not part of it
   // The newest session before the read: a session newer than this when the intent is recorded was

@@ -887,7 +887,7 @@ export const zhCN: Messages = {
     pdfDesktopOnly: 'PDF 由桌面程序保存；在浏览器中请使用“打印”，并选择“另存为 PDF”',
     clockNotSupported: '此连接无法校准泵时钟',
     workstationClockImplausible:
-      '本机时钟显示 {{time}}，早于本程控软件可能使用的任何日期：请先更正本机日期和时间，再校准泵时钟（未向泵发送任何内容）',
+      '本机时钟显示 {{time}}，早于本程控软件可能使用的任何日期：请先更正本机日期和时间（未向泵发送任何内容）',
     clockNotReadBack: '泵时钟已发送，但未能回读：请读取泵信息',
     clockStillNotSet: '泵时钟已发送，但泵仍报告无时钟：请重新校准泵时钟',
     flexNeedsPumpClock: '泵无时钟，且此连接无法校准时钟：分时段程序未发送（请先校准泵时钟）',

@@ -102,16 +102,36 @@ describe('the least reservoir a pump that took the write can report', () => {
 const f = recordsFixture();
 const v = refillVisit(f);
 
+/** The pump sets every fill this much short of what it was sent. */
+const fillsShort = (ml: string) => {
+  const send = v.link.program.bind(v.link);
+  v.link.program = (w) =>
+    send({
+      ...w,
+      reservoirVolumeMl: dec(w.reservoirVolumeMl ?? '0')
+        .minus(ml)
+        .toString(),
+    });
+};
+/** The reading after a write comes this many minutes after it (the pump delivering meanwhile). */
+const readBackAfterMinutes = (minutes: number) => {
+  const read = v.link.interrogate.bind(v.link);
+  const send = v.link.program.bind(v.link);
+  let sent = false;
+  v.link.program = async (w) => {
+    const r = await send(w);
+    sent = true;
+    return r;
+  };
+  v.link.interrogate = async (signal) => {
+    if (sent) clock.advanceMinutes(minutes);
+    return read(signal);
+  };
+};
+
 describe('a refill whose reservoir the pump did not set as sent', () => {
   it('is UNCONFIRMED when the pump reports 0.1 mL less than the fill', async () => {
-    const send = v.link.program.bind(v.link);
-    v.link.program = (w) =>
-      send({
-        ...w,
-        reservoirVolumeMl: dec(w.reservoirVolumeMl ?? '0')
-          .minus('0.1')
-          .toString(),
-      });
+    fillsShort('0.1');
     const expected = v.link.pump.status().reservoirVolume.value;
     const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
     expect(r.ok && r.value.outcome).toBe('unconfirmed');
@@ -123,18 +143,7 @@ describe('a refill whose reservoir the pump did not set as sent', () => {
   });
 
   it('is confirmed when the read-back comes ten minutes after the send, the pump having delivered meanwhile', async () => {
-    const read = v.link.interrogate.bind(v.link);
-    let sent = false;
-    const send = v.link.program.bind(v.link);
-    v.link.program = async (w) => {
-      const r = await send(w);
-      sent = true;
-      return r;
-    };
-    v.link.interrogate = async (signal) => {
-      if (sent) clock.advanceMinutes(10); // 0.3 mL/day for 10 minutes: about 2 µL delivered before the reading
-      return read(signal);
-    };
+    readBackAfterMinutes(10); // 0.3 mL/day for 10 minutes: about 2 µL delivered before the reading
     const expected = v.link.pump.status().reservoirVolume.value;
     const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
     expect(r.ok && r.value.outcome).toBe('confirmed');
@@ -152,14 +161,7 @@ describe('a refill whose reservoir the pump did not set as sent', () => {
     ) as { changedSince?: string[]; reservoirNotAsSent?: boolean };
 
   it('settled at the next interrogation, it is applied, and the record says the reservoir is not what was sent', async () => {
-    const send = v.link.program.bind(v.link);
-    v.link.program = (w) =>
-      send({
-        ...w,
-        reservoirVolumeMl: dec(w.reservoirVolumeMl ?? '0')
-          .minus('0.1')
-          .toString(),
-      });
+    fillsShort('0.1');
     const expected = v.link.pump.status().reservoirVolume.value;
     const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
     expect(r.ok && r.value.outcome).toBe('unconfirmed');
@@ -215,19 +217,7 @@ describe('a refill whose reservoir the pump did not set as sent', () => {
   it('a refill while the clinician bolus this host gave 5 minutes before still runs is confirmed', async () => {
     bolusGiven('0.1', 60);
     clock.advanceMinutes(5);
-    const read = v.link.interrogate.bind(v.link);
-    let sent = false;
-    const send = v.link.program.bind(v.link);
-    v.link.program = async (w) => {
-      const r = await send(w);
-      sent = true;
-      return r;
-    };
-    // Read back 10 minutes after the send: the bolus delivered about 17 µL meanwhile, the basal 2.
-    v.link.interrogate = async (signal) => {
-      if (sent) clock.advanceMinutes(10);
-      return read(signal);
-    };
+    readBackAfterMinutes(10); // the bolus delivers about 17 µL meanwhile, the basal 2
     const expected = v.link.pump.status().reservoirVolume.value;
     const r = await performRefill(v.programmingDeps(), v.request({ withdrawnMl: expected }));
     expect(r.ok && r.value.outcome).toBe('confirmed');
@@ -235,14 +225,7 @@ describe('a refill whose reservoir the pump did not set as sent', () => {
 
   it('a fill 0.2 mL short is found when settled, though the workstation clock was 10 days slow at the write', async () => {
     const slow = () => new Date(clock.now().getTime() - 10 * 86_400_000);
-    const send = v.link.program.bind(v.link);
-    v.link.program = (w) =>
-      send({
-        ...w,
-        reservoirVolumeMl: dec(w.reservoirVolumeMl ?? '0')
-          .minus('0.2')
-          .toString(),
-      });
+    fillsShort('0.2');
     v.link.writeFault = 'ack-lost';
     const expected = v.link.pump.status().reservoirVolume.value;
     const r = await performRefill({ ...v.programmingDeps(), now: slow }, v.request({ withdrawnMl: expected }));

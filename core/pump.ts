@@ -19,7 +19,8 @@ const therapyModes = ['stopped', 'continuous', 'flex'] as const;
 const TherapyModeSchema = z.enum(therapyModes);
 export type TherapyMode = z.infer<typeof TherapyModeSchema>;
 
-const alarmCodes = [
+/** The pump's alarms; on the wire each is its position here (new alarms are appended only). */
+export const alarmCodes = [
   'LOW_RESERVOIR',
   'EMPTY_RESERVOIR',
   'ERI',

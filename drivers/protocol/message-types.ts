@@ -1,6 +1,6 @@
 // The wand protocol's vocabulary: message types and their fields, error codes, limits
 // (docs/wand-protocol.md). The codec is messages.ts, which re-exports all of this.
-import { drugs } from '../../core/pump';
+import { alarmCodes, drugs } from '../../core/pump';
 
 /**
  * Every message of the wand protocol with its payload layout (docs/wand-protocol.md). Quantities
@@ -47,15 +47,8 @@ export type WandErrorCode = (typeof WandErrorCode)[keyof typeof WandErrorCode];
 
 /** Drug codes on the wire are the positions in the core's drug list (new drugs are appended only). */
 export const DRUG_CODES = drugs;
-export const ALARM_CODES = [
-  'LOW_RESERVOIR',
-  'EMPTY_RESERVOIR',
-  'ERI',
-  'EOS',
-  'MOTOR_STALL',
-  'MEMORY_ERROR',
-  'CLOCK_LOST',
-] as const;
+/** Alarm codes on the wire are the positions in the core's alarm list (new alarms are appended only). */
+export const ALARM_CODES = alarmCodes;
 export const BOLUS_KINDS = ['single', 'priming', 'bridge'] as const;
 
 /**

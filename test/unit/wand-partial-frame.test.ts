@@ -4,40 +4,16 @@
 // conformance suite checks the same rule on any device in real time (cases-exchanges.ts).
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, PACKET_BYTES } from '../../drivers/protocol/frame';
-import { encodeMessage, MESSAGE_VERSION, type Message } from '../../drivers/protocol/messages';
-import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
-import { PARTIAL_FRAME_LIMIT_MS, SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
-import { SimulatedWand } from '../../drivers/simulator/wand';
-import { WAND_USB } from '../../drivers/usb/types';
+import { MESSAGE_VERSION } from '../../drivers/protocol/messages';
+import { PARTIAL_FRAME_LIMIT_MS } from '../../drivers/simulator/usb-device';
 import { WandLink } from '../../drivers/wand-link';
-import { Wire } from '../conformance/wire';
-import { manualClock } from './helpers';
+import { frameOf, usbRig } from './wand-usb-rig';
 
-function rig() {
-  const clock = manualClock();
-  let ms = 1_000;
-  const device = new SimulatedUsbDevice(
-    new SimulatedWand(new SimulatedPump(defaultSimulatedPump(clock.now()), clock.now)),
-    0,
-    () => ms,
-  );
-  const wire = new Wire(device, 500);
-  const out = (bytes: Uint8Array) => device.transferOut(WAND_USB.endpointOut, bytes);
-  return {
-    device,
-    wire,
-    out,
-    pass: (n: number) => {
-      ms += n;
-    },
-  };
-}
+const rig = () => usbRig(500);
 
 /** A request frame of more than one packet: HELLO's header with a payload of `length` bytes (it does not decode: ERROR 3 with its number). */
 const longFrame = (seq: number, length: number): Uint8Array =>
   encodeFrame({ seq, type: 0x01, payload: new Uint8Array(length).fill(0x02) });
-
-const frameOf = (m: Message, seq: number): Uint8Array => encodeFrame({ seq, ...encodeMessage(m) });
 
 describe('W13: a frame begun but not finished', () => {
   it(`dropped when the next packet comes more than ${PARTIAL_FRAME_LIMIT_MS} ms later: a whole frame then is answered, no ERROR 3`, async () => {

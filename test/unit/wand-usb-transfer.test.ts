@@ -3,28 +3,12 @@
 // after a frame that cannot begin one are dropped at once, not held until the next packet.
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, PACKET_BYTES } from '../../drivers/protocol/frame';
-import { encodeMessage, MESSAGE_VERSION, type Message } from '../../drivers/protocol/messages';
-import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
-import { PARTIAL_FRAME_LIMIT_MS, SimulatedUsbDevice } from '../../drivers/simulator/usb-device';
-import { SimulatedWand } from '../../drivers/simulator/wand';
-import { WAND_USB } from '../../drivers/usb/types';
-import { Wire } from '../conformance/wire';
-import { manualClock } from './helpers';
+import { MESSAGE_VERSION } from '../../drivers/protocol/messages';
+import { PARTIAL_FRAME_LIMIT_MS } from '../../drivers/simulator/usb-device';
+import { frameOf, usbRig } from './wand-usb-rig';
 
-function rig() {
-  const clock = manualClock();
-  let ms = 1_000;
-  const device = new SimulatedUsbDevice(
-    new SimulatedWand(new SimulatedPump(defaultSimulatedPump(clock.now()), clock.now)),
-    0,
-    () => ms,
-  );
-  const wire = new Wire(device, 300);
-  const out = (bytes: Uint8Array) => device.transferOut(WAND_USB.endpointOut, bytes);
-  return { device, wire, out, pass: (n: number) => (ms += n) };
-}
+const rig = () => usbRig(300);
 
-const frameOf = (m: Message, seq: number): Uint8Array => encodeFrame({ seq, ...encodeMessage(m) });
 const joined = (...parts: Uint8Array[]): Uint8Array => {
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

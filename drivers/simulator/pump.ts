@@ -156,7 +156,9 @@ export class SimulatedPump {
     this.state.settings = { ...settings };
     this.remember(transactionId);
     if (bridge !== undefined) {
-      // Committed with the program: the bridge runs first, in place of the new basal rate.
+      // Committed with the program: the bridge runs first, in place of the new basal rate. It
+      // replaces a bridge still running (the catheter holds one content: it is bridged once).
+      this.boluses = this.boluses.filter((b) => b.kind !== 'bridge');
       const start = this.pumpMs(now);
       this.boluses.push({
         start,
@@ -187,6 +189,8 @@ export class SimulatedPump {
     const now = this.clock();
     this.settle(now);
     const start = this.pumpMs(now);
+    // A bridge replaces a bridge still running, as at COMMIT.
+    if (write.kind === 'bridge') this.boluses = this.boluses.filter((b) => b.kind !== 'bridge');
     this.boluses.push({
       start,
       end: start + write.durationMinutes * 60_000,

@@ -83,6 +83,22 @@ describe('the simulated pump as a therapy model', () => {
     ]);
   });
 
+  it('a new bridge replaces one still running (COMMIT or START_BOLUS): one bridge, the basal held back once', () => {
+    const { pump, clock } = pumpAtMidnight({ rate: rate('0.24'), mode: 'continuous' });
+    pump.apply('p1', { ...pump.settings }, undefined, { volumeMl: '0.5', durationMinutes: 600 });
+    clock.advanceDays(5 * HOUR); // half of the first bridge: 0.25 mL, no basal meanwhile
+    expect(pump.status().reservoirVolume.value).toBe('19.75');
+    pump.apply('p2', { ...pump.settings }, undefined, { volumeMl: '0.3', durationMinutes: 300 });
+    expect(pump.status().bridge).toMatchObject({ remaining: { value: '0.3' } });
+    clock.advanceDays(5 * HOUR); // the second bridge whole (0.3 mL), the first's rest never given
+    expect(pump.status().reservoirVolume.value).toBe('19.45');
+    expect(pump.status().bridge).toBeUndefined();
+    pump.startBolus({ transactionId: 'b1', kind: 'bridge', volumeMl: '0.2', durationMinutes: 600 });
+    clock.advanceDays(HOUR);
+    pump.startBolus({ transactionId: 'b2', kind: 'bridge', volumeMl: '0.1', durationMinutes: 60 });
+    expect(pump.status().bridge).toMatchObject({ remaining: { value: '0.1' } });
+  });
+
   it('grants no patient bolus while stopped, even with the remote configured: nothing leaves the reservoir', () => {
     const { pump, clock } = pumpAtMidnight({
       patientBolus: { volumeMl: '0.05', durationMinutes: 10, lockoutMinutes: 120, maxPerDay: 3 },

@@ -28,6 +28,9 @@ export async function startBuiltWebHost(
   const [file, ...args] = clock === undefined ? command : ['faketime', clock, ...command];
   const child: ChildProcess = spawn(file ?? process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: `faketime` runs the host as its child and does not pass a signal
+    // on, so stopping ends the whole group (the host was left running after its spec).
+    detached: clock !== undefined,
     env: {
       ...process.env,
       PUMP_AUDIT_KEY_DIR: join(dir, 'keys'),
@@ -62,6 +65,14 @@ export async function startBuiltWebHost(
           if (place === undefined) rmSync(dir, { recursive: true, force: true });
           resolve();
         });
+        if (clock !== undefined && child.pid !== undefined) {
+          try {
+            process.kill(-child.pid, 'SIGTERM');
+            return;
+          } catch {
+            // The group is gone already: the single process below.
+          }
+        }
         child.kill('SIGTERM');
       }),
   };

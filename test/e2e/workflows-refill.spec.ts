@@ -64,6 +64,8 @@ test('a nurse never sees programming; her refill flags the discrepancy and print
   await expect(discrepancy).toContainText('pocket fill');
   // A flagged discrepancy is acknowledged before the refill can complete: what was checked, the patient's state.
   await acknowledgeDiscrepancy(page);
+  // The figures of what was typed are in (Next is held back while the last preview's are shown).
+  await expect(page.getByRole('button', { name: 'Next' })).toBeEnabled();
   await page.screenshot({ path: 'docs/screenshots/refill-discrepancy-en.png', fullPage: true });
   await expectNoSeriousA11yViolations(page);
   await page.getByRole('button', { name: 'Next' }).click();

@@ -11,8 +11,7 @@ import { AuditLog } from '../../db/audit/log';
 import { openDatabase, type Db } from '../../db/connection';
 import { setSetting } from '../../db/queries/users';
 import { fromWireStatus, toWireSettings, toWireStatus, uuidToBytes, wireTime } from '../../drivers/protocol/convert';
-import { decodeFrame, encodeFrame } from '../../drivers/protocol/frame';
-import { ALARM_CODES, decodeMessage, encodeMessage, type Message } from '../../drivers/protocol/messages';
+import { ALARM_CODES, decodeMessage, encodeMessage } from '../../drivers/protocol/messages';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { trainingLink } from '../../drivers/simulator/training';
 import { SimulatedWand } from '../../drivers/simulator/wand';
@@ -22,6 +21,7 @@ import { programPump } from '../../services/programming';
 import { setPumpClock } from '../../services/pump-maintenance';
 import { SimulatorLink } from '../support/simulator-link';
 import { manualClock, tempDir } from './helpers';
+import { wandSession } from './wand-usb-rig';
 
 const ml = (value: string) => ({ value, unit: 'mL/day' as const });
 /** Morphine 10 mg/mL, 0.1 mL/day from 00:00 and 0.5 mL/day from 12:00: a mean of 0.3 mL/day. */
@@ -50,22 +50,6 @@ function flexPump() {
     clock.now,
   );
   return { clock, pump };
-}
-
-const frameOf = (m: Message, seq: number) => encodeFrame({ seq, ...encodeMessage(m) });
-
-function wire(wand: SimulatedWand) {
-  let seq = 0;
-  const send = (m: Message): Message => {
-    const frame = decodeFrame(wand.handle(frameOf(m, (seq = (seq % 255) + 1))));
-    if (!frame.ok) throw new Error(frame.error.kind);
-    const d = decodeMessage(frame.frame.type, frame.frame.payload);
-    if (!d.ok) throw new Error(d.error.kind);
-    return d.message;
-  };
-  send({ type: 'HELLO', version: 2 });
-  send({ type: 'OPEN_SESSION', sessionId: uuidToBytes('99999999-8888-7777-6666-555555555555') });
-  return send;
 }
 
 describe('the codec: time 0 is no clock', () => {
@@ -104,7 +88,7 @@ describe('the codec: time 0 is no clock', () => {
 describe('the reference pump without a clock', () => {
   it('reports time 0 and CLOCK_LOST, runs flex at the mean rate, refuses a flex program and time 0; SET_CLOCK restores', () => {
     const { clock, pump } = flexPump();
-    const send = wire(new SimulatedWand(pump));
+    const send = wandSession(new SimulatedWand(pump));
     pump.loseClock();
     const status = send({ type: 'READ_STATUS' });
     if (status.type !== 'STATUS') throw new Error(status.type);

@@ -3,12 +3,10 @@
 // the patient bolus history, the replay window, the event log, raised alarms with their since.
 import { describe, expect, it } from 'vitest';
 import type { PumpSettings } from '../../core/pump';
-import { uuidToBytes } from '../../drivers/protocol/convert';
-import { decodeFrame, encodeFrame } from '../../drivers/protocol/frame';
-import { decodeMessage, encodeMessage, type Message } from '../../drivers/protocol/messages';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { manualClock } from './helpers';
+import { wandSession } from './wand-usb-rig';
 
 const ml = (value: string) => ({ value, unit: 'mL/day' as const });
 const FLEX: PumpSettings = {
@@ -71,17 +69,7 @@ describe('SET_CLOCK of time 0, on a pump with a clock', () => {
       { ...defaultSimulatedPump(clock.now()), clockOffsetMs: 0, utcOffsetMinutes: 60 },
       clock.now,
     );
-    const wand = new SimulatedWand(pump);
-    let seq = 0;
-    const send = (m: Message) => {
-      const f = decodeFrame(wand.handle(encodeFrame({ seq: ++seq, ...encodeMessage(m) })));
-      if (!f.ok) throw new Error(f.error.kind);
-      const d = decodeMessage(f.frame.type, f.frame.payload);
-      if (!d.ok) throw new Error(d.error.kind);
-      return d.message;
-    };
-    send({ type: 'HELLO', version: 2 });
-    send({ type: 'OPEN_SESSION', sessionId: uuidToBytes('99999999-8888-7777-6666-555555555555') });
+    const send = wandSession(new SimulatedWand(pump));
     const events = pump.events.length;
     expect(send({ type: 'SET_CLOCK', time: 0, utcOffsetMinutes: 480 })).toMatchObject({ type: 'ERROR', code: 5 });
     expect(pump.status()).toMatchObject({ pumpTime: '2026-03-01T08:00:00.000Z', utcOffsetMinutes: 60 });

@@ -4,11 +4,11 @@
 // nothing changed.
 import { describe, expect, it } from 'vitest';
 import { toWireSettings, uuidToBytes } from '../../drivers/protocol/convert';
-import { decodeFrame, encodeFrame } from '../../drivers/protocol/frame';
-import { decodeMessage, encodeMessage, WandErrorCode, type Message } from '../../drivers/protocol/messages';
+import { WandErrorCode, type Message } from '../../drivers/protocol/messages';
 import { SimulatedPump, defaultSimulatedPump } from '../../drivers/simulator/pump';
 import { SimulatedWand } from '../../drivers/simulator/wand';
 import { manualClock } from './helpers';
+import { wandSession } from './wand-usb-rig';
 
 const TX = '11111111-2222-3333-4444-555555555555';
 
@@ -19,17 +19,7 @@ function rig() {
     { ...defaultSimulatedPump(clock.now()), volumeMl: '1', volumeAt: clock.now(), clockOffsetMs: 0 },
     clock.now,
   );
-  const wand = new SimulatedWand(pump);
-  let seq = 0;
-  const send = (m: Message): Message => {
-    const frame = decodeFrame(wand.handle(encodeFrame({ seq: (seq = (seq % 255) + 1), ...encodeMessage(m) })));
-    if (!frame.ok) throw new Error(frame.error.kind);
-    const d = decodeMessage(frame.frame.type, frame.frame.payload);
-    if (!d.ok) throw new Error(d.error.kind);
-    return d.message;
-  };
-  send({ type: 'HELLO', version: 2 });
-  send({ type: 'OPEN_SESSION', sessionId: uuidToBytes('99999999-8888-7777-6666-555555555555') });
+  const send = wandSession(new SimulatedWand(pump));
   return { clock, pump, send };
 }
 

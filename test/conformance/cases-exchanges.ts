@@ -12,6 +12,7 @@ import {
   type Message,
 } from '../../drivers/protocol/messages';
 import {
+  flexOf,
   type ConformanceCase,
   freshTx,
   hello,
@@ -190,21 +191,14 @@ export const exchangeCases: ConformanceCase[] = [
       withWire(t, async (wire) => {
         const serial = await openSession(wire);
         const s0 = await readStatus(wire, serial);
-        const rate = (value: string) => ({ value, unit: 'mL/day' as const });
         // A flex program of five steps: its STAGE_PROGRAM is a frame of two packets (70 bytes).
-        const settings = wireSettings({
-          drug: s0.status.drug,
-          concentration: s0.status.concentration,
-          mode: 'flex',
-          rate: rate('0.3'),
-          steps: [
-            { start: '00:00', rate: rate('0.3') },
-            { start: '06:00', rate: rate('0.32') },
-            { start: '12:00', rate: rate('0.35') },
-            { start: '18:00', rate: rate('0.28') },
-            { start: '21:00', rate: rate('0.3') },
-          ],
-        });
+        const settings = flexOf(s0.status, [
+          ['00:00', '0.3'],
+          ['06:00', '0.32'],
+          ['12:00', '0.35'],
+          ['18:00', '0.28'],
+          ['21:00', '0.3'],
+        ]);
         const frameOf = (txId: Uint8Array) => {
           const seq = wire.nextSeq();
           return { seq, frame: encodeFrame({ seq, ...encodeMessage(stage(txId, settings)) }) };

@@ -5,6 +5,7 @@ import { toWireTime } from '../../drivers/protocol/convert';
 import { ALARM_CODES, MessageType, WandErrorCode, type WireStatus } from '../../drivers/protocol/messages';
 import { compareReadBack } from '../../services/read-back';
 import {
+  flexOf,
   anotherProgram,
   type ConformanceCase,
   freshTx,
@@ -56,17 +57,10 @@ export const pumpCases: ConformanceCase[] = [
       withWire(t, async (wire) => {
         const serial = await openSession(wire);
         const s0 = await readStatus(wire, serial);
-        const rate = (value: string) => ({ value, unit: 'mL/day' as const });
-        const flex = wireSettings({
-          drug: s0.status.drug,
-          concentration: s0.status.concentration,
-          mode: 'flex',
-          rate: rate('0.3'),
-          steps: [
-            { start: '00:00', rate: rate('0.3') },
-            { start: '12:00', rate: rate('0.35') },
-          ],
-        });
+        const flex = flexOf(s0.status, [
+          ['00:00', '0.3'],
+          ['12:00', '0.35'],
+        ]);
         // A pump without a clock refuses a flex program (W14): the clock is set first.
         await wire.expect('W2', { type: 'SET_CLOCK', time: toWireTime(new Date()), utcOffsetMinutes: 0 }, 'CLOCK_SET');
         await write(wire, flex);
@@ -156,18 +150,11 @@ export const pumpCases: ConformanceCase[] = [
           const serial = await openSession(wire);
           const s0 = await readStatus(wire, serial);
           const offset = s0.wire.utcOffsetMinutes;
-          const rate = (value: string) => ({ value, unit: 'mL/day' as const });
           const flex = (first: string, second: string) =>
-            wireSettings({
-              drug: s0.status.drug,
-              concentration: s0.status.concentration,
-              mode: 'flex',
-              rate: rate(first),
-              steps: [
-                { start: '00:00', rate: rate(first) },
-                { start: '12:00', rate: rate(second) },
-              ],
-            });
+            flexOf(s0.status, [
+              ['00:00', first],
+              ['12:00', second],
+            ]);
           // 0.3 mL/day for 12 hours and 0.35 for 12: a mean of 325 µL/day, neither step's rate. Written
           // with the clock set first: the pump may have had none when the case began.
           await wire.expect(

@@ -92,6 +92,24 @@ export const anotherProgram = (s: PumpStatus, avoid: string[] = []): PumpSetting
   return { drug: s.drug, concentration: s.concentration, mode: 'continuous', rate: { value: rate, unit: 'mL/day' } };
 };
 
+/**
+ * A flex program of the pump's own drug and concentration (from a status read), as wire settings:
+ * each step its start and its rate in mL/day; the rate field the first step's.
+ */
+export function flexOf(
+  status: Pick<PumpStatus, 'drug' | 'concentration'>,
+  steps: Array<[string, string]>,
+): WireSettings {
+  const rate = (value: string) => ({ value, unit: 'mL/day' as const });
+  return wireSettings({
+    drug: status.drug,
+    concentration: status.concentration,
+    mode: 'flex',
+    rate: rate(steps[0]?.[1] ?? '0'),
+    steps: steps.map(([start, value]) => ({ start, rate: rate(value) })),
+  });
+}
+
 export function wireSettings(s: PumpSettings): WireSettings {
   const w = toWireSettings(s);
   if (!w.ok) throw new Error(`the suite built settings the wire cannot carry: ${w.error.message}`);
